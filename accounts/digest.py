@@ -1,0 +1,185 @@
+"""The digest: one calm email across all of a person's communities, exactly once a period.
+
+Selection, content and rendering work on batches of people with a fixed number of queries
+per batch. Each app contributes its sections through `<app>/digest.py`:
+`digest_sections(people, period) -> {user_id: [Section, …]}` (copsite.plugins).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from copsite.plugins import app_modules
+
+from .mail import email_dispatch_batch
+from .models import EmailDelivery, User
+from .unsubscribe import list_unsubscribe_headers, unsubscribe_url
+
+BATCH_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Period:
+    """The digest period a person's local time falls in: a local day or an ISO week."""
+
+    kind: str
+    label: str
+    start: dt.datetime  # aware, UTC
+    end: dt.datetime
+
+    @classmethod
+    def for_person(cls, kind: str, local_now: dt.datetime) -> Period:
+        day = local_now.date()
+        if kind == User.Digest.DAILY:
+            first, days, label = day, 1, day.isoformat()
+        else:
+            first = day - dt.timedelta(days=day.weekday())
+            year, week, _ = day.isocalendar()
+            days, label = 7, f"{year}-W{week:02d}"
+        tz = local_now.tzinfo
+        start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+        end = dt.datetime.combine(first + dt.timedelta(days=days), dt.time(), tzinfo=tz)
+        # The content window is the period that just ended: "since your last digest".
+        span = end - start
+        return cls(kind, label, (start - span).astimezone(dt.UTC), start.astimezone(dt.UTC))
+
+
+@dataclass
+class Item:
+    text: str
+    url: str = ""
+    note: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+    intro: str = ""
+    order: int = 50
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def due_people(now: dt.datetime):
+    """People whose chosen local day and hour is now: one query for the timezones in use,
+    one for the people (never one per person)."""
+    zones = User.objects.exclude(digest=User.Digest.OFF).values_list("timezone", flat=True)
+    due = Q(pk__in=[])
+    for name in set(zones):
+        local = now.astimezone(zone(name))
+        day_matches = Q(digest=User.Digest.DAILY) | Q(
+            digest=User.Digest.WEEKLY, digest_weekday=local.weekday()
+        )
+        due |= Q(timezone=name, digest_hour=local.hour) & day_matches
+    return User.objects.filter(due, is_active=True).exclude(digest=User.Digest.OFF).order_by("pk")
+
+
+def period_for(person: User, now: dt.datetime) -> Period:
+    return Period.for_person(person.digest, now.astimezone(zone(person.timezone)))
+
+
+def digest_key(person: User, period: Period) -> str:
+    return f"digest:{person.pk}:{period.kind}:{period.label}"
+
+
+def sections_for(people: list[User], now: dt.datetime) -> dict[int, list[Section]]:
+    """Every app's sections for a batch of people, in a fixed number of queries."""
+    by_person: dict[int, list[Section]] = defaultdict(list)
+    periods = {person.pk: period_for(person, now) for person in people}
+    for module in app_modules("digest"):
+        for user_id, sections in module.digest_sections(people, periods, now).items():
+            by_person[user_id].extend(section for section in sections if section.items)
+    for sections in by_person.values():
+        sections.sort(key=lambda section: section.order)
+    return by_person
+
+
+def render_digest(person: User, sections: list[Section], period: Period) -> dict[str, str]:
+    context = {
+        "person": person,
+        "sections": sections,
+        "period": period,
+        "SITE_URL": settings.SITE_URL,
+        "settings_url": settings.SITE_URL + "/settings/",
+        "unsubscribe_url": unsubscribe_url(person, "digest"),
+    }
+    return {
+        "subject": " ".join(render_to_string("accounts/email/digest_subject.txt", context).split()),
+        "body_text": render_to_string("accounts/email/digest.txt", context),
+        "body_html": render_to_string("accounts/email/digest.html", context),
+    }
+
+
+def digest_send_batch(*, people: list[User], now: dt.datetime) -> list[int]:
+    """Record the digests of one batch (skipping empty ones and those already recorded for
+    the period) and hand them to one worker task sharing an SMTP connection."""
+    keys = {person.pk: digest_key(person, period_for(person, now)) for person in people}
+    already = set(EmailDelivery.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    todo = [person for person in people if keys[person.pk] not in already]
+    contents = sections_for(todo, now)
+    rows = []
+    for person in todo:
+        sections = contents.get(person.pk)
+        if not sections:
+            continue  # An empty digest is not sent, and not recorded as sent.
+        rendered = render_digest(person, sections, period_for(person, now))
+        rows.append(
+            EmailDelivery(
+                key=keys[person.pk],
+                kind="digest",
+                recipient=person,
+                to_email=person.email,
+                headers=list_unsubscribe_headers(person, "digest"),
+                **rendered,
+            )
+        )
+    with transaction.atomic():
+        # ignore_conflicts: a racing worker may have recorded some of these meanwhile; the
+        # unique key keeps one row each, and the claim in email_deliver sends it once.
+        EmailDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+        ids = list(
+            EmailDelivery.objects.filter(
+                key__in=[row.key for row in rows], status=EmailDelivery.Status.QUEUED
+            ).values_list("pk", flat=True)
+        )
+        if ids:
+            transaction.on_commit(lambda: email_dispatch_batch(delivery_ids=ids))
+    return ids
+
+
+def digest_send_due(*, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    recorded = 0
+    batch: list[User] = []
+    for person in due_people(now).iterator(chunk_size=BATCH_SIZE):
+        batch.append(person)
+        if len(batch) == BATCH_SIZE:
+            recorded += len(digest_send_batch(people=batch, now=now))
+            batch = []
+    if batch:
+        recorded += len(digest_send_batch(people=batch, now=now))
+    return recorded
+
+
+def digest_preview(person: User, now: dt.datetime | None = None) -> dict:
+    """What `person`'s next digest would hold right now, rendered with the same templates."""
+    now = now or timezone.now()
+    period = period_for(person, now)
+    sections = sections_for([person], now).get(person.pk, [])
+    return {"sections": sections, "period": period, **render_digest(person, sections, period)}

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+
+from django import forms
+
+from .models import User
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    names = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+    return [(name, name.replace("_", " ")) for name in names]
+
+
+HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
+class ProfileForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        choices=timezone_choices,
+        help_text="Session times, reminders and digests use this timezone.",
+    )
+    digest_hour = forms.TypedChoiceField(
+        label="Digest hour", choices=HOURS, coerce=int, help_text="In your own timezone."
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "display_name",
+            "timezone",
+            "digest",
+            "digest_weekday",
+            "digest_hour",
+            "remind_24h",
+            "remind_1h",
+        ]
+        labels = {"digest": "Digest email", "digest_weekday": "Digest day (weekly digest)"}

@@ -1,0 +1,215 @@
+"""Email, exactly once: record the message under a unique key, then send it from a worker.
+
+The web request never talks to SMTP. `email_enqueue` writes an EmailDelivery row inside the
+caller's transaction and asks a worker to send it after commit. `email_deliver` claims the
+row (a conditional UPDATE, so only one worker can own it), sends, and marks it sent. If the
+broker is down when the request commits, nothing is lost: `email_flush`, run by beat, finds
+rows still queued and dispatches them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import EmailDelivery
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this is taken to belong to a worker that died before it could send.
+CLAIM_LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 6
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: str
+    mimetype: str
+
+
+def email_enqueue(
+    *,
+    key: str,
+    kind: str,
+    to_email: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    recipient=None,
+    headers: dict[str, str] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> tuple[EmailDelivery, bool]:
+    """Record an email under `key` and send it after commit. A second call with the same
+    key returns the existing row and sends nothing: `created` is False."""
+    with transaction.atomic():
+        delivery, created = EmailDelivery.objects.get_or_create(
+            key=key,
+            defaults={
+                "kind": kind,
+                "to_email": to_email,
+                "recipient": recipient,
+                "subject": subject[:255],
+                "body_text": body_text,
+                "body_html": body_html,
+                "headers": headers or {},
+                "attachments": [a.__dict__ for a in attachments or []],
+            },
+        )
+        if created:
+            transaction.on_commit(lambda: email_dispatch(delivery_id=delivery.pk))
+    return delivery, created
+
+
+def email_render_and_enqueue(
+    *,
+    key: str,
+    kind: str,
+    template_prefix: str,
+    context: dict,
+    to_email: str,
+    recipient=None,
+    headers: dict[str, str] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> tuple[EmailDelivery, bool]:
+    """Render `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` from one context
+    (so the plain text and HTML parts never disagree) and enqueue the result."""
+    if EmailDelivery.objects.filter(key=key).exists():
+        return EmailDelivery.objects.get(key=key), False
+    context = {"SITE_URL": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
+    return email_enqueue(
+        key=key,
+        kind=kind,
+        to_email=to_email,
+        recipient=recipient,
+        subject=subject,
+        body_text=render_to_string(f"{template_prefix}.txt", context),
+        body_html=render_to_string(f"{template_prefix}.html", context),
+        headers=headers,
+        attachments=attachments,
+    )
+
+
+def email_dispatch(*, delivery_id: int) -> None:
+    """Ask a worker to send; a broker outage is logged, not raised (email_flush retries)."""
+    from .tasks import send_email
+
+    try:
+        send_email.delay(delivery_id=delivery_id)
+    except Exception:  # The broker's own errors vary by transport; none may break a request.
+        logger.warning("Broker unavailable; email %s waits for the next flush.", delivery_id)
+
+
+def email_dispatch_batch(*, delivery_ids: list[int]) -> None:
+    """Ask one worker to send many recorded emails over one SMTP connection."""
+    from .tasks import send_email_batch
+
+    try:
+        send_email_batch.delay(delivery_ids=delivery_ids)
+    except Exception:  # As in email_dispatch: the scans pick these up later.
+        logger.warning("Broker unavailable; %s emails wait for the next flush.", len(delivery_ids))
+
+
+def _claim(delivery_id: int) -> bool:
+    now = timezone.now()
+    claimable = Q(status__in=[EmailDelivery.Status.QUEUED, EmailDelivery.Status.FAILED]) | Q(
+        status=EmailDelivery.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    )
+    return bool(
+        EmailDelivery.objects.filter(claimable, pk=delivery_id).update(
+            status=EmailDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def build_message(delivery: EmailDelivery, connection=None) -> EmailMultiAlternatives:
+    # A Message-ID derived from the key lets receiving servers drop a copy, should a worker
+    # die between SMTP accepting the message and our marking it sent.
+    digest = hashlib.sha256(delivery.key.encode()).hexdigest()[:32]
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
+    headers = {"Message-ID": f"<{digest}@{domain}>", **delivery.headers}
+    message = EmailMultiAlternatives(
+        subject=delivery.subject,
+        body=delivery.body_text,
+        to=[delivery.to_email],
+        headers=headers,
+        connection=connection,
+    )
+    if delivery.body_html:
+        message.attach_alternative(delivery.body_html, "text/html")
+    for attachment in delivery.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message
+
+
+def email_deliver(
+    *, delivery_id: int, connection=None, delivery: EmailDelivery | None = None
+) -> bool:
+    """Send one recorded email if nobody else has. Returns True when this call sent it.
+
+    `delivery` may be passed already read (a batch reads all its rows in one query); the
+    claim is still made row by row, so only one worker ever sends it.
+    SMTP errors mark the row failed and are raised again so the task retries with backoff;
+    after MAX_ATTEMPTS the row is given up and kept for a person to look at in the admin.
+    """
+    if not _claim(delivery_id):
+        return False
+    if delivery is None:
+        delivery = EmailDelivery.objects.get(pk=delivery_id)
+    else:
+        delivery.attempts += 1  # as the claim just recorded
+    try:
+        build_message(delivery, connection=connection).send()
+    except Exception as error:
+        status = (
+            EmailDelivery.Status.GAVE_UP
+            if delivery.attempts >= MAX_ATTEMPTS
+            else EmailDelivery.Status.FAILED
+        )
+        EmailDelivery.objects.filter(pk=delivery_id).update(status=status, last_error=str(error))
+        raise
+    EmailDelivery.objects.filter(pk=delivery_id).update(
+        status=EmailDelivery.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def email_deliver_batch(*, delivery_ids: list[int]) -> int:
+    """Send many recorded emails over one SMTP connection; returns how many this call sent."""
+    sent = 0
+    rows = EmailDelivery.objects.in_bulk(delivery_ids)
+    with get_connection() as connection:
+        for delivery_id in delivery_ids:
+            if delivery_id not in rows:
+                continue
+            try:
+                sent += email_deliver(
+                    delivery_id=delivery_id, connection=connection, delivery=rows[delivery_id]
+                )
+            except Exception:
+                logger.exception("Email %s failed; it stays queued for a retry.", delivery_id)
+    return sent
+
+
+def email_flush(*, older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Dispatch again every email still waiting (broker was down, worker died)."""
+    now = timezone.now()
+    waiting = EmailDelivery.objects.filter(
+        Q(status=EmailDelivery.Status.QUEUED, created_at__lt=now - older_than)
+        | Q(status=EmailDelivery.Status.FAILED)
+        | Q(status=EmailDelivery.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    ).values_list("pk", flat=True)[:1000]
+    ids = list(waiting)
+    for delivery_id in ids:
+        email_dispatch(delivery_id=delivery_id)
+    return len(ids)

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.timezone import now
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+def default_timezone() -> str:
+    return settings.COPSITE_DEFAULT_TIMEZONE
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(AbstractUser):
+    """A person. Logs in with their email address; no usernames anywhere."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(
+        max_length=80, blank=True, help_text="How others in your communities see you."
+    )
+    timezone = models.CharField(max_length=64, default=default_timezone)
+    is_leader = models.BooleanField(
+        "leader",
+        default=False,
+        help_text="Leaders see impact dashboards across all communities; never private text.",
+    )
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+
+    # Notification preferences (SPEC §3): apply at once, checked when each email is due.
+    class Digest(models.TextChoices):
+        OFF = "off", "no digest"
+        DAILY = "daily", "daily"
+        WEEKLY = "weekly", "weekly"
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    digest = models.CharField(max_length=6, choices=Digest, default=Digest.WEEKLY)
+    digest_weekday = models.PositiveSmallIntegerField(
+        "digest day", choices=Weekday, default=Weekday.MONDAY
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        "digest hour", default=8, help_text="In your own timezone, 0–23."
+    )
+    remind_24h = models.BooleanField("remind me a day before a session", default=True)
+    remind_1h = models.BooleanField("remind me an hour before a session", default=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["display_name", "email"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email.split("@", 1)[0]
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+    @property
+    def zoneinfo(self) -> zoneinfo.ZoneInfo:
+        """The person's timezone; a stored name that no longer exists falls back to UTC."""
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+
+class EmailDeliveryQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status__in=[EmailDelivery.Status.QUEUED, EmailDelivery.Status.FAILED])
+
+
+class EmailDelivery(models.Model):
+    """One email we mean to send, recorded before it is sent.
+
+    `key` is unique: whoever creates the row first owns the message (a reminder's key names
+    the person, session, kind and start), so a second scheduler run, a retried task or a
+    racing worker finds the row already there and sends nothing.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        SENDING = "sending", "sending"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed (will retry)"
+        GAVE_UP = "gave_up", "gave up"
+
+    key = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=40, db_index=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="email_deliveries",
+    )
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(
+        default=list, blank=True, help_text="[{filename, content, mimetype}] of text files."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmailDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "email deliveries"
+        indexes = [models.Index(fields=["status", "created_at"], name="emaildelivery_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to_email} ({self.status})"

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from communities.models import Membership
+
+from .digest import digest_preview
+from .forms import ProfileForm
+from .models import User
+from .unsubscribe import LISTS, unsubscribe, user_id_from_token
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_view(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your settings are saved.")
+        return redirect("settings")
+    memberships = (
+        Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("community")
+        .order_by("community__name")
+    )
+    return render(request, "accounts/settings.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+@require_http_methods(["POST"])
+def mute_view(request, membership_id: int):
+    """Mute or unmute one community: no reminders from it, and it stays out of the digest."""
+    membership = get_object_or_404(
+        Membership.objects.active().filter(user=request.user).select_related("community"),
+        pk=membership_id,
+    )
+    membership.muted = not membership.muted
+    membership.save(update_fields=["muted"])
+    state = "muted" if membership.muted else "unmuted"
+    messages.success(request, f"{membership.community.name} is {state}.")
+    return redirect("settings")
+
+
+@login_required
+@require_http_methods(["GET"])
+def digest_preview_view(request):
+    return render(request, "accounts/digest_preview.html", digest_preview(request.user))
+
+
+@csrf_exempt  # RFC 8058: mail clients POST without cookies or a CSRF token; the URL is signed.
+@require_http_methods(["GET", "POST"])
+def unsubscribe_view(request, list_name: str, token: str):
+    """GET shows a confirmation button (link scanners must not unsubscribe anyone);
+    POST, with or without cookies, unsubscribes that list at once."""
+    user_id = user_id_from_token(token, list_name)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    if user is None:
+        return render(request, "accounts/unsubscribe_invalid.html", status=400)
+    label = LISTS[list_name][0]
+    if request.method == "POST":
+        unsubscribe(user, list_name)
+        return render(request, "accounts/unsubscribe_done.html", {"label": label})
+    return render(request, "accounts/unsubscribe_confirm.html", {"label": label})

@@ -1,0 +1,177 @@
+"""Demo communities: one open (the main one), one request-to-join, one invitation-only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.demo import demo_user
+
+from .invitations import VALID_FOR
+from .models import Community, Invitation, JourneyStep, Membership, MoveSuggestion
+
+MAIN_SLUG = "systems-mapping"
+REQUEST_SLUG = "service-design-guild"
+INVITE_SLUG = "data-justice-circle"
+
+COMMUNITIES = [
+    {
+        "slug": MAIN_SLUG,
+        "name": "Systems Mapping Practice",
+        "domain": "Making sense of complex systems together, with maps we can argue over.",
+        "purpose": "Get better at mapping messy public-service systems, and help each other "
+        "use maps to make better decisions.",
+        "visibility": Community.Visibility.OPEN,
+        "timezone": "Europe/London",
+    },
+    {
+        "slug": REQUEST_SLUG,
+        "name": "Service Design Guild",
+        "domain": "Designing public services with the people who use them.",
+        "purpose": "Share unfinished work and learn from each other's research.",
+        "visibility": Community.Visibility.REQUEST,
+        "timezone": "Europe/London",
+    },
+    {
+        "slug": INVITE_SLUG,
+        "name": "Data Justice Circle",
+        "domain": "Responsible, fair use of data and AI in civil society.",
+        "purpose": "A small invited circle working through hard cases together.",
+        "visibility": Community.Visibility.INVITE,
+        "timezone": "America/New_York",
+    },
+]
+
+# (name, level) of the main community's other members: a living spread of the journey.
+MAIN_PEOPLE = [
+    ("Ada Okafor", "core"),
+    ("Ben Lindqvist", "core"),
+    ("Chiara Rossi", "active"),
+    ("Dev Patel", "active"),
+    ("Elif Yilmaz", "active"),
+    ("Farah Haddad", "active"),
+    ("Gus Moreno", "active"),
+    ("Hana Sato", "peripheral"),
+    ("Ivo Novak", "peripheral"),
+    ("Jo Mensah", "peripheral"),
+    ("Kai Müller", "peripheral"),
+    ("Lina Costa", "peripheral"),
+    ("Marek Zielinski", "peripheral"),
+    ("Nia Brown", "active"),
+    ("Omar Aziz", "peripheral"),
+    ("Priya Nair", "core"),
+    ("Quinn Taylor", "peripheral"),
+    ("Rosa Jiménez", "active"),
+    ("Sam Carter", "peripheral"),
+    ("Tomas Berg", "peripheral"),
+]
+
+LEVELS = [Membership.Level.PERIPHERAL, Membership.Level.ACTIVE, Membership.Level.CORE]
+
+# Suggestions waiting for the facilitator: (first name, to level, evidence).
+SUGGESTIONS = [
+    ("hana", "active", "sessions attended: 4, reflections shared: 2 (last 90 days)"),
+    ("ivo", "active", "sessions attended: 3 (last 90 days)"),
+    ("gus", "core", "sessions facilitated: 2, peer reviews given: 5 (last 90 days)"),
+]
+ASPIRATIONS = {
+    "member@example.com": "I'd like to facilitate",
+    "ada@demo.copsite.org": "I'm happy to mentor",
+    "chiara@demo.copsite.org": "I'd like to facilitate",
+    "sam@demo.copsite.org": "I'm here to listen for now",
+}
+INVITED_EMAIL = "river@demo.copsite.org"
+
+
+def seed(people: dict) -> None:
+    communities = {}
+    for fields in COMMUNITIES:
+        communities[fields["slug"]], _ = Community.objects.get_or_create(
+            slug=fields["slug"], defaults=fields
+        )
+    main = communities[MAIN_SLUG]
+    coordinator = people["coordinator@example.com"]
+    facilitator = people["facilitator@example.com"]
+
+    join(main, coordinator, role="coordinator", level="core", months_ago=14, by=None)
+    join(main, facilitator, role="facilitator", level="core", months_ago=12, by=coordinator)
+    join(main, people["member@example.com"], level="active", months_ago=6, by=facilitator)
+    join(main, people["newcomer@example.com"], level="peripheral", months_ago=0, by=None)
+    for index, (name, level) in enumerate(MAIN_PEOPLE):
+        email = name.split()[0].lower() + "@demo.copsite.org"
+        person = people.setdefault(email, demo_user(email, name))
+        join(main, person, level=level, months_ago=1 + index % 11, by=facilitator)
+
+    guild = communities[REQUEST_SLUG]
+    join(guild, facilitator, role="coordinator", level="core", months_ago=8, by=None)
+    join(guild, people["member@example.com"], level="peripheral", months_ago=2, by=facilitator)
+    circle = communities[INVITE_SLUG]
+    join(circle, coordinator, role="coordinator", level="core", months_ago=5, by=None)
+    join(circle, people["ada@demo.copsite.org"], level="active", months_ago=3, by=coordinator)
+
+    seed_journeys(main, guild, circle, people)
+
+
+def seed_journeys(main, guild, circle, people) -> None:
+    """A pending request, an outstanding invitation, suggestions and aspirations."""
+    now = timezone.now()
+    Membership.objects.get_or_create(
+        community=guild,
+        user=people["newcomer@example.com"],
+        defaults={
+            "status": Membership.Status.REQUESTED,
+            "request_note": "I research how people use council services. Can I learn with you?",
+            "requested_at": now - timedelta(days=2),
+        },
+    )
+    Invitation.objects.get_or_create(
+        community=circle,
+        email=INVITED_EMAIL,
+        defaults={
+            "invited_by": people["coordinator@example.com"],
+            "message": "Your work on fair data would be so welcome here.",
+            "expires_at": now + VALID_FOR,
+        },
+    )
+    for first_name, to_level, evidence in SUGGESTIONS:
+        membership = Membership.objects.get(
+            community=main, user=people[f"{first_name}@demo.copsite.org"]
+        )
+        if not MoveSuggestion.objects.filter(membership=membership).exists():
+            MoveSuggestion.objects.create(
+                membership=membership,
+                from_level=membership.level,
+                to_level=to_level,
+                evidence=evidence,
+                signals={},
+                notified_at=now,
+            )
+    for email, aspiration in ASPIRATIONS.items():
+        Membership.objects.filter(community=main, user=people[email], aspiration="").update(
+            aspiration=aspiration
+        )
+
+
+def join(community, user, *, level, months_ago, by, role="member") -> Membership:
+    """A membership with a journey that reached `level` step by step over the months."""
+    joined = timezone.now() - timedelta(days=30 * months_ago + 3)
+    membership, created = Membership.objects.get_or_create(
+        community=community,
+        user=user,
+        defaults={"role": role, "level": level, "joined_at": joined},
+    )
+    if not created:
+        return membership
+    reached = LEVELS.index(level)
+    for step in range(reached):
+        JourneyStep.objects.create(
+            membership=membership,
+            from_level=LEVELS[step],
+            to_level=LEVELS[step + 1],
+            confirmed_by=by,
+            evidence="attended most sessions and shared reflections",
+            note="Welcome further in!",
+            created_at=joined + (timezone.now() - joined) * (step + 1) / (reached + 1),
+        )
+    return membership

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from accounts.forms import timezone_choices
+
+from . import engagement
+from .models import Community, Membership
+from .services import slug_taken
+
+MAX_INVITES = 50
+
+
+class CommunityForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        choices=timezone_choices, help_text="Sessions are planned in this timezone."
+    )
+
+    class Meta:
+        model = Community
+        fields = ["name", "domain", "purpose", "visibility", "timezone"]
+        labels = {"domain": "What we care about (domain)"}
+        help_texts = {
+            "domain": "A sentence or two on the shared domain that brings people together.",
+            "purpose": "What the community is for, right now. You can change it any time.",
+        }
+        widgets = {"visibility": forms.RadioSelect}
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError("Give the community a name.")
+        return name
+
+
+class CommunitySettingsForm(CommunityForm):
+    slug = forms.SlugField(
+        label="Web address",
+        max_length=140,
+        help_text="Shown after /c/ in links. It can be changed once; old links keep working.",
+    )
+
+    class Meta(CommunityForm.Meta):
+        fields = ["name", "slug", "domain", "purpose", "visibility", "timezone"]
+        fields += ["engagement_window_days"]
+        help_texts = {
+            **CommunityForm.Meta.help_texts,
+            "engagement_window_days": "How far back the journey suggestions look.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.slug_changed:
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = "The web address has been changed once already."
+        self.fields["engagement_window_days"].min_value = 7
+        self.fields["engagement_window_days"].max_value = 365
+        self.fields["engagement_window_days"].widget.attrs.update(min=7, max=365)
+        thresholds = engagement.thresholds_for(self.instance)
+        for level in ("active", "core"):
+            for name in engagement.signal_names():
+                self.fields[f"threshold_{level}_{name}"] = forms.IntegerField(
+                    label=f"{level.capitalize()}: {engagement.signal_label(name)}",
+                    min_value=0,
+                    max_value=1000,
+                    initial=thresholds[level][name],
+                    help_text="0 leaves this out.",
+                )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].lower()
+        if slug != self.instance.slug and slug_taken(slug, exclude=self.instance):
+            raise ValidationError("That web address is taken or reserved; try another.")
+        return slug
+
+    def clean_engagement_window_days(self):
+        days = self.cleaned_data["engagement_window_days"]
+        if not 7 <= days <= 365:
+            raise ValidationError("Choose between 7 and 365 days.")
+        return days
+
+    def threshold_fields(self):
+        return [self[name] for name in self.fields if name.startswith("threshold_")]
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("threshold_")]
+
+    def save(self, commit=True):
+        community = super().save(commit=False)
+        community.engagement_thresholds = {
+            level: {
+                name: self.cleaned_data[f"threshold_{level}_{name}"]
+                for name in engagement.signal_names()
+            }
+            for level in ("active", "core")
+        }
+        return community
+
+
+class JoinRequestForm(forms.Form):
+    note = forms.CharField(
+        label="A note for the facilitators (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What draws you to this community? Anything helps, nothing is required.",
+    )
+
+
+class InvitationForm(forms.Form):
+    emails = forms.CharField(
+        label="Email addresses",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One or many, separated by commas, spaces or new lines.",
+    )
+    message = forms.CharField(
+        label="A personal note (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_emails(self):
+        """The valid addresses (deduplicated); the invalid ones are kept to be reported,
+        and the form is only invalid when nothing valid is left."""
+        words = [w for w in re.split(r"[\s,;]+", self.cleaned_data["emails"]) if w]
+        valid, self.invalid = [], []
+        for word in words:
+            try:
+                validate_email(word)
+            except ValidationError:
+                self.invalid.append(word)
+                continue
+            if word.lower() not in {v.lower() for v in valid}:
+                valid.append(word)
+        if len(valid) > MAX_INVITES:
+            raise ValidationError(f"Invite at most {MAX_INVITES} people at a time.")
+        if not valid:
+            raise ValidationError(
+                "None of these look like email addresses: " + ", ".join(self.invalid)
+                if self.invalid
+                else "Enter at least one email address."
+            )
+        return valid
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class MoveForm(forms.Form):
+    """A manual move, chosen by a facilitator, with a note on why."""
+
+    membership = forms.ModelChoiceField(queryset=Membership.objects.none(), label="Member")
+    to_level = forms.ChoiceField(label="Move to", choices=Membership.Level.choices)
+    note = forms.CharField(
+        label="Note",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why now? The member can read this on their journey.",
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["membership"]
+        field.queryset = (
+            Membership.objects.active()
+            .filter(community=community)
+            .select_related("user")
+            .order_by("user__display_name", "user__email")
+        )
+        field.label_from_instance = lambda m: f"{m.user.name} ({m.level})"
+
+    def clean(self):
+        data = super().clean()
+        membership, to_level = data.get("membership"), data.get("to_level")
+        if membership and to_level and membership.level == to_level:
+            self.add_error("to_level", f"{membership.user.name} is already {to_level}.")
+        return data
+
+
+class AspirationForm(forms.Form):
+    aspiration = forms.ChoiceField(
+        label="Where would you like to go from here?",
+        choices=[("", "I'd rather not say"), *Membership.ASPIRATIONS],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Facilitators see this, so they can offer you the right next step.",
+    )
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label="Name", required=False, max_length=100)
+    level = forms.ChoiceField(
+        label="Level", required=False, choices=[("", "all levels"), *Membership.Level.choices]
+    )
+    role = forms.ChoiceField(
+        label="Role", required=False, choices=[("", "all roles"), *Membership.Role.choices]
+    )
+    aspiration = forms.ChoiceField(
+        label="Aspiration",
+        required=False,
+        choices=[("", "any"), *Membership.ASPIRATIONS],
+    )

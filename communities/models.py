@@ -1,0 +1,292 @@
+from __future__ import annotations
+
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.timezone import now
+
+
+class CommunityQuerySet(models.QuerySet):
+    def in_directory(self):
+        """Open and request-to-join communities: invite-only ones are never listed."""
+        return self.filter(
+            visibility__in=[Community.Visibility.OPEN, Community.Visibility.REQUEST],
+            archived=False,
+        )
+
+    def for_member(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user, memberships__status=Membership.Status.ACTIVE)
+
+
+class Community(models.Model):
+    class Visibility(models.TextChoices):
+        OPEN = "open", "Open: anyone signed in may join"
+        REQUEST = "request", "Request to join: facilitators approve"
+        INVITE = "invite", "Invitation only: not listed in the directory"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    domain = models.TextField("what we care about", max_length=2000)
+    purpose = models.TextField(max_length=4000, blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.OPEN)
+    timezone = models.CharField(max_length=64, default="Europe/London")
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=now)
+    # A slug may be changed once; the old one keeps working as a redirect (OldSlug).
+    slug_changed = models.BooleanField(default=False)
+    # Overrides of engagement.DEFAULT_THRESHOLDS: {"active": {"sessions_attended": 3}, …}.
+    engagement_thresholds = models.JSONField(default=dict, blank=True)
+    engagement_window_days = models.PositiveSmallIntegerField(
+        "engagement window (days)", default=90
+    )
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "communities"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:home", kwargs={"slug": self.slug})
+
+    @property
+    def zoneinfo(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+
+class OldSlug(models.Model):
+    """A slug a community used before: /c/<old>/… redirects to the current one."""
+
+    slug = models.SlugField(max_length=140, unique=True)
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.community.slug}"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def requested(self):
+        return self.filter(status=Membership.Status.REQUESTED)
+
+    def coordinators(self):
+        return self.active().filter(role=Membership.Role.COORDINATOR)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", "member"
+        FACILITATOR = "facilitator", "facilitator"
+        COORDINATOR = "coordinator", "coordinator"
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "invited"
+        REQUESTED = "requested", "requested"
+        ACTIVE = "active", "active"
+        LEFT = "left", "left"
+
+    class Level(models.TextChoices):
+        PERIPHERAL = "peripheral", "peripheral"
+        ACTIVE = "active", "active"
+        CORE = "core", "core"
+
+    # Ranks let the choke point ask "at least a facilitator?" with one comparison.
+    ROLE_RANK = {Role.MEMBER: 0, Role.FACILITATOR: 1, Role.COORDINATOR: 2}
+    LEVEL_RANK = {Level.PERIPHERAL: 0, Level.ACTIVE: 1, Level.CORE: 2}
+    LEVELS = [Level.PERIPHERAL, Level.ACTIVE, Level.CORE]
+
+    # What a member may say about where they'd like to go: offered, never required.
+    ASPIRATIONS = [
+        ("I'd like to facilitate", "I'd like to facilitate"),
+        ("I'm happy to mentor", "I'm happy to mentor"),
+        ("I'm here to listen for now", "I'm here to listen for now"),
+    ]
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role, default=Role.MEMBER)
+    status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
+    level = models.CharField(max_length=10, choices=Level, default=Level.PERIPHERAL)
+    aspiration = models.CharField(max_length=200, blank=True)
+    # A muted community sends this member no reminders and stays out of their digest.
+    muted = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(default=now)
+    # A request to join: the requester's optional note and when they asked.
+    request_note = models.TextField(max_length=1000, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="membership_unique")
+        ]
+        indexes = [
+            models.Index(fields=["community", "status", "level"], name="membership_level_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.community} ({self.role}, {self.level})"
+
+    def has_role(self, role: str) -> bool:
+        return (
+            self.status == self.Status.ACTIVE and self.ROLE_RANK[self.role] >= self.ROLE_RANK[role]
+        )
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.has_role(self.Role.FACILITATOR)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.has_role(self.Role.COORDINATOR)
+
+
+class JourneyStepQuerySet(models.QuerySet):
+    def inward(self):
+        """Moves toward the core: (peripheral → active|core) or (active → core)."""
+        return self.filter(
+            models.Q(from_level=Membership.Level.PERIPHERAL)
+            & ~models.Q(to_level=Membership.Level.PERIPHERAL)
+            | models.Q(from_level=Membership.Level.ACTIVE, to_level=Membership.Level.CORE)
+        )
+
+    def celebrations(self, community, *, limit: int = 8, days: int = 90):
+        """Recent inward moves of people still in the community: never outward ones."""
+        return (
+            self.inward()
+            .filter(membership__community=community, membership__status=Membership.Status.ACTIVE)
+            .filter(created_at__gte=now() - timedelta(days=days))
+            .select_related("membership__user")
+            .order_by("-created_at")[:limit]
+        )
+
+
+class JourneyStep(models.Model):
+    """One move on the journey from the periphery to the core: history, never overwritten."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="steps")
+    from_level = models.CharField(max_length=10, choices=Membership.Level)
+    to_level = models.CharField(max_length=10, choices=Membership.Level)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    evidence = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=now, db_index=True)
+
+    objects = JourneyStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user}: {self.from_level} → {self.to_level}"
+
+    @property
+    def is_inward(self) -> bool:
+        rank = Membership.LEVEL_RANK
+        return rank[self.to_level] > rank[self.from_level]
+
+
+class Invitation(models.Model):
+    """An invitation by email to join a community: a signed, expiring, single-use link."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(max_length=1000, blank=True)
+    # Re-sending changes the nonce, so every earlier link stops working.
+    nonce = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.community}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= now():
+            return "expired"
+        return "outstanding"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == "outstanding"
+
+
+class MoveSuggestion(models.Model):
+    """A move the engagement signals suggest; a facilitator confirms or dismisses it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        CONFIRMED = "confirmed", "confirmed"
+        DISMISSED = "dismissed", "dismissed"
+        # The evidence no longer suggests it (or the level changed another way).
+        STALE = "stale", "no longer suggested"
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="move_suggestions"
+    )
+    from_level = models.CharField(max_length=10, choices=Membership.Level)
+    to_level = models.CharField(max_length=10, choices=Membership.Level)
+    evidence = models.TextField(blank=True)
+    signals = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(default=now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["membership", "status"], name="suggestion_status_idx")]
+        constraints = [
+            # One open suggestion per member at a time, even if two refreshes race.
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(status="open"),
+                name="suggestion_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user}: {self.from_level} → {self.to_level} ({self.status})"
+
+    @property
+    def is_inward(self) -> bool:
+        rank = Membership.LEVEL_RANK
+        return rank[self.to_level] > rank[self.from_level]

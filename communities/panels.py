@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from copsite.plugins import Panel
+
+from .models import JourneyStep, Membership, MoveSuggestion
+
+CELEBRATE_FOR = timedelta(days=60)
+
+
+def home_panel(request) -> Panel:
+    """My communities, and my own recent moves toward the core (never outward ones)."""
+    memberships = (
+        Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("community")
+        .order_by("community__name")
+    )
+    celebrations = (
+        JourneyStep.objects.inward()
+        .filter(
+            membership__user=request.user,
+            membership__status=Membership.Status.ACTIVE,
+            created_at__gte=timezone.now() - CELEBRATE_FOR,
+        )
+        .select_related("membership__community")
+        .order_by("-created_at")[:5]
+    )
+    facilitating = Membership.objects.active().filter(
+        user=request.user, role__in=[Membership.Role.FACILITATOR, Membership.Role.COORDINATOR]
+    )
+    requests = (
+        Membership.objects.requested()
+        .filter(community__in=facilitating.values("community"))
+        .values("community__slug", "community__name")
+        .annotate(n=Count("pk"))
+        .order_by("community__name")
+    )
+    suggestions = (
+        MoveSuggestion.objects.filter(
+            status=MoveSuggestion.Status.OPEN,
+            membership__status=Membership.Status.ACTIVE,
+            membership__community__in=facilitating.values("community"),
+        )
+        .values("membership__community__slug", "membership__community__name")
+        .annotate(n=Count("pk"))
+        .order_by("membership__community__name")
+    )
+    return Panel(
+        "communities/includes/home_panel.html",
+        {
+            "memberships": memberships,
+            "celebrations": celebrations,
+            "requests": requests,
+            "suggestions": suggestions,
+        },
+        order=10,
+    )

@@ -1,0 +1,479 @@
+"""Writes that touch more than one row or send anything: communities, joining, roles,
+invitations, journeys and move suggestions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.mail import email_render_and_enqueue
+
+from . import engagement
+from .invitations import VALID_FOR, invitation_url
+from .models import Community, Invitation, JourneyStep, Membership, MoveSuggestion, OldSlug
+
+# Words that read like pages rather than communities: never a community's slug.
+RESERVED_SLUGS = {
+    "new",
+    "admin",
+    "api",
+    "accounts",
+    "settings",
+    "static",
+    "media",
+    "communities",
+    "members",
+    "journeys",
+    "invitations",
+    "me",
+}
+Role = Membership.Role
+Level = Membership.Level
+Status = Membership.Status
+
+
+class CommunityError(Exception):
+    """A request the community cannot honour; the message is shown to the person."""
+
+
+# --- Communities -----------------------------------------------------------------------
+
+
+def slug_taken(slug: str, *, exclude: Community | None = None) -> bool:
+    communities = Community.objects.filter(slug=slug)
+    old = OldSlug.objects.filter(slug=slug)
+    if exclude is not None:
+        communities = communities.exclude(pk=exclude.pk)
+        old = old.exclude(community=exclude)
+    return slug in RESERVED_SLUGS or communities.exists() or old.exists()
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:120].strip("-") or "community"
+    slug, n = base, 1
+    while slug_taken(slug):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def community_create(*, creator, **fields) -> Community:
+    """A new community; its creator becomes its first coordinator, at the core."""
+    community = Community(**fields)
+    community.slug = unique_slug(community.name)
+    community.save()
+    Membership.objects.create(
+        community=community, user=creator, role=Role.COORDINATOR, level=Level.CORE
+    )
+    return community
+
+
+@transaction.atomic
+def community_update(*, community: Community, old_slug: str) -> Community:
+    """Save settings; a changed slug is kept as an OldSlug so old links redirect."""
+    if community.slug != old_slug:
+        if community.slug_changed:
+            raise CommunityError("A community's address can be changed only once.")
+        OldSlug.objects.create(slug=old_slug, community=community)
+        community.slug_changed = True
+    community.save()
+    return community
+
+
+def community_set_archived(*, community: Community, archived: bool) -> Community:
+    community.archived = archived
+    community.save(update_fields=["archived"])
+    return community
+
+
+# --- Joining and leaving ---------------------------------------------------------------
+
+
+def _existing(community: Community, user) -> Membership | None:
+    return Membership.objects.select_for_update().filter(community=community, user=user).first()
+
+
+@transaction.atomic
+def membership_join(*, community: Community, user) -> Membership:
+    """Join an open community with one click (or come back after leaving)."""
+    if community.visibility != Community.Visibility.OPEN or community.archived:
+        raise CommunityError("This community is not open to join directly.")
+    membership = _existing(community, user)
+    if membership is not None and membership.status == Status.ACTIVE:
+        raise CommunityError("You are already a member.")
+    if membership is None:
+        return Membership.objects.create(community=community, user=user)
+    membership.status = Status.ACTIVE
+    membership.joined_at = timezone.now()
+    membership.save(update_fields=["status", "joined_at"])
+    return membership
+
+
+@transaction.atomic
+def join_request_create(*, community: Community, user, note: str = "") -> Membership:
+    """Ask to join a request-to-join community; its facilitators are told by email."""
+    if community.visibility != Community.Visibility.REQUEST or community.archived:
+        raise CommunityError("This community does not take requests to join.")
+    membership = _existing(community, user)
+    if membership is not None and membership.status == Status.ACTIVE:
+        raise CommunityError("You are already a member.")
+    if membership is not None and membership.status == Status.REQUESTED:
+        raise CommunityError("Your request is already with the facilitators.")
+    now = timezone.now()
+    if membership is None:
+        membership = Membership(community=community, user=user)
+    membership.status = Status.REQUESTED
+    membership.request_note = note
+    membership.requested_at = now
+    membership.save()
+    facilitators = Membership.objects.active().filter(
+        community=community, role__in=[Role.FACILITATOR, Role.COORDINATOR]
+    )
+    for facilitator in facilitators.select_related("user"):
+        email_render_and_enqueue(
+            key=f"join-request:{membership.pk}:{now.timestamp()}:{facilitator.user_id}",
+            kind="communities:join_request",
+            template_prefix="communities/email/join_request",
+            context={"membership": membership, "community": community, "to": facilitator.user},
+            to_email=facilitator.user.email,
+            recipient=facilitator.user,
+        )
+    return membership
+
+
+@transaction.atomic
+def join_request_decide(*, membership: Membership, by, approve: bool) -> Membership:
+    """Approve or decline a request to join; the requester is told either way."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != Status.REQUESTED:
+        raise CommunityError("This request has already been answered.")
+    if approve:
+        membership.status = Status.ACTIVE
+        membership.joined_at = timezone.now()
+    else:
+        membership.status = Status.LEFT
+    membership.save(update_fields=["status", "joined_at"])
+    asked = membership.requested_at.timestamp() if membership.requested_at else 0
+    email_render_and_enqueue(
+        key=f"join-decision:{membership.pk}:{asked}",
+        kind="communities:join_" + ("approved" if approve else "declined"),
+        template_prefix="communities/email/join_" + ("approved" if approve else "declined"),
+        context={"membership": membership, "community": membership.community},
+        to_email=membership.user.email,
+        recipient=membership.user,
+    )
+    return membership
+
+
+def _is_last_coordinator(membership: Membership) -> bool:
+    return (
+        membership.role == Role.COORDINATOR
+        and not Membership.objects.coordinators()
+        .filter(community_id=membership.community_id)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if _is_last_coordinator(membership):
+        raise CommunityError(
+            "You are this community's only coordinator: appoint another coordinator first."
+        )
+    membership.status = Status.LEFT
+    membership.save(update_fields=["status"])
+    MoveSuggestion.objects.filter(membership=membership, status=MoveSuggestion.Status.OPEN).update(
+        status=MoveSuggestion.Status.STALE
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if role not in Role.values:
+        raise CommunityError("Choose member, facilitator or coordinator.")
+    if role != Role.COORDINATOR and _is_last_coordinator(membership):
+        raise CommunityError(
+            "A community needs at least one coordinator: appoint another one first."
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_set_aspiration(*, membership: Membership, aspiration: str) -> Membership:
+    membership.aspiration = aspiration
+    membership.save(update_fields=["aspiration"])
+    return membership
+
+
+# --- Invitations -----------------------------------------------------------------------
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    email_render_and_enqueue(
+        key=f"invitation:{invitation.pk}:{invitation.nonce}",
+        kind="communities:invitation",
+        template_prefix="communities/email/invitation",
+        context={
+            "invitation": invitation,
+            "community": invitation.community,
+            "url": invitation_url(invitation),
+        },
+        to_email=invitation.email,
+    )
+
+
+@transaction.atomic
+def invitations_send(
+    *, community: Community, by, emails: list[str], message: str = ""
+) -> tuple[list[Invitation], dict[str, str]]:
+    """Invite each address; returns (invitations sent, {address: why it was skipped}).
+    An address with an invitation still outstanding is sent a fresh link instead."""
+    sent, skipped = [], {}
+    members = {
+        email.lower()
+        for email in Membership.objects.active()
+        .filter(community=community, user__email__in=emails)
+        .values_list("user__email", flat=True)
+    }
+    now = timezone.now()
+    for email in emails:
+        if email.lower() in members:
+            skipped[email] = "is already a member"
+            continue
+        outstanding = (
+            Invitation.objects.filter(
+                community=community,
+                email__iexact=email,
+                accepted_at=None,
+                revoked_at=None,
+                expires_at__gt=now,
+            )
+            .order_by("-sent_at")
+            .first()
+        )
+        if outstanding is not None:
+            sent.append(invitation_resend(invitation=outstanding, by=by))
+            continue
+        invitation = Invitation.objects.create(
+            community=community,
+            email=email,
+            invited_by=by,
+            message=message,
+            sent_at=now,
+            expires_at=now + VALID_FOR,
+        )
+        _send_invitation(invitation)
+        sent.append(invitation)
+    return sent, skipped
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by) -> Invitation:
+    """A fresh link with a fresh expiry; every earlier link of this invitation stops working."""
+    if invitation.accepted_at:
+        raise CommunityError("This invitation has already been accepted.")
+    now = timezone.now()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        nonce=F("nonce") + 1, sent_at=now, expires_at=now + VALID_FOR, revoked_at=None
+    )
+    invitation.refresh_from_db()
+    _send_invitation(invitation)
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if invitation.accepted_at:
+        raise CommunityError("This invitation has already been accepted.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """Use the invitation (once) and make `user` an active member, starting peripheral."""
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk,
+        nonce=invitation.nonce,
+        accepted_at=None,
+        revoked_at=None,
+        expires_at__gt=timezone.now(),
+    ).update(accepted_at=timezone.now(), accepted_by=user)
+    if not claimed:
+        raise CommunityError("This invitation link can no longer be used.")
+    membership = _existing(invitation.community, user)
+    if membership is None:
+        return Membership.objects.create(community=invitation.community, user=user)
+    if membership.status != Status.ACTIVE:
+        membership.status = Status.ACTIVE
+        membership.joined_at = timezone.now()
+        membership.save(update_fields=["status", "joined_at"])
+    return membership
+
+
+# --- Journeys --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def journey_move(
+    *, membership: Membership, to_level: str, by, evidence: str = "", note: str = ""
+) -> JourneyStep:
+    """Move a member to `to_level`: the JourneyStep and the new level are written together.
+    Any open suggestion for them is settled (the move answers it)."""
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if to_level not in Level.values:
+        raise CommunityError("Choose peripheral, active or core.")
+    if locked.status != Status.ACTIVE:
+        raise CommunityError("Only current members can move on their journey.")
+    if locked.level == to_level:
+        raise CommunityError(f"{locked.user.name} is already {to_level}.")
+    step = JourneyStep.objects.create(
+        membership=locked,
+        from_level=locked.level,
+        to_level=to_level,
+        confirmed_by=by,
+        evidence=evidence,
+        note=note,
+    )
+    locked.level = to_level
+    locked.save(update_fields=["level"])
+    MoveSuggestion.objects.filter(membership=locked, status=MoveSuggestion.Status.OPEN).update(
+        status=MoveSuggestion.Status.STALE, decided_at=timezone.now()
+    )
+    membership.level = to_level
+    return step
+
+
+@transaction.atomic
+def suggestion_confirm(*, suggestion: MoveSuggestion, by, note: str = "") -> JourneyStep:
+    suggestion = MoveSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != MoveSuggestion.Status.OPEN:
+        raise CommunityError("This suggestion has already been answered.")
+    if suggestion.membership.level != suggestion.from_level:
+        raise CommunityError("This member's level has changed since; nothing was moved.")
+    step = journey_move(
+        membership=suggestion.membership,
+        to_level=suggestion.to_level,
+        by=by,
+        evidence=suggestion.evidence,
+        note=note,
+    )
+    suggestion.status = MoveSuggestion.Status.CONFIRMED
+    suggestion.decided_at = timezone.now()
+    suggestion.decided_by = by
+    suggestion.save(update_fields=["status", "decided_at", "decided_by"])
+    return step
+
+
+def suggestion_dismiss(*, suggestion: MoveSuggestion, by) -> MoveSuggestion:
+    updated = MoveSuggestion.objects.filter(
+        pk=suggestion.pk, status=MoveSuggestion.Status.OPEN
+    ).update(status=MoveSuggestion.Status.DISMISSED, decided_at=timezone.now(), decided_by=by)
+    if not updated:
+        raise CommunityError("This suggestion has already been answered.")
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+@transaction.atomic
+def move_suggestions_refresh(
+    *, community: Community, now: datetime | None = None
+) -> list[MoveSuggestion]:
+    """Bring the community's suggestions in line with its signals; returns new ones.
+
+    An open suggestion the signals still support is kept (its evidence updated); one they
+    no longer support goes stale. A dismissed suggestion is not made again until its
+    evidence changes. Fixed queries, whatever the number of members.
+    """
+    Open = MoveSuggestion.Status.OPEN
+    moves = engagement.suggested_moves(community, now=now)
+    open_ = {
+        s.membership_id: s
+        for s in MoveSuggestion.objects.filter(membership__community=community, status=Open)
+    }
+    dismissed = set(
+        (membership_id, to_level, _signals_key(signals))
+        for membership_id, to_level, signals in MoveSuggestion.objects.filter(
+            membership__community=community,
+            status=MoveSuggestion.Status.DISMISSED,
+            from_level=F("membership__level"),
+        ).values_list("membership_id", "to_level", "signals")
+    )
+    new, changed, keep = [], [], set()
+    for move in moves:
+        current = open_.get(move.membership_id)
+        if current is not None and current.to_level == move.to_level:
+            keep.add(current.pk)
+            if current.signals != move.signals:
+                current.signals, current.evidence = move.signals, move.evidence
+                changed.append(current)
+            continue
+        if (move.membership_id, move.to_level, _signals_key(move.signals)) in dismissed:
+            continue
+        new.append(
+            MoveSuggestion(
+                membership_id=move.membership_id,
+                from_level=move.from_level,
+                to_level=move.to_level,
+                signals=move.signals,
+                evidence=move.evidence,
+            )
+        )
+    stale = [s.pk for s in open_.values() if s.pk not in keep]
+    MoveSuggestion.objects.filter(pk__in=stale).update(
+        status=MoveSuggestion.Status.STALE, decided_at=timezone.now()
+    )
+    MoveSuggestion.objects.bulk_update(changed, ["signals", "evidence"])
+    try:
+        with transaction.atomic():
+            created = MoveSuggestion.objects.bulk_create(new)
+    except IntegrityError:
+        # Another refresh got there first; its suggestions stand.
+        created = []
+    return created
+
+
+def _signals_key(signals: dict) -> tuple:
+    return tuple(sorted((str(k), int(v)) for k, v in signals.items()))
+
+
+@transaction.atomic
+def move_suggestions_notify(*, community: Community) -> int:
+    """Tell the community's facilitators about suggestions they have not heard of yet:
+    one email each listing them; every suggestion is announced at most once."""
+    pending = list(
+        MoveSuggestion.objects.select_for_update(of=("self",))
+        .filter(membership__community=community, status=MoveSuggestion.Status.OPEN)
+        .filter(notified_at=None)
+        .select_related("membership__user")
+        .order_by("pk")
+    )
+    if not pending:
+        return 0
+    facilitators = (
+        Membership.objects.active()
+        .filter(community=community, role__in=[Role.FACILITATOR, Role.COORDINATOR])
+        .select_related("user")
+    )
+    batch = f"{pending[0].pk}-{pending[-1].pk}-{len(pending)}"
+    for facilitator in facilitators:
+        email_render_and_enqueue(
+            key=f"move-suggestions:{community.pk}:{facilitator.user_id}:{batch}",
+            kind="communities:move_suggestions",
+            template_prefix="communities/email/move_suggestions",
+            context={"community": community, "suggestions": pending, "to": facilitator.user},
+            to_email=facilitator.user.email,
+            recipient=facilitator.user,
+        )
+    MoveSuggestion.objects.filter(pk__in=[s.pk for s in pending]).update(notified_at=timezone.now())
+    return len(pending)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from .invitations import SESSION_KEY, invitation_from_token
+
+
+def accept_invitation_on_signup(sender, request, user, **kwargs):
+    """Someone who signed up through an invitation link lands as a member: the invitation
+    they followed is accepted as soon as their account exists (if it was sent to the
+    address they signed up with; otherwise they accept it themselves, logged in)."""
+    from .services import CommunityError, invitation_accept
+
+    token = request.session.get(SESSION_KEY) if request is not None else None
+    if not token:
+        return
+    invitation, problem = invitation_from_token(token)
+    if problem or invitation.email.lower() != user.email.lower():
+        return
+    try:
+        invitation_accept(invitation=invitation, user=user)
+    except CommunityError:
+        return
+    request.session.pop(SESSION_KEY, None)

@@ -1,0 +1,508 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from copsite.plugins import collect_panels
+from sessions.models import Session
+
+from . import engagement, services
+from .access import community_for
+from .forms import (
+    AspirationForm,
+    CommunityForm,
+    CommunitySettingsForm,
+    InvitationForm,
+    JoinRequestForm,
+    MemberFilterForm,
+    MoveForm,
+    RoleForm,
+)
+from .invitations import SESSION_KEY, invitation_from_token
+from .models import Community, Invitation, JourneyStep, Membership, MoveSuggestion
+from .services import CommunityError
+
+FACILITATOR = Membership.Role.FACILITATOR
+COORDINATOR = Membership.Role.COORDINATOR
+DIRECTORY_PAGE = 30
+HISTORY_ROWS = 50
+
+
+def _home(community):
+    return redirect("communities:home", slug=community.slug)
+
+
+# --- Directory and creation ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def directory(request):
+    """Open and request-to-join communities, searchable by name and domain."""
+    query = request.GET.get("q", "").strip()[:100]
+    upcoming = Session.objects.filter(
+        community=OuterRef("pk"),
+        status=Session.Status.SCHEDULED,
+        starts_at__gte=timezone.now(),
+    ).order_by("starts_at")
+    communities = Community.objects.in_directory().annotate(
+        member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)),
+        next_session_at=Subquery(upcoming.values("starts_at")[:1]),
+        next_session_title=Subquery(upcoming.values("title")[:1]),
+        is_member=Exists(
+            Membership.objects.active().filter(community=OuterRef("pk"), user=request.user)
+        ),
+    )
+    if query:
+        communities = communities.filter(Q(name__icontains=query) | Q(domain__icontains=query))
+    page = Paginator(communities.order_by("name"), DIRECTORY_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "query": query}
+    if request.htmx:
+        return render(request, "communities/directory.html#results", context)
+    return render(request, "communities/directory.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_new(request):
+    form = CommunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        community = services.community_create(creator=request.user, **form.cleaned_data)
+        messages.success(
+            request, f"{community.name} is ready. Invite a few people to start the journey."
+        )
+        return _home(community)
+    return render(request, "communities/new.html", {"form": form})
+
+
+# --- Community home and settings -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def community_home(request, slug):
+    community = community_for(request.user, slug, public=True)
+    membership = community.membership
+    context = {"community": community, "membership": membership}
+    if membership is not None:
+        context["celebrations"] = JourneyStep.objects.celebrations(community)
+        context["panels"] = collect_panels("community_panel", request, community)
+    else:
+        context["pending_request"] = Membership.objects.filter(
+            community=community, user=request.user, status=Membership.Status.REQUESTED
+        ).exists()
+    return render(request, "communities/home.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_settings(request, slug):
+    community = community_for(request.user, slug, role=COORDINATOR)
+    old_slug = community.slug
+    form = CommunitySettingsForm(request.POST or None, instance=community)
+    if request.method == "POST" and form.is_valid():
+        community = services.community_update(community=form.save(commit=False), old_slug=old_slug)
+        messages.success(request, "The community's settings are saved.")
+        return redirect("communities:settings", slug=community.slug)
+    return render(request, "communities/settings.html", {"community": community, "form": form})
+
+
+@login_required
+@require_POST
+def community_archive(request, slug):
+    community = community_for(request.user, slug, role=COORDINATOR)
+    archive = request.POST.get("archived") == "1"
+    services.community_set_archived(community=community, archived=archive)
+    if archive:
+        messages.success(request, f"{community.name} is archived: it stays readable, and quiet.")
+    else:
+        messages.success(request, f"{community.name} is live again.")
+    return redirect("communities:settings", slug=community.slug)
+
+
+# --- Joining and leaving ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_join(request, slug):
+    """Open: join with one click. Request: ask, with an optional note."""
+    community = community_for(request.user, slug, public=True)
+    if community.membership is not None:
+        messages.info(request, "You are already a member.")
+        return _home(community)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if community.visibility == Community.Visibility.OPEN:
+                services.membership_join(community=community, user=request.user)
+                messages.success(request, f"Welcome to {community.name}!")
+                return _home(community)
+            if form.is_valid():
+                services.join_request_create(
+                    community=community, user=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(
+                    request, "Your request is with the facilitators. You'll hear by email."
+                )
+                return _home(community)
+        except CommunityError as error:
+            messages.error(request, str(error))
+            return _home(community)
+    if community.visibility == Community.Visibility.OPEN:
+        return _home(community)
+    return render(request, "communities/join.html", {"community": community, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_leave(request, slug):
+    community = community_for(request.user, slug)
+    if request.method == "POST":
+        try:
+            services.membership_leave(membership=community.membership)
+        except CommunityError as error:
+            messages.error(request, str(error))
+            return redirect("communities:membership", slug=community.slug)
+        messages.success(request, f"You have left {community.name}. You're welcome back any time.")
+        return redirect("home")
+    return render(request, "communities/leave.html", {"community": community})
+
+
+@login_required
+@require_GET
+def join_requests(request, slug):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    pending = (
+        Membership.objects.requested()
+        .filter(community=community)
+        .select_related("user")
+        .order_by("requested_at")
+    )
+    return render(
+        request, "communities/requests.html", {"community": community, "pending": pending}
+    )
+
+
+@login_required
+@require_POST
+def join_request_decide(request, slug, pk, decision):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    membership = get_object_or_404(
+        Membership.objects.requested().filter(community=community).select_related("user"), pk=pk
+    )
+    approve = decision == "approve"
+    services.join_request_decide(membership=membership, by=request.user, approve=approve)
+    if approve:
+        messages.success(request, f"{membership.user.name} is now a member. They'll hear by email.")
+    else:
+        messages.success(request, f"Declined; {membership.user.name} is told kindly.")
+    return redirect("communities:requests", slug=community.slug)
+
+
+# --- Invitations -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitations(request, slug):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent, skipped = services.invitations_send(
+            community=community,
+            by=request.user,
+            emails=form.cleaned_data["emails"],
+            message=form.cleaned_data["message"],
+        )
+        if sent:
+            addresses = ", ".join(invitation.email for invitation in sent)
+            messages.success(request, f"Invitation sent to {addresses}.")
+        for email, why in skipped.items():
+            messages.info(request, f"{email} {why}.")
+        for word in form.invalid:
+            messages.error(request, f"“{word}” is not an email address; nothing was sent to it.")
+        return redirect("communities:invitations", slug=community.slug)
+    rows = Invitation.objects.filter(community=community).select_related("invited_by")[:200]
+    return render(
+        request,
+        "communities/invitations.html",
+        {"community": community, "form": form, "invitations": rows},
+    )
+
+
+@login_required
+@require_POST
+def invitation_manage(request, slug, pk, action):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    invitation = get_object_or_404(Invitation.objects.filter(community=community), pk=pk)
+    try:
+        if action == "revoke":
+            services.invitation_revoke(invitation=invitation)
+            messages.success(request, f"The invitation to {invitation.email} is revoked.")
+        else:
+            services.invitation_resend(invitation=invitation, by=request.user)
+            messages.success(request, f"A fresh invitation is on its way to {invitation.email}.")
+    except CommunityError as error:
+        messages.error(request, str(error))
+    return redirect("communities:invitations", slug=community.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """Where an invitation link lands: sign up or log in, then accept."""
+    invitation, problem = invitation_from_token(token)
+    user = request.user
+    if problem == "used" and user.is_authenticated and invitation.accepted_by_id == user.pk:
+        messages.success(request, f"Welcome to {invitation.community.name}!")
+        return _home(invitation.community)
+    if problem:
+        return render(
+            request, "communities/invitation_invalid.html", {"problem": problem}, status=400
+        )
+    community = invitation.community
+    if not user.is_authenticated:
+        # Kept for the sign-up that follows: the invitation vouches for its address and is
+        # accepted as soon as the account exists (communities.apps, user_signed_up).
+        request.session[SESSION_KEY] = token
+        here = request.path
+        context = {
+            "invitation": invitation,
+            "community": community,
+            "signup_url": reverse("account_signup")
+            + "?"
+            + urlencode({"next": here, "email": invitation.email}),
+            "login_url": reverse("account_login") + "?" + urlencode({"next": here}),
+        }
+        return render(request, "communities/invitation.html", context)
+    if Membership.objects.active().filter(community=community, user=user).exists():
+        messages.info(request, "You are already a member.")
+        return _home(community)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=user)
+        except CommunityError as error:
+            messages.error(request, str(error))
+            return redirect("home")
+        request.session.pop(SESSION_KEY, None)
+        messages.success(request, f"Welcome to {community.name}!")
+        return _home(community)
+    return render(
+        request, "communities/invitation.html", {"invitation": invitation, "community": community}
+    )
+
+
+# --- Members and roles -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def members(request, slug):
+    community = community_for(request.user, slug)
+    form = MemberFilterForm(request.GET or None)
+    rows = (
+        Membership.objects.active()
+        .filter(community=community)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            rows = rows.filter(
+                Q(user__display_name__icontains=data["q"]) | Q(user__email__icontains=data["q"])
+            )
+        for field in ("level", "role", "aspiration"):
+            if data[field]:
+                rows = rows.filter(**{field: data[field]})
+    rows = list(rows)
+    groups = [
+        (level, label, [m for m in rows if m.level == level])
+        for level, label in reversed(Membership.Level.choices)
+    ]
+    context = {
+        "community": community,
+        "form": form,
+        "groups": groups,
+        "total": len(rows),
+        "roles": Membership.Role.choices,
+    }
+    if community.membership.is_facilitator:
+        context["pending_count"] = (
+            Membership.objects.requested().filter(community=community).count()
+        )
+    if request.htmx:
+        return render(request, "communities/members.html#member-list", context)
+    return render(request, "communities/members.html", context)
+
+
+@login_required
+@require_POST
+def member_role(request, slug, pk):
+    community = community_for(request.user, slug, role=COORDINATOR)
+    membership = get_object_or_404(
+        Membership.objects.active().filter(community=community).select_related("user"), pk=pk
+    )
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose member, facilitator or coordinator.")
+    else:
+        try:
+            services.membership_set_role(
+                membership=membership, role=form.cleaned_data["role"], by=request.user
+            )
+            messages.success(request, f"{membership.user.name} is now a {membership.role}.")
+        except CommunityError as error:
+            messages.error(request, str(error))
+    return redirect("communities:members", slug=community.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership(request, slug):
+    """My place in the community: my journey so far and what might come next."""
+    community = community_for(request.user, slug)
+    mine = community.membership
+    form = AspirationForm(request.POST or None, initial={"aspiration": mine.aspiration})
+    if request.method == "POST" and form.is_valid():
+        services.membership_set_aspiration(
+            membership=mine, aspiration=form.cleaned_data["aspiration"]
+        )
+        messages.success(request, "Thank you: your facilitators can see where you'd like to go.")
+        return redirect("communities:membership", slug=community.slug)
+    rank = Membership.LEVEL_RANK[mine.level]
+    next_level = Membership.LEVELS[rank + 1] if rank + 1 < len(Membership.LEVELS) else None
+    signals = engagement.community_signals(community).get(request.user.pk, {})
+    context = {
+        "community": community,
+        "membership": mine,
+        "form": form,
+        "steps": JourneyStep.objects.filter(membership=mine).select_related("confirmed_by"),
+        "next_level": next_level,
+        "ways": engagement.invitations_toward(community, next_level) if next_level else [],
+        "done": engagement.things_done(signals),
+        "window_days": community.engagement_window_days,
+    }
+    return render(request, "communities/membership.html", context)
+
+
+# --- Journeys --------------------------------------------------------------------------
+
+
+def _journeys_context(community, move_form=None, member=None):
+    suggestions = (
+        MoveSuggestion.objects.filter(
+            membership__community=community,
+            membership__status=Membership.Status.ACTIVE,
+            status=MoveSuggestion.Status.OPEN,
+        )
+        .select_related("membership__user")
+        .order_by("-created_at")
+    )
+    history = JourneyStep.objects.filter(membership__community=community).select_related(
+        "membership__user", "confirmed_by"
+    )
+    if member is not None:
+        history = history.filter(membership=member)
+    return {
+        "community": community,
+        "suggestions": suggestions,
+        "history": history[:HISTORY_ROWS],
+        "move_form": move_form or MoveForm(community=community),
+        "member": member,
+    }
+
+
+@login_required
+@require_GET
+def journeys(request, slug):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    member = None
+    if request.GET.get("member", "").isdigit():
+        member = get_object_or_404(
+            Membership.objects.filter(community=community).select_related("user"),
+            pk=request.GET["member"],
+        )
+    return render(request, "communities/journeys.html", _journeys_context(community, None, member))
+
+
+@login_required
+@require_POST
+def journey_manual_move(request, slug):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    form = MoveForm(request.POST, community=community)
+    if form.is_valid():
+        membership = form.cleaned_data["membership"]
+        try:
+            services.journey_move(
+                membership=membership,
+                to_level=form.cleaned_data["to_level"],
+                by=request.user,
+                evidence="",
+                note=form.cleaned_data["note"],
+            )
+        except CommunityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{membership.user.name} is now {membership.level}.")
+            return redirect("communities:journeys", slug=community.slug)
+    return render(request, "communities/journeys.html", _journeys_context(community, form))
+
+
+@login_required
+@require_POST
+def suggestion_decide(request, slug, pk, decision):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    suggestion = get_object_or_404(
+        MoveSuggestion.objects.filter(membership__community=community).select_related(
+            "membership__user"
+        ),
+        pk=pk,
+    )
+    error = ""
+    try:
+        if decision == "confirm":
+            services.suggestion_confirm(
+                suggestion=suggestion, by=request.user, note=request.POST.get("note", "")[:1000]
+            )
+        else:
+            services.suggestion_dismiss(suggestion=suggestion, by=request.user)
+    except CommunityError as problem:
+        error = str(problem)
+    suggestion.refresh_from_db()
+    if request.htmx:
+        return render(
+            request,
+            "communities/journeys.html#suggestion",
+            {"community": community, "suggestion": suggestion, "error": error},
+        )
+    if error:
+        messages.error(request, error)
+    elif suggestion.status == MoveSuggestion.Status.CONFIRMED:
+        messages.success(
+            request, f"Confirmed: {suggestion.membership.user.name} is now {suggestion.to_level}."
+        )
+    else:
+        messages.success(request, "Dismissed. It won't come back unless something changes.")
+    return redirect("communities:journeys", slug=community.slug)
+
+
+@login_required
+@require_POST
+def journeys_refresh(request, slug):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    created = services.move_suggestions_refresh(community=community)
+    messages.success(
+        request,
+        f"{len(created)} new suggestion{'s' if len(created) != 1 else ''}."
+        if created
+        else "No new suggestions right now.",
+    )
+    return redirect("communities:journeys", slug=community.slug)

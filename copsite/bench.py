@@ -1,0 +1,318 @@
+"""`make bench`: seed a large site into a separate database and time the main pages.
+
+Run as `python -m copsite.bench [--quick]`. Uses PostgreSQL (database `copsite_bench` on the
+server of DATABASE_URL) when DATABASE_URL is set, else SQLite at var/bench.sqlite3. Prints
+a table and writes var/bench.json (var/ is COPSITE_VAR_DIR when set):
+{"pages": {name: {"median_ms", "floor_ratio", "queries"}}, "digests_10k_s", "reminder_scan_ms"}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+# The same folder settings.VAR_DIR uses, readable before Django is set up.
+VAR_DIR = Path(os.environ.get("COPSITE_VAR_DIR") or ROOT / "var")
+SCALE = {
+    "communities": 20,
+    "members": 2_000,
+    "sessions": 1_000,
+    "rsvps": 20_000,
+    "reflections": 50_000,
+    "reviews": 10_000,
+}
+QUICK_SCALE = {key: max(1, value // 20) for key, value in SCALE.items()}
+REPEAT = 15
+
+
+def bench_database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parts = urlsplit(url)
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        import psycopg
+
+        dsn = admin.replace("postgres://", "postgresql://", 1)
+        with psycopg.connect(dsn, autocommit=True) as server:
+            server.execute("DROP DATABASE IF EXISTS copsite_bench WITH (FORCE)")
+            server.execute("CREATE DATABASE copsite_bench")
+        return urlunsplit(parts._replace(path="/copsite_bench"))
+    path = VAR_DIR / "bench.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = bench_database_url()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "copsite.settings"
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    os.environ["DJANGO_LOG_LEVEL"] = "ERROR"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = "copsite.bench_urls"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from copsite.celery import app
+
+    app.conf.task_always_eager = True
+
+
+def seed(scale: dict[str, int]) -> dict:
+    """Bulk-insert a year of life: returns the people and objects the pages are timed with."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from accounts.models import User
+    from communities.models import Community, JourneyStep, Membership
+    from reflections.models import Reflection
+    from sessions.models import RSVP, Attendance, Session
+
+    rng = random.Random(42)
+    now = timezone.now()
+    password = make_password("practice-together")
+    communities = Community.objects.bulk_create(
+        Community(name=f"Community {i}", slug=f"community-{i}", domain="Practice together.")
+        for i in range(scale["communities"])
+    )
+    users = User.objects.bulk_create(
+        User(
+            email=f"person{i}@bench.example.org",
+            display_name=f"Person {i}",
+            password=password,
+            timezone="UTC",
+            digest="daily",
+            digest_hour=8,
+            calendar_token=f"bench-token-{i}",
+        )
+        for i in range(scale["members"])
+    )
+    leader = User.objects.create(
+        email="leader@bench.example.org",
+        password=password,
+        is_leader=True,
+        timezone="UTC",
+        calendar_token="bench-leader",  # noqa: S106 -- a feed token in throwaway bench data.
+    )
+    levels = ["peripheral", "active", "core"]
+    memberships = []
+    for index, user in enumerate(users):
+        homes = {index % len(communities)} | {rng.randrange(len(communities))}
+        for community_index in sorted(homes):
+            # Person i facilitates community i: one facilitator per community.
+            role = "facilitator" if index == community_index else "member"
+            memberships.append(
+                Membership(
+                    community=communities[community_index],
+                    user=user,
+                    role=role,
+                    level=levels[rng.randrange(3)],
+                    joined_at=now - timedelta(days=rng.randrange(400)),
+                )
+            )
+    memberships = Membership.objects.bulk_create(memberships)
+    JourneyStep.objects.bulk_create(
+        JourneyStep(
+            membership=m,
+            from_level="peripheral",
+            to_level=m.level,
+            created_at=now - timedelta(days=rng.randrange(365)),
+        )
+        for m in memberships
+        if m.level != "peripheral"
+    )
+    by_community: dict[int, list[int]] = {}
+    for m in memberships:
+        by_community.setdefault(m.community_id, []).append(m.user_id)
+    sessions = Session.objects.bulk_create(
+        Session(
+            community=communities[i % len(communities)],
+            title=f"Session {i}",
+            starts_at=now + timedelta(days=rng.randrange(-365, 60), hours=rng.randrange(24)),
+            status="scheduled",
+        )
+        for i in range(scale["sessions"])
+    )
+    Session.objects.filter(starts_at__lt=now).update(status="completed")
+    rsvps, attendance, seen = [], [], set()
+    while len(rsvps) < scale["rsvps"]:
+        session = sessions[rng.randrange(len(sessions))]
+        user_id = rng.choice(by_community[session.community_id])
+        if (session.pk, user_id) in seen:
+            continue
+        seen.add((session.pk, user_id))
+        rsvps.append(RSVP(session=session, user_id=user_id, response="going"))
+        if session.starts_at < now:
+            attendance.append(Attendance(session=session, user_id=user_id))
+    RSVP.objects.bulk_create(rsvps, batch_size=2000)
+    Attendance.objects.bulk_create(attendance, batch_size=2000)
+    visibilities = ["community", "community", "facilitators", "private"]
+    Reflection.objects.bulk_create(
+        (
+            Reflection(
+                author_id=rng.choice(users).pk,
+                community_id=rng.choice(communities).pk,
+                title=f"Reflection {i}",
+                body="What we noticed, and **why** it matters. " * 5,
+                loop_level=rng.choice(["", "single", "double", "triple"]),
+                visibility=rng.choice(visibilities),
+                created_at=now - timedelta(days=rng.randrange(365)),
+            )
+            for i in range(scale["reflections"])
+        ),
+        batch_size=5000,
+    )
+    main = communities[0]
+    facilitator = Membership.objects.get(community=main, role="facilitator").user
+    upcoming = Session.objects.filter(community=main).order_by("-starts_at").first()
+    return {
+        "community": main,
+        "facilitator": facilitator,
+        "leader": leader,
+        "session": upcoming,
+        "users": users,
+    }
+
+
+def page_urls(site: dict) -> dict[str, str]:
+    """The main pages whose URL names exist; a page an app has not built yet is left out."""
+    from django.urls import NoReverseMatch, reverse
+
+    slug = site["community"].slug
+    wanted = {
+        "home": ("home", {}),
+        "directory": ("communities:directory", {}),
+        "community_home": ("communities:home", {"slug": slug}),
+        "members": ("communities:members", {"slug": slug}),
+        "journeys": ("communities:journeys", {"slug": slug}),
+        "sessions": ("sessions:list", {"slug": slug}),
+        "session_detail": ("sessions:detail", {"slug": slug, "pk": site["session"].pk}),
+        "outcomes": ("outcomes:list", {"slug": slug}),
+        "alignment": ("outcomes:alignment", {"slug": slug}),
+        "reviews": ("outcomes:reviews", {"slug": slug}),
+        "reflections": ("reflections:list", {"slug": slug}),
+        "actions": ("reflections:actions", {"slug": slug}),
+        "community_dashboard": ("dashboard:community", {"slug": slug}),
+        "portfolio": ("dashboard:portfolio", {}),
+    }
+    urls = {}
+    for page, (name, kwargs) in wanted.items():
+        try:
+            urls[page] = reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            print(f"  (skipped {page}: no URL named {name} yet)")
+    return urls
+
+
+def time_page(client, url: str) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(timings), len(queries)
+
+
+def bench_digests(site: dict, count: int) -> float:
+    """Build and send `count` digests (daily, over consecutive days) to the locmem backend."""
+    from datetime import UTC, datetime
+
+    from django.core import mail
+
+    from accounts.digest import digest_send_due
+
+    mail.outbox = []
+    members = len(site["users"])
+    days = max(1, -(-count // members))
+    start = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+    started = time.perf_counter()
+    for day in range(days):
+        digest_send_due(now=start + timedelta(days=day))
+    elapsed = time.perf_counter() - started
+    print(f"  digests sent: {len(mail.outbox)} in {elapsed:.1f} s")
+    return elapsed * count / max(1, len(mail.outbox))
+
+
+def bench_reminder_scan() -> float:
+    from sessions.services import reminders_send_due
+
+    started = time.perf_counter()
+    reminders_send_due()
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a twentieth of the scale")
+    args = parser.parse_args(argv)
+    scale = QUICK_SCALE if args.quick else SCALE
+    setup_django()
+    from django.core.management import call_command
+    from django.test import Client
+
+    print(f"Database: {os.environ['DATABASE_URL']}")
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    started = time.perf_counter()
+    site = seed(scale)
+    print(f"Seeded {scale} in {time.perf_counter() - started:.1f} s")
+
+    client = Client()
+    client.force_login(site["facilitator"])
+    leader = Client()
+    leader.force_login(site["leader"])
+    floor_ms, floor_queries = time_page(client, "/_bench/floor/")
+    pages = {}
+    for page, url in page_urls(site).items():
+        median_ms, queries = time_page(leader if page == "portfolio" else client, url)
+        pages[page] = {
+            "median_ms": round(median_ms, 2),
+            "floor_ratio": round(median_ms / floor_ms, 2),
+            "queries": queries,
+        }
+    result = {
+        "scale": scale,
+        "floor_ms": round(floor_ms, 2),
+        "floor_queries": floor_queries,
+        "pages": pages,
+        "digests_10k_s": round(bench_digests(site, 10_000 if not args.quick else 500), 2),
+        "reminder_scan_ms": bench_reminder_scan(),
+    }
+    print(f"\n{'page':<22}{'median ms':>11}{'× floor':>9}{'queries':>9}")
+    print(f"{'(floor)':<22}{floor_ms:>11.2f}{1:>9.2f}{floor_queries:>9}")
+    for page, row in pages.items():
+        print(f"{page:<22}{row['median_ms']:>11.2f}{row['floor_ratio']:>9.2f}{row['queries']:>9}")
+    print(f"\n10,000 digests: {result['digests_10k_s']} s (target ≤ 60 s)")
+    print(f"Reminder scan over the whole site: {result['reminder_scan_ms']} ms")
+    out = VAR_DIR / "bench.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(f"Wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""Server-rendered SVG charts: no JavaScript, no inline styles (the CSP forbids both).
+
+Every chart is a `Chart`: its SVG, and the same numbers as a table (columns and rows) that
+the page shows beside it, the print report repeats, and the CSV export writes. Colours
+and strokes come from classes in static/css/site.css (`.chart-svg .s0` …), geometry from
+SVG attributes. A suppressed value (None) is drawn as a gap and written "fewer than 5".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40
+SUPPRESSED = "fewer than 5"
+
+
+@dataclass
+class Chart:
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+    summary: str = ""  # the text alternative, read by screen readers and shown in print
+    svg: SafeString | None = None
+    legend: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def display_rows(self) -> list[list[str]]:
+        return [[display(cell) for cell in row] for row in self.rows]
+
+
+def display(cell) -> str:
+    if cell is None:
+        return SUPPRESSED
+    if isinstance(cell, float):
+        return f"{cell * 100:.0f} %"
+    return str(cell)
+
+
+def csv_text(chart: Chart) -> str:
+    """The chart's table as CSV: rates as decimals, suppressed cells as "<5"."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(chart.columns)
+    for row in chart.rows:
+        writer.writerow(
+            ["<5" if c is None else (f"{c:.4f}" if isinstance(c, float) else c) for c in row]
+        )
+    return out.getvalue()
+
+
+def _number(value) -> float:
+    """A drawable number: hidden (None) and not-applicable ("–") values draw nothing."""
+    return value if isinstance(value, int | float) else 0
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if value <= step:
+            return step
+    return value
+
+
+def _frame(chart_id: str, title: str, summary: str, top: float, labels: list[str], fmt) -> list:
+    """The SVG's accessible name, axes, three y ticks and the x labels."""
+    plot_h = HEIGHT - TOP - BOTTOM
+    parts = [
+        format_html('<title id="{}-title">{}</title>', chart_id, title),
+        format_html('<desc id="{}-desc">{}</desc>', chart_id, summary),
+    ]
+    for fraction in (0, 0.5, 1):
+        y = TOP + plot_h * (1 - fraction)
+        parts.append(
+            format_html(
+                '<line class="chart-grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+                '<text class="chart-axis" x="{}" y="{}" text-anchor="end">{}</text>',
+                LEFT,
+                WIDTH - RIGHT,
+                f"{y:.1f}",
+                f"{y:.1f}",
+                LEFT - 6,
+                f"{y + 4:.1f}",
+                fmt(top * fraction),
+            )
+        )
+    band = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
+    every = max(1, -(-len(labels) // 12))
+    for index, label in enumerate(labels):
+        if index % every:
+            continue
+        parts.append(
+            format_html(
+                '<text class="chart-axis" x="{}" y="{}" text-anchor="middle">{}</text>',
+                f"{LEFT + band * (index + 0.5):.1f}",
+                HEIGHT - BOTTOM + 18,
+                label,
+            )
+        )
+    return parts
+
+
+def _svg(chart_id: str, parts: list) -> SafeString:
+    return format_html(
+        '<svg class="chart-svg" viewBox="0 0 {} {}" role="img" '
+        'aria-labelledby="{}-title {}-desc" focusable="false">{}</svg>',
+        WIDTH,
+        HEIGHT,
+        chart_id,
+        chart_id,
+        mark_safe("".join(str(p) for p in parts)),  # noqa: S308 -- every part is format_html.
+    )
+
+
+def _fmt(percent: bool):
+    return (lambda v: f"{v * 100:.0f} %") if percent else (lambda v: f"{v:g}")
+
+
+def line_svg(
+    chart_id: str,
+    title: str,
+    summary: str,
+    labels: list[str],
+    series: list[tuple[str, list]],
+    *,
+    percent: bool = False,
+) -> SafeString:
+    """One polyline per series over the labels; a None breaks the line."""
+    values = [v for _name, vs in series for v in vs if isinstance(v, int | float)]
+    top = 1.0 if percent else _nice_max(max(values, default=0))
+    plot_h = HEIGHT - TOP - BOTTOM
+    band = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
+    parts = _frame(chart_id, title, summary, top, labels, _fmt(percent))
+    for index, (name, vs) in enumerate(series):
+        runs, run = [], []
+        for position, value in enumerate(vs):
+            if not isinstance(value, int | float):
+                if run:
+                    runs.append(run)
+                run = []
+                continue
+            point = (LEFT + band * (position + 0.5), TOP + plot_h * (1 - value / top))
+            run.append(point)
+            parts.append(
+                format_html(
+                    '<circle class="chart-point s{}" cx="{}" cy="{}" r="3.5">'
+                    "<title>{}, {}: {}</title></circle>",
+                    index,
+                    f"{point[0]:.1f}",
+                    f"{point[1]:.1f}",
+                    name,
+                    labels[position],
+                    _fmt(percent)(value),
+                )
+            )
+        if run:
+            runs.append(run)
+        for points in runs:
+            parts.append(
+                format_html(
+                    '<polyline class="chart-line s{}" points="{}"/>',
+                    index,
+                    " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+                )
+            )
+    return _svg(chart_id, parts)
+
+
+def bar_svg(
+    chart_id: str,
+    title: str,
+    summary: str,
+    labels: list[str],
+    series: list[tuple[str, list]],
+    *,
+    stacked: bool = True,
+    percent: bool = False,
+) -> SafeString:
+    """Bars per label: stacked series, or side by side (`stacked=False`)."""
+    if stacked:
+        sums = [sum(_number(vs[i]) for _n, vs in series) for i in range(len(labels))]
+    else:
+        sums = [_number(v) for _n, vs in series for v in vs]
+    top = 1.0 if percent else _nice_max(max(sums, default=0))
+    plot_h = HEIGHT - TOP - BOTTOM
+    band = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
+    parts = _frame(chart_id, title, summary, top, labels, _fmt(percent))
+    width = band * 0.7 if stacked else band * 0.8 / max(1, len(series))
+    for position, label in enumerate(labels):
+        base = TOP + plot_h
+        for index, (name, vs) in enumerate(series):
+            value = _number(vs[position])
+            if not value:
+                continue
+            height = plot_h * value / top
+            if stacked:
+                x, y = LEFT + band * position + band * 0.15, base - height
+                base -= height
+            else:
+                x, y = LEFT + band * position + band * 0.1 + width * index, TOP + plot_h - height
+            parts.append(
+                format_html(
+                    '<rect class="chart-bar s{}" x="{}" y="{}" width="{}" height="{}">'
+                    "<title>{}, {}: {}</title></rect>",
+                    index,
+                    f"{x:.1f}",
+                    f"{y:.1f}",
+                    f"{width:.1f}",
+                    f"{height:.1f}",
+                    name,
+                    label,
+                    _fmt(percent)(value),
+                )
+            )
+    return _svg(chart_id, parts)
+
+
+def legend_html(names: list[str]) -> SafeString:
+    return format_html_join(
+        "",
+        '<li><span class="swatch s{}" aria-hidden="true"></span>{}</li>',
+        ((index, name) for index, name in enumerate(names)),
+    )

@@ -1,0 +1,224 @@
+"""A year of history in the main demo community, so every dashboard chart has a real shape:
+past sessions with RSVPs and attendance, shared reflections at every loop level, and two
+published impact stories. Runs after every app's demo (copsite.plugins.EXTRA_MODULES) and
+relies only on the models, not on other demo modules' content. Idempotent: it returns at
+once when its first story exists."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from communities.models import Community, Membership
+from outcomes.models import Outcome
+from reflections.models import ImpactStory, Reflection
+from sessions.models import RSVP, AgendaItem, Attendance, Session
+
+MAIN_SLUG = "systems-mapping"
+MONTHS = 12
+
+OUTCOMES = [
+    "map complex systems more confidently and consistently",
+    "use our maps to make better decisions with the people who run services",
+]
+
+STORIES = [
+    {
+        "author": "member@example.com",
+        "title": "The housing map that changed a referral route",
+        "what_happened": "At the March mapping circle four of us mapped the referral route "
+        "for people leaving hospital without a home, live, on one wall.",
+        "what_it_gave_us": "We saw the same form being filled in three times, and we met a "
+        "housing officer who knew why.",
+        "what_we_did_differently": "The hospital discharge team now sends one shared form, "
+        "and we brought the map to their weekly meeting.",
+        "what_difference_it_made": "Referrals that took two weeks now take three days; "
+        "the discharge team asked us to map the next route with them.",
+        "what_we_now_see_differently": "",
+    },
+    {
+        "author": "ada@demo.copsite.org",
+        "title": "Asking who is not on the map",
+        "what_happened": "A triple-loop reflection after a session asked why our maps never "
+        "include the people who use the service.",
+        "what_it_gave_us": "A simple habit: every map starts with an empty circle labelled "
+        "“who is missing?”.",
+        "what_we_did_differently": "We invited two carers to the next three sessions.",
+        "what_difference_it_made": "Our maps of respite care found a gap nobody in the "
+        "room had seen: evenings.",
+        "what_we_now_see_differently": "We now count a map as finished when the people in "
+        "it have seen it, not when it looks complete.",
+    },
+]
+
+
+def seed(people: dict) -> None:
+    main = Community.objects.filter(slug=MAIN_SLUG).first()
+    if (
+        main is None
+        or ImpactStory.objects.filter(community=main, title=STORIES[0]["title"]).exists()
+    ):
+        return
+    rng = random.Random(8)  # A fixed seed: the same demo every time.
+    now = timezone.now().replace(hour=17, minute=30, second=0, microsecond=0)
+    members = list(
+        Membership.objects.active()
+        .filter(community=main)
+        .select_related("user")
+        .order_by("joined_at", "pk")
+    )
+    users = [m.user for m in members]
+    facilitator = people.get("facilitator@example.com") or users[0]
+    outcomes = []
+    for statement in OUTCOMES:
+        outcome, _ = Outcome.objects.get_or_create(
+            community=main,
+            statement=statement,
+            defaults={
+                "status": Outcome.Status.AGREED,
+                "proposed_by": facilitator,
+                "agreed_by": facilitator,
+                "agreed_at": now - timedelta(days=400),
+                "created_at": now - timedelta(days=410),
+            },
+        )
+        outcomes.append(outcome)
+
+    past_sessions = []
+    for months_ago in range(MONTHS - 1, -1, -1):
+        growth = MONTHS - 1 - months_ago  # 0 a year ago … 11 this month
+        for offset, title in ((24, "Mapping circle"), (10, "Map clinic")):
+            starts = now - timedelta(days=30 * months_ago + offset)
+            if starts >= now:
+                continue
+            session = Session.objects.create(
+                community=main,
+                title=f"{title}: {starts:%B %Y}",
+                description="Bring a map you are stuck on.",
+                starts_at=starts,
+                duration_minutes=90,
+                location="Room 2, Civic Centre",
+                status=Session.Status.COMPLETED,
+                created_by=facilitator,
+            )
+            session.facilitators.add(facilitator)
+            item = AgendaItem.objects.create(
+                session=session, position=1, title="Live mapping of two real projects", minutes=40
+            )
+            item.aligned_outcomes.add(outcomes[growth % 2] if growth % 3 else outcomes[0])
+            past_sessions.append(session)
+            going = rng.sample(users, min(len(users), 9 + growth // 2 + rng.randint(0, 3)))
+            maybe = rng.sample([u for u in users if u not in going], 3)
+            RSVP.objects.bulk_create(
+                [RSVP(session=session, user=u, response=RSVP.Response.GOING) for u in going]
+                + [RSVP(session=session, user=u, response=RSVP.Response.MAYBE) for u in maybe]
+            )
+            came = going[: max(5, len(going) - rng.randint(1, 3))] + maybe[:1]
+            Attendance.objects.bulk_create(
+                [
+                    Attendance(session=session, user=u, recorded_by=facilitator, recorded_at=starts)
+                    for u in came
+                ]
+            )
+
+        # Shared reflections, deepening over the year; a few private ones stay private.
+        written = now - timedelta(days=30 * months_ago + 5)
+        counts = {
+            Reflection.Loop.SINGLE: 9 - growth // 4,
+            Reflection.Loop.DOUBLE: 5 + growth // 3,
+            Reflection.Loop.TRIPLE: 5 + growth // 4 if growth >= 4 else 0,
+            "": 5,
+        }
+        reflections = []
+        for loop, count in counts.items():
+            for author in rng.sample(users, count):
+                reflections.append(
+                    Reflection(
+                        author=author,
+                        community=main,
+                        loop_level=loop,
+                        title=f"What the {written:%B} maps taught me",
+                        body="We noticed the map changed the conversation.",
+                        visibility=rng.choice(
+                            [Reflection.Visibility.COMMUNITY, Reflection.Visibility.FACILITATORS]
+                        ),
+                        created_at=written - timedelta(hours=rng.randint(0, 200)),
+                    )
+                )
+        for author in rng.sample(users, 2):
+            reflections.append(
+                Reflection(
+                    author=author,
+                    community=main,
+                    loop_level=Reflection.Loop.DOUBLE,
+                    title="A note to myself",
+                    body="Private: only I can read this.",
+                    visibility=Reflection.Visibility.PRIVATE,
+                    created_at=written,
+                )
+            )
+        Reflection.objects.bulk_create(reflections)
+
+    _seed_loop_closing(main, users, outcomes, rng, now)
+
+    for index, fields in enumerate(STORIES):
+        author = people.get(fields["author"])
+        if author is None:
+            continue
+        story = ImpactStory.objects.create(
+            community=main,
+            author=author,
+            status=ImpactStory.Status.PUBLISHED,
+            published_at=now - timedelta(days=40 - 30 * index),
+            created_at=now - timedelta(days=45 - 30 * index),
+            **{k: v for k, v in fields.items() if k != "author"},
+        )
+        story.sessions.set(past_sessions[-4 - 3 * index : -2 - 3 * index])
+        story.outcomes.set([outcomes[index]])
+
+
+def _seed_loop_closing(main, users, outcomes, rng, now) -> None:
+    """Actions and confidence ratings over the year, once the reflections app has them
+    (issue 6); without those models there is nothing to seed."""
+    from django.apps import apps
+
+    try:
+        action = apps.get_model("reflections", "Action")
+        confidence = apps.get_model("reflections", "ReflectionConfidence")
+    except LookupError:
+        return
+    actions, ratings = [], []
+    for months_ago in range(MONTHS - 1, -1, -1):
+        growth = MONTHS - 1 - months_ago
+        opened = now - timedelta(days=30 * months_ago + 20)
+        for index in range(3):
+            status = ("done", "done", "dropped", "doing")[(growth + index) % 4]
+            done = opened + timedelta(days=7 + 3 * index) if status == "done" else None
+            if done is not None and done >= now:
+                status, done = "doing", None
+            actions.append(
+                action(
+                    community=main,
+                    owner=users[(growth + index) % len(users)],
+                    title=f"Try a new mapping habit ({opened:%B}, {index + 1})",
+                    loop_level=("single", "double", "triple")[index],
+                    status=status,
+                    created_at=opened,
+                    done_at=done,
+                )
+            )
+        rated = now - timedelta(days=30 * months_ago + 12)
+        for outcome in outcomes:
+            for person in rng.sample(users, 6):
+                ratings.append(
+                    confidence(
+                        user=person,
+                        outcome=outcome,
+                        rating=min(5, max(1, 2 + growth // 4 + rng.randint(-1, 1))),
+                        created_at=rated,
+                    )
+                )
+    action.objects.bulk_create(actions)
+    confidence.objects.bulk_create(ratings)

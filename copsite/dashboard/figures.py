@@ -1,0 +1,913 @@
+"""Every figure of the impact dashboards, one documented function each (SPEC §4).
+
+Rules every function keeps:
+
+- **Aggregates only.** Each figure is answered by a fixed number of aggregate queries
+  (`annotate`, conditional `Count(filter=…)`, `TruncMonth`, `Exists`); Python only does
+  arithmetic on the grouped rows (months × levels, or a frequency table), never a loop over
+  people, sessions or reflections. The multi-community functions group by community, so the
+  portfolio's query count does not grow with the number of communities.
+- **Privacy threshold.** A number that counts what 1–4 people did (or 1–4 people in a
+  group) is suppressed: it becomes `None`, shown as "fewer than 5". Zero stays visible.
+  Where a row shows its total, one more cell is hidden with it (secondary suppression), so
+  a hidden cell cannot be found by subtraction.
+- **Never private.** Reflections count only when shared (`facilitators` or `community`
+  visibility): a private reflection is never counted, so no total minus a shown figure can
+  reveal one. No reflection text, and no individual confidence rating, leaves this module.
+- **Time.** Periods are whole UTC days (`periods.Period`); months are UTC calendar months.
+- **Who.** Membership figures count active members with the role *member*: facilitators
+  and coordinators are left out of movement (Orbit's rule for staff). Everything else
+  (sessions, reflections, equity) counts every active member, facilitators included,
+  because a dominant voice may well be a facilitator's.
+
+Figures that need models from other issues (peer review: confidence ratings, review
+stages, reviews; reflections: actions) are separate functions that return `None` until
+those models exist, and the pages say the figure appears once the community uses them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.apps import apps
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from communities.models import JourneyStep, Membership
+from outcomes.models import Outcome
+from reflections.models import Reflection
+from sessions.models import RSVP, AgendaItem, Attendance, Session
+
+from .periods import UTC, Period
+
+THRESHOLD = 5
+LEVELS = [Membership.Level.PERIPHERAL, Membership.Level.ACTIVE, Membership.Level.CORE]
+LOOPS = [Reflection.Loop.SINGLE, Reflection.Loop.DOUBLE, Reflection.Loop.TRIPLE, ""]
+LOOP_LABELS = {
+    "single": "single loop",
+    "double": "double loop",
+    "triple": "triple loop",
+    "": "no level yet",
+}
+SHARED = [Reflection.Visibility.FACILITATORS, Reflection.Visibility.COMMUNITY]
+HELD = [Session.Status.SCHEDULED, Session.Status.COMPLETED]
+INWARD = Q(from_level=Membership.Level.PERIPHERAL, to_level__in=LEVELS[1:]) | Q(
+    from_level=Membership.Level.ACTIVE, to_level=Membership.Level.CORE
+)
+
+
+# --- privacy -------------------------------------------------------------------------
+
+
+def protect(value: int | None, people: int | None = None) -> int | None:
+    """`value`, or None when it rests on 1–4 people (`people` defaults to the value)."""
+    if value is None:
+        return None
+    people = value if people is None else people
+    return None if 0 < people < THRESHOLD else value
+
+
+def protect_row(values: dict[str, int]) -> tuple[dict[str, int | None], int | None]:
+    """Suppress a row's small cells and return it with its total.
+
+    Cells of 1–4 become None. If exactly one cell is hidden and the total is shown, the
+    smallest other cell is hidden too, so the hidden one is not the total minus the rest.
+    A total under 5 is hidden itself.
+    """
+    total = sum(values.values())
+    shown: dict[str, int | None] = {key: protect(value) for key, value in values.items()}
+    hidden = [key for key, value in shown.items() if value is None]
+    if len(hidden) == 1 and protect(total) is not None:
+        others = sorted((v, k) for k, v in shown.items() if v is not None)
+        if others:
+            shown[others[0][1]] = None
+    return shown, protect(total)
+
+
+NOT_APPLICABLE = "–"
+
+
+def rate(part: int | None, whole: int | None) -> float | str | None:
+    """part / whole as a fraction; None (hidden) when the part is hidden; "–" when there
+    is nothing to divide by (no session held, no reflection shared)."""
+    if not whole:
+        return NOT_APPLICABLE
+    if part is None:
+        return None
+    return part / whole
+
+
+def _month(value) -> dt.date:
+    return value.astimezone(UTC).date() if isinstance(value, dt.datetime) else value
+
+
+def _trunc(field_name: str) -> TruncMonth:
+    # Explicit UTC: the request's timezone (a person's own) must not change the figures.
+    return TruncMonth(field_name, tzinfo=UTC)
+
+
+def _ids(communities) -> list[int]:
+    return [getattr(c, "pk", c) for c in communities]
+
+
+# --- members by level and movement ----------------------------------------------------
+
+
+@dataclass
+class LevelMonth:
+    month: dt.date
+    counts: dict[str, int | None]  # members at each level at the month's end
+    moved_in: dict[str, int | None]
+    held: dict[str, int | None]
+    moved_out: dict[str, int | None]
+
+
+def _journey_members(community) -> Q:
+    return Q(community=community, status=Membership.Status.ACTIVE, role=Membership.Role.MEMBER)
+
+
+def members_by_level(community, period: Period) -> list[LevelMonth]:
+    """Members at each level at the end of every month of the period, and the movement.
+
+    Reconstructed from history, not from the current `Membership.level`:
+    - a membership starts at its *initial level* on `joined_at`: the `from_level` of its
+      earliest JourneyStep, or its current level if it never moved;
+    - each JourneyStep moves one person from `from_level` to `to_level` in its month.
+    So members(L, end of M) = joined at L up to M + steps into L up to M − steps out of L
+    up to M. Per level and month:
+    - moved in = joined at L in M + steps into L in M;
+    - moved out = steps out of L in M;
+    - held = members(L, end of M−1) − moved out (at least 0).
+    Only active memberships with the role *member* count (facilitators and coordinators
+    are left out). Two aggregate queries, whatever the size of the community.
+    Known limit: a membership that has *left* has no leaving date, so it is not counted
+    in any month.
+    """
+    earliest_from = (
+        JourneyStep.objects.filter(membership=OuterRef("pk"))
+        .order_by("created_at", "pk")
+        .values("from_level")[:1]
+    )
+    joins = (
+        Membership.objects.filter(_journey_members(community), joined_at__lt=period.end_dt)
+        .annotate(initial=Coalesce(Subquery(earliest_from), F("level")), month=_trunc("joined_at"))
+        .values("month", "initial")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    steps = (
+        JourneyStep.objects.filter(
+            membership__community=community,
+            membership__status=Membership.Status.ACTIVE,
+            membership__role=Membership.Role.MEMBER,
+            created_at__lt=period.end_dt,
+        )
+        .annotate(month=_trunc("created_at"))
+        .values("month", "from_level", "to_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    months = period.months()
+    first = months[0]
+    base = dict.fromkeys(LEVELS, 0)
+    joined: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(LEVELS, 0))
+    ins: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(LEVELS, 0))
+    outs: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(LEVELS, 0))
+    for row in joins:
+        month = _month(row["month"])
+        if month < first:
+            base[row["initial"]] += row["n"]
+        else:
+            joined[month][row["initial"]] += row["n"]
+    for row in steps:
+        month = _month(row["month"])
+        if month < first:
+            base[row["to_level"]] += row["n"]
+            base[row["from_level"]] -= row["n"]
+        else:
+            ins[month][row["to_level"]] += row["n"]
+            outs[month][row["from_level"]] += row["n"]
+    result, current = [], dict(base)
+    for month in months:
+        start = dict(current)
+        moved_in = {lv: joined[month][lv] + ins[month][lv] for lv in LEVELS}
+        moved_out = {lv: outs[month][lv] for lv in LEVELS}
+        current = {lv: start[lv] + moved_in[lv] - moved_out[lv] for lv in LEVELS}
+        counts, _total = protect_row(current)
+        result.append(
+            LevelMonth(
+                month=month,
+                counts=counts,
+                moved_in={lv: protect(moved_in[lv]) for lv in LEVELS},
+                held={lv: protect(max(0, start[lv] - moved_out[lv])) for lv in LEVELS},
+                moved_out={lv: protect(moved_out[lv]) for lv in LEVELS},
+            )
+        )
+    return result
+
+
+@dataclass
+class Moves:
+    inward: int | None = 0  # celebrations: steps toward the core
+    outward: int | None = 0
+
+
+def movement(communities: Iterable, period: Period) -> dict[int, Moves]:
+    """Celebrations (steps toward the core) and steps outward in the period, per community.
+
+    inward = JourneySteps of active *members* with created_at in the period and a
+    to_level nearer the core than the from_level; outward = the other steps. Each counts
+    people moving, so 1–4 is suppressed. One grouped query (for any number of periods:
+    `movement_in`).
+    """
+    return movement_in(communities, [period])[0]
+
+
+def _spanning(field_name: str, periods: list[Period]) -> dict:
+    return {
+        f"{field_name}__gte": min(p.start_dt for p in periods),
+        f"{field_name}__lt": max(p.end_dt for p in periods),
+    }
+
+
+def _within(field_name: str, period: Period) -> Q:
+    return Q(**{f"{field_name}__gte": period.start_dt, f"{field_name}__lt": period.end_dt})
+
+
+def movement_in(communities: Iterable, periods: list[Period]) -> list[dict[int, Moves]]:
+    """`movement` for several periods in one query: a conditional count per period."""
+    ids = _ids(communities)
+    measures = {}
+    for i, period in enumerate(periods):
+        inward, outward = (
+            INWARD & _within("created_at", period),
+            ~INWARD & _within("created_at", period),
+        )
+        measures[f"in{i}"] = Count("id", filter=inward)
+        measures[f"inp{i}"] = Count("membership", filter=inward, distinct=True)
+        measures[f"out{i}"] = Count("id", filter=outward)
+        measures[f"outp{i}"] = Count("membership", filter=outward, distinct=True)
+    rows = (
+        JourneyStep.objects.filter(
+            membership__community__in=ids,
+            membership__status=Membership.Status.ACTIVE,
+            membership__role=Membership.Role.MEMBER,
+            **_spanning("created_at", periods),
+        )
+        .values("membership__community")
+        .annotate(**measures)
+        .order_by()
+    )
+    results = [{cid: Moves() for cid in ids} for _ in periods]
+    for row in rows:
+        for i, result in enumerate(results):
+            result[row["membership__community"]] = Moves(
+                inward=protect(row[f"in{i}"], row[f"inp{i}"]),
+                outward=protect(row[f"out{i}"], row[f"outp{i}"]),
+            )
+    return results
+
+
+def members_now(communities: Iterable) -> dict[int, dict]:
+    """Active members (role member) at each level today, per community, with the total;
+    suppressed by `protect_row`. One grouped query."""
+    rows = (
+        Membership.objects.filter(
+            community__in=_ids(communities),
+            status=Membership.Status.ACTIVE,
+            role=Membership.Role.MEMBER,
+        )
+        .values("community")
+        .annotate(**{lv: Count("id", filter=Q(level=lv)) for lv in LEVELS})
+        .order_by()
+    )
+    raw = {cid: dict.fromkeys(LEVELS, 0) for cid in _ids(communities)}
+    for row in rows:
+        raw[row["community"]] = {lv: row[lv] for lv in LEVELS}
+    result = {}
+    for cid, values in raw.items():
+        levels, total = protect_row(values)
+        result[cid] = {"levels": levels, "total": total}
+    return result
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+
+@dataclass
+class SessionFigures:
+    held: int = 0
+    members: int = 0
+    rsvps: int | None = 0
+    attendances: int | None = 0
+    attendees: int | None = 0
+    returning: int | None = 0
+
+    @property
+    def rsvp_rate(self) -> float | str | None:
+        return rate(self.rsvps, self.held * self.members)
+
+    @property
+    def attendance_rate(self) -> float | str | None:
+        return rate(self.attendances, self.held * self.members)
+
+    @property
+    def returning_share(self) -> float | str | None:
+        return rate(self.returning, self.attendees)
+
+
+def held_sessions(communities: Iterable, period: Period):
+    """Sessions held in the period: scheduled or completed (never draft or cancelled),
+    starting inside the period and before now."""
+    return Session.objects.filter(
+        community__in=_ids(communities),
+        status__in=HELD,
+        starts_at__gte=period.start_dt,
+        starts_at__lt=min(period.end_dt, timezone.now()),
+    )
+
+
+def sessions(
+    communities: Iterable, period: Period, contributions: Contributions | None = None
+) -> dict[int, SessionFigures]:
+    """Sessions held, RSVP rate, attendance rate and returning attendees, per community.
+
+    - held = `held_sessions` count;
+    - members = active memberships (every role) that joined before the period ended;
+    - RSVP rate = RSVPs "going" or "maybe" on held sessions ÷ (held × members);
+    - attendance rate = members' attendance records at held sessions ÷ (held × members);
+    - returning attendees = members who attended at least two held sessions in the
+      period, shown with its share of all members who attended.
+    RSVPs, attendances and attendees are suppressed when they rest on 1–4 people.
+    One grouped query, plus `contributions` (shared with participation equity).
+    """
+    ids = _ids(communities)
+    contributions = contributions or contributions_per_person(ids, period)
+    held = held_sessions(ids, period)
+    result = {cid: SessionFigures(members=contributions.population[cid]) for cid in ids}
+    answered = Q(rsvps__response__in=[RSVP.Response.GOING, RSVP.Response.MAYBE])
+    rows = (
+        held.values("community")
+        .annotate(
+            n=Count("id", distinct=True),
+            rsvps_n=Count("rsvps", filter=answered, distinct=True),
+            people=Count("rsvps__user", filter=answered, distinct=True),
+        )
+        .order_by()
+    )
+    for row in rows:
+        result[row["community"]].held = row["n"]
+        result[row["community"]].rsvps = protect(row["rsvps_n"], row["people"])
+    for cid in ids:
+        attended = contributions.sources["attendance"][cid]
+        figures = result[cid]
+        figures.attendances = protect(sum(attended.values()), len(attended))
+        figures.attendees = protect(len(attended))
+        figures.returning = protect(sum(1 for n in attended.values() if n >= 2))
+    return result
+
+
+@dataclass
+class SessionMonth:
+    month: dt.date
+    held: int
+    attendances: int | None
+
+
+def sessions_by_month(community, period: Period) -> list[SessionMonth]:
+    """Per month of the period: sessions held and attendance records at them (the
+    attendance suppressed when 1–4 people attended that month). One grouped query."""
+    rows = {
+        _month(row["month"]): row
+        for row in held_sessions([community], period)
+        .annotate(month=_trunc("starts_at"))
+        .values("month")
+        .annotate(
+            held=Count("id", distinct=True),
+            n=Count("attendances", distinct=True),
+            people=Count("attendances__user", distinct=True),
+        )
+        .order_by()
+    }
+    return [
+        SessionMonth(month, row["held"], protect(row["n"], row["people"]))
+        if (row := rows.get(month))
+        else SessionMonth(month, 0, 0)
+        for month in period.months()
+    ]
+
+
+# --- alignment and outcome progress -------------------------------------------------------
+
+
+@dataclass
+class Coverage:
+    agreed: int = 0
+    with_activity: int = 0
+    with_review: int | None = None  # None until peer review exists (issue 5)
+    covered: int | None = None
+
+    @property
+    def share(self) -> float | str | None:
+        return rate(self.covered, self.agreed)
+
+    @property
+    def activity_share(self) -> float | str | None:
+        return rate(self.with_activity, self.agreed)
+
+
+def alignment_coverage(communities: Iterable, period: Period) -> dict[int, Coverage]:
+    """Alignment coverage: share of agreed outcomes with an activity AND a review in the
+    period.
+
+    - agreed = outcomes whose status is agreed;
+    - with an activity = an agenda item aligned to it in a held session of the period;
+    - with a review = a peer review of work shared for it in the period
+      (`_outcomes_reviewed`, from the outcomes app once peer review exists);
+    - coverage = outcomes with both ÷ agreed.
+    Outcomes are not people: nothing here is suppressed. One grouped query (two with
+    peer review).
+    """
+    ids = _ids(communities)
+    activity = AgendaItem.objects.filter(
+        aligned_outcomes=OuterRef("pk"),
+        session__in=held_sessions(ids, period),
+    )
+    rows = (
+        Outcome.objects.agreed()
+        .filter(community__in=ids)
+        .annotate(has_activity=Exists(activity))
+        .values("community")
+        .annotate(agreed=Count("id"), with_activity=Count("id", filter=Q(has_activity=True)))
+        .order_by()
+    )
+    result = {cid: Coverage() for cid in ids}
+    for row in rows:
+        result[row["community"]] = Coverage(row["agreed"], row["with_activity"])
+    reviewed = _outcomes_reviewed(ids, period)
+    if reviewed is not None:
+        for cid, (with_review, covered) in reviewed.items():
+            result[cid].with_review, result[cid].covered = with_review, covered
+    return result
+
+
+def _outcomes_reviewed(community_ids: list[int], period: Period):
+    """{community_id: (agreed outcomes with a review, with a review and an activity)}, or
+    None while the outcomes app has no peer reviews (issue 5 fills this in)."""
+    return None
+
+
+def outcome_progress(community, period: Period):
+    """Outcome progress: per agreed outcome and month, the average self-rated confidence
+    (1–5) of the ratings given that month, suppressed when fewer than 5 people rated; and
+    the distribution of peer-review stages given in the period. Never an individual
+    rating. The confidence part comes from `outcome_confidence` (None until ratings
+    exist); peer-review stages join once reviews with stages exist (issue 5)."""
+    return outcome_confidence(community, period)
+
+
+# --- learning loops ------------------------------------------------------------------------
+
+
+@dataclass
+class LoopMonth:
+    month: dt.date
+    counts: dict[str, int | None]
+
+
+def _shared_reflections(ids: list[int], period: Period):
+    return Reflection.objects.filter(
+        community__in=ids,
+        visibility__in=SHARED,
+        created_at__gte=period.start_dt,
+        created_at__lt=period.end_dt,
+    )
+
+
+def reflections_by_loop(community, period: Period) -> list[LoopMonth]:
+    """Shared reflections (visibility facilitators or community, never private) written
+    in each month of the period, by loop level (single, double, triple, none chosen yet).
+    A cell written by 1–4 people is suppressed. One grouped query."""
+    rows = (
+        _shared_reflections([community.pk], period)
+        .annotate(month=_trunc("created_at"))
+        .values("month", "loop_level")
+        .annotate(n=Count("id"), people=Count("author", distinct=True))
+        .order_by()
+    )
+    cells = {(_month(r["month"]), r["loop_level"]): protect(r["n"], r["people"]) for r in rows}
+    return [
+        LoopMonth(month, {loop: cells.get((month, loop), 0) for loop in LOOPS})
+        for month in period.months()
+    ]
+
+
+@dataclass
+class LoopDepth:
+    shared: int | None = 0
+    deeper: int | None = 0  # double and triple loop
+
+    @property
+    def deeper_share(self) -> float | str | None:
+        return rate(self.deeper, self.shared)
+
+
+def loop_depth(communities: Iterable, period: Period) -> dict[int, LoopDepth]:
+    """Shared reflections in the period and how many reached double or triple loop, per
+    community; deeper share = (double + triple) ÷ shared. Each count is suppressed when
+    it rests on 1–4 authors. One grouped query (for any number of periods:
+    `loop_depth_in`)."""
+    return loop_depth_in(communities, [period])[0]
+
+
+def loop_depth_in(communities: Iterable, periods: list[Period]) -> list[dict[int, LoopDepth]]:
+    """`loop_depth` for several periods in one query: a conditional count per period."""
+    ids = _ids(communities)
+    deeper = Q(loop_level__in=[Reflection.Loop.DOUBLE, Reflection.Loop.TRIPLE])
+    measures = {}
+    for i, period in enumerate(periods):
+        inside = _within("created_at", period)
+        measures[f"n{i}"] = Count("id", filter=inside)
+        measures[f"p{i}"] = Count("author", filter=inside, distinct=True)
+        measures[f"d{i}"] = Count("id", filter=inside & deeper)
+        measures[f"dp{i}"] = Count("author", filter=inside & deeper, distinct=True)
+    rows = (
+        Reflection.objects.filter(
+            community__in=ids, visibility__in=SHARED, **_spanning("created_at", periods)
+        )
+        .values("community")
+        .annotate(**measures)
+        .order_by()
+    )
+    results = [{cid: LoopDepth() for cid in ids} for _ in periods]
+    for row in rows:
+        for i, result in enumerate(results):
+            result[row["community"]] = LoopDepth(
+                protect(row[f"n{i}"], row[f"p{i}"]), protect(row[f"d{i}"], row[f"dp{i}"])
+            )
+    return results
+
+
+def _model(app_label: str, name: str):
+    """Another issue's model once it has landed, else None (its figure waits for it)."""
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
+
+
+@dataclass
+class ActionFlow:
+    opened: int = 0
+    done: int = 0
+    dropped: int = 0
+    median_days: float | str | None = "–"
+
+
+def actions_flow(communities: Iterable, period: Period):
+    """Actions per community in the period (None until actions exist, issue 6):
+    - opened = actions created in the period;
+    - done = actions with status done whose `done_at` is in the period;
+    - dropped = actions with status dropped last changed (`updated_at`) in the period;
+    - median days to done = the median of (done_at − created_at) in days over the actions
+      done in the period ("–" when none).
+    Actions are the community's commitments, not people: nothing is suppressed.
+    Two queries: grouped conditional counts, and the done actions' durations.
+    """
+    return actions_flow_in(communities, [period])
+
+
+def actions_flow_in(communities: Iterable, periods: list[Period]):
+    """`actions_flow` for several periods; returns the first period's figures when given
+    one period, else a list (counts for all periods in one query)."""
+    action = _model("reflections", "Action")
+    if action is None:
+        return None
+    ids = _ids(communities)
+    measures = {}
+    for i, period in enumerate(periods):
+        measures[f"o{i}"] = Count("id", filter=_within("created_at", period))
+        measures[f"d{i}"] = Count("id", filter=Q(status="done") & _within("done_at", period))
+        measures[f"x{i}"] = Count("id", filter=Q(status="dropped") & _within("updated_at", period))
+    results = [{cid: ActionFlow() for cid in ids} for _ in periods]
+    for row in (
+        action.objects.filter(community__in=ids).values("community").annotate(**measures).order_by()
+    ):
+        for i, result in enumerate(results):
+            result[row["community"]] = ActionFlow(row[f"o{i}"], row[f"d{i}"], row[f"x{i}"])
+    first = periods[0]
+    durations: dict[int, list[float]] = defaultdict(list)
+    for cid, created, done in action.objects.filter(
+        _within("done_at", first), community__in=ids, status="done"
+    ).values_list("community", "created_at", "done_at"):
+        durations[cid].append((done - created).total_seconds() / 86400)
+    for cid, values in durations.items():
+        values.sort()
+        middle = len(values) // 2
+        results[0][cid].median_days = (
+            values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+        )
+    return results[0] if len(periods) == 1 else results
+
+
+def outcome_confidence(community, period: Period):
+    """Average self-rated confidence (1–5) per agreed outcome and month of the period,
+    over the ratings given that month; a month rated by fewer than 5 people is hidden, so
+    no individual rating can be read or worked out. None until ratings exist (issue 6's
+    `ReflectionConfidence`). One grouped query."""
+    confidence = _model("reflections", "ReflectionConfidence")
+    if confidence is None:
+        return None
+    rows = (
+        confidence.objects.filter(
+            outcome__community=community,
+            outcome__status=Outcome.Status.AGREED,
+            **_spanning("created_at", [period]),
+        )
+        .annotate(month=_trunc("created_at"))
+        .values("outcome", "outcome__statement", "month")
+        .annotate(average=Avg("rating"), people=Count("user", distinct=True))
+        .order_by("outcome__statement", "month")
+    )
+    return [
+        {
+            "outcome": row["outcome__statement"],
+            "month": _month(row["month"]),
+            "average": None if row["people"] < THRESHOLD else round(row["average"], 1),
+            "people": protect(row["people"]),
+        }
+        for row in rows
+    ]
+
+
+# --- participation equity ------------------------------------------------------------------
+
+
+@dataclass
+class Equity:
+    people: int = 0
+    contributions: int = 0
+    gini: float | None = None
+    top_people: int = 0
+    top_share: float | str | None = NOT_APPLICABLE
+    suppressed: bool = False
+    frequencies: dict[int, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def reading(self) -> str:
+        if self.suppressed:
+            return "Fewer than 5 people: not shown, to protect their privacy."
+        if not self.contributions:
+            return "No contributions were recorded in this period yet."
+        if self.gini < 0.3:
+            return "Contributions are spread fairly evenly: many voices carry the conversation."
+        if self.gini < 0.5:
+            return "Some people carry more of the conversation than others."
+        return "A few voices carry most of the conversation."
+
+
+def gini_from_frequencies(frequencies: dict[int, int]) -> Equity:
+    """Gini coefficient and the top-10 % share from a table {contributions: people}.
+
+    With the n values sorted ascending x₁ ≤ … ≤ xₙ and S = Σx:
+        G = 2·Σ(i·xᵢ) ÷ (n·S) − (n + 1) ÷ n        (0 = all equal, → 1 = one does all)
+    A value v held by k people at ranks r+1 … r+k adds v·(k·r + k(k+1)/2) to Σ(i·xᵢ).
+    Top 10 % = the ⌈n ÷ 10⌉ people with the most contributions; share = their sum ÷ S.
+    Exact arithmetic (fractions), rounded only when shown.
+    """
+    n = sum(frequencies.values())
+    total = sum(value * k for value, k in frequencies.items())
+    equity = Equity(people=n, contributions=total, frequencies=dict(frequencies))
+    if n == 0:
+        return equity
+    equity.top_people = math.ceil(n / 10)
+    if total == 0:
+        equity.gini = 0.0
+        return equity
+    weighted, rank = Fraction(0), 0
+    for value in sorted(frequencies):
+        k = frequencies[value]
+        weighted += value * (k * rank + Fraction(k * (k + 1), 2))
+        rank += k
+    equity.gini = float(2 * weighted / (n * total) - Fraction(n + 1, n))
+    remaining, top = equity.top_people, 0
+    for value in sorted(frequencies, reverse=True):
+        take = min(remaining, frequencies[value])
+        top += take * value
+        remaining -= take
+        if not remaining:
+            break
+    equity.top_share = top / total
+    return equity
+
+
+@dataclass
+class Contributions:
+    """Who did what in a period: {community_id: members} and, per source,
+    {community_id: {user_id: count}} for the members who did any of it."""
+
+    population: dict[int, int]
+    sources: dict[str, dict[int, dict[int, int]]]
+
+
+def _by_a_member(period: Period, community_path: str, user_path: str) -> Exists:
+    """True for rows by people who are active members of the row's own community and
+    joined before the period ended: an index lookup per row on (community, user)."""
+    return Exists(
+        Membership.objects.filter(
+            community=OuterRef(community_path),
+            user=OuterRef(user_path),
+            status=Membership.Status.ACTIVE,
+            joined_at__lt=period.end_dt,
+        )
+    )
+
+
+def contribution_sources(ids: list[int], period: Period) -> dict[str, object]:
+    """What counts as a contribution: per source, a queryset with `community`, `user`
+    and `n` (count) per member. Attendance at held sessions and shared reflections
+    written; work shared and reviews given join once peer review exists (issue 5)."""
+    attendance = (
+        Attendance.objects.filter(
+            _by_a_member(period, "session__community", "user"),
+            session__in=held_sessions(ids, period),
+        )
+        .values(community=F("session__community"), person=F("user"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reflections = (
+        _shared_reflections(ids, period)
+        .filter(_by_a_member(period, "community", "author"))
+        .values("community", person=F("author"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "attendance": attendance,
+        "reflections": reflections,
+        **_peer_review_sources(ids, period),
+    }
+
+
+def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
+    """Work shared and reviews given per member; empty until peer review exists (issue 5)."""
+    return {}
+
+
+def contributions_per_person(communities: Iterable, period: Period) -> Contributions:
+    """The population (active members who joined before the period ended) and each
+    source's per-member counts: one grouped query each. SQL does the counting; Python
+    only files the grouped rows (one per contributing member) by community."""
+    ids = _ids(communities)
+    population = dict.fromkeys(ids, 0)
+    for row in (
+        Membership.objects.filter(
+            community__in=ids, status=Membership.Status.ACTIVE, joined_at__lt=period.end_dt
+        )
+        .values("community")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        population[row["community"]] = row["n"]
+    sources = {}
+    for name, queryset in contribution_sources(ids, period).items():
+        per_community: dict[int, dict[int, int]] = {cid: {} for cid in ids}
+        for row in queryset:
+            per_community[row["community"]][row["person"]] = row["n"]
+        sources[name] = per_community
+    return Contributions(population, sources)
+
+
+def participation_equity(
+    communities: Iterable, period: Period, contributions: Contributions | None = None
+) -> dict[int, Equity]:
+    """Participation equity per community: the Gini coefficient of per-member
+    contributions in the period and the share made by the most active 10 % (rounded up).
+
+    Population: active memberships (every role) that joined before the period ended,
+    counting the people who contributed nothing. A member's contributions = attendance at
+    held sessions + shared reflections written (+ work shared + reviews given once peer
+    review exists), each counted in SQL (`contributions_per_person`). The per-member
+    totals become a frequency table {contributions: people} (members who did nothing
+    fill the 0 row) and `gini_from_frequencies` does the arithmetic. With fewer than 5
+    people the figure is suppressed.
+    """
+    ids = _ids(communities)
+    contributions = contributions or contributions_per_person(ids, period)
+    result = {}
+    for cid in ids:
+        totals: dict[int, int] = defaultdict(int)
+        for per_community in contributions.sources.values():
+            for person, n in per_community[cid].items():
+                totals[person] += n
+        table: dict[int, int] = defaultdict(int)
+        for n in totals.values():
+            table[n] += 1
+        idle = contributions.population[cid] - len(totals)
+        if idle > 0:
+            table[0] += idle
+        equity = gini_from_frequencies(dict(table))
+        if 0 < equity.people < THRESHOLD:
+            equity = Equity(people=equity.people, suppressed=True)
+        result[cid] = equity
+    return result
+
+
+# --- the whole picture ---------------------------------------------------------------------
+
+
+@dataclass
+class Headline:
+    """The figures of one community in one period that the portfolio, the summary and
+    the report put side by side."""
+
+    sessions: SessionFigures
+    moves: Moves
+    loops: LoopDepth
+    equity: Equity
+    coverage: Coverage
+
+
+def headlines(communities: Iterable, period: Period) -> dict[int, Headline]:
+    """Every headline figure for many communities at once: a fixed number of queries."""
+    return headlines_in(communities, [period])[0]
+
+
+def headlines_in(communities: Iterable, periods: list[Period]) -> list[dict[int, Headline]]:
+    """`headlines` for several periods (a period and its previous one); figures that can
+    answer every period in one query do so."""
+    ids = _ids(communities)
+    moves = movement_in(ids, periods)
+    loops = loop_depth_in(ids, periods)
+    results = []
+    for i, period in enumerate(periods):
+        contributions = contributions_per_person(ids, period)
+        by_equity = participation_equity(ids, period, contributions)
+        by_sessions = sessions(ids, period, contributions)
+        by_coverage = alignment_coverage(ids, period)
+        results.append(
+            {
+                cid: Headline(
+                    by_sessions[cid], moves[i][cid], loops[i][cid], by_equity[cid], by_coverage[cid]
+                )
+                for cid in ids
+            }
+        )
+    return results
+
+
+def _difference(now, before) -> float | None:
+    """now − before, or None when either is hidden or not applicable."""
+    if not isinstance(now, int | float) or not isinstance(before, int | float):
+        return None
+    return now - before
+
+
+def what_changed(now: Headline, before: Headline) -> list[str]:
+    """A few plain sentences comparing the period with the previous one of the same length.
+    Kind words, no grading: it says what moved, never who."""
+    lines = []
+    held = now.sessions.held - before.sessions.held
+    if now.sessions.held or before.sessions.held:
+        if held > 0:
+            lines.append(f"{now.sessions.held} sessions were held, {held} more than before.")
+        elif held < 0:
+            lines.append(f"{now.sessions.held} sessions were held, {-held} fewer than before.")
+        else:
+            lines.append(f"{now.sessions.held} sessions were held, as many as before.")
+    attendance = _difference(now.sessions.attendance_rate, before.sessions.attendance_rate)
+    if attendance is not None and abs(attendance) >= 0.01:  # both are numbers here
+        direction = "rose" if attendance > 0 else "fell"
+        lines.append(
+            f"Attendance {direction} by {abs(attendance) * 100:.0f} percentage points "
+            f"to {now.sessions.attendance_rate * 100:.0f} %."
+        )
+    if now.moves.inward is None:
+        lines.append("A few members moved toward the core: celebrated, not counted here.")
+    elif now.moves.inward:
+        lines.append(f"{now.moves.inward} steps toward the core were celebrated.")
+    deeper = _difference(now.loops.deeper_share, before.loops.deeper_share)
+    if deeper is not None and abs(deeper) >= 0.05:
+        lines.append(
+            "More of the shared reflections reached double or triple loop."
+            if deeper > 0
+            else "Fewer of the shared reflections reached double or triple loop: a prompt "
+            "about assumptions could help."
+        )
+    gini = _difference(now.equity.gini, before.equity.gini)
+    if gini is not None and abs(gini) >= 0.05 and not now.equity.suppressed:
+        lines.append(
+            "Contributions are more evenly spread than before."
+            if gini < 0
+            else "Contributions are more concentrated than before: a few voices carry more."
+        )
+    if not lines:
+        lines.append("Not much changed from the previous period.")
+    return lines

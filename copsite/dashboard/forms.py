@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from communities.models import Community
+from outcomes.models import Outcome
+from reflections.models import Action, ImpactStory
+from sessions.models import Session
+
+
+class SessionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} ({obj.starts_at:%-d %b %Y})"
+
+
+class OutcomeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"We want to be able to {obj.statement}"
+
+
+class ActionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} ({obj.get_status_display()})"
+
+
+class ImpactStoryForm(forms.ModelForm):
+    """The guided value-creation story: only "what happened" is required; each later step
+    is offered, never forced. Sessions and outcomes come from the story's own community."""
+
+    sessions = SessionChoiceField(
+        queryset=Session.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Sessions it draws on",
+    )
+    outcomes = OutcomeChoiceField(
+        queryset=Outcome.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Outcomes it speaks to",
+    )
+    actions = ActionChoiceField(
+        queryset=Action.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Actions it came from or led to",
+    )
+
+    class Meta:
+        model = ImpactStory
+        fields = [
+            "title",
+            "what_happened",
+            "what_it_gave_us",
+            "what_we_did_differently",
+            "what_difference_it_made",
+            "what_we_now_see_differently",
+            "sessions",
+            "outcomes",
+            "actions",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4}) for name in fields if name.startswith("what_")
+        }
+
+    def __init__(self, *args, community: Community, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The last two years of the community's held sessions: enough to tell a story
+        # about, and a bounded list to choose from.
+        since = timezone.now() - timedelta(days=730)
+        self.fields["sessions"].queryset = (
+            Session.objects.filter(community=community, starts_at__gte=since)
+            .exclude(status__in=[Session.Status.DRAFT, Session.Status.CANCELLED])
+            .order_by("-starts_at")
+        )
+        self.fields["outcomes"].queryset = Outcome.objects.agreed().filter(community=community)
+        self.fields["actions"].queryset = Action.objects.filter(community=community).order_by(
+            "-created_at"
+        )
+
+
+class OutcomeFilterField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.community.name}: {obj.statement}"
+
+
+class StoryFilterForm(forms.Form):
+    """Filters for /stories/, limited to what the person may already see."""
+
+    community = forms.ModelChoiceField(
+        queryset=Community.objects.none(),
+        required=False,
+        to_field_name="slug",
+        empty_label="every community",
+    )
+    outcome = OutcomeFilterField(
+        queryset=Outcome.objects.none(), required=False, empty_label="every outcome"
+    )
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+        self.fields["outcome"].queryset = (
+            Outcome.objects.filter(community__in=communities)
+            .exclude(status=Outcome.Status.PROPOSED)
+            .select_related("community")
+            .order_by("community__name", "statement")
+        )

@@ -1,0 +1,116 @@
+"""The period a dashboard looks at, and the picker that chooses it.
+
+A period is a run of whole days in UTC, `start` to `end` inclusive. Its previous period is
+the run of the same length that ends the day before it starts, so every figure can stand
+beside its own trend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import forms
+from django.utils import timezone
+
+UTC = dt.UTC
+MAX_DAYS = 5 * 366
+PRESETS = {"30": 30, "90": 90, "365": 365}
+DEFAULT_PRESET = "365"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def last(cls, days: int, today: dt.date | None = None) -> Period:
+        today = today or timezone.now().astimezone(UTC).date()
+        return cls(today - dt.timedelta(days=days - 1), today)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def start_dt(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time.min, tzinfo=UTC)
+
+    @property
+    def end_dt(self) -> dt.datetime:
+        """The first instant after the period (exclusive bound)."""
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=UTC)
+
+    def previous(self) -> Period:
+        return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+
+    def months(self) -> list[dt.date]:
+        """The first day of every calendar month the period touches, oldest first."""
+        months, month = [], self.start.replace(day=1)
+        while month <= self.end:
+            months.append(month)
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        return months
+
+    def label(self) -> str:
+        return f"{self.start:%-d %b %Y} – {self.end:%-d %b %Y}"
+
+    def query(self) -> str:
+        return f"period=custom&start={self.start.isoformat()}&end={self.end.isoformat()}"
+
+
+class PeriodForm(forms.Form):
+    period = forms.ChoiceField(
+        label="Days to show",
+        choices=[
+            ("30", "last 30 days"),
+            ("90", "last 90 days"),
+            ("365", "last 365 days"),
+            ("custom", "from – to"),
+        ],
+        initial=DEFAULT_PRESET,
+        required=False,
+    )
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        preset = data.get("period") or DEFAULT_PRESET
+        data["period"] = preset
+        if preset != "custom":
+            return data
+        start, end = data.get("start"), data.get("end")
+        if "start" in self.errors or "end" in self.errors:
+            return data
+        if start is None:
+            self.add_error("start", "Choose the first day of the period.")
+        if end is None:
+            self.add_error("end", "Choose the last day of the period.")
+        if start and end:
+            if start > end:
+                self.add_error("end", "“To” must be on or after “From”.")
+            elif (end - start).days + 1 > MAX_DAYS:
+                self.add_error("end", "Choose a period of at most 5 years.")
+        return data
+
+    def chosen(self) -> Period:
+        """The chosen period; the default (last 365 days) while the form has errors."""
+        if not self.is_valid():
+            return Period.last(PRESETS[DEFAULT_PRESET])
+        data = self.cleaned_data
+        if data["period"] == "custom":
+            return Period(data["start"], data["end"])
+        return Period.last(PRESETS[data["period"]])
+
+
+def period_form(params) -> PeriodForm:
+    """The picker bound to the query string, or unbound (the default) when nothing is asked."""
+    if any(key in params for key in ("period", "start", "end")):
+        return PeriodForm(params)
+    return PeriodForm(initial={"period": DEFAULT_PRESET})

@@ -1,0 +1,400 @@
+"""Turns the figures into what a page shows: charts with their tables, the headline table
+beside the previous period, and the "what changed" summary. One place for the dashboard,
+its CSV export and the printable report, so all three always agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.text import Truncator
+
+from reflections.models import ImpactStory
+
+from . import figures
+from .charts import Chart, bar_svg, display, legend_html, line_svg
+from .periods import Period
+
+
+def headline_chart(now: figures.Headline, before: figures.Headline) -> Chart:
+    """Every headline figure of the period beside the previous period of the same length."""
+    s, p = now.sessions, before.sessions
+    rows = [
+        ["Sessions held", s.held, p.held],
+        ["RSVP rate (going or maybe)", s.rsvp_rate, p.rsvp_rate],
+        ["Attendance rate", s.attendance_rate, p.attendance_rate],
+        ["People who attended", s.attendees, p.attendees],
+        ["Returning attendees (came twice or more)", s.returning, p.returning],
+        ["Steps toward the core (celebrations)", now.moves.inward, before.moves.inward],
+        ["Steps outward", now.moves.outward, before.moves.outward],
+        ["Shared reflections", now.loops.shared, before.loops.shared],
+        [
+            "Share reaching double or triple loop",
+            now.loops.deeper_share,
+            before.loops.deeper_share,
+        ],
+        ["Agreed outcomes", now.coverage.agreed, before.coverage.agreed],
+        [
+            "Agreed outcomes with an activity",
+            now.coverage.activity_share,
+            before.coverage.activity_share,
+        ],
+        [
+            "Participation equity (Gini, 0 = even)",
+            _gini(now.equity),
+            _gini(before.equity),
+        ],
+        [
+            "Share of contributions from the most active 10 %",
+            None if now.equity.suppressed else now.equity.top_share,
+            None if before.equity.suppressed else before.equity.top_share,
+        ],
+    ]
+    if now.coverage.covered is not None:
+        rows.insert(11, ["Alignment coverage", now.coverage.share, before.coverage.share])
+    return Chart(
+        name="headline",
+        title="This period beside the previous one",
+        columns=["Figure", "This period", "Previous period"],
+        rows=rows,
+        summary="A table of every headline figure for this period and the previous one.",
+    )
+
+
+def _gini(equity: figures.Equity) -> str | None:
+    if equity.suppressed or equity.gini is None:
+        return None if equity.suppressed else "–"
+    return f"{equity.gini:.2f}"
+
+
+def _month_label(month) -> str:
+    return f"{month:%b %Y}"
+
+
+def members_chart(months: list[figures.LevelMonth]) -> Chart:
+    labels = [_month_label(m.month) for m in months]
+    series = [(level.label, [m.counts[level] for m in months]) for level in figures.LEVELS]
+    summary = "Members at each level at the end of each month: " + "; ".join(
+        f"{label}: " + ", ".join(f"{name} {display(vs[i])}" for name, vs in series)
+        for i, label in enumerate(labels)
+    )
+    title = "Members by level over time"
+    return Chart(
+        name="members",
+        title=title,
+        columns=["Month", *[level.label for level in figures.LEVELS]],
+        rows=[[label, *[vs[i] for _n, vs in series]] for i, label in enumerate(labels)],
+        summary=summary,
+        svg=line_svg("chart-members", title, summary, labels, series),
+        legend=legend_html([name for name, _ in series]),
+        note="Facilitators and coordinators are left out. Levels held by 1–4 people are "
+        "hidden, with one more cell when needed so they cannot be worked out.",
+    )
+
+
+def movement_chart(months: list[figures.LevelMonth]) -> Chart:
+    rows = []
+    for m in months:
+        for level in figures.LEVELS:
+            rows.append(
+                [
+                    _month_label(m.month),
+                    level.label,
+                    m.moved_in[level],
+                    m.held[level],
+                    m.moved_out[level],
+                ]
+            )
+    return Chart(
+        name="movement",
+        title="Movement between levels, month by month",
+        columns=["Month", "Level", "Moved in", "Held", "Moved out"],
+        rows=rows,
+        summary="For each month and level: members who moved in (joined or stepped in), "
+        "held the level, and moved out.",
+        note="Moved in counts joining at a level and steps into it; moved out counts steps "
+        "out of it.",
+    )
+
+
+def sessions_chart(months: list[figures.SessionMonth]) -> Chart:
+    labels = [_month_label(m.month) for m in months]
+    title = "Attendance at sessions, month by month"
+    attendance = [m.attendances for m in months]
+    summary = "Attendance records per month: " + ", ".join(
+        f"{label} {'fewer than 5' if a is None else a} ({m.held} sessions)"
+        for label, a, m in zip(labels, attendance, months, strict=True)
+    )
+    return Chart(
+        name="sessions",
+        title=title,
+        columns=["Month", "Sessions held", "Attendance records"],
+        rows=[[label, m.held, m.attendances] for label, m in zip(labels, months, strict=True)],
+        summary=summary,
+        svg=bar_svg("chart-sessions", title, summary, labels, [("attendance", attendance)]),
+        legend=legend_html(["attendance"]),
+    )
+
+
+def loops_chart(months: list[figures.LoopMonth]) -> Chart:
+    labels = [_month_label(m.month) for m in months]
+    title = "Shared reflections by loop level"
+    series = [
+        (figures.LOOP_LABELS[loop], [m.counts[loop] for m in months]) for loop in figures.LOOPS
+    ]
+    summary = "Shared reflections per month by loop level: " + "; ".join(
+        f"{label}: " + ", ".join(f"{name} {display(vs[i])}" for name, vs in series)
+        for i, label in enumerate(labels)
+    )
+    return Chart(
+        name="loops",
+        title=title,
+        columns=["Month", *[figures.LOOP_LABELS[loop] for loop in figures.LOOPS]],
+        rows=[[label, *[vs[i] for _n, vs in series]] for i, label in enumerate(labels)],
+        summary=summary,
+        svg=bar_svg("chart-loops", title, summary, labels, series),
+        legend=legend_html([name for name, _ in series]),
+        note="Only reflections shared with the facilitators or the community count; private "
+        "ones are never counted. A cell written by 1–4 people is hidden.",
+    )
+
+
+def equity_chart(now: figures.Equity, before: figures.Equity) -> Chart:
+    title = "Share of contributions from the most active 10 %"
+    labels = ["this period", "previous period"]
+    values = [None if e.suppressed else e.top_share for e in (now, before)]
+    summary = now.reading
+    if not now.suppressed and isinstance(now.top_share, float):
+        summary += (
+            f" The most active 10 % ({now.top_people} of {now.people} people) made "
+            f"{now.top_share * 100:.0f} % of the contributions."
+        )
+    return Chart(
+        name="equity",
+        title=title,
+        columns=["Period", "People", "Contributions", "Gini", "Top 10 % share"],
+        rows=[
+            [label, e.people, None if e.suppressed else e.contributions, _gini(e), value]
+            for label, e, value in zip(labels, (now, before), values, strict=True)
+        ],
+        summary=summary,
+        svg=bar_svg("chart-equity", title, summary, labels, [("top 10 %", values)], percent=True),
+        legend=legend_html(["share from the most active 10 %"]),
+        note="Contributions: sessions attended and reflections shared (work shared and peer "
+        "reviews given count too once peer review is in use).",
+    )
+
+
+def progress_chart(rows: list[dict]) -> Chart:
+    title = "Average self-rated confidence per outcome"
+    months = sorted({row["month"] for row in rows})
+    labels = [_month_label(month) for month in months]
+    outcomes = list(dict.fromkeys(row["outcome"] for row in rows))
+    cell = {(row["outcome"], row["month"]): row["average"] for row in rows}
+    series = [
+        (Truncator(outcome).chars(40), [cell.get((outcome, month)) for month in months])
+        for outcome in outcomes
+    ]
+    summary = "Average confidence (1 to 5) per agreed outcome and month: " + "; ".join(
+        f"{name}: "
+        + ", ".join(
+            f"{label} {display(value) if value is None else f'{value:.1f}'}"
+            for label, value in zip(labels, values, strict=True)
+        )
+        for name, values in series
+    )
+    return Chart(
+        name="progress",
+        title=title,
+        columns=["Outcome", "Month", "Average confidence (1–5)", "People who rated"],
+        rows=[
+            [
+                row["outcome"],
+                _month_label(row["month"]),
+                None if row["average"] is None else f"{row['average']:.1f}",
+                row["people"],
+            ]
+            for row in rows
+        ],
+        summary=summary,
+        svg=line_svg("chart-progress", title, summary, labels, series),
+        legend=legend_html([name for name, _ in series]),
+        note="Only averages of 5 or more people are shown: never anyone's own rating.",
+    )
+
+
+def actions_chart(now: figures.ActionFlow, before: figures.ActionFlow) -> Chart:
+    title = "Actions from our reflections"
+    labels = ["opened", "done", "dropped"]
+    series = [
+        ("this period", [now.opened, now.done, now.dropped]),
+        ("previous period", [before.opened, before.done, before.dropped]),
+    ]
+    days = now.median_days
+    summary = (
+        f"This period {now.opened} actions were opened, {now.done} done and {now.dropped} "
+        f"dropped (previous period: {before.opened}, {before.done}, {before.dropped})."
+    )
+    if isinstance(days, float):
+        summary += f" Median time to done: {days:.0f} days."
+    return Chart(
+        name="actions",
+        title=title,
+        columns=["Actions", "This period", "Previous period"],
+        rows=[[label, a, b] for label, a, b in zip(labels, series[0][1], series[1][1], strict=True)]
+        + [
+            [
+                "median days to done",
+                f"{days:.0f}" if isinstance(days, float) else days,
+                f"{before.median_days:.0f}"
+                if isinstance(before.median_days, float)
+                else before.median_days,
+            ]
+        ],
+        summary=summary,
+        svg=bar_svg("chart-actions", title, summary, labels, series, stacked=False),
+        legend=legend_html([name for name, _ in series]),
+    )
+
+
+@dataclass
+class CommunityPicture:
+    community: object
+    period: Period
+    previous: Period
+    now: figures.Headline
+    before: figures.Headline
+    changes: list[str]
+    charts: list[Chart]
+    stories: list = field(default_factory=list)
+    progress: object = None
+    actions: object = None
+
+    def chart(self, name: str) -> Chart | None:
+        return next((c for c in self.charts if c.name == name), None)
+
+
+def community_picture(community, period: Period) -> CommunityPicture:
+    """Everything the community dashboard shows, in a fixed number of queries."""
+    previous = period.previous()
+    now_all, before_all = figures.headlines_in([community.pk], [period, previous])
+    now, before = now_all[community.pk], before_all[community.pk]
+    levels = figures.members_by_level(community, period)
+    charts = [
+        headline_chart(now, before),
+        members_chart(levels),
+        movement_chart(levels),
+        sessions_chart(figures.sessions_by_month(community, period)),
+        loops_chart(figures.reflections_by_loop(community, period)),
+        equity_chart(now.equity, before.equity),
+    ]
+    progress = figures.outcome_progress(community, period)
+    if progress is not None:
+        charts.append(progress_chart(progress))
+    actions = figures.actions_flow_in([community.pk], [period, previous])
+    if actions is not None:
+        charts.append(actions_chart(actions[0][community.pk], actions[1][community.pk]))
+    stories = list(
+        ImpactStory.objects.published()
+        .filter(community=community)
+        .select_related("author")
+        .order_by("-published_at")[:5]
+    )
+    return CommunityPicture(
+        community=community,
+        period=period,
+        previous=previous,
+        now=now,
+        before=before,
+        changes=figures.what_changed(now, before),
+        charts=charts,
+        stories=stories,
+        progress=progress,
+        actions=actions,
+    )
+
+
+@dataclass
+class PortfolioRow:
+    community: object
+    members: dict
+    now: figures.Headline
+    before: figures.Headline
+    changes: list[str]
+    stories: list
+
+    @property
+    def headline(self) -> Chart:
+        return headline_chart(self.now, self.before)
+
+
+def portfolio_picture(communities: list, period: Period) -> tuple[list[PortfolioRow], Chart]:
+    """Every community side by side, in a number of queries independent of how many."""
+    ids = [c.pk for c in communities]
+    now, before = figures.headlines_in(ids, [period, period.previous()])
+    members = figures.members_now(ids)
+    stories: dict[int, list] = {cid: [] for cid in ids}
+    for story in (
+        ImpactStory.objects.published()
+        .filter(community__in=ids)
+        .select_related("author")
+        .order_by("-published_at")
+    ):
+        stories[story.community_id].append(story)
+    rows = [
+        PortfolioRow(
+            c,
+            members[c.pk],
+            now[c.pk],
+            before[c.pk],
+            figures.what_changed(now[c.pk], before[c.pk]),
+            stories[c.pk][:3],
+        )
+        for c in communities
+    ]
+    title = "Sessions held per community"
+    labels = [row.community.name for row in rows]
+    series = [
+        ("this period", [row.now.sessions.held for row in rows]),
+        ("previous period", [row.before.sessions.held for row in rows]),
+    ]
+    summary = "Sessions held: " + "; ".join(
+        f"{row.community.name} {row.now.sessions.held} (previous {row.before.sessions.held})"
+        for row in rows
+    )
+    chart = Chart(
+        name="portfolio",
+        title=title,
+        columns=[
+            "Community",
+            "Members",
+            "Sessions held",
+            "Sessions held before",
+            "Attendance rate",
+            "Attendance rate before",
+            "Celebrations",
+            "Shared reflections",
+            "Double or triple loop share",
+            "Gini",
+            "Top 10 % share",
+        ],
+        rows=[
+            [
+                row.community.name,
+                row.members["total"],
+                row.now.sessions.held,
+                row.before.sessions.held,
+                row.now.sessions.attendance_rate,
+                row.before.sessions.attendance_rate,
+                row.now.moves.inward,
+                row.now.loops.shared,
+                row.now.loops.deeper_share,
+                _gini(row.now.equity),
+                None if row.now.equity.suppressed else row.now.equity.top_share,
+            ]
+            for row in rows
+        ],
+        summary=summary,
+        svg=bar_svg("chart-portfolio", title, summary, labels, series, stacked=False),
+        legend=legend_html([name for name, _ in series]),
+    )
+    return rows, chart

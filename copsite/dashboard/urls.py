@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("dashboard/", views.portfolio, name="portfolio"),
+    path("dashboard/report/", views.portfolio_report, name="portfolio_report"),
+    path("c/<slug:slug>/dashboard/", views.community_dashboard, name="community"),
+    path("c/<slug:slug>/dashboard/report/", views.community_report, name="community_report"),
+    path("stories/", views.story_list, name="story_list"),
+    path("stories/new/", views.story_new, name="story_new"),
+    path("stories/<int:pk>/", views.story_detail, name="story_detail"),
+    path("stories/<int:pk>/edit/", views.story_edit, name="story_edit"),
+    path("stories/<int:pk>/publish/", views.story_publish, name="story_publish"),
+    path("c/<slug:slug>/stories/new/", views.story_create, name="story_create"),
+]

@@ -1,0 +1,254 @@
+"""Impact dashboards (community and portfolio), their CSV export and printable reports,
+and impact stories. Views are thin: the choke point, the period, `report`, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from communities.access import community_for
+from communities.models import Community, Membership
+from reflections.models import ImpactStory
+
+from .charts import csv_text
+from .forms import ImpactStoryForm, StoryFilterForm
+from .periods import Period, period_form
+from .report import community_picture, portfolio_picture
+
+
+def dashboard_community(user, slug: str) -> Community:
+    """The community whose dashboard `user` may see: its facilitators and coordinators,
+    and leaders (also a leader who is a plain member there). Non-members → 404 through
+    the choke point; a plain member → 403."""
+    community = community_for(user, slug, allow_leader=True)
+    if user.is_leader:
+        return community
+    if community.membership is not None and community.membership.is_facilitator:
+        return community
+    raise PermissionDenied("The dashboard is for the community's facilitators and leaders.")
+
+
+def require_leader(user) -> None:
+    if not user.is_leader:
+        raise PermissionDenied("The portfolio is for leaders.")
+
+
+def _csv_response(charts, name: str | None, filename: str) -> HttpResponse:
+    chart = next((c for c in charts if c.name == name), None)
+    if chart is None:
+        raise Http404("No such chart.")
+    response = HttpResponse(csv_text(chart), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{chart.name}.csv"'
+    return response
+
+
+def _period(request) -> tuple[object, Period]:
+    form = period_form(request.GET)
+    return form, form.chosen()
+
+
+@login_required
+@require_GET
+def community_dashboard(request, slug):
+    community = dashboard_community(request.user, slug)
+    form, period = _period(request)
+    picture = community_picture(community, period)
+    if request.GET.get("format") == "csv":
+        filename = f"{community.slug}-{period.start}-{period.end}"
+        return _csv_response(picture.charts, request.GET.get("chart"), filename)
+    return render(
+        request,
+        "dashboard/community.html",
+        {"community": community, "form": form, "picture": picture, "period": period},
+    )
+
+
+@login_required
+@require_GET
+def community_report(request, slug):
+    community = dashboard_community(request.user, slug)
+    _form, period = _period(request)
+    picture = community_picture(community, period)
+    return render(
+        request,
+        "dashboard/report.html",
+        {"pictures": [picture], "period": period, "community": community},
+    )
+
+
+def _portfolio_communities():
+    return list(Community.objects.filter(archived=False).order_by("name"))
+
+
+@login_required
+@require_GET
+def portfolio(request):
+    require_leader(request.user)
+    form, period = _period(request)
+    rows, chart = portfolio_picture(_portfolio_communities(), period)
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            [chart], request.GET.get("chart"), f"portfolio-{period.start}-{period.end}"
+        )
+    return render(
+        request,
+        "dashboard/portfolio.html",
+        {"form": form, "period": period, "rows": rows, "chart": chart},
+    )
+
+
+@login_required
+@require_GET
+def portfolio_report(request):
+    require_leader(request.user)
+    _form, period = _period(request)
+    rows, chart = portfolio_picture(_portfolio_communities(), period)
+    return render(
+        request, "dashboard/portfolio_report.html", {"period": period, "rows": rows, "chart": chart}
+    )
+
+
+# --- impact stories ---------------------------------------------------------------------
+
+
+def _story_communities(user):
+    """Communities whose published stories the person may read."""
+    if user.is_leader:
+        return Community.objects.order_by("name")
+    return Community.objects.for_member(user).order_by("name")
+
+
+@login_required
+@require_GET
+def story_list(request):
+    communities = _story_communities(request.user)
+    form = StoryFilterForm(request.GET or None, communities=communities)
+    stories = (
+        ImpactStory.objects.visible_to(request.user)
+        .select_related("community", "author")
+        .order_by("-published_at", "-created_at")
+    )
+    if form.is_valid():
+        if form.cleaned_data["community"]:
+            stories = stories.filter(community=form.cleaned_data["community"])
+        if form.cleaned_data["outcome"]:
+            stories = stories.filter(outcomes=form.cleaned_data["outcome"])
+    page = Paginator(stories, 20).get_page(request.GET.get("page"))
+    can_write = Membership.objects.active().filter(user=request.user).exists()
+    return render(
+        request,
+        "dashboard/stories/list.html",
+        {"form": form, "page": page, "can_write": can_write},
+    )
+
+
+@login_required
+@require_GET
+def story_new(request):
+    """Choose the community the story belongs to (straight on when there is only one)."""
+    memberships = list(
+        Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("community")
+        .order_by("community__name")
+    )
+    if len(memberships) == 1:
+        return redirect("dashboard:story_create", slug=memberships[0].community.slug)
+    return render(request, "dashboard/stories/choose.html", {"memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def story_create(request, slug):
+    community = community_for(request.user, slug)
+    form = ImpactStoryForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            story = form.save(commit=False)
+            story.community, story.author = community, request.user
+            story.save()
+            form.save_m2m()
+        messages.success(request, "Your story is saved as a draft. Publish it when it's ready.")
+        return redirect(story)
+    return render(
+        request,
+        "dashboard/stories/form.html",
+        {"form": form, "community": community, "story": None},
+    )
+
+
+def _link(obj) -> str | None:
+    """An object's page, when its app already has one (sessions and outcomes grow pages in
+    their own issues); None keeps the story readable meanwhile."""
+    try:
+        return obj.get_absolute_url()
+    except (NoReverseMatch, AttributeError):
+        return None
+
+
+@login_required
+@require_GET
+def story_detail(request, pk):
+    story = get_object_or_404(
+        ImpactStory.objects.visible_to(request.user).select_related("community", "author"), pk=pk
+    )
+    sessions = [(s, _link(s)) for s in story.sessions.order_by("-starts_at")]
+    outcomes = list(story.outcomes.all())
+    actions = [(a, _link(a)) for a in story.actions.select_related("community")]
+    return render(
+        request,
+        "dashboard/stories/detail.html",
+        {
+            "story": story,
+            "sessions": sessions,
+            "outcomes": outcomes,
+            "actions": actions,
+            "is_author": story.author_id == request.user.pk,
+        },
+    )
+
+
+def _own_story(request, pk) -> ImpactStory:
+    story = get_object_or_404(ImpactStory.objects.visible_to(request.user), pk=pk)
+    if story.author_id != request.user.pk:
+        raise PermissionDenied("Only the author can change a story.")
+    # The author must still belong to the community to change its story.
+    story.community = community_for(request.user, story.community.slug)
+    return story
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def story_edit(request, pk):
+    story = _own_story(request, pk)
+    form = ImpactStoryForm(request.POST or None, instance=story, community=story.community)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, "Your story is saved.")
+        return redirect(story)
+    return render(
+        request,
+        "dashboard/stories/form.html",
+        {"form": form, "community": story.community, "story": story},
+    )
+
+
+@login_required
+@require_POST
+def story_publish(request, pk):
+    story = _own_story(request, pk)
+    if not story.is_published:
+        story.status = ImpactStory.Status.PUBLISHED
+        story.published_at = timezone.now()
+        story.save(update_fields=["status", "published_at", "updated_at"])
+        messages.success(request, "Published: the community and its leaders can read it now.")
+    return redirect(story)

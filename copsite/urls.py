@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("settings/", account_views.settings_view, name="settings"),
+    path("settings/digest-preview/", account_views.digest_preview_view, name="digest_preview"),
+    path(
+        "settings/communities/<int:membership_id>/mute/",
+        account_views.mute_view,
+        name="community_mute",
+    ),
+    path(
+        "unsubscribe/<str:list_name>/<str:token>/",
+        account_views.unsubscribe_view,
+        name="unsubscribe",
+    ),
+    # Each domain app declares its full paths (/communities/…, /c/<slug>/…) in its urls.py.
+    path("", include("communities.urls")),
+    path("", include("sessions.urls")),
+    path("", include("outcomes.urls")),
+    path("", include("reflections.urls")),
+    path("", include("copsite.dashboard.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

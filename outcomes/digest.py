@@ -1,0 +1,57 @@
+"""Digest section: outcomes proposed in the person's communities that they have not yet
+endorsed — an easy, low-stakes way to take part."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.digest import Item, Section
+from communities.digest import active_memberships
+
+from .models import Endorsement, Outcome
+
+PER_PERSON = 5
+
+
+def digest_sections(people, periods, now) -> dict[int, list[Section]]:
+    memberships = active_memberships(people)
+    communities = {row["community_id"] for rows in memberships.values() for row in rows}
+    proposed = list(
+        Outcome.objects.filter(community_id__in=communities, status=Outcome.Status.PROPOSED)
+        .select_related("community")
+        .order_by("-created_at")
+    )
+    endorsed = set(
+        Endorsement.objects.filter(outcome__in=proposed, user__in=people).values_list(
+            "outcome_id", "user_id"
+        )
+    )
+    by_community: dict[int, list[Outcome]] = defaultdict(list)
+    for outcome in proposed:
+        by_community[outcome.community_id].append(outcome)
+    result = {}
+    for person in people:
+        items = []
+        for row in memberships.get(person.pk, []):
+            for outcome in by_community.get(row["community_id"], []):
+                if (outcome.pk, person.pk) in endorsed or outcome.proposed_by_id == person.pk:
+                    continue
+                url = settings.SITE_URL + reverse(
+                    "outcomes:list", kwargs={"slug": outcome.community.slug}
+                )
+                items.append(
+                    Item(f"We want to be able to {outcome.statement}", url, outcome.community.name)
+                )
+        result[person.pk] = [
+            Section(
+                "endorse",
+                "Outcomes to endorse",
+                items[:PER_PERSON],
+                intro="Proposed by your communities — endorse the ones you'd like to work on.",
+                order=60,
+            )
+        ]
+    return result

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import DEFAULT_PROMPTS, Outcome
+
+
+class ProposeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["statement", "why"]
+        labels = {"statement": "We want to be able to …", "why": "Why it matters to us"}
+        widgets = {"why": forms.Textarea(attrs={"rows": 3})}
+
+
+class AgreeForm(forms.ModelForm):
+    """A facilitator agrees (or edits) an outcome and the prompts a peer reviewer uses."""
+
+    prompts = forms.CharField(
+        label="Review prompts",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What should a peer look for? One prompt per line, 2 to 5 of them.",
+    )
+
+    class Meta:
+        model = Outcome
+        fields = ["statement", "why"]
+        labels = {"statement": "We want to be able to …", "why": "Why it matters to us"}
+        widgets = {"why": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prompts"].initial = "\n".join(self.instance.review_prompts or DEFAULT_PROMPTS)
+
+    def clean_prompts(self) -> list[str]:
+        prompts = [line.strip() for line in self.cleaned_data["prompts"].splitlines()]
+        prompts = [p for p in prompts if p]
+        if not 2 <= len(prompts) <= 5:
+            raise forms.ValidationError("Please give between 2 and 5 prompts, one per line.")
+        if any(len(p) > 300 for p in prompts):
+            raise forms.ValidationError("Keep each prompt under 300 characters.")
+        return prompts

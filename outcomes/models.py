@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class OutcomeQuerySet(models.QuerySet):
+    def agreed(self):
+        return self.filter(status=Outcome.Status.AGREED)
+
+
+class Outcome(models.Model):
+    """What a community wants to be able to do: "We want to be able to …"."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "proposed"
+        AGREED = "agreed", "agreed"
+        RETIRED = "retired", "retired"
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="outcomes"
+    )
+    statement = models.CharField(
+        max_length=300, help_text="Finish the sentence: “We want to be able to …”"
+    )
+    why = models.TextField("why it matters", max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    # What a peer should look for: the rubric of this outcome's peer reviews (2–5 prompts).
+    review_prompts = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "statement"]
+        indexes = [models.Index(fields=["community", "status"], name="outcome_status_idx")]
+
+    def __str__(self) -> str:
+        return f"We want to be able to {self.statement}"
+
+
+DEFAULT_PROMPTS = [
+    "What works well here, and why?",
+    "What could go deeper next time?",
+    "What would you try if this were yours?",
+]
+
+
+class Endorsement(models.Model):
+    """A member saying "yes, I want this too" to a proposed or agreed outcome."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="endorsements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "user"], name="endorsement_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} endorses {self.outcome_id}"
+
+
+class OutcomeRevision(models.Model):
+    """Earlier wording of an outcome, kept when a facilitator edits it."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="revisions")
+    statement = models.CharField(max_length=300)
+    why = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.statement

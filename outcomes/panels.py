@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from copsite.plugins import Panel
+
+from .models import Outcome
+
+
+def community_panel(request, community) -> Panel | None:
+    """The agreed outcomes, on the community home: what this community is working toward."""
+    if community.membership is None:
+        return None
+    agreed = list(
+        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED).order_by(
+            "statement"
+        )[:5]
+    )
+    return Panel(
+        "outcomes/includes/community_panel.html",
+        {"community": community, "agreed": agreed},
+        order=30,
+    )

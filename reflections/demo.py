@@ -1,0 +1,203 @@
+"""Demo reflections and actions for the main community: every loop level and visibility,
+actions in every status (one past its date) and a done action with its follow-up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from communities.models import Community
+from outcomes.models import Outcome
+from sessions.models import Session
+
+from .models import Action, Reflection, ReflectionConfidence
+
+MAIN_SLUG = "systems-mapping"
+MARKER = "We map to argue, not to decorate"
+
+REFLECTIONS = [
+    # (key, author email, loop level, visibility, days ago, title, body, answers)
+    (
+        "double",
+        "member@example.com",
+        "double",
+        "community",
+        20,
+        MARKER,
+        "We keep polishing maps before anyone has **argued** with them.\n\n"
+        "- The pretty version took two hours\n- Nobody changed their mind because of it\n\n"
+        "Maybe the map is a *conversation starter*, not a deliverable. "
+        "See [Donella Meadows on leverage points](https://donellameadows.org/archives/"
+        "leverage-points-places-to-intervene-in-a-system/).",
+        {
+            "assumption": "That a finished-looking map is more useful than a rough one.",
+            "instead": "Bring rough sketches and spend the time on disagreement.",
+        },
+    ),
+    (
+        "single",
+        "ada@demo.copsite.org",
+        "single",
+        "community",
+        18,
+        "Timeboxing the live mapping worked",
+        "Forty minutes was right for two projects. We ran over on the second because "
+        "we started late.\n\n> Start on time, even with half the room.",
+        {
+            "intended": "Map two real projects in 40 minutes.",
+            "happened": "We mapped one well and rushed the other.",
+            "difference": "We started ten minutes late waiting for people.",
+            "keep_adjust": "Keep the timebox; start on time.",
+        },
+    ),
+    (
+        "triple",
+        "ben@demo.copsite.org",
+        "triple",
+        "community",
+        12,
+        "Who decides what counts as a good map?",
+        "We have been letting the most confident voice decide. I would like us to agree "
+        "**how** we decide — maybe the person whose system it is should have the last word.",
+        {"rethink": "How we decide together: confidence is not the same as insight."},
+    ),
+    (
+        "facilitators",
+        "chiara@demo.copsite.org",
+        "single",
+        "facilitators",
+        9,
+        "I felt lost in the breakout",
+        "Hard to say in the room: the breakout instructions were unclear to me.",
+        {},
+    ),
+    (
+        "private",
+        "member@example.com",
+        "",
+        "private",
+        5,
+        "Notes to self after the last session",
+        "I talk too quickly when I present a map. Try pausing after each loop.",
+        {},
+    ),
+]
+
+ACTIONS = [
+    # (key, title, owner email, status, loop, due in days, note, from reflection keys)
+    (
+        "rough",
+        "Bring rough sketches, not finished maps",
+        "member@example.com",
+        "doing",
+        "double",
+        10,
+        "",
+        ["double"],
+    ),
+    (
+        "decide",
+        "Agree how we decide what makes a good map",
+        "coordinator@example.com",
+        "proposed",
+        "triple",
+        21,
+        "",
+        ["triple"],
+    ),
+    (
+        "breakout",
+        "Write breakout instructions on a card",
+        "member@example.com",
+        "proposed",
+        "single",
+        -4,
+        "",
+        ["facilitators"],
+    ),
+    (
+        "on-time",
+        "Start on time, even with half the room",
+        "facilitator@example.com",
+        "done",
+        "single",
+        -10,
+        "We started on time three sessions running.",
+        ["single"],
+    ),
+    (
+        "newsletter",
+        "Send a monthly newsletter",
+        "ada@demo.copsite.org",
+        "dropped",
+        "",
+        None,
+        "Nobody would read it: the digest already does this.",
+        [],
+    ),
+]
+
+
+def seed(people: dict) -> None:
+    community = Community.objects.filter(slug=MAIN_SLUG).first()
+    if community is None or Reflection.objects.filter(community=community, title=MARKER).exists():
+        return
+    now = timezone.now()
+    session = (
+        Session.objects.published()
+        .filter(community=community, starts_at__lt=now)
+        .order_by("-starts_at")
+        .first()
+    )
+    outcome = Outcome.objects.filter(community=community).first()
+    reflections = {}
+    for key, email, level, visibility, days, title, body, answers in REFLECTIONS:
+        reflections[key] = Reflection.objects.create(
+            author=people[email],
+            community=community,
+            session=session,
+            outcome=outcome if key == "double" else None,
+            loop_level=level,
+            visibility=visibility,
+            title=title,
+            body=body,
+            answers=answers,
+            created_at=now - timedelta(days=days),
+        )
+    if outcome is not None:
+        ReflectionConfidence.objects.create(
+            user=people["member@example.com"],
+            outcome=outcome,
+            reflection=reflections["double"],
+            rating=3,
+        )
+    today = timezone.localdate()
+    actions = {}
+    for key, title, email, status, level, due_in, note, sources in ACTIONS:
+        actions[key] = action = Action.objects.create(
+            community=community,
+            title=title,
+            owner=people[email],
+            status=status,
+            loop_level=level,
+            due_date=today + timedelta(days=due_in) if due_in is not None else None,
+            status_note=note,
+            session=session,
+            created_by=people["facilitator@example.com"],
+            created_at=now - timedelta(days=8),
+            done_at=now - timedelta(days=3) if status == Action.Status.DONE else None,
+        )
+        action.reflections.set([reflections[source] for source in sources])
+    Reflection.objects.create(
+        author=people["facilitator@example.com"],
+        community=community,
+        follow_up_of=actions["on-time"],
+        loop_level="single",
+        visibility="community",
+        title="Did it make a difference? Starting on time",
+        body="Yes: latecomers now join a session already **in motion**, and nobody has "
+        "complained. We got back about ten minutes each time.",
+        answers={"happened": "Three sessions started on the minute."},
+        created_at=now - timedelta(days=2),
+    )

@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+from django import forms
+
+from accounts.models import User
+from communities.models import Membership
+from outcomes.models import Outcome
+from sessions.models import Session
+
+from .models import BODY_MAX_CHARS, PROMPTS, VISIBILITY_SENTENCES, Action, Reflection
+
+LOOP_CHOICES = [
+    ("", "Not sure yet — you can choose later, or never."),
+    (
+        Reflection.Loop.SINGLE,
+        "Single loop — did we do things right? Adjusting how we do what we already do.",
+    ),
+    (
+        Reflection.Loop.DOUBLE,
+        "Double loop — are we doing the right things? Questioning an assumption behind what we do.",
+    ),
+    (
+        Reflection.Loop.TRIPLE,
+        "Triple loop — how do we decide what is right? Rethinking a value, a principle or "
+        "how we govern ourselves.",
+    ),
+]
+VISIBILITY_CHOICES = [
+    (value, f"{label.capitalize()} — {VISIBILITY_SENTENCES[value]}")
+    for value, label in Reflection.Visibility.choices
+]
+CONFIDENCE_CHOICES = [
+    ("", "Rather not say"),
+    ("1", "1 — just starting"),
+    ("2", "2"),
+    ("3", "3 — getting there"),
+    ("4", "4"),
+    ("5", "5 — confident"),
+]
+
+
+def prompt_field_name(key: str) -> str:
+    return f"prompt_{key}"
+
+
+class ReflectionForm(forms.ModelForm):
+    """A reflection: title, an optional loop level with its prompts, a Markdown body and
+    who will see it. Session, outcome and follow-up action come from this community only."""
+
+    loop_level = forms.ChoiceField(
+        label="How deep does this go?",
+        choices=LOOP_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label="Your reflection",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=f"Markdown works: **bold**, _italic_, lists, [links](https://example.org). "
+        f"Up to {BODY_MAX_CHARS:,} characters.",
+    )
+    visibility = forms.ChoiceField(
+        label="Who will see it?",
+        choices=VISIBILITY_CHOICES,
+        initial=Reflection.Visibility.COMMUNITY,
+        widget=forms.RadioSelect,
+    )
+    confidence = forms.TypedChoiceField(
+        label="How confident do you feel about the linked outcome now?",
+        choices=CONFIDENCE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Only you and the community's facilitators see your rating. It is for "
+        "noticing your own progress, never a grade.",
+    )
+
+    class Meta:
+        model = Reflection
+        fields = ["title", "loop_level", "body", "session", "outcome", "follow_up_of", "visibility"]
+        widgets = {"follow_up_of": forms.HiddenInput}
+        labels = {"session": "Session it is about", "outcome": "Outcome it is about"}
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        self.fields["session"].queryset = (
+            Session.objects.filter(community=community).published().order_by("-starts_at")
+        )
+        self.fields["session"].empty_label = "No particular session"
+        self.fields["outcome"].queryset = Outcome.objects.filter(community=community).exclude(
+            status=Outcome.Status.RETIRED
+        )
+        self.fields["outcome"].empty_label = "No particular outcome"
+        self.fields["follow_up_of"].queryset = Action.objects.filter(community=community)
+        for field_name in ("session", "outcome", "follow_up_of"):
+            self.fields[field_name].error_messages["invalid_choice"] = (
+                "Choose one from this community."
+            )
+        self.fields["body"].max_length = BODY_MAX_CHARS
+        self.fields["title"].widget.attrs["maxlength"] = 200
+        # Every level's prompts, all optional; the template groups them by level.
+        answers = self.instance.answers if self.instance.pk else {}
+        for prompts in PROMPTS.values():
+            for key, question in prompts:
+                self.fields[prompt_field_name(key)] = forms.CharField(
+                    label=question,
+                    required=False,
+                    max_length=4000,
+                    initial=answers.get(key, ""),
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+        if self.instance.pk and hasattr(self.instance, "confidence"):
+            self.fields["confidence"].initial = str(self.instance.confidence.rating)
+
+    def prompt_groups(self):
+        """[(level value, level label, [bound fields])] for the template."""
+        labels = dict(LOOP_CHOICES)
+        return [
+            (level, labels[level], [self[prompt_field_name(key)] for key, _ in prompts])
+            for level, prompts in PROMPTS.items()
+        ]
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if len(body) > BODY_MAX_CHARS:
+            raise forms.ValidationError(
+                f"Please keep a reflection under {BODY_MAX_CHARS:,} characters; this one "
+                f"has {len(body):,}. Nothing is lost: shorten it here, or split it in two."
+            )
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        answers = {
+            key: cleaned.get(prompt_field_name(key), "").strip()
+            for prompts in PROMPTS.values()
+            for key, _ in prompts
+            if cleaned.get(prompt_field_name(key), "").strip()
+        }
+        cleaned["answers"] = answers
+        if not cleaned.get("body", "").strip() and not answers and "body" not in self.errors:
+            self.add_error("body", "Write a few words here, or answer one of the prompts.")
+        if cleaned.get("confidence") and not cleaned.get("outcome"):
+            self.add_error("confidence", "Choose the outcome this rating is about, above.")
+        return cleaned
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ActionForm(forms.ModelForm):
+    """An action: what we'll do differently, who carries it, by when, and why (which
+    reflections or session it came from)."""
+
+    owner = UserChoiceField(
+        queryset=User.objects.none(),
+        label="Who carries it?",
+        error_messages={
+            "invalid_choice": "Choose someone who is an active member of this community.",
+            "required": "Choose who carries this action.",
+        },
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "description",
+            "owner",
+            "due_date",
+            "loop_level",
+            "reflections",
+            "session",
+        ]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "reflections": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"reflections": "The reflections it comes from", "session": "Session"}
+        help_texts = {"due_date": "Optional. Open actions show on the next session's page."}
+
+    def __init__(self, *args, community, user, preselected=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(
+            memberships__community=community, memberships__status=Membership.Status.ACTIVE
+        ).order_by("display_name", "email")
+        sessions = Session.objects.filter(community=community).published().order_by("-starts_at")
+        self.fields["session"].queryset = sessions
+        self.fields["session"].empty_label = "No particular session"
+        self.fields["session"].error_messages["invalid_choice"] = (
+            "Choose a session of this community."
+        )
+        self.fields["loop_level"].choices = [("", "Not sure yet"), *Reflection.Loop.choices]
+        visible = Reflection.objects.visible_to(user, community)
+        field = self.fields["reflections"]
+        field.queryset = visible
+        field.error_messages["invalid_choice"] = "Choose reflections you can see in this community."
+        # Validation accepts any reflection the person may see; the page offers only the
+        # ones this action starts from plus the ten most recent, so it stays short.
+        chosen = list(preselected)
+        if self.instance.pk:
+            # Only the linked reflections this person may see: never another's private title.
+            chosen += list(visible.filter(actions=self.instance))
+        offered = {r.pk: r for r in chosen}
+        for reflection in visible.only("pk", "title")[:10]:
+            offered.setdefault(reflection.pk, reflection)
+        field.choices = [(pk, r.title) for pk, r in offered.items()]
+
+
+class ActionStatusForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["status", "status_note"]
+        labels = {"status": "Status", "status_note": "A line on why (needed when dropping)"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == Action.Status.DROPPED
+            and not cleaned.get("status_note", "").strip()
+        ):
+            self.add_error(
+                "status_note", "Say in a line why it is dropped, so the community remembers."
+            )
+        return cleaned
+
+
+class ReflectionFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    loop_level = forms.ChoiceField(
+        label="Loop level",
+        required=False,
+        choices=[("", "Any level"), *Reflection.Loop.choices, ("none", "Not sure yet")],
+    )
+    session = forms.ModelChoiceField(queryset=Session.objects.none(), required=False)
+    outcome = forms.ModelChoiceField(queryset=Outcome.objects.none(), required=False)
+    author = UserChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = (
+            Session.objects.filter(community=community).published().order_by("-starts_at")
+        )
+        self.fields["session"].empty_label = "Any session"
+        self.fields["outcome"].queryset = Outcome.objects.filter(community=community)
+        self.fields["outcome"].empty_label = "Any outcome"
+        self.fields["author"].queryset = User.objects.filter(
+            memberships__community=community, memberships__status=Membership.Status.ACTIVE
+        ).order_by("display_name", "email")
+        self.fields["author"].empty_label = "Anyone"
+
+    def apply(self, queryset):
+        """The reflections matching the valid filters; invalid ones are simply ignored."""
+        if not self.is_bound:
+            return queryset
+        self.is_valid()
+        data = self.cleaned_data  # the valid filters only
+        if data.get("loop_level") == "none":
+            queryset = queryset.filter(loop_level="")
+        elif data.get("loop_level"):
+            queryset = queryset.filter(loop_level=data["loop_level"])
+        for name in ("session", "outcome", "author"):
+            if data.get(name) is not None:
+                queryset = queryset.filter(**{name: data[name]})
+        return queryset.search(data.get("q", ""))

@@ -1,0 +1,123 @@
+"""Impact stories (issue 8): short value-creation stories after Wenger-Trayner's cycles.
+
+Kept in their own module so the reflections app's models.py stays its own; models.py
+imports this module, which registers the model in the reflections app.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ImpactStoryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ImpactStory.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published stories of the person's communities (every community for leaders), and
+        the person's own drafts. Nobody else ever sees a draft."""
+        from communities.models import Membership
+
+        if not user.is_authenticated:
+            return self.none()
+        mine = models.Q(author=user)
+        if user.is_leader:
+            return self.filter(mine | models.Q(status=ImpactStory.Status.PUBLISHED))
+        member_of = Membership.objects.active().filter(user=user).values("community_id")
+        return self.filter(
+            mine | models.Q(status=ImpactStory.Status.PUBLISHED, community_id__in=member_of)
+        )
+
+
+class ImpactStory(models.Model):
+    """A short value-creation story after Wenger-Trayner's cycles: immediate, potential,
+    applied, realized and reframing value. Only the first step is required."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "draft: only you can see it"
+        PUBLISHED = "published", "published to the community and leaders"
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="impact_stories"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="impact_stories"
+    )
+    title = models.CharField(max_length=200)
+    what_happened = models.TextField(
+        "what happened", max_length=4000, help_text="The moment itself: who met, what was said."
+    )
+    what_it_gave_us = models.TextField(
+        "what it gave us",
+        max_length=4000,
+        blank=True,
+        help_text="An idea, a contact, a tool, confidence: what we could now use.",
+    )
+    what_we_did_differently = models.TextField(
+        "what we did differently",
+        max_length=4000,
+        blank=True,
+        help_text="Where we actually used it in our work.",
+    )
+    what_difference_it_made = models.TextField(
+        "what difference it made",
+        max_length=4000,
+        blank=True,
+        help_text="What changed for the people we work for, or for us.",
+    )
+    what_we_now_see_differently = models.TextField(
+        "what we now see differently",
+        max_length=4000,
+        blank=True,
+        help_text="How it changed what we count as success, or how we decide.",
+    )
+    sessions = models.ManyToManyField(
+        "cop_sessions.Session", related_name="impact_stories", blank=True
+    )
+    outcomes = models.ManyToManyField("outcomes.Outcome", related_name="impact_stories", blank=True)
+    actions = models.ManyToManyField(
+        "reflections.Action", related_name="impact_stories", blank=True
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ImpactStoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name_plural = "impact stories"
+        indexes = [
+            models.Index(fields=["community", "status", "-published_at"], name="story_list_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("dashboard:story_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    STEPS = [
+        ("what_happened", "What happened", "immediate value"),
+        ("what_it_gave_us", "What it gave us", "potential value"),
+        ("what_we_did_differently", "What we did differently", "applied value"),
+        ("what_difference_it_made", "What difference it made", "realized value"),
+        ("what_we_now_see_differently", "What we now see differently", "reframing value"),
+    ]
+
+    def steps(self) -> list[tuple[str, str, str]]:
+        """(heading, cycle, text) of each step the author wrote, in the cycle's order."""
+        return [
+            (heading, cycle, getattr(self, name))
+            for name, heading, cycle in self.STEPS
+            if getattr(self, name)
+        ]

@@ -1,0 +1,326 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+# A clear limit for a reflection's Markdown body: long enough for a real essay, short
+# enough that rendering, previews and exports stay quick.
+BODY_MAX_CHARS = 20000
+
+# The prompts offered for each loop level: (key, question). Answers are optional.
+PROMPTS = {
+    "single": [
+        ("intended", "What was supposed to happen?"),
+        ("happened", "What actually happened?"),
+        ("difference", "Why was there a difference?"),
+        ("keep_adjust", "What will we keep, and what will we adjust next time?"),
+    ],
+    "double": [
+        ("assumption", "Which assumption does this make you question?"),
+        ("instead", "What might we do instead?"),
+    ],
+    "triple": [
+        (
+            "rethink",
+            "Which value, principle or way we decide and govern ourselves does this make "
+            "us rethink?",
+        ),
+    ],
+}
+PROMPT_QUESTIONS = {key: question for prompts in PROMPTS.values() for key, question in prompts}
+
+
+def _active_communities(user, *, facilitators_only: bool = False):
+    """The ids of the communities where `user` is an active member (or facilitator and up),
+    as a subquery: visibility costs no extra query."""
+    from communities.models import Membership
+
+    memberships = Membership.objects.active().filter(user=user)
+    if facilitators_only:
+        memberships = memberships.filter(
+            role__in=[Membership.Role.FACILITATOR, Membership.Role.COORDINATOR]
+        )
+    return memberships.values("community_id")
+
+
+class ReflectionQuerySet(models.QuerySet):
+    def visible_to(self, user, community=None):
+        """The ONE place that decides who may read a reflection.
+
+        - the author always sees their own;
+        - `community`: every active member of the reflection's community;
+        - `facilitators`: the community's active facilitators and coordinators;
+        - `private`: nobody else.
+        Being a leader grants nothing here: leaders never read reflection text.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        queryset = self if community is None else self.filter(community=community)
+        return queryset.filter(
+            Q(author=user)
+            | Q(
+                visibility=Reflection.Visibility.COMMUNITY,
+                community__in=_active_communities(user),
+            )
+            | Q(
+                visibility=Reflection.Visibility.FACILITATORS,
+                community__in=_active_communities(user, facilitators_only=True),
+            )
+        )
+
+    def shared(self):
+        """Reflections shared with others: the ones engagement signals may count."""
+        return self.filter(
+            visibility__in=[Reflection.Visibility.FACILITATORS, Reflection.Visibility.COMMUNITY]
+        )
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(title__icontains=text) | Q(body__icontains=text))
+
+
+class Reflection(models.Model):
+    class Loop(models.TextChoices):
+        SINGLE = "single", "single loop: did we do things right?"
+        DOUBLE = "double", "double loop: are we doing the right things?"
+        TRIPLE = "triple", "triple loop: how do we decide what is right?"
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "only me"
+        FACILITATORS = "facilitators", "me and the community's facilitators"
+        COMMUNITY = "community", "everyone in the community"
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
+    )
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="reflections"
+    )
+    session = models.ForeignKey(
+        "cop_sessions.Session",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reflections",
+    )
+    outcome = models.ForeignKey(
+        "outcomes.Outcome",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reflections",
+    )
+    # A follow-up reflection ("did it make a difference?") on an action that was done.
+    follow_up_of = models.ForeignKey(
+        "reflections.Action",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        verbose_name="follow-up of action",
+    )
+    # Blank means "not sure yet": a loop level is offered, never required.
+    loop_level = models.CharField(max_length=10, choices=Loop, blank=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=50000, blank=True)
+    # Answers to the level's prompts: {prompt key: text}; only answered prompts are kept.
+    answers = models.JSONField(default=dict, blank=True)
+    visibility = models.CharField(max_length=12, choices=Visibility, default=Visibility.COMMUNITY)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReflectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["community", "visibility", "-created_at"], name="reflection_list_idx"
+            ),
+            models.Index(fields=["author", "-created_at"], name="reflection_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reflections:detail", kwargs={"slug": self.community.slug, "pk": self.pk})
+
+    @property
+    def answered_prompts(self) -> list[tuple[str, str]]:
+        """(question, answer) for each answered prompt, in the order the form asks them."""
+        return [
+            (question, self.answers[key])
+            for key, question in PROMPT_QUESTIONS.items()
+            if self.answers.get(key)
+        ]
+
+    @property
+    def loop_name(self) -> str:
+        return f"{self.loop_level} loop" if self.loop_level else ""
+
+    @property
+    def visibility_sentence(self) -> str:
+        return VISIBILITY_SENTENCES[self.visibility]
+
+
+VISIBILITY_SENTENCES = {
+    Reflection.Visibility.PRIVATE: "Only you will see it.",
+    Reflection.Visibility.FACILITATORS: (
+        "You and this community's facilitators and coordinators will see it."
+    ),
+    Reflection.Visibility.COMMUNITY: "Everyone in this community will see it.",
+}
+
+
+class ReflectionDraft(models.Model):
+    """What someone has typed into a reflection form and not yet saved: autosaved so a
+    closed tab loses nothing. Drafts are never listed, counted or shown to anyone else."""
+
+    # "<author id>:<community id>:<reflection id or 'new'>": one draft per form.
+    key = models.CharField(max_length=100, unique=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflection_drafts"
+    )
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    reflection = models.ForeignKey(
+        Reflection, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
+    )
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"draft {self.key}"
+
+    @staticmethod
+    def key_for(author, community, reflection=None) -> str:
+        return f"{author.pk}:{community.pk}:{reflection.pk if reflection else 'new'}"
+
+
+class ReflectionConfidence(models.Model):
+    """A member's self-rated confidence (1–5) against an outcome, given while reflecting.
+
+    Kept in the reflections app so it does not depend on the outcomes app's internals;
+    private to the member and the community's facilitators (leaders: aggregates only).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcome_confidences"
+    )
+    outcome = models.ForeignKey(
+        "outcomes.Outcome", on_delete=models.CASCADE, related_name="confidences"
+    )
+    reflection = models.OneToOneField(
+        Reflection, null=True, blank=True, on_delete=models.SET_NULL, related_name="confidence"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.rating}/5 on {self.outcome_id}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[Action.Status.PROPOSED, Action.Status.DOING])
+
+    def for_member(self, user):
+        """Actions in the communities where `user` is an active member."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(community__in=_active_communities(user))
+
+    def overdue_first(self):
+        """Overdue first, then by due date (undated last), then oldest first."""
+        today = timezone.localdate()
+        return self.annotate(
+            overdue_rank=models.Case(
+                models.When(due_date__lt=today, then=models.Value(0)),
+                default=models.Value(1),
+            )
+        ).order_by("overdue_rank", models.F("due_date").asc(nulls_last=True), "created_at")
+
+
+class Action(models.Model):
+    """The loop closing: a change the community commits to because of reflections."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "proposed"
+        DOING = "doing", "doing"
+        DONE = "done", "done"
+        DROPPED = "dropped", "dropped"
+
+    OPEN = (Status.PROPOSED, Status.DOING)
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="actions"
+    )
+    title = models.CharField("what we'll do differently", max_length=200)
+    description = models.TextField(max_length=4000, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_actions"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    loop_level = models.CharField(
+        "loop level it came from", max_length=10, choices=Reflection.Loop, blank=True
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
+    # Why it was dropped (required then), or a line on how it went.
+    status_note = models.CharField("why", max_length=300, blank=True)
+    reflections = models.ManyToManyField(Reflection, related_name="actions", blank=True)
+    session = models.ForeignKey(
+        "cop_sessions.Session",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["community", "status"], name="action_status_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reflections:action", kwargs={"slug": self.community.slug, "pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+    def can_update(self, user, membership) -> bool:
+        """The owner, whoever created it, and the community's facilitators move an action on."""
+        return user.pk in (self.owner_id, self.created_by_id) or bool(
+            membership and membership.is_facilitator
+        )
+
+
+# Impact stories (issue 8) live in reflections/impact.py; importing them here registers them.
+from .impact import ImpactStory, ImpactStoryQuerySet  # noqa: E402, F401

@@ -1,0 +1,73 @@
+"""What the reflections app shows on pages it does not own (copsite.plugins).
+
+Each panel costs a fixed number of queries, however many rows it shows.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+
+from copsite.plugins import Panel
+
+from .markdown import excerpt
+from .models import Action, Reflection
+
+PANEL_ROWS = 5
+
+
+def session_panel(request, session) -> Panel:
+    """The community's open actions, at the top of a session's page (and what its
+    "Review our open actions" agenda item is about), with invitations to reflect."""
+    actions = list(
+        Action.objects.filter(community=session.community)
+        .open()
+        .select_related("owner", "community")
+        .overdue_first()[:20]
+    )
+    return Panel(
+        "reflections/includes/session_panel.html",
+        {"session": session, "community": session.community, "actions": actions},
+        order=5,
+    )
+
+
+def home_panel(request) -> Panel:
+    """My open actions across my communities, overdue first; done ones awaiting a follow-up."""
+    mine = Action.objects.for_member(request.user).filter(owner=request.user)
+    open_actions = list(mine.open().select_related("community", "owner").overdue_first()[:10])
+    follow_up_written = Reflection.objects.filter(follow_up_of=OuterRef("pk"), author=request.user)
+    awaiting = list(
+        mine.filter(status=Action.Status.DONE)
+        .exclude(Exists(follow_up_written))
+        .select_related("community")
+        .order_by("-done_at")[:3]
+    )
+    recent = list(
+        Reflection.objects.filter(author=request.user)
+        .select_related("community")
+        .order_by("-created_at", "-pk")[:3]
+    )
+    return Panel(
+        "reflections/includes/home_panel.html",
+        {"actions": open_actions, "awaiting_follow_up": awaiting, "recent": recent},
+        order=40,
+    )
+
+
+def community_panel(request, community) -> Panel | None:
+    """Recent community-visible reflections, titles and short plain excerpts. Nothing for
+    people who are not members (the community home is public to them)."""
+    if not request.user.is_authenticated:
+        return None
+    reflections = [
+        (reflection, excerpt(reflection.body, 160))
+        for reflection in Reflection.objects.visible_to(request.user, community)
+        .filter(visibility=Reflection.Visibility.COMMUNITY)
+        .select_related("author", "community")
+        .order_by("-created_at", "-pk")[:PANEL_ROWS]
+    ]
+    return Panel(
+        "reflections/includes/community_panel.html",
+        {"community": community, "reflections": reflections},
+        order=40,
+    )

@@ -1,0 +1,574 @@
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from communities.access import community_for
+from communities.models import Membership
+from outcomes.models import Outcome
+from sessions.models import Session
+
+from . import services
+from .forms import (
+    ActionForm,
+    ActionStatusForm,
+    ReflectionFilterForm,
+    ReflectionForm,
+    prompt_field_name,
+)
+from .markdown import render_markdown
+from .models import BODY_MAX_CHARS, PROMPTS, Action, Reflection, ReflectionDraft
+
+PAGE_SIZE = 20
+FACILITATOR = Membership.Role.FACILITATOR
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _reflections_for_page(user, community):
+    return (
+        Reflection.objects.visible_to(user, community)
+        .select_related("author", "session", "outcome", "community")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def reflection_list(request, slug):
+    community = community_for(request.user, slug)
+    filters = ReflectionFilterForm(request.GET or None, community=community)
+    reflections = filters.apply(_reflections_for_page(request.user, community))
+    page = Paginator(reflections, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "community": community,
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+    }
+    if request.htmx:
+        return render(request, "reflections/list.html#results", context)
+    return render(request, "reflections/list.html", context)
+
+
+@login_required
+@require_GET
+def reflection_detail(request, slug, pk):
+    community = community_for(request.user, slug)
+    reflection = get_object_or_404(
+        _reflections_for_page(request.user, community).select_related("follow_up_of"), pk=pk
+    )
+    membership = community.membership
+    # Confidence ratings are the author's and the facilitators' only.
+    confidence = None
+    if reflection.author_id == request.user.pk or membership.is_facilitator:
+        confidence = getattr(reflection, "confidence", None)
+    actions = reflection.actions.select_related("owner").order_by("-created_at")
+    return render(
+        request,
+        "reflections/detail.html",
+        {
+            "community": community,
+            "reflection": reflection,
+            "body_html": render_markdown(reflection.body),
+            "confidence": confidence,
+            "actions": actions,
+            "is_author": reflection.author_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_reflections(request):
+    reflections = (
+        Reflection.objects.filter(author=request.user)
+        .select_related("community", "session", "outcome", "author")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(reflections, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reflections/mine.html", {"page": page})
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def _preselected(request, community) -> dict:
+    """?session=, ?outcome= and ?action= from this community only: a foreign id is 404."""
+    initial = {}
+    if (session_id := _int_param(request, "session")) is not None:
+        initial["session"] = get_object_or_404(
+            Session.objects.filter(community=community).published(), pk=session_id
+        )
+    if (outcome_id := _int_param(request, "outcome")) is not None:
+        initial["outcome"] = get_object_or_404(
+            Outcome.objects.filter(community=community), pk=outcome_id
+        )
+    if (action_id := _int_param(request, "action")) is not None:
+        action = get_object_or_404(Action.objects.filter(community=community), pk=action_id)
+        initial["follow_up_of"] = action
+        initial["session"] = initial.get("session") or action.session
+        initial["loop_level"] = action.loop_level
+        initial["title"] = f"Did it make a difference? {action.title}"[:200]
+    return initial
+
+
+def _draft_initial(draft: ReflectionDraft | None) -> dict:
+    # Only what was typed: an empty value must not clear a default such as visibility.
+    return {name: value for name, value in draft.data.items() if value} if draft else {}
+
+
+def _reflection_form_page(request, community, *, reflection: Reflection | None):
+    draft = ReflectionDraft.objects.filter(
+        key=ReflectionDraft.key_for(request.user, community, reflection)
+    ).first()
+    if reflection is not None and draft is not None and draft.updated_at < reflection.updated_at:
+        draft = None
+    preview = None
+    if request.method == "POST":
+        form = ReflectionForm(request.POST, instance=reflection, community=community)
+        if "preview" in request.POST:
+            # Without JavaScript, "Preview" posts the whole form back: show it, save nothing,
+            # and keep what was typed without judging a half-written form.
+            form = ReflectionForm(
+                initial=request.POST.dict(), instance=reflection, community=community
+            )
+            preview = render_markdown(request.POST.get("body", ""))
+        elif form.is_valid():
+            created = reflection is None
+            reflection = services.reflection_save(
+                author=request.user,
+                community=community,
+                data=form.cleaned_data,
+                reflection=reflection,
+            )
+            messages.success(
+                request,
+                "Your reflection is saved. " + reflection.visibility_sentence
+                if created
+                else "Your changes are saved.",
+            )
+            return redirect(reflection)
+    else:
+        initial = _preselected(request, community) if reflection is None else {}
+        initial = {**_draft_initial(draft), **initial}
+        form = ReflectionForm(initial=initial, instance=reflection, community=community)
+    return render(
+        request,
+        "reflections/form.html",
+        {
+            "community": community,
+            "form": form,
+            "prompt_groups": form.prompt_groups(),
+            "reflection": reflection,
+            "draft": draft,
+            "preview": preview,
+            "follow_up_of": _follow_up_action(form, community),
+        },
+    )
+
+
+def _follow_up_action(form, community) -> Action | None:
+    """The action this reflection follows up, whether it came from ?action=, a draft, the
+    posted form or the saved reflection."""
+    value = form["follow_up_of"].value()
+    if isinstance(value, Action):
+        return value
+    if value and str(value).isdigit():
+        return Action.objects.filter(community=community, pk=value).first()
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reflection_new(request, slug):
+    community = community_for(request.user, slug)
+    return _reflection_form_page(request, community, reflection=None)
+
+
+def _own_reflection(request, community, pk) -> Reflection:
+    """Only the author edits or deletes: anyone else's id is a 404."""
+    return get_object_or_404(
+        Reflection.objects.filter(community=community, author=request.user), pk=pk
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reflection_edit(request, slug, pk):
+    community = community_for(request.user, slug)
+    reflection = _own_reflection(request, community, pk)
+    return _reflection_form_page(request, community, reflection=reflection)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reflection_delete(request, slug, pk):
+    community = community_for(request.user, slug)
+    reflection = _own_reflection(request, community, pk)
+    if request.method == "POST":
+        reflection.delete()
+        messages.success(request, "Your reflection is deleted.")
+        return redirect("reflections:list", slug=community.slug)
+    return render(
+        request,
+        "reflections/confirm_delete.html",
+        {"community": community, "reflection": reflection},
+    )
+
+
+@login_required
+@require_POST
+def reflection_preview(request, slug):
+    community_for(request.user, slug)
+    body = request.POST.get("body", "")
+    return render(
+        request,
+        "reflections/includes/preview.html",
+        {
+            "preview": render_markdown(body),
+            "too_long": len(body) > BODY_MAX_CHARS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def reflection_prompts(request, slug):
+    """The prompts for the chosen loop level (htmx), keeping every answer already typed."""
+    community = community_for(request.user, slug)
+    form = ReflectionForm(request.POST, community=community)
+    level = request.POST.get("loop_level", "")
+    shown = []
+    for group_level, label, fields in form.prompt_groups():
+        answered = any(request.POST.get(field.html_name, "").strip() for field in fields)
+        if level not in PROMPTS or group_level == level or answered:
+            shown.append((group_level, label, fields))
+    return render(request, "reflections/form.html#prompts", {"form": form, "prompt_groups": shown})
+
+
+DRAFT_FIELDS = [
+    "title",
+    "loop_level",
+    "body",
+    "session",
+    "outcome",
+    "follow_up_of",
+    "visibility",
+    "confidence",
+    *[prompt_field_name(key) for prompts in PROMPTS.values() for key, _ in prompts],
+]
+
+
+@login_required
+@require_POST
+def reflection_draft(request, slug):
+    """Autosave (htmx, every few seconds while typing) or "Save draft" without JS."""
+    community = community_for(request.user, slug)
+    reflection = None
+    if (reflection_id := request.POST.get("draft_for", "")).isdigit():
+        reflection = _own_reflection(request, community, int(reflection_id))
+    data = {name: request.POST.get(name, "")[:60000] for name in DRAFT_FIELDS}
+    if reflection is None and _just_saved(request.user, community, data["title"]):
+        # An autosave that left just before "Save" arrived after it: the reflection is
+        # saved, so keeping this copy would only bring back a stale draft next time.
+        return HttpResponse(status=204)
+    services.reflection_draft_save(
+        author=request.user, community=community, reflection=reflection, data=data
+    )
+    if request.POST.get("beacon"):
+        # The page is closing (static/js/reflections.js): nobody is there to answer.
+        return HttpResponse(status=204)
+    if request.htmx:
+        return render(
+            request, "reflections/includes/draft_status.html", {"saved_at": timezone.now()}
+        )
+    messages.success(request, "Your draft is kept. Come back to it any time.")
+    target = (
+        "reflections:edit" if reflection else "reflections:new",
+        {"slug": community.slug, **({"pk": reflection.pk} if reflection else {})},
+    )
+    return redirect(target[0], **target[1])
+
+
+def _just_saved(user, community, title: str) -> bool:
+    return Reflection.objects.filter(
+        author=user,
+        community=community,
+        title=title,
+        created_at__gte=timezone.now() - timedelta(seconds=15),
+    ).exists()
+
+
+@login_required
+@require_POST
+def reflection_draft_discard(request, slug):
+    community = community_for(request.user, slug)
+    reflection = None
+    if (reflection_id := request.POST.get("draft_for", "")).isdigit():
+        reflection = _own_reflection(request, community, int(reflection_id))
+    ReflectionDraft.objects.filter(
+        key=ReflectionDraft.key_for(request.user, community, reflection)
+    ).delete()
+    messages.success(request, "The draft is discarded.")
+    if reflection:
+        return redirect("reflections:edit", slug=community.slug, pk=reflection.pk)
+    return redirect("reflections:new", slug=community.slug)
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def _my_reflections_for_export(user):
+    return (
+        Reflection.objects.filter(author=user)
+        .select_related("community", "session", "outcome")
+        .order_by("created_at", "pk")
+    )
+
+
+def reflection_markdown(reflection: Reflection) -> str:
+    lines = [
+        f"# {reflection.title}",
+        "",
+        f"- Community: {reflection.community.name}",
+        f"- Written: {reflection.created_at:%Y-%m-%d %H:%M} UTC",
+        f"- Loop level: {reflection.get_loop_level_display() or 'not sure yet'}",
+        f"- Who sees it: {reflection.get_visibility_display()}",
+    ]
+    if reflection.session:
+        lines.append(f"- Session: {reflection.session.title}")
+    if reflection.outcome:
+        lines.append(f"- Outcome: {reflection.outcome}")
+    lines.append("")
+    for question, answer in reflection.answered_prompts:
+        lines += [f"## {question}", "", answer, ""]
+    lines += [reflection.body, ""]
+    return "\n".join(lines)
+
+
+@login_required
+@require_GET
+def export_zip(request):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for reflection in _my_reflections_for_export(request.user):
+            name = (
+                f"{reflection.created_at:%Y-%m-%d}-{reflection.pk}-"
+                f"{slugify(reflection.title)[:60] or 'reflection'}.md"
+            )
+            archive.writestr(name, reflection_markdown(reflection))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="my-reflections.zip"'
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: quote them."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+@require_GET
+def export_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-reflections.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["id", "written", "community", "title", "loop level", "visibility", "session",
+         "outcome", "prompt answers", "body"]
+    )  # fmt: skip
+    for reflection in _my_reflections_for_export(request.user):
+        answers = "\n\n".join(f"{q}\n{a}" for q, a in reflection.answered_prompts)
+        writer.writerow(
+            [
+                reflection.pk,
+                reflection.created_at.isoformat(),
+                _csv_safe(reflection.community.name),
+                _csv_safe(reflection.title),
+                reflection.loop_level,
+                reflection.visibility,
+                _csv_safe(reflection.session.title if reflection.session else ""),
+                _csv_safe(reflection.outcome.statement if reflection.outcome else ""),
+                _csv_safe(answers),
+                _csv_safe(reflection.body),
+            ]
+        )
+    return response
+
+
+# --- actions -----------------------------------------------------------------------------
+
+
+def _actions_with_reflections(user, community):
+    return (
+        Action.objects.filter(community=community)
+        .select_related("owner", "session", "community")
+        .prefetch_related(
+            Prefetch(
+                "reflections",
+                queryset=Reflection.objects.visible_to(user, community).select_related("community"),
+            )
+        )
+    )
+
+
+@login_required
+@require_GET
+def action_list(request, slug):
+    community = community_for(request.user, slug)
+    actions = _actions_with_reflections(request.user, community)
+    open_actions = list(actions.open().overdue_first())
+    closed_page = Paginator(
+        actions.exclude(status__in=Action.OPEN).order_by("-updated_at", "-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reflections/actions.html",
+        {"community": community, "open_actions": open_actions, "closed_page": closed_page},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_new(request, slug):
+    community = community_for(request.user, slug)
+    visible = Reflection.objects.visible_to(request.user, community)
+    reflection_ids = [int(v) for v in request.GET.getlist("reflection") if v.isdigit()]
+    preselected = list(visible.filter(pk__in=reflection_ids))
+    if len(preselected) != len(set(reflection_ids)):
+        raise Http404("No such reflection.")
+    initial = {"reflections": [r.pk for r in preselected], "owner": request.user.pk}
+    if preselected:
+        levels = [r.loop_level for r in preselected if r.loop_level]
+        order = [c.value for c in Reflection.Loop]
+        initial["loop_level"] = max(levels, key=order.index) if levels else ""
+        if len(preselected) == 1:
+            initial["owner"] = preselected[0].author_id
+            initial["session"] = preselected[0].session_id
+    if (session_id := _int_param(request, "session")) is not None:
+        initial["session"] = get_object_or_404(
+            Session.objects.filter(community=community).published(), pk=session_id
+        ).pk
+    form = ActionForm(
+        request.POST or None,
+        initial=initial,
+        community=community,
+        user=request.user,
+        preselected=preselected,
+    )
+    if request.method == "POST" and form.is_valid():
+        action = services.action_create(
+            community=community, created_by=request.user, data=form.cleaned_data
+        )
+        messages.success(request, f"Action added: {action.title}. It shows on the next session.")
+        return redirect(action)
+    return render(
+        request,
+        "reflections/action_form.html",
+        {"community": community, "form": form, "action": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request, slug, pk):
+    community = community_for(request.user, slug)
+    action = get_object_or_404(Action.objects.filter(community=community), pk=pk)
+    if not action.can_update(request.user, community.membership):
+        raise PermissionDenied("Only its owner, its author and facilitators change an action.")
+    hidden = list(
+        action.reflections.exclude(
+            pk__in=Reflection.objects.visible_to(request.user, community).values("pk")
+        )
+    )
+    form = ActionForm(request.POST or None, instance=action, community=community, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        # Reflections the editor cannot see stay linked: they could not have unticked them.
+        action.reflections.add(*hidden)
+        messages.success(request, "The action is updated.")
+        return redirect(action)
+    return render(
+        request,
+        "reflections/action_form.html",
+        {"community": community, "form": form, "action": action},
+    )
+
+
+@login_required
+@require_GET
+def action_detail(request, slug, pk):
+    community = community_for(request.user, slug)
+    action = get_object_or_404(_actions_with_reflections(request.user, community), pk=pk)
+    follow_ups = Reflection.objects.visible_to(request.user, community).filter(follow_up_of=action)
+    return render(
+        request,
+        "reflections/action_detail.html",
+        {
+            "community": community,
+            "action": action,
+            "follow_ups": follow_ups,
+            "can_update": action.can_update(request.user, community.membership),
+            "status_form": ActionStatusForm(instance=action),
+        },
+    )
+
+
+@login_required
+@require_POST
+def action_status(request, slug, pk):
+    community = community_for(request.user, slug)
+    action = get_object_or_404(Action.objects.filter(community=community), pk=pk)
+    if not action.can_update(request.user, community.membership):
+        raise PermissionDenied("Only its owner, its author and facilitators change an action.")
+    form = ActionStatusForm(request.POST, instance=Action.objects.get(pk=action.pk))
+    if form.is_valid():
+        services.action_set_status(
+            action=action,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["status_note"],
+        )
+        if action.status == Action.Status.DONE:
+            messages.success(
+                request,
+                "Marked done — well done closing the loop. Did it make a difference? "
+                "A follow-up reflection helps the community see.",
+            )
+        else:
+            messages.success(request, f"The action is now {action.get_status_display()}.")
+        return redirect(action)
+    follow_ups = Reflection.objects.visible_to(request.user, community).filter(follow_up_of=action)
+    return render(
+        request,
+        "reflections/action_detail.html",
+        {
+            "community": community,
+            "action": action,
+            "follow_ups": follow_ups,
+            "can_update": True,
+            "status_form": form,
+        },
+    )

@@ -1,0 +1,110 @@
+"""Demo sessions in the main community: some held (with attendance), one within the next
+day (so the reminders fire when `make run` starts), later ones with agendas, a draft and a
+cancelled one. Idempotent: nothing happens when the demo sessions exist."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from communities.models import Community, Membership
+from outcomes.models import Outcome
+
+from .models import RSVP, AgendaItem, Attendance, Session
+
+MAIN_SLUG = "systems-mapping"
+MARKER = "Mapping clinic"  # every demo session's title starts with a known word set
+
+
+def _at(community, days: int, hour: int) -> datetime:
+    day = timezone.localdate(timezone.now(), community.zoneinfo) + timedelta(days=days)
+    return datetime.combine(day, time(hour, 0), tzinfo=community.zoneinfo)
+
+
+def seed(people: dict) -> None:
+    community = Community.objects.filter(slug=MAIN_SLUG).first()
+    if community is None or community.sessions.filter(title__startswith=MARKER).exists():
+        return
+    facilitator = people["facilitator@example.com"]
+    coordinator = people["coordinator@example.com"]
+    member = people["member@example.com"]
+    members = list(
+        community.memberships.filter(status=Membership.Status.ACTIVE)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    others = [m.user for m in members if m.user not in (facilitator, coordinator, member)]
+    outcome = Outcome.objects.filter(community=community, status=Outcome.Status.AGREED).first()
+
+    def make(title, starts_at, status, **fields):
+        session = Session.objects.create(
+            community=community,
+            title=f"{MARKER}: {title}",
+            starts_at=starts_at,
+            duration_minutes=fields.pop("duration", 90),
+            status=status,
+            created_by=facilitator,
+            location=fields.pop("location", "Room 2, Civic Centre"),
+            online_url=fields.pop("online_url", "https://meet.example.org/systems-mapping"),
+            description=fields.pop(
+                "description",
+                "Bring a map you're **stuck on**. We'll look at it together.",
+            ),
+            **fields,
+        )
+        session.facilitators.set([facilitator])
+        return session
+
+    def agenda(session, *activities):
+        items = [("Review our open actions", 10, AgendaItem.Kind.REVIEW_ACTIONS)]
+        items += [(title, minutes, AgendaItem.Kind.ACTIVITY) for title, minutes in activities]
+        items.append(("Reflect", 15, AgendaItem.Kind.REFLECT))
+        for position, (title, minutes, kind) in enumerate(items):
+            item = AgendaItem.objects.create(
+                session=session, position=position, title=title, minutes=minutes, kind=kind
+            )
+            if outcome is not None and kind == AgendaItem.Kind.ACTIVITY:
+                item.aligned_outcomes.add(outcome)
+
+    # Held sessions, with attendance: a spread so the engagement signals have something.
+    for weeks, title in (
+        (8, "causal loops"),
+        (6, "stakeholder maps"),
+        (4, "leverage points"),
+        (2, "reading a map aloud"),
+    ):
+        session = make(title, _at(community, -7 * weeks, 18), Session.Status.COMPLETED)
+        agenda(session, ("Live mapping of two real projects", 40), ("Swap and critique", 20))
+        came = [facilitator, member, *others[weeks : weeks + 6]]
+        for person in came:
+            RSVP.objects.create(session=session, user=person, response=RSVP.Response.GOING)
+            Attendance.objects.create(session=session, user=person, recorded_by=facilitator)
+
+    # Starting within the next 24 hours, so member@example.com is reminded on `make run`.
+    soon = make(
+        "boundaries and edges",
+        timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=20),
+        Session.Status.SCHEDULED,
+    )
+    agenda(soon, ("Where does our system end?", 40), ("Pairs: redraw one boundary", 20))
+    for person, response in [(member, "going"), (facilitator, "going")] + [
+        (person, "maybe" if index % 3 == 0 else "going") for index, person in enumerate(others[:8])
+    ]:
+        RSVP.objects.create(session=soon, user=person, response=response)
+
+    later = make("maps for decisions", _at(community, 14, 18), Session.Status.SCHEDULED)
+    agenda(later, ("A decision a map changed", 30), ("Draft a decision map", 30))
+    RSVP.objects.create(session=later, user=member, response=RSVP.Response.MAYBE)
+    much_later = make("mapping with residents", _at(community, 28, 18), Session.Status.SCHEDULED)
+    agenda(much_later, ("Guest: co-mapping with residents", 45))
+
+    make("open studio", _at(community, 42, 18), Session.Status.DRAFT)
+    cancelled = make(
+        "tools show-and-tell",
+        _at(community, 10, 12),
+        Session.Status.CANCELLED,
+        cancel_reason="Half of us are at the regional conference; we'll move it to spring.",
+        sequence=1,
+    )
+    RSVP.objects.create(session=cancelled, user=member, response=RSVP.Response.GOING)

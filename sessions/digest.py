@@ -1,0 +1,82 @@
+"""Digest sections: upcoming sessions (with my RSVP) and, for people new to a community,
+easy ways in."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.digest import Item, Section
+from communities.digest import active_memberships
+from communities.models import Membership
+
+from .models import RSVP, Session
+
+AHEAD = timedelta(days=8)
+
+
+def session_url(session: Session) -> str:
+    return settings.SITE_URL + session.get_absolute_url()
+
+
+def digest_sections(people, periods, now) -> dict[int, list[Section]]:
+    memberships = active_memberships(people)
+    communities = {row["community_id"] for rows in memberships.values() for row in rows}
+    sessions = list(
+        Session.objects.filter(
+            community_id__in=communities,
+            status=Session.Status.SCHEDULED,
+            starts_at__gte=now,
+            starts_at__lt=now + AHEAD,
+        )
+        .select_related("community")
+        .order_by("starts_at")
+    )
+    responses = {
+        (rsvp["session_id"], rsvp["user_id"]): rsvp["response"]
+        for rsvp in RSVP.objects.filter(session__in=sessions, user__in=people).values(
+            "session_id", "user_id", "response"
+        )
+    }
+    labels = dict(RSVP.Response.choices)
+    by_community: dict[int, list[Session]] = defaultdict(list)
+    for session in sessions:
+        by_community[session.community_id].append(session)
+    result = {}
+    for person in people:
+        tz = person.zoneinfo
+        upcoming, ways_in = [], []
+        for row in memberships.get(person.pk, []):
+            community_sessions = by_community.get(row["community_id"], [])
+            for session in community_sessions:
+                response = responses.get((session.pk, person.pk))
+                when = timezone.localtime(session.starts_at, tz).strftime("%a %d %b, %H:%M")
+                note = (
+                    f"You said: {labels[response]}"
+                    if response
+                    else "Will you come? Reply on the page."
+                )
+                upcoming.append(
+                    (
+                        session.starts_at,
+                        Item(f"{session.title} — {when}", session_url(session), note),
+                    )
+                )
+            if row["level"] == Membership.Level.PERIPHERAL and community_sessions:
+                first = community_sessions[0]
+                ways_in.append(
+                    Item(
+                        f"Come along to “{first.title}” in {row['community__name']} — "
+                        "you're welcome just to listen.",
+                        session_url(first),
+                    )
+                )
+        upcoming.sort(key=lambda pair: pair[0])
+        result[person.pk] = [
+            Section("upcoming", "Coming up", [item for _, item in upcoming], order=10),
+            Section("ways_in", "Easy ways in", ways_in, order=90),
+        ]
+    return result

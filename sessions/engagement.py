@@ -1,0 +1,36 @@
+"""The sessions app's engagement signals: one aggregate query each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count
+
+from communities.engagement import register_signal
+
+from .models import Attendance, Session
+
+
+@register_signal("sessions_attended", "sessions attended")
+def sessions_attended(community, since: datetime) -> dict[int, int]:
+    rows = (
+        Attendance.objects.filter(session__community=community, session__starts_at__gte=since)
+        .exclude(session__status=Session.Status.CANCELLED)
+        .values("user_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["user_id"]: row["n"] for row in rows}
+
+
+@register_signal("sessions_facilitated", "sessions facilitated")
+def sessions_facilitated(community, since: datetime) -> dict[int, int]:
+    rows = (
+        Session.facilitators.through.objects.filter(
+            session__community=community,
+            session__starts_at__gte=since,
+            session__status=Session.Status.COMPLETED,
+        )
+        .values("user_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["user_id"]: row["n"] for row in rows}

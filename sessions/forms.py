@@ -1,0 +1,202 @@
+"""Forms of the planner, the agenda builder, RSVPs, attendance and cancellation.
+
+Times are typed in the community's timezone (a session belongs to a place and its clock);
+forms turn them into aware datetimes and never send anything.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+from communities.models import Membership
+from outcomes.models import Outcome
+
+from .models import RSVP, AgendaItem, Session
+
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time without a timezone: the form decides which zone it belongs to."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", LOCAL_FORMATS)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        # Parsed under UTC, which has no gaps or overlaps, then made naive again; the
+        # community's zone is applied in the form's clean with our own DST messages.
+        with timezone.override(UTC):
+            result = super().to_python(value)
+        return result.replace(tzinfo=None) if result else result
+
+
+def localize(naive: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
+    """Attach `tz` to a wall-clock time.
+
+    A time skipped when clocks go forward does not exist: ValidationError. A time that
+    happens twice when clocks go back is read as the first occurrence (fold=0, still summer
+    time): the documented choice, named in the field's help text.
+    """
+    aware = naive.replace(tzinfo=tz, fold=0)
+    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise ValidationError(
+            "%(time)s does not exist in %(zone)s: the clocks go forward then. "
+            "Please pick a time an hour later or earlier.",
+            code="nonexistent_time",
+            params={"time": naive.strftime("%H:%M on %d %B %Y"), "zone": tz.key},
+        )
+    return aware
+
+
+class SessionForm(forms.ModelForm):
+    starts_local = LocalDateTimeField(label="Starts at")
+    # Plain integers: clean_duration_minutes gives one kind message for zero and below.
+    duration_minutes = forms.IntegerField(label="Length (minutes)", initial=60)
+    online_url = forms.URLField(
+        label="Online link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Only members of the community see it.",
+    )
+    facilitators = forms.ModelMultipleChoiceField(
+        label="Co-facilitators",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    field_order = [
+        "title",
+        "description",
+        "starts_local",
+        "duration_minutes",
+        "location",
+        "online_url",
+        "facilitators",
+    ]
+
+    class Meta:
+        model = Session
+        fields = ["title", "description", "duration_minutes", "location", "online_url"]
+        help_texts = {"description": "Markdown is welcome: *emphasis*, lists, links."}
+
+    def __init__(self, *args, community, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        tz = community.zoneinfo
+        self.fields["starts_local"].help_text = (
+            f"In the community's time ({tz.key}). On the night the clocks go back, a time "
+            "that happens twice means the first one."
+        )
+        if user.zoneinfo.key != tz.key:
+            self.fields["starts_local"].help_text += f" Your own timezone is {user.zoneinfo.key}."
+            # static/js/sessions.js shows the typed time in the facilitator's own zone.
+            self.fields["starts_local"].widget.attrs.update(
+                {"data-community-tz": tz.key, "data-user-tz": user.zoneinfo.key}
+            )
+        self.fields["facilitators"].queryset = User.objects.filter(
+            memberships__community=community, memberships__status=Membership.Status.ACTIVE
+        ).order_by("display_name", "email")
+        if self.instance.pk:
+            self.initial.setdefault(
+                "starts_local", timezone.localtime(self.instance.starts_at, tz).replace(tzinfo=None)
+            )
+            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("facilitators", list(self.instance.facilitators.all()))
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data["duration_minutes"]
+        if minutes is None or minutes < 1:
+            raise ValidationError("A session needs a length of at least one minute.")
+        if minutes > 24 * 60:
+            raise ValidationError("A session can last at most a day (1440 minutes).")
+        return minutes
+
+    def clean_starts_local(self):
+        starts_at = localize(self.cleaned_data["starts_local"], self.community.zoneinfo)
+        unchanged = self.instance.pk and starts_at == self.instance.starts_at
+        if not unchanged and starts_at < timezone.now():
+            raise ValidationError("That time has already passed. Please pick a time ahead.")
+        return starts_at
+
+    def session_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["starts_at"] = self.cleaned_data["starts_local"]
+        data["facilitators"] = list(self.cleaned_data["facilitators"])
+        return data
+
+
+class AgendaItemForm(forms.ModelForm):
+    aligned_outcomes = forms.ModelMultipleChoiceField(
+        label="Serves these outcomes",
+        queryset=Outcome.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Optional: which of the community's agreed outcomes this activity serves.",
+    )
+    minutes = forms.IntegerField(label="Minutes", initial=10)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "minutes", "description", "aligned_outcomes"]
+        labels = {"title": "Item title", "minutes": "Minutes", "description": "What happens"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this community's agreed outcomes: another community's id is "not a valid choice".
+        self.fields["aligned_outcomes"].queryset = Outcome.objects.filter(
+            community=community, status=Outcome.Status.AGREED
+        ).order_by("statement")
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean_minutes(self):
+        minutes = self.cleaned_data["minutes"]
+        if minutes is None or minutes < 1:
+            raise ValidationError("An agenda item needs at least one minute.")
+        if minutes > 24 * 60:
+            raise ValidationError("An agenda item can last at most a day (1440 minutes).")
+        return minutes
+
+
+class RSVPForm(forms.Form):
+    response = forms.ChoiceField(choices=RSVP.Response.choices)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it cancelled?",
+        max_length=300,
+        help_text="Everyone who said they'd come reads this in their cancellation notice.",
+    )
+
+
+class AttendanceForm(forms.Form):
+    attendees = forms.ModelMultipleChoiceField(
+        label="Who came",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    complete = forms.BooleanField(
+        label="Mark the session as held (attendees are invited to reflect)", required=False
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = User.objects.filter(
+            memberships__community=community, memberships__status=Membership.Status.ACTIVE
+        )

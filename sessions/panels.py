@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+
+from copsite.plugins import Panel
+
+from .models import RSVP, Session
+
+
+def with_my_rsvp(queryset, user):
+    return queryset.annotate(
+        my_rsvp=Subquery(
+            RSVP.objects.filter(session=OuterRef("pk"), user=user).values("response")[:1]
+        )
+    )
+
+
+def home_panel(request) -> Panel:
+    """My next sessions across all my communities: one query, however many there are."""
+    sessions = with_my_rsvp(
+        Session.objects.upcoming().for_member(request.user).select_related("community"),
+        request.user,
+    )[:6]
+    return Panel("sessions/includes/home_panel.html", {"sessions": list(sessions)}, order=20)
+
+
+def community_panel(request, community) -> Panel:
+    """The community's next session, as a teaser on its home page: one query."""
+    next_session = Session.objects.filter(community=community).upcoming().first()
+    return Panel(
+        "sessions/includes/community_panel.html",
+        {"community": community, "next_session": next_session},
+        order=20,
+    )

@@ -1,0 +1,398 @@
+"""Writes of the sessions app: planning, lifecycle, RSVPs, attendance, reminders.
+
+Every email is recorded through accounts.mail under a key naming the session, the person
+and what changed (sequence or scheduled start), so it is sent exactly once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.mail import Attachment, email_render_and_enqueue
+from accounts.models import EmailDelivery, User
+from accounts.unsubscribe import list_unsubscribe_headers
+from communities.models import Membership
+
+from .calendar import session_ics
+from .models import RSVP, AgendaItem, Attendance, Session, SessionSettings
+
+REMINDER_KINDS = ("24h", "1h")
+GOING_OR_MAYBE = (RSVP.Response.GOING, RSVP.Response.MAYBE)
+BOOKENDS = {
+    AgendaItem.Kind.REVIEW_ACTIONS: ("Review our open actions", 10),
+    AgendaItem.Kind.REFLECT: ("Reflect", 10),
+}
+
+
+class SessionConflict(Exception):
+    """The session changed since the editor loaded it; `current` is how it is now."""
+
+    def __init__(self, current: Session):
+        super().__init__("someone changed this session meanwhile")
+        self.current = current
+
+
+class SessionStateError(Exception):
+    """The action does not fit the session's state (e.g. RSVP to a cancelled session)."""
+
+
+# --- planning -------------------------------------------------------------------------
+
+
+def session_create(*, community, user: User, data: dict) -> Session:
+    data = dict(data)
+    facilitators = data.pop("facilitators", [])
+    with transaction.atomic():
+        session = Session.objects.create(
+            community=community, created_by=user, status=Session.Status.DRAFT, **data
+        )
+        session.facilitators.set({user, *facilitators})
+    return session
+
+
+def session_update(*, session: Session, user: User, data: dict, version: int | None) -> Session:
+    """Save the planner's changes if nobody saved since `version`; else SessionConflict.
+
+    Changing the time of a published session is a reschedule: RSVPs stay, SEQUENCE grows
+    and everyone who RSVP'd is told.
+    """
+    data = dict(data)
+    facilitators = data.pop("facilitators", None)
+    rescheduled = session.status == Session.Status.SCHEDULED and (
+        data["starts_at"] != session.starts_at
+        or data["duration_minutes"] != session.duration_minutes
+    )
+    updates = {**data, "version": F("version") + 1, "updated_at": timezone.now()}
+    if rescheduled:
+        updates["sequence"] = F("sequence") + 1
+    with transaction.atomic():
+        # The version in the WHERE clause is the optimistic lock: one writer wins.
+        changed = Session.objects.filter(pk=session.pk, version=version).update(**updates)
+        if not changed:
+            raise SessionConflict(Session.objects.get(pk=session.pk))
+        session.refresh_from_db()
+        if facilitators is not None:
+            session.facilitators.set(facilitators)
+        if rescheduled:
+            _notify_rsvps(session, kind="rescheduled", responses=list(RSVP.Response.values))
+    return session
+
+
+def session_publish(*, session: Session) -> Session:
+    if session.status != Session.Status.DRAFT:
+        raise SessionStateError("Only a draft can be published.")
+    if session.has_started:
+        raise SessionStateError("This session's time has passed; please choose a new time first.")
+    Session.objects.filter(pk=session.pk).update(
+        status=Session.Status.SCHEDULED, version=F("version") + 1, updated_at=timezone.now()
+    )
+    session.refresh_from_db()
+    return session
+
+
+def session_cancel(*, session: Session, reason: str) -> Session:
+    if not session.is_editable:
+        raise SessionStateError("This session is already held or cancelled.")
+    was_published = session.status == Session.Status.SCHEDULED
+    with transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(
+            status=Session.Status.CANCELLED,
+            cancel_reason=reason,
+            sequence=F("sequence") + 1,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        session.refresh_from_db()
+        if was_published:
+            _notify_rsvps(session, kind="cancelled", responses=list(GOING_OR_MAYBE))
+    return session
+
+
+# --- agenda ---------------------------------------------------------------------------
+
+
+def _renumber(session: Session) -> None:
+    items = list(session.agenda_items.order_by("position", "pk"))
+    for position, item in enumerate(items):
+        item.position = position
+    AgendaItem.objects.bulk_update(items, ["position"])
+
+
+def agenda_item_add(*, session: Session, data: dict, kind: str = AgendaItem.Kind.ACTIVITY):
+    outcomes = data.get("aligned_outcomes") or []
+    data = {name: data[name] for name in ("title", "minutes", "description") if name in data}
+    with transaction.atomic():
+        last = session.agenda_items.aggregate(last=Max("position"))["last"]
+        item = AgendaItem.objects.create(
+            session=session, kind=kind, position=(last or 0) + 1, **data
+        )
+        item.aligned_outcomes.set(outcomes)
+        _renumber(session)
+    return item
+
+
+class AgendaItemConflict(Exception):
+    """The item changed since the editor opened it; `current` is how it is now."""
+
+    def __init__(self, current: AgendaItem):
+        super().__init__("someone changed this agenda item meanwhile")
+        self.current = current
+
+
+def agenda_item_update(*, item: AgendaItem, data: dict, version: int | None) -> AgendaItem:
+    data = dict(data)
+    outcomes = data.pop("aligned_outcomes", [])
+    fields = {name: data[name] for name in ("title", "minutes", "description")}
+    with transaction.atomic():
+        changed = AgendaItem.objects.filter(pk=item.pk, version=version).update(
+            **fields, version=F("version") + 1
+        )
+        if not changed:
+            raise AgendaItemConflict(AgendaItem.objects.get(pk=item.pk))
+        item.refresh_from_db()
+        item.aligned_outcomes.set(outcomes)
+    return item
+
+
+def agenda_item_remove(*, item: AgendaItem) -> None:
+    with transaction.atomic():
+        session = item.session
+        item.delete()
+        _renumber(session)
+
+
+def agenda_item_move(*, item: AgendaItem, direction: str) -> None:
+    """Swap the item with its neighbour above ("up") or below ("down")."""
+    with transaction.atomic():
+        _renumber(item.session)
+        items = list(item.session.agenda_items.order_by("position", "pk"))
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        target = index - 1 if direction == "up" else index + 1
+        if 0 <= target < len(items):
+            items[index].position, items[target].position = target, index
+            AgendaItem.objects.bulk_update([items[index], items[target]], ["position"])
+
+
+def agenda_bookend_add(*, session: Session, kind: str) -> AgendaItem:
+    """Add a learning-loop bookend: open actions first, reflection last. One click twice
+    adds it once."""
+    existing = session.agenda_items.filter(kind=kind).first()
+    if existing is not None:
+        return existing
+    title, minutes = BOOKENDS[kind]
+    with transaction.atomic():
+        if kind == AgendaItem.Kind.REVIEW_ACTIONS:
+            session.agenda_items.update(position=F("position") + 1)
+            item = AgendaItem.objects.create(
+                session=session, kind=kind, title=title, minutes=minutes, position=0
+            )
+        else:
+            last = session.agenda_items.aggregate(last=Max("position"))["last"]
+            item = AgendaItem.objects.create(
+                session=session,
+                kind=kind,
+                title=title,
+                minutes=minutes,
+                position=(-1 if last is None else last) + 1,
+            )
+        _renumber(session)
+    return item
+
+
+# --- members --------------------------------------------------------------------------
+
+
+def rsvp_set(*, session: Session, user: User, response: str) -> RSVP:
+    if session.is_cancelled:
+        raise SessionStateError("This session is cancelled, so it takes no RSVPs.")
+    if session.has_started or session.status != Session.Status.SCHEDULED:
+        raise SessionStateError("This session has already started, so it takes no RSVPs.")
+    rsvp, _ = RSVP.objects.update_or_create(
+        session=session, user=user, defaults={"response": response}
+    )
+    return rsvp
+
+
+def attendance_record(
+    *, session: Session, recorded_by: User, attendees: list[User], complete: bool
+) -> Session:
+    """Make the attendance list exactly `attendees`; someone who had not said going or maybe
+    is a walk-in. `complete` marks the session held."""
+    if not session.can_record_attendance:
+        raise SessionStateError("Attendance can be recorded once the session has started.")
+    wanted = {user.pk for user in attendees}
+    rsvped = set(
+        session.rsvps.filter(response__in=GOING_OR_MAYBE).values_list("user_id", flat=True)
+    )
+    with transaction.atomic():
+        session.attendances.exclude(user_id__in=wanted).delete()
+        present = set(session.attendances.values_list("user_id", flat=True))
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    session=session,
+                    user_id=user_id,
+                    walk_in=user_id not in rsvped,
+                    recorded_by=recorded_by,
+                )
+                for user_id in sorted(wanted - present)
+            ]
+        )
+        if complete and session.status != Session.Status.COMPLETED:
+            Session.objects.filter(pk=session.pk).update(
+                status=Session.Status.COMPLETED, version=F("version") + 1
+            )
+            session.refresh_from_db()
+    return session
+
+
+def calendar_token_reset(*, user: User) -> str:
+    """A new secret for the personal calendar feed: the old link stops working at once."""
+    user.calendar_token = secrets.token_urlsafe(24)
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token
+
+
+# --- email ----------------------------------------------------------------------------
+
+
+def session_url(session: Session) -> str:
+    return settings.SITE_URL + session.get_absolute_url()
+
+
+def _session_email(*, session: Session, user: User, kind: str, key: str, extra=None):
+    """Render one email about `session` for `user`, in the user's own timezone, with the
+    session's .ics attached."""
+    from django.conf import settings
+
+    context = {
+        "session": session,
+        "community": session.community,
+        "recipient": user,
+        "user_tz": user.zoneinfo.key,
+        "community_tz": session.community.zoneinfo.key,
+        "session_url": session_url(session),
+        "settings_url": settings.SITE_URL + reverse("settings"),
+        **(extra or {}),
+    }
+    ics = session_ics(session, include_online_link=True).decode()
+    with timezone.override(user.zoneinfo):
+        return email_render_and_enqueue(
+            key=key,
+            kind=f"session_{kind}",
+            template_prefix=f"sessions/email/{kind}",
+            context=context,
+            to_email=user.email,
+            recipient=user,
+            headers=list_unsubscribe_headers(user, "reminders"),
+            attachments=[Attachment(f"session-{session.pk}.ics", ics, "text/calendar")],
+        )
+
+
+def _notify_rsvps(session: Session, *, kind: str, responses: list[str]) -> int:
+    users = User.objects.filter(rsvps__session=session, rsvps__response__in=responses)
+    sent = 0
+    for user in users:
+        _, created = _session_email(
+            session=session,
+            user=user,
+            kind=kind,
+            key=f"session-{kind}:{session.pk}:{user.pk}:{session.sequence}",
+        )
+        sent += created
+    return sent
+
+
+def reminder_key(*, kind: str, session: Session, user: User) -> str:
+    starts_at = session.starts_at.astimezone(UTC)
+    return f"reminder:{kind}:{session.pk}:{user.pk}:{starts_at:%Y%m%dT%H%M}"
+
+
+def reminder_kind_due(session: Session, now: datetime) -> str | None:
+    """ "1h" in the last hour before the start, "24h" in the day before that; None after."""
+    lead = session.starts_at - now
+    if timedelta(0) < lead <= timedelta(hours=1):
+        return "1h"
+    if timedelta(hours=1) < lead <= timedelta(hours=24):
+        return "24h"
+    return None
+
+
+def _day_word(session: Session, user: User, now: datetime) -> str:
+    """ "Today" or "Tomorrow" as the recipient's own calendar has it."""
+    days = (
+        timezone.localdate(session.starts_at, user.zoneinfo)
+        - timezone.localdate(now, user.zoneinfo)
+    ).days
+    return {0: "Today", 1: "Tomorrow"}.get(days, "Coming up")
+
+
+def reminder_recipients(session: Session, kind: str):
+    """Who RSVP'd going or maybe, wants this kind of reminder and has not muted the
+    community."""
+    return (
+        User.objects.filter(
+            rsvps__session=session,
+            rsvps__response__in=GOING_OR_MAYBE,
+            memberships__community_id=session.community_id,
+            memberships__status=Membership.Status.ACTIVE,
+            memberships__muted=False,
+            **{f"remind_{kind}": True},
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def reminders_send_due(*, now: datetime | None = None) -> int:
+    """Record every reminder that is due and not yet recorded; returns how many are new.
+
+    Safe to run any number of times, concurrently or after a crash: each reminder's key
+    (kind, session, person, scheduled start) is unique in the sent-email record.
+    """
+    now = now or timezone.now()
+    sessions = list(
+        Session.objects.due_for_reminders(now, within=timedelta(hours=24)).select_related(
+            "community"
+        )
+    )
+    switches = {
+        row.community_id: row
+        for row in SessionSettings.objects.filter(
+            community_id__in={session.community_id for session in sessions}
+        )
+    }
+    created = 0
+    for session in sessions:
+        kind = reminder_kind_due(session, now)
+        community_settings = switches.get(session.community_id)
+        if kind is None or not getattr(community_settings, f"remind_{kind}", True):
+            continue
+        recipients = {
+            reminder_key(kind=kind, session=session, user=user): user
+            for user in reminder_recipients(session, kind)
+        }
+        # One query skips everyone already reminded, so a scan every five minutes does
+        # not render (and throw away) the same emails all day long.
+        done = set(
+            EmailDelivery.objects.filter(key__in=list(recipients)).values_list("key", flat=True)
+        )
+        for key, user in recipients.items():
+            if key in done:
+                continue
+            _, new = _session_email(
+                session=session,
+                user=user,
+                kind="reminder",
+                key=key,
+                extra={"reminder_kind": kind, "day_word": _day_word(session, user, now)},
+            )
+            created += new
+    return created

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import nh3
+from django import template
+from django.utils.safestring import mark_safe
+from markdown_it import MarkdownIt
+
+register = template.Library()
+
+# CommonMark without raw HTML; nh3 then keeps only safe tags and attributes.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
+@register.filter
+def session_markdown(text: str) -> str:
+    html = _markdown.render(text or "")
+    return mark_safe(nh3.clean(html, link_rel="noopener noreferrer nofollow"))  # noqa: S308 -- sanitised by nh3 just above.
+
+
+@register.filter
+def minutes_label(minutes: int) -> str:
+    hours, rest = divmod(int(minutes or 0), 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    if hours:
+        return f"{hours} h"
+    return f"{rest} min"
+
+
+@register.filter
+def rsvp_label(response: str) -> str:
+    from sessions.models import RSVP
+
+    return dict(RSVP.Response.choices).get(response, "")

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sessions"
+
+S = "c/<slug:slug>/sessions/"
+
+urlpatterns = [
+    path(S, views.session_list, name="list"),
+    path(S + "new/", views.session_new, name="new"),
+    path(S + "settings/", views.session_settings, name="settings"),
+    path(S + "<int:pk>/", views.session_detail, name="detail"),
+    path(S + "<int:pk>.ics", views.session_ics_view, name="ics"),
+    path(S + "<int:pk>/edit/", views.session_edit, name="edit"),
+    path(S + "<int:pk>/publish/", views.session_publish, name="publish"),
+    path(S + "<int:pk>/cancel/", views.session_cancel, name="cancel"),
+    path(S + "<int:pk>/rsvp/", views.session_rsvp, name="rsvp"),
+    path(S + "<int:pk>/attendance/", views.session_attendance, name="attendance"),
+    path(S + "<int:pk>/agenda/add/", views.agenda_add, name="agenda_add"),
+    path(S + "<int:pk>/agenda/bookend/<str:kind>/", views.agenda_bookend, name="agenda_bookend"),
+    path(S + "<int:pk>/agenda/<int:item_pk>/edit/", views.agenda_edit, name="agenda_edit"),
+    path(S + "<int:pk>/agenda/<int:item_pk>/remove/", views.agenda_remove, name="agenda_remove"),
+    path(S + "<int:pk>/agenda/<int:item_pk>/move/", views.agenda_move, name="agenda_move"),
+    path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
+]

@@ -1,0 +1,519 @@
+"""Views of the sessions app: thin, through communities.access.community_for, scoped by
+community. htmx requests get the partial of the same template; everything works without JS.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from communities.access import community_for
+from communities.models import Membership
+from copsite.plugins import collect_panels
+from outcomes.models import Outcome
+
+from . import services
+from .calendar import build_calendar, session_ics
+from .forms import AgendaItemForm, AttendanceForm, CancelForm, RSVPForm, SessionForm
+from .models import RSVP, AgendaItem, Session, SessionSettings
+from .panels import with_my_rsvp
+
+FACILITATOR = Membership.Role.FACILITATOR
+LIST_LIMIT = 50
+
+
+def _session_for(community, pk: int) -> Session:
+    session = get_object_or_404(Session.objects.visible_to(community), pk=pk)
+    session.community = community
+    return session
+
+
+def _is_member(community) -> bool:
+    return community.membership is not None
+
+
+# --- members' pages -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def session_list(request, slug: str):
+    community = community_for(request.user, slug, public=True)
+    visible = Session.objects.visible_to(community)
+    upcoming = with_my_rsvp(
+        visible.upcoming().annotate(
+            going=Count("rsvps", filter=Q(rsvps__response=RSVP.Response.GOING))
+        ),
+        request.user,
+    )[:LIST_LIMIT]
+    past = visible.past().annotate(attended=Count("attendances"))[:LIST_LIMIT]
+    is_facilitator = _is_member(community) and community.membership.is_facilitator
+    drafts = (
+        visible.filter(status=Session.Status.DRAFT).order_by("starts_at")[:LIST_LIMIT]
+        if is_facilitator
+        else []
+    )
+    cancelled = visible.filter(
+        status=Session.Status.CANCELLED, starts_at__gte=timezone.now()
+    ).order_by("starts_at")[:LIST_LIMIT]
+    return render(
+        request,
+        "sessions/list.html",
+        {
+            "community": community,
+            "is_member": _is_member(community),
+            "is_facilitator": is_facilitator,
+            "upcoming": upcoming,
+            "past": past,
+            "drafts": drafts,
+            "cancelled": cancelled,
+        },
+    )
+
+
+def _detail_context(request, community, session: Session) -> dict:
+    is_member = _is_member(community)
+    rsvps = list(session.rsvps.select_related("user").order_by("user__display_name", "pk"))
+    my_rsvp = next((r.response for r in rsvps if r.user_id == request.user.pk), None)
+    agenda = list(
+        session.agenda_items.prefetch_related(
+            Prefetch("aligned_outcomes", queryset=Outcome.objects.order_by("statement"))
+        )
+    )
+    attended = session.status == Session.Status.COMPLETED and (
+        session.attendances.filter(user=request.user).exists()
+    )
+    return {
+        "community": community,
+        "session": session,
+        "is_member": is_member,
+        "is_facilitator": is_member and community.membership.is_facilitator,
+        "facilitators": list(session.facilitators.order_by("display_name", "email")),
+        "agenda": agenda,
+        "agenda_minutes": sum(item.minutes for item in agenda),
+        "going": [r.user for r in rsvps if r.response == RSVP.Response.GOING],
+        "maybe": [r.user for r in rsvps if r.response == RSVP.Response.MAYBE],
+        "my_rsvp": my_rsvp,
+        "rsvp_choices": RSVP.Response.choices,
+        "attended": attended,
+        "reflect_url": reverse("reflections:new", kwargs={"slug": community.slug})
+        + f"?session={session.pk}",
+        "community_tz": community.zoneinfo,
+        "viewer_tz": request.user.zoneinfo,
+        "same_tz": community.zoneinfo.key == request.user.zoneinfo.key,
+    }
+
+
+@login_required
+@require_GET
+def session_detail(request, slug: str, pk: int):
+    community = community_for(request.user, slug, public=True)
+    session = _session_for(community, pk)
+    context = _detail_context(request, community, session)
+    context["panels"] = collect_panels("session_panel", request, session)
+    # The "Review our open actions" agenda item lists the actions a panel brought (the
+    # reflections app's), without this app importing that one.
+    context["open_actions"] = next(
+        (panel.context["actions"] for panel in context["panels"] if "actions" in panel.context),
+        None,
+    )
+    return render(request, "sessions/detail.html", context)
+
+
+@login_required
+@require_POST
+def session_rsvp(request, slug: str, pk: int):
+    community = community_for(request.user, slug)
+    session = _session_for(community, pk)
+    form = RSVPForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "Please choose going, maybe or not going."
+    else:
+        try:
+            services.rsvp_set(
+                session=session, user=request.user, response=form.cleaned_data["response"]
+            )
+        except services.SessionStateError as refusal:
+            error = str(refusal)
+    if request.htmx:
+        context = _detail_context(request, community, session)
+        context["rsvp_error"] = error
+        return render(request, "sessions/detail.html#rsvp-box", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Thanks, your answer is saved.")
+    return redirect(session.get_absolute_url())
+
+
+@login_required
+@require_GET
+def session_ics_view(request, slug: str, pk: int):
+    community = community_for(request.user, slug, public=True)
+    session = _session_for(community, pk)
+    body = session_ics(session, include_online_link=_is_member(community))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
+
+
+@require_GET
+def calendar_feed(request, token: str):
+    """A person's subscription feed: every published session of their communities. The
+    secret token in the URL is the only credential (calendar apps send no cookies)."""
+    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    if user is None or not token:
+        raise Http404("No such calendar.")
+    since = timezone.now() - timedelta(days=90)
+    sessions = (
+        Session.objects.published()
+        .for_member(user)
+        .filter(starts_at__gte=since)
+        .select_related("community")
+        .order_by("starts_at")[:500]
+    )
+    body = build_calendar(sessions, include_online_link=True, name="My copsite sessions")
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+@require_POST
+def calendar_reset(request):
+    services.calendar_token_reset(user=request.user)
+    messages.success(request, "Your calendar link is new; the old one no longer works.")
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("home")
+
+
+# --- planner ------------------------------------------------------------------------
+
+
+def _planner_context(request, community, session, form, **extra) -> dict:
+    context = {"community": community, "session": session, "form": form, **extra}
+    if session is not None:
+        context.update(_agenda_context(community, session, extra.get("editing")))
+        local = timezone.localtime(session.starts_at, request.user.zoneinfo)
+        if request.user.zoneinfo.key != community.zoneinfo.key:
+            context["your_time"] = local
+            context["your_tz"] = request.user.zoneinfo.key
+    return context
+
+
+def _agenda_context(community, session, editing=None, item_form=None) -> dict:
+    items = list(
+        session.agenda_items.prefetch_related(
+            Prefetch("aligned_outcomes", queryset=Outcome.objects.order_by("statement"))
+        )
+    )
+    total = sum(item.minutes for item in items)
+    kinds = {item.kind for item in items}
+    return {
+        "agenda": items,
+        "agenda_minutes": total,
+        "overflow": max(total - session.duration_minutes, 0),
+        "has_review_bookend": AgendaItem.Kind.REVIEW_ACTIONS in kinds,
+        "has_reflect_bookend": AgendaItem.Kind.REFLECT in kinds,
+        "editing": editing,
+        "item_form": item_form,
+        "new_item_form": AgendaItemForm(community=community, prefix="new"),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request, slug: str):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    form = SessionForm(request.POST or None, community=community, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        session = services.session_create(
+            community=community, user=request.user, data=form.session_data()
+        )
+        messages.success(request, "Your draft is saved. Now plan its agenda, then publish.")
+        return redirect("sessions:edit", slug=community.slug, pk=session.pk)
+    return render(
+        request, "sessions/planner.html", _planner_context(request, community, None, form)
+    )
+
+
+CONFLICT_FIELDS = [
+    ("title", "Title"),
+    ("description", "Description"),
+    ("starts_at", "Starts at"),
+    ("duration_minutes", "Length (minutes)"),
+    ("location", "Location"),
+    ("online_url", "Online link"),
+]
+
+
+def _their_changes(current: Session, yours: dict) -> list[dict]:
+    changes = []
+    for name, label in CONFLICT_FIELDS:
+        if getattr(current, name) != yours.get(name):
+            changes.append({"label": label, "theirs": getattr(current, name), "name": name})
+    return changes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, slug: str, pk: int):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    session = _session_for(community, pk)
+    if not session.is_editable:
+        messages.info(request, "This session is held or cancelled, so its plan stays as it was.")
+        return redirect(session.get_absolute_url())
+    form = SessionForm(
+        request.POST or None, instance=session, community=community, user=request.user
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.session_data()
+        try:
+            services.session_update(
+                session=session,
+                user=request.user,
+                data=data,
+                version=form.cleaned_data.get("version"),
+            )
+        except services.SessionConflict as clash:
+            # Keep what this person typed; show what the other person saved; let them save
+            # again on top of the new version once they have looked.
+            current = clash.current
+            current.community = community
+            conflict = {"changes": _their_changes(current, data), "current": current}
+            post = request.POST.copy()
+            post["version"] = current.version
+            # A copy: validating the form writes the typed values onto its instance.
+            form = SessionForm(post, instance=copy(current), community=community, user=request.user)
+            form.is_valid()
+            session = current
+        else:
+            messages.success(request, "Saved.")
+            return redirect("sessions:edit", slug=community.slug, pk=session.pk)
+    return render(
+        request,
+        "sessions/planner.html",
+        _planner_context(request, community, session, form, conflict=conflict),
+    )
+
+
+def _agenda_response(request, community, session, *, editing=None, item_form=None):
+    if request.htmx:
+        context = {"community": community, "session": session}
+        context.update(_agenda_context(community, session, editing, item_form))
+        return render(request, "sessions/planner.html#agenda", context)
+    if editing is not None:
+        form = SessionForm(instance=session, community=community, user=request.user)
+        context = _planner_context(request, community, session, form, editing=editing)
+        context["item_form"] = item_form
+        return render(request, "sessions/planner.html", context)
+    return redirect(reverse("sessions:edit", args=[community.slug, session.pk]) + "#agenda")
+
+
+def _editable_session(request, slug, pk):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    session = _session_for(community, pk)
+    if not session.is_editable:
+        raise Http404("This session's plan is closed.")
+    return community, session
+
+
+@login_required
+@require_POST
+def agenda_add(request, slug: str, pk: int):
+    community, session = _editable_session(request, slug, pk)
+    form = AgendaItemForm(request.POST, community=community, prefix="new")
+    if form.is_valid():
+        services.agenda_item_add(session=session, data=form.cleaned_data)
+        return _agenda_response(request, community, session)
+    context = {"community": community, "session": session}
+    context.update(_agenda_context(community, session))
+    context["new_item_form"] = form
+    if request.htmx:
+        return render(request, "sessions/planner.html#agenda", context)
+    planner = _planner_context(
+        request,
+        community,
+        session,
+        SessionForm(instance=session, community=community, user=request.user),
+    )
+    planner["new_item_form"] = form
+    return render(request, "sessions/planner.html", planner)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_edit(request, slug: str, pk: int, item_pk: int):
+    community, session = _editable_session(request, slug, pk)
+    item = get_object_or_404(session.agenda_items.all(), pk=item_pk)
+    form = AgendaItemForm(request.POST or None, instance=item, community=community, prefix="item")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_update(
+                item=item, data=form.cleaned_data, version=form.cleaned_data.get("version")
+            )
+        except services.AgendaItemConflict as clash:
+            # Keep what this person typed, say what is saved now, and let them save on top.
+            current = clash.current
+            message = (
+                f"Someone changed this item meanwhile: it is now “{current.title}”, "
+                f"{current.minutes} min. Your version is below; save again to keep it."
+            )
+            post = request.POST.copy()
+            post["item-version"] = current.version
+            form = AgendaItemForm(post, instance=current, community=community, prefix="item")
+            form.is_valid()
+            form.add_error(None, message)
+        else:
+            return _agenda_response(request, community, session)
+    return _agenda_response(request, community, session, editing=item.pk, item_form=form)
+
+
+@login_required
+@require_POST
+def agenda_remove(request, slug: str, pk: int, item_pk: int):
+    community, session = _editable_session(request, slug, pk)
+    item = get_object_or_404(session.agenda_items.all(), pk=item_pk)
+    services.agenda_item_remove(item=item)
+    return _agenda_response(request, community, session)
+
+
+@login_required
+@require_POST
+def agenda_move(request, slug: str, pk: int, item_pk: int):
+    community, session = _editable_session(request, slug, pk)
+    item = get_object_or_404(session.agenda_items.all(), pk=item_pk)
+    direction = request.POST.get("direction")
+    if direction in ("up", "down"):
+        services.agenda_item_move(item=item, direction=direction)
+    return _agenda_response(request, community, session)
+
+
+@login_required
+@require_POST
+def agenda_bookend(request, slug: str, pk: int, kind: str):
+    community, session = _editable_session(request, slug, pk)
+    if kind not in services.BOOKENDS:
+        raise Http404("No such bookend.")
+    services.agenda_bookend_add(session=session, kind=kind)
+    return _agenda_response(request, community, session)
+
+
+# --- lifecycle ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def session_publish(request, slug: str, pk: int):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    session = _session_for(community, pk)
+    try:
+        services.session_publish(session=session)
+    except services.SessionStateError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("sessions:edit", slug=community.slug, pk=session.pk)
+    messages.success(request, "Published: members can now see it and RSVP.")
+    return redirect(session.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, slug: str, pk: int):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    session = _session_for(community, pk)
+    if not session.is_editable:
+        messages.info(request, "This session is already held or cancelled.")
+        return redirect(session.get_absolute_url())
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.session_cancel(session=session, reason=form.cleaned_data["reason"])
+        messages.success(request, "Cancelled. Everyone who said they'd come is told.")
+        return redirect(session.get_absolute_url())
+    return render(
+        request,
+        "sessions/cancel.html",
+        {"community": community, "session": session, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_attendance(request, slug: str, pk: int):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    session = _session_for(community, pk)
+    if not session.can_record_attendance:
+        messages.info(request, "Attendance can be recorded once the session has started.")
+        return redirect(session.get_absolute_url())
+    form = AttendanceForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        services.attendance_record(
+            session=session,
+            recorded_by=request.user,
+            attendees=list(form.cleaned_data["attendees"]),
+            complete=form.cleaned_data["complete"],
+        )
+        messages.success(request, "Attendance saved. Thank you for holding the space.")
+        return redirect(session.get_absolute_url())
+    responses = dict(session.rsvps.values_list("user_id", "response"))
+    present = set(session.attendances.values_list("user_id", flat=True))
+    if form.is_bound:
+        present = {int(value) for value in form.data.getlist("attendees") if value.isdigit()}
+    members = list(
+        User.objects.filter(
+            memberships__community=community, memberships__status=Membership.Status.ACTIVE
+        ).order_by("display_name", "email")
+    )
+    order = {RSVP.Response.GOING: 0, RSVP.Response.MAYBE: 1}
+    rows = sorted(
+        (
+            {"user": member, "response": responses.get(member.pk), "present": member.pk in present}
+            for member in members
+        ),
+        key=lambda row: order.get(row["response"], 2),
+    )
+    return render(
+        request,
+        "sessions/attendance.html",
+        {
+            "community": community,
+            "session": session,
+            "form": form,
+            "rsvped": [row for row in rows if row["response"] in order],
+            "others": [row for row in rows if row["response"] not in order],
+        },
+    )
+
+
+class SessionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = SessionSettings
+        fields = ["remind_24h", "remind_1h"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_settings(request, slug: str):
+    community = community_for(request.user, slug, role=Membership.Role.COORDINATOR)
+    # An unsaved row on GET: reading the settings page writes nothing.
+    row = SessionSettings.objects.filter(community=community).first() or SessionSettings(
+        community=community
+    )
+    form = SessionSettingsForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Session settings saved.")
+        return redirect("sessions:list", slug=community.slug)
+    return render(request, "sessions/settings.html", {"community": community, "form": form})

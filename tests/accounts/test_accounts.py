@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import EmailDelivery, User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PREFS = {"digest": "weekly", "digest_weekday": 0, "digest_hour": 8}
+
+
+def signup(client, email="sam@example.org", password1="a-good-long-passphrase", password2=None):
+    return client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": password1, "password2": password2 or password1},
+    )
+
+
+def test_signup_queues_a_recorded_verification_email(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    delivery = EmailDelivery.objects.get()
+    assert (delivery.kind, delivery.to_email, delivery.status) == (
+        "account:email_confirmation_signup",
+        "sam@example.org",
+        "sent",
+    )
+    assert len(mail.outbox) == 1
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+
+def test_signup_verification_link_logs_the_person_in(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client)
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+
+    page = client.get("/" + path)
+    response = client.post("/" + path)
+
+    assert page.status_code == 200
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(email="sam@example.org").verified is True
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_signup_with_an_existing_email_is_refused_on_the_field(client, user):
+    response = signup(client, email=user.email)
+
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("email", "password1", "password2", "field"),
+    [
+        ("not-an-email", "a-good-long-passphrase", None, "email"),
+        ("sam@example.org", "123", None, "password1"),
+        ("sam@example.org", "password", None, "password1"),
+        ("sam@example.org", "a-good-long-passphrase", "a-different-passphrase", "password2"),
+    ],
+)
+def test_signup_bad_input_gives_field_errors_and_keeps_the_email(
+    client, email, password1, password2, field
+):
+    response = signup(client, email=email, password1=password1, password2=password2)
+
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert f'value="{email}"' in response.content.decode()
+    assert User.objects.count() == 0
+
+
+def test_forged_verification_link_is_a_clear_page_not_an_error(client):
+    response = client.get("/accounts/confirm-email/forged-key-123/")
+
+    assert response.status_code in (200, 404)
+    assert b"expired or is invalid" in response.content or response.status_code == 404
+
+
+def test_login_with_email_and_password(client, user):
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": "a-good-long-passphrase"},
+    )
+
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_settings_requires_login(client):
+    response = client.get(reverse("settings"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_settings_saves_display_name_and_timezone(client, user):
+    client.force_login(user)
+
+    response = client.post(
+        reverse("settings"), {**PREFS, "display_name": "Sam", "timezone": "Asia/Kolkata"}
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.display_name, user.timezone) == ("Sam", "Asia/Kolkata")
+
+
+def test_settings_unknown_timezone_is_a_field_error_and_keeps_the_name(client, user):
+    client.force_login(user)
+
+    response = client.post(
+        reverse("settings"), {**PREFS, "display_name": "Sam", "timezone": "Mars/Olympus"}
+    )
+
+    assert response.status_code == 200
+    assert "timezone" in response.context["form"].errors
+    assert 'value="Sam"' in response.content.decode()
+    user.refresh_from_db()
+    assert user.timezone == "Europe/London"
+
+
+def test_htmx_request_with_expired_login_redirects_the_whole_page(client):
+    response = client.get(reverse("settings"), headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("account_login"))
+
+
+def test_user_with_a_vanished_timezone_falls_back_to_utc(client):
+    person = UserFactory(timezone="Atlantis/Capital")
+    client.force_login(person)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert str(person.zoneinfo) == "UTC"
+
+
+def test_home_lists_my_communities_only(client, user, member_of, community):
+    from tests.factories import CommunityFactory
+
+    member_of(community)  # someone else
+    mine = CommunityFactory(name="Mapping circle")
+    from communities.models import Membership
+
+    Membership.objects.create(community=mine, user=user)
+    client.force_login(user)
+
+    response = client.get(reverse("home"))
+
+    panel = response.context["panels"][0]
+    assert [m.community.name for m in panel.context["memberships"]] == ["Mapping circle"]
+
+
+def test_healthz_answers(client):
+    assert client.get("/healthz").json() == {"ok": True}

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accounts.unsubscribe import list_unsubscribe_headers, unsubscribe_token, unsubscribe_url
+
+pytestmark = pytest.mark.django_db
+
+
+def path_of(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_list_unsubscribe_headers_offer_url_mailto_and_one_click(user):
+    headers = list_unsubscribe_headers(user, "digest")
+
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url_part, mailto_part = headers["List-Unsubscribe"].split(", ")
+    assert url_part == f"<{unsubscribe_url(user, 'digest')}>"
+    assert mailto_part.startswith("<mailto:")
+
+
+def test_cookieless_post_unsubscribes_at_once(user):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(
+        path_of(unsubscribe_url(user, "digest")), {"List-Unsubscribe": "One-Click"}
+    )
+
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.digest == "off"
+
+
+def test_get_only_asks_and_changes_nothing(client, user):
+    response = client.get(path_of(unsubscribe_url(user, "reminders")))
+
+    assert response.status_code == 200
+    assert b"Unsubscribe from session reminders" in response.content
+    user.refresh_from_db()
+    assert (user.remind_24h, user.remind_1h) == (True, True)
+
+
+def test_post_unsubscribes_reminders_of_both_kinds(client, user):
+    client.post(path_of(unsubscribe_url(user, "reminders")))
+
+    user.refresh_from_db()
+    assert (user.remind_24h, user.remind_1h, user.digest) == (False, False, "weekly")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/unsubscribe/digest/{token}x/",
+        "/unsubscribe/reminders/{token}/",  # a digest token used for another list
+        "/unsubscribe/nonsense/{token}/",
+        "/unsubscribe/digest/not-a-token/",
+    ],
+)
+def test_tampered_or_foreign_tokens_get_a_clear_page(client, user, path):
+    token = unsubscribe_token(user, "digest")
+
+    response = client.post(path.format(token=token))
+
+    assert response.status_code == 400
+    assert b"couldn't use that unsubscribe link" in response.content
+    user.refresh_from_db()
+    assert (user.digest, user.remind_24h) == ("weekly", True)
+
+
+def test_settings_resubscribes(client, user):
+    client.post(path_of(unsubscribe_url(user, "digest")))
+    client.force_login(user)
+
+    client.post(
+        "/settings/",
+        {
+            "display_name": user.display_name,
+            "timezone": user.timezone,
+            "digest": "daily",
+            "digest_weekday": 0,
+            "digest_hour": 7,
+            "remind_24h": "on",
+        },
+    )
+
+    user.refresh_from_db()
+    assert (user.digest, user.digest_hour, user.remind_24h, user.remind_1h) == (
+        "daily",
+        7,
+        True,
+        False,
+    )

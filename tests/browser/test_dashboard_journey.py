@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_leader_follows_a_community_from_the_portfolio_to_its_printable_report(page, log_in):
+    call_command("seed_demo", force=True)
+    log_in("leader@example.com", "practice-together")
+
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", name="Every community, side by side")).to_be_visible()
+    assert serious(page) == []
+    page.get_by_role("link", name="Systems Mapping Practice").click()
+    expect(
+        page.get_by_role("heading", name="Systems Mapping Practice: impact dashboard")
+    ).to_be_visible()
+
+    page.get_by_label("Days to show").select_option("90")
+    page.get_by_role("button", name="Show this period").click()
+    expect(page).to_have_url(re.compile(r"period=90"))
+    expect(page.get_by_role("heading", name="What changed")).to_be_visible()
+    loops = page.get_by_role("img", name="Shared reflections by loop level")
+    expect(loops).to_be_visible()
+    assert loops.locator("rect.chart-bar").count() > 0
+    members = page.get_by_role("img", name="Members by level over time")
+    assert members.locator("polyline.chart-line").count() > 0
+
+    assert serious(page) == []
+
+    with page.expect_download() as download_info:
+        page.get_by_role(
+            "link", name=re.compile("Shared reflections by loop level.*as CSV")
+        ).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-loops.csv")
+    with open(download.path(), encoding="utf-8") as csv_file:
+        assert csv_file.readline().startswith("Month,single loop,double loop,triple loop")
+
+    page.get_by_role("link", name="Printable report").click()
+    expect(
+        page.get_by_role("heading", name="Impact report: Systems Mapping Practice")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Asking who is not on the map")).to_be_visible()
+    assert serious(page) == []
+    page.emulate_media(media="print")
+    expect(page.get_by_role("link", name="Back to the dashboard")).to_be_hidden()
+
+
+def serious(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_member_writes_and_publishes_an_impact_story(page, log_in):
+    call_command("seed_demo", force=True)
+    log_in("newcomer@example.com", "practice-together")
+
+    page.get_by_role("link", name="Stories").click()
+    expect(page.get_by_role("heading", name="Impact stories")).to_be_visible()
+    page.get_by_role("link", name="Write a story").click()
+    page.get_by_label("Title").fill("My first map")
+    page.get_by_label("What happened").fill("I brought a messy map and left with a clear one.")
+    page.get_by_label("What difference it made").fill("My team now starts with a map.")
+    assert serious(page) == []
+    page.get_by_role("button", name="Save the story").click()
+
+    expect(page.get_by_role("heading", name="My first map")).to_be_visible()
+    expect(page.get_by_text("draft: only you can see it")).to_be_visible()
+    page.get_by_role("button", name="Publish to the community and leaders").click()
+    expect(page.get_by_role("status")).to_contain_text("Published")
+    expect(page.get_by_text("draft: only you can see it")).to_be_hidden()
+    assert serious(page) == []

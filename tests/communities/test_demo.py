@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from communities import demo
+from communities.models import Community, Invitation, Membership, MoveSuggestion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_gives_the_journey_pages_something_to_show():
+    call_command("seed_demo", force=True)
+
+    main = Community.objects.get(slug=demo.MAIN_SLUG)
+    levels = set(main.memberships.active().values_list("level", flat=True))
+    request = Membership.objects.get(
+        community__slug=demo.REQUEST_SLUG, user__email="newcomer@example.com"
+    )
+    invitation = Invitation.objects.get(community__slug=demo.INVITE_SLUG)
+    open_ = MoveSuggestion.objects.filter(membership__community=main, status="open")
+
+    assert main.memberships.active().count() >= 24
+    assert levels == {"peripheral", "active", "core"}
+    assert request.status == "requested"
+    assert (invitation.email, invitation.state) == (demo.INVITED_EMAIL, "outstanding")
+    assert open_.count() == len(demo.SUGGESTIONS)
+    assert main.memberships.exclude(aspiration="").count() == len(demo.ASPIRATIONS)
+    assert not Membership.objects.filter(
+        community__slug=demo.INVITE_SLUG, user__email="newcomer@example.com"
+    ).exists()

@@ -1,0 +1,937 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.utils import timezone
+
+from accounts.models import User
+from communities.invitations import invitation_token
+from communities.models import Community, Invitation, JourneyStep, Membership, OldSlug
+from tests.factories import (
+    CommunityFactory,
+    InvitationFactory,
+    JourneyStepFactory,
+    MembershipFactory,
+    MoveSuggestionFactory,
+    SessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run on-commit callbacks (queued email) as a real request would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+# --- Create, directory, home -----------------------------------------------------------
+
+
+def test_community_new_makes_the_creator_its_coordinator_at_the_core(client, user):
+    response = logged_in(client, user).post(
+        "/communities/new/",
+        {
+            "name": "  Systems   Thinking ",
+            "domain": "Seeing wholes.",
+            "visibility": "request",
+            "timezone": "Europe/Paris",
+        },
+    )
+
+    community = Community.objects.get()
+    assert response["Location"] == "/c/systems-thinking/"
+    assert (community.name, community.slug, community.timezone) == (
+        "Systems Thinking",
+        "systems-thinking",
+        "Europe/Paris",
+    )
+    membership = Membership.objects.get()
+    assert (membership.user, membership.role, membership.level) == (user, "coordinator", "core")
+
+
+@pytest.mark.parametrize(("name", "slug"), [("Community 1", "community-1-2"), ("New", "new-2")])
+def test_community_new_slug_is_unique_and_never_reserved(client, user, name, slug):
+    CommunityFactory(slug="community-1")
+
+    logged_in(client, user).post(
+        "/communities/new/",
+        {"name": name, "domain": "x", "visibility": "open", "timezone": "UTC"},
+    )
+
+    assert Community.objects.filter(name=name).get().slug == slug
+
+
+def test_community_new_bad_input_gives_field_errors_and_saves_nothing(client, user):
+    response = logged_in(client, user).post(
+        "/communities/new/",
+        {"name": "x" * 121, "domain": "", "visibility": "secret", "timezone": "Mars/Base"},
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"name", "domain", "visibility", "timezone"}
+    assert 'value="' + "x" * 121 + '"' in response.content.decode()
+    assert Community.objects.count() == Membership.objects.count() == 0
+
+
+def test_directory_lists_open_and_request_communities_with_counts(client, user):
+    open_ = CommunityFactory(name="Alpha", visibility="open")
+    MembershipFactory.create_batch(3, community=open_)
+    MembershipFactory(community=open_, status="left")
+    CommunityFactory(name="Beta", visibility="request")
+    CommunityFactory(name="Gamma", visibility="invite")
+    CommunityFactory(name="Delta", archived=True)
+    SessionFactory(community=open_, title="Mapping night")
+
+    response = logged_in(client, user).get("/communities/")
+
+    page = response.context["page"]
+    assert [(c.name, c.member_count) for c in page] == [("Alpha", 3), ("Beta", 0)]
+    assert page[0].next_session_title == "Mapping night"
+    assert "Mapping night" in response.content.decode()
+
+
+@pytest.mark.parametrize(("query", "names"), [("alp", ["Alpha"]), ("rivers", ["Beta"])])
+def test_directory_search_matches_name_and_domain(client, user, query, names):
+    CommunityFactory(name="Alpha")
+    CommunityFactory(name="Beta", domain="Rivers and their people.")
+
+    response = logged_in(client, user).get("/communities/", {"q": query})
+
+    assert [c.name for c in response.context["page"]] == names
+
+
+def test_directory_htmx_search_renders_only_the_results(client, user):
+    CommunityFactory(name="Alpha")
+
+    response = logged_in(client, user).get("/communities/", {"q": "zzz"}, HTTP_HX_REQUEST="true")
+
+    body = response.content.decode()
+    assert 'id="directory-results"' in body
+    assert "<h1>" not in body
+    assert "No community matches" in body
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_directory_query_count_is_bounded(client, user, rows, django_assert_max_num_queries):
+    for _ in range(rows):
+        community = CommunityFactory()
+        MembershipFactory(community=community)
+        SessionFactory(community=community)
+    logged_in(client, user)
+
+    with django_assert_max_num_queries(6):
+        response = client.get("/communities/")
+
+    assert response.status_code == 200
+
+
+def test_home_shows_inward_moves_as_celebrations_and_never_outward(client, community, member_of):
+    viewer = member_of(community)
+    sam = MembershipFactory(community=community, user__display_name="Sam", level="active")
+    JourneyStepFactory(membership=sam, from_level="peripheral", to_level="active")
+    kit = MembershipFactory(community=community, user__display_name="Kit")
+    JourneyStepFactory(membership=kit, from_level="active", to_level="peripheral")
+
+    body = logged_in(client, viewer).get(f"/c/{community.slug}/").content.decode()
+
+    assert "Sam moved from peripheral to active — welcome further in!" in body
+    assert "Kit moved" not in body
+
+
+def test_home_for_a_non_member_offers_joining_without_celebrations(client, community, user):
+    sam = MembershipFactory(community=community, user__display_name="Sam")
+    JourneyStepFactory(membership=sam)
+
+    body = logged_in(client, user).get(f"/c/{community.slug}/").content.decode()
+
+    assert community.domain in body
+    assert "Join this community" in body
+    assert "Sam moved" not in body
+
+
+def test_home_renders_other_apps_community_panels(client, community, member_of, monkeypatch):
+    from communities import views
+    from copsite.plugins import Panel
+
+    seen = []
+
+    def fake_collect(hook, request, community_arg):
+        seen.append((hook, community_arg))
+        return [Panel("communities/includes/home_panel.html", {"memberships": []})]
+
+    monkeypatch.setattr(views, "collect_panels", fake_collect)
+
+    body = logged_in(client, member_of(community)).get(f"/c/{community.slug}/").content.decode()
+
+    assert seen == [("community_panel", community)]
+    assert "My communities" in body
+
+
+# --- Settings and slugs ----------------------------------------------------------------
+
+
+def settings_data(community, **overrides):
+    data = {
+        "name": community.name,
+        "slug": community.slug,
+        "domain": community.domain,
+        "purpose": "",
+        "visibility": community.visibility,
+        "timezone": "Europe/London",
+        "engagement_window_days": 90,
+    }
+    from communities import engagement
+
+    for level, values in engagement.thresholds_for(community).items():
+        for name, value in values.items():
+            data[f"threshold_{level}_{name}"] = value
+    data.update(overrides)
+    return data
+
+
+def test_settings_saves_fields_and_thresholds(client, community, member_of):
+    client = logged_in(client, member_of(community, role="coordinator"))
+
+    response = client.post(
+        f"/c/{community.slug}/settings/",
+        settings_data(community, name="Renamed", threshold_active_reviews_given=9),
+    )
+
+    community.refresh_from_db()
+    assert response.status_code == 302
+    assert community.name == "Renamed"
+    assert community.engagement_thresholds["active"]["reviews_given"] == 9
+
+
+def test_settings_slug_changes_once_and_the_old_url_redirects(client, community, member_of):
+    client = logged_in(client, member_of(community, role="coordinator"))
+    old = community.slug
+
+    client.post(f"/c/{old}/settings/", settings_data(community, slug="new-home"))
+    community.refresh_from_db()
+    second = client.post("/c/new-home/settings/", settings_data(community, slug="third-home"))
+    redirect = client.get(f"/c/{old}/members/?level=core")
+
+    community.refresh_from_db()
+    assert (community.slug, community.slug_changed) == ("new-home", True)
+    assert second.status_code == 302
+    assert OldSlug.objects.get().slug == old
+    assert redirect.status_code == 301
+    assert redirect["Location"] == "/c/new-home/members/?level=core"
+
+
+@pytest.mark.parametrize("slug", ["new", "taken", "Not A Slug!"])
+def test_settings_refuses_a_taken_reserved_or_malformed_slug(client, community, member_of, slug):
+    CommunityFactory(slug="taken")
+    client = logged_in(client, member_of(community, role="coordinator"))
+
+    response = client.post(f"/c/{community.slug}/settings/", settings_data(community, slug=slug))
+
+    assert response.status_code == 200
+    assert "slug" in response.context["form"].errors
+    assert not OldSlug.objects.exists()
+
+
+def test_settings_bad_thresholds_are_field_errors_and_nothing_is_saved(
+    client, community, member_of
+):
+    client = logged_in(client, member_of(community, role="coordinator"))
+
+    response = client.post(
+        f"/c/{community.slug}/settings/",
+        settings_data(community, name="Renamed", threshold_core_work_shared=-1,
+                      engagement_window_days=3),
+    )  # fmt: skip
+
+    community.refresh_from_db()
+    assert set(response.context["form"].errors) == {
+        "threshold_core_work_shared",
+        "engagement_window_days",
+    }
+    assert community.name != "Renamed"
+
+
+def test_archive_and_unarchive(client, community, member_of):
+    client = logged_in(client, member_of(community, role="coordinator"))
+
+    client.post(f"/c/{community.slug}/settings/archive/", {"archived": "1"})
+    community.refresh_from_db()
+    archived = community.archived
+    client.post(f"/c/{community.slug}/settings/archive/", {"archived": "0"})
+    community.refresh_from_db()
+
+    assert (archived, community.archived) == (True, False)
+
+
+def test_unknown_community_under_c_is_still_404(client, user):
+    assert logged_in(client, user).get("/c/nowhere/members/").status_code == 404
+
+
+# --- Joining, requests, leaving --------------------------------------------------------
+
+
+def test_join_open_community_with_one_click(client, community, user):
+    response = logged_in(client, user).post(f"/c/{community.slug}/join/")
+
+    membership = Membership.objects.get(user=user)
+    assert response["Location"] == f"/c/{community.slug}/"
+    assert (membership.status, membership.level, membership.role) == (
+        "active",
+        "peripheral",
+        "member",
+    )
+
+
+def test_join_again_after_leaving_reactivates_the_membership(client, community, user):
+    MembershipFactory(community=community, user=user, status="left", level="active")
+
+    logged_in(client, user).post(f"/c/{community.slug}/join/")
+
+    assert Membership.objects.get(user=user).status == "active"
+
+
+def test_join_archived_community_is_refused_kindly(client, user):
+    community = CommunityFactory(archived=True)
+
+    response = logged_in(client, user).post(f"/c/{community.slug}/join/", follow=True)
+
+    assert "not open to join" in " ".join(messages_of(response))
+    assert not Membership.objects.exists()
+
+
+def test_join_request_notifies_facilitators_and_twice_is_refused(client, user, commit):
+    community = CommunityFactory(visibility="request")
+    facilitator = MembershipFactory(community=community, role="facilitator").user
+    client = logged_in(client, user)
+
+    with commit():
+        client.post(f"/c/{community.slug}/join/", {"note": "I map rivers."})
+    second = client.post(f"/c/{community.slug}/join/", {"note": "again"}, follow=True)
+
+    membership = Membership.objects.get(user=user)
+    assert (membership.status, membership.request_note) == ("requested", "I map rivers.")
+    assert "already with the facilitators" in " ".join(messages_of(second))
+    assert [m.to for m in mail.outbox] == [[facilitator.email]]
+    assert "I map rivers." in mail.outbox[0].body
+    assert "I map rivers." in mail.outbox[0].alternatives[0][0]
+    assert "Your request to join is with the facilitators" in second.content.decode()
+
+
+def test_join_request_note_too_long_is_a_field_error(client, user):
+    community = CommunityFactory(visibility="request")
+
+    response = logged_in(client, user).post(f"/c/{community.slug}/join/", {"note": "x" * 1001})
+
+    assert "note" in response.context["form"].errors
+    assert not Membership.objects.exists()
+
+
+def test_join_invite_only_community_is_404(client, user):
+    community = CommunityFactory(visibility="invite")
+
+    assert logged_in(client, user).post(f"/c/{community.slug}/join/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("decision", "status", "subject"),
+    [("approve", "active", "Welcome to"), ("decline", "left", "Your request to join")],
+)
+def test_join_request_decision_tells_the_requester(
+    client, member_of, commit, decision, status, subject
+):
+    community = CommunityFactory(visibility="request")
+    request = MembershipFactory(community=community, status="requested")
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    with commit():
+        client.post(f"/c/{community.slug}/requests/{request.pk}/{decision}/")
+    again = client.post(f"/c/{community.slug}/requests/{request.pk}/{decision}/")
+
+    request.refresh_from_db()
+    assert request.status == status
+    assert again.status_code == 404
+    [message] = mail.outbox
+    assert message.to == [request.user.email]
+    assert message.subject.startswith(subject)
+    assert community.name in message.body
+    assert community.name in message.alternatives[0][0]
+
+
+def test_requests_page_lists_pending_requests(client, member_of):
+    community = CommunityFactory(visibility="request")
+    MembershipFactory(community=community, status="requested", request_note="Hello there")
+
+    response = logged_in(client, member_of(community, role="facilitator")).get(
+        f"/c/{community.slug}/requests/"
+    )
+
+    assert "Hello there" in response.content.decode()
+
+
+def test_leave_community(client, community, member_of):
+    person = member_of(community)
+
+    response = logged_in(client, person).post(f"/c/{community.slug}/leave/")
+
+    assert response["Location"] == "/"
+    assert Membership.objects.get(user=person).status == "left"
+
+
+def test_last_coordinator_cannot_leave(client, community, member_of):
+    coordinator = member_of(community, role="coordinator")
+
+    response = logged_in(client, coordinator).post(f"/c/{community.slug}/leave/", follow=True)
+
+    assert "only coordinator" in " ".join(messages_of(response))
+    assert Membership.objects.get(user=coordinator).status == "active"
+
+
+# --- Roles -----------------------------------------------------------------------------
+
+
+def test_coordinator_appoints_a_facilitator(client, community, member_of):
+    client = logged_in(client, member_of(community, role="coordinator"))
+    member = MembershipFactory(community=community)
+
+    client.post(f"/c/{community.slug}/members/{member.pk}/role/", {"role": "facilitator"})
+
+    member.refresh_from_db()
+    assert member.role == "facilitator"
+
+
+def test_last_coordinator_cannot_be_demoted_but_one_of_two_can(client, community, member_of):
+    coordinator = member_of(community, role="coordinator")
+    mine = Membership.objects.get(user=coordinator)
+    client = logged_in(client, coordinator)
+
+    refused = client.post(
+        f"/c/{community.slug}/members/{mine.pk}/role/", {"role": "member"}, follow=True
+    )
+    mine.refresh_from_db()
+    refused_role = mine.role
+    MembershipFactory(community=community, role="coordinator")
+    client.post(f"/c/{community.slug}/members/{mine.pk}/role/", {"role": "member"})
+    mine.refresh_from_db()
+
+    assert "at least one coordinator" in " ".join(messages_of(refused))
+    assert (refused_role, mine.role) == ("coordinator", "member")
+
+
+def test_role_bad_value_is_refused(client, community, member_of):
+    client = logged_in(client, member_of(community, role="coordinator"))
+    member = MembershipFactory(community=community)
+
+    response = client.post(
+        f"/c/{community.slug}/members/{member.pk}/role/", {"role": "king"}, follow=True
+    )
+
+    member.refresh_from_db()
+    assert member.role == "member"
+    assert "Choose member, facilitator or coordinator." in messages_of(response)
+
+
+# --- Members page ----------------------------------------------------------------------
+
+
+def test_members_grouped_by_level_with_badges_and_aspirations_for_facilitators(
+    client, community, member_of
+):
+    MembershipFactory(
+        community=community, level="core", role="facilitator", user__display_name="Ada"
+    )
+    MembershipFactory(
+        community=community, user__display_name="Ben", aspiration="I'm happy to mentor"
+    )
+    member = member_of(community)
+    facilitator = member_of(community, role="facilitator")
+
+    as_member = logged_in(client, member).get(f"/c/{community.slug}/members/")
+    as_facilitator = logged_in(client, facilitator).get(f"/c/{community.slug}/members/")
+
+    groups = {level: [m.user.name for m in people] for level, _, people in
+              as_member.context["groups"]}  # fmt: skip
+    assert groups["core"] == ["Ada"]
+    assert "Ben" in groups["peripheral"]
+    mentor = '<span class="aspiration">“I&#x27;m happy to mentor”</span>'
+    assert mentor not in as_member.content.decode()
+    assert mentor in as_facilitator.content.decode()
+    assert '<span class="badge">facilitator</span>' in as_member.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        ({"level": "core"}, ["Ada"]),
+        ({"role": "facilitator"}, ["Ada"]),
+        ({"q": "be"}, ["Ben"]),
+        ({"aspiration": "I'm happy to mentor"}, ["Ben"]),
+    ],
+)
+def test_members_filters(client, community, member_of, params, names):
+    MembershipFactory(
+        community=community, level="core", role="facilitator", user__display_name="Ada"
+    )
+    MembershipFactory(
+        community=community, user__display_name="Ben", aspiration="I'm happy to mentor"
+    )
+    viewer = MembershipFactory(community=community, level="active", user__display_name="Cy")
+
+    response = logged_in(client, viewer.user).get(f"/c/{community.slug}/members/", params)
+
+    shown = [m.user.name for _, _, people in response.context["groups"] for m in people]
+    assert shown == names
+
+
+def test_members_htmx_filter_renders_only_the_list(client, community, member_of):
+    response = logged_in(client, member_of(community)).get(
+        f"/c/{community.slug}/members/", {"level": "core"}, HTTP_HX_REQUEST="true"
+    )
+
+    body = response.content.decode()
+    assert 'id="member-list"' in body
+    assert "<h1>" not in body
+
+
+@pytest.mark.parametrize("rows", [1, 60])
+def test_members_query_count_is_bounded(
+    client, community, member_of, rows, django_assert_max_num_queries
+):
+    coordinator = member_of(community, role="coordinator")
+    MembershipFactory.create_batch(rows, community=community, aspiration="I'm happy to mentor")
+    MembershipFactory.create_batch(rows, community=community, status="requested")
+    logged_in(client, coordinator)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/c/{community.slug}/members/")
+
+    assert response.context["total"] == rows + 1
+
+
+# --- Invitations -----------------------------------------------------------------------
+
+
+def test_invitations_many_addresses_invalid_reported_valid_sent(
+    client, community, member_of, commit
+):
+    inviter = member_of(community, role="facilitator")
+    existing = member_of(community)
+    client = logged_in(client, inviter)
+
+    with commit():
+        response = client.post(
+            f"/c/{community.slug}/invitations/",
+            {
+                "emails": f"a@example.org, not-an-email\nb@example.org a@example.org "
+                f"{existing.email}",
+                "message": "Come map with us.",
+            },
+            follow=True,
+        )
+
+    notes = " ".join(messages_of(response))
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == [
+        "a@example.org",
+        "b@example.org",
+    ]
+    assert "“not-an-email” is not an email address" in notes
+    assert f"{existing.email} is already a member" in notes
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+    message = mail.outbox[0]
+    assert message.subject == f"You're invited to join {community.name}"
+    assert "Come map with us." in message.body
+    assert "/invitations/" in message.body
+    assert "/invitations/" in message.alternatives[0][0]
+
+
+def test_invitations_nothing_valid_is_a_field_error(client, community, member_of):
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.post(f"/c/{community.slug}/invitations/", {"emails": "nope, also-no"})
+
+    assert "nope, also-no" in response.context["form"].errors["emails"][0]
+    assert not Invitation.objects.exists()
+
+
+def test_invitation_resend_replaces_the_link_and_revoke_kills_it(
+    client, community, member_of, commit
+):
+    invitation = InvitationFactory(community=community)
+    first = invitation_token(invitation)
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    with commit():
+        client.post(f"/c/{community.slug}/invitations/{invitation.pk}/resend/")
+    invitation.refresh_from_db()
+    second = invitation_token(invitation)
+    old_link = client.get(f"/invitations/{first}/")
+    client.post(f"/c/{community.slug}/invitations/{invitation.pk}/revoke/")
+    new_link = client.get(f"/invitations/{second}/")
+
+    assert len(mail.outbox) == 1 and second in mail.outbox[0].body
+    assert (old_link.status_code, old_link.context["problem"]) == (400, "revoked")
+    assert (new_link.status_code, new_link.context["problem"]) == (400, "revoked")
+
+
+def test_invitation_forged_and_expired_links_are_refused(client, community):
+    invitation = InvitationFactory(
+        community=community, expires_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    forged = client.get(f"/invitations/{invitation.pk}.0:forgedsignature/")
+    expired = client.get(f"/invitations/{invitation_token(invitation)}/")
+
+    assert (forged.status_code, forged.context["problem"]) == (400, "forged")
+    assert (expired.status_code, expired.context["problem"]) == (400, "expired")
+
+
+def signup(client, email, next_url=""):
+    password = "a-good-long-passphrase"
+    return client.post(
+        "/accounts/signup/",
+        {"email": email, "password1": password, "password2": password, "next": next_url},
+    )
+
+
+def test_invitation_sign_up_lands_as_a_verified_member(client, commit):
+    community = CommunityFactory(visibility="invite")
+    invitation = InvitationFactory(community=community, email="river@example.org")
+    link = f"/invitations/{invitation_token(invitation)}/"
+
+    landing = client.get(link)
+    with commit():
+        response = signup(client, "River@example.org", link)
+    after = client.get(response["Location"])
+
+    person = User.objects.get(email__iexact="river@example.org")
+    assert 'href="/accounts/signup/?next=' in landing.content.decode()
+    assert EmailAddress.objects.get(user=person).verified is True
+    assert Membership.objects.get(user=person).status == "active"
+    assert response["Location"] == link
+    assert after["Location"] == f"/c/{community.slug}/"
+    assert mail.outbox == []  # no verification email: the invitation vouched for it
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == person
+
+
+def test_invitation_sign_up_with_another_address_is_not_vouched_for(client, commit):
+    invitation = InvitationFactory(email="river@example.org")
+
+    client.get(f"/invitations/{invitation_token(invitation)}/")
+    with commit():
+        signup(client, "someone-else@example.org")
+
+    assert EmailAddress.objects.get().verified is False
+    assert not Membership.objects.exists()
+
+
+def test_invitation_accepted_by_a_logged_in_person_once(client, user):
+    invitation = InvitationFactory(email=user.email)
+    link = f"/invitations/{invitation_token(invitation)}/"
+    client = logged_in(client, user)
+
+    page = client.get(link)
+    accepted = client.post(link)
+    stranger = logged_in(client, UserFactory()).get(link)
+
+    assert "Join " + invitation.community.name in page.content.decode()
+    assert accepted["Location"] == f"/c/{invitation.community.slug}/"
+    assert Membership.objects.get(user=user).status == "active"
+    assert (stranger.status_code, stranger.context["problem"]) == (400, "used")
+
+
+def test_invitation_for_someone_already_a_member_sends_them_home(client, community, member_of):
+    person = member_of(community)
+    invitation = InvitationFactory(community=community, email=person.email)
+
+    response = logged_in(client, person).get(f"/invitations/{invitation_token(invitation)}/")
+
+    assert response["Location"] == f"/c/{community.slug}/"
+
+
+# --- Journeys --------------------------------------------------------------------------
+
+
+def test_confirm_suggestion_without_js_moves_the_member_and_celebrates(
+    client, community, member_of
+):
+    facilitator = member_of(community, role="facilitator")
+    sam = MembershipFactory(community=community, user__display_name="Sam")
+    suggestion = MoveSuggestionFactory(membership=sam)
+    client = logged_in(client, facilitator)
+
+    response = client.post(
+        f"/c/{community.slug}/journeys/suggestions/{suggestion.pk}/confirm/",
+        {"note": "Lovely to have you"},
+    )
+    home = client.get(f"/c/{community.slug}/").content.decode()
+
+    sam.refresh_from_db()
+    step = JourneyStep.objects.get()
+    assert response["Location"] == f"/c/{community.slug}/journeys/"
+    assert sam.level == "active"
+    assert (step.confirmed_by, step.evidence, step.note) == (
+        facilitator,
+        suggestion.evidence,
+        "Lovely to have you",
+    )
+    assert "Sam moved from peripheral to active — welcome further in!" in home
+
+
+def test_confirm_suggestion_with_htmx_returns_the_updated_row(client, community, member_of):
+    suggestion = MoveSuggestionFactory(membership=MembershipFactory(community=community))
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.post(
+        f"/c/{community.slug}/journeys/suggestions/{suggestion.pk}/confirm/",
+        HTTP_HX_REQUEST="true",
+    )
+    again = client.post(
+        f"/c/{community.slug}/journeys/suggestions/{suggestion.pk}/confirm/",
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert body.strip().startswith(f'<li id="suggestion-{suggestion.pk}"')
+    assert "Confirmed" in body
+    assert "already been answered" in again.content.decode()
+    assert JourneyStep.objects.count() == 1
+
+
+def test_dismiss_suggestion(client, community, member_of):
+    suggestion = MoveSuggestionFactory(membership=MembershipFactory(community=community))
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    client.post(f"/c/{community.slug}/journeys/suggestions/{suggestion.pk}/dismiss/")
+
+    suggestion.refresh_from_db()
+    assert suggestion.status == "dismissed"
+    assert not JourneyStep.objects.exists()
+
+
+def test_outward_confirmed_move_is_not_celebrated(client, community, member_of):
+    facilitator = member_of(community, role="facilitator")
+    kit = MembershipFactory(community=community, level="active", user__display_name="Kit")
+    suggestion = MoveSuggestionFactory(membership=kit, to_level="peripheral")
+    client = logged_in(client, facilitator)
+
+    client.post(f"/c/{community.slug}/journeys/suggestions/{suggestion.pk}/confirm/")
+    home = client.get(f"/c/{community.slug}/").content.decode()
+    their_home = logged_in(client, kit.user).get("/").content.decode()
+
+    kit.refresh_from_db()
+    assert kit.level == "peripheral"
+    assert "Kit moved" not in home
+    assert "welcome further in" not in home
+    assert "welcome further in" not in their_home
+
+
+def test_manual_move_with_a_note(client, community, member_of):
+    member = MembershipFactory(community=community)
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    client.post(
+        f"/c/{community.slug}/journeys/move/",
+        {"membership": member.pk, "to_level": "core", "note": "Runs our mapping clinic."},
+    )
+
+    member.refresh_from_db()
+    assert member.level == "core"
+    assert JourneyStep.objects.get().note == "Runs our mapping clinic."
+
+
+def test_manual_move_bad_input_is_field_errors(client, community, member_of):
+    member = MembershipFactory(community=community)
+    foreign = MembershipFactory()
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    same = client.post(
+        f"/c/{community.slug}/journeys/move/",
+        {"membership": member.pk, "to_level": "peripheral", "note": "x"},
+    )
+    other = client.post(
+        f"/c/{community.slug}/journeys/move/",
+        {"membership": foreign.pk, "to_level": "core", "note": ""},
+    )
+
+    assert "to_level" in same.context["move_form"].errors
+    assert set(other.context["move_form"].errors) == {"membership", "note"}
+    assert not JourneyStep.objects.exists()
+
+
+def test_journeys_history_can_show_one_member(client, community, member_of):
+    ada = MembershipFactory(community=community, user__display_name="Ada")
+    JourneyStepFactory(membership=ada)
+    JourneyStepFactory(membership=MembershipFactory(community=community))
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.get(f"/c/{community.slug}/journeys/", {"member": ada.pk})
+
+    assert [s.membership for s in response.context["history"]] == [ada]
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_journeys_query_count_is_bounded(
+    client, community, member_of, rows, django_assert_max_num_queries
+):
+    facilitator = member_of(community, role="facilitator")
+    for _ in range(rows):
+        membership = MembershipFactory(community=community)
+        MoveSuggestionFactory(membership=membership)
+        JourneyStepFactory(membership=membership, confirmed_by=facilitator)
+    logged_in(client, facilitator)
+
+    with django_assert_max_num_queries(7):
+        response = client.get(f"/c/{community.slug}/journeys/")
+
+    assert len(response.context["suggestions"]) == rows
+
+
+def test_journeys_refresh_button_makes_suggestions(client, community, member_of, signal_data):
+    from .helpers import only_test_signal
+
+    data, _ = signal_data
+    community.engagement_thresholds = only_test_signal(1, 5)
+    community.save()
+    grows = MembershipFactory(community=community)
+    data[(community.pk, grows.user_id)] = 2
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.post(f"/c/{community.slug}/journeys/refresh/", follow=True)
+
+    assert "1 new suggestion." in messages_of(response)
+    assert "test sessions: 2" in response.content.decode()
+
+
+# --- My membership and home page -------------------------------------------------------
+
+
+def test_membership_page_shows_my_journey_and_invitations_toward_the_next_level(
+    client, community, signal_data
+):
+    from .helpers import only_test_signal
+
+    data, _ = signal_data
+    community.engagement_thresholds = only_test_signal(3, 6)
+    community.save()
+    mine = MembershipFactory(community=community, level="active")
+    JourneyStepFactory(membership=mine, note="So glad you're here")
+    data[(community.pk, mine.user_id)] = 2
+
+    body = logged_in(client, mine.user).get(f"/c/{community.slug}/me/").content.decode()
+
+    assert "peripheral → active" in body
+    assert "So glad you&#x27;re here" in body
+    assert "6 test sessions" in body
+    assert "test sessions: 2" in body
+    assert "none is required" in body
+
+
+def test_membership_page_sets_an_aspiration(client, community, member_of):
+    person = member_of(community)
+
+    logged_in(client, person).post(
+        f"/c/{community.slug}/me/", {"aspiration": "I'd like to facilitate"}
+    )
+
+    assert Membership.objects.get(user=person).aspiration == "I'd like to facilitate"
+
+
+def test_home_page_celebrates_my_inward_move_and_links_my_communities(client, community, member_of):
+    person = member_of(community, level="active")
+    JourneyStepFactory(membership=Membership.objects.get(user=person))
+
+    body = logged_in(client, person).get("/").content.decode()
+
+    assert f"You moved from peripheral to active in {community.name}" in body
+    assert f'<a href="/c/{community.slug}/">{community.name}</a>' in body
+
+
+def test_nav_links_to_the_directory(client, user):
+    body = logged_in(client, user).get("/").content.decode()
+
+    assert '<a href="/communities/"' in body
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_community_home_query_count_is_bounded(
+    client, community, member_of, rows, django_assert_max_num_queries, monkeypatch
+):
+    from communities import views
+
+    # Other apps' panels are bounded by their own tests; this counts the home's own.
+    monkeypatch.setattr(views, "collect_panels", lambda *args: [])
+    viewer = member_of(community)
+    for membership in MembershipFactory.create_batch(rows, community=community):
+        JourneyStepFactory(membership=membership)
+    logged_in(client, viewer)
+
+    with django_assert_max_num_queries(6):
+        response = client.get(f"/c/{community.slug}/")
+
+    assert len(response.context["celebrations"]) == min(rows, 8)
+
+
+def test_community_home_celebrates_only_recent_moves(client, community, member_of):
+    old = MembershipFactory(community=community, user__display_name="Olde")
+    JourneyStepFactory(membership=old, created_at=timezone.now() - timedelta(days=120))
+
+    body = logged_in(client, member_of(community)).get(f"/c/{community.slug}/").content.decode()
+
+    assert "Olde moved" not in body
+
+
+def test_home_page_tells_facilitators_what_is_waiting(client, community, member_of):
+    facilitator = member_of(community, role="facilitator")
+    MembershipFactory(community=community, status="requested")
+    MoveSuggestionFactory.create_batch(2, membership__community=community)
+    MoveSuggestionFactory(membership__community=CommunityFactory())  # not theirs
+
+    body = logged_in(client, facilitator).get("/").content.decode()
+
+    assert f"1 request to join {community.name}" in body
+    assert f"2 suggested journey moves in {community.name}" in body
+
+
+def test_home_page_shows_members_nothing_waiting(client, community, member_of):
+    MembershipFactory(community=community, status="requested")
+    MoveSuggestionFactory(membership__community=community)
+
+    body = logged_in(client, member_of(community)).get("/").content.decode()
+
+    assert "Waiting for you" not in body
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_home_panel_query_count_is_bounded(rf, rows, django_assert_max_num_queries):
+    from django.template.loader import render_to_string
+
+    from communities.panels import home_panel
+
+    person = UserFactory()
+    for _ in range(rows):
+        membership = MembershipFactory(user=person, role="facilitator", level="active")
+        JourneyStepFactory(membership=membership)
+        MembershipFactory(community=membership.community, status="requested")
+        MoveSuggestionFactory(membership__community=membership.community)
+    request = rf.get("/")
+    request.user = person
+
+    with django_assert_max_num_queries(4):
+        panel = home_panel(request)
+        html = render_to_string(panel.template, {"panel": panel.context}, request=request)
+
+    assert html.count("suggested journey move") == rows

@@ -1,0 +1,352 @@
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+
+from accounts.digest import digest_send_due, due_people
+from accounts.models import EmailDelivery
+from communities.models import JourneyStep, Membership
+from reflections.models import Reflection
+from sessions.models import RSVP, Session
+from tests.factories import (
+    CommunityFactory,
+    MembershipFactory,
+    ReflectionFactory,
+    SessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+# Monday 2026-11-23 08:00 in London (GMT): the default digest moment.
+MONDAY_8_LONDON = dt.datetime(2026, 11, 23, 8, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def world():
+    """A hand-built community seen by Sam, plus things Sam must never see."""
+    sam = UserFactory(display_name="Sam", email="sam@example.org")
+    ada = UserFactory(display_name="Ada")
+    community = CommunityFactory(name="Mapping Practice", slug="mapping")
+    Membership.objects.create(community=community, user=sam, level="peripheral")
+    ada_membership = Membership.objects.create(community=community, user=ada, level="active")
+    last_week = MONDAY_8_LONDON - dt.timedelta(days=3)
+    session = SessionFactory(
+        community=community, title="Live mapping", starts_at=MONDAY_8_LONDON + dt.timedelta(days=2)
+    )
+    RSVP.objects.create(session=session, user=sam, response="going")
+    SessionFactory(
+        community=community,
+        title="Still a draft",
+        status=Session.Status.DRAFT,
+        starts_at=MONDAY_8_LONDON + dt.timedelta(days=1),
+    )
+    ReflectionFactory(
+        community=community, author=ada, title="What the map hid", created_at=last_week
+    )
+    ReflectionFactory(
+        community=community,
+        author=ada,
+        title="Ada's private doubts",
+        visibility=Reflection.Visibility.PRIVATE,
+        created_at=last_week,
+    )
+    ReflectionFactory(
+        community=community,
+        author=ada,
+        title="For facilitators only",
+        visibility=Reflection.Visibility.FACILITATORS,
+        created_at=last_week,
+    )
+    JourneyStep.objects.create(
+        membership=ada_membership, from_level="peripheral", to_level="active", created_at=last_week
+    )
+    JourneyStep.objects.create(
+        membership=ada_membership, from_level="core", to_level="active", created_at=last_week
+    )
+    elsewhere = CommunityFactory(name="Other Circle")
+    MembershipFactory(community=elsewhere)
+    SessionFactory(community=elsewhere, title="Not Sam's session")
+    ReflectionFactory(community=elsewhere, title="Not Sam's reflection", created_at=last_week)
+    return {"sam": sam, "ada": ada, "community": community}
+
+
+@pytest.fixture
+def send_at(django_capture_on_commit_callbacks):
+    """Run the hourly task at `moment`, letting its after-commit dispatch run too."""
+
+    def run(moment):
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return digest_send_due()
+
+    return run
+
+
+def test_digest_has_exactly_the_expected_sections_and_items(world, send_at):
+    send_at(MONDAY_8_LONDON)
+
+    sams = [m for m in mail.outbox if m.to == ["sam@example.org"]]
+    assert len(sams) == 1
+    text, html = sams[0].body, sams[0].alternatives[0][0]
+    for part in (text, html):
+        assert "Live mapping" in part
+        assert "What the map hid" in part
+        assert "Ada moved from peripheral to active in Mapping Practice." in part
+        assert "easy ways in" in part.lower()
+        for secret in (
+            "Still a draft",
+            "private doubts",
+            "For facilitators only",
+            "Not Sam's",
+            "from core to active",
+        ):
+            assert secret not in part
+    assert "You said: going" in text
+    assert "http://127.0.0.1:8000/c/mapping/sessions/" in text
+    assert sams[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_digest_celebrates_my_own_move_warmly(world, send_at):
+    sam_membership = Membership.objects.get(user=world["sam"])
+    JourneyStep.objects.create(
+        membership=sam_membership,
+        from_level="peripheral",
+        to_level="active",
+        created_at=MONDAY_8_LONDON - dt.timedelta(days=2),
+    )
+
+    send_at(MONDAY_8_LONDON)
+
+    body = next(m.body for m in mail.outbox if m.to == ["sam@example.org"])
+    assert "You moved from peripheral to active in Mapping Practice." in body
+    assert "welcome further in!" in body
+
+
+def test_empty_digest_is_neither_sent_nor_recorded(send_at):
+    UserFactory(email="quiet@example.org")
+
+    send_at(MONDAY_8_LONDON)
+
+    assert mail.outbox == []
+    assert EmailDelivery.objects.filter(kind="digest").count() == 0
+
+
+def test_hourly_task_run_twice_sends_one_digest(world, send_at):
+    send_at(MONDAY_8_LONDON)
+    send_at(MONDAY_8_LONDON + dt.timedelta(minutes=5))
+
+    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+    assert EmailDelivery.objects.filter(kind="digest", recipient=world["sam"]).count() == 1
+
+
+def test_not_the_chosen_hour_or_day_sends_nothing(world, send_at):
+    send_at(MONDAY_8_LONDON + dt.timedelta(hours=1))
+    send_at(MONDAY_8_LONDON + dt.timedelta(days=1))
+
+    assert mail.outbox == []
+
+
+def test_muted_community_stays_out_of_the_digest(world, send_at):
+    Membership.objects.filter(user=world["sam"]).update(muted=True)
+
+    send_at(MONDAY_8_LONDON)
+
+    assert [m for m in mail.outbox if m.to == ["sam@example.org"]] == []
+
+
+def test_digest_off_sends_nothing(world, send_at):
+    world["sam"].digest = "off"
+    world["sam"].save()
+
+    send_at(MONDAY_8_LONDON)
+
+    assert [m for m in mail.outbox if m.to == ["sam@example.org"]] == []
+
+
+def test_daily_digest_goes_out_every_day_once(world, send_at):
+    world["sam"].digest = "daily"
+    world["sam"].save()
+
+    send_at(MONDAY_8_LONDON)
+    send_at(MONDAY_8_LONDON + dt.timedelta(days=1))
+    send_at(MONDAY_8_LONDON + dt.timedelta(days=1, minutes=30))
+
+    keys = sorted(
+        EmailDelivery.objects.filter(kind="digest", recipient=world["sam"]).values_list(
+            "key", flat=True
+        )
+    )
+    assert [key.rsplit(":", 1)[1] for key in keys] == ["2026-11-23", "2026-11-24"]
+
+
+@pytest.mark.parametrize(
+    ("tz", "utc_moment"),
+    [
+        # Europe/London: GMT in winter, BST in summer.
+        ("Europe/London", dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)),
+        ("Europe/London", dt.datetime(2026, 6, 22, 7, 0, tzinfo=dt.UTC)),
+        # America/Los_Angeles: PST (UTC-8) in winter, PDT (UTC-7) in summer.
+        ("America/Los_Angeles", dt.datetime(2026, 11, 23, 16, 0, tzinfo=dt.UTC)),
+        ("America/Los_Angeles", dt.datetime(2026, 6, 22, 15, 0, tzinfo=dt.UTC)),
+        # Asia/Kolkata: UTC+5:30 all year; the Monday-08:00 hour starts at 02:30 UTC.
+        ("Asia/Kolkata", dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.UTC)),
+    ],
+)
+def test_each_member_is_due_at_their_own_local_hour_across_dst(tz, utc_moment):
+    person = UserFactory(timezone=tz)
+
+    due_now = list(due_people(utc_moment))
+    due_an_hour_later = list(due_people(utc_moment + dt.timedelta(hours=1)))
+
+    assert due_now == [person]
+    assert due_an_hour_later == []
+
+
+def test_the_week_of_the_dst_change_still_gets_exactly_one_digest():
+    # Clocks in London went back on Sunday 2026-10-25; Monday 26th 08:00 is GMT (08:00 UTC).
+    person = UserFactory(timezone="Europe/London")
+
+    hours = [dt.datetime(2026, 10, 26, h, 0, tzinfo=dt.UTC) for h in range(5, 11)]
+
+    assert [bool(list(due_people(h))) for h in hours] == [False, False, False, True, False, False]
+    assert person in due_people(hours[3])
+
+
+def test_member_with_an_invalid_stored_timezone_is_treated_as_utc(world, send_at):
+    world["sam"].timezone = "Mars/Olympus"
+    world["sam"].save()
+
+    send_at(dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC))
+
+    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+
+
+def test_selection_and_rendering_use_the_same_queries_for_1_and_40_members(
+    world, django_assert_max_num_queries
+):
+    with time_machine.travel(MONDAY_8_LONDON, tick=False):
+        with django_assert_max_num_queries(40) as one:
+            digest_send_due()
+        EmailDelivery.objects.all().delete()
+        for _ in range(40):
+            Membership.objects.create(community=world["community"], user=UserFactory())
+        with django_assert_max_num_queries(40):
+            digest_send_due()
+    # Delivery costs three queries per email (claim, read, mark); the rest is per batch.
+    assert len(one.captured_queries) > 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="racing workers need PostgreSQL")
+def test_two_workers_racing_send_one_digest_each(world, send_at):
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait()
+            send_at(MONDAY_8_LONDON)
+        except Exception as error:  # Collected and asserted below.
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+
+
+def test_preview_shows_what_would_be_sent_now(client, world):
+    client.force_login(world["sam"])
+
+    with time_machine.travel(MONDAY_8_LONDON, tick=False):
+        response = client.get("/settings/digest-preview/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Live mapping" in content
+    assert "private doubts" not in content
+    assert mail.outbox == []
+
+
+def test_preview_of_an_empty_digest_says_so(client, user):
+    client.force_login(user)
+
+    response = client.get("/settings/digest-preview/")
+
+    assert "no digest would go out" in response.content.decode()
+
+
+def test_mute_toggles_only_my_membership(client, world):
+    other = Membership.objects.get(user=world["ada"])
+    mine = Membership.objects.get(user=world["sam"])
+    client.force_login(world["sam"])
+
+    client.post(f"/settings/communities/{mine.pk}/mute/")
+    response = client.post(f"/settings/communities/{other.pk}/mute/")
+
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert (mine.muted, other.muted, response.status_code) == (True, False, 404)
+
+
+def test_digest_lists_my_open_actions_overdue_first(world, send_at):
+    from tests.factories import ActionFactory
+
+    later = ActionFactory(
+        community=world["community"],
+        owner=world["sam"],
+        title="Try a new map legend",
+        due_date=dt.date(2026, 12, 10),
+    )
+    overdue = ActionFactory(
+        community=world["community"],
+        owner=world["sam"],
+        title="Share the template",
+        due_date=dt.date(2026, 11, 1),
+    )
+    ActionFactory(
+        community=world["community"], owner=world["sam"], title="Done already", status="done"
+    )
+    ActionFactory(community=world["community"], owner=world["ada"], title="Ada's own action")
+
+    send_at(MONDAY_8_LONDON)
+
+    body = next(m.body for m in mail.outbox if m.to == ["sam@example.org"])
+    assert body.index(overdue.title) < body.index(later.title)
+    assert "Overdue since 01 Nov" in body
+    assert "Done already" not in body
+    assert "Ada's own action" not in body
+
+
+def test_digest_offers_proposed_outcomes_i_have_not_endorsed(world, send_at):
+    from outcomes.models import Endorsement
+    from tests.factories import OutcomeFactory
+
+    fresh = OutcomeFactory(community=world["community"], status="proposed", statement="map loops")
+    done = OutcomeFactory(community=world["community"], status="proposed", statement="map power")
+    Endorsement.objects.create(outcome=done, user=world["sam"])
+    OutcomeFactory(community=world["community"], status="agreed", statement="already agreed")
+
+    send_at(MONDAY_8_LONDON)
+
+    message = next(m for m in mail.outbox if m.to == ["sam@example.org"])
+    for part in (message.body, message.alternatives[0][0]):
+        assert f"We want to be able to {fresh.statement}" in part
+        assert "map power" not in part
+        assert "already agreed" not in part

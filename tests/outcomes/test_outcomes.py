@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from outcomes.models import Endorsement, Outcome, OutcomeRevision
+from outcomes.selectors import alignment_coverage
+from tests.factories import (
+    AgendaItemFactory,
+    CommunityFactory,
+    OutcomeFactory,
+    SessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(member_of):
+    community = CommunityFactory(slug="maps")
+    return {
+        "community": community,
+        "member": member_of(community),
+        "facilitator": member_of(community, role="facilitator"),
+        "other": member_of(CommunityFactory(slug="elsewhere")),
+    }
+
+
+def test_member_proposes_an_outcome(client, world):
+    client.force_login(world["member"])
+
+    response = client.post("/c/maps/outcomes/", {"statement": "map with confidence", "why": ""})
+
+    assert response.status_code == 302
+    outcome = Outcome.objects.get()
+    assert (outcome.status, outcome.proposed_by) == ("proposed", world["member"])
+
+
+def test_empty_proposal_is_a_field_error_and_keeps_the_why(client, world):
+    client.force_login(world["member"])
+
+    response = client.post("/c/maps/outcomes/", {"statement": "", "why": "Because maps"})
+
+    assert response.status_code == 200
+    assert "statement" in response.context["form"].errors
+    assert "Because maps" in response.content.decode()
+    assert Outcome.objects.count() == 0
+
+
+def test_endorse_toggles_and_never_duplicates(client, world):
+    outcome = OutcomeFactory(community=world["community"], status="proposed")
+    client.force_login(world["member"])
+    url = f"/c/maps/outcomes/{outcome.pk}/endorse/"
+
+    client.post(url)
+    after_one = Endorsement.objects.count()
+    client.post(url)
+    after_two = Endorsement.objects.count()
+    response = client.post(url, headers={"HX-Request": "true"})
+
+    assert (after_one, after_two, Endorsement.objects.count()) == (1, 0, 1)
+    assert "1 endorsement" in response.content.decode()
+    assert "<html" not in response.content.decode()
+
+
+def test_member_cannot_agree_an_outcome(client, world):
+    outcome = OutcomeFactory(community=world["community"], status="proposed")
+    client.force_login(world["member"])
+
+    response = client.post(
+        f"/c/maps/outcomes/{outcome.pk}/agree/",
+        {"statement": "x", "why": "", "prompts": "a\nb"},
+    )
+
+    assert response.status_code == 403
+    outcome.refresh_from_db()
+    assert outcome.status == "proposed"
+
+
+def test_facilitator_agrees_with_prompts_and_edits_keep_history(client, world):
+    outcome = OutcomeFactory(community=world["community"], status="proposed", statement="map")
+    client.force_login(world["facilitator"])
+    url = f"/c/maps/outcomes/{outcome.pk}/agree/"
+
+    client.post(url, {"statement": "map", "why": "", "prompts": "Clear boundaries?\nLoops?"})
+    client.post(url, {"statement": "map systems", "why": "", "prompts": "A?\nB?\nC?"})
+
+    outcome.refresh_from_db()
+    assert (outcome.status, outcome.statement, outcome.review_prompts) == (
+        "agreed",
+        "map systems",
+        ["A?", "B?", "C?"],
+    )
+    assert list(OutcomeRevision.objects.values_list("statement", flat=True)) == ["map"]
+
+
+@pytest.mark.parametrize("prompts", ["only one", "1\n2\n3\n4\n5\n6", "\n\n"])
+def test_agreeing_needs_two_to_five_prompts(client, world, prompts):
+    outcome = OutcomeFactory(community=world["community"], status="proposed")
+    client.force_login(world["facilitator"])
+
+    response = client.post(
+        f"/c/maps/outcomes/{outcome.pk}/agree/",
+        {"statement": "map", "why": "", "prompts": prompts},
+    )
+
+    assert response.status_code == 200
+    assert "prompts" in response.context["form"].errors
+    outcome.refresh_from_db()
+    assert outcome.status == "proposed"
+
+
+def test_another_communitys_outcome_is_404(client, world):
+    theirs = OutcomeFactory(community=CommunityFactory(), status="proposed")
+    client.force_login(world["facilitator"])
+
+    assert client.post(f"/c/maps/outcomes/{theirs.pk}/endorse/").status_code == 404
+    assert client.get(f"/c/maps/outcomes/{theirs.pk}/agree/").status_code == 404
+    assert client.post(f"/c/maps/outcomes/{theirs.pk}/retire/").status_code == 404
+
+
+def test_non_member_sees_404_and_retired_outcome_is_not_endorsable(client, world):
+    outcome = OutcomeFactory(community=world["community"], status="retired")
+    client.force_login(world["other"])
+    assert client.get("/c/maps/outcomes/").status_code == 404
+    client.force_login(world["member"])
+
+    client.post(f"/c/maps/outcomes/{outcome.pk}/endorse/")
+
+    assert Endorsement.objects.count() == 0
+
+
+def test_alignment_map_shows_activities_gaps_and_unaligned(client, world):
+    served = OutcomeFactory(community=world["community"], statement="map loops")
+    OutcomeFactory(community=world["community"], statement="facilitate mapping")
+    session = SessionFactory(community=world["community"], title="Live mapping")
+    AgendaItemFactory(session=session, title="Map two projects").aligned_outcomes.add(served)
+    AgendaItemFactory(session=session, title="Open chat")
+    client.force_login(world["facilitator"])
+
+    page = client.get("/c/maps/alignment/").content.decode()
+
+    assert "Map two projects" in page
+    assert "No activity is planned for this outcome yet" in page
+    assert "Open chat" in page
+    assert "/c/maps/sessions/new/" in page
+
+
+def test_alignment_coverage_counts_activities_in_the_window(world):
+    now = timezone.now()
+    served = OutcomeFactory(community=world["community"])
+    OutcomeFactory(community=world["community"])
+    old = SessionFactory(community=world["community"], starts_at=now - timedelta(days=200))
+    AgendaItemFactory(session=old).aligned_outcomes.add(served)
+    recent = SessionFactory(community=world["community"], starts_at=now - timedelta(days=3))
+    AgendaItemFactory(session=recent).aligned_outcomes.add(served)
+
+    window = alignment_coverage(world["community"], now - timedelta(days=90), now)
+    before = alignment_coverage(
+        world["community"], now - timedelta(days=365), now - timedelta(days=90)
+    )
+
+    assert (window["agreed"], window["with_activity"]) == (2, 1)
+    assert before["with_activity"] == 1
+    assert window["coverage"] == 0.0  # no review rounds exist yet
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_outcome_and_alignment_pages_have_bounded_queries(
+    client, world, django_assert_max_num_queries, n
+):
+    for i in range(n):
+        outcome = OutcomeFactory(community=world["community"], status=["proposed", "agreed"][i % 2])
+        Endorsement.objects.create(outcome=outcome, user=world["member"])
+        AgendaItemFactory(
+            session=SessionFactory(community=world["community"])
+        ).aligned_outcomes.add(outcome)
+    client.force_login(world["member"])
+
+    with django_assert_max_num_queries(8):
+        assert client.get("/c/maps/outcomes/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get("/c/maps/alignment/").status_code == 200

@@ -1,0 +1,32 @@
+"""The benchmark harness itself keeps working: a small run writes sane figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_quick_benchmark_runs_and_every_page_stays_within_the_query_budget(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["COPSITE_VAR_DIR"] = str(tmp_path)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "copsite.bench", "--quick"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    figures = json.loads((tmp_path / "bench.json").read_text())
+    assert set(figures["pages"]) >= {"home", "sessions", "reflections", "outcomes"}
+    for page, row in figures["pages"].items():
+        assert 0 < row["queries"] <= 25, page
+    assert figures["digests_10k_s"] > 0

@@ -1,0 +1,497 @@
+"""Every URL pattern × every role, against a declared expectation table.
+
+The resolver is enumerated, so a new URL without an entry in EXPECT fails this test.
+Arguments are filled from objects in two communities: "A" (where the roles belong) and
+"B" (another community, open to nobody here but its own member)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.unsubscribe import unsubscribe_token
+from communities.models import Community
+from tests.factories import CommunityFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "stranger",
+    "peripheral",
+    "core",
+    "facilitator",
+    "coordinator",
+    "leader",
+    "other",
+    "staff",
+]
+
+
+@dataclass
+class Case:
+    """How to call one URL and what each role should get (status code of a GET)."""
+
+    kwargs: object  # callable(site) -> dict, or a dict
+    expect: dict[str, int]
+    query: str = ""
+    skip_csrf: bool = False
+    notes: str = ""
+    # For POST-only URLs: what each role gets from an empty POST (each on a fresh site).
+    post: dict[str, int] | None = None
+    # Arguments naming another community's object under community A: 404 for everyone.
+    cross: object = None
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int) -> dict[str, int]:
+    return {**everyone(status), "anonymous": 302}
+
+
+PUBLIC = everyone(200)
+SIGNED_IN = signed_in(200)
+POST_ONLY = signed_in(405)
+MEMBER_RANK = {"peripheral": 0, "core": 0, "facilitator": 1, "coordinator": 2}
+OUTSIDERS = ["stranger", "leader", "other", "staff"]
+
+
+def inner(ok: int = 200, role: str = "member") -> dict[str, int]:
+    """A page inside community A: members with at least `role` get `ok`, members without
+    it 403, everyone outside the community 404, anonymous visitors the login page."""
+    need = {"member": 0, "facilitator": 1, "coordinator": 2}[role]
+    expect = {"anonymous": 302, **dict.fromkeys(OUTSIDERS, 404)}
+    for member, rank in MEMBER_RANK.items():
+        expect[member] = ok if rank >= need else 403
+    return expect
+
+
+def in_a(**objects):
+    """kwargs for a URL in community A naming objects from site.objects / memberships."""
+
+    def make(site):
+        kwargs = {"slug": site.a.slug}
+        for key, source in objects.items():
+            kind, _, name = source.partition(":")
+            holder = site.memberships if kind == "membership" else site.objects
+            kwargs[key] = holder[name].pk
+        return kwargs
+
+    return make
+
+
+def story(site):
+    """A published impact story in community A, written by its core member."""
+    from reflections.models import ImpactStory
+
+    if "story" not in site.objects:
+        site.objects["story"] = ImpactStory.objects.create(
+            community=site.a,
+            author=site.users["core"],
+            title="A story",
+            what_happened="We met.",
+            status=ImpactStory.Status.PUBLISHED,
+        )
+    return site.objects["story"]
+
+
+LEADERS_ONLY = {**signed_in(403), "leader": 200}
+DASHBOARD = {**inner(role="facilitator"), "leader": 200}
+AUTHOR_ONLY = {**inner(403), "core": 200, "leader": 403}
+
+
+EXPECT: dict[str, Case] = {
+    # --- dashboard and impact stories (issue 8) ---
+    "dashboard:portfolio": Case({}, LEADERS_ONLY),
+    "dashboard:portfolio_report": Case({}, LEADERS_ONLY),
+    "dashboard:community": Case(in_a(), DASHBOARD, notes="Leaders pass without membership."),
+    "dashboard:community_report": Case(in_a(), DASHBOARD),
+    "dashboard:story_list": Case({}, SIGNED_IN),
+    "dashboard:story_new": Case(
+        {},
+        {**signed_in(302), "stranger": 200, "leader": 200, "staff": 200},
+        notes="Members go straight to their only community's form; others see a chooser.",
+    ),
+    "dashboard:story_create": Case(in_a(), inner()),
+    "dashboard:story_detail": Case(lambda s: {"pk": story(s).pk}, {**inner(), "leader": 200}),
+    "dashboard:story_edit": Case(
+        lambda s: {"pk": story(s).pk}, AUTHOR_ONLY, notes="Only the author (core) edits."
+    ),
+    "dashboard:story_publish": Case(
+        lambda s: {"pk": story(s).pk}, POST_ONLY, post={**AUTHOR_ONLY, "core": 302}
+    ),
+    "home": Case({}, SIGNED_IN),
+    "healthz": Case({}, PUBLIC),
+    "settings": Case({}, SIGNED_IN),
+    "digest_preview": Case({}, SIGNED_IN),
+    "community_mute": Case(
+        lambda s: {"membership_id": s.memberships["peripheral"].pk},
+        # GET is not allowed: muting is a POST, and only of one's own membership.
+        {**signed_in(405)},
+    ),
+    "unsubscribe": Case(
+        lambda s: {"list_name": "digest", "token": unsubscribe_token(s.users["core"], "digest")},
+        PUBLIC,
+        skip_csrf=True,
+    ),
+    "admin:index": Case({}, {**everyone(302), "staff": 200}, notes="Django admin: staff only."),
+    # --- communities -------------------------------------------------------------------
+    "communities:directory": Case({}, SIGNED_IN),
+    "communities:new": Case({}, SIGNED_IN),
+    "communities:invitation": Case(
+        lambda s: {"token": s.objects["invitation_token"]},
+        {**everyone(200), "other": 302},
+        post={**everyone(302), "anonymous": 200},
+        notes="The invitation is to community B: its member is sent home, others may accept.",
+    ),
+    "communities:home": Case(in_a(), SIGNED_IN, notes="A is request-to-join: visible to all."),
+    "communities:settings": Case(in_a(), inner(role="coordinator")),
+    "communities:archive": Case(in_a(), POST_ONLY, post=inner(302, "coordinator")),
+    "communities:join": Case(
+        in_a(),
+        {**everyone(200), "anonymous": 302, **dict.fromkeys(MEMBER_RANK, 302)},
+        post={**everyone(200), "anonymous": 302, **dict.fromkeys(MEMBER_RANK, 302)},
+    ),
+    "communities:leave": Case(in_a(), inner(), post=inner(302)),
+    "communities:membership": Case(in_a(), inner()),
+    "communities:members": Case(in_a(), inner()),
+    "communities:member_role": Case(
+        in_a(pk="membership:peripheral"),
+        POST_ONLY,
+        post=inner(302, "coordinator"),
+        cross=in_a(pk="membership:other"),
+    ),
+    "communities:requests": Case(in_a(), inner(role="facilitator")),
+    "communities:invitations": Case(in_a(), inner(role="facilitator")),
+    "communities:journeys": Case(in_a(), inner(role="facilitator")),
+    "communities:journey_move": Case(in_a(), POST_ONLY, post=inner(200, "facilitator")),
+    "communities:journeys_refresh": Case(in_a(), POST_ONLY, post=inner(302, "facilitator")),
+    # --- sessions ----------------------------------------------------------------------
+    "sessions:list": Case(in_a(), SIGNED_IN, notes="Published sessions of a request community."),
+    "sessions:detail": Case(
+        in_a(pk="object:session"), SIGNED_IN, cross=in_a(pk="object:session_b")
+    ),
+    "sessions:ics": Case(in_a(pk="object:session"), SIGNED_IN, cross=in_a(pk="object:session_b")),
+    "sessions:new": Case(in_a(), inner(role="facilitator")),
+    "sessions:settings": Case(in_a(), inner(role="coordinator")),
+    "sessions:edit": Case(
+        in_a(pk="object:session"), inner(role="facilitator"), cross=in_a(pk="object:session_b")
+    ),
+    "sessions:cancel": Case(
+        in_a(pk="object:session"), inner(role="facilitator"), cross=in_a(pk="object:session_b")
+    ),
+    "sessions:attendance": Case(
+        in_a(pk="object:session"),
+        inner(302, "facilitator"),
+        cross=in_a(pk="object:session_b"),
+        notes="The session has not started: attendance sends facilitators back to it.",
+    ),
+    "sessions:publish": Case(
+        in_a(pk="object:session"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:session_b"),
+    ),
+    "sessions:rsvp": Case(
+        in_a(pk="object:session"), POST_ONLY, post=inner(302), cross=in_a(pk="object:session_b")
+    ),
+    "sessions:agenda_add": Case(
+        in_a(pk="object:session"),
+        POST_ONLY,
+        post=inner(200, "facilitator"),
+        cross=in_a(pk="object:session_b"),
+    ),
+    "sessions:agenda_bookend": Case(
+        lambda s: {**in_a(pk="object:session")(s), "kind": "reflect"},
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=lambda s: {**in_a(pk="object:session_b")(s), "kind": "reflect"},
+    ),
+    "sessions:agenda_edit": Case(
+        in_a(pk="object:session", item_pk="object:item"),
+        inner(role="facilitator"),
+        cross=in_a(pk="object:session", item_pk="object:item_b"),
+    ),
+    **{
+        f"sessions:agenda_{name}": Case(
+            in_a(pk="object:session", item_pk="object:item"),
+            POST_ONLY,
+            post=inner(302, "facilitator"),
+            cross=in_a(pk="object:session", item_pk="object:item_b"),
+        )
+        for name in ("remove", "move")
+    },
+    "sessions:calendar_reset": Case({}, POST_ONLY, post=signed_in(302)),
+    "sessions:feed": Case(
+        lambda s: {"token": s.users["core"].calendar_token},
+        PUBLIC,
+        notes="The secret token is the credential: calendar apps send no cookies.",
+    ),
+    # --- outcomes ----------------------------------------------------------------------
+    "outcomes:list": Case(in_a(), inner()),
+    "outcomes:alignment": Case(in_a(), inner()),
+    "outcomes:endorse": Case(
+        in_a(pk="object:outcome"), POST_ONLY, post=inner(302), cross=in_a(pk="object:outcome_b")
+    ),
+    "outcomes:agree": Case(
+        in_a(pk="object:outcome"), inner(role="facilitator"), cross=in_a(pk="object:outcome_b")
+    ),
+    "outcomes:retire": Case(
+        in_a(pk="object:outcome"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:outcome_b"),
+    ),
+    # --- reflections -------------------------------------------------------------------
+    "reflections:list": Case(in_a(), inner()),
+    "reflections:new": Case(in_a(), inner()),
+    "reflections:mine": Case({}, SIGNED_IN),
+    "reflections:export_zip": Case({}, SIGNED_IN),
+    "reflections:export_csv": Case({}, SIGNED_IN),
+    "reflections:detail": Case(
+        in_a(pk="object:reflection"), inner(), cross=in_a(pk="object:reflection_b")
+    ),
+    "reflections:detail#private": Case(
+        in_a(pk="object:private"),
+        {**inner(404), "core": 200},
+        notes="A private reflection: its author (core) only; 404 to everyone else.",
+    ),
+    **{
+        f"reflections:{name}": Case(
+            in_a(pk="object:reflection"),
+            {**inner(404), "core": 200},
+            cross=in_a(pk="object:reflection_b"),
+            notes="Only the author edits or deletes; others get 404, never a hint.",
+        )
+        for name in ("edit", "delete")
+    },
+    **{
+        f"reflections:{name}": Case(in_a(), POST_ONLY, post=inner(ok))
+        for name, ok in (("preview", 200), ("prompts", 200), ("draft", 302), ("draft_discard", 302))
+    },
+    "reflections:actions": Case(in_a(), inner()),
+    "reflections:action_new": Case(in_a(), inner()),
+    "reflections:action": Case(in_a(pk="object:action"), inner(), cross=in_a(pk="object:action_b")),
+    "reflections:action_edit": Case(
+        in_a(pk="object:action"),
+        {**inner(403), "core": 200, "facilitator": 200, "coordinator": 200},
+        cross=in_a(pk="object:action_b"),
+    ),
+    "reflections:action_status": Case(
+        in_a(pk="object:action"),
+        POST_ONLY,
+        post={**inner(403), "core": 200, "facilitator": 200, "coordinator": 200},
+        cross=in_a(pk="object:action_b"),
+    ),
+    **{
+        f"communities:{name}": Case(
+            in_a(pk=f"object:{obj}"),
+            POST_ONLY,
+            post=inner(302, "facilitator"),
+            cross=in_a(pk=f"object:{obj}_b"),
+        )
+        for name, obj in [
+            ("request_approve", "request"),
+            ("request_decline", "request"),
+            ("invitation_revoke", "invitation"),
+            ("invitation_resend", "invitation"),
+            ("suggestion_confirm", "suggestion"),
+            ("suggestion_dismiss", "suggestion"),
+        ]
+    },
+}
+
+
+class Site:
+    def __init__(self):
+        self.a = CommunityFactory(slug="alpha", visibility=Community.Visibility.REQUEST)
+        self.b = CommunityFactory(slug="beta", visibility=Community.Visibility.INVITE)
+        self.users = {
+            "stranger": UserFactory(),
+            "leader": UserFactory(is_leader=True),
+            "staff": UserFactory(is_staff=True, is_superuser=True),
+        }
+        self.memberships = {}
+        for role, level, community_role in [
+            ("peripheral", "peripheral", "member"),
+            ("core", "core", "member"),
+            ("facilitator", "core", "facilitator"),
+            ("coordinator", "core", "coordinator"),
+        ]:
+            membership = MembershipFactory(community=self.a, level=level, role=community_role)
+            self.memberships[role] = membership
+            self.users[role] = membership.user
+        self.memberships["other"] = MembershipFactory(community=self.b)
+        self.users["other"] = self.memberships["other"].user
+        self.objects = {}
+        self.add_communities()
+
+    def add_communities(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from communities.invitations import invitation_token
+        from communities.models import Invitation, MoveSuggestion
+
+        self.objects["request"] = MembershipFactory(community=self.a, status="requested")
+        self.objects["request_b"] = MembershipFactory(community=self.b, status="requested")
+        expires = timezone.now() + timedelta(days=7)
+        self.objects["invitation"] = Invitation.objects.create(
+            community=self.a, email="new@example.org", expires_at=expires
+        )
+        self.objects["invitation_b"] = Invitation.objects.create(
+            community=self.b, email="new@example.org", expires_at=expires
+        )
+        self.objects["invitation_token"] = invitation_token(self.objects["invitation_b"])
+        self.objects["suggestion"] = MoveSuggestion.objects.create(
+            membership=self.memberships["peripheral"], from_level="peripheral", to_level="active"
+        )
+        self.objects["suggestion_b"] = MoveSuggestion.objects.create(
+            membership=self.memberships["other"], from_level="peripheral", to_level="active"
+        )
+        self.add_sessions()
+
+    def add_sessions(self):
+        from tests.factories import AgendaItemFactory, SessionFactory
+
+        for suffix, community in (("", self.a), ("_b", self.b)):
+            session = SessionFactory(community=community)
+            self.objects["session" + suffix] = session
+            self.objects["item" + suffix] = AgendaItemFactory(session=session)
+        self.add_reflections()
+
+    def add_reflections(self):
+        from tests.factories import ActionFactory, OutcomeFactory, ReflectionFactory
+
+        core = self.users["core"]
+        for suffix, community, author in (("", self.a, core), ("_b", self.b, self.users["other"])):
+            self.objects["reflection" + suffix] = ReflectionFactory(
+                community=community, author=author
+            )
+            self.objects["action" + suffix] = ActionFactory(community=community, owner=author)
+        for suffix, community in (("", self.a), ("_b", self.b)):
+            self.objects["outcome" + suffix] = OutcomeFactory(
+                community=community, status="proposed"
+            )
+        self.objects["private"] = ReflectionFactory(
+            community=self.a, author=core, visibility="private"
+        )
+
+
+def url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}{entry.namespace}:"
+            yield from url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield namespace + entry.name
+
+
+def is_allauth(name: str) -> bool:
+    return name.startswith(("account_", "headless", "socialaccount", "mfa_", "usersessions"))
+
+
+def is_admin_inner(name: str) -> bool:
+    return name.startswith("admin:") and name != "admin:index"
+
+
+def checked_names() -> list[str]:
+    return sorted({n for n in url_names() if not is_allauth(n) and not is_admin_inner(n)})
+
+
+def test_every_url_has_an_expectation():
+    missing = [name for name in checked_names() if name not in EXPECT]
+
+    assert missing == [], f"add these URLs to EXPECT: {missing}"
+
+
+def client_for(site: Site, role: str, **kwargs) -> Client:
+    client = Client(**kwargs)
+    if role != "anonymous":
+        client.force_login(site.users[role])
+    return client
+
+
+def resolve_case(site: Site, name: str) -> str:
+    case = EXPECT[name]
+    kwargs = case.kwargs(site) if callable(case.kwargs) else case.kwargs
+    # "name#variant" keys check the same URL with other objects (e.g. a private reflection).
+    return reverse(name.partition("#")[0], kwargs=kwargs) + case.query
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_declared(role):
+    site = Site()
+    client = client_for(site, role)
+    wrong = {}
+    for name in sorted(EXPECT):
+        url = resolve_case(site, name)
+        status = client.get(url).status_code
+        if status != EXPECT[name].expect[role]:
+            wrong[name] = (url, status, EXPECT[name].expect[role])
+
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "core"])
+def test_allauth_pages_never_fail(role):
+    site = Site()
+    client = client_for(site, role)
+    failing = {}
+    for name in sorted(n for n in url_names() if is_allauth(n)):
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # Pages that need a key (confirm-email, reset): tested elsewhere.
+            continue
+        status = client.get(url).status_code
+        if status >= 500:
+            failing[name] = status
+
+    assert failing == {}
+
+
+POST_CASES = sorted(name for name, case in EXPECT.items() if case.post)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", POST_CASES)
+def test_post_only_urls_answer_each_role_as_declared(name, role):
+    site = Site()
+
+    status = client_for(site, role).post(resolve_case(site, name), {}).status_code
+
+    assert status == EXPECT[name].post[role]
+
+
+@pytest.mark.parametrize("name", sorted(name for name, case in EXPECT.items() if case.cross))
+def test_another_communitys_object_under_my_community_is_404(name):
+    site = Site()
+    client = client_for(site, "coordinator")
+    url = reverse(name.partition("#")[0], kwargs=EXPECT[name].cross(site))
+
+    status = client.post(url, {}) if EXPECT[name].post else client.get(url)
+
+    assert status.status_code == 404
+
+
+def test_every_post_without_a_csrf_token_is_refused():
+    site = Site()
+    client = client_for(site, "coordinator", enforce_csrf_checks=True)
+    accepted = {}
+    for name in sorted(EXPECT):
+        if EXPECT[name].skip_csrf:
+            continue
+        status = client.post(resolve_case(site, name), {}).status_code
+        if status != 403:
+            accepted[name] = status
+
+    assert accepted == {}

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from reflections.panels import community_panel, home_panel, session_panel
+from tests.factories import ActionFactory, ReflectionFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def seed_reflections(cast, n):
+    session = SessionFactory(community=cast.community)
+    for i in range(n):
+        reflection = ReflectionFactory(
+            community=cast.community,
+            author=cast.author if i % 2 else cast.member,
+            session=session,
+            visibility=["community", "facilitators", "private"][i % 3],
+        )
+        action = ActionFactory(
+            community=cast.community,
+            owner=cast.member,
+            session=session,
+            status=["proposed", "doing", "done", "dropped"][i % 4],
+        )
+        action.reflections.add(reflection)
+    return session
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_reflections_list_queries_do_not_grow(client, cast, django_assert_max_num_queries, rows):
+    seed_reflections(cast, rows)
+    client.force_login(cast.facilitator)
+
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("reflections:list", args=[cast.community.slug]))
+
+    assert len(response.context["page"]) >= 1
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_reflection_search_queries_do_not_grow(client, cast, django_assert_max_num_queries, rows):
+    seed_reflections(cast, rows)
+    client.force_login(cast.member)
+
+    with django_assert_max_num_queries(9):
+        client.get(
+            reverse("reflections:list", args=[cast.community.slug]),
+            {"q": "Reflection", "loop_level": "single", "author": cast.author.pk},
+        )
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_actions_page_queries_do_not_grow(client, cast, django_assert_max_num_queries, rows):
+    seed_reflections(cast, rows)
+    client.force_login(cast.member)
+
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("reflections:actions", args=[cast.community.slug]))
+
+    assert len(response.context["open_actions"]) >= 1
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_my_reflections_queries_do_not_grow(client, cast, django_assert_max_num_queries, rows):
+    seed_reflections(cast, rows)
+    client.force_login(cast.member)
+
+    with django_assert_max_num_queries(4):
+        client.get(reverse("reflections:mine"))
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_panels_cost_a_fixed_number_of_queries(rf, cast, django_assert_max_num_queries, rows):
+    from django.template.loader import render_to_string
+
+    session = seed_reflections(cast, rows)
+    request = rf.get("/")
+    request.user = cast.member
+
+    with django_assert_max_num_queries(5):
+        for panel in (
+            session_panel(request, session),
+            home_panel(request),
+            community_panel(request, cast.community),
+        ):
+            render_to_string(panel.template, {"panel": panel.context}, request=request)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from sessions.models import AgendaItem, Attendance, Session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_gives_the_main_community_a_living_calendar():
+    call_command("seed_demo", force=True)
+    sessions = Session.objects.filter(community__slug="systems-mapping")
+    now = timezone.now()
+
+    soon = sessions.filter(
+        status=Session.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(hours=24)
+    ).get()
+    assert soon.rsvps.filter(user__email="member@example.com", response="going").exists()
+    assert sessions.filter(status=Session.Status.COMPLETED, starts_at__lt=now).count() >= 3
+    assert Attendance.objects.filter(session__in=sessions).count() >= 10
+    assert sessions.filter(status=Session.Status.DRAFT).count() == 1
+    assert sessions.filter(status=Session.Status.CANCELLED).exclude(cancel_reason="").count() == 1
+    later = sessions.filter(status=Session.Status.SCHEDULED, starts_at__gt=now + timedelta(days=1))
+    assert later.count() >= 2
+    kinds = list(later.first().agenda_items.values_list("kind", flat=True))
+    assert kinds[0] == AgendaItem.Kind.REVIEW_ACTIONS
+    assert kinds[-1] == AgendaItem.Kind.REFLECT
+
+
+def test_seed_demo_pages_render_for_the_demo_member(client):
+    call_command("seed_demo", force=True)
+    client.login(email="member@example.com", password="practice-together")
+    session = Session.objects.filter(status=Session.Status.COMPLETED).first()
+
+    listing = client.get("/c/systems-mapping/sessions/")
+    detail = client.get(session.get_absolute_url())
+    home = client.get("/")
+
+    assert listing.status_code == detail.status_code == home.status_code == 200
+    assert "boundaries and edges" in listing.content.decode()
+    assert "Reflect on this session" in detail.content.decode()
+    assert "boundaries and edges" in home.content.decode()
+
+
+def test_seed_demo_pages_render_for_the_demo_facilitator(client):
+    call_command("seed_demo", force=True)
+    client.login(email="facilitator@example.com", password="practice-together")
+    held = Session.objects.filter(status=Session.Status.COMPLETED).first()
+    upcoming = Session.objects.filter(title__endswith="maps for decisions").get()
+
+    attendance = client.get(f"/c/systems-mapping/sessions/{held.pk}/attendance/")
+    planner = client.get(f"/c/systems-mapping/sessions/{upcoming.pk}/edit/")
+    listing = client.get("/c/systems-mapping/sessions/")
+
+    assert attendance.status_code == planner.status_code == 200
+    assert "Mina Member" in attendance.content.decode()
+    assert "Review our open actions" in planner.content.decode()
+    assert "open studio" in listing.content.decode()

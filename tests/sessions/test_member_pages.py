@@ -1,0 +1,338 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from copsite.plugins import Panel
+from sessions.models import RSVP, Session
+from tests.factories import (
+    AgendaItemFactory,
+    AttendanceFactory,
+    MembershipFactory,
+    OutcomeFactory,
+    RSVPFactory,
+    SessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+
+
+def rsvp_url(session):
+    return reverse("sessions:rsvp", kwargs={"slug": session.community.slug, "pk": session.pk})
+
+
+def test_detail_shows_time_in_viewer_and_community_timezones(client, world):
+    world.member.timezone = "Asia/Tokyo"
+    world.member.save()
+    world.session.starts_at = datetime(2026, 6, 1, 17, 0, tzinfo=UTC)
+    world.session.save()
+    client.force_login(world.member)
+
+    page = client.get(world.session.get_absolute_url()).content.decode()
+
+    assert "Tuesday 2 June 2026, 02:00–03:30</strong> your time (Asia/Tokyo)" in page
+    assert "Monday 1 June 2026, 18:00–19:30 in" in page
+    assert "(Europe/London)" in page
+
+
+def test_detail_online_link_and_names_for_members_only(client, world):
+    world.session.online_url = "https://meet.example.org/secret"
+    world.session.save()
+    RSVPFactory(session=world.session, user=world.coordinator, response="going")
+
+    client.force_login(world.member)
+    member_page = client.get(world.session.get_absolute_url()).content.decode()
+    client.force_login(world.outsider)
+    outsider_page = client.get(world.session.get_absolute_url()).content.decode()
+
+    assert "https://meet.example.org/secret" in member_page
+    assert "Going (1): Cora" in member_page
+    assert "https://meet.example.org/secret" not in outsider_page
+    assert "Cora" not in outsider_page
+    assert "1 going, 0 maybe" in outsider_page
+    assert "Join the community to RSVP" in outsider_page
+
+
+def test_detail_renders_session_panels(client, world, monkeypatch):
+    seen = []
+
+    def fake_collect(hook, request, session):
+        seen.append((hook, session.pk))
+        context = {"community": world.community, "next_session": None}
+        return [Panel("sessions/includes/community_panel.html", context)]
+
+    monkeypatch.setattr("sessions.views.collect_panels", fake_collect)
+    client.force_login(world.member)
+
+    response = client.get(world.session.get_absolute_url())
+
+    assert seen == [("session_panel", world.session.pk)]
+    assert '<h2 id="next-session">Next session</h2>' in response.content.decode()
+
+
+def test_rsvp_with_htmx_returns_the_box_and_saves(client, world):
+    client.force_login(world.member)
+
+    response = client.post(
+        rsvp_url(world.session), {"response": "maybe"}, headers={"HX-Request": "true"}
+    )
+
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section class="card" id="rsvp-box"')
+    assert "Your answer: maybe." in page
+    assert "Maybe (1): Mina" in page
+    assert RSVP.objects.get(session=world.session, user=world.member).response == "maybe"
+
+
+def test_rsvp_without_js_redirects_and_changes_the_answer(client, world):
+    client.force_login(world.member)
+
+    client.post(rsvp_url(world.session), {"response": "going"})
+    response = client.post(rsvp_url(world.session), {"response": "not_going"}, follow=True)
+
+    assert "Thanks, your answer is saved." in response.content.decode()
+    assert list(world.session.rsvps.values_list("response", flat=True)) == ["not_going"]
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_rsvp_to_a_cancelled_session_is_refused(client, world, htmx):
+    world.session.status = Session.Status.CANCELLED
+    world.session.save()
+    client.force_login(world.member)
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    response = client.post(
+        rsvp_url(world.session), {"response": "going"}, headers=headers, follow=True
+    )
+
+    assert "cancelled, so it takes no RSVPs" in response.content.decode()
+    assert not world.session.rsvps.exists()
+
+
+def test_rsvp_to_a_past_session_is_refused(client, world):
+    world.session.starts_at = timezone.now() - timedelta(days=1)
+    world.session.save()
+    client.force_login(world.member)
+
+    response = client.post(rsvp_url(world.session), {"response": "going"}, follow=True)
+
+    assert "already started" in response.content.decode()
+    assert not world.session.rsvps.exists()
+
+
+def test_rsvp_with_a_bad_answer_is_refused(client, world):
+    client.force_login(world.member)
+
+    response = client.post(
+        rsvp_url(world.session), {"response": "yes!!"}, headers={"HX-Request": "true"}
+    )
+
+    assert "Please choose going, maybe or not going." in response.content.decode()
+    assert not world.session.rsvps.exists()
+
+
+def test_list_shows_upcoming_past_and_empty_states(client, world):
+    SessionFactory(
+        community=world.community,
+        title="Held",
+        starts_at=timezone.now() - timedelta(days=7),
+        status=Session.Status.COMPLETED,
+    )
+    SessionFactory(community=world.other_community, title="Not ours")
+    RSVPFactory(session=world.session, user=world.member, response="going")
+    client.force_login(world.member)
+
+    page = client.get(reverse("sessions:list", kwargs={"slug": "maps"})).content.decode()
+
+    assert "Causal loops" in page
+    assert "1 going · you: going" in page
+    assert "Held" in page
+    assert "Not ours" not in page
+    assert "Reset my calendar link" in page
+
+
+def test_list_empty_state_tells_facilitators_what_to_do(client, world):
+    world.session.delete()
+    client.force_login(world.facilitator)
+
+    page = client.get(reverse("sessions:list", kwargs={"slug": "maps"})).content.decode()
+
+    assert "No sessions are planned yet. Plan the next one" in page
+    assert "Plan a session" in page
+
+
+# --- attendance -------------------------------------------------------------------------
+
+
+def attendance_url(session):
+    return reverse("sessions:attendance", kwargs={"slug": session.community.slug, "pk": session.pk})
+
+
+def test_attendance_before_the_start_is_not_offered(client, world):
+    client.force_login(world.facilitator)
+
+    response = client.get(attendance_url(world.session), follow=True)
+
+    assert "once the session has started" in response.content.decode()
+
+
+def test_attendance_checklist_puts_rsvps_first_and_records_walk_ins(client, world):
+    world.session.starts_at = timezone.now() - timedelta(minutes=10)
+    world.session.save()
+    RSVPFactory(session=world.session, user=world.member, response="going")
+    client.force_login(world.facilitator)
+
+    page = client.get(attendance_url(world.session)).content.decode()
+    response = client.post(
+        attendance_url(world.session),
+        {"attendees": [world.member.pk, world.coordinator.pk], "complete": "on"},
+    )
+
+    said, walk_ins = page.split("Walk-ins")
+    assert "Mina" in said and "Cora" not in said
+    assert "Cora" in walk_ins
+    assert response.status_code == 302
+    world.session.refresh_from_db()
+    assert world.session.status == Session.Status.COMPLETED
+    assert dict(world.session.attendances.values_list("user__display_name", "walk_in")) == {
+        "Mina": False,
+        "Cora": True,
+    }
+
+
+def test_attendance_rejects_people_outside_the_community(client, world):
+    world.session.starts_at = timezone.now() - timedelta(minutes=10)
+    world.session.save()
+    client.force_login(world.facilitator)
+
+    response = client.post(attendance_url(world.session), {"attendees": [world.outsider.pk]})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not world.session.attendances.exists()
+
+
+def test_attendance_can_be_corrected_later(client, world):
+    world.session.starts_at = timezone.now() - timedelta(minutes=10)
+    world.session.save()
+    AttendanceFactory(session=world.session, user=world.member)
+    client.force_login(world.facilitator)
+
+    client.post(attendance_url(world.session), {"attendees": [world.coordinator.pk]})
+
+    assert list(world.session.attendances.values_list("user", flat=True)) == [world.coordinator.pk]
+
+
+def test_completed_session_invites_attendees_to_reflect(client, world):
+    world.session.starts_at = timezone.now() - timedelta(days=1)
+    world.session.status = Session.Status.COMPLETED
+    world.session.save()
+    AttendanceFactory(session=world.session, user=world.member)
+    path = world.session.get_absolute_url()
+
+    client.force_login(world.member)
+    attendee_page = client.get(path).content.decode()
+    client.force_login(world.coordinator)
+    absentee_page = client.get(path).content.decode()
+
+    link = f'href="/c/maps/reflections/new/?session={world.session.pk}"'
+    assert link in attendee_page
+    # Only attendees are thanked and invited; the open-actions panel offers everyone a link.
+    assert 'id="reflect-heading"' in attendee_page
+    assert 'id="reflect-heading"' not in absentee_page
+
+
+# --- query counts ---------------------------------------------------------------------
+
+
+def many_sessions(world, n):
+    for index in range(n):
+        session = SessionFactory(
+            community=world.community, starts_at=timezone.now() + timedelta(days=index + 1)
+        )
+        RSVPFactory(session=session, user=world.member)
+        SessionFactory(
+            community=world.community,
+            starts_at=timezone.now() - timedelta(days=index + 2),
+            status=Session.Status.COMPLETED,
+        )
+        SessionFactory(community=world.community, status=Session.Status.DRAFT)
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_list_queries_are_bounded(client, world, django_assert_max_num_queries, n):
+    many_sessions(world, n)
+    client.force_login(world.facilitator)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("sessions:list", kwargs={"slug": "maps"}))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_detail_queries_are_bounded(client, world, django_assert_max_num_queries, n):
+    for index in range(n):
+        item = AgendaItemFactory(session=world.session)
+        MembershipFactory(community=world.community)
+        item.aligned_outcomes.add(OutcomeFactory(community=world.community))
+        person = MembershipFactory(community=world.community).user
+        RSVPFactory(session=world.session, user=person, response=["going", "maybe"][index % 2])
+        world.session.facilitators.add(person)
+    client.force_login(world.member)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(world.session.get_absolute_url())
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_attendance_page_queries_are_bounded(client, world, django_assert_max_num_queries, n):
+    world.session.starts_at = timezone.now() - timedelta(minutes=5)
+    world.session.save()
+    for _ in range(n):
+        person = MembershipFactory(community=world.community).user
+        RSVPFactory(session=world.session, user=person)
+    client.force_login(world.facilitator)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(attendance_url(world.session))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_planner_queries_are_bounded(client, world, django_assert_max_num_queries, n):
+    for _ in range(n):
+        item = AgendaItemFactory(session=world.session)
+        item.aligned_outcomes.add(OutcomeFactory(community=world.community))
+        MembershipFactory(community=world.community)
+    client.force_login(world.facilitator)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(
+            reverse("sessions:edit", kwargs={"slug": "maps", "pk": world.session.pk})
+        )
+
+    assert response.status_code == 200
+
+
+def test_coordinator_turns_off_day_before_reminders(client, world):
+    from sessions.models import SessionSettings
+
+    client.force_login(world.coordinator)
+    path = reverse("sessions:settings", kwargs={"slug": "maps"})
+
+    page = client.get(path).content.decode()
+    response = client.post(path, {"remind_1h": "on"})
+
+    row = SessionSettings.objects.get(community=world.community)
+    assert "Send reminders a day before" in page
+    assert response.status_code == 302
+    assert (row.remind_24h, row.remind_1h) == (False, True)

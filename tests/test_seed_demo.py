@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def model_counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label
+        in {"accounts", "account", "communities", "cop_sessions", "outcomes", "reflections"}
+        and model._meta.label != "accounts.EmailDelivery"
+    }
+
+
+def test_seed_demo_is_idempotent(client):
+    call_command("seed_demo", force=True)
+    first = model_counts()
+
+    call_command("seed_demo", force=True)
+
+    assert model_counts() == first
+    assert first["accounts.User"] >= 5
+
+
+def test_seed_demo_accounts_log_in_with_the_demo_password(client):
+    call_command("seed_demo", force=True)
+
+    for email in (
+        "coordinator@example.com",
+        "facilitator@example.com",
+        "member@example.com",
+        "newcomer@example.com",
+        "leader@example.com",
+    ):
+        assert client.login(email=email, password="practice-together"), email
