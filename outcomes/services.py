@@ -165,7 +165,13 @@ def _allocate(round_: ReviewRound, *, works=None, exclude_reviewers=()) -> list[
         for uid in attendee_ids
         if uid in ranks and uid not in exclude_reviewers
     ]
-    already = {(work_id, reviewer_id) for work_id, reviewer_id, _ in existing}
+    # A person reviews a piece of work at most once, whichever round asked them (the
+    # database holds that too): a second round on a session finds fresh pairs.
+    already = {(work_id, reviewer_id) for work_id, reviewer_id, _ in existing} | set(
+        PeerReview.objects.filter(work__in=[work.pk for work in works]).values_list(
+            "work_id", "reviewer_id"
+        )
+    )
     have = {}
     for work_id, _, status in existing:
         if status != PeerReview.Status.DECLINED:
