@@ -99,3 +99,25 @@ def cast(db):
     result.attend(result.author)
     result.attend(result.reviewer)
     return result
+
+
+def zip_bytes(entries: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def office_bytes(main_part: str, *, extra: dict[str, bytes] | None = None) -> bytes:
+    return zip_bytes(
+        {"[Content_Types].xml": b"<Types/>", main_part: b"<document/>", **(extra or {})}
+    )
+
+
+@pytest.fixture
+def docx_bytes() -> bytes:
+    return office_bytes("word/document.xml")
