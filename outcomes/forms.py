@@ -149,7 +149,8 @@ class RoundForm(forms.Form):
         widget=forms.RadioSelect,
     )
     due_on = forms.DateField(
-        label="Reviews hoped for by", widget=forms.DateInput(attrs={"type": "date"})
+        label="Reviews hoped for by",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
     def __init__(self, *args, community, today, **kwargs):

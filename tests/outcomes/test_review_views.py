@@ -639,3 +639,12 @@ def test_session_page_offers_sharing_to_attendees_and_rounds_to_facilitators(cli
     assert "Open a review round" in facilitator
     assert "Share your work" not in member
     assert "River map" in member
+
+
+def test_round_form_prefills_a_due_date_a_browser_date_field_accepts(client, cast):
+    as_(client, cast.facilitator)
+
+    page = client.get(url("round_new", cast.session.pk)).content.decode()
+
+    week_ahead = (timezone.localdate() + timedelta(days=7)).isoformat()
+    assert f'type="date" name="due_on" value="{week_ahead}"' in page
