@@ -434,11 +434,19 @@ def review_reply(request, slug: str, pk: int):
         pk=pk,
     )
     form = ReplyForm(request.POST, auto_id=f"id_reply_{review.pk}_%s")
-    if form.is_valid():
+    saved = form.is_valid()
+    if saved:
         services.review_reply(review=review, body=form.cleaned_data["body"])
-        messages.success(request, "Your reply is sent with the review.")
-        url = reverse("outcomes:work", kwargs={"slug": community.slug, "pk": review.work_id})
-        return redirect(f"{url}#review-{review.pk}")
+        if not request.htmx:
+            messages.success(request, "Your reply is sent with the review.")
+            url = reverse("outcomes:work", kwargs={"slug": community.slug, "pk": review.work_id})
+            return redirect(f"{url}#review-{review.pk}")
     work = _work_for(community, review.work_id)
-    context = _work_context(request, community, work, reply_forms={review.pk: form})
+    context = _work_context(
+        request, community, work, reply_forms={} if saved else {review.pk: form}
+    )
+    if request.htmx:
+        card = next(r for r in context["reviews"] if r.pk == review.pk)
+        context = {**context, "review": card, "reply_saved": saved}
+        return render(request, "outcomes/work.html#review-card", context)
     return render(request, "outcomes/work.html", context)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 # How much of a text file decides whether it is really markup in disguise.
 MARKUP_HEAD = 2048
+MIMETYPE_MAX_BYTES = 200
 MARKUP_STARTS = (b"<?xml", b"<!doctype", b"<html", b"<head", b"<body", b"<svg", b"<script")
 
 OOXML = {
@@ -64,6 +65,9 @@ def _sniff_zip(upload) -> Sniffed | None:
             if any(name.lower().endswith("vbaproject.bin") for name in names):
                 return None  # Macros: a program wearing a document's clothes.
             if "mimetype" in names:
+                # A real one is a few dozen bytes; never inflate a large (or bomb) entry.
+                if archive.getinfo("mimetype").file_size > MIMETYPE_MAX_BYTES:
+                    return None
                 declared = archive.read("mimetype").decode("ascii", "replace").strip()
                 label = OPENDOCUMENT.get(declared)
                 return Sniffed(declared, label) if label else None

@@ -648,3 +648,27 @@ def test_round_form_prefills_a_due_date_a_browser_date_field_accepts(client, cas
 
     week_ahead = (timezone.localdate() + timedelta(days=7)).isoformat()
     assert f'type="date" name="due_on" value="{week_ahead}"' in page
+
+
+def test_htmx_reply_swaps_just_the_review_card(client, cast, reviewed):
+    _, _, review = reviewed
+    as_(client, cast.author)
+
+    saved = client.post(
+        url("review_reply", review.pk), {"body": "Thanks!"}, headers={"HX-Request": "true"}
+    )
+    empty = client.post(
+        url("review_reply", review.pk), {"body": ""}, headers={"HX-Request": "true"}
+    )
+
+    for response in (saved, empty):
+        assert response.status_code == 200
+        assert (
+            response.content.decode()
+            .lstrip()
+            .startswith(f'<article class="review" id="review-{review.pk}">')
+        )
+    assert "Your reply is sent" in saved.content.decode()
+    assert "Your reply:</strong> Thanks!" in saved.content.decode()
+    assert "Write a few words" in empty.content.decode()
+    assert ReviewReply.objects.get().body == "Thanks!"

@@ -64,6 +64,7 @@ REFUSED = [
     ("notes.docx", zip_bytes({"readme.txt": b"just a zip"})),
     ("macro.docx", office_bytes("word/document.xml", extra={"word/vbaProject.bin": b"\x00"})),
     ("odd.odt", zip_bytes({"mimetype": b"application/x-shockwave-flash"})),
+    ("big.odt", zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text" + b" " * 500})),
     ("broken.docx", b"PK\x03\x04 not really a zip"),
     ("empty.pdf", b""),
 ]
