@@ -121,7 +121,11 @@ def _work_context(request, community, work: SharedWork, reply_forms=None) -> dic
     rounds = list(
         ReviewRound.objects.filter(reviews__work=work).distinct().order_by("-created_at")[:5]
     )
-    waiting = work.reviews.waiting().count() if (is_author or is_facilitator) else 0
+    # Reviews still to come (a handful per round): how many, and whether one is mine, so a
+    # reviewer who lands here (from the session page, say) finds the way to it.
+    still_to_come = list(work.reviews.waiting().values_list("pk", "reviewer_id"))
+    waiting = len(still_to_come) if (is_author or is_facilitator) else 0
+    my_review = next((pk for pk, reviewer_id in still_to_come if reviewer_id == user.pk), None)
     return {
         "community": community,
         "work": work,
@@ -131,6 +135,7 @@ def _work_context(request, community, work: SharedWork, reply_forms=None) -> dic
         "rounds": rounds,
         "anonymous": any(round_.anonymous for round_ in rounds),
         "waiting": waiting,
+        "my_review": my_review,
     }
 
 

@@ -672,3 +672,13 @@ def test_htmx_reply_swaps_just_the_review_card(client, cast, reviewed):
     assert "Your reply:</strong> Thanks!" in saved.content.decode()
     assert "Write a few words" in empty.content.decode()
     assert ReviewReply.objects.get().body == "Thanks!"
+
+
+def test_a_waiting_reviewer_finds_their_review_from_the_work_page(client, cast, allocated):
+    as_(client, cast.reviewer)
+
+    page = client.get(url("work", allocated.work_id)).content.decode()
+    others = as_(client, cast.member).get(url("work", allocated.work_id)).content.decode()
+
+    assert f'href="{url("review", allocated.pk)}">Write your review' in page
+    assert "Write your review" not in others
