@@ -682,3 +682,15 @@ def test_a_waiting_reviewer_finds_their_review_from_the_work_page(client, cast, 
 
     assert f'href="{url("review", allocated.pk)}">Write your review' in page
     assert "Write your review" not in others
+
+
+def test_session_panel_is_not_shown_to_people_outside_the_community(client, cast):
+    cast.share(title="River map")
+    cast.community.visibility = "open"
+    cast.community.save()
+
+    page = as_(client, cast.outsider).get(cast.session.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "River map" not in page.content.decode()
+    assert "Work shared from this session" not in page.content.decode()
