@@ -36,5 +36,6 @@ class ProfileForm(forms.ModelForm):
             "digest_hour",
             "remind_24h",
             "remind_1h",
+            "review_emails",
         ]
         labels = {"digest": "Digest email", "digest_weekday": "Digest day (weekly digest)"}

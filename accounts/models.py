@@ -81,6 +81,10 @@ class User(AbstractUser):
     )
     remind_24h = models.BooleanField("remind me a day before a session", default=True)
     remind_1h = models.BooleanField("remind me an hour before a session", default=True)
+    review_emails = models.BooleanField(
+        "email me about peer reviews (new ones for me, and a nudge when one is overdue)",
+        default=True,
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -10,7 +10,7 @@ from django.urls import reverse
 LISTS: dict[str, tuple[str, dict]] = {
     "digest": ("the digest", {"digest": "off"}),
     "reminders": ("session reminders", {"remind_24h": False, "remind_1h": False}),
-    "reviews": ("peer-review nudges", {}),
+    "reviews": ("peer-review emails", {"review_emails": False}),
 }
 MAX_AGE = 60 * 60 * 24 * 365
 

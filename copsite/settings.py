@@ -223,6 +223,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=5, minute=15),
     },
     "session-reminders": {"task": "sessions.tasks.session_reminders_scan", "schedule": 300.0},
+    "review-nudges": {"task": "outcomes.tasks.review_nudges_scan", "schedule": crontab(minute=30)},
 }
 
 # Security headers. Scripts only from our own static files: no inline script anywhere.

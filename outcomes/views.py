@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Avg, Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,7 +13,7 @@ from communities.access import community_for
 from communities.models import Membership
 
 from . import selectors, services
-from .forms import AgreeForm, ProposeForm
+from .forms import AgreeForm, ConfidenceForm, ProposeForm
 from .models import Outcome
 
 FACILITATOR = Membership.Role.FACILITATOR
@@ -92,6 +93,83 @@ def outcome_retire(request, slug, pk):
     services.outcome_retire(outcome=outcome)
     messages.success(request, "The outcome is retired. Its history stays on the page.")
     return redirect("outcomes:list", slug=community.slug)
+
+
+# Ratings from this many people before anyone sees the community's average: fewer, and
+# one person's rating could be worked out from it.
+AGGREGATE_MIN_MEMBERS = 5
+
+
+def _confidence_context(request, community, outcome: Outcome, form=None) -> dict:
+    """The member's own trend, the community's aggregate (5+ members) and, for
+    facilitators, each member's latest rating: a fixed number of queries."""
+    from reflections.models import ReflectionConfidence
+
+    ratings = ReflectionConfidence.objects.filter(outcome=outcome)
+    mine = list(ratings.filter(user=request.user).order_by("-created_at", "-pk")[:12])[::-1]
+    latest = (
+        ReflectionConfidence.objects.filter(outcome=outcome, user=OuterRef("user"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    latest_each = ratings.filter(pk=Subquery(latest))
+    summary = latest_each.aggregate(average=Avg("rating"), members=Count("user", distinct=True))
+    is_facilitator = community.membership.is_facilitator
+    return {
+        "confidence_form": form or ConfidenceForm(),
+        "my_ratings": mine,
+        "aggregate": summary if summary["members"] >= AGGREGATE_MIN_MEMBERS else None,
+        "aggregate_min": AGGREGATE_MIN_MEMBERS,
+        "raters": (
+            list(latest_each.select_related("user").order_by("user__display_name", "pk")[:200])
+            if is_facilitator
+            else []
+        ),
+    }
+
+
+def _detail_context(request, community, outcome: Outcome, form=None) -> dict:
+    return {
+        "community": community,
+        "outcome": outcome,
+        "is_facilitator": community.membership.is_facilitator,
+        "revisions": list(outcome.revisions.all()[:20]),
+        **_confidence_context(request, community, outcome, form),
+    }
+
+
+@login_required
+@require_GET
+def outcome_detail(request, slug, pk):
+    """One outcome: its wording and history, its prompts, and confidence against it."""
+    community = community_for(request.user, slug)
+    outcome = _outcome_for(community, pk)
+    return render(request, "outcomes/detail.html", _detail_context(request, community, outcome))
+
+
+@login_required
+@require_POST
+def outcome_confidence(request, slug, pk):
+    """A member rates their own confidence (1–5, with an optional note)."""
+    community = community_for(request.user, slug)
+    outcome = _outcome_for(community, pk)
+    if outcome.status != Outcome.Status.AGREED:
+        messages.info(request, "Confidence can be rated once the community has agreed the outcome.")
+        return redirect("outcomes:outcome", slug=community.slug, pk=outcome.pk)
+    form = ConfidenceForm(request.POST)
+    if form.is_valid():
+        services.confidence_rate(outcome=outcome, user=request.user, **form.cleaned_data)
+        if not request.htmx:
+            messages.success(
+                request, "Thanks — your rating is saved. Only you and facilitators see it."
+            )
+            return redirect("outcomes:outcome", slug=community.slug, pk=outcome.pk)
+        form = None
+    context = _detail_context(request, community, outcome, form)
+    context["saved"] = form is None
+    if request.htmx:
+        return render(request, "outcomes/detail.html#confidence-box", context)
+    return render(request, "outcomes/detail.html", context)
 
 
 @login_required

@@ -247,6 +247,68 @@ EXPECT: dict[str, Case] = {
         post=inner(302, "facilitator"),
         cross=in_a(pk="object:outcome_b"),
     ),
+    "outcomes:outcome": Case(in_a(pk="object:outcome"), inner(), cross=in_a(pk="object:outcome_b")),
+    "outcomes:confidence": Case(
+        in_a(pk="object:agreed"),
+        POST_ONLY,
+        post=inner(200),
+        cross=in_a(pk="object:outcome_b"),
+        notes="An empty rating of an agreed outcome is a field error, shown on the page.",
+    ),
+    # --- shared work and peer review (issue 5) -------------------------------------------
+    # Core and peripheral attended the session; core shared two pieces of work (one with a
+    # file); peripheral reviews both, and has shared the review of the second ("submitted").
+    "outcomes:work_new": Case(
+        in_a(session_pk="object:session"),
+        inner(),
+        cross=in_a(session_pk="object:session_b"),
+        notes="Members who did not attend get a kind explanation instead of the form.",
+    ),
+    "outcomes:work": Case(in_a(pk="object:work"), inner(), cross=in_a(pk="object:work_b")),
+    "outcomes:work_file": Case(in_a(pk="object:work"), inner(), cross=in_a(pk="object:work_b")),
+    "outcomes:work_delete": Case(
+        in_a(pk="object:work"),
+        {**inner(404), "core": 200},
+        cross=in_a(pk="object:work_b"),
+        notes="Only the author deletes their work; others get 404.",
+    ),
+    "outcomes:round_new": Case(
+        in_a(session_pk="object:session"),
+        inner(role="facilitator"),
+        cross=in_a(session_pk="object:session_b"),
+    ),
+    "outcomes:round": Case(in_a(pk="object:round"), inner(), cross=in_a(pk="object:round_b")),
+    "outcomes:round_close": Case(
+        in_a(pk="object:round"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:round_b"),
+    ),
+    "outcomes:reviews": Case(in_a(), inner()),
+    "outcomes:review": Case(
+        in_a(pk="object:review"),
+        {**inner(404), "peripheral": 200},
+        cross=in_a(pk="object:review_b"),
+        notes="Only the allocated reviewer: the author and facilitators get 404 too.",
+    ),
+    "outcomes:review#submitted": Case(
+        in_a(pk="object:submitted"),
+        {**inner(404), "peripheral": 200},
+        notes="A shared review, read-only to its writer.",
+    ),
+    "outcomes:review_decline": Case(
+        in_a(pk="object:review"),
+        POST_ONLY,
+        post={**inner(404), "peripheral": 302},
+        cross=in_a(pk="object:review_b"),
+    ),
+    "outcomes:review_reply": Case(
+        in_a(pk="object:submitted"),
+        POST_ONLY,
+        post={**inner(404), "core": 200},
+        cross=in_a(pk="object:review_b"),
+        notes="Only the work's author replies; an empty reply is a field error on the page.",
+    ),
     # --- reflections -------------------------------------------------------------------
     "reflections:list": Case(in_a(), inner()),
     "reflections:new": Case(in_a(), inner()),
@@ -381,6 +443,56 @@ class Site:
             )
         self.objects["private"] = ReflectionFactory(
             community=self.a, author=core, visibility="private"
+        )
+        self.add_peer_review()
+
+    def add_peer_review(self):
+        from datetime import timedelta
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from outcomes import services
+        from outcomes.models import PeerReview, ReviewRound, SharedWork
+        from tests.factories import AttendanceFactory, OutcomeFactory
+
+        session, core = self.objects["session"], self.users["core"]
+        for role in ("core", "peripheral"):
+            AttendanceFactory(session=session, user=self.users[role])
+        pdf = SimpleUploadedFile("map.pdf", b"%PDF-1.4 a map", content_type="application/pdf")
+        self.objects["work"] = services.work_share(
+            session=session, author=core, title="A map", upload=pdf
+        )
+        second = services.work_share(session=session, author=core, title="Another map")
+        self.objects["agreed"] = OutcomeFactory(
+            community=self.a, review_prompts=["What works?", "What next?"]
+        )
+        round_ = services.review_round_open(
+            session=session,
+            by=self.users["facilitator"],
+            outcomes=[self.objects["agreed"]],
+            reviewers_per_work=1,
+            due_on=timezone.localdate() + timedelta(days=7),
+        )
+        self.objects["round"] = round_
+        self.objects["review"] = PeerReview.objects.get(round=round_, work=self.objects["work"])
+        self.objects["submitted"] = services.review_save(
+            review=PeerReview.objects.get(round=round_, work=second),
+            answers=[{"works": "Clear loops.", "deeper": "Name the delays."}],
+            stage="developing",
+            submit=True,
+        )
+        session_b, other = self.objects["session_b"], self.users["other"]
+        self.objects["work_b"] = SharedWork.objects.create(
+            community=self.b, session=session_b, author=other, title="B's map"
+        )
+        self.objects["round_b"] = ReviewRound.objects.create(
+            community=self.b, session=session_b, due_on=timezone.localdate()
+        )
+        self.objects["review_b"] = PeerReview.objects.create(
+            round=self.objects["round_b"],
+            work=self.objects["work_b"],
+            reviewer=MembershipFactory(community=self.b).user,
         )
 
 

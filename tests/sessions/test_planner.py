@@ -388,7 +388,10 @@ def test_agenda_edit_aligns_outcomes_of_this_community_only(client, world):
     assert accepted.status_code == 302
     assert (item.title, list(item.aligned_outcomes.all())) == ("Mapping!", [ours])
     detail = client.get(world.session.get_absolute_url()).content.decode()
-    assert 'Serves: <span class="outcome">We want to be able to map with confidence' in detail
+    link = f'<a href="/c/{world.community.slug}/outcomes/{ours.pk}/">'
+    assert f'Serves: <span class="outcome">{link}We want to be able to map with confidence' in (
+        detail
+    )
 
 
 def test_agenda_edit_page_without_js_shows_the_whole_planner(client, world):

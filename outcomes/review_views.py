@@ -1,0 +1,457 @@
+"""Shared work, review rounds and peer reviews: thin views through community_for.
+
+Who sees what, in one place:
+- shared work and its file: every member of the community;
+- a shared review: the work's author, the reviewer who wrote it and the facilitators;
+- a reviewer's name: everyone who may see the review, except that in an anonymous round
+  the author never does (not even an author who is also a facilitator);
+- writing a review: only the person it is allocated to; anyone else gets a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from communities.access import community_for
+from communities.models import Membership
+from sessions.models import Attendance, Session
+
+from . import services
+from .forms import ReplyForm, ReviewForm, RoundForm, WorkForm
+from .models import Outcome, PeerReview, ReviewRound, SharedWork
+from .uploads import is_inline
+
+FACILITATOR = Membership.Role.FACILITATOR
+ROUNDS_PER_PAGE = 10
+LIST_LIMIT = 50
+ANONYMOUS_NAME = "A peer"
+
+
+def _is_facilitator(community) -> bool:
+    return community.membership is not None and community.membership.is_facilitator
+
+
+def _session_for(community, pk: int) -> Session:
+    session = get_object_or_404(Session.objects.visible_to(community), pk=pk)
+    session.community = community
+    return session
+
+
+def _work_for(community, pk: int) -> SharedWork:
+    work = get_object_or_404(
+        SharedWork.objects.filter(community=community).select_related("author", "session"),
+        pk=pk,
+    )
+    work.community = community
+    return work
+
+
+def reviewer_name(review: PeerReview, *, viewer, author_id: int, is_facilitator: bool) -> str:
+    """The name `viewer` may see for the reviewer of `review` (of work by `author_id`)."""
+    if review.reviewer_id == viewer.pk:
+        return "You"
+    if review.round.anonymous and (author_id == viewer.pk or not is_facilitator):
+        return ANONYMOUS_NAME
+    return review.reviewer.name
+
+
+def _progress(queryset):
+    return queryset.annotate(
+        expected=Count("reviews", filter=~Q(reviews__status=PeerReview.Status.DECLINED)),
+        done=Count("reviews", filter=Q(reviews__status=PeerReview.Status.SUBMITTED)),
+    )
+
+
+# --- shared work -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_new(request, slug: str, session_pk: int):
+    """Attendees share something they made or tried in the session."""
+    community = community_for(request.user, slug)
+    session = _session_for(community, session_pk)
+    attended = Attendance.objects.filter(session=session, user=request.user).exists()
+    form = None
+    if attended:
+        form = WorkForm(request.POST, request.FILES) if request.method == "POST" else WorkForm()
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            work = services.work_share(
+                session=session,
+                author=request.user,
+                title=data["title"],
+                description=data["description"],
+                link=data["link"],
+                upload=data["file"],
+            )
+            messages.success(request, "Thanks for sharing. Peers can look at it now.")
+            return redirect("outcomes:work", slug=community.slug, pk=work.pk)
+    context = {"community": community, "session": session, "attended": attended, "form": form}
+    return render(request, "outcomes/work_new.html", context)
+
+
+def _work_context(request, community, work: SharedWork, reply_forms=None) -> dict:
+    user = request.user
+    is_facilitator = _is_facilitator(community)
+    is_author = work.author_id == user.pk
+    reviews = work.reviews.submitted().select_related("round", "reviewer", "reply")
+    if not (is_author or is_facilitator):
+        reviews = reviews.filter(reviewer=user)
+    reviews = list(reviews.order_by("submitted_at", "pk"))
+    reply_forms = reply_forms or {}
+    for review in reviews:
+        review.shown_name = reviewer_name(
+            review, viewer=user, author_id=work.author_id, is_facilitator=is_facilitator
+        )
+        if is_author:
+            existing = getattr(review, "reply", None)  # None when there is no reply yet.
+            review.reply_form = reply_forms.get(review.pk) or ReplyForm(
+                auto_id=f"id_reply_{review.pk}_%s",
+                initial={"body": existing.body if existing else ""},
+            )
+    rounds = list(
+        ReviewRound.objects.filter(reviews__work=work).distinct().order_by("-created_at")[:5]
+    )
+    # Reviews still to come (a handful per round): how many, and whether one is mine, so a
+    # reviewer who lands here (from the session page, say) finds the way to it.
+    still_to_come = list(work.reviews.waiting().values_list("pk", "reviewer_id"))
+    waiting = len(still_to_come) if (is_author or is_facilitator) else 0
+    my_review = next((pk for pk, reviewer_id in still_to_come if reviewer_id == user.pk), None)
+    return {
+        "community": community,
+        "work": work,
+        "is_author": is_author,
+        "is_facilitator": is_facilitator,
+        "reviews": reviews,
+        "rounds": rounds,
+        "anonymous": any(round_.anonymous for round_ in rounds),
+        "waiting": waiting,
+        "my_review": my_review,
+    }
+
+
+@login_required
+@require_GET
+def work_detail(request, slug: str, pk: int):
+    community = community_for(request.user, slug)
+    work = _work_for(community, pk)
+    return render(request, "outcomes/work.html", _work_context(request, community, work))
+
+
+@login_required
+@require_GET
+def work_file(request, slug: str, pk: int):
+    """The work's file, for members only, as the type we sniffed when it was shared."""
+    community = community_for(request.user, slug)
+    work = get_object_or_404(SharedWork.objects.filter(community=community).exclude(file=""), pk=pk)
+    try:
+        handle = work.file.open("rb")
+    except OSError:
+        raise Http404("That file is no longer here.") from None
+    content_type = work.file_type or "application/octet-stream"
+    response = FileResponse(
+        handle,
+        as_attachment=not is_inline(content_type),
+        filename=work.file_name or "shared-work",
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even a PDF or image opened in the browser runs nothing and reaches nothing of ours.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_delete(request, slug: str, pk: int):
+    """The author takes their work down (with its reviews), after a confirmation."""
+    community = community_for(request.user, slug)
+    work = _work_for(community, pk)
+    if work.author_id != request.user.pk:
+        raise Http404("No such work of yours.")
+    if request.method == "POST":
+        services.work_delete(work=work)
+        messages.success(request, f"“{work.title}” is deleted, with its reviews.")
+        return redirect("outcomes:reviews", slug=community.slug)
+    context = {"community": community, "work": work, "review_count": work.reviews.count()}
+    return render(request, "outcomes/work_delete.html", context)
+
+
+# --- review rounds ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_new(request, slug: str, session_pk: int):
+    """A facilitator opens a round on the session's shared work."""
+    community = community_for(request.user, slug, role=FACILITATOR)
+    session = _session_for(community, session_pk)
+    today = timezone.localdate(timezone=community.zoneinfo)
+    served = list(
+        Outcome.objects.filter(
+            agenda_items__session=session, status=Outcome.Status.AGREED
+        ).values_list("pk", flat=True)
+    )
+    form = RoundForm(
+        request.POST if request.method == "POST" else None,
+        community=community,
+        today=today,
+        initial={"outcomes": served},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        round_ = services.review_round_open(
+            session=session,
+            by=request.user,
+            outcomes=list(data["outcomes"]),
+            reviewers_per_work=data["reviewers_per_work"],
+            anonymous=data["anonymous"],
+            due_on=data["due_on"],
+        )
+        allocated = round_.reviews.count()
+        messages.success(
+            request,
+            f"The round is open: {allocated} review{'s' if allocated != 1 else ''} asked for. "
+            "Work shared from the session from now on joins it too.",
+        )
+        return redirect("outcomes:round", slug=community.slug, pk=round_.pk)
+    context = {
+        "community": community,
+        "session": session,
+        "form": form,
+        "work_count": session.shared_work.count(),
+        "attendee_count": session.attendances.count(),
+        "has_agreed": form.fields["outcomes"].queryset.exists(),
+    }
+    return render(request, "outcomes/round_new.html", context)
+
+
+@login_required
+@require_GET
+def round_detail(request, slug: str, pk: int):
+    """Facilitators see the whole allocation and progress; members see their part."""
+    community = community_for(request.user, slug)
+    round_ = get_object_or_404(
+        _progress(ReviewRound.objects.filter(community=community)).select_related("session"),
+        pk=pk,
+    )
+    round_.community = community
+    user, is_facilitator = request.user, _is_facilitator(community)
+    reviews = round_.reviews.select_related("work__author", "reviewer").order_by("pk")
+    if not is_facilitator:
+        reviews = reviews.filter(Q(reviewer=user) | Q(work__author=user))
+    reviews = list(reviews)
+    for review in reviews:
+        review.round = round_
+        review.shown_name = reviewer_name(
+            review, viewer=user, author_id=review.work.author_id, is_facilitator=is_facilitator
+        )
+    allocation = []
+    if is_facilitator:
+        by_work: dict[int, list[PeerReview]] = {}
+        for review in reviews:
+            by_work.setdefault(review.work_id, []).append(review)
+        works = round_.session.shared_work.select_related("author").order_by("title", "pk")
+        for work in works[:200]:
+            rows = by_work.get(work.pk, [])
+            active = [r for r in rows if r.status != PeerReview.Status.DECLINED]
+            allocation.append(
+                {"work": work, "reviews": rows, "short": round_.reviewers_per_work - len(active)}
+            )
+    context = {
+        "community": community,
+        "round": round_,
+        "is_facilitator": is_facilitator,
+        "outcomes": list(round_.outcomes.order_by("statement")),
+        "allocation": allocation,
+        "mine": [r for r in reviews if r.reviewer_id == user.pk and r.status != r.Status.DECLINED],
+        "my_work_reviews": [
+            r for r in reviews if r.work.author_id == user.pk and r.status == r.Status.SUBMITTED
+        ],
+        "today": timezone.localdate(timezone=community.zoneinfo),
+    }
+    return render(request, "outcomes/round.html", context)
+
+
+@login_required
+@require_POST
+def round_close(request, slug: str, pk: int):
+    community = community_for(request.user, slug, role=FACILITATOR)
+    round_ = get_object_or_404(ReviewRound.objects.filter(community=community), pk=pk)
+    if round_.is_open:
+        services.review_round_close(round_=round_)
+        messages.success(request, "The round is closed. Shared reviews stay for their authors.")
+    else:
+        messages.info(request, "This round was already closed.")
+    return redirect("outcomes:round", slug=community.slug, pk=round_.pk)
+
+
+# --- reviews ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def reviews_page(request, slug: str):
+    """Rounds, my work and its reviews, and the reviews waiting for me."""
+    community = community_for(request.user, slug)
+    user = request.user
+    rounds = _progress(ReviewRound.objects.filter(community=community)).select_related("session")
+    page = Paginator(rounds.order_by("-created_at", "-pk"), ROUNDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    waiting = list(
+        PeerReview.objects.waiting()
+        .filter(round__community=community, reviewer=user)
+        .select_related("work__author", "round__session")
+        .order_by("round__due_on", "pk")[:LIST_LIMIT]
+    )
+    shared = (
+        PeerReview.objects.submitted().select_related("round", "reviewer").order_by("submitted_at")
+    )
+    my_work = list(
+        SharedWork.objects.filter(community=community, author=user)
+        .select_related("session")
+        .prefetch_related(Prefetch("reviews", queryset=shared, to_attr="shared_reviews"))
+        .order_by("-created_at", "-pk")[:LIST_LIMIT]
+    )
+    for work in my_work:
+        for review in work.shared_reviews:
+            review.shown_name = reviewer_name(
+                review, viewer=user, author_id=user.pk, is_facilitator=False
+            )
+    given = list(
+        PeerReview.objects.submitted()
+        .filter(round__community=community, reviewer=user)
+        .select_related("work")
+        .order_by("-submitted_at")[:10]
+    )
+    context = {
+        "community": community,
+        "page": page,
+        "waiting": waiting,
+        "my_work": my_work,
+        "given": given,
+        "today": timezone.localdate(timezone=community.zoneinfo),
+        "is_facilitator": _is_facilitator(community),
+    }
+    return render(request, "outcomes/reviews.html", context)
+
+
+def _review_for_reviewer(request, community, pk: int) -> PeerReview:
+    """Only the person a review is allocated to reaches it: anyone else, the author
+    included, gets the same 404 as for a review that does not exist."""
+    return get_object_or_404(
+        PeerReview.objects.filter(round__community=community, reviewer=request.user).select_related(
+            "round__session", "work__author", "work__session"
+        ),
+        pk=pk,
+    )
+
+
+def _writable(review: PeerReview) -> bool:
+    return review.round.is_open and review.status in (
+        PeerReview.Status.ALLOCATED,
+        PeerReview.Status.DRAFT,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_write(request, slug: str, pk: int):
+    """The allocated reviewer answers the round's prompts: a draft, then shared."""
+    community = community_for(request.user, slug)
+    review = _review_for_reviewer(request, community, pk)
+    writable = _writable(review)
+    form = ReviewForm(review=review) if writable else None
+    if request.method == "POST":
+        if not writable:
+            messages.info(request, "This review can't change any more, so nothing was saved.")
+            return redirect("outcomes:review", slug=community.slug, pk=review.pk)
+        form = ReviewForm(request.POST, review=review)
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            try:
+                services.review_save(
+                    review=review,
+                    answers=form.answers(),
+                    stage=form.cleaned_data["stage"],
+                    submit=submit,
+                )
+            except services.ReviewError as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                if submit:
+                    messages.success(request, "Thank you — your review is shared with the author.")
+                    return redirect("outcomes:reviews", slug=community.slug)
+                messages.success(request, "Your draft is saved. Come back to it any time.")
+                return redirect("outcomes:review", slug=community.slug, pk=review.pk)
+    context = {
+        "community": community,
+        "review": review,
+        "work": review.work,
+        "form": form,
+        "writable": writable,
+        "today": timezone.localdate(timezone=community.zoneinfo),
+    }
+    return render(request, "outcomes/review.html", context)
+
+
+@login_required
+@require_POST
+def review_decline(request, slug: str, pk: int):
+    community = community_for(request.user, slug)
+    review = _review_for_reviewer(request, community, pk)
+    try:
+        replacement = services.review_decline(review=review)
+    except services.ReviewError as refusal:
+        messages.info(request, str(refusal))
+    else:
+        if replacement is not None:
+            messages.success(request, "Thanks for letting us know. Someone else has been asked.")
+        else:
+            messages.success(
+                request,
+                "Thanks for letting us know. Nobody else is free for it yet; "
+                "the facilitators can see that.",
+            )
+    return redirect("outcomes:reviews", slug=community.slug)
+
+
+@login_required
+@require_POST
+def review_reply(request, slug: str, pk: int):
+    """The author thanks or answers a review they received."""
+    community = community_for(request.user, slug)
+    review = get_object_or_404(
+        PeerReview.objects.submitted().filter(
+            round__community=community, work__author=request.user
+        ),
+        pk=pk,
+    )
+    form = ReplyForm(request.POST, auto_id=f"id_reply_{review.pk}_%s")
+    saved = form.is_valid()
+    if saved:
+        services.review_reply(review=review, body=form.cleaned_data["body"])
+        if not request.htmx:
+            messages.success(request, "Your reply is sent with the review.")
+            url = reverse("outcomes:work", kwargs={"slug": community.slug, "pk": review.work_id})
+            return redirect(f"{url}#review-{review.pk}")
+    work = _work_for(community, review.work_id)
+    context = _work_context(
+        request, community, work, reply_forms={} if saved else {review.pk: form}
+    )
+    if request.htmx:
+        card = next(r for r in context["reviews"] if r.pk == review.pk)
+        context = {**context, "review": card, "reply_saved": saved}
+        return render(request, "outcomes/work.html#review-card", context)
+    return render(request, "outcomes/work.html", context)

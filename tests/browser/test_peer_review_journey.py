@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from communities.models import Membership
+from outcomes.models import PeerReview, ReviewReply, SharedWork
+from tests.factories import (
+    AttendanceFactory,
+    CommunityFactory,
+    MembershipFactory,
+    OutcomeFactory,
+    SessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Accessibility:
+    """axe-core on every page the journey stops at: no serious or critical violations."""
+
+    def __init__(self, page):
+        self.page, self.found = page, {}
+
+    def check(self):
+        results = Axe().run(self.page)
+        problems = [
+            f"{v['id']} ({v['impact']}): {v['help']}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if problems:
+            self.found[self.page.url] = problems
+
+
+def test_share_open_a_round_review_and_reply(page, log_in):
+    community = CommunityFactory(slug="maps", name="Systems Mapping")
+    people = {}
+    for key, name, role, level in [
+        ("ada", "Ada", Membership.Role.MEMBER, Membership.Level.PERIPHERAL),
+        ("rosa", "Rosa", Membership.Role.MEMBER, Membership.Level.CORE),
+        ("femi", "Femi", Membership.Role.FACILITATOR, Membership.Level.CORE),
+    ]:
+        people[key] = UserFactory(email=f"{key}@example.org", display_name=name)
+        MembershipFactory(community=community, user=people[key], role=role, level=level)
+    OutcomeFactory(
+        community=community,
+        statement="map complex systems more confidently",
+        review_prompts=["Are the loops clear?", "What is missing?"],
+    )
+    session = SessionFactory(
+        community=community,
+        title="Causal loops",
+        starts_at=timezone.now() - timedelta(days=1),
+        status="completed",
+    )
+    for key in ("ada", "rosa"):
+        AttendanceFactory(session=session, user=people[key])
+
+    # Ada attended, so the session's page invites her to share her work, with a file.
+    log_in("ada@example.org")
+    page.goto(session.get_absolute_url())
+    axe = Accessibility(page)
+    axe.check()
+    page.get_by_role("link", name="Share your work").click()
+    axe.check()
+    page.get_by_label("Title").fill("River basin map")
+    page.get_by_label("Description").fill("My first causal loop diagram.")
+    page.get_by_label("File").set_input_files(
+        {"name": "map.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 a map"}
+    )
+    page.get_by_role("button", name="Share").click()
+    expect(page.get_by_role("heading", name="River basin map")).to_be_visible()
+    expect(page.get_by_role("link", name="map.pdf")).to_be_visible()
+    axe.check()
+    assert SharedWork.objects.get().file_type == "application/pdf"
+
+    # Femi opens an anonymous round on the session.
+    page.context.clear_cookies()
+    log_in("femi@example.org")
+    page.goto(session.get_absolute_url())
+    page.get_by_role("link", name="Open a review round").click()
+    axe.check()
+    page.get_by_label(re.compile("map complex systems more confidently")).check()
+    page.get_by_role("radio", name=re.compile("Anonymous")).check()
+    page.get_by_role("button", name="Open the round").click()
+    expect(page.get_by_role("heading", name="Review round for Causal loops")).to_be_visible()
+    expect(page.locator("table")).to_contain_text("Rosa")
+    axe.check()
+
+    # Rosa finds the review waiting on her home page, keeps a draft, then shares it.
+    page.context.clear_cookies()
+    log_in("rosa@example.org")
+    axe.check()
+    page.get_by_role("link", name="“River basin map”").click()
+    axe.check()
+    first = page.get_by_role("group", name="Are the loops clear?")
+    first.get_by_label("What works").fill("The feedback loops read clearly.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status")).to_contain_text("Your draft is saved")
+    expect(first.get_by_label("What works")).to_have_value("The feedback loops read clearly.")
+    first.get_by_label("What could go deeper").fill("Mark the delays.")
+    page.get_by_role("radio", name="developing").check()
+    page.get_by_role("button", name="Share with the author").click()
+    expect(page.get_by_role("status")).to_contain_text("your review is shared")
+    axe.check()
+    assert PeerReview.objects.get().status == "submitted"
+
+    # Ada reads it without Rosa's name, and replies.
+    page.context.clear_cookies()
+    log_in("ada@example.org")
+    page.goto("/c/maps/reviews/")
+    axe.check()
+    page.get_by_role("link", name="River basin map").click()
+    expect(page.get_by_role("heading", name="From A peer")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("The feedback loops read clearly.")
+    expect(page.locator("main")).not_to_contain_text("Rosa")
+    page.get_by_label("Your reply").fill("Thank you — I'll add the delays.")
+    page.get_by_role("button", name="Send my reply").click()
+    expect(page.locator("main")).to_contain_text("Your reply: Thank you — I'll add the delays.")
+    assert ReviewReply.objects.get().body == "Thank you — I'll add the delays."
+    axe.check()
+    page.get_by_role("link", name="Outcomes").click()
+    page.get_by_role("link", name=re.compile("map complex systems more confidently")).click()
+    page.get_by_role("radio", name=re.compile("^4")).check()
+    page.get_by_role("button", name="Save my rating").click()
+    expect(page.locator("#confidence-box")).to_contain_text("Your ratings over time: 4")
+    axe.check()
+    assert axe.found == {}
