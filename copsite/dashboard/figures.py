@@ -773,8 +773,10 @@ def _by_a_member(period: Period, community_path: str, user_path: str) -> Exists:
 
 def contribution_sources(ids: list[int], period: Period) -> dict[str, object]:
     """What counts as a contribution: per source, a queryset with `community`, `person`
-    and `n` (count) per member. Attendance at held sessions, shared reflections written,
-    work shared and peer reviews given."""
+    and `n` (count) per member. Attendance at held sessions (its own source: the session
+    figures read it), and what members shared — reflections written, work shared and
+    peer reviews given — as one UNION ALL query, so peer review adds no query per page.
+    A person appears once per kind in `shared`; `contributions_per_person` adds them."""
     attendance = (
         Attendance.objects.filter(
             _by_a_member(period, "session__community", "user"),
@@ -793,14 +795,14 @@ def contribution_sources(ids: list[int], period: Period) -> dict[str, object]:
     )
     return {
         "attendance": attendance,
-        "reflections": reflections,
-        **_peer_review_sources(ids, period),
+        "shared": reflections.union(*_peer_review_sources(ids, period), all=True),
     }
 
 
-def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
+def _peer_review_sources(ids: list[int], period: Period) -> list:
     """Work shared and peer reviews given (shared with the author) in the period, per
-    member, counted in SQL like the other sources."""
+    member: grouped querysets with the columns of the other sources (community, person,
+    n), to be united with them."""
     work = (
         SharedWork.objects.filter(
             _within("created_at", period),
@@ -822,13 +824,13 @@ def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {"work": work, "reviews": reviews}
+    return [work, reviews]
 
 
 def contributions_per_person(communities: Iterable, period: Period) -> Contributions:
     """The population (active members who joined before the period ended) and each
     source's per-member counts: one grouped query each. SQL does the counting; Python
-    only files the grouped rows (one per contributing member) by community."""
+    only files the grouped rows (one per contributing member and kind) by community."""
     ids = _ids(communities)
     population = dict.fromkeys(ids, 0)
     for row in (
@@ -844,7 +846,8 @@ def contributions_per_person(communities: Iterable, period: Period) -> Contribut
     for name, queryset in contribution_sources(ids, period).items():
         per_community: dict[int, dict[int, int]] = {cid: {} for cid in ids}
         for row in queryset:
-            per_community[row["community"]][row["person"]] = row["n"]
+            people = per_community[row["community"]]
+            people[row["person"]] = people.get(row["person"], 0) + row["n"]
         sources[name] = per_community
     return Contributions(population, sources)
 

@@ -11,7 +11,13 @@ import time_machine
 from communities.models import Membership
 from copsite.dashboard import figures, report
 from copsite.dashboard.periods import Period
-from tests.factories import CommunityFactory, MembershipFactory, OutcomeFactory, SessionFactory
+from tests.factories import (
+    CommunityFactory,
+    MembershipFactory,
+    OutcomeFactory,
+    ReflectionFactory,
+    SessionFactory,
+)
 from tests.outcomes.builders import peer_review, review_round, shared_work
 
 pytestmark = pytest.mark.django_db
@@ -60,15 +66,16 @@ def test_contributions_count_work_shared_and_reviews_given_in_the_period(world):
     peer_review(round_, w3, m5, "draft")
     peer_review(round_, w1, m5, "submitted", submitted_at=jan)
     peer_review(round_, w2, world["left"], "submitted", submitted_at=feb)
+    ReflectionFactory(community=world["community"], author=m3, created_at=feb)
 
     contributions = figures.contributions_per_person([cid], FEB)
     equity = figures.participation_equity([cid], FEB, contributions)[cid]
 
-    assert contributions.sources["work"][cid] == {m1.pk: 2, m2.pk: 1}
-    assert contributions.sources["reviews"][cid] == {m3.pk: 2, m4.pk: 1}
-    # Totals 2, 1, 2, 1 and two members with nothing; the left member is not counted.
-    assert equity.frequencies == {2: 2, 1: 2, 0: 2}
-    assert (equity.people, equity.contributions) == (6, 6)
+    # m3: two reviews and a reflection, added across kinds.
+    assert contributions.sources["shared"][cid] == {m1.pk: 2, m2.pk: 1, m3.pk: 3, m4.pk: 1}
+    # Two members did nothing; the member who left is not counted.
+    assert equity.frequencies == {3: 1, 2: 1, 1: 2, 0: 2}
+    assert (equity.people, equity.contributions) == (6, 7)
 
 
 def test_review_stages_per_month_hide_small_cells(world):
@@ -119,3 +126,24 @@ def test_review_stages_chart_has_a_table_and_a_text_alternative(world):
     assert chart.summary.endswith("Feb 2026: emerging 0, developing 0, confident 0, "
                                   "extending 0, no stage chosen 5")  # fmt: skip
     assert "<title>no stage chosen, Feb 2026: 5</title>" in chart.svg
+
+
+def test_headline_shows_review_share_and_alignment_coverage(world):
+    from sessions.models import AgendaItem
+
+    community, session = world["community"], world["session"]
+    m1, m2, *_ = world["people"]
+    reviewed = world["round"].outcomes.get()
+    OutcomeFactory(community=community)  # agreed, nothing yet
+    feb_session = SessionFactory(community=community, starts_at=at(2026, 2, 2))
+    AgendaItem.objects.create(session=feb_session, title="Map").aligned_outcomes.add(reviewed)
+    peer_review(
+        world["round"], shared_work(session, m1), m2, "submitted", submitted_at=at(2026, 2, 4)
+    )
+
+    headline = report.community_picture(community, FEB).chart("headline")
+
+    rows = {row[0]: row[1:] for row in headline.rows}
+    assert rows["Agreed outcomes"] == [2, 2]
+    assert rows["Agreed outcomes with a peer review"] == [0.5, 0.0]
+    assert rows["Alignment coverage (activity and peer review)"] == [0.5, 0.0]

@@ -251,8 +251,7 @@ def test_community_dashboard_query_count_is_bounded(
     busy_community(cast["community"], size)
     client.force_login(cast["facilitator"])
 
-    # Work shared and reviews given are two sources per period; stages one query more.
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(25):
         response = client.get(f"/c/{cast['community'].slug}/dashboard/")
 
     assert response.status_code == 200
