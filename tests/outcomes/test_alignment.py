@@ -75,6 +75,8 @@ def test_alignment_map_shows_each_activity_with_its_review_rounds(
     html = page(client, world["facilitator"])
 
     round_url = reverse("outcomes:round", kwargs={"slug": "maps", "pk": mapped["round"].pk})
+    outcome_url = reverse("outcomes:outcome", kwargs={"slug": "maps", "pk": mapped["served"].pk})
+    assert f'<a href="{outcome_url}">We want to be able to map loops</a>' in html
     assert "Live mapping</a> — Map two projects (20 min)" in html
     assert f'<a href="{round_url}">Review round</a> (open, due ' in html
     assert "1 of 2 reviews shared" in html
