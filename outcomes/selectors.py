@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from sessions.models import AgendaItem, Session
 
-from .models import Endorsement, Outcome
+from .models import Endorsement, Outcome, PeerReview, ReviewRound
 
 LIVE_SESSIONS = [Session.Status.SCHEDULED, Session.Status.COMPLETED]
 
@@ -29,7 +29,14 @@ def outcomes_for_page(community, user):
 
 
 def aligned_items(community) -> dict[int, list[AgendaItem]]:
-    """Agreed outcome id → the published agenda items aligned to it (one query)."""
+    """Agreed outcome id → the published agenda items aligned to it, in date order.
+
+    Each item carries what the alignment map shows beside it (two queries in all):
+    `rounds`, the review rounds on its session that looked through this outcome, each
+    with `done` (reviews shared) and `expected` (reviews allocated and not declined); and
+    `needs_review`, true for a held activity no round has looked at yet — a gap, shown
+    kindly with the next step.
+    """
     through = AgendaItem.aligned_outcomes.through
     rows = (
         through.objects.filter(
@@ -38,12 +45,45 @@ def aligned_items(community) -> dict[int, list[AgendaItem]]:
             agendaitem__session__status__in=LIVE_SESSIONS,
         )
         .select_related("agendaitem__session__community")
-        .order_by("agendaitem__session__starts_at")
+        .order_by("agendaitem__session__starts_at", "agendaitem__position", "agendaitem_id")
     )
+    rounds = rounds_by_session_and_outcome(community)
+    now = timezone.now()
     by_outcome: dict[int, list[AgendaItem]] = defaultdict(list)
     for row in rows:
-        by_outcome[row.outcome_id].append(row.agendaitem)
+        item = row.agendaitem
+        item.rounds = rounds.get((item.session_id, row.outcome_id), [])
+        item.needs_review = not item.rounds and item.session.starts_at < now
+        by_outcome[row.outcome_id].append(item)
     return by_outcome
+
+
+def rounds_by_session_and_outcome(community) -> dict[tuple[int, int], list[ReviewRound]]:
+    """(session id, outcome id) → the community's review rounds on that session through
+    that outcome, newest first, each with `done` and `expected` review counts. One query."""
+    through = ReviewRound.outcomes.through
+    Status = PeerReview.Status
+    live = Q(reviewround__reviews__status__in=[Status.ALLOCATED, Status.DRAFT, Status.SUBMITTED])
+    rows = (
+        through.objects.filter(
+            reviewround__community=community, outcome__status=Outcome.Status.AGREED
+        )
+        .select_related("reviewround")
+        .annotate(
+            done=Count(
+                "reviewround__reviews",
+                filter=Q(reviewround__reviews__status=Status.SUBMITTED),
+            ),
+            expected=Count("reviewround__reviews", filter=live),
+        )
+        .order_by("-reviewround__created_at", "-reviewround_id")
+    )
+    result: dict[tuple[int, int], list[ReviewRound]] = defaultdict(list)
+    for row in rows:
+        round_ = row.reviewround
+        round_.done, round_.expected = row.done, row.expected
+        result[(round_.session_id, row.outcome_id)].append(round_)
+    return result
 
 
 def unaligned_activities(community, *, limit: int = 20):
@@ -62,21 +102,39 @@ def unaligned_activities(community, *, limit: int = 20):
     )
 
 
-def alignment_coverage(community, since: datetime, until: datetime) -> dict:
-    """Share of agreed outcomes with an aligned activity in a session starting in
-    [since, until), and with a peer review in that window.
+def reviewed_in(since: datetime, until: datetime, outcome_ref: str = "pk") -> Exists:
+    """True for outcomes (`outcome_ref`) with a peer review shared in [since, until) in a
+    round that looked through them."""
+    return Exists(
+        PeerReview.objects.submitted().filter(
+            round__outcomes=OuterRef(outcome_ref),
+            submitted_at__gte=since,
+            submitted_at__lt=until,
+        )
+    )
 
-    coverage = outcomes with both / agreed outcomes (0 when none are agreed). Peer-review
-    rounds are not built yet, so `with_review` is 0 and coverage counts as 0 until they are.
+
+def alignment_coverage(community, since: datetime, until: datetime) -> dict:
+    """Share of agreed outcomes with both an aligned activity in a session starting in
+    [since, until) and a peer review shared in that window. One query.
+
+    coverage = outcomes with both ÷ agreed outcomes (0 when none are agreed).
     """
-    agreed = Outcome.objects.filter(community=community, status=Outcome.Status.AGREED)
-    with_activity = agreed.filter(
-        agenda_items__session__status__in=LIVE_SESSIONS,
-        agenda_items__session__starts_at__gte=since,
-        agenda_items__session__starts_at__lt=until,
-    ).distinct()
-    counts = {"agreed": agreed.count(), "with_activity": with_activity.count()}
-    counts["with_review"] = 0
-    counts["with_both"] = 0
+    activity = AgendaItem.objects.filter(
+        aligned_outcomes=OuterRef("pk"),
+        session__status__in=LIVE_SESSIONS,
+        session__starts_at__gte=since,
+        session__starts_at__lt=until,
+    )
+    counts = (
+        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED)
+        .annotate(has_activity=Exists(activity), has_review=reviewed_in(since, until))
+        .aggregate(
+            agreed=Count("pk"),
+            with_activity=Count("pk", filter=Q(has_activity=True)),
+            with_review=Count("pk", filter=Q(has_review=True)),
+            with_both=Count("pk", filter=Q(has_activity=True, has_review=True)),
+        )
+    )
     counts["coverage"] = counts["with_both"] / counts["agreed"] if counts["agreed"] else 0.0
     return counts

@@ -20,9 +20,9 @@ Rules every function keeps:
   (sessions, reflections, equity) counts every active member, facilitators included,
   because a dominant voice may well be a facilitator's.
 
-Figures that need models from other issues (peer review: confidence ratings, review
-stages, reviews; reflections: actions) are separate functions that return `None` until
-those models exist, and the pages say the figure appears once the community uses them.
+Figures that need models from other issues (reflections: actions, confidence ratings)
+are separate functions that return `None` until those models exist, and the pages say
+the figure appears once the community uses them.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from communities.models import JourneyStep, Membership
-from outcomes.models import Outcome
+from outcomes.models import Outcome, PeerReview, SharedWork
+from outcomes.selectors import reviewed_in
 from reflections.models import Reflection
 from sessions.models import RSVP, AgendaItem, Attendance, Session
 
@@ -410,8 +411,8 @@ def sessions_by_month(community, period: Period) -> list[SessionMonth]:
 class Coverage:
     agreed: int = 0
     with_activity: int = 0
-    with_review: int | None = None  # None until peer review exists (issue 5)
-    covered: int | None = None
+    with_review: int = 0
+    covered: int = 0
 
     @property
     def share(self) -> float | str | None:
@@ -421,6 +422,10 @@ class Coverage:
     def activity_share(self) -> float | str | None:
         return rate(self.with_activity, self.agreed)
 
+    @property
+    def review_share(self) -> float | str | None:
+        return rate(self.with_review, self.agreed)
+
 
 def alignment_coverage(communities: Iterable, period: Period) -> dict[int, Coverage]:
     """Alignment coverage: share of agreed outcomes with an activity AND a review in the
@@ -428,11 +433,10 @@ def alignment_coverage(communities: Iterable, period: Period) -> dict[int, Cover
 
     - agreed = outcomes whose status is agreed;
     - with an activity = an agenda item aligned to it in a held session of the period;
-    - with a review = a peer review of work shared for it in the period
-      (`_outcomes_reviewed`, from the outcomes app once peer review exists);
+    - with a review = a peer review shared (submitted) in the period, in a round that
+      looked through the outcome (`_outcomes_reviewed`);
     - coverage = outcomes with both ÷ agreed.
-    Outcomes are not people: nothing here is suppressed. One grouped query (two with
-    peer review).
+    Outcomes are not people: nothing here is suppressed. One grouped query.
     """
     ids = _ids(communities)
     activity = AgendaItem.objects.filter(
@@ -442,34 +446,72 @@ def alignment_coverage(communities: Iterable, period: Period) -> dict[int, Cover
     rows = (
         Outcome.objects.agreed()
         .filter(community__in=ids)
-        .annotate(has_activity=Exists(activity))
+        .annotate(has_activity=Exists(activity), has_review=_outcomes_reviewed(period))
         .values("community")
-        .annotate(agreed=Count("id"), with_activity=Count("id", filter=Q(has_activity=True)))
+        .annotate(
+            agreed=Count("id"),
+            with_activity=Count("id", filter=Q(has_activity=True)),
+            with_review=Count("id", filter=Q(has_review=True)),
+            covered=Count("id", filter=Q(has_activity=True, has_review=True)),
+        )
         .order_by()
     )
     result = {cid: Coverage() for cid in ids}
     for row in rows:
-        result[row["community"]] = Coverage(row["agreed"], row["with_activity"])
-    reviewed = _outcomes_reviewed(ids, period)
-    if reviewed is not None:
-        for cid, (with_review, covered) in reviewed.items():
-            result[cid].with_review, result[cid].covered = with_review, covered
+        result[row["community"]] = Coverage(
+            row["agreed"], row["with_activity"], row["with_review"], row["covered"]
+        )
     return result
 
 
-def _outcomes_reviewed(community_ids: list[int], period: Period):
-    """{community_id: (agreed outcomes with a review, with a review and an activity)}, or
-    None while the outcomes app has no peer reviews (issue 5 fills this in)."""
-    return None
+def _outcomes_reviewed(period: Period) -> Exists:
+    """True for outcomes with a peer review shared in the period through a round that
+    looked at them (the alignment map uses the same rule)."""
+    return reviewed_in(period.start_dt, period.end_dt)
 
 
-def outcome_progress(community, period: Period):
+STAGES = [stage for stage, _label in PeerReview.Stage.choices] + [""]
+STAGE_LABELS = {**dict(PeerReview.Stage.choices), "": "no stage chosen"}
+
+
+@dataclass
+class StageMonth:
+    month: dt.date
+    counts: dict[str, int | None]  # reviews shared that month, per stage ("" = none chosen)
+
+
+def review_stages(community, period: Period) -> list[StageMonth]:
+    """Peer-review stages over time: per month of the period, the reviews shared (in the
+    community's rounds) at each stage, `emerging` to `extending`, and those where the
+    reviewer chose none. A stage describes a piece of work, not a person, but each is one
+    person's work: cells of 1–4 reviews are hidden, with one more when needed so they
+    cannot be worked out (`protect_row`). One grouped query."""
+    rows = (
+        PeerReview.objects.submitted()
+        .filter(round__community=community, **_spanning("submitted_at", [period]))
+        .annotate(month=_trunc("submitted_at"))
+        .values("month", "stage")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_month: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGES, 0))
+    for row in rows:
+        by_month[_month(row["month"])][row["stage"]] = row["n"]
+    return [StageMonth(month, protect_row(by_month[month])[0]) for month in period.months()]
+
+
+@dataclass
+class OutcomeProgress:
+    confidence: list[dict] | None  # None until confidence ratings exist
+    stages: list[StageMonth]
+
+
+def outcome_progress(community, period: Period) -> OutcomeProgress:
     """Outcome progress: per agreed outcome and month, the average self-rated confidence
-    (1–5) of the ratings given that month, suppressed when fewer than 5 people rated; and
-    the distribution of peer-review stages given in the period. Never an individual
-    rating. The confidence part comes from `outcome_confidence` (None until ratings
-    exist); peer-review stages join once reviews with stages exist (issue 5)."""
-    return outcome_confidence(community, period)
+    (1–5) of the ratings given that month, suppressed when fewer than 5 people rated
+    (`outcome_confidence`); and the peer-review stages given month by month
+    (`review_stages`). Never an individual rating or review. Two grouped queries."""
+    return OutcomeProgress(outcome_confidence(community, period), review_stages(community, period))
 
 
 # --- learning loops ------------------------------------------------------------------------
@@ -730,9 +772,11 @@ def _by_a_member(period: Period, community_path: str, user_path: str) -> Exists:
 
 
 def contribution_sources(ids: list[int], period: Period) -> dict[str, object]:
-    """What counts as a contribution: per source, a queryset with `community`, `user`
-    and `n` (count) per member. Attendance at held sessions and shared reflections
-    written; work shared and reviews given join once peer review exists (issue 5)."""
+    """What counts as a contribution: per source, a queryset with `community`, `person`
+    and `n` (count) per member. Attendance at held sessions (its own source: the session
+    figures read it), and what members shared — reflections written, work shared and
+    peer reviews given — as one UNION ALL query, so peer review adds no query per page.
+    A person appears once per kind in `shared`; `contributions_per_person` adds them."""
     attendance = (
         Attendance.objects.filter(
             _by_a_member(period, "session__community", "user"),
@@ -751,20 +795,42 @@ def contribution_sources(ids: list[int], period: Period) -> dict[str, object]:
     )
     return {
         "attendance": attendance,
-        "reflections": reflections,
-        **_peer_review_sources(ids, period),
+        "shared": reflections.union(*_peer_review_sources(ids, period), all=True),
     }
 
 
-def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
-    """Work shared and reviews given per member; empty until peer review exists (issue 5)."""
-    return {}
+def _peer_review_sources(ids: list[int], period: Period) -> list:
+    """Work shared and peer reviews given (shared with the author) in the period, per
+    member: grouped querysets with the columns of the other sources (community, person,
+    n), to be united with them."""
+    work = (
+        SharedWork.objects.filter(
+            _within("created_at", period),
+            _by_a_member(period, "community", "author"),
+            community__in=ids,
+        )
+        .values("community", person=F("author"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reviews = (
+        PeerReview.objects.submitted()
+        .filter(
+            _within("submitted_at", period),
+            _by_a_member(period, "round__community", "reviewer"),
+            round__community__in=ids,
+        )
+        .values(community=F("round__community"), person=F("reviewer"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [work, reviews]
 
 
 def contributions_per_person(communities: Iterable, period: Period) -> Contributions:
     """The population (active members who joined before the period ended) and each
     source's per-member counts: one grouped query each. SQL does the counting; Python
-    only files the grouped rows (one per contributing member) by community."""
+    only files the grouped rows (one per contributing member and kind) by community."""
     ids = _ids(communities)
     population = dict.fromkeys(ids, 0)
     for row in (
@@ -780,7 +846,8 @@ def contributions_per_person(communities: Iterable, period: Period) -> Contribut
     for name, queryset in contribution_sources(ids, period).items():
         per_community: dict[int, dict[int, int]] = {cid: {} for cid in ids}
         for row in queryset:
-            per_community[row["community"]][row["person"]] = row["n"]
+            people = per_community[row["community"]]
+            people[row["person"]] = people.get(row["person"], 0) + row["n"]
         sources[name] = per_community
     return Contributions(population, sources)
 
@@ -793,8 +860,8 @@ def participation_equity(
 
     Population: active memberships (every role) that joined before the period ended,
     counting the people who contributed nothing. A member's contributions = attendance at
-    held sessions + shared reflections written (+ work shared + reviews given once peer
-    review exists), each counted in SQL (`contributions_per_person`). The per-member
+    held sessions + shared reflections written + work shared + peer reviews given, each
+    counted in SQL (`contributions_per_person`). The per-member
     totals become a frequency table {contributions: people} (members who did nothing
     fill the 0 row) and `gini_from_frequencies` does the arithmetic. With fewer than 5
     people the figure is suppressed.

@@ -39,6 +39,16 @@ def headline_chart(now: figures.Headline, before: figures.Headline) -> Chart:
             before.coverage.activity_share,
         ],
         [
+            "Agreed outcomes with a peer review",
+            now.coverage.review_share,
+            before.coverage.review_share,
+        ],
+        [
+            "Alignment coverage (activity and peer review)",
+            now.coverage.share,
+            before.coverage.share,
+        ],
+        [
             "Participation equity (Gini, 0 = even)",
             _gini(now.equity),
             _gini(before.equity),
@@ -49,8 +59,6 @@ def headline_chart(now: figures.Headline, before: figures.Headline) -> Chart:
             None if before.equity.suppressed else before.equity.top_share,
         ],
     ]
-    if now.coverage.covered is not None:
-        rows.insert(11, ["Alignment coverage", now.coverage.share, before.coverage.share])
     return Chart(
         name="headline",
         title="This period beside the previous one",
@@ -179,8 +187,8 @@ def equity_chart(now: figures.Equity, before: figures.Equity) -> Chart:
         summary=summary,
         svg=bar_svg("chart-equity", title, summary, labels, [("top 10 %", values)], percent=True),
         legend=legend_html(["share from the most active 10 %"]),
-        note="Contributions: sessions attended and reflections shared (work shared and peer "
-        "reviews given count too once peer review is in use).",
+        note="Contributions: sessions attended, reflections shared, work shared and peer "
+        "reviews given.",
     )
 
 
@@ -219,6 +227,29 @@ def progress_chart(rows: list[dict]) -> Chart:
         svg=line_svg("chart-progress", title, summary, labels, series),
         legend=legend_html([name for name, _ in series]),
         note="Only averages of 5 or more people are shown: never anyone's own rating.",
+    )
+
+
+def stages_chart(months: list[figures.StageMonth]) -> Chart:
+    labels = [_month_label(m.month) for m in months]
+    title = "Peer-review stages, month by month"
+    series = [
+        (figures.STAGE_LABELS[stage], [m.counts[stage] for m in months]) for stage in figures.STAGES
+    ]
+    summary = "Peer reviews shared per month by the stage the reviewer chose: " + "; ".join(
+        f"{label}: " + ", ".join(f"{name} {display(vs[i])}" for name, vs in series)
+        for i, label in enumerate(labels)
+    )
+    return Chart(
+        name="stages",
+        title=title,
+        columns=["Month", *[figures.STAGE_LABELS[stage] for stage in figures.STAGES]],
+        rows=[[label, *[vs[i] for _n, vs in series]] for i, label in enumerate(labels)],
+        summary=summary,
+        svg=bar_svg("chart-stages", title, summary, labels, series),
+        legend=legend_html([name for name, _ in series]),
+        note="Stages describe a piece of work at one moment, never a person. A cell of 1–4 "
+        "reviews is hidden, with one more when needed so it cannot be worked out.",
     )
 
 
@@ -288,8 +319,9 @@ def community_picture(community, period: Period) -> CommunityPicture:
         equity_chart(now.equity, before.equity),
     ]
     progress = figures.outcome_progress(community, period)
-    if progress is not None:
-        charts.append(progress_chart(progress))
+    if progress.confidence is not None:
+        charts.append(progress_chart(progress.confidence))
+    charts.append(stages_chart(progress.stages))
     actions = figures.actions_flow_in([community.pk], [period, previous])
     if actions is not None:
         charts.append(actions_chart(actions[0][community.pk], actions[1][community.pk]))

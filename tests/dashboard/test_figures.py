@@ -20,6 +20,7 @@ from tests.factories import (
     ReflectionFactory,
     SessionFactory,
 )
+from tests.outcomes.builders import peer_review, review_round, shared_work
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -209,9 +210,10 @@ def test_participation_equity_suppressed_below_five_people():
     assert (equity.suppressed, equity.gini, equity.top_share) == (True, None, "–")
 
 
-def test_alignment_coverage_counts_agreed_outcomes_with_an_activity(world):
+def test_alignment_coverage_counts_agreed_outcomes_with_an_activity_and_a_review(world):
     community = world["community"]
     s1, s2, _s3, s4 = world["sessions"]
+    m1, m2, m3, *_ = world["members"]
     held_now, cancelled, proposed, held_before = (
         OutcomeFactory(community=community),
         OutcomeFactory(community=community),
@@ -220,13 +222,18 @@ def test_alignment_coverage_counts_agreed_outcomes_with_an_activity(world):
     )
     for session, outcome in ((s2, held_now), (s4, cancelled), (s2, proposed), (s1, held_before)):
         AgendaItem.objects.create(session=session, title="Mapping").aligned_outcomes.add(outcome)
+    feb_round = review_round(s2, [held_now, cancelled])
+    peer_review(feb_round, shared_work(s2, m1), m2, "submitted", submitted_at=FEB_5)
+    jan_round = review_round(s1, [held_before])
+    peer_review(jan_round, shared_work(s1, m1), m2, "submitted", submitted_at=at(2026, 1, 20))
+    peer_review(jan_round, shared_work(s1, m2), m3, "draft", updated_at=FEB_5)
 
     now = figures.alignment_coverage([community.pk], FEB)[community.pk]
     before = figures.alignment_coverage([community.pk], FEB.previous())[community.pk]
 
-    assert (now.agreed, now.with_activity, now.covered) == (3, 1, None)
-    assert now.activity_share == pytest.approx(1 / 3)
-    assert (before.agreed, before.with_activity) == (3, 1)
+    assert (now.agreed, now.with_activity, now.with_review, now.covered) == (3, 1, 2, 1)
+    assert (now.activity_share, now.review_share, now.share) == pytest.approx((1 / 3, 2 / 3, 1 / 3))
+    assert (before.agreed, before.with_activity, before.with_review, before.covered) == (3, 1, 1, 1)
 
 
 def step(membership, from_level, to_level, when):

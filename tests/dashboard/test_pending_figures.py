@@ -34,7 +34,7 @@ def test_figures_without_their_models_say_they_wait(monkeypatch):
     community = CommunityFactory()
 
     assert figures.actions_flow([community.pk], FEB) is None
-    assert figures.outcome_progress(community, FEB) is None
+    assert figures.outcome_progress(community, FEB).confidence is None
 
 
 def test_actions_flow_counts_and_median_days_to_done():
@@ -83,7 +83,9 @@ def test_outcome_confidence_shows_averages_of_five_people_only():
         user=UserFactory(), outcome=shared, rating=5, created_at=at(2026, 1, 3)
     )
 
-    rows = {row["outcome"]: row for row in figures.outcome_progress(community, FEB)}
+    progress = figures.outcome_progress(community, FEB)
+
+    rows = {row["outcome"]: row for row in progress.confidence}
 
     assert (rows[shared.statement]["average"], rows[shared.statement]["people"]) == (3.0, 5)
     assert (rows[small.statement]["average"], rows[small.statement]["people"]) == (None, None)

@@ -210,7 +210,7 @@ def test_no_page_or_export_reveals_private_or_facilitator_only_reflections(
     assert loops.splitlines()[-1].endswith(",0,0,5,0")
 
 
-CHARTS = ["headline", "members", "movement", "sessions", "loops", "equity"]
+CHARTS = ["headline", "members", "movement", "sessions", "loops", "equity", "stages"]
 
 
 def test_every_chart_has_an_export(client, cast):

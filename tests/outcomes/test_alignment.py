@@ -1,0 +1,180 @@
+"""The alignment map: outcome ↔ activity ↔ peer review, its kind gap flags and coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from outcomes.models import PeerReview
+from outcomes.selectors import alignment_coverage
+from tests.factories import AgendaItemFactory, CommunityFactory, OutcomeFactory, SessionFactory
+
+from .builders import peer_review, review_round, shared_work
+
+pytestmark = pytest.mark.django_db
+SUBMITTED, DRAFT, DECLINED = (
+    PeerReview.Status.SUBMITTED,
+    PeerReview.Status.DRAFT,
+    PeerReview.Status.DECLINED,
+)
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def world(member_of):
+    community = CommunityFactory(slug="maps")
+    return {
+        "community": community,
+        "member": member_of(community),
+        "facilitator": member_of(community, role="facilitator"),
+        "reviewers": [member_of(community) for _ in range(3)],
+    }
+
+
+def aligned(session, outcome, title="Map two projects"):
+    item = AgendaItemFactory(session=session, title=title)
+    item.aligned_outcomes.add(outcome)
+    return item
+
+
+@pytest.fixture
+def mapped(world):
+    """One outcome with a reviewed activity, an unreviewed held one and an upcoming one;
+    one outcome with no activity; one activity aligned to nothing."""
+    community, now = world["community"], timezone.now()
+    served = OutcomeFactory(community=community, statement="map loops")
+    OutcomeFactory(community=community, statement="facilitate mapping")
+    reviewed = SessionFactory(community=community, title="Live mapping", starts_at=now - 9 * DAY)
+    aligned(reviewed, served, "Map two projects")
+    unreviewed = SessionFactory(community=community, title="Loop clinic", starts_at=now - 5 * DAY)
+    aligned(unreviewed, served, "Find the loop")
+    aligned(SessionFactory(community=community, title="Next time"), served, "Map a third")
+    AgendaItemFactory(session=reviewed, title="Open chat")
+    round_ = review_round(reviewed, [served])
+    sam, ada, kit = world["reviewers"]
+    work = shared_work(reviewed, sam)
+    peer_review(round_, work, ada, SUBMITTED)
+    peer_review(round_, work, kit, DRAFT)
+    peer_review(round_, work, world["member"], DECLINED)
+    return {"served": served, "round": round_, "unreviewed": unreviewed}
+
+
+def page(client, user) -> str:
+    client.force_login(user)
+    response = client.get("/c/maps/alignment/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_alignment_map_shows_each_activity_with_its_review_rounds(client, world, mapped):
+    html = page(client, world["facilitator"])
+
+    round_url = reverse("outcomes:round", kwargs={"slug": "maps", "pk": mapped["round"].pk})
+    outcome_url = reverse("outcomes:outcome", kwargs={"slug": "maps", "pk": mapped["served"].pk})
+    assert f'<a href="{outcome_url}">We want to be able to map loops</a>' in html
+    assert "Live mapping</a> — Map two projects (20 min)" in html
+    assert f'<a href="{round_url}">Review round</a> (open, due ' in html
+    assert "1 of 2 reviews shared" in html
+
+
+def test_alignment_map_offers_the_next_step_for_each_gap_to_facilitators(client, world, mapped):
+    html = page(client, world["facilitator"])
+
+    new_round = reverse(
+        "outcomes:round_new", kwargs={"slug": "maps", "session_pk": mapped["unreviewed"].pk}
+    )
+    assert html.count("No one has looked at the work from this activity together yet") == 1
+    assert f'<a href="{new_round}">open a review round?</a>' in html
+    assert 'No activity is planned for this outcome yet — <a href="/c/maps/sessions/new/">' in html
+    assert "Activities that serve no outcome yet" in html
+    assert "Open chat" in html
+    assert "<strong>1 of 2</strong> agreed outcomes had both an activity and a peer review" in html
+
+
+def test_alignment_map_names_gaps_to_members_without_facilitator_links(client, world, mapped):
+    html = page(client, world["member"])
+
+    assert "No one has looked at the work from this activity together yet." in html
+    assert "open a review round?" not in html
+    assert "No activity is planned for this outcome yet." in html
+    assert "/c/maps/sessions/new/" not in html
+
+
+def test_alignment_map_keeps_other_communities_rounds_and_people_out(
+    client, world, mapped, member_of
+):
+    theirs = CommunityFactory(slug="theirs")
+    outsider = member_of(theirs)
+    session = SessionFactory(community=theirs, starts_at=timezone.now() - 3 * DAY)
+    outcome = OutcomeFactory(community=theirs, statement="their secret outcome")
+    aligned(session, outcome)
+    review_round(session, [outcome])
+    client.force_login(outsider)
+
+    assert client.get("/c/maps/alignment/").status_code == 404
+    assert "their secret outcome" not in page(client, world["member"])
+
+
+def test_alignment_map_without_agreed_outcomes_says_what_to_do_next(client, world):
+    OutcomeFactory(community=world["community"], status="proposed")
+
+    html = page(client, world["member"])
+
+    assert "No outcome is agreed yet." in html
+    assert 'id="coverage"' not in html
+
+
+def test_alignment_coverage_needs_an_activity_and_a_review_in_the_window(world):
+    community, now = world["community"], timezone.now()
+    sam, ada, _ = world["reviewers"]
+    both, activity_only, review_only, stale, drafted = (
+        OutcomeFactory(community=community) for _ in range(5)
+    )
+    OutcomeFactory(community=community, status="proposed")
+    recent = SessionFactory(community=community, starts_at=now - 10 * DAY)
+    old = SessionFactory(community=community, starts_at=now - 120 * DAY)
+    for outcome in (both, activity_only, stale, drafted):
+        aligned(recent, outcome)
+    work = shared_work(recent, sam)
+    peer_review(
+        review_round(recent, [both, review_only]), work, ada, SUBMITTED, submitted_at=now - DAY
+    )
+    old_work = shared_work(old, sam)
+    peer_review(review_round(old, [stale]), old_work, ada, SUBMITTED, submitted_at=now - 100 * DAY)
+    peer_review(review_round(old, [drafted]), shared_work(old, ada), sam, DRAFT)
+
+    counts = alignment_coverage(community, now - 90 * DAY, now)
+
+    assert counts == {
+        "agreed": 5,
+        "with_activity": 4,
+        "with_review": 2,
+        "with_both": 1,
+        "coverage": 0.2,
+    }
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_alignment_map_has_bounded_queries(client, world, django_assert_max_num_queries, n):
+    community, now = world["community"], timezone.now()
+    sam, ada, kit = world["reviewers"]
+    for i in range(n):
+        outcome = OutcomeFactory(community=community)
+        OutcomeFactory(community=community)  # no activity
+        session = SessionFactory(community=community, starts_at=now - (i + 2) * DAY)
+        aligned(session, outcome)
+        aligned(SessionFactory(community=community, starts_at=now - (i + 1) * DAY), outcome)
+        AgendaItemFactory(session=session, title="Open chat")
+        round_ = review_round(session, [outcome])
+        for author, reviewer in ((sam, ada), (ada, kit), (kit, sam)):
+            peer_review(round_, shared_work(session, author), reviewer, SUBMITTED)
+    client.force_login(world["member"])
+
+    with django_assert_max_num_queries(10):
+        html = client.get("/c/maps/alignment/").content.decode()
+
+    assert html.count("3 of 3 reviews shared") == n
+    assert html.count("No activity is planned for this outcome yet") == n

@@ -1,0 +1,87 @@
+"""The demo gives the main community the whole triple to explore: outcomes, aligned
+activities, shared work and peer reviews, replies, confidence over time, and a gap of
+each kind on the alignment map."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from outcomes import selectors
+from outcomes.demo import MAPPING
+from outcomes.models import Outcome, PeerReview, ReviewReply, ReviewRound, SharedWork
+from reflections.models import ReflectionConfidence
+
+pytestmark = pytest.mark.django_db
+MAIN = "systems-mapping"
+
+
+@pytest.fixture
+def main():
+    call_command("seed_demo", force=True, verbosity=0)
+    from communities.models import Community
+
+    return Community.objects.get(slug=MAIN)
+
+
+def test_demo_outcomes_are_agreed_with_prompts_and_a_proposal_is_endorsed(main):
+    mapping = Outcome.objects.get(community=main, statement=MAPPING)
+    proposal = Outcome.objects.get(community=main, status="proposed")
+
+    assert mapping.status == "agreed"
+    assert 2 <= len(mapping.review_prompts) <= 5
+    assert proposal.endorsements.count() == 3
+
+
+def test_demo_has_shared_work_rounds_reviews_and_replies(main):
+    work = SharedWork.objects.filter(community=main)
+    rounds = ReviewRound.objects.filter(community=main)
+    reviews = PeerReview.objects.filter(round__community=main)
+
+    assert work.count() == 5
+    assert work.exclude(link="").count() == 4
+    uploaded = work.get(file_name="school-meals-loops.md")
+    assert uploaded.file.read().startswith(b"# School meals")
+    assert sorted(rounds.values_list("status", "anonymous")) == [
+        ("closed", True),
+        ("open", False),
+    ]
+    assert (reviews.submitted().count(), reviews.waiting().count()) == (8, 2)
+    assert ReviewReply.objects.filter(review__round__community=main).count() == 3
+    assert all(r.reviewer_id != r.work.author_id for r in reviews.select_related("work"))
+
+
+def test_demo_member_has_one_review_waiting_and_confidence_over_time(main):
+    waiting = PeerReview.objects.waiting().filter(reviewer__email="member@example.com")
+    ratings = ReflectionConfidence.objects.filter(
+        user__email="member@example.com", outcome__statement=MAPPING
+    ).exclude(note="")  # the dashboard's history adds rated months without notes
+
+    assert waiting.count() == 1
+    assert waiting.get().round.due_on > waiting.get().round.created_at.date()
+    assert [r.rating for r in ratings.order_by("created_at")] == [2, 3, 4]
+
+
+def test_demo_alignment_map_shows_a_complete_triple_and_each_kind_of_gap(main):
+    agreed = list(Outcome.objects.filter(community=main, status="agreed"))
+    items = selectors.aligned_items(main)
+    mapping_items = items[Outcome.objects.get(community=main, statement=MAPPING).pk]
+
+    assert [o.statement for o in agreed if not items.get(o.pk)]  # no activity yet
+    assert any(item.rounds for item in mapping_items)  # outcome ↔ activity ↔ review
+    assert any(item.needs_review for item in mapping_items)  # never reviewed
+    assert list(selectors.unaligned_activities(main))  # aligned to nothing
+
+
+def test_demo_pages_show_peer_review_to_the_member(client, main):
+    client.login(email="member@example.com", password="practice-together")
+
+    alignment = client.get(f"/c/{MAIN}/alignment/").content.decode()
+    digest = client.get("/settings/digest-preview/").content.decode()
+
+    assert "4 of 4 reviews shared" in alignment
+    assert "4 of 6 reviews shared" in alignment
+    assert "No activity is planned for this outcome yet." in alignment
+    assert "No one has looked at the work from this activity together yet." in alignment
+    assert "Activities that serve no outcome yet" in alignment
+    assert "Your review of “Loop sketch: school meals”" in digest
