@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.digest import Item, Section
