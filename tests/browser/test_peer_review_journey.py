@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from communities.models import Membership
 from outcomes.models import PeerReview, ReviewReply, SharedWork
+from sessions.models import Session
 from tests.factories import (
     AttendanceFactory,
     CommunityFactory,
@@ -133,3 +134,122 @@ def test_share_open_a_round_review_and_reply(page, log_in):
     expect(page.locator("#confidence-box")).to_contain_text("Your ratings over time: 4")
     axe.check()
     assert axe.found == {}
+
+
+def test_from_a_proposed_outcome_to_a_complete_alignment_triple(page, log_in):
+    """Biggs' triple, end to end: an outcome co-designed by members, an activity aligned to
+    it, and the work from that activity looked at in a peer review."""
+    community = CommunityFactory(slug="maps", name="Systems Mapping", timezone="Europe/London")
+    for key, name, role, level in [
+        ("ada", "Ada", Membership.Role.MEMBER, Membership.Level.PERIPHERAL),
+        ("rosa", "Rosa", Membership.Role.MEMBER, Membership.Level.CORE),
+        ("femi", "Femi", Membership.Role.FACILITATOR, Membership.Level.CORE),
+    ]:
+        MembershipFactory(
+            community=community,
+            user=UserFactory(email=f"{key}@example.org", display_name=name),
+            role=role,
+            level=level,
+        )
+    statement = "map complex systems more confidently"
+
+    def as_(key):
+        page.context.clear_cookies()
+        log_in(f"{key}@example.org")
+
+    # Ada proposes an outcome.
+    as_("ada")
+    page.goto("/c/maps/outcomes/")
+    page.get_by_label("We want to be able to …").fill(statement)
+    page.get_by_label("Why it matters to us").fill("Our maps disagree more than our systems do.")
+    page.get_by_role("button", name="Propose").click()
+    proposed = page.locator("section", has=page.get_by_role("heading", name="Proposed"))
+    expect(proposed).to_contain_text(statement)
+
+    # Rosa endorses it (htmx swaps the count in place).
+    as_("rosa")
+    page.goto("/c/maps/outcomes/")
+    page.get_by_role("button", name=re.compile("Endorse")).click()
+    expect(page.locator(".endorse-box")).to_contain_text("1 endorsement")
+
+    # Femi agrees it, with the prompts a peer will look for.
+    as_("femi")
+    page.goto("/c/maps/outcomes/")
+    page.get_by_role("link", name="Agree it").click()
+    page.get_by_label("Review prompts").fill("Are the loops clear?\nWhat is missing?")
+    page.get_by_role("button", name="Agree this outcome").click()
+    agreed = page.locator("section", has=page.get_by_role("heading", name="Agreed"))
+    expect(agreed).to_contain_text(statement)
+
+    # Femi plans a session whose main activity serves the outcome, and publishes it.
+    starts = (timezone.localtime(timezone.now(), community.zoneinfo) + timedelta(days=3)).replace(
+        hour=18, minute=0
+    )
+    page.goto("/c/maps/sessions/")
+    page.get_by_role("link", name="Plan a session").click()
+    page.get_by_label("Title").fill("Causal loops")
+    page.get_by_label("Starts at").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Length (minutes)").fill("60")
+    page.get_by_role("button", name="Save draft").click()
+    agenda = page.locator("#agenda")
+    agenda.get_by_label("Item title").fill("Live mapping")
+    agenda.get_by_label("Minutes").fill("30")
+    agenda.get_by_label(re.compile(statement)).check()
+    agenda.get_by_role("button", name="Add to agenda").click()
+    expect(page.locator("#agenda .serves")).to_contain_text(statement)
+    page.get_by_role("button", name="Publish").click()
+    session = Session.objects.get(title="Causal loops")
+    expect(page.locator("main")).to_contain_text(statement)
+
+    # The session happens; Femi records that Ada and Rosa came.
+    Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    page.goto(session.get_absolute_url())
+    page.get_by_role("link", name="Record attendance").click()
+    page.get_by_label(re.compile("^Ada")).check()
+    page.get_by_label(re.compile("^Rosa")).check()
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.get_by_role("status")).to_contain_text("Attendance saved")
+
+    # Ada shares her map from the session.
+    as_("ada")
+    page.goto(session.get_absolute_url())
+    page.get_by_role("link", name="Share your work").click()
+    page.get_by_label("Title").fill("River basin map")
+    page.get_by_label("Link").fill("https://maps.example.org/river-basin")
+    page.get_by_role("button", name="Share").click()
+    expect(page.get_by_role("heading", name="River basin map")).to_be_visible()
+
+    # Femi opens a named round with the outcome's prompts as its rubric.
+    as_("femi")
+    page.goto(session.get_absolute_url())
+    page.get_by_role("link", name="Open a review round").click()
+    page.get_by_label(re.compile(statement)).check()
+    page.get_by_role("button", name="Open the round").click()
+    expect(page.locator("table")).to_contain_text("Rosa")
+
+    # Rosa writes the review and shares it.
+    as_("rosa")
+    page.get_by_role("link", name="“River basin map”").click()
+    first = page.get_by_role("group", name="Are the loops clear?")
+    first.get_by_label("What works").fill("Each loop is labelled with its polarity.")
+    first.get_by_label("What could go deeper").fill("Show where the delays sit.")
+    page.get_by_role("button", name="Share with the author").click()
+    expect(page.get_by_role("status")).to_contain_text("your review is shared")
+
+    # Ada reads it — named, as the round said — and replies.
+    as_("ada")
+    page.goto("/c/maps/reviews/")
+    page.get_by_role("link", name="River basin map").click()
+    expect(page.get_by_role("heading", name="From Rosa")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Each loop is labelled with its polarity.")
+    page.get_by_label("Your reply").fill("Thanks, Rosa — delays next.")
+    page.get_by_role("button", name="Send my reply").click()
+    expect(page.locator("main")).to_contain_text("Your reply: Thanks, Rosa — delays next.")
+
+    # The alignment map shows the complete triple: outcome, activity, review.
+    page.goto("/c/maps/alignment/")
+    expect(page.locator("#coverage")).to_contain_text("1 of 1")
+    triple = page.locator("section", has=page.get_by_role("heading", name=re.compile(statement)))
+    expect(triple).to_contain_text("Causal loops — Live mapping")
+    expect(triple).to_contain_text("1 of 1 review shared")
+    expect(page.locator(".gap")).to_have_count(0)
