@@ -9,10 +9,11 @@ from django.core.validators import validate_email
 from accounts.forms import timezone_choices
 
 from . import engagement
-from .models import Community, Membership
+from .models import Community, Invitation, Membership
 from .services import slug_taken
 
 MAX_INVITES = 50
+EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
 
 
 class CommunityForm(forms.ModelForm):
@@ -133,6 +134,10 @@ class InvitationForm(forms.Form):
             try:
                 validate_email(word)
             except ValidationError:
+                self.invalid.append(word)
+                continue
+            if len(word) > EMAIL_MAX_LENGTH:
+                # Valid by the RFC's grammar, but longer than an address can be stored.
                 self.invalid.append(word)
                 continue
             if word.lower() not in {v.lower() for v in valid}:

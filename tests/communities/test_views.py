@@ -557,6 +557,25 @@ def test_invitations_many_addresses_invalid_reported_valid_sent(
     assert "/invitations/" in message.alternatives[0][0]
 
 
+def test_invitations_address_too_long_to_store_is_reported_and_the_rest_sent(
+    client, community, member_of, commit
+):
+    """Valid by the RFC's grammar but over 254 characters: PostgreSQL would refuse it."""
+    client = logged_in(client, member_of(community, role="facilitator"))
+    too_long = "a" * 64 + "@" + ("b" * 60 + ".") * 3 + "c" * 50 + ".com"
+
+    with commit():
+        response = client.post(
+            f"/c/{community.slug}/invitations/",
+            {"emails": f"{too_long} c@example.org"},
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    assert f"“{too_long}” is not an email address" in " ".join(messages_of(response))
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["c@example.org"]
+
+
 def test_invitations_nothing_valid_is_a_field_error(client, community, member_of):
     client = logged_in(client, member_of(community, role="facilitator"))
 
