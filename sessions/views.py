@@ -459,13 +459,20 @@ def session_attendance(request, slug: str, pk: int):
         return redirect(session.get_absolute_url())
     form = AttendanceForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
-        services.attendance_record(
+        session = services.attendance_record(
             session=session,
             recorded_by=request.user,
             attendees=list(form.cleaned_data["attendees"]),
             complete=form.cleaned_data["complete"],
         )
-        messages.success(request, "Attendance saved. Thank you for holding the space.")
+        if session.status == Session.Status.COMPLETED:
+            messages.success(
+                request,
+                "Attendance saved, and everyone who came is invited to reflect. "
+                "Thank you for holding the space.",
+            )
+        else:
+            messages.success(request, "Attendance saved. Thank you for holding the space.")
         return redirect(session.get_absolute_url())
     responses = dict(session.rsvps.values_list("user_id", "response"))
     present = set(session.attendances.values_list("user_id", flat=True))
