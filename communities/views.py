@@ -199,7 +199,11 @@ def join_request_decide(request, slug, pk, decision):
         Membership.objects.requested().filter(community=community).select_related("user"), pk=pk
     )
     approve = decision == "approve"
-    services.join_request_decide(membership=membership, by=request.user, approve=approve)
+    try:
+        services.join_request_decide(membership=membership, by=request.user, approve=approve)
+    except CommunityError as error:
+        messages.error(request, str(error))
+        return redirect("communities:requests", slug=community.slug)
     if approve:
         messages.success(request, f"{membership.user.name} is now a member. They'll hear by email.")
     else:
@@ -216,12 +220,16 @@ def invitations(request, slug):
     community = community_for(request.user, slug, role=FACILITATOR)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sent, skipped = services.invitations_send(
-            community=community,
-            by=request.user,
-            emails=form.cleaned_data["emails"],
-            message=form.cleaned_data["message"],
-        )
+        try:
+            sent, skipped = services.invitations_send(
+                community=community,
+                by=request.user,
+                emails=form.cleaned_data["emails"],
+                message=form.cleaned_data["message"],
+            )
+        except CommunityError as error:
+            messages.error(request, str(error))
+            return redirect("communities:invitations", slug=community.slug)
         if sent:
             addresses = ", ".join(invitation.email for invitation in sent)
             messages.success(request, f"Invitation sent to {addresses}.")

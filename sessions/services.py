@@ -415,9 +415,10 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     sessions = list(
-        Session.objects.due_for_reminders(now, within=timedelta(hours=24)).select_related(
-            "community"
-        )
+        Session.objects.due_for_reminders(now, within=timedelta(hours=24))
+        # An archived community is quiet: its sessions send no reminders.
+        .filter(community__archived=False)
+        .select_related("community")
     )
     switches = {
         row.community_id: row

@@ -371,6 +371,23 @@ def test_join_request_decision_tells_the_requester(
     assert community.name in message.alternatives[0][0]
 
 
+def test_archived_community_declines_but_does_not_approve_requests(client, member_of, commit):
+    community = CommunityFactory(visibility="request", archived=True)
+    first = MembershipFactory(community=community, status="requested")
+    second = MembershipFactory(community=community, status="requested")
+    logged_in(client, member_of(community, role="facilitator"))
+
+    approve = client.post(f"/c/{community.slug}/requests/{first.pk}/approve/", follow=True)
+    with commit():
+        client.post(f"/c/{community.slug}/requests/{second.pk}/decline/")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert messages_of(approve) == ["This community is archived and not taking new members."]
+    assert (first.status, second.status) == ("requested", "left")
+    assert [m.to for m in mail.outbox] == [[second.user.email]]
+
+
 def test_requests_page_lists_pending_requests(client, member_of):
     community = CommunityFactory(visibility="request")
     MembershipFactory(community=community, status="requested", request_note="Hello there")
@@ -615,6 +632,35 @@ def test_invitation_forged_and_expired_links_are_refused(client, community):
 
     assert (forged.status_code, forged.context["problem"]) == (400, "forged")
     assert (expired.status_code, expired.context["problem"]) == (400, "expired")
+
+
+def test_archived_community_sends_and_honours_no_invitations(client, community, member_of):
+    """Archived means "not taking new members": by invitation neither."""
+    facilitator = member_of(community, role="facilitator")
+    outstanding = InvitationFactory(community=community, email="late@example.org")
+    invitee = UserFactory(email="late@example.org")
+    community.archived = True
+    community.save()
+
+    logged_in(client, facilitator)
+    page = client.get(f"/c/{community.slug}/invitations/")
+    sent = client.post(
+        f"/c/{community.slug}/invitations/", {"emails": "new@example.org"}, follow=True
+    )
+    resent = client.post(f"/c/{community.slug}/invitations/{outstanding.pk}/resend/", follow=True)
+    logged_in(client, invitee)
+    landing = client.get(f"/invitations/{invitation_token(outstanding)}/")
+    accepted = client.post(f"/invitations/{invitation_token(outstanding)}/")
+
+    archived = "This community is archived and not taking new members."
+    assert "Send invitations" not in page.content.decode()
+    assert messages_of(sent) == [archived]
+    assert messages_of(resent) == [archived]
+    assert (landing.status_code, landing.context["problem"]) == (400, "archived")
+    assert accepted.status_code == 400
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["late@example.org"]
+    assert not Membership.objects.filter(community=community, user=invitee).exists()
+    assert mail.outbox == []
 
 
 def signup(client, email, next_url=""):
