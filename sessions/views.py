@@ -10,6 +10,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,7 @@ from .panels import with_my_rsvp
 
 FACILITATOR = Membership.Role.FACILITATOR
 LIST_LIMIT = 50
+PAST_PAGE = 30
 
 
 def _session_for(community, pk: int) -> Session:
@@ -57,7 +59,10 @@ def session_list(request, slug: str):
         ),
         request.user,
     )[:LIST_LIMIT]
-    past = visible.past().annotate(attended=Count("attendances"))[:LIST_LIMIT]
+    # Past sessions page back through the community's whole history, newest first.
+    past = Paginator(visible.past().annotate(attended=Count("attendances")), PAST_PAGE).get_page(
+        request.GET.get("page")
+    )
     is_facilitator = _is_member(community) and community.membership.is_facilitator
     drafts = (
         visible.filter(status=Session.Status.DRAFT).order_by("starts_at")[:LIST_LIMIT]

@@ -159,6 +159,30 @@ def test_list_shows_upcoming_past_and_empty_states(client, world):
     assert "Reset my calendar link" in page
 
 
+def test_list_pages_back_through_every_past_session(client, world):
+    for days in range(1, 36):
+        SessionFactory(
+            community=world.community,
+            title=f"Held {days} days ago",
+            starts_at=timezone.now() - timedelta(days=days),
+            status=Session.Status.COMPLETED,
+        )
+    client.force_login(world.member)
+    url = reverse("sessions:list", kwargs={"slug": "maps"})
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    junk = client.get(url + "?page=nope")
+
+    assert "Held 1 days ago" in first and "Held 30 days ago" in first
+    assert "Held 31 days ago" not in first
+    assert 'href="?page=2#past-heading" rel="next">Older' in first
+    assert "Held 31 days ago" in second and "Held 35 days ago" in second
+    assert "Held 30 days ago" not in second
+    assert "Page 2 of 2" in second
+    assert junk.status_code == 200
+
+
 def test_list_empty_state_tells_facilitators_what_to_do(client, world):
     world.session.delete()
     client.force_login(world.facilitator)
