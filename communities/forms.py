@@ -169,7 +169,7 @@ class MoveForm(forms.Form):
         help_text="Why now? The member can read this on their journey.",
     )
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, community, member=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["membership"]
         field.queryset = (
@@ -179,6 +179,11 @@ class MoveForm(forms.Form):
             .order_by("user__display_name", "user__email")
         )
         field.label_from_instance = lambda m: f"{m.user.name} ({m.level})"
+        # The person is chosen first (from the members page or the search beside this
+        # form), so the page never renders a select of every member of a large community.
+        field.widget = forms.HiddenInput()
+        if member is not None:
+            field.initial = member.pk
 
     def clean(self):
         data = super().clean()
@@ -196,6 +201,10 @@ class AspirationForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="Facilitators see this, so they can offer you the right next step.",
     )
+
+
+class MemberFindForm(forms.Form):
+    find = forms.CharField(label="Find someone to move", required=False, max_length=100)
 
 
 class MemberFilterForm(forms.Form):

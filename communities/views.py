@@ -22,6 +22,7 @@ from .forms import (
     InvitationForm,
     JoinRequestForm,
     MemberFilterForm,
+    MemberFindForm,
     MoveForm,
     RoleForm,
 )
@@ -404,7 +405,10 @@ def membership(request, slug):
 # --- Journeys --------------------------------------------------------------------------
 
 
-def _journeys_context(community, move_form=None, member=None):
+FIND_ROWS = 20
+
+
+def _journeys_context(community, move_form=None, member=None, find=""):
     suggestions = (
         MoveSuggestion.objects.filter(
             membership__community=community,
@@ -419,12 +423,24 @@ def _journeys_context(community, move_form=None, member=None):
     )
     if member is not None:
         history = history.filter(membership=member)
+    found = None
+    if member is None and find:
+        found = (
+            Membership.objects.active()
+            .filter(community=community)
+            .filter(Q(user__display_name__icontains=find) | Q(user__email__icontains=find))
+            .select_related("user")
+            .order_by("user__display_name", "user__email")[:FIND_ROWS]
+        )
     return {
         "community": community,
         "suggestions": suggestions,
         "history": history[:HISTORY_ROWS],
-        "move_form": move_form or MoveForm(community=community),
+        "move_form": move_form or MoveForm(community=community, member=member),
         "member": member,
+        "find_form": MemberFindForm(initial={"find": find}),
+        "found": found,
+        "find": find,
     }
 
 
@@ -438,7 +454,10 @@ def journeys(request, slug):
             Membership.objects.filter(community=community).select_related("user"),
             pk=request.GET["member"],
         )
-    return render(request, "communities/journeys.html", _journeys_context(community, None, member))
+    find = request.GET.get("find", "").strip()[:100]
+    return render(
+        request, "communities/journeys.html", _journeys_context(community, None, member, find)
+    )
 
 
 @login_required
@@ -461,7 +480,9 @@ def journey_manual_move(request, slug):
         else:
             messages.success(request, f"{membership.user.name} is now {membership.level}.")
             return redirect("communities:journeys", slug=community.slug)
-    return render(request, "communities/journeys.html", _journeys_context(community, form))
+    # Kept on the person the facilitator chose, so the form comes back as it was sent.
+    member = form.cleaned_data.get("membership") if hasattr(form, "cleaned_data") else None
+    return render(request, "communities/journeys.html", _journeys_context(community, form, member))
 
 
 @login_required

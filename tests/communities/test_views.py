@@ -837,6 +837,62 @@ def test_manual_move_bad_input_is_field_errors(client, community, member_of):
     assert not JourneyStep.objects.exists()
 
 
+def test_manual_move_starts_by_finding_the_person_not_a_select_of_everyone(
+    client, community, member_of
+):
+    facilitator = member_of(community, role="facilitator")
+    sam = MembershipFactory(community=community, user__display_name="Sam Rivers")
+    MembershipFactory(community=community, user__display_name="Ola Stone")
+    gone = MembershipFactory(community=community, status="left", user__display_name="Sam Gone")
+    client = logged_in(client, facilitator)
+    url = f"/c/{community.slug}/journeys/"
+
+    start = client.get(url).content.decode()
+    found = client.get(url, {"find": "sam"}).content.decode()
+    nobody = client.get(url, {"find": "zed"}).content.decode()
+    chosen = client.get(url, {"member": sam.pk}).content.decode()
+    left = client.get(url, {"member": gone.pk}).content.decode()
+
+    assert 'name="membership"' not in start and "<select" not in start.split("move-heading")[1]
+    assert f'href="{url}?member={sam.pk}#move-heading">Sam Rivers</a>' in found
+    assert "Ola Stone" not in found and "Sam Gone" not in found
+    assert "Nobody here matches “zed”" in nobody
+    assert f'<input type="hidden" name="membership" value="{sam.pk}"' in chosen
+    assert "Moving <strong>Sam Rivers</strong>, who is peripheral now." in chosen
+    assert "Sam Gone is not a member now" in left
+    assert "Record the move" not in left
+
+
+def test_manual_move_error_keeps_the_chosen_person(client, community, member_of):
+    sam = MembershipFactory(community=community, user__display_name="Sam Rivers")
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.post(
+        f"/c/{community.slug}/journeys/move/",
+        {"membership": sam.pk, "to_level": "core", "note": ""},
+    )
+
+    page = response.content.decode()
+    assert set(response.context["move_form"].errors) == {"note"}
+    assert "Moving <strong>Sam Rivers</strong>" in page
+    assert f'<input type="hidden" name="membership" value="{sam.pk}"' in page
+
+
+def test_manual_move_of_someone_from_elsewhere_asks_to_choose_a_member(
+    client, community, member_of
+):
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.post(
+        f"/c/{community.slug}/journeys/move/",
+        {"membership": MembershipFactory().pk, "to_level": "core", "note": "x"},
+    )
+
+    assert response.status_code == 200
+    assert "Choose someone who is a member here" in response.content.decode()
+    assert not JourneyStep.objects.exists()
+
+
 def test_journeys_history_can_show_one_member(client, community, member_of):
     ada = MembershipFactory(community=community, user__display_name="Ada")
     JourneyStepFactory(membership=ada)
@@ -861,8 +917,11 @@ def test_journeys_query_count_is_bounded(
 
     with django_assert_max_num_queries(7):
         response = client.get(f"/c/{community.slug}/journeys/")
+    with django_assert_max_num_queries(8):
+        found = client.get(f"/c/{community.slug}/journeys/", {"find": "@"})
 
     assert len(response.context["suggestions"]) == rows
+    assert len(found.context["found"]) == min(rows + 1, 20)
 
 
 def test_journeys_refresh_button_makes_suggestions(client, community, member_of, signal_data):
