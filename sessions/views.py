@@ -51,7 +51,7 @@ def _is_member(community) -> bool:
 @login_required
 @require_GET
 def session_list(request, slug: str):
-    community = community_for(request.user, slug, public=True)
+    community = community_for(request.user, slug, open_to_all=True)
     visible = Session.objects.visible_to(community)
     upcoming = with_my_rsvp(
         visible.upcoming().annotate(
@@ -123,7 +123,7 @@ def _detail_context(request, community, session: Session) -> dict:
 @login_required
 @require_GET
 def session_detail(request, slug: str, pk: int):
-    community = community_for(request.user, slug, public=True)
+    community = community_for(request.user, slug, open_to_all=True)
     session = _session_for(community, pk)
     context = _detail_context(request, community, session)
     context["panels"] = collect_panels("session_panel", request, session)
@@ -166,7 +166,7 @@ def session_rsvp(request, slug: str, pk: int):
 @login_required
 @require_GET
 def session_ics_view(request, slug: str, pk: int):
-    community = community_for(request.user, slug, public=True)
+    community = community_for(request.user, slug, open_to_all=True)
     session = _session_for(community, pk)
     body = session_ics(session, include_online_link=_is_member(community))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
