@@ -38,3 +38,7 @@ class ProfileForm(forms.ModelForm):
             "remind_1h",
         ]
         labels = {"digest": "Digest email", "digest_weekday": "Digest day (weekly digest)"}
+        help_texts = {
+            "remind_1h": "With both reminders off, you also get no thank-you email inviting "
+            "you to reflect after a session you came to.",
+        }
