@@ -40,6 +40,12 @@ def _home(community):
     return redirect("communities:home", slug=community.slug)
 
 
+def _search_text(value: str) -> str:
+    """A search box's text, trimmed; NUL characters (which PostgreSQL refuses in a query
+    parameter) are dropped."""
+    return value.replace("\x00", "").strip()[:100]
+
+
 # --- Directory and creation ------------------------------------------------------------
 
 
@@ -47,7 +53,7 @@ def _home(community):
 @require_GET
 def directory(request):
     """Open and request-to-join communities, searchable by name and domain."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = _search_text(request.GET.get("q", ""))
     upcoming = Session.objects.filter(
         community=OuterRef("pk"),
         status=Session.Status.SCHEDULED,
@@ -449,12 +455,13 @@ def _journeys_context(community, move_form=None, member=None, find=""):
 def journeys(request, slug):
     community = community_for(request.user, slug, role=FACILITATOR)
     member = None
-    if request.GET.get("member", "").isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if request.GET.get("member", "").isdecimal():
         member = get_object_or_404(
             Membership.objects.filter(community=community).select_related("user"),
             pk=request.GET["member"],
         )
-    find = request.GET.get("find", "").strip()[:100]
+    find = _search_text(request.GET.get("find", ""))
     return render(
         request, "communities/journeys.html", _journeys_context(community, None, member, find)
     )
@@ -499,7 +506,9 @@ def suggestion_decide(request, slug, pk, decision):
     try:
         if decision == "confirm":
             services.suggestion_confirm(
-                suggestion=suggestion, by=request.user, note=request.POST.get("note", "")[:1000]
+                suggestion=suggestion,
+                by=request.user,
+                note=request.POST.get("note", "").replace("\x00", "")[:1000],
             )
         else:
             services.suggestion_dismiss(suggestion=suggestion, by=request.user)

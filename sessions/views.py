@@ -482,7 +482,8 @@ def session_attendance(request, slug: str, pk: int):
     responses = dict(session.rsvps.values_list("user_id", "response"))
     present = set(session.attendances.values_list("user_id", flat=True))
     if form.is_bound:
-        present = {int(value) for value in form.data.getlist("attendees") if value.isdigit()}
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        present = {int(v) for v in form.data.getlist("attendees") if v.isdecimal()}
     members = list(
         User.objects.filter(
             memberships__community=community, memberships__status=Membership.Status.ACTIVE

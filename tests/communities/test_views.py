@@ -893,6 +893,39 @@ def test_manual_move_of_someone_from_elsewhere_asks_to_choose_a_member(
     assert not JourneyStep.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/communities/?q=a%00b",
+        "/c/{slug}/journeys/?find=a%00b",
+        "/c/{slug}/journeys/?member=%C2%B2",
+        "/c/{slug}/journeys/?member=99999999999999999999999",
+    ],
+)
+def test_junk_in_search_and_member_parameters_is_never_a_server_error(
+    client, community, member_of, path
+):
+    """NUL breaks a PostgreSQL query parameter; "²" passes isdigit() but not int()."""
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.get(path.format(slug=community.slug))
+
+    assert response.status_code in (200, 404)
+
+
+def test_confirm_note_with_a_nul_character_is_saved_without_it(client, community, member_of):
+    suggestion = MoveSuggestionFactory(membership=MembershipFactory(community=community))
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.post(
+        f"/c/{community.slug}/journeys/suggestions/{suggestion.pk}/confirm/",
+        {"note": "well\x00 done"},
+    )
+
+    assert response.status_code == 302
+    assert JourneyStep.objects.get().note == "well done"
+
+
 def test_journeys_history_can_show_one_member(client, community, member_of):
     ada = MembershipFactory(community=community, user__display_name="Ada")
     JourneyStepFactory(membership=ada)

@@ -244,6 +244,18 @@ def test_attendance_rejects_people_outside_the_community(client, world):
     assert not world.session.attendances.exists()
 
 
+def test_attendance_with_junk_ids_is_a_field_error_not_a_server_error(client, world):
+    world.session.starts_at = timezone.now() - timedelta(minutes=10)
+    world.session.save()
+    client.force_login(world.facilitator)
+
+    response = client.post(attendance_url(world.session), {"attendees": ["²", "x", "-1"]})
+
+    assert response.status_code == 200
+    assert "attendees" in response.context["form"].errors
+    assert not world.session.attendances.exists()
+
+
 def test_attendance_can_be_corrected_later(client, world):
     world.session.starts_at = timezone.now() - timedelta(minutes=10)
     world.session.save()
