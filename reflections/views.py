@@ -458,7 +458,10 @@ def action_list(request, slug):
 def action_new(request, slug):
     community = community_for(request.user, slug)
     visible = Reflection.objects.visible_to(request.user, community)
-    reflection_ids = [int(v) for v in request.GET.getlist("reflection") if v.isdecimal()]
+    # Beyond a bigint no reflection can match, and SQLite cannot even bind such a number.
+    reflection_ids = [
+        int(v) for v in request.GET.getlist("reflection") if v.isdecimal() and int(v) < 2**63
+    ]
     preselected = list(visible.filter(pk__in=reflection_ids))
     if len(preselected) != len(set(reflection_ids)):
         raise Http404("No such reflection.")

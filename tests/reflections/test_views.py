@@ -868,6 +868,7 @@ def test_discarding_an_edit_draft_returns_to_the_edit_form(client, cast):
     [
         ("get", "new", {"session": "²"}),
         ("get", "action_new", {"reflection": "²"}),
+        ("get", "action_new", {"reflection": "99999999999999999999999"}),
         ("post", "new", {"follow_up_of": "²", "title": "t", "body": "b"}),
         ("post", "draft", {"draft_for": "²", "body": "b"}),
         ("post", "draft_discard", {"draft_for": "²"}),
