@@ -2,15 +2,20 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-# uv from PATH, else the one pip installs for this Python.
-UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 
 .PHONY: install run test lint format bench load clean
 
+# uv from PATH, else this Python's, else one installed with pip. A system Python that
+# refuses `pip install` (PEP 668, as Debian's does) gets uv in a venv of its own, .uv/.
 $(VENV)/.installed: pyproject.toml uv.lock
-	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
-		|| python3 -m pip install --quiet uv
-	$(UV) sync --locked
+	@uv="$$(command -v uv || true)"; \
+	if [ -z "$$uv" ] && python3 -m uv --version >/dev/null 2>&1; then uv="python3 -m uv"; fi; \
+	if [ -z "$$uv" ] && [ -x .uv/bin/uv ]; then uv=.uv/bin/uv; fi; \
+	if [ -z "$$uv" ]; then \
+		if python3 -m pip install --quiet uv 2>/dev/null; then uv="python3 -m uv"; \
+		else python3 -m venv .uv && .uv/bin/pip install --quiet uv && uv=.uv/bin/uv; fi; \
+	fi; \
+	echo "$$uv sync --locked"; $$uv sync --locked
 	@touch $@
 
 install: $(VENV)/.installed

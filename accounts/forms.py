@@ -39,3 +39,7 @@ class ProfileForm(forms.ModelForm):
             "review_emails",
         ]
         labels = {"digest": "Digest email", "digest_weekday": "Digest day (weekly digest)"}
+        help_texts = {
+            "remind_1h": "With both reminders off, you also get no thank-you email inviting "
+            "you to reflect after a session you came to.",
+        }

@@ -9,7 +9,10 @@ from django.urls import reverse
 # Each list names the preference fields a one-click unsubscribe switches off.
 LISTS: dict[str, tuple[str, dict]] = {
     "digest": ("the digest", {"digest": "off"}),
-    "reminders": ("session reminders", {"remind_24h": False, "remind_1h": False}),
+    "reminders": (
+        "session reminders and invitations to reflect",
+        {"remind_24h": False, "remind_1h": False},
+    ),
     "reviews": ("peer-review emails", {"review_emails": False}),
 }
 MAX_AGE = 60 * 60 * 24 * 365

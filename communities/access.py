@@ -19,6 +19,7 @@ def community_for(
     *,
     role: str | None = None,
     public: bool = False,
+    open_to_all: bool = False,
     allow_leader: bool = False,
 ) -> Community:
     """Return the community at `slug` as `user` may see it, with `.membership` set to the
@@ -27,6 +28,8 @@ def community_for(
     - unknown slug, or a non-member on an inner page → Http404;
     - `public=True`: signed-in non-members may see open and request communities (the
       community home, so they can join); invite-only stays 404;
+    - `open_to_all=True`: signed-in non-members may see this inner page of an open
+      community only (e.g. its published sessions); request and invite-only stay 404;
     - `allow_leader=True`: leaders pass without membership (dashboards, stories);
     - `role`: an active member without at least that role → PermissionDenied.
     """
@@ -45,5 +48,12 @@ def community_for(
     if allow_leader and user.is_authenticated and user.is_leader:
         return community
     if public and role is None and community.visibility != Community.Visibility.INVITE:
+        return community
+    if (
+        open_to_all
+        and role is None
+        and user.is_authenticated
+        and community.visibility == Community.Visibility.OPEN
+    ):
         return community
     raise Http404("No such community.")

@@ -9,10 +9,11 @@ from django.core.validators import validate_email
 from accounts.forms import timezone_choices
 
 from . import engagement
-from .models import Community, Membership
+from .models import Community, Invitation, Membership
 from .services import slug_taken
 
 MAX_INVITES = 50
+EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
 
 
 class CommunityForm(forms.ModelForm):
@@ -135,6 +136,10 @@ class InvitationForm(forms.Form):
             except ValidationError:
                 self.invalid.append(word)
                 continue
+            if len(word) > EMAIL_MAX_LENGTH:
+                # Valid by the RFC's grammar, but longer than an address can be stored.
+                self.invalid.append(word)
+                continue
             if word.lower() not in {v.lower() for v in valid}:
                 valid.append(word)
         if len(valid) > MAX_INVITES:
@@ -164,7 +169,7 @@ class MoveForm(forms.Form):
         help_text="Why now? The member can read this on their journey.",
     )
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, community, member=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["membership"]
         field.queryset = (
@@ -174,6 +179,11 @@ class MoveForm(forms.Form):
             .order_by("user__display_name", "user__email")
         )
         field.label_from_instance = lambda m: f"{m.user.name} ({m.level})"
+        # The person is chosen first (from the members page or the search beside this
+        # form), so the page never renders a select of every member of a large community.
+        field.widget = forms.HiddenInput()
+        if member is not None:
+            field.initial = member.pk
 
     def clean(self):
         data = super().clean()
@@ -191,6 +201,10 @@ class AspirationForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="Facilitators see this, so they can offer you the right next step.",
     )
+
+
+class MemberFindForm(forms.Form):
+    find = forms.CharField(label="Find someone to move", required=False, max_length=100)
 
 
 class MemberFilterForm(forms.Form):

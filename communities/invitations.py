@@ -30,7 +30,7 @@ def invitation_url(invitation: Invitation) -> str:
 
 def invitation_from_token(token: str) -> tuple[Invitation | None, str]:
     """(invitation, "") when the link can be used, else (invitation or None, why not):
-    "forged", "expired", "revoked" or "used"."""
+    "forged", "expired", "revoked", "used" or "archived" (the community was archived)."""
     try:
         pk, nonce = (int(part) for part in _signer.unsign(token).split("."))
     except (signing.BadSignature, ValueError):
@@ -45,6 +45,8 @@ def invitation_from_token(token: str) -> tuple[Invitation | None, str]:
         return invitation, "revoked"
     if not invitation.is_usable:
         return invitation, "expired"
+    if invitation.community.archived:
+        return invitation, "archived"
     return invitation, ""
 
 

@@ -40,6 +40,10 @@ class CommunityError(Exception):
     """A request the community cannot honour; the message is shown to the person."""
 
 
+# An archived community stays readable and quiet: nobody new joins, by any door.
+ARCHIVED_NO_NEW_MEMBERS = "This community is archived and not taking new members."
+
+
 # --- Communities -----------------------------------------------------------------------
 
 
@@ -152,6 +156,8 @@ def join_request_decide(*, membership: Membership, by, approve: bool) -> Members
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != Status.REQUESTED:
         raise CommunityError("This request has already been answered.")
+    if approve and membership.community.archived:
+        raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
     if approve:
         membership.status = Status.ACTIVE
         membership.joined_at = timezone.now()
@@ -238,6 +244,8 @@ def invitations_send(
 ) -> tuple[list[Invitation], dict[str, str]]:
     """Invite each address; returns (invitations sent, {address: why it was skipped}).
     An address with an invitation still outstanding is sent a fresh link instead."""
+    if community.archived:
+        raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
     sent, skipped = [], {}
     members = {
         email.lower()
@@ -282,6 +290,8 @@ def invitation_resend(*, invitation: Invitation, by) -> Invitation:
     """A fresh link with a fresh expiry; every earlier link of this invitation stops working."""
     if invitation.accepted_at:
         raise CommunityError("This invitation has already been accepted.")
+    if invitation.community.archived:
+        raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
     now = timezone.now()
     Invitation.objects.filter(pk=invitation.pk).update(
         nonce=F("nonce") + 1, sent_at=now, expires_at=now + VALID_FOR, revoked_at=None
@@ -302,6 +312,8 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     """Use the invitation (once) and make `user` an active member, starting peripheral."""
+    if invitation.community.archived:
+        raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
     claimed = Invitation.objects.filter(
         pk=invitation.pk,
         nonce=invitation.nonce,

@@ -22,6 +22,7 @@ from .forms import (
     InvitationForm,
     JoinRequestForm,
     MemberFilterForm,
+    MemberFindForm,
     MoveForm,
     RoleForm,
 )
@@ -39,6 +40,12 @@ def _home(community):
     return redirect("communities:home", slug=community.slug)
 
 
+def _search_text(value: str) -> str:
+    """A search box's text, trimmed; NUL characters (which PostgreSQL refuses in a query
+    parameter) are dropped."""
+    return value.replace("\x00", "").strip()[:100]
+
+
 # --- Directory and creation ------------------------------------------------------------
 
 
@@ -46,7 +53,7 @@ def _home(community):
 @require_GET
 def directory(request):
     """Open and request-to-join communities, searchable by name and domain."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = _search_text(request.GET.get("q", ""))
     upcoming = Session.objects.filter(
         community=OuterRef("pk"),
         status=Session.Status.SCHEDULED,
@@ -199,7 +206,11 @@ def join_request_decide(request, slug, pk, decision):
         Membership.objects.requested().filter(community=community).select_related("user"), pk=pk
     )
     approve = decision == "approve"
-    services.join_request_decide(membership=membership, by=request.user, approve=approve)
+    try:
+        services.join_request_decide(membership=membership, by=request.user, approve=approve)
+    except CommunityError as error:
+        messages.error(request, str(error))
+        return redirect("communities:requests", slug=community.slug)
     if approve:
         messages.success(request, f"{membership.user.name} is now a member. They'll hear by email.")
     else:
@@ -216,12 +227,16 @@ def invitations(request, slug):
     community = community_for(request.user, slug, role=FACILITATOR)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sent, skipped = services.invitations_send(
-            community=community,
-            by=request.user,
-            emails=form.cleaned_data["emails"],
-            message=form.cleaned_data["message"],
-        )
+        try:
+            sent, skipped = services.invitations_send(
+                community=community,
+                by=request.user,
+                emails=form.cleaned_data["emails"],
+                message=form.cleaned_data["message"],
+            )
+        except CommunityError as error:
+            messages.error(request, str(error))
+            return redirect("communities:invitations", slug=community.slug)
         if sent:
             addresses = ", ".join(invitation.email for invitation in sent)
             messages.success(request, f"Invitation sent to {addresses}.")
@@ -396,7 +411,10 @@ def membership(request, slug):
 # --- Journeys --------------------------------------------------------------------------
 
 
-def _journeys_context(community, move_form=None, member=None):
+FIND_ROWS = 20
+
+
+def _journeys_context(community, move_form=None, member=None, find=""):
     suggestions = (
         MoveSuggestion.objects.filter(
             membership__community=community,
@@ -411,12 +429,24 @@ def _journeys_context(community, move_form=None, member=None):
     )
     if member is not None:
         history = history.filter(membership=member)
+    found = None
+    if member is None and find:
+        found = (
+            Membership.objects.active()
+            .filter(community=community)
+            .filter(Q(user__display_name__icontains=find) | Q(user__email__icontains=find))
+            .select_related("user")
+            .order_by("user__display_name", "user__email")[:FIND_ROWS]
+        )
     return {
         "community": community,
         "suggestions": suggestions,
         "history": history[:HISTORY_ROWS],
-        "move_form": move_form or MoveForm(community=community),
+        "move_form": move_form or MoveForm(community=community, member=member),
         "member": member,
+        "find_form": MemberFindForm(initial={"find": find}),
+        "found": found,
+        "find": find,
     }
 
 
@@ -425,12 +455,16 @@ def _journeys_context(community, move_form=None, member=None):
 def journeys(request, slug):
     community = community_for(request.user, slug, role=FACILITATOR)
     member = None
-    if request.GET.get("member", "").isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if request.GET.get("member", "").isdecimal():
         member = get_object_or_404(
             Membership.objects.filter(community=community).select_related("user"),
             pk=request.GET["member"],
         )
-    return render(request, "communities/journeys.html", _journeys_context(community, None, member))
+    find = _search_text(request.GET.get("find", ""))
+    return render(
+        request, "communities/journeys.html", _journeys_context(community, None, member, find)
+    )
 
 
 @login_required
@@ -453,7 +487,9 @@ def journey_manual_move(request, slug):
         else:
             messages.success(request, f"{membership.user.name} is now {membership.level}.")
             return redirect("communities:journeys", slug=community.slug)
-    return render(request, "communities/journeys.html", _journeys_context(community, form))
+    # Kept on the person the facilitator chose, so the form comes back as it was sent.
+    member = form.cleaned_data.get("membership") if hasattr(form, "cleaned_data") else None
+    return render(request, "communities/journeys.html", _journeys_context(community, form, member))
 
 
 @login_required
@@ -470,7 +506,9 @@ def suggestion_decide(request, slug, pk, decision):
     try:
         if decision == "confirm":
             services.suggestion_confirm(
-                suggestion=suggestion, by=request.user, note=request.POST.get("note", "")[:1000]
+                suggestion=suggestion,
+                by=request.user,
+                note=request.POST.get("note", "").replace("\x00", "")[:1000],
             )
         else:
             services.suggestion_dismiss(suggestion=suggestion, by=request.user)

@@ -38,7 +38,8 @@ FACILITATOR = Membership.Role.FACILITATOR
 
 def _int_param(request, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return int(value) if value.isdecimal() else None
 
 
 def _reflections_for_page(user, community):
@@ -196,7 +197,7 @@ def _follow_up_action(form, community) -> Action | None:
     value = form["follow_up_of"].value()
     if isinstance(value, Action):
         return value
-    if value and str(value).isdigit():
+    if value and str(value).isdecimal():
         return Action.objects.filter(community=community, pk=value).first()
     return None
 
@@ -288,9 +289,10 @@ def reflection_draft(request, slug):
     """Autosave (htmx, every few seconds while typing) or "Save draft" without JS."""
     community = community_for(request.user, slug)
     reflection = None
-    if (reflection_id := request.POST.get("draft_for", "")).isdigit():
+    if (reflection_id := request.POST.get("draft_for", "")).isdecimal():
         reflection = _own_reflection(request, community, int(reflection_id))
-    data = {name: request.POST.get(name, "")[:60000] for name in DRAFT_FIELDS}
+    # A draft is kept as typed, unvalidated; only NUL, which PostgreSQL cannot store, goes.
+    data = {name: request.POST.get(name, "").replace("\x00", "")[:60000] for name in DRAFT_FIELDS}
     if reflection is None and _just_saved(request.user, community, data["title"]):
         # An autosave that left just before "Save" arrived after it: the reflection is
         # saved, so keeping this copy would only bring back a stale draft next time.
@@ -327,7 +329,7 @@ def _just_saved(user, community, title: str) -> bool:
 def reflection_draft_discard(request, slug):
     community = community_for(request.user, slug)
     reflection = None
-    if (reflection_id := request.POST.get("draft_for", "")).isdigit():
+    if (reflection_id := request.POST.get("draft_for", "")).isdecimal():
         reflection = _own_reflection(request, community, int(reflection_id))
     ReflectionDraft.objects.filter(
         key=ReflectionDraft.key_for(request.user, community, reflection)
@@ -456,7 +458,10 @@ def action_list(request, slug):
 def action_new(request, slug):
     community = community_for(request.user, slug)
     visible = Reflection.objects.visible_to(request.user, community)
-    reflection_ids = [int(v) for v in request.GET.getlist("reflection") if v.isdigit()]
+    # Beyond a bigint no reflection can match, and SQLite cannot even bind such a number.
+    reflection_ids = [
+        int(v) for v in request.GET.getlist("reflection") if v.isdecimal() and int(v) < 2**63
+    ]
     preselected = list(visible.filter(pk__in=reflection_ids))
     if len(preselected) != len(set(reflection_ids)):
         raise Http404("No such reflection.")

@@ -12,6 +12,7 @@ from communities.models import Community, Membership
 from outcomes.models import Outcome
 
 from .models import RSVP, AgendaItem, Attendance, Session
+from .services import reflect_invitations_send
 
 MAIN_SLUG = "systems-mapping"
 MARKER = "Mapping clinic"  # every demo session's title starts with a known word set
@@ -80,6 +81,9 @@ def seed(people: dict) -> None:
         for person in came:
             RSVP.objects.create(session=session, user=person, response=RSVP.Response.GOING)
             Attendance.objects.create(session=session, user=person, recorded_by=facilitator)
+    # The latest held session was completed the way a facilitator does it, so everyone who
+    # came has an invitation to reflect waiting in var/mail/.
+    reflect_invitations_send(session=session, user_ids={person.pk for person in came})
 
     # Starting within the next 24 hours, so member@example.com is reminded on `make run`.
     soon = make(

@@ -7,7 +7,7 @@ forms turn them into aware datetimes and never send anything.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,6 +20,9 @@ from outcomes.models import Outcome
 from .models import RSVP, AgendaItem, Session
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+# How far ahead a session may be planned. Beyond this a typo (year 2206) is likelier than a
+# plan, and times near year 9999 could not even be given an end or a reminder.
+PLAN_AHEAD = timedelta(days=5 * 366)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -47,7 +50,14 @@ def localize(naive: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
     time): the documented choice, named in the field's help text.
     """
     aware = naive.replace(tzinfo=tz, fold=0)
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+    try:
+        round_trip = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    except OverflowError:
+        # Year 1 east of Greenwich or year 9999 west of it has no UTC instant.
+        raise ValidationError(
+            "Please pick a date in the coming years.", code="out_of_range"
+        ) from None
+    if round_trip != naive:
         raise ValidationError(
             "%(time)s does not exist in %(zone)s: the clocks go forward then. "
             "Please pick a time an hour later or earlier.",
@@ -125,9 +135,14 @@ class SessionForm(forms.ModelForm):
 
     def clean_starts_local(self):
         starts_at = localize(self.cleaned_data["starts_local"], self.community.zoneinfo)
-        unchanged = self.instance.pk and starts_at == self.instance.starts_at
-        if not unchanged and starts_at < timezone.now():
+        if self.instance.pk and starts_at == self.instance.starts_at:
+            return starts_at
+        if starts_at < timezone.now():
             raise ValidationError("That time has already passed. Please pick a time ahead.")
+        if starts_at > timezone.now() + PLAN_AHEAD:
+            raise ValidationError(
+                "That is more than five years ahead. Please check the year.", code="too_far"
+            )
         return starts_at
 
     def session_data(self) -> dict:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -250,7 +250,63 @@ def attendance_record(
                 status=Session.Status.COMPLETED, version=F("version") + 1
             )
             session.refresh_from_db()
+        if session.status == Session.Status.COMPLETED:
+            # Held: everyone who came is invited to reflect, once each, including a
+            # walk-in added when the list is corrected later.
+            reflect_invitations_send(session=session, user_ids=wanted)
     return session
+
+
+def reflect_invitation_key(*, session: Session, user: User) -> str:
+    return f"reflect-invite:{session.pk}:{user.pk}"
+
+
+def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
+    """Thank each attendee and invite them to reflect on the session: one email per person
+    and session, ever. Session emails follow the reminder preferences, so a person who
+    turned both reminders off (or muted the community) is not emailed; the session page
+    still invites them."""
+    users = {
+        reflect_invitation_key(session=session, user=user): user
+        for user in User.objects.filter(
+            pk__in=user_ids,
+            memberships__community_id=session.community_id,
+            memberships__status=Membership.Status.ACTIVE,
+            memberships__muted=False,
+        )
+        .filter(Q(remind_24h=True) | Q(remind_1h=True))
+        .order_by("pk")
+    }
+    done = set(EmailDelivery.objects.filter(key__in=list(users)).values_list("key", flat=True))
+    reflect_url = (
+        settings.SITE_URL
+        + reverse("reflections:new", kwargs={"slug": session.community.slug})
+        + f"?session={session.pk}"
+    )
+    sent = 0
+    for key, user in users.items():
+        if key in done:
+            continue
+        with timezone.override(user.zoneinfo):
+            _, created = email_render_and_enqueue(
+                key=key,
+                kind="session_reflect",
+                template_prefix="sessions/email/reflect",
+                context={
+                    "session": session,
+                    "community": session.community,
+                    "recipient": user,
+                    "user_tz": user.zoneinfo.key,
+                    "session_url": session_url(session),
+                    "reflect_url": reflect_url,
+                    "settings_url": settings.SITE_URL + reverse("settings"),
+                },
+                to_email=user.email,
+                recipient=user,
+                headers=list_unsubscribe_headers(user, "reminders"),
+            )
+        sent += created
+    return sent
 
 
 def calendar_token_reset(*, user: User) -> str:
@@ -359,9 +415,10 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     sessions = list(
-        Session.objects.due_for_reminders(now, within=timedelta(hours=24)).select_related(
-            "community"
-        )
+        Session.objects.due_for_reminders(now, within=timedelta(hours=24))
+        # An archived community is quiet: its sessions send no reminders.
+        .filter(community__archived=False)
+        .select_related("community")
     )
     switches = {
         row.community_id: row

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,7 @@ from .panels import with_my_rsvp
 
 FACILITATOR = Membership.Role.FACILITATOR
 LIST_LIMIT = 50
+PAST_PAGE = 30
 
 
 def _session_for(community, pk: int) -> Session:
@@ -49,7 +51,7 @@ def _is_member(community) -> bool:
 @login_required
 @require_GET
 def session_list(request, slug: str):
-    community = community_for(request.user, slug, public=True)
+    community = community_for(request.user, slug, open_to_all=True)
     visible = Session.objects.visible_to(community)
     upcoming = with_my_rsvp(
         visible.upcoming().annotate(
@@ -57,7 +59,10 @@ def session_list(request, slug: str):
         ),
         request.user,
     )[:LIST_LIMIT]
-    past = visible.past().annotate(attended=Count("attendances"))[:LIST_LIMIT]
+    # Past sessions page back through the community's whole history, newest first.
+    past = Paginator(visible.past().annotate(attended=Count("attendances")), PAST_PAGE).get_page(
+        request.GET.get("page")
+    )
     is_facilitator = _is_member(community) and community.membership.is_facilitator
     drafts = (
         visible.filter(status=Session.Status.DRAFT).order_by("starts_at")[:LIST_LIMIT]
@@ -118,7 +123,7 @@ def _detail_context(request, community, session: Session) -> dict:
 @login_required
 @require_GET
 def session_detail(request, slug: str, pk: int):
-    community = community_for(request.user, slug, public=True)
+    community = community_for(request.user, slug, open_to_all=True)
     session = _session_for(community, pk)
     context = _detail_context(request, community, session)
     context["panels"] = collect_panels("session_panel", request, session)
@@ -161,7 +166,7 @@ def session_rsvp(request, slug: str, pk: int):
 @login_required
 @require_GET
 def session_ics_view(request, slug: str, pk: int):
-    community = community_for(request.user, slug, public=True)
+    community = community_for(request.user, slug, open_to_all=True)
     session = _session_for(community, pk)
     body = session_ics(session, include_online_link=_is_member(community))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -459,18 +464,26 @@ def session_attendance(request, slug: str, pk: int):
         return redirect(session.get_absolute_url())
     form = AttendanceForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
-        services.attendance_record(
+        session = services.attendance_record(
             session=session,
             recorded_by=request.user,
             attendees=list(form.cleaned_data["attendees"]),
             complete=form.cleaned_data["complete"],
         )
-        messages.success(request, "Attendance saved. Thank you for holding the space.")
+        if session.status == Session.Status.COMPLETED:
+            messages.success(
+                request,
+                "Attendance saved, and everyone who came is invited to reflect. "
+                "Thank you for holding the space.",
+            )
+        else:
+            messages.success(request, "Attendance saved. Thank you for holding the space.")
         return redirect(session.get_absolute_url())
     responses = dict(session.rsvps.values_list("user_id", "response"))
     present = set(session.attendances.values_list("user_id", flat=True))
     if form.is_bound:
-        present = {int(value) for value in form.data.getlist("attendees") if value.isdigit()}
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        present = {int(v) for v in form.data.getlist("attendees") if v.isdecimal()}
     members = list(
         User.objects.filter(
             memberships__community=community, memberships__status=Membership.Status.ACTIVE

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
+from allauth.account import app_settings
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import EmailDelivery, User
 from tests.factories import UserFactory
@@ -82,10 +86,85 @@ def test_signup_bad_input_gives_field_errors_and_keeps_the_email(
 
 
 def test_forged_verification_link_is_a_clear_page_not_an_error(client):
-    response = client.get("/accounts/confirm-email/forged-key-123/")
+    page = client.get("/accounts/confirm-email/forged-key-123/")
+    post = client.post("/accounts/confirm-email/forged-key-123/")
 
-    assert response.status_code in (200, 404)
-    assert b"expired or is invalid" in response.content or response.status_code == 404
+    assert page.status_code == 200
+    assert "expired or is invalid" in page.content.decode()
+    assert post.status_code < 500
+    assert not EmailAddress.objects.filter(verified=True).exists()
+
+
+def test_expired_verification_link_is_a_clear_page_and_verifies_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client)
+    path = re.search(r"/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    days = app_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS
+
+    with time_machine.travel(timezone.now() + timedelta(days=days, hours=1)):
+        page = client.get(path)
+        post = client.post(path)
+
+    assert page.status_code == 200
+    assert "expired or is invalid" in page.content.decode()
+    assert post.status_code < 500
+    assert EmailAddress.objects.get(email="sam@example.org").verified is False
+
+
+def test_password_reset_mail_is_queued_and_its_link_sets_a_new_password(
+    client, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": user.email})
+
+    assert response.status_code == 302
+    delivery = EmailDelivery.objects.get()
+    assert (delivery.kind, delivery.to_email, delivery.status) == (
+        "account:password_reset_key",
+        user.email,
+        "sent",
+    )
+    link = re.search(r"/accounts/password/reset/key/\S+/", mail.outbox[0].body).group(0)
+    form = client.get(link, follow=True)
+    changed = client.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else link,
+        {"password1": "another-long-passphrase", "password2": "another-long-passphrase"},
+    )
+    assert changed.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("another-long-passphrase")
+
+
+def test_change_email_sends_a_queued_verification_to_the_new_address(
+    client, user, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_email"), {"action_add": "", "email": "new@example.org"}
+        )
+
+    assert response.status_code == 302
+    [delivery] = EmailDelivery.objects.all()
+    assert (delivery.kind, delivery.to_email) == ("account:email_confirmation", "new@example.org")
+    assert [m.to for m in mail.outbox] == [["new@example.org"]]
+    user.refresh_from_db()
+    # The address changes only once the new one is verified.
+    assert user.email != "new@example.org"
+
+
+def test_change_email_to_an_address_someone_else_uses_is_a_field_error(client, user):
+    other = UserFactory(email="taken@example.org")
+    client.force_login(user)
+
+    response = client.post(reverse("account_email"), {"action_add": "", "email": other.email})
+
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert EmailDelivery.objects.count() == 0
 
 
 def test_login_with_email_and_password(client, user):

@@ -37,7 +37,7 @@ def test_get_only_asks_and_changes_nothing(client, user):
     response = client.get(path_of(unsubscribe_url(user, "reminders")))
 
     assert response.status_code == 200
-    assert b"Unsubscribe from session reminders" in response.content
+    assert b"Unsubscribe from session reminders and invitations to reflect" in response.content
     user.refresh_from_db()
     assert (user.remind_24h, user.remind_1h) == (True, True)
 

@@ -50,6 +50,22 @@ def test_community_for_public_page_hides_invite_only(user, visibility, visible):
             community_for(user, community.slug, public=True)
 
 
+@pytest.mark.parametrize(
+    ("visibility", "visible"), [("open", True), ("request", False), ("invite", False)]
+)
+def test_community_for_open_to_all_page_shows_only_open_communities(user, visibility, visible):
+    """Inner pages non-members may read (published sessions): open communities only."""
+    community = CommunityFactory(visibility=visibility)
+
+    if visible:
+        assert community_for(user, community.slug, open_to_all=True).membership is None
+    else:
+        with pytest.raises(Http404):
+            community_for(user, community.slug, open_to_all=True)
+    with pytest.raises(Http404):
+        community_for(AnonymousUser(), community.slug, open_to_all=True)
+
+
 def test_community_for_anonymous_is_404_even_when_open(community):
     with pytest.raises(Http404):
         community_for(AnonymousUser(), community.slug)

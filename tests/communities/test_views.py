@@ -371,6 +371,23 @@ def test_join_request_decision_tells_the_requester(
     assert community.name in message.alternatives[0][0]
 
 
+def test_archived_community_declines_but_does_not_approve_requests(client, member_of, commit):
+    community = CommunityFactory(visibility="request", archived=True)
+    first = MembershipFactory(community=community, status="requested")
+    second = MembershipFactory(community=community, status="requested")
+    logged_in(client, member_of(community, role="facilitator"))
+
+    approve = client.post(f"/c/{community.slug}/requests/{first.pk}/approve/", follow=True)
+    with commit():
+        client.post(f"/c/{community.slug}/requests/{second.pk}/decline/")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert messages_of(approve) == ["This community is archived and not taking new members."]
+    assert (first.status, second.status) == ("requested", "left")
+    assert [m.to for m in mail.outbox] == [[second.user.email]]
+
+
 def test_requests_page_lists_pending_requests(client, member_of):
     community = CommunityFactory(visibility="request")
     MembershipFactory(community=community, status="requested", request_note="Hello there")
@@ -557,6 +574,25 @@ def test_invitations_many_addresses_invalid_reported_valid_sent(
     assert "/invitations/" in message.alternatives[0][0]
 
 
+def test_invitations_address_too_long_to_store_is_reported_and_the_rest_sent(
+    client, community, member_of, commit
+):
+    """Valid by the RFC's grammar but over 254 characters: PostgreSQL would refuse it."""
+    client = logged_in(client, member_of(community, role="facilitator"))
+    too_long = "a" * 64 + "@" + ("b" * 60 + ".") * 3 + "c" * 50 + ".com"
+
+    with commit():
+        response = client.post(
+            f"/c/{community.slug}/invitations/",
+            {"emails": f"{too_long} c@example.org"},
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    assert f"“{too_long}” is not an email address" in " ".join(messages_of(response))
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["c@example.org"]
+
+
 def test_invitations_nothing_valid_is_a_field_error(client, community, member_of):
     client = logged_in(client, member_of(community, role="facilitator"))
 
@@ -596,6 +632,35 @@ def test_invitation_forged_and_expired_links_are_refused(client, community):
 
     assert (forged.status_code, forged.context["problem"]) == (400, "forged")
     assert (expired.status_code, expired.context["problem"]) == (400, "expired")
+
+
+def test_archived_community_sends_and_honours_no_invitations(client, community, member_of):
+    """Archived means "not taking new members": by invitation neither."""
+    facilitator = member_of(community, role="facilitator")
+    outstanding = InvitationFactory(community=community, email="late@example.org")
+    invitee = UserFactory(email="late@example.org")
+    community.archived = True
+    community.save()
+
+    logged_in(client, facilitator)
+    page = client.get(f"/c/{community.slug}/invitations/")
+    sent = client.post(
+        f"/c/{community.slug}/invitations/", {"emails": "new@example.org"}, follow=True
+    )
+    resent = client.post(f"/c/{community.slug}/invitations/{outstanding.pk}/resend/", follow=True)
+    logged_in(client, invitee)
+    landing = client.get(f"/invitations/{invitation_token(outstanding)}/")
+    accepted = client.post(f"/invitations/{invitation_token(outstanding)}/")
+
+    archived = "This community is archived and not taking new members."
+    assert "Send invitations" not in page.content.decode()
+    assert messages_of(sent) == [archived]
+    assert messages_of(resent) == [archived]
+    assert (landing.status_code, landing.context["problem"]) == (400, "archived")
+    assert accepted.status_code == 400
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["late@example.org"]
+    assert not Membership.objects.filter(community=community, user=invitee).exists()
+    assert mail.outbox == []
 
 
 def signup(client, email, next_url=""):
@@ -772,6 +837,95 @@ def test_manual_move_bad_input_is_field_errors(client, community, member_of):
     assert not JourneyStep.objects.exists()
 
 
+def test_manual_move_starts_by_finding_the_person_not_a_select_of_everyone(
+    client, community, member_of
+):
+    facilitator = member_of(community, role="facilitator")
+    sam = MembershipFactory(community=community, user__display_name="Sam Rivers")
+    MembershipFactory(community=community, user__display_name="Ola Stone")
+    gone = MembershipFactory(community=community, status="left", user__display_name="Sam Gone")
+    client = logged_in(client, facilitator)
+    url = f"/c/{community.slug}/journeys/"
+
+    start = client.get(url).content.decode()
+    found = client.get(url, {"find": "sam"}).content.decode()
+    nobody = client.get(url, {"find": "zed"}).content.decode()
+    chosen = client.get(url, {"member": sam.pk}).content.decode()
+    left = client.get(url, {"member": gone.pk}).content.decode()
+
+    assert 'name="membership"' not in start and "<select" not in start.split("move-heading")[1]
+    assert f'href="{url}?member={sam.pk}#move-heading">Sam Rivers</a>' in found
+    assert "Ola Stone" not in found and "Sam Gone" not in found
+    assert "Nobody here matches “zed”" in nobody
+    assert f'<input type="hidden" name="membership" value="{sam.pk}"' in chosen
+    assert "Moving <strong>Sam Rivers</strong>, who is peripheral now." in chosen
+    assert "Sam Gone is not a member now" in left
+    assert "Record the move" not in left
+
+
+def test_manual_move_error_keeps_the_chosen_person(client, community, member_of):
+    sam = MembershipFactory(community=community, user__display_name="Sam Rivers")
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.post(
+        f"/c/{community.slug}/journeys/move/",
+        {"membership": sam.pk, "to_level": "core", "note": ""},
+    )
+
+    page = response.content.decode()
+    assert set(response.context["move_form"].errors) == {"note"}
+    assert "Moving <strong>Sam Rivers</strong>" in page
+    assert f'<input type="hidden" name="membership" value="{sam.pk}"' in page
+
+
+def test_manual_move_of_someone_from_elsewhere_asks_to_choose_a_member(
+    client, community, member_of
+):
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.post(
+        f"/c/{community.slug}/journeys/move/",
+        {"membership": MembershipFactory().pk, "to_level": "core", "note": "x"},
+    )
+
+    assert response.status_code == 200
+    assert "Choose someone who is a member here" in response.content.decode()
+    assert not JourneyStep.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/communities/?q=a%00b",
+        "/c/{slug}/journeys/?find=a%00b",
+        "/c/{slug}/journeys/?member=%C2%B2",
+        "/c/{slug}/journeys/?member=99999999999999999999999",
+    ],
+)
+def test_junk_in_search_and_member_parameters_is_never_a_server_error(
+    client, community, member_of, path
+):
+    """NUL breaks a PostgreSQL query parameter; "²" passes isdigit() but not int()."""
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.get(path.format(slug=community.slug))
+
+    assert response.status_code in (200, 404)
+
+
+def test_confirm_note_with_a_nul_character_is_saved_without_it(client, community, member_of):
+    suggestion = MoveSuggestionFactory(membership=MembershipFactory(community=community))
+    client = logged_in(client, member_of(community, role="facilitator"))
+
+    response = client.post(
+        f"/c/{community.slug}/journeys/suggestions/{suggestion.pk}/confirm/",
+        {"note": "well\x00 done"},
+    )
+
+    assert response.status_code == 302
+    assert JourneyStep.objects.get().note == "well done"
+
+
 def test_journeys_history_can_show_one_member(client, community, member_of):
     ada = MembershipFactory(community=community, user__display_name="Ada")
     JourneyStepFactory(membership=ada)
@@ -796,8 +950,11 @@ def test_journeys_query_count_is_bounded(
 
     with django_assert_max_num_queries(7):
         response = client.get(f"/c/{community.slug}/journeys/")
+    with django_assert_max_num_queries(8):
+        found = client.get(f"/c/{community.slug}/journeys/", {"find": "@"})
 
     assert len(response.context["suggestions"]) == rows
+    assert len(found.context["found"]) == min(rows + 1, 20)
 
 
 def test_journeys_refresh_button_makes_suggestions(client, community, member_of, signal_data):

@@ -7,6 +7,7 @@ then fills the fields with junk (empty, huge, control characters, wrong types)."
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -100,5 +101,36 @@ def test_junk_in_every_form_never_gives_a_server_error():
 
     for action, fields in forms:
         junk_poster(action, fields)()
+
+    assert failures == []
+
+
+# Every query parameter a page reads (request.GET and the GET filter forms), each given
+# the junk that has broken pages before: NUL (PostgreSQL refuses it in a parameter),
+# "²" (str.isdigit() says yes, int() says no), numbers too big for a bigint, an
+# impossible date, a huge string.
+QUERY_PARAMS = [
+    "q", "page", "member", "find", "session", "outcome", "action", "reflection",
+    "level", "role", "aspiration", "loop_level", "community", "period", "start", "end",
+    "format", "chart", "next",
+]  # fmt: skip
+QUERY_JUNK = ["a\x00b", "²", "-1", "99999999999999999999999", "2026-02-30", "x" * 3000]
+
+
+def test_junk_in_every_query_parameter_never_gives_a_server_error():
+    site = Site()
+    client = Client()
+    client.force_login(site.users["coordinator"])
+    client.raise_request_exception = False
+    failures = []
+    for name in checked_names():
+        url = resolve_case(site, name)
+        if client.get(url).status_code != 200:
+            continue
+        for junk in QUERY_JUNK:
+            query = urlencode({param: junk for param in QUERY_PARAMS})
+            status = client.get(url + ("&" if "?" in url else "?") + query).status_code
+            if status >= 500:
+                failures.append((name, status, junk[:20]))
 
     assert failures == []

@@ -172,11 +172,11 @@ EXPECT: dict[str, Case] = {
     "communities:journey_move": Case(in_a(), POST_ONLY, post=inner(200, "facilitator")),
     "communities:journeys_refresh": Case(in_a(), POST_ONLY, post=inner(302, "facilitator")),
     # --- sessions ----------------------------------------------------------------------
-    "sessions:list": Case(in_a(), SIGNED_IN, notes="Published sessions of a request community."),
-    "sessions:detail": Case(
-        in_a(pk="object:session"), SIGNED_IN, cross=in_a(pk="object:session_b")
+    "sessions:list": Case(
+        in_a(), inner(), notes="A is request-to-join: its sessions are inner pages."
     ),
-    "sessions:ics": Case(in_a(pk="object:session"), SIGNED_IN, cross=in_a(pk="object:session_b")),
+    "sessions:detail": Case(in_a(pk="object:session"), inner(), cross=in_a(pk="object:session_b")),
+    "sessions:ics": Case(in_a(pk="object:session"), inner(), cross=in_a(pk="object:session_b")),
     "sessions:new": Case(in_a(), inner(role="facilitator")),
     "sessions:settings": Case(in_a(), inner(role="coordinator")),
     "sessions:edit": Case(

@@ -861,3 +861,34 @@ def test_discarding_an_edit_draft_returns_to_the_edit_form(client, cast):
 
     assert response.url == url("edit", cast.community, reflection.pk)
     assert not ReflectionDraft.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "data"),
+    [
+        ("get", "new", {"session": "²"}),
+        ("get", "action_new", {"reflection": "²"}),
+        ("get", "action_new", {"reflection": "99999999999999999999999"}),
+        ("post", "new", {"follow_up_of": "²", "title": "t", "body": "b"}),
+        ("post", "draft", {"draft_for": "²", "body": "b"}),
+        ("post", "draft_discard", {"draft_for": "²"}),
+    ],
+)
+def test_ids_that_are_digits_but_not_numbers_are_never_a_server_error(
+    client, cast, method, name, data
+):
+    """ "²" passes str.isdigit() but int() refuses it."""
+    client.force_login(cast.member)
+
+    response = getattr(client, method)(url(name, cast.community), data)
+
+    assert response.status_code < 500
+
+
+def test_autosave_drops_nul_characters_postgresql_cannot_store(client, cast):
+    client.force_login(cast.member)
+
+    client.post(url("draft", cast.community), {"title": "Half\x00 a thought", "body": "a\x00b"})
+    page = client.get(url("new", cast.community)).content.decode()
+
+    assert 'value="Half a thought"' in page

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import EmailDelivery
 from sessions.models import AgendaItem, Attendance, Session
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,9 @@ def test_seed_demo_gives_the_main_community_a_living_calendar():
     kinds = list(later.first().agenda_items.values_list("kind", flat=True))
     assert kinds[0] == AgendaItem.Kind.REVIEW_ACTIONS
     assert kinds[-1] == AgendaItem.Kind.REFLECT
+    latest_held = sessions.get(title__endswith="reading a map aloud")
+    invited = EmailDelivery.objects.filter(key__startswith=f"reflect-invite:{latest_held.pk}:")
+    assert invited.filter(to_email="member@example.com").count() == 1
 
 
 def test_seed_demo_pages_render_for_the_demo_member(client):

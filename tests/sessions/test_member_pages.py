@@ -3,9 +3,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from communities.models import Membership
 from copsite.plugins import Panel
 from sessions.models import RSVP, Session
 from tests.factories import (
@@ -156,6 +159,30 @@ def test_list_shows_upcoming_past_and_empty_states(client, world):
     assert "Reset my calendar link" in page
 
 
+def test_list_pages_back_through_every_past_session(client, world):
+    for days in range(1, 36):
+        SessionFactory(
+            community=world.community,
+            title=f"Held {days} days ago",
+            starts_at=timezone.now() - timedelta(days=days),
+            status=Session.Status.COMPLETED,
+        )
+    client.force_login(world.member)
+    url = reverse("sessions:list", kwargs={"slug": "maps"})
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    junk = client.get(url + "?page=nope")
+
+    assert "Held 1 days ago" in first and "Held 30 days ago" in first
+    assert "Held 31 days ago" not in first
+    assert 'href="?page=2#past-heading" rel="next">Older' in first
+    assert "Held 31 days ago" in second and "Held 35 days ago" in second
+    assert "Held 30 days ago" not in second
+    assert "Page 2 of 2" in second
+    assert junk.status_code == 200
+
+
 def test_list_empty_state_tells_facilitators_what_to_do(client, world):
     world.session.delete()
     client.force_login(world.facilitator)
@@ -217,6 +244,18 @@ def test_attendance_rejects_people_outside_the_community(client, world):
     assert not world.session.attendances.exists()
 
 
+def test_attendance_with_junk_ids_is_a_field_error_not_a_server_error(client, world):
+    world.session.starts_at = timezone.now() - timedelta(minutes=10)
+    world.session.save()
+    client.force_login(world.facilitator)
+
+    response = client.post(attendance_url(world.session), {"attendees": ["²", "x", "-1"]})
+
+    assert response.status_code == 200
+    assert "attendees" in response.context["form"].errors
+    assert not world.session.attendances.exists()
+
+
 def test_attendance_can_be_corrected_later(client, world):
     world.session.starts_at = timezone.now() - timedelta(minutes=10)
     world.session.save()
@@ -245,6 +284,60 @@ def test_completed_session_invites_attendees_to_reflect(client, world):
     # Only attendees are thanked and invited; the open-actions panel offers everyone a link.
     assert 'id="reflect-heading"' in attendee_page
     assert 'id="reflect-heading"' not in absentee_page
+
+
+def test_completing_a_session_emails_each_attendee_an_invitation_to_reflect_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    world.session.starts_at = timezone.now() - timedelta(minutes=90)
+    world.session.save()
+    world.member.timezone = "Asia/Tokyo"
+    world.member.save()
+    Membership.objects.filter(user=world.coordinator).update(muted=True)
+    client.force_login(world.facilitator)
+    url = attendance_url(world.session)
+    everyone = [world.member.pk, world.coordinator.pk, world.facilitator.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"attendees": [world.member.pk]})
+    before_completion = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"attendees": [world.member.pk, world.coordinator.pk], "complete": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"attendees": everyone})
+
+    assert before_completion == 0
+    # Mina once (not again when the list is corrected), the late walk-in Femi once, and
+    # nobody for Cora, who muted the community.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [world.member.email, world.facilitator.email]
+    )
+    message = next(m for m in mail.outbox if m.to == [world.member.email])
+    reflect = f"/c/maps/reflections/new/?session={world.session.pk}"
+    assert message.subject == "Thanks for coming to Causal loops: what did you notice?"
+    assert reflect in message.body
+    assert f'href="{settings.SITE_URL}{reflect}"' in message.alternatives[0][0]
+    assert "List-Unsubscribe" in message.extra_headers
+    local_day = timezone.localtime(world.session.starts_at, world.member.zoneinfo)
+    assert f"{local_day:%A} {local_day.day} {local_day:%B}" in message.body
+
+
+def test_no_invitation_to_reflect_for_who_turned_session_emails_off(
+    client, world, django_capture_on_commit_callbacks
+):
+    world.session.starts_at = timezone.now() - timedelta(minutes=90)
+    world.session.save()
+    world.member.remind_24h = world.member.remind_1h = False
+    world.member.save()
+    client.force_login(world.facilitator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            attendance_url(world.session), {"attendees": [world.member.pk], "complete": "on"}
+        )
+
+    assert response.status_code == 302
+    assert mail.outbox == []
 
 
 # --- query counts ---------------------------------------------------------------------

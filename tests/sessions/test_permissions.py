@@ -63,10 +63,11 @@ def test_read_views_by_role(client, world, role, name):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", ["list", "detail", "ics"])
-def test_read_views_of_an_invite_only_community_are_hidden_from_non_members(
-    client, world, role, name
+@pytest.mark.parametrize("visibility", ["invite", "request"])
+def test_read_views_of_an_invite_or_request_community_are_hidden_from_non_members(
+    client, world, role, name, visibility
 ):
-    world.community.visibility = "invite"
+    world.community.visibility = visibility
     world.community.save()
     kw = {} if name == "list" else {"pk": world.session.pk}
     expected = {**READ_EXPECTED, "outsider": 404, "leader": 404, "other_member": 404}

@@ -77,6 +77,8 @@ def test_planner_shows_the_facilitators_own_time_when_different(client, world):
         ("starts_local", "2026-03-29T01:30", "does not exist in Europe/London"),
         ("starts_local", "2026-03-01T10:00", "already passed"),
         ("starts_local", "tomorrow-ish", "Enter a valid date/time"),
+        ("starts_local", "2036-04-02T18:30", "more than five years ahead"),
+        ("starts_local", "9999-12-31T23:59", "more than five years ahead"),
         ("title", "", "This field is required"),
     ],
 )
@@ -90,6 +92,26 @@ def test_planner_bad_input_gives_field_errors_and_keeps_input(client, world, fie
     assert message in page
     assert f'id="id_{field}_error"' in page
     assert "Leverage points" in page or field == "title"
+    assert not Session.objects.filter(title="Leverage points").exists()
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("zone", "value"),
+    [("Europe/Berlin", "0001-01-01T00:00"), ("America/Los_Angeles", "9999-12-31T23:59")],
+)
+def test_planner_time_with_no_utc_instant_is_a_field_error(client, world, zone, value):
+    """Year 1 east of Greenwich and year 9999 west of it overflow Python's datetime."""
+    world.community.timezone = zone
+    world.community.save()
+    client.force_login(world.facilitator)
+
+    response = client.post(new_url(world), plan_data(starts_local=value))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_local"] == [
+        "Please pick a date in the coming years."
+    ]
     assert not Session.objects.filter(title="Leverage points").exists()
 
 

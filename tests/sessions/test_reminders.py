@@ -209,7 +209,7 @@ def test_a_0900_london_session_planned_across_the_dst_change_stays_0900(client, 
     assert event.decoded("dtstart").strftime("%H:%M %Z") == "09:00 BST"
 
 
-@pytest.mark.parametrize("switch", ["community", "user", "muted", "not_going", "left"])
+@pytest.mark.parametrize("switch", ["community", "user", "muted", "not_going", "left", "archived"])
 def test_who_is_not_reminded(world, soon, switch, scan):
     person = UserFactory()
     membership = MembershipFactory(community=world.community, user=person)
@@ -223,6 +223,9 @@ def test_who_is_not_reminded(world, soon, switch, scan):
     elif switch == "muted":
         membership.muted = True
         membership.save()
+    elif switch == "archived":
+        world.community.archived = True
+        world.community.save()
     elif switch == "not_going":
         soon.rsvps.filter(user=person).update(response="not_going")
     else:
