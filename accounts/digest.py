@@ -58,6 +58,9 @@ class Item:
     text: str
     url: str = ""
     note: str = ""
+    # Extra (label, absolute URL) links, e.g. one-click RSVP answers. Each lands on a page
+    # that asks for confirmation: following a link from an email never changes anything.
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -350,3 +350,66 @@ def test_digest_offers_proposed_outcomes_i_have_not_endorsed(world, send_at):
         assert f"We want to be able to {fresh.statement}" in part
         assert "map power" not in part
         assert "already agreed" not in part
+
+
+def test_digest_offers_one_click_rsvp_links_that_land_on_the_page(world, send_at):
+    session = Session.objects.get(title="Live mapping")
+
+    send_at(MONDAY_8_LONDON)
+
+    message = next(m for m in mail.outbox if m.to == ["sam@example.org"])
+    base = f"http://127.0.0.1:8000{session.get_absolute_url()}"
+    for part in (message.body, message.alternatives[0][0]):
+        # Sam said "going": the other two answers are offered, each one click away.
+        assert f"{base}?rsvp=maybe#rsvp-box" in part
+        assert f"{base}?rsvp=not_going#rsvp-box" in part
+        assert f"{base}?rsvp=going#rsvp-box" not in part
+
+
+def test_following_an_rsvp_link_changes_nothing_until_confirmed(client, world):
+    session = Session.objects.get(title="Live mapping")
+    client.force_login(world["sam"])
+
+    with time_machine.travel(MONDAY_8_LONDON, tick=False):
+        landed = client.get(session.get_absolute_url(), {"rsvp": "maybe"})
+        unchanged = RSVP.objects.get(session=session, user=world["sam"]).response
+        client.post(f"{session.get_absolute_url()}rsvp/", {"response": "maybe"})
+    confirmed = RSVP.objects.get(session=session, user=world["sam"]).response
+
+    content = landed.content.decode()
+    assert landed.status_code == 200
+    assert "You chose “maybe” in your digest." in content
+    assert 'value="maybe" aria-pressed="false" class="" autofocus>' in content
+    assert (unchanged, confirmed) == ("going", "maybe")
+
+
+@pytest.mark.parametrize("answer", ["going", "yes please", "<script>"])
+def test_an_rsvp_link_with_the_current_or_a_junk_answer_asks_nothing(client, world, answer):
+    session = Session.objects.get(title="Live mapping")
+    client.force_login(world["sam"])
+
+    with time_machine.travel(MONDAY_8_LONDON, tick=False):
+        response = client.get(session.get_absolute_url(), {"rsvp": answer})
+
+    assert response.status_code == 200
+    assert "in your digest" not in response.content.decode()
+
+
+def test_preview_frames_the_very_email_html_and_shows_its_plain_text(client, world):
+    client.force_login(world["sam"])
+
+    with time_machine.travel(MONDAY_8_LONDON, tick=False):
+        page = client.get("/settings/digest-preview/")
+        framed = client.get("/settings/digest-preview/email.html")
+        digest_send_due()
+    sent = EmailDelivery.objects.get(recipient=world["sam"], kind="digest")
+
+    assert framed.status_code == 200
+    assert framed.content.decode() == sent.body_html
+    assert framed["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in framed["Content-Security-Policy"]
+    assert "script-src 'none'" in framed["Content-Security-Policy"]
+    content = page.content.decode()
+    assert 'src="/settings/digest-preview/email.html"' in content
+    assert "Stop this digest:" in content  # the plain-text template's footer
+    assert "Live mapping" in content
