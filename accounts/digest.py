@@ -101,10 +101,12 @@ def digest_key(person: User, period: Period) -> str:
     return f"digest:{person.pk}:{period.kind}:{period.label}"
 
 
-def sections_for(people: list[User], now: dt.datetime) -> dict[int, list[Section]]:
+def sections_for(
+    people: list[User], now: dt.datetime, periods: dict[int, Period] | None = None
+) -> dict[int, list[Section]]:
     """Every app's sections for a batch of people, in a fixed number of queries."""
     by_person: dict[int, list[Section]] = defaultdict(list)
-    periods = {person.pk: period_for(person, now) for person in people}
+    periods = periods or {person.pk: period_for(person, now) for person in people}
     for module in app_modules("digest"):
         for user_id, sections in module.digest_sections(people, periods, now).items():
             by_person[user_id].extend(section for section in sections if section.items)
@@ -180,9 +182,19 @@ def digest_send_due(*, now: dt.datetime | None = None) -> int:
     return recorded
 
 
+def preview_period(person: User, now: dt.datetime) -> Period:
+    """The window a preview shows: everything the next digest would carry if it went out
+    now. Until this period's digest is recorded that is the period that just ended plus
+    the current one so far; once it is, only the current period so far (what the
+    following digest will carry)."""
+    period = period_for(person, now)
+    sent = EmailDelivery.objects.filter(key=digest_key(person, period)).exists()
+    return Period(period.kind, period.label, period.end if sent else period.start, now)
+
+
 def digest_preview(person: User, now: dt.datetime | None = None) -> dict:
     """What `person`'s next digest would hold right now, rendered with the same templates."""
     now = now or timezone.now()
-    period = period_for(person, now)
-    sections = sections_for([person], now).get(person.pk, [])
+    period = preview_period(person, now)
+    sections = sections_for([person], now, {person.pk: period}).get(person.pk, [])
     return {"sections": sections, "period": period, **render_digest(person, sections, period)}

@@ -413,3 +413,36 @@ def test_preview_frames_the_very_email_html_and_shows_its_plain_text(client, wor
     assert 'src="/settings/digest-preview/email.html"' in content
     assert "Stop this digest:" in content  # the plain-text template's footer
     assert "Live mapping" in content
+
+
+def test_preview_shows_what_was_shared_since_the_last_digest(client, world, send_at):
+    send_at(MONDAY_8_LONDON)  # this week's digest carries last week's "What the map hid"
+    ReflectionFactory(
+        community=world["community"],
+        author=world["ada"],
+        title="Written on Wednesday",
+        created_at=MONDAY_8_LONDON + dt.timedelta(days=2),
+    )
+    client.force_login(world["sam"])
+
+    with time_machine.travel(MONDAY_8_LONDON + dt.timedelta(days=3), tick=False):
+        content = client.get("/settings/digest-preview/").content.decode()
+
+    assert "Written on Wednesday" in content
+    assert "What the map hid" not in content  # already sent on Monday
+
+
+def test_preview_before_this_periods_digest_includes_the_period_that_ended(client, world):
+    ReflectionFactory(
+        community=world["community"],
+        author=world["ada"],
+        title="Written this morning",
+        created_at=MONDAY_8_LONDON - dt.timedelta(hours=2),
+    )
+    client.force_login(world["sam"])
+
+    with time_machine.travel(MONDAY_8_LONDON - dt.timedelta(hours=1), tick=False):
+        content = client.get("/settings/digest-preview/").content.decode()
+
+    assert "What the map hid" in content
+    assert "Written this morning" in content
