@@ -21,7 +21,7 @@ from django.utils import timezone
 from copsite.plugins import app_modules
 
 from .mail import email_dispatch_batch
-from .models import EmailDelivery, User
+from .models import EmailDelivery, User, zone_or_utc
 from .unsubscribe import list_unsubscribe_headers, unsubscribe_url
 
 BATCH_SIZE = 200
@@ -73,18 +73,20 @@ class Section:
 
 
 def zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return zone_or_utc(name)
 
 
 def due_people(now: dt.datetime):
     """People whose chosen local day and hour is now: one query for the timezones in use,
     one for the people (never one per person)."""
-    zones = User.objects.exclude(digest=User.Digest.OFF).values_list("timezone", flat=True)
+    zones = (
+        User.objects.exclude(digest=User.Digest.OFF)
+        .order_by()
+        .values_list("timezone", flat=True)
+        .distinct()
+    )
     due = Q(pk__in=[])
-    for name in set(zones):
+    for name in zones:
         local = now.astimezone(zone(name))
         day_matches = Q(digest=User.Digest.DAILY) | Q(
             digest=User.Digest.WEEKLY, digest_weekday=local.weekday()

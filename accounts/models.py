@@ -31,6 +31,15 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+def zone_or_utc(name: str) -> zoneinfo.ZoneInfo:
+    """The named timezone, or UTC when the stored name is unusable: unknown, blank, not
+    normalised, or a tz database directory such as "Europe" (which raises OSError)."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 def default_timezone() -> str:
     return settings.COPSITE_DEFAULT_TIMEZONE
 
@@ -106,10 +115,7 @@ class User(AbstractUser):
     @property
     def zoneinfo(self) -> zoneinfo.ZoneInfo:
         """The person's timezone; a stored name that no longer exists falls back to UTC."""
-        try:
-            return zoneinfo.ZoneInfo(self.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo("UTC")
+        return zone_or_utc(self.timezone)
 
 
 class EmailDeliveryQuerySet(models.QuerySet):

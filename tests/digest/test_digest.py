@@ -446,3 +446,74 @@ def test_preview_before_this_periods_digest_includes_the_period_that_ended(clien
 
     assert "What the map hid" in content
     assert "Written this morning" in content
+
+
+@pytest.mark.parametrize("stored", ["", "Europe", "America/", "Etc/../UTC", "Mars/Olympus"])
+def test_a_blank_or_unusable_stored_timezone_never_stops_the_hourly_run(world, send_at, stored):
+    User = type(world["sam"])
+    User.objects.filter(pk=world["sam"].pk).update(timezone=stored)
+    UserFactory(email="kolkata@example.org", timezone="Asia/Kolkata")
+
+    send_at(dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC))
+
+    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+
+
+def test_a_community_deleted_between_selection_and_rendering(world, send_at):
+    from accounts.digest import digest_send_batch
+
+    with time_machine.travel(MONDAY_8_LONDON, tick=False):
+        people = list(due_people(MONDAY_8_LONDON))
+        world["community"].delete()
+        recorded = digest_send_batch(people=people, now=MONDAY_8_LONDON)
+
+    # Sam's only community is gone: nothing left to say to Sam, so nothing recorded; the
+    # rest of the batch goes on as usual.
+    assert EmailDelivery.objects.filter(kind="digest", recipient=world["sam"]).count() == 0
+    assert len(recorded) == EmailDelivery.objects.filter(kind="digest").count() == 1
+
+
+def test_a_retried_batch_sends_nothing_twice(world, send_at, django_capture_on_commit_callbacks):
+    from accounts.digest import digest_send_batch
+    from accounts.mail import email_deliver_batch
+
+    with time_machine.travel(MONDAY_8_LONDON, tick=False):
+        people = list(due_people(MONDAY_8_LONDON))
+        with django_capture_on_commit_callbacks(execute=True):
+            first = digest_send_batch(people=people, now=MONDAY_8_LONDON)
+        # The batch task is redelivered (acks_late after a lost ack), and the scan runs again.
+        email_deliver_batch(delivery_ids=first)
+        with django_capture_on_commit_callbacks(execute=True):
+            again = digest_send_batch(people=people, now=MONDAY_8_LONDON)
+
+    recipients = [m.to[0] for m in mail.outbox]
+    assert first and again == []
+    assert len(recipients) == len(first) == len(set(recipients))
+    assert "sam@example.org" in recipients
+
+
+def test_smtp_failure_mid_batch_retries_the_failed_and_never_resends_the_sent(
+    world, send_at, settings
+):
+    from accounts.mail import email_flush
+    from tests.accounts.test_mail import FlakyBackend
+
+    for n in range(3):
+        Membership.objects.create(
+            community=world["community"], user=UserFactory(email=f"p{n}@example.org")
+        )
+    settings.EMAIL_BACKEND = "tests.accounts.test_mail.FlakyBackend"
+    FlakyBackend.failures = 2  # the SMTP server refuses the first two messages of the batch
+
+    send_at(MONDAY_8_LONDON)
+    failed = set(EmailDelivery.objects.filter(status="failed").values_list("pk", flat=True))
+    sent_first = set(EmailDelivery.objects.filter(status="sent").values_list("pk", flat=True))
+    with time_machine.travel(MONDAY_8_LONDON + dt.timedelta(minutes=2), tick=False):
+        email_flush()
+
+    deliveries = EmailDelivery.objects.filter(kind="digest")
+    assert len(failed) == 2 and len(sent_first) == deliveries.count() - 2
+    assert set(deliveries.values_list("status", flat=True)) == {"sent"}
+    recipients = [m.to[0] for m in mail.outbox]
+    assert sorted(recipients) == sorted(set(recipients))  # nobody got two
+    assert len(recipients) == deliveries.count()
