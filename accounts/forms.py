@@ -36,5 +36,18 @@ class ProfileForm(forms.ModelForm):
             "digest_hour",
             "remind_24h",
             "remind_1h",
+            "notify_facilitation",
         ]
         labels = {"digest": "Digest email", "digest_weekday": "Digest day (weekly digest)"}
+
+    PROFILE = ("display_name", "timezone")
+
+    def groups(self):
+        """[(legend, [bound fields])]: who you are, then what we send you."""
+        return [
+            ("Profile", [self[name] for name in self.PROFILE]),
+            (
+                "Notifications",
+                [self[name] for name in self.Meta.fields if name not in self.PROFILE],
+            ),
+        ]

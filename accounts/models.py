@@ -90,6 +90,12 @@ class User(AbstractUser):
     )
     remind_24h = models.BooleanField("remind me a day before a session", default=True)
     remind_1h = models.BooleanField("remind me an hour before a session", default=True)
+    notify_facilitation = models.BooleanField(
+        "tell me when someone asks to join, or a journey move is suggested",
+        default=True,
+        help_text="Only in communities you facilitate or coordinate. The requests and "
+        "suggestions wait on their pages either way.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -11,6 +11,10 @@ LISTS: dict[str, tuple[str, dict]] = {
     "digest": ("the digest", {"digest": "off"}),
     "reminders": ("session reminders", {"remind_24h": False, "remind_1h": False}),
     "reviews": ("peer-review nudges", {}),
+    "facilitation": (
+        "join-request and journey-move notices",
+        {"notify_facilitation": False},
+    ),
 }
 MAX_AGE = 60 * 60 * 24 * 365
 

@@ -92,3 +92,28 @@ def test_settings_resubscribes(client, user):
         True,
         False,
     )
+
+
+def test_settings_group_notifications_and_resubscribe_facilitator_notices(client, user):
+    Client().post(path_of(unsubscribe_url(user, "facilitation")))
+    client.force_login(user)
+    page = client.get("/settings/").content.decode()
+
+    client.post(
+        "/settings/",
+        {
+            "display_name": user.display_name,
+            "timezone": user.timezone,
+            "digest": "weekly",
+            "digest_weekday": 0,
+            "digest_hour": 8,
+            "notify_facilitation": "on",
+        },
+    )
+
+    user.refresh_from_db()
+    notifications = page.split("<legend>Notifications</legend>", 1)[1].split("</fieldset>", 1)[0]
+    for name in ("digest", "digest_weekday", "digest_hour", "remind_24h", "notify_facilitation"):
+        assert f'name="{name}"' in notifications
+    assert 'name="display_name"' not in notifications
+    assert user.notify_facilitation is True
