@@ -76,9 +76,16 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
     return zone_or_utc(name)
 
 
+# A digest whose hour was missed (beat or broker down, a deploy) is still sent by a run up
+# to this many hours later on the same local day; the period's key keeps it to one.
+GRACE_HOURS = 4
+
+
 def due_people(now: dt.datetime):
-    """People whose chosen local day and hour is now: one query for the timezones in use,
-    one for the people (never one per person)."""
+    """People whose chosen local day is today and whose chosen hour is this hour or one of
+    the GRACE_HOURS - 1 before it: one query for the timezones in use, one for the people
+    (never one per person). Comparing hours within the local day also catches an hour
+    skipped when clocks go forward, and never crosses midnight into the next period."""
     zones = (
         User.objects.exclude(digest=User.Digest.OFF)
         .order_by()
@@ -91,7 +98,8 @@ def due_people(now: dt.datetime):
         day_matches = Q(digest=User.Digest.DAILY) | Q(
             digest=User.Digest.WEEKLY, digest_weekday=local.weekday()
         )
-        due |= Q(timezone=name, digest_hour=local.hour) & day_matches
+        hour_matches = Q(digest_hour__lte=local.hour, digest_hour__gt=local.hour - GRACE_HOURS)
+        due |= Q(timezone=name) & hour_matches & day_matches
     return User.objects.filter(due, is_active=True).exclude(digest=User.Digest.OFF).order_by("pk")
 
 

@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from accounts.digest import digest_send_due, due_people
+from accounts.digest import GRACE_HOURS, digest_send_due, due_people
 from accounts.models import EmailDelivery
 from communities.models import JourneyStep, Membership
 from reflections.models import Reflection
@@ -150,10 +150,43 @@ def test_hourly_task_run_twice_sends_one_digest(world, send_at):
 
 
 def test_not_the_chosen_hour_or_day_sends_nothing(world, send_at):
-    send_at(MONDAY_8_LONDON + dt.timedelta(hours=1))
+    send_at(MONDAY_8_LONDON - dt.timedelta(hours=1))
+    send_at(MONDAY_8_LONDON + dt.timedelta(hours=GRACE_HOURS))
     send_at(MONDAY_8_LONDON + dt.timedelta(days=1))
 
     assert mail.outbox == []
+
+
+def test_a_missed_hour_is_caught_up_by_a_later_run_once(world, send_at):
+    # The 08:00 run never happened (beat or broker down); the next runs find Sam again.
+    send_at(MONDAY_8_LONDON + dt.timedelta(hours=1))
+    send_at(MONDAY_8_LONDON + dt.timedelta(hours=2))
+    send_at(MONDAY_8_LONDON + dt.timedelta(hours=GRACE_HOURS - 1))
+
+    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+
+
+def test_an_hour_skipped_by_the_clocks_going_forward_still_gets_its_digest(world, send_at):
+    # London skips 01:00-02:00 on 2026-03-29: a 01:00 daily digest goes at 02:00 BST.
+    User = type(world["sam"])
+    User.objects.filter(pk=world["sam"].pk).update(digest="daily", digest_hour=1)
+    SessionFactory(
+        community=world["community"],
+        title="Spring session",
+        starts_at=dt.datetime(2026, 3, 30, 18, 0, tzinfo=dt.UTC),
+    )
+
+    send_at(dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC))  # 02:00 BST
+
+    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+
+
+def test_a_late_catch_up_never_crosses_local_midnight(send_at):
+    person = UserFactory(timezone="Europe/London", digest="daily", digest_hour=23)
+
+    just_after_midnight = dt.datetime(2026, 11, 24, 0, 30, tzinfo=dt.UTC)
+
+    assert person not in due_people(just_after_midnight)
 
 
 def test_muted_community_stays_out_of_the_digest(world, send_at):
@@ -205,21 +238,28 @@ def test_daily_digest_goes_out_every_day_once(world, send_at):
 def test_each_member_is_due_at_their_own_local_hour_across_dst(tz, utc_moment):
     person = UserFactory(timezone=tz)
 
+    due_an_hour_before = list(due_people(utc_moment - dt.timedelta(hours=1)))
     due_now = list(due_people(utc_moment))
-    due_an_hour_later = list(due_people(utc_moment + dt.timedelta(hours=1)))
+    due_after_the_grace = list(due_people(utc_moment + dt.timedelta(hours=GRACE_HOURS)))
 
+    assert due_an_hour_before == []
     assert due_now == [person]
-    assert due_an_hour_later == []
+    assert due_after_the_grace == []
 
 
-def test_the_week_of_the_dst_change_still_gets_exactly_one_digest():
+def test_the_week_of_the_dst_change_still_gets_exactly_one_digest(world, send_at):
     # Clocks in London went back on Sunday 2026-10-25; Monday 26th 08:00 is GMT (08:00 UTC).
-    person = UserFactory(timezone="Europe/London")
+    world["community"].sessions.update(starts_at=dt.datetime(2026, 10, 28, 9, 0, tzinfo=dt.UTC))
+    hours = [dt.datetime(2026, 10, 26, h, 0, tzinfo=dt.UTC) for h in range(5, 14)]
 
-    hours = [dt.datetime(2026, 10, 26, h, 0, tzinfo=dt.UTC) for h in range(5, 11)]
+    due = [world["sam"] in due_people(h) for h in hours]
+    for hour in hours:
+        send_at(hour)
 
-    assert [bool(list(due_people(h))) for h in hours] == [False, False, False, True, False, False]
-    assert person in due_people(hours[3])
+    assert due == [False, False, False, True, True, True, True, False, False]
+    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+    recorded = EmailDelivery.objects.get(kind="digest", recipient=world["sam"])
+    assert recorded.created_at == hours[3]  # 08:00 GMT, the first due hour
 
 
 def test_member_with_an_invalid_stored_timezone_is_treated_as_utc(world, send_at):
