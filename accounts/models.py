@@ -166,6 +166,9 @@ class EmailDelivery(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set with the claim: a worker claims a whole batch in one UPDATE, then reads back
+    # exactly the rows it won by this token.
+    claim_token = models.CharField(max_length=32, blank=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = EmailDeliveryQuerySet.as_manager()
