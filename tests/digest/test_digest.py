@@ -557,3 +557,21 @@ def test_smtp_failure_mid_batch_retries_the_failed_and_never_resends_the_sent(
     recipients = [m.to[0] for m in mail.outbox]
     assert sorted(recipients) == sorted(set(recipients))  # nobody got two
     assert len(recipients) == deliveries.count()
+
+
+def test_every_link_in_both_parts_is_absolute(world, send_at):
+    import re
+
+    from tests.factories import ActionFactory, OutcomeFactory
+
+    ActionFactory(community=world["community"], owner=world["sam"], title="Sketch first")
+    OutcomeFactory(community=world["community"], status="proposed", statement="map loops")
+
+    send_at(MONDAY_8_LONDON)
+
+    message = next(m for m in mail.outbox if m.to == ["sam@example.org"])
+    hrefs = re.findall(r'href="([^"]*)"', message.alternatives[0][0])
+    text_urls = re.findall(r"(?:https?://|/)\S*", message.body)
+    assert len(hrefs) >= 8
+    assert [h for h in hrefs if not h.startswith("http://127.0.0.1:8000/")] == []
+    assert [u for u in text_urls if not u.startswith("http://127.0.0.1:8000/")] == []
