@@ -575,3 +575,27 @@ def test_every_link_in_both_parts_is_absolute(world, send_at):
     assert len(hrefs) >= 8
     assert [h for h in hrefs if not h.startswith("http://127.0.0.1:8000/")] == []
     assert [u for u in text_urls if not u.startswith("http://127.0.0.1:8000/")] == []
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_preview_pages_cost_a_fixed_number_of_queries(
+    client, world, django_assert_max_num_queries, rows
+):
+    from tests.factories import ActionFactory
+
+    for _ in range(rows):
+        community = CommunityFactory()
+        Membership.objects.create(community=community, user=world["sam"])
+        SessionFactory(community=community, starts_at=MONDAY_8_LONDON + dt.timedelta(days=1))
+        ReflectionFactory(community=community, created_at=MONDAY_8_LONDON - dt.timedelta(days=1))
+        ActionFactory(community=community, owner=world["sam"])
+    client.force_login(world["sam"])
+
+    with time_machine.travel(MONDAY_8_LONDON, tick=False):
+        with django_assert_max_num_queries(14):
+            page = client.get("/settings/digest-preview/")
+        with django_assert_max_num_queries(14):
+            framed = client.get("/settings/digest-preview/email.html")
+
+    assert page.content.decode().count("/reflections/") >= rows
+    assert framed.status_code == 200
