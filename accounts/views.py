@@ -65,7 +65,12 @@ def digest_preview_view(request):
     {"script-src": ["'none'"], "style-src": ["'unsafe-inline'"], "frame-ancestors": ["'self'"]}
 )
 def digest_preview_email_view(request):
-    return HttpResponse(digest_preview(request.user)["body_html"])
+    # Links must open in the whole window, not inside the frame (our pages refuse to be
+    # framed): a <base target> placed before <body>, the one addition to the email's HTML.
+    html = digest_preview(request.user)["body_html"].replace(
+        "<body", '<base target="_top">\n<body', 1
+    )
+    return HttpResponse(html)
 
 
 @csrf_exempt  # RFC 8058: mail clients POST without cookies or a CSRF token; the URL is signed.

@@ -445,7 +445,9 @@ def test_preview_frames_the_very_email_html_and_shows_its_plain_text(client, wor
     sent = EmailDelivery.objects.get(recipient=world["sam"], kind="digest")
 
     assert framed.status_code == 200
-    assert framed.content.decode() == sent.body_html
+    assert framed.content.decode() == sent.body_html.replace(
+        "<body", '<base target="_top">\n<body', 1
+    )
     assert framed["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in framed["Content-Security-Policy"]
     assert "script-src 'none'" in framed["Content-Security-Policy"]
