@@ -61,6 +61,9 @@ class Item:
     # Extra (label, absolute URL) links, e.g. one-click RSVP answers. Each lands on a page
     # that asks for confirmation: following a link from an email never changes anything.
     links: list[tuple[str, str]] = field(default_factory=list)
+    # An evergreen invitation ("write a first reflection"): shown alongside news, never a
+    # reason on its own to send a digest.
+    nudge: bool = False
 
 
 @dataclass
@@ -115,14 +118,30 @@ def sections_for(
     people: list[User], now: dt.datetime, periods: dict[int, Period] | None = None
 ) -> dict[int, list[Section]]:
     """Every app's sections for a batch of people, in a fixed number of queries."""
-    by_person: dict[int, list[Section]] = defaultdict(list)
+    by_key: dict[int, dict[str, Section]] = defaultdict(dict)
     periods = periods or {person.pk: period_for(person, now) for person in people}
     for module in app_modules("digest"):
         for user_id, sections in module.digest_sections(people, periods, now).items():
-            by_person[user_id].extend(section for section in sections if section.items)
-    for sections in by_person.values():
-        sections.sort(key=lambda section: section.order)
-    return by_person
+            for section in sections:
+                if not section.items:
+                    continue
+                # Several apps may add to one section (e.g. "Easy ways in"): one heading.
+                mine = by_key[user_id]
+                if section.key in mine:
+                    mine[section.key].items.extend(section.items)
+                else:
+                    mine[section.key] = Section(
+                        section.key,
+                        section.title,
+                        list(section.items),
+                        section.intro,
+                        section.order,
+                    )
+    return {
+        user_id: sorted(sections.values(), key=lambda section: section.order)
+        for user_id, sections in by_key.items()
+        if any(not item.nudge for section in sections.values() for item in section.items)
+    }
 
 
 def render_digest(person: User, sections: list[Section], period: Period) -> dict[str, str]:

@@ -601,3 +601,41 @@ def test_preview_pages_cost_a_fixed_number_of_queries(
 
     assert page.content.decode().count("/reflections/") >= rows
     assert framed.status_code == 200
+
+
+def test_easy_ways_in_invite_a_first_reflection_alongside_the_news(world, send_at):
+    send_at(MONDAY_8_LONDON)
+
+    message = next(m for m in mail.outbox if m.to == ["sam@example.org"])
+    ways_in = message.body.split("EASY WAYS IN", 1)[1]
+    assert "Come along to “Live mapping”" in ways_in
+    assert "Jot down one thing you noticed lately in Mapping Practice" in ways_in
+    assert "http://127.0.0.1:8000/c/mapping/reflections/new/" in ways_in
+    assert message.body.count("EASY WAYS IN") == 1
+    assert "Jot down" in message.alternatives[0][0]
+
+
+def test_a_first_reflection_invitation_alone_sends_no_digest(send_at):
+    community = CommunityFactory(name="Quiet Circle")
+    newcomer = UserFactory(email="new@example.org")
+    Membership.objects.create(community=community, user=newcomer, level="peripheral")
+
+    send_at(MONDAY_8_LONDON)
+
+    assert mail.outbox == []
+    assert EmailDelivery.objects.filter(kind="digest").count() == 0
+
+
+def test_no_first_reflection_invitation_once_i_have_reflected(world, send_at):
+    ReflectionFactory(
+        community=world["community"],
+        author=world["sam"],
+        visibility=Reflection.Visibility.PRIVATE,
+        created_at=MONDAY_8_LONDON - dt.timedelta(days=30),
+    )
+
+    send_at(MONDAY_8_LONDON)
+
+    body = next(m.body for m in mail.outbox if m.to == ["sam@example.org"])
+    assert "Jot down" not in body
+    assert "Come along to “Live mapping”" in body
