@@ -21,7 +21,7 @@ from django.utils import timezone
 from copsite.plugins import app_modules
 
 from .mail import email_dispatch_batch
-from .models import EmailDelivery, User
+from .models import EmailDelivery, User, zone_or_utc
 from .unsubscribe import list_unsubscribe_headers, unsubscribe_url
 
 BATCH_SIZE = 200
@@ -58,6 +58,12 @@ class Item:
     text: str
     url: str = ""
     note: str = ""
+    # Extra (label, absolute URL) links, e.g. one-click RSVP answers. Each lands on a page
+    # that asks for confirmation: following a link from an email never changes anything.
+    links: list[tuple[str, str]] = field(default_factory=list)
+    # An evergreen invitation ("write a first reflection"): shown alongside news, never a
+    # reason on its own to send a digest.
+    nudge: bool = False
 
 
 @dataclass
@@ -70,23 +76,33 @@ class Section:
 
 
 def zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return zone_or_utc(name)
+
+
+# A digest whose hour was missed (beat or broker down, a deploy) is still sent by a run up
+# to this many hours later on the same local day; the period's key keeps it to one.
+GRACE_HOURS = 4
 
 
 def due_people(now: dt.datetime):
-    """People whose chosen local day and hour is now: one query for the timezones in use,
-    one for the people (never one per person)."""
-    zones = User.objects.exclude(digest=User.Digest.OFF).values_list("timezone", flat=True)
+    """People whose chosen local day is today and whose chosen hour is this hour or one of
+    the GRACE_HOURS - 1 before it: one query for the timezones in use, one for the people
+    (never one per person). Comparing hours within the local day also catches an hour
+    skipped when clocks go forward, and never crosses midnight into the next period."""
+    zones = (
+        User.objects.exclude(digest=User.Digest.OFF)
+        .order_by()
+        .values_list("timezone", flat=True)
+        .distinct()
+    )
     due = Q(pk__in=[])
-    for name in set(zones):
+    for name in zones:
         local = now.astimezone(zone(name))
         day_matches = Q(digest=User.Digest.DAILY) | Q(
             digest=User.Digest.WEEKLY, digest_weekday=local.weekday()
         )
-        due |= Q(timezone=name, digest_hour=local.hour) & day_matches
+        hour_matches = Q(digest_hour__lte=local.hour, digest_hour__gt=local.hour - GRACE_HOURS)
+        due |= Q(timezone=name) & hour_matches & day_matches
     return User.objects.filter(due, is_active=True).exclude(digest=User.Digest.OFF).order_by("pk")
 
 
@@ -98,16 +114,34 @@ def digest_key(person: User, period: Period) -> str:
     return f"digest:{person.pk}:{period.kind}:{period.label}"
 
 
-def sections_for(people: list[User], now: dt.datetime) -> dict[int, list[Section]]:
+def sections_for(
+    people: list[User], now: dt.datetime, periods: dict[int, Period] | None = None
+) -> dict[int, list[Section]]:
     """Every app's sections for a batch of people, in a fixed number of queries."""
-    by_person: dict[int, list[Section]] = defaultdict(list)
-    periods = {person.pk: period_for(person, now) for person in people}
+    by_key: dict[int, dict[str, Section]] = defaultdict(dict)
+    periods = periods or {person.pk: period_for(person, now) for person in people}
     for module in app_modules("digest"):
         for user_id, sections in module.digest_sections(people, periods, now).items():
-            by_person[user_id].extend(section for section in sections if section.items)
-    for sections in by_person.values():
-        sections.sort(key=lambda section: section.order)
-    return by_person
+            for section in sections:
+                if not section.items:
+                    continue
+                # Several apps may add to one section (e.g. "Easy ways in"): one heading.
+                mine = by_key[user_id]
+                if section.key in mine:
+                    mine[section.key].items.extend(section.items)
+                else:
+                    mine[section.key] = Section(
+                        section.key,
+                        section.title,
+                        list(section.items),
+                        section.intro,
+                        section.order,
+                    )
+    return {
+        user_id: sorted(sections.values(), key=lambda section: section.order)
+        for user_id, sections in by_key.items()
+        if any(not item.nudge for section in sections.values() for item in section.items)
+    }
 
 
 def render_digest(person: User, sections: list[Section], period: Period) -> dict[str, str]:
@@ -177,9 +211,19 @@ def digest_send_due(*, now: dt.datetime | None = None) -> int:
     return recorded
 
 
+def preview_period(person: User, now: dt.datetime) -> Period:
+    """The window a preview shows: everything the next digest would carry if it went out
+    now. Until this period's digest is recorded that is the period that just ended plus
+    the current one so far; once it is, only the current period so far (what the
+    following digest will carry)."""
+    period = period_for(person, now)
+    sent = EmailDelivery.objects.filter(key=digest_key(person, period)).exists()
+    return Period(period.kind, period.label, period.end if sent else period.start, now)
+
+
 def digest_preview(person: User, now: dt.datetime | None = None) -> dict:
     """What `person`'s next digest would hold right now, rendered with the same templates."""
     now = now or timezone.now()
-    period = period_for(person, now)
-    sections = sections_for([person], now).get(person.pk, [])
+    period = preview_period(person, now)
+    sections = sections_for([person], now, {person.pk: period}).get(person.pk, [])
     return {"sections": sections, "period": period, **render_digest(person, sections, period)}

@@ -37,9 +37,22 @@ class ProfileForm(forms.ModelForm):
             "remind_24h",
             "remind_1h",
             "review_emails",
+            "notify_facilitation",
         ]
         labels = {"digest": "Digest email", "digest_weekday": "Digest day (weekly digest)"}
         help_texts = {
             "remind_1h": "With both reminders off, you also get no thank-you email inviting "
             "you to reflect after a session you came to.",
         }
+
+    PROFILE = ("display_name", "timezone")
+
+    def groups(self):
+        """[(legend, [bound fields])]: who you are, then what we send you."""
+        return [
+            ("Profile", [self[name] for name in self.PROFILE]),
+            (
+                "Notifications",
+                [self[name] for name in self.Meta.fields if name not in self.PROFILE],
+            ),
+        ]

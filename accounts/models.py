@@ -31,6 +31,15 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+def zone_or_utc(name: str) -> zoneinfo.ZoneInfo:
+    """The named timezone, or UTC when the stored name is unusable: unknown, blank, not
+    normalised, or a tz database directory such as "Europe" (which raises OSError)."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 def default_timezone() -> str:
     return settings.COPSITE_DEFAULT_TIMEZONE
 
@@ -85,6 +94,12 @@ class User(AbstractUser):
         "email me about peer reviews (new ones for me, and a nudge when one is overdue)",
         default=True,
     )
+    notify_facilitation = models.BooleanField(
+        "tell me when someone asks to join, or a journey move is suggested",
+        default=True,
+        help_text="Only in communities you facilitate or coordinate. The requests and "
+        "suggestions wait on their pages either way.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -110,10 +125,7 @@ class User(AbstractUser):
     @property
     def zoneinfo(self) -> zoneinfo.ZoneInfo:
         """The person's timezone; a stored name that no longer exists falls back to UTC."""
-        try:
-            return zoneinfo.ZoneInfo(self.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo("UTC")
+        return zone_or_utc(self.timezone)
 
 
 class EmailDeliveryQuerySet(models.QuerySet):
@@ -158,6 +170,9 @@ class EmailDelivery(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set with the claim: a worker claims a whole batch in one UPDATE, then reads back
+    # exactly the rows it won by this token.
+    claim_token = models.CharField(max_length=32, blank=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = EmailDeliveryQuerySet.as_manager()

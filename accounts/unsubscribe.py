@@ -14,6 +14,10 @@ LISTS: dict[str, tuple[str, dict]] = {
         {"remind_24h": False, "remind_1h": False},
     ),
     "reviews": ("peer-review emails", {"review_emails": False}),
+    "facilitation": (
+        "join-request and journey-move notices",
+        {"notify_facilitation": False},
+    ),
 }
 MAX_AGE = 60 * 60 * 24 * 365
 

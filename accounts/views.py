@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -50,6 +53,24 @@ def mute_view(request, membership_id: int):
 @require_http_methods(["GET"])
 def digest_preview_view(request):
     return render(request, "accounts/digest_preview.html", digest_preview(request.user))
+
+
+# The email's own HTML, exactly as sent, shown inside the preview page's sandboxed frame.
+# Email clients need inline styles, so this one document (our own template, escaped as
+# usual) may use them; it runs no script and may only be framed by our own pages.
+@login_required
+@require_http_methods(["GET"])
+@xframe_options_sameorigin
+@csp_replace(
+    {"script-src": ["'none'"], "style-src": ["'unsafe-inline'"], "frame-ancestors": ["'self'"]}
+)
+def digest_preview_email_view(request):
+    # Links must open in the whole window, not inside the frame (our pages refuse to be
+    # framed): a <base target> placed before <body>, the one addition to the email's HTML.
+    html = digest_preview(request.user)["body_html"].replace(
+        "<body", '<base target="_top">\n<body', 1
+    )
+    return HttpResponse(html)
 
 
 @csrf_exempt  # RFC 8058: mail clients POST without cookies or a CSRF token; the URL is signed.

@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.timezone import now
 
+from accounts.models import zone_or_utc
+
 
 class CommunityQuerySet(models.QuerySet):
     def in_directory(self):
@@ -59,10 +61,7 @@ class Community(models.Model):
 
     @property
     def zoneinfo(self) -> zoneinfo.ZoneInfo:
-        try:
-            return zoneinfo.ZoneInfo(self.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo("UTC")
+        return zone_or_utc(self.timezone)
 
 
 class OldSlug(models.Model):

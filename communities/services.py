@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.mail import email_render_and_enqueue
+from accounts.unsubscribe import list_unsubscribe_headers, unsubscribe_url
 
 from . import engagement
 from .invitations import VALID_FOR, invitation_url
@@ -45,6 +48,27 @@ ARCHIVED_NO_NEW_MEMBERS = "This community is archived and not taking new members
 
 
 # --- Communities -----------------------------------------------------------------------
+
+
+def _facilitators_to_notify(community: Community):
+    """The community's active facilitators and coordinators who want its notices (join
+    requests, suggested journey moves): one query, users included."""
+    return (
+        Membership.objects.active()
+        .filter(
+            community=community,
+            role__in=[Role.FACILITATOR, Role.COORDINATOR],
+            user__notify_facilitation=True,
+        )
+        .select_related("user")
+    )
+
+
+def _facilitation_links(user) -> dict[str, str]:
+    return {
+        "settings_url": settings.SITE_URL + reverse("settings"),
+        "unsubscribe_url": unsubscribe_url(user, "facilitation"),
+    }
 
 
 def slug_taken(slug: str, *, exclude: Community | None = None) -> bool:
@@ -135,17 +159,20 @@ def join_request_create(*, community: Community, user, note: str = "") -> Member
     membership.request_note = note
     membership.requested_at = now
     membership.save()
-    facilitators = Membership.objects.active().filter(
-        community=community, role__in=[Role.FACILITATOR, Role.COORDINATOR]
-    )
-    for facilitator in facilitators.select_related("user"):
+    for facilitator in _facilitators_to_notify(community):
         email_render_and_enqueue(
             key=f"join-request:{membership.pk}:{now.timestamp()}:{facilitator.user_id}",
             kind="communities:join_request",
             template_prefix="communities/email/join_request",
-            context={"membership": membership, "community": community, "to": facilitator.user},
+            context={
+                "membership": membership,
+                "community": community,
+                "to": facilitator.user,
+                **_facilitation_links(facilitator.user),
+            },
             to_email=facilitator.user.email,
             recipient=facilitator.user,
+            headers=list_unsubscribe_headers(facilitator.user, "facilitation"),
         )
     return membership
 
@@ -472,20 +499,21 @@ def move_suggestions_notify(*, community: Community) -> int:
     )
     if not pending:
         return 0
-    facilitators = (
-        Membership.objects.active()
-        .filter(community=community, role__in=[Role.FACILITATOR, Role.COORDINATOR])
-        .select_related("user")
-    )
     batch = f"{pending[0].pk}-{pending[-1].pk}-{len(pending)}"
-    for facilitator in facilitators:
+    for facilitator in _facilitators_to_notify(community):
         email_render_and_enqueue(
             key=f"move-suggestions:{community.pk}:{facilitator.user_id}:{batch}",
             kind="communities:move_suggestions",
             template_prefix="communities/email/move_suggestions",
-            context={"community": community, "suggestions": pending, "to": facilitator.user},
+            context={
+                "community": community,
+                "suggestions": pending,
+                "to": facilitator.user,
+                **_facilitation_links(facilitator.user),
+            },
             to_email=facilitator.user.email,
             recipient=facilitator.user,
+            headers=list_unsubscribe_headers(facilitator.user, "facilitation"),
         )
     MoveSuggestion.objects.filter(pk__in=[s.pk for s in pending]).update(notified_at=timezone.now())
     return len(pending)

@@ -11,6 +11,11 @@ urlpatterns = [
     path("settings/", account_views.settings_view, name="settings"),
     path("settings/digest-preview/", account_views.digest_preview_view, name="digest_preview"),
     path(
+        "settings/digest-preview/email.html",
+        account_views.digest_preview_email_view,
+        name="digest_preview_email",
+    ),
+    path(
         "settings/communities/<int:membership_id>/mute/",
         account_views.mute_view,
         name="community_mute",

@@ -1,14 +1,17 @@
 """Digest sections: new reflections shared with the whole community (titles and plain
-excerpts), and the open actions the person owns (overdue first)."""
+excerpts), the open actions the person owns (overdue first), and for people on the edge
+of a community who have not reflected there yet, an easy way in."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from django.conf import settings
+from django.urls import reverse
 
 from accounts.digest import Item, Section
 from communities.digest import active_memberships
+from communities.models import Membership
 
 from .markdown import excerpt
 from .models import Action, Reflection
@@ -31,6 +34,7 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
         .order_by("-created_at")
     )
     actions_by_owner = _open_actions(people, memberships)
+    ways_in = _first_reflection_invitations(people, memberships)
     # Many people see the same reflection: render each excerpt once per batch.
     excerpts: dict[int, str] = {}
     by_community: dict[int, list[Reflection]] = defaultdict(list)
@@ -60,8 +64,39 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
         result[person.pk] = [
             Section("reflections", "New reflections", items, order=40),
             Section("actions", "Your open actions", actions_by_owner.get(person.pk, []), order=30),
+            Section("ways_in", "Easy ways in", ways_in.get(person.pk, []), order=90),
         ]
     return result
+
+
+def _first_reflection_invitations(people, memberships) -> dict[int, list[Item]]:
+    """For people on the edge of a community who have never reflected there: an easy way
+    in, a first reflection that may stay private. One query for the whole batch."""
+    written = set(
+        Reflection.objects.filter(author__in=people)
+        .order_by()
+        .values_list("author_id", "community_id")
+        .distinct()
+    )
+    invitations: dict[int, list[Item]] = defaultdict(list)
+    for person_id, rows in memberships.items():
+        for row in rows:
+            if row["level"] != Membership.Level.PERIPHERAL:
+                continue
+            if (person_id, row["community_id"]) in written:
+                continue
+            url = settings.SITE_URL + reverse(
+                "reflections:new", kwargs={"slug": row["community__slug"]}
+            )
+            invitations[person_id].append(
+                Item(
+                    f"Jot down one thing you noticed lately in {row['community__name']} — "
+                    "it can stay private, just for you.",
+                    url,
+                    nudge=True,
+                )
+            )
+    return invitations
 
 
 def _open_actions(people, memberships) -> dict[int, list[Item]]:

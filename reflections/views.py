@@ -156,7 +156,7 @@ def _reflection_form_page(request, community, *, reflection: Reflection | None):
             form = ReflectionForm(
                 initial=request.POST.dict(), instance=reflection, community=community
             )
-            preview = render_markdown(request.POST.get("body", ""))
+            preview = render_markdown(request.POST.get("body", "")[:BODY_MAX_CHARS])
         elif form.is_valid():
             created = reflection is None
             reflection = services.reflection_save(
@@ -249,7 +249,9 @@ def reflection_preview(request, slug):
         request,
         "reflections/includes/preview.html",
         {
-            "preview": render_markdown(body),
+            # Only what could be saved is rendered: a pasted megabyte of nested brackets
+            # would otherwise cost seconds of server time on every keystroke's preview.
+            "preview": render_markdown(body[:BODY_MAX_CHARS]),
             "too_long": len(body) > BODY_MAX_CHARS,
         },
     )

@@ -22,6 +22,17 @@ def session_url(session: Session) -> str:
     return settings.SITE_URL + session.get_absolute_url()
 
 
+def rsvp_links(session: Session, current: str | None) -> list[tuple[str, str]]:
+    """One-click answers other than the current one. Each opens the session page with the
+    answer preselected for a confirming POST: a GET from an email changes nothing."""
+    url = session_url(session)
+    return [
+        (label.capitalize(), f"{url}?rsvp={value}#rsvp-box")
+        for value, label in RSVP.Response.choices
+        if value != current
+    ]
+
+
 def digest_sections(people, periods, now) -> dict[int, list[Section]]:
     memberships = active_memberships(people)
     communities = {row["community_id"] for rows in memberships.values() for row in rows}
@@ -54,15 +65,16 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
             for session in community_sessions:
                 response = responses.get((session.pk, person.pk))
                 when = timezone.localtime(session.starts_at, tz).strftime("%a %d %b, %H:%M")
-                note = (
-                    f"You said: {labels[response]}"
-                    if response
-                    else "Will you come? Reply on the page."
-                )
+                note = f"You said: {labels[response]}" if response else "Will you come?"
                 upcoming.append(
                     (
                         session.starts_at,
-                        Item(f"{session.title} — {when}", session_url(session), note),
+                        Item(
+                            f"{session.title} — {when}",
+                            session_url(session),
+                            note,
+                            links=rsvp_links(session, response),
+                        ),
                     )
                 )
             if row["level"] == Membership.Level.PERIPHERAL and community_sessions:

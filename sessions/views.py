@@ -126,6 +126,16 @@ def session_detail(request, slug: str, pk: int):
     community = community_for(request.user, slug, open_to_all=True)
     session = _session_for(community, pk)
     context = _detail_context(request, community, session)
+    # A digest's one-click RSVP link lands here with ?rsvp=<answer>: it only preselects the
+    # answer for the person to confirm with a POST (link scanners must change nothing).
+    suggested = request.GET.get("rsvp", "")
+    if (
+        context["is_member"]
+        and session.accepts_rsvps
+        and suggested in RSVP.Response.values
+        and suggested != context["my_rsvp"]
+    ):
+        context["suggested_rsvp"] = suggested
     context["panels"] = collect_panels("session_panel", request, session)
     # The "Review our open actions" agenda item lists the actions a panel brought (the
     # reflections app's), without this app importing that one.

@@ -3,13 +3,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import RequestFactory
 from playwright.sync_api import expect
 
 from communities.models import Membership
 from reflections.models import Action, Reflection
-from reflections.panels import session_panel
+from sessions.models import AgendaItem
 from tests.factories import (
+    AgendaItemFactory,
     CommunityFactory,
     MembershipFactory,
     ReflectionFactory,
@@ -34,6 +34,9 @@ def test_reflection_becomes_an_action_that_closes_the_loop(page, log_in):
     MembershipFactory(community=community, user=member)
     MembershipFactory(community=community, user=facilitator, role=Membership.Role.FACILITATOR)
     session = SessionFactory(community=community, title="Next mapping session")
+    AgendaItemFactory(
+        session=session, kind=AgendaItem.Kind.REVIEW_ACTIONS, title="Review our open actions"
+    )
 
     # The member writes a double-loop reflection, previewing the Markdown as they type.
     log_in("mina@example.org")
@@ -78,13 +81,17 @@ def test_reflection_becomes_an_action_that_closes_the_loop(page, log_in):
         [reflection],
     )
 
-    # It is among the open actions the next session's page shows (the session page itself
-    # is the sessions app's: its panel hook is checked here, the page after the merge).
-    request = RequestFactory().get("/")
-    request.user = member
-    assert [a.title for a in session_panel(request, session).context["actions"]] == [
+    # It is among the open actions at the top of the next session's page, and under its
+    # "Review our open actions" agenda item.
+    page.goto(session.get_absolute_url())
+    expect(page.get_by_role("region", name="Our open actions")).to_contain_text(
         "Bring rough sketches"
-    ]
+    )
+    expect(
+        page.get_by_role("region", name="Agenda")
+        .get_by_role("listitem")
+        .filter(has_text="Review our open actions")
+    ).to_contain_text("Bring rough sketches")
     page.goto("/c/mapping/actions/")
     assert_accessible(page)
     expect(page.get_by_role("region", name="Open actions")).to_contain_text("Bring rough sketches")

@@ -268,3 +268,25 @@ def test_suggestion_confirm_after_the_level_changed_moves_nothing(community, use
         services.suggestion_confirm(suggestion=suggestion, by=user)
 
     assert Membership.objects.get(pk=suggestion.membership_id).steps.count() == 0
+
+
+def test_move_suggestion_notices_skip_facilitators_who_opted_out(
+    frozen, community, signal_data, django_capture_on_commit_callbacks
+):
+    from accounts.unsubscribe import unsubscribe_url
+
+    data, _ = signal_data
+    keen = person(community, C, role="facilitator")
+    quiet = person(community, C, role="coordinator")
+    quiet.user.notify_facilitation = False
+    quiet.user.save()
+    grows = person(community, P)
+    data[(community.pk, grows.user_id)] = 10
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh_all_move_suggestions()
+
+    assert [m.to for m in mail.outbox] == [[keen.user.email]]
+    url = unsubscribe_url(keen.user, "facilitation")
+    assert mail.outbox[0].extra_headers["List-Unsubscribe"].startswith(f"<{url}>")
+    assert f"Stop these notices: {url}" in mail.outbox[0].body

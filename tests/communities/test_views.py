@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
@@ -1092,3 +1093,45 @@ def test_home_panel_query_count_is_bounded(rf, rows, django_assert_max_num_queri
         html = render_to_string(panel.template, {"panel": panel.context}, request=request)
 
     assert html.count("suggested journey move") == rows
+
+
+@time_machine.travel("2026-11-23 08:00 +00:00", tick=False)  # tokens carry a timestamp
+def test_facilitator_notices_carry_one_click_unsubscribe_and_respect_it(client, user, commit):
+    from accounts.unsubscribe import unsubscribe_url
+
+    community = CommunityFactory(visibility="request")
+    keen = MembershipFactory(community=community, role="facilitator").user
+    quiet = MembershipFactory(community=community, role="coordinator").user
+    client = logged_in(client, user)
+    Client = type(client)
+    Client().post(unsubscribe_url(quiet, "facilitation"))  # one click, no cookies
+
+    with commit():
+        client.post(f"/c/{community.slug}/join/", {"note": "I map rivers."})
+
+    quiet.refresh_from_db()
+    assert quiet.notify_facilitation is False
+    assert [m.to for m in mail.outbox] == [[keen.email]]
+    message = mail.outbox[0]
+    url = unsubscribe_url(keen, "facilitation")
+    assert message.extra_headers["List-Unsubscribe"].startswith(f"<{url}>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"Stop these notices: {url}" in message.body
+    assert f'href="{url}"' in message.alternatives[0][0]
+
+
+def test_plain_text_email_parts_are_not_html_escaped(client, commit):
+    community = CommunityFactory(visibility="request", name="Maps & Rivers")
+    facilitator = MembershipFactory(community=community, role="facilitator").user
+    asker = UserFactory(display_name="Siobhán O'Brien")
+    client = logged_in(client, asker)
+
+    with commit():
+        client.post(f"/c/{community.slug}/join/", {"note": "Rivers <3 & maps"})
+
+    message = mail.outbox[0]
+    assert message.to == [facilitator.email]
+    assert "Siobhán O'Brien has asked to join Maps & Rivers." in message.body
+    assert "Rivers <3 & maps" in message.body
+    assert "&amp;" not in message.subject + message.body and "&#x27;" not in message.body
+    assert "O&#x27;Brien" in message.alternatives[0][0]  # the HTML part stays escaped

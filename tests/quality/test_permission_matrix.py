@@ -129,6 +129,7 @@ EXPECT: dict[str, Case] = {
     "healthz": Case({}, PUBLIC),
     "settings": Case({}, SIGNED_IN),
     "digest_preview": Case({}, SIGNED_IN),
+    "digest_preview_email": Case({}, SIGNED_IN, notes="The preview's framed email: own only."),
     "community_mute": Case(
         lambda s: {"membership_id": s.memberships["peripheral"].pk},
         # GET is not allowed: muting is a POST, and only of one's own membership.

@@ -139,3 +139,25 @@ FRAGMENTS = [
 @settings(max_examples=300, deadline=None)
 def test_render_markdown_is_safe_for_any_mix_of_payload_fragments(text):
     assert_safe(render_markdown(text))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", XSS_CORPUS)
+def test_digest_excerpts_stay_safe_in_the_email_and_its_preview(client, cast, payload):
+    from accounts.digest import digest_preview
+
+    ReflectionFactory(
+        community=cast.community,
+        author=cast.author,
+        title=f"T {payload}"[:200],
+        body=f"Before {payload} after",
+    )
+    client.force_login(cast.member)
+
+    page = client.get(reverse("digest_preview")).content.decode()
+    framed = client.get(reverse("digest_preview_email")).content.decode()
+    email = digest_preview(cast.member)["body_html"]
+
+    assert "Before" in framed  # the excerpt is there, as text
+    for html in (_main(page), framed, email):
+        assert_safe(html, PAGE_DANGEROUS)

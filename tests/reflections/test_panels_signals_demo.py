@@ -123,3 +123,29 @@ def test_demo_covers_levels_visibilities_and_statuses():
     call_command("seed_demo", force=True)
 
     assert reflections.count() == first
+
+
+def test_session_page_shows_open_actions_at_the_top_and_under_the_review_item(client, cast):
+    from sessions.models import AgendaItem
+    from tests.factories import AgendaItemFactory
+
+    session = SessionFactory(community=cast.community, title="Next mapping session")
+    AgendaItemFactory(
+        session=session, kind=AgendaItem.Kind.REVIEW_ACTIONS, title="Review our open actions"
+    )
+    AgendaItemFactory(session=session, title="Live mapping")
+    ActionFactory(community=cast.community, owner=cast.member, title="Bring rough sketches")
+    ActionFactory(community=cast.community, title="Already done", status="done")
+    ActionFactory(community=cast.other_community, title="Elsewhere's action")
+    client.force_login(cast.member)
+
+    content = client.get(session.get_absolute_url()).content.decode()
+
+    top = content.split('id="session-actions-heading"', 1)[1].split("</section>", 1)[0]
+    agenda = content.split('id="agenda-heading"', 1)[1].split("</section>", 1)[0]
+    review_item = agenda.split("Review our open actions", 1)[1].split("Live mapping", 1)[0]
+    assert content.index("session-actions-heading") < content.index("agenda-heading")
+    for part in (top, review_item):
+        assert "Bring rough sketches" in part
+        assert "Already done" not in part
+        assert "Elsewhere's action" not in part

@@ -165,6 +165,19 @@ def test_huge_body_is_refused_clearly_and_kept(client, cast):
     assert not Reflection.objects.exists()
 
 
+def test_preview_of_a_huge_body_renders_only_what_could_be_saved(client, cast):
+    client.force_login(cast.member)
+    body = "**kept** " + "[" * 300_000
+
+    response = client.post(url("preview", cast.community), {"body": body})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "longer than a reflection may be" in content
+    assert "<strong>kept</strong>" in content
+    assert content.count("[") <= BODY_MAX_CHARS
+
+
 @pytest.mark.parametrize("field", ["session", "outcome", "follow_up_of"])
 def test_links_to_another_community_are_refused(client, cast, field):
     foreign = {

@@ -1,7 +1,4 @@
-"""Every visibility × every role, on every place a reflection can show up.
-
-The digest preview belongs to the digest issue and is not covered here.
-"""
+"""Every visibility × every role, on every place a reflection can show up."""
 
 from __future__ import annotations
 
@@ -127,6 +124,25 @@ def test_exports_hold_only_my_own_reflections(client, cast, reflection_for, visi
     rows = list(csv.reader(io.StringIO(table.content.decode())))
     assert in_zip == (role == "author")
     assert any(TITLE in row for row in rows[1:]) == (role == "author")
+
+
+@pytest.mark.parametrize(("visibility", "role"), [(v, r) for v in SEES for r in ROLES])
+def test_digest_preview_shows_others_community_reflections_to_members_only(
+    client, cast, reflection_for, visibility, role
+):
+    reflection_for(visibility)
+    client.force_login(getattr(cast, role))
+
+    page = client.get(reverse("digest_preview"))
+    email = client.get(reverse("digest_preview_email"))
+
+    # The digest carries what others shared with the whole community: never a private or
+    # facilitators-only reflection, and not the reader's own.
+    member = role in ("member", "facilitator", "coordinator")
+    shown = visibility == "community" and member
+    assert (page.status_code, email.status_code) == (200, 200)
+    assert (TITLE in page.content.decode()) == shown
+    assert (TITLE in email.content.decode()) == shown
 
 
 def test_a_member_who_left_no_longer_sees_community_reflections(client, cast, reflection_for):

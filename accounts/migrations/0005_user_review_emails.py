@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_user_digest_user_digest_hour_user_digest_weekday_and_more'),
+        ('accounts', '0004_emaildelivery_claim_token'),
     ]
 
     operations = [
