@@ -1,7 +1,8 @@
 """`make bench`: seed a large site into a separate database and time the main pages.
 
-Run as `python -m copsite.bench [--quick]`. Uses PostgreSQL (database `copsite_bench` on the
-server of DATABASE_URL) when DATABASE_URL is set, else SQLite at var/bench.sqlite3. Prints
+Run as `python -m copsite.bench [--quick]`. Uses PostgreSQL (database `<name>_bench` beside
+DATABASE_URL's database `<name>`, so two checkouts sharing one server never drop each other's
+bench) when DATABASE_URL is set, else SQLite at var/bench.sqlite3. Prints
 a table and writes var/bench.json (var/ is COPSITE_VAR_DIR when set):
 {"pages": {name: {"median_ms", "floor_ratio", "queries"}}, "digests_10k_s", "reminder_scan_ms"}
 """
@@ -38,19 +39,30 @@ def bench_database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         parts = urlsplit(url)
+        name = scratch_database_name(url, "bench")
         admin = urlunsplit(parts._replace(path="/postgres"))
         import psycopg
+        from psycopg import sql
 
         dsn = admin.replace("postgres://", "postgresql://", 1)
         with psycopg.connect(dsn, autocommit=True) as server:
-            server.execute("DROP DATABASE IF EXISTS copsite_bench WITH (FORCE)")
-            server.execute("CREATE DATABASE copsite_bench")
-        return urlunsplit(parts._replace(path="/copsite_bench"))
+            server.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return urlunsplit(parts._replace(path=f"/{name}"))
     path = VAR_DIR / "bench.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{path}"
+
+
+def scratch_database_name(url: str, purpose: str) -> str:
+    """`<db>_<purpose>` for DATABASE_URL's database `<db>`: each checkout's throwaway
+    database is its own, so one engineer's run never drops another's mid-flight."""
+    base = urlsplit(url).path.lstrip("/") or "copsite"
+    return f"{base}_{purpose}"
 
 
 def setup_django() -> None:
