@@ -123,7 +123,7 @@ def seed(people: dict) -> None:
                 ]
             )
 
-        # Shared reflections, deepening over the year; a few private ones stay private.
+        # Reflections shared with the community, deepening over the year.
         written = now - timedelta(days=30 * months_ago + 5)
         counts = {
             Reflection.Loop.SINGLE: 9 - growth // 4,
@@ -141,21 +141,25 @@ def seed(people: dict) -> None:
                         loop_level=loop,
                         title=f"What the {written:%B} maps taught me",
                         body="We noticed the map changed the conversation.",
-                        visibility=rng.choice(
-                            [Reflection.Visibility.COMMUNITY, Reflection.Visibility.FACILITATORS]
-                        ),
+                        visibility=Reflection.Visibility.COMMUNITY,
                         created_at=written - timedelta(hours=rng.randint(0, 200)),
                     )
                 )
-        for author in rng.sample(users, 2):
+        # Private and facilitator-only reflections: real, never counted on the dashboards.
+        for author, visibility, title in zip(
+            rng.sample(users, 4),
+            [Reflection.Visibility.PRIVATE] * 2 + [Reflection.Visibility.FACILITATORS] * 2,
+            ["A note to myself"] * 2 + ["For the facilitators"] * 2,
+            strict=True,
+        ):
             reflections.append(
                 Reflection(
                     author=author,
                     community=main,
                     loop_level=Reflection.Loop.DOUBLE,
-                    title="A note to myself",
-                    body="Private: only I can read this.",
-                    visibility=Reflection.Visibility.PRIVATE,
+                    title=title,
+                    body="Not for everyone: only its readers see this.",
+                    visibility=visibility,
                     created_at=written,
                 )
             )

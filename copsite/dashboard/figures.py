@@ -11,9 +11,11 @@ Rules every function keeps:
   group) is suppressed: it becomes `None`, shown as "fewer than 5". Zero stays visible.
   Where a row shows its total, one more cell is hidden with it (secondary suppression), so
   a hidden cell cannot be found by subtraction.
-- **Never private.** Reflections count only when shared (`facilitators` or `community`
-  visibility): a private reflection is never counted, so no total minus a shown figure can
-  reveal one. No reflection text, and no individual confidence rating, leaves this module.
+- **Never private.** Reflections count only when shared with the whole community
+  (`community` visibility). Private and facilitator-only reflections are never counted:
+  leaders (some of them plain members, who can list the community's reflections) must not
+  be able to work either out by subtracting what they can read from a dashboard total.
+  No reflection text, and no individual confidence rating, leaves this module.
 - **Time.** Periods are whole UTC days (`periods.Period`); months are UTC calendar months.
 - **Who.** Membership figures count active members with the role *member*: facilitators
   and coordinators are left out of movement (Orbit's rule for staff). Everything else
@@ -55,7 +57,8 @@ LOOP_LABELS = {
     "triple": "triple loop",
     "": "no level yet",
 }
-SHARED = [Reflection.Visibility.FACILITATORS, Reflection.Visibility.COMMUNITY]
+# Shared = with the whole community; see "Never private" above for why not facilitators.
+SHARED = [Reflection.Visibility.COMMUNITY]
 HELD = [Session.Status.SCHEDULED, Session.Status.COMPLETED]
 INWARD = Q(from_level=Membership.Level.PERIPHERAL, to_level__in=LEVELS[1:]) | Q(
     from_level=Membership.Level.ACTIVE, to_level=Membership.Level.CORE
@@ -491,7 +494,7 @@ def _shared_reflections(ids: list[int], period: Period):
 
 
 def reflections_by_loop(community, period: Period) -> list[LoopMonth]:
-    """Shared reflections (visibility facilitators or community, never private) written
+    """Shared reflections (visibility community; never private or facilitator-only) written
     in each month of the period, by loop level (single, double, triple, none chosen yet).
     A cell written by 1–4 people is suppressed. One grouped query."""
     rows = (

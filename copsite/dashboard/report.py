@@ -153,8 +153,8 @@ def loops_chart(months: list[figures.LoopMonth]) -> Chart:
         summary=summary,
         svg=bar_svg("chart-loops", title, summary, labels, series),
         legend=legend_html([name for name, _ in series]),
-        note="Only reflections shared with the facilitators or the community count; private "
-        "ones are never counted. A cell written by 1–4 people is hidden.",
+        note="Only reflections shared with the whole community count; private and "
+        "facilitator-only ones are never counted. A cell written by 1–4 people is hidden.",
     )
 
 

@@ -205,7 +205,18 @@ def test_no_page_or_export_reveals_private_or_facilitator_only_reflections(
         body = client.get(url).content.decode()
         assert not any(secret in body for secret in SECRETS), url
 
-    # The five facilitator-only triple-loop reflections count; the private ones never do.
+    # Neither the private nor the facilitator-only triple-loop reflections are counted, so
+    # nobody can subtract what they can read from a total to find them.
+    loops = client.get(f"/c/{slug}/dashboard/?format=csv&chart=loops").content.decode()
+    assert loops.splitlines()[-1].endswith(",0,0,0,0")
+    # Five shared with the whole community are.
+    for _ in range(5):
+        ReflectionFactory(
+            community=secrets,
+            author=MembershipFactory(community=secrets).user,
+            loop_level=Reflection.Loop.TRIPLE,
+            visibility=Reflection.Visibility.COMMUNITY,
+        )
     loops = client.get(f"/c/{slug}/dashboard/?format=csv&chart=loops").content.decode()
     assert loops.splitlines()[-1].endswith(",0,0,5,0")
 
