@@ -88,3 +88,42 @@ def test_outcome_confidence_shows_averages_of_five_people_only():
     assert (rows[shared.statement]["average"], rows[shared.statement]["people"]) == (3.0, 5)
     assert (rows[small.statement]["average"], rows[small.statement]["people"]) == (None, None)
     assert len(rows) == 2
+
+
+@pytest.mark.parametrize(
+    ("days", "median"),
+    [
+        ([4], 4.0),
+        ([9, 1], 5.0),
+        ([7, 1, 30], 7.0),
+        ([2, 2, 10, 4], 3.0),
+        ([6, 1, 8, 3, 20, 5], 5.5),
+    ],
+)
+def test_median_days_to_done_odd_and_even_counts_per_community(days, median):
+    action = model_or_skip("Action")
+    community, other = CommunityFactory(), CommunityFactory()
+    owner = MembershipFactory(community=community).user
+    for n in days:
+        action.objects.create(
+            community=community,
+            owner=owner,
+            title="Try it",
+            created_at=at(2026, 2, 28) - dt.timedelta(days=n),
+            status="done",
+            done_at=at(2026, 2, 28),
+        )
+    # Another community's slow action must not move this median.
+    action.objects.create(
+        community=other,
+        owner=MembershipFactory(community=other).user,
+        title="Elsewhere",
+        created_at=at(2025, 12, 1),
+        status="done",
+        done_at=at(2026, 2, 20),
+    )
+
+    flows = figures.actions_flow([community.pk, other.pk], FEB)
+
+    assert flows[community.pk].median_days == pytest.approx(median)
+    assert flows[other.pk].median_days == pytest.approx(81.0)
