@@ -268,6 +268,8 @@ class CommunityPicture:
     stories: list = field(default_factory=list)
     progress: object = None
     actions: object = None
+    # The drawings the one-page printable report carries (its tables stay on the dashboard).
+    report_charts: tuple[str, ...] = ("members", "sessions", "loops")
 
     def chart(self, name: str) -> Chart | None:
         return next((c for c in self.charts if c.name == name), None)
