@@ -1,4 +1,4 @@
-"""Generated junk posted to every form on the site: never a 500.
+"""Generated junk posted to every form on the site: never a 500, nothing half-saved.
 
 Forms are found the way a person finds them: by visiting the pages in the permission
 matrix as a coordinator and reading each <form method="post"> and its fields. Hypothesis
@@ -9,6 +9,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -65,6 +66,18 @@ def forms_on_site(site: Site, client: Client) -> list[tuple[str, list[str]]]:
     return sorted(found.items())
 
 
+OUR_APPS = ("accounts", "communities", "cop_sessions", "outcomes", "reflections")
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table of our apps: a refused form must not change any of them."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in OUR_APPS
+    }
+
+
 def test_forms_are_found():
     site = Site()
     client = Client()
@@ -92,9 +105,14 @@ def test_junk_in_every_form_never_gives_a_server_error():
         )
         @given(st.fixed_dictionaries({name: JUNK for name in fields}))
         def post_junk(data):
+            before = row_counts()
             status = client.post(action, data).status_code
             if status >= 500:
                 failures.append((action, status, {k: v[:60] for k, v in data.items()}))
+            elif status not in (301, 302, 303) and (after := row_counts()) != before:
+                # A refused form (errors shown again) must leave nothing half-saved.
+                changed = {k: (before[k], after[k]) for k in after if after[k] != before[k]}
+                failures.append((action, status, changed))
 
         return post_junk
 
