@@ -255,15 +255,18 @@ def busy_community(community, size):
     ImpactStoryFactory.create_batch(size // 5 + 1, community=community)
 
 
+@pytest.mark.parametrize(
+    "page", ["dashboard/", "dashboard/report/", "dashboard/?format=csv&chart=loops"]
+)
 @pytest.mark.parametrize("size", [1, 30])
 def test_community_dashboard_query_count_is_bounded(
-    client, cast, django_assert_max_num_queries, size
+    client, cast, django_assert_max_num_queries, size, page
 ):
     busy_community(cast["community"], size)
     client.force_login(cast["facilitator"])
 
     with django_assert_max_num_queries(25):
-        response = client.get(f"/c/{cast['community'].slug}/dashboard/")
+        response = client.get(f"/c/{cast['community'].slug}/{page}")
 
     assert response.status_code == 200
 
