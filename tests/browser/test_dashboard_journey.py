@@ -99,3 +99,20 @@ def test_member_writes_and_publishes_an_impact_story(page, log_in):
     expect(page.get_by_role("status")).to_contain_text("Published")
     expect(page.get_by_text("draft: only you can see it")).to_be_hidden()
     assert serious(page) == []
+
+
+@pytest.mark.parametrize("path", ["/dashboard/", "/c/systems-mapping/dashboard/"])
+def test_dashboards_fit_a_phone_screen(page, log_in, path):
+    call_command("seed_demo", force=True)
+    page.set_viewport_size({"width": 375, "height": 812})
+    log_in("leader@example.com", "practice-together")
+
+    page.goto(path)
+
+    chart = page.get_by_role("img").first
+    expect(chart).to_be_visible()
+    assert chart.bounding_box()["width"] <= 375
+    # Nothing pushes the page sideways: wide tables scroll inside their own region.
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert serious(page) == []
