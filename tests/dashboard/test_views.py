@@ -142,6 +142,8 @@ def test_csv_export_writes_the_chart_table(client, cast):
         ("start=2019-01-01&end=2026-02-01", "end", "Choose a period of at most 5 years."),
         ("start=&end=2026-02-01", "start", "Choose the first day of the period."),
         ("start=2026-01-01&end=yesterday", "end", "Enter a valid date."),
+        ("start=0001-01-01&end=0001-01-03", "start", "Choose a day from 1 January 2000 on."),
+        ("start=2026-01-01&end=9999-12-31", "end", "Choose a day up to 31 December 2100."),
     ],
 )
 def test_bad_period_shows_a_field_error_never_a_500(client, cast, params, field, message):
