@@ -24,6 +24,8 @@ JUNK = st.one_of(
     st.integers(min_value=5000, max_value=60000).map(lambda n: ("ab<>\"'&;/\\" * 6000)[:n]),
     st.integers(min_value=-(2**63), max_value=2**63).map(str),
     st.sampled_from(["-1", "0", "1e309", "NaN", "2026-02-30", "25:61", "\x00", "../../etc"]),
+    # The calendar's edges: arithmetic on them (timezones, a day after) overflows.
+    st.sampled_from(["0001-01-01", "9999-12-31", "9999-12-31T23:59", "0001-01-01T00:00"]),
 )
 # Forms that leave the session (log out) would end the walk early; they take no input.
 SKIP_ACTIONS = {"/accounts/logout/"}
