@@ -482,8 +482,61 @@ def outcome_progress(community, period: Period):
     (1–5) of the ratings given that month, suppressed when fewer than 5 people rated; and
     the distribution of peer-review stages given in the period. Never an individual
     rating. The confidence part comes from `outcome_confidence` (None until ratings
-    exist); peer-review stages join once reviews with stages exist (issue 5)."""
+    exist); the stages from `review_stages` (None until peer reviews exist, issue 5)."""
     return outcome_confidence(community, period)
+
+
+STAGES = ["emerging", "developing", "confident", "extending"]
+
+
+def review_stages(community, period: Period) -> list[dict] | None:
+    """Peer-review stage distribution: per agreed outcome, how many reviews given in the
+    period chose each stage (emerging, developing, confident, extending); reviews without
+    a stage are not counted. A cell resting on 1–4 reviewers is hidden, with one more cell
+    of its row when needed (`protect_row`), so no reviewer's choice can be worked out from
+    the row's total. None until peer reviews with stages exist: `_review_stage_rows` is
+    the hook the outcomes app fills (issue 5). One grouped query."""
+    rows = _review_stage_rows(community, period)
+    return None if rows is None else stage_table(rows)
+
+
+def _review_stage_rows(community, period: Period):
+    """Grouped rows {"outcome": statement, "stage": stage, "n": reviews, "people":
+    distinct reviewers} for the reviews of this community's agreed outcomes given in the
+    period, or None while the outcomes app has no peer reviews (issue 5 fills this in)."""
+    return None
+
+
+def stage_table(rows: Iterable[dict]) -> list[dict]:
+    """Turn grouped stage rows into one row per outcome: {"outcome", "stages": {stage:
+    count or None}, "total": count or None}, outcomes in the order first seen. Arithmetic
+    only: the counting happened in SQL."""
+    counts: dict[str, dict[str, int]] = {}
+    people: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row["stage"] not in STAGES:
+            continue
+        counts.setdefault(row["outcome"], dict.fromkeys(STAGES, 0))[row["stage"]] += row["n"]
+        people[row["outcome"], row["stage"]] = (
+            people.get((row["outcome"], row["stage"]), 0) + (row["people"])
+        )
+    table = []
+    for outcome, values in counts.items():
+        # A cell counts reviews, but its privacy rests on the people who gave them.
+        by_people = {stage: people.get((outcome, stage), 0) for stage in STAGES}
+        shown, _total = protect_row(by_people)
+        stages = {stage: None if shown[stage] is None else values[stage] for stage in STAGES}
+        # One reviewer may choose several stages, so summing people would overstate them:
+        # the total shows only beside a shown non-zero cell (that alone is 5+ reviewers).
+        shown_any = any(stages[stage] for stage in STAGES)
+        table.append(
+            {
+                "outcome": outcome,
+                "stages": stages,
+                "total": sum(values.values()) if shown_any else None,
+            }
+        )
+    return table
 
 
 # --- learning loops ------------------------------------------------------------------------

@@ -222,6 +222,32 @@ def progress_chart(rows: list[dict]) -> Chart:
     )
 
 
+def stages_chart(table: list[dict]) -> Chart:
+    """Peer-review stages per agreed outcome: stacked bars, one per outcome."""
+    title = "Peer-review stages per outcome"
+    labels = [Truncator(row["outcome"]).chars(40) for row in table]
+    series = [(stage, [row["stages"][stage] for row in table]) for stage in figures.STAGES]
+    summary = "Reviews given in this period by stage, per outcome: " + "; ".join(
+        f"{row['outcome']}: "
+        + ", ".join(f"{stage} {display(row['stages'][stage])}" for stage in figures.STAGES)
+        for row in table
+    )
+    return Chart(
+        name="stages",
+        title=title,
+        columns=["Outcome", *figures.STAGES, "All reviews"],
+        rows=[
+            [row["outcome"], *[row["stages"][stage] for stage in figures.STAGES], row["total"]]
+            for row in table
+        ],
+        summary=summary,
+        svg=bar_svg("chart-stages", title, summary, labels, series),
+        legend=legend_html(figures.STAGES),
+        note="Stages are what reviewers chose to describe the work, never a grade. A stage "
+        "chosen by 1–4 reviewers is hidden, with one more when needed.",
+    )
+
+
 def actions_chart(now: figures.ActionFlow, before: figures.ActionFlow) -> Chart:
     title = "Actions from our reflections"
     labels = ["opened", "done", "dropped"]
@@ -268,6 +294,7 @@ class CommunityPicture:
     stories: list = field(default_factory=list)
     progress: object = None
     actions: object = None
+    stages: object = None
     # The drawings the one-page printable report carries (its tables stay on the dashboard).
     report_charts: tuple[str, ...] = ("members", "sessions", "loops")
 
@@ -292,6 +319,9 @@ def community_picture(community, period: Period) -> CommunityPicture:
     progress = figures.outcome_progress(community, period)
     if progress is not None:
         charts.append(progress_chart(progress))
+    stages = figures.review_stages(community, period)
+    if stages is not None:
+        charts.append(stages_chart(stages))
     actions = figures.actions_flow_in([community.pk], [period, previous])
     if actions is not None:
         charts.append(actions_chart(actions[0][community.pk], actions[1][community.pk]))
@@ -311,6 +341,7 @@ def community_picture(community, period: Period) -> CommunityPicture:
         charts=charts,
         stories=stories,
         progress=progress,
+        stages=stages,
         actions=actions,
     )
 
