@@ -179,8 +179,8 @@ def equity_chart(now: figures.Equity, before: figures.Equity) -> Chart:
         summary=summary,
         svg=bar_svg("chart-equity", title, summary, labels, [("top 10 %", values)], percent=True),
         legend=legend_html(["share from the most active 10 %"]),
-        note="Contributions: sessions attended and reflections shared (work shared and peer "
-        "reviews given count too once peer review is in use).",
+        note="Contributions: sessions attended and reflections shared with the community "
+        "(work shared and peer reviews given count too once peer review is in use).",
     )
 
 
