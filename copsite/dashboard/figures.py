@@ -359,32 +359,63 @@ def sessions(
     - returning attendees = members who attended at least two held sessions in the
       period, shown with its share of all members who attended.
     RSVPs, attendances and attendees are suppressed when they rest on 1–4 people.
-    One grouped query, plus `contributions` (shared with participation equity).
+    One grouped query (for any number of periods: `sessions_in`), plus `contributions`
+    (shared with participation equity).
     """
     ids = _ids(communities)
     contributions = contributions or contributions_per_person(ids, period)
-    held = held_sessions(ids, period)
-    result = {cid: SessionFigures(members=contributions.population[cid]) for cid in ids}
+    return sessions_in(ids, [period], [contributions])[0]
+
+
+def _held_in(period: Period, prefix: str = "") -> Q:
+    """`held_sessions`' time window as a condition, for conditional counts."""
+    field_name = f"{prefix}starts_at"
+    return Q(
+        **{
+            f"{field_name}__gte": period.start_dt,
+            f"{field_name}__lt": min(period.end_dt, timezone.now()),
+        }
+    )
+
+
+def sessions_in(
+    communities: Iterable, periods: list[Period], contributions: list[Contributions]
+) -> list[dict[int, SessionFigures]]:
+    """`sessions` for several periods in one query: conditional counts per period."""
+    ids = _ids(communities)
     answered = Q(rsvps__response__in=[RSVP.Response.GOING, RSVP.Response.MAYBE])
+    measures = {}
+    for i, period in enumerate(periods):
+        inside = _held_in(period)
+        measures[f"n{i}"] = Count("id", filter=inside, distinct=True)
+        measures[f"r{i}"] = Count("rsvps", filter=inside & answered, distinct=True)
+        measures[f"u{i}"] = Count("rsvps__user", filter=inside & answered, distinct=True)
     rows = (
-        held.values("community")
-        .annotate(
-            n=Count("id", distinct=True),
-            rsvps_n=Count("rsvps", filter=answered, distinct=True),
-            people=Count("rsvps__user", filter=answered, distinct=True),
+        Session.objects.filter(
+            community__in=ids,
+            status__in=HELD,
+            starts_at__gte=min(p.start_dt for p in periods),
+            starts_at__lt=min(max(p.end_dt for p in periods), timezone.now()),
         )
+        .values("community")
+        .annotate(**measures)
         .order_by()
     )
+    results = [
+        {cid: SessionFigures(members=c.population[cid]) for cid in ids} for c in contributions
+    ]
     for row in rows:
-        result[row["community"]].held = row["n"]
-        result[row["community"]].rsvps = protect(row["rsvps_n"], row["people"])
-    for cid in ids:
-        attended = contributions.sources["attendance"][cid]
-        figures = result[cid]
-        figures.attendances = protect(sum(attended.values()), len(attended))
-        figures.attendees = protect(len(attended))
-        figures.returning = protect(sum(1 for n in attended.values() if n >= 2))
-    return result
+        for i, result in enumerate(results):
+            result[row["community"]].held = row[f"n{i}"]
+            result[row["community"]].rsvps = protect(row[f"r{i}"], row[f"u{i}"])
+    for result, c in zip(results, contributions, strict=True):
+        for cid in ids:
+            attended = c.sources["attendance"][cid]
+            figures = result[cid]
+            figures.attendances = protect(sum(attended.values()), len(attended))
+            figures.attendees = protect(len(attended))
+            figures.returning = protect(sum(1 for n in attended.values() if n >= 2))
+    return results
 
 
 @dataclass
@@ -448,27 +479,41 @@ def alignment_coverage(communities: Iterable, period: Period) -> dict[int, Cover
     Outcomes are not people: nothing here is suppressed. One grouped query (two with
     peer review).
     """
+    return alignment_coverage_in(communities, [period])[0]
+
+
+def alignment_coverage_in(communities: Iterable, periods: list[Period]) -> list[dict]:
+    """`alignment_coverage` for several periods: one grouped query for the activities of
+    every period (plus `_outcomes_reviewed` per period once peer review exists)."""
     ids = _ids(communities)
-    activity = AgendaItem.objects.filter(
-        aligned_outcomes=OuterRef("pk"),
-        session__in=held_sessions(ids, period),
-    )
+    activities = {}
+    for i, period in enumerate(periods):
+        activities[f"a{i}"] = Exists(
+            AgendaItem.objects.filter(
+                aligned_outcomes=OuterRef("pk"), session__in=held_sessions(ids, period)
+            )
+        )
     rows = (
         Outcome.objects.agreed()
         .filter(community__in=ids)
-        .annotate(has_activity=Exists(activity))
+        .annotate(**activities)
         .values("community")
-        .annotate(agreed=Count("id"), with_activity=Count("id", filter=Q(has_activity=True)))
+        .annotate(
+            agreed=Count("id"),
+            **{f"w{i}": Count("id", filter=Q(**{f"a{i}": True})) for i in range(len(periods))},
+        )
         .order_by()
     )
-    result = {cid: Coverage() for cid in ids}
+    results = [{cid: Coverage() for cid in ids} for _ in periods]
     for row in rows:
-        result[row["community"]] = Coverage(row["agreed"], row["with_activity"])
-    reviewed = _outcomes_reviewed(ids, period)
-    if reviewed is not None:
-        for cid, (with_review, covered) in reviewed.items():
-            result[cid].with_review, result[cid].covered = with_review, covered
-    return result
+        for i, result in enumerate(results):
+            result[row["community"]] = Coverage(row["agreed"], row[f"w{i}"])
+    for period, result in zip(periods, results, strict=True):
+        reviewed = _outcomes_reviewed(ids, period)
+        if reviewed is not None:
+            for cid, (with_review, covered) in reviewed.items():
+                result[cid].with_review, result[cid].covered = with_review, covered
+    return results
 
 
 def _outcomes_reviewed(community_ids: list[int], period: Period):
@@ -814,33 +859,6 @@ def _by_a_member(period: Period, community_path: str, user_path: str) -> Exists:
     )
 
 
-def contribution_sources(ids: list[int], period: Period) -> dict[str, object]:
-    """What counts as a contribution: per source, a queryset with `community`, `user`
-    and `n` (count) per member. Attendance at held sessions and shared reflections
-    written; work shared and reviews given join once peer review exists (issue 5)."""
-    attendance = (
-        Attendance.objects.filter(
-            _by_a_member(period, "session__community", "user"),
-            session__in=held_sessions(ids, period),
-        )
-        .values(community=F("session__community"), person=F("user"))
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    reflections = (
-        _shared_reflections(ids, period)
-        .filter(_by_a_member(period, "community", "author"))
-        .values("community", person=F("author"))
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {
-        "attendance": attendance,
-        "reflections": reflections,
-        **_peer_review_sources(ids, period),
-    }
-
-
 def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
     """Work shared and reviews given per member; empty until peer review exists (issue 5)."""
     return {}
@@ -850,24 +868,81 @@ def contributions_per_person(communities: Iterable, period: Period) -> Contribut
     """The population (active members who joined before the period ended) and each
     source's per-member counts: one grouped query each. SQL does the counting; Python
     only files the grouped rows (one per contributing member) by community."""
+    return contributions_per_person_in(communities, [period])[0]
+
+
+def contributions_per_person_in(
+    communities: Iterable, periods: list[Period]
+) -> list[Contributions]:
+    """`contributions_per_person` for several periods.
+
+    What counts as a contribution, per member of the row's own community who joined
+    before the period ended (`_by_a_member`): attendance at the period's held sessions,
+    and reflections shared with the community written in the period; work shared and
+    reviews given join once peer review exists (`_peer_review_sources`, asked per period,
+    querysets with `community`, `person` and `n`). The population, attendance and
+    reflections each answer every period in one grouped query, a conditional count per
+    period."""
     ids = _ids(communities)
-    population = dict.fromkeys(ids, 0)
+    populations = [dict.fromkeys(ids, 0) for _ in periods]
     for row in (
-        Membership.objects.filter(
-            community__in=ids, status=Membership.Status.ACTIVE, joined_at__lt=period.end_dt
-        )
+        Membership.objects.filter(community__in=ids, status=Membership.Status.ACTIVE)
         .values("community")
-        .annotate(n=Count("id"))
+        .annotate(
+            **{
+                f"p{i}": Count("id", filter=Q(joined_at__lt=p.end_dt))
+                for i, p in enumerate(periods)
+            }
+        )
         .order_by()
     ):
-        population[row["community"]] = row["n"]
-    sources = {}
-    for name, queryset in contribution_sources(ids, period).items():
-        per_community: dict[int, dict[int, int]] = {cid: {} for cid in ids}
-        for row in queryset:
-            per_community[row["community"]][row["person"]] = row["n"]
-        sources[name] = per_community
-    return Contributions(population, sources)
+        for i, population in enumerate(populations):
+            population[row["community"]] = row[f"p{i}"]
+    attendance = Attendance.objects.filter(
+        session__community__in=ids,
+        session__status__in=HELD,
+        session__starts_at__gte=min(p.start_dt for p in periods),
+        session__starts_at__lt=min(max(p.end_dt for p in periods), timezone.now()),
+    ).values(community=F("session__community"), person=F("user"))
+    reflections = Reflection.objects.filter(
+        community__in=ids, visibility__in=SHARED, **_spanning("created_at", periods)
+    ).values("community", person=F("author"))
+    grouped = {
+        "attendance": attendance.annotate(
+            **{
+                f"n{i}": Count(
+                    "id",
+                    filter=_held_in(p, "session__")
+                    & Q(_by_a_member(p, "session__community", "user")),
+                )
+                for i, p in enumerate(periods)
+            }
+        ),
+        "reflections": reflections.annotate(
+            **{
+                f"n{i}": Count(
+                    "id",
+                    filter=_within("created_at", p) & Q(_by_a_member(p, "community", "author")),
+                )
+                for i, p in enumerate(periods)
+            }
+        ),
+    }
+    results = [Contributions(population, {}) for population in populations]
+    for name, queryset in grouped.items():
+        for result in results:
+            result.sources[name] = {cid: {} for cid in ids}
+        for row in queryset.order_by():
+            for i, result in enumerate(results):
+                if row[f"n{i}"]:
+                    result.sources[name][row["community"]][row["person"]] = row[f"n{i}"]
+    for period, result in zip(periods, results, strict=True):
+        for name, queryset in _peer_review_sources(ids, period).items():
+            per_community: dict[int, dict[int, int]] = {cid: {} for cid in ids}
+            for row in queryset:
+                per_community[row["community"]][row["person"]] = row["n"]
+            result.sources[name] = per_community
+    return results
 
 
 def participation_equity(
@@ -931,12 +1006,15 @@ def headlines_in(communities: Iterable, periods: list[Period]) -> list[dict[int,
     ids = _ids(communities)
     moves = movement_in(ids, periods)
     loops = loop_depth_in(ids, periods)
+    contributions_all = contributions_per_person_in(ids, periods)
+    sessions_all = sessions_in(ids, periods, contributions_all)
+    coverage_all = alignment_coverage_in(ids, periods)
     results = []
     for i, period in enumerate(periods):
-        contributions = contributions_per_person(ids, period)
+        contributions = contributions_all[i]
         by_equity = participation_equity(ids, period, contributions)
-        by_sessions = sessions(ids, period, contributions)
-        by_coverage = alignment_coverage(ids, period)
+        by_sessions = sessions_all[i]
+        by_coverage = coverage_all[i]
         results.append(
             {
                 cid: Headline(
