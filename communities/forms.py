@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from accounts.forms import timezone_choices
+from copsite.widgets import QuickSelect
 
 from . import engagement
 from .models import Community, Invitation, Membership
@@ -160,7 +161,10 @@ class RoleForm(forms.Form):
 class MoveForm(forms.Form):
     """A manual move, chosen by a facilitator, with a note on why."""
 
-    membership = forms.ModelChoiceField(queryset=Membership.objects.none(), label="Member")
+    # QuickSelect: this lists every member of the community (see its docstring).
+    membership = forms.ModelChoiceField(
+        queryset=Membership.objects.none(), label="Member", widget=QuickSelect
+    )
     to_level = forms.ChoiceField(label="Move to", choices=Membership.Level.choices)
     note = forms.CharField(
         label="Note",

@@ -1,8 +1,9 @@
 """`make load`: gunicorn on PostgreSQL, concurrent simulated members, then count the writes.
 
-Run as `python -m copsite.load [--users 50] [--seconds 60]`. Creates the database
-`copsite_load` on the DATABASE_URL server (default postgres://postgres@127.0.0.1:5432),
-seeds the demo, serves it with gunicorn on 127.0.0.1:8765 (loopback only), and lets each
+Run as `python -m copsite.load [--users 50] [--seconds 60] [--port N]`. Creates the
+database `<name>_load` beside DATABASE_URL's database `<name>` (default
+postgres://postgres@127.0.0.1:5432/copsite), seeds the demo, serves it with gunicorn on
+127.0.0.1 (loopback only, on a free port unless --port is given), and lets each
 simulated member RSVP and post reflections in a loop. Afterwards the database must hold
 exactly what the successful responses promised; no response may be a 5xx. Prints p95.
 """
@@ -13,6 +14,7 @@ import argparse
 import http.cookiejar
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -25,22 +27,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from copsite.bench import scratch_database_name
+
 ROOT = Path(__file__).resolve().parent.parent
-HOST, PORT = "127.0.0.1", 8765
-BASE = f"http://{HOST}:{PORT}"
+HOST = "127.0.0.1"
+BASE = ""  # main() sets it once the port is chosen.
 MAIN_SLUG = "systems-mapping"
 
 
 def load_database_url() -> str:
     url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/copsite"
     parts = urlsplit(url)
+    name = scratch_database_name(url, "load")
     import psycopg
+    from psycopg import sql
 
     admin = urlunsplit(parts._replace(path="/postgres")).replace("postgres://", "postgresql://", 1)
     with psycopg.connect(admin, autocommit=True) as server:
-        server.execute("DROP DATABASE IF EXISTS copsite_load WITH (FORCE)")
-        server.execute("CREATE DATABASE copsite_load")
-    return urlunsplit(parts._replace(path="/copsite_load"))
+        server.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
 
 
 def server_env(database_url: str) -> dict[str, str]:
@@ -165,7 +179,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     args = parser.parse_args(argv)
+    global BASE
+    port = args.port or free_port()
+    BASE = f"http://{HOST}:{port}"
     database_url = load_database_url()
     env = server_env(database_url)
     os.environ.update(env)
@@ -214,7 +232,7 @@ def main(argv=None) -> int:
             "gunicorn",
             "copsite.wsgi:application",
             "--bind",
-            f"{HOST}:{PORT}",
+            f"{HOST}:{port}",
             "--workers",
             "4",
             "--threads",

@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import User
 from communities.models import Membership
+from copsite.widgets import QuickSelect
 from outcomes.models import Outcome
 from sessions.models import Session
 
@@ -237,9 +238,14 @@ class ReflectionFilterForm(forms.Form):
         required=False,
         choices=[("", "Any level"), *Reflection.Loop.choices, ("none", "Not sure yet")],
     )
-    session = forms.ModelChoiceField(queryset=Session.objects.none(), required=False)
-    outcome = forms.ModelChoiceField(queryset=Outcome.objects.none(), required=False)
-    author = UserChoiceField(queryset=User.objects.none(), required=False)
+    # QuickSelect: these list every session and member of the community (see its docstring).
+    session = forms.ModelChoiceField(
+        queryset=Session.objects.none(), required=False, widget=QuickSelect
+    )
+    outcome = forms.ModelChoiceField(
+        queryset=Outcome.objects.none(), required=False, widget=QuickSelect
+    )
+    author = UserChoiceField(queryset=User.objects.none(), required=False, widget=QuickSelect)
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)

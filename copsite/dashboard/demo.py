@@ -71,6 +71,7 @@ def seed(people: dict) -> None:
     )
     users = [m.user for m in members]
     facilitator = people.get("facilitator@example.com") or users[0]
+    _seed_year_of_journeys(main, facilitator, now)
     outcomes = []
     for statement in OUTCOMES:
         outcome, _ = Outcome.objects.get_or_create(
@@ -123,7 +124,7 @@ def seed(people: dict) -> None:
                 ]
             )
 
-        # Shared reflections, deepening over the year; a few private ones stay private.
+        # Reflections shared with the community, deepening over the year.
         written = now - timedelta(days=30 * months_ago + 5)
         counts = {
             Reflection.Loop.SINGLE: 9 - growth // 4,
@@ -141,21 +142,25 @@ def seed(people: dict) -> None:
                         loop_level=loop,
                         title=f"What the {written:%B} maps taught me",
                         body="We noticed the map changed the conversation.",
-                        visibility=rng.choice(
-                            [Reflection.Visibility.COMMUNITY, Reflection.Visibility.FACILITATORS]
-                        ),
+                        visibility=Reflection.Visibility.COMMUNITY,
                         created_at=written - timedelta(hours=rng.randint(0, 200)),
                     )
                 )
-        for author in rng.sample(users, 2):
+        # Private and facilitator-only reflections: real, never counted on the dashboards.
+        for author, visibility, title in zip(
+            rng.sample(users, 4),
+            [Reflection.Visibility.PRIVATE] * 2 + [Reflection.Visibility.FACILITATORS] * 2,
+            ["A note to myself"] * 2 + ["For the facilitators"] * 2,
+            strict=True,
+        ):
             reflections.append(
                 Reflection(
                     author=author,
                     community=main,
                     loop_level=Reflection.Loop.DOUBLE,
-                    title="A note to myself",
-                    body="Private: only I can read this.",
-                    visibility=Reflection.Visibility.PRIVATE,
+                    title=title,
+                    body="Not for everyone: only its readers see this.",
+                    visibility=visibility,
                     created_at=written,
                 )
             )
@@ -177,6 +182,81 @@ def seed(people: dict) -> None:
         )
         story.sessions.set(past_sessions[-4 - 3 * index : -2 - 3 * index])
         story.outcomes.set([outcomes[index]])
+
+
+# Long-standing members who joined about a year ago and moved inward month by month, so the
+# members-by-level chart has every level above the privacy threshold for most of the year.
+YEAR_PEOPLE = [
+    "Uma Fischer",
+    "Vic Adeyemi",
+    "Wren Kowalski",
+    "Xia Chen",
+    "Yara Saleh",
+    "Zane Obi",
+    "Aiko Tanaka",
+    "Bram de Vries",
+    "Cleo Martin",
+    "Dario Conti",
+    "Esme Walsh",
+    "Femi Ade",
+    "Gil Romero",
+    "Hugo Petit",
+    "Ines Duarte",
+]
+
+
+# Months after joining when each of YEAR_PEOPLE stepped to active and to core (None: not).
+# People step in small cohorts, as they do after a run of sessions, so every level shown is
+# above the privacy threshold: six to active at month 2, five more at month 3, five of the
+# first six on to core at month 5.
+YEAR_STEPS = [(2, 5)] * 5 + [(2, 8)] + [(3, None)] * 5 + [(6, None), (8, None)] + [(None, None)] * 2
+
+
+def _seed_year_of_journeys(main, facilitator, now) -> None:
+    """Fifteen members who joined 12 months ago and moved inward over the year."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.demo import DEMO_PASSWORD
+    from accounts.models import User
+    from communities.models import JourneyStep
+
+    password = make_password(DEMO_PASSWORD)  # hashed once for all fifteen
+    for index, (name, (to_active, to_core)) in enumerate(zip(YEAR_PEOPLE, YEAR_STEPS, strict=True)):
+        email = name.split()[0].lower() + "@demo.copsite.org"
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"display_name": name, "password": password}
+        )
+        if created:
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        joined = now - timedelta(days=30 * 12 + 10 + index)
+        steps = []
+        for months, before, after in (
+            (to_active, Membership.Level.PERIPHERAL, Membership.Level.ACTIVE),
+            (to_core, Membership.Level.ACTIVE, Membership.Level.CORE),
+        ):
+            if months is not None:
+                steps.append((before, after, joined + timedelta(days=30 * months + 5)))
+        membership, created = Membership.objects.get_or_create(
+            community=main,
+            user=user,
+            defaults={
+                "level": steps[-1][1] if steps else Membership.Level.PERIPHERAL,
+                "joined_at": joined,
+            },
+        )
+        if created:
+            JourneyStep.objects.bulk_create(
+                JourneyStep(
+                    membership=membership,
+                    from_level=before,
+                    to_level=after,
+                    confirmed_by=facilitator,
+                    evidence="attended most sessions and shared reflections",
+                    created_at=when,
+                )
+                for before, after, when in steps
+            )
 
 
 def _seed_loop_closing(main, users, outcomes, rng, now) -> None:

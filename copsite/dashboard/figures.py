@@ -11,18 +11,20 @@ Rules every function keeps:
   group) is suppressed: it becomes `None`, shown as "fewer than 5". Zero stays visible.
   Where a row shows its total, one more cell is hidden with it (secondary suppression), so
   a hidden cell cannot be found by subtraction.
-- **Never private.** Reflections count only when shared (`facilitators` or `community`
-  visibility): a private reflection is never counted, so no total minus a shown figure can
-  reveal one. No reflection text, and no individual confidence rating, leaves this module.
+- **Never private.** Reflections count only when shared with the whole community
+  (`community` visibility). Private and facilitator-only reflections are never counted:
+  leaders (some of them plain members, who can list the community's reflections) must not
+  be able to work either out by subtracting what they can read from a dashboard total.
+  No reflection text, and no individual confidence rating, leaves this module.
 - **Time.** Periods are whole UTC days (`periods.Period`); months are UTC calendar months.
 - **Who.** Membership figures count active members with the role *member*: facilitators
   and coordinators are left out of movement (Orbit's rule for staff). Everything else
   (sessions, reflections, equity) counts every active member, facilitators included,
   because a dominant voice may well be a facilitator's.
 
-Figures that need models from other issues (reflections: actions, confidence ratings)
-are separate functions that return `None` until those models exist, and the pages say
-the figure appears once the community uses them.
+Figures that need models from other issues (peer review: confidence ratings, review
+stages, reviews; reflections: actions) are separate functions that return `None` until
+those models exist, and the pages say the figure appears once the community uses them.
 """
 
 from __future__ import annotations
@@ -35,8 +37,19 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.apps import apps
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.utils import timezone
 
 from communities.models import JourneyStep, Membership
@@ -56,7 +69,8 @@ LOOP_LABELS = {
     "triple": "triple loop",
     "": "no level yet",
 }
-SHARED = [Reflection.Visibility.FACILITATORS, Reflection.Visibility.COMMUNITY]
+# Shared = with the whole community; see "Never private" above for why not facilitators.
+SHARED = [Reflection.Visibility.COMMUNITY]
 HELD = [Session.Status.SCHEDULED, Session.Status.COMPLETED]
 INWARD = Q(from_level=Membership.Level.PERIPHERAL, to_level__in=LEVELS[1:]) | Q(
     from_level=Membership.Level.ACTIVE, to_level=Membership.Level.CORE
@@ -346,32 +360,63 @@ def sessions(
     - returning attendees = members who attended at least two held sessions in the
       period, shown with its share of all members who attended.
     RSVPs, attendances and attendees are suppressed when they rest on 1–4 people.
-    One grouped query, plus `contributions` (shared with participation equity).
+    One grouped query (for any number of periods: `sessions_in`), plus `contributions`
+    (shared with participation equity).
     """
     ids = _ids(communities)
     contributions = contributions or contributions_per_person(ids, period)
-    held = held_sessions(ids, period)
-    result = {cid: SessionFigures(members=contributions.population[cid]) for cid in ids}
+    return sessions_in(ids, [period], [contributions])[0]
+
+
+def _held_in(period: Period, prefix: str = "") -> Q:
+    """`held_sessions`' time window as a condition, for conditional counts."""
+    field_name = f"{prefix}starts_at"
+    return Q(
+        **{
+            f"{field_name}__gte": period.start_dt,
+            f"{field_name}__lt": min(period.end_dt, timezone.now()),
+        }
+    )
+
+
+def sessions_in(
+    communities: Iterable, periods: list[Period], contributions: list[Contributions]
+) -> list[dict[int, SessionFigures]]:
+    """`sessions` for several periods in one query: conditional counts per period."""
+    ids = _ids(communities)
     answered = Q(rsvps__response__in=[RSVP.Response.GOING, RSVP.Response.MAYBE])
+    measures = {}
+    for i, period in enumerate(periods):
+        inside = _held_in(period)
+        measures[f"n{i}"] = Count("id", filter=inside, distinct=True)
+        measures[f"r{i}"] = Count("rsvps", filter=inside & answered, distinct=True)
+        measures[f"u{i}"] = Count("rsvps__user", filter=inside & answered, distinct=True)
     rows = (
-        held.values("community")
-        .annotate(
-            n=Count("id", distinct=True),
-            rsvps_n=Count("rsvps", filter=answered, distinct=True),
-            people=Count("rsvps__user", filter=answered, distinct=True),
+        Session.objects.filter(
+            community__in=ids,
+            status__in=HELD,
+            starts_at__gte=min(p.start_dt for p in periods),
+            starts_at__lt=min(max(p.end_dt for p in periods), timezone.now()),
         )
+        .values("community")
+        .annotate(**measures)
         .order_by()
     )
+    results = [
+        {cid: SessionFigures(members=c.population[cid]) for cid in ids} for c in contributions
+    ]
     for row in rows:
-        result[row["community"]].held = row["n"]
-        result[row["community"]].rsvps = protect(row["rsvps_n"], row["people"])
-    for cid in ids:
-        attended = contributions.sources["attendance"][cid]
-        figures = result[cid]
-        figures.attendances = protect(sum(attended.values()), len(attended))
-        figures.attendees = protect(len(attended))
-        figures.returning = protect(sum(1 for n in attended.values() if n >= 2))
-    return result
+        for i, result in enumerate(results):
+            result[row["community"]].held = row[f"n{i}"]
+            result[row["community"]].rsvps = protect(row[f"r{i}"], row[f"u{i}"])
+    for result, c in zip(results, contributions, strict=True):
+        for cid in ids:
+            attended = c.sources["attendance"][cid]
+            figures = result[cid]
+            figures.attendances = protect(sum(attended.values()), len(attended))
+            figures.attendees = protect(len(attended))
+            figures.returning = protect(sum(1 for n in attended.values() if n >= 2))
+    return results
 
 
 @dataclass
@@ -434,84 +479,116 @@ def alignment_coverage(communities: Iterable, period: Period) -> dict[int, Cover
     - agreed = outcomes whose status is agreed;
     - with an activity = an agenda item aligned to it in a held session of the period;
     - with a review = a peer review shared (submitted) in the period, in a round that
-      looked through the outcome (`_outcomes_reviewed`);
+      looked through the outcome (`outcomes.selectors.reviewed_in`, the alignment map's
+      rule);
     - coverage = outcomes with both ÷ agreed.
     Outcomes are not people: nothing here is suppressed. One grouped query.
     """
+    return alignment_coverage_in(communities, [period])[0]
+
+
+def alignment_coverage_in(communities: Iterable, periods: list[Period]) -> list[dict]:
+    """`alignment_coverage` for several periods: one grouped query for every period,
+    with a conditional count per period of outcomes with an activity, with a review and
+    with both."""
     ids = _ids(communities)
-    activity = AgendaItem.objects.filter(
-        aligned_outcomes=OuterRef("pk"),
-        session__in=held_sessions(ids, period),
-    )
+    marks, counts = {}, {}
+    for i, period in enumerate(periods):
+        marks[f"a{i}"] = Exists(
+            AgendaItem.objects.filter(
+                aligned_outcomes=OuterRef("pk"), session__in=held_sessions(ids, period)
+            )
+        )
+        marks[f"r{i}"] = reviewed_in(period.start_dt, period.end_dt)
+        counts[f"w{i}"] = Count("id", filter=Q(**{f"a{i}": True}))
+        counts[f"v{i}"] = Count("id", filter=Q(**{f"r{i}": True}))
+        counts[f"c{i}"] = Count("id", filter=Q(**{f"a{i}": True, f"r{i}": True}))
     rows = (
         Outcome.objects.agreed()
         .filter(community__in=ids)
-        .annotate(has_activity=Exists(activity), has_review=_outcomes_reviewed(period))
+        .annotate(**marks)
         .values("community")
-        .annotate(
-            agreed=Count("id"),
-            with_activity=Count("id", filter=Q(has_activity=True)),
-            with_review=Count("id", filter=Q(has_review=True)),
-            covered=Count("id", filter=Q(has_activity=True, has_review=True)),
-        )
+        .annotate(agreed=Count("id"), **counts)
         .order_by()
     )
-    result = {cid: Coverage() for cid in ids}
+    results = [{cid: Coverage() for cid in ids} for _ in periods]
     for row in rows:
-        result[row["community"]] = Coverage(
-            row["agreed"], row["with_activity"], row["with_review"], row["covered"]
-        )
-    return result
+        for i, result in enumerate(results):
+            result[row["community"]] = Coverage(
+                row["agreed"], row[f"w{i}"], row[f"v{i}"], row[f"c{i}"]
+            )
+    return results
 
 
-def _outcomes_reviewed(period: Period) -> Exists:
-    """True for outcomes with a peer review shared in the period through a round that
-    looked at them (the alignment map uses the same rule)."""
-    return reviewed_in(period.start_dt, period.end_dt)
+def outcome_progress(community, period: Period):
+    """Outcome progress, part one: per agreed outcome and month, the average self-rated
+    confidence (1–5) of the ratings given that month, suppressed when fewer than 5 people
+    rated (`outcome_confidence`, None until ratings exist). Part two, the distribution of
+    peer-review stages, is `review_stages`. Never an individual rating."""
+    return outcome_confidence(community, period)
 
 
-STAGES = [stage for stage, _label in PeerReview.Stage.choices] + [""]
-STAGE_LABELS = {**dict(PeerReview.Stage.choices), "": "no stage chosen"}
+STAGES = ["emerging", "developing", "confident", "extending"]
 
 
-@dataclass
-class StageMonth:
-    month: dt.date
-    counts: dict[str, int | None]  # reviews shared that month, per stage ("" = none chosen)
+def review_stages(community, period: Period) -> list[dict] | None:
+    """Peer-review stage distribution: per agreed outcome, how many reviews given in the
+    period chose each stage (emerging, developing, confident, extending); reviews without
+    a stage are not counted. A cell resting on 1–4 reviewers is hidden, with one more cell
+    of its row when needed (`protect_row`), so no reviewer's choice can be worked out from
+    the row's total. None when no review in the period chose a stage. One grouped query."""
+    rows = _review_stage_rows(community, period)
+    return stage_table(rows) if rows else None
 
 
-def review_stages(community, period: Period) -> list[StageMonth]:
-    """Peer-review stages over time: per month of the period, the reviews shared (in the
-    community's rounds) at each stage, `emerging` to `extending`, and those where the
-    reviewer chose none. A stage describes a piece of work, not a person, but each is one
-    person's work: cells of 1–4 reviews are hidden, with one more when needed so they
-    cannot be worked out (`protect_row`). One grouped query."""
-    rows = (
+def _review_stage_rows(community, period: Period) -> list[dict]:
+    """Grouped rows {"outcome": statement, "stage": stage, "n": reviews, "people":
+    distinct reviewers} for reviews shared in the period, with a stage, in this
+    community's rounds, per agreed outcome the round looked through."""
+    return list(
         PeerReview.objects.submitted()
-        .filter(round__community=community, **_spanning("submitted_at", [period]))
-        .annotate(month=_trunc("submitted_at"))
-        .values("month", "stage")
-        .annotate(n=Count("id"))
-        .order_by()
+        .filter(
+            _within("submitted_at", period),
+            round__community=community,
+            round__outcomes__status=Outcome.Status.AGREED,
+        )
+        .exclude(stage="")
+        .values("stage", outcome=F("round__outcomes__statement"))
+        .annotate(n=Count("id"), people=Count("reviewer", distinct=True))
+        .order_by("outcome", "stage")
     )
-    by_month: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGES, 0))
+
+
+def stage_table(rows: Iterable[dict]) -> list[dict]:
+    """Turn grouped stage rows into one row per outcome: {"outcome", "stages": {stage:
+    count or None}, "total": count or None}, outcomes in the order first seen. Arithmetic
+    only: the counting happened in SQL."""
+    counts: dict[str, dict[str, int]] = {}
+    people: dict[tuple[str, str], int] = {}
     for row in rows:
-        by_month[_month(row["month"])][row["stage"]] = row["n"]
-    return [StageMonth(month, protect_row(by_month[month])[0]) for month in period.months()]
-
-
-@dataclass
-class OutcomeProgress:
-    confidence: list[dict] | None  # None until confidence ratings exist
-    stages: list[StageMonth]
-
-
-def outcome_progress(community, period: Period) -> OutcomeProgress:
-    """Outcome progress: per agreed outcome and month, the average self-rated confidence
-    (1–5) of the ratings given that month, suppressed when fewer than 5 people rated
-    (`outcome_confidence`); and the peer-review stages given month by month
-    (`review_stages`). Never an individual rating or review. Two grouped queries."""
-    return OutcomeProgress(outcome_confidence(community, period), review_stages(community, period))
+        if row["stage"] not in STAGES:
+            continue
+        counts.setdefault(row["outcome"], dict.fromkeys(STAGES, 0))[row["stage"]] += row["n"]
+        people[row["outcome"], row["stage"]] = (
+            people.get((row["outcome"], row["stage"]), 0) + (row["people"])
+        )
+    table = []
+    for outcome, values in counts.items():
+        # A cell counts reviews, but its privacy rests on the people who gave them.
+        by_people = {stage: people.get((outcome, stage), 0) for stage in STAGES}
+        shown, _total = protect_row(by_people)
+        stages = {stage: None if shown[stage] is None else values[stage] for stage in STAGES}
+        # One reviewer may choose several stages, so summing people would overstate them:
+        # the total shows only beside a shown non-zero cell (that alone is 5+ reviewers).
+        shown_any = any(stages[stage] for stage in STAGES)
+        table.append(
+            {
+                "outcome": outcome,
+                "stages": stages,
+                "total": sum(values.values()) if shown_any else None,
+            }
+        )
+    return table
 
 
 # --- learning loops ------------------------------------------------------------------------
@@ -533,7 +610,7 @@ def _shared_reflections(ids: list[int], period: Period):
 
 
 def reflections_by_loop(community, period: Period) -> list[LoopMonth]:
-    """Shared reflections (visibility facilitators or community, never private) written
+    """Shared reflections (visibility community; never private or facilitator-only) written
     in each month of the period, by loop level (single, double, triple, none chosen yet).
     A cell written by 1–4 people is suppressed. One grouped query."""
     rows = (
@@ -620,7 +697,7 @@ def actions_flow(communities: Iterable, period: Period):
     - median days to done = the median of (done_at − created_at) in days over the actions
       done in the period ("–" when none).
     Actions are the community's commitments, not people: nothing is suppressed.
-    Two queries: grouped conditional counts, and the done actions' durations.
+    Two queries: grouped conditional counts, and the middle durations (`_median_days_to_done`).
     """
     return actions_flow_in(communities, [period])
 
@@ -643,19 +720,37 @@ def actions_flow_in(communities: Iterable, periods: list[Period]):
     ):
         for i, result in enumerate(results):
             result[row["community"]] = ActionFlow(row[f"o{i}"], row[f"d{i}"], row[f"x{i}"])
-    first = periods[0]
-    durations: dict[int, list[float]] = defaultdict(list)
-    for cid, created, done in action.objects.filter(
-        _within("done_at", first), community__in=ids, status="done"
-    ).values_list("community", "created_at", "done_at"):
-        durations[cid].append((done - created).total_seconds() / 86400)
-    for cid, values in durations.items():
-        values.sort()
-        middle = len(values) // 2
-        results[0][cid].median_days = (
-            values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
-        )
+    for cid, days in _median_days_to_done(action, ids, periods[0]).items():
+        results[0][cid].median_days = days
     return results[0] if len(periods) == 1 else results
+
+
+def _median_days_to_done(action, ids: list[int], period: Period) -> dict[int, float]:
+    """The median of (done_at − created_at), in days, over each community's actions done in
+    the period: SQL ranks the durations per community (window functions) and returns only
+    the middle one or two rows, so Python averages at most two numbers per community
+    however many actions there are. One query."""
+    duration = ExpressionWrapper(F("done_at") - F("created_at"), output_field=DurationField())
+    ranked = (
+        action.objects.filter(_within("done_at", period), community__in=ids, status="done")
+        .annotate(
+            duration=duration,
+            position=Window(
+                RowNumber(), partition_by=F("community"), order_by=[duration.asc(), F("pk").asc()]
+            ),
+            total=Window(Count("id"), partition_by=F("community")),
+        )
+        # Rows ⌊(n+1)/2⌋ … ⌊(n+2)/2⌋: the middle row of an odd n, the middle two of an even n.
+        .filter(position__gte=(F("total") + 1) / 2, position__lte=(F("total") + 2) / 2)
+        .values_list("community", "duration")
+    )
+    middles: dict[int, list[dt.timedelta]] = defaultdict(list)
+    for cid, value in ranked:
+        middles[cid].append(value)
+    return {
+        cid: sum(values, dt.timedelta()).total_seconds() / len(values) / 86400
+        for cid, values in middles.items()
+    }
 
 
 def outcome_confidence(community, period: Period):
@@ -771,38 +866,10 @@ def _by_a_member(period: Period, community_path: str, user_path: str) -> Exists:
     )
 
 
-def contribution_sources(ids: list[int], period: Period) -> dict[str, object]:
-    """What counts as a contribution: per source, a queryset with `community`, `person`
-    and `n` (count) per member. Attendance at held sessions (its own source: the session
-    figures read it), and what members shared — reflections written, work shared and
-    peer reviews given — as one UNION ALL query, so peer review adds no query per page.
-    A person appears once per kind in `shared`; `contributions_per_person` adds them."""
-    attendance = (
-        Attendance.objects.filter(
-            _by_a_member(period, "session__community", "user"),
-            session__in=held_sessions(ids, period),
-        )
-        .values(community=F("session__community"), person=F("user"))
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    reflections = (
-        _shared_reflections(ids, period)
-        .filter(_by_a_member(period, "community", "author"))
-        .values("community", person=F("author"))
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {
-        "attendance": attendance,
-        "shared": reflections.union(*_peer_review_sources(ids, period), all=True),
-    }
-
-
-def _peer_review_sources(ids: list[int], period: Period) -> list:
+def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
     """Work shared and peer reviews given (shared with the author) in the period, per
-    member: grouped querysets with the columns of the other sources (community, person,
-    n), to be united with them."""
+    member of the row's community: one UNION ALL query with the columns of the other
+    sources (community, person, n); a person may appear once per kind."""
     work = (
         SharedWork.objects.filter(
             _within("created_at", period),
@@ -824,32 +891,89 @@ def _peer_review_sources(ids: list[int], period: Period) -> list:
         .annotate(n=Count("id"))
         .order_by()
     )
-    return [work, reviews]
+    return {"peer_review": work.union(reviews, all=True)}
 
 
 def contributions_per_person(communities: Iterable, period: Period) -> Contributions:
     """The population (active members who joined before the period ended) and each
     source's per-member counts: one grouped query each. SQL does the counting; Python
-    only files the grouped rows (one per contributing member and kind) by community."""
+    only files the grouped rows (one per contributing member) by community."""
+    return contributions_per_person_in(communities, [period])[0]
+
+
+def contributions_per_person_in(
+    communities: Iterable, periods: list[Period]
+) -> list[Contributions]:
+    """`contributions_per_person` for several periods.
+
+    What counts as a contribution, per member of the row's own community who joined
+    before the period ended (`_by_a_member`): attendance at the period's held sessions,
+    and reflections shared with the community written in the period; work shared and
+    reviews given join once peer review exists (`_peer_review_sources`, asked per period,
+    querysets with `community`, `person` and `n`). The population, attendance and
+    reflections each answer every period in one grouped query, a conditional count per
+    period."""
     ids = _ids(communities)
-    population = dict.fromkeys(ids, 0)
+    populations = [dict.fromkeys(ids, 0) for _ in periods]
     for row in (
-        Membership.objects.filter(
-            community__in=ids, status=Membership.Status.ACTIVE, joined_at__lt=period.end_dt
-        )
+        Membership.objects.filter(community__in=ids, status=Membership.Status.ACTIVE)
         .values("community")
-        .annotate(n=Count("id"))
+        .annotate(
+            **{
+                f"p{i}": Count("id", filter=Q(joined_at__lt=p.end_dt))
+                for i, p in enumerate(periods)
+            }
+        )
         .order_by()
     ):
-        population[row["community"]] = row["n"]
-    sources = {}
-    for name, queryset in contribution_sources(ids, period).items():
-        per_community: dict[int, dict[int, int]] = {cid: {} for cid in ids}
-        for row in queryset:
-            people = per_community[row["community"]]
-            people[row["person"]] = people.get(row["person"], 0) + row["n"]
-        sources[name] = per_community
-    return Contributions(population, sources)
+        for i, population in enumerate(populations):
+            population[row["community"]] = row[f"p{i}"]
+    attendance = Attendance.objects.filter(
+        session__community__in=ids,
+        session__status__in=HELD,
+        session__starts_at__gte=min(p.start_dt for p in periods),
+        session__starts_at__lt=min(max(p.end_dt for p in periods), timezone.now()),
+    ).values(community=F("session__community"), person=F("user"))
+    reflections = Reflection.objects.filter(
+        community__in=ids, visibility__in=SHARED, **_spanning("created_at", periods)
+    ).values("community", person=F("author"))
+    grouped = {
+        "attendance": attendance.annotate(
+            **{
+                f"n{i}": Count(
+                    "id",
+                    filter=_held_in(p, "session__")
+                    & Q(_by_a_member(p, "session__community", "user")),
+                )
+                for i, p in enumerate(periods)
+            }
+        ),
+        "reflections": reflections.annotate(
+            **{
+                f"n{i}": Count(
+                    "id",
+                    filter=_within("created_at", p) & Q(_by_a_member(p, "community", "author")),
+                )
+                for i, p in enumerate(periods)
+            }
+        ),
+    }
+    results = [Contributions(population, {}) for population in populations]
+    for name, queryset in grouped.items():
+        for result in results:
+            result.sources[name] = {cid: {} for cid in ids}
+        for row in queryset.order_by():
+            for i, result in enumerate(results):
+                if row[f"n{i}"]:
+                    result.sources[name][row["community"]][row["person"]] = row[f"n{i}"]
+    for period, result in zip(periods, results, strict=True):
+        for name, queryset in _peer_review_sources(ids, period).items():
+            per_community: dict[int, dict[int, int]] = {cid: {} for cid in ids}
+            for row in queryset:
+                people = per_community[row["community"]]
+                people[row["person"]] = people.get(row["person"], 0) + row["n"]
+            result.sources[name] = per_community
+    return results
 
 
 def participation_equity(
@@ -860,8 +984,8 @@ def participation_equity(
 
     Population: active memberships (every role) that joined before the period ended,
     counting the people who contributed nothing. A member's contributions = attendance at
-    held sessions + shared reflections written + work shared + peer reviews given, each
-    counted in SQL (`contributions_per_person`). The per-member
+    held sessions + shared reflections written (+ work shared + reviews given once peer
+    review exists), each counted in SQL (`contributions_per_person`). The per-member
     totals become a frequency table {contributions: people} (members who did nothing
     fill the 0 row) and `gini_from_frequencies` does the arithmetic. With fewer than 5
     people the figure is suppressed.
@@ -913,12 +1037,15 @@ def headlines_in(communities: Iterable, periods: list[Period]) -> list[dict[int,
     ids = _ids(communities)
     moves = movement_in(ids, periods)
     loops = loop_depth_in(ids, periods)
+    contributions_all = contributions_per_person_in(ids, periods)
+    sessions_all = sessions_in(ids, periods, contributions_all)
+    coverage_all = alignment_coverage_in(ids, periods)
     results = []
     for i, period in enumerate(periods):
-        contributions = contributions_per_person(ids, period)
+        contributions = contributions_all[i]
         by_equity = participation_equity(ids, period, contributions)
-        by_sessions = sessions(ids, period, contributions)
-        by_coverage = alignment_coverage(ids, period)
+        by_sessions = sessions_all[i]
+        by_coverage = coverage_all[i]
         results.append(
             {
                 cid: Headline(

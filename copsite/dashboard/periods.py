@@ -15,6 +15,10 @@ from django.utils import timezone
 
 UTC = dt.UTC
 MAX_DAYS = 5 * 366
+# The dates a custom period may use. Far beyond them a period's previous period (or the day
+# after its end) falls off Python's calendar, so they are refused as field errors.
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2100, 12, 31)
 PRESETS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PRESET = "365"
 
@@ -90,8 +94,14 @@ class PeriodForm(forms.Form):
             return data
         if start is None:
             self.add_error("start", "Choose the first day of the period.")
+        elif start < EARLIEST:
+            self.add_error("start", f"Choose a day from {EARLIEST:%-d %B %Y} on.")
+            start = None
         if end is None:
             self.add_error("end", "Choose the last day of the period.")
+        elif end > LATEST:
+            self.add_error("end", f"Choose a day up to {LATEST:%-d %B %Y}.")
+            end = None
         if start and end:
             if start > end:
                 self.add_error("end", "“To” must be on or after “From”.")

@@ -161,8 +161,8 @@ def loops_chart(months: list[figures.LoopMonth]) -> Chart:
         summary=summary,
         svg=bar_svg("chart-loops", title, summary, labels, series),
         legend=legend_html([name for name, _ in series]),
-        note="Only reflections shared with the facilitators or the community count; private "
-        "ones are never counted. A cell written by 1–4 people is hidden.",
+        note="Only reflections shared with the whole community count; private and "
+        "facilitator-only ones are never counted. A cell written by 1–4 people is hidden.",
     )
 
 
@@ -187,8 +187,8 @@ def equity_chart(now: figures.Equity, before: figures.Equity) -> Chart:
         summary=summary,
         svg=bar_svg("chart-equity", title, summary, labels, [("top 10 %", values)], percent=True),
         legend=legend_html(["share from the most active 10 %"]),
-        note="Contributions: sessions attended, reflections shared, work shared and peer "
-        "reviews given.",
+        note="Contributions: sessions attended, reflections shared with the community, work "
+        "shared and peer reviews given.",
     )
 
 
@@ -230,26 +230,29 @@ def progress_chart(rows: list[dict]) -> Chart:
     )
 
 
-def stages_chart(months: list[figures.StageMonth]) -> Chart:
-    labels = [_month_label(m.month) for m in months]
-    title = "Peer-review stages, month by month"
-    series = [
-        (figures.STAGE_LABELS[stage], [m.counts[stage] for m in months]) for stage in figures.STAGES
-    ]
-    summary = "Peer reviews shared per month by the stage the reviewer chose: " + "; ".join(
-        f"{label}: " + ", ".join(f"{name} {display(vs[i])}" for name, vs in series)
-        for i, label in enumerate(labels)
+def stages_chart(table: list[dict]) -> Chart:
+    """Peer-review stages per agreed outcome: stacked bars, one per outcome."""
+    title = "Peer-review stages per outcome"
+    labels = [Truncator(row["outcome"]).chars(40) for row in table]
+    series = [(stage, [row["stages"][stage] for row in table]) for stage in figures.STAGES]
+    summary = "Reviews given in this period by stage, per outcome: " + "; ".join(
+        f"{row['outcome']}: "
+        + ", ".join(f"{stage} {display(row['stages'][stage])}" for stage in figures.STAGES)
+        for row in table
     )
     return Chart(
         name="stages",
         title=title,
-        columns=["Month", *[figures.STAGE_LABELS[stage] for stage in figures.STAGES]],
-        rows=[[label, *[vs[i] for _n, vs in series]] for i, label in enumerate(labels)],
+        columns=["Outcome", *figures.STAGES, "All reviews"],
+        rows=[
+            [row["outcome"], *[row["stages"][stage] for stage in figures.STAGES], row["total"]]
+            for row in table
+        ],
         summary=summary,
         svg=bar_svg("chart-stages", title, summary, labels, series),
-        legend=legend_html([name for name, _ in series]),
-        note="Stages describe a piece of work at one moment, never a person. A cell of 1–4 "
-        "reviews is hidden, with one more when needed so it cannot be worked out.",
+        legend=legend_html(figures.STAGES),
+        note="Stages are what reviewers chose to describe the work, never a grade. A stage "
+        "chosen by 1–4 reviewers is hidden, with one more when needed.",
     )
 
 
@@ -299,6 +302,9 @@ class CommunityPicture:
     stories: list = field(default_factory=list)
     progress: object = None
     actions: object = None
+    stages: object = None
+    # The drawings the one-page printable report carries (its tables stay on the dashboard).
+    report_charts: tuple[str, ...] = ("members", "sessions", "loops")
 
     def chart(self, name: str) -> Chart | None:
         return next((c for c in self.charts if c.name == name), None)
@@ -319,9 +325,11 @@ def community_picture(community, period: Period) -> CommunityPicture:
         equity_chart(now.equity, before.equity),
     ]
     progress = figures.outcome_progress(community, period)
-    if progress.confidence is not None:
-        charts.append(progress_chart(progress.confidence))
-    charts.append(stages_chart(progress.stages))
+    if progress is not None:
+        charts.append(progress_chart(progress))
+    stages = figures.review_stages(community, period)
+    if stages is not None:
+        charts.append(stages_chart(stages))
     actions = figures.actions_flow_in([community.pk], [period, previous])
     if actions is not None:
         charts.append(actions_chart(actions[0][community.pk], actions[1][community.pk]))
@@ -341,6 +349,7 @@ def community_picture(community, period: Period) -> CommunityPicture:
         charts=charts,
         stories=stories,
         progress=progress,
+        stages=stages,
         actions=actions,
     )
 

@@ -200,7 +200,10 @@ def story_detail(request, pk):
     story = get_object_or_404(
         ImpactStory.objects.visible_to(request.user).select_related("community", "author"), pk=pk
     )
-    sessions = [(s, _link(s)) for s in story.sessions.order_by("-starts_at")]
+    # select_related: each session's link needs its community's slug.
+    sessions = [
+        (s, _link(s)) for s in story.sessions.select_related("community").order_by("-starts_at")
+    ]
     outcomes = list(story.outcomes.all())
     actions = [(a, _link(a)) for a in story.actions.select_related("community")]
     return render(

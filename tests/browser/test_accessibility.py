@@ -31,6 +31,8 @@ PAGES = {
         "/reflections/mine/",
         "/settings/",
         "/settings/digest-preview/",
+        "/stories/",
+        f"{MAIN}/stories/new/",
     ],
     "facilitator@example.com": [
         "/",
@@ -40,9 +42,18 @@ PAGES = {
         f"{MAIN}/sessions/new/",
         f"{MAIN}/sessions/{{session}}/edit/",
         f"{MAIN}/actions/new/",
+        f"{MAIN}/dashboard/",
     ],
     "coordinator@example.com": [f"{MAIN}/settings/", f"{MAIN}/sessions/settings/"],
-    "leader@example.com": ["/", "/communities/"],
+    "leader@example.com": [
+        "/",
+        "/communities/",
+        "/dashboard/",
+        "/dashboard/report/",
+        f"{MAIN}/dashboard/",
+        f"{MAIN}/dashboard/report/",
+        "/stories/",
+    ],
 }
 ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 

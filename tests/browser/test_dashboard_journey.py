@@ -7,6 +7,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from communities.models import Community
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -47,10 +49,26 @@ def test_leader_follows_a_community_from_the_portfolio_to_its_printable_report(p
     expect(
         page.get_by_role("heading", name="Impact report: Systems Mapping Practice")
     ).to_be_visible()
-    expect(page.get_by_role("heading", name="Asking who is not on the map")).to_be_visible()
+    expect(page.get_by_text("Asking who is not on the map")).to_be_visible()
+    report_loops = page.get_by_role("img", name="Shared reflections by loop level")
+    assert report_loops.locator("rect.chart-bar").count() > 0
     assert serious(page) == []
     page.emulate_media(media="print")
     expect(page.get_by_role("link", name="Back to the dashboard")).to_be_hidden()
+    # Saved as a PDF, the community's report is one page to hand on.
+    assert pdf_pages(page.pdf(format="A4")) == 1
+
+    # The portfolio's report: one page per community.
+    page.goto("/dashboard/report/")
+    communities = page.locator("article.report-page").count()
+    assert communities == Community.objects.filter(archived=False).count() > 1
+    page.emulate_media(media="print")
+    assert pdf_pages(page.pdf(format="A4")) == communities
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF Chromium printed: each page object is a `/Type /Page` dictionary."""
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
 def serious(page) -> list[str]:
@@ -80,4 +98,21 @@ def test_member_writes_and_publishes_an_impact_story(page, log_in):
     page.get_by_role("button", name="Publish to the community and leaders").click()
     expect(page.get_by_role("status")).to_contain_text("Published")
     expect(page.get_by_text("draft: only you can see it")).to_be_hidden()
+    assert serious(page) == []
+
+
+@pytest.mark.parametrize("path", ["/dashboard/", "/c/systems-mapping/dashboard/"])
+def test_dashboards_fit_a_phone_screen(page, log_in, path):
+    call_command("seed_demo", force=True)
+    page.set_viewport_size({"width": 375, "height": 812})
+    log_in("leader@example.com", "practice-together")
+
+    page.goto(path)
+
+    chart = page.get_by_role("img").first
+    expect(chart).to_be_visible()
+    assert chart.bounding_box()["width"] <= 375
+    # Nothing pushes the page sideways: wide tables scroll inside their own region.
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
     assert serious(page) == []

@@ -150,10 +150,26 @@ def test_sessions_by_month_counts_held_sessions_and_attendance(world):
 def test_reflections_by_loop_counts_shared_only_and_hides_small_groups(world):
     months = figures.reflections_by_loop(world["community"], FEB)
 
-    # 5 single (5 authors); 2 double by 2 authors: hidden; 5 private triple: never counted.
+    # 5 single (5 authors) shared with the community; 2 facilitator-only double and 5
+    # private triple: never counted, so they cannot be found by subtraction either.
     assert months == [
-        figures.LoopMonth(dt.date(2026, 2, 1), {"single": 5, "double": None, "triple": 0, "": 0})
+        figures.LoopMonth(dt.date(2026, 2, 1), {"single": 5, "double": 0, "triple": 0, "": 0})
     ]
+
+
+def test_reflections_by_loop_hides_a_cell_by_fewer_than_five_authors(world):
+    for person in world["members"][:2]:
+        ReflectionFactory(
+            community=world["community"],
+            author=person,
+            loop_level=Reflection.Loop.DOUBLE,
+            visibility=Reflection.Visibility.COMMUNITY,
+            created_at=FEB_5,
+        )
+
+    months = figures.reflections_by_loop(world["community"], FEB)
+
+    assert months[0].counts == {"single": 5, "double": None, "triple": 0, "": 0}
 
 
 def test_loop_depth_across_the_boundary(world):
@@ -162,7 +178,7 @@ def test_loop_depth_across_the_boundary(world):
     now = figures.loop_depth([cid], FEB)[cid]
     before = figures.loop_depth([cid], FEB.previous())[cid]
 
-    assert (now.shared, now.deeper, now.deeper_share) == (7, None, None)
+    assert (now.shared, now.deeper, now.deeper_share) == (5, 0, 0.0)
     assert (before.shared, before.deeper) == (None, 0)  # one reflection by one person
 
 
@@ -171,11 +187,13 @@ def test_participation_equity_exact_gini_and_top_share(world):
 
     equity = figures.participation_equity([cid], FEB)[cid]
 
-    # Totals (attendance + shared reflections): 4, 4, 3, 3, 3, facilitator 1, m6 0.
-    assert equity.frequencies == {4: 2, 3: 3, 1: 1, 0: 1}
-    assert (equity.people, equity.contributions, equity.top_people) == (7, 18, 1)
-    assert equity.gini == pytest.approx(2 / 7)
-    assert equity.top_share == pytest.approx(4 / 18)
+    # Totals (attendance + reflections shared with the community): m1–m5 3 each,
+    # facilitator 1, m6 0. Sorted 0, 1, 3, 3, 3, 3, 3: Σ i·x = 77, so
+    # G = 2·77 ÷ (7·16) − 8 ÷ 7 = 13/56; the top 10 % is one person with 3 of 16.
+    assert equity.frequencies == {3: 5, 1: 1, 0: 1}
+    assert (equity.people, equity.contributions, equity.top_people) == (7, 16, 1)
+    assert equity.gini == pytest.approx(13 / 56)
+    assert equity.top_share == pytest.approx(3 / 16)
     assert equity.reading.startswith("Contributions are spread fairly evenly")
 
 

@@ -71,61 +71,93 @@ def test_contributions_count_work_shared_and_reviews_given_in_the_period(world):
     contributions = figures.contributions_per_person([cid], FEB)
     equity = figures.participation_equity([cid], FEB, contributions)[cid]
 
-    # m3: two reviews and a reflection, added across kinds.
-    assert contributions.sources["shared"][cid] == {m1.pk: 2, m2.pk: 1, m3.pk: 3, m4.pk: 1}
+    # m3: two reviews given and a reflection shared, in their own sources.
+    assert contributions.sources["peer_review"][cid] == {
+        m1.pk: 2,
+        m2.pk: 1,
+        m3.pk: 2,
+        m4.pk: 1,
+    }
+    assert contributions.sources["reflections"][cid] == {m3.pk: 1}
     # Two members did nothing; the member who left is not counted.
     assert equity.frequencies == {3: 1, 2: 1, 1: 2, 0: 2}
     assert (equity.people, equity.contributions) == (6, 7)
 
 
-def test_review_stages_per_month_hide_small_cells(world):
-    m1, m2, *_ = world["people"]
-    session, round_ = world["session"], world["round"]
+def test_review_stages_per_outcome_count_shared_reviews_and_hide_small_cells(world):
+    people, session, round_ = world["people"], world["session"], world["round"]
+    author, reviewers = people[0], people[1:]
 
-    def reviews(count, stage, when, status="submitted"):
-        for _ in range(count):
-            work = shared_work(session, m1)
-            peer_review(round_, work, m2, status, stage=stage, submitted_at=when)
+    def reviews(stage, by, when=None, status="submitted"):
+        when = when or at(2026, 2, 10)
+        for reviewer in by:
+            work = shared_work(session, author)
+            peer_review(round_, work, reviewer, status, stage=stage, submitted_at=when)
 
-    reviews(5, "emerging", at(2026, 1, 10))
-    reviews(6, "developing", at(2026, 1, 31, 23, 59))
-    reviews(2, "confident", at(2026, 1, 12))
-    reviews(7, "confident", at(2026, 2, 1))
-    reviews(3, "extending", None, status="draft")
+    reviews("emerging", reviewers)  # five reviewers: shown
+    reviews("confident", reviewers[:2])  # two reviewers: hidden
+    reviews("developing", reviewers, when=at(2026, 1, 20))  # before the period
+    reviews("extending", reviewers, status="draft")  # not shared
+    reviews("", reviewers)  # no stage chosen: not counted
     other = review_round(SessionFactory(), [OutcomeFactory()])
-    peer_review(other, shared_work(other.session, m1), m2, "submitted", stage="confident")
+    peer_review(other, shared_work(other.session, author), reviewers[0], "submitted",
+                stage="confident", submitted_at=at(2026, 2, 10))  # fmt: skip
 
-    months = figures.review_stages(world["community"], JAN_FEB)
+    table = figures.review_stages(world["community"], FEB)
 
-    # January: confident (2) is hidden, and the smallest other cell with it.
-    assert months == [
-        figures.StageMonth(
-            dt.date(2026, 1, 1),
-            {"emerging": 5, "developing": 6, "confident": None, "extending": 0, "": None},
-        ),
-        figures.StageMonth(
-            dt.date(2026, 2, 1),
-            {"emerging": 0, "developing": 0, "confident": 7, "extending": 0, "": 0},
-        ),
+    statement = round_.outcomes.get().statement
+    # Confident (2 reviewers) is hidden, and with it the smallest other cell (a zero),
+    # so it cannot be worked out from the total.
+    assert table == [
+        {
+            "outcome": statement,
+            "stages": {"emerging": 5, "developing": None, "confident": None, "extending": 0},
+            "total": 7,
+        }
     ]
 
 
+def test_review_stages_are_none_before_any_review_chose_a_stage(world):
+    assert figures.review_stages(world["community"], FEB) is None
+
+
 def test_review_stages_chart_has_a_table_and_a_text_alternative(world):
-    m1, m2, *_ = world["people"]
-    for _ in range(5):
-        work = shared_work(world["session"], m1)
-        peer_review(world["round"], work, m2, "submitted", stage="", submitted_at=at(2026, 2, 9))
+    people, session, round_ = world["people"], world["session"], world["round"]
+    for reviewer in people[1:]:
+        work = shared_work(session, people[0])
+        peer_review(round_, work, reviewer, "submitted", stage="developing",
+                    submitted_at=at(2026, 2, 9))  # fmt: skip
 
     picture = report.community_picture(world["community"], FEB)
 
     chart = picture.chart("stages")
+    statement = round_.outcomes.get().statement
     assert chart.columns == [
-        "Month", "emerging", "developing", "confident", "extending", "no stage chosen"
+        "Outcome", "emerging", "developing", "confident", "extending", "All reviews"
     ]  # fmt: skip
-    assert chart.rows == [["Feb 2026", 0, 0, 0, 0, 5]]
-    assert chart.summary.endswith("Feb 2026: emerging 0, developing 0, confident 0, "
-                                  "extending 0, no stage chosen 5")  # fmt: skip
-    assert "<title>no stage chosen, Feb 2026: 5</title>" in chart.svg
+    assert chart.rows == [[statement, 0, 5, 0, 0, 5]]
+    assert "developing 5" in chart.summary
+
+
+def test_review_stages_chart_exports_as_csv(client, world):
+    people, session, round_ = world["people"], world["session"], world["round"]
+    for reviewer in people[1:]:
+        peer_review(round_, shared_work(session, people[0]), reviewer, "submitted",
+                    stage="emerging", submitted_at=at(2026, 3, 1))  # fmt: skip
+    Membership.objects.filter(community=world["community"], user=people[1]).update(
+        role=Membership.Role.FACILITATOR
+    )
+    client.force_login(people[1])
+
+    response = client.get(
+        f"/c/{world['community'].slug}/dashboard/?format=csv&chart=stages"
+        "&start=2026-03-01&end=2026-03-14"
+    )
+
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "Outcome,emerging,developing,confident,extending,All reviews"
+    assert lines[1].endswith(",5,0,0,0,5")
 
 
 def test_headline_shows_review_share_and_alignment_coverage(world):

@@ -34,7 +34,7 @@ def test_figures_without_their_models_say_they_wait(monkeypatch):
     community = CommunityFactory()
 
     assert figures.actions_flow([community.pk], FEB) is None
-    assert figures.outcome_progress(community, FEB).confidence is None
+    assert figures.outcome_progress(community, FEB) is None
 
 
 def test_actions_flow_counts_and_median_days_to_done():
@@ -85,8 +85,98 @@ def test_outcome_confidence_shows_averages_of_five_people_only():
 
     progress = figures.outcome_progress(community, FEB)
 
-    rows = {row["outcome"]: row for row in progress.confidence}
+    rows = {row["outcome"]: row for row in progress}
 
     assert (rows[shared.statement]["average"], rows[shared.statement]["people"]) == (3.0, 5)
     assert (rows[small.statement]["average"], rows[small.statement]["people"]) == (None, None)
     assert len(rows) == 2
+
+
+@pytest.mark.parametrize(
+    ("days", "median"),
+    [
+        ([4], 4.0),
+        ([9, 1], 5.0),
+        ([7, 1, 30], 7.0),
+        ([2, 2, 10, 4], 3.0),
+        ([6, 1, 8, 3, 20, 5], 5.5),
+    ],
+)
+def test_median_days_to_done_odd_and_even_counts_per_community(days, median):
+    action = model_or_skip("Action")
+    community, other = CommunityFactory(), CommunityFactory()
+    owner = MembershipFactory(community=community).user
+    for n in days:
+        action.objects.create(
+            community=community,
+            owner=owner,
+            title="Try it",
+            created_at=at(2026, 2, 28) - dt.timedelta(days=n),
+            status="done",
+            done_at=at(2026, 2, 28),
+        )
+    # Another community's slow action must not move this median.
+    action.objects.create(
+        community=other,
+        owner=MembershipFactory(community=other).user,
+        title="Elsewhere",
+        created_at=at(2025, 12, 1),
+        status="done",
+        done_at=at(2026, 2, 20),
+    )
+
+    flows = figures.actions_flow([community.pk, other.pk], FEB)
+
+    assert flows[community.pk].median_days == pytest.approx(median)
+    assert flows[other.pk].median_days == pytest.approx(81.0)
+
+
+def test_review_stages_wait_for_peer_review():
+    assert figures.review_stages(CommunityFactory(), FEB) is None
+
+
+def test_stage_table_counts_per_outcome_and_hides_stages_of_few_reviewers():
+    rows = [
+        {"outcome": "map well", "stage": "developing", "n": 9, "people": 6},
+        {"outcome": "map well", "stage": "confident", "n": 7, "people": 5},
+        {"outcome": "map well", "stage": "extending", "n": 2, "people": 2},
+        {"outcome": "map well", "stage": "", "n": 4, "people": 4},  # no stage: not counted
+        {"outcome": "decide", "stage": "emerging", "n": 3, "people": 2},
+        {"outcome": "decide", "stage": "developing", "n": 4, "people": 3},
+    ]
+
+    table = figures.stage_table(rows)
+
+    # "map well": extending (2 reviewers) hidden, and the smallest shown cell with it, so
+    # it cannot be found as the total minus the rest; emerging stays a visible 0.
+    assert table[0] == {
+        "outcome": "map well",
+        "stages": {"emerging": None, "developing": 9, "confident": 7, "extending": None},
+        "total": 18,
+    }
+    # "decide": every stage rests on fewer than 5 reviewers, so the total is hidden too.
+    assert table[1] == {
+        "outcome": "decide",
+        "stages": {"emerging": None, "developing": None, "confident": 0, "extending": 0},
+        "total": None,
+    }
+
+
+def test_stages_chart_draws_and_tables_the_stage_table():
+    from copsite.dashboard.charts import csv_text
+    from copsite.dashboard.report import stages_chart
+
+    table = figures.stage_table(
+        [
+            {"outcome": "map well", "stage": "developing", "n": 9, "people": 6},
+            {"outcome": "map well", "stage": "confident", "n": 7, "people": 5},
+        ]
+    )
+
+    chart = stages_chart(table)
+
+    assert csv_text(chart).splitlines() == [
+        "Outcome,emerging,developing,confident,extending,All reviews",
+        "map well,0,9,7,0,16",
+    ]
+    assert chart.svg.count('class="chart-bar') == 2

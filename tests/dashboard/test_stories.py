@@ -7,6 +7,7 @@ import pytest
 from communities.models import Membership
 from reflections.models import ImpactStory
 from tests.factories import (
+    ActionFactory,
     CommunityFactory,
     ImpactStoryFactory,
     OutcomeFactory,
@@ -280,3 +281,18 @@ def test_story_list_query_count_is_bounded(client, cast, django_assert_max_num_q
 
     with django_assert_max_num_queries(10):
         assert client.get("/stories/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_story_detail_query_count_is_bounded(client, cast, django_assert_max_num_queries, count):
+    community, story = cast["community"], cast["story"]
+    story.sessions.set(SessionFactory.create_batch(count, community=community, status="completed"))
+    story.outcomes.set(OutcomeFactory.create_batch(count, community=community))
+    story.actions.set(ActionFactory.create_batch(count, community=community))
+    client.force_login(cast["leader"])
+
+    with django_assert_max_num_queries(10):
+        response = client.get(f"/stories/{story.pk}/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count(f"/c/{community.slug}/sessions/") == count

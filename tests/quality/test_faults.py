@@ -96,26 +96,89 @@ def test_worker_killed_between_claim_and_send_does_not_duplicate():
     assert mail.outbox == []
 
 
-def test_database_error_during_a_form_save_leaves_nothing_half_written(client, user, monkeypatch):
-    from communities.models import Community, Membership
+def test_database_error_during_a_form_save_leaves_nothing_half_written(client, user):
+    from django.db import connection
 
-    def fail(**kwargs):
-        raise DatabaseError("disk full")
+    from communities.models import Community
 
-    # The community row is written first; the failure comes with the coordinator's membership.
-    monkeypatch.setattr(Membership.objects, "create", fail)
+    def fail_membership_insert(execute, sql, params, many, context):
+        # The database itself refuses the second write of the save: the community row is
+        # written first, then the coordinator's membership fails as a full disk would.
+        if sql.lstrip().upper().startswith('INSERT INTO "COMMUNITIES_MEMBERSHIP"'):
+            raise DatabaseError("disk full")
+        return execute(sql, params, many, context)
+
     client.force_login(user)
     client.raise_request_exception = False
 
-    response = client.post(
-        "/communities/new/",
-        {
-            "name": "Half written",
-            "domain": "Nothing should remain.",
-            "visibility": "open",
-            "timezone": "Europe/London",
-        },
-    )
+    with connection.execute_wrapper(fail_membership_insert):
+        response = client.post(
+            "/communities/new/",
+            {
+                "name": "Half written",
+                "domain": "Nothing should remain.",
+                "visibility": "open",
+                "timezone": "Europe/London",
+            },
+        )
 
     assert response.status_code == 500
     assert Community.objects.filter(name="Half written").count() == 0
+
+
+def test_every_page_answers_as_declared_with_the_broker_down():
+    from .test_permission_matrix import EXPECT, Site, client_for, resolve_case
+
+    site = Site()
+    client = client_for(site, "coordinator")
+    wrong = {}
+
+    with broker_down():
+        for name in sorted(EXPECT):
+            url = resolve_case(site, name)
+            status = client.get(url).status_code
+            if status != EXPECT[name].expect["coordinator"]:
+                wrong[name] = (url, status, EXPECT[name].expect["coordinator"])
+
+    assert wrong == {}
+
+
+def test_rsvp_reflection_and_cancellation_with_the_broker_down_lose_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    from communities.models import Membership
+    from reflections.models import Reflection
+    from sessions.models import RSVP
+    from tests.factories import MembershipFactory, SessionFactory
+
+    facilitator = MembershipFactory(role=Membership.Role.FACILITATOR)
+    community = facilitator.community
+    member = MembershipFactory(community=community).user
+    session = SessionFactory(community=community)
+    base = f"/c/{community.slug}/sessions/{session.pk}"
+
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        client.force_login(member)
+        rsvp = client.post(f"{base}/rsvp/", {"response": "going"})
+        reflection = client.post(
+            f"/c/{community.slug}/reflections/new/",
+            {"title": "Kept", "body": "Written while the broker was down.",
+             "visibility": "community", "loop_level": "single"},
+        )  # fmt: skip
+        client.force_login(facilitator.user)
+        cancel = client.post(f"{base}/cancel/", {"reason": "The room flooded."})
+
+    assert (rsvp.status_code, reflection.status_code, cancel.status_code) == (302, 302, 302)
+    assert RSVP.objects.get(session=session, user=member).response == "going"
+    assert Reflection.objects.filter(author=member, title="Kept").count() == 1
+    told = EmailDelivery.objects.get(to_email=member.email)
+    assert (told.status, mail.outbox) == ("queued", [])
+
+    # The broker is back: the scan sends the cancellation once, however often it runs.
+    EmailDelivery.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    mail_service.email_flush()
+    mail_service.email_flush()
+
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert "The room flooded." in mail.outbox[0].body
+    assert "The room flooded." in mail.outbox[0].alternatives[0][0]

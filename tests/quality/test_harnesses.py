@@ -30,3 +30,13 @@ def test_quick_benchmark_runs_and_every_page_stays_within_the_query_budget(tmp_p
     for page, row in figures["pages"].items():
         assert 0 < row["queries"] <= 25, page
     assert figures["digests_10k_s"] > 0
+
+
+def test_scratch_databases_are_named_after_the_checkouts_own_database():
+    from copsite.bench import scratch_database_name
+
+    url = "postgres://postgres@127.0.0.1:5432/copsite_wtc"
+
+    assert scratch_database_name(url, "bench") == "copsite_wtc_bench"
+    assert scratch_database_name(url, "load") == "copsite_wtc_load"
+    assert scratch_database_name("postgres://postgres@127.0.0.1:5432", "bench") == "copsite_bench"

@@ -1,8 +1,10 @@
-"""Generated junk posted to every form on the site: never a 500.
+"""Generated junk sent to every form on the site: never a 500, nothing half-saved.
 
 Forms are found the way a person finds them: by visiting the pages in the permission
-matrix as a coordinator and reading each <form method="post"> and its fields. Hypothesis
-then fills the fields with junk (empty, huge, control characters, wrong types)."""
+matrix (as a coordinator, and as a leader for the portfolio) and reading each <form> and
+its fields. Hypothesis then fills the fields with junk (empty, huge, control characters,
+wrong types, the calendar's edges) or, for selects and radio groups, their real choices.
+POST forms are posted; GET forms (filters, search, the dashboard's period) are fetched."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,46 +27,80 @@ JUNK = st.one_of(
     st.integers(min_value=5000, max_value=60000).map(lambda n: ("ab<>\"'&;/\\" * 6000)[:n]),
     st.integers(min_value=-(2**63), max_value=2**63).map(str),
     st.sampled_from(["-1", "0", "1e309", "NaN", "2026-02-30", "25:61", "\x00", "../../etc"]),
+    # The calendar's edges: arithmetic on them (timezones, a day after) overflows.
+    st.sampled_from(["0001-01-01", "9999-12-31", "9999-12-31T23:59", "0001-01-01T00:00"]),
 )
 # Forms that leave the session (log out) would end the walk early; they take no input.
 SKIP_ACTIONS = {"/accounts/logout/"}
 
 
 class FormParser(HTMLParser):
-    def __init__(self):
+    def __init__(self, method: str = "post"):
         super().__init__()
+        self.method = method
         self.forms: list[dict] = []
         self._current = None
+        self._select: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("method", "get").lower() == "post":
-            self._current = {"action": attrs.get("action") or "", "fields": []}
+        if tag == "form" and (attrs.get("method") or "get").lower() == self.method:
+            self._current = {"action": attrs.get("action") or "", "fields": {}}
             self.forms.append(self._current)
         elif self._current is not None and tag in ("input", "textarea", "select"):
             name = attrs.get("name")
             if name and name != "csrfmiddlewaretoken" and attrs.get("type") != "hidden":
-                self._current["fields"].append(name)
+                options = self._current["fields"].setdefault(name, [])
+                if attrs.get("type") in ("radio", "checkbox") and attrs.get("value") is not None:
+                    options.append(attrs["value"])
+                self._select = options if tag == "select" else None
+        elif self._current is not None and tag == "option" and self._select is not None:
+            self._select.append(attrs.get("value") or "")
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._current = None
+        if tag == "select":
+            self._select = None
 
 
-def forms_on_site(site: Site, client: Client) -> list[tuple[str, list[str]]]:
+def junk_for(fields: dict[str, list[str]]):
+    """Junk for each field; a select or radio group also gets its own real choices, so a
+    form's deeper branches (a custom period, a chosen filter) are reached as well."""
+    return st.fixed_dictionaries(
+        {
+            name: st.one_of(st.sampled_from(options), JUNK) if options else JUNK
+            for name, options in fields.items()
+        }
+    )
+
+
+def forms_on_site(site: Site, client: Client, method: str = "post") -> list[tuple[str, dict]]:
     found = {}
     for name in checked_names():
         url = resolve_case(site, name)
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
-        parser = FormParser()
+        parser = FormParser(method)
         parser.feed(response.content.decode())
         for form in parser.forms:
             action = form["action"] or url
             if action not in SKIP_ACTIONS:
                 found.setdefault(action, form["fields"])
     return sorted(found.items())
+
+
+OUR_APPS = ("accounts", "communities", "cop_sessions", "outcomes", "reflections")
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table of our apps: a refused form must not change any of them."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in OUR_APPS
+    }
 
 
 def test_forms_are_found():
@@ -91,11 +128,16 @@ def test_junk_in_every_form_never_gives_a_server_error():
             derandomize=True,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         )
-        @given(st.fixed_dictionaries({name: JUNK for name in fields}))
+        @given(junk_for(fields))
         def post_junk(data):
+            before = row_counts()
             status = client.post(action, data).status_code
             if status >= 500:
                 failures.append((action, status, {k: v[:60] for k, v in data.items()}))
+            elif status not in (301, 302, 303) and (after := row_counts()) != before:
+                # A refused form (errors shown again) must leave nothing half-saved.
+                changed = {k: (before[k], after[k]) for k in after if after[k] != before[k]}
+                failures.append((action, status, changed))
 
         return post_junk
 
@@ -132,5 +174,41 @@ def test_junk_in_every_query_parameter_never_gives_a_server_error():
             status = client.get(url + ("&" if "?" in url else "?") + query).status_code
             if status >= 500:
                 failures.append((name, status, junk[:20]))
+
+
+def test_junk_in_every_search_and_filter_form_never_gives_a_server_error():
+    """GET forms too (filters, search, the dashboard's period): junk never a 500, and a
+    GET never writes anything."""
+    site = Site()
+    client = Client()
+    client.force_login(site.users["leader"])
+    client.raise_request_exception = False
+    forms = forms_on_site(site, client, "get")
+    client.force_login(site.users["coordinator"])
+    forms = sorted(dict(forms + forms_on_site(site, client, "get")).items())
+    assert {"/dashboard/", "/stories/"} <= {action for action, _ in forms}
+    failures = []
+
+    def junk_getter(action, fields):
+        @settings(
+            max_examples=12,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        )
+        @given(junk_for(fields))
+        def get_junk(data):
+            before = row_counts()
+            status = client.get(action, data).status_code
+            if status >= 500 or row_counts() != before:
+                failures.append((action, status, {k: v[:60] for k, v in data.items()}))
+
+        return get_junk
+
+    for action, fields in forms:
+        # The leader sees the portfolio; the coordinator every page of community A.
+        leader = action.startswith("/dashboard/")
+        client.force_login(site.users["leader" if leader else "coordinator"])
+        junk_getter(action, fields)()
 
     assert failures == []
