@@ -11,8 +11,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "practice-together"
 MAIN = "/c/systems-mapping"
-# Pages each role visits, by path; the demo data gives them real content. "{session}" and
-# "{reflection}" are filled with a demo session and a community-visible reflection.
+# Pages each role visits, by path; the demo data gives them real content. "{session}",
+# "{reflection}" and the peer-review ids are filled from the demo: a scheduled session, a
+# community-visible reflection, an agreed outcome, the review waiting for the member, a
+# piece of shared work, an open review round and the session it reviews.
 PAGES = {
     "member@example.com": [
         "/",
@@ -27,7 +29,11 @@ PAGES = {
         f"{MAIN}/reflections/{{reflection}}/",
         f"{MAIN}/actions/",
         f"{MAIN}/outcomes/",
+        f"{MAIN}/outcomes/{{outcome}}/",
         f"{MAIN}/alignment/",
+        f"{MAIN}/reviews/",
+        f"{MAIN}/reviews/{{review}}/",
+        f"{MAIN}/work/{{work}}/",
         "/reflections/mine/",
         "/settings/",
         "/settings/digest-preview/",
@@ -84,10 +90,20 @@ def test_anonymous_pages_have_no_serious_violations(page):
 
 @pytest.mark.parametrize("email", list(PAGES))
 def test_main_pages_have_no_serious_violations(page, log_in, demo, email):
+    from outcomes.models import Outcome, PeerReview, ReviewRound, SharedWork
     from reflections.models import Reflection
     from sessions.models import Session
 
+    main = {"community__slug": "systems-mapping"}
+    open_round = ReviewRound.objects.filter(**main, status="open").first()
     ids = {
+        "outcome": Outcome.objects.filter(**main, status="agreed").first().pk,
+        "review": PeerReview.objects.waiting()
+        .get(round__community__slug="systems-mapping", reviewer__email="member@example.com")
+        .pk,
+        "work": SharedWork.objects.filter(**main).first().pk,
+        "round": open_round.pk,
+        "past_session": open_round.session_id,
         "session": Session.objects.filter(community__slug="systems-mapping", status="scheduled")
         .first()
         .pk,
