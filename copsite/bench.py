@@ -4,8 +4,9 @@ Run as `python -m copsite.bench [--quick]`. Uses PostgreSQL (database `<name>_be
 DATABASE_URL's database `<name>`, so two checkouts sharing one server never drop each other's
 bench) when DATABASE_URL is set, else SQLite at var/bench.sqlite3. Prints
 a table and writes var/bench.json (var/ is COPSITE_VAR_DIR when set):
-{"pages": {name: {"median_ms", "floor_ms", "floor_ratio", "queries"}}, "floor_ms", "digests_10k_s",
- "reminder_scan_ms"}; each page's floor is timed in alternation with it.
+{"scale": {what: how many seeded}, "pages": {name: {"median_ms", "floor_ms", "floor_ratio",
+"queries"}}, "floor_ms", "digests_10k_s", "reminder_scan_ms"}; each page's floor is timed in
+alternation with it.
 """
 
 from __future__ import annotations
@@ -193,13 +194,178 @@ def seed(scale: dict[str, int]) -> dict:
     main = communities[0]
     facilitator = Membership.objects.get(community=main, role="facilitator").user
     upcoming = Session.objects.filter(community=main).order_by("-starts_at").first()
+    outcome, reviews = seed_peer_review(scale, rng, now, communities, by_community, facilitator)
     return {
         "community": main,
         "facilitator": facilitator,
         "leader": leader,
         "session": upcoming,
+        "outcome": outcome,
+        "reviews": reviews,
         "users": users,
     }
+
+
+REVIEW_PROMPTS = [
+    "What works well here, and why?",
+    "What could go deeper next time?",
+    "What would you try if this were yours?",
+]
+# Rounds on sessions held within this many days are still open; older ones are closed.
+OPEN_FOR_DAYS = 30
+
+
+def seed_peer_review(scale, rng, now, communities, by_community, facilitator):
+    """Agreed outcomes with prompts, members' confidence against them, and on held sessions
+    with attendance: shared work by about half the attendees and a review round asking two
+    other attendees to review each piece, until `scale["reviews"]` reviews exist. Closed
+    rounds are mostly shared; open (recent) ones mix waiting, drafted and shared reviews.
+
+    The main community's facilitator attends its held sessions, so the reviews page timed
+    as them shows their own work, its reviews and reviews waiting for them.
+    Returns (an agreed outcome of the main community, the number of reviews seeded)."""
+    from outcomes.models import Outcome, PeerReview, ReviewRound, SharedWork
+    from reflections.models import ReflectionConfidence
+    from sessions.models import Attendance, Session
+
+    outcomes = Outcome.objects.bulk_create(
+        Outcome(
+            community=community,
+            statement=f"practise craft {k} of community {c}",
+            why="We would like a shared way of doing this.",
+            status="agreed" if k < 3 else "proposed",
+            proposed_by_id=rng.choice(by_community[community.pk]),
+            agreed_by_id=facilitator.pk if k < 3 else None,
+            agreed_at=now - timedelta(days=rng.randrange(300, 365)) if k < 3 else None,
+            review_prompts=REVIEW_PROMPTS if k < 3 else [],
+            created_at=now - timedelta(days=rng.randrange(365, 400)),
+        )
+        for c, community in enumerate(communities)
+        for k in range(4)
+    )
+    agreed: dict[int, list] = {}
+    for outcome in outcomes:
+        if outcome.status == "agreed":
+            agreed.setdefault(outcome.community_id, []).append(outcome)
+    confidences = []
+    for outcome in (o for group in agreed.values() for o in group):
+        people = by_community[outcome.community_id]
+        for user_id in rng.sample(people, min(30, len(people))):
+            for _ in range(rng.randrange(1, 4)):
+                confidences.append(
+                    ReflectionConfidence(
+                        user_id=user_id,
+                        outcome=outcome,
+                        rating=rng.randrange(1, 6),
+                        created_at=now - timedelta(days=rng.randrange(300)),
+                    )
+                )
+    ReflectionConfidence.objects.bulk_create(confidences, batch_size=5000)
+
+    main = communities[0]
+    held = list(
+        Session.objects.filter(status="completed")
+        .order_by("starts_at", "pk")
+        .values_list("pk", "community_id", "starts_at")
+    )
+    present = set(
+        Attendance.objects.filter(session__community=main, user=facilitator).values_list(
+            "session_id", flat=True
+        )
+    )
+    Attendance.objects.bulk_create(
+        Attendance(session_id=pk, user=facilitator)
+        for pk, community_id, _ in held
+        if community_id == main.pk and pk not in present
+    )
+    attendees: dict[int, list[int]] = {}
+    for session_id, user_id in Attendance.objects.order_by("session_id", "user_id").values_list(
+        "session_id", "user_id"
+    ):
+        attendees.setdefault(session_id, []).append(user_id)
+
+    target = scale["reviews"]
+    rounds, through, works, planned = [], [], [], []
+    stages = ["", "emerging", "developing", "confident", "extending"]
+    # Newest first, so the recent (open) rounds are always among those seeded.
+    for session_id, community_id, starts_at in reversed(held):
+        if len(planned) >= target:
+            break
+        people = attendees.get(session_id, [])
+        if len(people) < 3:
+            continue
+        outcome = rng.choice(agreed[community_id])
+        opened = starts_at + timedelta(days=2)
+        is_open = now - starts_at < timedelta(days=OPEN_FOR_DAYS)
+        round_index = len(rounds)
+        rounds.append(
+            ReviewRound(
+                community_id=community_id,
+                session_id=session_id,
+                prompts=[{"outcome": outcome.pk, "prompt": p} for p in outcome.review_prompts],
+                reviewers_per_work=2,
+                anonymous=rng.random() < 0.3,
+                due_on=(opened + timedelta(days=14)).date(),
+                status="open" if is_open else "closed",
+                opened_by=facilitator,
+                created_at=opened,
+                closed_at=None if is_open else opened + timedelta(days=16),
+            )
+        )
+        through.append((round_index, outcome.pk))
+        authors = rng.sample(people, max(1, len(people) // 2))
+        for author_id in authors:
+            if len(planned) >= target:
+                break
+            work_index = len(works)
+            works.append(
+                SharedWork(
+                    community_id=community_id,
+                    session_id=session_id,
+                    author_id=author_id,
+                    title=f"What I tried in session {session_id}",
+                    description="A first attempt, shared to see it through others' eyes.",
+                    link=f"https://example.org/work/{session_id}/{author_id}",
+                    created_at=starts_at + timedelta(days=1),
+                )
+            )
+            others = [p for p in people if p != author_id]
+            for reviewer_id in rng.sample(others, min(2, len(others))):
+                if len(planned) >= target:
+                    break
+                roll = rng.random()
+                if is_open:
+                    status = "submitted" if roll < 0.4 else "draft" if roll < 0.6 else "allocated"
+                else:
+                    status = "submitted" if roll < 0.85 else "allocated"
+                planned.append((round_index, work_index, reviewer_id, status, opened))
+    rounds = ReviewRound.objects.bulk_create(rounds, batch_size=2000)
+    ReviewRound.outcomes.through.objects.bulk_create(
+        ReviewRound.outcomes.through(reviewround_id=rounds[r].pk, outcome_id=o) for r, o in through
+    )
+    works = SharedWork.objects.bulk_create(works, batch_size=2000)
+    answer = {
+        "works": "The loop at the centre is clear, and the way it was tested.",
+        "deeper": "Who else would see this differently? Ask them next time.",
+    }
+    reviews = []
+    for round_index, work_index, reviewer_id, status, opened in planned:
+        written = opened + timedelta(days=rng.randrange(1, 14), hours=rng.randrange(24))
+        reviews.append(
+            PeerReview(
+                round=rounds[round_index],
+                work=works[work_index],
+                reviewer_id=reviewer_id,
+                status=status,
+                answers=[] if status == "allocated" else [answer] * len(REVIEW_PROMPTS),
+                stage="" if status == "allocated" else rng.choice(stages),
+                created_at=opened,
+                updated_at=opened if status == "allocated" else written,
+                submitted_at=written if status == "submitted" else None,
+            )
+        )
+    PeerReview.objects.bulk_create(reviews, batch_size=2000)
+    return agreed[main.pk][0], len(reviews)
 
 
 def analyze() -> None:
@@ -226,6 +392,10 @@ def page_urls(site: dict) -> dict[str, str]:
         "sessions": ("sessions:list", {"slug": slug}),
         "session_detail": ("sessions:detail", {"slug": slug, "pk": site["session"].pk}),
         "outcomes": ("outcomes:list", {"slug": slug}),
+        "outcome": (
+            "outcomes:outcome",
+            {"slug": slug, "pk": getattr(site.get("outcome"), "pk", None)},
+        ),
         "alignment": ("outcomes:alignment", {"slug": slug}),
         "reviews": ("outcomes:reviews", {"slug": slug}),
         "reflections": ("reflections:list", {"slug": slug}),
@@ -235,6 +405,9 @@ def page_urls(site: dict) -> dict[str, str]:
     }
     urls = {}
     for page, (name, kwargs) in wanted.items():
+        if None in kwargs.values():
+            print(f"  (skipped {page}: nothing seeded to show on it)")
+            continue
         try:
             urls[page] = reverse(name, kwargs=kwargs)
         except NoReverseMatch:
@@ -315,8 +488,8 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     site = seed(scale)
     analyze()
-    # Peer reviews (issue 5) have no models yet, so none are seeded: say so, not the target.
-    seeded = {**scale, "reviews": 0}
+    # What was actually seeded: fewer reviews than asked if the held sessions ran short.
+    seeded = {**scale, "reviews": site["reviews"]}
     print(f"Seeded {seeded} in {time.perf_counter() - started:.1f} s")
 
     client = Client()

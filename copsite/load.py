@@ -4,7 +4,8 @@ Run as `python -m copsite.load [--users 50] [--seconds 60] [--port N]`. Creates 
 database `<name>_load` beside DATABASE_URL's database `<name>` (default
 postgres://postgres@127.0.0.1:5432/copsite), seeds the demo, serves it with gunicorn on
 127.0.0.1 (loopback only, on a free port unless --port is given), and lets each
-simulated member RSVP and post reflections in a loop. Afterwards the database must hold
+simulated member RSVP, post reflections and write the peer reviews allocated to them (in
+a held session's open round, seeded here) in a loop. Afterwards the database must hold
 exactly what the successful responses promised; no response may be a 5xx. Prints p95.
 """
 
@@ -33,6 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 BASE = ""  # main() sets it once the port is chosen.
 MAIN_SLUG = "systems-mapping"
+# The load's review round: each simulated member shares this many pieces of work, and each
+# piece is allocated to this many other simulated members.
+WORKS_PER_MEMBER = 2
+REVIEWERS_PER_WORK = 4
 
 
 def load_database_url() -> str:
@@ -77,14 +82,27 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     rsvps: dict[tuple[int, int], str] = field(default_factory=dict)
     reflections: int = 0
+    # Review pk -> the status its last successful POST promised ("draft" or "submitted").
+    reviews: dict[int, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class Member:
     """One simulated person: a real session cookie, a CSRF cookie, plain HTTP."""
 
-    def __init__(self, user_id: int, session_key: str, sessions: list[int], tally: Tally):
+    def __init__(
+        self,
+        user_id: int,
+        session_key: str,
+        sessions: list[int],
+        tally: Tally,
+        reviews: list[int] | None = None,
+        prompts: int = 0,
+    ):
         self.user_id, self.sessions, self.tally = user_id, sessions, tally
+        # The reviews allocated to this member and not yet shared, and the round's prompts.
+        self.reviews, self.prompts = list(reviews or []), prompts
+        self.location = ""  # The Location of the last redirect.
         self.jar = http.cookiejar.CookieJar(policy=LoopbackPolicy())
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar),
@@ -101,11 +119,13 @@ class Member:
             headers = {"X-CSRFToken": token, "Referer": BASE + path}
             body = urllib.parse.urlencode(data).encode()
         started = time.perf_counter()
+        self.location = ""
         try:
             with self.opener.open(urllib.request.Request(BASE + path, body, headers), timeout=30):
                 status = 200
         except urllib.error.HTTPError as error:
             status = error.code
+            self.location = urllib.parse.urlsplit(error.headers.get("Location", "")).path
         except (urllib.error.URLError, TimeoutError, ConnectionError):
             status = 599  # No answer at all counts as a server failure.
         with self.tally.lock:
@@ -116,7 +136,9 @@ class Member:
     def run(self, deadline: float) -> None:
         self.request("/")  # sets the CSRF cookie
         while time.monotonic() < deadline:
-            if self.rng.random() < 0.6:
+            if self.reviews and self.rng.random() < 0.2:
+                self.review()
+            elif self.rng.random() < 0.6:
                 session = self.rng.choice(self.sessions)
                 response = self.rng.choice(["going", "maybe", "not_going"])
                 path = f"/c/{MAIN_SLUG}/sessions/{session}/rsvp/"
@@ -139,6 +161,93 @@ class Member:
                         self.tally.reflections += 1
             else:
                 self.request(f"/c/{MAIN_SLUG}/reflections/")
+
+    def review(self) -> None:
+        """Open the first review still waiting and save a draft of it or share it, as the
+        form does: the answers per prompt, a stage and the button's `action`."""
+        pk = self.reviews[0]
+        path = f"/c/{MAIN_SLUG}/reviews/{pk}/"
+        if self.request(path) != 200:
+            return
+        action = "draft" if self.rng.random() < 0.3 else "submit"
+        data = {"action": action, "stage": self.rng.choice(["", "emerging", "confident"])}
+        for index in range(self.prompts):
+            data[f"works_{index}"] = f"What works, seen under load ({pk}/{index})."
+            data[f"deeper_{index}"] = "What could go deeper next time."
+        if self.request(path, data) != 302:
+            return
+        # Shared: back to the reviews page. Draft saved: back to the review itself.
+        if action == "submit" and self.location == f"/c/{MAIN_SLUG}/reviews/":
+            promised = "submitted"
+            self.reviews.pop(0)
+        elif action == "draft" and self.location == path:
+            promised = "draft"
+        else:
+            self.reviews.pop(0)  # refused (the review can't change): nothing promised
+            return
+        with self.tally.lock:
+            self.tally.reviews[pk] = promised
+
+
+def seed_review_round(main_community, users: list) -> tuple[dict[int, list[int]], int]:
+    """A session held two days ago that every simulated member attended, the work each of
+    them shared from it, and an open round allocating each piece to other simulated
+    members. Rows are made directly (as the demo does), so seeding sends no emails.
+    Returns ({user pk: [review pks allocated to them]}, the number of prompts)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from outcomes.models import DEFAULT_PROMPTS, Outcome, PeerReview, ReviewRound, SharedWork
+    from sessions.models import Attendance, Session
+
+    now = timezone.now()
+    session = Session.objects.create(
+        community=main_community,
+        title="Load clinic: maps under pressure",
+        starts_at=now - timedelta(days=2),
+        status="completed",
+    )
+    Attendance.objects.bulk_create(Attendance(session=session, user=user) for user in users)
+    outcome = (
+        Outcome.objects.filter(community=main_community, status=Outcome.Status.AGREED)
+        .order_by("pk")
+        .first()
+    )
+    prompts = (outcome.review_prompts if outcome else None) or DEFAULT_PROMPTS
+    round_ = ReviewRound.objects.create(
+        community=main_community,
+        session=session,
+        prompts=[{"outcome": getattr(outcome, "pk", None), "prompt": p} for p in prompts],
+        reviewers_per_work=REVIEWERS_PER_WORK,
+        due_on=(now + timedelta(days=7)).date(),
+    )
+    if outcome:
+        round_.outcomes.set([outcome])
+    works = SharedWork.objects.bulk_create(
+        SharedWork(
+            community=main_community,
+            session=session,
+            author=user,
+            title=f"Load map {copy} by {user.pk}",
+            link=f"https://example.org/load/{user.pk}/{copy}",
+        )
+        for user in users
+        for copy in range(WORKS_PER_MEMBER)
+    )
+    count = len(users)
+    reviews = []
+    for index, work in enumerate(works):
+        author = index // WORKS_PER_MEMBER
+        # The next members round the circle, a fresh stretch for each piece: loads stay even.
+        start = author + 1 + (index % WORKS_PER_MEMBER) * REVIEWERS_PER_WORK
+        others = [users[(start + k) % count] for k in range(count)]
+        others = [user for user in others if user.pk != work.author_id][:REVIEWERS_PER_WORK]
+        reviews.extend(PeerReview(round=round_, work=work, reviewer=user) for user in others)
+    allocated: dict[int, list[int]] = {}
+    for review in PeerReview.objects.bulk_create(reviews):
+        allocated.setdefault(review.reviewer_id, []).append(review.pk)
+    return allocated, len(prompts)
 
 
 class LoopbackPolicy(http.cookiejar.DefaultCookiePolicy):
@@ -204,6 +313,7 @@ def main(argv=None) -> int:
 
     from accounts.models import User
     from communities.models import Community, Membership
+    from outcomes.models import PeerReview
     from reflections.models import Reflection
     from sessions.models import RSVP, Session
 
@@ -215,15 +325,21 @@ def main(argv=None) -> int:
     )
     members = []
     tally = Tally()
+    users = []
     for index in range(args.users):
         user = User.objects.create(email=f"load{index}@load.example.org", timezone="UTC")
         Membership.objects.create(community=main_community, user=user)
+        users.append(user)
+    allocated, prompts = seed_review_round(main_community, users)
+    for user in users:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
-        members.append(Member(user.pk, store.session_key, sessions, tally))
+        members.append(
+            Member(user.pk, store.session_key, sessions, tally, allocated.get(user.pk, []), prompts)
+        )
 
     server = subprocess.Popen(
         [
@@ -268,17 +384,30 @@ def main(argv=None) -> int:
         )
     )
     stored_reflections = Reflection.objects.filter(author__in=load_users).count()
+    # Every review allocated to a simulated member: untouched ones must still be waiting.
+    stored_reviews = dict(
+        PeerReview.objects.filter(reviewer__in=load_users).values_list("pk", "status")
+    )
+    promised_reviews = {pk: tally.reviews.get(pk, "allocated") for pk in stored_reviews}
+    submitted = sum(1 for status in tally.reviews.values() if status == "submitted")
+    stored_submitted = sum(1 for status in stored_reviews.values() if status == "submitted")
     errors = sum(1 for status in tally.statuses if status >= 500)
     p95 = statistics.quantiles(tally.latencies, n=20)[-1] if len(tally.latencies) > 20 else 0
     print(f"requests: {len(tally.statuses)}, 5xx: {errors}, p95: {p95:.0f} ms")
     print(f"RSVPs: {len(tally.rsvps)} promised, {len(stored_rsvps)} stored")
     print(f"reflections: {tally.reflections} promised, {stored_reflections} stored")
+    print(
+        f"reviews: {submitted} shared and {len(tally.reviews) - submitted} drafts promised, "
+        f"{stored_submitted} shared stored, of {len(stored_reviews)} allocated"
+    )
     ok = (
         errors == 0
         and stored_rsvps == tally.rsvps
         and stored_reflections == tally.reflections
+        and stored_reviews == promised_reviews
         and tally.rsvps  # a run that wrote nothing proves nothing
         and tally.reflections > 0
+        and (submitted > 0 or not stored_reviews)
     )
     print("no lost writes, no server errors" if ok else "FAILED")
     return 0 if ok else 1

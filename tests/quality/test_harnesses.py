@@ -26,7 +26,8 @@ def test_quick_benchmark_runs_and_every_page_stays_within_the_query_budget(tmp_p
 
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads((tmp_path / "bench.json").read_text())
-    assert set(figures["pages"]) >= {"home", "sessions", "reflections", "outcomes"}
+    assert set(figures["pages"]) >= {"home", "sessions", "reflections", "outcomes", "reviews"}
+    assert figures["scale"]["reviews"] == 500  # a twentieth of the 10,000 peer reviews
     for page, row in figures["pages"].items():
         assert 0 < row["queries"] <= 25, page
     assert figures["digests_10k_s"] > 0
