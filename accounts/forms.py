@@ -41,6 +41,7 @@ class ProfileForm(forms.ModelForm):
         ]
         labels = {"digest": "Digest email", "digest_weekday": "Digest day (weekly digest)"}
         help_texts = {
+            "review_emails": "Also a short note when an author replies to a review you wrote.",
             "remind_1h": "With both reminders off, you also get no thank-you email inviting "
             "you to reflect after a session you came to.",
         }

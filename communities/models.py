@@ -85,6 +85,24 @@ class MembershipQuerySet(models.QuerySet):
     def coordinators(self):
         return self.active().filter(role=Membership.Role.COORDINATOR)
 
+    def by_level(self):
+        """Core first, then active, then peripheral; by name within a level. A page of a
+        long list then carries on where the one before it stopped."""
+        rank = models.Case(
+            *[models.When(level=level, then=n) for level, n in Membership.LEVEL_RANK.items()],
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(rank.desc(), "user__display_name", "user__email", "pk")
+
+    def level_counts(self) -> dict[str, int]:
+        """How many memberships are at each level, in one aggregate query."""
+        return self.aggregate(
+            **{
+                level: models.Count("pk", filter=models.Q(level=level))
+                for level in Membership.LEVELS
+            }
+        )
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

@@ -34,6 +34,7 @@ FACILITATOR = Membership.Role.FACILITATOR
 COORDINATOR = Membership.Role.COORDINATOR
 DIRECTORY_PAGE = 30
 HISTORY_ROWS = 50
+MEMBERS_PAGE = 50
 
 
 def _home(community):
@@ -317,17 +318,31 @@ def invitation(request, token):
 # --- Members and roles -----------------------------------------------------------------
 
 
+def _level_groups(page, counts: dict[str, int]) -> list[dict]:
+    """This page's members under their level, core first as `by_level` orders them. A level
+    with nobody on this page points to the nearest page that has some of its members."""
+    groups, before = [], 0
+    for level, label in reversed(Membership.Level.choices):
+        count = counts[level]
+        people = [m for m in page if m.level == level]
+        first = before // MEMBERS_PAGE + 1
+        last = (before + count - 1) // MEMBERS_PAGE + 1
+        elsewhere = None
+        if count and not people:
+            elsewhere = last if last < page.number else first
+        groups.append(
+            {"level": level, "label": label, "count": count, "people": people, "page": elsewhere}
+        )
+        before += count
+    return groups
+
+
 @login_required
 @require_GET
 def members(request, slug):
     community = community_for(request.user, slug)
     form = MemberFilterForm(request.GET or None)
-    rows = (
-        Membership.objects.active()
-        .filter(community=community)
-        .select_related("user")
-        .order_by("user__display_name", "user__email")
-    )
+    rows = Membership.objects.active().filter(community=community)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -337,16 +352,21 @@ def members(request, slug):
         for field in ("level", "role", "aspiration"):
             if data[field]:
                 rows = rows.filter(**{field: data[field]})
-    rows = list(rows)
-    groups = [
-        (level, label, [m for m in rows if m.level == level])
-        for level, label in reversed(Membership.Level.choices)
-    ]
+    # Counted over every page, not this one: a level's heading tells the whole story.
+    counts = rows.level_counts()
+    paginator = Paginator(rows.by_level().select_related("user"), MEMBERS_PAGE)
+    # The levels add up to the total, so the pager needs no COUNT query of its own and
+    # can never disagree with the headings (`count` is a cached property).
+    paginator.count = sum(counts.values())
+    # get_page turns junk ("²", "a\x00b") into the first page and a page past the end
+    # into the last.
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "community": community,
         "form": form,
-        "groups": groups,
-        "total": len(rows),
+        "page": page,
+        "groups": _level_groups(page, counts),
+        "total": paginator.count,
         "roles": Membership.Role.choices,
     }
     if community.membership.is_facilitator:

@@ -314,9 +314,28 @@ def review_decline(*, review: PeerReview) -> PeerReview | None:
     return created[0] if created else None
 
 
+@transaction.atomic
 def review_reply(*, review: PeerReview, body: str) -> ReviewReply:
-    reply, _ = ReviewReply.objects.update_or_create(review=review, defaults={"body": body})
+    """The author answers a review; its reviewer is told of the first reply only (an edit
+    is not news worth another email)."""
+    reply, created = ReviewReply.objects.update_or_create(review=review, defaults={"body": body})
+    if created:
+        review_id = review.pk
+        transaction.on_commit(lambda: _notify_replied(review_id))
     return reply
+
+
+def _notify_replied(review_id: int) -> None:
+    review = PeerReview.objects.select_related(
+        "round__community", "work__author", "work__community", "reviewer", "reply"
+    ).get(pk=review_id)
+    _review_email(
+        review=review,
+        kind="review_reply",
+        key=f"review-reply:{review.pk}",
+        to=review.reviewer,
+        extra={"reply": review.reply},
+    )
 
 
 def review_nudges_send_due(*, now=None) -> int:

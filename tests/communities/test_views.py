@@ -480,8 +480,7 @@ def test_members_grouped_by_level_with_badges_and_aspirations_for_facilitators(
     as_member = logged_in(client, member).get(f"/c/{community.slug}/members/")
     as_facilitator = logged_in(client, facilitator).get(f"/c/{community.slug}/members/")
 
-    groups = {level: [m.user.name for m in people] for level, _, people in
-              as_member.context["groups"]}  # fmt: skip
+    groups = {g["level"]: [m.user.name for m in g["people"]] for g in as_member.context["groups"]}
     assert groups["core"] == ["Ada"]
     assert "Ben" in groups["peripheral"]
     mentor = '<span class="aspiration">“I&#x27;m happy to mentor”</span>'
@@ -510,7 +509,7 @@ def test_members_filters(client, community, member_of, params, names):
 
     response = logged_in(client, viewer.user).get(f"/c/{community.slug}/members/", params)
 
-    shown = [m.user.name for _, _, people in response.context["groups"] for m in people]
+    shown = [m.user.name for group in response.context["groups"] for m in group["people"]]
     assert shown == names
 
 
@@ -524,7 +523,7 @@ def test_members_htmx_filter_renders_only_the_list(client, community, member_of)
     assert "<h1>" not in body
 
 
-@pytest.mark.parametrize("rows", [1, 60])
+@pytest.mark.parametrize("rows", [1, 120])
 def test_members_query_count_is_bounded(
     client, community, member_of, rows, django_assert_max_num_queries
 ):
@@ -537,6 +536,103 @@ def test_members_query_count_is_bounded(
         response = client.get(f"/c/{community.slug}/members/")
 
     assert response.context["total"] == rows + 1
+    assert len(response.context["page"]) == min(rows + 1, 50)
+
+
+def shown_names(response):
+    return [m.user.name for group in response.context["groups"] for m in group["people"]]
+
+
+def level_counts(response):
+    return {group["level"]: group["count"] for group in response.context["groups"]}
+
+
+@pytest.fixture
+def crowd(community):
+    """3 core, 60 active and 60 peripheral members, named so that name order is clear."""
+    for level, n in (("core", 3), ("active", 60), ("peripheral", 60)):
+        for i in range(n):
+            MembershipFactory(
+                community=community, level=level, user__display_name=f"{level} {i:03}"
+            )
+    return community
+
+
+def test_members_pages_run_core_then_active_then_peripheral(client, crowd, member_of):
+    viewer = MembershipFactory(community=crowd, level="core", user__display_name="core zoe")
+    client = logged_in(client, viewer.user)
+
+    pages = [client.get(f"/c/{crowd.slug}/members/", {"page": n}) for n in (1, 2, 3)]
+
+    first, second, third = (shown_names(page) for page in pages)
+    assert first == ["core 000", "core 001", "core 002", "core zoe"] + [
+        f"active {i:03}" for i in range(46)
+    ]
+    assert second[:14] == [f"active {i:03}" for i in range(46, 60)]
+    assert second[14:] == [f"peripheral {i:03}" for i in range(36)]
+    assert third == [f"peripheral {i:03}" for i in range(36, 60)]
+    assert {tuple(level_counts(page).items()) for page in pages} == {
+        (("core", 4), ("active", 60), ("peripheral", 60))
+    }
+    assert [page.context["total"] for page in pages] == [124, 124, 124]
+
+
+def test_members_level_on_another_page_links_to_it(client, crowd, member_of):
+    client = logged_in(client, member_of(crowd))
+
+    response = client.get(f"/c/{crowd.slug}/members/", {"page": 3})
+
+    body = response.content.decode()
+    assert '<a href="?page=1">See the core members on page 1</a>' in body
+    assert '<a href="?page=2">See the active members on page 2</a>' in body
+    assert "No one here" not in body
+
+
+def test_members_page_links_keep_the_filters(client, crowd, member_of):
+    client = logged_in(client, member_of(crowd, role="facilitator", level="core"))
+
+    response = client.get(f"/c/{crowd.slug}/members/", {"q": "e", "role": "member", "page": "2"})
+
+    body = response.content.decode()
+    assert response.context["page"].number == 2
+    assert '<a href="?q=e&amp;role=member&amp;page=1" rel="prev">Previous page</a>' in body
+    assert '<a href="?q=e&amp;role=member&amp;page=3" rel="next">Next page</a>' in body
+    assert "123 members with these filters, 51 to 100 on this page." in body
+
+
+def test_members_htmx_page_renders_only_the_list_with_its_links(client, crowd, member_of):
+    client = logged_in(client, member_of(crowd))
+
+    response = client.get(f"/c/{crowd.slug}/members/", {"level": "active"}, HTTP_HX_REQUEST="true")
+
+    body = response.content.decode()
+    assert "<h1>" not in body
+    assert '<a href="?level=active&amp;page=2" rel="next">Next page</a>' in body
+
+
+@pytest.mark.parametrize(
+    ("page", "number"),
+    [("99", 3), ("-1", 3), ("0", 3), ("²", 1), ("a\x00b", 1), ("", 1), ("1.5", 1)],
+)
+def test_members_page_out_of_range_or_junk_shows_the_last_or_first(
+    client, crowd, member_of, page, number
+):
+    client = logged_in(client, member_of(crowd))
+
+    response = client.get(f"/c/{crowd.slug}/members/", {"page": page})
+
+    assert (response.status_code, response.context["page"].number) == (200, number)
+
+
+def test_members_filters_count_every_page_not_just_this_one(client, crowd, member_of):
+    client = logged_in(client, member_of(crowd, level="core"))
+
+    response = client.get(f"/c/{crowd.slug}/members/", {"level": "peripheral"})
+
+    assert level_counts(response) == {"core": 0, "active": 0, "peripheral": 60}
+    assert response.context["total"] == 60
+    assert len(shown_names(response)) == 50
+    assert response.content.decode().count("No one here with these filters right now.") == 2
 
 
 # --- Invitations -----------------------------------------------------------------------

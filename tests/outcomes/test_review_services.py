@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -186,3 +187,60 @@ def test_submitted_and_declined_reviews_are_never_nudged(cast, django_capture_on
         sent = services.review_nudges_send_due()
 
     assert sent == still_waiting
+
+
+# --- replies ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_review(cast):
+    """Rosa's review of Ada's work, shared in an anonymous round."""
+    cast.share(title="Ada's river map")
+    review = cast.open_round(anonymous=True).reviews.get()
+    return services.review_save(
+        review=review, answers=[{"works": "Clear loops.", "deeper": ""}], stage="", submit=True
+    )
+
+
+def test_reply_emails_the_reviewer_once_in_text_and_html(
+    cast, shared_review, django_capture_on_commit_callbacks
+):
+    body = "Thank you, Rosa!\nI'll redraw the feedback loop."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_reply(review=shared_review, body=body)
+
+    [message] = mail_to(cast.reviewer)
+    link = f"/c/maps/work/{shared_review.work_id}/#review-{shared_review.pk}"
+    assert message.subject == 'Ada Author replied to your review of "Ada\'s river map"'
+    assert 'Ada Author read your peer review of "Ada\'s river map" in' in message.body
+    assert body in message.body
+    assert link in message.body
+    html = html_of(message)
+    assert "Ada Author read your peer review of <strong>Ada&#x27;s river map</strong>" in html
+    assert "<p>Thank you, Rosa!<br>I&#x27;ll redraw the feedback loop.</p>" in html
+    assert f'<a href="{settings.SITE_URL}{link}">See it beside your review</a>' in html
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_edited_reply_sends_nothing_new(cast, shared_review, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_reply(review=shared_review, body="Thanks!")
+    with django_capture_on_commit_callbacks(execute=True):
+        edited = services.review_reply(review=shared_review, body="Thanks, it helped a lot.")
+
+    [message] = mail_to(cast.reviewer)
+    assert "Thanks!" in message.body
+    assert edited.body == "Thanks, it helped a lot."
+
+
+def test_reply_sends_nothing_to_a_reviewer_who_turned_off_review_emails(
+    cast, shared_review, django_capture_on_commit_callbacks
+):
+    cast.reviewer.review_emails = False
+    cast.reviewer.save(update_fields=["review_emails"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = services.review_reply(review=shared_review, body="Thanks!")
+
+    assert (mail_to(cast.reviewer), reply.body) == ([], "Thanks!")

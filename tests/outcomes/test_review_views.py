@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
@@ -215,6 +216,23 @@ def test_empty_reply_is_a_field_error(client, cast, reviewed):
     assert response.status_code == 200
     assert "Write a few words" in response.content.decode()
     assert ReviewReply.objects.count() == 0
+
+
+def test_reply_and_its_edit_tell_the_reviewer_once(
+    client, cast, reviewed, django_capture_on_commit_callbacks
+):
+    work, _, review = reviewed
+    as_(client, cast.author)
+
+    for body in ("Thank you!", "Thank you, truly."):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url("review_reply", review.pk), {"body": body})
+
+    [message] = [m for m in mail.outbox if m.to == [cast.reviewer.email]]
+    assert message.subject == 'Ada Author replied to your review of "Our causal loop map"'
+    assert "Thank you!" in message.body
+    assert "Thank you!" in message.alternatives[0][0]
+    assert f"{url('work', work.pk)}#review-{review.pk}" in message.body
 
 
 @pytest.mark.parametrize("role", ["reviewer", "member", "facilitator", "other", "outsider"])
