@@ -244,3 +244,20 @@ def test_reply_sends_nothing_to_a_reviewer_who_turned_off_review_emails(
         reply = services.review_reply(review=shared_review, body="Thanks!")
 
     assert (mail_to(cast.reviewer), reply.body) == ([], "Thanks!")
+
+
+def test_review_subjects_keep_apostrophes_as_written(cast, django_capture_on_commit_callbacks):
+    cast.share(title="Ada's river map")
+    with django_capture_on_commit_callbacks(execute=True):
+        review = cast.open_round().reviews.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_save(
+            review=review, answers=[{"works": "Clear.", "deeper": ""}], stage="", submit=True
+        )
+
+    [allocated] = mail_to(cast.reviewer)
+    [received] = mail_to(cast.author)
+    assert allocated.subject == "A piece of work is waiting for your review in " + str(
+        cast.community.name
+    )
+    assert received.subject == 'A peer review of "Ada\'s river map" is ready for you'
