@@ -28,14 +28,15 @@ def outcomes_for_page(community, user):
     )
 
 
-def aligned_items(community) -> dict[int, list[AgendaItem]]:
+def aligned_items(community, rounds=None) -> dict[int, list[AgendaItem]]:
     """Agreed outcome id → the published agenda items aligned to it, in date order.
 
     Each item carries what the alignment map shows beside it (two queries in all):
     `rounds`, the review rounds on its session that looked through this outcome, each
     with `done` (reviews shared) and `expected` (reviews allocated and not declined); and
     `needs_review`, true for a held activity no round has looked at yet — a gap, shown
-    kindly with the next step.
+    kindly with the next step. `rounds` is `rounds_by_session_and_outcome(community)`
+    when the caller already has it.
     """
     through = AgendaItem.aligned_outcomes.through
     rows = (
@@ -47,7 +48,8 @@ def aligned_items(community) -> dict[int, list[AgendaItem]]:
         .select_related("agendaitem__session__community")
         .order_by("agendaitem__session__starts_at", "agendaitem__position", "agendaitem_id")
     )
-    rounds = rounds_by_session_and_outcome(community)
+    if rounds is None:
+        rounds = rounds_by_session_and_outcome(community)
     now = timezone.now()
     by_outcome: dict[int, list[AgendaItem]] = defaultdict(list)
     for row in rows:
@@ -68,7 +70,7 @@ def rounds_by_session_and_outcome(community) -> dict[tuple[int, int], list[Revie
         through.objects.filter(
             reviewround__community=community, outcome__status=Outcome.Status.AGREED
         )
-        .select_related("reviewround")
+        .select_related("reviewround__session")
         .annotate(
             done=Count(
                 "reviewround__reviews",
@@ -83,6 +85,22 @@ def rounds_by_session_and_outcome(community) -> dict[tuple[int, int], list[Revie
         round_ = row.reviewround
         round_.done, round_.expected = row.done, row.expected
         result[(round_.session_id, row.outcome_id)].append(round_)
+    return result
+
+
+def rounds_without_activity(rounds, items_by_outcome) -> dict[int, list[ReviewRound]]:
+    """Outcome id → review rounds that looked through the outcome on a session where no
+    activity is aligned to it. They are still part of the outcome's story on the map (the
+    triple's review), listed apart from the activities. No query."""
+    shown = {
+        (item.session_id, outcome_id)
+        for outcome_id, items in items_by_outcome.items()
+        for item in items
+    }
+    result: dict[int, list[ReviewRound]] = defaultdict(list)
+    for (session_id, outcome_id), found in rounds.items():
+        if (session_id, outcome_id) not in shown:
+            result[outcome_id].extend(found)
     return result
 
 

@@ -182,9 +182,18 @@ def alignment(request, slug):
             "statement"
         )
     )
-    items = selectors.aligned_items(community)
+    rounds = selectors.rounds_by_session_and_outcome(community)
+    items = selectors.aligned_items(community, rounds)
+    elsewhere = selectors.rounds_without_activity(rounds, items)
     now = timezone.now()
-    rows = [{"outcome": outcome, "items": items.get(outcome.pk, [])} for outcome in agreed]
+    rows = [
+        {
+            "outcome": outcome,
+            "items": items.get(outcome.pk, []),
+            "other_rounds": elsewhere.get(outcome.pk, []),
+        }
+        for outcome in agreed
+    ]
     context = {
         "community": community,
         "rows": rows,

@@ -94,6 +94,29 @@ def test_alignment_map_offers_the_next_step_for_each_gap_to_facilitators(client,
     assert "<strong>1 of 2</strong> agreed outcomes had both an activity and a peer review" in html
 
 
+def test_alignment_map_lists_a_round_on_a_session_with_no_activity_aligned_to_it(
+    client, world, mapped
+):
+    community = world["community"]
+    facilitate = community.outcomes.get(statement="facilitate mapping")
+    session = SessionFactory(
+        community=community, title="Open studio", starts_at=timezone.now() - 3 * DAY
+    )
+    round_ = review_round(session, [facilitate])
+    peer_review(round_, shared_work(session, world["member"]), world["reviewers"][0], SUBMITTED)
+
+    html = page(client, world["facilitator"])
+
+    round_url = reverse("outcomes:round", kwargs={"slug": "maps", "pk": round_.pk})
+    assert "Peer reviews on sessions with no activity aligned to it" in html
+    assert f'<a href="{round_url}">Review round</a> on ' in html
+    assert "Open studio</a> (open, due " in html
+    # The outcome still has no activity: the gap stays, beside the review.
+    assert "No activity is planned for this outcome yet" in html
+    # The round already shown beside its aligned activity is not listed twice.
+    assert html.count("Peer reviews on sessions with no activity aligned to it") == 1
+
+
 def test_alignment_map_names_gaps_to_members_without_facilitator_links(client, world, mapped):
     html = page(client, world["member"])
 
