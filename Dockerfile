@@ -8,7 +8,7 @@ COPY . .
 # Static files are collected at build time; whitenoise serves them from the image.
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789 \
     python manage.py collectstatic --noinput
-RUN useradd --create-home copsite && mkdir -p /app/var && chown -R copsite /app/var
+RUN useradd --create-home copsite && mkdir -p /app/var/media && chown -R copsite /app/var
 USER copsite
 EXPOSE 8000
 CMD ["gunicorn", "copsite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -94,3 +94,13 @@ def test_compose_app_services_wait_for_healthy_dependencies_and_share_env():
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["REDIS_URL"].startswith("redis://")
     assert (ROOT / "Dockerfile").exists()
+
+
+def test_compose_app_services_share_one_media_volume_where_files_are_stored():
+    document = compose()
+    services = document["services"]
+
+    for name in ("web", "worker", "beat"):
+        root = services[name]["environment"]["COPSITE_MEDIA_ROOT"]
+        assert f"media:{root}" in services[name]["volumes"], name
+    assert "media" in document["volumes"]
