@@ -249,15 +249,26 @@ class ReflectionFilterForm(forms.Form):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
+        # only(): an option needs its id and label, and a large community has hundreds of
+        # members and sessions, each otherwise built as a full model instance per request.
         self.fields["session"].queryset = (
-            Session.objects.filter(community=community).published().order_by("-starts_at")
+            Session.objects.filter(community=community)
+            .published()
+            .order_by("-starts_at")
+            .only("pk", "title")
         )
         self.fields["session"].empty_label = "Any session"
-        self.fields["outcome"].queryset = Outcome.objects.filter(community=community)
+        self.fields["outcome"].queryset = Outcome.objects.filter(community=community).only(
+            "pk", "statement"
+        )
         self.fields["outcome"].empty_label = "Any outcome"
-        self.fields["author"].queryset = User.objects.filter(
-            memberships__community=community, memberships__status=Membership.Status.ACTIVE
-        ).order_by("display_name", "email")
+        self.fields["author"].queryset = (
+            User.objects.filter(
+                memberships__community=community, memberships__status=Membership.Status.ACTIVE
+            )
+            .order_by("display_name", "email")
+            .only("pk", "display_name", "email")
+        )
         self.fields["author"].empty_label = "Anyone"
 
     def apply(self, queryset):
