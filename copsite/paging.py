@@ -18,9 +18,12 @@ class QuickPage:
     than the page shows is enough to know there is another page.
     """
 
-    def __init__(self, queryset, number, per_page: int):
+    def __init__(self, queryset, number, per_page: int, *, load=None):
+        """`load`, if given, turns the page's slice of `queryset` (e.g. of its ids) into the
+        rows to show: see reflections.views.reflection_list for why."""
         self.number = _page_number(number)
         self.per_page = per_page
+        self._load = load
         rows = self._fetch(queryset)
         if not rows and self.number > 1:
             # Beyond the last page (an old link, a hand-typed number): show the first.
@@ -31,7 +34,8 @@ class QuickPage:
 
     def _fetch(self, queryset) -> list:
         offset = (self.number - 1) * self.per_page
-        return list(queryset[offset : offset + self.per_page + 1])
+        chosen = queryset[offset : offset + self.per_page + 1]
+        return list(self._load(chosen) if self._load else chosen)
 
     def __iter__(self) -> Iterator:
         return iter(self.object_list)

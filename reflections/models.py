@@ -159,6 +159,10 @@ class Reflection(models.Model):
                 fields=["community", "visibility", "-created_at"], name="reflection_list_idx"
             ),
             models.Index(fields=["author", "-created_at"], name="reflection_author_idx"),
+            # A community's list, newest first, in exactly the list's order: PostgreSQL
+            # walks it and stops after one page, checking each row's visibility on the way
+            # (the OR of the visibility rules cannot use reflection_list_idx in order).
+            models.Index(fields=["community", "-created_at", "-id"], name="reflection_recent_idx"),
         ]
 
     def __str__(self) -> str:
