@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -60,3 +61,31 @@ def _escape(text) -> str:
     if hasattr(text, "__html__"):
         return text.__html__()
     return html.escape(str(text))
+
+
+class ValuesChoiceIterator(ModelChoiceIterator):
+    """A ModelChoiceField's options read with values_list, without a model per option.
+
+    The field gives `label_fields` (the columns a label needs) and `label_from_values`
+    (the label from them). Validation is untouched: the field still checks a submitted
+    value with its queryset.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, *values in self.queryset.values_list("pk", *self.field.label_fields).iterator():
+            yield (pk, self.field.label_from_values(*values))
+
+
+class QuickModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField for long selects (every member, every session): its options come
+    from two or three columns, not from full model instances. Pair with QuickSelect."""
+
+    iterator = ValuesChoiceIterator
+
+    def __init__(self, *args, label_fields: tuple[str, ...], label_from_values, **kwargs):
+        self.label_fields = label_fields
+        self.label_from_values = label_from_values
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, **kwargs)
