@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from .markdown import excerpt
 
@@ -182,6 +183,11 @@ class Reflection(models.Model):
 
     def fill_excerpt(self) -> None:
         self.excerpt = excerpt(self.body, EXCERPT_CHARS)
+
+    def short_excerpt(self, chars: int) -> str:
+        """The stored excerpt cut to `chars` (at most EXCERPT_CHARS): the same text as
+        excerpt(body, chars), without rendering the Markdown again."""
+        return Truncator(self.excerpt).chars(chars)
 
     @property
     def answered_prompts(self) -> list[tuple[str, str]]:

@@ -220,3 +220,16 @@ def test_list_runs_no_count(client, cast, django_assert_max_num_queries):
         list_page(client, cast, page=2)
 
     assert [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()] == []
+
+
+@pytest.mark.parametrize("chars", [140, 160, EXCERPT_CHARS])
+@pytest.mark.parametrize(
+    "body",
+    ["Short and **sweet**.", "word " * 100, "# Title\n\n" + "A longer line of text. " * 20, ""],
+)
+def test_short_excerpt_matches_rendering_the_body_again(cast, body, chars):
+    from reflections.markdown import excerpt
+
+    reflection = ReflectionFactory(community=cast.community, author=cast.author, body=body)
+
+    assert reflection.short_excerpt(chars) == excerpt(body, chars)
