@@ -114,7 +114,12 @@ class User(AbstractUser):
 
     @property
     def name(self) -> str:
-        return self.display_name or self.email.split("@", 1)[0]
+        return self.name_from(self.display_name, self.email)
+
+    @staticmethod
+    def name_from(display_name: str, email: str) -> str:
+        """The name a person goes by: for lists that read these two columns only."""
+        return display_name or email.split("@", 1)[0]
 
     def get_full_name(self) -> str:
         return self.name

@@ -13,7 +13,6 @@ from accounts.digest import Item, Section
 from communities.digest import active_memberships
 from communities.models import Membership
 
-from .markdown import excerpt
 from .models import Action, Reflection
 
 PER_COMMUNITY = 5
@@ -31,11 +30,12 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
             created_at__lt=now,
         )
         .select_related("community", "author")
+        .defer("body", "answers")  # the stored excerpt is all a digest shows of them
         .order_by("-created_at")
     )
     actions_by_owner = _open_actions(people, memberships)
     ways_in = _first_reflection_invitations(people, memberships)
-    # Many people see the same reflection: render each excerpt once per batch.
+    # Many people see the same reflection: cut each excerpt once per batch.
     excerpts: dict[int, str] = {}
     by_community: dict[int, list[Reflection]] = defaultdict(list)
     for reflection in reflections:
@@ -52,7 +52,7 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
             ]
             for reflection in fresh[:PER_COMMUNITY]:
                 if reflection.pk not in excerpts:
-                    excerpts[reflection.pk] = excerpt(reflection.body, 140)
+                    excerpts[reflection.pk] = reflection.short_excerpt(140)
                 url = settings.SITE_URL + reflection.get_absolute_url()
                 items.append(
                     Item(

@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.models import User
 from communities.models import Membership
-from copsite.widgets import QuickSelect
+from copsite.widgets import QuickModelChoiceField, QuickSelect
 from outcomes.models import Outcome
 from sessions.models import Session
 
@@ -238,14 +238,23 @@ class ReflectionFilterForm(forms.Form):
         required=False,
         choices=[("", "Any level"), *Reflection.Loop.choices, ("none", "Not sure yet")],
     )
-    # QuickSelect: these list every session and member of the community (see its docstring).
-    session = forms.ModelChoiceField(
-        queryset=Session.objects.none(), required=False, widget=QuickSelect
+    # Quick fields: these list every session and member of the community, built from the
+    # label's columns only and written in Python (see copsite.widgets).
+    session = QuickModelChoiceField(
+        queryset=Session.objects.none(),
+        required=False,
+        label_fields=("title",),
+        label_from_values=str,
     )
     outcome = forms.ModelChoiceField(
         queryset=Outcome.objects.none(), required=False, widget=QuickSelect
     )
-    author = UserChoiceField(queryset=User.objects.none(), required=False, widget=QuickSelect)
+    author = QuickModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label_fields=("display_name", "email"),
+        label_from_values=User.name_from,
+    )
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,7 +262,9 @@ class ReflectionFilterForm(forms.Form):
             Session.objects.filter(community=community).published().order_by("-starts_at")
         )
         self.fields["session"].empty_label = "Any session"
-        self.fields["outcome"].queryset = Outcome.objects.filter(community=community)
+        self.fields["outcome"].queryset = Outcome.objects.filter(community=community).only(
+            "pk", "statement"
+        )
         self.fields["outcome"].empty_label = "Any outcome"
         self.fields["author"].queryset = User.objects.filter(
             memberships__community=community, memberships__status=Membership.Status.ACTIVE

@@ -6,10 +6,15 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
+
+from .markdown import excerpt
 
 # A clear limit for a reflection's Markdown body: long enough for a real essay, short
 # enough that rendering, previews and exports stay quick.
 BODY_MAX_CHARS = 20000
+# The plain-text excerpt kept beside the body for lists (see Reflection.excerpt).
+EXCERPT_CHARS = 200
 
 # The prompts offered for each loop level: (key, question). Answers are optional.
 PROMPTS = {
@@ -48,6 +53,14 @@ def _active_communities(user, *, facilitators_only: bool = False):
 
 
 class ReflectionQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(): fill the stored excerpt here too, so seeded and
+        # imported reflections show one like any other.
+        objs = list(objs)
+        for reflection in objs:
+            reflection.fill_excerpt()
+        return super().bulk_create(objs, *args, **kwargs)
+
     def visible_to(self, user, community=None):
         """The ONE place that decides who may read a reflection.
 
@@ -131,6 +144,9 @@ class Reflection(models.Model):
     body = models.TextField(max_length=50000, blank=True)
     # Answers to the level's prompts: {prompt key: text}; only answered prompts are kept.
     answers = models.JSONField(default=dict, blank=True)
+    # The body as plain text, whitespace collapsed and truncated: derived on every save, so
+    # a list shows it without rendering Markdown for each reflection on the page.
+    excerpt = models.CharField(max_length=EXCERPT_CHARS, blank=True, editable=False)
     visibility = models.CharField(max_length=12, choices=Visibility, default=Visibility.COMMUNITY)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -144,13 +160,34 @@ class Reflection(models.Model):
                 fields=["community", "visibility", "-created_at"], name="reflection_list_idx"
             ),
             models.Index(fields=["author", "-created_at"], name="reflection_author_idx"),
+            # A community's list, newest first, in exactly the list's order: PostgreSQL
+            # walks it and stops after one page, checking each row's visibility on the way
+            # (the OR of the visibility rules cannot use reflection_list_idx in order).
+            models.Index(fields=["community", "-created_at", "-id"], name="reflection_recent_idx"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.fill_excerpt()
+        elif "body" in update_fields:
+            self.fill_excerpt()
+            kwargs["update_fields"] = {*update_fields, "excerpt"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("reflections:detail", kwargs={"slug": self.community.slug, "pk": self.pk})
+
+    def fill_excerpt(self) -> None:
+        self.excerpt = excerpt(self.body, EXCERPT_CHARS)
+
+    def short_excerpt(self, chars: int) -> str:
+        """The stored excerpt cut to `chars` (at most EXCERPT_CHARS): the same text as
+        excerpt(body, chars), without rendering the Markdown again."""
+        return Truncator(self.excerpt).chars(chars)
 
     @property
     def answered_prompts(self) -> list[tuple[str, str]]:

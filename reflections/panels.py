@@ -9,7 +9,6 @@ from django.db.models import Exists, OuterRef
 
 from copsite.plugins import Panel
 
-from .markdown import excerpt
 from .models import Action, Reflection
 
 PANEL_ROWS = 5
@@ -60,7 +59,7 @@ def community_panel(request, community) -> Panel | None:
     if not request.user.is_authenticated:
         return None
     reflections = [
-        (reflection, excerpt(reflection.body, 160))
+        (reflection, reflection.short_excerpt(160))
         for reflection in Reflection.objects.visible_to(request.user, community)
         .filter(visibility=Reflection.Visibility.COMMUNITY)
         .select_related("author", "community")

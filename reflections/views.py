@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communities.access import community_for
 from communities.models import Membership
+from copsite.paging import QuickPage
 from outcomes.models import Outcome
 from sessions.models import Session
 
@@ -50,6 +51,17 @@ def _reflections_for_page(user, community):
     )
 
 
+def _reflections_shown(chosen):
+    # The list shows the stored excerpt: the body and answers (up to 50,000 characters
+    # each) need not travel, and the outcome is only ever a filter here.
+    return (
+        Reflection.objects.filter(pk__in=chosen)
+        .select_related("author", "session", "community")
+        .defer("body", "answers")
+        .order_by("-created_at", "-pk")
+    )
+
+
 # --- reading -----------------------------------------------------------------------------
 
 
@@ -58,8 +70,15 @@ def _reflections_for_page(user, community):
 def reflection_list(request, slug):
     community = community_for(request.user, slug)
     filters = ReflectionFilterForm(request.GET or None, community=community)
-    reflections = filters.apply(_reflections_for_page(request.user, community))
-    page = Paginator(reflections, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's reflections are chosen by id, without joins, and only then loaded with
+    # their authors and sessions: PostgreSQL cannot estimate a text search, and once it
+    # guessed a search matched one row it joined every session to each of 1,900 matches.
+    chosen = filters.apply(Reflection.objects.visible_to(request.user, community)).order_by(
+        "-created_at", "-pk"
+    )
+    page = QuickPage(
+        chosen.values("pk"), request.GET.get("page"), PAGE_SIZE, load=_reflections_shown
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

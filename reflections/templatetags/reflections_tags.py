@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import template
 from django.urls import NoReverseMatch
 
-from reflections.markdown import excerpt as make_excerpt
 from reflections.markdown import render_markdown
 
 register = template.Library()
@@ -22,8 +21,3 @@ def url_or_empty(obj) -> str:
 @register.filter
 def markdown(text: str):
     return render_markdown(text)
-
-
-@register.filter
-def excerpt(text: str, chars: int = 200) -> str:
-    return make_excerpt(text, chars)
