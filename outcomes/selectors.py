@@ -70,7 +70,7 @@ def rounds_by_session_and_outcome(community) -> dict[tuple[int, int], list[Revie
         through.objects.filter(
             reviewround__community=community, outcome__status=Outcome.Status.AGREED
         )
-        .select_related("reviewround__session")
+        .select_related("reviewround__session__community")
         .annotate(
             done=Count(
                 "reviewround__reviews",

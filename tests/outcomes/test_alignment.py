@@ -186,7 +186,9 @@ def test_alignment_map_has_bounded_queries(client, world, django_assert_max_num_
     sam, ada, kit = world["reviewers"]
     for i in range(n):
         outcome = OutcomeFactory(community=community)
-        OutcomeFactory(community=community)  # no activity
+        idle = OutcomeFactory(community=community)  # no activity, a round elsewhere
+        elsewhere = SessionFactory(community=community, starts_at=now - (i + 3) * DAY)
+        review_round(elsewhere, [idle])
         session = SessionFactory(community=community, starts_at=now - (i + 2) * DAY)
         aligned(session, outcome)
         aligned(SessionFactory(community=community, starts_at=now - (i + 1) * DAY), outcome)
@@ -201,3 +203,4 @@ def test_alignment_map_has_bounded_queries(client, world, django_assert_max_num_
 
     assert html.count("3 of 3 reviews shared") == n
     assert html.count("No activity is planned for this outcome yet") == n
+    assert html.count("Peer reviews on sessions with no activity aligned to it") == n
