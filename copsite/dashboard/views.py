@@ -98,7 +98,7 @@ def community_dashboard(request, slug):
             "form": form,
             "picture": picture,
             "period": period,
-            **_refresh_context(form, reverse("dashboard:community_refresh", args=[slug])),
+            **_refresh_context(form, reverse("dashboard:community_refresh", args=[community.slug])),
         },
     )
 
