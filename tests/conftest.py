@@ -1,10 +1,20 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from communities.models import Membership
 
 from .factories import CommunityFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache (tests/settings.py: this process's memory): the
+    dashboards keep their figures there, and ids repeat from one test's database to the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

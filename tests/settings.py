@@ -16,6 +16,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="copsite-media-")
+# Always the process's own memory, even when REDIS_URL is set (CI): a Redis shared with
+# other runs would hand one run's cached dashboard figures to another whose ids coincide.
+# tests/conftest.py empties it before every test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Tasks run inline in ordinary tests; the worker tests switch this off and run a real
 # worker on the real broker (Redis when REDIS_URL is set, else the filesystem transport).

@@ -124,3 +124,18 @@ def period_form(params) -> PeriodForm:
     if any(key in params for key in ("period", "start", "end")):
         return PeriodForm(params)
     return PeriodForm(initial={"period": DEFAULT_PRESET})
+
+
+def picker_params(form: PeriodForm) -> dict[str, str]:
+    """The picker's choice as query parameters (empty for the default or while the form
+    has errors), so "Refresh now" returns to the very period the person was looking at."""
+    if not form.is_bound or not form.is_valid():
+        return {}
+    data = form.cleaned_data
+    if data["period"] == "custom":
+        return {
+            "period": "custom",
+            "start": data["start"].isoformat(),
+            "end": data["end"].isoformat(),
+        }
+    return {"period": data["period"]}

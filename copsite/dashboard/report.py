@@ -4,13 +4,14 @@ its CSV export and the printable report, so all three always agree."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field, fields
 
 from django.utils.text import Truncator
 
 from reflections.models import ImpactStory
 
-from . import figures
+from . import figures, snapshot
 from .charts import Chart, bar_svg, display, legend_html, line_svg
 from .periods import Period
 
@@ -291,6 +292,22 @@ def actions_chart(now: figures.ActionFlow, before: figures.ActionFlow) -> Chart:
 
 
 @dataclass
+class CommunityFigures:
+    """What the community dashboard computes: plain data, cached by `snapshot` (no model
+    instance, nothing about the viewer)."""
+
+    period: Period
+    previous: Period
+    now: figures.Headline
+    before: figures.Headline
+    changes: list[str]
+    charts: list[Chart]
+    progress: object = None
+    actions: object = None
+    stages: object = None
+
+
+@dataclass
 class CommunityPicture:
     community: object
     period: Period
@@ -299,6 +316,7 @@ class CommunityPicture:
     before: figures.Headline
     changes: list[str]
     charts: list[Chart]
+    computed_at: dt.datetime
     stories: list = field(default_factory=list)
     progress: object = None
     actions: object = None
@@ -309,9 +327,13 @@ class CommunityPicture:
     def chart(self, name: str) -> Chart | None:
         return next((c for c in self.charts if c.name == name), None)
 
+    @property
+    def as_of(self) -> str:
+        return snapshot.as_of(self.computed_at)
 
-def community_picture(community, period: Period) -> CommunityPicture:
-    """Everything the community dashboard shows, in a fixed number of queries."""
+
+def community_figures(community, period: Period) -> CommunityFigures:
+    """Every figure the community dashboard shows, in a fixed number of queries."""
     previous = period.previous()
     now_all, before_all = figures.headlines_in([community.pk], [period, previous])
     now, before = now_all[community.pk], before_all[community.pk]
@@ -333,24 +355,37 @@ def community_picture(community, period: Period) -> CommunityPicture:
     actions = figures.actions_flow_in([community.pk], [period, previous])
     if actions is not None:
         charts.append(actions_chart(actions[0][community.pk], actions[1][community.pk]))
-    stories = list(
-        ImpactStory.objects.published()
-        .filter(community=community)
-        .select_related("author")
-        .order_by("-published_at")[:5]
-    )
-    return CommunityPicture(
-        community=community,
+    return CommunityFigures(
         period=period,
         previous=previous,
         now=now,
         before=before,
         changes=figures.what_changed(now, before),
         charts=charts,
-        stories=stories,
         progress=progress,
         stages=stages,
         actions=actions,
+    )
+
+
+def community_picture(community, period: Period, *, refresh: bool = False) -> CommunityPicture:
+    """The community dashboard: its figures from the cache (computed when missing, stale
+    or `refresh`), and its latest published stories read live (a story is not a figure,
+    and one query)."""
+    shot = snapshot.cached(
+        snapshot.community_key(community.pk, period),
+        lambda: community_figures(community, period),
+        refresh=refresh,
+    )
+    stories = list(
+        ImpactStory.objects.published()
+        .filter(community=community)
+        .select_related("author")
+        .order_by("-published_at")[:5]
+    )
+    data = {f.name: getattr(shot.value, f.name) for f in fields(CommunityFigures)}
+    return CommunityPicture(
+        community=community, computed_at=shot.computed_at, stories=stories, **data
     )
 
 
@@ -368,11 +403,37 @@ class PortfolioRow:
         return headline_chart(self.now, self.before)
 
 
-def portfolio_picture(communities: list, period: Period) -> tuple[list[PortfolioRow], Chart]:
-    """Every community side by side, in a number of queries independent of how many."""
-    ids = [c.pk for c in communities]
+@dataclass
+class Portfolio:
+    rows: list[PortfolioRow]
+    chart: Chart
+    computed_at: dt.datetime
+
+    @property
+    def as_of(self) -> str:
+        return snapshot.as_of(self.computed_at)
+
+
+def portfolio_figures(ids: list[int], period: Period) -> dict[int, tuple]:
+    """Each community's (members now, headline now, headline before, what changed): plain
+    data, cached by `snapshot`."""
     now, before = figures.headlines_in(ids, [period, period.previous()])
     members = figures.members_now(ids)
+    return {
+        cid: (members[cid], now[cid], before[cid], figures.what_changed(now[cid], before[cid]))
+        for cid in ids
+    }
+
+
+def portfolio_picture(communities: list, period: Period, *, refresh: bool = False) -> Portfolio:
+    """Every community side by side, in a number of queries independent of how many. The
+    figures come from the cache; names, links and stories are read live."""
+    ids = [c.pk for c in communities]
+    shot = snapshot.cached(
+        snapshot.portfolio_key(ids, period),
+        lambda: portfolio_figures(ids, period),
+        refresh=refresh,
+    )
     stories: dict[int, list] = {cid: [] for cid in ids}
     for story in (
         ImpactStory.objects.published()
@@ -381,17 +442,7 @@ def portfolio_picture(communities: list, period: Period) -> tuple[list[Portfolio
         .order_by("-published_at")
     ):
         stories[story.community_id].append(story)
-    rows = [
-        PortfolioRow(
-            c,
-            members[c.pk],
-            now[c.pk],
-            before[c.pk],
-            figures.what_changed(now[c.pk], before[c.pk]),
-            stories[c.pk][:3],
-        )
-        for c in communities
-    ]
+    rows = [PortfolioRow(c, *shot.value[c.pk], stories[c.pk][:3]) for c in communities]
     title = "Sessions held per community"
     labels = [row.community.name for row in rows]
     series = [
@@ -438,4 +489,4 @@ def portfolio_picture(communities: list, period: Period) -> tuple[list[Portfolio
         svg=bar_svg("chart-portfolio", title, summary, labels, series, stacked=False),
         legend=legend_html([name for name, _ in series]),
     )
-    return rows, chart
+    return Portfolio(rows=rows, chart=chart, computed_at=shot.computed_at)

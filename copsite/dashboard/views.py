@@ -3,6 +3,8 @@ and impact stories. Views are thin: the choke point, the period, `report`, rende
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,17 +12,19 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import http_date, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.access import community_for
 from communities.models import Community, Membership
 from reflections.models import ImpactStory
 
+from . import snapshot
 from .charts import csv_text
 from .forms import ImpactStoryForm, StoryFilterForm
-from .periods import Period, period_form
+from .periods import Period, period_form, picker_params
 from .report import community_picture, portfolio_picture
 
 
@@ -41,18 +45,38 @@ def require_leader(user) -> None:
         raise PermissionDenied("The portfolio is for leaders.")
 
 
-def _csv_response(charts, name: str | None, filename: str) -> HttpResponse:
+def _csv_response(charts, name: str | None, filename: str, computed_at) -> HttpResponse:
+    """One chart's table. The file's name and its Last-Modified header say when the figures
+    were computed; the body stays a plain table that spreadsheets read as it is."""
     chart = next((c for c in charts if c.name == name), None)
     if chart is None:
         raise Http404("No such chart.")
     response = HttpResponse(csv_text(chart), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{chart.name}.csv"'
+    stamp = f"{computed_at.astimezone(dt.UTC):%Y-%m-%dT%H%MZ}"
+    response["Content-Disposition"] = (
+        f'attachment; filename="{filename}-{chart.name}-as-of-{stamp}.csv"'
+    )
+    response["Last-Modified"] = http_date(computed_at.timestamp())
     return response
 
 
 def _period(request) -> tuple[object, Period]:
     form = period_form(request.GET)
     return form, form.chosen()
+
+
+def _refresh_context(form, url: str) -> dict:
+    """The "Refresh now" form: where it posts and the period it carries along."""
+    return {
+        "refresh_url": url,
+        "refresh_params": picker_params(form),
+        "can_refresh": snapshot.cache_seconds() > 0,
+    }
+
+
+def _back_to(url: str, form) -> HttpResponse:
+    params = picker_params(form)
+    return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
 @login_required
@@ -63,11 +87,19 @@ def community_dashboard(request, slug):
     picture = community_picture(community, period)
     if request.GET.get("format") == "csv":
         filename = f"{community.slug}-{period.start}-{period.end}"
-        return _csv_response(picture.charts, request.GET.get("chart"), filename)
+        return _csv_response(
+            picture.charts, request.GET.get("chart"), filename, picture.computed_at
+        )
     return render(
         request,
         "dashboard/community.html",
-        {"community": community, "form": form, "picture": picture, "period": period},
+        {
+            "community": community,
+            "form": form,
+            "picture": picture,
+            "period": period,
+            **_refresh_context(form, reverse("dashboard:community_refresh", args=[community.slug])),
+        },
     )
 
 
@@ -84,6 +116,18 @@ def community_report(request, slug):
     )
 
 
+@login_required
+@require_POST
+def community_refresh(request, slug):
+    """Recompute the dashboard's figures for the period now and store them (facilitators,
+    coordinators and leaders: the dashboard's own access check)."""
+    community = dashboard_community(request.user, slug)
+    form = period_form(request.POST)
+    picture = community_picture(community, form.chosen(), refresh=True)
+    messages.success(request, f"Fresh figures. {picture.as_of}")
+    return _back_to(reverse("dashboard:community", args=[community.slug]), form)
+
+
 def _portfolio_communities():
     return list(Community.objects.filter(archived=False).order_by("name"))
 
@@ -93,15 +137,25 @@ def _portfolio_communities():
 def portfolio(request):
     require_leader(request.user)
     form, period = _period(request)
-    rows, chart = portfolio_picture(_portfolio_communities(), period)
+    picture = portfolio_picture(_portfolio_communities(), period)
     if request.GET.get("format") == "csv":
         return _csv_response(
-            [chart], request.GET.get("chart"), f"portfolio-{period.start}-{period.end}"
+            [picture.chart],
+            request.GET.get("chart"),
+            f"portfolio-{period.start}-{period.end}",
+            picture.computed_at,
         )
     return render(
         request,
         "dashboard/portfolio.html",
-        {"form": form, "period": period, "rows": rows, "chart": chart},
+        {
+            "form": form,
+            "period": period,
+            "rows": picture.rows,
+            "chart": picture.chart,
+            "as_of": picture.as_of,
+            **_refresh_context(form, reverse("dashboard:portfolio_refresh")),
+        },
     )
 
 
@@ -110,10 +164,22 @@ def portfolio(request):
 def portfolio_report(request):
     require_leader(request.user)
     _form, period = _period(request)
-    rows, chart = portfolio_picture(_portfolio_communities(), period)
+    picture = portfolio_picture(_portfolio_communities(), period)
     return render(
-        request, "dashboard/portfolio_report.html", {"period": period, "rows": rows, "chart": chart}
+        request,
+        "dashboard/portfolio_report.html",
+        {"period": period, "rows": picture.rows, "chart": picture.chart, "as_of": picture.as_of},
     )
+
+
+@login_required
+@require_POST
+def portfolio_refresh(request):
+    require_leader(request.user)
+    form = period_form(request.POST)
+    picture = portfolio_picture(_portfolio_communities(), form.chosen(), refresh=True)
+    messages.success(request, f"Fresh figures. {picture.as_of}")
+    return _back_to(reverse("dashboard:portfolio"), form)
 
 
 # --- impact stories ---------------------------------------------------------------------

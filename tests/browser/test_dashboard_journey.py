@@ -36,12 +36,23 @@ def test_leader_follows_a_community_from_the_portfolio_to_its_printable_report(p
 
     assert serious(page) == []
 
+    # The figures say how old they are; the leader asks for fresh ones for the same period.
+    expect(
+        page.get_by_text(
+            re.compile(r"^Figures as of \d\d:\d\d UTC; they refresh every 10 minutes\.$")
+        )
+    ).to_be_visible()
+    page.get_by_role("button", name="Refresh now").click()
+    expect(page).to_have_url(re.compile(r"period=90"))
+    expect(page.get_by_text(re.compile(r"^Fresh figures\. Figures as of"))).to_be_visible()
+
     with page.expect_download() as download_info:
         page.get_by_role(
             "link", name=re.compile("Shared reflections by loop level.*as CSV")
         ).click()
     download = download_info.value
-    assert download.suggested_filename.endswith("-loops.csv")
+    # The file's name says when its figures were computed.
+    assert re.search(r"-loops-as-of-\d{4}-\d\d-\d\dT\d{4}Z\.csv$", download.suggested_filename)
     with open(download.path(), encoding="utf-8") as csv_file:
         assert csv_file.readline().startswith("Month,single loop,double loop,triple loop")
 

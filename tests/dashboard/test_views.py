@@ -219,6 +219,7 @@ def test_no_page_or_export_reveals_private_or_facilitator_only_reflections(
             loop_level=Reflection.Loop.TRIPLE,
             visibility=Reflection.Visibility.COMMUNITY,
         )
+    client.post(f"/c/{slug}/dashboard/refresh/")
     loops = client.get(f"/c/{slug}/dashboard/?format=csv&chart=loops").content.decode()
     assert loops.splitlines()[-1].endswith(",0,0,5,0")
 

@@ -30,6 +30,12 @@ def test_quick_benchmark_runs_and_every_page_stays_within_the_query_budget(tmp_p
     assert figures["scale"]["reviews"] == 500  # a twentieth of the 10,000 peer reviews
     for page, row in figures["pages"].items():
         assert 0 < row["queries"] <= 25, page
+        assert row.get("cold_queries", 0) <= 25, page
+    # The dashboards are timed both ways: computing their figures, and from the cache.
+    for page in ("community_dashboard", "portfolio"):
+        row = figures["pages"][page]
+        assert row["cold_ms"] > 0, page
+        assert row["queries"] < row["cold_queries"], page
     assert figures["digests_10k_s"] > 0
 
 

@@ -111,6 +111,13 @@ EXPECT: dict[str, Case] = {
     "dashboard:portfolio_report": Case({}, LEADERS_ONLY),
     "dashboard:community": Case(in_a(), DASHBOARD, notes="Leaders pass without membership."),
     "dashboard:community_report": Case(in_a(), DASHBOARD),
+    "dashboard:community_refresh": Case(
+        in_a(),
+        POST_ONLY,
+        post={**inner(302, "facilitator"), "leader": 302},
+        notes="Recomputes the cached figures: the dashboard's own access check.",
+    ),
+    "dashboard:portfolio_refresh": Case({}, POST_ONLY, post={**signed_in(403), "leader": 302}),
     "dashboard:story_list": Case({}, SIGNED_IN),
     "dashboard:story_new": Case(
         {},

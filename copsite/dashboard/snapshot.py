@@ -1,0 +1,104 @@
+"""A short-lived cache of the dashboards' figures.
+
+Computing every figure for a period and the previous one costs tens to hundreds of
+milliseconds of aggregate SQL, and the figures depend only on the community (or the
+portfolio's set of communities) and the period, never on who is looking: access is checked
+before this module is reached. So the computed figures are kept in Django's cache (Redis in
+production, local memory otherwise) for `settings.DASHBOARD_CACHE_SECONDS` (0 computes
+them on every request), stamped with the moment they were computed so the pages can say
+how old they are. "Refresh now" recomputes and stores them at once.
+
+A value stored here must never carry anything about the viewer, and holds plain data
+(dataclasses, numbers, strings, SVG text) rather than model instances, so it pickles
+cleanly and small. Bump VERSION whenever a figure's meaning or the stored shape changes:
+entries written by older code are then simply never read again and expire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from .periods import Period
+
+VERSION = 1
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    value: Any
+    computed_at: dt.datetime
+
+
+def cache_seconds() -> int:
+    return max(0, int(settings.DASHBOARD_CACHE_SECONDS))
+
+
+def community_key(community_id: int, period: Period) -> str:
+    return f"dashboard:v{VERSION}:community:{community_id}:{period.start}:{period.end}"
+
+
+def portfolio_key(community_ids: Iterable[int], period: Period) -> str:
+    """The set of communities as a digest of their sorted ids: any community added,
+    archived or restored makes a new entry, and the key stays short however many."""
+    ids = ",".join(str(i) for i in sorted(community_ids))
+    digest = hashlib.sha256(ids.encode()).hexdigest()[:32]
+    return f"dashboard:v{VERSION}:portfolio:{digest}:{period.start}:{period.end}"
+
+
+def cached(key: str, compute: Callable[[], Any], *, refresh: bool = False) -> Snapshot:
+    """The stored snapshot under `key`, or a new one computed now (and stored, unless the
+    cache is switched off). `refresh` skips the read: the caller wants fresh figures."""
+    seconds = cache_seconds()
+    if seconds and not refresh:
+        snapshot = _quietly(cache.get, key)
+        if isinstance(snapshot, Snapshot):
+            return snapshot
+    snapshot = Snapshot(value=compute(), computed_at=timezone.now())
+    if seconds:
+        _quietly(cache.set, key, snapshot, seconds)
+    return snapshot
+
+
+def forget(key: str) -> None:
+    _quietly(cache.delete, key)
+
+
+def _quietly(operation: Callable, *args):
+    """A cache outage (Redis down) costs speed, never the page: the figures are then
+    computed for this request, as if the cache were switched off."""
+    try:
+        return operation(*args)
+    except Exception:  # The cache backends' connection errors share no base class.
+        logger.warning("Dashboard cache unavailable; computing the figures live.")
+        return None
+
+
+def _every(seconds: int) -> str:
+    if seconds % 60:
+        return f"{seconds} seconds"
+    minutes = seconds // 60
+    return "minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def as_of(computed_at: dt.datetime, now: dt.datetime | None = None) -> str:
+    """What the pages say about the figures' age, e.g. "Figures as of 14:05 UTC; they
+    refresh every 10 minutes." The day is named only when it is not today (UTC)."""
+    now = (now or timezone.now()).astimezone(dt.UTC)
+    moment = computed_at.astimezone(dt.UTC)
+    when = f"{moment:%H:%M} UTC"
+    if moment.date() != now.date():
+        when = f"{moment:%-d %b %Y}, {when}"
+    seconds = cache_seconds()
+    if not seconds:
+        return f"Figures as of {when}."
+    return f"Figures as of {when}; they refresh every {_every(seconds)}."
