@@ -138,13 +138,17 @@ def work_delete(*, work: SharedWork) -> None:
 
 
 def _ranks(community, user_ids) -> dict[int, int]:
-    rows = Membership.objects.filter(community=community, user_id__in=user_ids).values_list(
-        "user_id", "level"
+    """Level ranks of the community's active members among `user_ids`: an attendee who has
+    since left is not asked to review (they could no longer open the review)."""
+    rows = (
+        Membership.objects.active()
+        .filter(community=community, user_id__in=user_ids)
+        .values_list("user_id", "level")
     )
     return {user_id: Membership.LEVEL_RANK.get(level, 0) for user_id, level in rows}
 
 
-def _allocate(round_: ReviewRound, *, works=None, exclude_reviewers=()) -> list[PeerReview]:
+def _allocate(round_: ReviewRound, *, works=None) -> list[PeerReview]:
     """Allocate reviewers among the session's attendees for `works` (default: all the
     session's work), counting the loads people already carry in the round."""
     from sessions.models import Attendance
@@ -163,7 +167,7 @@ def _allocate(round_: ReviewRound, *, works=None, exclude_reviewers=()) -> list[
     reviewers = [
         Reviewer(id=uid, rank=ranks.get(uid, 0), load=carried.get(uid, 0))
         for uid in attendee_ids
-        if uid in ranks and uid not in exclude_reviewers
+        if uid in ranks
     ]
     # A person reviews a piece of work at most once, whichever round asked them (the
     # database holds that too): a second round on a session finds fresh pairs.

@@ -45,6 +45,18 @@ def test_round_open_allocates_among_attendees_never_to_the_author(cast):
     ]
 
 
+def test_round_open_leaves_out_attendees_who_have_since_left(cast):
+    from communities.models import Membership
+
+    gone = cast.attend(cast.join(display_name="Gus Gone"))
+    Membership.objects.filter(user=gone).update(status=Membership.Status.LEFT)
+    cast.share(title="River map")
+
+    round_ = cast.open_round(per_work=2)
+
+    assert pairs(round_) == [("River map", "Rosa Reviewer")]
+
+
 def test_round_open_uses_the_outcomes_prompts_as_rubric(cast):
     round_ = cast.open_round()
 
