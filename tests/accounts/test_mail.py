@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts import mail as mail_service
 from accounts.models import EmailDelivery
+from tests.racing import race
 
 pytestmark = pytest.mark.django_db
 
@@ -227,33 +228,19 @@ def test_email_deliver_batch_counts_the_attempt_it_claims(settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_racing_over_one_batch_send_each_email_once():
-    import threading
-
     from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("racing workers need PostgreSQL")
     ids = [enqueue(f"race{i}")[0].pk for i in range(30)]
-    barrier = threading.Barrier(2)
-    errors = []
 
-    def worker():
-        try:
-            barrier.wait()
-            mail_service.email_deliver_batch(delivery_ids=ids)
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW synchronous_commit")
-                assert cursor.fetchone()[0] == "on"  # the batch's relaxed commits were reset
-        except Exception as error:  # Collected and asserted below.
-            errors.append(error)
-        finally:
-            connection.close()
+    def work():
+        mail_service.email_deliver_batch(delivery_ids=ids)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"  # the batch's relaxed commits were reset
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = race(work)
 
     assert errors == []
     assert sorted(m.subject for m in mail.outbox) == sorted(["Your session starts soon"] * 30)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import zoneinfo
 
 import pytest
@@ -21,6 +20,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
+from tests.racing import race
 
 pytestmark = pytest.mark.django_db
 
@@ -289,23 +289,7 @@ def test_selection_and_rendering_use_the_same_queries_for_1_and_40_members(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="racing workers need PostgreSQL")
 def test_two_workers_racing_send_one_digest_each(world, send_at):
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def worker():
-        try:
-            barrier.wait()
-            send_at(MONDAY_8_LONDON)
-        except Exception as error:  # Collected and asserted below.
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = race(lambda: send_at(MONDAY_8_LONDON))
 
     assert errors == []
     assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
