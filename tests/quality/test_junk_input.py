@@ -113,6 +113,15 @@ def test_forms_are_found():
     assert "/settings/" in actions
 
 
+# Each form gets a dozen generated posts, the same dozen every run.
+JUNK_RUNS = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
 def test_junk_in_every_form_never_gives_a_server_error():
     site = Site()
     client = Client()
@@ -122,12 +131,7 @@ def test_junk_in_every_form_never_gives_a_server_error():
     failures = []
 
     def junk_poster(action, fields):
-        @settings(
-            max_examples=12,
-            deadline=None,
-            derandomize=True,
-            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        )
+        @JUNK_RUNS
         @given(junk_for(fields))
         def post_junk(data):
             before = row_counts()
@@ -192,12 +196,7 @@ def test_junk_in_every_search_and_filter_form_never_gives_a_server_error():
     failures = []
 
     def junk_getter(action, fields):
-        @settings(
-            max_examples=12,
-            deadline=None,
-            derandomize=True,
-            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        )
+        @JUNK_RUNS
         @given(junk_for(fields))
         def get_junk(data):
             before = row_counts()
