@@ -96,11 +96,6 @@ def _work_upload_to(instance: SharedWork, filename: str) -> str:
     return f"work/{instance.community_id}/{uuid.uuid4().hex}/{filename[-100:]}"
 
 
-class SharedWorkQuerySet(models.QuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
-
-
 class SharedWork(models.Model):
     """Something an attendee made or tried in a session, shared so peers can look at it."""
 
@@ -122,8 +117,6 @@ class SharedWork(models.Model):
     file_type = models.CharField(max_length=120, blank=True)
     file_size = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    objects = SharedWorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
