@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -58,3 +59,19 @@ def invitation_vouches_for(request, email: str) -> bool:
         return False
     invitation, problem = invitation_from_token(token)
     return not problem and invitation.email.lower() == email.lower()
+
+
+def invitation_address_state(invitation: Invitation, user) -> str:
+    """Whether `user` may use `invitation`: "verified" when the address it was sent to is
+    one of their verified addresses, "unverified" when they have added it but not yet
+    verified it, and "" when it is not theirs. An invitation belongs to its address, so a
+    link forwarded (or leaked) to another account is no key to the community."""
+    verified = (
+        EmailAddress.objects.filter(user=user, email__iexact=invitation.email)
+        .values_list("verified", flat=True)
+        .order_by("-verified")
+        .first()
+    )
+    if verified is None:
+        return ""
+    return "verified" if verified else "unverified"

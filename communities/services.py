@@ -16,7 +16,7 @@ from accounts.mail import email_render_and_enqueue
 from accounts.unsubscribe import list_unsubscribe_headers, unsubscribe_url
 
 from . import engagement
-from .invitations import VALID_FOR, invitation_url
+from .invitations import VALID_FOR, invitation_address_state, invitation_url
 from .models import Community, Invitation, JourneyStep, Membership, MoveSuggestion, OldSlug
 
 # Words that read like pages rather than communities: never a community's slug.
@@ -338,9 +338,12 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
-    """Use the invitation (once) and make `user` an active member, starting peripheral."""
+    """Use the invitation (once) and make `user` an active member, starting peripheral.
+    Only its addressee may: `user` must have verified the address it was sent to."""
     if invitation.community.archived:
         raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
+    if invitation_address_state(invitation, user) != "verified":
+        raise CommunityError(f"This invitation was sent to {invitation.email}, not to you.")
     claimed = Invitation.objects.filter(
         pk=invitation.pk,
         nonce=invitation.nonce,

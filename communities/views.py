@@ -26,7 +26,7 @@ from .forms import (
     MoveForm,
     RoleForm,
 )
-from .invitations import SESSION_KEY, invitation_from_token
+from .invitations import SESSION_KEY, invitation_address_state, invitation_from_token
 from .models import Community, Invitation, JourneyStep, Membership, MoveSuggestion
 from .services import CommunityError
 
@@ -246,7 +246,9 @@ def invitations(request, slug):
         for word in form.invalid:
             messages.error(request, f"“{word}” is not an email address; nothing was sent to it.")
         return redirect("communities:invitations", slug=community.slug)
-    rows = Invitation.objects.filter(community=community).select_related("invited_by")[:200]
+    rows = Invitation.objects.filter(community=community).select_related(
+        "invited_by", "accepted_by"
+    )[:200]
     return render(
         request,
         "communities/invitations.html",
@@ -301,6 +303,12 @@ def invitation(request, token):
     if Membership.objects.active().filter(community=community, user=user).exists():
         messages.info(request, "You are already a member.")
         return _home(community)
+    address_state = invitation_address_state(invitation, user)
+    if address_state != "verified":
+        # Someone else's link (forwarded, or opened while signed in to another account):
+        # say whose it is and what to do; the invitation stays waiting for its owner.
+        context = {"invitation": invitation, "address_state": address_state}
+        return render(request, "communities/invitation_not_yours.html", context, status=403)
     if request.method == "POST":
         try:
             services.invitation_accept(invitation=invitation, user=user)

@@ -153,9 +153,10 @@ EXPECT: dict[str, Case] = {
     "communities:new": Case({}, SIGNED_IN),
     "communities:invitation": Case(
         lambda s: {"token": s.objects["invitation_token"]},
-        {**everyone(200), "other": 302},
-        post={**everyone(302), "anonymous": 200},
-        notes="The invitation is to community B: its member is sent home, others may accept.",
+        {**everyone(403), "other": 302, "anonymous": 200},
+        post={**everyone(403), "other": 302, "anonymous": 200},
+        notes="The invitation is to community B, for an address nobody here has verified: "
+        "its member is sent home, everyone else is told whose it is (finding 11).",
     ),
     "communities:home": Case(in_a(), SIGNED_IN, notes="A is request-to-join: visible to all."),
     "communities:settings": Case(in_a(), inner(role="coordinator")),
