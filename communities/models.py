@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.timezone import now
 
@@ -222,8 +223,19 @@ class JourneyStep(models.Model):
         return rank[self.to_level] > rank[self.from_level]
 
 
+class InvitationQuerySet(models.QuerySet):
+    def live(self):
+        """Neither used nor withdrawn. An expired invitation is still live: inviting its
+        address again re-sends it with a fresh link rather than making a second one."""
+        return self.filter(accepted_at=None, revoked_at=None)
+
+    def live_for(self, community: Community, email: str):
+        return self.live().filter(community=community, email__iexact=email)
+
+
 class Invitation(models.Model):
-    """An invitation by email to join a community: a signed, expiring, single-use link."""
+    """An invitation by email to join a community: a signed, expiring, single-use link.
+    An address has at most one live invitation per community (`invitation_one_live`)."""
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
@@ -242,8 +254,20 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-sent_at"]
+        constraints = [
+            # One live invitation per address and community, whatever the letter case,
+            # even when a facilitator's double click sends the form twice at once.
+            models.UniqueConstraint(
+                "community",
+                Lower("email"),
+                condition=models.Q(accepted_at=None, revoked_at=None),
+                name="invitation_one_live",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} to {self.community}"

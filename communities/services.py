@@ -265,12 +265,47 @@ def _send_invitation(invitation: Invitation) -> None:
     )
 
 
+def _day(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y}"
+
+
+def _live_invitation_get_or_create(
+    *, community: Community, email: str, by, message: str
+) -> tuple[Invitation, bool]:
+    """The address's live invitation to `community`, locked, or a new one (created=True).
+    Two requests inviting one address at once both try to insert; the constraint
+    `invitation_one_live` lets one through, and the other answers with its invitation."""
+    live = Invitation.objects.live_for(community, email).select_for_update()
+    existing = live.first()
+    if existing is not None:
+        return existing, False
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                community=community,
+                email=email,
+                invited_by=by,
+                message=message,
+                sent_at=now,
+                expires_at=now + VALID_FOR,
+            )
+    except IntegrityError:
+        # Another request invited this address a moment ago, and has committed by now.
+        return live.get(), False
+    return invitation, True
+
+
 @transaction.atomic
 def invitations_send(
     *, community: Community, by, emails: list[str], message: str = ""
 ) -> tuple[list[Invitation], dict[str, str]]:
     """Invite each address; returns (invitations sent, {address: why it was skipped}).
-    An address with an invitation still outstanding is sent a fresh link instead."""
+
+    An address has one live invitation per community: inviting it again sends nothing and
+    says when it was invited (the page offers a re-send), unless that invitation has
+    expired, when it goes out again with a fresh link."""
     if community.archived:
         raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
     sent, skipped = [], {}
@@ -280,49 +315,57 @@ def invitations_send(
         .filter(community=community, user__email__in=emails)
         .values_list("user__email", flat=True)
     }
-    now = timezone.now()
     for email in emails:
         if email.lower() in members:
             skipped[email] = "is already a member"
             continue
-        outstanding = (
-            Invitation.objects.filter(
-                community=community,
-                email__iexact=email,
-                accepted_at=None,
-                revoked_at=None,
-                expires_at__gt=now,
+        invitation, created = _live_invitation_get_or_create(
+            community=community, email=email, by=by, message=message
+        )
+        if created:
+            _send_invitation(invitation)
+            sent.append(invitation)
+        elif not invitation.is_usable:
+            sent.append(invitation_resend(invitation=invitation, by=by))
+        else:
+            sent_on = _day(invitation.sent_at)
+            skipped[email] = (
+                f"was already invited on {sent_on}: use Re-send below if it went astray"
             )
-            .order_by("-sent_at")
-            .first()
-        )
-        if outstanding is not None:
-            sent.append(invitation_resend(invitation=outstanding, by=by))
-            continue
-        invitation = Invitation.objects.create(
-            community=community,
-            email=email,
-            invited_by=by,
-            message=message,
-            sent_at=now,
-            expires_at=now + VALID_FOR,
-        )
-        _send_invitation(invitation)
-        sent.append(invitation)
     return sent, skipped
 
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, by) -> Invitation:
-    """A fresh link with a fresh expiry; every earlier link of this invitation stops working."""
+    """A fresh link with a fresh expiry; every earlier link of this invitation stops working.
+    A withdrawn invitation comes back to life, unless its address has a newer live one."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise CommunityError("This invitation has already been accepted.")
     if invitation.community.archived:
         raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
-    now = timezone.now()
-    Invitation.objects.filter(pk=invitation.pk).update(
-        nonce=F("nonce") + 1, sent_at=now, expires_at=now + VALID_FOR, revoked_at=None
+    newer = (
+        Invitation.objects.live_for(invitation.community, invitation.email)
+        .exclude(pk=invitation.pk)
+        .first()
     )
+    if newer is not None:
+        sent_on = _day(newer.sent_at)
+        raise CommunityError(
+            f"{invitation.email} already has a newer invitation, sent on {sent_on}: "
+            "re-send that one instead."
+        )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            Invitation.objects.filter(pk=invitation.pk).update(
+                nonce=F("nonce") + 1, sent_at=now, expires_at=now + VALID_FOR, revoked_at=None
+            )
+    except IntegrityError:
+        # A new invitation to this address was made while we looked: it stands.
+        raise CommunityError(
+            f"{invitation.email} already has a newer invitation: re-send that one instead."
+        ) from None
     invitation.refresh_from_db()
     _send_invitation(invitation)
     return invitation
