@@ -10,6 +10,7 @@ from accounts.forms import timezone_choices
 from copsite.widgets import QuickSelect
 
 from . import engagement
+from .invitations import opted_out
 from .models import Community, Invitation, Membership
 from .services import slug_taken
 
@@ -145,6 +146,15 @@ class InvitationForm(forms.Form):
                 valid.append(word)
         if len(valid) > MAX_INVITES:
             raise ValidationError(f"Invite at most {MAX_INVITES} people at a time.")
+        unwilling = opted_out(valid)
+        if unwilling:
+            # Said on the field, and nothing goes out: the facilitator removes them and
+            # sends the rest.
+            names = [v for v in valid if v.strip().lower() in unwilling]
+            rest = "Remove them to invite the others." if len(names) < len(valid) else ""
+            raise ValidationError(
+                f"{_and(names)} asked us not to send them invitations, so we won't. {rest}".strip()
+            )
         if not valid:
             raise ValidationError(
                 "None of these look like email addresses: " + ", ".join(self.invalid)
@@ -152,6 +162,10 @@ class InvitationForm(forms.Form):
                 else "Enter at least one email address."
             )
         return valid
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 class RoleForm(forms.Form):

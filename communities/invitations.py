@@ -12,12 +12,15 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
-from .models import Invitation
+from .models import Invitation, InvitationOptOut
 
 VALID_FOR = timedelta(days=14)
 SESSION_KEY = "copsite_invitation_token"
 _signer = signing.Signer(salt="copsite.communities.invitation")
+_opt_out_signer = signing.Signer(salt="copsite.communities.invitation-opt-out")
+_HASH_SALT = "copsite.communities.invitation-opt-out.address"
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -75,3 +78,58 @@ def invitation_address_state(invitation: Invitation, user) -> str:
     if verified is None:
         return ""
     return "verified" if verified else "unverified"
+
+
+# --- "Don't invite me again" -------------------------------------------------------------
+
+
+def address_hash(email: str, *, secret: str | None = None) -> str:
+    """The keyed hash an opted-out address is kept as: HMAC-SHA256 of the address, trimmed
+    and lower-cased, under the site's secret key (never the address itself)."""
+    return salted_hmac(
+        _HASH_SALT, email.strip().lower(), secret=secret, algorithm="sha256"
+    ).hexdigest()
+
+
+def _address_hashes(email: str) -> list[str]:
+    """The address's hash under the current secret key and any old ones still accepted
+    (SECRET_KEY_FALLBACKS), so rotating the key does not quietly forget anyone's wish."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [address_hash(email, secret=secret) for secret in secrets]
+
+
+def opted_out(emails: list[str]) -> set[str]:
+    """Those of `emails` whose owners asked not to be invited again, trimmed and
+    lower-cased (one query)."""
+    hashes = {h: email.strip().lower() for email in emails for h in _address_hashes(email)}
+    if not hashes:
+        return set()
+    found = InvitationOptOut.objects.filter(address_hash__in=list(hashes))
+    return {hashes[h] for h in found.values_list("address_hash", flat=True)}
+
+
+def opt_out_token(email: str) -> str:
+    """A signed token naming the address's hash: the link carries no address."""
+    return _opt_out_signer.sign(address_hash(email))
+
+
+def hash_from_opt_out_token(token: str) -> str | None:
+    try:
+        value = _opt_out_signer.unsign(token)
+    except signing.BadSignature:
+        return None
+    return value if len(value) == 64 else None
+
+
+def opt_out_url(email: str) -> str:
+    path = reverse("communities:invitation_opt_out", kwargs={"token": opt_out_token(email)})
+    return settings.SITE_URL + path
+
+
+def opt_out_headers(email: str) -> dict[str, str]:
+    """RFC 8058 one-click headers, as every list we send carries (accounts.unsubscribe):
+    a mail client's "unsubscribe" on an invitation stops invitations to this address."""
+    return {
+        "List-Unsubscribe": f"<{opt_out_url(email)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }

@@ -331,3 +331,20 @@ class MoveSuggestion(models.Model):
     def is_inward(self) -> bool:
         rank = Membership.LEVEL_RANK
         return rank[self.to_level] > rank[self.from_level]
+
+
+class InvitationOptOut(models.Model):
+    """An address that asked never to be invited again, by any community.
+
+    Only a keyed hash of the address is kept (invitations.address_hash: HMAC-SHA256 under
+    the site's secret key), so the list answers "is this address on it?" and cannot be read
+    back as a list of addresses, even by someone holding a copy of the database."""
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = "invitation opt-out"
+
+    def __str__(self) -> str:
+        return f"opted out {self.created_at:%Y-%m-%d}"

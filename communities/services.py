@@ -16,8 +16,23 @@ from accounts.mail import email_render_and_enqueue
 from accounts.unsubscribe import list_unsubscribe_headers, unsubscribe_url
 
 from . import engagement
-from .invitations import VALID_FOR, invitation_address_state, invitation_url
-from .models import Community, Invitation, JourneyStep, Membership, MoveSuggestion, OldSlug
+from .invitations import (
+    VALID_FOR,
+    invitation_address_state,
+    invitation_url,
+    opt_out_headers,
+    opt_out_url,
+    opted_out,
+)
+from .models import (
+    Community,
+    Invitation,
+    InvitationOptOut,
+    JourneyStep,
+    Membership,
+    MoveSuggestion,
+    OldSlug,
+)
 
 # Words that read like pages rather than communities: never a community's slug.
 RESERVED_SLUGS = {
@@ -45,6 +60,8 @@ class CommunityError(Exception):
 
 # An archived community stays readable and quiet: nobody new joins, by any door.
 ARCHIVED_NO_NEW_MEMBERS = "This community is archived and not taking new members."
+# Said of an address whose owner asked not to be invited again (after the address).
+OPTED_OUT = "asked us not to send them invitations, so nothing was sent"
 
 
 # --- Communities -----------------------------------------------------------------------
@@ -260,8 +277,10 @@ def _send_invitation(invitation: Invitation) -> None:
             "invitation": invitation,
             "community": invitation.community,
             "url": invitation_url(invitation),
+            "opt_out_url": opt_out_url(invitation.email),
         },
         to_email=invitation.email,
+        headers=opt_out_headers(invitation.email),
     )
 
 
@@ -315,9 +334,13 @@ def invitations_send(
         .filter(community=community, user__email__in=emails)
         .values_list("user__email", flat=True)
     }
+    unwilling = opted_out(emails)
     for email in emails:
         if email.lower() in members:
             skipped[email] = "is already a member"
+            continue
+        if email.strip().lower() in unwilling:
+            skipped[email] = OPTED_OUT
             continue
         invitation, created = _live_invitation_get_or_create(
             community=community, email=email, by=by, message=message
@@ -344,6 +367,8 @@ def invitation_resend(*, invitation: Invitation, by) -> Invitation:
         raise CommunityError("This invitation has already been accepted.")
     if invitation.community.archived:
         raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
+    if opted_out([invitation.email]):
+        raise CommunityError(f"{invitation.email} {OPTED_OUT}.")
     newer = (
         Invitation.objects.live_for(invitation.community, invitation.email)
         .exclude(pk=invitation.pk)
@@ -369,6 +394,19 @@ def invitation_resend(*, invitation: Invitation, by) -> Invitation:
     invitation.refresh_from_db()
     _send_invitation(invitation)
     return invitation
+
+
+def invitation_opt_out(*, address_hash: str) -> None:
+    """Never invite this address again, from any community (kept as its hash only).
+    Saying it twice, or two clicks at once, leaves one row."""
+    InvitationOptOut.objects.bulk_create(
+        [InvitationOptOut(address_hash=address_hash)], ignore_conflicts=True
+    )
+
+
+def invitation_opt_out_undo(*, address_hash: str) -> None:
+    """Changed their mind: communities may invite this address again."""
+    InvitationOptOut.objects.filter(address_hash=address_hash).delete()
 
 
 def invitation_revoke(*, invitation: Invitation) -> Invitation:

@@ -8,6 +8,12 @@ urlpatterns = [
     path("communities/", views.directory, name="directory"),
     path("communities/new/", views.community_new, name="new"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("no-invitations/<str:token>/", views.invitation_opt_out, name="invitation_opt_out"),
+    path(
+        "no-invitations/<str:token>/undo/",
+        views.invitation_opt_out_undo,
+        name="invitation_opt_out_undo",
+    ),
     path("c/<slug:slug>/", views.community_home, name="home"),
     path("c/<slug:slug>/settings/", views.community_settings, name="settings"),
     path("c/<slug:slug>/settings/archive/", views.community_archive, name="archive"),

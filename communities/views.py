@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from copsite.plugins import collect_panels
@@ -26,8 +27,20 @@ from .forms import (
     MoveForm,
     RoleForm,
 )
-from .invitations import SESSION_KEY, invitation_address_state, invitation_from_token
-from .models import Community, Invitation, JourneyStep, Membership, MoveSuggestion
+from .invitations import (
+    SESSION_KEY,
+    hash_from_opt_out_token,
+    invitation_address_state,
+    invitation_from_token,
+)
+from .models import (
+    Community,
+    Invitation,
+    InvitationOptOut,
+    JourneyStep,
+    Membership,
+    MoveSuggestion,
+)
 from .services import CommunityError
 
 FACILITATOR = Membership.Role.FACILITATOR
@@ -321,6 +334,41 @@ def invitation(request, token):
     return render(
         request, "communities/invitation.html", {"invitation": invitation, "community": community}
     )
+
+
+def _opted_out_page(request, token: str, *, undo: bool):
+    """The "don't invite me again" page and its undo: GET asks (link scanners must change
+    nothing), POST does it and comes back here with ?done=1 to say so."""
+    digest = hash_from_opt_out_token(token)
+    if digest is None:
+        return render(request, "communities/opt_out.html", {"step": "invalid"}, status=400)
+    if request.method == "POST":
+        if undo:
+            services.invitation_opt_out_undo(address_hash=digest)
+        else:
+            services.invitation_opt_out(address_hash=digest)
+        return redirect(request.path + "?done=1")
+    opted_out = InvitationOptOut.objects.filter(address_hash=digest).exists()
+    if request.GET.get("done") == "1" and opted_out != undo:
+        step = "undone" if undo else "done"
+    else:
+        step = "undo" if undo else "ask"
+    return render(request, "communities/opt_out.html", {"step": step, "token": token})
+
+
+# RFC 8058: a mail client's one-click POST comes without cookies or a CSRF token; the
+# signed link is the credential, and it names a hash, never the address.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def invitation_opt_out(request, token):
+    """ "Don't invite me again": blocks invitations to the address from every community."""
+    return _opted_out_page(request, token, undo=False)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_opt_out_undo(request, token):
+    """Changed their mind: communities may invite the address again."""
+    return _opted_out_page(request, token, undo=True)
 
 
 # --- Members and roles -----------------------------------------------------------------

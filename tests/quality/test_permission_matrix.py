@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.unsubscribe import unsubscribe_token
+from communities.invitations import opt_out_token
 from communities.models import Community
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
@@ -157,6 +158,13 @@ EXPECT: dict[str, Case] = {
         post={**everyone(403), "other": 302, "anonymous": 200},
         notes="The invitation is to community B, for an address nobody here has verified: "
         "its member is sent home, everyone else is told whose it is (finding 11).",
+    ),
+    # "Don't invite me again": the signed link is the credential, for anyone holding it.
+    "communities:invitation_opt_out": Case(
+        lambda s: {"token": opt_out_token("new@example.org")}, PUBLIC, skip_csrf=True
+    ),
+    "communities:invitation_opt_out_undo": Case(
+        lambda s: {"token": opt_out_token("new@example.org")}, PUBLIC
     ),
     "communities:home": Case(in_a(), SIGNED_IN, notes="A is request-to-join: visible to all."),
     "communities:settings": Case(in_a(), inner(role="coordinator")),
