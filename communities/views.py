@@ -32,6 +32,7 @@ from .invitations import (
     hash_from_opt_out_token,
     invitation_address_state,
     invitation_from_token,
+    opted_out,
 )
 from .models import (
     Community,
@@ -259,9 +260,16 @@ def invitations(request, slug):
         for word in form.invalid:
             messages.error(request, f"“{word}” is not an email address; nothing was sent to it.")
         return redirect("communities:invitations", slug=community.slug)
-    rows = Invitation.objects.filter(community=community).select_related(
-        "invited_by", "accepted_by"
-    )[:200]
+    rows = list(
+        Invitation.objects.filter(community=community).select_related("invited_by", "accepted_by")[
+            :200
+        ]
+    )
+    # Said beside each invitation whose address has since asked not to be invited, so
+    # nobody presses Re-send in vain (one query for the whole list).
+    unwilling = opted_out([row.email for row in rows if not row.accepted_at])
+    for row in rows:
+        row.opted_out = row.email.strip().lower() in unwilling
     return render(
         request,
         "communities/invitations.html",
@@ -348,8 +356,8 @@ def _opted_out_page(request, token: str, *, undo: bool):
         else:
             services.invitation_opt_out(address_hash=digest)
         return redirect(request.path + "?done=1")
-    opted_out = InvitationOptOut.objects.filter(address_hash=digest).exists()
-    if request.GET.get("done") == "1" and opted_out != undo:
+    on_the_list = InvitationOptOut.objects.filter(address_hash=digest).exists()
+    if request.GET.get("done") == "1" and on_the_list != undo:
         step = "undone" if undo else "done"
     else:
         step = "undo" if undo else "ask"

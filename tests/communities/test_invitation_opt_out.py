@@ -166,3 +166,17 @@ def test_one_address_opting_out_does_not_stop_another(
 
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["sea@example.org"]]
+
+
+def test_the_invitations_page_says_who_asked_not_to_be_invited_and_offers_no_resend(
+    facilitator_client, community
+):
+    waiting = InvitationFactory(community=community, email="river@example.org")
+    InvitationFactory(community=community, email="sea@example.org")
+    Client().post(path_of(opt_out_url("river@example.org")))
+
+    page = facilitator_client.get(f"/c/{community.slug}/invitations/").content.decode()
+
+    assert page.count("They asked not to be invited again") == 1
+    assert f"/invitations/{waiting.pk}/resend/" not in page
+    assert 'Re-send<span class="visually-hidden"> to sea@example.org' in page
