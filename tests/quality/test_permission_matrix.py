@@ -853,7 +853,12 @@ MORE_PAGES = [
 
 def content_urls(view) -> list[str]:
     """Every URL of EXPECT, filled from one community, and MORE_PAGES."""
-    urls = [resolve_case(view, name) for name in sorted(set(EXPECT) - TOKEN_PAGES)]
+    urls = []
+    for name in sorted(set(EXPECT) - TOKEN_PAGES):
+        try:
+            urls.append(resolve_case(view, name))
+        except KeyError as missing:
+            pytest.fail(f"EXPECT[{name!r}] needs {missing}: add it to ContentSite.community")
     for name, key in MORE_PAGES:
         urls.append(reverse(name, kwargs={"slug": view.a.slug, "pk": view.objects[key].pk}))
     return urls
