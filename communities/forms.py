@@ -238,3 +238,10 @@ class MemberFilterForm(forms.Form):
         required=False,
         choices=[("", "any"), *Membership.ASPIRATIONS],
     )
+
+    def __init__(self, *args, facilitator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Aspirations are shown to facilitators only, so only they may filter by one: for
+        # everyone else the field is absent, and a hand-made ?aspiration= is ignored.
+        if not facilitator:
+            del self.fields["aspiration"]

@@ -405,7 +405,7 @@ def _level_groups(page, counts: dict[str, int]) -> list[dict]:
 @require_GET
 def members(request, slug):
     community = community_for(request.user, slug)
-    form = MemberFilterForm(request.GET or None)
+    form = MemberFilterForm(request.GET or None, facilitator=community.membership.is_facilitator)
     rows = Membership.objects.active().filter(community=community)
     if form.is_valid():
         data = form.cleaned_data
@@ -414,7 +414,7 @@ def members(request, slug):
                 Q(user__display_name__icontains=data["q"]) | Q(user__email__icontains=data["q"])
             )
         for field in ("level", "role", "aspiration"):
-            if data[field]:
+            if data.get(field):
                 rows = rows.filter(**{field: data[field]})
     # Counted over every page, not this one: a level's heading tells the whole story.
     counts = rows.level_counts()

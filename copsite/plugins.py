@@ -3,6 +3,9 @@ each other: each app may provide a module with known function names, collected h
 
 - `<app>/panels.py`: `home_panel(request)` and `community_panel(request, community)` return
   a Panel (a template and its context) or None. Each panel costs a fixed number of queries.
+  `community_panel` and `session_panel` get the community as `community_for` returns it and
+  return None when its `.membership` is None: pages public to non-members (an open
+  community's sessions, a leader passing by) never show them what the members wrote.
 - `<app>/demo.py`: `seed(people)` for seed_demo (see accounts/management/commands/seed_demo.py).
 - `<app>/digest.py`: `digest_sections(members, period)` for the digest email.
 """

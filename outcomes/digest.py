@@ -62,6 +62,15 @@ def _review_url(review: PeerReview) -> str:
     return settings.SITE_URL + review.get_absolute_url()
 
 
+def _received_url(review: PeerReview) -> str:
+    """An author reads a review beside their work; the review's own page is the
+    reviewer's alone (a 404 for the author)."""
+    path = reverse(
+        "outcomes:work", kwargs={"slug": review.round.community.slug, "pk": review.work_id}
+    )
+    return f"{settings.SITE_URL}{path}#review-{review.pk}"
+
+
 def _waiting(people, mine, communities, now) -> dict[int, list[Item]]:
     """Reviews allocated to each person (or drafted) in open rounds, by due date — so the
     overdue ones (due before today in the person's own calendar) come first."""
@@ -114,7 +123,7 @@ def _received(people, periods, mine, communities, now) -> dict[int, list[Item]]:
             continue
         who = "a peer" if round_.anonymous else review.reviewer.name
         text = f"A review of your “{review.work.title}” from {who}"
-        by_person[author_id].append(Item(text, _review_url(review), round_.community.name))
+        by_person[author_id].append(Item(text, _received_url(review), round_.community.name))
     return by_person
 
 

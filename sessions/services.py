@@ -353,7 +353,15 @@ def _session_email(*, session: Session, user: User, kind: str, key: str, extra=N
 
 
 def _notify_rsvps(session: Session, *, kind: str, responses: list[str]) -> int:
-    users = User.objects.filter(rsvps__session=session, rsvps__response__in=responses)
+    """Tell everyone who answered, while they are still in the community: someone who has
+    left could not open the session's page, and its calendar file carries the online
+    link, which is for members."""
+    users = User.objects.filter(
+        rsvps__session=session,
+        rsvps__response__in=responses,
+        memberships__community_id=session.community_id,
+        memberships__status=Membership.Status.ACTIVE,
+    )
     sent = 0
     for user in users:
         _, created = _session_email(

@@ -34,6 +34,11 @@ def url(review) -> str:
     )
 
 
+def work_url(review) -> str:
+    """Where an author reads a review of their work: beside it, on the work's page."""
+    return settings.SITE_URL + review.work.get_absolute_url() + f"#review-{review.pk}"
+
+
 @pytest.fixture
 def world(db):
     sam = UserFactory(display_name="Sam", email="sam@example.org")
@@ -94,7 +99,9 @@ def test_digest_lists_reviews_waiting_for_me_overdue_first(world, sams_digest):
     assert f'<a href="{url(on_time)}"' in html
 
 
-def test_digest_lists_reviews_i_received_without_naming_anonymous_reviewers(world, sams_digest):
+def test_digest_lists_reviews_i_received_without_naming_anonymous_reviewers(
+    world, sams_digest, client
+):
     ada, kit, sam, session = world["ada"], world["kit"], world["sam"], world["session"]
     named, anonymous = rounds(world), rounds(world, anonymous=True)
     loops = shared_work(session, sam, title="Loops map")
@@ -114,8 +121,14 @@ def test_digest_lists_reviews_i_received_without_naming_anonymous_reviewers(worl
         assert "Kit" not in part
         assert "Drafted map" not in part
         assert part.count("A review of your") == 2
-    assert url(from_ada) in text and url(from_kit) in text
-    assert f'<a href="{url(from_kit)}"' in html
+    assert work_url(from_ada) in text and work_url(from_kit) in text
+    assert f'<a href="{work_url(from_kit)}"' in html
+    assert url(from_ada) not in text + html
+    # The link opens for its reader: the review's page is the reviewer's alone (404 to Sam).
+    client.force_login(sam)
+    page = client.get(work_url(from_ada).removeprefix(settings.SITE_URL).partition("#")[0])
+    assert page.status_code == 200
+    assert f'id="review-{from_ada.pk}"' in page.content.decode()
 
 
 def test_digest_leaves_out_reviews_in_a_muted_community(world, django_capture_on_commit_callbacks):

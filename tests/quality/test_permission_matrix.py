@@ -624,3 +624,289 @@ def test_every_post_without_a_csrf_token_is_refused():
             accepted[name] = status
 
     assert accepted == {}
+
+
+# --- Content: what a non-member may open shows nothing of the members' -------------------
+#
+# Status codes alone cannot catch a page that answers 200 and lists what it should not (an
+# open community's session page once listed the community's open actions, with owners and
+# dates, to anyone signed in). So every community of every visibility is seeded with
+# member-only content, each piece carrying its own marker, and every URL of the resolver is
+# opened as each kind of non-member: none of the markers may appear in any response.
+
+VISIBILITIES = ["open", "request", "invite"]
+NON_MEMBERS = ["anonymous", "stranger", "leader", "other"]
+# Pages whose token is someone's own credential: whoever holds it is that person.
+TOKEN_PAGES = {"sessions:feed", "unsubscribe"}
+
+
+def marker(visibility: str, what: str) -> str:
+    return f"secret-{visibility}-{what}"
+
+
+class ContentSite:
+    """Three communities (open, request-to-join, invite-only), each with the content only
+    its members may read; plus the non-members who look in."""
+
+    def __init__(self):
+        self.markers: dict[str, list[str]] = {}
+        self.views = {visibility: self.community(visibility) for visibility in VISIBILITIES}
+        elsewhere = MembershipFactory(community=CommunityFactory(slug="elsewhere"))
+        self.users = {
+            "stranger": UserFactory(display_name="Sam Stranger"),
+            "leader": UserFactory(display_name="Lee Leader", is_leader=True),
+            "other": elsewhere.user,
+        }
+
+    def community(self, visibility: str):
+        """One community as EXPECT's kwargs need it (`a`, `objects`, `memberships`, `users`).
+        Facilitators' names may be shown to non-members (a session says who facilitates
+        it); plain members' names may not, so only theirs are markers."""
+        from datetime import timedelta
+        from types import SimpleNamespace
+
+        from django.utils import timezone
+
+        from communities.invitations import invitation_token
+        from communities.models import Invitation, JourneyStep, MoveSuggestion
+        from outcomes import services as reviews
+        from outcomes.models import PeerReview, ReviewReply
+        from reflections.models import ImpactStory, ReflectionConfidence
+        from tests.factories import (
+            ActionFactory,
+            AgendaItemFactory,
+            AttendanceFactory,
+            OutcomeFactory,
+            ReflectionFactory,
+            RSVPFactory,
+            SessionFactory,
+        )
+
+        def mark(what: str) -> str:
+            value = marker(visibility, what)
+            self.markers.setdefault(visibility, []).append(value)
+            return value
+
+        community = CommunityFactory(slug=f"{visibility}-c", visibility=visibility)
+
+        def join(name, role="member", level="core", **fields):
+            return MembershipFactory(
+                community=community, role=role, level=level, user__display_name=name, **fields
+            )
+
+        facilitator = join(f"Fran Facilitator {visibility}", "facilitator")
+        coordinator = join(f"Cleo Coordinator {visibility}", "coordinator")
+        core = join(mark("core-name"), aspiration="I'd like to facilitate")
+        peripheral = join(mark("peripheral-name"), level="peripheral")
+        requester = MembershipFactory(
+            community=community,
+            status="requested",
+            user__display_name=mark("requester-name"),
+            request_note=mark("request-note"),
+        )
+        agreed = OutcomeFactory(
+            community=community, review_prompts=["What works?", "What next?"], statement="map"
+        )
+        proposed = OutcomeFactory(
+            community=community,
+            status="proposed",
+            statement=mark("outcome-draft"),
+            proposed_by=peripheral.user,
+        )
+        # A published session ahead, as non-members of an open community may see it.
+        session = SessionFactory(community=community, title=f"Clinic {visibility}")
+        session.facilitators.add(facilitator.user)
+        item = AgendaItemFactory(session=session, kind="review_actions", title="Our actions")
+        AgendaItemFactory(session=session, title="Live mapping").aligned_outcomes.add(agreed)
+        RSVPFactory(session=session, user=core.user, response="going")
+        RSVPFactory(session=session, user=peripheral.user, response="maybe")
+        # A session held last week: attendance, shared work, a review round, a reply.
+        held = SessionFactory(
+            community=community,
+            title=f"Held {visibility}",
+            status="completed",
+            starts_at=timezone.now() - timedelta(days=7),
+        )
+        held.facilitators.add(facilitator.user)
+        for person in (core, peripheral):
+            AttendanceFactory(session=held, user=person.user)
+        work = reviews.work_share(
+            session=held,
+            author=core.user,
+            title=mark("work-title"),
+            description=mark("work-description"),
+        )
+        second = reviews.work_share(session=held, author=core.user, title=mark("work-second"))
+        round_ = reviews.review_round_open(
+            session=held,
+            by=facilitator.user,
+            outcomes=[agreed],
+            reviewers_per_work=1,
+            due_on=timezone.localdate() + timedelta(days=7),
+        )
+        submitted = reviews.review_save(
+            review=PeerReview.objects.get(round=round_, work=second),
+            answers=[{"works": mark("review-works"), "deeper": mark("review-deeper")}],
+            stage="developing",
+            submit=True,
+        )
+        ReviewReply.objects.create(review=submitted, body=mark("review-reply"))
+        action = ActionFactory(
+            community=community,
+            owner=core.user,
+            title=mark("action-title"),
+            description=mark("action-description"),
+            status="doing",
+            status_note=mark("action-note"),
+            due_date=timezone.localdate() + timedelta(days=5),
+            session=held,
+        )
+        reflection = ReflectionFactory(
+            community=community,
+            author=core.user,
+            session=held,
+            title=mark("reflection-community-title"),
+            body=mark("reflection-community-body"),
+        )
+        ReflectionFactory(
+            community=community,
+            author=peripheral.user,
+            visibility="facilitators",
+            title=mark("reflection-facilitators-title"),
+            body=mark("reflection-facilitators-body"),
+        )
+        private = ReflectionFactory(
+            community=community,
+            author=core.user,
+            visibility="private",
+            title=mark("reflection-private-title"),
+            body=mark("reflection-private-body"),
+        )
+        ReflectionConfidence.objects.create(
+            user=core.user, outcome=agreed, rating=3, note=mark("confidence-note")
+        )
+        JourneyStep.objects.create(
+            membership=peripheral, from_level="peripheral", to_level="active", note=mark("step")
+        )
+        suggestion = MoveSuggestion.objects.create(
+            membership=peripheral,
+            from_level="peripheral",
+            to_level="active",
+            evidence=mark("suggestion-evidence"),
+        )
+        expires = timezone.now() + timedelta(days=7)
+        invitation = Invitation.objects.create(
+            community=community,
+            email=f"{mark('invitee')}@example.org",
+            expires_at=expires,
+            invited_by=facilitator.user,
+        )
+        # The link a non-member may hold: an invitation to them, with nothing of others.
+        theirs = Invitation.objects.create(
+            community=community,
+            email="newcomer@example.org",
+            expires_at=expires,
+            invited_by=facilitator.user,
+        )
+        ImpactStory.objects.create(
+            community=community,
+            author=core.user,
+            title=mark("story-draft"),
+            what_happened=mark("story-draft-text"),
+        )
+        # A published story is for leaders to read: written here by the facilitator.
+        story = ImpactStory.objects.create(
+            community=community,
+            author=facilitator.user,
+            title=f"Story {visibility}",
+            what_happened="We met.",
+            status=ImpactStory.Status.PUBLISHED,
+        )
+        return SimpleNamespace(
+            a=community,
+            memberships={"peripheral": peripheral},
+            users={"core": core.user},
+            objects={
+                "session": session,
+                "held": held,
+                "item": item,
+                "outcome": proposed,
+                "agreed": agreed,
+                "work": work,
+                "second": second,
+                "round": round_,
+                "review": PeerReview.objects.get(round=round_, work=work),
+                "submitted": submitted,
+                "reflection": reflection,
+                "private": private,
+                "action": action,
+                "request": requester,
+                "invitation": invitation,
+                "invitation_token": invitation_token(theirs),
+                "suggestion": suggestion,
+                "story": story,
+                "coordinator": coordinator,
+            },
+        )
+
+
+# Pages EXPECT fills with other objects, opened here with these too: the held session, the
+# agreed outcome (its confidence ratings) and the reviewed work (its review and reply).
+MORE_PAGES = [
+    ("sessions:detail", "held"),
+    ("sessions:ics", "held"),
+    ("outcomes:outcome", "agreed"),
+    ("outcomes:work", "second"),
+]
+
+
+def content_urls(view) -> list[str]:
+    """Every URL of EXPECT, filled from one community, and MORE_PAGES."""
+    urls = []
+    for name in sorted(set(EXPECT) - TOKEN_PAGES):
+        try:
+            urls.append(resolve_case(view, name))
+        except KeyError as missing:
+            pytest.fail(f"EXPECT[{name!r}] needs {missing}: add it to ContentSite.community")
+    for name, key in MORE_PAGES:
+        urls.append(reverse(name, kwargs={"slug": view.a.slug, "pk": view.objects[key].pk}))
+    return urls
+
+
+def leaks(client: Client, urls: list[str], markers: list[str]) -> dict[str, list[str]]:
+    found = {}
+    for url in urls:
+        content = client.get(url).content.decode(errors="replace")
+        if shown := [value for value in markers if value in content]:
+            found[url] = shown
+    return found
+
+
+@pytest.mark.parametrize("viewer", NON_MEMBERS)
+def test_pages_a_non_member_may_open_show_no_member_only_content(viewer):
+    site = ContentSite()
+    client = Client()
+    if viewer != "anonymous":
+        client.force_login(site.users[viewer])
+    markers = [value for values in site.markers.values() for value in values]
+    found = {}
+    for view in site.views.values():
+        found.update(leaks(client, content_urls(view), markers))
+
+    assert found == {}
+
+
+def test_every_content_marker_is_shown_to_the_members_who_may_read_it():
+    """The control: each marker is real content that some page renders for the members
+    entitled to it, so the test above can fail."""
+    site = ContentSite()
+    view = site.views["open"]
+    shown: set[str] = set()
+    for person in (view.users["core"], view.objects["coordinator"].user):
+        client = Client()
+        client.force_login(person)
+        for url in content_urls(view):
+            content = client.get(url).content.decode(errors="replace")
+            shown |= {value for value in site.markers["open"] if value in content}
+
+    assert sorted(set(site.markers["open"]) - shown) == []

@@ -7,6 +7,7 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from communities.access import community_for
 from reflections.markdown import excerpt, render_markdown
 from reflections.panels import community_panel
 from tests.factories import ReflectionFactory
@@ -117,7 +118,7 @@ def test_community_panel_excerpts_stay_safe(rf, cast, payload):
     ReflectionFactory(community=cast.community, author=cast.author, body=payload)
     request = rf.get("/")
     request.user = cast.member
-    panel = community_panel(request, cast.community)
+    panel = community_panel(request, community_for(cast.member, cast.community.slug))
 
     html = render_to_string(panel.template, {"panel": panel.context}, request=request)
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from communities.access import community_for
 from communities.engagement import signal_sources
 from copsite.plugins import collect_panels
 from reflections.models import Action, Reflection
@@ -54,8 +55,15 @@ def test_home_panel_stops_inviting_once_the_follow_up_is_written(rf, cast):
     assert home_panel(request).context["awaiting_follow_up"] == []
 
 
+def as_seen_by(session, user):
+    """The session as its page has it: its community through the access choke point, which
+    sets the viewer's membership (or None) that every panel checks."""
+    session.community = community_for(user, session.community.slug, public=True)
+    return session
+
+
 def test_session_panel_lists_the_communitys_open_actions(rf, cast):
-    session = SessionFactory(community=cast.community)
+    session = as_seen_by(SessionFactory(community=cast.community), cast.member)
     ActionFactory(community=cast.community, title="Open")
     ActionFactory(community=cast.community, title="Closed", status="done")
     ActionFactory(community=cast.other_community, title="Elsewhere")
@@ -69,8 +77,44 @@ def test_session_panel_lists_the_communitys_open_actions(rf, cast):
     assert f"?session={session.pk}" in html
 
 
-def test_session_panel_is_collected_through_the_plugin_hook(rf, cast):
+@pytest.mark.parametrize("role", ["leader", "non_member", "outsider"])
+def test_session_panel_shows_no_actions_to_people_outside_the_community(rf, cast, role):
+    cast.community.visibility = "open"
+    cast.community.save()
+    session = as_seen_by(SessionFactory(community=cast.community), getattr(cast, role))
+    ActionFactory(community=cast.community, title="Open")
+    request = rf.get("/")
+    request.user = getattr(cast, role)
+
+    assert session_panel(request, session) is None
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"), [("member", True), ("leader", False), ("non_member", False)]
+)
+def test_open_session_page_lists_open_actions_to_members_only(client, cast, role, sees):
+    from django.urls import reverse
+
+    from tests.factories import AgendaItemFactory
+
+    cast.community.visibility = "open"
+    cast.community.save()
     session = SessionFactory(community=cast.community)
+    AgendaItemFactory(session=session, kind="review_actions", title="Review our open actions")
+    ActionFactory(community=cast.community, owner=cast.author, title="Ring the clinic first")
+    client.force_login(getattr(cast, role))
+
+    response = client.get(reverse("sessions:detail", args=[cast.community.slug, session.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ("Ring the clinic first" in html) == sees
+    assert (cast.author.name in html) == sees
+    assert ("Our open actions" in html) == sees
+
+
+def test_session_panel_is_collected_through_the_plugin_hook(rf, cast):
+    session = as_seen_by(SessionFactory(community=cast.community), cast.member)
     request = rf.get("/")
     request.user = cast.member
 

@@ -6,6 +6,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from communities.access import community_for
 from communities.engagement import signal_sources
 from sessions import panels
 from sessions.models import Session
@@ -83,7 +84,9 @@ def test_community_panel_teases_the_next_session(world):
         starts_at=timezone.now() + timedelta(hours=1),
     )
 
-    panel = panels.community_panel(request_for(world.member), world.community)
+    community = community_for(world.member, world.community.slug)
+
+    panel = panels.community_panel(request_for(world.member), community)
 
     assert panel.context["next_session"].title == "Sooner"
     assert panel.template == "sessions/includes/community_panel.html"
