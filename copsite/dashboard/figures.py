@@ -7,8 +7,9 @@ Rules every function keeps:
   arithmetic on the grouped rows (months × levels, or a frequency table), never a loop over
   people, sessions or reflections. The multi-community functions group by community, so the
   portfolio's query count does not grow with the number of communities.
-- **Privacy threshold.** A number that counts what 1–4 people did (or 1–4 people in a
-  group) is suppressed: it becomes `None`, shown as "fewer than 5". Zero stays visible.
+- **Privacy threshold** (`copsite.privacy`, the site's one floor). A number that counts
+  what 1–4 people did (or 1–4 people in a group) is suppressed: it becomes `None`, shown
+  as "fewer than 5". Zero stays visible.
   Where a row shows its total, one more cell is hidden with it (secondary suppression), so
   a hidden cell cannot be found by subtraction.
 - **Never private.** Reflections count only when shared with the whole community
@@ -53,6 +54,7 @@ from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.utils import timezone
 
 from communities.models import JourneyStep, Membership
+from copsite.privacy import average_figure, people_figure, protect_row, too_few
 from outcomes.models import Outcome, PeerReview, SharedWork
 from outcomes.selectors import reviewed_in
 from reflections.models import Reflection
@@ -60,7 +62,6 @@ from sessions.models import RSVP, AgendaItem, Attendance, Session
 
 from .periods import UTC, Period
 
-THRESHOLD = 5
 LEVELS = [Membership.Level.PERIPHERAL, Membership.Level.ACTIVE, Membership.Level.CORE]
 LOOPS = [Reflection.Loop.SINGLE, Reflection.Loop.DOUBLE, Reflection.Loop.TRIPLE, ""]
 LOOP_LABELS = {
@@ -75,34 +76,6 @@ HELD = [Session.Status.SCHEDULED, Session.Status.COMPLETED]
 INWARD = Q(from_level=Membership.Level.PERIPHERAL, to_level__in=LEVELS[1:]) | Q(
     from_level=Membership.Level.ACTIVE, to_level=Membership.Level.CORE
 )
-
-
-# --- privacy -------------------------------------------------------------------------
-
-
-def protect(value: int | None, people: int | None = None) -> int | None:
-    """`value`, or None when it rests on 1–4 people (`people` defaults to the value)."""
-    if value is None:
-        return None
-    people = value if people is None else people
-    return None if 0 < people < THRESHOLD else value
-
-
-def protect_row(values: dict[str, int]) -> tuple[dict[str, int | None], int | None]:
-    """Suppress a row's small cells and return it with its total.
-
-    Cells of 1–4 become None. If exactly one cell is hidden and the total is shown, the
-    smallest other cell is hidden too, so the hidden one is not the total minus the rest.
-    A total under 5 is hidden itself.
-    """
-    total = sum(values.values())
-    shown: dict[str, int | None] = {key: protect(value) for key, value in values.items()}
-    hidden = [key for key, value in shown.items() if value is None]
-    if len(hidden) == 1 and protect(total) is not None:
-        others = sorted((v, k) for k, v in shown.items() if v is not None)
-        if others:
-            shown[others[0][1]] = None
-    return shown, protect(total)
 
 
 NOT_APPLICABLE = "–"
@@ -219,9 +192,9 @@ def members_by_level(community, period: Period) -> list[LevelMonth]:
             LevelMonth(
                 month=month,
                 counts=counts,
-                moved_in={lv: protect(moved_in[lv]) for lv in LEVELS},
-                held={lv: protect(max(0, start[lv] - moved_out[lv])) for lv in LEVELS},
-                moved_out={lv: protect(moved_out[lv]) for lv in LEVELS},
+                moved_in={lv: people_figure(moved_in[lv]) for lv in LEVELS},
+                held={lv: people_figure(max(0, start[lv] - moved_out[lv])) for lv in LEVELS},
+                moved_out={lv: people_figure(moved_out[lv]) for lv in LEVELS},
             )
         )
     return result
@@ -283,8 +256,8 @@ def movement_in(communities: Iterable, periods: list[Period]) -> list[dict[int, 
     for row in rows:
         for i, result in enumerate(results):
             result[row["membership__community"]] = Moves(
-                inward=protect(row[f"in{i}"], row[f"inp{i}"]),
-                outward=protect(row[f"out{i}"], row[f"outp{i}"]),
+                inward=people_figure(row[f"in{i}"], row[f"inp{i}"]),
+                outward=people_figure(row[f"out{i}"], row[f"outp{i}"]),
             )
     return results
 
@@ -408,14 +381,14 @@ def sessions_in(
     for row in rows:
         for i, result in enumerate(results):
             result[row["community"]].held = row[f"n{i}"]
-            result[row["community"]].rsvps = protect(row[f"r{i}"], row[f"u{i}"])
+            result[row["community"]].rsvps = people_figure(row[f"r{i}"], row[f"u{i}"])
     for result, c in zip(results, contributions, strict=True):
         for cid in ids:
             attended = c.sources["attendance"][cid]
             figures = result[cid]
-            figures.attendances = protect(sum(attended.values()), len(attended))
-            figures.attendees = protect(len(attended))
-            figures.returning = protect(sum(1 for n in attended.values() if n >= 2))
+            figures.attendances = people_figure(sum(attended.values()), len(attended))
+            figures.attendees = people_figure(len(attended))
+            figures.returning = people_figure(sum(1 for n in attended.values() if n >= 2))
     return results
 
 
@@ -442,7 +415,7 @@ def sessions_by_month(community, period: Period) -> list[SessionMonth]:
         .order_by()
     }
     return [
-        SessionMonth(month, row["held"], protect(row["n"], row["people"]))
+        SessionMonth(month, row["held"], people_figure(row["n"], row["people"]))
         if (row := rows.get(month))
         else SessionMonth(month, 0, 0)
         for month in period.months()
@@ -620,7 +593,9 @@ def reflections_by_loop(community, period: Period) -> list[LoopMonth]:
         .annotate(n=Count("id"), people=Count("author", distinct=True))
         .order_by()
     )
-    cells = {(_month(r["month"]), r["loop_level"]): protect(r["n"], r["people"]) for r in rows}
+    cells = {
+        (_month(r["month"]), r["loop_level"]): people_figure(r["n"], r["people"]) for r in rows
+    }
     return [
         LoopMonth(month, {loop: cells.get((month, loop), 0) for loop in LOOPS})
         for month in period.months()
@@ -668,7 +643,8 @@ def loop_depth_in(communities: Iterable, periods: list[Period]) -> list[dict[int
     for row in rows:
         for i, result in enumerate(results):
             result[row["community"]] = LoopDepth(
-                protect(row[f"n{i}"], row[f"p{i}"]), protect(row[f"d{i}"], row[f"dp{i}"])
+                people_figure(row[f"n{i}"], row[f"p{i}"]),
+                people_figure(row[f"d{i}"], row[f"dp{i}"]),
             )
     return results
 
@@ -776,8 +752,8 @@ def outcome_confidence(community, period: Period):
         {
             "outcome": row["outcome__statement"],
             "month": _month(row["month"]),
-            "average": None if row["people"] < THRESHOLD else round(row["average"], 1),
-            "people": protect(row["people"]),
+            "average": average_figure(round(row["average"], 1), row["people"]),
+            "people": people_figure(row["people"]),
         }
         for row in rows
     ]
@@ -1005,7 +981,7 @@ def participation_equity(
         if idle > 0:
             table[0] += idle
         equity = gini_from_frequencies(dict(table))
-        if 0 < equity.people < THRESHOLD:
+        if too_few(equity.people):
             equity = Equity(people=equity.people, suppressed=True)
         result[cid] = equity
     return result

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 
 from django.utils.text import Truncator
 
+from copsite import privacy
 from reflections.models import ImpactStory
 
 from . import figures, snapshot
@@ -182,7 +183,13 @@ def equity_chart(now: figures.Equity, before: figures.Equity) -> Chart:
         title=title,
         columns=["Period", "People", "Contributions", "Gini", "Top 10 % share"],
         rows=[
-            [label, e.people, None if e.suppressed else e.contributions, _gini(e), value]
+            [
+                label,
+                privacy.people_figure(e.people),
+                None if e.suppressed else e.contributions,
+                _gini(e),
+                value,
+            ]
             for label, e, value in zip(labels, (now, before), values, strict=True)
         ],
         summary=summary,

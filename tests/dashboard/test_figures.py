@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from communities.models import JourneyStep, Membership
+from copsite import privacy
 from copsite.dashboard import figures
 from copsite.dashboard.periods import Period
 from reflections.models import Reflection
@@ -316,9 +317,9 @@ def test_members_now_hides_levels_and_a_second_cell(journeys):
 
 
 def test_protect_row_hides_one_more_cell_when_only_one_is_small():
-    assert figures.protect_row({"a": 10, "b": 3, "c": 7}) == ({"a": 10, "b": None, "c": None}, 20)
-    assert figures.protect_row({"a": 2, "b": 1}) == ({"a": None, "b": None}, None)
-    assert figures.protect_row({"a": 6, "b": 0}) == ({"a": 6, "b": 0}, 6)
+    assert privacy.protect_row({"a": 10, "b": 3, "c": 7}) == ({"a": 10, "b": None, "c": None}, 20)
+    assert privacy.protect_row({"a": 2, "b": 1}) == ({"a": None, "b": None}, None)
+    assert privacy.protect_row({"a": 6, "b": 0}) == ({"a": 6, "b": 0}, 6)
 
 
 def test_what_changed_reads_the_difference_in_words(world):
