@@ -404,9 +404,10 @@ class PeopleFigures:
 
     @property
     def returning_share(self) -> float | str | None:
-        if not isinstance(self.attendees, int):
-            return NOT_APPLICABLE if self.attendees == NOT_APPLICABLE else None
-        return rate(self.returning, self.attendees)
+        """Returning attendees ÷ attendees; "–" or None (hidden) as the attendees are."""
+        if isinstance(self.attendees, int):
+            return rate(self.returning, self.attendees)
+        return self.attendees
 
 
 def _every_month_enough(by_month: dict[dt.date, set[int]]) -> bool:
@@ -837,7 +838,10 @@ class Equity:
         if self.pending:
             return "Participation is read over whole months; none of this period has ended yet."
         if self.suppressed:
-            return "Fewer than 5 people: not shown, to protect their privacy."
+            return (
+                "Fewer than 5 people (in all, or in one of its months): not shown, to "
+                "protect their privacy."
+            )
         if not self.contributions:
             return "No contributions were recorded in this period yet."
         if self.gini < 0.3:
