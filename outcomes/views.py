@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communities.access import community_for
 from communities.models import Membership
+from copsite import privacy
 
 from . import selectors, services
 from .forms import AgreeForm, ConfidenceForm, ProposeForm
@@ -95,11 +96,6 @@ def outcome_retire(request, slug, pk):
     return redirect("outcomes:list", slug=community.slug)
 
 
-# Ratings from this many people before anyone sees the community's average: fewer, and
-# one person's rating could be worked out from it.
-AGGREGATE_MIN_MEMBERS = 5
-
-
 def _confidence_context(request, community, outcome: Outcome, form=None) -> dict:
     """The member's own trend, the community's aggregate (5+ members) and, for
     facilitators, each member's latest rating: a fixed number of queries."""
@@ -118,8 +114,14 @@ def _confidence_context(request, community, outcome: Outcome, form=None) -> dict
     return {
         "confidence_form": form or ConfidenceForm(),
         "my_ratings": mine,
-        "aggregate": summary if summary["members"] >= AGGREGATE_MIN_MEMBERS else None,
-        "aggregate_min": AGGREGATE_MIN_MEMBERS,
+        # The site's privacy floor: with fewer raters, one person's rating could be
+        # worked out from the average.
+        "aggregate": (
+            None
+            if privacy.average_figure(summary["average"], summary["members"]) is None
+            else summary
+        ),
+        "aggregate_min": privacy.THRESHOLD,
         "raters": (
             list(latest_each.select_related("user").order_by("user__display_name", "pk")[:200])
             if is_facilitator

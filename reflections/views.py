@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from datetime import timedelta
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communities.access import community_for
 from communities.models import Membership
+from copsite.csvs import csv_response
 from copsite.paging import QuickPage
 from outcomes.models import Outcome
 from sessions.models import Session
@@ -408,38 +408,28 @@ def export_zip(request):
     return response
 
 
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: quote them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @login_required
 @require_GET
 def export_csv(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="my-reflections.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["id", "written", "community", "title", "loop level", "visibility", "session",
-         "outcome", "prompt answers", "body"]
-    )  # fmt: skip
-    for reflection in _my_reflections_for_export(request.user):
-        answers = "\n\n".join(f"{q}\n{a}" for q, a in reflection.answered_prompts)
-        writer.writerow(
-            [
-                reflection.pk,
-                reflection.created_at.isoformat(),
-                _csv_safe(reflection.community.name),
-                _csv_safe(reflection.title),
-                reflection.loop_level,
-                reflection.visibility,
-                _csv_safe(reflection.session.title if reflection.session else ""),
-                _csv_safe(reflection.outcome.statement if reflection.outcome else ""),
-                _csv_safe(answers),
-                _csv_safe(reflection.body),
-            ]
-        )
-    return response
+    columns = ["id", "written", "community", "title", "loop level", "visibility", "session",
+               "outcome", "prompt answers", "body"]  # fmt: skip
+    rows = (
+        [
+            reflection.pk,
+            reflection.created_at.isoformat(),
+            reflection.community.name,
+            reflection.title,
+            reflection.loop_level,
+            reflection.visibility,
+            reflection.session.title if reflection.session else "",
+            reflection.outcome.statement if reflection.outcome else "",
+            "\n\n".join(f"{q}\n{a}" for q, a in reflection.answered_prompts),
+            reflection.body,
+        ]
+        for reflection in _my_reflections_for_export(request.user)
+    )
+    # The site's one CSV writer makes any cell that a spreadsheet would run inert.
+    return csv_response("my-reflections.csv", columns, rows)
 
 
 # --- actions -----------------------------------------------------------------------------

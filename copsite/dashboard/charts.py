@@ -8,12 +8,13 @@ SVG attributes. A suppressed value (None) is drawn as a gap and written "fewer t
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from copsite import csvs
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40
@@ -43,16 +44,18 @@ def display(cell) -> str:
     return str(cell)
 
 
+def csv_rows(chart: Chart) -> list[list]:
+    """The chart's table for CSV: rates as decimals (four places, kept numbers so a
+    negative one is never mistaken for a formula), suppressed cells as "<5"."""
+    return [
+        ["<5" if c is None else (Decimal(f"{c:.4f}") if isinstance(c, float) else c) for c in row]
+        for row in chart.rows
+    ]
+
+
 def csv_text(chart: Chart) -> str:
-    """The chart's table as CSV: rates as decimals, suppressed cells as "<5"."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(chart.columns)
-    for row in chart.rows:
-        writer.writerow(
-            ["<5" if c is None else (f"{c:.4f}" if isinstance(c, float) else c) for c in row]
-        )
-    return out.getvalue()
+    """The chart's table as CSV, through the site's one writer (`copsite.csvs`)."""
+    return csvs.csv_text(chart.columns, csv_rows(chart))
 
 
 def _number(value) -> float:

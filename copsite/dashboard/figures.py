@@ -7,8 +7,9 @@ Rules every function keeps:
   arithmetic on the grouped rows (months × levels, or a frequency table), never a loop over
   people, sessions or reflections. The multi-community functions group by community, so the
   portfolio's query count does not grow with the number of communities.
-- **Privacy threshold.** A number that counts what 1–4 people did (or 1–4 people in a
-  group) is suppressed: it becomes `None`, shown as "fewer than 5". Zero stays visible.
+- **Privacy threshold** (`copsite.privacy`, the site's one floor). A number that counts
+  what 1–4 people did (or 1–4 people in a group) is suppressed: it becomes `None`, shown
+  as "fewer than 5". Zero stays visible.
   Where a row shows its total, one more cell is hidden with it (secondary suppression), so
   a hidden cell cannot be found by subtraction.
 - **Never private.** Reflections count only when shared with the whole community
@@ -17,6 +18,14 @@ Rules every function keeps:
   be able to work either out by subtracting what they can read from a dashboard total.
   No reflection text, and no individual confidence rating, leaves this module.
 - **Time.** Periods are whole UTC days (`periods.Period`); months are UTC calendar months.
+- **Whole months for people.** A figure about people (an average of what people gave, a
+  count of distinct people, participation equity, members by level) is computed over the
+  period's whole months only (`Period.whole_months`: every month it touches that has
+  ended), never over its days, so two periods a day apart cannot be subtracted to find the
+  one rating given that day. Such a window is shown only where every month in it rests
+  on 0 or at least 5 people (`_every_month_enough`): widening it by one month of 1–4
+  people withholds the figure instead of revealing that month. Counts of events (sessions
+  held, attendance records, shared reflections, steps, reviews, actions) keep the days.
 - **Who.** Membership figures count active members with the role *member*: facilitators
   and coordinators are left out of movement (Orbit's rule for staff). Everything else
   (sessions, reflections, equity) counts every active member, facilitators included,
@@ -53,14 +62,14 @@ from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.utils import timezone
 
 from communities.models import JourneyStep, Membership
+from copsite.privacy import average_figure, people_figure, protect_row, too_few
 from outcomes.models import Outcome, PeerReview, SharedWork
 from outcomes.selectors import reviewed_in
 from reflections.models import Reflection
 from sessions.models import RSVP, AgendaItem, Attendance, Session
 
-from .periods import UTC, Period
+from .periods import UTC, Period, months_label
 
-THRESHOLD = 5
 LEVELS = [Membership.Level.PERIPHERAL, Membership.Level.ACTIVE, Membership.Level.CORE]
 LOOPS = [Reflection.Loop.SINGLE, Reflection.Loop.DOUBLE, Reflection.Loop.TRIPLE, ""]
 LOOP_LABELS = {
@@ -75,34 +84,6 @@ HELD = [Session.Status.SCHEDULED, Session.Status.COMPLETED]
 INWARD = Q(from_level=Membership.Level.PERIPHERAL, to_level__in=LEVELS[1:]) | Q(
     from_level=Membership.Level.ACTIVE, to_level=Membership.Level.CORE
 )
-
-
-# --- privacy -------------------------------------------------------------------------
-
-
-def protect(value: int | None, people: int | None = None) -> int | None:
-    """`value`, or None when it rests on 1–4 people (`people` defaults to the value)."""
-    if value is None:
-        return None
-    people = value if people is None else people
-    return None if 0 < people < THRESHOLD else value
-
-
-def protect_row(values: dict[str, int]) -> tuple[dict[str, int | None], int | None]:
-    """Suppress a row's small cells and return it with its total.
-
-    Cells of 1–4 become None. If exactly one cell is hidden and the total is shown, the
-    smallest other cell is hidden too, so the hidden one is not the total minus the rest.
-    A total under 5 is hidden itself.
-    """
-    total = sum(values.values())
-    shown: dict[str, int | None] = {key: protect(value) for key, value in values.items()}
-    hidden = [key for key, value in shown.items() if value is None]
-    if len(hidden) == 1 and protect(total) is not None:
-        others = sorted((v, k) for k, v in shown.items() if v is not None)
-        if others:
-            shown[others[0][1]] = None
-    return shown, protect(total)
 
 
 NOT_APPLICABLE = "–"
@@ -147,7 +128,7 @@ def _journey_members(community) -> Q:
     return Q(community=community, status=Membership.Status.ACTIVE, role=Membership.Role.MEMBER)
 
 
-def members_by_level(community, period: Period) -> list[LevelMonth]:
+def members_by_level(community, period: Period | None) -> list[LevelMonth]:
     """Members at each level at the end of every month of the period, and the movement.
 
     Reconstructed from history, not from the current `Membership.level`:
@@ -162,8 +143,11 @@ def members_by_level(community, period: Period) -> list[LevelMonth]:
     Only active memberships with the role *member* count (facilitators and coordinators
     are left out). Two aggregate queries, whatever the size of the community.
     Known limit: a membership that has *left* has no leaving date, so it is not counted
-    in any month.
+    in any month. Members are people: callers pass the period's whole months
+    (`Period.whole_months`; None, none has ended yet: no month).
     """
+    if period is None:
+        return []
     earliest_from = (
         JourneyStep.objects.filter(membership=OuterRef("pk"))
         .order_by("created_at", "pk")
@@ -219,9 +203,9 @@ def members_by_level(community, period: Period) -> list[LevelMonth]:
             LevelMonth(
                 month=month,
                 counts=counts,
-                moved_in={lv: protect(moved_in[lv]) for lv in LEVELS},
-                held={lv: protect(max(0, start[lv] - moved_out[lv])) for lv in LEVELS},
-                moved_out={lv: protect(moved_out[lv]) for lv in LEVELS},
+                moved_in={lv: people_figure(moved_in[lv]) for lv in LEVELS},
+                held={lv: people_figure(max(0, start[lv] - moved_out[lv])) for lv in LEVELS},
+                moved_out={lv: people_figure(moved_out[lv]) for lv in LEVELS},
             )
         )
     return result
@@ -283,8 +267,8 @@ def movement_in(communities: Iterable, periods: list[Period]) -> list[dict[int, 
     for row in rows:
         for i, result in enumerate(results):
             result[row["membership__community"]] = Moves(
-                inward=protect(row[f"in{i}"], row[f"inp{i}"]),
-                outward=protect(row[f"out{i}"], row[f"outp{i}"]),
+                inward=people_figure(row[f"in{i}"], row[f"inp{i}"]),
+                outward=people_figure(row[f"out{i}"], row[f"outp{i}"]),
             )
     return results
 
@@ -321,8 +305,6 @@ class SessionFigures:
     members: int = 0
     rsvps: int | None = 0
     attendances: int | None = 0
-    attendees: int | None = 0
-    returning: int | None = 0
 
     @property
     def rsvp_rate(self) -> float | str | None:
@@ -331,10 +313,6 @@ class SessionFigures:
     @property
     def attendance_rate(self) -> float | str | None:
         return rate(self.attendances, self.held * self.members)
-
-    @property
-    def returning_share(self) -> float | str | None:
-        return rate(self.returning, self.attendees)
 
 
 def held_sessions(communities: Iterable, period: Period):
@@ -351,15 +329,14 @@ def held_sessions(communities: Iterable, period: Period):
 def sessions(
     communities: Iterable, period: Period, contributions: Contributions | None = None
 ) -> dict[int, SessionFigures]:
-    """Sessions held, RSVP rate, attendance rate and returning attendees, per community.
+    """Sessions held, RSVP rate and attendance rate, per community.
 
     - held = `held_sessions` count;
     - members = active memberships (every role) that joined before the period ended;
     - RSVP rate = RSVPs "going" or "maybe" on held sessions ÷ (held × members);
-    - attendance rate = members' attendance records at held sessions ÷ (held × members);
-    - returning attendees = members who attended at least two held sessions in the
-      period, shown with its share of all members who attended.
-    RSVPs, attendances and attendees are suppressed when they rest on 1–4 people.
+    - attendance rate = members' attendance records at held sessions ÷ (held × members).
+    RSVPs and attendances are suppressed when they rest on 1–4 people. The people who
+    attended, and who returned, are figures about people: `people_in`, over whole months.
     One grouped query (for any number of periods: `sessions_in`), plus `contributions`
     (shared with participation equity).
     """
@@ -408,15 +385,56 @@ def sessions_in(
     for row in rows:
         for i, result in enumerate(results):
             result[row["community"]].held = row[f"n{i}"]
-            result[row["community"]].rsvps = protect(row[f"r{i}"], row[f"u{i}"])
+            result[row["community"]].rsvps = people_figure(row[f"r{i}"], row[f"u{i}"])
     for result, c in zip(results, contributions, strict=True):
         for cid in ids:
             attended = c.sources["attendance"][cid]
             figures = result[cid]
-            figures.attendances = protect(sum(attended.values()), len(attended))
-            figures.attendees = protect(len(attended))
-            figures.returning = protect(sum(1 for n in attended.values() if n >= 2))
+            figures.attendances = people_figure(sum(attended.values()), len(attended))
     return results
+
+
+@dataclass
+class PeopleFigures:
+    """The figures about distinct people of one community over a window of whole months
+    (`Period.whole_months`); "–" when no month of the period has ended yet."""
+
+    attendees: int | str | None = NOT_APPLICABLE
+    returning: int | str | None = NOT_APPLICABLE
+
+    @property
+    def returning_share(self) -> float | str | None:
+        """Returning attendees ÷ attendees; "–" or None (hidden) as the attendees are."""
+        if isinstance(self.attendees, int):
+            return rate(self.returning, self.attendees)
+        return self.attendees
+
+
+def _every_month_enough(by_month: dict[dt.date, set[int]]) -> bool:
+    """True when no month of a window rests on 1–4 people (a month of nobody is fine:
+    it adds nobody to the window)."""
+    return not any(too_few(len(people)) for people in by_month.values())
+
+
+def people_in(communities: Iterable, contributions: Contributions | None) -> dict:
+    """People who attended a held session in the window, and those who attended two or
+    more, per community, from a window's `contributions` (None: no whole month yet).
+    Both are withheld unless every month of the window had 0 or 5+ attendees, and each is
+    hidden when it counts 1–4 people. No query of its own."""
+    ids = _ids(communities)
+    if contributions is None:
+        return {cid: PeopleFigures() for cid in ids}
+    result = {}
+    for cid in ids:
+        attended = contributions.sources["attendance"][cid]
+        if not _every_month_enough(contributions.months["attendance"][cid]):
+            result[cid] = PeopleFigures(None, None)
+            continue
+        result[cid] = PeopleFigures(
+            people_figure(len(attended)),
+            people_figure(sum(1 for n in attended.values() if n >= 2)),
+        )
+    return result
 
 
 @dataclass
@@ -442,7 +460,7 @@ def sessions_by_month(community, period: Period) -> list[SessionMonth]:
         .order_by()
     }
     return [
-        SessionMonth(month, row["held"], protect(row["n"], row["people"]))
+        SessionMonth(month, row["held"], people_figure(row["n"], row["people"]))
         if (row := rows.get(month))
         else SessionMonth(month, 0, 0)
         for month in period.months()
@@ -520,7 +538,7 @@ def alignment_coverage_in(communities: Iterable, periods: list[Period]) -> list[
     return results
 
 
-def outcome_progress(community, period: Period):
+def outcome_progress(community, period: Period | None):
     """Outcome progress, part one: per agreed outcome and month, the average self-rated
     confidence (1–5) of the ratings given that month, suppressed when fewer than 5 people
     rated (`outcome_confidence`, None until ratings exist). Part two, the distribution of
@@ -531,20 +549,24 @@ def outcome_progress(community, period: Period):
 STAGES = ["emerging", "developing", "confident", "extending"]
 
 
-def review_stages(community, period: Period) -> list[dict] | None:
+def review_stages(community, period: Period | None) -> list[dict] | None:
     """Peer-review stage distribution: per agreed outcome, how many reviews given in the
     period chose each stage (emerging, developing, confident, extending); reviews without
-    a stage are not counted. A cell resting on 1–4 reviewers is hidden, with one more cell
-    of its row when needed (`protect_row`), so no reviewer's choice can be worked out from
-    the row's total. None when no review in the period chose a stage. One grouped query."""
+    a stage are not counted. What reviewers chose is a figure about people, so callers
+    pass the period's whole months (`Period.whole_months`). A cell resting on 1–4
+    reviewers in any of its months is hidden, with one more cell of its row when needed
+    (`protect_row`); the row's total adds up only the cells shown. None when no review in
+    the months chose a stage (or none has ended yet). One grouped query."""
+    if period is None:
+        return None
     rows = _review_stage_rows(community, period)
     return stage_table(rows) if rows else None
 
 
 def _review_stage_rows(community, period: Period) -> list[dict]:
-    """Grouped rows {"outcome": statement, "stage": stage, "n": reviews, "people":
-    distinct reviewers} for reviews shared in the period, with a stage, in this
-    community's rounds, per agreed outcome the round looked through."""
+    """Grouped rows {"outcome": statement, "stage": stage, "month": month, "n": reviews,
+    "people": distinct reviewers} for reviews shared in the period, with a stage, in this
+    community's rounds, per agreed outcome the round looked through and month."""
     return list(
         PeerReview.objects.submitted()
         .filter(
@@ -553,39 +575,45 @@ def _review_stage_rows(community, period: Period) -> list[dict]:
             round__outcomes__status=Outcome.Status.AGREED,
         )
         .exclude(stage="")
-        .values("stage", outcome=F("round__outcomes__statement"))
+        .values("stage", outcome=F("round__outcomes__statement"), month=_trunc("submitted_at"))
         .annotate(n=Count("id"), people=Count("reviewer", distinct=True))
-        .order_by("outcome", "stage")
+        .order_by("outcome", "stage", "month")
     )
 
 
 def stage_table(rows: Iterable[dict]) -> list[dict]:
     """Turn grouped stage rows into one row per outcome: {"outcome", "stages": {stage:
     count or None}, "total": count or None}, outcomes in the order first seen. Arithmetic
-    only: the counting happened in SQL."""
+    only: the counting happened in SQL.
+
+    A row may be one month's (with "month"): a cell is then shown only when every month
+    of it rests on 0 or 5+ reviewers, so a window widened by a month of 1–4 reviewers
+    withholds the cell instead of revealing their choices."""
     counts: dict[str, dict[str, int]] = {}
-    people: dict[tuple[str, str], int] = {}
+    people: dict[tuple[str, str], list[int]] = defaultdict(list)
     for row in rows:
         if row["stage"] not in STAGES:
             continue
         counts.setdefault(row["outcome"], dict.fromkeys(STAGES, 0))[row["stage"]] += row["n"]
-        people[row["outcome"], row["stage"]] = (
-            people.get((row["outcome"], row["stage"]), 0) + (row["people"])
-        )
+        people[row["outcome"], row["stage"]].append(row["people"])
     table = []
     for outcome, values in counts.items():
-        # A cell counts reviews, but its privacy rests on the people who gave them.
-        by_people = {stage: people.get((outcome, stage), 0) for stage in STAGES}
+        # A cell counts reviews, but its privacy rests on the people who gave them: the
+        # sum of its months' reviewers, or 1 (hidden) when any month had 1–4.
+        by_people = {}
+        for stage in STAGES:
+            monthly = people.get((outcome, stage), [])
+            by_people[stage] = 1 if any(too_few(n) for n in monthly) else sum(monthly)
         shown, _total = protect_row(by_people)
         stages = {stage: None if shown[stage] is None else values[stage] for stage in STAGES}
-        # One reviewer may choose several stages, so summing people would overstate them:
-        # the total shows only beside a shown non-zero cell (that alone is 5+ reviewers).
+        # The total adds up the cells shown, never a hidden one, so the total minus the
+        # cells shown is nothing; with no cell shown, there is no total.
         shown_any = any(stages[stage] for stage in STAGES)
         table.append(
             {
                 "outcome": outcome,
                 "stages": stages,
-                "total": sum(values.values()) if shown_any else None,
+                "total": sum(v for v in stages.values() if v) if shown_any else None,
             }
         )
     return table
@@ -620,7 +648,9 @@ def reflections_by_loop(community, period: Period) -> list[LoopMonth]:
         .annotate(n=Count("id"), people=Count("author", distinct=True))
         .order_by()
     )
-    cells = {(_month(r["month"]), r["loop_level"]): protect(r["n"], r["people"]) for r in rows}
+    cells = {
+        (_month(r["month"]), r["loop_level"]): people_figure(r["n"], r["people"]) for r in rows
+    }
     return [
         LoopMonth(month, {loop: cells.get((month, loop), 0) for loop in LOOPS})
         for month in period.months()
@@ -668,7 +698,8 @@ def loop_depth_in(communities: Iterable, periods: list[Period]) -> list[dict[int
     for row in rows:
         for i, result in enumerate(results):
             result[row["community"]] = LoopDepth(
-                protect(row[f"n{i}"], row[f"p{i}"]), protect(row[f"d{i}"], row[f"dp{i}"])
+                people_figure(row[f"n{i}"], row[f"p{i}"]),
+                people_figure(row[f"d{i}"], row[f"dp{i}"]),
             )
     return results
 
@@ -753,14 +784,18 @@ def _median_days_to_done(action, ids: list[int], period: Period) -> dict[int, fl
     }
 
 
-def outcome_confidence(community, period: Period):
+def outcome_confidence(community, period: Period | None):
     """Average self-rated confidence (1–5) per agreed outcome and month of the period,
     over the ratings given that month; a month rated by fewer than 5 people is hidden, so
-    no individual rating can be read or worked out. None until ratings exist (issue 6's
+    no individual rating can be read or worked out. Averages are figures about people:
+    callers pass the period's whole months (`Period.whole_months`; None, none has ended
+    yet: no row), so each row is a whole month's. None until ratings exist (issue 6's
     `ReflectionConfidence`). One grouped query."""
     confidence = _model("reflections", "ReflectionConfidence")
     if confidence is None:
         return None
+    if period is None:
+        return []
     rows = (
         confidence.objects.filter(
             outcome__community=community,
@@ -776,8 +811,8 @@ def outcome_confidence(community, period: Period):
         {
             "outcome": row["outcome__statement"],
             "month": _month(row["month"]),
-            "average": None if row["people"] < THRESHOLD else round(row["average"], 1),
-            "people": protect(row["people"]),
+            "average": average_figure(round(row["average"], 1), row["people"]),
+            "people": people_figure(row["people"]),
         }
         for row in rows
     ]
@@ -795,11 +830,18 @@ class Equity:
     top_share: float | str | None = NOT_APPLICABLE
     suppressed: bool = False
     frequencies: dict[int, int] = field(default_factory=dict, repr=False)
+    # No whole month of the period has ended yet: equity covers whole months only.
+    pending: bool = False
 
     @property
     def reading(self) -> str:
+        if self.pending:
+            return "Participation is read over whole months; none of this period has ended yet."
         if self.suppressed:
-            return "Fewer than 5 people: not shown, to protect their privacy."
+            return (
+                "Fewer than 5 people (in all, or in one of its months): not shown, to "
+                "protect their privacy."
+            )
         if not self.contributions:
             return "No contributions were recorded in this period yet."
         if self.gini < 0.3:
@@ -847,10 +889,20 @@ def gini_from_frequencies(frequencies: dict[int, int]) -> Equity:
 @dataclass
 class Contributions:
     """Who did what in a period: {community_id: members} and, per source,
-    {community_id: {user_id: count}} for the members who did any of it."""
+    {community_id: {user_id: count}} for the members who did any of it, and
+    {community_id: {month: {user_id, …}}} for who did any of it in each month."""
 
     population: dict[int, int]
     sources: dict[str, dict[int, dict[int, int]]]
+    months: dict[str, dict[int, dict[dt.date, set[int]]]] = field(default_factory=dict)
+
+    def contributors_by_month(self, cid: int) -> dict[dt.date, set[int]]:
+        """Everyone who contributed anything, month by month, over every source."""
+        by_month: dict[dt.date, set[int]] = defaultdict(set)
+        for per_community in self.months.values():
+            for month, people in per_community[cid].items():
+                by_month[month] |= people
+        return by_month
 
 
 def _by_a_member(period: Period, community_path: str, user_path: str) -> Exists:
@@ -869,14 +921,14 @@ def _by_a_member(period: Period, community_path: str, user_path: str) -> Exists:
 def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
     """Work shared and peer reviews given (shared with the author) in the period, per
     member of the row's community: one UNION ALL query with the columns of the other
-    sources (community, person, n); a person may appear once per kind."""
+    sources (community, person, month, n); a person may appear once per kind and month."""
     work = (
         SharedWork.objects.filter(
             _within("created_at", period),
             _by_a_member(period, "community", "author"),
             community__in=ids,
         )
-        .values("community", person=F("author"))
+        .values("community", person=F("author"), month=_trunc("created_at"))
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -887,7 +939,11 @@ def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
             _by_a_member(period, "round__community", "reviewer"),
             round__community__in=ids,
         )
-        .values(community=F("round__community"), person=F("reviewer"))
+        .values(
+            community=F("round__community"),
+            person=F("reviewer"),
+            month=_trunc("submitted_at"),
+        )
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -902,7 +958,7 @@ def contributions_per_person(communities: Iterable, period: Period) -> Contribut
 
 
 def contributions_per_person_in(
-    communities: Iterable, periods: list[Period]
+    communities: Iterable, periods: list[Period], *, peer_review: list[bool] | None = None
 ) -> list[Contributions]:
     """`contributions_per_person` for several periods.
 
@@ -912,7 +968,9 @@ def contributions_per_person_in(
     reviews given join once peer review exists (`_peer_review_sources`, asked per period,
     querysets with `community`, `person` and `n`). The population, attendance and
     reflections each answer every period in one grouped query, a conditional count per
-    period."""
+    period, grouped by person and month (so each month's contributors are known too).
+    `peer_review` says, per period, whether to ask for work shared and reviews given (only
+    participation equity needs them; a query per period)."""
     ids = _ids(communities)
     populations = [dict.fromkeys(ids, 0) for _ in periods]
     for row in (
@@ -933,10 +991,12 @@ def contributions_per_person_in(
         session__status__in=HELD,
         session__starts_at__gte=min(p.start_dt for p in periods),
         session__starts_at__lt=min(max(p.end_dt for p in periods), timezone.now()),
-    ).values(community=F("session__community"), person=F("user"))
+    ).values(
+        community=F("session__community"), person=F("user"), month=_trunc("session__starts_at")
+    )
     reflections = Reflection.objects.filter(
         community__in=ids, visibility__in=SHARED, **_spanning("created_at", periods)
-    ).values("community", person=F("author"))
+    ).values("community", person=F("author"), month=_trunc("created_at"))
     grouped = {
         "attendance": attendance.annotate(
             **{
@@ -962,18 +1022,30 @@ def contributions_per_person_in(
     for name, queryset in grouped.items():
         for result in results:
             result.sources[name] = {cid: {} for cid in ids}
+            result.months[name] = {cid: defaultdict(set) for cid in ids}
         for row in queryset.order_by():
             for i, result in enumerate(results):
                 if row[f"n{i}"]:
-                    result.sources[name][row["community"]][row["person"]] = row[f"n{i}"]
-    for period, result in zip(periods, results, strict=True):
+                    _file(result, name, row, row[f"n{i}"])
+    asks = peer_review if peer_review is not None else [True] * len(periods)
+    for period, result, ask in zip(periods, results, asks, strict=True):
+        if not ask:
+            continue
         for name, queryset in _peer_review_sources(ids, period).items():
-            per_community: dict[int, dict[int, int]] = {cid: {} for cid in ids}
+            result.sources[name] = {cid: {} for cid in ids}
+            result.months[name] = {cid: defaultdict(set) for cid in ids}
             for row in queryset:
-                people = per_community[row["community"]]
-                people[row["person"]] = people.get(row["person"], 0) + row["n"]
-            result.sources[name] = per_community
+                _file(result, name, row, row["n"])
     return results
+
+
+def _file(result: Contributions, name: str, row: dict, n: int) -> None:
+    """File one grouped row (community, person, month): the person's count, and their
+    presence in that month."""
+    cid, person = row["community"], row["person"]
+    people = result.sources[name][cid]
+    people[person] = people.get(person, 0) + n
+    result.months[name][cid][_month(row["month"])].add(person)
 
 
 def participation_equity(
@@ -988,7 +1060,9 @@ def participation_equity(
     review exists), each counted in SQL (`contributions_per_person`). The per-member
     totals become a frequency table {contributions: people} (members who did nothing
     fill the 0 row) and `gini_from_frequencies` does the arithmetic. With fewer than 5
-    people the figure is suppressed.
+    people the figure is suppressed, and so it is when any month of the period had 1–4
+    contributors (`_every_month_enough`): equity is a figure about people, computed over
+    whole months (`headlines_in` passes it their window).
     """
     ids = _ids(communities)
     contributions = contributions or contributions_per_person(ids, period)
@@ -1005,7 +1079,9 @@ def participation_equity(
         if idle > 0:
             table[0] += idle
         equity = gini_from_frequencies(dict(table))
-        if 0 < equity.people < THRESHOLD:
+        if too_few(equity.people) or not _every_month_enough(
+            contributions.contributors_by_month(cid)
+        ):
             equity = Equity(people=equity.people, suppressed=True)
         result[cid] = equity
     return result
@@ -1024,32 +1100,61 @@ class Headline:
     loops: LoopDepth
     equity: Equity
     coverage: Coverage
+    # Figures about people cover whole months: `window` (None until one has ended).
+    people: PeopleFigures = field(default_factory=PeopleFigures)
+    window: Period | None = None
+
+    @property
+    def months_label(self) -> str:
+        return months_label(self.window)
+
+
+def windows_for(period: Period) -> tuple[Period | None, Period | None]:
+    """The whole months a period's figures about people cover, and the same number of
+    months just before them (None, None until a month of the period has ended)."""
+    window = period.whole_months()
+    return window, (window.previous_months() if window else None)
 
 
 def headlines(communities: Iterable, period: Period) -> dict[int, Headline]:
     """Every headline figure for many communities at once: a fixed number of queries."""
-    return headlines_in(communities, [period])[0]
+    return headlines_in(communities, [period], [period.whole_months()])[0]
 
 
-def headlines_in(communities: Iterable, periods: list[Period]) -> list[dict[int, Headline]]:
-    """`headlines` for several periods (a period and its previous one); figures that can
-    answer every period in one query do so."""
+def headlines_in(
+    communities: Iterable, periods: list[Period], windows: list[Period | None]
+) -> list[dict[int, Headline]]:
+    """`headlines` for several periods (a period and its previous one), each with the
+    window of whole months its figures about people cover (`windows_for`); figures that
+    can answer every period and window in one query do so."""
     ids = _ids(communities)
     moves = movement_in(ids, periods)
     loops = loop_depth_in(ids, periods)
-    contributions_all = contributions_per_person_in(ids, periods)
-    sessions_all = sessions_in(ids, periods, contributions_all)
+    spans = periods + [w for w in windows if w is not None]
+    contributions_all = contributions_per_person_in(
+        ids, spans, peer_review=[i >= len(periods) for i in range(len(spans))]
+    )
+    sessions_all = sessions_in(ids, periods, contributions_all[: len(periods)])
+    by_window = iter(contributions_all[len(periods) :])
     coverage_all = alignment_coverage_in(ids, periods)
     results = []
-    for i, period in enumerate(periods):
-        contributions = contributions_all[i]
-        by_equity = participation_equity(ids, period, contributions)
-        by_sessions = sessions_all[i]
-        by_coverage = coverage_all[i]
+    for i, window in enumerate(windows):
+        contributions = next(by_window) if window is not None else None
+        if contributions is None:
+            by_equity = {cid: Equity(pending=True) for cid in ids}
+        else:
+            by_equity = participation_equity(ids, window, contributions)
+        by_people = people_in(ids, contributions)
         results.append(
             {
                 cid: Headline(
-                    by_sessions[cid], moves[i][cid], loops[i][cid], by_equity[cid], by_coverage[cid]
+                    sessions_all[i][cid],
+                    moves[i][cid],
+                    loops[i][cid],
+                    by_equity[cid],
+                    coverage_all[i][cid],
+                    by_people[cid],
+                    window,
                 )
                 for cid in ids
             }

@@ -3,6 +3,12 @@
 A period is a run of whole days in UTC, `start` to `end` inclusive. Its previous period is
 the run of the same length that ends the day before it starts, so every figure can stand
 beside its own trend.
+
+Figures about people (averages of what people gave, counts of distinct people) are not
+computed over a period's days: two periods a day apart would differ by that day's one
+rating. They cover the period's *whole months* instead (`Period.whole_months`): every UTC
+calendar month the period touches that has already ended, so two periods that touch the
+same months, or one view today and another tomorrow, give the very same figures.
 """
 
 from __future__ import annotations
@@ -60,8 +66,44 @@ class Period:
     def label(self) -> str:
         return f"{self.start:%-d %b %Y} – {self.end:%-d %b %Y}"
 
+    def whole_months(self, today: dt.date | None = None) -> Period | None:
+        """The whole calendar months (UTC) the period touches that have ended by `today`,
+        as one period from the first month's first day to the last month's last day; None
+        when none has ended yet. The month still running is left out: its figures would
+        change from one day to the next, and the change is one person's."""
+        today = today or timezone.now().astimezone(UTC).date()
+        first = self.start.replace(day=1)
+        last = min(self.end.replace(day=1), add_months(today.replace(day=1), -1))
+        if last < first:
+            return None
+        return Period(first, add_months(last, 1) - dt.timedelta(days=1))
+
+    def previous_months(self) -> Period:
+        """For a run of whole months: the same number of months just before it."""
+        count = len(self.months())
+        return Period(add_months(self.start, -count), self.start - dt.timedelta(days=1))
+
+    def month_label(self) -> str:
+        """A run of whole months in words: "Nov 2026", "Nov–Dec 2026", "Dec 2025–Nov 2026"."""
+        if (self.start.year, self.start.month) == (self.end.year, self.end.month):
+            return f"{self.start:%b %Y}"
+        if self.start.year == self.end.year:
+            return f"{self.start:%b}–{self.end:%b %Y}"
+        return f"{self.start:%b %Y}–{self.end:%b %Y}"
+
     def query(self) -> str:
         return f"period=custom&start={self.start.isoformat()}&end={self.end.isoformat()}"
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    """The first day of the month `count` months after (or before) `month`'s."""
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def months_label(window: Period | None) -> str:
+    """What a page calls a window of whole months, or says when there is none yet."""
+    return window.month_label() if window else "no whole month yet"
 
 
 class PeriodForm(forms.Form):

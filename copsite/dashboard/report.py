@@ -9,22 +9,37 @@ from dataclasses import dataclass, field, fields
 
 from django.utils.text import Truncator
 
+from copsite import privacy
 from reflections.models import ImpactStory
 
 from . import figures, snapshot
 from .charts import Chart, bar_svg, display, legend_html, line_svg
-from .periods import Period
+from .periods import Period, months_label
+
+
+def whole_months(now: figures.Headline, before: figures.Headline) -> str:
+    """How a figure about people says what it covers, e.g. "whole months: Nov–Dec 2026,
+    beside Sep–Oct 2026"."""
+    if now.window is None:
+        return "whole months: none of this period has ended yet"
+    return f"whole months: {now.months_label}, beside {before.months_label}"
 
 
 def headline_chart(now: figures.Headline, before: figures.Headline) -> Chart:
-    """Every headline figure of the period beside the previous period of the same length."""
+    """Every headline figure of the period beside the previous period of the same length;
+    figures about people beside the same number of whole months, named in their label."""
     s, p = now.sessions, before.sessions
+    months = whole_months(now, before)
     rows = [
         ["Sessions held", s.held, p.held],
         ["RSVP rate (going or maybe)", s.rsvp_rate, p.rsvp_rate],
         ["Attendance rate", s.attendance_rate, p.attendance_rate],
-        ["People who attended", s.attendees, p.attendees],
-        ["Returning attendees (came twice or more)", s.returning, p.returning],
+        [f"People who attended ({months})", now.people.attendees, before.people.attendees],
+        [
+            f"Returning attendees, came twice or more ({months})",
+            now.people.returning,
+            before.people.returning,
+        ],
         ["Steps toward the core (celebrations)", now.moves.inward, before.moves.inward],
         ["Steps outward", now.moves.outward, before.moves.outward],
         ["Shared reflections", now.loops.shared, before.loops.shared],
@@ -50,14 +65,14 @@ def headline_chart(now: figures.Headline, before: figures.Headline) -> Chart:
             before.coverage.share,
         ],
         [
-            "Participation equity (Gini, 0 = even)",
+            f"Participation equity, Gini, 0 = even ({months})",
             _gini(now.equity),
             _gini(before.equity),
         ],
         [
-            "Share of contributions from the most active 10 %",
-            None if now.equity.suppressed else now.equity.top_share,
-            None if before.equity.suppressed else before.equity.top_share,
+            f"Share of contributions from the most active 10 % ({months})",
+            _top_share(now.equity),
+            _top_share(before.equity),
         ],
     ]
     return Chart(
@@ -66,6 +81,10 @@ def headline_chart(now: figures.Headline, before: figures.Headline) -> Chart:
         columns=["Figure", "This period", "Previous period"],
         rows=rows,
         summary="A table of every headline figure for this period and the previous one.",
+        note="Figures about people (who attended, who returned, participation) cover whole "
+        "calendar months only, named beside each, and show only where every month rests on "
+        "5 or more people: so two periods a day apart cannot be compared to find one "
+        "person's part.",
     )
 
 
@@ -75,18 +94,22 @@ def _gini(equity: figures.Equity) -> str | None:
     return f"{equity.gini:.2f}"
 
 
+def _top_share(equity: figures.Equity) -> float | str | None:
+    return None if equity.suppressed else equity.top_share
+
+
 def _month_label(month) -> str:
     return f"{month:%b %Y}"
 
 
-def members_chart(months: list[figures.LevelMonth]) -> Chart:
+def members_chart(months: list[figures.LevelMonth], label: str) -> Chart:
     labels = [_month_label(m.month) for m in months]
     series = [(level.label, [m.counts[level] for m in months]) for level in figures.LEVELS]
     summary = "Members at each level at the end of each month: " + "; ".join(
         f"{label}: " + ", ".join(f"{name} {display(vs[i])}" for name, vs in series)
         for i, label in enumerate(labels)
     )
-    title = "Members by level over time"
+    title = f"Members by level over time (whole months: {label})"
     return Chart(
         name="members",
         title=title,
@@ -100,7 +123,7 @@ def members_chart(months: list[figures.LevelMonth]) -> Chart:
     )
 
 
-def movement_chart(months: list[figures.LevelMonth]) -> Chart:
+def movement_chart(months: list[figures.LevelMonth], label: str) -> Chart:
     rows = []
     for m in months:
         for level in figures.LEVELS:
@@ -115,7 +138,7 @@ def movement_chart(months: list[figures.LevelMonth]) -> Chart:
             )
     return Chart(
         name="movement",
-        title="Movement between levels, month by month",
+        title=f"Movement between levels, month by month (whole months: {label})",
         columns=["Month", "Level", "Moved in", "Held", "Moved out"],
         rows=rows,
         summary="For each month and level: members who moved in (joined or stepped in), "
@@ -167,10 +190,12 @@ def loops_chart(months: list[figures.LoopMonth]) -> Chart:
     )
 
 
-def equity_chart(now: figures.Equity, before: figures.Equity) -> Chart:
+def equity_chart(now: figures.Headline, before: figures.Headline) -> Chart:
+    """Participation equity over the period's whole months beside the months before."""
     title = "Share of contributions from the most active 10 %"
-    labels = ["this period", "previous period"]
-    values = [None if e.suppressed else e.top_share for e in (now, before)]
+    labels = [f"{now.months_label} (whole months)", f"{before.months_label} (before)"]
+    now, before = now.equity, before.equity
+    values = [_top_share(e) for e in (now, before)]
     summary = now.reading
     if not now.suppressed and isinstance(now.top_share, float):
         summary += (
@@ -182,19 +207,26 @@ def equity_chart(now: figures.Equity, before: figures.Equity) -> Chart:
         title=title,
         columns=["Period", "People", "Contributions", "Gini", "Top 10 % share"],
         rows=[
-            [label, e.people, None if e.suppressed else e.contributions, _gini(e), value]
+            [
+                label,
+                privacy.people_figure(e.people),
+                None if e.suppressed else e.contributions,
+                _gini(e),
+                value,
+            ]
             for label, e, value in zip(labels, (now, before), values, strict=True)
         ],
         summary=summary,
         svg=bar_svg("chart-equity", title, summary, labels, [("top 10 %", values)], percent=True),
         legend=legend_html(["share from the most active 10 %"]),
         note="Contributions: sessions attended, reflections shared with the community, work "
-        "shared and peer reviews given.",
+        "shared and peer reviews given. Counted over whole calendar months only, and shown "
+        "only where every month rests on 5 or more people.",
     )
 
 
-def progress_chart(rows: list[dict]) -> Chart:
-    title = "Average self-rated confidence per outcome"
+def progress_chart(rows: list[dict], label: str) -> Chart:
+    title = f"Average self-rated confidence per outcome (whole months: {label})"
     months = sorted({row["month"] for row in rows})
     labels = [_month_label(month) for month in months]
     outcomes = list(dict.fromkeys(row["outcome"] for row in rows))
@@ -227,16 +259,17 @@ def progress_chart(rows: list[dict]) -> Chart:
         summary=summary,
         svg=line_svg("chart-progress", title, summary, labels, series),
         legend=legend_html([name for name, _ in series]),
-        note="Only averages of 5 or more people are shown: never anyone's own rating.",
+        note="Only averages of 5 or more people are shown, each over a whole calendar month: "
+        "never anyone's own rating.",
     )
 
 
-def stages_chart(table: list[dict]) -> Chart:
+def stages_chart(table: list[dict], label: str) -> Chart:
     """Peer-review stages per agreed outcome: stacked bars, one per outcome."""
-    title = "Peer-review stages per outcome"
+    title = f"Peer-review stages per outcome (whole months: {label})"
     labels = [Truncator(row["outcome"]).chars(40) for row in table]
     series = [(stage, [row["stages"][stage] for row in table]) for stage in figures.STAGES]
-    summary = "Reviews given in this period by stage, per outcome: " + "; ".join(
+    summary = f"Reviews given in {label} by stage, per outcome: " + "; ".join(
         f"{row['outcome']}: "
         + ", ".join(f"{stage} {display(row['stages'][stage])}" for stage in figures.STAGES)
         for row in table
@@ -253,7 +286,8 @@ def stages_chart(table: list[dict]) -> Chart:
         svg=bar_svg("chart-stages", title, summary, labels, series),
         legend=legend_html(figures.STAGES),
         note="Stages are what reviewers chose to describe the work, never a grade. A stage "
-        "chosen by 1–4 reviewers is hidden, with one more when needed.",
+        "chosen by 1–4 reviewers in any month is hidden, with one more when needed; "
+        "“All reviews” adds up the stages shown.",
     )
 
 
@@ -305,6 +339,7 @@ class CommunityFigures:
     progress: object = None
     actions: object = None
     stages: object = None
+    window: Period | None = None  # the whole months figures about people cover
 
 
 @dataclass
@@ -321,8 +356,13 @@ class CommunityPicture:
     progress: object = None
     actions: object = None
     stages: object = None
+    window: Period | None = None
     # The drawings the one-page printable report carries (its tables stay on the dashboard).
     report_charts: tuple[str, ...] = ("members", "sessions", "loops")
+
+    @property
+    def months_label(self) -> str:
+        return whole_months(self.now, self.before)
 
     def chart(self, name: str) -> Chart | None:
         return next((c for c in self.charts if c.name == name), None)
@@ -335,23 +375,28 @@ class CommunityPicture:
 def community_figures(community, period: Period) -> CommunityFigures:
     """Every figure the community dashboard shows, in a fixed number of queries."""
     previous = period.previous()
-    now_all, before_all = figures.headlines_in([community.pk], [period, previous])
+    window, window_before = figures.windows_for(period)
+    now_all, before_all = figures.headlines_in(
+        [community.pk], [period, previous], [window, window_before]
+    )
     now, before = now_all[community.pk], before_all[community.pk]
-    levels = figures.members_by_level(community, period)
+    # Members are people: their chart covers the whole months only.
+    levels = figures.members_by_level(community, window)
+    label = months_label(window)
     charts = [
         headline_chart(now, before),
-        members_chart(levels),
-        movement_chart(levels),
+        members_chart(levels, label),
+        movement_chart(levels, label),
         sessions_chart(figures.sessions_by_month(community, period)),
         loops_chart(figures.reflections_by_loop(community, period)),
-        equity_chart(now.equity, before.equity),
+        equity_chart(now, before),
     ]
-    progress = figures.outcome_progress(community, period)
+    progress = figures.outcome_progress(community, window)
     if progress is not None:
-        charts.append(progress_chart(progress))
-    stages = figures.review_stages(community, period)
+        charts.append(progress_chart(progress, label))
+    stages = figures.review_stages(community, window)
     if stages is not None:
-        charts.append(stages_chart(stages))
+        charts.append(stages_chart(stages, label))
     actions = figures.actions_flow_in([community.pk], [period, previous])
     if actions is not None:
         charts.append(actions_chart(actions[0][community.pk], actions[1][community.pk]))
@@ -365,6 +410,7 @@ def community_figures(community, period: Period) -> CommunityFigures:
         progress=progress,
         stages=stages,
         actions=actions,
+        window=window,
     )
 
 
@@ -417,7 +463,9 @@ class Portfolio:
 def portfolio_figures(ids: list[int], period: Period) -> dict[int, tuple]:
     """Each community's (members now, headline now, headline before, what changed): plain
     data, cached by `snapshot`."""
-    now, before = figures.headlines_in(ids, [period, period.previous()])
+    now, before = figures.headlines_in(
+        ids, [period, period.previous()], list(figures.windows_for(period))
+    )
     members = figures.members_now(ids)
     return {
         cid: (members[cid], now[cid], before[cid], figures.what_changed(now[cid], before[cid]))
@@ -453,6 +501,24 @@ def portfolio_picture(communities: list, period: Period, *, refresh: bool = Fals
         f"{row.community.name} {row.now.sessions.held} (previous {row.before.sessions.held})"
         for row in rows
     )
+    label = months_label(rows[0].now.window if rows else period.whole_months())
+    table = [
+        [
+            row.community.name,
+            row.members["total"],
+            row.now.sessions.held,
+            row.before.sessions.held,
+            row.now.sessions.attendance_rate,
+            row.before.sessions.attendance_rate,
+            row.now.moves.inward,
+            row.now.loops.shared,
+            row.now.loops.deeper_share,
+            row.now.people.attendees,
+            _gini(row.now.equity),
+            _top_share(row.now.equity),
+        ]
+        for row in rows
+    ]
     chart = Chart(
         name="portfolio",
         title=title,
@@ -466,27 +532,41 @@ def portfolio_picture(communities: list, period: Period, *, refresh: bool = Fals
             "Celebrations",
             "Shared reflections",
             "Double or triple loop share",
-            "Gini",
-            "Top 10 % share",
+            f"People who attended ({label})",
+            f"Gini ({label})",
+            f"Top 10 % share ({label})",
         ],
-        rows=[
-            [
-                row.community.name,
-                row.members["total"],
-                row.now.sessions.held,
-                row.before.sessions.held,
-                row.now.sessions.attendance_rate,
-                row.before.sessions.attendance_rate,
-                row.now.moves.inward,
-                row.now.loops.shared,
-                row.now.loops.deeper_share,
-                _gini(row.now.equity),
-                None if row.now.equity.suppressed else row.now.equity.top_share,
-            ]
-            for row in rows
-        ],
+        rows=[*table, portfolio_total(table)] if table else [],
         summary=summary,
         svg=bar_svg("chart-portfolio", title, summary, labels, series, stacked=False),
         legend=legend_html([name for name, _ in series]),
+        note="Members are counted today. People who attended, Gini and the top 10 % share "
+        f"cover whole calendar months only ({label}). The last row adds up only the figures "
+        "shown above it: a hidden figure is never part of a total.",
     )
     return Portfolio(rows=rows, chart=chart, computed_at=shot.computed_at)
+
+
+# The portfolio's columns that add up across communities (counts, never rates or shares).
+ADDITIVE = (1, 2, 3, 6, 7, 9)
+
+
+def portfolio_total(table: list[list]) -> list:
+    """The row under the portfolio: each count column's sum over the cells shown above it.
+
+    A withheld cell (None, "fewer than 5") is never part of a total, so the total minus
+    the rows shown is always zero and reveals nothing; the label says how many
+    communities have a figure too small to show. Rates and shares do not add up: "–".
+    """
+    withheld = sum(1 for row in table if any(cell is None for cell in row[1:]))
+    label = "Every community, figures shown added up"
+    if withheld:
+        label += f" (and {withheld} {'community' if withheld == 1 else 'communities'} "
+        label += "with figures too small to show)"
+    total: list = [label]
+    for index in range(1, len(table[0])):
+        if index in ADDITIVE:
+            total.append(sum(row[index] for row in table if isinstance(row[index], int)))
+        else:
+            total.append(figures.NOT_APPLICABLE)
+    return total

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from .periods import Period
 
-VERSION = 1
+VERSION = 2
 logger = logging.getLogger(__name__)
 
 
@@ -43,8 +43,16 @@ def cache_seconds() -> int:
     return max(0, int(settings.DASHBOARD_CACHE_SECONDS))
 
 
+def _span(period: Period) -> str:
+    """The period and the whole months its figures about people cover: when a month ends,
+    the window grows by it, so the figures stored before are never served after."""
+    window = period.whole_months()
+    months = f"{window.start}:{window.end}" if window else "none"
+    return f"{period.start}:{period.end}:{months}"
+
+
 def community_key(community_id: int, period: Period) -> str:
-    return f"dashboard:v{VERSION}:community:{community_id}:{period.start}:{period.end}"
+    return f"dashboard:v{VERSION}:community:{community_id}:{_span(period)}"
 
 
 def portfolio_key(community_ids: Iterable[int], period: Period) -> str:
@@ -52,7 +60,7 @@ def portfolio_key(community_ids: Iterable[int], period: Period) -> str:
     archived or restored makes a new entry, and the key stays short however many."""
     ids = ",".join(str(i) for i in sorted(community_ids))
     digest = hashlib.sha256(ids.encode()).hexdigest()[:32]
-    return f"dashboard:v{VERSION}:portfolio:{digest}:{period.start}:{period.end}"
+    return f"dashboard:v{VERSION}:portfolio:{digest}:{_span(period)}"
 
 
 def cached(key: str, compute: Callable[[], Any], *, refresh: bool = False) -> Snapshot:

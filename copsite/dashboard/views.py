@@ -14,15 +14,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import http_date, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.access import community_for
 from communities.models import Community, Membership
+from copsite.csvs import csv_response
 from reflections.models import ImpactStory
 
 from . import snapshot
-from .charts import csv_text
+from .charts import csv_rows
 from .forms import ImpactStoryForm, StoryFilterForm
 from .periods import Period, period_form, picker_params
 from .report import community_picture, portfolio_picture
@@ -51,13 +52,13 @@ def _csv_response(charts, name: str | None, filename: str, computed_at) -> HttpR
     chart = next((c for c in charts if c.name == name), None)
     if chart is None:
         raise Http404("No such chart.")
-    response = HttpResponse(csv_text(chart), content_type="text/csv; charset=utf-8")
     stamp = f"{computed_at.astimezone(dt.UTC):%Y-%m-%dT%H%MZ}"
-    response["Content-Disposition"] = (
-        f'attachment; filename="{filename}-{chart.name}-as-of-{stamp}.csv"'
+    return csv_response(
+        f"{filename}-{chart.name}-as-of-{stamp}.csv",
+        chart.columns,
+        csv_rows(chart),
+        last_modified=computed_at,
     )
-    response["Last-Modified"] = http_date(computed_at.timestamp())
-    return response
 
 
 def _period(request) -> tuple[object, Period]:

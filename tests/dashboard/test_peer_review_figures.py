@@ -67,6 +67,9 @@ def test_contributions_count_work_shared_and_reviews_given_in_the_period(world):
     peer_review(round_, w1, m5, "submitted", submitted_at=jan)
     peer_review(round_, w2, world["left"], "submitted", submitted_at=feb)
     ReflectionFactory(community=world["community"], author=m3, created_at=feb)
+    # A fifth contributor in February: with four, the month would rest on fewer than 5
+    # people and equity would be withheld (tested in test_privacy).
+    ReflectionFactory(community=world["community"], author=m5, created_at=feb)
 
     contributions = figures.contributions_per_person([cid], FEB)
     equity = figures.participation_equity([cid], FEB, contributions)[cid]
@@ -78,10 +81,10 @@ def test_contributions_count_work_shared_and_reviews_given_in_the_period(world):
         m3.pk: 2,
         m4.pk: 1,
     }
-    assert contributions.sources["reflections"][cid] == {m3.pk: 1}
-    # Two members did nothing; the member who left is not counted.
-    assert equity.frequencies == {3: 1, 2: 1, 1: 2, 0: 2}
-    assert (equity.people, equity.contributions) == (6, 7)
+    assert contributions.sources["reflections"][cid] == {m3.pk: 1, m5.pk: 1}
+    # One member did nothing; the member who left is not counted.
+    assert equity.frequencies == {3: 1, 2: 1, 1: 3, 0: 1}
+    assert (equity.people, equity.contributions) == (6, 8)
 
 
 def test_review_stages_per_outcome_count_shared_reviews_and_hide_small_cells(world):
@@ -106,13 +109,13 @@ def test_review_stages_per_outcome_count_shared_reviews_and_hide_small_cells(wor
     table = figures.review_stages(world["community"], FEB)
 
     statement = round_.outcomes.get().statement
-    # Confident (2 reviewers) is hidden, and with it the smallest other cell (a zero),
-    # so it cannot be worked out from the total.
+    # Confident (2 reviewers) is hidden, and with it the smallest other cell (a zero);
+    # the total adds up only the cells shown, so nothing is left to work out from it.
     assert table == [
         {
             "outcome": statement,
             "stages": {"emerging": 5, "developing": None, "confident": None, "extending": 0},
-            "total": 7,
+            "total": 5,
         }
     ]
 
@@ -143,7 +146,7 @@ def test_review_stages_chart_exports_as_csv(client, world):
     people, session, round_ = world["people"], world["session"], world["round"]
     for reviewer in people[1:]:
         peer_review(round_, shared_work(session, people[0]), reviewer, "submitted",
-                    stage="emerging", submitted_at=at(2026, 3, 1))  # fmt: skip
+                    stage="emerging", submitted_at=at(2026, 2, 20))  # fmt: skip
     Membership.objects.filter(community=world["community"], user=people[1]).update(
         role=Membership.Role.FACILITATOR
     )
@@ -151,12 +154,13 @@ def test_review_stages_chart_exports_as_csv(client, world):
 
     response = client.get(
         f"/c/{world['community'].slug}/dashboard/?format=csv&chart=stages"
-        "&start=2026-03-01&end=2026-03-14"
+        "&period=custom&start=2026-02-01&end=2026-02-14"
     )
 
     assert response.status_code == 200
     lines = response.content.decode().splitlines()
     assert lines[0] == "Outcome,emerging,developing,confident,extending,All reviews"
+    # Reviews are what people chose: the whole of February shows, 20 Feb included.
     assert lines[1].endswith(",5,0,0,0,5")
 
 

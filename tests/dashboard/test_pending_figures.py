@@ -147,12 +147,12 @@ def test_stage_table_counts_per_outcome_and_hides_stages_of_few_reviewers():
 
     table = figures.stage_table(rows)
 
-    # "map well": extending (2 reviewers) hidden, and the smallest shown cell with it, so
-    # it cannot be found as the total minus the rest; emerging stays a visible 0.
+    # "map well": extending (2 reviewers) hidden, and the smallest shown cell with it; the
+    # total adds up the cells shown only, so it never holds a hidden one.
     assert table[0] == {
         "outcome": "map well",
         "stages": {"emerging": None, "developing": 9, "confident": 7, "extending": None},
-        "total": 18,
+        "total": 16,
     }
     # "decide": every stage rests on fewer than 5 reviewers, so the total is hidden too.
     assert table[1] == {
@@ -173,7 +173,7 @@ def test_stages_chart_draws_and_tables_the_stage_table():
         ]
     )
 
-    chart = stages_chart(table)
+    chart = stages_chart(table, "Feb 2026")
 
     assert csv_text(chart).splitlines() == [
         "Outcome,emerging,developing,confident,extending,All reviews",
