@@ -101,10 +101,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# A cache outage costs speed only: while Redis is unreachable the cache answers as an empty
+# one (copsite/cache.py), so pages work and allauth's rate limits are off until it is back.
+# Short socket timeouts keep a Redis that hangs, rather than refuses, from stalling requests.
+REDIS_CACHE = {
+    "BACKEND": "copsite.cache.FailSoftRedisCache",
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {**REDIS_CACHE, "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long the dashboards keep the figures they computed (copsite/dashboard/snapshot.py);

@@ -244,4 +244,4 @@ def test_home_lists_my_communities_only(client, user, member_of, community):
 
 
 def test_healthz_answers(client):
-    assert client.get("/healthz").json() == {"ok": True}
+    assert client.get("/healthz").json() == {"ok": True, "cache": "ok"}

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import DatabaseError
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts import mail as mail_service
@@ -182,3 +182,139 @@ def test_rsvp_reflection_and_cancellation_with_the_broker_down_lose_nothing(
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert "The room flooded." in mail.outbox[0].body
     assert "The room flooded." in mail.outbox[0].alternatives[0][0]
+
+
+# --- Redis unreachable: the cache (and the broker beside it) down ---------------------------
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # The cache at the same dead port as the broker above.
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache as production configures it for a REDIS_URL, at a port where nothing
+    listens, with production's rate limits (tests/settings.py switches them off), and the
+    broker down beside it: what a wrong or dead REDIS_URL does to the site."""
+    from copsite import settings as production
+
+    settings.CACHES = {"default": {**production.REDIS_CACHE, "LOCATION": DEAD_REDIS}}
+    settings.ACCOUNT_RATE_LIMITS = production.ACCOUNT_RATE_LIMITS
+    with broker_down():
+        yield
+
+
+def test_sign_in_sign_up_and_password_reset_and_change_work_with_redis_down(
+    client, user, redis_down
+):
+    password = "a-good-long-passphrase"
+
+    signed_up = client.post(
+        reverse("account_signup"), {"email": "sam@example.org", "password1": password,
+                                    "password2": password},
+    )  # fmt: skip
+    client.logout()
+    signed_in = client.post(reverse("account_login"), {"login": user.email, "password": password})
+    changed = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": password, "password1": "another-long-passphrase",
+         "password2": "another-long-passphrase"},
+    )  # fmt: skip
+    client.logout()
+    reset = client.post(reverse("account_reset_password"), {"email": user.email})
+
+    assert (signed_up.status_code, signed_in.status_code) == (302, 302)
+    assert (changed.status_code, reset.status_code) == (302, 302)
+    assert User.objects.filter(email="sam@example.org").exists()
+    user.refresh_from_db()
+    assert user.check_password("another-long-passphrase")
+    assert reset["Location"] == reverse("account_reset_password_done")
+    assert EmailDelivery.objects.filter(to_email=user.email, kind__contains="reset").count() == 1
+
+
+TOO_MANY = "Too many failed login attempts"
+
+
+def test_rate_limits_are_off_and_logged_while_redis_is_down(client, user, redis_down, caplog):
+    wrong = {"login": user.email, "password": "not-the-password"}
+
+    pages = [client.post(reverse("account_login"), wrong) for _ in range(12)]
+
+    # Production allows 5 failed sign-ins to one address in 5 minutes; with the cache down
+    # nothing counts them, so none is refused, and the log says why.
+    assert {page.status_code for page in pages} == {200}
+    assert [TOO_MANY in page.content.decode() for page in pages] == [False] * 12
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("rate limits are off" in message for message in warnings)
+
+
+def test_rate_limits_hold_while_the_cache_is_up(client, user, settings):
+    from copsite import settings as production
+
+    settings.ACCOUNT_RATE_LIMITS = production.ACCOUNT_RATE_LIMITS
+    wrong = {"login": user.email, "password": "not-the-password"}
+
+    pages = [client.post(reverse("account_login"), wrong) for _ in range(6)]
+
+    assert [TOO_MANY in page.content.decode() for page in pages] == [False] * 5 + [True]
+
+
+# Posts that end what the walk needs (leaving the community) go last.
+LAST = {"communities:leave", "communities:archive"}
+
+
+def test_every_page_and_form_answers_with_redis_down(redis_down):
+    """Every page of the permission matrix and every allauth page, fetched and posted (empty,
+    and each form found on the pages with its first choices) by an anonymous visitor, a
+    member, a facilitator and a leader: each answers as declared, and never with a 500."""
+    from .test_junk_input import forms_on_site
+    from .test_permission_matrix import (
+        EXPECT,
+        Site,
+        client_for,
+        is_allauth,
+        resolve_case,
+        url_names,
+    )
+
+    roles = ("anonymous", "core", "facilitator", "leader")
+    site = Site()
+    clients = {role: client_for(site, role) for role in roles}
+    allauth_urls = []
+    for name in sorted(n for n in url_names() if is_allauth(n)):
+        with contextlib.suppress(NoReverseMatch):  # Pages that need a key: tested elsewhere.
+            allauth_urls.append(reverse(name))
+    failures = {}
+    for role, client in clients.items():
+        client.raise_request_exception = False
+        for name in sorted(EXPECT):
+            url = resolve_case(site, name)
+            status = client.get(url).status_code
+            if status != EXPECT[name].expect[role]:
+                failures[role, "GET", name] = (url, status, EXPECT[name].expect[role])
+        for url in allauth_urls:
+            if (status := client.get(url).status_code) >= 500:
+                failures[role, "GET", url] = status
+    # The posts come after every fetch: a post changes what a later page shows.
+    for role, client in clients.items():
+        for action, fields in forms_on_site(site, client):
+            data = {field: (options or [""])[0] for field, options in fields.items()}
+            if (status := client.post(action, data).status_code) >= 500:
+                failures[role, "POST form", action] = status
+        for url in allauth_urls:
+            if url != reverse("account_logout") and client.post(url, {}).status_code >= 500:
+                failures[role, "POST", url] = client.post(url, {}).status_code
+        for name in sorted(EXPECT, key=lambda n: (n in LAST, n)):
+            url = resolve_case(site, name)
+            if (status := client.post(url, {}).status_code) >= 500:
+                failures[role, "POST", name] = (url, status)
+
+    assert failures == {}
+
+
+def test_healthz_says_the_cache_is_degraded_while_redis_is_down(client, redis_down):
+    response = client.get("/healthz")
+
+    assert (response.status_code, response.json()) == (200, {"ok": True, "cache": "degraded"})
+
+
+def test_healthz_says_the_cache_is_ok(client):
+    assert client.get("/healthz").json() == {"ok": True, "cache": "ok"}
