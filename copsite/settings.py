@@ -139,9 +139,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[copsite] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
-# Sign-up with a taken address says so on the field, as the product asks. This also lets
-# password reset say an address is unknown; the rate limits above bound such probing.
-ACCOUNT_PREVENT_ENUMERATION = False
+# Sign-up and password reset never reveal who has an account: a taken address gets the
+# same answer as a new one and its owner is told by email ("someone tried to sign up with
+# your address"); a reset for an unknown address looks the same as for a known one.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
