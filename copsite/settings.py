@@ -7,11 +7,14 @@ README's configuration table lists every variable read here.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from copsite.broker import broker_folders_prepare, broker_transport_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("COPSITE_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -201,16 +204,14 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 else:
     CELERY_BROKER_URL = "filesystem://"
-    _broker_dir = VAR_DIR / "broker"
-    for _folder in ("queue", "processed", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
+    # A broken folder never stops a process from starting: it is said in one line, the web
+    # keeps serving and the worker waits for it (copsite/broker.py, copsite/celery.py).
+    BROKER_DIR = VAR_DIR / "broker"
+    BROKER_FOLDER_PROBLEM = broker_folders_prepare(BROKER_DIR)
+    if BROKER_FOLDER_PROBLEM:
+        # Logging is not configured while settings load: the one line goes straight to stderr.
+        print(BROKER_FOLDER_PROBLEM, file=sys.stderr)
+    CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(BROKER_DIR)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -17,6 +22,7 @@ from copsite.celery import app
 
 pytestmark = pytest.mark.django_db
 
+ROOT = Path(__file__).resolve().parent.parent.parent
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # Nothing listens on port 1: a broker that is down.
 
 
@@ -318,3 +324,96 @@ def test_healthz_says_the_cache_is_degraded_while_redis_is_down(client, redis_do
 
 def test_healthz_says_the_cache_is_ok(client):
     assert client.get("/healthz").json() == {"ok": True, "cache": "ok"}
+
+
+# --- The embedded default's broker folder broken ------------------------------------------
+
+
+def embedded_default_env(var_dir) -> dict[str, str]:
+    """The environment of `make run`: no REDIS_URL, so the broker is the folder var/broker."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in ("REDIS_URL", "DATABASE_URL")
+    }
+    return {**env, "DJANGO_SETTINGS_MODULE": "copsite.settings", "COPSITE_VAR_DIR": str(var_dir)}
+
+
+@pytest.fixture
+def broken_var(tmp_path):
+    """A var/ folder whose broker/ is a file, as a stray copy or a bad volume mount leaves it."""
+    (tmp_path / "broker").write_text("not a folder")
+    return tmp_path
+
+
+def problem_lines(output: str, var_dir) -> list[str]:
+    return [line for line in output.splitlines() if str(var_dir / "broker") in line]
+
+
+def test_settings_load_with_a_broken_broker_folder_and_say_so_in_one_line(broken_var):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=embedded_default_env(broken_var),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    [line] = problem_lines(result.stderr, broken_var)
+    assert "Not a directory" in line or "File exists" in line
+
+
+def test_worker_with_a_broken_broker_folder_says_so_in_one_line_and_waits(broken_var):
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "copsite", "worker", "--pool=solo",
+         "--loglevel=INFO", "--without-heartbeat", "--without-mingle", "--without-gossip"],
+        cwd=ROOT,
+        env=embedded_default_env(broken_var),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        lines = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not problem_lines("\n".join(lines), broken_var):
+            lines.append(worker.stderr.readline())
+        time.sleep(2)
+        running = worker.poll() is None
+    finally:
+        worker.terminate()
+        output = "\n".join(lines) + worker.communicate(timeout=20)[1]
+
+    assert running, output
+    assert len(problem_lines(output, broken_var)) == 1, output
+    assert "Traceback" not in output
+
+
+def test_sign_up_works_with_a_broken_broker_folder_and_the_email_follows_later(
+    client, broken_var, django_capture_on_commit_callbacks
+):
+    broker = broken_var / "broker"
+    options = dict.fromkeys(("data_folder_in", "data_folder_out"), str(broker / "queue"))
+    options |= {"processed_folder": str(broker / "processed"), "store_processed": False}
+    options["control_folder"] = str(broker / "control")
+    saved = app.conf.broker_transport_options
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        app.conf.broker_url = "filesystem://"
+        app.conf.broker_transport_options = options
+        try:
+            response = client.post(
+                reverse("account_signup"),
+                {"email": "sam@example.org", "password1": "a-good-long-passphrase",
+                 "password2": "a-good-long-passphrase"},
+            )  # fmt: skip
+        finally:
+            app.conf.broker_transport_options = saved
+
+    assert response.status_code == 302
+    delivery = EmailDelivery.objects.get(to_email="sam@example.org")
+    assert (delivery.status, mail.outbox) == ("queued", [])
+    EmailDelivery.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    mail_service.email_flush()
+    assert [m.to for m in mail.outbox] == [["sam@example.org"]]
