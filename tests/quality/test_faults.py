@@ -326,6 +326,35 @@ def test_healthz_says_the_cache_is_ok(client):
     assert client.get("/healthz").json() == {"ok": True, "cache": "ok"}
 
 
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a live Redis (CI)")
+def test_healthz_says_the_cache_is_ok_on_a_live_redis(client, settings):
+    from copsite import settings as production
+
+    settings.CACHES = {"default": {**production.REDIS_CACHE, "LOCATION": os.environ["REDIS_URL"]}}
+
+    assert client.get("/healthz").json() == {"ok": True, "cache": "ok"}
+
+
+def test_production_settings_with_a_dead_redis_url_use_the_fail_soft_cache():
+    """What production builds from REDIS_URL (not the test settings): the fail-soft backend,
+    which misses quietly while Redis is unreachable."""
+    code = (
+        "from django.core.cache import caches; "
+        "print(type(caches['default']).__name__, caches['default'].get('x', 'missed'))"
+    )
+    env = {**embedded_default_env(ROOT / "var"), "REDIS_URL": DEAD_REDIS}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.splitlines()[-1].split() == ["FailSoftRedisCache", "missed"], result.stderr
+
+
 # --- The embedded default's broker folder broken ------------------------------------------
 
 
