@@ -30,11 +30,12 @@ def broker_folders_prepare(broker_dir: Path) -> str | None:
         folder = broker_dir / name
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            usable = os.access(folder, os.R_OK | os.W_OK | os.X_OK)
-            reason = "Permission denied"
         except OSError as error:
-            usable, reason = False, error.strerror or str(error)
-        if not usable:
+            reason = error.strerror or str(error)
+        else:
+            usable = os.access(folder, os.R_OK | os.W_OK | os.X_OK)
+            reason = None if usable else "Permission denied"
+        if reason:
             return (
                 f"The task broker's folder {broker_dir} cannot be used ({folder}: {reason}). "
                 "The site keeps serving; email and other background work wait until it is "
