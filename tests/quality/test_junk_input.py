@@ -309,3 +309,16 @@ def test_nul_in_every_form_field_is_never_a_server_error(role):
             failures[action] = status
 
     assert failures == {}
+
+
+def test_nul_in_a_cookie_is_ignored_not_a_server_error():
+    """A session or CSRF cookie holding NUL (a session key reaches a lookup) is as if it
+    were not sent: the visitor is simply signed out."""
+    site = Site()
+    mangled = "sessionid=abcdefghijk\x00lmnopqrstuvwxyz12345; csrftoken=a\x00b"
+    client = Client(raise_request_exception=False, HTTP_COOKIE=mangled)
+
+    statuses = [client.get(url).status_code for url in ("/", "/accounts/login/", "/healthz")]
+    feed = client.get(f"/calendar/{site.users['core'].calendar_token}.ics").status_code
+
+    assert (statuses, feed) == ([302, 200, 200], 200)
