@@ -7,11 +7,14 @@ README's configuration table lists every variable read here.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from copsite.broker import broker_folders_prepare, broker_transport_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("COPSITE_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "copsite.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,10 +105,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# A cache outage costs speed only: while Redis is unreachable the cache answers as an empty
+# one (copsite/cache.py), so pages work and allauth's rate limits are off until it is back.
+# Short socket timeouts keep a Redis that hangs, rather than refuses, from stalling requests.
+REDIS_CACHE = {
+    "BACKEND": "copsite.cache.FailSoftRedisCache",
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {**REDIS_CACHE, "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long the dashboards keep the figures they computed (copsite/dashboard/snapshot.py);
@@ -134,9 +143,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[copsite] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
-# Sign-up with a taken address says so on the field, as the product asks. This also lets
-# password reset say an address is unknown; the rate limits above bound such probing.
-ACCOUNT_PREVENT_ENUMERATION = False
+# Sign-up and password reset never reveal who has an account: a taken address gets the
+# same answer as a new one and its owner is told by email ("someone tried to sign up with
+# your address"); a reset for an unknown address looks the same as for a known one.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -194,16 +204,14 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 else:
     CELERY_BROKER_URL = "filesystem://"
-    _broker_dir = VAR_DIR / "broker"
-    for _folder in ("queue", "processed", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
+    # A broken folder never stops a process from starting: it is said in one line, the web
+    # keeps serving and the worker waits for it (copsite/broker.py, copsite/celery.py).
+    BROKER_DIR = VAR_DIR / "broker"
+    BROKER_FOLDER_PROBLEM = broker_folders_prepare(BROKER_DIR)
+    if BROKER_FOLDER_PROBLEM:
+        # Logging is not configured while settings load: the one line goes straight to stderr.
+        print(BROKER_FOLDER_PROBLEM, file=sys.stderr)
+    CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(BROKER_DIR)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -8,16 +8,18 @@ POST forms are posted; GET forms (filters, search, the dashboard's period) are f
 
 from __future__ import annotations
 
+import contextlib
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
 from django.test import Client
+from django.urls import NoReverseMatch, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .test_permission_matrix import Site, checked_names, resolve_case
+from .test_permission_matrix import Site, checked_names, is_allauth, resolve_case, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +215,110 @@ def test_junk_in_every_search_and_filter_form_never_gives_a_server_error():
         junk_getter(action, fields)()
 
     assert failures == []
+
+
+# --- NUL, which PostgreSQL refuses in any text, anywhere in a request ---------------------
+
+NUL = "%00"
+
+
+def with_nul_in_each_segment(url: str) -> list[str]:
+    """The URL with NUL in each of its path segments in turn: appended, and alone."""
+    segments = url.split("/")
+    variants = []
+    for i, segment in enumerate(segments):
+        if segment:
+            for junk in (segment + NUL, NUL):
+                variants.append("/".join([*segments[:i], junk, *segments[i + 1 :]]))
+    return variants
+
+
+# Paths whose tokens and keys reach a database lookup as text (the calendar feed, the
+# unsubscribe and invitation links, allauth's confirmation and reset keys).
+TOKEN_PATHS = [
+    f"/calendar/{NUL}.ics", f"/calendar/abc{NUL}def.ics", f"/unsubscribe/digest/{NUL}/",
+    f"/unsubscribe/{NUL}/abc/", f"/invitations/{NUL}/", f"/invitations/abc{NUL}/",
+    f"/accounts/confirm-email/abc{NUL}/", f"/accounts/password/reset/key/1-abc{NUL}/",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["anonymous", "coordinator"])
+def test_nul_in_any_path_segment_is_a_404(role):
+    site = Site()
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(site.users[role])
+    urls = [resolve_case(site, name) for name in checked_names()]
+    urls.append(f"/calendar/{site.users['core'].calendar_token}.ics")
+    wrong = {}
+    for variant in [variant for url in urls for variant in with_nul_in_each_segment(url)]:
+        if (status := client.get(variant).status_code) != 404:
+            wrong[variant] = status
+    for url in TOKEN_PATHS:
+        for method in (client.get, client.post):
+            if (status := method(url).status_code) != 404:
+                wrong[method.__name__, url] = status
+
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "coordinator"])
+def test_nul_in_any_query_parameter_is_a_404(role):
+    site = Site()
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(site.users[role])
+    urls = [resolve_case(site, name) for name in checked_names()]
+    for name in (n for n in url_names() if is_allauth(n)):
+        with contextlib.suppress(NoReverseMatch):  # Pages that need a key: in TOKEN_PATHS.
+            urls.append(reverse(name))
+    wrong = {}
+    for url in urls:
+        for query in (urlencode(dict.fromkeys(QUERY_PARAMS, "a\x00b")), "a%00b=1", "next=%00"):
+            junk = url + ("&" if "?" in url else "?") + query
+            if (status := client.get(junk).status_code) != 404:
+                wrong[junk] = status
+
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "core", "coordinator"])
+def test_nul_in_every_form_field_is_never_a_server_error(role):
+    """Every form of the site and of allauth, each of its free fields given NUL: a field
+    error, never a 500, and nothing stored with it."""
+    site = Site()
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(site.users[role])
+    forms = dict(forms_on_site(site, client))
+    for name in (n for n in url_names() if is_allauth(n)):
+        with contextlib.suppress(NoReverseMatch):
+            url = reverse(name)
+            if client.get(url).status_code == 200 and url not in SKIP_ACTIONS:
+                parser = FormParser()
+                parser.feed(client.get(url).content.decode())
+                for form in parser.forms:
+                    forms.setdefault(form["action"] or url, form["fields"])
+    assert len(forms) > 3
+    failures = {}
+    for action, fields in sorted(forms.items()):
+        if action in SKIP_ACTIONS:
+            continue
+        data = {name: options[0] if options else "a\x00b" for name, options in fields.items()}
+        if (status := client.post(action, data).status_code) >= 500:
+            failures[action] = status
+
+    assert failures == {}
+
+
+def test_nul_in_a_cookie_is_ignored_not_a_server_error():
+    """A session or CSRF cookie holding NUL (a session key reaches a lookup) is as if it
+    were not sent: the visitor is simply signed out."""
+    site = Site()
+    mangled = "sessionid=abcdefghijk\x00lmnopqrstuvwxyz12345; csrftoken=a\x00b"
+    client = Client(raise_request_exception=False, HTTP_COOKIE=mangled)
+
+    statuses = [client.get(url).status_code for url in ("/", "/accounts/login/", "/healthz")]
+    feed = client.get(f"/calendar/{site.users['core'].calendar_token}.ics").status_code
+
+    assert (statuses, feed) == ([302, 200, 200], 200)
