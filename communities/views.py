@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.submissions import once_per_submission
 from copsite.plugins import collect_panels
 from sessions.models import Session
 
@@ -79,6 +80,7 @@ def directory(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def community_new(request):
     form = CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -140,6 +142,7 @@ def community_archive(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def community_join(request, slug):
     """Open: join with one click. Request: ask, with an optional note."""
     community = community_for(request.user, slug, public=True)
@@ -224,6 +227,7 @@ def join_request_decide(request, slug, pk, decision):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def invitations(request, slug):
     community = community_for(request.user, slug, role=FACILITATOR)
     form = InvitationForm(request.POST or None)
@@ -489,6 +493,7 @@ def journeys(request, slug):
 
 @login_required
 @require_POST
+@once_per_submission
 def journey_manual_move(request, slug):
     community = community_for(request.user, slug, role=FACILITATOR)
     form = MoveForm(request.POST, community=community)
