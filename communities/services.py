@@ -117,8 +117,13 @@ def community_create(*, creator, **fields) -> Community:
 @transaction.atomic
 def community_update(*, community: Community, old_slug: str) -> Community:
     """Save settings; a changed slug is kept as an OldSlug so old links redirect."""
+    # Two saves of the settings at once (a double click on a rename) take turns here; the
+    # second finds the address already changed instead of inserting the same OldSlug.
+    locked = Community.objects.select_for_update().only("slug", "slug_changed").get(pk=community.pk)
+    if locked.slug != old_slug:
+        raise CommunityError("The community's address changed meanwhile: here it is as it is now.")
     if community.slug != old_slug:
-        if community.slug_changed:
+        if locked.slug_changed:
             raise CommunityError("A community's address can be changed only once.")
         OldSlug.objects.create(slug=old_slug, community=community)
         community.slug_changed = True

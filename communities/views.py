@@ -118,7 +118,14 @@ def community_settings(request, slug):
     old_slug = community.slug
     form = CommunitySettingsForm(request.POST or None, instance=community)
     if request.method == "POST" and form.is_valid():
-        community = services.community_update(community=form.save(commit=False), old_slug=old_slug)
+        try:
+            community = services.community_update(
+                community=form.save(commit=False), old_slug=old_slug
+            )
+        except CommunityError as error:
+            messages.error(request, str(error))
+            now = Community.objects.values_list("slug", flat=True).get(pk=community.pk)
+            return redirect("communities:settings", slug=now)
         messages.success(request, "The community's settings are saved.")
         return redirect("communities:settings", slug=community.slug)
     return render(request, "communities/settings.html", {"community": community, "form": form})

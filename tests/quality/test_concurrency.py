@@ -16,11 +16,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.models import Community, Membership
+from accounts.models import EmailDelivery
+from communities.models import Community, Membership, OldSlug
+from outcomes.models import Endorsement, PeerReview, ReviewReply, ReviewRound, SharedWork
 from sessions.models import RSVP, AgendaItem, Attendance, Session
 from tests.factories import (
     CommunityFactory,
     MembershipFactory,
+    OutcomeFactory,
     RSVPFactory,
     SessionFactory,
     UserFactory,
@@ -175,3 +178,79 @@ def test_parallel_rsvps_of_many_people_to_one_session_all_count():
 
     assert race(work, workers=5) == []
     assert RSVP.objects.filter(session=session).count() == 6
+
+
+def test_parallel_renames_keep_one_old_address():
+    community = CommunityFactory(slug="maps")
+    coordinator = MembershipFactory(community=community, role=Membership.Role.COORDINATOR).user
+    url = reverse("communities:settings", args=["maps"])
+    client = Client()
+    client.force_login(coordinator)
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: value for name, value in data.items() if value is not None}
+    data["slug"] = "system-maps"
+
+    errors, statuses = fire(coordinator, "post", url, data, workers=5)
+
+    assert errors == []
+    assert statuses == [302] * 5
+    assert Community.objects.get(pk=community.pk).slug == "system-maps"
+    assert list(OldSlug.objects.values_list("slug", flat=True)) == ["maps"]
+
+
+def test_parallel_join_requests_tell_each_facilitator_once():
+    community = CommunityFactory(visibility=Community.Visibility.REQUEST)
+    MembershipFactory(community=community, role=Membership.Role.FACILITATOR)
+    MembershipFactory(community=community, role=Membership.Role.COORDINATOR)
+    person = UserFactory()
+
+    url = reverse("communities:join", args=[community.slug])
+
+    errors, statuses = fire(person, "post", url, {"note": "Hello"}, workers=10)
+
+    assert (errors, statuses) == ([], [302] * 10)
+    assert EmailDelivery.objects.filter(kind="communities:join_request").count() == 2
+
+
+def test_parallel_endorsement_clicks_never_fail():
+    community = CommunityFactory()
+    person = MembershipFactory(community=community).user
+    outcome = OutcomeFactory(community=community)
+
+    errors, statuses = fire(
+        person, "post", reverse("outcomes:endorse", args=[community.slug, outcome.pk]), workers=10
+    )
+
+    assert errors == []
+    assert statuses == [302] * 10
+    assert Endorsement.objects.filter(outcome=outcome).count() <= 1
+
+
+def test_parallel_review_replies_keep_one_reply():
+    community = CommunityFactory()
+    author = MembershipFactory(community=community).user
+    reviewer = MembershipFactory(community=community).user
+    held = SessionFactory(community=community, starts_at=timezone.now() - timedelta(days=1))
+    work = SharedWork.objects.create(
+        community=community, session=held, author=author, title="River map", link="https://x.org"
+    )
+    round_ = ReviewRound.objects.create(
+        community=community, session=held, due_on=timezone.localdate(), opened_by=reviewer
+    )
+    review = PeerReview.objects.create(
+        round=round_,
+        work=work,
+        reviewer=reviewer,
+        status=PeerReview.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        answers=[{"works": "Clear.", "deeper": "More."}],
+    )
+    url = reverse("outcomes:review_reply", args=[community.slug, review.pk])
+
+    errors, statuses = fire(author, "post", url, {"body": "Thank you!"})
+
+    assert errors == []
+    assert statuses == [302] * PARALLEL
+    assert list(ReviewReply.objects.values_list("body", flat=True)) == ["Thank you!"]
+    assert EmailDelivery.objects.filter(kind="review_reply").count() == 1
