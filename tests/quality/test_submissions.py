@@ -364,6 +364,17 @@ def test_day_old_tokens_are_pruned(world):
     assert list(SubmissionToken.objects.values_list("token", flat=True)) == ["new" * 8]
 
 
+def test_the_hourly_digest_task_prunes_day_old_tokens(world):
+    from accounts.tasks import digest_send_due
+
+    old = SubmissionToken.objects.create(user=world.member, token="old" * 8, path="/x/")
+    SubmissionToken.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+
+    digest_send_due()
+
+    assert not SubmissionToken.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_identical_reflection_posts_make_one_reflection():
     if connection.vendor != "postgresql":
