@@ -205,6 +205,9 @@ class SubmissionToken(models.Model):
     )
     token = models.CharField(max_length=64)
     path = models.CharField(max_length=255)
+    # What was posted (a hash): the same token with other content is a new submission, e.g.
+    # a form reopened with the back button, changed and sent again.
+    digest = models.CharField(max_length=64, blank=True)
     result_url = models.CharField(max_length=2000, blank=True)
     created_at = models.DateTimeField(default=now, db_index=True)
 

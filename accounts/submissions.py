@@ -5,13 +5,16 @@ A create form renders `{% load submissions %}{% submission_token %}` (a hidden i
 a fresh random token); its view is wrapped in `once_per_submission`. The first POST with a
 token claims it (a SubmissionToken row) in the same transaction as whatever the view
 creates, and stores the URL the view sent the person to. A later POST with that token,
-from the same person, is answered with a redirect there and creates nothing; a parallel
-one waits at the unique key until the first commits, then does the same. A POST without a
-token (a page rendered before tokens existed) still works, just without the protection.
+and the same content, from the same person, is answered with a redirect there and creates
+nothing; a parallel one waits at the unique key until the first commits, then does the
+same. The same token with different content (a form reopened with the back button, changed
+and sent again) is a new submission and is not swallowed. A POST without a token (a page
+rendered before tokens existed) still works, just without the protection.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Callable
@@ -50,6 +53,17 @@ def _result_of(response: HttpResponse) -> str | None:
     return getattr(response, "submission_result", None)
 
 
+def _digest(request: HttpRequest) -> str:
+    """A hash of what was posted, less the tokens: a repeat sends exactly the same."""
+    fields = sorted(
+        (name, values)
+        for name, values in request.POST.lists()
+        if name not in (FIELD, "csrfmiddlewaretoken")
+    )
+    files = sorted((name, f.name, f.size) for name, f in request.FILES.items())
+    return hashlib.sha256(repr((fields, files)).encode()).hexdigest()
+
+
 def _answer_again(request: HttpRequest, url: str) -> HttpResponse:
     if request.headers.get("HX-Request") == "true":
         # htmx would swap a followed redirect's whole page into a fragment's place: ask it
@@ -69,19 +83,21 @@ def once_per_submission(view: Callable[..., HttpResponse]) -> Callable[..., Http
         token = request.POST.get(FIELD, "") if request.method == "POST" else ""
         if not (request.user.is_authenticated and _SHAPE.fullmatch(token)):
             return view(request, *args, **kwargs)
+        digest = _digest(request)
         with transaction.atomic():
             try:
                 with transaction.atomic():
                     claim = SubmissionToken.objects.create(
-                        user=request.user, token=token, path=request.path[:255]
+                        user=request.user, token=token, path=request.path[:255], digest=digest
                     )
             except IntegrityError:
                 earlier = SubmissionToken.objects.filter(
-                    user=request.user, token=token, path=request.path[:255]
+                    user=request.user, token=token, path=request.path[:255], digest=digest
                 ).first()
                 if earlier is not None and earlier.result_url:
                     return _answer_again(request, earlier.result_url)
-                # A token carried to another form is not a repeat of this one.
+                # Not a repeat: the token came with other content (the form was reopened
+                # and changed) or to another form. It is a new submission, undeduplicated.
                 return view(request, *args, **kwargs)
             response = view(request, *args, **kwargs)
             result = _result_of(response)

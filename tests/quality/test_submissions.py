@@ -294,6 +294,23 @@ def test_the_same_token_from_another_person_is_their_own(client, world):
     )
 
 
+def test_the_same_token_with_other_content_is_a_new_submission(client, world):
+    """A form reopened with the back button, changed and sent again keeps its old token:
+    what the person wrote the second time is saved, not swallowed."""
+    client.force_login(world.member)
+    url = reverse("reflections:new", args=["maps"])
+
+    client.post(url, {**reflection_data(title="First thoughts"), FIELD: TOKEN})
+    second = client.post(url, {**reflection_data(title="Second thoughts"), FIELD: TOKEN})
+
+    assert second.status_code == 302
+    assert sorted(Reflection.objects.values_list("title", flat=True)) == [
+        "First thoughts",
+        "Second thoughts",
+    ]
+    assert second["Location"] == Reflection.objects.get(title="Second thoughts").get_absolute_url()
+
+
 def test_a_form_with_errors_leaves_its_token_free_for_the_corrected_form(client, world):
     client.force_login(world.member)
     url = reverse("reflections:new", args=["maps"])
