@@ -188,3 +188,33 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_email} ({self.status})"
+
+
+class SubmissionToken(models.Model):
+    """A create form's one-time token, claimed by the POST that used it.
+
+    Each create form carries a fresh random token (`{% submission_token %}`). The first POST
+    with it inserts this row in the same transaction as the object it creates, and records
+    where it sent the person; a double click or a retried POST with the same token finds
+    the row (waiting for the first to commit, when they race) and gets the same answer
+    without creating anything. Rows older than a day are pruned.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submission_tokens"
+    )
+    token = models.CharField(max_length=64)
+    path = models.CharField(max_length=255)
+    # What was posted (a hash): the same token with other content is a new submission, e.g.
+    # a form reopened with the back button, changed and sent again.
+    digest = models.CharField(max_length=64, blank=True)
+    result_url = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="submission_token_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.path} → {self.result_url or '…'}"

@@ -106,12 +106,25 @@ def unique_slug(name: str) -> str:
     return slug
 
 
+# How often community_create picks a fresh address when a parallel creation took its pick.
+SLUG_ATTEMPTS = 5
+
+
 @transaction.atomic
 def community_create(*, creator, **fields) -> Community:
     """A new community; its creator becomes its first coordinator, at the core."""
     community = Community(**fields)
-    community.slug = unique_slug(community.name)
-    community.save()
+    for attempt in range(SLUG_ATTEMPTS):
+        community.slug = unique_slug(community.name)
+        try:
+            # Two people creating communities of one name at once both find the same free
+            # slug; the unique key lets one have it, and the other looks again.
+            with transaction.atomic():
+                community.save(force_insert=True)
+            break
+        except IntegrityError:
+            if attempt == SLUG_ATTEMPTS - 1:
+                raise
     Membership.objects.create(
         community=community, user=creator, role=Role.COORDINATOR, level=Level.CORE
     )
@@ -121,8 +134,13 @@ def community_create(*, creator, **fields) -> Community:
 @transaction.atomic
 def community_update(*, community: Community, old_slug: str) -> Community:
     """Save settings; a changed slug is kept as an OldSlug so old links redirect."""
+    # Two saves of the settings at once (a double click on a rename) take turns here; the
+    # second finds the address already changed instead of inserting the same OldSlug.
+    locked = Community.objects.select_for_update().only("slug", "slug_changed").get(pk=community.pk)
+    if locked.slug != old_slug:
+        raise CommunityError("The community's address changed meanwhile: here it is as it is now.")
     if community.slug != old_slug:
-        if community.slug_changed:
+        if locked.slug_changed:
             raise CommunityError("A community's address can be changed only once.")
         OldSlug.objects.create(slug=old_slug, community=community)
         community.slug_changed = True
@@ -139,8 +157,13 @@ def community_set_archived(*, community: Community, archived: bool) -> Community
 # --- Joining and leaving ---------------------------------------------------------------
 
 
-def _existing(community: Community, user) -> Membership | None:
-    return Membership.objects.select_for_update().filter(community=community, user=user).first()
+def _membership_claim(community: Community, user, *, status: str) -> tuple[Membership, bool]:
+    """The person's membership of the community, locked, and whether it was made now (with
+    `status`). Parallel requests meet at the unique key (community, user): one inserts, the
+    others wait for it and then read its row, so a double click is never an IntegrityError."""
+    return Membership.objects.select_for_update().get_or_create(
+        community=community, user=user, defaults={"status": status}
+    )
 
 
 @transaction.atomic
@@ -148,11 +171,11 @@ def membership_join(*, community: Community, user) -> Membership:
     """Join an open community with one click (or come back after leaving)."""
     if community.visibility != Community.Visibility.OPEN or community.archived:
         raise CommunityError("This community is not open to join directly.")
-    membership = _existing(community, user)
-    if membership is not None and membership.status == Status.ACTIVE:
+    membership, created = _membership_claim(community, user, status=Status.ACTIVE)
+    if created:
+        return membership
+    if membership.status == Status.ACTIVE:
         raise CommunityError("You are already a member.")
-    if membership is None:
-        return Membership.objects.create(community=community, user=user)
     membership.status = Status.ACTIVE
     membership.joined_at = timezone.now()
     membership.save(update_fields=["status", "joined_at"])
@@ -164,14 +187,12 @@ def join_request_create(*, community: Community, user, note: str = "") -> Member
     """Ask to join a request-to-join community; its facilitators are told by email."""
     if community.visibility != Community.Visibility.REQUEST or community.archived:
         raise CommunityError("This community does not take requests to join.")
-    membership = _existing(community, user)
-    if membership is not None and membership.status == Status.ACTIVE:
+    membership, created = _membership_claim(community, user, status=Status.REQUESTED)
+    if not created and membership.status == Status.ACTIVE:
         raise CommunityError("You are already a member.")
-    if membership is not None and membership.status == Status.REQUESTED:
+    if not created and membership.status == Status.REQUESTED:
         raise CommunityError("Your request is already with the facilitators.")
     now = timezone.now()
-    if membership is None:
-        membership = Membership(community=community, user=user)
     membership.status = Status.REQUESTED
     membership.request_note = note
     membership.requested_at = now
@@ -434,9 +455,9 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     ).update(accepted_at=timezone.now(), accepted_by=user)
     if not claimed:
         raise CommunityError("This invitation link can no longer be used.")
-    membership = _existing(invitation.community, user)
-    if membership is None:
-        return Membership.objects.create(community=invitation.community, user=user)
+    membership, created = _membership_claim(invitation.community, user, status=Status.ACTIVE)
+    if created:
+        return membership
     if membership.status != Status.ACTIVE:
         membership.status = Status.ACTIVE
         membership.joined_at = timezone.now()

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.submissions import once_per_submission
 from copsite.plugins import collect_panels
 from sessions.models import Session
 
@@ -93,6 +94,7 @@ def directory(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def community_new(request):
     form = CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -130,7 +132,14 @@ def community_settings(request, slug):
     old_slug = community.slug
     form = CommunitySettingsForm(request.POST or None, instance=community)
     if request.method == "POST" and form.is_valid():
-        community = services.community_update(community=form.save(commit=False), old_slug=old_slug)
+        try:
+            community = services.community_update(
+                community=form.save(commit=False), old_slug=old_slug
+            )
+        except CommunityError as error:
+            messages.error(request, str(error))
+            now = Community.objects.values_list("slug", flat=True).get(pk=community.pk)
+            return redirect("communities:settings", slug=now)
         messages.success(request, "The community's settings are saved.")
         return redirect("communities:settings", slug=community.slug)
     return render(request, "communities/settings.html", {"community": community, "form": form})
@@ -154,6 +163,7 @@ def community_archive(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def community_join(request, slug):
     """Open: join with one click. Request: ask, with an optional note."""
     community = community_for(request.user, slug, public=True)
@@ -238,6 +248,7 @@ def join_request_decide(request, slug, pk, decision):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def invitations(request, slug):
     community = community_for(request.user, slug, role=FACILITATOR)
     form = InvitationForm(request.POST or None)
@@ -553,6 +564,7 @@ def journeys(request, slug):
 
 @login_required
 @require_POST
+@once_per_submission
 def journey_manual_move(request, slug):
     community = community_for(request.user, slug, role=FACILITATOR)
     form = MoveForm(request.POST, community=community)

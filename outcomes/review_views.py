@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
 from sessions.models import Attendance, Session
@@ -75,6 +76,7 @@ def _progress(queryset):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def work_new(request, slug: str, session_pk: int):
     """Attendees share something they made or tried in the session."""
     community = community_for(request.user, slug)
@@ -192,6 +194,7 @@ def work_delete(request, slug: str, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def round_new(request, slug: str, session_pk: int):
     """A facilitator opens a round on the session's shared work."""
     community = community_for(request.user, slug, role=FACILITATOR)
@@ -429,6 +432,7 @@ def review_decline(request, slug: str, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def review_reply(request, slug: str, pk: int):
     """The author thanks or answers a review they received."""
     community = community_for(request.user, slug)
@@ -453,5 +457,9 @@ def review_reply(request, slug: str, pk: int):
     if request.htmx:
         card = next(r for r in context["reviews"] if r.pk == review.pk)
         context = {**context, "review": card, "reply_saved": saved}
-        return render(request, "outcomes/work.html#review-card", context)
+        response = render(request, "outcomes/work.html#review-card", context)
+        if saved:
+            url = reverse("outcomes:work", kwargs={"slug": community.slug, "pk": review.work_id})
+            submission_result(response, f"{url}#review-{review.pk}")
+        return response
     return render(request, "outcomes/work.html", context)

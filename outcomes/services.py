@@ -151,8 +151,16 @@ def _ranks(community, user_ids) -> dict[int, int]:
 def _allocate(round_: ReviewRound, *, works=None) -> list[PeerReview]:
     """Allocate reviewers among the session's attendees for `works` (default: all the
     session's work), counting the loads people already carry in the round."""
-    from sessions.models import Attendance
+    from sessions.models import Attendance, Session
 
+    # Allocations on one session take turns: two declines (or a decline and newly shared
+    # work) in parallel would otherwise both pick the same free reviewer for a piece, and
+    # the second insert would break review_once_per_work.
+    list(
+        Session.objects.select_for_update()
+        .filter(pk=round_.session_id)
+        .values_list("pk", flat=True)
+    )
     attendee_ids = list(
         Attendance.objects.filter(session=round_.session).values_list("user_id", flat=True)
     )

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Avg, Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
 from copsite import privacy
@@ -37,6 +39,7 @@ def _list_context(request, community, form=None) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def outcome_list(request, slug):
     """Proposed, agreed and retired outcomes; any member proposes one here."""
     community = community_for(request.user, slug)
@@ -50,6 +53,7 @@ def outcome_list(request, slug):
 
 @login_required
 @require_POST
+@once_per_submission
 def outcome_endorse(request, slug, pk):
     community = community_for(request.user, slug)
     outcome = _outcome_for(community, pk)
@@ -60,7 +64,10 @@ def outcome_endorse(request, slug, pk):
     if request.htmx:
         outcome = selectors.outcomes_for_page(community, request.user).get(pk=outcome.pk)
         context = {"community": community, "outcome": outcome}
-        return render(request, "outcomes/list.html#endorse-box", context)
+        return submission_result(
+            render(request, "outcomes/list.html#endorse-box", context),
+            reverse("outcomes:list", kwargs={"slug": community.slug}),
+        )
     return redirect("outcomes:list", slug=community.slug)
 
 
@@ -151,6 +158,7 @@ def outcome_detail(request, slug, pk):
 
 @login_required
 @require_POST
+@once_per_submission
 def outcome_confidence(request, slug, pk):
     """A member rates their own confidence (1–5, with an optional note)."""
     community = community_for(request.user, slug)
@@ -170,7 +178,11 @@ def outcome_confidence(request, slug, pk):
     context = _detail_context(request, community, outcome, form)
     context["saved"] = form is None
     if request.htmx:
-        return render(request, "outcomes/detail.html#confidence-box", context)
+        response = render(request, "outcomes/detail.html#confidence-box", context)
+        if context["saved"]:
+            url = reverse("outcomes:outcome", kwargs={"slug": community.slug, "pk": outcome.pk})
+            submission_result(response, url)
+        return response
     return render(request, "outcomes/detail.html", context)
 
 

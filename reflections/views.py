@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.submissions import once_per_submission
 from communities.access import community_for
 from communities.models import Membership
 from copsite.csvs import csv_response
@@ -223,6 +224,7 @@ def _follow_up_action(form, community) -> Action | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def reflection_new(request, slug):
     community = community_for(request.user, slug)
     return _reflection_form_page(request, community, reflection=None)
@@ -466,6 +468,7 @@ def action_list(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def action_new(request, slug):
     community = community_for(request.user, slug)
     visible = Reflection.objects.visible_to(request.user, community)

@@ -46,6 +46,13 @@ class SessionStateError(Exception):
 # --- planning -------------------------------------------------------------------------
 
 
+def _lock(session: Session) -> None:
+    """Hold the session's row until the transaction ends: writes that read the session's
+    rows and then add to them (attendance, agenda positions, bookends) take turns, so two
+    parallel saves cannot both insert what the other is inserting."""
+    list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True))
+
+
 def session_create(*, community, user: User, data: dict) -> Session:
     data = dict(data)
     facilitators = data.pop("facilitators", [])
@@ -129,6 +136,7 @@ def agenda_item_add(*, session: Session, data: dict, kind: str = AgendaItem.Kind
     outcomes = data.get("aligned_outcomes") or []
     data = {name: data[name] for name in ("title", "minutes", "description") if name in data}
     with transaction.atomic():
+        _lock(session)
         last = session.agenda_items.aggregate(last=Max("position"))["last"]
         item = AgendaItem.objects.create(
             session=session, kind=kind, position=(last or 0) + 1, **data
@@ -183,11 +191,12 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> None:
 def agenda_bookend_add(*, session: Session, kind: str) -> AgendaItem:
     """Add a learning-loop bookend: open actions first, reflection last. One click twice
     adds it once."""
-    existing = session.agenda_items.filter(kind=kind).first()
-    if existing is not None:
-        return existing
     title, minutes = BOOKENDS[kind]
     with transaction.atomic():
+        _lock(session)
+        existing = session.agenda_items.filter(kind=kind).first()
+        if existing is not None:
+            return existing
         if kind == AgendaItem.Kind.REVIEW_ACTIONS:
             session.agenda_items.update(position=F("position") + 1)
             item = AgendaItem.objects.create(
@@ -232,8 +241,12 @@ def attendance_record(
         session.rsvps.filter(response__in=GOING_OR_MAYBE).values_list("user_id", flat=True)
     )
     with transaction.atomic():
+        _lock(session)
+        session.refresh_from_db(fields=["status", "version"])
         session.attendances.exclude(user_id__in=wanted).delete()
         present = set(session.attendances.values_list("user_id", flat=True))
+        # The lock makes the saves take turns; ignore_conflicts (ON CONFLICT DO NOTHING)
+        # keeps a row written by any other path from turning into an error.
         Attendance.objects.bulk_create(
             [
                 Attendance(
@@ -243,7 +256,8 @@ def attendance_record(
                     recorded_by=recorded_by,
                 )
                 for user_id in sorted(wanted - present)
-            ]
+            ],
+            ignore_conflicts=True,
         )
         if complete and session.status != Session.Status.COMPLETED:
             Session.objects.filter(pk=session.pk).update(

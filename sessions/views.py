@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
 from copsite.plugins import collect_panels
@@ -250,6 +251,7 @@ def _agenda_context(community, session, editing=None, item_form=None) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def session_new(request, slug: str):
     community = community_for(request.user, slug, role=FACILITATOR)
     form = SessionForm(request.POST or None, community=community, user=request.user)
@@ -348,12 +350,14 @@ def _editable_session(request, slug, pk):
 
 @login_required
 @require_POST
+@once_per_submission
 def agenda_add(request, slug: str, pk: int):
     community, session = _editable_session(request, slug, pk)
     form = AgendaItemForm(request.POST, community=community, prefix="new")
     if form.is_valid():
         services.agenda_item_add(session=session, data=form.cleaned_data)
-        return _agenda_response(request, community, session)
+        planner = reverse("sessions:edit", args=[community.slug, session.pk]) + "#agenda"
+        return submission_result(_agenda_response(request, community, session), planner)
     context = {"community": community, "session": session}
     context.update(_agenda_context(community, session))
     context["new_item_form"] = form

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.submissions import once_per_submission
 from communities.access import community_for
 from communities.models import Community, Membership
 from copsite.csvs import csv_response
@@ -234,6 +235,7 @@ def story_new(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def story_create(request, slug):
     community = community_for(request.user, slug)
     form = ImpactStoryForm(request.POST or None, community=community)
