@@ -30,9 +30,12 @@ def send_email_batch(*, delivery_ids: list[int]) -> int:
 @shared_task
 def digest_send_due() -> int:
     from .digest import digest_send_due as send_due
-    from .submissions import submission_tokens_prune
 
-    # The hourly digest scan also forgets day-old submission tokens: one cheap DELETE
-    # on an indexed column, without another beat entry.
-    submission_tokens_prune()
     return send_due()
+
+
+@shared_task
+def submission_tokens_prune() -> int:
+    from .submissions import submission_tokens_prune as prune
+
+    return prune()

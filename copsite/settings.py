@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "session-reminders": {"task": "sessions.tasks.session_reminders_scan", "schedule": 300.0},
     "review-nudges": {"task": "outcomes.tasks.review_nudges_scan", "schedule": crontab(minute=30)},
+    # Create forms' one-time tokens (accounts/submissions.py) are kept for a day.
+    "submission-tokens-prune": {
+        "task": "accounts.tasks.submission_tokens_prune",
+        "schedule": crontab(hour=4, minute=45),
+    },
 }
 
 # Security headers. Scripts only from our own static files: no inline script anywhere.

@@ -716,7 +716,8 @@ def test_members_htmx_page_renders_only_the_list_with_its_links(client, crowd, m
 
 @pytest.mark.parametrize(
     ("page", "number"),
-    [("99", 3), ("-1", 3), ("0", 3), ("²", 1), ("a\x00b", 1), ("", 1), ("1.5", 1)],
+    # NUL in a query parameter is a 404 before any view (tests/quality/test_junk_input.py).
+    [("99", 3), ("-1", 3), ("0", 3), ("²", 1), ("", 1), ("1.5", 1)],
 )
 def test_members_page_out_of_range_or_junk_shows_the_last_or_first(
     client, crowd, member_of, page, number

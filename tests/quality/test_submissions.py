@@ -381,15 +381,17 @@ def test_day_old_tokens_are_pruned(world):
     assert list(SubmissionToken.objects.values_list("token", flat=True)) == ["new" * 8]
 
 
-def test_the_hourly_digest_task_prunes_day_old_tokens(world):
-    from accounts.tasks import digest_send_due
+def test_the_nightly_task_prunes_day_old_tokens_and_beat_runs_it(world, settings):
+    from accounts.tasks import submission_tokens_prune as task
 
     old = SubmissionToken.objects.create(user=world.member, token="old" * 8, path="/x/")
     SubmissionToken.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
 
-    digest_send_due()
+    task.delay()
 
     assert not SubmissionToken.objects.exists()
+    schedule = settings.CELERY_BEAT_SCHEDULE["submission-tokens-prune"]
+    assert schedule["task"] == task.name
 
 
 @pytest.mark.django_db(transaction=True)

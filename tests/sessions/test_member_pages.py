@@ -18,6 +18,7 @@ from tests.factories import (
     OutcomeFactory,
     RSVPFactory,
     SessionFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +58,31 @@ def test_detail_online_link_and_names_for_members_only(client, world):
     assert "Going (1): Cora" in member_page
     assert "https://meet.example.org/secret" not in outsider_page
     assert "Cora" not in outsider_page
-    assert "1 going, 0 maybe" in outsider_page
+    assert "fewer than 5 going, 0 maybe" in outsider_page
     assert "Join the community to RSVP" in outsider_page
+
+
+def test_outsiders_see_head_counts_only_from_five_people(client, world):
+    """The privacy floor holds for head counts too: an outsider on an open community's
+    session page and list reads 1–4 people as "fewer than 5"; members see exact counts."""
+    people = [world.coordinator, *(UserFactory() for _ in range(4))]
+    for person in people[:4]:
+        RSVPFactory(session=world.session, user=person, response="going")
+    client.force_login(world.outsider)
+    sessions_url = reverse("sessions:list", args=[world.community.slug])
+
+    four = client.get(world.session.get_absolute_url()).content.decode()
+    four_listed = client.get(sessions_url).content.decode()
+    RSVPFactory(session=world.session, user=people[4], response="going")
+    five = client.get(world.session.get_absolute_url()).content.decode()
+    client.force_login(world.member)
+    member_listed = client.get(sessions_url).content.decode()
+
+    assert "fewer than 5 going, 0 maybe." in four
+    assert "fewer than 5 going" in four_listed
+    assert "5 going, 0 maybe." in five
+    assert "4 going" not in four_listed
+    assert "5 going" in member_listed
 
 
 def test_detail_renders_session_panels(client, world, monkeypatch):
