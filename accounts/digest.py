@@ -2,7 +2,7 @@
 
 Selection, content and rendering work on batches of people with a fixed number of queries
 per batch. Each app contributes its sections through `<app>/digest.py`:
-`digest_sections(people, period) -> {user_id: [Section, …]}` (copsite.plugins).
+`digest_sections(people, period) -> {user_id: [Section, …]}` (core.plugins).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from copsite.plugins import app_modules
+from core.plugins import app_modules
 
 from .mail import email_dispatch_batch
 from .models import EmailDelivery, User, zone_or_utc

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from accounts.forms import timezone_choices
-from copsite.widgets import QuickSelect
+from core.widgets import QuickSelect
 
 from . import engagement
 from .invitations import opted_out

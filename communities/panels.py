@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from copsite.plugins import Panel
+from core.plugins import Panel
 
 from .models import JourneyStep, Membership, MoveSuggestion
 

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission
-from copsite.plugins import collect_panels
+from core.plugins import collect_panels
 from sessions.models import Session
 
 from . import engagement, services

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "core",
     "accounts",
     "communities",
     "sessions.apps.SessionsConfig",
@@ -54,8 +55,16 @@ INSTALLED_APPS = [
     "reflections",
 ]
 
+# The apps that contribute panels, digest sections and demo content to pages and jobs they
+# do not own (core/plugins.py), in the order their panels appear. They are listed here, not
+# in core, because core sits below every app and names none of them.
+PLUGIN_APPS = ["communities", "sessions", "outcomes", "reflections"]
+# Modules outside the apps that run after them: the dashboard's demo history builds on
+# every app's demo content.
+PLUGIN_EXTRA_MODULES = {"demo": ["copsite.dashboard.demo"]}
+
 MIDDLEWARE = [
-    "copsite.middleware.RefuseNulMiddleware",
+    "core.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "copsite.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -106,10 +115,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 # A cache outage costs speed only: while Redis is unreachable the cache answers as an empty
-# one (copsite/cache.py), so pages work and allauth's rate limits are off until it is back.
+# one (core/cache.py), so pages work and allauth's rate limits are off until it is back.
 # Short socket timeouts keep a Redis that hangs, rather than refuses, from stalling requests.
 REDIS_CACHE = {
-    "BACKEND": "copsite.cache.FailSoftRedisCache",
+    "BACKEND": "core.cache.FailSoftRedisCache",
     "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
 }
 if REDIS_URL:

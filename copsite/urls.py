@@ -2,12 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-
-from . import views
+from core import views as core_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("settings/", account_views.settings_view, name="settings"),
     path("settings/digest-preview/", account_views.digest_preview_view, name="digest_preview"),
     path(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from communities.models import Membership
-from copsite.plugins import Panel
+from core.plugins import Panel
 
 from .models import Outcome, PeerReview, ReviewRound
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
-from copsite import privacy
+from core import privacy
 
 from . import selectors, services
 from .forms import AgreeForm, ConfidenceForm, ProposeForm

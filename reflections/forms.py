@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.models import User
 from communities.models import Membership
-from copsite.widgets import QuickModelChoiceField, QuickSelect
+from core.widgets import QuickModelChoiceField, QuickSelect
 from outcomes.models import Outcome
 from sessions.models import Session
 
@@ -239,7 +239,7 @@ class ReflectionFilterForm(forms.Form):
         choices=[("", "Any level"), *Reflection.Loop.choices, ("none", "Not sure yet")],
     )
     # Quick fields: these list every session and member of the community, built from the
-    # label's columns only and written in Python (see copsite.widgets).
+    # label's columns only and written in Python (see core.widgets).
     session = QuickModelChoiceField(
         queryset=Session.objects.none(),
         required=False,

@@ -1,4 +1,4 @@
-"""What the reflections app shows on pages it does not own (copsite.plugins).
+"""What the reflections app shows on pages it does not own (core.plugins).
 
 Each panel costs a fixed number of queries, however many rows it shows.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
-from copsite.plugins import Panel
+from core.plugins import Panel
 
 from .models import Action, Reflection
 

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.submissions import once_per_submission
 from communities.access import community_for
 from communities.models import Membership
-from copsite.csvs import csv_response
-from copsite.paging import QuickPage
+from core.csvs import csv_response
+from core.paging import QuickPage
 from outcomes.models import Outcome
 from sessions.models import Session
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
 
-from copsite.plugins import Panel
+from core.plugins import Panel
 
 from .models import RSVP, Session
 

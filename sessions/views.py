@@ -22,7 +22,7 @@ from accounts.models import User
 from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
-from copsite.plugins import collect_panels
+from core.plugins import collect_panels
 from outcomes.models import Outcome
 
 from . import services

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django import forms
 
-from copsite.widgets import QuickSelect
+from core.widgets import QuickSelect
 
 CHOICES = [
     ("", "Anyone"),
@@ -64,7 +64,7 @@ def test_quick_select_escapes_labels_and_marks_the_choice():
 @pytest.mark.django_db
 def test_quick_model_choice_field_renders_like_a_model_choice_field():
     from accounts.models import User
-    from copsite.widgets import QuickModelChoiceField
+    from core.widgets import QuickModelChoiceField
     from tests.factories import UserFactory
 
     UserFactory(display_name="Ana & <Bo>", email="ana@example.org")
@@ -92,7 +92,7 @@ def test_quick_model_choice_field_renders_like_a_model_choice_field():
 @pytest.mark.django_db
 def test_quick_model_choice_field_refuses_a_value_outside_its_queryset():
     from accounts.models import User
-    from copsite.widgets import QuickModelChoiceField
+    from core.widgets import QuickModelChoiceField
     from tests.factories import UserFactory
 
     inside, outside = UserFactory(), UserFactory()

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from copsite import csvs
+from core import csvs
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40
@@ -54,7 +54,7 @@ def csv_rows(chart: Chart) -> list[list]:
 
 
 def csv_text(chart: Chart) -> str:
-    """The chart's table as CSV, through the site's one writer (`copsite.csvs`)."""
+    """The chart's table as CSV, through the site's one writer (`core.csvs`)."""
     return csvs.csv_text(chart.columns, csv_rows(chart))
 
 

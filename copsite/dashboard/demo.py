@@ -1,6 +1,6 @@
 """A year of history in the main demo community, so every dashboard chart has a real shape:
 past sessions with RSVPs and attendance, shared reflections at every loop level, and two
-published impact stories. Runs after every app's demo (copsite.plugins.EXTRA_MODULES) and
+published impact stories. Runs after every app's demo (settings.PLUGIN_EXTRA_MODULES) and
 relies only on the models, not on other demo modules' content. Idempotent: it returns at
 once when its first story exists."""
 

@@ -7,7 +7,7 @@ Rules every function keeps:
   arithmetic on the grouped rows (months × levels, or a frequency table), never a loop over
   people, sessions or reflections. The multi-community functions group by community, so the
   portfolio's query count does not grow with the number of communities.
-- **Privacy threshold** (`copsite.privacy`, the site's one floor). A number that counts
+- **Privacy threshold** (`core.privacy`, the site's one floor). A number that counts
   what 1–4 people did (or 1–4 people in a group) is suppressed: it becomes `None`, shown
   as "fewer than 5". Zero stays visible.
   Where a row shows its total, one more cell is hidden with it (secondary suppression), so
@@ -62,7 +62,7 @@ from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.utils import timezone
 
 from communities.models import JourneyStep, Membership
-from copsite.privacy import average_figure, people_figure, protect_row, too_few
+from core.privacy import average_figure, people_figure, protect_row, too_few
 from outcomes.models import Outcome, PeerReview, SharedWork
 from outcomes.selectors import reviewed_in
 from reflections.models import Reflection

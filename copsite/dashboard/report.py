@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 
 from django.utils.text import Truncator
 
-from copsite import privacy
+from core import privacy
 from reflections.models import ImpactStory
 
 from . import figures, snapshot

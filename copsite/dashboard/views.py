@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.submissions import once_per_submission
 from communities.access import community_for
 from communities.models import Community, Membership
-from copsite.csvs import csv_response
+from core.csvs import csv_response
 from reflections.models import ImpactStory
 
 from . import snapshot

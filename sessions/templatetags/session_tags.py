@@ -5,7 +5,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
-from copsite.privacy import people_figure
+from core.privacy import people_figure
 
 register = template.Library()
 
@@ -39,7 +39,7 @@ def rsvp_label(response: str) -> str:
 @register.filter
 def headcount(people: int) -> int | str:
     """A count of people as someone outside the community may see it: the privacy floor
-    (copsite/privacy.py) writes 1–4 as "fewer than 5", so a public session page never
+    (core/privacy.py) writes 1–4 as "fewer than 5", so a public session page never
     tells an outsider that one or two named-by-context people said they would come."""
     shown = people_figure(people)
     return "fewer than 5" if shown is None else shown

@@ -166,7 +166,7 @@ def test_home_for_a_non_member_offers_joining_without_celebrations(client, commu
 
 def test_home_renders_other_apps_community_panels(client, community, member_of, monkeypatch):
     from communities import views
-    from copsite.plugins import Panel
+    from core.plugins import Panel
 
     seen = []
 

@@ -9,9 +9,9 @@ import pytest
 import time_machine
 
 from communities.models import JourneyStep, Membership
-from copsite import privacy
 from copsite.dashboard import figures
 from copsite.dashboard.periods import Period
+from core import privacy
 from reflections.models import Reflection
 from sessions.models import RSVP, AgendaItem, Attendance, Session
 from tests.factories import (

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from communities.models import Membership
-from copsite import privacy
+from core import privacy
 from sessions.models import Attendance
 from tests.factories import CommunityFactory, MembershipFactory, SessionFactory, UserFactory
 

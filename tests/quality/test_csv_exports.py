@@ -118,7 +118,7 @@ def test_no_export_lets_a_cell_begin_with_a_formula(client, evil):
 
 
 def test_the_one_writer_neutralises_every_formula_prefix():
-    from copsite.csvs import csv_text
+    from core.csvs import csv_text
 
     text = csv_text(["name", "n"], [[f"{p}1+1" for p in PREFIXES] + [-3, 0.5, None]])
 

@@ -31,7 +31,7 @@ from accounts.digest import digest_send_batch, period_for, sections_for
 from accounts.models import EmailDelivery, User
 from communities import services as communities
 from communities.models import Community, JourneyStep, Membership, MoveSuggestion
-from copsite.plugins import app_modules
+from core.plugins import app_modules
 from outcomes import services as reviews
 from outcomes.models import PeerReview
 from reflections.models import Action

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from communities.access import community_for
 from communities.engagement import signal_sources
-from copsite.plugins import collect_panels
+from core.plugins import collect_panels
 from reflections.models import Action, Reflection
 from reflections.panels import home_panel, session_panel
 from tests.factories import ActionFactory, ReflectionFactory, SessionFactory

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Membership
-from copsite.plugins import Panel
+from core.plugins import Panel
 from sessions.models import RSVP, Session
 from tests.factories import (
     AgendaItemFactory,

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
-from copsite.plugins import app_modules
+from core.plugins import app_modules
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             )
         people: dict = {}
         with transaction.atomic():
-            # Each app seeds its own living demo content, in the order of copsite.plugins.APPS.
+            # Each app seeds its own living demo content, in the order of settings.PLUGIN_APPS.
             # A seeder takes the dict of demo people (email → User), may add to it, and
             # must change nothing on a second run.
             accounts_demo.seed(people)

@@ -1,6 +1,9 @@
 """How the domain apps contribute to pages and jobs they do not own, without importing
 each other: each app may provide a module with known function names, collected here.
 
+The contributing apps and their order are settings.PLUGIN_APPS (and PLUGIN_EXTRA_MODULES):
+settings names them because core, below every app, names none.
+
 - `<app>/panels.py`: `home_panel(request)` and `community_panel(request, community)` return
   a Panel (a template and its context) or None. Each panel costs a fixed number of queries.
   `community_panel` and `session_panel` get the community as `community_for` returns it and
@@ -14,14 +17,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
-# The order in which the apps' panels appear on a page.
-APPS = ["communities", "sessions", "outcomes", "reflections"]
-# Modules outside the apps that run after them: the dashboard's demo history builds on
-# every app's demo content.
-EXTRA_MODULES = {"demo": ["copsite.dashboard.demo"]}
+from django.conf import settings
 
 
 @dataclass
@@ -31,12 +32,15 @@ class Panel:
     order: int = 50
 
 
-def app_modules(module_name: str):
-    for app in APPS:
+def app_modules(module_name: str) -> Iterator[ModuleType]:
+    """Each contributing app's `<app>.<module_name>` that exists, in settings.PLUGIN_APPS
+    order, then settings.PLUGIN_EXTRA_MODULES[module_name]. The apps are named in settings,
+    not here, because core sits below every app and must not know them."""
+    for app in settings.PLUGIN_APPS:
         name = f"{app}.{module_name}"
         if importlib.util.find_spec(name) is not None:
             yield importlib.import_module(name)
-    for name in EXTRA_MODULES.get(module_name, []):
+    for name in settings.PLUGIN_EXTRA_MODULES.get(module_name, []):
         yield importlib.import_module(name)
 
 

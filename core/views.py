@@ -16,7 +16,7 @@ from .plugins import collect_panels
 @require_GET
 def home(request):
     """My communities, my next sessions, reviews waiting for me, my open actions: each app
-    contributes its own panel (copsite.plugins)."""
+    contributes its own panel (core.plugins)."""
     return render(request, "home.html", {"panels": collect_panels("home_panel", request)})
 
 

@@ -1,4 +1,4 @@
-"""Middleware that belongs to no app: guards on the request as a whole."""
+"""Middleware that guards the request as a whole, before any app sees it."""
 
 from __future__ import annotations
 
