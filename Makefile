@@ -44,7 +44,7 @@ clean:
 	rm -rf var/ .coverage htmlcov
 
 bench: install
-	$(PY) -m copsite.bench $(BENCH_ARGS)
+	$(PY) -m tools.bench $(BENCH_ARGS)
 
 load: install
-	$(PY) -m copsite.load $(LOAD_ARGS)
+	$(PY) -m tools.load $(LOAD_ARGS)

@@ -16,7 +16,7 @@ def test_quick_benchmark_runs_and_every_page_stays_within_the_query_budget(tmp_p
     env["COPSITE_VAR_DIR"] = str(tmp_path)
 
     result = subprocess.run(
-        [sys.executable, "-m", "copsite.bench", "--quick"],
+        [sys.executable, "-m", "tools.bench", "--quick"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -40,7 +40,7 @@ def test_quick_benchmark_runs_and_every_page_stays_within_the_query_budget(tmp_p
 
 
 def test_scratch_databases_are_named_after_the_checkouts_own_database():
-    from copsite.bench import scratch_database_name
+    from tools.bench import scratch_database_name
 
     url = "postgres://postgres@127.0.0.1:5432/copsite_wtc"
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.shortcuts import render
 from django.urls import path
 
-from .urls import urlpatterns as site_urlpatterns
+from copsite.urls import urlpatterns as site_urlpatterns
 
 
 @login_required

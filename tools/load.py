@@ -1,6 +1,6 @@
 """`make load`: gunicorn on PostgreSQL, concurrent simulated members, then count the writes.
 
-Run as `python -m copsite.load [--users 50] [--seconds 60] [--port N]`. Creates the
+Run as `python -m tools.load [--users 50] [--seconds 60] [--port N]`. Creates the
 database `<name>_load` beside DATABASE_URL's database `<name>` (default
 postgres://postgres@127.0.0.1:5432/copsite), seeds the demo, serves it with gunicorn on
 127.0.0.1 (loopback only, on a free port unless --port is given), and lets each
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from copsite.bench import scratch_database_name
+from tools.bench import scratch_database_name
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"

@@ -1,6 +1,6 @@
 """`make bench`: seed a large site into a separate database and time the main pages.
 
-Run as `python -m copsite.bench [--quick]`. Uses PostgreSQL (database `<name>_bench` beside
+Run as `python -m tools.bench [--quick]`. Uses PostgreSQL (database `<name>_bench` beside
 DATABASE_URL's database `<name>`, so two checkouts sharing one server never drop each other's
 bench) when DATABASE_URL is set, else SQLite at var/bench.sqlite3. Prints
 a table and writes var/bench.json (var/ is COPSITE_VAR_DIR when set):
@@ -83,7 +83,7 @@ def setup_django() -> None:
     django.setup()
     from django.conf import settings
 
-    settings.ROOT_URLCONF = "copsite.bench_urls"
+    settings.ROOT_URLCONF = "tools.bench_urls"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from copsite.celery import app
 
