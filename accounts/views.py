@@ -4,12 +4,12 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from communities.models import Membership
+from core.plugins import collect_panels
 
 from .digest import digest_preview
 from .forms import ProfileForm
@@ -25,28 +25,9 @@ def settings_view(request):
         form.save()
         messages.success(request, "Your settings are saved.")
         return redirect("settings")
-    memberships = (
-        Membership.objects.active()
-        .filter(user=request.user)
-        .select_related("community")
-        .order_by("community__name")
-    )
-    return render(request, "accounts/settings.html", {"form": form, "memberships": memberships})
-
-
-@login_required
-@require_http_methods(["POST"])
-def mute_view(request, membership_id: int):
-    """Mute or unmute one community: no reminders from it, and it stays out of the digest."""
-    membership = get_object_or_404(
-        Membership.objects.active().filter(user=request.user).select_related("community"),
-        pk=membership_id,
-    )
-    membership.muted = not membership.muted
-    membership.save(update_fields=["muted"])
-    state = "muted" if membership.muted else "unmuted"
-    messages.success(request, f"{membership.community.name} is {state}.")
-    return redirect("settings")
+    # My communities and my calendar link belong to higher apps: they come as panels.
+    panels = collect_panels("settings_panel", request)
+    return render(request, "accounts/settings.html", {"form": form, "panels": panels})
 
 
 @login_required

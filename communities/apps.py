@@ -7,6 +7,11 @@ class CommunitiesConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import user_signed_up
 
+        from core.plugins import register_email_voucher
+
+        from .invitations import invitation_vouches_for
         from .signals import accept_invitation_on_signup
+
+        register_email_voucher(invitation_vouches_for)
 
         user_signed_up.connect(accept_invitation_on_signup, dispatch_uid="copsite-invitation")

@@ -12,6 +12,17 @@ from .models import JourneyStep, Membership, MoveSuggestion
 CELEBRATE_FOR = timedelta(days=60)
 
 
+def settings_panel(request) -> Panel:
+    """On my settings page: my communities, each with its mute switch (one query)."""
+    memberships = (
+        Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("community")
+        .order_by("community__name")
+    )
+    return Panel("communities/includes/settings_panel.html", {"memberships": memberships}, 10)
+
+
 def home_panel(request) -> Panel:
     """My communities, and my own recent moves toward the core (never outward ones)."""
     memberships = (

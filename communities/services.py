@@ -289,6 +289,14 @@ def membership_set_aspiration(*, membership: Membership, aspiration: str) -> Mem
 # --- Invitations -----------------------------------------------------------------------
 
 
+def membership_set_muted(*, membership: Membership, muted: bool) -> Membership:
+    """Mute or unmute one community for its member: no reminders from it, and it stays
+    out of their digest."""
+    membership.muted = muted
+    membership.save(update_fields=["muted"])
+    return membership
+
+
 def _send_invitation(invitation: Invitation) -> None:
     email_render_and_enqueue(
         key=f"invitation:{invitation.pk}:{invitation.nonce}",

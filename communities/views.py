@@ -6,14 +6,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission
-from core.plugins import collect_panels
-from sessions.models import Session
+from core.plugins import collect_panels, upcoming_sessions_of_outer_community
 
 from . import engagement, services
 from .access import community_for
@@ -70,15 +68,17 @@ def _search_text(value: str) -> str:
 def directory(request):
     """Open and request-to-join communities, searchable by name and domain."""
     query = _search_text(request.GET.get("q", ""))
-    upcoming = Session.objects.filter(
-        community=OuterRef("pk"),
-        status=Session.Status.SCHEDULED,
-        starts_at__gte=timezone.now(),
-    ).order_by("starts_at")
+    # Sessions live in a higher layer: the sessions app registers this query.
+    upcoming = upcoming_sessions_of_outer_community()
+    next_session = {}
+    if upcoming is not None:
+        next_session = {
+            "next_session_at": Subquery(upcoming.values("starts_at")[:1]),
+            "next_session_title": Subquery(upcoming.values("title")[:1]),
+        }
     communities = Community.objects.in_directory().annotate(
         member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)),
-        next_session_at=Subquery(upcoming.values("starts_at")[:1]),
-        next_session_title=Subquery(upcoming.values("title")[:1]),
+        **next_session,
         is_member=Exists(
             Membership.objects.active().filter(community=OuterRef("pk"), user=request.user)
         ),
@@ -388,6 +388,21 @@ def invitation_opt_out(request, token):
 def invitation_opt_out_undo(request, token):
     """Changed their mind: communities may invite the address again."""
     return _opted_out_page(request, token, undo=True)
+
+
+@login_required
+@require_POST
+def membership_mute(request, membership_id: int):
+    """Mute or unmute one of my communities (from my settings page, where
+    panels.settings_panel lists them)."""
+    membership = get_object_or_404(
+        Membership.objects.active().filter(user=request.user).select_related("community"),
+        pk=membership_id,
+    )
+    services.membership_set_muted(membership=membership, muted=not membership.muted)
+    state = "muted" if membership.muted else "unmuted"
+    messages.success(request, f"{membership.community.name} is {state}.")
+    return redirect("settings")
 
 
 # --- Members and roles -----------------------------------------------------------------

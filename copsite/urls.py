@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from communities import views as community_views
 from core import views as core_views
 
 urlpatterns = [
@@ -16,7 +17,7 @@ urlpatterns = [
     ),
     path(
         "settings/communities/<int:membership_id>/mute/",
-        account_views.mute_view,
+        community_views.membership_mute,
         name="community_mute",
     ),
     path(

@@ -9,6 +9,8 @@ settings names them because core, below every app, names none.
   `community_panel` and `session_panel` get the community as `community_for` returns it and
   return None when its `.membership` is None: pages public to non-members (an open
   community's sessions, a leader passing by) never show them what the members wrote.
+- `settings_panel(request)` adds a section to the person's settings page (`/settings/`),
+  so accounts shows what other apps keep about a person without importing them.
 - `<app>/demo.py`: `seed(people)` for seed_demo (see accounts/management/commands/seed_demo.py).
 - `<app>/digest.py`: `digest_sections(members, period)` for the digest email.
 """
@@ -20,7 +22,13 @@ import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
 
 from django.conf import settings
 
@@ -51,3 +59,36 @@ def collect_panels(function_name: str, *args) -> list[Panel]:
         if function is not None and (panel := function(*args)) is not None:
             panels.append(panel)
     return sorted(panels, key=lambda panel: panel.order)
+
+
+# --- Hooks: a lower app asks, the higher app that owns the answer registers it ---------
+# Each is registered once, in the owning app's AppConfig.ready(), so a lower layer never
+# imports upward (accounts cannot import communities, communities cannot import sessions).
+
+# (request, email) -> True when something the higher app issued vouches for the address,
+# e.g. a community invitation followed from that address's inbox (communities).
+_email_vouchers: list[Callable[[HttpRequest, str], bool]] = []
+
+# () -> the scheduled, future sessions of the community `OuterRef("pk")`, soonest first,
+# for a Subquery over communities (sessions).
+_upcoming_sessions: list[Callable[[], QuerySet]] = []
+
+
+def register_email_voucher(voucher: Callable[[HttpRequest, str], bool]) -> None:
+    if voucher not in _email_vouchers:
+        _email_vouchers.append(voucher)
+
+
+def email_vouched_for(request: HttpRequest, email: str) -> bool:
+    """Whether any registered app vouches that `email` belongs to whoever sent `request`."""
+    return any(voucher(request, email) for voucher in _email_vouchers)
+
+
+def register_upcoming_sessions(query: Callable[[], QuerySet]) -> None:
+    _upcoming_sessions[:] = [query]
+
+
+def upcoming_sessions_of_outer_community() -> QuerySet | None:
+    """The registered query of a community's next sessions (for a Subquery on
+    `OuterRef("pk")`), or None when no app provides sessions."""
+    return _upcoming_sessions[0]() if _upcoming_sessions else None

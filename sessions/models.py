@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +37,15 @@ class SessionQuerySet(models.QuerySet):
     def upcoming(self):
         return self.filter(
             status=Session.Status.SCHEDULED, starts_at__gte=timezone.now() - timedelta(hours=1)
+        ).order_by("starts_at")
+
+    def next_of_outer_community(self):
+        """Scheduled sessions still ahead of the community `OuterRef("pk")`, soonest first:
+        the directory's "next session", asked for through core.plugins."""
+        return self.filter(
+            community=OuterRef("pk"),
+            status=Session.Status.SCHEDULED,
+            starts_at__gte=timezone.now(),
         ).order_by("starts_at")
 
     def for_member(self, user):

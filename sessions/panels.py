@@ -15,6 +15,11 @@ def with_my_rsvp(queryset, user):
     )
 
 
+def settings_panel(request) -> Panel:
+    """On my settings page: my private calendar feed link (no query: the token is mine)."""
+    return Panel("sessions/includes/calendar_feed.html", {}, order=20)
+
+
 def home_panel(request) -> Panel:
     """My next sessions across all my communities: one query, however many there are."""
     sessions = with_my_rsvp(
