@@ -17,11 +17,9 @@ import importlib.util
 from dataclasses import dataclass, field
 from typing import Any
 
-# The order in which the apps' panels appear on a page.
-APPS = ["communities", "sessions", "outcomes", "reflections"]
-# Modules outside the apps that run after them: the dashboard's demo history builds on
-# every app's demo content.
-EXTRA_MODULES = {"demo": ["copsite.dashboard.demo"]}
+# The order in which the apps' panels appear on a page and their demos run: impact comes
+# last, because its year of demo history builds on every other app's demo content.
+APPS = ["communities", "sessions", "outcomes", "reflections", "impact"]
 
 
 @dataclass
@@ -36,8 +34,6 @@ def app_modules(module_name: str):
         name = f"{app}.{module_name}"
         if importlib.util.find_spec(name) is not None:
             yield importlib.import_module(name)
-    for name in EXTRA_MODULES.get(module_name, []):
-        yield importlib.import_module(name)
 
 
 def collect_panels(function_name: str, *args) -> list[Panel]:

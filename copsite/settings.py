@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "outcomes",
     "reflections",
+    "impact",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +117,7 @@ if REDIS_URL:
     CACHES = {"default": {**REDIS_CACHE, "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# How long the dashboards keep the figures they computed (copsite/dashboard/snapshot.py);
+# How long the dashboards keep the figures they computed (impact/snapshot.py);
 # 0 computes them on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 
