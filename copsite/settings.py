@@ -53,15 +53,14 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "outcomes",
     "reflections",
+    "impact",
 ]
 
 # The apps that contribute panels, digest sections and demo content to pages and jobs they
 # do not own (core/plugins.py), in the order their panels appear. They are listed here, not
-# in core, because core sits below every app and names none of them.
-PLUGIN_APPS = ["communities", "sessions", "outcomes", "reflections"]
-# Modules outside the apps that run after them: the dashboard's demo history builds on
-# every app's demo content.
-PLUGIN_EXTRA_MODULES = {"demo": ["copsite.dashboard.demo"]}
+# in core, because core sits below every app and names none of them. impact is last: its
+# demo history builds on every other app's demo content.
+PLUGIN_APPS = ["communities", "sessions", "outcomes", "reflections", "impact"]
 
 MIDDLEWARE = [
     "core.middleware.RefuseNulMiddleware",
@@ -125,7 +124,7 @@ if REDIS_URL:
     CACHES = {"default": {**REDIS_CACHE, "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# How long the dashboards keep the figures they computed (copsite/dashboard/snapshot.py);
+# How long the dashboards keep the figures they computed (impact/snapshot.py);
 # 0 computes them on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 

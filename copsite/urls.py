@@ -30,7 +30,7 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("outcomes.urls")),
     path("", include("reflections.urls")),
-    path("", include("copsite.dashboard.urls")),
+    path("", include("impact.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,9 @@
 """How the domain apps contribute to pages and jobs they do not own, without importing
 each other: each app may provide a module with known function names, collected here.
 
-The contributing apps and their order are settings.PLUGIN_APPS (and PLUGIN_EXTRA_MODULES):
-settings names them because core, below every app, names none.
+The contributing apps and their order are settings.PLUGIN_APPS: settings names them because
+core, below every app, names none. impact comes last, so its demo history builds on every
+other app's demo content.
 
 - `<app>/panels.py`: `home_panel(request)` and `community_panel(request, community)` return
   a Panel (a template and its context) or None. Each panel costs a fixed number of queries.
@@ -42,14 +43,12 @@ class Panel:
 
 def app_modules(module_name: str) -> Iterator[ModuleType]:
     """Each contributing app's `<app>.<module_name>` that exists, in settings.PLUGIN_APPS
-    order, then settings.PLUGIN_EXTRA_MODULES[module_name]. The apps are named in settings,
-    not here, because core sits below every app and must not know them."""
+    order. The apps are named in settings, not here, because core sits below every app and
+    must not know them."""
     for app in settings.PLUGIN_APPS:
         name = f"{app}.{module_name}"
         if importlib.util.find_spec(name) is not None:
             yield importlib.import_module(name)
-    for name in settings.PLUGIN_EXTRA_MODULES.get(module_name, []):
-        yield importlib.import_module(name)
 
 
 def collect_panels(function_name: str, *args) -> list[Panel]:

@@ -358,7 +358,3 @@ class Action(models.Model):
         return user.pk in (self.owner_id, self.created_by_id) or bool(
             membership and membership.is_facilitator
         )
-
-
-# Impact stories (issue 8) live in reflections/impact.py; importing them here registers them.
-from .impact import ImpactStory, ImpactStoryQuerySet  # noqa: E402, F401

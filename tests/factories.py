@@ -115,10 +115,10 @@ class MoveSuggestionFactory(factory.django.DjangoModelFactory):
     signals = factory.LazyFunction(lambda: {"test_attended": 4})
 
 
-# --- dashboard (impact stories) ---
+# --- impact (impact stories) ---
 class ImpactStoryFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "reflections.ImpactStory"
+        model = "impact.ImpactStory"
 
     community = factory.SubFactory(CommunityFactory)
     author = factory.SubFactory(UserFactory)

@@ -9,7 +9,6 @@ def test_app_modules_follow_settings_plugin_apps_order_and_skip_apps_without_the
     settings,
 ):
     settings.PLUGIN_APPS = ["reflections", "accounts", "communities"]
-    settings.PLUGIN_EXTRA_MODULES = {}
 
     names = [module.__name__ for module in app_modules("panels")]
 
@@ -17,12 +16,9 @@ def test_app_modules_follow_settings_plugin_apps_order_and_skip_apps_without_the
     assert names == ["reflections.panels", "communities.panels"]
 
 
-def test_app_modules_add_the_extra_modules_for_their_kind_only(settings):
-    settings.PLUGIN_APPS = ["communities"]
-    settings.PLUGIN_EXTRA_MODULES = {"demo": ["accounts.demo"]}
+def test_the_impact_demo_runs_after_every_other_apps_demo(settings):
+    """impact's demo history reads every other app's demo content, so it comes last."""
+    names = [module.__name__ for module in app_modules("demo")]
 
-    demo = [module.__name__ for module in app_modules("demo")]
-    panels = [module.__name__ for module in app_modules("panels")]
-
-    assert demo == ["communities.demo", "accounts.demo"]
-    assert panels == ["communities.panels"]
+    assert names[-1] == "impact.demo"
+    assert names[:-1] == [f"{app}.demo" for app in settings.PLUGIN_APPS[:-1]]

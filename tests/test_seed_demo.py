@@ -12,7 +12,15 @@ def model_counts():
         model._meta.label: model.objects.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"accounts", "account", "communities", "cop_sessions", "outcomes", "reflections"}
+        in {
+            "accounts",
+            "account",
+            "communities",
+            "cop_sessions",
+            "outcomes",
+            "reflections",
+            "impact",
+        }
         and model._meta.label != "accounts.EmailDelivery"
     }
 

@@ -453,8 +453,8 @@ def dashboard_cache_keys(site: dict) -> dict[str, str]:
     it), so a cold request can be had by removing just them: never `cache.clear()`, which
     would empty a Redis shared with other work."""
     from communities.models import Community
-    from copsite.dashboard import snapshot
-    from copsite.dashboard.periods import DEFAULT_PRESET, PRESETS, Period
+    from impact import snapshot
+    from impact.periods import DEFAULT_PRESET, PRESETS, Period
 
     period = Period.last(PRESETS[DEFAULT_PRESET])
     ids = Community.objects.filter(archived=False).values_list("pk", flat=True)
@@ -471,7 +471,7 @@ def time_cold(client, url: str, key: str, floor_client) -> tuple[float, float, i
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from copsite.dashboard import snapshot
+    from impact import snapshot
 
     snapshot.forget(key)
     assert client.get(url).status_code == 200, url

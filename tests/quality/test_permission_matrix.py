@@ -88,7 +88,7 @@ def in_a(**objects):
 
 def story(site):
     """A published impact story in community A, written by its core member."""
-    from reflections.models import ImpactStory
+    from impact.models import ImpactStory
 
     if "story" not in site.objects:
         site.objects["story"] = ImpactStory.objects.create(
@@ -669,9 +669,10 @@ class ContentSite:
 
         from communities.invitations import invitation_token
         from communities.models import Invitation, JourneyStep, MoveSuggestion
+        from impact.models import ImpactStory
         from outcomes import services as reviews
         from outcomes.models import PeerReview, ReviewReply
-        from reflections.models import ImpactStory, ReflectionConfidence
+        from reflections.models import ReflectionConfidence
         from tests.factories import (
             ActionFactory,
             AgendaItemFactory,

@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts.models import EmailDelivery, SubmissionToken
 from accounts.submissions import FIELD, submission_tokens_prune
 from communities.models import Community, Invitation, JourneyStep, Membership
+from impact.models import ImpactStory
 from outcomes.models import Endorsement, Outcome, PeerReview, ReviewReply, ReviewRound, SharedWork
-from reflections.impact import ImpactStory
 from reflections.models import Action, Reflection, ReflectionConfidence
 from sessions.models import AgendaItem, Session
 from tests.factories import (

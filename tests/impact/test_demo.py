@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from communities.models import Community
-from copsite.dashboard.periods import Period
-from copsite.dashboard.report import community_picture
-from reflections.models import ImpactStory
+from impact.models import ImpactStory
+from impact.periods import Period
+from impact.report import community_picture
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,8 @@
 """Impact stories (issue 8): short value-creation stories after Wenger-Trayner's cycles.
 
-Kept in their own module so the reflections app's models.py stays its own; models.py
-imports this module, which registers the model in the reflections app.
+Stories began in the reflections app and moved here (issue 13) without moving their rows:
+the model keeps the table it was created with, and its many-to-many tables, whose names
+Django derives from the model's table, keep theirs too (see migrations/0001_initial.py).
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ class ImpactStory(models.Model):
     objects = ImpactStoryQuerySet.as_manager()
 
     class Meta:
+        # The table (and with it the sessions/outcomes/actions link tables) keeps the name it
+        # had in the reflections app, so moving the model copied no row.
+        db_table = "reflections_impactstory"
         ordering = ["-published_at", "-created_at"]
         verbose_name_plural = "impact stories"
         indexes = [

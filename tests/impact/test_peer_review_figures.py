@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from communities.models import Membership
-from copsite.dashboard import figures, report
-from copsite.dashboard.periods import Period
+from impact import figures, report
+from impact.periods import Period
 from tests.factories import (
     CommunityFactory,
     MembershipFactory,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from communities.models import Membership
-from reflections.models import ImpactStory
+from impact.models import ImpactStory
 from tests.factories import (
     ActionFactory,
     CommunityFactory,

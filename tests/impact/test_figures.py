@@ -9,9 +9,9 @@ import pytest
 import time_machine
 
 from communities.models import JourneyStep, Membership
-from copsite.dashboard import figures
-from copsite.dashboard.periods import Period
 from core import privacy
+from impact import figures
+from impact.periods import Period
 from reflections.models import Reflection
 from sessions.models import RSVP, AgendaItem, Attendance, Session
 from tests.factories import (

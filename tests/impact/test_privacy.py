@@ -185,7 +185,7 @@ def test_the_cache_serves_a_new_window_as_soon_as_a_month_ends(client, rated, se
 
 
 def test_whole_months_of_a_period():
-    from copsite.dashboard.periods import Period
+    from impact.periods import Period
 
     today = dt.date(2026, 12, 15)
     window = Period(dt.date(2026, 11, 15), dt.date(2026, 12, 10)).whole_months(today)
@@ -205,7 +205,7 @@ def test_whole_months_of_a_period():
 
 
 def test_a_stage_widened_by_a_month_of_fewer_than_five_reviewers_withholds():
-    from copsite.dashboard import figures
+    from impact import figures
 
     rows = [
         {"outcome": "map well", "stage": "developing", "month": "Oct", "n": 6, "people": 6},

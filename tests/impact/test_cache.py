@@ -11,8 +11,8 @@ import time_machine
 from django.core.cache import cache
 
 from communities.models import Community, Membership
-from copsite.dashboard import snapshot
-from copsite.dashboard.periods import Period
+from impact import snapshot
+from impact.periods import Period
 from reflections.models import Reflection
 from tests.factories import CommunityFactory, MembershipFactory, ReflectionFactory, UserFactory
 

@@ -1,6 +1,6 @@
 """A year of history in the main demo community, so every dashboard chart has a real shape:
 past sessions with RSVPs and attendance, shared reflections at every loop level, and two
-published impact stories. Runs after every app's demo (settings.PLUGIN_EXTRA_MODULES) and
+published impact stories. Runs after every app's demo (impact is last in settings.PLUGIN_APPS) and
 relies only on the models, not on other demo modules' content. Idempotent: it returns at
 once when its first story exists."""
 
@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from communities.models import Community, Membership
 from outcomes.models import Outcome
-from reflections.models import ImpactStory, Reflection
+from reflections.models import Reflection
 from sessions.models import RSVP, AgendaItem, Attendance, Session
+
+from .models import ImpactStory
 
 MAIN_SLUG = "systems-mapping"
 MONTHS = 12

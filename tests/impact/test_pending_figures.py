@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.apps import apps
 
-from copsite.dashboard import figures
-from copsite.dashboard.periods import Period
+from impact import figures
+from impact.periods import Period
 from tests.factories import CommunityFactory, MembershipFactory, OutcomeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,8 +163,8 @@ def test_stage_table_counts_per_outcome_and_hides_stages_of_few_reviewers():
 
 
 def test_stages_chart_draws_and_tables_the_stage_table():
-    from copsite.dashboard.charts import csv_text
-    from copsite.dashboard.report import stages_chart
+    from impact.charts import csv_text
+    from impact.report import stages_chart
 
     table = figures.stage_table(
         [

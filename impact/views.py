@@ -21,11 +21,11 @@ from accounts.submissions import once_per_submission
 from communities.access import community_for
 from communities.models import Community, Membership
 from core.csvs import csv_response
-from reflections.models import ImpactStory
 
 from . import snapshot
 from .charts import csv_rows
 from .forms import ImpactStoryForm, StoryFilterForm
+from .models import ImpactStory
 from .periods import Period, period_form, picker_params
 from .report import community_picture, portfolio_picture
 

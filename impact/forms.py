@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from communities.models import Community
 from outcomes.models import Outcome
-from reflections.models import Action, ImpactStory
+from reflections.models import Action
 from sessions.models import Session
+
+from .models import ImpactStory
 
 
 class SessionChoiceField(forms.ModelMultipleChoiceField):

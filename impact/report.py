@@ -10,10 +10,10 @@ from dataclasses import dataclass, field, fields
 from django.utils.text import Truncator
 
 from core import privacy
-from reflections.models import ImpactStory
 
 from . import figures, snapshot
 from .charts import Chart, bar_svg, display, legend_html, line_svg
+from .models import ImpactStory
 from .periods import Period, months_label
 
 
