@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # The order in which the apps' panels appear on a page.
-APPS = ["communities", "sessions", "outcomes", "reflections"]
+APPS = ["communities", "sessions", "outcomes", "reviews", "reflections"]
 # Modules outside the apps that run after them: the dashboard's demo history builds on
 # every app's demo content.
 EXTRA_MODULES = {"demo": ["copsite.dashboard.demo"]}

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "communities",
     "sessions.apps.SessionsConfig",
     "outcomes",
+    "reviews",
     "reflections",
 ]
 
@@ -234,7 +235,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=5, minute=15),
     },
     "session-reminders": {"task": "sessions.tasks.session_reminders_scan", "schedule": 300.0},
-    "review-nudges": {"task": "outcomes.tasks.review_nudges_scan", "schedule": crontab(minute=30)},
+    "review-nudges": {"task": "reviews.tasks.review_nudges_scan", "schedule": crontab(minute=30)},
     # Create forms' one-time tokens (accounts/submissions.py) are kept for a day.
     "submission-tokens-prune": {
         "task": "accounts.tasks.submission_tokens_prune",
