@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "communities",
     "sessions.apps.SessionsConfig",
     "outcomes",
+    "reviews",
     "reflections",
     "impact",
 ]
@@ -60,7 +61,7 @@ INSTALLED_APPS = [
 # do not own (core/plugins.py), in the order their panels appear. They are listed here, not
 # in core, because core sits below every app and names none of them. impact is last: its
 # demo history builds on every other app's demo content.
-PLUGIN_APPS = ["communities", "sessions", "outcomes", "reflections", "impact"]
+PLUGIN_APPS = ["communities", "sessions", "outcomes", "reviews", "reflections", "impact"]
 
 MIDDLEWARE = [
     "core.middleware.RefuseNulMiddleware",
@@ -242,7 +243,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=5, minute=15),
     },
     "session-reminders": {"task": "sessions.tasks.session_reminders_scan", "schedule": 300.0},
-    "review-nudges": {"task": "outcomes.tasks.review_nudges_scan", "schedule": crontab(minute=30)},
+    "review-nudges": {"task": "reviews.tasks.review_nudges_scan", "schedule": crontab(minute=30)},
     # Create forms' one-time tokens (accounts/submissions.py) are kept for a day.
     "submission-tokens-prune": {
         "task": "accounts.tasks.submission_tokens_prune",

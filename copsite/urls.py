@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("communities.urls")),
     path("", include("sessions.urls")),
     path("", include("outcomes.urls")),
+    path("", include("reviews.urls")),
     path("", include("reflections.urls")),
     path("", include("impact.urls")),
     path("accounts/", include("allauth.urls")),

@@ -63,9 +63,10 @@ from django.utils import timezone
 
 from communities.models import JourneyStep, Membership
 from core.privacy import average_figure, people_figure, protect_row, too_few
-from outcomes.models import Outcome, PeerReview, SharedWork
-from outcomes.selectors import reviewed_in
+from outcomes.models import Outcome
 from reflections.models import Reflection
+from reviews.models import PeerReview, SharedWork
+from reviews.selectors import reviewed_in
 from sessions.models import RSVP, AgendaItem, Attendance, Session
 
 from .periods import UTC, Period, months_label
@@ -497,7 +498,7 @@ def alignment_coverage(communities: Iterable, period: Period) -> dict[int, Cover
     - agreed = outcomes whose status is agreed;
     - with an activity = an agenda item aligned to it in a held session of the period;
     - with a review = a peer review shared (submitted) in the period, in a round that
-      looked through the outcome (`outcomes.selectors.reviewed_in`, the alignment map's
+      looked through the outcome (`reviews.selectors.reviewed_in`, the alignment map's
       rule);
     - coverage = outcomes with both ÷ agreed.
     Outcomes are not people: nothing here is suppressed. One grouped query.

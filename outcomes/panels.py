@@ -1,13 +1,8 @@
 from __future__ import annotations
 
-from django.utils import timezone
-
-from communities.models import Membership
 from core.plugins import Panel
 
-from .models import Outcome, PeerReview, ReviewRound
-
-PANEL_ROWS = 10
+from .models import Outcome
 
 
 def community_panel(request, community) -> Panel | None:
@@ -23,47 +18,4 @@ def community_panel(request, community) -> Panel | None:
         "outcomes/includes/community_panel.html",
         {"community": community, "agreed": agreed},
         order=30,
-    )
-
-
-def home_panel(request) -> Panel:
-    """Reviews waiting for me across the communities I belong to: one query."""
-    mine = Membership.objects.active().filter(user=request.user).values("community")
-    waiting = list(
-        PeerReview.objects.waiting()
-        .filter(reviewer=request.user, round__community__in=mine)
-        .select_related("work", "round__community")
-        .order_by("round__due_on", "pk")[:PANEL_ROWS]
-    )
-    return Panel(
-        "outcomes/includes/home_panel.html",
-        {"reviews": waiting, "today": timezone.localdate()},
-        order=35,
-    )
-
-
-def session_panel(request, session) -> Panel | None:
-    """On a session's page: the work shared from it, its review rounds, and the next step
-    — share your work (attendees), open a review round (facilitators). The outcomes the
-    agenda serves are linked from the agenda itself. Three queries."""
-    community = session.community
-    membership = getattr(community, "membership", None)
-    if membership is None:
-        return None
-    from sessions.models import Attendance
-
-    works = list(session.shared_work.select_related("author").order_by("-created_at")[:20])
-    rounds = list(ReviewRound.objects.filter(session=session).order_by("-created_at", "-pk")[:3])
-    attended = Attendance.objects.filter(session=session, user=request.user).exists()
-    return Panel(
-        "outcomes/includes/session_panel.html",
-        {
-            "community": community,
-            "session": session,
-            "works": works,
-            "rounds": rounds,
-            "attended": attended,
-            "is_facilitator": membership.is_facilitator,
-        },
-        order=15,
     )

@@ -1,18 +1,11 @@
-"""Reads for outcomes and the alignment map (outcome ↔ activity ↔ peer review)."""
+"""Reads for outcomes. The alignment map (outcome ↔ activity ↔ peer review) reads in
+`reviews.selectors`, above both outcomes and sessions."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import datetime, timedelta
+from django.db.models import Count, Exists, OuterRef
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
-
-from sessions.models import AgendaItem, Session
-
-from .models import Endorsement, Outcome, PeerReview, ReviewRound
-
-LIVE_SESSIONS = [Session.Status.SCHEDULED, Session.Status.COMPLETED]
+from .models import Endorsement, Outcome
 
 
 def outcomes_for_page(community, user):
@@ -26,133 +19,3 @@ def outcomes_for_page(community, user):
         .select_related("proposed_by")
         .order_by("-endorsement_count", "statement")
     )
-
-
-def aligned_items(community, rounds=None) -> dict[int, list[AgendaItem]]:
-    """Agreed outcome id → the published agenda items aligned to it, in date order.
-
-    Each item carries what the alignment map shows beside it (two queries in all):
-    `rounds`, the review rounds on its session that looked through this outcome, each
-    with `done` (reviews shared) and `expected` (reviews allocated and not declined); and
-    `needs_review`, true for a held activity no round has looked at yet — a gap, shown
-    kindly with the next step. `rounds` is `rounds_by_session_and_outcome(community)`
-    when the caller already has it.
-    """
-    through = AgendaItem.aligned_outcomes.through
-    rows = (
-        through.objects.filter(
-            outcome__community=community,
-            outcome__status=Outcome.Status.AGREED,
-            agendaitem__session__status__in=LIVE_SESSIONS,
-        )
-        .select_related("agendaitem__session__community")
-        .order_by("agendaitem__session__starts_at", "agendaitem__position", "agendaitem_id")
-    )
-    if rounds is None:
-        rounds = rounds_by_session_and_outcome(community)
-    now = timezone.now()
-    by_outcome: dict[int, list[AgendaItem]] = defaultdict(list)
-    for row in rows:
-        item = row.agendaitem
-        item.rounds = rounds.get((item.session_id, row.outcome_id), [])
-        item.needs_review = not item.rounds and item.session.starts_at < now
-        by_outcome[row.outcome_id].append(item)
-    return by_outcome
-
-
-def rounds_by_session_and_outcome(community) -> dict[tuple[int, int], list[ReviewRound]]:
-    """(session id, outcome id) → the community's review rounds on that session through
-    that outcome, newest first, each with `done` and `expected` review counts. One query."""
-    through = ReviewRound.outcomes.through
-    Status = PeerReview.Status
-    live = Q(reviewround__reviews__status__in=[Status.ALLOCATED, Status.DRAFT, Status.SUBMITTED])
-    rows = (
-        through.objects.filter(
-            reviewround__community=community, outcome__status=Outcome.Status.AGREED
-        )
-        .select_related("reviewround__session__community")
-        .annotate(
-            done=Count(
-                "reviewround__reviews",
-                filter=Q(reviewround__reviews__status=Status.SUBMITTED),
-            ),
-            expected=Count("reviewround__reviews", filter=live),
-        )
-        .order_by("-reviewround__created_at", "-reviewround_id")
-    )
-    result: dict[tuple[int, int], list[ReviewRound]] = defaultdict(list)
-    for row in rows:
-        round_ = row.reviewround
-        round_.done, round_.expected = row.done, row.expected
-        result[(round_.session_id, row.outcome_id)].append(round_)
-    return result
-
-
-def rounds_without_activity(rounds, items_by_outcome) -> dict[int, list[ReviewRound]]:
-    """Outcome id → review rounds that looked through the outcome on a session where no
-    activity is aligned to it. They are still part of the outcome's story on the map (the
-    triple's review), listed apart from the activities. No query."""
-    shown = {
-        (item.session_id, outcome_id)
-        for outcome_id, items in items_by_outcome.items()
-        for item in items
-    }
-    result: dict[int, list[ReviewRound]] = defaultdict(list)
-    for (session_id, outcome_id), found in rounds.items():
-        if (session_id, outcome_id) not in shown:
-            result[outcome_id].extend(found)
-    return result
-
-
-def unaligned_activities(community, *, limit: int = 20):
-    """Recent and upcoming activities aligned to nothing: a gentle question, not an error."""
-    since = timezone.now() - timedelta(days=90)
-    return (
-        AgendaItem.objects.filter(
-            session__community=community,
-            session__status__in=LIVE_SESSIONS,
-            session__starts_at__gte=since,
-            kind=AgendaItem.Kind.ACTIVITY,
-            aligned_outcomes__isnull=True,
-        )
-        .select_related("session__community")
-        .order_by("session__starts_at")[:limit]
-    )
-
-
-def reviewed_in(since: datetime, until: datetime, outcome_ref: str = "pk") -> Exists:
-    """True for outcomes (`outcome_ref`) with a peer review shared in [since, until) in a
-    round that looked through them."""
-    return Exists(
-        PeerReview.objects.submitted().filter(
-            round__outcomes=OuterRef(outcome_ref),
-            submitted_at__gte=since,
-            submitted_at__lt=until,
-        )
-    )
-
-
-def alignment_coverage(community, since: datetime, until: datetime) -> dict:
-    """Share of agreed outcomes with both an aligned activity in a session starting in
-    [since, until) and a peer review shared in that window. One query.
-
-    coverage = outcomes with both ÷ agreed outcomes (0 when none are agreed).
-    """
-    activity = AgendaItem.objects.filter(
-        aligned_outcomes=OuterRef("pk"),
-        session__status__in=LIVE_SESSIONS,
-        session__starts_at__gte=since,
-        session__starts_at__lt=until,
-    )
-    counts = (
-        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED)
-        .annotate(has_activity=Exists(activity), has_review=reviewed_in(since, until))
-        .aggregate(
-            agreed=Count("pk"),
-            with_activity=Count("pk", filter=Q(has_activity=True)),
-            with_review=Count("pk", filter=Q(has_review=True)),
-            with_both=Count("pk", filter=Q(has_activity=True, has_review=True)),
-        )
-    )
-    counts["coverage"] = counts["with_both"] / counts["agreed"] if counts["agreed"] else 0.0
-    return counts

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Avg, Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission, submission_result
@@ -184,35 +181,3 @@ def outcome_confidence(request, slug, pk):
             submission_result(response, url)
         return response
     return render(request, "outcomes/detail.html", context)
-
-
-@login_required
-@require_GET
-def alignment(request, slug):
-    """Every agreed outcome with its aligned activities, and kind flags for the gaps."""
-    community = community_for(request.user, slug)
-    agreed = list(
-        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED).order_by(
-            "statement"
-        )
-    )
-    rounds = selectors.rounds_by_session_and_outcome(community)
-    items = selectors.aligned_items(community, rounds)
-    elsewhere = selectors.rounds_without_activity(rounds, items)
-    now = timezone.now()
-    rows = [
-        {
-            "outcome": outcome,
-            "items": items.get(outcome.pk, []),
-            "other_rounds": elsewhere.get(outcome.pk, []),
-        }
-        for outcome in agreed
-    ]
-    context = {
-        "community": community,
-        "rows": rows,
-        "unaligned": selectors.unaligned_activities(community),
-        "coverage": selectors.alignment_coverage(community, now - timedelta(days=90), now),
-        "is_facilitator": community.membership.is_facilitator,
-    }
-    return render(request, "outcomes/alignment.html", context)

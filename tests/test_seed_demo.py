@@ -18,6 +18,7 @@ def model_counts():
             "communities",
             "cop_sessions",
             "outcomes",
+            "reviews",
             "reflections",
             "impact",
         }

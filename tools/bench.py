@@ -227,8 +227,9 @@ def seed_peer_review(scale, rng, now, communities, by_community, facilitator):
     The main community's facilitator attends its held sessions, so the reviews page timed
     as them shows their own work, its reviews and reviews waiting for them.
     Returns (an agreed outcome of the main community, the number of reviews seeded)."""
-    from outcomes.models import Outcome, PeerReview, ReviewRound, SharedWork
+    from outcomes.models import Outcome
     from reflections.models import ReflectionConfidence
+    from reviews.models import PeerReview, ReviewRound, SharedWork
     from sessions.models import Attendance, Session
 
     outcomes = Outcome.objects.bulk_create(
@@ -399,8 +400,8 @@ def page_urls(site: dict) -> dict[str, str]:
             "outcomes:outcome",
             {"slug": slug, "pk": getattr(site.get("outcome"), "pk", None)},
         ),
-        "alignment": ("outcomes:alignment", {"slug": slug}),
-        "reviews": ("outcomes:reviews", {"slug": slug}),
+        "alignment": ("reviews:alignment", {"slug": slug}),
+        "reviews": ("reviews:reviews", {"slug": slug}),
         "reflections": ("reflections:list", {"slug": slug}),
         "actions": ("reflections:actions", {"slug": slug}),
         "community_dashboard": ("dashboard:community", {"slug": slug}),

@@ -198,7 +198,8 @@ def seed_review_round(main_community, users: list) -> tuple[dict[int, list[int]]
 
     from django.utils import timezone
 
-    from outcomes.models import DEFAULT_PROMPTS, Outcome, PeerReview, ReviewRound, SharedWork
+    from outcomes.models import DEFAULT_PROMPTS, Outcome
+    from reviews.models import PeerReview, ReviewRound, SharedWork
     from sessions.models import Attendance, Session
 
     now = timezone.now()
@@ -313,8 +314,8 @@ def main(argv=None) -> int:
 
     from accounts.models import User
     from communities.models import Community, Membership
-    from outcomes.models import PeerReview
     from reflections.models import Reflection
+    from reviews.models import PeerReview
     from sessions.models import RSVP, Session
 
     main_community = Community.objects.get(slug=MAIN_SLUG)

@@ -90,8 +90,9 @@ def test_anonymous_pages_have_no_serious_violations(page):
 
 @pytest.mark.parametrize("email", list(PAGES))
 def test_main_pages_have_no_serious_violations(page, log_in, demo, email):
-    from outcomes.models import Outcome, PeerReview, ReviewRound, SharedWork
+    from outcomes.models import Outcome
     from reflections.models import Reflection
+    from reviews.models import PeerReview, ReviewRound, SharedWork
     from sessions.models import Session
 
     main = {"community__slug": "systems-mapping"}

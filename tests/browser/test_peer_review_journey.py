@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from communities.models import Membership
-from outcomes.models import PeerReview, ReviewReply, SharedWork
+from reviews.models import PeerReview, ReviewReply, SharedWork
 from sessions.models import Session
 from tests.factories import (
     AttendanceFactory,

@@ -21,7 +21,7 @@ from tests.factories import (
     ReflectionFactory,
     SessionFactory,
 )
-from tests.outcomes.builders import peer_review, review_round, shared_work
+from tests.reviews.builders import peer_review, review_round, shared_work
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC

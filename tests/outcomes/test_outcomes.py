@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from outcomes.models import Endorsement, Outcome, OutcomeRevision
-from outcomes.selectors import alignment_coverage
 from tests.factories import (
     AgendaItemFactory,
     CommunityFactory,
@@ -132,45 +128,8 @@ def test_non_member_sees_404_and_retired_outcome_is_not_endorsable(client, world
     assert Endorsement.objects.count() == 0
 
 
-def test_alignment_map_shows_activities_gaps_and_unaligned(client, world):
-    served = OutcomeFactory(community=world["community"], statement="map loops")
-    OutcomeFactory(community=world["community"], statement="facilitate mapping")
-    session = SessionFactory(community=world["community"], title="Live mapping")
-    AgendaItemFactory(session=session, title="Map two projects").aligned_outcomes.add(served)
-    AgendaItemFactory(session=session, title="Open chat")
-    client.force_login(world["facilitator"])
-
-    page = client.get("/c/maps/alignment/").content.decode()
-
-    assert "Map two projects" in page
-    assert "No activity is planned for this outcome yet" in page
-    assert "Open chat" in page
-    assert "/c/maps/sessions/new/" in page
-
-
-def test_alignment_coverage_counts_activities_in_the_window(world):
-    now = timezone.now()
-    served = OutcomeFactory(community=world["community"])
-    OutcomeFactory(community=world["community"])
-    old = SessionFactory(community=world["community"], starts_at=now - timedelta(days=200))
-    AgendaItemFactory(session=old).aligned_outcomes.add(served)
-    recent = SessionFactory(community=world["community"], starts_at=now - timedelta(days=3))
-    AgendaItemFactory(session=recent).aligned_outcomes.add(served)
-
-    window = alignment_coverage(world["community"], now - timedelta(days=90), now)
-    before = alignment_coverage(
-        world["community"], now - timedelta(days=365), now - timedelta(days=90)
-    )
-
-    assert (window["agreed"], window["with_activity"]) == (2, 1)
-    assert before["with_activity"] == 1
-    assert window["coverage"] == 0.0  # no review rounds exist yet
-
-
 @pytest.mark.parametrize("n", [1, 15])
-def test_outcome_and_alignment_pages_have_bounded_queries(
-    client, world, django_assert_max_num_queries, n
-):
+def test_outcome_list_page_has_bounded_queries(client, world, django_assert_max_num_queries, n):
     for i in range(n):
         outcome = OutcomeFactory(community=world["community"], status=["proposed", "agreed"][i % 2])
         Endorsement.objects.create(outcome=outcome, user=world["member"])
@@ -181,5 +140,3 @@ def test_outcome_and_alignment_pages_have_bounded_queries(
 
     with django_assert_max_num_queries(8):
         assert client.get("/c/maps/outcomes/").status_code == 200
-    with django_assert_max_num_queries(10):
-        assert client.get("/c/maps/alignment/").status_code == 200

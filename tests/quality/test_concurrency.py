@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from accounts.models import EmailDelivery
 from communities.models import Community, Membership, OldSlug
-from outcomes.models import Endorsement, PeerReview, ReviewReply, ReviewRound, SharedWork
+from outcomes.models import Endorsement
+from reviews.models import PeerReview, ReviewReply, ReviewRound, SharedWork
 from sessions.models import RSVP, AgendaItem, Attendance, Session
 from tests.factories import (
     CommunityFactory,
@@ -246,7 +247,7 @@ def test_parallel_review_replies_keep_one_reply():
         submitted_at=timezone.now(),
         answers=[{"works": "Clear.", "deeper": "More."}],
     )
-    url = reverse("outcomes:review_reply", args=[community.slug, review.pk])
+    url = reverse("reviews:review_reply", args=[community.slug, review.pk])
 
     errors, statuses = fire(author, "post", url, {"body": "Thank you!"})
 

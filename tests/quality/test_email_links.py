@@ -32,9 +32,9 @@ from accounts.models import EmailDelivery, User
 from communities import services as communities
 from communities.models import Community, JourneyStep, Membership, MoveSuggestion
 from core.plugins import app_modules
-from outcomes import services as reviews
-from outcomes.models import PeerReview
 from reflections.models import Action
+from reviews import services as reviews
+from reviews.models import PeerReview
 from sessions import services as sessions
 from tests.factories import (
     AttendanceFactory,

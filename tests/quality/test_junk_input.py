@@ -93,7 +93,15 @@ def forms_on_site(site: Site, client: Client, method: str = "post") -> list[tupl
     return sorted(found.items())
 
 
-OUR_APPS = ("accounts", "communities", "cop_sessions", "outcomes", "reflections", "impact")
+OUR_APPS = (
+    "accounts",
+    "communities",
+    "cop_sessions",
+    "outcomes",
+    "reviews",
+    "reflections",
+    "impact",
+)
 
 
 def row_counts() -> dict[str, int]:

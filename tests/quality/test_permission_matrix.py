@@ -251,7 +251,7 @@ EXPECT: dict[str, Case] = {
     ),
     # --- outcomes ----------------------------------------------------------------------
     "outcomes:list": Case(in_a(), inner()),
-    "outcomes:alignment": Case(in_a(), inner()),
+    "reviews:alignment": Case(in_a(), inner()),
     "outcomes:endorse": Case(
         in_a(pk="object:outcome"), POST_ONLY, post=inner(302), cross=in_a(pk="object:outcome_b")
     ),
@@ -275,51 +275,51 @@ EXPECT: dict[str, Case] = {
     # --- shared work and peer review (issue 5) -------------------------------------------
     # Core and peripheral attended the session; core shared two pieces of work (one with a
     # file); peripheral reviews both, and has shared the review of the second ("submitted").
-    "outcomes:work_new": Case(
+    "reviews:work_new": Case(
         in_a(session_pk="object:session"),
         inner(),
         cross=in_a(session_pk="object:session_b"),
         notes="Members who did not attend get a kind explanation instead of the form.",
     ),
-    "outcomes:work": Case(in_a(pk="object:work"), inner(), cross=in_a(pk="object:work_b")),
-    "outcomes:work_file": Case(in_a(pk="object:work"), inner(), cross=in_a(pk="object:work_b")),
-    "outcomes:work_delete": Case(
+    "reviews:work": Case(in_a(pk="object:work"), inner(), cross=in_a(pk="object:work_b")),
+    "reviews:work_file": Case(in_a(pk="object:work"), inner(), cross=in_a(pk="object:work_b")),
+    "reviews:work_delete": Case(
         in_a(pk="object:work"),
         {**inner(404), "core": 200},
         cross=in_a(pk="object:work_b"),
         notes="Only the author deletes their work; others get 404.",
     ),
-    "outcomes:round_new": Case(
+    "reviews:round_new": Case(
         in_a(session_pk="object:session"),
         inner(role="facilitator"),
         cross=in_a(session_pk="object:session_b"),
     ),
-    "outcomes:round": Case(in_a(pk="object:round"), inner(), cross=in_a(pk="object:round_b")),
-    "outcomes:round_close": Case(
+    "reviews:round": Case(in_a(pk="object:round"), inner(), cross=in_a(pk="object:round_b")),
+    "reviews:round_close": Case(
         in_a(pk="object:round"),
         POST_ONLY,
         post=inner(302, "facilitator"),
         cross=in_a(pk="object:round_b"),
     ),
-    "outcomes:reviews": Case(in_a(), inner()),
-    "outcomes:review": Case(
+    "reviews:reviews": Case(in_a(), inner()),
+    "reviews:review": Case(
         in_a(pk="object:review"),
         {**inner(404), "peripheral": 200},
         cross=in_a(pk="object:review_b"),
         notes="Only the allocated reviewer: the author and facilitators get 404 too.",
     ),
-    "outcomes:review#submitted": Case(
+    "reviews:review#submitted": Case(
         in_a(pk="object:submitted"),
         {**inner(404), "peripheral": 200},
         notes="A shared review, read-only to its writer.",
     ),
-    "outcomes:review_decline": Case(
+    "reviews:review_decline": Case(
         in_a(pk="object:review"),
         POST_ONLY,
         post={**inner(404), "peripheral": 302},
         cross=in_a(pk="object:review_b"),
     ),
-    "outcomes:review_reply": Case(
+    "reviews:review_reply": Case(
         in_a(pk="object:submitted"),
         POST_ONLY,
         post={**inner(404), "core": 200},
@@ -469,8 +469,8 @@ class Site:
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.utils import timezone
 
-        from outcomes import services
-        from outcomes.models import PeerReview, ReviewRound, SharedWork
+        from reviews import services
+        from reviews.models import PeerReview, ReviewRound, SharedWork
         from tests.factories import AttendanceFactory, OutcomeFactory
 
         session, core = self.objects["session"], self.users["core"]
@@ -670,9 +670,9 @@ class ContentSite:
         from communities.invitations import invitation_token
         from communities.models import Invitation, JourneyStep, MoveSuggestion
         from impact.models import ImpactStory
-        from outcomes import services as reviews
-        from outcomes.models import PeerReview, ReviewReply
         from reflections.models import ReflectionConfidence
+        from reviews import services as reviews
+        from reviews.models import PeerReview, ReviewReply
         from tests.factories import (
             ActionFactory,
             AgendaItemFactory,
@@ -857,7 +857,7 @@ MORE_PAGES = [
     ("sessions:detail", "held"),
     ("sessions:ics", "held"),
     ("outcomes:outcome", "agreed"),
-    ("outcomes:work", "second"),
+    ("reviews:work", "second"),
 ]
 
 

@@ -18,8 +18,9 @@ from accounts.models import EmailDelivery, SubmissionToken
 from accounts.submissions import FIELD, submission_tokens_prune
 from communities.models import Community, Invitation, JourneyStep, Membership
 from impact.models import ImpactStory
-from outcomes.models import Endorsement, Outcome, PeerReview, ReviewReply, ReviewRound, SharedWork
+from outcomes.models import Endorsement, Outcome
 from reflections.models import Action, Reflection, ReflectionConfidence
+from reviews.models import PeerReview, ReviewReply, ReviewRound, SharedWork
 from sessions.models import AgendaItem, Session
 from tests.factories import (
     AttendanceFactory,
@@ -168,14 +169,14 @@ def _held(w):
 
 def _shared_work(w):
     held = _held(w)
-    url = reverse("outcomes:work_new", args=["maps", held.pk])
+    url = reverse("reviews:work_new", args=["maps", held.pk])
     data = {"title": "River map", "link": "https://example.org/map"}
     return w.member, url, url, data, SharedWork.objects
 
 
 def _review_round(w):
     held = _held(w)
-    url = reverse("outcomes:round_new", args=["maps", held.pk])
+    url = reverse("reviews:round_new", args=["maps", held.pk])
     data = {
         "outcomes": [w.outcome.pk],
         "reviewers_per_work": "2",
@@ -207,8 +208,8 @@ def _review_reply(w):
         submitted_at=timezone.now(),
         answers=[{"works": "Clear.", "deeper": "More."}],
     )
-    page = reverse("outcomes:work", args=["maps", work.pk])
-    url = reverse("outcomes:review_reply", args=["maps", review.pk])
+    page = reverse("reviews:work", args=["maps", work.pk])
+    url = reverse("reviews:review_reply", args=["maps", review.pk])
     return w.member, page, url, {"body": "Thank you!"}, ReviewReply.objects
 
 

@@ -12,9 +12,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from outcomes import services
-from outcomes.models import PeerReview, ReviewReply, ReviewRound, SharedWork
-from outcomes.panels import home_panel
+from reviews import services
+from reviews.models import PeerReview, ReviewReply, ReviewRound, SharedWork
+from reviews.panels import home_panel
 from tests.factories import AttendanceFactory, MembershipFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ OUTSIDERS = ["outsider", "other"]
 
 
 def url(name, *args):
-    return reverse(f"outcomes:{name}", args=["maps", *args])
+    return reverse(f"reviews:{name}", args=["maps", *args])
 
 
 def as_(client, user):

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from outcomes import selectors
 from outcomes.demo import MAPPING
-from outcomes.models import Outcome, PeerReview, ReviewReply, ReviewRound, SharedWork
+from outcomes.models import Outcome
 from reflections.models import ReflectionConfidence
+from reviews import selectors
+from reviews.models import PeerReview, ReviewReply, ReviewRound, SharedWork
 
 pytestmark = pytest.mark.django_db
 MAIN = "systems-mapping"

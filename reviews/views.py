@@ -1,4 +1,5 @@
-"""Shared work, review rounds and peer reviews: thin views through community_for.
+"""Shared work, review rounds, peer reviews and the alignment map: thin views through
+community_for.
 
 Who sees what, in one place:
 - shared work and its file: every member of the community;
@@ -9,6 +10,8 @@ Who sees what, in one place:
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,11 +26,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
+from outcomes.models import Outcome
 from sessions.models import Attendance, Session
 
-from . import services
+from . import selectors, services
 from .forms import ReplyForm, ReviewForm, RoundForm, WorkForm
-from .models import Outcome, PeerReview, ReviewRound, SharedWork
+from .models import PeerReview, ReviewRound, SharedWork
 from .uploads import is_inline
 
 FACILITATOR = Membership.Role.FACILITATOR
@@ -96,7 +100,7 @@ def work_new(request, slug: str, session_pk: int):
                 upload=data["file"],
             )
             messages.success(request, "Thanks for sharing. Peers can look at it now.")
-            return redirect("outcomes:work", slug=community.slug, pk=work.pk)
+            return redirect("reviews:work", slug=community.slug, pk=work.pk)
     context = {"community": community, "session": session, "attended": attended, "form": form}
     return render(request, "outcomes/work_new.html", context)
 
@@ -184,7 +188,7 @@ def work_delete(request, slug: str, pk: int):
     if request.method == "POST":
         services.work_delete(work=work)
         messages.success(request, f"“{work.title}” is deleted, with its reviews.")
-        return redirect("outcomes:reviews", slug=community.slug)
+        return redirect("reviews:reviews", slug=community.slug)
     context = {"community": community, "work": work, "review_count": work.reviews.count()}
     return render(request, "outcomes/work_delete.html", context)
 
@@ -227,7 +231,7 @@ def round_new(request, slug: str, session_pk: int):
             f"The round is open: {allocated} review{'s' if allocated != 1 else ''} asked for. "
             "Work shared from the session from now on joins it too.",
         )
-        return redirect("outcomes:round", slug=community.slug, pk=round_.pk)
+        return redirect("reviews:round", slug=community.slug, pk=round_.pk)
     context = {
         "community": community,
         "session": session,
@@ -296,7 +300,7 @@ def round_close(request, slug: str, pk: int):
         messages.success(request, "The round is closed. Shared reviews stay for their authors.")
     else:
         messages.info(request, "This round was already closed.")
-    return redirect("outcomes:round", slug=community.slug, pk=round_.pk)
+    return redirect("reviews:round", slug=community.slug, pk=round_.pk)
 
 
 # --- reviews ---------------------------------------------------------------------------------
@@ -379,7 +383,7 @@ def review_write(request, slug: str, pk: int):
     if request.method == "POST":
         if not writable:
             messages.info(request, "This review can't change any more, so nothing was saved.")
-            return redirect("outcomes:review", slug=community.slug, pk=review.pk)
+            return redirect("reviews:review", slug=community.slug, pk=review.pk)
         form = ReviewForm(request.POST, review=review)
         submit = request.POST.get("action") == "submit"
         if form.is_valid():
@@ -395,9 +399,9 @@ def review_write(request, slug: str, pk: int):
             else:
                 if submit:
                     messages.success(request, "Thank you — your review is shared with the author.")
-                    return redirect("outcomes:reviews", slug=community.slug)
+                    return redirect("reviews:reviews", slug=community.slug)
                 messages.success(request, "Your draft is saved. Come back to it any time.")
-                return redirect("outcomes:review", slug=community.slug, pk=review.pk)
+                return redirect("reviews:review", slug=community.slug, pk=review.pk)
     context = {
         "community": community,
         "review": review,
@@ -427,7 +431,7 @@ def review_decline(request, slug: str, pk: int):
                 "Thanks for letting us know. Nobody else is free for it yet; "
                 "the facilitators can see that.",
             )
-    return redirect("outcomes:reviews", slug=community.slug)
+    return redirect("reviews:reviews", slug=community.slug)
 
 
 @login_required
@@ -448,7 +452,7 @@ def review_reply(request, slug: str, pk: int):
         services.review_reply(review=review, body=form.cleaned_data["body"])
         if not request.htmx:
             messages.success(request, "Your reply is sent with the review.")
-            url = reverse("outcomes:work", kwargs={"slug": community.slug, "pk": review.work_id})
+            url = reverse("reviews:work", kwargs={"slug": community.slug, "pk": review.work_id})
             return redirect(f"{url}#review-{review.pk}")
     work = _work_for(community, review.work_id)
     context = _work_context(
@@ -459,7 +463,39 @@ def review_reply(request, slug: str, pk: int):
         context = {**context, "review": card, "reply_saved": saved}
         response = render(request, "outcomes/work.html#review-card", context)
         if saved:
-            url = reverse("outcomes:work", kwargs={"slug": community.slug, "pk": review.work_id})
+            url = reverse("reviews:work", kwargs={"slug": community.slug, "pk": review.work_id})
             submission_result(response, f"{url}#review-{review.pk}")
         return response
     return render(request, "outcomes/work.html", context)
+
+
+@login_required
+@require_GET
+def alignment(request, slug):
+    """Every agreed outcome with its aligned activities, and kind flags for the gaps."""
+    community = community_for(request.user, slug)
+    agreed = list(
+        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED).order_by(
+            "statement"
+        )
+    )
+    rounds = selectors.rounds_by_session_and_outcome(community)
+    items = selectors.aligned_items(community, rounds)
+    elsewhere = selectors.rounds_without_activity(rounds, items)
+    now = timezone.now()
+    rows = [
+        {
+            "outcome": outcome,
+            "items": items.get(outcome.pk, []),
+            "other_rounds": elsewhere.get(outcome.pk, []),
+        }
+        for outcome in agreed
+    ]
+    context = {
+        "community": community,
+        "rows": rows,
+        "unaligned": selectors.unaligned_activities(community),
+        "coverage": selectors.alignment_coverage(community, now - timedelta(days=90), now),
+        "is_facilitator": community.membership.is_facilitator,
+    }
+    return render(request, "outcomes/alignment.html", context)

@@ -1,4 +1,4 @@
-"""The outcomes app's engagement signals: work shared for peer review and peer reviews
+"""Peer review's engagement signals: work shared for peer review and peer reviews
 given. One aggregate query each."""
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from outcomes.models import PeerReview
-from outcomes.tasks import review_nudges_scan
+from reviews.models import PeerReview
+from reviews.tasks import review_nudges_scan
 from tests.factories import CommunityFactory, OutcomeFactory, SessionFactory, UserFactory
 
 from .builders import peer_review, review_round, shared_work
@@ -51,7 +51,7 @@ def scan(django_capture_on_commit_callbacks):
 
 def link(review) -> str:
     return settings.SITE_URL + reverse(
-        "outcomes:review", kwargs={"slug": review.round.community.slug, "pk": review.pk}
+        "reviews:review", kwargs={"slug": review.round.community.slug, "pk": review.pk}
     )
 
 

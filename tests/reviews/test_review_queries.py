@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from outcomes import services
-from outcomes.models import ReviewRound
+from outcomes import services as outcome_services
+from reviews import services
+from reviews.models import ReviewRound
 from tests.factories import AttendanceFactory, MembershipFactory, OutcomeFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +24,11 @@ def populate(cast, n):
         ).user
         AttendanceFactory(session=cast.session, user=person)
         people.append(person)
-        services.confidence_rate(outcome=cast.outcome, user=person, rating=index % 5 + 1)
+        outcome_services.confidence_rate(outcome=cast.outcome, user=person, rating=index % 5 + 1)
     for person in [cast.author, cast.reviewer, *people]:
         upload = SimpleUploadedFile("m.pdf", b"%PDF-1.4", content_type="application/pdf")
         services.work_share(session=cast.session, author=person, title="Map", upload=upload)
-        services.confidence_rate(outcome=cast.outcome, user=cast.author, rating=3, note="n")
+        outcome_services.confidence_rate(outcome=cast.outcome, user=cast.author, rating=3, note="n")
     rounds = [cast.open_round(per_work=5), cast.open_round(anonymous=True, per_work=5)]
     for round_ in rounds:
         for review in round_.reviews.all():
@@ -41,7 +42,7 @@ def populate(cast, n):
         )
     for _ in range(n):
         OutcomeFactory(community=cast.community)
-        services.outcome_agree(
+        outcome_services.outcome_agree(
             outcome=cast.outcome, by=cast.facilitator, statement="map", why="w", prompts=["A?"]
         )
         cast.outcome.statement = "changed"
@@ -103,7 +104,7 @@ def test_work_page_queries_do_not_grow(client, cast, django_assert_max_num_queri
 def test_home_panel_queries_do_not_grow(client, cast, django_assert_max_num_queries, rows):
     from django.test import RequestFactory
 
-    from outcomes.panels import home_panel
+    from reviews.panels import home_panel
 
     for _ in range(rows):
         cast.share()

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from outcomes import services
-from outcomes.models import PeerReview
-from outcomes.tasks import review_nudges_scan
+from reviews import services
+from reviews.models import PeerReview
+from reviews.tasks import review_nudges_scan
 
 pytestmark = pytest.mark.django_db
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from outcomes.models import PeerReview
-from outcomes.selectors import alignment_coverage
+from outcomes.models import Endorsement
+from reviews.models import PeerReview
+from reviews.selectors import alignment_coverage
 from tests.factories import AgendaItemFactory, CommunityFactory, OutcomeFactory, SessionFactory
 
 from .builders import peer_review, review_round, shared_work
@@ -72,7 +74,7 @@ def page(client, user) -> str:
 def test_alignment_map_shows_each_activity_with_its_review_rounds(client, world, mapped):
     html = page(client, world["facilitator"])
 
-    round_url = reverse("outcomes:round", kwargs={"slug": "maps", "pk": mapped["round"].pk})
+    round_url = reverse("reviews:round", kwargs={"slug": "maps", "pk": mapped["round"].pk})
     outcome_url = reverse("outcomes:outcome", kwargs={"slug": "maps", "pk": mapped["served"].pk})
     assert f'<a href="{outcome_url}">We want to be able to map loops</a>' in html
     assert "Live mapping</a> — Map two projects (20 min)" in html
@@ -84,7 +86,7 @@ def test_alignment_map_offers_the_next_step_for_each_gap_to_facilitators(client,
     html = page(client, world["facilitator"])
 
     new_round = reverse(
-        "outcomes:round_new", kwargs={"slug": "maps", "session_pk": mapped["unreviewed"].pk}
+        "reviews:round_new", kwargs={"slug": "maps", "session_pk": mapped["unreviewed"].pk}
     )
     assert html.count("No one has looked at the work from this activity together yet") == 1
     assert f'<a href="{new_round}">open a review round?</a>' in html
@@ -107,7 +109,7 @@ def test_alignment_map_lists_a_round_on_a_session_with_no_activity_aligned_to_it
 
     html = page(client, world["facilitator"])
 
-    round_url = reverse("outcomes:round", kwargs={"slug": "maps", "pk": round_.pk})
+    round_url = reverse("reviews:round", kwargs={"slug": "maps", "pk": round_.pk})
     assert "Peer reviews on sessions with no activity aligned to it" in html
     assert f'<a href="{round_url}">Review round</a> on ' in html
     assert "Open studio</a> (open, due " in html
@@ -204,3 +206,57 @@ def test_alignment_map_has_bounded_queries(client, world, django_assert_max_num_
     assert html.count("3 of 3 reviews shared") == n
     assert html.count("No activity is planned for this outcome yet") == n
     assert html.count("Peer reviews on sessions with no activity aligned to it") == n
+
+
+# Moved from tests/outcomes/test_outcomes.py with the alignment map.
+
+
+def test_alignment_map_shows_activities_gaps_and_unaligned(client, world):
+    served = OutcomeFactory(community=world["community"], statement="map loops")
+    OutcomeFactory(community=world["community"], statement="facilitate mapping")
+    session = SessionFactory(community=world["community"], title="Live mapping")
+    AgendaItemFactory(session=session, title="Map two projects").aligned_outcomes.add(served)
+    AgendaItemFactory(session=session, title="Open chat")
+    client.force_login(world["facilitator"])
+
+    page = client.get("/c/maps/alignment/").content.decode()
+
+    assert "Map two projects" in page
+    assert "No activity is planned for this outcome yet" in page
+    assert "Open chat" in page
+    assert "/c/maps/sessions/new/" in page
+
+
+def test_alignment_coverage_counts_activities_in_the_window(world):
+    now = timezone.now()
+    served = OutcomeFactory(community=world["community"])
+    OutcomeFactory(community=world["community"])
+    old = SessionFactory(community=world["community"], starts_at=now - timedelta(days=200))
+    AgendaItemFactory(session=old).aligned_outcomes.add(served)
+    recent = SessionFactory(community=world["community"], starts_at=now - timedelta(days=3))
+    AgendaItemFactory(session=recent).aligned_outcomes.add(served)
+
+    window = alignment_coverage(world["community"], now - timedelta(days=90), now)
+    before = alignment_coverage(
+        world["community"], now - timedelta(days=365), now - timedelta(days=90)
+    )
+
+    assert (window["agreed"], window["with_activity"]) == (2, 1)
+    assert before["with_activity"] == 1
+    assert window["coverage"] == 0.0  # no review rounds exist yet
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_alignment_map_with_endorsed_outcomes_has_bounded_queries(
+    client, world, django_assert_max_num_queries, n
+):
+    for i in range(n):
+        outcome = OutcomeFactory(community=world["community"], status=["proposed", "agreed"][i % 2])
+        Endorsement.objects.create(outcome=outcome, user=world["member"])
+        AgendaItemFactory(
+            session=SessionFactory(community=world["community"])
+        ).aligned_outcomes.add(outcome)
+    client.force_login(world["member"])
+
+    with django_assert_max_num_queries(10):
+        assert client.get("/c/maps/alignment/").status_code == 200

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from outcomes.models import SharedWork
-from outcomes.services import MAX_UPLOAD_BYTES
-from outcomes.uploads import sniff
+from reviews.models import SharedWork
+from reviews.services import MAX_UPLOAD_BYTES
+from reviews.uploads import sniff
 
 from .conftest import office_bytes, zip_bytes
 

@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outcomes.allocation import Reviewer, Work, allocate, preference_cost
+from reviews.allocation import Reviewer, Work, allocate, preference_cost
 
 
 @st.composite

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from communities import engagement
-from outcomes.models import PeerReview
+from reviews.models import PeerReview
 from tests.factories import CommunityFactory, OutcomeFactory, SessionFactory
 
 from .builders import peer_review, review_round, shared_work

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from outcomes.models import PeerReview, ReviewReply, ReviewRound, SharedWork
+from reviews.models import PeerReview, ReviewReply, ReviewRound, SharedWork
 
 
 def shared_work(session, author, **fields) -> SharedWork:

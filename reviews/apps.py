@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "reviews"
+
+    def ready(self):
+        from . import engagement  # noqa: F401 -- registers work_shared and reviews_given.

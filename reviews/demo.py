@@ -1,0 +1,270 @@
+"""Demo peer review in the main community, on the sessions the sessions demo held and
+through the outcome the outcomes demo agreed: shared work (links and a small Markdown
+file), a closed anonymous round whose reviews are all shared (with replies) and an open
+named round with shared and pending reviews — one pending for member@example.com. The
+alignment map then shows a complete triple and a gap of each kind: an outcome with no
+activity, aligned activities never reviewed, and activities aligned to nothing.
+
+Rows are made directly rather than through the services, so the demo is the same every
+time and seeding sends no allocation emails. Each part returns at once when its content
+exists, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from communities.models import Community
+from outcomes.demo import MAPPING
+from outcomes.models import Outcome
+from sessions.models import AgendaItem, Attendance, Session
+
+from .models import PeerReview, ReviewReply, ReviewRound, SharedWork
+
+# Held demo sessions (sessions/demo.py) whose work is looked at together.
+OPEN_ROUND_SESSION = "Mapping clinic: reading a map aloud"
+CLOSED_ROUND_SESSION = "Mapping clinic: stakeholder maps"
+
+LOOPS_FILE = b"""# School meals: a first loop sketch
+
+- More children eat lunch -> kitchen orders grow -> unit cost falls -> price stays low
+  -> more children eat lunch (reinforcing)
+- Queue length -> children skip lunch -> fewer meals (balancing)
+
+Open question: where does the free-meals form sit in this?
+"""
+
+
+def seed(people: dict) -> None:
+    main = Community.objects.filter(slug="systems-mapping").first()
+    if main is None:
+        return
+    _seed_peer_review(main, people)
+
+
+def _answers(round_: ReviewRound, works: str, deeper: str) -> list[dict]:
+    answers = [{"works": "", "deeper": ""} for _ in round_.prompts]
+    if answers:
+        answers[0] = {"works": works, "deeper": deeper}
+    return answers
+
+
+def _seed_peer_review(main, people: dict) -> None:
+    if SharedWork.objects.filter(community=main).exists():
+        return
+    mapping = Outcome.objects.filter(community=main, statement=MAPPING).first()
+    titles = [OPEN_ROUND_SESSION, CLOSED_ROUND_SESSION]
+    sessions = {s.title: s for s in Session.objects.filter(community=main, title__in=titles)}
+    if mapping is None or len(sessions) < 2:
+        return
+    facilitator = people["facilitator@example.com"]
+    member = people["member@example.com"]
+    now = timezone.now()
+    prompts = [{"outcome": mapping.pk, "prompt": prompt} for prompt in mapping.review_prompts]
+
+    def attendees(session) -> list:
+        return [
+            a.user
+            for a in Attendance.objects.filter(session=session)
+            .exclude(user__in=[facilitator, member])
+            .select_related("user")
+            .order_by("user__email")
+        ]
+
+    def work(session, author, title, days, **fields):
+        return SharedWork.objects.create(
+            community=main,
+            session=session,
+            author=author,
+            title=title,
+            created_at=session.starts_at + timedelta(days=days),
+            **fields,
+        )
+
+    def review(round_, piece, reviewer, status, days=0, stage="", works="", deeper=""):
+        when = round_.created_at + timedelta(days=days)
+        shared = status == PeerReview.Status.SUBMITTED
+        return PeerReview.objects.create(
+            round=round_,
+            work=piece,
+            reviewer=reviewer,
+            status=status,
+            stage=stage,
+            answers=_answers(round_, works, deeper) if works else [],
+            created_at=round_.created_at,
+            updated_at=when,
+            submitted_at=when if shared else None,
+        )
+
+    submitted, allocated = PeerReview.Status.SUBMITTED, PeerReview.Status.ALLOCATED
+
+    # Six weeks ago: an anonymous round, closed, every review shared.
+    held = sessions[CLOSED_ROUND_SESSION]
+    peers = attendees(held)
+    housing = work(
+        held,
+        member,
+        "First stakeholder map of the housing pathway",
+        1,
+        link="https://example.org/maps/housing-pathway",
+    )
+    park = work(
+        held,
+        peers[0],
+        "Power and interest grid for the park project",
+        1,
+        link="https://example.org/maps/park-grid",
+    )
+    closed = ReviewRound.objects.create(
+        community=main,
+        session=held,
+        prompts=prompts,
+        anonymous=True,
+        due_on=(held.starts_at + timedelta(days=10)).date(),
+        status=ReviewRound.Status.CLOSED,
+        opened_by=facilitator,
+        created_at=held.starts_at + timedelta(days=2),
+        closed_at=held.starts_at + timedelta(days=12),
+    )
+    closed.outcomes.set([mapping])
+    to_member = review(
+        closed,
+        housing,
+        peers[1],
+        submitted,
+        3,
+        "developing",
+        "The boundary at the hospital door is clear and argued.",
+        "Who is missing? The landlords never appear.",
+    )
+    review(
+        closed,
+        housing,
+        facilitator,
+        submitted,
+        5,
+        "developing",
+        "Two loops are visible at a glance.",
+        "Name the delay in the referral loop.",
+    )
+    to_park = review(
+        closed,
+        park,
+        member,
+        submitted,
+        4,
+        "confident",
+        "The grid made the council's position obvious.",
+        "Residents sit low on power: is that true of every season?",
+    )
+    review(
+        closed,
+        park,
+        peers[1],
+        submitted,
+        6,
+        "emerging",
+        "A good start on interests.",
+        "Power feels guessed; ask two people who know.",
+    )
+    ReviewReply.objects.create(
+        review=to_member,
+        body="Thank you — the landlords are going on the next version.",
+        created_at=to_member.submitted_at + timedelta(days=1),
+    )
+    ReviewReply.objects.create(
+        review=to_park,
+        body="Fair question about the seasons; summer looks different.",
+        created_at=to_park.submitted_at + timedelta(days=2),
+    )
+
+    # Two weeks ago: a named round, still open, with one review waiting for the member.
+    held = sessions[OPEN_ROUND_SESSION]
+    for item in AgendaItem.objects.filter(session=held, kind=AgendaItem.Kind.ACTIVITY)[:1]:
+        item.aligned_outcomes.add(mapping)
+    peers = attendees(held)
+    referral = work(
+        held,
+        member,
+        "Reading the referral map aloud",
+        1,
+        link="https://example.org/maps/referral-route",
+        description="A recording of me walking the map, and the map itself.",
+    )
+    loops = work(
+        held,
+        peers[0],
+        "Loop sketch: school meals",
+        1,
+        description="Where does the free-meals form sit?",
+    )
+    loops.file.save("school-meals-loops.md", ContentFile(LOOPS_FILE), save=False)
+    loops.file_name, loops.file_type = "school-meals-loops.md", "text/markdown"
+    loops.file_size = len(LOOPS_FILE)
+    loops.save()
+    library = work(
+        held,
+        peers[1],
+        "Stakeholder map for the library",
+        2,
+        link="https://example.org/maps/library",
+    )
+    open_round = ReviewRound.objects.create(
+        community=main,
+        session=held,
+        prompts=prompts,
+        due_on=timezone.localdate(now, main.zoneinfo) + timedelta(days=5),
+        opened_by=facilitator,
+        created_at=held.starts_at + timedelta(days=3),
+    )
+    open_round.outcomes.set([mapping])
+    from_facilitator = review(
+        open_round,
+        referral,
+        facilitator,
+        submitted,
+        2,
+        "confident",
+        "Reading it aloud found two arrows nobody could explain.",
+        "Try it with someone who has never seen the map.",
+    )
+    review(
+        open_round,
+        referral,
+        peers[1],
+        submitted,
+        3,
+        "developing",
+        "The story order made the feedback loop land.",
+        "The legend competes with the map; move it aside.",
+    )
+    review(open_round, loops, member, allocated)
+    review(
+        open_round,
+        loops,
+        facilitator,
+        submitted,
+        4,
+        "emerging",
+        "The reinforcing loop is exactly right.",
+        "Add where the delay sits.",
+    )
+    review(
+        open_round,
+        library,
+        peers[0],
+        submitted,
+        4,
+        "extending",
+        "It already changed the library's plan.",
+        "Could residents draw the next one?",
+    )
+    review(open_round, library, peers[2], allocated)
+    ReviewReply.objects.create(
+        review=from_facilitator,
+        body="Thank you! I'll try it on my neighbour this week.",
+        created_at=from_facilitator.submitted_at + timedelta(hours=5),
+    )

@@ -1,0 +1,116 @@
+"""Digest sections from peer review: reviews waiting for the person (overdue first) and
+reviews they received in the period.
+
+Three queries per batch of people, whatever its size: memberships, waiting reviews and
+received reviews."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.digest import Item, Section
+from communities.digest import active_memberships
+
+from .models import PeerReview
+
+
+def digest_sections(people, periods, now) -> dict[int, list[Section]]:
+    memberships = active_memberships(people)
+    mine = {
+        person_id: {row["community_id"] for row in rows} for person_id, rows in memberships.items()
+    }
+    communities = set().union(*mine.values()) if mine else set()
+    waiting = _waiting(people, mine, communities, now)
+    received = _received(people, periods, mine, communities, now)
+    return {
+        person.pk: [
+            Section(
+                "reviews_waiting",
+                "Reviews waiting for you",
+                waiting.get(person.pk, []),
+                intro="Peers shared this work to see it through your eyes.",
+                order=20,
+            ),
+            Section(
+                "reviews_received",
+                "Reviews you received",
+                received.get(person.pk, []),
+                intro="Read what your peers saw — a reply with thanks or a response is welcome.",
+                order=25,
+            ),
+        ]
+        for person in people
+    }
+
+
+def _review_url(review: PeerReview) -> str:
+    return settings.SITE_URL + review.get_absolute_url()
+
+
+def _received_url(review: PeerReview) -> str:
+    """An author reads a review beside their work; the review's own page is the
+    reviewer's alone (a 404 for the author)."""
+    path = reverse(
+        "reviews:work", kwargs={"slug": review.round.community.slug, "pk": review.work_id}
+    )
+    return f"{settings.SITE_URL}{path}#review-{review.pk}"
+
+
+def _waiting(people, mine, communities, now) -> dict[int, list[Item]]:
+    """Reviews allocated to each person (or drafted) in open rounds, by due date — so the
+    overdue ones (due before today in the person's own calendar) come first."""
+    reviews = (
+        PeerReview.objects.waiting()
+        .filter(reviewer__in=people, round__community_id__in=communities)
+        .select_related("round__community", "work")
+        .order_by("round__due_on", "pk")
+    )
+    zones = {person.pk: person.zoneinfo for person in people}
+    by_person: dict[int, list[Item]] = defaultdict(list)
+    for review in reviews:
+        round_ = review.round
+        if round_.community_id not in mine.get(review.reviewer_id, ()):
+            continue
+        today = timezone.localdate(now, zones[review.reviewer_id])
+        if round_.due_on < today:
+            note = f"Was due {round_.due_on:%d %b} — still welcome whenever you can."
+        else:
+            note = f"Due {round_.due_on:%d %b}"
+        if review.status == PeerReview.Status.DRAFT:
+            note += " · your draft is saved"
+        text = f"Your review of “{review.work.title}” ({round_.community.name})"
+        by_person[review.reviewer_id].append(Item(text, _review_url(review), note))
+    return by_person
+
+
+def _received(people, periods, mine, communities, now) -> dict[int, list[Item]]:
+    """Reviews of each person's work shared with them in their digest period. An
+    anonymous round never names its reviewers, here as anywhere an author reads."""
+    since = min((period.start for period in periods.values()), default=now)
+    reviews = (
+        PeerReview.objects.submitted()
+        .filter(
+            work__author__in=people,
+            round__community_id__in=communities,
+            submitted_at__gte=since,
+            submitted_at__lt=now,
+        )
+        .select_related("round__community", "work", "reviewer")
+        .order_by("submitted_at", "pk")
+    )
+    by_person: dict[int, list[Item]] = defaultdict(list)
+    for review in reviews:
+        author_id, round_ = review.work.author_id, review.round
+        period = periods[author_id]
+        if round_.community_id not in mine.get(author_id, ()) or not (
+            period.start <= review.submitted_at < period.end
+        ):
+            continue
+        who = "a peer" if round_.anonymous else review.reviewer.name
+        text = f"A review of your “{review.work.title}” from {who}"
+        by_person[author_id].append(Item(text, _received_url(review), round_.community.name))
+    return by_person

@@ -1,0 +1,163 @@
+"""Forms of shared work and peer review: validation and field-level errors only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+
+from outcomes.models import Outcome
+
+from .models import PeerReview
+from .services import MAX_UPLOAD_BYTES
+from .uploads import ALLOWED_DESCRIPTION, sniff
+
+# --- shared work ---------------------------------------------------------------------------
+
+
+class WorkForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What is it, and what would you like peers to look at?",
+    )
+    link = forms.URLField(
+        max_length=500, required=False, assume_scheme="https", help_text="A link to the work."
+    )
+    file = forms.FileField(
+        required=False,
+        help_text=f"Up to 10 MB: {ALLOWED_DESCRIPTION}.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        if upload.size > MAX_UPLOAD_BYTES:
+            megabytes = upload.size / (1024 * 1024)
+            raise forms.ValidationError(
+                f"This file is {megabytes:.1f} MB and the limit is 10 MB. "
+                "Could you share a smaller version, or a link to it instead?"
+            )
+        sniffed = sniff(upload)
+        if sniffed is None:
+            raise forms.ValidationError(
+                "We couldn't recognise this file as one we can keep safely "
+                f"({ALLOWED_DESCRIPTION}), whatever its name says. A link to it works too."
+            )
+        # What we store and later serve it as: its real type, never the browser's guess.
+        upload.content_type = sniffed.content_type
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (
+            cleaned.get("link") or cleaned.get("file") or cleaned.get("description", "").strip()
+        ):
+            raise forms.ValidationError(
+                "Add a link, a file or a few words of description, so peers have something "
+                "to look at."
+            )
+        return cleaned
+
+
+# --- review rounds and reviews -------------------------------------------------------------
+
+
+class RoundForm(forms.Form):
+    outcomes = forms.ModelMultipleChoiceField(
+        label="Which outcomes' prompts should reviewers use?",
+        queryset=Outcome.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one agreed outcome."},
+    )
+    reviewers_per_work = forms.IntegerField(
+        label="Reviewers for each piece of work", min_value=1, max_value=5, initial=2
+    )
+    anonymous = forms.TypedChoiceField(
+        label="Do authors see who reviewed them?",
+        choices=[
+            ("named", "Named — authors see who reviewed their work"),
+            ("anonymous", "Anonymous — authors don't see names; facilitators still do"),
+        ],
+        coerce=lambda value: value == "anonymous",
+        initial="named",
+        widget=forms.RadioSelect,
+    )
+    due_on = forms.DateField(
+        label="Reviews hoped for by",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, community, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["outcomes"].queryset = Outcome.objects.filter(
+            community=community, status=Outcome.Status.AGREED
+        ).order_by("statement")
+        self.fields["due_on"].initial = today + timedelta(days=7)
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < self.today:
+            raise forms.ValidationError("Choose today or a later date.")
+        return due_on
+
+
+class ReviewForm(forms.Form):
+    """One "what works" and one "what could go deeper" per prompt, and an optional stage."""
+
+    stage = forms.ChoiceField(
+        label="Where would you place this work? (optional)",
+        choices=[("", "I'd rather not say"), *PeerReview.Stage.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, review: PeerReview, **kwargs):
+        kwargs.setdefault("initial", {})
+        for index, pair in enumerate(review.pairs()):
+            kwargs["initial"].setdefault(f"works_{index}", pair["works"])
+            kwargs["initial"].setdefault(f"deeper_{index}", pair["deeper"])
+        kwargs["initial"].setdefault("stage", review.stage)
+        super().__init__(*args, **kwargs)
+        stage = self.fields.pop("stage")
+        self.prompts = []
+        for index, pair in enumerate(review.pairs()):
+            works = forms.CharField(
+                label="What works",
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            deeper = forms.CharField(
+                label="What could go deeper",
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields[f"works_{index}"] = works
+            self.fields[f"deeper_{index}"] = deeper
+            self.prompts.append((pair["prompt"], f"works_{index}", f"deeper_{index}"))
+        self.fields["stage"] = stage
+
+    def prompt_fields(self):
+        return [(prompt, self[works], self[deeper]) for prompt, works, deeper in self.prompts]
+
+    def answers(self) -> list[dict]:
+        return [
+            {"works": self.cleaned_data[works].strip(), "deeper": self.cleaned_data[deeper].strip()}
+            for _, works, deeper in self.prompts
+        ]
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A thank-you, or a response to what they noticed.",
+        error_messages={"required": "Write a few words before sending your reply."},
+    )

@@ -1,0 +1,192 @@
+"""Peer review: work shared from a session, the rounds that look at it through agreed
+outcomes, the reviews peers write and the authors' replies.
+
+These models moved here from `outcomes`; each keeps its table (`db_table`) so that the
+move copied no row, and `SharedWork.file` keeps its upload path so stored files stay
+where they are.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+def _work_upload_to(instance: SharedWork, filename: str) -> str:
+    # A random folder per file: names never collide and are never guessable from the id.
+    return f"work/{instance.community_id}/{uuid.uuid4().hex}/{filename[-100:]}"
+
+
+class SharedWork(models.Model):
+    """Something an attendee made or tried in a session, shared so peers can look at it."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="shared_work"
+    )
+    session = models.ForeignKey(
+        "cop_sessions.Session", on_delete=models.CASCADE, related_name="shared_work"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shared_work"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=4000, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    # Stored under MEDIA_ROOT but never served from a public URL: `work_file` checks access.
+    file = models.FileField(upload_to=_work_upload_to, max_length=300, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_type = models.CharField(max_length=120, blank=True)
+    file_size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        db_table = "outcomes_sharedwork"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["community", "created_at"], name="work_community_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:work", kwargs={"slug": self.community.slug, "pk": self.pk})
+
+
+class ReviewRound(models.Model):
+    """A facilitator's invitation to look at a session's shared work through the prompts of
+    one or more agreed outcomes: the "assessment" of the alignment triple, never a test."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        CLOSED = "closed", "closed"
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="review_rounds"
+    )
+    session = models.ForeignKey(
+        "cop_sessions.Session", on_delete=models.CASCADE, related_name="review_rounds"
+    )
+    outcomes = models.ManyToManyField(
+        "outcomes.Outcome", related_name="review_rounds", db_table="outcomes_reviewround_outcomes"
+    )
+    # The rubric as it stood when the round opened: [{"outcome": id, "prompt": text}, …].
+    # Later edits to an outcome's prompts never change what reviewers were asked.
+    prompts = models.JSONField(default=list)
+    reviewers_per_work = models.PositiveSmallIntegerField(default=2)
+    # Anonymous: authors never see who reviewed them; facilitators still do (to nudge).
+    anonymous = models.BooleanField(default=False)
+    due_on = models.DateField()
+    status = models.CharField(max_length=8, choices=Status, default=Status.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "outcomes_reviewround"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Review round for {self.session}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:round", kwargs={"slug": self.community.slug, "pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class PeerReviewQuerySet(models.QuerySet):
+    def waiting(self):
+        """Allocated or drafted, in an open round: what a reviewer still has to do."""
+        return self.filter(
+            status__in=[PeerReview.Status.ALLOCATED, PeerReview.Status.DRAFT],
+            round__status=ReviewRound.Status.OPEN,
+        )
+
+    def submitted(self):
+        return self.filter(status=PeerReview.Status.SUBMITTED)
+
+    def overdue(self, today):
+        return self.waiting().filter(round__due_on__lt=today)
+
+
+class PeerReview(models.Model):
+    """One peer's reflective look at one piece of work: prose per prompt and, if they wish,
+    a stage. No numbers, no pass or fail."""
+
+    class Status(models.TextChoices):
+        ALLOCATED = "allocated", "waiting"
+        DRAFT = "draft", "draft saved"
+        SUBMITTED = "submitted", "shared"
+        DECLINED = "declined", "declined"
+
+    class Stage(models.TextChoices):
+        EMERGING = "emerging", "emerging"
+        DEVELOPING = "developing", "developing"
+        CONFIDENT = "confident", "confident"
+        EXTENDING = "extending", "extending"
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="reviews")
+    work = models.ForeignKey(SharedWork, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_reviews"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.ALLOCATED)
+    # One answer per prompt of the round, in its order: [{"works": …, "deeper": …}, …].
+    answers = models.JSONField(default=list, blank=True)
+    stage = models.CharField(max_length=10, choices=Stage, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PeerReviewQuerySet.as_manager()
+
+    class Meta:
+        db_table = "outcomes_peerreview"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "reviewer"], name="review_once_per_work"),
+        ]
+        indexes = [models.Index(fields=["reviewer", "status"], name="review_reviewer_idx")]
+
+    def __str__(self) -> str:
+        return f"Review of {self.work_id} by {self.reviewer_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:review", kwargs={"slug": self.round.community.slug, "pk": self.pk})
+
+    def pairs(self) -> list[dict]:
+        """The round's prompts with this review's answers beside them."""
+        answers = self.answers or []
+        rows = []
+        for index, prompt in enumerate(self.round.prompts):
+            answer = answers[index] if index < len(answers) else {}
+            rows.append(
+                {
+                    "prompt": prompt["prompt"],
+                    "works": answer.get("works", ""),
+                    "deeper": answer.get("deeper", ""),
+                }
+            )
+        return rows
+
+
+class ReviewReply(models.Model):
+    """The author's thanks or response to a review they received."""
+
+    review = models.OneToOneField(PeerReview, on_delete=models.CASCADE, related_name="reply")
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "outcomes_reviewreply"
+
+    def __str__(self) -> str:
+        return f"Reply to review {self.review_id}"

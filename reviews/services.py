@@ -1,0 +1,325 @@
+"""Writes of shared work and peer review: sharing and deleting work, opening and closing
+rounds (with allocation), saving, declining and replying to reviews, and the emails
+each sends, exactly once per key."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.mail import email_render_and_enqueue
+from accounts.unsubscribe import list_unsubscribe_headers
+from communities.models import Membership
+from outcomes.models import DEFAULT_PROMPTS, Outcome
+
+from .allocation import Reviewer, Work, allocate
+from .models import PeerReview, ReviewReply, ReviewRound, SharedWork
+
+# --- Shared work and peer review -----------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class ReviewError(Exception):
+    """A review action that the round's state does not allow; the message is for people."""
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _review_email(*, review: PeerReview, kind: str, key: str, to, extra: dict | None = None):
+    """Email about a review to `to` (reviewer or author), if they want review emails."""
+    if not to.review_emails:
+        return None
+    community = review.round.community
+    context = {
+        "recipient": to,
+        "review": review,
+        "work": review.work,
+        "round": review.round,
+        "community": community,
+        "review_url": _site_url(review.get_absolute_url()),
+        "work_url": _site_url(review.work.get_absolute_url()),
+        "reviews_url": _site_url(reverse("reviews:reviews", kwargs={"slug": community.slug})),
+        "settings_url": _site_url(reverse("settings")),
+        **(extra or {}),
+    }
+    return email_render_and_enqueue(
+        key=key,
+        kind=kind,
+        template_prefix=f"outcomes/email/{kind}",
+        context=context,
+        to_email=to.email,
+        recipient=to,
+        headers=list_unsubscribe_headers(to, "reviews"),
+    )
+
+
+@transaction.atomic
+def work_share(
+    *, session, author, title: str, description: str = "", link: str = "", upload=None
+) -> SharedWork:
+    """Share a piece of work from a session; an open round on that session takes it in."""
+    work = SharedWork(
+        community=session.community,
+        session=session,
+        author=author,
+        title=title,
+        description=description,
+        link=link,
+    )
+    if upload is not None:
+        work.file = upload
+        work.file_name = upload.name[-200:]
+        work.file_type = upload.content_type
+        work.file_size = upload.size
+    work.save()
+    for round_ in ReviewRound.objects.filter(session=session, status=ReviewRound.Status.OPEN):
+        _allocate(round_, works=[work])
+    return work
+
+
+@transaction.atomic
+def work_delete(*, work: SharedWork) -> None:
+    stored = work.file.name if work.file else ""
+    storage = work.file.storage if work.file else None
+    work.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+def _ranks(community, user_ids) -> dict[int, int]:
+    """Level ranks of the community's active members among `user_ids`: an attendee who has
+    since left is not asked to review (they could no longer open the review)."""
+    rows = (
+        Membership.objects.active()
+        .filter(community=community, user_id__in=user_ids)
+        .values_list("user_id", "level")
+    )
+    return {user_id: Membership.LEVEL_RANK.get(level, 0) for user_id, level in rows}
+
+
+def _allocate(round_: ReviewRound, *, works=None) -> list[PeerReview]:
+    """Allocate reviewers among the session's attendees for `works` (default: all the
+    session's work), counting the loads people already carry in the round."""
+    from sessions.models import Attendance, Session
+
+    # Allocations on one session take turns: two declines (or a decline and newly shared
+    # work) in parallel would otherwise both pick the same free reviewer for a piece, and
+    # the second insert would break review_once_per_work.
+    list(
+        Session.objects.select_for_update()
+        .filter(pk=round_.session_id)
+        .values_list("pk", flat=True)
+    )
+    attendee_ids = list(
+        Attendance.objects.filter(session=round_.session).values_list("user_id", flat=True)
+    )
+    if works is None:
+        works = list(round_.session.shared_work.all())
+    existing = list(round_.reviews.values_list("work_id", "reviewer_id", "status"))
+    carried = {}
+    for _, reviewer_id, status in existing:
+        if status != PeerReview.Status.DECLINED:
+            carried[reviewer_id] = carried.get(reviewer_id, 0) + 1
+    ranks = _ranks(round_.community, set(attendee_ids) | {work.author_id for work in works})
+    reviewers = [
+        Reviewer(id=uid, rank=ranks.get(uid, 0), load=carried.get(uid, 0))
+        for uid in attendee_ids
+        if uid in ranks
+    ]
+    # A person reviews a piece of work at most once, whichever round asked them (the
+    # database holds that too): a second round on a session finds fresh pairs.
+    already = {(work_id, reviewer_id) for work_id, reviewer_id, _ in existing} | set(
+        PeerReview.objects.filter(work__in=[work.pk for work in works]).values_list(
+            "work_id", "reviewer_id"
+        )
+    )
+    have = {}
+    for work_id, _, status in existing:
+        if status != PeerReview.Status.DECLINED:
+            have[work_id] = have.get(work_id, 0) + 1
+    created = []
+    # Each piece needs only what it lacks; allocate in groups by how many it lacks.
+    by_need: dict[int, list] = {}
+    for work in works:
+        need = round_.reviewers_per_work - have.get(work.pk, 0)
+        if need > 0:
+            by_need.setdefault(need, []).append(work)
+    for need, group in sorted(by_need.items(), reverse=True):
+        pieces = [
+            Work(id=w.pk, author=w.author_id, author_rank=ranks.get(w.author_id, 0)) for w in group
+        ]
+        pairs = allocate(pieces, reviewers, need, excluded=already)
+        new = [PeerReview(round=round_, work_id=w, reviewer_id=r) for w, r in pairs]
+        created.extend(PeerReview.objects.bulk_create(new))
+        load = {}
+        for _, r in pairs:
+            load[r] = load.get(r, 0) + 1
+        reviewers = [
+            Reviewer(id=x.id, rank=x.rank, load=x.load + load.get(x.id, 0)) for x in reviewers
+        ]
+        already |= set(pairs)
+    if created:
+        round_id, user_ids = round_.pk, sorted({review.reviewer_id for review in created})
+        transaction.on_commit(lambda: _notify_allocated(round_id, user_ids))
+    return created
+
+
+def _notify_allocated(round_id: int, user_ids: list[int]) -> None:
+    from accounts.models import User
+
+    round_ = ReviewRound.objects.select_related("community", "session").get(pk=round_id)
+    waiting = PeerReview.objects.waiting().filter(round=round_, reviewer_id__in=user_ids)
+    counts: dict[int, int] = {}
+    first: dict[int, PeerReview] = {}
+    for review in waiting.select_related("work", "round__community"):
+        counts[review.reviewer_id] = counts.get(review.reviewer_id, 0) + 1
+        first.setdefault(review.reviewer_id, review)
+    for user in User.objects.filter(pk__in=counts):
+        review = first[user.pk]
+        _review_email(
+            review=review,
+            kind="review_allocated",
+            key=f"review-allocated:{round_id}:{user.pk}:{counts[user.pk]}:{review.pk}",
+            to=user,
+            extra={"count": counts[user.pk]},
+        )
+
+
+@transaction.atomic
+def review_round_open(
+    *,
+    session,
+    by,
+    outcomes: list[Outcome],
+    reviewers_per_work: int = 2,
+    anonymous: bool = False,
+    due_on,
+) -> ReviewRound:
+    """Open a round on a session's shared work, with the chosen outcomes' prompts as its
+    rubric, and allocate reviewers among the session's attendees."""
+    prompts = [
+        {"outcome": outcome.pk, "prompt": prompt}
+        for outcome in outcomes
+        for prompt in (outcome.review_prompts or DEFAULT_PROMPTS)
+    ]
+    round_ = ReviewRound.objects.create(
+        community=session.community,
+        session=session,
+        prompts=prompts,
+        reviewers_per_work=reviewers_per_work,
+        anonymous=anonymous,
+        due_on=due_on,
+        opened_by=by,
+    )
+    round_.outcomes.set(outcomes)
+    _allocate(round_)
+    return round_
+
+
+def review_round_close(*, round_: ReviewRound) -> ReviewRound:
+    round_.status = ReviewRound.Status.CLOSED
+    round_.closed_at = timezone.now()
+    round_.save(update_fields=["status", "closed_at"])
+    return round_
+
+
+def _check_writable(review: PeerReview) -> None:
+    if not review.round.is_open:
+        raise ReviewError("This review round is closed, so reviews can no longer change.")
+    if review.status in (PeerReview.Status.SUBMITTED, PeerReview.Status.DECLINED):
+        raise ReviewError(f"This review is already {review.get_status_display()}.")
+
+
+@transaction.atomic
+def review_save(*, review: PeerReview, answers: list[dict], stage: str, submit: bool):
+    """Keep a draft, or share the review with the author (who is then told)."""
+    review = PeerReview.objects.select_for_update().select_related("round").get(pk=review.pk)
+    _check_writable(review)
+    review.answers, review.stage = answers, stage
+    review.updated_at = timezone.now()
+    if submit:
+        if not any(a.get("works", "").strip() or a.get("deeper", "").strip() for a in answers):
+            raise ReviewError("Write something for at least one prompt before sharing.")
+        review.status = PeerReview.Status.SUBMITTED
+        review.submitted_at = review.updated_at
+    else:
+        review.status = PeerReview.Status.DRAFT
+    review.save()
+    if submit:
+        review_id = review.pk
+        transaction.on_commit(lambda: _notify_received(review_id))
+    return review
+
+
+def _notify_received(review_id: int) -> None:
+    review = PeerReview.objects.select_related(
+        "round__community", "work__author", "work__community", "reviewer"
+    ).get(pk=review_id)
+    _review_email(
+        review=review,
+        kind="review_received",
+        key=f"review-received:{review.pk}",
+        to=review.work.author,
+    )
+
+
+@transaction.atomic
+def review_decline(*, review: PeerReview) -> PeerReview | None:
+    """The reviewer can't do this one: someone else is asked, if anyone is left."""
+    review = PeerReview.objects.select_for_update().select_related("round").get(pk=review.pk)
+    _check_writable(review)
+    review.status = PeerReview.Status.DECLINED
+    review.declined_at = timezone.now()
+    review.save(update_fields=["status", "declined_at"])
+    created = _allocate(review.round, works=[review.work])
+    return created[0] if created else None
+
+
+@transaction.atomic
+def review_reply(*, review: PeerReview, body: str) -> ReviewReply:
+    """The author answers a review; its reviewer is told of the first reply only (an edit
+    is not news worth another email)."""
+    reply, created = ReviewReply.objects.update_or_create(review=review, defaults={"body": body})
+    if created:
+        review_id = review.pk
+        transaction.on_commit(lambda: _notify_replied(review_id))
+    return reply
+
+
+def _notify_replied(review_id: int) -> None:
+    review = PeerReview.objects.select_related(
+        "round__community", "work__author", "work__community", "reviewer", "reply"
+    ).get(pk=review_id)
+    _review_email(
+        review=review,
+        kind="review_reply",
+        key=f"review-reply:{review.pk}",
+        to=review.reviewer,
+        extra={"reply": review.reply},
+    )
+
+
+def review_nudges_send_due(*, now=None) -> int:
+    """Nudge each overdue review's reviewer once (the email's key makes it exactly once)."""
+    now = now or timezone.now()
+    sent = 0
+    overdue = (
+        PeerReview.objects.overdue(now.date())
+        .filter(reviewer__review_emails=True)
+        .select_related("round__community", "work__community", "work", "reviewer")
+        .order_by("pk")
+    )
+    for review in overdue.iterator(chunk_size=500):
+        _, created = _review_email(
+            review=review,
+            kind="review_nudge",
+            key=f"review-nudge:{review.pk}",
+            to=review.reviewer,
+        )
+        sent += created
+    return sent
