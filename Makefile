@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test lint format bench load clean
+.PHONY: install run test test-fast lint format bench load clean
 
 # uv from PATH, else this Python's, else one installed with pip. A system Python that
 # refuses `pip install` (PEP 668, as Debian's does) gets uv in a venv of its own, .uv/.
@@ -26,10 +26,21 @@ run: install
 	@echo "Starting web (http://127.0.0.1:8000), Celery worker and beat. Ctrl-C stops all three."
 	$(VENV)/bin/honcho -f Procfile.dev start
 
+# The suite runs in one process per core (pytest-xdist; WORKERS=0 runs it in this one).
+# --dist loadgroup keeps the tests marked with the same xdist_group in one process.
+# pytest-cov measures every process and combines their data into .coverage, which
+# `coverage report` prints and holds to fail_under (pyproject.toml).
+WORKERS ?= auto
+XDIST := -n $(WORKERS) --dist loadgroup
+
 test: install
 	$(VENV)/bin/coverage erase
-	$(VENV)/bin/coverage run -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(XDIST) --cov --cov-report= $(PYTEST_ARGS)
 	$(VENV)/bin/coverage report
+
+# The suite without the browser and the real Celery worker, and without coverage.
+test-fast: install
+	$(VENV)/bin/pytest $(XDIST) -m "not browser and not worker" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -29,6 +29,10 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
+    """One Chromium per test process. Under pytest-xdist (`make test`) each process launches
+    its own, and Playwright gives every launch a fresh temporary profile, so two processes
+    never share one; each process's live_server listens on a port the system picks for it
+    (pytest-django's default address, "localhost", names none)."""
     if not CHROMIUM.exists():
         reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("REQUIRE_BROWSER") == "1":

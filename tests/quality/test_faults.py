@@ -335,14 +335,15 @@ def test_healthz_says_the_cache_is_ok_on_a_live_redis(client, settings):
     assert client.get("/healthz").json() == {"ok": True, "cache": "ok"}
 
 
-def test_production_settings_with_a_dead_redis_url_use_the_fail_soft_cache():
+def test_production_settings_with_a_dead_redis_url_use_the_fail_soft_cache(tmp_path):
     """What production builds from REDIS_URL (not the test settings): the fail-soft backend,
-    which misses quietly while Redis is unreachable."""
+    which misses quietly while Redis is unreachable. The process gets a var/ folder of its
+    own (pytest's, one per xdist worker), never the checkout's that `make run` uses."""
     code = (
         "from django.core.cache import caches; "
         "print(type(caches['default']).__name__, caches['default'].get('x', 'missed'))"
     )
-    env = {**embedded_default_env(ROOT / "var"), "REDIS_URL": DEAD_REDIS}
+    env = {**embedded_default_env(tmp_path), "REDIS_URL": DEAD_REDIS}
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
