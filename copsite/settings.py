@@ -59,9 +59,11 @@ INSTALLED_APPS = [
 
 # The apps that contribute panels, digest sections and demo content to pages and jobs they
 # do not own (core/plugins.py), in the order their panels appear. They are listed here, not
-# in core, because core sits below every app and names none of them. impact is last: its
+# in core, because core sits below every app and names none of them. They follow the
+# layers, bottom to top, so each app's demo can build on the demo content of the apps below
+# it (sessions' demo aligns its activities to outcomes' demo outcomes); impact is last: its
 # demo history builds on every other app's demo content.
-PLUGIN_APPS = ["communities", "sessions", "outcomes", "reviews", "reflections", "impact"]
+PLUGIN_APPS = ["communities", "outcomes", "sessions", "reviews", "reflections", "impact"]
 
 MIDDLEWARE = [
     "core.middleware.RefuseNulMiddleware",

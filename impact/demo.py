@@ -262,13 +262,13 @@ def _seed_year_of_journeys(main, facilitator, now) -> None:
 
 
 def _seed_loop_closing(main, users, outcomes, rng, now) -> None:
-    """Actions and confidence ratings over the year, once the reflections app has them
+    """Actions and confidence ratings over the year, once reflections and outcomes have them
     (issue 6); without those models there is nothing to seed."""
     from django.apps import apps
 
     try:
         action = apps.get_model("reflections", "Action")
-        confidence = apps.get_model("reflections", "ReflectionConfidence")
+        confidence = apps.get_model("outcomes", "ConfidenceRating")
     except LookupError:
         return
     actions, ratings = [], []

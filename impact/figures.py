@@ -790,9 +790,9 @@ def outcome_confidence(community, period: Period | None):
     over the ratings given that month; a month rated by fewer than 5 people is hidden, so
     no individual rating can be read or worked out. Averages are figures about people:
     callers pass the period's whole months (`Period.whole_months`; None, none has ended
-    yet: no row), so each row is a whole month's. None until ratings exist (issue 6's
-    `ReflectionConfidence`). One grouped query."""
-    confidence = _model("reflections", "ReflectionConfidence")
+    yet: no row), so each row is a whole month's. None until ratings exist (outcomes'
+    `ConfidenceRating`). One grouped query."""
+    confidence = _model("outcomes", "ConfidenceRating")
     if confidence is None:
         return None
     if period is None:

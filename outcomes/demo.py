@@ -1,7 +1,8 @@
-"""Demo outcomes in the main community: agreed ones with prompts (one served by sessions,
-one still waiting for an activity), a proposal with endorsements, earlier wording, and
-member@example.com's confidence ratings over time. Peer review on them is seeded by
-reviews/demo.py, which runs after this.
+"""Demo outcomes in the main community: agreed ones with prompts, a proposal with
+endorsements, earlier wording, and member@example.com's confidence ratings over time.
+sessions/demo.py, which runs after this, aligns some activities to the mapping outcome (the
+other agreed one stays waiting for an activity); peer review on them is seeded by
+reviews/demo.py.
 
 Rows are made directly rather than through the services, so the demo is the same every
 time. Seeding returns at once when the content exists, so a second run changes nothing.
@@ -14,10 +15,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from communities.models import Community
-from reflections.models import ReflectionConfidence
-from sessions.models import AgendaItem
 
-from .models import DEFAULT_PROMPTS, Endorsement, Outcome, OutcomeRevision
+from .models import DEFAULT_PROMPTS, ConfidenceRating, Endorsement, Outcome, OutcomeRevision
 
 MAPPING = "map complex systems more confidently and consistently"
 
@@ -66,23 +65,13 @@ def _seed_outcomes(main, people: dict) -> None:
     for email in ("member@example.com", "ada@demo.copsite.org", "dev@demo.copsite.org"):
         Endorsement.objects.create(outcome=proposal, user=people[email])
     Endorsement.objects.create(outcome=mapping, user=people["member@example.com"])
-    # Align the first activity of each published session that has one; the rest stay
-    # unaligned, a gentle question on the alignment map.
-    items = (
-        AgendaItem.objects.filter(session__community=main, kind=AgendaItem.Kind.ACTIVITY)
-        .exclude(session__status__in=["draft", "cancelled"])
-        .order_by("session__starts_at", "position")
-    )
-    for item in items[:3]:
-        item.aligned_outcomes.add(mapping)
-
     # The member's own confidence in mapping, over time (private to them and facilitators).
     for weeks, rating, note in (
         (10, 2, "My maps still look different every time."),
         (5, 3, "The stakeholder review helped."),
         (1, 4, "Reading a map aloud made me see its gaps."),
     ):
-        ReflectionConfidence.objects.create(
+        ConfidenceRating.objects.create(
             user=people["member@example.com"],
             outcome=mapping,
             rating=rating,

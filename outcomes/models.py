@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -86,3 +87,31 @@ class OutcomeRevision(models.Model):
 
     def __str__(self) -> str:
         return self.statement
+
+
+class ConfidenceRating(models.Model):
+    """A member's self-rated confidence (1–5) against an outcome, given from the outcome
+    page or while writing a reflection.
+
+    Private to the member and the community's facilitators (leaders see aggregates only,
+    through core.privacy's floor). A reflection that records a rating points down to it
+    (`Reflection.confidence_rating`), so this model knows nothing of reflections. The
+    table keeps the name it had when the model lived in reflections, so no row moved.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcome_confidences"
+    )
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="confidences")
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        db_table = "reflections_reflectionconfidence"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.rating}/5 on {self.outcome_id}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Endorsement, Outcome, OutcomeRevision
+from .models import ConfidenceRating, Endorsement, Outcome, OutcomeRevision
 
 
 def outcome_propose(*, community, user, statement: str, why: str = "") -> Outcome:
@@ -47,8 +47,20 @@ def outcome_retire(*, outcome: Outcome) -> Outcome:
     return outcome
 
 
-def confidence_rate(*, outcome: Outcome, user, rating: int, note: str = ""):
-    """A member's own confidence against an agreed outcome, given from the outcome page."""
-    from reflections.models import ReflectionConfidence
+def confidence_rate(*, outcome: Outcome, user, rating: int, note: str = "") -> ConfidenceRating:
+    """A member's own confidence against an outcome, given from the outcome page or with a
+    reflection (which then links to the rating it returns)."""
+    return ConfidenceRating.objects.create(outcome=outcome, user=user, rating=rating, note=note)
 
-    return ReflectionConfidence.objects.create(outcome=outcome, user=user, rating=rating, note=note)
+
+def confidence_revise(*, confidence: ConfidenceRating, outcome: Outcome, rating: int):
+    """Change a rating in place: a reflection edited with another value or outcome keeps
+    one rating, not a trail of them."""
+    confidence.outcome, confidence.rating = outcome, rating
+    confidence.save(update_fields=["outcome", "rating"])
+    return confidence
+
+
+def confidence_withdraw(*, confidence: ConfidenceRating) -> None:
+    """Delete a rating (a reflection edited to give none takes its rating back)."""
+    confidence.delete()

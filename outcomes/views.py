@@ -14,7 +14,7 @@ from core import privacy
 
 from . import selectors, services
 from .forms import AgreeForm, ConfidenceForm, ProposeForm
-from .models import Outcome
+from .models import ConfidenceRating, Outcome
 
 FACILITATOR = Membership.Role.FACILITATOR
 
@@ -103,12 +103,10 @@ def outcome_retire(request, slug, pk):
 def _confidence_context(request, community, outcome: Outcome, form=None) -> dict:
     """The member's own trend, the community's aggregate (5+ members) and, for
     facilitators, each member's latest rating: a fixed number of queries."""
-    from reflections.models import ReflectionConfidence
-
-    ratings = ReflectionConfidence.objects.filter(outcome=outcome)
+    ratings = ConfidenceRating.objects.filter(outcome=outcome)
     mine = list(ratings.filter(user=request.user).order_by("-created_at", "-pk")[:12])[::-1]
     latest = (
-        ReflectionConfidence.objects.filter(outcome=outcome, user=OuterRef("user"))
+        ConfidenceRating.objects.filter(outcome=outcome, user=OuterRef("user"))
         .order_by("-created_at", "-pk")
         .values("pk")[:1]
     )

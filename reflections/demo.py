@@ -8,10 +8,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from communities.models import Community
-from outcomes.models import Outcome
+from outcomes.models import ConfidenceRating, Outcome
 from sessions.models import Session
 
-from .models import Action, Reflection, ReflectionConfidence
+from .models import Action, Reflection
 
 MAIN_SLUG = "systems-mapping"
 MARKER = "We map to argue, not to decorate"
@@ -166,12 +166,11 @@ def seed(people: dict) -> None:
             created_at=now - timedelta(days=days),
         )
     if outcome is not None:
-        ReflectionConfidence.objects.create(
-            user=people["member@example.com"],
-            outcome=outcome,
-            reflection=reflections["double"],
-            rating=3,
+        # The rating given with the double-loop reflection: the reflection points to it.
+        reflections["double"].confidence_rating = ConfidenceRating.objects.create(
+            user=people["member@example.com"], outcome=outcome, rating=3
         )
+        reflections["double"].save(update_fields=["confidence_rating"])
     today = timezone.localdate()
     actions = {}
     for key, title, email, status, level, due_in, note, sources in ACTIONS:

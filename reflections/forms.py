@@ -112,8 +112,8 @@ class ReflectionForm(forms.ModelForm):
                     initial=answers.get(key, ""),
                     widget=forms.Textarea(attrs={"rows": 3}),
                 )
-        if self.instance.pk and hasattr(self.instance, "confidence"):
-            self.fields["confidence"].initial = str(self.instance.confidence.rating)
+        if self.instance.pk and self.instance.confidence_rating is not None:
+            self.fields["confidence"].initial = str(self.instance.confidence_rating.rating)
 
     def prompt_groups(self):
         """[(level value, level label, [bound fields])] for the template."""

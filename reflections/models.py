@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -138,6 +137,15 @@ class Reflection(models.Model):
         related_name="follow_ups",
         verbose_name="follow-up of action",
     )
+    # The confidence rating given with this reflection, if any: the reflection points down
+    # to the outcomes app's rating, never the rating up to the reflection.
+    confidence_rating = models.OneToOneField(
+        "outcomes.ConfidenceRating",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reflection",
+    )
     # Blank means "not sure yet": a loop level is offered, never required.
     loop_level = models.CharField(max_length=10, choices=Loop, blank=True)
     title = models.CharField(max_length=200)
@@ -240,35 +248,6 @@ class ReflectionDraft(models.Model):
     @staticmethod
     def key_for(author, community, reflection=None) -> str:
         return f"{author.pk}:{community.pk}:{reflection.pk if reflection else 'new'}"
-
-
-class ReflectionConfidence(models.Model):
-    """A member's self-rated confidence (1–5) against an outcome, given while reflecting.
-
-    Kept in the reflections app so it does not depend on the outcomes app's internals;
-    private to the member and the community's facilitators (leaders: aggregates only).
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcome_confidences"
-    )
-    outcome = models.ForeignKey(
-        "outcomes.Outcome", on_delete=models.CASCADE, related_name="confidences"
-    )
-    reflection = models.OneToOneField(
-        Reflection, null=True, blank=True, on_delete=models.SET_NULL, related_name="confidence"
-    )
-    rating = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.rating}/5 on {self.outcome_id}"
 
 
 class ActionQuerySet(models.QuerySet):

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Action, Reflection, ReflectionConfidence, ReflectionDraft
+from outcomes import services as outcome_services
+
+from .models import Action, Reflection, ReflectionDraft
 
 REFLECTION_FIELDS = (
     "title",
@@ -29,16 +31,30 @@ def reflection_save(
     for name in REFLECTION_FIELDS:
         setattr(reflection, name, data[name])
     reflection.save()
-    rating = data.get("confidence")
-    if rating and reflection.outcome_id:
-        ReflectionConfidence.objects.update_or_create(
-            reflection=reflection,
-            defaults={"user": author, "outcome": reflection.outcome, "rating": rating},
-        )
-    else:
-        ReflectionConfidence.objects.filter(reflection=reflection).delete()
+    _confidence_record(reflection, author, data.get("confidence"))
     ReflectionDraft.objects.filter(key=draft_key).delete()
     return reflection
+
+
+def _confidence_record(reflection: Reflection, author, rating) -> None:
+    """The rating given with a reflection is an outcomes rating the reflection points to:
+    made through outcomes' service the first time, changed in place on later edits, and
+    taken back when the reflection no longer gives one (or no longer names an outcome)."""
+    existing = reflection.confidence_rating
+    if rating and reflection.outcome_id:
+        if existing is not None:
+            outcome_services.confidence_revise(
+                confidence=existing, outcome=reflection.outcome, rating=rating
+            )
+            return
+        reflection.confidence_rating = outcome_services.confidence_rate(
+            outcome=reflection.outcome, user=author, rating=rating
+        )
+        reflection.save(update_fields=["confidence_rating"])
+    elif existing is not None:
+        reflection.confidence_rating = None
+        reflection.save(update_fields=["confidence_rating"])
+        outcome_services.confidence_withdraw(confidence=existing)
 
 
 def reflection_draft_save(*, author, community, reflection, data: dict) -> ReflectionDraft:

@@ -105,7 +105,7 @@ def reflection_detail(request, slug, pk):
     # Confidence ratings are the author's and the facilitators' only.
     confidence = None
     if reflection.author_id == request.user.pk or membership.is_facilitator:
-        confidence = getattr(reflection, "confidence", None)
+        confidence = reflection.confidence_rating
     actions = reflection.actions.select_related("owner").order_by("-created_at")
     return render(
         request,

@@ -1,6 +1,7 @@
 """Demo sessions in the main community: some held (with attendance), one within the next
 day (so the reminders fire when `make run` starts), later ones with agendas, a draft and a
-cancelled one. Idempotent: nothing happens when the demo sessions exist."""
+cancelled one, and the first activities aligned to outcomes' demo mapping outcome (outcomes'
+demo runs before this one). Idempotent: nothing happens when the demo sessions exist."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from communities.models import Community, Membership
+from outcomes.demo import MAPPING
 from outcomes.models import Outcome
 
 from .models import RSVP, AgendaItem, Attendance, Session
@@ -36,7 +38,6 @@ def seed(people: dict) -> None:
         .order_by("user__email")
     )
     others = [m.user for m in members if m.user not in (facilitator, coordinator, member)]
-    outcome = Outcome.objects.filter(community=community, status=Outcome.Status.AGREED).first()
 
     def make(title, starts_at, status, **fields):
         session = Session.objects.create(
@@ -62,11 +63,9 @@ def seed(people: dict) -> None:
         items += [(title, minutes, AgendaItem.Kind.ACTIVITY) for title, minutes in activities]
         items.append(("Reflect", 15, AgendaItem.Kind.REFLECT))
         for position, (title, minutes, kind) in enumerate(items):
-            item = AgendaItem.objects.create(
+            AgendaItem.objects.create(
                 session=session, position=position, title=title, minutes=minutes, kind=kind
             )
-            if outcome is not None and kind == AgendaItem.Kind.ACTIVITY:
-                item.aligned_outcomes.add(outcome)
 
     # Held sessions, with attendance: a spread so the engagement signals have something.
     for weeks, title in (
@@ -112,3 +111,20 @@ def seed(people: dict) -> None:
         sequence=1,
     )
     RSVP.objects.create(session=cancelled, user=member, response=RSVP.Response.GOING)
+    _align(community)
+
+
+def _align(community) -> None:
+    """Align the first activity of each published session that has one to the mapping
+    outcome; the rest stay unaligned, a gentle question on the alignment map, and the
+    other agreed outcome stays waiting for an activity."""
+    mapping = Outcome.objects.filter(community=community, statement=MAPPING).first()
+    if mapping is None:
+        return
+    items = (
+        AgendaItem.objects.filter(session__community=community, kind=AgendaItem.Kind.ACTIVITY)
+        .exclude(session__status__in=[Session.Status.DRAFT, Session.Status.CANCELLED])
+        .order_by("session__starts_at", "position")
+    )
+    for item in items[:3]:
+        item.aligned_outcomes.add(mapping)

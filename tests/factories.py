@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from communities.models import Community, Membership
-from outcomes.models import Outcome
+from outcomes.models import ConfidenceRating, Outcome
 from reflections.models import Reflection
 from sessions.models import Session
 
@@ -60,6 +60,15 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     community = factory.SubFactory(CommunityFactory)
     statement = factory.Sequence(lambda n: f"map complex systems, take {n}")
     status = Outcome.Status.AGREED
+
+
+class ConfidenceRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConfidenceRating
+
+    user = factory.SubFactory(UserFactory)
+    outcome = factory.SubFactory(OutcomeFactory)
+    rating = 3
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

@@ -227,8 +227,7 @@ def seed_peer_review(scale, rng, now, communities, by_community, facilitator):
     The main community's facilitator attends its held sessions, so the reviews page timed
     as them shows their own work, its reviews and reviews waiting for them.
     Returns (an agreed outcome of the main community, the number of reviews seeded)."""
-    from outcomes.models import Outcome
-    from reflections.models import ReflectionConfidence
+    from outcomes.models import ConfidenceRating, Outcome
     from reviews.models import PeerReview, ReviewRound, SharedWork
     from sessions.models import Attendance, Session
 
@@ -257,14 +256,14 @@ def seed_peer_review(scale, rng, now, communities, by_community, facilitator):
         for user_id in rng.sample(people, min(30, len(people))):
             for _ in range(rng.randrange(1, 4)):
                 confidences.append(
-                    ReflectionConfidence(
+                    ConfidenceRating(
                         user_id=user_id,
                         outcome=outcome,
                         rating=rng.randrange(1, 6),
                         created_at=now - timedelta(days=rng.randrange(300)),
                     )
                 )
-    ReflectionConfidence.objects.bulk_create(confidences, batch_size=5000)
+    ConfidenceRating.objects.bulk_create(confidences, batch_size=5000)
 
     main = communities[0]
     held = list(

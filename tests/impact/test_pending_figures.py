@@ -68,7 +68,7 @@ def test_actions_flow_counts_and_median_days_to_done():
 
 
 def test_outcome_confidence_shows_averages_of_five_people_only():
-    confidence = model_or_skip("ReflectionConfidence")
+    confidence = apps.get_model("outcomes", "ConfidenceRating")
     community = CommunityFactory()
     shared, small = OutcomeFactory(community=community), OutcomeFactory(community=community)
     for rating in (1, 2, 3, 4, 5):

@@ -74,7 +74,7 @@ def row_starting(table, prefix) -> list[str]:
 def rated():
     """Five members rate an outcome on 1–6 Nov (average 3.6); a sixth rates it 1 on 7 Nov
     (average 3.2): the one rating a leader found by asking for the two periods."""
-    from reflections.models import ReflectionConfidence
+    from outcomes.models import ConfidenceRating
     from tests.factories import OutcomeFactory
 
     community = CommunityFactory()
@@ -83,7 +83,7 @@ def rated():
         MembershipFactory(community=community, joined_at=at(2026, 1, 1)).user for _ in range(6)
     ]
     for person, rating, day in zip(people, (4, 4, 4, 3, 3, 1), (1, 2, 3, 4, 6, 7), strict=True):
-        ReflectionConfidence.objects.create(
+        ConfidenceRating.objects.create(
             user=person, outcome=outcome, rating=rating, created_at=at(2026, 11, day, 10)
         )
     return community

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from outcomes import services
-from reflections.models import ReflectionConfidence
+from outcomes.models import ConfidenceRating
 from tests.factories import OutcomeFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_member_rates_confidence_and_sees_their_trend(client, cast):
 
     assert response.status_code == 302
     assert list(
-        ReflectionConfidence.objects.order_by("created_at", "pk").values_list("rating", "note")
+        ConfidenceRating.objects.order_by("created_at", "pk").values_list("rating", "note")
     ) == [(2, ""), (4, "Better at loops")]
     page = client.get(page_url(cast.outcome))
     assert [r.rating for r in page.context["my_ratings"]] == [2, 4]
@@ -104,7 +104,7 @@ def test_bad_rating_is_a_field_error_keeping_the_note(client, cast, data):
     assert response.status_code == 200
     assert "rating" in response.context["confidence_form"].errors
     assert "Keep this" in response.content.decode()
-    assert ReflectionConfidence.objects.count() == 0
+    assert ConfidenceRating.objects.count() == 0
 
 
 def test_proposed_outcome_cannot_be_rated(client, cast):
@@ -114,7 +114,7 @@ def test_proposed_outcome_cannot_be_rated(client, cast):
     response = client.post(rate_url(proposed), {"rating": "3"}, follow=True)
 
     assert "once the community has agreed" in response.content.decode()
-    assert ReflectionConfidence.objects.count() == 0
+    assert ConfidenceRating.objects.count() == 0
 
 
 def test_aggregate_is_hidden_below_five_members(client, cast):

@@ -12,7 +12,8 @@ import time_machine
 from django.urls import reverse
 
 from communities.models import Membership
-from reflections.models import Reflection, ReflectionConfidence
+from outcomes.models import ConfidenceRating
+from reflections.models import Reflection
 from sessions.models import Attendance
 from tests.factories import (
     ActionFactory,
@@ -70,7 +71,7 @@ def evil():
             visibility=Reflection.Visibility.COMMUNITY,
             created_at=at(2026, 2, 11),
         )
-        ReflectionConfidence.objects.create(
+        ConfidenceRating.objects.create(
             user=person, outcome=outcome, rating=3, created_at=at(2026, 2, 12)
         )
     for reviewer, author in zip(people, people[1:] + people[:1], strict=True):

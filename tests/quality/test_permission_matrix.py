@@ -670,7 +670,7 @@ class ContentSite:
         from communities.invitations import invitation_token
         from communities.models import Invitation, JourneyStep, MoveSuggestion
         from impact.models import ImpactStory
-        from reflections.models import ReflectionConfidence
+        from outcomes.models import ConfidenceRating
         from reviews import services as reviews
         from reviews.models import PeerReview, ReviewReply
         from tests.factories import (
@@ -783,7 +783,7 @@ class ContentSite:
             title=mark("reflection-private-title"),
             body=mark("reflection-private-body"),
         )
-        ReflectionConfidence.objects.create(
+        ConfidenceRating.objects.create(
             user=core.user, outcome=agreed, rating=3, note=mark("confidence-note")
         )
         JourneyStep.objects.create(

@@ -18,8 +18,8 @@ from accounts.models import EmailDelivery, SubmissionToken
 from accounts.submissions import FIELD, submission_tokens_prune
 from communities.models import Community, Invitation, JourneyStep, Membership
 from impact.models import ImpactStory
-from outcomes.models import Endorsement, Outcome
-from reflections.models import Action, Reflection, ReflectionConfidence
+from outcomes.models import ConfidenceRating, Endorsement, Outcome
+from reflections.models import Action, Reflection
 from reviews.models import PeerReview, ReviewReply, ReviewRound, SharedWork
 from sessions.models import AgendaItem, Session
 from tests.factories import (
@@ -157,7 +157,7 @@ def _endorsement(w):
 def _confidence(w):
     url = reverse("outcomes:confidence", args=["maps", w.outcome.pk])
     page = reverse("outcomes:outcome", args=["maps", w.outcome.pk])
-    return w.member, page, url, {"rating": "4"}, ReflectionConfidence.objects
+    return w.member, page, url, {"rating": "4"}, ConfidenceRating.objects
 
 
 def _held(w):

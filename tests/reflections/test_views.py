@@ -6,15 +6,16 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from outcomes.models import ConfidenceRating
 from reflections.models import (
     BODY_MAX_CHARS,
     Action,
     Reflection,
-    ReflectionConfidence,
     ReflectionDraft,
 )
 from tests.factories import (
     ActionFactory,
+    ConfidenceRatingFactory,
     OutcomeFactory,
     ReflectionFactory,
     SessionFactory,
@@ -240,8 +241,30 @@ def test_confidence_rating_is_stored_for_the_linked_outcome(client, cast):
 
     client.post(url("new", cast.community), valid_post(outcome=outcome.pk, confidence="4"))
 
-    rating = ReflectionConfidence.objects.get()
+    rating = ConfidenceRating.objects.get()
     assert (rating.user, rating.outcome, rating.rating) == (cast.member, outcome, 4)
+    # The reflection points down to the rating it recorded.
+    assert Reflection.objects.get().confidence_rating == rating
+
+
+def test_editing_the_confidence_changes_the_same_rating_and_clearing_it_withdraws_it(client, cast):
+    outcome = OutcomeFactory(community=cast.community)
+    client.force_login(cast.member)
+    client.post(url("new", cast.community), valid_post(outcome=outcome.pk, confidence="4"))
+    reflection = Reflection.objects.get()
+    first = reflection.confidence_rating
+
+    client.post(
+        url("edit", cast.community, reflection.pk), valid_post(outcome=outcome.pk, confidence="5")
+    )
+    reflection.refresh_from_db()
+    assert reflection.confidence_rating == first
+    assert ConfidenceRating.objects.get().rating == 5
+
+    client.post(url("edit", cast.community, reflection.pk), valid_post(outcome=outcome.pk))
+    reflection.refresh_from_db()
+    assert reflection.confidence_rating is None
+    assert not ConfidenceRating.objects.exists()
 
 
 def test_confidence_without_an_outcome_is_a_field_error(client, cast):
@@ -256,9 +279,10 @@ def test_confidence_without_an_outcome_is_a_field_error(client, cast):
 def test_confidence_is_shown_to_author_and_facilitators_only(client, cast):
     outcome = OutcomeFactory(community=cast.community)
     reflection = ReflectionFactory(community=cast.community, author=cast.author, outcome=outcome)
-    ReflectionConfidence.objects.create(
-        user=cast.author, outcome=outcome, reflection=reflection, rating=2
+    reflection.confidence_rating = ConfidenceRatingFactory(
+        user=cast.author, outcome=outcome, rating=2
     )
+    reflection.save()
     seen = {}
     for role in ("author", "member", "facilitator"):
         client.force_login(getattr(cast, role))
@@ -850,8 +874,8 @@ def test_markdown_export_carries_links_prompts_and_body(client, cast):
 def test_editing_shows_the_saved_confidence_and_ignores_an_older_draft(client, cast):
     outcome = OutcomeFactory(community=cast.community)
     reflection = ReflectionFactory(community=cast.community, author=cast.author, outcome=outcome)
-    ReflectionConfidence.objects.create(
-        user=cast.author, outcome=outcome, reflection=reflection, rating=3
+    reflection.confidence_rating = ConfidenceRatingFactory(
+        user=cast.author, outcome=outcome, rating=3
     )
     client.force_login(cast.author)
     client.post(url("draft", cast.community), {"draft_for": reflection.pk, "title": "Old draft"})

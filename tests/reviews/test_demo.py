@@ -8,8 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from outcomes.demo import MAPPING
-from outcomes.models import Outcome
-from reflections.models import ReflectionConfidence
+from outcomes.models import ConfidenceRating, Outcome
 from reviews import selectors
 from reviews.models import PeerReview, ReviewReply, ReviewRound, SharedWork
 
@@ -54,7 +53,7 @@ def test_demo_has_shared_work_rounds_reviews_and_replies(main):
 
 def test_demo_member_has_one_review_waiting_and_confidence_over_time(main):
     waiting = PeerReview.objects.waiting().filter(reviewer__email="member@example.com")
-    ratings = ReflectionConfidence.objects.filter(
+    ratings = ConfidenceRating.objects.filter(
         user__email="member@example.com", outcome__statement=MAPPING
     ).exclude(note="")  # the dashboard's history adds rated months without notes
 

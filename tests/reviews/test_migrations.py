@@ -17,19 +17,21 @@ from reviews.models import PeerReview, ReviewReply, ReviewRound, SharedWork
 from tests.factories import CommunityFactory, OutcomeFactory, SessionFactory, UserFactory
 
 OLD_OUTCOMES = ("outcomes", "0003_peer_review")
+OLD_REFLECTIONS = ("reflections", "0106_impactstory_moves_to_impact")
 MOVED = ["sharedwork", "reviewround", "peerreview", "reviewreply"]
 FILE_PATH = "work/7/0123456789abcdef0123456789abcdef/school-meals-loops.md"
 
 
 def old_heads(executor) -> list[tuple[str, str]]:
     """The migration heads as they were before the move: every app at its newest
-    migration, outcomes at 0003 and no reviews app."""
+    migration, outcomes at 0003 and no reviews app. reflections stops before its 0107
+    (confidence ratings moving to outcomes), which needs outcomes past 0003."""
     heads = [
         node
         for node in executor.loader.graph.leaf_nodes()
-        if node[0] not in ("outcomes", "reviews")
+        if node[0] not in ("outcomes", "reviews", "reflections")
     ]
-    return [*heads, OLD_OUTCOMES]
+    return [*heads, OLD_OUTCOMES, OLD_REFLECTIONS]
 
 
 def migrate(targets) -> MigrationExecutor:
