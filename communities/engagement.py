@@ -1,8 +1,10 @@
 """Engagement signals: pluggable counts of what each member did in a rolling window.
 
-Each app registers its sources here (in its AppConfig.ready). A source is a function
-`(community, since) -> {user_id: count}` that answers with ONE aggregate query, so the
-signals of a whole community cost one query per source, never one per member.
+Each app registers its own sources here (imported from its AppConfig.ready), with their
+wording and their default thresholds, so this module names no other app's signal. A
+source is a function `(community, since) -> {user_id: count}` that answers with ONE
+aggregate query, so the signals of a whole community cost one query per source, never one
+per member.
 """
 
 from __future__ import annotations
@@ -16,48 +18,54 @@ from django.utils import timezone
 
 SignalSource = Callable[["object", datetime], dict[int, int]]
 
-_SOURCES: dict[str, tuple[str, SignalSource]] = {}
+
+@dataclass(frozen=True)
+class Signal:
+    label: str
+    source: SignalSource
+    # What is "plenty" of this signal for each level over the window (0: not counted).
+    # Reaching ANY one signal's threshold is enough: people take part in different ways.
+    active: int
+    core: int
+    # How the journeys page invites toward a level: one time, and {n} times.
+    invitation: tuple[str, str]
+    # Where the signal stands in forms and lists (lower first).
+    order: int
 
 
-def register_signal(name: str, label: str) -> Callable[[SignalSource], SignalSource]:
+_SOURCES: dict[str, Signal] = {}
+
+
+def register_signal(
+    name: str,
+    label: str,
+    *,
+    active: int = 0,
+    core: int = 0,
+    invitation: tuple[str, str] | None = None,
+    order: int = 100,
+) -> Callable[[SignalSource], SignalSource]:
+    """Register `name` with its wording and default thresholds; the decorated function
+    is its source. Without thresholds a signal counts only where a community sets one."""
+
     def decorator(func: SignalSource) -> SignalSource:
-        _SOURCES[name] = (label, func)
+        phrases = invitation or (label, "{n} " + label)
+        _SOURCES[name] = Signal(label, func, active, core, phrases, order)
         return func
 
     return decorator
 
 
+def _registered() -> list[tuple[str, Signal]]:
+    return sorted(_SOURCES.items(), key=lambda item: item[1].order)
+
+
 def signal_sources() -> dict[str, tuple[str, SignalSource]]:
-    return dict(_SOURCES)
+    return {name: (signal.label, signal.source) for name, signal in _registered()}
 
 
 # --- Computation: signals → suggested moves -------------------------------------------
 
-# Each level names what is "plenty" of each signal over the window: reaching ANY one of
-# them is enough, because people take part in different ways. A 0 means "not counted".
-DEFAULT_THRESHOLDS: dict[str, dict[str, int]] = {
-    "active": {
-        "sessions_attended": 3,
-        "sessions_facilitated": 1,
-        "reflections_shared": 2,
-        "work_shared": 1,
-        "reviews_given": 2,
-    },
-    "core": {
-        "sessions_attended": 6,
-        "sessions_facilitated": 2,
-        "reflections_shared": 5,
-        "work_shared": 3,
-        "reviews_given": 5,
-    },
-}
-SIGNAL_LABELS: dict[str, str] = {
-    "sessions_attended": "sessions attended",
-    "sessions_facilitated": "sessions facilitated",
-    "reflections_shared": "reflections shared",
-    "work_shared": "pieces of work shared",
-    "reviews_given": "peer reviews given",
-}
 # Hysteresis: a level is held until every signal falls below this share of its threshold,
 # and no outward move is suggested this soon after a move inward.
 LOW_WATER = 0.9
@@ -80,23 +88,29 @@ class Move:
 
 
 def signal_names() -> list[str]:
-    """Every signal a threshold can be set for: the known ones, then any registered."""
-    names = list(SIGNAL_LABELS)
-    return names + [name for name in _SOURCES if name not in names]
+    """Every signal a threshold can be set for, in the order the apps gave."""
+    return [name for name, _signal in _registered()]
 
 
 def signal_label(name: str) -> str:
-    if name in _SOURCES:
-        return _SOURCES[name][0]
-    return SIGNAL_LABELS.get(name, name.replace("_", " "))
+    signal = _SOURCES.get(name)
+    return signal.label if signal is not None else name.replace("_", " ")
+
+
+def default_thresholds() -> dict[str, dict[str, int]]:
+    """{level: {signal: threshold}} as the registering apps set them."""
+    return {
+        level: {name: getattr(signal, level) for name, signal in _registered()}
+        for level in LEVELS[1:]
+    }
 
 
 def thresholds_for(community) -> dict[str, dict[str, int]]:
     """The community's thresholds: its own overrides on top of the defaults."""
     overrides = community.engagement_thresholds or {}
     result = {}
-    for level, defaults in DEFAULT_THRESHOLDS.items():
-        merged = {name: defaults.get(name, 0) for name in signal_names()}
+    for level, defaults in default_thresholds().items():
+        merged = dict(defaults)
         for name, value in (overrides.get(level) or {}).items():
             if isinstance(value, int) and value >= 0:
                 merged[name] = value
@@ -110,8 +124,8 @@ def community_signals(community, *, now: datetime | None = None) -> dict[int, di
     now = now or timezone.now()
     since = now - timedelta(days=community.engagement_window_days or 90)
     by_user: dict[int, dict[str, int]] = defaultdict(dict)
-    for name, (_label, source) in signal_sources().items():
-        for user_id, count in source(community, since).items():
+    for name, signal in _registered():
+        for user_id, count in signal.source(community, since).items():
             by_user[user_id][name] = count
     return by_user
 
@@ -178,16 +192,6 @@ def suggested_moves(community, *, now: datetime | None = None) -> list[Move]:
     return moves
 
 
-# Ways toward a level, worded as invitations: any one is plenty, none is required.
-INVITATION_PHRASES: dict[str, tuple[str, str]] = {
-    "sessions_attended": ("coming along to a session", "coming along to {n} sessions"),
-    "sessions_facilitated": ("facilitating a session", "facilitating {n} sessions"),
-    "reflections_shared": ("sharing a reflection", "sharing {n} reflections"),
-    "work_shared": ("sharing a piece of work for peer review", "sharing {n} pieces of work"),
-    "reviews_given": ("giving a peer review", "giving {n} peer reviews"),
-}
-
-
 def invitations_toward(community, level: str) -> list[str]:
     """Kind phrases for what would count toward `level` here, for the signals this site
     records. Thresholds of 0 are left out."""
@@ -195,7 +199,7 @@ def invitations_toward(community, level: str) -> list[str]:
     for name, n in thresholds_for(community)[level].items():
         if n <= 0 or name not in _SOURCES:
             continue
-        one, many = INVITATION_PHRASES.get(name, (signal_label(name), "{n} " + signal_label(name)))
+        one, many = _SOURCES[name].invitation
         phrases.append(one if n == 1 else many.format(n=n))
     return phrases
 

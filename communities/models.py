@@ -42,7 +42,8 @@ class Community(models.Model):
     created_at = models.DateTimeField(default=now)
     # A slug may be changed once; the old one keeps working as a redirect (OldSlug).
     slug_changed = models.BooleanField(default=False)
-    # Overrides of engagement.DEFAULT_THRESHOLDS: {"active": {"sessions_attended": 3}, …}.
+    # Overrides of the registered signals' default thresholds
+    # (engagement.default_thresholds()): {"active": {"sessions_attended": 3}, …}.
     engagement_thresholds = models.JSONField(default=dict, blank=True)
     engagement_window_days = models.PositiveSmallIntegerField(
         "engagement window (days)", default=90

@@ -14,7 +14,14 @@ from communities.engagement import register_signal
 from .models import Reflection
 
 
-@register_signal("reflections_shared", "reflections shared")
+@register_signal(
+    "reflections_shared",
+    "reflections shared",
+    active=2,
+    core=5,
+    invitation=("sharing a reflection", "sharing {n} reflections"),
+    order=30,
+)
 def reflections_shared(community, since: datetime) -> dict[int, int]:
     rows = (
         Reflection.objects.shared()

@@ -11,7 +11,14 @@ from communities.engagement import register_signal
 from .models import Attendance, Session
 
 
-@register_signal("sessions_attended", "sessions attended")
+@register_signal(
+    "sessions_attended",
+    "sessions attended",
+    active=3,
+    core=6,
+    invitation=("coming along to a session", "coming along to {n} sessions"),
+    order=10,
+)
 def sessions_attended(community, since: datetime) -> dict[int, int]:
     rows = (
         Attendance.objects.filter(session__community=community, session__starts_at__gte=since)
@@ -22,7 +29,14 @@ def sessions_attended(community, since: datetime) -> dict[int, int]:
     return {row["user_id"]: row["n"] for row in rows}
 
 
-@register_signal("sessions_facilitated", "sessions facilitated")
+@register_signal(
+    "sessions_facilitated",
+    "sessions facilitated",
+    active=1,
+    core=2,
+    invitation=("facilitating a session", "facilitating {n} sessions"),
+    order=20,
+)
 def sessions_facilitated(community, since: datetime) -> dict[int, int]:
     rows = (
         Session.facilitators.through.objects.filter(

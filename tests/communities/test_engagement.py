@@ -140,6 +140,41 @@ def test_thresholds_for_merges_overrides_on_defaults(community):
     assert "bogus" not in thresholds["active"]
 
 
+def test_a_registered_signal_brings_its_own_wording_thresholds_and_place(community):
+    """communities names no other app's signal: each app registers its wording, its
+    default thresholds and its place in the list, and the journeys use them."""
+    saved = dict(engagement._SOURCES)
+
+    @engagement.register_signal(
+        "mentoring_given",
+        "mentoring conversations",
+        active=2,
+        core=4,
+        invitation=("mentoring someone", "mentoring {n} times"),
+        order=15,
+    )
+    def mentoring(community, since):
+        return {}
+
+    try:
+        names = engagement.signal_names()
+        thresholds = engagement.thresholds_for(community)
+        invitations = engagement.invitations_toward(community, "active")
+        label = engagement.signal_label("mentoring_given")
+    finally:
+        engagement._SOURCES.clear()
+        engagement._SOURCES.update(saved)
+
+    assert names[:3] == ["sessions_attended", "mentoring_given", "sessions_facilitated"]
+    assert (thresholds["active"]["mentoring_given"], thresholds["core"]["mentoring_given"]) == (
+        2,
+        4,
+    )
+    assert "mentoring 2 times" in invitations
+    assert label == "mentoring conversations"
+    assert "mentoring_given" not in engagement.signal_names()
+
+
 def test_suggested_moves_for_2000_members_cost_a_fixed_number_of_queries(
     frozen, community, signal_data, django_assert_max_num_queries
 ):
