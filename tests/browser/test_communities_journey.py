@@ -21,9 +21,9 @@ def attended():
     {user_id: sessions attended}; the registry is restored afterwards."""
     saved = dict(engagement._SOURCES)
     counts: dict[int, int] = {}
-    engagement.register_signal("sessions_attended", "sessions attended here")(
-        lambda community, since: dict(counts)
-    )
+    engagement.register_signal(
+        "sessions_attended", "sessions attended here", active=3, core=6, order=10
+    )(lambda community, since: dict(counts))
     yield counts
     engagement._SOURCES.clear()
     engagement._SOURCES.update(saved)
