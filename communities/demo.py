@@ -134,6 +134,20 @@ def seed_journeys(main, guild, circle, people) -> None:
             "expires_at": now + VALID_FOR,
         },
     )
+    # An invitation someone used: the invitations page says who joined through it.
+    joined_at = now - timedelta(days=3)
+    Invitation.objects.get_or_create(
+        community=main,
+        email="newcomer@example.com",
+        defaults={
+            "invited_by": people["facilitator@example.com"],
+            "message": "Come and map with us on Thursday!",
+            "sent_at": joined_at - timedelta(days=1),
+            "expires_at": joined_at - timedelta(days=1) + VALID_FOR,
+            "accepted_at": joined_at,
+            "accepted_by": people["newcomer@example.com"],
+        },
+    )
     for first_name, to_level, evidence in SUGGESTIONS:
         membership = Membership.objects.get(
             community=main, user=people[f"{first_name}@demo.copsite.org"]

@@ -26,6 +26,8 @@ def test_seed_demo_gives_the_journey_pages_something_to_show():
     assert (invitation.email, invitation.state) == (demo.INVITED_EMAIL, "outstanding")
     assert open_.count() == len(demo.SUGGESTIONS)
     assert main.memberships.exclude(aspiration="").count() == len(demo.ASPIRATIONS)
+    used = Invitation.objects.get(community=main, accepted_by__email="newcomer@example.com")
+    assert used.accepted_at is not None
     assert not Membership.objects.filter(
         community__slug=demo.INVITE_SLUG, user__email="newcomer@example.com"
     ).exists()
