@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import EmailDelivery, User
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +287,22 @@ def test_home_lists_my_communities_only(client, user, member_of, community):
 
 def test_healthz_answers(client):
     assert client.get("/healthz").json() == {"ok": True, "cache": "ok"}
+
+
+@pytest.mark.parametrize("communities", [1, 12])
+def test_settings_page_lists_my_communities_in_a_fixed_number_of_queries(
+    client, user, django_assert_num_queries, communities
+):
+    """The settings page's sections come from other apps' settings_panel()s: my
+    communities with their mute switch (communities) and my calendar link (sessions)."""
+    for i in range(communities):
+        MembershipFactory(user=user, community__name=f"Circle {i:02d}")
+    client.force_login(user)
+
+    with django_assert_num_queries(3):
+        response = client.get(reverse("settings"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("Mute Circle ") == communities
+    assert "Your calendar" in page
