@@ -1,16 +1,48 @@
 """The one authorisation choke point for everything inside a community.
 
 Every community view reaches its community through `community_for`, and every object
-inside it through querysets filtered by that community, so a guessed id of another
-community's object is a 404, never a 403 that leaks its existence.
+inside it through its app's `access.py` (querysets filtered by that community), so a
+guessed id of another community's object is a 404, never a 403 that leaks its existence.
+A refusal for want of a role is a 404 as well: a page someone may not use does not exist
+for them.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from dataclasses import dataclass
+
 from django.http import Http404
 
 from .models import Community, Membership
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityAccess:
+    """A community as one viewer reaches it: the community and the viewer's active
+    membership (None for a leader passing by, or a non-member on a public page)."""
+
+    community: Community
+    membership: Membership | None
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None
+
+    def has_role(self, role: str) -> bool:
+        return self.membership is not None and self.membership.has_role(role)
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.has_role(Membership.Role.FACILITATOR)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.has_role(Membership.Role.COORDINATOR)
+
+    def context(self) -> dict:
+        """What every community page's template needs: the community, and the viewer's
+        membership (the community navigation reads it)."""
+        return {"community": self.community, "membership": self.membership}
 
 
 def community_for(
@@ -21,9 +53,9 @@ def community_for(
     public: bool = False,
     open_to_all: bool = False,
     allow_leader: bool = False,
-) -> Community:
-    """Return the community at `slug` as `user` may see it, with `.membership` set to the
-    user's active membership (or None).
+) -> CommunityAccess:
+    """The community at `slug` as `user` may reach it, with the user's active membership
+    (or None).
 
     - unknown slug, or a non-member on an inner page → Http404;
     - `public=True`: signed-in non-members may see open and request communities (the
@@ -31,7 +63,7 @@ def community_for(
     - `open_to_all=True`: signed-in non-members may see this inner page of an open
       community only (e.g. its published sessions); request and invite-only stay 404;
     - `allow_leader=True`: leaders pass without membership (dashboards, stories);
-    - `role`: an active member without at least that role → PermissionDenied.
+    - `role`: only an active member with at least that role passes; anyone else → Http404.
     """
     try:
         community = Community.objects.get(slug=slug)
@@ -40,20 +72,17 @@ def community_for(
     membership = None
     if user.is_authenticated:
         membership = Membership.objects.active().filter(community=community, user=user).first()
-    community.membership = membership
+    access = CommunityAccess(community, membership)
+    if role is not None:
+        if access.has_role(role):
+            return access
+        raise Http404("No such page.")
     if membership is not None:
-        if role is not None and not membership.has_role(role):
-            raise PermissionDenied("This needs a community " + role + ".")
-        return community
+        return access
     if allow_leader and user.is_authenticated and user.is_leader:
-        return community
-    if public and role is None and community.visibility != Community.Visibility.INVITE:
-        return community
-    if (
-        open_to_all
-        and role is None
-        and user.is_authenticated
-        and community.visibility == Community.Visibility.OPEN
-    ):
-        return community
+        return access
+    if public and community.visibility != Community.Visibility.INVITE:
+        return access
+    if open_to_all and user.is_authenticated and community.visibility == Community.Visibility.OPEN:
+        return access
     raise Http404("No such community.")

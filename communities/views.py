@@ -112,12 +112,12 @@ def community_new(request):
 @login_required
 @require_GET
 def community_home(request, slug):
-    community = community_for(request.user, slug, public=True)
-    membership = community.membership
-    context = {"community": community, "membership": membership}
-    if membership is not None:
+    access = community_for(request.user, slug, public=True)
+    community = access.community
+    context = access.context()
+    if access.is_member:
         context["celebrations"] = JourneyStep.objects.celebrations(community)
-        context["panels"] = collect_panels("community_panel", request, community)
+        context["panels"] = collect_panels("community_panel", request, access)
     else:
         context["pending_request"] = Membership.objects.filter(
             community=community, user=request.user, status=Membership.Status.REQUESTED
@@ -128,7 +128,8 @@ def community_home(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def community_settings(request, slug):
-    community = community_for(request.user, slug, role=COORDINATOR)
+    access = community_for(request.user, slug, role=COORDINATOR)
+    community = access.community
     old_slug = community.slug
     form = CommunitySettingsForm(request.POST or None, instance=community)
     if request.method == "POST" and form.is_valid():
@@ -142,13 +143,14 @@ def community_settings(request, slug):
             return redirect("communities:settings", slug=now)
         messages.success(request, "The community's settings are saved.")
         return redirect("communities:settings", slug=community.slug)
-    return render(request, "communities/settings.html", {"community": community, "form": form})
+    return render(request, "communities/settings.html", {**access.context(), "form": form})
 
 
 @login_required
 @require_POST
 def community_archive(request, slug):
-    community = community_for(request.user, slug, role=COORDINATOR)
+    access = community_for(request.user, slug, role=COORDINATOR)
+    community = access.community
     archive = request.POST.get("archived") == "1"
     services.community_set_archived(community=community, archived=archive)
     if archive:
@@ -166,8 +168,9 @@ def community_archive(request, slug):
 @once_per_submission
 def community_join(request, slug):
     """Open: join with one click. Request: ask, with an optional note."""
-    community = community_for(request.user, slug, public=True)
-    if community.membership is not None:
+    access = community_for(request.user, slug, public=True)
+    community = access.community
+    if access.membership is not None:
         messages.info(request, "You are already a member.")
         return _home(community)
     form = JoinRequestForm(request.POST or None)
@@ -190,43 +193,44 @@ def community_join(request, slug):
             return _home(community)
     if community.visibility == Community.Visibility.OPEN:
         return _home(community)
-    return render(request, "communities/join.html", {"community": community, "form": form})
+    return render(request, "communities/join.html", {**access.context(), "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def community_leave(request, slug):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     if request.method == "POST":
         try:
-            services.membership_leave(membership=community.membership)
+            services.membership_leave(membership=access.membership)
         except CommunityError as error:
             messages.error(request, str(error))
             return redirect("communities:membership", slug=community.slug)
         messages.success(request, f"You have left {community.name}. You're welcome back any time.")
         return redirect("home")
-    return render(request, "communities/leave.html", {"community": community})
+    return render(request, "communities/leave.html", access.context())
 
 
 @login_required
 @require_GET
 def join_requests(request, slug):
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     pending = (
         Membership.objects.requested()
         .filter(community=community)
         .select_related("user")
         .order_by("requested_at")
     )
-    return render(
-        request, "communities/requests.html", {"community": community, "pending": pending}
-    )
+    return render(request, "communities/requests.html", {**access.context(), "pending": pending})
 
 
 @login_required
 @require_POST
 def join_request_decide(request, slug, pk, decision):
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     membership = get_object_or_404(
         Membership.objects.requested().filter(community=community).select_related("user"), pk=pk
     )
@@ -250,7 +254,8 @@ def join_request_decide(request, slug, pk, decision):
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def invitations(request, slug):
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -284,14 +289,15 @@ def invitations(request, slug):
     return render(
         request,
         "communities/invitations.html",
-        {"community": community, "form": form, "invitations": rows},
+        {**access.context(), "form": form, "invitations": rows},
     )
 
 
 @login_required
 @require_POST
 def invitation_manage(request, slug, pk, action):
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     invitation = get_object_or_404(Invitation.objects.filter(community=community), pk=pk)
     try:
         if action == "revoke":
@@ -430,8 +436,9 @@ def _level_groups(page, counts: dict[str, int]) -> list[dict]:
 @login_required
 @require_GET
 def members(request, slug):
-    community = community_for(request.user, slug)
-    form = MemberFilterForm(request.GET or None, facilitator=community.membership.is_facilitator)
+    access = community_for(request.user, slug)
+    community = access.community
+    form = MemberFilterForm(request.GET or None, facilitator=access.membership.is_facilitator)
     rows = Membership.objects.active().filter(community=community)
     if form.is_valid():
         data = form.cleaned_data
@@ -452,14 +459,14 @@ def members(request, slug):
     # into the last.
     page = paginator.get_page(request.GET.get("page"))
     context = {
-        "community": community,
+        **access.context(),
         "form": form,
         "page": page,
         "groups": _level_groups(page, counts),
         "total": paginator.count,
         "roles": Membership.Role.choices,
     }
-    if community.membership.is_facilitator:
+    if access.membership.is_facilitator:
         context["pending_count"] = (
             Membership.objects.requested().filter(community=community).count()
         )
@@ -471,7 +478,8 @@ def members(request, slug):
 @login_required
 @require_POST
 def member_role(request, slug, pk):
-    community = community_for(request.user, slug, role=COORDINATOR)
+    access = community_for(request.user, slug, role=COORDINATOR)
+    community = access.community
     membership = get_object_or_404(
         Membership.objects.active().filter(community=community).select_related("user"), pk=pk
     )
@@ -493,8 +501,9 @@ def member_role(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def membership(request, slug):
     """My place in the community: my journey so far and what might come next."""
-    community = community_for(request.user, slug)
-    mine = community.membership
+    access = community_for(request.user, slug)
+    community = access.community
+    mine = access.membership
     form = AspirationForm(request.POST or None, initial={"aspiration": mine.aspiration})
     if request.method == "POST" and form.is_valid():
         services.membership_set_aspiration(
@@ -506,7 +515,7 @@ def membership(request, slug):
     next_level = Membership.LEVELS[rank + 1] if rank + 1 < len(Membership.LEVELS) else None
     signals = engagement.community_signals(community).get(request.user.pk, {})
     context = {
-        "community": community,
+        **access.context(),
         "membership": mine,
         "form": form,
         "steps": JourneyStep.objects.filter(membership=mine).select_related("confirmed_by"),
@@ -524,7 +533,8 @@ def membership(request, slug):
 FIND_ROWS = 20
 
 
-def _journeys_context(community, move_form=None, member=None, find=""):
+def _journeys_context(access, move_form=None, member=None, find=""):
+    community = access.community
     suggestions = (
         MoveSuggestion.objects.filter(
             membership__community=community,
@@ -549,7 +559,7 @@ def _journeys_context(community, move_form=None, member=None, find=""):
             .order_by("user__display_name", "user__email")[:FIND_ROWS]
         )
     return {
-        "community": community,
+        **access.context(),
         "suggestions": suggestions,
         "history": history[:HISTORY_ROWS],
         "move_form": move_form or MoveForm(community=community, member=member),
@@ -563,7 +573,8 @@ def _journeys_context(community, move_form=None, member=None, find=""):
 @login_required
 @require_GET
 def journeys(request, slug):
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     member = None
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
     if request.GET.get("member", "").isdecimal():
@@ -573,7 +584,7 @@ def journeys(request, slug):
         )
     find = _search_text(request.GET.get("find", ""))
     return render(
-        request, "communities/journeys.html", _journeys_context(community, None, member, find)
+        request, "communities/journeys.html", _journeys_context(access, None, member, find)
     )
 
 
@@ -581,7 +592,8 @@ def journeys(request, slug):
 @require_POST
 @once_per_submission
 def journey_manual_move(request, slug):
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     form = MoveForm(request.POST, community=community)
     if form.is_valid():
         membership = form.cleaned_data["membership"]
@@ -600,13 +612,14 @@ def journey_manual_move(request, slug):
             return redirect("communities:journeys", slug=community.slug)
     # Kept on the person the facilitator chose, so the form comes back as it was sent.
     member = form.cleaned_data.get("membership") if hasattr(form, "cleaned_data") else None
-    return render(request, "communities/journeys.html", _journeys_context(community, form, member))
+    return render(request, "communities/journeys.html", _journeys_context(access, form, member))
 
 
 @login_required
 @require_POST
 def suggestion_decide(request, slug, pk, decision):
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     suggestion = get_object_or_404(
         MoveSuggestion.objects.filter(membership__community=community).select_related(
             "membership__user"
@@ -630,7 +643,7 @@ def suggestion_decide(request, slug, pk, decision):
         return render(
             request,
             "communities/journeys.html#suggestion",
-            {"community": community, "suggestion": suggestion, "error": error},
+            {**access.context(), "suggestion": suggestion, "error": error},
         )
     if error:
         messages.error(request, error)
@@ -646,7 +659,8 @@ def suggestion_decide(request, slug, pk, decision):
 @login_required
 @require_POST
 def journeys_refresh(request, slug):
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     created = services.move_suggestions_refresh(community=community)
     messages.success(
         request,

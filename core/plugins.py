@@ -5,11 +5,13 @@ The contributing apps and their order are settings.PLUGIN_APPS: settings names t
 core, below every app, names none. impact comes last, so its demo history builds on every
 other app's demo content.
 
-- `<app>/panels.py`: `home_panel(request)` and `community_panel(request, community)` return
-  a Panel (a template and its context) or None. Each panel costs a fixed number of queries.
-  `community_panel` and `session_panel` get the community as `community_for` returns it and
-  return None when its `.membership` is None: pages public to non-members (an open
-  community's sessions, a leader passing by) never show them what the members wrote.
+- `<app>/panels.py`: `home_panel(request)`, `community_panel(request, access)` and
+  `session_panel(request, access, session)` return a Panel (a template and its context) or
+  None. Each panel costs a fixed number of queries. `access` is what
+  `communities.access.community_for` returns (the community and the viewer's membership);
+  the community and session panels return None when the viewer is not a member: pages
+  public to non-members (an open community's sessions, a leader passing by) never show
+  them what the members wrote.
 - `settings_panel(request)` adds a section to the person's settings page (`/settings/`),
   so accounts shows what other apps keep about a person without importing them.
 - `<app>/demo.py`: `seed(people)` for seed_demo (see accounts/management/commands/seed_demo.py).

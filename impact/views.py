@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -18,7 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission
-from communities.access import community_for
+from communities.access import CommunityAccess, community_for
 from communities.models import Community, Membership
 from core.csvs import csv_response
 
@@ -30,21 +29,18 @@ from .periods import Period, period_form, picker_params
 from .report import community_picture, portfolio_picture
 
 
-def dashboard_community(user, slug: str) -> Community:
+def dashboard_community(user, slug: str) -> CommunityAccess:
     """The community whose dashboard `user` may see: its facilitators and coordinators,
-    and leaders (also a leader who is a plain member there). Non-members → 404 through
-    the choke point; a plain member → 403."""
-    community = community_for(user, slug, allow_leader=True)
-    if user.is_leader:
-        return community
-    if community.membership is not None and community.membership.is_facilitator:
-        return community
-    raise PermissionDenied("The dashboard is for the community's facilitators and leaders.")
+    and leaders (also a leader who is a plain member there). Anyone else → 404."""
+    access = community_for(user, slug, allow_leader=True)
+    if user.is_leader or access.is_facilitator:
+        return access
+    raise Http404("The dashboard is for the community's facilitators and leaders.")
 
 
 def require_leader(user) -> None:
     if not user.is_leader:
-        raise PermissionDenied("The portfolio is for leaders.")
+        raise Http404("The portfolio is for leaders.")
 
 
 def _csv_response(charts, name: str | None, filename: str, computed_at) -> HttpResponse:
@@ -84,7 +80,8 @@ def _back_to(url: str, form) -> HttpResponse:
 @login_required
 @require_GET
 def community_dashboard(request, slug):
-    community = dashboard_community(request.user, slug)
+    access = dashboard_community(request.user, slug)
+    community = access.community
     form, period = _period(request)
     picture = community_picture(community, period)
     if request.GET.get("format") == "csv":
@@ -96,7 +93,7 @@ def community_dashboard(request, slug):
         request,
         "dashboard/community.html",
         {
-            "community": community,
+            **access.context(),
             "form": form,
             "picture": picture,
             "period": period,
@@ -108,7 +105,8 @@ def community_dashboard(request, slug):
 @login_required
 @require_GET
 def community_report(request, slug):
-    community = dashboard_community(request.user, slug)
+    access = dashboard_community(request.user, slug)
+    community = access.community
     _form, period = _period(request)
     picture = community_picture(community, period)
     return render(
@@ -123,7 +121,8 @@ def community_report(request, slug):
 def community_refresh(request, slug):
     """Recompute the dashboard's figures for the period now and store them (facilitators,
     coordinators and leaders: the dashboard's own access check)."""
-    community = dashboard_community(request.user, slug)
+    access = dashboard_community(request.user, slug)
+    community = access.community
     form = period_form(request.POST)
     picture = community_picture(community, form.chosen(), refresh=True)
     messages.success(request, f"Fresh figures. {picture.as_of}")
@@ -237,7 +236,8 @@ def story_new(request):
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def story_create(request, slug):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     form = ImpactStoryForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -250,7 +250,7 @@ def story_create(request, slug):
     return render(
         request,
         "dashboard/stories/form.html",
-        {"form": form, "community": community, "story": None},
+        {"form": form, **access.context(), "story": None},
     )
 
 
@@ -288,19 +288,18 @@ def story_detail(request, pk):
     )
 
 
-def _own_story(request, pk) -> ImpactStory:
+def _own_story(request, pk) -> tuple[ImpactStory, CommunityAccess]:
     story = get_object_or_404(ImpactStory.objects.visible_to(request.user), pk=pk)
     if story.author_id != request.user.pk:
-        raise PermissionDenied("Only the author can change a story.")
+        raise Http404("Only the author can change a story.")
     # The author must still belong to the community to change its story.
-    story.community = community_for(request.user, story.community.slug)
-    return story
+    return story, community_for(request.user, story.community.slug)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def story_edit(request, pk):
-    story = _own_story(request, pk)
+    story, access = _own_story(request, pk)
     form = ImpactStoryForm(request.POST or None, instance=story, community=story.community)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -310,14 +309,14 @@ def story_edit(request, pk):
     return render(
         request,
         "dashboard/stories/form.html",
-        {"form": form, "community": story.community, "story": story},
+        {**access.context(), "form": form, "story": story},
     )
 
 
 @login_required
 @require_POST
 def story_publish(request, pk):
-    story = _own_story(request, pk)
+    story, _access = _own_story(request, pk)
     if not story.is_published:
         story.status = ImpactStory.Status.PUBLISHED
         story.published_at = timezone.now()

@@ -5,10 +5,11 @@ from core.plugins import Panel
 from .models import Outcome
 
 
-def community_panel(request, community) -> Panel | None:
+def community_panel(request, access) -> Panel | None:
     """The agreed outcomes, on the community home: what this community is working toward."""
-    if community.membership is None:
+    if not access.is_member:
         return None
+    community = access.community
     agreed = list(
         Outcome.objects.filter(community=community, status=Outcome.Status.AGREED).order_by(
             "statement"

@@ -23,10 +23,11 @@ def _outcome_for(community, pk: int) -> Outcome:
     return get_object_or_404(Outcome.objects.filter(community=community), pk=pk)
 
 
-def _list_context(request, community, form=None) -> dict:
+def _list_context(request, access, form=None) -> dict:
+    community = access.community
     outcomes = list(selectors.outcomes_for_page(community, request.user))
     return {
-        "community": community,
+        **access.context(),
         "form": form or ProposeForm(),
         "proposed": [o for o in outcomes if o.status == Outcome.Status.PROPOSED],
         "agreed": [o for o in outcomes if o.status == Outcome.Status.AGREED],
@@ -39,20 +40,22 @@ def _list_context(request, community, form=None) -> dict:
 @once_per_submission
 def outcome_list(request, slug):
     """Proposed, agreed and retired outcomes; any member proposes one here."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     form = ProposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.outcome_propose(community=community, user=request.user, **form.cleaned_data)
         messages.success(request, "Thanks — your outcome is proposed. Others can endorse it.")
         return redirect("outcomes:list", slug=community.slug)
-    return render(request, "outcomes/list.html", _list_context(request, community, form))
+    return render(request, "outcomes/list.html", _list_context(request, access, form))
 
 
 @login_required
 @require_POST
 @once_per_submission
 def outcome_endorse(request, slug, pk):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     outcome = _outcome_for(community, pk)
     if outcome.status == Outcome.Status.RETIRED:
         messages.info(request, "That outcome is retired, so it can't be endorsed.")
@@ -60,7 +63,7 @@ def outcome_endorse(request, slug, pk):
     services.outcome_endorse_toggle(outcome=outcome, user=request.user)
     if request.htmx:
         outcome = selectors.outcomes_for_page(community, request.user).get(pk=outcome.pk)
-        context = {"community": community, "outcome": outcome}
+        context = {**access.context(), "outcome": outcome}
         return submission_result(
             render(request, "outcomes/list.html#endorse-box", context),
             reverse("outcomes:list", kwargs={"slug": community.slug}),
@@ -72,7 +75,8 @@ def outcome_endorse(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def outcome_agree(request, slug, pk):
     """Facilitators agree an outcome (or edit an agreed one) with its review prompts."""
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     outcome = _outcome_for(community, pk)
     form = AgreeForm(request.POST or None, instance=Outcome.objects.get(pk=outcome.pk))
     if request.method == "POST" and form.is_valid():
@@ -86,21 +90,22 @@ def outcome_agree(request, slug, pk):
         messages.success(request, "The outcome is agreed. Plan an activity for it when ready.")
         return redirect("outcomes:list", slug=community.slug)
     revisions = outcome.revisions.all()[:10]
-    context = {"community": community, "outcome": outcome, "form": form, "revisions": revisions}
+    context = {**access.context(), "outcome": outcome, "form": form, "revisions": revisions}
     return render(request, "outcomes/agree.html", context)
 
 
 @login_required
 @require_POST
 def outcome_retire(request, slug, pk):
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     outcome = _outcome_for(community, pk)
     services.outcome_retire(outcome=outcome)
     messages.success(request, "The outcome is retired. Its history stays on the page.")
     return redirect("outcomes:list", slug=community.slug)
 
 
-def _confidence_context(request, community, outcome: Outcome, form=None) -> dict:
+def _confidence_context(request, access, outcome: Outcome, form=None) -> dict:
     """The member's own trend, the community's aggregate (5+ members) and, for
     facilitators, each member's latest rating: a fixed number of queries."""
     ratings = ConfidenceRating.objects.filter(outcome=outcome)
@@ -112,7 +117,7 @@ def _confidence_context(request, community, outcome: Outcome, form=None) -> dict
     )
     latest_each = ratings.filter(pk=Subquery(latest))
     summary = latest_each.aggregate(average=Avg("rating"), members=Count("user", distinct=True))
-    is_facilitator = community.membership.is_facilitator
+    is_facilitator = access.is_facilitator
     return {
         "confidence_form": form or ConfidenceForm(),
         "my_ratings": mine,
@@ -132,13 +137,13 @@ def _confidence_context(request, community, outcome: Outcome, form=None) -> dict
     }
 
 
-def _detail_context(request, community, outcome: Outcome, form=None) -> dict:
+def _detail_context(request, access, outcome: Outcome, form=None) -> dict:
     return {
-        "community": community,
+        **access.context(),
         "outcome": outcome,
-        "is_facilitator": community.membership.is_facilitator,
+        "is_facilitator": access.is_facilitator,
         "revisions": list(outcome.revisions.all()[:20]),
-        **_confidence_context(request, community, outcome, form),
+        **_confidence_context(request, access, outcome, form),
     }
 
 
@@ -146,9 +151,10 @@ def _detail_context(request, community, outcome: Outcome, form=None) -> dict:
 @require_GET
 def outcome_detail(request, slug, pk):
     """One outcome: its wording and history, its prompts, and confidence against it."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     outcome = _outcome_for(community, pk)
-    return render(request, "outcomes/detail.html", _detail_context(request, community, outcome))
+    return render(request, "outcomes/detail.html", _detail_context(request, access, outcome))
 
 
 @login_required
@@ -156,7 +162,8 @@ def outcome_detail(request, slug, pk):
 @once_per_submission
 def outcome_confidence(request, slug, pk):
     """A member rates their own confidence (1–5, with an optional note)."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     outcome = _outcome_for(community, pk)
     if outcome.status != Outcome.Status.AGREED:
         messages.info(request, "Confidence can be rated once the community has agreed the outcome.")
@@ -170,7 +177,7 @@ def outcome_confidence(request, slug, pk):
             )
             return redirect("outcomes:outcome", slug=community.slug, pk=outcome.pk)
         form = None
-    context = _detail_context(request, community, outcome, form)
+    context = _detail_context(request, access, outcome, form)
     context["saved"] = form is None
     if request.htmx:
         response = render(request, "outcomes/detail.html#confidence-box", context)

@@ -14,12 +14,12 @@ from .models import Action, Reflection
 PANEL_ROWS = 5
 
 
-def session_panel(request, session) -> Panel | None:
+def session_panel(request, access, session) -> Panel | None:
     """The community's open actions, at the top of a session's page (and what its
     "Review our open actions" agenda item is about), with invitations to reflect. Members
     only: an open community's published sessions are public to signed-in people, and a
     leader may pass by, but what the community said it would do is its own."""
-    if getattr(session.community, "membership", None) is None:
+    if not access.is_member:
         return None
     actions = list(
         Action.objects.filter(community=session.community)
@@ -57,11 +57,12 @@ def home_panel(request) -> Panel:
     )
 
 
-def community_panel(request, community) -> Panel | None:
+def community_panel(request, access) -> Panel | None:
     """Recent community-visible reflections, titles and short plain excerpts. Nothing for
     people who are not members (the community home is public to them)."""
-    if getattr(community, "membership", None) is None:
+    if not access.is_member:
         return None
+    community = access.community
     reflections = [
         (reflection, reflection.short_excerpt(160))
         for reflection in Reflection.objects.visible_to(request.user, community)

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -69,7 +68,8 @@ def _reflections_shown(chosen):
 @login_required
 @require_GET
 def reflection_list(request, slug):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     filters = ReflectionFilterForm(request.GET or None, community=community)
     # The page's reflections are chosen by id, without joins, and only then loaded with
     # their authors and sessions: PostgreSQL cannot estimate a text search, and once it
@@ -83,7 +83,7 @@ def reflection_list(request, slug):
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "community": community,
+        **access.context(),
         "filters": filters,
         "page": page,
         "query": query.urlencode(),
@@ -97,11 +97,12 @@ def reflection_list(request, slug):
 @login_required
 @require_GET
 def reflection_detail(request, slug, pk):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     reflection = get_object_or_404(
         _reflections_for_page(request.user, community).select_related("follow_up_of"), pk=pk
     )
-    membership = community.membership
+    membership = access.membership
     # Confidence ratings are the author's and the facilitators' only.
     confidence = None
     if reflection.author_id == request.user.pk or membership.is_facilitator:
@@ -111,7 +112,7 @@ def reflection_detail(request, slug, pk):
         request,
         "reflections/detail.html",
         {
-            "community": community,
+            **access.context(),
             "reflection": reflection,
             "body_html": render_markdown(reflection.body),
             "confidence": confidence,
@@ -161,7 +162,8 @@ def _draft_initial(draft: ReflectionDraft | None) -> dict:
     return {name: value for name, value in draft.data.items() if value} if draft else {}
 
 
-def _reflection_form_page(request, community, *, reflection: Reflection | None):
+def _reflection_form_page(request, access, *, reflection: Reflection | None):
+    community = access.community
     draft = ReflectionDraft.objects.filter(
         key=ReflectionDraft.key_for(request.user, community, reflection)
     ).first()
@@ -200,7 +202,7 @@ def _reflection_form_page(request, community, *, reflection: Reflection | None):
         request,
         "reflections/form.html",
         {
-            "community": community,
+            **access.context(),
             "form": form,
             "prompt_groups": form.prompt_groups(),
             "reflection": reflection,
@@ -226,8 +228,8 @@ def _follow_up_action(form, community) -> Action | None:
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def reflection_new(request, slug):
-    community = community_for(request.user, slug)
-    return _reflection_form_page(request, community, reflection=None)
+    access = community_for(request.user, slug)
+    return _reflection_form_page(request, access, reflection=None)
 
 
 def _own_reflection(request, community, pk) -> Reflection:
@@ -240,15 +242,17 @@ def _own_reflection(request, community, pk) -> Reflection:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reflection_edit(request, slug, pk):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     reflection = _own_reflection(request, community, pk)
-    return _reflection_form_page(request, community, reflection=reflection)
+    return _reflection_form_page(request, access, reflection=reflection)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reflection_delete(request, slug, pk):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     reflection = _own_reflection(request, community, pk)
     if request.method == "POST":
         reflection.delete()
@@ -257,7 +261,7 @@ def reflection_delete(request, slug, pk):
     return render(
         request,
         "reflections/confirm_delete.html",
-        {"community": community, "reflection": reflection},
+        {**access.context(), "reflection": reflection},
     )
 
 
@@ -282,7 +286,8 @@ def reflection_preview(request, slug):
 @require_POST
 def reflection_prompts(request, slug):
     """The prompts for the chosen loop level (htmx), keeping every answer already typed."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     form = ReflectionForm(request.POST, community=community)
     level = request.POST.get("loop_level", "")
     shown = []
@@ -310,7 +315,8 @@ DRAFT_FIELDS = [
 @require_POST
 def reflection_draft(request, slug):
     """Autosave (htmx, every few seconds while typing) or "Save draft" without JS."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     reflection = None
     if (reflection_id := request.POST.get("draft_for", "")).isdecimal():
         reflection = _own_reflection(request, community, int(reflection_id))
@@ -350,7 +356,8 @@ def _just_saved(user, community, title: str) -> bool:
 @login_required
 @require_POST
 def reflection_draft_discard(request, slug):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     reflection = None
     if (reflection_id := request.POST.get("draft_for", "")).isdecimal():
         reflection = _own_reflection(request, community, int(reflection_id))
@@ -453,7 +460,8 @@ def _actions_with_reflections(user, community):
 @login_required
 @require_GET
 def action_list(request, slug):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     actions = _actions_with_reflections(request.user, community)
     open_actions = list(actions.open().overdue_first())
     closed_page = Paginator(
@@ -462,7 +470,7 @@ def action_list(request, slug):
     return render(
         request,
         "reflections/actions.html",
-        {"community": community, "open_actions": open_actions, "closed_page": closed_page},
+        {**access.context(), "open_actions": open_actions, "closed_page": closed_page},
     )
 
 
@@ -470,7 +478,8 @@ def action_list(request, slug):
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def action_new(request, slug):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     visible = Reflection.objects.visible_to(request.user, community)
     # Beyond a bigint no reflection can match, and SQLite cannot even bind such a number.
     reflection_ids = [
@@ -507,17 +516,18 @@ def action_new(request, slug):
     return render(
         request,
         "reflections/action_form.html",
-        {"community": community, "form": form, "action": None},
+        {**access.context(), "form": form, "action": None},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request, slug, pk):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     action = get_object_or_404(Action.objects.filter(community=community), pk=pk)
-    if not action.can_update(request.user, community.membership):
-        raise PermissionDenied("Only its owner, its author and facilitators change an action.")
+    if not action.can_update(request.user, access.membership):
+        raise Http404("Only its owner, its author and facilitators change an action.")
     hidden = list(
         action.reflections.exclude(
             pk__in=Reflection.objects.visible_to(request.user, community).values("pk")
@@ -533,24 +543,25 @@ def action_edit(request, slug, pk):
     return render(
         request,
         "reflections/action_form.html",
-        {"community": community, "form": form, "action": action},
+        {**access.context(), "form": form, "action": action},
     )
 
 
 @login_required
 @require_GET
 def action_detail(request, slug, pk):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     action = get_object_or_404(_actions_with_reflections(request.user, community), pk=pk)
     follow_ups = Reflection.objects.visible_to(request.user, community).filter(follow_up_of=action)
     return render(
         request,
         "reflections/action_detail.html",
         {
-            "community": community,
+            **access.context(),
             "action": action,
             "follow_ups": follow_ups,
-            "can_update": action.can_update(request.user, community.membership),
+            "can_update": action.can_update(request.user, access.membership),
             "status_form": ActionStatusForm(instance=action),
         },
     )
@@ -559,10 +570,11 @@ def action_detail(request, slug, pk):
 @login_required
 @require_POST
 def action_status(request, slug, pk):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     action = get_object_or_404(Action.objects.filter(community=community), pk=pk)
-    if not action.can_update(request.user, community.membership):
-        raise PermissionDenied("Only its owner, its author and facilitators change an action.")
+    if not action.can_update(request.user, access.membership):
+        raise Http404("Only its owner, its author and facilitators change an action.")
     form = ActionStatusForm(request.POST, instance=Action.objects.get(pk=action.pk))
     if form.is_valid():
         services.action_set_status(
@@ -584,7 +596,7 @@ def action_status(request, slug, pk):
         request,
         "reflections/action_detail.html",
         {
-            "community": community,
+            **access.context(),
             "action": action,
             "follow_ups": follow_ups,
             "can_update": True,

@@ -30,14 +30,13 @@ def home_panel(request) -> Panel:
     )
 
 
-def session_panel(request, session) -> Panel | None:
+def session_panel(request, access, session) -> Panel | None:
     """On a session's page: the work shared from it, its review rounds, and the next step
     — share your work (attendees), open a review round (facilitators). The outcomes the
     agenda serves are linked from the agenda itself. Three queries."""
-    community = session.community
-    membership = getattr(community, "membership", None)
-    if membership is None:
+    if not access.is_member:
         return None
+    community = access.community
     works = list(session.shared_work.select_related("author").order_by("-created_at")[:20])
     rounds = list(ReviewRound.objects.filter(session=session).order_by("-created_at", "-pk")[:3])
     attended = Attendance.objects.filter(session=session, user=request.user).exists()
@@ -49,7 +48,7 @@ def session_panel(request, session) -> Panel | None:
             "works": works,
             "rounds": rounds,
             "attended": attended,
-            "is_facilitator": membership.is_facilitator,
+            "is_facilitator": access.is_facilitator,
         },
         order=15,
     )

@@ -27,7 +27,8 @@ from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
 from outcomes.models import Outcome
-from sessions.models import Attendance, Session
+from sessions.access import session_for
+from sessions.models import Attendance
 
 from . import selectors, services
 from .forms import ReplyForm, ReviewForm, RoundForm, WorkForm
@@ -38,16 +39,6 @@ FACILITATOR = Membership.Role.FACILITATOR
 ROUNDS_PER_PAGE = 10
 LIST_LIMIT = 50
 ANONYMOUS_NAME = "A peer"
-
-
-def _is_facilitator(community) -> bool:
-    return community.membership is not None and community.membership.is_facilitator
-
-
-def _session_for(community, pk: int) -> Session:
-    session = get_object_or_404(Session.objects.visible_to(community), pk=pk)
-    session.community = community
-    return session
 
 
 def _work_for(community, pk: int) -> SharedWork:
@@ -83,8 +74,9 @@ def _progress(queryset):
 @once_per_submission
 def work_new(request, slug: str, session_pk: int):
     """Attendees share something they made or tried in the session."""
-    community = community_for(request.user, slug)
-    session = _session_for(community, session_pk)
+    access = community_for(request.user, slug)
+    community = access.community
+    session = session_for(access, session_pk)
     attended = Attendance.objects.filter(session=session, user=request.user).exists()
     form = None
     if attended:
@@ -101,13 +93,13 @@ def work_new(request, slug: str, session_pk: int):
             )
             messages.success(request, "Thanks for sharing. Peers can look at it now.")
             return redirect("reviews:work", slug=community.slug, pk=work.pk)
-    context = {"community": community, "session": session, "attended": attended, "form": form}
+    context = {**access.context(), "session": session, "attended": attended, "form": form}
     return render(request, "outcomes/work_new.html", context)
 
 
-def _work_context(request, community, work: SharedWork, reply_forms=None) -> dict:
+def _work_context(request, access, work: SharedWork, reply_forms=None) -> dict:
     user = request.user
-    is_facilitator = _is_facilitator(community)
+    is_facilitator = access.is_facilitator
     is_author = work.author_id == user.pk
     reviews = work.reviews.submitted().select_related("round", "reviewer", "reply")
     if not (is_author or is_facilitator):
@@ -133,7 +125,7 @@ def _work_context(request, community, work: SharedWork, reply_forms=None) -> dic
     waiting = len(still_to_come) if (is_author or is_facilitator) else 0
     my_review = next((pk for pk, reviewer_id in still_to_come if reviewer_id == user.pk), None)
     return {
-        "community": community,
+        **access.context(),
         "work": work,
         "is_author": is_author,
         "is_facilitator": is_facilitator,
@@ -148,16 +140,18 @@ def _work_context(request, community, work: SharedWork, reply_forms=None) -> dic
 @login_required
 @require_GET
 def work_detail(request, slug: str, pk: int):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     work = _work_for(community, pk)
-    return render(request, "outcomes/work.html", _work_context(request, community, work))
+    return render(request, "outcomes/work.html", _work_context(request, access, work))
 
 
 @login_required
 @require_GET
 def work_file(request, slug: str, pk: int):
     """The work's file, for members only, as the type we sniffed when it was shared."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     work = get_object_or_404(SharedWork.objects.filter(community=community).exclude(file=""), pk=pk)
     try:
         handle = work.file.open("rb")
@@ -181,7 +175,8 @@ def work_file(request, slug: str, pk: int):
 @require_http_methods(["GET", "POST"])
 def work_delete(request, slug: str, pk: int):
     """The author takes their work down (with its reviews), after a confirmation."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     work = _work_for(community, pk)
     if work.author_id != request.user.pk:
         raise Http404("No such work of yours.")
@@ -189,7 +184,7 @@ def work_delete(request, slug: str, pk: int):
         services.work_delete(work=work)
         messages.success(request, f"“{work.title}” is deleted, with its reviews.")
         return redirect("reviews:reviews", slug=community.slug)
-    context = {"community": community, "work": work, "review_count": work.reviews.count()}
+    context = {**access.context(), "work": work, "review_count": work.reviews.count()}
     return render(request, "outcomes/work_delete.html", context)
 
 
@@ -201,8 +196,9 @@ def work_delete(request, slug: str, pk: int):
 @once_per_submission
 def round_new(request, slug: str, session_pk: int):
     """A facilitator opens a round on the session's shared work."""
-    community = community_for(request.user, slug, role=FACILITATOR)
-    session = _session_for(community, session_pk)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    session = session_for(access, session_pk)
     today = timezone.localdate(timezone=community.zoneinfo)
     served = list(
         Outcome.objects.filter(
@@ -233,7 +229,7 @@ def round_new(request, slug: str, session_pk: int):
         )
         return redirect("reviews:round", slug=community.slug, pk=round_.pk)
     context = {
-        "community": community,
+        **access.context(),
         "session": session,
         "form": form,
         "work_count": session.shared_work.count(),
@@ -247,13 +243,14 @@ def round_new(request, slug: str, session_pk: int):
 @require_GET
 def round_detail(request, slug: str, pk: int):
     """Facilitators see the whole allocation and progress; members see their part."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     round_ = get_object_or_404(
         _progress(ReviewRound.objects.filter(community=community)).select_related("session"),
         pk=pk,
     )
     round_.community = community
-    user, is_facilitator = request.user, _is_facilitator(community)
+    user, is_facilitator = request.user, access.is_facilitator
     reviews = round_.reviews.select_related("work__author", "reviewer").order_by("pk")
     if not is_facilitator:
         reviews = reviews.filter(Q(reviewer=user) | Q(work__author=user))
@@ -276,7 +273,7 @@ def round_detail(request, slug: str, pk: int):
                 {"work": work, "reviews": rows, "short": round_.reviewers_per_work - len(active)}
             )
     context = {
-        "community": community,
+        **access.context(),
         "round": round_,
         "is_facilitator": is_facilitator,
         "outcomes": list(round_.outcomes.order_by("statement")),
@@ -293,7 +290,8 @@ def round_detail(request, slug: str, pk: int):
 @login_required
 @require_POST
 def round_close(request, slug: str, pk: int):
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     round_ = get_object_or_404(ReviewRound.objects.filter(community=community), pk=pk)
     if round_.is_open:
         services.review_round_close(round_=round_)
@@ -310,7 +308,8 @@ def round_close(request, slug: str, pk: int):
 @require_GET
 def reviews_page(request, slug: str):
     """Rounds, my work and its reviews, and the reviews waiting for me."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     user = request.user
     rounds = _progress(ReviewRound.objects.filter(community=community)).select_related("session")
     page = Paginator(rounds.order_by("-created_at", "-pk"), ROUNDS_PER_PAGE).get_page(
@@ -343,13 +342,13 @@ def reviews_page(request, slug: str):
         .order_by("-submitted_at")[:10]
     )
     context = {
-        "community": community,
+        **access.context(),
         "page": page,
         "waiting": waiting,
         "my_work": my_work,
         "given": given,
         "today": timezone.localdate(timezone=community.zoneinfo),
-        "is_facilitator": _is_facilitator(community),
+        "is_facilitator": access.is_facilitator,
     }
     return render(request, "outcomes/reviews.html", context)
 
@@ -376,7 +375,8 @@ def _writable(review: PeerReview) -> bool:
 @require_http_methods(["GET", "POST"])
 def review_write(request, slug: str, pk: int):
     """The allocated reviewer answers the round's prompts: a draft, then shared."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     review = _review_for_reviewer(request, community, pk)
     writable = _writable(review)
     form = ReviewForm(review=review) if writable else None
@@ -403,7 +403,7 @@ def review_write(request, slug: str, pk: int):
                 messages.success(request, "Your draft is saved. Come back to it any time.")
                 return redirect("reviews:review", slug=community.slug, pk=review.pk)
     context = {
-        "community": community,
+        **access.context(),
         "review": review,
         "work": review.work,
         "form": form,
@@ -416,7 +416,8 @@ def review_write(request, slug: str, pk: int):
 @login_required
 @require_POST
 def review_decline(request, slug: str, pk: int):
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     review = _review_for_reviewer(request, community, pk)
     try:
         replacement = services.review_decline(review=review)
@@ -439,7 +440,8 @@ def review_decline(request, slug: str, pk: int):
 @once_per_submission
 def review_reply(request, slug: str, pk: int):
     """The author thanks or answers a review they received."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     review = get_object_or_404(
         PeerReview.objects.submitted().filter(
             round__community=community, work__author=request.user
@@ -455,9 +457,7 @@ def review_reply(request, slug: str, pk: int):
             url = reverse("reviews:work", kwargs={"slug": community.slug, "pk": review.work_id})
             return redirect(f"{url}#review-{review.pk}")
     work = _work_for(community, review.work_id)
-    context = _work_context(
-        request, community, work, reply_forms={} if saved else {review.pk: form}
-    )
+    context = _work_context(request, access, work, reply_forms={} if saved else {review.pk: form})
     if request.htmx:
         card = next(r for r in context["reviews"] if r.pk == review.pk)
         context = {**context, "review": card, "reply_saved": saved}
@@ -473,7 +473,8 @@ def review_reply(request, slug: str, pk: int):
 @require_GET
 def alignment(request, slug):
     """Every agreed outcome with its aligned activities, and kind flags for the gaps."""
-    community = community_for(request.user, slug)
+    access = community_for(request.user, slug)
+    community = access.community
     agreed = list(
         Outcome.objects.filter(community=community, status=Outcome.Status.AGREED).order_by(
             "statement"
@@ -492,10 +493,10 @@ def alignment(request, slug):
         for outcome in agreed
     ]
     context = {
-        "community": community,
+        **access.context(),
         "rows": rows,
         "unaligned": selectors.unaligned_activities(community),
         "coverage": selectors.alignment_coverage(community, now - timedelta(days=90), now),
-        "is_facilitator": community.membership.is_facilitator,
+        "is_facilitator": access.membership.is_facilitator,
     }
     return render(request, "outcomes/alignment.html", context)

@@ -29,11 +29,12 @@ def home_panel(request) -> Panel:
     return Panel("sessions/includes/home_panel.html", {"sessions": list(sessions)}, order=20)
 
 
-def community_panel(request, community) -> Panel | None:
+def community_panel(request, access) -> Panel | None:
     """The community's next session, as a teaser on its home page: one query. Members
     only, like every panel: the home page shows non-members how to join, nothing more."""
-    if getattr(community, "membership", None) is None:
+    if not access.is_member:
         return None
+    community = access.community
     next_session = Session.objects.filter(community=community).upcoming().first()
     return Panel(
         "sessions/includes/community_panel.html",

@@ -26,6 +26,7 @@ from core.plugins import collect_panels
 from outcomes.models import Outcome
 
 from . import services
+from .access import session_for, sessions_for
 from .calendar import build_calendar, session_ics
 from .forms import AgendaItemForm, AttendanceForm, CancelForm, RSVPForm, SessionForm
 from .models import RSVP, AgendaItem, Session, SessionSettings
@@ -36,24 +37,14 @@ LIST_LIMIT = 50
 PAST_PAGE = 30
 
 
-def _session_for(community, pk: int) -> Session:
-    session = get_object_or_404(Session.objects.visible_to(community), pk=pk)
-    session.community = community
-    return session
-
-
-def _is_member(community) -> bool:
-    return community.membership is not None
-
-
 # --- members' pages -----------------------------------------------------------------
 
 
 @login_required
 @require_GET
 def session_list(request, slug: str):
-    community = community_for(request.user, slug, open_to_all=True)
-    visible = Session.objects.visible_to(community)
+    access = community_for(request.user, slug, open_to_all=True)
+    visible = sessions_for(access)
     upcoming = with_my_rsvp(
         visible.upcoming().annotate(
             going=Count("rsvps", filter=Q(rsvps__response=RSVP.Response.GOING))
@@ -64,7 +55,7 @@ def session_list(request, slug: str):
     past = Paginator(visible.past().annotate(attended=Count("attendances")), PAST_PAGE).get_page(
         request.GET.get("page")
     )
-    is_facilitator = _is_member(community) and community.membership.is_facilitator
+    is_facilitator = access.is_facilitator
     drafts = (
         visible.filter(status=Session.Status.DRAFT).order_by("starts_at")[:LIST_LIMIT]
         if is_facilitator
@@ -77,8 +68,8 @@ def session_list(request, slug: str):
         request,
         "sessions/list.html",
         {
-            "community": community,
-            "is_member": _is_member(community),
+            **access.context(),
+            "is_member": access.is_member,
             "is_facilitator": is_facilitator,
             "upcoming": upcoming,
             "past": past,
@@ -88,8 +79,9 @@ def session_list(request, slug: str):
     )
 
 
-def _detail_context(request, community, session: Session) -> dict:
-    is_member = _is_member(community)
+def _detail_context(request, access, session: Session) -> dict:
+    community = access.community
+    is_member = access.is_member
     rsvps = list(session.rsvps.select_related("user").order_by("user__display_name", "pk"))
     my_rsvp = next((r.response for r in rsvps if r.user_id == request.user.pk), None)
     agenda = list(
@@ -101,10 +93,10 @@ def _detail_context(request, community, session: Session) -> dict:
         session.attendances.filter(user=request.user).exists()
     )
     return {
-        "community": community,
+        **access.context(),
         "session": session,
         "is_member": is_member,
-        "is_facilitator": is_member and community.membership.is_facilitator,
+        "is_facilitator": access.is_facilitator,
         "facilitators": list(session.facilitators.order_by("display_name", "email")),
         "agenda": agenda,
         "agenda_minutes": sum(item.minutes for item in agenda),
@@ -124,9 +116,9 @@ def _detail_context(request, community, session: Session) -> dict:
 @login_required
 @require_GET
 def session_detail(request, slug: str, pk: int):
-    community = community_for(request.user, slug, open_to_all=True)
-    session = _session_for(community, pk)
-    context = _detail_context(request, community, session)
+    access = community_for(request.user, slug, open_to_all=True)
+    session = session_for(access, pk)
+    context = _detail_context(request, access, session)
     # A digest's one-click RSVP link lands here with ?rsvp=<answer>: it only preselects the
     # answer for the person to confirm with a POST (link scanners must change nothing).
     suggested = request.GET.get("rsvp", "")
@@ -137,7 +129,7 @@ def session_detail(request, slug: str, pk: int):
         and suggested != context["my_rsvp"]
     ):
         context["suggested_rsvp"] = suggested
-    context["panels"] = collect_panels("session_panel", request, session)
+    context["panels"] = collect_panels("session_panel", request, access, session)
     # The "Review our open actions" agenda item lists the actions a panel brought (the
     # reflections app's), without this app importing that one.
     context["open_actions"] = next(
@@ -150,8 +142,8 @@ def session_detail(request, slug: str, pk: int):
 @login_required
 @require_POST
 def session_rsvp(request, slug: str, pk: int):
-    community = community_for(request.user, slug)
-    session = _session_for(community, pk)
+    access = community_for(request.user, slug)
+    session = session_for(access, pk)
     form = RSVPForm(request.POST)
     error = ""
     if not form.is_valid():
@@ -164,7 +156,7 @@ def session_rsvp(request, slug: str, pk: int):
         except services.SessionStateError as refusal:
             error = str(refusal)
     if request.htmx:
-        context = _detail_context(request, community, session)
+        context = _detail_context(request, access, session)
         context["rsvp_error"] = error
         return render(request, "sessions/detail.html#rsvp-box", context)
     if error:
@@ -177,9 +169,9 @@ def session_rsvp(request, slug: str, pk: int):
 @login_required
 @require_GET
 def session_ics_view(request, slug: str, pk: int):
-    community = community_for(request.user, slug, open_to_all=True)
-    session = _session_for(community, pk)
-    body = session_ics(session, include_online_link=_is_member(community))
+    access = community_for(request.user, slug, open_to_all=True)
+    session = session_for(access, pk)
+    body = session_ics(session, include_online_link=access.is_member)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
     return response
@@ -218,8 +210,9 @@ def calendar_reset(request):
 # --- planner ------------------------------------------------------------------------
 
 
-def _planner_context(request, community, session, form, **extra) -> dict:
-    context = {"community": community, "session": session, "form": form, **extra}
+def _planner_context(request, access, session, form, **extra) -> dict:
+    community = access.community
+    context = {**access.context(), "session": session, "form": form, **extra}
     if session is not None:
         context.update(_agenda_context(community, session, extra.get("editing")))
         local = timezone.localtime(session.starts_at, request.user.zoneinfo)
@@ -253,7 +246,8 @@ def _agenda_context(community, session, editing=None, item_form=None) -> dict:
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def session_new(request, slug: str):
-    community = community_for(request.user, slug, role=FACILITATOR)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
     form = SessionForm(request.POST or None, community=community, user=request.user)
     if request.method == "POST" and form.is_valid():
         session = services.session_create(
@@ -261,9 +255,7 @@ def session_new(request, slug: str):
         )
         messages.success(request, "Your draft is saved. Now plan its agenda, then publish.")
         return redirect("sessions:edit", slug=community.slug, pk=session.pk)
-    return render(
-        request, "sessions/planner.html", _planner_context(request, community, None, form)
-    )
+    return render(request, "sessions/planner.html", _planner_context(request, access, None, form))
 
 
 CONFLICT_FIELDS = [
@@ -287,8 +279,9 @@ def _their_changes(current: Session, yours: dict) -> list[dict]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_edit(request, slug: str, pk: int):
-    community = community_for(request.user, slug, role=FACILITATOR)
-    session = _session_for(community, pk)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    session = session_for(access, pk)
     if not session.is_editable:
         messages.info(request, "This session is held or cancelled, so its plan stays as it was.")
         return redirect(session.get_absolute_url())
@@ -323,49 +316,51 @@ def session_edit(request, slug: str, pk: int):
     return render(
         request,
         "sessions/planner.html",
-        _planner_context(request, community, session, form, conflict=conflict),
+        _planner_context(request, access, session, form, conflict=conflict),
     )
 
 
-def _agenda_response(request, community, session, *, editing=None, item_form=None):
+def _agenda_response(request, access, session, *, editing=None, item_form=None):
+    community = access.community
     if request.htmx:
-        context = {"community": community, "session": session}
+        context = {**access.context(), "session": session}
         context.update(_agenda_context(community, session, editing, item_form))
         return render(request, "sessions/planner.html#agenda", context)
     if editing is not None:
         form = SessionForm(instance=session, community=community, user=request.user)
-        context = _planner_context(request, community, session, form, editing=editing)
+        context = _planner_context(request, access, session, form, editing=editing)
         context["item_form"] = item_form
         return render(request, "sessions/planner.html", context)
     return redirect(reverse("sessions:edit", args=[community.slug, session.pk]) + "#agenda")
 
 
 def _editable_session(request, slug, pk):
-    community = community_for(request.user, slug, role=FACILITATOR)
-    session = _session_for(community, pk)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    session = session_for(access, pk)
     if not session.is_editable:
         raise Http404("This session's plan is closed.")
-    return community, session
+    return access, session
 
 
 @login_required
 @require_POST
 @once_per_submission
 def agenda_add(request, slug: str, pk: int):
-    community, session = _editable_session(request, slug, pk)
+    access, session = _editable_session(request, slug, pk)
+    community = access.community
     form = AgendaItemForm(request.POST, community=community, prefix="new")
     if form.is_valid():
         services.agenda_item_add(session=session, data=form.cleaned_data)
         planner = reverse("sessions:edit", args=[community.slug, session.pk]) + "#agenda"
-        return submission_result(_agenda_response(request, community, session), planner)
-    context = {"community": community, "session": session}
+        return submission_result(_agenda_response(request, access, session), planner)
+    context = {**access.context(), "session": session}
     context.update(_agenda_context(community, session))
     context["new_item_form"] = form
     if request.htmx:
         return render(request, "sessions/planner.html#agenda", context)
     planner = _planner_context(
         request,
-        community,
+        access,
         session,
         SessionForm(instance=session, community=community, user=request.user),
     )
@@ -376,7 +371,8 @@ def agenda_add(request, slug: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def agenda_edit(request, slug: str, pk: int, item_pk: int):
-    community, session = _editable_session(request, slug, pk)
+    access, session = _editable_session(request, slug, pk)
+    community = access.community
     item = get_object_or_404(session.agenda_items.all(), pk=item_pk)
     form = AgendaItemForm(request.POST or None, instance=item, community=community, prefix="item")
     if request.method == "POST" and form.is_valid():
@@ -397,38 +393,38 @@ def agenda_edit(request, slug: str, pk: int, item_pk: int):
             form.is_valid()
             form.add_error(None, message)
         else:
-            return _agenda_response(request, community, session)
-    return _agenda_response(request, community, session, editing=item.pk, item_form=form)
+            return _agenda_response(request, access, session)
+    return _agenda_response(request, access, session, editing=item.pk, item_form=form)
 
 
 @login_required
 @require_POST
 def agenda_remove(request, slug: str, pk: int, item_pk: int):
-    community, session = _editable_session(request, slug, pk)
+    access, session = _editable_session(request, slug, pk)
     item = get_object_or_404(session.agenda_items.all(), pk=item_pk)
     services.agenda_item_remove(item=item)
-    return _agenda_response(request, community, session)
+    return _agenda_response(request, access, session)
 
 
 @login_required
 @require_POST
 def agenda_move(request, slug: str, pk: int, item_pk: int):
-    community, session = _editable_session(request, slug, pk)
+    access, session = _editable_session(request, slug, pk)
     item = get_object_or_404(session.agenda_items.all(), pk=item_pk)
     direction = request.POST.get("direction")
     if direction in ("up", "down"):
         services.agenda_item_move(item=item, direction=direction)
-    return _agenda_response(request, community, session)
+    return _agenda_response(request, access, session)
 
 
 @login_required
 @require_POST
 def agenda_bookend(request, slug: str, pk: int, kind: str):
-    community, session = _editable_session(request, slug, pk)
+    access, session = _editable_session(request, slug, pk)
     if kind not in services.BOOKENDS:
         raise Http404("No such bookend.")
     services.agenda_bookend_add(session=session, kind=kind)
-    return _agenda_response(request, community, session)
+    return _agenda_response(request, access, session)
 
 
 # --- lifecycle ----------------------------------------------------------------------
@@ -437,8 +433,9 @@ def agenda_bookend(request, slug: str, pk: int, kind: str):
 @login_required
 @require_POST
 def session_publish(request, slug: str, pk: int):
-    community = community_for(request.user, slug, role=FACILITATOR)
-    session = _session_for(community, pk)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    session = session_for(access, pk)
     try:
         services.session_publish(session=session)
     except services.SessionStateError as refusal:
@@ -451,8 +448,8 @@ def session_publish(request, slug: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_cancel(request, slug: str, pk: int):
-    community = community_for(request.user, slug, role=FACILITATOR)
-    session = _session_for(community, pk)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    session = session_for(access, pk)
     if not session.is_editable:
         messages.info(request, "This session is already held or cancelled.")
         return redirect(session.get_absolute_url())
@@ -464,15 +461,16 @@ def session_cancel(request, slug: str, pk: int):
     return render(
         request,
         "sessions/cancel.html",
-        {"community": community, "session": session, "form": form},
+        {**access.context(), "session": session, "form": form},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_attendance(request, slug: str, pk: int):
-    community = community_for(request.user, slug, role=FACILITATOR)
-    session = _session_for(community, pk)
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    session = session_for(access, pk)
     if not session.can_record_attendance:
         messages.info(request, "Attendance can be recorded once the session has started.")
         return redirect(session.get_absolute_url())
@@ -515,7 +513,7 @@ def session_attendance(request, slug: str, pk: int):
         request,
         "sessions/attendance.html",
         {
-            "community": community,
+            **access.context(),
             "session": session,
             "form": form,
             "rsvped": [row for row in rows if row["response"] in order],
@@ -533,7 +531,8 @@ class SessionSettingsForm(forms.ModelForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_settings(request, slug: str):
-    community = community_for(request.user, slug, role=Membership.Role.COORDINATOR)
+    access = community_for(request.user, slug, role=Membership.Role.COORDINATOR)
+    community = access.community
     # An unsaved row on GET: reading the settings page writes nothing.
     row = SessionSettings.objects.filter(community=community).first() or SessionSettings(
         community=community
@@ -543,4 +542,4 @@ def session_settings(request, slug: str):
         form.save()
         messages.success(request, "Session settings saved.")
         return redirect("sessions:list", slug=community.slug)
-    return render(request, "sessions/settings.html", {"community": community, "form": form})
+    return render(request, "sessions/settings.html", {**access.context(), "form": form})

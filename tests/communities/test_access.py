@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from communities.access import community_for
@@ -20,8 +19,9 @@ def test_community_for_member_gets_the_community_with_their_membership(community
 
     found = community_for(person, community.slug)
 
-    assert found == community
+    assert found.community == community
     assert found.membership.user == person
+    assert found.is_member and not found.is_facilitator
 
 
 def test_community_for_unknown_slug_is_404(user):
@@ -72,7 +72,7 @@ def test_community_for_anonymous_is_404_even_when_open(community):
 
 
 def test_community_for_member_without_the_role_is_refused(community, member_of):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         community_for(member_of(community), community.slug, role=F)
 
 
@@ -80,7 +80,9 @@ def test_community_for_member_without_the_role_is_refused(community, member_of):
 def test_community_for_facilitator_and_coordinator_pass_a_facilitator_check(
     community, member_of, role
 ):
-    assert community_for(member_of(community, role=role), community.slug, role=F) == community
+    access = community_for(member_of(community, role=role), community.slug, role=F)
+
+    assert (access.community, access.is_facilitator) == (community, True)
 
 
 def test_community_for_member_who_left_is_a_stranger(community):

@@ -1,4 +1,4 @@
-"""Every community URL against every role: who may, who gets 403, who never learns it exists."""
+"""Every community URL against every role: who may, and who never learns it exists (404)."""
 
 from __future__ import annotations
 
@@ -77,24 +77,24 @@ PAGES = [
     ("members", "get", "/c/{slug}/members/", {}, expect(200)),
     ("me", "get", "/c/{slug}/me/", {}, expect(200)),
     ("leave-page", "get", "/c/{slug}/leave/", {}, expect(200)),
-    ("journeys", "get", "/c/{slug}/journeys/", {}, expect(403, 200)),
-    ("invitations", "get", "/c/{slug}/invitations/", {}, expect(403, 200)),
-    ("requests", "get", "/c/{slug}/requests/", {}, expect(403, 200)),
-    ("settings", "get", "/c/{slug}/settings/", {}, expect(403, 403, 200)),
-    ("archive", "post", "/c/{slug}/settings/archive/", {"archived": "1"}, expect(403, 403, 302)),
+    ("journeys", "get", "/c/{slug}/journeys/", {}, expect(404, 200)),
+    ("invitations", "get", "/c/{slug}/invitations/", {}, expect(404, 200)),
+    ("requests", "get", "/c/{slug}/requests/", {}, expect(404, 200)),
+    ("settings", "get", "/c/{slug}/settings/", {}, expect(404, 404, 200)),
+    ("archive", "post", "/c/{slug}/settings/archive/", {"archived": "1"}, expect(404, 404, 302)),
     ("role", "post", "/c/{slug}/members/{member}/role/", {"role": "facilitator"},
-     expect(403, 403, 302)),
-    ("approve", "post", "/c/{slug}/requests/{request}/approve/", {}, expect(403, 302)),
-    ("decline", "post", "/c/{slug}/requests/{request}/decline/", {}, expect(403, 302)),
-    ("revoke", "post", "/c/{slug}/invitations/{invitation}/revoke/", {}, expect(403, 302)),
-    ("resend", "post", "/c/{slug}/invitations/{invitation}/resend/", {}, expect(403, 302)),
+     expect(404, 404, 302)),
+    ("approve", "post", "/c/{slug}/requests/{request}/approve/", {}, expect(404, 302)),
+    ("decline", "post", "/c/{slug}/requests/{request}/decline/", {}, expect(404, 302)),
+    ("revoke", "post", "/c/{slug}/invitations/{invitation}/revoke/", {}, expect(404, 302)),
+    ("resend", "post", "/c/{slug}/invitations/{invitation}/resend/", {}, expect(404, 302)),
     ("confirm", "post", "/c/{slug}/journeys/suggestions/{suggestion}/confirm/", {},
-     expect(403, 302)),
+     expect(404, 302)),
     ("dismiss", "post", "/c/{slug}/journeys/suggestions/{suggestion}/dismiss/", {},
-     expect(403, 302)),
+     expect(404, 302)),
     ("move", "post", "/c/{slug}/journeys/move/", {"to_level": "core", "note": "yes"},
-     expect(403, 200)),
-    ("refresh", "post", "/c/{slug}/journeys/refresh/", {}, expect(403, 302)),
+     expect(404, 200)),
+    ("refresh", "post", "/c/{slug}/journeys/refresh/", {}, expect(404, 302)),
     ("join", "post", "/c/{slug}/join/", {}, expect(302, strangers=302)),
 ]  # fmt: skip
 

@@ -170,15 +170,16 @@ def test_home_renders_other_apps_community_panels(client, community, member_of, 
 
     seen = []
 
-    def fake_collect(hook, request, community_arg):
-        seen.append((hook, community_arg))
+    def fake_collect(hook, request, access):
+        seen.append((hook, access.community, access.membership.user))
         return [Panel("communities/includes/home_panel.html", {"memberships": []})]
 
     monkeypatch.setattr(views, "collect_panels", fake_collect)
 
-    body = logged_in(client, member_of(community)).get(f"/c/{community.slug}/").content.decode()
+    person = member_of(community)
+    body = logged_in(client, person).get(f"/c/{community.slug}/").content.decode()
 
-    assert seen == [("community_panel", community)]
+    assert seen == [("community_panel", community, person)]
     assert "My communities" in body
 
 

@@ -68,7 +68,7 @@ DETAIL = {
     "leader": 200,
     "other_member": 404,
 }
-EDIT = DETAIL | {"member": 403, "facilitator": 403, "coordinator": 403, "leader": 403}
+EDIT = DETAIL | {"member": 404, "facilitator": 404, "coordinator": 404, "leader": 404}
 DRAFT = {role: 404 for role in ROLES} | {"anonymous": 302, "author": 200}
 CREATE = {role: 404 for role in ROLES} | {
     "anonymous": 302,

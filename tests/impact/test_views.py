@@ -63,14 +63,14 @@ def fetch(client, cast, role, url):
 COMMUNITY_EXPECTED = {
     "anonymous": 302,
     "non_member": 404,
-    "member": 403,
+    "member": 404,
     "facilitator": 200,
     "coordinator": 200,
     "leader": 200,
     "leader_member": 200,
     "other_facilitator": 404,
 }
-LEADER_EXPECTED = {role: 403 for role in ROLES} | {
+LEADER_EXPECTED = {role: 404 for role in ROLES} | {
     "anonymous": 302,
     "leader": 200,
     "leader_member": 200,

@@ -70,7 +70,7 @@ def test_member_cannot_agree_an_outcome(client, world):
         {"statement": "x", "why": "", "prompts": "a\nb"},
     )
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     outcome.refresh_from_db()
     assert outcome.status == "proposed"
 

@@ -63,12 +63,13 @@ OUTSIDERS = ["stranger", "leader", "other", "staff"]
 
 
 def inner(ok: int = 200, role: str = "member") -> dict[str, int]:
-    """A page inside community A: members with at least `role` get `ok`, members without
-    it 403, everyone outside the community 404, anonymous visitors the login page."""
+    """A page inside community A: members with at least `role` get `ok`; members without
+    it, and everyone outside the community, 404 (a page someone may not use does not exist
+    for them); anonymous visitors the login page."""
     need = {"member": 0, "facilitator": 1, "coordinator": 2}[role]
     expect = {"anonymous": 302, **dict.fromkeys(OUTSIDERS, 404)}
     for member, rank in MEMBER_RANK.items():
-        expect[member] = ok if rank >= need else 403
+        expect[member] = ok if rank >= need else 404
     return expect
 
 
@@ -101,9 +102,9 @@ def story(site):
     return site.objects["story"]
 
 
-LEADERS_ONLY = {**signed_in(403), "leader": 200}
+LEADERS_ONLY = {**signed_in(404), "leader": 200}
 DASHBOARD = {**inner(role="facilitator"), "leader": 200}
-AUTHOR_ONLY = {**inner(403), "core": 200, "leader": 403}
+AUTHOR_ONLY = {**inner(404), "core": 200, "leader": 404}
 
 
 EXPECT: dict[str, Case] = {
@@ -118,7 +119,7 @@ EXPECT: dict[str, Case] = {
         post={**inner(302, "facilitator"), "leader": 302},
         notes="Recomputes the cached figures: the dashboard's own access check.",
     ),
-    "dashboard:portfolio_refresh": Case({}, POST_ONLY, post={**signed_in(403), "leader": 302}),
+    "dashboard:portfolio_refresh": Case({}, POST_ONLY, post={**signed_in(404), "leader": 302}),
     "dashboard:story_list": Case({}, SIGNED_IN),
     "dashboard:story_new": Case(
         {},
@@ -358,13 +359,13 @@ EXPECT: dict[str, Case] = {
     "reflections:action": Case(in_a(pk="object:action"), inner(), cross=in_a(pk="object:action_b")),
     "reflections:action_edit": Case(
         in_a(pk="object:action"),
-        {**inner(403), "core": 200, "facilitator": 200, "coordinator": 200},
+        {**inner(404), "core": 200, "facilitator": 200, "coordinator": 200},
         cross=in_a(pk="object:action_b"),
     ),
     "reflections:action_status": Case(
         in_a(pk="object:action"),
         POST_ONLY,
-        post={**inner(403), "core": 200, "facilitator": 200, "coordinator": 200},
+        post={**inner(404), "core": 200, "facilitator": 200, "coordinator": 200},
         cross=in_a(pk="object:action_b"),
     ),
     **{

@@ -56,21 +56,21 @@ def test_home_panel_stops_inviting_once_the_follow_up_is_written(rf, cast):
 
 
 def as_seen_by(session, user):
-    """The session as its page has it: its community through the access choke point, which
-    sets the viewer's membership (or None) that every panel checks."""
-    session.community = community_for(user, session.community.slug, public=True)
-    return session
+    """The session and the viewer's access to its community, as its page has them: the
+    community through the access choke point, with the viewer's membership (or None) that
+    every panel checks."""
+    return community_for(user, session.community.slug, public=True), session
 
 
 def test_session_panel_lists_the_communitys_open_actions(rf, cast):
-    session = as_seen_by(SessionFactory(community=cast.community), cast.member)
+    access, session = as_seen_by(SessionFactory(community=cast.community), cast.member)
     ActionFactory(community=cast.community, title="Open")
     ActionFactory(community=cast.community, title="Closed", status="done")
     ActionFactory(community=cast.other_community, title="Elsewhere")
     request = rf.get("/")
     request.user = cast.member
 
-    panel = session_panel(request, session)
+    panel = session_panel(request, access, session)
 
     assert [a.title for a in panel.context["actions"]] == ["Open"]
     html = render(panel, request)
@@ -81,12 +81,12 @@ def test_session_panel_lists_the_communitys_open_actions(rf, cast):
 def test_session_panel_shows_no_actions_to_people_outside_the_community(rf, cast, role):
     cast.community.visibility = "open"
     cast.community.save()
-    session = as_seen_by(SessionFactory(community=cast.community), getattr(cast, role))
+    access, session = as_seen_by(SessionFactory(community=cast.community), getattr(cast, role))
     ActionFactory(community=cast.community, title="Open")
     request = rf.get("/")
     request.user = getattr(cast, role)
 
-    assert session_panel(request, session) is None
+    assert session_panel(request, access, session) is None
 
 
 @pytest.mark.parametrize(
@@ -114,11 +114,11 @@ def test_open_session_page_lists_open_actions_to_members_only(client, cast, role
 
 
 def test_session_panel_is_collected_through_the_plugin_hook(rf, cast):
-    session = as_seen_by(SessionFactory(community=cast.community), cast.member)
+    access, session = as_seen_by(SessionFactory(community=cast.community), cast.member)
     request = rf.get("/")
     request.user = cast.member
 
-    templates = [p.template for p in collect_panels("session_panel", request, session)]
+    templates = [p.template for p in collect_panels("session_panel", request, access, session)]
 
     assert "reflections/includes/session_panel.html" in templates
 

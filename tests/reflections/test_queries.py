@@ -81,12 +81,12 @@ def test_panels_cost_a_fixed_number_of_queries(rf, cast, django_assert_max_num_q
     request = rf.get("/")
     request.user = cast.member
     # As the pages have it: the community through the choke point, with my membership.
-    session.community = community_for(cast.member, cast.community.slug)
+    access = community_for(cast.member, cast.community.slug)
 
     with django_assert_max_num_queries(5):
         for panel in (
-            session_panel(request, session),
+            session_panel(request, access, session),
             home_panel(request),
-            community_panel(request, session.community),
+            community_panel(request, access),
         ):
             render_to_string(panel.template, {"panel": panel.context}, request=request)

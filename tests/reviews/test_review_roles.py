@@ -46,7 +46,7 @@ GET = {
     "work": members(200),
     "work_file": members(200),
     "work_delete": members(404, author=200),
-    "round_new": members(403, facilitator=200),
+    "round_new": members(404, facilitator=200),
     "round": members(200),
     "reviews": members(200),
     "review": members(404, reviewer=200),
@@ -55,7 +55,7 @@ POST = {
     "confidence": (members(302), {"rating": "4"}),
     "review_reply": (members(404, author=302), {"body": "Thank you"}),
     "review_decline": (members(404, reviewer=302), {}),
-    "round_close": (members(403, facilitator=302), {}),
+    "round_close": (members(404, facilitator=302), {}),
 }
 
 

@@ -88,8 +88,8 @@ def test_outsiders_see_head_counts_only_from_five_people(client, world):
 def test_detail_renders_session_panels(client, world, monkeypatch):
     seen = []
 
-    def fake_collect(hook, request, session):
-        seen.append((hook, session.pk))
+    def fake_collect(hook, request, access, session):
+        seen.append((hook, access.membership.user, session.pk))
         context = {"community": world.community, "next_session": None}
         return [Panel("sessions/includes/community_panel.html", context)]
 
@@ -98,7 +98,7 @@ def test_detail_renders_session_panels(client, world, monkeypatch):
 
     response = client.get(world.session.get_absolute_url())
 
-    assert seen == [("session_panel", world.session.pk)]
+    assert seen == [("session_panel", world.member, world.session.pk)]
     assert '<h2 id="next-session">Next session</h2>' in response.content.decode()
 
 

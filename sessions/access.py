@@ -1,0 +1,32 @@
+"""Object-level rules for sessions: which sessions of a community a viewer reaches.
+
+Every view, panel and fragment of the sessions app (and of the apps above it that open a
+session from a URL) reaches a session through `session_for`, so a draft is a 404 for
+everyone but the community's facilitators, and a guessed id of another community's
+session is a 404 too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.shortcuts import get_object_or_404
+
+from .models import Session
+
+if TYPE_CHECKING:
+    from communities.access import CommunityAccess
+
+    from .models import SessionQuerySet
+
+
+def sessions_for(access: CommunityAccess) -> SessionQuerySet:
+    """The community's sessions this viewer may see: drafts only for its facilitators."""
+    return Session.objects.visible_to(access.community, facilitator=access.is_facilitator)
+
+
+def session_for(access: CommunityAccess, pk: int) -> Session:
+    """One of those sessions, or 404. Its community is the one already loaded."""
+    session = get_object_or_404(sessions_for(access), pk=pk)
+    session.community = access.community
+    return session
