@@ -345,7 +345,7 @@ class CommunityPicture:
     charts drawn from them, and what is read live (the community, its stories)."""
 
     community: object
-    figures: figures.CommunityFigures
+    computed: figures.CommunityFigures
     charts: list[Chart]
     computed_at: dt.datetime
     stories: list = field(default_factory=list)
@@ -354,35 +354,35 @@ class CommunityPicture:
 
     @property
     def period(self) -> Period:
-        return self.figures.period
+        return self.computed.period
 
     @property
     def previous(self) -> Period:
-        return self.figures.previous
+        return self.computed.previous
 
     @property
     def window(self) -> Period | None:
-        return self.figures.window
+        return self.computed.window
 
     @property
     def now(self) -> figures.Headline:
-        return self.figures.now
+        return self.computed.now
 
     @property
     def before(self) -> figures.Headline:
-        return self.figures.before
+        return self.computed.before
 
     @property
     def changes(self) -> tuple[str, ...]:
-        return self.figures.changes
+        return self.computed.changes
 
     @property
     def stages(self) -> tuple[dict, ...] | None:
-        return self.figures.stages
+        return self.computed.stages
 
     @property
     def months_label(self) -> str:
-        return whole_months(self.figures.now, self.figures.before)
+        return whole_months(self.computed.now, self.computed.before)
 
     def chart(self, name: str) -> Chart | None:
         return next((c for c in self.charts if c.name == name), None)
@@ -409,7 +409,7 @@ def community_picture(community, period: Period, *, refresh: bool = False) -> Co
     )
     return CommunityPicture(
         community=community,
-        figures=shot.value,
+        computed=shot.value,
         charts=draw_community(shot.value),
         computed_at=shot.computed_at,
         stories=stories,
@@ -458,13 +458,14 @@ def portfolio_picture(communities: list, period: Period, *, refresh: bool = Fals
         .order_by("-published_at")
     ):
         stories[story.community_id].append(story)
+    computed = shot.value.rows
     rows = [
         PortfolioRow(
             c,
-            shot.value.rows[c.pk].members,
-            shot.value.rows[c.pk].now,
-            shot.value.rows[c.pk].before,
-            shot.value.rows[c.pk].changes,
+            computed[c.pk].members,
+            computed[c.pk].now,
+            computed[c.pk].before,
+            computed[c.pk].changes,
             stories[c.pk][:3],
         )
         for c in communities

@@ -71,7 +71,7 @@ def headlines_in(
         if contributions is None:
             by_equity = {cid: Equity(pending=True) for cid in ids}
         else:
-            by_equity = participation_equity(ids, window, contributions)
+            by_equity = participation_equity(ids, contributions)
         by_people = people_in(ids, contributions)
         results.append(
             {

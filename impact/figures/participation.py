@@ -286,22 +286,19 @@ def _file(result: Contributions, name: str, row: dict, n: int) -> None:
     result.months[name][cid][month_of(row["month"])].add(person)
 
 
-def participation_equity(
-    communities: Iterable, period: Period, contributions: Contributions
-) -> dict[int, Equity]:
+def participation_equity(communities: Iterable, contributions: Contributions) -> dict[int, Equity]:
     """Participation equity per community: the Gini coefficient of per-member
-    contributions in the period and the share made by the most active 10 % (rounded up).
+    contributions in a period and the share made by the most active 10 % (rounded up).
 
     Population: active memberships (every role) that joined before the period ended,
     counting the people who contributed nothing. A member's contributions = attendance at
-    held sessions + shared reflections written (+ work shared + reviews given once peer
-    review exists), each counted in SQL (`contributions_per_person_in`, for this
-    `period`). The per-member
-    totals become a frequency table {contributions: people} (members who did nothing
-    fill the 0 row) and `gini_from_frequencies` does the arithmetic. With fewer than 5
-    people the figure is suppressed, and so it is when any month of the period had 1–4
-    contributors (`every_month_enough`): equity is a figure about people, computed over
-    whole months (`headlines_in` passes it their window).
+    held sessions + shared reflections written + work shared + reviews given, each
+    counted in SQL: `contributions` is that period's `contributions_per_person_in`. The
+    per-member totals become a frequency table {contributions: people} (members who did
+    nothing fill the 0 row) and `gini_from_frequencies` does the arithmetic. With fewer
+    than 5 people the figure is suppressed, and so it is when any month of the period had
+    1–4 contributors (`every_month_enough`): equity is a figure about people, computed
+    over whole months (`headlines_in` passes their window's contributions).
     """
     ids = ids_of(communities)
     result = {}

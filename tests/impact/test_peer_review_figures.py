@@ -72,7 +72,7 @@ def test_contributions_count_work_shared_and_reviews_given_in_the_period(world):
     ReflectionFactory(community=world["community"], author=m5, created_at=feb)
 
     contributions = figures.contributions_per_person_in([cid], [FEB])[0]
-    equity = figures.participation_equity([cid], FEB, contributions)[cid]
+    equity = figures.participation_equity([cid], contributions)[cid]
 
     # m3: two reviews given and a reflection shared, in their own sources.
     assert contributions.sources["peer_review"][cid] == {
