@@ -3,22 +3,25 @@
 Every chart is a `Chart`: its SVG, and the same numbers as a table (columns and rows) that
 the page shows beside it, the print report repeats, and the CSV export writes. Colours
 and strokes come from classes in static/css/site.css (`.chart-svg .s0` …), geometry from
-SVG attributes. A suppressed value (None) is drawn as a gap and written "fewer than 5".
+SVG attributes. A cell is a number, a label, a value of `impact.values` (`Count`,
+`Percent`, `Number`: each formats itself and knows the privacy floor) or None (withheld):
+a withheld or not-applicable value is drawn as a gap and written "fewer than 5" or "–".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from core import csvs
 
+from .values import HIDDEN, Percent, csv_cell, number, text
+
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40
-SUPPRESSED = "fewer than 5"
+SUPPRESSED = HIDDEN
 
 
 @dataclass
@@ -37,20 +40,14 @@ class Chart:
 
 
 def display(cell) -> str:
-    if cell is None:
-        return SUPPRESSED
-    if isinstance(cell, float):
-        return f"{cell * 100:.0f} %"
-    return str(cell)
+    """A cell as the page writes it (`impact.values.text`)."""
+    return text(cell)
 
 
 def csv_rows(chart: Chart) -> list[list]:
     """The chart's table for CSV: rates as decimals (four places, kept numbers so a
-    negative one is never mistaken for a formula), suppressed cells as "<5"."""
-    return [
-        ["<5" if c is None else (Decimal(f"{c:.4f}") if isinstance(c, float) else c) for c in row]
-        for row in chart.rows
-    ]
+    negative one is never mistaken for a formula), withheld cells as "<5"."""
+    return [[csv_cell(c) for c in row] for row in chart.rows]
 
 
 def csv_text(chart: Chart) -> str:
@@ -59,8 +56,8 @@ def csv_text(chart: Chart) -> str:
 
 
 def _number(value) -> float:
-    """A drawable number: hidden (None) and not-applicable ("–") values draw nothing."""
-    return value if isinstance(value, int | float) else 0
+    """A drawable number: hidden and not-applicable values draw nothing."""
+    return number(value) or 0
 
 
 def _nice_max(value: float) -> float:
@@ -123,7 +120,7 @@ def _svg(chart_id: str, parts: list) -> SafeString:
 
 
 def _fmt(percent: bool):
-    return (lambda v: f"{v * 100:.0f} %") if percent else (lambda v: f"{v:g}")
+    return (lambda v: str(Percent(v, 1))) if percent else (lambda v: f"{v:g}")
 
 
 def line_svg(
@@ -136,15 +133,15 @@ def line_svg(
     percent: bool = False,
 ) -> SafeString:
     """One polyline per series over the labels; a None breaks the line."""
-    values = [v for _name, vs in series for v in vs if isinstance(v, int | float)]
+    values = [v for _name, vs in series for v in map(number, vs) if v is not None]
     top = 1.0 if percent else _nice_max(max(values, default=0))
     plot_h = HEIGHT - TOP - BOTTOM
     band = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
     parts = _frame(chart_id, title, summary, top, labels, _fmt(percent))
     for index, (name, vs) in enumerate(series):
         runs, run = [], []
-        for position, value in enumerate(vs):
-            if not isinstance(value, int | float):
+        for position, value in enumerate(map(number, vs)):
+            if value is None:
                 if run:
                     runs.append(run)
                 run = []

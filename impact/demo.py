@@ -12,8 +12,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from communities.models import Community, Membership
-from outcomes.models import Outcome
-from reflections.models import Reflection
+from outcomes.models import ConfidenceRating, Outcome
+from reflections.models import Action, Reflection
 from sessions.models import RSVP, AgendaItem, Attendance, Session
 
 from .models import ImpactStory
@@ -262,15 +262,7 @@ def _seed_year_of_journeys(main, facilitator, now) -> None:
 
 
 def _seed_loop_closing(main, users, outcomes, rng, now) -> None:
-    """Actions and confidence ratings over the year, once reflections and outcomes have them
-    (issue 6); without those models there is nothing to seed."""
-    from django.apps import apps
-
-    try:
-        action = apps.get_model("reflections", "Action")
-        confidence = apps.get_model("outcomes", "ConfidenceRating")
-    except LookupError:
-        return
+    """Actions and confidence ratings over the year."""
     actions, ratings = [], []
     for months_ago in range(MONTHS - 1, -1, -1):
         growth = MONTHS - 1 - months_ago
@@ -281,7 +273,7 @@ def _seed_loop_closing(main, users, outcomes, rng, now) -> None:
             if done is not None and done >= now:
                 status, done = "doing", None
             actions.append(
-                action(
+                Action(
                     community=main,
                     owner=users[(growth + index) % len(users)],
                     title=f"Try a new mapping habit ({opened:%B}, {index + 1})",
@@ -295,12 +287,12 @@ def _seed_loop_closing(main, users, outcomes, rng, now) -> None:
         for outcome in outcomes:
             for person in rng.sample(users, 6):
                 ratings.append(
-                    confidence(
+                    ConfidenceRating(
                         user=person,
                         outcome=outcome,
                         rating=min(5, max(1, 2 + growth // 4 + rng.randint(-1, 1))),
                         created_at=rated,
                     )
                 )
-    action.objects.bulk_create(actions)
-    confidence.objects.bulk_create(ratings)
+    Action.objects.bulk_create(actions)
+    ConfidenceRating.objects.bulk_create(ratings)

@@ -1,20 +1,23 @@
-"""Turns the figures into what a page shows: charts with their tables, the headline table
-beside the previous period, and the "what changed" summary. One place for the dashboard,
-its CSV export and the printable report, so all three always agree."""
+"""Draws what a page shows from the figures computed once: charts with their tables, the
+headline table beside the previous period, and the "what changed" summary. One place for
+the dashboard, its CSV export and the printable report, so all three always agree.
+
+The cache holds the figures (`figures.CommunityFigures`, `figures.PortfolioFigures`), one
+object per community (or set of communities) and period; every chart is drawn from that
+object (`draw_community`, `draw_portfolio`) and asks the database nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from django.utils.text import Truncator
 
-from core import privacy
-
 from . import figures, snapshot
-from .charts import Chart, bar_svg, display, legend_html, line_svg
+from .charts import Chart, bar_svg, legend_html, line_svg
 from .models import ImpactStory
 from .periods import Period, months_label
+from .values import Count, Number, hidden, text
 
 
 def whole_months(now: figures.Headline, before: figures.Headline) -> str:
@@ -88,13 +91,12 @@ def headline_chart(now: figures.Headline, before: figures.Headline) -> Chart:
     )
 
 
-def _gini(equity: figures.Equity) -> str | None:
-    if equity.suppressed or equity.gini is None:
-        return None if equity.suppressed else "–"
-    return f"{equity.gini:.2f}"
+def _gini(equity: figures.Equity) -> Number | None:
+    """The Gini coefficient to two places; None (withheld) when suppressed, "–" when none."""
+    return None if equity.suppressed else Number(equity.gini, 2)
 
 
-def _top_share(equity: figures.Equity) -> float | str | None:
+def _top_share(equity: figures.Equity):
     return None if equity.suppressed else equity.top_share
 
 
@@ -106,7 +108,7 @@ def members_chart(months: list[figures.LevelMonth], label: str) -> Chart:
     labels = [_month_label(m.month) for m in months]
     series = [(level.label, [m.counts[level] for m in months]) for level in figures.LEVELS]
     summary = "Members at each level at the end of each month: " + "; ".join(
-        f"{label}: " + ", ".join(f"{name} {display(vs[i])}" for name, vs in series)
+        f"{label}: " + ", ".join(f"{name} {text(vs[i])}" for name, vs in series)
         for i, label in enumerate(labels)
     )
     title = f"Members by level over time (whole months: {label})"
@@ -153,7 +155,7 @@ def sessions_chart(months: list[figures.SessionMonth]) -> Chart:
     title = "Attendance at sessions, month by month"
     attendance = [m.attendances for m in months]
     summary = "Attendance records per month: " + ", ".join(
-        f"{label} {'fewer than 5' if a is None else a} ({m.held} sessions)"
+        f"{label} {text(a)} ({m.held} sessions)"
         for label, a, m in zip(labels, attendance, months, strict=True)
     )
     return Chart(
@@ -174,7 +176,7 @@ def loops_chart(months: list[figures.LoopMonth]) -> Chart:
         (figures.LOOP_LABELS[loop], [m.counts[loop] for m in months]) for loop in figures.LOOPS
     ]
     summary = "Shared reflections per month by loop level: " + "; ".join(
-        f"{label}: " + ", ".join(f"{name} {display(vs[i])}" for name, vs in series)
+        f"{label}: " + ", ".join(f"{name} {text(vs[i])}" for name, vs in series)
         for i, label in enumerate(labels)
     )
     return Chart(
@@ -197,10 +199,10 @@ def equity_chart(now: figures.Headline, before: figures.Headline) -> Chart:
     now, before = now.equity, before.equity
     values = [_top_share(e) for e in (now, before)]
     summary = now.reading
-    if not now.suppressed and isinstance(now.top_share, float):
+    if not now.suppressed and now.top_share.number is not None:
         summary += (
             f" The most active 10 % ({now.top_people} of {now.people} people) made "
-            f"{now.top_share * 100:.0f} % of the contributions."
+            f"{now.top_share} of the contributions."
         )
     return Chart(
         name="equity",
@@ -209,7 +211,7 @@ def equity_chart(now: figures.Headline, before: figures.Headline) -> Chart:
         rows=[
             [
                 label,
-                privacy.people_figure(e.people),
+                Count.of_people(e.people),
                 None if e.suppressed else e.contributions,
                 _gini(e),
                 value,
@@ -238,7 +240,7 @@ def progress_chart(rows: list[dict], label: str) -> Chart:
     summary = "Average confidence (1 to 5) per agreed outcome and month: " + "; ".join(
         f"{name}: "
         + ", ".join(
-            f"{label} {display(value) if value is None else f'{value:.1f}'}"
+            f"{label} {text(None if value is None else Number(value, 1))}"
             for label, value in zip(labels, values, strict=True)
         )
         for name, values in series
@@ -251,7 +253,7 @@ def progress_chart(rows: list[dict], label: str) -> Chart:
             [
                 row["outcome"],
                 _month_label(row["month"]),
-                None if row["average"] is None else f"{row['average']:.1f}",
+                None if row["average"] is None else Number(row["average"], 1),
                 row["people"],
             ]
             for row in rows
@@ -271,7 +273,7 @@ def stages_chart(table: list[dict], label: str) -> Chart:
     series = [(stage, [row["stages"][stage] for row in table]) for stage in figures.STAGES]
     summary = f"Reviews given in {label} by stage, per outcome: " + "; ".join(
         f"{row['outcome']}: "
-        + ", ".join(f"{stage} {display(row['stages'][stage])}" for stage in figures.STAGES)
+        + ", ".join(f"{stage} {text(row['stages'][stage])}" for stage in figures.STAGES)
         for row in table
     )
     return Chart(
@@ -298,71 +300,89 @@ def actions_chart(now: figures.ActionFlow, before: figures.ActionFlow) -> Chart:
         ("this period", [now.opened, now.done, now.dropped]),
         ("previous period", [before.opened, before.done, before.dropped]),
     ]
-    days = now.median_days
+    days, days_before = Number(now.median_days, 0), Number(before.median_days, 0)
     summary = (
         f"This period {now.opened} actions were opened, {now.done} done and {now.dropped} "
         f"dropped (previous period: {before.opened}, {before.done}, {before.dropped})."
     )
-    if isinstance(days, float):
-        summary += f" Median time to done: {days:.0f} days."
+    if days.number is not None:
+        summary += f" Median time to done: {days} days."
     return Chart(
         name="actions",
         title=title,
         columns=["Actions", "This period", "Previous period"],
         rows=[[label, a, b] for label, a, b in zip(labels, series[0][1], series[1][1], strict=True)]
-        + [
-            [
-                "median days to done",
-                f"{days:.0f}" if isinstance(days, float) else days,
-                f"{before.median_days:.0f}"
-                if isinstance(before.median_days, float)
-                else before.median_days,
-            ]
-        ],
+        + [["median days to done", days, days_before]],
         summary=summary,
         svg=bar_svg("chart-actions", title, summary, labels, series, stacked=False),
         legend=legend_html([name for name, _ in series]),
     )
 
 
-@dataclass
-class CommunityFigures:
-    """What the community dashboard computes: plain data, cached by `snapshot` (no model
-    instance, nothing about the viewer)."""
-
-    period: Period
-    previous: Period
-    now: figures.Headline
-    before: figures.Headline
-    changes: list[str]
-    charts: list[Chart]
-    progress: object = None
-    actions: object = None
-    stages: object = None
-    window: Period | None = None  # the whole months figures about people cover
+def draw_community(shown: figures.CommunityFigures) -> list[Chart]:
+    """Every chart of the community dashboard, drawn from its figures computed once: no
+    query, whatever the chart."""
+    label = months_label(shown.window)
+    now, before = shown.now, shown.before
+    charts = [
+        headline_chart(now, before),
+        members_chart(list(shown.levels), label),
+        movement_chart(list(shown.levels), label),
+        sessions_chart(list(shown.sessions)),
+        loops_chart(list(shown.loops)),
+        equity_chart(now, before),
+        progress_chart(list(shown.progress), label),
+    ]
+    if shown.stages is not None:
+        charts.append(stages_chart(list(shown.stages), label))
+    charts.append(actions_chart(*shown.actions))
+    return charts
 
 
 @dataclass
 class CommunityPicture:
+    """The community dashboard as a page needs it: the figures (from the cache), the
+    charts drawn from them, and what is read live (the community, its stories)."""
+
     community: object
-    period: Period
-    previous: Period
-    now: figures.Headline
-    before: figures.Headline
-    changes: list[str]
+    computed: figures.CommunityFigures
     charts: list[Chart]
     computed_at: dt.datetime
     stories: list = field(default_factory=list)
-    progress: object = None
-    actions: object = None
-    stages: object = None
-    window: Period | None = None
     # The drawings the one-page printable report carries (its tables stay on the dashboard).
     report_charts: tuple[str, ...] = ("members", "sessions", "loops")
 
     @property
+    def period(self) -> Period:
+        return self.computed.period
+
+    @property
+    def previous(self) -> Period:
+        return self.computed.previous
+
+    @property
+    def window(self) -> Period | None:
+        return self.computed.window
+
+    @property
+    def now(self) -> figures.Headline:
+        return self.computed.now
+
+    @property
+    def before(self) -> figures.Headline:
+        return self.computed.before
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        return self.computed.changes
+
+    @property
+    def stages(self) -> tuple[dict, ...] | None:
+        return self.computed.stages
+
+    @property
     def months_label(self) -> str:
-        return whole_months(self.now, self.before)
+        return whole_months(self.computed.now, self.computed.before)
 
     def chart(self, name: str) -> Chart | None:
         return next((c for c in self.charts if c.name == name), None)
@@ -372,55 +392,13 @@ class CommunityPicture:
         return snapshot.as_of(self.computed_at)
 
 
-def community_figures(community, period: Period) -> CommunityFigures:
-    """Every figure the community dashboard shows, in a fixed number of queries."""
-    previous = period.previous()
-    window, window_before = figures.windows_for(period)
-    now_all, before_all = figures.headlines_in(
-        [community.pk], [period, previous], [window, window_before]
-    )
-    now, before = now_all[community.pk], before_all[community.pk]
-    # Members are people: their chart covers the whole months only.
-    levels = figures.members_by_level(community, window)
-    label = months_label(window)
-    charts = [
-        headline_chart(now, before),
-        members_chart(levels, label),
-        movement_chart(levels, label),
-        sessions_chart(figures.sessions_by_month(community, period)),
-        loops_chart(figures.reflections_by_loop(community, period)),
-        equity_chart(now, before),
-    ]
-    progress = figures.outcome_progress(community, window)
-    if progress is not None:
-        charts.append(progress_chart(progress, label))
-    stages = figures.review_stages(community, window)
-    if stages is not None:
-        charts.append(stages_chart(stages, label))
-    actions = figures.actions_flow_in([community.pk], [period, previous])
-    if actions is not None:
-        charts.append(actions_chart(actions[0][community.pk], actions[1][community.pk]))
-    return CommunityFigures(
-        period=period,
-        previous=previous,
-        now=now,
-        before=before,
-        changes=figures.what_changed(now, before),
-        charts=charts,
-        progress=progress,
-        stages=stages,
-        actions=actions,
-        window=window,
-    )
-
-
 def community_picture(community, period: Period, *, refresh: bool = False) -> CommunityPicture:
     """The community dashboard: its figures from the cache (computed when missing, stale
-    or `refresh`), and its latest published stories read live (a story is not a figure,
-    and one query)."""
+    or `refresh`), every chart drawn from them, and its latest published stories read live
+    (a story is not a figure, and one query)."""
     shot = snapshot.cached(
         snapshot.community_key(community.pk, period),
-        lambda: community_figures(community, period),
+        lambda: figures.community_figures(community, period),
         refresh=refresh,
     )
     stories = list(
@@ -429,9 +407,12 @@ def community_picture(community, period: Period, *, refresh: bool = False) -> Co
         .select_related("author")
         .order_by("-published_at")[:5]
     )
-    data = {f.name: getattr(shot.value, f.name) for f in fields(CommunityFigures)}
     return CommunityPicture(
-        community=community, computed_at=shot.computed_at, stories=stories, **data
+        community=community,
+        computed=shot.value,
+        charts=draw_community(shot.value),
+        computed_at=shot.computed_at,
+        stories=stories,
     )
 
 
@@ -441,7 +422,7 @@ class PortfolioRow:
     members: dict
     now: figures.Headline
     before: figures.Headline
-    changes: list[str]
+    changes: tuple[str, ...]
     stories: list
 
     @property
@@ -460,26 +441,13 @@ class Portfolio:
         return snapshot.as_of(self.computed_at)
 
 
-def portfolio_figures(ids: list[int], period: Period) -> dict[int, tuple]:
-    """Each community's (members now, headline now, headline before, what changed): plain
-    data, cached by `snapshot`."""
-    now, before = figures.headlines_in(
-        ids, [period, period.previous()], list(figures.windows_for(period))
-    )
-    members = figures.members_now(ids)
-    return {
-        cid: (members[cid], now[cid], before[cid], figures.what_changed(now[cid], before[cid]))
-        for cid in ids
-    }
-
-
 def portfolio_picture(communities: list, period: Period, *, refresh: bool = False) -> Portfolio:
     """Every community side by side, in a number of queries independent of how many. The
     figures come from the cache; names, links and stories are read live."""
     ids = [c.pk for c in communities]
     shot = snapshot.cached(
         snapshot.portfolio_key(ids, period),
-        lambda: portfolio_figures(ids, period),
+        lambda: figures.portfolio_figures(ids, period),
         refresh=refresh,
     )
     stories: dict[int, list] = {cid: [] for cid in ids}
@@ -490,7 +458,25 @@ def portfolio_picture(communities: list, period: Period, *, refresh: bool = Fals
         .order_by("-published_at")
     ):
         stories[story.community_id].append(story)
-    rows = [PortfolioRow(c, *shot.value[c.pk], stories[c.pk][:3]) for c in communities]
+    computed = shot.value.rows
+    rows = [
+        PortfolioRow(
+            c,
+            computed[c.pk].members,
+            computed[c.pk].now,
+            computed[c.pk].before,
+            computed[c.pk].changes,
+            stories[c.pk][:3],
+        )
+        for c in communities
+    ]
+    return Portfolio(
+        rows=rows, chart=draw_portfolio(rows, shot.value), computed_at=shot.computed_at
+    )
+
+
+def draw_portfolio(rows: list[PortfolioRow], shown: figures.PortfolioFigures) -> Chart:
+    """The portfolio's chart and table, drawn from its figures computed once: no query."""
     title = "Sessions held per community"
     labels = [row.community.name for row in rows]
     series = [
@@ -501,7 +487,7 @@ def portfolio_picture(communities: list, period: Period, *, refresh: bool = Fals
         f"{row.community.name} {row.now.sessions.held} (previous {row.before.sessions.held})"
         for row in rows
     )
-    label = months_label(rows[0].now.window if rows else period.whole_months())
+    label = months_label(shown.window)
     table = [
         [
             row.community.name,
@@ -544,7 +530,7 @@ def portfolio_picture(communities: list, period: Period, *, refresh: bool = Fals
         f"cover whole calendar months only ({label}). The last row adds up only the figures "
         "shown above it: a hidden figure is never part of a total.",
     )
-    return Portfolio(rows=rows, chart=chart, computed_at=shot.computed_at)
+    return chart
 
 
 # The portfolio's columns that add up across communities (counts, never rates or shares).
@@ -558,7 +544,7 @@ def portfolio_total(table: list[list]) -> list:
     the rows shown is always zero and reveals nothing; the label says how many
     communities have a figure too small to show. Rates and shares do not add up: "–".
     """
-    withheld = sum(1 for row in table if any(cell is None for cell in row[1:]))
+    withheld = sum(1 for row in table if any(hidden(cell) for cell in row[1:]))
     label = "Every community, figures shown added up"
     if withheld:
         label += f" (and {withheld} {'community' if withheld == 1 else 'communities'} "

@@ -9,7 +9,8 @@ them on every request), stamped with the moment they were computed so the pages 
 how old they are. "Refresh now" recomputes and stores them at once.
 
 A value stored here must never carry anything about the viewer, and holds plain data
-(dataclasses, numbers, strings, SVG text) rather than model instances, so it pickles
+(the frozen figures objects of `impact.figures.computed`: dataclasses, numbers, strings)
+rather than model instances, so it pickles
 cleanly and small. Bump VERSION whenever a figure's meaning or the stored shape changes:
 entries written by older code are then simply never read again and expire.
 """
@@ -29,7 +30,7 @@ from django.utils import timezone
 
 from .periods import Period
 
-VERSION = 2
+VERSION = 3  # 3: the cached value is the figures object, charts are drawn per request
 logger = logging.getLogger(__name__)
 
 

@@ -106,29 +106,26 @@ def test_period_previous_is_the_same_length_just_before():
 
 
 def test_sessions_figures_in_the_period(world):
-    cid = world["community"].pk
-
-    result = figures.sessions([cid], FEB)[cid]
-    people = figures.people_in([cid], figures.contributions_per_person([cid], FEB))[cid]
+    now = figures.community_figures(world["community"], FEB).now
+    result, people = now.sessions, now.people
 
     assert (result.held, result.members) == (2, 7)
     assert (result.rsvps, result.attendances) == (11, 11)
     assert (people.attendees, people.returning) == (6, 5)
-    assert result.rsvp_rate == pytest.approx(11 / 14)
-    assert result.attendance_rate == pytest.approx(11 / 14)
-    assert people.returning_share == pytest.approx(5 / 6)
+    assert result.rsvp_rate.value == pytest.approx(11 / 14)
+    assert result.attendance_rate.value == pytest.approx(11 / 14)
+    assert people.returning_share.value == pytest.approx(5 / 6)
 
 
 def test_sessions_figures_previous_period_stop_at_the_boundary(world):
-    cid = world["community"].pk
+    shown = figures.community_figures(world["community"], FEB)
+    # The previous period's days, and the whole months before FEB's for its people.
+    result, people = shown.before.sessions, shown.before.people
 
-    result = figures.sessions([cid], FEB.previous())[cid]
-    january = FEB.previous_months()
-    people = figures.people_in([cid], figures.contributions_per_person([cid], january))[cid]
-
+    assert (shown.previous, shown.before.window) == (FEB.previous(), FEB.previous_months())
     assert (result.held, result.rsvps, result.attendances) == (1, 0, 6)
     assert (people.attendees, people.returning) == (6, 0)
-    assert result.attendance_rate == pytest.approx(6 / 7)
+    assert result.attendance_rate.value == pytest.approx(6 / 7)
 
 
 def test_sessions_figures_hide_attendance_of_fewer_than_five_people():
@@ -140,12 +137,12 @@ def test_sessions_figures_hide_attendance_of_fewer_than_five_people():
     for person in people:
         Attendance.objects.create(session=session, user=person)
 
-    result = figures.sessions([community.pk], FEB)[community.pk]
-    contributions = figures.contributions_per_person([community.pk], FEB)
-    people = figures.people_in([community.pk], contributions)[community.pk]
+    now = figures.community_figures(community, FEB).now
+    result, people = now.sessions, now.people
 
     assert (result.held, result.attendances, people.attendees) == (1, None, None)
-    assert result.attendance_rate is None
+    assert result.attendance_rate.hidden
+    assert str(result.attendance_rate) == "fewer than 5"
 
 
 def test_sessions_by_month_counts_held_sessions_and_attendance(world):
@@ -180,19 +177,15 @@ def test_reflections_by_loop_hides_a_cell_by_fewer_than_five_authors(world):
 
 
 def test_loop_depth_across_the_boundary(world):
-    cid = world["community"].pk
+    shown = figures.community_figures(world["community"], FEB)
+    now, before = shown.now.loops, shown.before.loops
 
-    now = figures.loop_depth([cid], FEB)[cid]
-    before = figures.loop_depth([cid], FEB.previous())[cid]
-
-    assert (now.shared, now.deeper, now.deeper_share) == (5, 0, 0.0)
+    assert (now.shared, now.deeper, now.deeper_share.value) == (5, 0, 0.0)
     assert (before.shared, before.deeper) == (None, 0)  # one reflection by one person
 
 
 def test_participation_equity_exact_gini_and_top_share(world):
-    cid = world["community"].pk
-
-    equity = figures.participation_equity([cid], FEB)[cid]
+    equity = figures.community_figures(world["community"], FEB).now.equity
 
     # Totals (attendance + reflections shared with the community): m1–m5 3 each,
     # facilitator 1, m6 0. Sorted 0, 1, 3, 3, 3, 3, 3: Σ i·x = 77, so
@@ -200,7 +193,7 @@ def test_participation_equity_exact_gini_and_top_share(world):
     assert equity.frequencies == {3: 5, 1: 1, 0: 1}
     assert (equity.people, equity.contributions, equity.top_people) == (7, 16, 1)
     assert equity.gini == pytest.approx(13 / 56)
-    assert equity.top_share == pytest.approx(3 / 16)
+    assert equity.top_share.value == pytest.approx(3 / 16)
     assert equity.reading.startswith("Contributions are spread fairly evenly")
 
 
@@ -209,10 +202,10 @@ def test_gini_from_frequencies_skewed_and_rounding_up_the_top_ten_percent():
     many = figures.gini_from_frequencies({1: 18, 10: 2})
 
     assert equity.gini == pytest.approx(0.64)
-    assert (equity.top_people, equity.top_share) == (1, pytest.approx(0.7))
+    assert (equity.top_people, equity.top_share.value) == (1, pytest.approx(0.7))
     assert equity.reading == "A few voices carry most of the conversation."
     assert many.top_people == 2
-    assert many.top_share == pytest.approx(20 / 38)
+    assert many.top_share.value == pytest.approx(20 / 38)
     assert many.gini == pytest.approx(
         float(Fraction(2 * (171 + 10 * 39), 20 * 38) - Fraction(21, 20))
     )
@@ -221,7 +214,7 @@ def test_gini_from_frequencies_skewed_and_rounding_up_the_top_ten_percent():
 def test_gini_all_equal_and_nobody_contributing():
     assert figures.gini_from_frequencies({3: 6}).gini == pytest.approx(0)
     idle = figures.gini_from_frequencies({0: 6})
-    assert (idle.gini, idle.top_share) == (0.0, "–")
+    assert (idle.gini, str(idle.top_share)) == (0.0, "–")
     assert idle.reading == "No contributions were recorded in this period yet."
 
 
@@ -230,9 +223,9 @@ def test_participation_equity_suppressed_below_five_people():
     for _ in range(4):
         MembershipFactory(community=community, joined_at=at(2025, 1, 1))
 
-    equity = figures.participation_equity([community.pk], FEB)[community.pk]
+    equity = figures.community_figures(community, FEB).now.equity
 
-    assert (equity.suppressed, equity.gini, equity.top_share) == (True, None, "–")
+    assert (equity.suppressed, equity.gini, str(equity.top_share)) == (True, None, "–")
 
 
 def test_alignment_coverage_counts_agreed_outcomes_with_an_activity_and_a_review(world):
@@ -253,11 +246,12 @@ def test_alignment_coverage_counts_agreed_outcomes_with_an_activity_and_a_review
     peer_review(jan_round, shared_work(s1, m1), m2, "submitted", submitted_at=at(2026, 1, 20))
     peer_review(jan_round, shared_work(s1, m2), m3, "draft", updated_at=FEB_5)
 
-    now = figures.alignment_coverage([community.pk], FEB)[community.pk]
-    before = figures.alignment_coverage([community.pk], FEB.previous())[community.pk]
+    shown = figures.community_figures(community, FEB)
+    now, before = shown.now.coverage, shown.before.coverage
 
     assert (now.agreed, now.with_activity, now.with_review, now.covered) == (3, 1, 2, 1)
-    assert (now.activity_share, now.review_share, now.share) == pytest.approx((1 / 3, 2 / 3, 1 / 3))
+    shares = (now.activity_share.value, now.review_share.value, now.share.value)
+    assert shares == pytest.approx((1 / 3, 2 / 3, 1 / 3))
     assert (before.agreed, before.with_activity, before.with_review, before.covered) == (3, 1, 1, 1)
 
 
@@ -308,8 +302,8 @@ def test_members_by_level_reconstructs_history_and_hides_small_groups(journeys):
 def test_movement_counts_celebrations_of_members_only(journeys):
     both = Period(dt.date(2026, 1, 1), dt.date(2026, 2, 28))
 
-    moves = figures.movement([journeys.pk], both)[journeys.pk]
-    feb = figures.movement([journeys.pk], FEB)[journeys.pk]
+    moves = figures.community_figures(journeys, both).now.moves
+    feb = figures.community_figures(journeys, FEB).now.moves
 
     assert (moves.inward, moves.outward) == (6, 0)
     assert (feb.inward, feb.outward) == (None, 0)  # one person: hidden
@@ -329,11 +323,10 @@ def test_protect_row_hides_one_more_cell_when_only_one_is_small():
 
 
 def test_what_changed_reads_the_difference_in_words(world):
-    cid = world["community"].pk
+    shown = figures.community_figures(world["community"], FEB)
+    lines = figures.what_changed(shown.now, shown.before)
 
-    now = figures.headlines([cid], FEB)[cid]
-    before = figures.headlines([cid], FEB.previous())[cid]
-    lines = figures.what_changed(now, before)
+    assert list(shown.changes) == lines
 
     assert lines[0] == "2 sessions were held, 1 more than before."
     assert lines[1] == "Attendance fell by 7 percentage points to 79 %."
@@ -341,6 +334,6 @@ def test_what_changed_reads_the_difference_in_words(world):
 
 def test_what_changed_with_nothing_happening():
     community = CommunityFactory()
-    now = figures.headlines([community.pk], FEB)[community.pk]
+    now = figures.community_figures(community, FEB).now
 
     assert figures.what_changed(now, now) == ["Not much changed from the previous period."]

@@ -71,8 +71,8 @@ def test_contributions_count_work_shared_and_reviews_given_in_the_period(world):
     # people and equity would be withheld (tested in test_privacy).
     ReflectionFactory(community=world["community"], author=m5, created_at=feb)
 
-    contributions = figures.contributions_per_person([cid], FEB)
-    equity = figures.participation_equity([cid], FEB, contributions)[cid]
+    contributions = figures.contributions_per_person_in([cid], [FEB])[0]
+    equity = figures.participation_equity([cid], contributions)[cid]
 
     # m3: two reviews given and a reflection shared, in their own sources.
     assert contributions.sources["peer_review"][cid] == {
@@ -181,5 +181,5 @@ def test_headline_shows_review_share_and_alignment_coverage(world):
 
     rows = {row[0]: row[1:] for row in headline.rows}
     assert rows["Agreed outcomes"] == [2, 2]
-    assert rows["Agreed outcomes with a peer review"] == [0.5, 0.0]
-    assert rows["Alignment coverage (activity and peer review)"] == [0.5, 0.0]
+    assert [c.value for c in rows["Agreed outcomes with a peer review"]] == [0.5, 0.0]
+    assert [c.value for c in rows["Alignment coverage (activity and peer review)"]] == [0.5, 0.0]

@@ -1,0 +1,102 @@
+"""What every figure module shares: the levels and loops, what counts as shared and held,
+time (UTC months, a period's bounds as conditions) and the two privacy helpers that need
+the database's shape (`every_month_enough`, `by_a_member`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from communities.models import Membership
+from core.privacy import too_few
+from reflections.models import Reflection
+from sessions.models import Session
+
+from ..periods import UTC, Period
+from ..values import NOT_APPLICABLE, Percent
+
+__all__ = ["NOT_APPLICABLE", "Percent"]
+
+LEVELS = [Membership.Level.PERIPHERAL, Membership.Level.ACTIVE, Membership.Level.CORE]
+LOOPS = [Reflection.Loop.SINGLE, Reflection.Loop.DOUBLE, Reflection.Loop.TRIPLE, ""]
+LOOP_LABELS = {
+    "single": "single loop",
+    "double": "double loop",
+    "triple": "triple loop",
+    "": "no level yet",
+}
+# Shared = with the whole community; "Never private" (the package docstring) says why.
+SHARED = [Reflection.Visibility.COMMUNITY]
+HELD = [Session.Status.SCHEDULED, Session.Status.COMPLETED]
+INWARD = Q(from_level=Membership.Level.PERIPHERAL, to_level__in=LEVELS[1:]) | Q(
+    from_level=Membership.Level.ACTIVE, to_level=Membership.Level.CORE
+)
+
+
+def month_of(value) -> dt.date:
+    return value.astimezone(UTC).date() if isinstance(value, dt.datetime) else value
+
+
+def trunc_month(field_name: str) -> TruncMonth:
+    # Explicit UTC: the request's timezone (a person's own) must not change the figures.
+    return TruncMonth(field_name, tzinfo=UTC)
+
+
+def ids_of(communities) -> list[int]:
+    return [getattr(c, "pk", c) for c in communities]
+
+
+def spanning(field_name: str, periods: list[Period]) -> dict:
+    return {
+        f"{field_name}__gte": min(p.start_dt for p in periods),
+        f"{field_name}__lt": max(p.end_dt for p in periods),
+    }
+
+
+def within(field_name: str, period: Period) -> Q:
+    return Q(**{f"{field_name}__gte": period.start_dt, f"{field_name}__lt": period.end_dt})
+
+
+def held_sessions(communities: Iterable, period: Period):
+    """Sessions held in the period: scheduled or completed (never draft or cancelled),
+    starting inside the period and before now."""
+    return Session.objects.filter(
+        community__in=ids_of(communities),
+        status__in=HELD,
+        starts_at__gte=period.start_dt,
+        starts_at__lt=min(period.end_dt, timezone.now()),
+    )
+
+
+def held_in(period: Period, prefix: str = "") -> Q:
+    """`held_sessions`' time window as a condition, for conditional counts."""
+    field_name = f"{prefix}starts_at"
+    return Q(
+        **{
+            f"{field_name}__gte": period.start_dt,
+            f"{field_name}__lt": min(period.end_dt, timezone.now()),
+        }
+    )
+
+
+def every_month_enough(by_month: dict[dt.date, set[int]]) -> bool:
+    """True when no month of a window rests on 1–4 people (a month of nobody is fine:
+    it adds nobody to the window)."""
+    return not any(too_few(len(people)) for people in by_month.values())
+
+
+def by_a_member(period: Period, community_path: str, user_path: str) -> Exists:
+    """True for rows by people who are active members of the row's own community and
+    joined before the period ended: an index lookup per row on (community, user)."""
+    return Exists(
+        Membership.objects.filter(
+            community=OuterRef(community_path),
+            user=OuterRef(user_path),
+            status=Membership.Status.ACTIVE,
+            joined_at__lt=period.end_dt,
+        )
+    )

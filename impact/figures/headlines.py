@@ -1,0 +1,141 @@
+"""The headline: every figure of one community in one period that the portfolio, the
+summary and the report put side by side, and "what changed" since the period before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..periods import Period, months_label
+from ..values import number
+from .alignment import Coverage, alignment_coverage_in
+from .attendance import SessionFigures, sessions_in
+from .common import ids_of
+from .learning import LoopDepth, loop_depth_in
+from .members import Moves, movement_in
+from .participation import (
+    Equity,
+    PeopleFigures,
+    contributions_per_person_in,
+    participation_equity,
+    people_in,
+)
+
+
+@dataclass
+class Headline:
+    """The figures of one community in one period that the portfolio, the summary and
+    the report put side by side."""
+
+    sessions: SessionFigures
+    moves: Moves
+    loops: LoopDepth
+    equity: Equity
+    coverage: Coverage
+    # Figures about people cover whole months: `window` (None until one has ended).
+    people: PeopleFigures = field(default_factory=PeopleFigures)
+    window: Period | None = None
+
+    @property
+    def months_label(self) -> str:
+        return months_label(self.window)
+
+
+def windows_for(period: Period) -> tuple[Period | None, Period | None]:
+    """The whole months a period's figures about people cover, and the same number of
+    months just before them (None, None until a month of the period has ended)."""
+    window = period.whole_months()
+    return window, (window.previous_months() if window else None)
+
+
+def headlines_in(
+    communities: Iterable, periods: list[Period], windows: list[Period | None]
+) -> list[dict[int, Headline]]:
+    """Every headline figure for many communities at once, for several periods (a period
+    and its previous one), in a fixed number of queries. Each period comes with the
+    window of whole months its figures about people cover (`windows_for`); figures that
+    can answer every period and window in one query do so."""
+    ids = ids_of(communities)
+    moves = movement_in(ids, periods)
+    loops = loop_depth_in(ids, periods)
+    spans = periods + [w for w in windows if w is not None]
+    contributions_all = contributions_per_person_in(
+        ids, spans, peer_review=[i >= len(periods) for i in range(len(spans))]
+    )
+    sessions_all = sessions_in(ids, periods, contributions_all[: len(periods)])
+    by_window = iter(contributions_all[len(periods) :])
+    coverage_all = alignment_coverage_in(ids, periods)
+    results = []
+    for i, window in enumerate(windows):
+        contributions = next(by_window) if window is not None else None
+        if contributions is None:
+            by_equity = {cid: Equity(pending=True) for cid in ids}
+        else:
+            by_equity = participation_equity(ids, contributions)
+        by_people = people_in(ids, contributions)
+        results.append(
+            {
+                cid: Headline(
+                    sessions_all[i][cid],
+                    moves[i][cid],
+                    loops[i][cid],
+                    by_equity[cid],
+                    coverage_all[i][cid],
+                    by_people[cid],
+                    window,
+                )
+                for cid in ids
+            }
+        )
+    return results
+
+
+def _difference(now, before) -> float | None:
+    """now − before, or None when either is hidden or not applicable."""
+    now, before = number(now), number(before)
+    if now is None or before is None:
+        return None
+    return now - before
+
+
+def what_changed(now: Headline, before: Headline) -> list[str]:
+    """A few plain sentences comparing the period with the previous one of the same length.
+    Kind words, no grading: it says what moved, never who."""
+    lines = []
+    held = now.sessions.held - before.sessions.held
+    if now.sessions.held or before.sessions.held:
+        if held > 0:
+            lines.append(f"{now.sessions.held} sessions were held, {held} more than before.")
+        elif held < 0:
+            lines.append(f"{now.sessions.held} sessions were held, {-held} fewer than before.")
+        else:
+            lines.append(f"{now.sessions.held} sessions were held, as many as before.")
+    attendance = _difference(now.sessions.attendance_rate, before.sessions.attendance_rate)
+    if attendance is not None and abs(attendance) >= 0.01:  # both are numbers here
+        direction = "rose" if attendance > 0 else "fell"
+        lines.append(
+            f"Attendance {direction} by {abs(attendance) * 100:.0f} percentage points "
+            f"to {now.sessions.attendance_rate}."
+        )
+    if now.moves.inward is None:
+        lines.append("A few members moved toward the core: celebrated, not counted here.")
+    elif now.moves.inward:
+        lines.append(f"{now.moves.inward} steps toward the core were celebrated.")
+    deeper = _difference(now.loops.deeper_share, before.loops.deeper_share)
+    if deeper is not None and abs(deeper) >= 0.05:
+        lines.append(
+            "More of the shared reflections reached double or triple loop."
+            if deeper > 0
+            else "Fewer of the shared reflections reached double or triple loop: a prompt "
+            "about assumptions could help."
+        )
+    gini = _difference(now.equity.gini, before.equity.gini)
+    if gini is not None and abs(gini) >= 0.05 and not now.equity.suppressed:
+        lines.append(
+            "Contributions are more evenly spread than before."
+            if gini < 0
+            else "Contributions are more concentrated than before: a few voices carry more."
+        )
+    if not lines:
+        lines.append("Not much changed from the previous period.")
+    return lines

@@ -1,0 +1,159 @@
+"""Reflections and what came of them: shared reflections by loop level, month by month
+and per period, and the actions opened, done and dropped. Only reflections shared with
+the whole community count; actions are commitments, not people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
+from django.db.models.functions import RowNumber
+
+from core.privacy import people_figure
+from reflections.models import Action, Reflection
+
+from ..periods import Period
+from .common import LOOPS, SHARED, Percent, ids_of, month_of, spanning, trunc_month, within
+
+
+@dataclass
+class LoopMonth:
+    month: dt.date
+    counts: dict[str, int | None]
+
+
+def _shared_reflections(ids: list[int], period: Period):
+    return Reflection.objects.filter(
+        community__in=ids,
+        visibility__in=SHARED,
+        created_at__gte=period.start_dt,
+        created_at__lt=period.end_dt,
+    )
+
+
+def reflections_by_loop(community, period: Period) -> list[LoopMonth]:
+    """Shared reflections (visibility community; never private or facilitator-only) written
+    in each month of the period, by loop level (single, double, triple, none chosen yet).
+    A cell written by 1–4 people is suppressed. One grouped query."""
+    rows = (
+        _shared_reflections([community.pk], period)
+        .annotate(month=trunc_month("created_at"))
+        .values("month", "loop_level")
+        .annotate(n=Count("id"), people=Count("author", distinct=True))
+        .order_by()
+    )
+    cells = {
+        (month_of(r["month"]), r["loop_level"]): people_figure(r["n"], r["people"]) for r in rows
+    }
+    return [
+        LoopMonth(month, {loop: cells.get((month, loop), 0) for loop in LOOPS})
+        for month in period.months()
+    ]
+
+
+@dataclass
+class LoopDepth:
+    shared: int | None = 0
+    deeper: int | None = 0  # double and triple loop
+
+    @property
+    def deeper_share(self) -> Percent:
+        return Percent(self.deeper, self.shared)
+
+
+def loop_depth_in(communities: Iterable, periods: list[Period]) -> list[dict[int, LoopDepth]]:
+    """Shared reflections in each period and how many reached double or triple loop, per
+    community; deeper share = (double + triple) ÷ shared. Each count is suppressed when
+    it rests on 1–4 authors. One grouped query for every period: a conditional count per
+    period."""
+    ids = ids_of(communities)
+    deeper = Q(loop_level__in=[Reflection.Loop.DOUBLE, Reflection.Loop.TRIPLE])
+    measures = {}
+    for i, period in enumerate(periods):
+        inside = within("created_at", period)
+        measures[f"n{i}"] = Count("id", filter=inside)
+        measures[f"p{i}"] = Count("author", filter=inside, distinct=True)
+        measures[f"d{i}"] = Count("id", filter=inside & deeper)
+        measures[f"dp{i}"] = Count("author", filter=inside & deeper, distinct=True)
+    rows = (
+        Reflection.objects.filter(
+            community__in=ids, visibility__in=SHARED, **spanning("created_at", periods)
+        )
+        .values("community")
+        .annotate(**measures)
+        .order_by()
+    )
+    results = [{cid: LoopDepth() for cid in ids} for _ in periods]
+    for row in rows:
+        for i, result in enumerate(results):
+            result[row["community"]] = LoopDepth(
+                people_figure(row[f"n{i}"], row[f"p{i}"]),
+                people_figure(row[f"d{i}"], row[f"dp{i}"]),
+            )
+    return results
+
+
+@dataclass
+class ActionFlow:
+    opened: int = 0
+    done: int = 0
+    dropped: int = 0
+    median_days: float | None = None  # None: nothing done in the period (or not asked)
+
+
+def actions_flow_in(communities: Iterable, periods: list[Period]) -> list[dict[int, ActionFlow]]:
+    """Actions per community, for each period (always a list, one dict per period):
+    - opened = actions created in the period;
+    - done = actions with status done whose `done_at` is in the period;
+    - dropped = actions with status dropped last changed (`updated_at`) in the period;
+    - median days to done = the median of (done_at − created_at) in days over the actions
+      done in the first period (None when none; the others' stay None).
+    Actions are the community's commitments, not people: nothing is suppressed.
+    Two queries: grouped conditional counts for every period, and the middle durations
+    (`_median_days_to_done`)."""
+    ids = ids_of(communities)
+    measures = {}
+    for i, period in enumerate(periods):
+        measures[f"o{i}"] = Count("id", filter=within("created_at", period))
+        measures[f"d{i}"] = Count("id", filter=Q(status="done") & within("done_at", period))
+        measures[f"x{i}"] = Count("id", filter=Q(status="dropped") & within("updated_at", period))
+    results = [{cid: ActionFlow() for cid in ids} for _ in periods]
+    for row in (
+        Action.objects.filter(community__in=ids).values("community").annotate(**measures).order_by()
+    ):
+        for i, result in enumerate(results):
+            result[row["community"]] = ActionFlow(row[f"o{i}"], row[f"d{i}"], row[f"x{i}"])
+    for cid, days in _median_days_to_done(ids, periods[0]).items():
+        results[0][cid].median_days = days
+    return results
+
+
+def _median_days_to_done(ids: list[int], period: Period) -> dict[int, float]:
+    """The median of (done_at − created_at), in days, over each community's actions done in
+    the period: SQL ranks the durations per community (window functions) and returns only
+    the middle one or two rows, so Python averages at most two numbers per community
+    however many actions there are. One query."""
+    duration = ExpressionWrapper(F("done_at") - F("created_at"), output_field=DurationField())
+    ranked = (
+        Action.objects.filter(within("done_at", period), community__in=ids, status="done")
+        .annotate(
+            duration=duration,
+            position=Window(
+                RowNumber(), partition_by=F("community"), order_by=[duration.asc(), F("pk").asc()]
+            ),
+            total=Window(Count("id"), partition_by=F("community")),
+        )
+        # Rows ⌊(n+1)/2⌋ … ⌊(n+2)/2⌋: the middle row of an odd n, the middle two of an even n.
+        .filter(position__gte=(F("total") + 1) / 2, position__lte=(F("total") + 2) / 2)
+        .values_list("community", "duration")
+    )
+    middles: dict[int, list[dt.timedelta]] = defaultdict(list)
+    for cid, value in ranked:
+        middles[cid].append(value)
+    return {
+        cid: sum(values, dt.timedelta()).total_seconds() / len(values) / 86400
+        for cid, values in middles.items()
+    }
