@@ -6,6 +6,7 @@ from functools import cache
 from django import forms
 
 from .models import User
+from .services import PROFILE_FIELDS
 
 
 @cache
@@ -28,17 +29,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "display_name",
-            "timezone",
-            "digest",
-            "digest_weekday",
-            "digest_hour",
-            "remind_24h",
-            "remind_1h",
-            "review_emails",
-            "notify_facilitation",
-        ]
+        fields = list(PROFILE_FIELDS)
         labels = {"digest": "Digest email", "digest_weekday": "Digest day (weekly digest)"}
         help_texts = {
             "review_emails": "Also a short note when an author replies to a review you wrote.",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.plugins import collect_panels
 
+from . import services
 from .digest import digest_preview
 from .forms import ProfileForm
 from .models import User
@@ -22,7 +23,7 @@ from .unsubscribe import LISTS, unsubscribe, user_id_from_token
 def settings_view(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.profile_update(user=request.user, data=form.cleaned_data)
         messages.success(request, "Your settings are saved.")
         return redirect("settings")
     # My communities and my calendar link belong to higher apps: they come as panels.

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from .models import Community, Membership
+from .models import Community, Invitation, Membership, MoveSuggestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +87,45 @@ def community_for(
     if open_to_all and user.is_authenticated and community.visibility == Community.Visibility.OPEN:
         return access
     raise Http404("No such community.")
+
+
+# --- Objects inside a community: each reached through the community it belongs to --------
+
+
+def member_for(access: CommunityAccess, pk: int, *, active: bool = True) -> Membership:
+    """A membership of the community (an active one unless `active=False`: a journey's
+    history also covers people who left), or 404."""
+    memberships = Membership.objects.active() if active else Membership.objects.all()
+    return get_object_or_404(
+        memberships.filter(community=access.community).select_related("user"), pk=pk
+    )
+
+
+def join_request_for(access: CommunityAccess, pk: int) -> Membership:
+    """A pending request to join the community, or 404."""
+    return get_object_or_404(
+        Membership.objects.requested().filter(community=access.community).select_related("user"),
+        pk=pk,
+    )
+
+
+def invitation_for(access: CommunityAccess, pk: int) -> Invitation:
+    """An invitation of the community, or 404."""
+    return get_object_or_404(Invitation.objects.filter(community=access.community), pk=pk)
+
+
+def suggestion_for(access: CommunityAccess, pk: int) -> MoveSuggestion:
+    """A suggested journey move of the community, or 404."""
+    return get_object_or_404(
+        MoveSuggestion.objects.filter(membership__community=access.community).select_related(
+            "membership__user"
+        ),
+        pk=pk,
+    )
+
+
+def own_membership_for(user, pk: int) -> Membership:
+    """One of `user`'s own active memberships (their settings page lists them), or 404."""
+    return get_object_or_404(
+        Membership.objects.active().filter(user=user).select_related("community"), pk=pk
+    )

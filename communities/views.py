@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
@@ -14,7 +14,14 @@ from accounts.submissions import once_per_submission
 from core.plugins import collect_panels, upcoming_sessions_of_outer_community
 
 from . import engagement, services
-from .access import community_for
+from .access import (
+    community_for,
+    invitation_for,
+    join_request_for,
+    member_for,
+    own_membership_for,
+    suggestion_for,
+)
 from .forms import (
     AspirationForm,
     CommunityForm,
@@ -231,9 +238,7 @@ def join_requests(request, slug):
 def join_request_decide(request, slug, pk, decision):
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
-    membership = get_object_or_404(
-        Membership.objects.requested().filter(community=community).select_related("user"), pk=pk
-    )
+    membership = join_request_for(access, pk)
     approve = decision == "approve"
     try:
         services.join_request_decide(membership=membership, by=request.user, approve=approve)
@@ -298,7 +303,7 @@ def invitations(request, slug):
 def invitation_manage(request, slug, pk, action):
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
-    invitation = get_object_or_404(Invitation.objects.filter(community=community), pk=pk)
+    invitation = invitation_for(access, pk)
     try:
         if action == "revoke":
             services.invitation_revoke(invitation=invitation)
@@ -401,10 +406,7 @@ def invitation_opt_out_undo(request, token):
 def membership_mute(request, membership_id: int):
     """Mute or unmute one of my communities (from my settings page, where
     panels.settings_panel lists them)."""
-    membership = get_object_or_404(
-        Membership.objects.active().filter(user=request.user).select_related("community"),
-        pk=membership_id,
-    )
+    membership = own_membership_for(request.user, membership_id)
     services.membership_set_muted(membership=membership, muted=not membership.muted)
     state = "muted" if membership.muted else "unmuted"
     messages.success(request, f"{membership.community.name} is {state}.")
@@ -480,9 +482,7 @@ def members(request, slug):
 def member_role(request, slug, pk):
     access = community_for(request.user, slug, role=COORDINATOR)
     community = access.community
-    membership = get_object_or_404(
-        Membership.objects.active().filter(community=community).select_related("user"), pk=pk
-    )
+    membership = member_for(access, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose member, facilitator or coordinator.")
@@ -574,14 +574,10 @@ def _journeys_context(access, move_form=None, member=None, find=""):
 @require_GET
 def journeys(request, slug):
     access = community_for(request.user, slug, role=FACILITATOR)
-    community = access.community
     member = None
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
     if request.GET.get("member", "").isdecimal():
-        member = get_object_or_404(
-            Membership.objects.filter(community=community).select_related("user"),
-            pk=request.GET["member"],
-        )
+        member = member_for(access, int(request.GET["member"]), active=False)
     find = _search_text(request.GET.get("find", ""))
     return render(
         request, "communities/journeys.html", _journeys_context(access, None, member, find)
@@ -620,12 +616,7 @@ def journey_manual_move(request, slug):
 def suggestion_decide(request, slug, pk, decision):
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
-    suggestion = get_object_or_404(
-        MoveSuggestion.objects.filter(membership__community=community).select_related(
-            "membership__user"
-        ),
-        pk=pk,
-    )
+    suggestion = suggestion_for(access, pk)
     error = ""
     try:
         if decision == "confirm":

@@ -8,39 +8,24 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission
-from communities.access import CommunityAccess, community_for
+from communities.access import community_for
 from communities.models import Community, Membership
 from core.csvs import csv_response
 
-from . import snapshot
+from . import services, snapshot
+from .access import dashboard_access, own_story_for, require_leader, story_for
 from .charts import csv_rows
 from .forms import ImpactStoryForm, StoryFilterForm
 from .models import ImpactStory
 from .periods import Period, period_form, picker_params
 from .report import community_picture, portfolio_picture
-
-
-def dashboard_community(user, slug: str) -> CommunityAccess:
-    """The community whose dashboard `user` may see: its facilitators and coordinators,
-    and leaders (also a leader who is a plain member there). Anyone else → 404."""
-    access = community_for(user, slug, allow_leader=True)
-    if user.is_leader or access.is_facilitator:
-        return access
-    raise Http404("The dashboard is for the community's facilitators and leaders.")
-
-
-def require_leader(user) -> None:
-    if not user.is_leader:
-        raise Http404("The portfolio is for leaders.")
 
 
 def _csv_response(charts, name: str | None, filename: str, computed_at) -> HttpResponse:
@@ -80,7 +65,7 @@ def _back_to(url: str, form) -> HttpResponse:
 @login_required
 @require_GET
 def community_dashboard(request, slug):
-    access = dashboard_community(request.user, slug)
+    access = dashboard_access(request.user, slug)
     community = access.community
     form, period = _period(request)
     picture = community_picture(community, period)
@@ -105,7 +90,7 @@ def community_dashboard(request, slug):
 @login_required
 @require_GET
 def community_report(request, slug):
-    access = dashboard_community(request.user, slug)
+    access = dashboard_access(request.user, slug)
     community = access.community
     _form, period = _period(request)
     picture = community_picture(community, period)
@@ -121,7 +106,7 @@ def community_report(request, slug):
 def community_refresh(request, slug):
     """Recompute the dashboard's figures for the period now and store them (facilitators,
     coordinators and leaders: the dashboard's own access check)."""
-    access = dashboard_community(request.user, slug)
+    access = dashboard_access(request.user, slug)
     community = access.community
     form = period_form(request.POST)
     picture = community_picture(community, form.chosen(), refresh=True)
@@ -240,11 +225,7 @@ def story_create(request, slug):
     community = access.community
     form = ImpactStoryForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            story = form.save(commit=False)
-            story.community, story.author = community, request.user
-            story.save()
-            form.save_m2m()
+        story = services.story_save(form=form, community=community, author=request.user)
         messages.success(request, "Your story is saved as a draft. Publish it when it's ready.")
         return redirect(story)
     return render(
@@ -266,9 +247,7 @@ def _link(obj) -> str | None:
 @login_required
 @require_GET
 def story_detail(request, pk):
-    story = get_object_or_404(
-        ImpactStory.objects.visible_to(request.user).select_related("community", "author"), pk=pk
-    )
+    story = story_for(request.user, pk)
     # select_related: each session's link needs its community's slug.
     sessions = [
         (s, _link(s)) for s in story.sessions.select_related("community").order_by("-starts_at")
@@ -288,22 +267,13 @@ def story_detail(request, pk):
     )
 
 
-def _own_story(request, pk) -> tuple[ImpactStory, CommunityAccess]:
-    story = get_object_or_404(ImpactStory.objects.visible_to(request.user), pk=pk)
-    if story.author_id != request.user.pk:
-        raise Http404("Only the author can change a story.")
-    # The author must still belong to the community to change its story.
-    return story, community_for(request.user, story.community.slug)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def story_edit(request, pk):
-    story, access = _own_story(request, pk)
+    story, access = own_story_for(request.user, pk)
     form = ImpactStoryForm(request.POST or None, instance=story, community=story.community)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
+        services.story_save(form=form)
         messages.success(request, "Your story is saved.")
         return redirect(story)
     return render(
@@ -316,10 +286,7 @@ def story_edit(request, pk):
 @login_required
 @require_POST
 def story_publish(request, pk):
-    story, _access = _own_story(request, pk)
-    if not story.is_published:
-        story.status = ImpactStory.Status.PUBLISHED
-        story.published_at = timezone.now()
-        story.save(update_fields=["status", "published_at", "updated_at"])
+    story, _access = own_story_for(request.user, pk)
+    if services.story_publish(story=story):
         messages.success(request, "Published: the community and its leaders can read it now.")
     return redirect(story)

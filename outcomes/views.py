@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Avg, Count, OuterRef, Subquery
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,14 +13,11 @@ from communities.models import Membership
 from core import privacy
 
 from . import selectors, services
+from .access import outcome_for
 from .forms import AgreeForm, ConfidenceForm, ProposeForm
 from .models import ConfidenceRating, Outcome
 
 FACILITATOR = Membership.Role.FACILITATOR
-
-
-def _outcome_for(community, pk: int) -> Outcome:
-    return get_object_or_404(Outcome.objects.filter(community=community), pk=pk)
 
 
 def _list_context(request, access, form=None) -> dict:
@@ -56,7 +53,7 @@ def outcome_list(request, slug):
 def outcome_endorse(request, slug, pk):
     access = community_for(request.user, slug)
     community = access.community
-    outcome = _outcome_for(community, pk)
+    outcome = outcome_for(access, pk)
     if outcome.status == Outcome.Status.RETIRED:
         messages.info(request, "That outcome is retired, so it can't be endorsed.")
         return redirect("outcomes:list", slug=community.slug)
@@ -77,7 +74,7 @@ def outcome_agree(request, slug, pk):
     """Facilitators agree an outcome (or edit an agreed one) with its review prompts."""
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
-    outcome = _outcome_for(community, pk)
+    outcome = outcome_for(access, pk)
     form = AgreeForm(request.POST or None, instance=Outcome.objects.get(pk=outcome.pk))
     if request.method == "POST" and form.is_valid():
         services.outcome_agree(
@@ -99,7 +96,7 @@ def outcome_agree(request, slug, pk):
 def outcome_retire(request, slug, pk):
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
-    outcome = _outcome_for(community, pk)
+    outcome = outcome_for(access, pk)
     services.outcome_retire(outcome=outcome)
     messages.success(request, "The outcome is retired. Its history stays on the page.")
     return redirect("outcomes:list", slug=community.slug)
@@ -152,8 +149,7 @@ def _detail_context(request, access, outcome: Outcome, form=None) -> dict:
 def outcome_detail(request, slug, pk):
     """One outcome: its wording and history, its prompts, and confidence against it."""
     access = community_for(request.user, slug)
-    community = access.community
-    outcome = _outcome_for(community, pk)
+    outcome = outcome_for(access, pk)
     return render(request, "outcomes/detail.html", _detail_context(request, access, outcome))
 
 
@@ -164,7 +160,7 @@ def outcome_confidence(request, slug, pk):
     """A member rates their own confidence (1–5, with an optional note)."""
     access = community_for(request.user, slug)
     community = access.community
-    outcome = _outcome_for(community, pk)
+    outcome = outcome_for(access, pk)
     if outcome.status != Outcome.Status.AGREED:
         messages.info(request, "Confidence can be rated once the community has agreed the outcome.")
         return redirect("outcomes:outcome", slug=community.slug, pk=outcome.pk)

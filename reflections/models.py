@@ -331,9 +331,3 @@ class Action(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
-
-    def can_update(self, user, membership) -> bool:
-        """The owner, whoever created it, and the community's facilitators move an action on."""
-        return user.pk in (self.owner_id, self.created_by_id) or bool(
-            membership and membership.is_facilitator
-        )

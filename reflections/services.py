@@ -94,3 +94,37 @@ def action_set_status(*, action: Action, status: str, note: str) -> Action:
     action.done_at = timezone.now() if status == Action.Status.DONE else None
     action.save(update_fields=["status", "status_note", "done_at", "updated_at"])
     return action
+
+
+@transaction.atomic
+def reflection_delete(*, reflection: Reflection) -> None:
+    """The author takes a reflection down; its confidence rating stays with the outcome
+    (the rating is the outcome's, the reflection only pointed to it)."""
+    reflection.delete()
+
+
+@transaction.atomic
+def reflection_draft_discard(*, author, community, reflection: Reflection | None) -> None:
+    """Drop the autosaved draft of a new reflection (`reflection` None) or of an edit."""
+    ReflectionDraft.objects.filter(
+        key=ReflectionDraft.key_for(author, community, reflection)
+    ).delete()
+
+
+ACTION_FIELDS = ("title", "description", "owner", "due_date", "loop_level", "session")
+
+
+@transaction.atomic
+def action_update(*, action: Action, data: dict, by) -> Action:
+    """Change an action from a form's cleaned data. The reflections it comes from are the
+    ones chosen plus those `by` cannot see: they could not have unticked them."""
+    hidden = list(
+        action.reflections.exclude(
+            pk__in=Reflection.objects.visible_to(by, action.community_id).values("pk")
+        )
+    )
+    for name in ACTION_FIELDS:
+        setattr(action, name, data[name])
+    action.save()
+    action.reflections.set([*data["reflections"], *hidden])
+    return action

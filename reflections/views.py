@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,10 +19,17 @@ from communities.access import community_for
 from communities.models import Membership
 from core.csvs import csv_response
 from core.paging import QuickPage
-from outcomes.models import Outcome
-from sessions.models import Session
+from outcomes.access import outcome_for
+from sessions.access import published_session_for
 
 from . import services
+from .access import (
+    action_for,
+    may_update_action,
+    own_reflection_for,
+    reflection_for,
+    updatable_action_for,
+)
 from .forms import (
     ActionForm,
     ActionStatusForm,
@@ -98,14 +105,10 @@ def reflection_list(request, slug):
 @require_GET
 def reflection_detail(request, slug, pk):
     access = community_for(request.user, slug)
-    community = access.community
-    reflection = get_object_or_404(
-        _reflections_for_page(request.user, community).select_related("follow_up_of"), pk=pk
-    )
-    membership = access.membership
+    reflection = reflection_for(access, request.user, pk)
     # Confidence ratings are the author's and the facilitators' only.
     confidence = None
-    if reflection.author_id == request.user.pk or membership.is_facilitator:
+    if reflection.author_id == request.user.pk or access.is_facilitator:
         confidence = reflection.confidence_rating
     actions = reflection.actions.select_related("owner").order_by("-created_at")
     return render(
@@ -137,19 +140,15 @@ def my_reflections(request):
 # --- writing -----------------------------------------------------------------------------
 
 
-def _preselected(request, community) -> dict:
+def _preselected(request, access) -> dict:
     """?session=, ?outcome= and ?action= from this community only: a foreign id is 404."""
     initial = {}
     if (session_id := _int_param(request, "session")) is not None:
-        initial["session"] = get_object_or_404(
-            Session.objects.filter(community=community).published(), pk=session_id
-        )
+        initial["session"] = published_session_for(access, session_id)
     if (outcome_id := _int_param(request, "outcome")) is not None:
-        initial["outcome"] = get_object_or_404(
-            Outcome.objects.filter(community=community), pk=outcome_id
-        )
+        initial["outcome"] = outcome_for(access, outcome_id)
     if (action_id := _int_param(request, "action")) is not None:
-        action = get_object_or_404(Action.objects.filter(community=community), pk=action_id)
+        action = action_for(access, action_id)
         initial["follow_up_of"] = action
         initial["session"] = initial.get("session") or action.session
         initial["loop_level"] = action.loop_level
@@ -195,7 +194,7 @@ def _reflection_form_page(request, access, *, reflection: Reflection | None):
             )
             return redirect(reflection)
     else:
-        initial = _preselected(request, community) if reflection is None else {}
+        initial = _preselected(request, access) if reflection is None else {}
         initial = {**_draft_initial(draft), **initial}
         form = ReflectionForm(initial=initial, instance=reflection, community=community)
     return render(
@@ -232,19 +231,11 @@ def reflection_new(request, slug):
     return _reflection_form_page(request, access, reflection=None)
 
 
-def _own_reflection(request, community, pk) -> Reflection:
-    """Only the author edits or deletes: anyone else's id is a 404."""
-    return get_object_or_404(
-        Reflection.objects.filter(community=community, author=request.user), pk=pk
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def reflection_edit(request, slug, pk):
     access = community_for(request.user, slug)
-    community = access.community
-    reflection = _own_reflection(request, community, pk)
+    reflection = own_reflection_for(access, request.user, pk)
     return _reflection_form_page(request, access, reflection=reflection)
 
 
@@ -253,9 +244,9 @@ def reflection_edit(request, slug, pk):
 def reflection_delete(request, slug, pk):
     access = community_for(request.user, slug)
     community = access.community
-    reflection = _own_reflection(request, community, pk)
+    reflection = own_reflection_for(access, request.user, pk)
     if request.method == "POST":
-        reflection.delete()
+        services.reflection_delete(reflection=reflection)
         messages.success(request, "Your reflection is deleted.")
         return redirect("reflections:list", slug=community.slug)
     return render(
@@ -319,7 +310,7 @@ def reflection_draft(request, slug):
     community = access.community
     reflection = None
     if (reflection_id := request.POST.get("draft_for", "")).isdecimal():
-        reflection = _own_reflection(request, community, int(reflection_id))
+        reflection = own_reflection_for(access, request.user, int(reflection_id))
     # A draft is kept as typed, unvalidated; only NUL, which PostgreSQL cannot store, goes.
     data = {name: request.POST.get(name, "").replace("\x00", "")[:60000] for name in DRAFT_FIELDS}
     if reflection is None and _just_saved(request.user, community, data["title"]):
@@ -360,10 +351,10 @@ def reflection_draft_discard(request, slug):
     community = access.community
     reflection = None
     if (reflection_id := request.POST.get("draft_for", "")).isdecimal():
-        reflection = _own_reflection(request, community, int(reflection_id))
-    ReflectionDraft.objects.filter(
-        key=ReflectionDraft.key_for(request.user, community, reflection)
-    ).delete()
+        reflection = own_reflection_for(access, request.user, int(reflection_id))
+    services.reflection_draft_discard(
+        author=request.user, community=community, reflection=reflection
+    )
     messages.success(request, "The draft is discarded.")
     if reflection:
         return redirect("reflections:edit", slug=community.slug, pk=reflection.pk)
@@ -497,9 +488,7 @@ def action_new(request, slug):
             initial["owner"] = preselected[0].author_id
             initial["session"] = preselected[0].session_id
     if (session_id := _int_param(request, "session")) is not None:
-        initial["session"] = get_object_or_404(
-            Session.objects.filter(community=community).published(), pk=session_id
-        ).pk
+        initial["session"] = published_session_for(access, session_id).pk
     form = ActionForm(
         request.POST or None,
         initial=initial,
@@ -525,19 +514,10 @@ def action_new(request, slug):
 def action_edit(request, slug, pk):
     access = community_for(request.user, slug)
     community = access.community
-    action = get_object_or_404(Action.objects.filter(community=community), pk=pk)
-    if not action.can_update(request.user, access.membership):
-        raise Http404("Only its owner, its author and facilitators change an action.")
-    hidden = list(
-        action.reflections.exclude(
-            pk__in=Reflection.objects.visible_to(request.user, community).values("pk")
-        )
-    )
+    action = updatable_action_for(access, request.user, pk)
     form = ActionForm(request.POST or None, instance=action, community=community, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        # Reflections the editor cannot see stay linked: they could not have unticked them.
-        action.reflections.add(*hidden)
+        services.action_update(action=action, data=form.cleaned_data, by=request.user)
         messages.success(request, "The action is updated.")
         return redirect(action)
     return render(
@@ -552,7 +532,7 @@ def action_edit(request, slug, pk):
 def action_detail(request, slug, pk):
     access = community_for(request.user, slug)
     community = access.community
-    action = get_object_or_404(_actions_with_reflections(request.user, community), pk=pk)
+    action = action_for(access, pk, _actions_with_reflections(request.user, community))
     follow_ups = Reflection.objects.visible_to(request.user, community).filter(follow_up_of=action)
     return render(
         request,
@@ -561,7 +541,7 @@ def action_detail(request, slug, pk):
             **access.context(),
             "action": action,
             "follow_ups": follow_ups,
-            "can_update": action.can_update(request.user, access.membership),
+            "can_update": may_update_action(access, request.user, action),
             "status_form": ActionStatusForm(instance=action),
         },
     )
@@ -572,9 +552,7 @@ def action_detail(request, slug, pk):
 def action_status(request, slug, pk):
     access = community_for(request.user, slug)
     community = access.community
-    action = get_object_or_404(Action.objects.filter(community=community), pk=pk)
-    if not action.can_update(request.user, access.membership):
-        raise Http404("Only its owner, its author and facilitators change an action.")
+    action = updatable_action_for(access, request.user, pk)
     form = ActionStatusForm(request.POST, instance=Action.objects.get(pk=action.pk))
     if form.is_valid():
         services.action_set_status(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.digest import Item, Section
 from communities.digest import active_memberships
 
+from .access import reviewer_is_named
 from .models import PeerReview
 
 
@@ -110,7 +111,10 @@ def _received(people, periods, mine, communities, now) -> dict[int, list[Item]]:
             period.start <= review.submitted_at < period.end
         ):
             continue
-        who = "a peer" if round_.anonymous else review.reviewer.name
+        named = reviewer_is_named(
+            review, viewer_id=author_id, author_id=author_id, facilitator=False
+        )
+        who = review.reviewer.name if named else "a peer"
         text = f"A review of your “{review.work.title}” from {who}"
         by_person[author_id].append(Item(text, _received_url(review), round_.community.name))
     return by_person

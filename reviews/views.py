@@ -1,13 +1,6 @@
 """Shared work, review rounds, peer reviews and the alignment map: thin views through
-community_for.
-
-Who sees what, in one place:
-- shared work and its file: every member of the community;
-- a shared review: the work's author, the reviewer who wrote it and the facilitators;
-- a reviewer's name: everyone who may see the review, except that in an anonymous round
-  the author never does (not even an author who is also a facilitator);
-- writing a review: only the person it is allocated to; anyone else gets a 404.
-"""
+community_for and reviews.access, where who sees what is written once (a shared review is
+seen by the work's author, the reviewer who wrote it and the facilitators)."""
 
 from __future__ import annotations
 
@@ -18,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +24,15 @@ from sessions.access import session_for
 from sessions.models import Attendance
 
 from . import selectors, services
+from .access import (
+    own_work_for,
+    review_for_author,
+    review_for_reviewer,
+    reviewer_name,
+    round_for,
+    work_for,
+    work_with_file_for,
+)
 from .forms import ReplyForm, ReviewForm, RoundForm, WorkForm
 from .models import PeerReview, ReviewRound, SharedWork
 from .uploads import is_inline
@@ -38,25 +40,6 @@ from .uploads import is_inline
 FACILITATOR = Membership.Role.FACILITATOR
 ROUNDS_PER_PAGE = 10
 LIST_LIMIT = 50
-ANONYMOUS_NAME = "A peer"
-
-
-def _work_for(community, pk: int) -> SharedWork:
-    work = get_object_or_404(
-        SharedWork.objects.filter(community=community).select_related("author", "session"),
-        pk=pk,
-    )
-    work.community = community
-    return work
-
-
-def reviewer_name(review: PeerReview, *, viewer, author_id: int, is_facilitator: bool) -> str:
-    """The name `viewer` may see for the reviewer of `review` (of work by `author_id`)."""
-    if review.reviewer_id == viewer.pk:
-        return "You"
-    if review.round.anonymous and (author_id == viewer.pk or not is_facilitator):
-        return ANONYMOUS_NAME
-    return review.reviewer.name
 
 
 def _progress(queryset):
@@ -141,8 +124,7 @@ def _work_context(request, access, work: SharedWork, reply_forms=None) -> dict:
 @require_GET
 def work_detail(request, slug: str, pk: int):
     access = community_for(request.user, slug)
-    community = access.community
-    work = _work_for(community, pk)
+    work = work_for(access, pk)
     return render(request, "outcomes/work.html", _work_context(request, access, work))
 
 
@@ -151,8 +133,7 @@ def work_detail(request, slug: str, pk: int):
 def work_file(request, slug: str, pk: int):
     """The work's file, for members only, as the type we sniffed when it was shared."""
     access = community_for(request.user, slug)
-    community = access.community
-    work = get_object_or_404(SharedWork.objects.filter(community=community).exclude(file=""), pk=pk)
+    work = work_with_file_for(access, pk)
     try:
         handle = work.file.open("rb")
     except OSError:
@@ -177,9 +158,7 @@ def work_delete(request, slug: str, pk: int):
     """The author takes their work down (with its reviews), after a confirmation."""
     access = community_for(request.user, slug)
     community = access.community
-    work = _work_for(community, pk)
-    if work.author_id != request.user.pk:
-        raise Http404("No such work of yours.")
+    work = own_work_for(access, request.user, pk)
     if request.method == "POST":
         services.work_delete(work=work)
         messages.success(request, f"“{work.title}” is deleted, with its reviews.")
@@ -245,11 +224,7 @@ def round_detail(request, slug: str, pk: int):
     """Facilitators see the whole allocation and progress; members see their part."""
     access = community_for(request.user, slug)
     community = access.community
-    round_ = get_object_or_404(
-        _progress(ReviewRound.objects.filter(community=community)).select_related("session"),
-        pk=pk,
-    )
-    round_.community = community
+    round_ = round_for(access, pk, _progress(ReviewRound.objects.select_related("session")))
     user, is_facilitator = request.user, access.is_facilitator
     reviews = round_.reviews.select_related("work__author", "reviewer").order_by("pk")
     if not is_facilitator:
@@ -292,7 +267,7 @@ def round_detail(request, slug: str, pk: int):
 def round_close(request, slug: str, pk: int):
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
-    round_ = get_object_or_404(ReviewRound.objects.filter(community=community), pk=pk)
+    round_ = round_for(access, pk)
     if round_.is_open:
         services.review_round_close(round_=round_)
         messages.success(request, "The round is closed. Shared reviews stay for their authors.")
@@ -353,17 +328,6 @@ def reviews_page(request, slug: str):
     return render(request, "outcomes/reviews.html", context)
 
 
-def _review_for_reviewer(request, community, pk: int) -> PeerReview:
-    """Only the person a review is allocated to reaches it: anyone else, the author
-    included, gets the same 404 as for a review that does not exist."""
-    return get_object_or_404(
-        PeerReview.objects.filter(round__community=community, reviewer=request.user).select_related(
-            "round__session", "work__author", "work__session"
-        ),
-        pk=pk,
-    )
-
-
 def _writable(review: PeerReview) -> bool:
     return review.round.is_open and review.status in (
         PeerReview.Status.ALLOCATED,
@@ -377,7 +341,7 @@ def review_write(request, slug: str, pk: int):
     """The allocated reviewer answers the round's prompts: a draft, then shared."""
     access = community_for(request.user, slug)
     community = access.community
-    review = _review_for_reviewer(request, community, pk)
+    review = review_for_reviewer(access, request.user, pk)
     writable = _writable(review)
     form = ReviewForm(review=review) if writable else None
     if request.method == "POST":
@@ -418,7 +382,7 @@ def review_write(request, slug: str, pk: int):
 def review_decline(request, slug: str, pk: int):
     access = community_for(request.user, slug)
     community = access.community
-    review = _review_for_reviewer(request, community, pk)
+    review = review_for_reviewer(access, request.user, pk)
     try:
         replacement = services.review_decline(review=review)
     except services.ReviewError as refusal:
@@ -442,12 +406,7 @@ def review_reply(request, slug: str, pk: int):
     """The author thanks or answers a review they received."""
     access = community_for(request.user, slug)
     community = access.community
-    review = get_object_or_404(
-        PeerReview.objects.submitted().filter(
-            round__community=community, work__author=request.user
-        ),
-        pk=pk,
-    )
+    review = review_for_author(access, request.user, pk)
     form = ReplyForm(request.POST, auto_id=f"id_reply_{review.pk}_%s")
     saved = form.is_valid()
     if saved:
@@ -456,7 +415,7 @@ def review_reply(request, slug: str, pk: int):
             messages.success(request, "Your reply is sent with the review.")
             url = reverse("reviews:work", kwargs={"slug": community.slug, "pk": review.work_id})
             return redirect(f"{url}#review-{review.pk}")
-    work = _work_for(community, review.work_id)
+    work = work_for(access, review.work_id)
     context = _work_context(request, access, work, reply_forms={} if saved else {review.pk: form})
     if request.htmx:
         card = next(r for r in context["reviews"] if r.pk == review.pk)

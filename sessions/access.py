@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.shortcuts import get_object_or_404
 
-from .models import Session
+from .models import AgendaItem, Session
 
 if TYPE_CHECKING:
     from communities.access import CommunityAccess
@@ -30,3 +30,14 @@ def session_for(access: CommunityAccess, pk: int) -> Session:
     session = get_object_or_404(sessions_for(access), pk=pk)
     session.community = access.community
     return session
+
+
+def published_session_for(access: CommunityAccess, pk: int) -> Session:
+    """A published session of the community (what a reflection or an action may come
+    from, even for a facilitator who also sees drafts), or 404."""
+    return get_object_or_404(Session.objects.filter(community=access.community).published(), pk=pk)
+
+
+def agenda_item_for(session: Session, pk: int) -> AgendaItem:
+    """An item of this session's agenda, or 404."""
+    return get_object_or_404(session.agenda_items.all(), pk=pk)

@@ -17,7 +17,7 @@ from accounts.models import User
 from communities.models import Membership
 from outcomes.models import Outcome
 
-from .models import RSVP, AgendaItem, Session
+from .models import RSVP, AgendaItem, Session, SessionSettings
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 # How far ahead a session may be planned. Beyond this a typo (year 2206) is likelier than a
@@ -215,3 +215,9 @@ class AttendanceForm(forms.Form):
         self.fields["attendees"].queryset = User.objects.filter(
             memberships__community=community, memberships__status=Membership.Status.ACTIVE
         )
+
+
+class SessionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = SessionSettings
+        fields = ["remind_24h", "remind_1h"]

@@ -475,3 +475,13 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
             )
             created += new
     return created
+
+
+@transaction.atomic
+def session_settings_save(*, community, remind_24h: bool, remind_1h: bool) -> SessionSettings:
+    """The community's reminder settings: one row, made on the first save (two saves at
+    once meet at its unique key, so there is never a second row)."""
+    row, _ = SessionSettings.objects.update_or_create(
+        community=community, defaults={"remind_24h": remind_24h, "remind_1h": remind_1h}
+    )
+    return row

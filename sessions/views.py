@@ -7,13 +7,12 @@ from __future__ import annotations
 from copy import copy
 from datetime import timedelta
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,9 +25,16 @@ from core.plugins import collect_panels
 from outcomes.models import Outcome
 
 from . import services
-from .access import session_for, sessions_for
+from .access import agenda_item_for, session_for, sessions_for
 from .calendar import build_calendar, session_ics
-from .forms import AgendaItemForm, AttendanceForm, CancelForm, RSVPForm, SessionForm
+from .forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    CancelForm,
+    RSVPForm,
+    SessionForm,
+    SessionSettingsForm,
+)
 from .models import RSVP, AgendaItem, Session, SessionSettings
 from .panels import with_my_rsvp
 
@@ -373,7 +379,7 @@ def agenda_add(request, slug: str, pk: int):
 def agenda_edit(request, slug: str, pk: int, item_pk: int):
     access, session = _editable_session(request, slug, pk)
     community = access.community
-    item = get_object_or_404(session.agenda_items.all(), pk=item_pk)
+    item = agenda_item_for(session, item_pk)
     form = AgendaItemForm(request.POST or None, instance=item, community=community, prefix="item")
     if request.method == "POST" and form.is_valid():
         try:
@@ -401,7 +407,7 @@ def agenda_edit(request, slug: str, pk: int, item_pk: int):
 @require_POST
 def agenda_remove(request, slug: str, pk: int, item_pk: int):
     access, session = _editable_session(request, slug, pk)
-    item = get_object_or_404(session.agenda_items.all(), pk=item_pk)
+    item = agenda_item_for(session, item_pk)
     services.agenda_item_remove(item=item)
     return _agenda_response(request, access, session)
 
@@ -410,7 +416,7 @@ def agenda_remove(request, slug: str, pk: int, item_pk: int):
 @require_POST
 def agenda_move(request, slug: str, pk: int, item_pk: int):
     access, session = _editable_session(request, slug, pk)
-    item = get_object_or_404(session.agenda_items.all(), pk=item_pk)
+    item = agenda_item_for(session, item_pk)
     direction = request.POST.get("direction")
     if direction in ("up", "down"):
         services.agenda_item_move(item=item, direction=direction)
@@ -522,12 +528,6 @@ def session_attendance(request, slug: str, pk: int):
     )
 
 
-class SessionSettingsForm(forms.ModelForm):
-    class Meta:
-        model = SessionSettings
-        fields = ["remind_24h", "remind_1h"]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_settings(request, slug: str):
@@ -539,7 +539,7 @@ def session_settings(request, slug: str):
     )
     form = SessionSettingsForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.session_settings_save(community=community, **form.cleaned_data)
         messages.success(request, "Session settings saved.")
         return redirect("sessions:list", slug=community.slug)
     return render(request, "sessions/settings.html", {**access.context(), "form": form})

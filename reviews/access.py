@@ -1,0 +1,97 @@
+"""Object-level rules for peer review: who reaches which shared work, round and review,
+and whose name a reader may see. Every view, the digest and the review emails ask here.
+
+- shared work and its file: every member of the community;
+- deleting a piece of work: its author only;
+- a review to write: only the person it is allocated to (anyone else, the author
+  included, gets the same 404 as for a review that does not exist);
+- a reviewer's name: everyone who may see the review, except that in an anonymous round
+  the author never does (not even an author who is also a facilitator), and other members
+  do not either; facilitators who are not the author do.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import PeerReview, ReviewRound, SharedWork
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from communities.access import CommunityAccess
+
+ANONYMOUS_NAME = "A peer"
+
+
+def work_for(access: CommunityAccess, pk: int) -> SharedWork:
+    """A piece of work shared in the community, or 404."""
+    work = get_object_or_404(
+        SharedWork.objects.filter(community=access.community).select_related("author", "session"),
+        pk=pk,
+    )
+    work.community = access.community
+    return work
+
+
+def work_with_file_for(access: CommunityAccess, pk: int) -> SharedWork:
+    """A piece of work with a file, or 404 (also when it has none)."""
+    return get_object_or_404(
+        SharedWork.objects.filter(community=access.community).exclude(file=""), pk=pk
+    )
+
+
+def own_work_for(access: CommunityAccess, user, pk: int) -> SharedWork:
+    """A piece of work `user` shared, or 404: only its author takes it down."""
+    work = work_for(access, pk)
+    if work.author_id != user.pk:
+        raise Http404("No such work of yours.")
+    return work
+
+
+def round_for(access: CommunityAccess, pk: int, rounds: QuerySet | None = None) -> ReviewRound:
+    """A review round of the community (out of `rounds`, when the caller annotates), or 404."""
+    rounds = ReviewRound.objects.all() if rounds is None else rounds
+    round_ = get_object_or_404(rounds.filter(community=access.community), pk=pk)
+    round_.community = access.community
+    return round_
+
+
+def review_for_reviewer(access: CommunityAccess, user, pk: int) -> PeerReview:
+    """A review allocated to `user`, or the same 404 as for a review that does not exist."""
+    return get_object_or_404(
+        PeerReview.objects.filter(round__community=access.community, reviewer=user).select_related(
+            "round__session", "work__author", "work__session"
+        ),
+        pk=pk,
+    )
+
+
+def review_for_author(access: CommunityAccess, user, pk: int) -> PeerReview:
+    """A shared review of `user`'s work (the one they may answer), or 404."""
+    return get_object_or_404(
+        PeerReview.objects.submitted().filter(round__community=access.community, work__author=user),
+        pk=pk,
+    )
+
+
+def reviewer_is_named(review: PeerReview, *, viewer_id: int, author_id: int, facilitator: bool):
+    """Whether the reader `viewer_id` (of work by `author_id`) may see who reviewed it: the
+    anonymity rule of review rounds, written once."""
+    if not review.round.anonymous or review.reviewer_id == viewer_id:
+        return True
+    return facilitator and viewer_id != author_id
+
+
+def reviewer_name(review: PeerReview, *, viewer, author_id: int, is_facilitator: bool) -> str:
+    """The name `viewer` may see for the reviewer of `review` (of work by `author_id`)."""
+    if review.reviewer_id == viewer.pk:
+        return "You"
+    if not reviewer_is_named(
+        review, viewer_id=viewer.pk, author_id=author_id, facilitator=is_facilitator
+    ):
+        return ANONYMOUS_NAME
+    return review.reviewer.name
