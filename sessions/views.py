@@ -43,6 +43,29 @@ LIST_LIMIT = 50
 PAST_PAGE = 30
 
 
+# A facilitator's page that only makes sense in some states of the session: outside them it
+# sends the person back to the session's page with a word of why ("load or bounce").
+EDITABLE = (
+    lambda session: session.is_editable,
+    "This session is held or cancelled, so its plan stays as it was.",
+)
+CANCELLABLE = (lambda session: session.is_editable, "This session is already held or cancelled.")
+ATTENDANCE_OPEN = (
+    lambda session: session.can_record_attendance,
+    "Attendance can be recorded once the session has started.",
+)
+
+
+def _session_or_bounce(request, access, pk: int, state) -> tuple[Session, HttpResponse | None]:
+    """The session (or 404), and a redirect to its page when it is not in `state`."""
+    session = session_for(access, pk)
+    ready, why = state
+    if ready(session):
+        return session, None
+    messages.info(request, why)
+    return session, redirect(session.get_absolute_url())
+
+
 # --- members' pages -----------------------------------------------------------------
 
 
@@ -287,10 +310,9 @@ def _their_changes(current: Session, yours: dict) -> list[dict]:
 def session_edit(request, slug: str, pk: int):
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
-    session = session_for(access, pk)
-    if not session.is_editable:
-        messages.info(request, "This session is held or cancelled, so its plan stays as it was.")
-        return redirect(session.get_absolute_url())
+    session, bounce = _session_or_bounce(request, access, pk, EDITABLE)
+    if bounce:
+        return bounce
     form = SessionForm(
         request.POST or None, instance=session, community=community, user=request.user
     )
@@ -455,10 +477,9 @@ def session_publish(request, slug: str, pk: int):
 @require_http_methods(["GET", "POST"])
 def session_cancel(request, slug: str, pk: int):
     access = community_for(request.user, slug, role=FACILITATOR)
-    session = session_for(access, pk)
-    if not session.is_editable:
-        messages.info(request, "This session is already held or cancelled.")
-        return redirect(session.get_absolute_url())
+    session, bounce = _session_or_bounce(request, access, pk, CANCELLABLE)
+    if bounce:
+        return bounce
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.session_cancel(session=session, reason=form.cleaned_data["reason"])
@@ -476,10 +497,9 @@ def session_cancel(request, slug: str, pk: int):
 def session_attendance(request, slug: str, pk: int):
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
-    session = session_for(access, pk)
-    if not session.can_record_attendance:
-        messages.info(request, "Attendance can be recorded once the session has started.")
-        return redirect(session.get_absolute_url())
+    session, bounce = _session_or_bounce(request, access, pk, ATTENDANCE_OPEN)
+    if bounce:
+        return bounce
     form = AttendanceForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         session = services.attendance_record(
