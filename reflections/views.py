@@ -302,15 +302,21 @@ DRAFT_FIELDS = [
 ]
 
 
+def _drafted_reflection(request, access) -> Reflection | None:
+    """The reflection a draft is of (`draft_for`: the author's own, else 404), or None for
+    the draft of a new one."""
+    if (reflection_id := request.POST.get("draft_for", "")).isdecimal():
+        return own_reflection_for(access, request.user, int(reflection_id))
+    return None
+
+
 @login_required
 @require_POST
 def reflection_draft(request, slug):
     """Autosave (htmx, every few seconds while typing) or "Save draft" without JS."""
     access = community_for(request.user, slug)
     community = access.community
-    reflection = None
-    if (reflection_id := request.POST.get("draft_for", "")).isdecimal():
-        reflection = own_reflection_for(access, request.user, int(reflection_id))
+    reflection = _drafted_reflection(request, access)
     # A draft is kept as typed, unvalidated; only NUL, which PostgreSQL cannot store, goes.
     data = {name: request.POST.get(name, "").replace("\x00", "")[:60000] for name in DRAFT_FIELDS}
     if reflection is None and _just_saved(request.user, community, data["title"]):
@@ -349,9 +355,7 @@ def _just_saved(user, community, title: str) -> bool:
 def reflection_draft_discard(request, slug):
     access = community_for(request.user, slug)
     community = access.community
-    reflection = None
-    if (reflection_id := request.POST.get("draft_for", "")).isdecimal():
-        reflection = own_reflection_for(access, request.user, int(reflection_id))
+    reflection = _drafted_reflection(request, access)
     services.reflection_draft_discard(
         author=request.user, community=community, reflection=reflection
     )
