@@ -57,7 +57,7 @@ def test_outcome_page_queries_do_not_grow(client, cast, django_assert_max_num_qu
     client.force_login(cast.user(role))
 
     with django_assert_max_num_queries(9):
-        response = client.get(f"/c/maps/outcomes/{cast.outcome.pk}/")
+        response = client.get(f"/c/riverside/outcomes/{cast.outcome.pk}/")
 
     assert response.status_code == 200
 
@@ -69,7 +69,7 @@ def test_reviews_page_queries_do_not_grow(client, cast, django_assert_max_num_qu
     client.force_login(cast.user(role))
 
     with django_assert_max_num_queries(10):
-        response = client.get("/c/maps/reviews/")
+        response = client.get("/c/riverside/reviews/")
 
     assert len(response.context["my_work"]) >= 1
 
@@ -81,7 +81,7 @@ def test_round_page_queries_do_not_grow(client, cast, django_assert_max_num_quer
     client.force_login(cast.user(role))
 
     with django_assert_max_num_queries(9):
-        response = client.get(f"/c/maps/review-rounds/{rounds[0].pk}/")
+        response = client.get(f"/c/riverside/review-rounds/{rounds[0].pk}/")
 
     assert len(response.context["allocation"]) == {"reviewer": 0}.get(role, rows + 2)
 
@@ -94,7 +94,7 @@ def test_work_page_queries_do_not_grow(client, cast, django_assert_max_num_queri
     client.force_login(cast.user(role))
 
     with django_assert_max_num_queries(9):
-        response = client.get(f"/c/maps/work/{work.pk}/")
+        response = client.get(f"/c/riverside/work/{work.pk}/")
 
     # Author and facilitators read every review: two people are free at 1, ten at 12.
     assert len(response.context["reviews"]) == {"member": 0}.get(role, {1: 2, 12: 10}[rows])
@@ -118,4 +118,4 @@ def test_home_panel_queries_do_not_grow(client, cast, django_assert_max_num_quer
         communities = [review.round.community.slug for review in panel.context["reviews"]]
 
     assert len(titles) == min(rows, 10)
-    assert set(communities) == {"maps"}
+    assert set(communities) == {"riverside"}

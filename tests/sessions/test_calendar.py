@@ -110,7 +110,7 @@ def test_feed_needs_no_login_and_reset_revokes_the_old_link(client, world):
     client.force_login(world.member)
 
     response = client.post(
-        reverse("sessions:calendar_reset"), {"next": "/c/maps/sessions/"}, follow=True
+        reverse("sessions:calendar_reset"), {"next": "/c/riverside/sessions/"}, follow=True
     )
     client.logout()
 
