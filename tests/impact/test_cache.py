@@ -14,7 +14,7 @@ from communities.models import Community, Membership
 from impact import snapshot
 from impact.periods import Period
 from reflections.models import Reflection
-from tests.factories import CommunityFactory, MembershipFactory, ReflectionFactory, UserFactory
+from tests.factories import CommunityFactory, MembershipFactory, ReflectionFactory
 
 pytestmark = pytest.mark.django_db
 F = Membership.Role.FACILITATOR
@@ -30,15 +30,15 @@ def frozen():
 
 
 @pytest.fixture
-def cast(community, member_of):
-    other = CommunityFactory()
+def cast(riverside, hillside, alice, bob, erin, frank, member_of):
+    """The cast (tests/people.py) by role, plus a facilitator of Hillside."""
     return {
-        "community": community,
-        "facilitator": member_of(community, role=F),
-        "member": member_of(community),
-        "non_member": UserFactory(),
-        "other_facilitator": member_of(other, role=F),
-        "leader": UserFactory(is_leader=True, email="the-leader@example.org"),
+        "community": riverside,
+        "facilitator": bob,
+        "member": alice,
+        "non_member": frank,
+        "other_facilitator": member_of(hillside, role=F),
+        "leader": erin,
     }
 
 

@@ -8,11 +8,9 @@ from communities.models import Membership
 from impact.models import ImpactStory
 from tests.factories import (
     ActionFactory,
-    CommunityFactory,
     ImpactStoryFactory,
     OutcomeFactory,
     SessionFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,26 +28,26 @@ ROLES = [
 
 
 @pytest.fixture
-def cast(community, member_of):
-    other = CommunityFactory()
-    author = member_of(community)
+def cast(riverside, hillside, alice, bob, carol, dave, erin, frank, member_of):
+    """The cast (tests/people.py) by role, plus an author: another member of Riverside."""
+    author = member_of(riverside)
     people = {
-        "community": community,
+        "community": riverside,
         "anonymous": None,
-        "non_member": UserFactory(),
+        "non_member": frank,
         "author": author,
-        "member": member_of(community),
-        "facilitator": member_of(community, role=F),
-        "coordinator": member_of(community, role=CO),
-        "leader": UserFactory(is_leader=True),
-        "other_member": member_of(other),
-        "other": other,
+        "member": alice,
+        "facilitator": bob,
+        "coordinator": carol,
+        "leader": erin,
+        "other_member": dave,
+        "other": hillside,
     }
-    people["story"] = ImpactStoryFactory(community=community, author=author, title="Published one")
+    people["story"] = ImpactStoryFactory(community=riverside, author=author, title="Published one")
     people["draft"] = ImpactStoryFactory(
-        community=community, author=author, title="Draft one", status="draft", published_at=None
+        community=riverside, author=author, title="Draft one", status="draft", published_at=None
     )
-    people["elsewhere"] = ImpactStoryFactory(community=other, title="Another community's")
+    people["elsewhere"] = ImpactStoryFactory(community=hillside, title="Another community's")
     return people
 
 

@@ -16,7 +16,6 @@ from tests.factories import (
     MembershipFactory,
     ReflectionFactory,
     SessionFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,23 +33,24 @@ ROLES = [
 
 
 @pytest.fixture
-def cast(community, member_of):
-    other = CommunityFactory()
-    leader_member = member_of(community)
+def cast(riverside, hillside, alice, bob, carol, erin, frank, member_of):
+    """The cast (tests/people.py) by role, plus a leader who is also a member and a
+    facilitator of Hillside."""
+    leader_member = member_of(riverside)
     leader_member.is_leader = True
     leader_member.save()
     return {
-        "community": community,
-        "other": other,
+        "community": riverside,
+        "other": hillside,
         "anonymous": None,
-        "non_member": UserFactory(),
-        "member": member_of(community),
-        "facilitator": member_of(community, role=F),
-        "coordinator": member_of(community, role=CO),
-        "leader": UserFactory(is_leader=True),
+        "non_member": frank,
+        "member": alice,
+        "facilitator": bob,
+        "coordinator": carol,
+        "leader": erin,
         "leader_member": leader_member,
         # A facilitator of one community looking at another's dashboard.
-        "other_facilitator": member_of(other, role=F),
+        "other_facilitator": member_of(hillside, role=F),
     }
 
 
