@@ -129,7 +129,7 @@ def test_non_member_sees_404_and_retired_outcome_is_not_endorsable(client, world
 
 
 @pytest.mark.parametrize("n", [1, 15])
-def test_outcome_list_page_has_bounded_queries(client, world, django_assert_max_num_queries, n):
+def test_outcome_list_page_has_bounded_queries(client, world, django_assert_num_queries, n):
     for i in range(n):
         outcome = OutcomeFactory(community=world["community"], status=["proposed", "agreed"][i % 2])
         Endorsement.objects.create(outcome=outcome, user=world["member"])
@@ -138,5 +138,8 @@ def test_outcome_list_page_has_bounded_queries(client, world, django_assert_max_
         ).aligned_outcomes.add(outcome)
     client.force_login(world["member"])
 
-    with django_assert_max_num_queries(8):
-        assert client.get("/c/maps/outcomes/").status_code == 200
+    with django_assert_num_queries(5):
+        response = client.get("/c/maps/outcomes/")
+
+    assert response.status_code == 200
+    assert "map complex systems, take" in response.content.decode()
