@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from outcomes.models import Endorsement
 from reviews.models import PeerReview
@@ -183,7 +184,7 @@ def test_alignment_coverage_needs_an_activity_and_a_review_in_the_window(world):
 
 
 @pytest.mark.parametrize("n", [1, 12])
-def test_alignment_map_has_bounded_queries(client, world, django_assert_max_num_queries, n):
+def test_alignment_map_has_bounded_queries(client, world, django_assert_num_queries, n):
     community, now = world["community"], timezone.now()
     sam, ada, kit = world["reviewers"]
     for i in range(n):
@@ -200,8 +201,11 @@ def test_alignment_map_has_bounded_queries(client, world, django_assert_max_num_
             peer_review(round_, shared_work(session, author), reviewer, SUBMITTED)
     client.force_login(world["member"])
 
-    with django_assert_max_num_queries(10):
-        html = client.get("/c/maps/alignment/").content.decode()
+    with django_assert_num_queries(9):
+        response = client.get("/c/maps/alignment/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
 
     assert html.count("3 of 3 reviews shared") == n
     assert html.count("No activity is planned for this outcome yet") == n
@@ -248,15 +252,20 @@ def test_alignment_coverage_counts_activities_in_the_window(world):
 
 @pytest.mark.parametrize("n", [1, 15])
 def test_alignment_map_with_endorsed_outcomes_has_bounded_queries(
-    client, world, django_assert_max_num_queries, n
+    client, world, django_assert_num_queries, n
 ):
     for i in range(n):
-        outcome = OutcomeFactory(community=world["community"], status=["proposed", "agreed"][i % 2])
+        # The first is agreed, so the map has a row to show at n=1 as well.
+        outcome = OutcomeFactory(community=world["community"], status=["agreed", "proposed"][i % 2])
         Endorsement.objects.create(outcome=outcome, user=world["member"])
         AgendaItemFactory(
             session=SessionFactory(community=world["community"])
         ).aligned_outcomes.add(outcome)
     client.force_login(world["member"])
 
-    with django_assert_max_num_queries(10):
-        assert client.get("/c/maps/alignment/").status_code == 200
+    with django_assert_num_queries(9):
+        response = client.get("/c/maps/alignment/")
+
+    assert response.status_code == 200
+    first = world["community"].outcomes.filter(status="agreed").earliest("pk")
+    assert escape(first.statement) in response.content.decode()
