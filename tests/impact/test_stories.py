@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.html import escape
 
 from communities.models import Membership
 from impact.models import ImpactStory
@@ -273,23 +274,26 @@ def test_story_author_who_left_cannot_edit(client, cast):
 
 
 @pytest.mark.parametrize("count", [1, 25])
-def test_story_list_query_count_is_bounded(client, cast, django_assert_max_num_queries, count):
-    ImpactStoryFactory.create_batch(count, community=cast["community"])
+def test_story_list_query_count_is_bounded(client, cast, django_assert_num_queries, count):
+    stories = ImpactStoryFactory.create_batch(count, community=cast["community"])
     client.force_login(cast["leader"])
 
-    with django_assert_max_num_queries(10):
-        assert client.get("/stories/").status_code == 200
+    with django_assert_num_queries(7):
+        response = client.get("/stories/")
+
+    assert response.status_code == 200
+    assert escape(stories[-1].title) in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 12])
-def test_story_detail_query_count_is_bounded(client, cast, django_assert_max_num_queries, count):
+def test_story_detail_query_count_is_bounded(client, cast, django_assert_num_queries, count):
     community, story = cast["community"], cast["story"]
     story.sessions.set(SessionFactory.create_batch(count, community=community, status="completed"))
     story.outcomes.set(OutcomeFactory.create_batch(count, community=community))
     story.actions.set(ActionFactory.create_batch(count, community=community))
     client.force_login(cast["leader"])
 
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(6):
         response = client.get(f"/stories/{story.pk}/")
 
     assert response.status_code == 200
