@@ -283,9 +283,9 @@ def test_old_slug_redirects_members_whatever_the_visibility(client, member_of, v
     assert response["Location"] == "/c/new-home/members/?level=core"
 
 
-def test_old_slug_redirects_leaders_to_the_dashboard_they_may_see(client):
+def test_old_slug_redirects_leaders_to_the_dashboard_they_may_see(client, erin):
     renamed(Community.Visibility.INVITE)
-    client.force_login(UserFactory(is_leader=True))
+    client.force_login(erin)
 
     response = client.get("/c/old-home/dashboard/")
 
