@@ -5,7 +5,10 @@ from django.core.cache import cache
 
 from communities.models import Membership
 
-from .factories import CommunityFactory, MembershipFactory, UserFactory
+from .factories import MembershipFactory
+
+# The one cast (alice, bob, carol, dave, erin, frank, anonymous), for every test module.
+pytest_plugins = ["tests.people"]
 
 
 @pytest.fixture(autouse=True)
@@ -18,13 +21,16 @@ def empty_cache():
 
 
 @pytest.fixture
-def user(db):
-    return UserFactory()
+def user(frank):
+    """Someone signed in and in no community: the cast's frank."""
+    return frank
 
 
 @pytest.fixture
-def community(db):
-    return CommunityFactory()
+def community(riverside):
+    """The cast's community, Riverside; its members are the cast's people a test asks
+    for, and whoever `member_of` adds."""
+    return riverside
 
 
 @pytest.fixture

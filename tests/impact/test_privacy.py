@@ -13,7 +13,7 @@ import time_machine
 from communities.models import Membership
 from core import privacy
 from sessions.models import Attendance
-from tests.factories import CommunityFactory, MembershipFactory, SessionFactory, UserFactory
+from tests.factories import CommunityFactory, MembershipFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 F = Membership.Role.FACILITATOR
@@ -89,8 +89,8 @@ def rated():
     return community
 
 
-def test_two_periods_a_day_apart_give_the_same_figures_about_people(client, rated):
-    client.force_login(UserFactory(is_leader=True))
+def test_two_periods_a_day_apart_give_the_same_figures_about_people(client, rated, erin):
+    client.force_login(erin)
 
     for chart in ("progress", "equity", "headline"):
         six = export(client, rated.slug, chart, "2026-11-01", "2026-11-06")
@@ -106,8 +106,8 @@ def test_two_periods_a_day_apart_give_the_same_figures_about_people(client, rate
     assert "whole months: Nov 2026, beside Oct 2026" in page.content.decode()
 
 
-def test_the_month_still_running_shows_no_figure_about_people(client, rated):
-    client.force_login(UserFactory(is_leader=True))
+def test_the_month_still_running_shows_no_figure_about_people(client, rated, erin):
+    client.force_login(erin)
 
     progress = export(client, rated.slug, "progress", "2026-12-01", "2026-12-15")
     headline = export(client, rated.slug, "headline", "2026-12-01", "2026-12-15")
@@ -117,7 +117,7 @@ def test_the_month_still_running_shows_no_figure_about_people(client, rated):
     assert row_starting(headline, "People who attended")[1:] == ["–", "–"]
 
 
-def test_a_window_widened_by_a_month_of_fewer_than_five_people_withholds(client):
+def test_a_window_widened_by_a_month_of_fewer_than_five_people_withholds(client, erin):
     community = CommunityFactory()
     six = [MembershipFactory(community=community, joined_at=at(2026, 1, 1)).user for _ in range(6)]
     newcomer = MembershipFactory(community=community, joined_at=at(2026, 1, 1)).user
@@ -126,7 +126,7 @@ def test_a_window_widened_by_a_month_of_fewer_than_five_people_withholds(client)
     for person in six:
         Attendance.objects.create(session=october, user=person)
     Attendance.objects.create(session=november, user=newcomer)
-    client.force_login(UserFactory(is_leader=True))
+    client.force_login(erin)
 
     october_only = export(client, community.slug, "headline", "2026-10-01", "2026-10-31")
     widened = export(client, community.slug, "headline", "2026-10-01", "2026-11-30")
@@ -139,14 +139,14 @@ def test_a_window_widened_by_a_month_of_fewer_than_five_people_withholds(client)
     assert equity[1][2:] == ["<5", "<5", "<5"]  # contributions, Gini, top 10 % share
 
 
-def test_the_portfolio_total_is_the_sum_of_the_rows_shown(client):
+def test_the_portfolio_total_is_the_sum_of_the_rows_shown(client, erin):
     big, small = CommunityFactory(name="Big"), CommunityFactory(name="Small")
     for community, size in ((big, 7), (small, 3)):
         session = SessionFactory(community=community, starts_at=at(2026, 11, 12, 18))
         for _ in range(size):
             person = MembershipFactory(community=community, joined_at=at(2026, 1, 1)).user
             Attendance.objects.create(session=session, user=person)
-    client.force_login(UserFactory(is_leader=True))
+    client.force_login(erin)
 
     header, *body, total = rows(
         client.get(
@@ -169,9 +169,9 @@ def test_the_portfolio_total_is_the_sum_of_the_rows_shown(client):
     assert int(total[members]) == sum(int(row[members]) for row in body if row[members].isdigit())
 
 
-def test_the_cache_serves_a_new_window_as_soon_as_a_month_ends(client, rated, settings):
+def test_the_cache_serves_a_new_window_as_soon_as_a_month_ends(client, rated, settings, erin):
     settings.DASHBOARD_CACHE_SECONDS = 600
-    client.force_login(UserFactory(is_leader=True))
+    client.force_login(erin)
 
     with time_machine.travel(at(2026, 11, 30, 23, 55), tick=False):
         before = export(client, rated.slug, "progress", "2026-11-01", "2026-11-30")

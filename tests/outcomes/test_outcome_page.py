@@ -13,11 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def page_url(outcome):
-    return f"/c/maps/outcomes/{outcome.pk}/"
+    return f"/c/riverside/outcomes/{outcome.pk}/"
 
 
 def rate_url(outcome):
-    return f"/c/maps/outcomes/{outcome.pk}/confidence/"
+    return f"/c/riverside/outcomes/{outcome.pk}/confidence/"
 
 
 def rate(outcome, user, rating, note=""):
@@ -62,7 +62,7 @@ def test_list_page_links_to_each_outcome(client, cast):
     proposed = OutcomeFactory(community=cast.community, status="proposed")
     client.force_login(cast.member)
 
-    page = client.get("/c/maps/outcomes/").content.decode()
+    page = client.get("/c/riverside/outcomes/").content.decode()
 
     assert f'href="{page_url(cast.outcome)}"' in page
     assert f'href="{page_url(proposed)}"' in page

@@ -47,14 +47,13 @@ class World:
 
 
 @pytest.fixture
-def world(db):
-    community = CommunityFactory(slug="maps", visibility=Community.Visibility.OPEN)
-    member = MembershipFactory(community=community).user
-    facilitator = MembershipFactory(community=community, role=Membership.Role.FACILITATOR).user
-    session = SessionFactory(community=community)
-    session.facilitators.add(facilitator)
-    outcome = OutcomeFactory(community=community)
-    return World(community, member, facilitator, session, outcome)
+def world(riverside, alice, bob):
+    """The cast (tests/people.py): alice posts as a member, bob as the facilitator of a
+    session in Riverside, an open community."""
+    session = SessionFactory(community=riverside)
+    session.facilitators.add(bob)
+    outcome = OutcomeFactory(community=riverside)
+    return World(riverside, alice, bob, session, outcome)
 
 
 def reflection_data(**overrides):
@@ -74,12 +73,12 @@ def later(days: int = 10) -> str:
 
 
 def _reflection(w):
-    url = reverse("reflections:new", args=["maps"])
+    url = reverse("reflections:new", args=["riverside"])
     return w.member, url, url, reflection_data(), Reflection.objects
 
 
 def _action(w):
-    url = reverse("reflections:action_new", args=["maps"])
+    url = reverse("reflections:action_new", args=["riverside"])
     data = {"title": "Try the loop map", "owner": w.member.pk}
     return w.member, url, url, data, Action.objects
 
@@ -98,8 +97,8 @@ def _community(w):
 
 def _join(w):
     newcomer = UserFactory()
-    page = reverse("communities:home", args=["maps"])
-    url = reverse("communities:join", args=["maps"])
+    page = reverse("communities:home", args=["riverside"])
+    url = reverse("communities:join", args=["riverside"])
     return newcomer, page, url, {}, Membership.objects.filter(user=newcomer)
 
 
@@ -107,13 +106,13 @@ def _join_request(w):
     w.community.visibility = Community.Visibility.REQUEST
     w.community.save()
     newcomer = UserFactory()
-    url = reverse("communities:join", args=["maps"])
+    url = reverse("communities:join", args=["riverside"])
     data = {"note": "Hello"}
     return newcomer, url, url, data, Membership.objects.filter(user=newcomer)
 
 
 def _invitation(w):
-    url = reverse("communities:invitations", args=["maps"])
+    url = reverse("communities:invitations", args=["riverside"])
     coordinator = MembershipFactory(community=w.community, role=Membership.Role.COORDINATOR).user
     data = {"emails": "new.person@example.org", "message": ""}
     return coordinator, url, url, data, Invitation.objects
@@ -121,14 +120,14 @@ def _invitation(w):
 
 def _journey_move(w):
     membership = Membership.objects.get(user=w.member)
-    page = reverse("communities:journeys", args=["maps"]) + f"?member={membership.pk}"
-    url = reverse("communities:journey_move", args=["maps"])
+    page = reverse("communities:journeys", args=["riverside"]) + f"?member={membership.pk}"
+    url = reverse("communities:journey_move", args=["riverside"])
     data = {"membership": membership.pk, "to_level": "active", "note": "Led a session."}
     return w.facilitator, page, url, data, JourneyStep.objects
 
 
 def _session(w):
-    url = reverse("sessions:new", args=["maps"])
+    url = reverse("sessions:new", args=["riverside"])
     data = {"title": "Leverage points", "starts_local": later(), "duration_minutes": "90"}
     return w.facilitator, url, url, data, Session.objects.filter(title="Leverage points")
 
@@ -136,27 +135,27 @@ def _session(w):
 def _agenda_item(w):
     draft = SessionFactory(community=w.community, status=Session.Status.DRAFT)
     draft.facilitators.add(w.facilitator)
-    page = reverse("sessions:edit", args=["maps", draft.pk])
-    url = reverse("sessions:agenda_add", args=["maps", draft.pk])
+    page = reverse("sessions:edit", args=["riverside", draft.pk])
+    url = reverse("sessions:agenda_add", args=["riverside", draft.pk])
     data = {"new-title": "Mapping", "new-minutes": "20"}
     return w.facilitator, page, url, data, AgendaItem.objects.filter(session=draft)
 
 
 def _outcome(w):
-    url = reverse("outcomes:list", args=["maps"])
+    url = reverse("outcomes:list", args=["riverside"])
     data = {"statement": "read feedback loops", "why": "They are everywhere."}
     return w.member, url, url, data, Outcome.objects.filter(statement="read feedback loops")
 
 
 def _endorsement(w):
-    page = reverse("outcomes:list", args=["maps"])
-    url = reverse("outcomes:endorse", args=["maps", w.outcome.pk])
+    page = reverse("outcomes:list", args=["riverside"])
+    url = reverse("outcomes:endorse", args=["riverside", w.outcome.pk])
     return w.member, page, url, {}, Endorsement.objects
 
 
 def _confidence(w):
-    url = reverse("outcomes:confidence", args=["maps", w.outcome.pk])
-    page = reverse("outcomes:outcome", args=["maps", w.outcome.pk])
+    url = reverse("outcomes:confidence", args=["riverside", w.outcome.pk])
+    page = reverse("outcomes:outcome", args=["riverside", w.outcome.pk])
     return w.member, page, url, {"rating": "4"}, ConfidenceRating.objects
 
 
@@ -169,14 +168,14 @@ def _held(w):
 
 def _shared_work(w):
     held = _held(w)
-    url = reverse("reviews:work_new", args=["maps", held.pk])
+    url = reverse("reviews:work_new", args=["riverside", held.pk])
     data = {"title": "River map", "link": "https://example.org/map"}
     return w.member, url, url, data, SharedWork.objects
 
 
 def _review_round(w):
     held = _held(w)
-    url = reverse("reviews:round_new", args=["maps", held.pk])
+    url = reverse("reviews:round_new", args=["riverside", held.pk])
     data = {
         "outcomes": [w.outcome.pk],
         "reviewers_per_work": "2",
@@ -208,13 +207,13 @@ def _review_reply(w):
         submitted_at=timezone.now(),
         answers=[{"works": "Clear.", "deeper": "More."}],
     )
-    page = reverse("reviews:work", args=["maps", work.pk])
-    url = reverse("reviews:review_reply", args=["maps", review.pk])
+    page = reverse("reviews:work", args=["riverside", work.pk])
+    url = reverse("reviews:review_reply", args=["riverside", review.pk])
     return w.member, page, url, {"body": "Thank you!"}, ReviewReply.objects
 
 
 def _story(w):
-    url = reverse("dashboard:story_create", args=["maps"])
+    url = reverse("dashboard:story_create", args=["riverside"])
     data = {"title": "The map that stuck", "what_happened": "We drew it."}
     return w.member, url, url, data, ImpactStory.objects
 
@@ -272,7 +271,7 @@ def test_a_post_without_a_token_still_creates(client, world, form):
 
 def test_twenty_identical_reflection_posts_make_one_reflection(client, world):
     client.force_login(world.member)
-    url = reverse("reflections:new", args=["maps"])
+    url = reverse("reflections:new", args=["riverside"])
 
     answers = [client.post(url, {**reflection_data(), FIELD: TOKEN}) for _ in range(20)]
 
@@ -283,7 +282,7 @@ def test_twenty_identical_reflection_posts_make_one_reflection(client, world):
 
 
 def test_the_same_token_from_another_person_is_their_own(client, world):
-    url = reverse("reflections:new", args=["maps"])
+    url = reverse("reflections:new", args=["riverside"])
     other = MembershipFactory(community=world.community).user
 
     for person in (world.member, other):
@@ -299,7 +298,7 @@ def test_the_same_token_with_other_content_is_a_new_submission(client, world):
     """A form reopened with the back button, changed and sent again keeps its old token:
     what the person wrote the second time is saved, not swallowed."""
     client.force_login(world.member)
-    url = reverse("reflections:new", args=["maps"])
+    url = reverse("reflections:new", args=["riverside"])
 
     client.post(url, {**reflection_data(title="First thoughts"), FIELD: TOKEN})
     second = client.post(url, {**reflection_data(title="Second thoughts"), FIELD: TOKEN})
@@ -314,7 +313,7 @@ def test_the_same_token_with_other_content_is_a_new_submission(client, world):
 
 def test_a_form_with_errors_leaves_its_token_free_for_the_corrected_form(client, world):
     client.force_login(world.member)
-    url = reverse("reflections:new", args=["maps"])
+    url = reverse("reflections:new", args=["riverside"])
 
     refused = client.post(url, {**reflection_data(title=""), FIELD: TOKEN})
     saved = client.post(url, {**reflection_data(), FIELD: TOKEN})
@@ -331,7 +330,7 @@ def test_a_malformed_token_is_ignored_not_stored(client, world, junk):
     client.force_login(world.member)
 
     response = client.post(
-        reverse("reflections:new", args=["maps"]), {**reflection_data(), FIELD: junk}
+        reverse("reflections:new", args=["riverside"]), {**reflection_data(), FIELD: junk}
     )
 
     assert response.status_code == 302
@@ -366,7 +365,9 @@ def test_htmx_confidence_rating_repeat_saves_one_rating(client, world):
 
     assert first.status_code == 200
     assert TOKEN_INPUT.search(first.content.decode()).group(1) != TOKEN
-    assert repeat["HX-Redirect"] == reverse("outcomes:outcome", args=["maps", world.outcome.pk])
+    assert repeat["HX-Redirect"] == reverse(
+        "outcomes:outcome", args=["riverside", world.outcome.pk]
+    )
     assert made.count() == 1
 
 
@@ -399,7 +400,7 @@ def test_the_nightly_task_prunes_day_old_tokens_and_beat_runs_it(world, settings
 def test_twenty_parallel_identical_reflection_posts_make_one_reflection():
     if connection.vendor != "postgresql":
         pytest.skip("parallel writers need PostgreSQL (SQLite serialises every write)")
-    community = CommunityFactory(slug="maps")
+    community = CommunityFactory(name="Riverside", slug="riverside")
     member = MembershipFactory(community=community).user
     clients = []
     for _ in range(20):
@@ -407,7 +408,7 @@ def test_twenty_parallel_identical_reflection_posts_make_one_reflection():
         client.force_login(member)
         clients.append(client)
     lock, answers = threading.Lock(), []
-    url = reverse("reflections:new", args=["maps"])
+    url = reverse("reflections:new", args=["riverside"])
 
     def work():
         with lock:

@@ -10,7 +10,6 @@ from communities.models import Membership
 from reviews import services
 from tests.factories import (
     AttendanceFactory,
-    CommunityFactory,
     MembershipFactory,
     OutcomeFactory,
     SessionFactory,
@@ -20,9 +19,9 @@ from tests.factories import (
 
 @dataclass
 class Cast:
-    """A community "maps" with a completed session attended by the author (peripheral)
-    and the reviewer (core); a member who did not attend; a facilitator; and people from
-    outside: another community's member and someone in no community at all."""
+    """Riverside with a completed session attended by the author (peripheral) and the
+    reviewer (core); alice, a member who did not attend; bob, the facilitator; and people
+    from outside: dave, another community's member, and frank, in no community at all."""
 
     community: object
     session: object
@@ -63,38 +62,39 @@ class Cast:
 
 
 @pytest.fixture
-def cast(db):
-    community = CommunityFactory(slug="maps")
-    other_community = CommunityFactory(slug="elsewhere")
+def cast(riverside, hillside, alice, bob, dave, frank):
+    """The cast (tests/people.py) around a completed session in Riverside: alice (active)
+    as the member who did not attend, bob (core) as the facilitator, dave as the other
+    community's member, frank as the outsider; plus an author and a reviewer who attended."""
+    Membership.objects.filter(community=riverside, user=alice).update(level="active")
+    Membership.objects.filter(community=riverside, user=bob).update(level="core")
 
-    def join(level, role=Membership.Role.MEMBER, **fields):
+    def join(level, **fields):
         user = UserFactory(**fields)
-        MembershipFactory(community=community, level=level, role=role, user=user)
+        MembershipFactory(community=riverside, level=level, user=user)
         return user
 
     session = SessionFactory(
-        community=community,
+        community=riverside,
         title="Causal loops",
         starts_at=timezone.now() - timedelta(days=2),
         status="completed",
     )
     result = Cast(
-        community=community,
+        community=riverside,
         session=session,
         outcome=OutcomeFactory(
-            community=community,
+            community=riverside,
             statement="map complex systems more confidently",
             review_prompts=["Are the loops clear?", "What is missing?"],
         ),
         author=join("peripheral", display_name="Ada Author"),
         reviewer=join("core", display_name="Rosa Reviewer"),
-        member=join("active", display_name="Mo Member"),
-        facilitator=join("core", Membership.Role.FACILITATOR, display_name="Fay Facilitator"),
-        other=MembershipFactory(
-            community=other_community, user=UserFactory(display_name="Otto Other")
-        ).user,
-        outsider=UserFactory(display_name="Olu Outsider"),
-        other_community=other_community,
+        member=alice,
+        facilitator=bob,
+        other=dave,
+        outsider=frank,
+        other_community=hillside,
     )
     result.attend(result.author)
     result.attend(result.reviewer)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from communities import engagement
 from reviews.models import PeerReview
-from tests.factories import CommunityFactory, OutcomeFactory, SessionFactory
+from tests.factories import OutcomeFactory, SessionFactory
 
 from .builders import peer_review, review_round, shared_work
 
@@ -22,8 +22,7 @@ SUBMITTED, DRAFT, DECLINED = (
 
 
 @pytest.fixture
-def world(member_of):
-    community = CommunityFactory()
+def world(community, member_of):
     now = timezone.now()
     session = SessionFactory(community=community, starts_at=now - dt.timedelta(days=10))
     sam, ada, kit = (member_of(community) for _ in range(3))

@@ -102,7 +102,7 @@ def test_each_page_answers_each_role(client, scene, role):
     client_for(client, scene, role)
 
     answers = {
-        name: client.get(reverse(_view_name(name), args=["maps", *args[name]])).status_code
+        name: client.get(reverse(_view_name(name), args=["riverside", *args[name]])).status_code
         for name in GET
     }
 
@@ -116,6 +116,6 @@ def test_each_action_answers_each_role(client, scene, role, name):
     expected, data = POST[name]
     client_for(client, scene, role)
 
-    status = client.post(reverse(_view_name(name), args=["maps", *args[name]]), data)
+    status = client.post(reverse(_view_name(name), args=["riverside", *args[name]]), data)
 
     assert status.status_code == expected[role]

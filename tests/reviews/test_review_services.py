@@ -125,7 +125,7 @@ def test_submit_emails_the_author_exactly_once_in_text_and_html(
     assert "River map" in message.subject
     assert "Rosa Reviewer has looked at" in message.body
     assert "Rosa Reviewer has looked at" in html_of(message)
-    assert f"/c/maps/work/{review.work_id}/" in message.body
+    assert f"/c/riverside/work/{review.work_id}/" in message.body
 
 
 def test_anonymous_review_email_never_names_the_reviewer(cast, django_capture_on_commit_callbacks):
@@ -223,7 +223,7 @@ def test_reply_emails_the_reviewer_once_in_text_and_html(
         services.review_reply(review=shared_review, body=body)
 
     [message] = mail_to(cast.reviewer)
-    link = f"/c/maps/work/{shared_review.work_id}/#review-{shared_review.pk}"
+    link = f"/c/riverside/work/{shared_review.work_id}/#review-{shared_review.pk}"
     assert message.subject == 'Ada Author replied to your review of "Ada\'s river map"'
     assert 'Ada Author read your peer review of "Ada\'s river map" in' in message.body
     assert body in message.body

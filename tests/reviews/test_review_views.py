@@ -23,7 +23,7 @@ OUTSIDERS = ["outsider", "other"]
 
 
 def url(name, *args):
-    return reverse(f"reviews:{name}", args=["maps", *args])
+    return reverse(f"reviews:{name}", args=["riverside", *args])
 
 
 def as_(client, user):

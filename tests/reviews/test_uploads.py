@@ -86,7 +86,7 @@ def test_sniff_refuses_disallowed_content_whatever_the_name(name, content):
 def share(client, cast, upload, **data):
     client.force_login(cast.author)
     return client.post(
-        f"/c/maps/sessions/{cast.session.pk}/work/new/",
+        f"/c/riverside/sessions/{cast.session.pk}/work/new/",
         {"title": "With a file", "file": upload, **data},
     )
 

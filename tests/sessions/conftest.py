@@ -4,12 +4,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from communities.models import Membership
-from tests.factories import CommunityFactory, MembershipFactory, SessionFactory, UserFactory
+from tests.factories import SessionFactory
 
 
 @dataclass
 class World:
+    """member alice, facilitator bob, coordinator carol (Riverside); other_member dave
+    (Hillside); leader erin; outsider frank."""
+
     community: object
     other_community: object
     member: object
@@ -26,27 +28,22 @@ class World:
 
 
 @pytest.fixture
-def world(db):
-    community = CommunityFactory(slug="maps", timezone="Europe/London")
-    other = CommunityFactory(slug="other")
-
-    def join(c, role=Membership.Role.MEMBER, **user_fields):
-        return MembershipFactory(community=c, role=role, user=UserFactory(**user_fields)).user
-
-    facilitator = join(community, Membership.Role.FACILITATOR, display_name="Femi")
-    session = SessionFactory(community=community, title="Causal loops")
-    session.facilitators.add(facilitator)
+def world(riverside, hillside, alice, bob, carol, dave, erin, frank):
+    """The cast (tests/people.py) under the names the session tests use, with a session in
+    Riverside that bob facilitates and one in Hillside."""
+    session = SessionFactory(community=riverside, title="Causal loops")
+    session.facilitators.add(bob)
     return World(
-        community=community,
-        other_community=other,
-        member=join(community, display_name="Mina"),
-        facilitator=facilitator,
-        coordinator=join(community, Membership.Role.COORDINATOR, display_name="Cora"),
-        outsider=UserFactory(display_name="Olu"),
-        leader=UserFactory(display_name="Lee", is_leader=True),
-        other_member=join(other, display_name="Otto"),
+        community=riverside,
+        other_community=hillside,
+        member=alice,
+        facilitator=bob,
+        coordinator=carol,
+        outsider=frank,
+        leader=erin,
+        other_member=dave,
         session=session,
-        other_session=SessionFactory(community=other, title="Elsewhere"),
+        other_session=SessionFactory(community=hillside, title="Elsewhere"),
     )
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from communities.models import Membership
 from core.plugins import Panel
@@ -55,9 +56,9 @@ def test_detail_online_link_and_names_for_members_only(client, world):
     outsider_page = client.get(world.session.get_absolute_url()).content.decode()
 
     assert "https://meet.example.org/secret" in member_page
-    assert "Going (1): Cora" in member_page
+    assert "Going (1): Carol" in member_page
     assert "https://meet.example.org/secret" not in outsider_page
-    assert "Cora" not in outsider_page
+    assert "Carol" not in outsider_page
     assert "fewer than 5 going, 0 maybe" in outsider_page
     assert "Join the community to RSVP" in outsider_page
 
@@ -112,7 +113,7 @@ def test_rsvp_with_htmx_returns_the_box_and_saves(client, world):
     page = response.content.decode()
     assert page.lstrip().startswith('<section class="card" id="rsvp-box"')
     assert "Your answer: maybe." in page
-    assert "Maybe (1): Mina" in page
+    assert "Maybe (1): Alice" in page
     assert RSVP.objects.get(session=world.session, user=world.member).response == "maybe"
 
 
@@ -174,7 +175,7 @@ def test_list_shows_upcoming_past_and_empty_states(client, world):
     RSVPFactory(session=world.session, user=world.member, response="going")
     client.force_login(world.member)
 
-    page = client.get(reverse("sessions:list", kwargs={"slug": "maps"})).content.decode()
+    page = client.get(reverse("sessions:list", kwargs={"slug": "riverside"})).content.decode()
 
     assert "Causal loops" in page
     assert "1 going · you: going" in page
@@ -192,7 +193,7 @@ def test_list_pages_back_through_every_past_session(client, world):
             status=Session.Status.COMPLETED,
         )
     client.force_login(world.member)
-    url = reverse("sessions:list", kwargs={"slug": "maps"})
+    url = reverse("sessions:list", kwargs={"slug": "riverside"})
 
     first = client.get(url).content.decode()
     second = client.get(url + "?page=2").content.decode()
@@ -211,7 +212,7 @@ def test_list_empty_state_tells_facilitators_what_to_do(client, world):
     world.session.delete()
     client.force_login(world.facilitator)
 
-    page = client.get(reverse("sessions:list", kwargs={"slug": "maps"})).content.decode()
+    page = client.get(reverse("sessions:list", kwargs={"slug": "riverside"})).content.decode()
 
     assert "No sessions are planned yet. Plan the next one" in page
     assert "Plan a session" in page
@@ -245,14 +246,14 @@ def test_attendance_checklist_puts_rsvps_first_and_records_walk_ins(client, worl
     )
 
     said, walk_ins = page.split("Walk-ins")
-    assert "Mina" in said and "Cora" not in said
-    assert "Cora" in walk_ins
+    assert "Alice" in said and "Carol" not in said
+    assert "Carol" in walk_ins
     assert response.status_code == 302
     world.session.refresh_from_db()
     assert world.session.status == Session.Status.COMPLETED
     assert dict(world.session.attendances.values_list("user__display_name", "walk_in")) == {
-        "Mina": False,
-        "Cora": True,
+        "Alice": False,
+        "Carol": True,
     }
 
 
@@ -303,7 +304,7 @@ def test_completed_session_invites_attendees_to_reflect(client, world):
     client.force_login(world.coordinator)
     absentee_page = client.get(path).content.decode()
 
-    link = f'href="/c/maps/reflections/new/?session={world.session.pk}"'
+    link = f'href="/c/riverside/reflections/new/?session={world.session.pk}"'
     assert link in attendee_page
     # Only attendees are thanked and invited; the open-actions panel offers everyone a link.
     assert 'id="reflect-heading"' in attendee_page
@@ -331,13 +332,13 @@ def test_completing_a_session_emails_each_attendee_an_invitation_to_reflect_once
         client.post(url, {"attendees": everyone})
 
     assert before_completion == 0
-    # Mina once (not again when the list is corrected), the late walk-in Femi once, and
-    # nobody for Cora, who muted the community.
+    # Alice once (not again when the list is corrected), the late walk-in Bob once, and
+    # nobody for Carol, who muted the community.
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [world.member.email, world.facilitator.email]
     )
     message = next(m for m in mail.outbox if m.to == [world.member.email])
-    reflect = f"/c/maps/reflections/new/?session={world.session.pk}"
+    reflect = f"/c/riverside/reflections/new/?session={world.session.pk}"
     assert message.subject == "Thanks for coming to Causal loops: what did you notice?"
     assert reflect in message.body
     assert f'href="{settings.SITE_URL}{reflect}"' in message.alternatives[0][0]
@@ -382,18 +383,20 @@ def many_sessions(world, n):
 
 
 @pytest.mark.parametrize("n", [1, 20])
-def test_list_queries_are_bounded(client, world, django_assert_max_num_queries, n):
+def test_list_queries_are_bounded(client, world, django_assert_num_queries, n):
     many_sessions(world, n)
     client.force_login(world.facilitator)
 
-    with django_assert_max_num_queries(10):
-        response = client.get(reverse("sessions:list", kwargs={"slug": "maps"}))
+    with django_assert_num_queries(9):
+        response = client.get(reverse("sessions:list", kwargs={"slug": "riverside"}))
 
     assert response.status_code == 200
+    first = world.community.sessions.filter(status="completed").latest("starts_at")
+    assert escape(first.title) in response.content.decode()
 
 
 @pytest.mark.parametrize("n", [1, 20])
-def test_detail_queries_are_bounded(client, world, django_assert_max_num_queries, n):
+def test_detail_queries_are_bounded(client, world, django_assert_num_queries, n):
     for index in range(n):
         item = AgendaItemFactory(session=world.session)
         MembershipFactory(community=world.community)
@@ -403,16 +406,17 @@ def test_detail_queries_are_bounded(client, world, django_assert_max_num_queries
         world.session.facilitators.add(person)
     client.force_login(world.member)
 
-    # 12 for the page and the reflections panel, 3 for the outcomes panel (shared work,
+    # 10 for the page and the reflections panel, 3 for the outcomes panel (shared work,
     # review rounds, whether I attended).
-    with django_assert_max_num_queries(15):
+    with django_assert_num_queries(13):
         response = client.get(world.session.get_absolute_url())
 
     assert response.status_code == 200
+    assert escape(person.name) in response.content.decode()
 
 
 @pytest.mark.parametrize("n", [1, 20])
-def test_attendance_page_queries_are_bounded(client, world, django_assert_max_num_queries, n):
+def test_attendance_page_queries_are_bounded(client, world, django_assert_num_queries, n):
     world.session.starts_at = timezone.now() - timedelta(minutes=5)
     world.session.save()
     for _ in range(n):
@@ -420,33 +424,35 @@ def test_attendance_page_queries_are_bounded(client, world, django_assert_max_nu
         RSVPFactory(session=world.session, user=person)
     client.force_login(world.facilitator)
 
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(attendance_url(world.session))
 
     assert response.status_code == 200
+    assert escape(person.name) in response.content.decode()
 
 
 @pytest.mark.parametrize("n", [1, 20])
-def test_planner_queries_are_bounded(client, world, django_assert_max_num_queries, n):
+def test_planner_queries_are_bounded(client, world, django_assert_num_queries, n):
     for _ in range(n):
         item = AgendaItemFactory(session=world.session)
         item.aligned_outcomes.add(OutcomeFactory(community=world.community))
         MembershipFactory(community=world.community)
     client.force_login(world.facilitator)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_num_queries(10):
         response = client.get(
-            reverse("sessions:edit", kwargs={"slug": "maps", "pk": world.session.pk})
+            reverse("sessions:edit", kwargs={"slug": "riverside", "pk": world.session.pk})
         )
 
     assert response.status_code == 200
+    assert escape(item.title) in response.content.decode()
 
 
 def test_coordinator_turns_off_day_before_reminders(client, world):
     from sessions.models import SessionSettings
 
     client.force_login(world.coordinator)
-    path = reverse("sessions:settings", kwargs={"slug": "maps"})
+    path = reverse("sessions:settings", kwargs={"slug": "riverside"})
 
     page = client.get(path).content.decode()
     response = client.post(path, {"remind_1h": "on"})

@@ -193,7 +193,7 @@ def test_a_0900_london_session_planned_across_the_dst_change_stays_0900(client, 
     with time_machine.travel(NOW, tick=False):
         # Planned in GMT for a day after the clocks go forward (29 March 2026).
         client.post(
-            "/c/maps/sessions/new/",
+            "/c/riverside/sessions/new/",
             {"title": "Spring", "starts_local": "2026-03-30T09:00", "duration_minutes": "60"},
         )
     session = Session.objects.get(title="Spring")

@@ -1,0 +1,331 @@
+"""Every list page and htmx fragment costs the same number of queries at one row and at
+many (README, Tests): each case below is fetched at 1 and at 12 rows with an exact
+`django_assert_num_queries`, and asserts the status and a row's text, so a redirect or an
+empty page cannot pass. People come from the cast (tests/people.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from communities.models import Membership
+from tests.factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    AttendanceFactory,
+    CommunityFactory,
+    ConfidenceRatingFactory,
+    ImpactStoryFactory,
+    InvitationFactory,
+    JourneyStepFactory,
+    MembershipFactory,
+    OutcomeFactory,
+    PeerReviewFactory,
+    ReflectionFactory,
+    ReviewRoundFactory,
+    RSVPFactory,
+    SessionFactory,
+    SharedWorkFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def person(n, name="Rower"):
+    return UserFactory(display_name=f"{name} {n:02d}")
+
+
+def members(cast, rows, **kw):
+    return [
+        MembershipFactory(community=cast.riverside, user=person(i), **kw).user for i in range(rows)
+    ]
+
+
+def past_session(cast, **kw):
+    return SessionFactory(
+        community=cast.riverside,
+        starts_at=timezone.now() - timedelta(days=2),
+        status="completed",
+        **kw,
+    )
+
+
+# Each case: seed(cast, rows) → (viewer, url, extra headers, text every page shows[, POST
+# data]); an htmx fragment that answers a POST is fetched with its form's data.
+def directory(cast, rows):
+    for i in range(rows):
+        CommunityFactory(name=f"Circle {i:02d}")
+    return "frank", "/communities/", {}, "Circle 00"
+
+
+def directory_fragment(cast, rows):
+    return (*directory(cast, rows)[:2], HTMX, "Circle 00")
+
+
+def community_home(cast, rows):
+    for i in range(rows):
+        SessionFactory(community=cast.riverside, title=f"Gathering {i:02d}")
+    members(cast, rows)
+    return "alice", "/c/riverside/", {}, "Gathering 00"
+
+
+def members_page(cast, rows):
+    members(cast, rows)
+    return "alice", "/c/riverside/members/", {}, "Rower 00"
+
+
+def members_fragment(cast, rows):
+    members(cast, rows)
+    return "alice", "/c/riverside/members/", HTMX, "Rower 00"
+
+
+def join_requests(cast, rows):
+    members(cast, rows, status=Membership.Status.REQUESTED)
+    return "carol", "/c/riverside/requests/", {}, "Rower 00"
+
+
+def invitations(cast, rows):
+    for i in range(rows):
+        InvitationFactory(community=cast.riverside, email=f"guest{i:02d}@example.org")
+    return "carol", "/c/riverside/invitations/", {}, "guest00@example.org"
+
+
+def journeys(cast, rows):
+    for user in members(cast, rows):
+        JourneyStepFactory(membership=user.memberships.get())
+    return "carol", "/c/riverside/journeys/", {}, "Rower 00"
+
+
+def journeys_fragment(cast, rows):
+    return (*journeys(cast, rows)[:2], HTMX, "Rower 00")
+
+
+def my_membership(cast, rows):
+    membership = cast.alice.memberships.get()
+    for _ in range(rows):
+        JourneyStepFactory(membership=membership)
+    return "alice", "/c/riverside/me/", {}, "Riverside"
+
+
+def session_list(cast, rows):
+    for i in range(rows):
+        SessionFactory(community=cast.riverside, title=f"Gathering {i:02d}")
+        past_session(cast, title=f"Gone {i:02d}")
+    return "alice", "/c/riverside/sessions/", {}, "Gathering 00"
+
+
+def session_detail(cast, rows):
+    session = SessionFactory(community=cast.riverside, title="Causal loops")
+    session.facilitators.add(cast.bob)
+    for user in members(cast, rows):
+        RSVPFactory(session=session, user=user)
+    return "bob", f"/c/riverside/sessions/{session.pk}/", {}, "Rower 00"
+
+
+def session_rsvp_fragment(cast, rows):
+    session = SessionFactory(community=cast.riverside, title="Causal loops")
+    for user in members(cast, rows):
+        RSVPFactory(session=session, user=user)
+    url = f"/c/riverside/sessions/{session.pk}/rsvp/"
+    return "alice", url, HTMX, "Rower 00", {"response": "going"}
+
+
+def session_attendance(cast, rows):
+    session = SessionFactory(
+        community=cast.riverside, title="Causal loops", starts_at=timezone.now()
+    )
+    session.facilitators.add(cast.bob)
+    for user in members(cast, rows):
+        RSVPFactory(session=session, user=user)
+        AttendanceFactory(session=session, user=user)
+    return "bob", f"/c/riverside/sessions/{session.pk}/attendance/", {}, "Rower 00"
+
+
+def session_planner(cast, rows):
+    session = SessionFactory(community=cast.riverside, title="Causal loops")
+    session.facilitators.add(cast.bob)
+    for i in range(rows):
+        AgendaItemFactory(session=session, title=f"Activity {i:02d}")
+    return "bob", f"/c/riverside/sessions/{session.pk}/edit/", {}, "Activity 00"
+
+
+def outcome_list(cast, rows):
+    for i in range(rows):
+        outcome = OutcomeFactory(community=cast.riverside, statement=f"loop thinking {i:02d}")
+        ConfidenceRatingFactory(outcome=outcome, user=cast.alice)
+    return "alice", "/c/riverside/outcomes/", {}, "loop thinking 00"
+
+
+def outcome_detail(cast, rows):
+    outcome = OutcomeFactory(community=cast.riverside, statement="loop thinking")
+    for user in members(cast, rows):
+        ConfidenceRatingFactory(outcome=outcome, user=user)
+    return "alice", f"/c/riverside/outcomes/{outcome.pk}/", {}, "loop thinking"
+
+
+def outcome_confidence_fragment(cast, rows):
+    outcome = OutcomeFactory(community=cast.riverside, statement="loop thinking")
+    for user in members(cast, rows):
+        ConfidenceRatingFactory(outcome=outcome, user=user)
+    url = f"/c/riverside/outcomes/{outcome.pk}/confidence/"
+    return "alice", url, HTMX, "confiden", {"rating": "4", "note": "Better."}
+
+
+def _round(cast, rows):
+    session = past_session(cast, title="Causal loops")
+    outcome = OutcomeFactory(community=cast.riverside, statement="loop thinking")
+    round_ = ReviewRoundFactory(session=session, outcomes=[outcome], opened_by=cast.bob)
+    authors = members(cast, rows)
+    for author in authors:
+        AttendanceFactory(session=session, user=author)
+        work = SharedWorkFactory(session=session, author=author)
+        PeerReviewFactory(round=round_, work=work, reviewer=cast.alice)
+    return round_
+
+
+def reviews_page(cast, rows):
+    _round(cast, rows)
+    return "alice", "/c/riverside/reviews/", {}, "Rower 00"
+
+
+def round_page(cast, rows):
+    round_ = _round(cast, rows)
+    return "bob", f"/c/riverside/review-rounds/{round_.pk}/", {}, "Rower 00"
+
+
+def work_page(cast, rows):
+    session = past_session(cast, title="Causal loops")
+    outcome = OutcomeFactory(community=cast.riverside, statement="loop thinking")
+    round_ = ReviewRoundFactory(session=session, outcomes=[outcome], opened_by=cast.bob)
+    AttendanceFactory(session=session, user=cast.alice)
+    work = SharedWorkFactory(session=session, author=cast.alice, title="Alice's map")
+    for reviewer in members(cast, rows):
+        PeerReviewFactory(round=round_, work=work, reviewer=reviewer, status="submitted")
+    return "alice", f"/c/riverside/work/{work.pk}/", {}, "Clear boundaries."
+
+
+def alignment(cast, rows):
+    _round(cast, rows)
+    return "bob", "/c/riverside/alignment/", {}, "loop thinking"
+
+
+def reflection_list(cast, rows):
+    for i, author in enumerate(members(cast, rows)):
+        ReflectionFactory(community=cast.riverside, author=author, title=f"Noticed {i:02d}")
+    return "alice", "/c/riverside/reflections/", {}, "Noticed 00"
+
+
+def reflection_fragment(cast, rows):
+    return (*reflection_list(cast, rows)[:2], HTMX, "Noticed 00")
+
+
+def my_reflections(cast, rows):
+    for i in range(rows):
+        ReflectionFactory(community=cast.riverside, author=cast.alice, title=f"Noticed {i:02d}")
+    return "alice", "/reflections/mine/", {}, "Noticed 00"
+
+
+def action_list(cast, rows):
+    for i, owner in enumerate(members(cast, rows)):
+        ActionFactory(community=cast.riverside, owner=owner, title=f"Try {i:02d}")
+    return "alice", "/c/riverside/actions/", {}, "Try 00"
+
+
+def story_list(cast, rows):
+    for i, author in enumerate(members(cast, rows)):
+        ImpactStoryFactory(community=cast.riverside, author=author, title=f"Story {i:02d}")
+    return "alice", "/stories/", {}, "Story 00"
+
+
+def community_dashboard(cast, rows):
+    for i, author in enumerate(members(cast, rows)):
+        ReflectionFactory(community=cast.riverside, author=author, title=f"Noticed {i:02d}")
+    return "bob", "/c/riverside/dashboard/", {}, "Riverside"
+
+
+def portfolio(cast, rows):
+    for i in range(rows):
+        MembershipFactory(community=CommunityFactory(name=f"Circle {i:02d}"))
+    return "erin", "/dashboard/", {}, "Circle 00"
+
+
+def home(cast, rows):
+    for i in range(rows):
+        community = CommunityFactory(name=f"Circle {i:02d}")
+        MembershipFactory(community=community, user=cast.alice)
+        SessionFactory(community=community, title=f"Gathering {i:02d}")
+    return "alice", "/", {}, "Circle 00"
+
+
+def settings_page(cast, rows):
+    for i in range(rows):
+        MembershipFactory(user=cast.alice, community=CommunityFactory(name=f"Circle {i:02d}"))
+    return "alice", "/settings/", {}, "Mute Circle 00"
+
+
+def digest_preview(cast, rows):
+    for i in range(rows):
+        SessionFactory(community=cast.riverside, title=f"Gathering {i:02d}")
+    return "alice", "/settings/digest-preview/", {}, "Gathering 00"
+
+
+# name → (seed, exact queries at 1 and at 12 rows)
+CASES = {
+    "directory": (directory, 4),
+    "directory_fragment": (directory_fragment, 4),
+    "community_home": (community_home, 8),
+    "members": (members_page, 6),
+    "members_fragment": (members_fragment, 6),
+    "join_requests": (join_requests, 5),
+    "invitations": (invitations, 6),
+    "journeys": (journeys, 6),
+    "journeys_fragment": (journeys_fragment, 6),
+    "my_membership": (my_membership, 10),
+    "session_list": (session_list, 8),
+    "session_detail": (session_detail, 12),
+    "session_rsvp_fragment": (session_rsvp_fragment, 14),
+    "session_attendance": (session_attendance, 8),
+    "session_planner": (session_planner, 10),
+    "outcome_list": (outcome_list, 5),
+    "outcome_detail": (outcome_detail, 8),
+    "outcome_confidence_fragment": (outcome_confidence_fragment, 9),
+    "reviews_page": (reviews_page, 9),
+    "round_page": (round_page, 9),
+    "work_page": (work_page, 9),
+    "alignment": (alignment, 9),
+    "reflection_list": (reflection_list, 8),
+    "reflection_fragment": (reflection_fragment, 5),
+    "my_reflections": (my_reflections, 4),
+    "action_list": (action_list, 7),
+    "story_list": (story_list, 7),
+    "community_dashboard": (community_dashboard, 22),
+    "portfolio": (portfolio, 14),
+    "home": (home, 11),
+    "settings": (settings_page, 3),
+    "digest_preview": (digest_preview, 17),
+}
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+@pytest.mark.parametrize("case", CASES)
+def test_page_costs_the_same_queries_at_one_and_many_rows(
+    cast, case, rows, django_assert_num_queries
+):
+    seed, queries = CASES[case]
+    viewer, url, headers, text, *data = seed(cast, rows)
+    client = cast.client(viewer)
+
+    def fetch():
+        if data:
+            return client.post(url, data[0], **headers)
+        return client.get(url, **headers)
+
+    with django_assert_num_queries(queries):
+        response = fetch()
+
+    assert response.status_code == 200
+    assert text in response.content.decode()
