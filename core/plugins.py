@@ -14,6 +14,10 @@ other app's demo content.
   so accounts shows what other apps keep about a person without importing them.
 - `<app>/demo.py`: `seed(people)` for seed_demo (see accounts/management/commands/seed_demo.py).
 - `<app>/digest.py`: `digest_sections(members, period)` for the digest email.
+- `<app>/nav.py`: `COMMUNITY_TABS` and `SITE_TABS`, lists of NavTab: the community
+  navigation's tabs (rendered by communities' `{% community_nav %}`) and the site header's
+  (rendered by core's `{% site_nav %}`), so communities and base.html name no higher app's
+  URLs. `community_tabs()` and `site_tabs()` gather them, sorted by `order`.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,6 +43,41 @@ class Panel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 50
+
+
+NavRole = Literal["facilitator", "coordinator", "leader"]
+
+
+@dataclass(frozen=True)
+class NavTab:
+    """One navigation tab an app contributes.
+
+    `url_name` is reversed with the community's slug for a community tab, with no argument
+    for a site tab. `role` None shows the tab to every member (community) or every signed-in
+    person (site); "facilitator"/"coordinator" to members with that role; "leader" to
+    people whose `is_leader` is true. The tab is marked `aria-current="page"` when the
+    current view's name is in `current_names` (empty: never marked)."""
+
+    label: str
+    url_name: str
+    order: int
+    role: NavRole | None = None
+    current_names: tuple[str, ...] = ()
+
+
+def _tabs(attribute: str) -> list[NavTab]:
+    tabs = [tab for module in app_modules("nav") for tab in getattr(module, attribute, ())]
+    return sorted(tabs, key=lambda tab: tab.order)
+
+
+def community_tabs() -> list[NavTab]:
+    """Every app's community navigation tabs (`<app>/nav.py` COMMUNITY_TABS), by order."""
+    return _tabs("COMMUNITY_TABS")
+
+
+def site_tabs() -> list[NavTab]:
+    """Every app's site header tabs (`<app>/nav.py` SITE_TABS), by order."""
+    return _tabs("SITE_TABS")
 
 
 def app_modules(module_name: str) -> Iterator[ModuleType]:
