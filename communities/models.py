@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from accounts.models import zone_or_utc
+from core.text import NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
 
 
 class CommunityQuerySet(models.QuerySet):
@@ -34,8 +35,8 @@ class Community(models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
-    domain = models.TextField("what we care about", max_length=2000)
-    purpose = models.TextField(max_length=4000, blank=True)
+    domain = models.TextField("what we care about", max_length=SHORT_TEXT_MAX)
+    purpose = models.TextField(max_length=TEXT_MAX, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.OPEN)
     timezone = models.CharField(max_length=64, default="Europe/London")
     archived = models.BooleanField(default=False)
@@ -147,7 +148,7 @@ class Membership(models.Model):
     muted = models.BooleanField(default=False)
     joined_at = models.DateTimeField(default=now)
     # A request to join: the requester's optional note and when they asked.
-    request_note = models.TextField(max_length=1000, blank=True)
+    request_note = models.TextField(max_length=NOTE_MAX, blank=True)
     requested_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -243,7 +244,7 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    message = models.TextField(max_length=1000, blank=True)
+    message = models.TextField(max_length=NOTE_MAX, blank=True)
     # Re-sending changes the nonce, so every earlier link stops working.
     nonce = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(default=now)

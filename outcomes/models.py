@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core.text import SHORT_TEXT_MAX
+
 
 class OutcomeQuerySet(models.QuerySet):
     def agreed(self):
@@ -25,7 +27,7 @@ class Outcome(models.Model):
     statement = models.CharField(
         max_length=300, help_text="Finish the sentence: “We want to be able to …”"
     )
-    why = models.TextField("why it matters", max_length=2000, blank=True)
+    why = models.TextField("why it matters", max_length=SHORT_TEXT_MAX, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import User
 from communities.models import Membership
+from core.text import TEXT_MAX
 from core.widgets import QuickModelChoiceField, QuickSelect
 from outcomes.models import Outcome
 from sessions.models import Session
@@ -108,7 +109,7 @@ class ReflectionForm(forms.ModelForm):
                 self.fields[prompt_field_name(key)] = forms.CharField(
                     label=question,
                     required=False,
-                    max_length=4000,
+                    max_length=TEXT_MAX,
                     initial=answers.get(key, ""),
                     widget=forms.Textarea(attrs={"rows": 3}),
                 )

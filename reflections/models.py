@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from core.text import LONG_TEXT_COLUMN_MAX, LONG_TEXT_MAX, TEXT_MAX
+
 from .markdown import excerpt
 
 # A clear limit for a reflection's Markdown body: long enough for a real essay, short
 # enough that rendering, previews and exports stay quick.
-BODY_MAX_CHARS = 20000
+BODY_MAX_CHARS = LONG_TEXT_MAX
 # The plain-text excerpt kept beside the body for lists (see Reflection.excerpt).
 EXCERPT_CHARS = 200
 
@@ -149,7 +151,7 @@ class Reflection(models.Model):
     # Blank means "not sure yet": a loop level is offered, never required.
     loop_level = models.CharField(max_length=10, choices=Loop, blank=True)
     title = models.CharField(max_length=200)
-    body = models.TextField(max_length=50000, blank=True)
+    body = models.TextField(max_length=LONG_TEXT_COLUMN_MAX, blank=True)
     # Answers to the level's prompts: {prompt key: text}; only answered prompts are kept.
     answers = models.JSONField(default=dict, blank=True)
     # The body as plain text, whitespace collapsed and truncated: derived on every save, so
@@ -286,7 +288,7 @@ class Action(models.Model):
         "communities.Community", on_delete=models.CASCADE, related_name="actions"
     )
     title = models.CharField("what we'll do differently", max_length=200)
-    description = models.TextField(max_length=4000, blank=True)
+    description = models.TextField(max_length=TEXT_MAX, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_actions"
     )

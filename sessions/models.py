@@ -8,6 +8,8 @@ from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import LONG_TEXT_MAX, TEXT_MAX
+
 
 class SessionQuerySet(models.QuerySet):
     def published(self):
@@ -68,7 +70,7 @@ class Session(models.Model):
         "communities.Community", on_delete=models.CASCADE, related_name="sessions"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(max_length=20000, blank=True)
+    description = models.TextField(max_length=LONG_TEXT_MAX, blank=True)
     # Stored in UTC; planned in the community's timezone and shown in the viewer's.
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveIntegerField(default=60)
@@ -145,7 +147,7 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200)
     minutes = models.PositiveIntegerField(default=10)
-    description = models.TextField(max_length=4000, blank=True)
+    description = models.TextField(max_length=TEXT_MAX, blank=True)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.ACTIVITY)
     aligned_outcomes = models.ManyToManyField(
         "outcomes.Outcome", related_name="agenda_items", blank=True
