@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import F
 
 from accounts.digest import Item, Section
 
 from .models import JourneyStep, Membership
-
-RANK = Membership.LEVEL_RANK
 
 
 def active_memberships(people) -> dict[int, list[dict]]:
@@ -32,16 +29,16 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
     communities = {row["community_id"] for rows in memberships.values() for row in rows}
     since = min((period.start for period in periods.values()), default=now)
     steps = (
-        JourneyStep.objects.filter(
+        JourneyStep.objects.inward()
+        .filter(
             membership__community_id__in=communities,
             created_at__gte=since,
             created_at__lt=now,
         )
-        .exclude(from_level=F("to_level"))
         .select_related("membership__user", "membership__community")
         .order_by("created_at")
     )
-    inward = [step for step in steps if step.is_inward]
+    inward = list(steps)
     result = {}
     for person in people:
         period = periods[person.pk]

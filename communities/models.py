@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import operator
 import zoneinfo
 from datetime import timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
@@ -129,13 +131,6 @@ class Membership(models.Model):
     LEVEL_RANK = {Level.PERIPHERAL: 0, Level.ACTIVE: 1, Level.CORE: 2}
     LEVELS = [Level.PERIPHERAL, Level.ACTIVE, Level.CORE]
 
-    # What a member may say about where they'd like to go: offered, never required.
-    ASPIRATIONS = [
-        ("I'd like to facilitate", "I'd like to facilitate"),
-        ("I'm happy to mentor", "I'm happy to mentor"),
-        ("I'm here to listen for now", "I'm here to listen for now"),
-    ]
-
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -164,6 +159,32 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} in {self.community} ({self.role}, {self.level})"
 
+    @classmethod
+    def is_inward_move(cls, from_level: str, to_level: str) -> bool:
+        """A move toward the core: the one definition of "inward" (steps, suggestions,
+        the digest, the engagement signals and `inward_moves_q` all ask it)."""
+        return cls.LEVEL_RANK[to_level] > cls.LEVEL_RANK[from_level]
+
+    @classmethod
+    def inward_moves_q(cls, path: str = "") -> models.Q:
+        """`is_inward_move` as a condition on the from_level/to_level fields at `path`."""
+        return reduce(
+            operator.or_,
+            (
+                models.Q(**{f"{path}from_level": low, f"{path}to_level": high})
+                for low in cls.LEVELS
+                for high in cls.LEVELS
+                if cls.is_inward_move(low, high)
+            ),
+        )
+
+    # What a member may say about where they'd like to go: offered, never required.
+    ASPIRATIONS = [
+        ("I'd like to facilitate", "I'd like to facilitate"),
+        ("I'm happy to mentor", "I'm happy to mentor"),
+        ("I'm here to listen for now", "I'm here to listen for now"),
+    ]
+
     def has_role(self, role: str) -> bool:
         return (
             self.status == self.Status.ACTIVE and self.ROLE_RANK[self.role] >= self.ROLE_RANK[role]
@@ -178,14 +199,21 @@ class Membership(models.Model):
         return self.has_role(self.Role.COORDINATOR)
 
 
+class LevelMove:
+    """A model with `from_level` and `to_level` (a journey step, a suggested move)."""
+
+    from_level: str
+    to_level: str
+
+    @property
+    def is_inward(self) -> bool:
+        return Membership.is_inward_move(self.from_level, self.to_level)
+
+
 class JourneyStepQuerySet(models.QuerySet):
     def inward(self):
         """Moves toward the core: (peripheral → active|core) or (active → core)."""
-        return self.filter(
-            models.Q(from_level=Membership.Level.PERIPHERAL)
-            & ~models.Q(to_level=Membership.Level.PERIPHERAL)
-            | models.Q(from_level=Membership.Level.ACTIVE, to_level=Membership.Level.CORE)
-        )
+        return self.filter(Membership.inward_moves_q())
 
     def celebrations(self, community, *, limit: int = 8, days: int = 90):
         """Recent inward moves of people still in the community: never outward ones."""
@@ -198,7 +226,7 @@ class JourneyStepQuerySet(models.QuerySet):
         )
 
 
-class JourneyStep(models.Model):
+class JourneyStep(LevelMove, models.Model):
     """One move on the journey from the periphery to the core: history, never overwritten."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="steps")
@@ -218,11 +246,6 @@ class JourneyStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.user}: {self.from_level} → {self.to_level}"
-
-    @property
-    def is_inward(self) -> bool:
-        rank = Membership.LEVEL_RANK
-        return rank[self.to_level] > rank[self.from_level]
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -289,7 +312,7 @@ class Invitation(models.Model):
         return self.state == "outstanding"
 
 
-class MoveSuggestion(models.Model):
+class MoveSuggestion(LevelMove, models.Model):
     """A move the engagement signals suggest; a facilitator confirms or dismisses it."""
 
     class Status(models.TextChoices):
@@ -328,11 +351,6 @@ class MoveSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.user}: {self.from_level} → {self.to_level} ({self.status})"
-
-    @property
-    def is_inward(self) -> bool:
-        rank = Membership.LEVEL_RANK
-        return rank[self.to_level] > rank[self.from_level]
 
 
 class InvitationOptOut(models.Model):

@@ -11,11 +11,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from outcomes.models import Outcome
-from sessions.models import AgendaItem, Session
+from sessions.models import AgendaItem, held_sessions_q
 
 from .models import PeerReview, ReviewRound
-
-LIVE_SESSIONS = [Session.Status.SCHEDULED, Session.Status.COMPLETED]
 
 
 def aligned_items(community, rounds=None) -> dict[int, list[AgendaItem]]:
@@ -31,9 +29,9 @@ def aligned_items(community, rounds=None) -> dict[int, list[AgendaItem]]:
     through = AgendaItem.aligned_outcomes.through
     rows = (
         through.objects.filter(
+            held_sessions_q("agendaitem__session__"),
             outcome__community=community,
             outcome__status=Outcome.Status.AGREED,
-            agendaitem__session__status__in=LIVE_SESSIONS,
         )
         .select_related("agendaitem__session__community")
         .order_by("agendaitem__session__starts_at", "agendaitem__position", "agendaitem_id")
@@ -99,8 +97,8 @@ def unaligned_activities(community, *, limit: int = 20):
     since = timezone.now() - timedelta(days=90)
     return (
         AgendaItem.objects.filter(
+            held_sessions_q("session__"),
             session__community=community,
-            session__status__in=LIVE_SESSIONS,
             session__starts_at__gte=since,
             kind=AgendaItem.Kind.ACTIVITY,
             aligned_outcomes__isnull=True,
@@ -129,8 +127,8 @@ def alignment_coverage(community, since: datetime, until: datetime) -> dict:
     coverage = outcomes with both ÷ agreed outcomes (0 when none are agreed).
     """
     activity = AgendaItem.objects.filter(
+        held_sessions_q("session__"),
         aligned_outcomes=OuterRef("pk"),
-        session__status__in=LIVE_SESSIONS,
         session__starts_at__gte=since,
         session__starts_at__lt=until,
     )
