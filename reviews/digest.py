@@ -13,17 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.digest import Item, Section
-from communities.digest import active_memberships
+from communities.digest import digest_scope
 
 from .models import PeerReview
 
 
 def digest_sections(people, periods, now) -> dict[int, list[Section]]:
-    memberships = active_memberships(people)
-    mine = {
-        person_id: {row["community_id"] for row in rows} for person_id, rows in memberships.items()
-    }
-    communities = set().union(*mine.values()) if mine else set()
+    _, mine, communities, _ = digest_scope(people, periods, now)
     waiting = _waiting(people, mine, communities, now)
     received = _received(people, periods, mine, communities, now)
     return {

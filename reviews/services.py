@@ -4,9 +4,7 @@ each sends, exactly once per key."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.mail import email_render_and_enqueue
@@ -16,6 +14,7 @@ from core.transactions import after_commit
 from outcomes.models import DEFAULT_PROMPTS, Outcome
 
 from .allocation import Reviewer, Work, allocate
+from .emails import review_email_context
 from .models import PeerReview, ReviewReply, ReviewRound, SharedWork
 
 # --- Shared work and peer review -----------------------------------------------------------
@@ -27,32 +26,15 @@ class ReviewError(Exception):
     """A review action that the round's state does not allow; the message is for people."""
 
 
-def _site_url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def _review_email(*, review: PeerReview, kind: str, key: str, to, extra: dict | None = None):
     """Email about a review to `to` (reviewer or author), if they want review emails."""
     if not to.review_emails:
         return None
-    community = review.round.community
-    context = {
-        "recipient": to,
-        "review": review,
-        "work": review.work,
-        "round": review.round,
-        "community": community,
-        "review_url": _site_url(review.get_absolute_url()),
-        "work_url": _site_url(review.work.get_absolute_url()),
-        "reviews_url": _site_url(reverse("reviews:reviews", kwargs={"slug": community.slug})),
-        "settings_url": _site_url(reverse("settings")),
-        **(extra or {}),
-    }
     return email_render_and_enqueue(
         key=key,
         kind=kind,
         template_prefix=f"outcomes/email/{kind}",
-        context=context,
+        context=review_email_context(review, to, **(extra or {})),
         to_email=to.email,
         recipient=to,
         headers=list_unsubscribe_headers(to, "reviews"),
