@@ -9,7 +9,14 @@ from core.widgets import QuickModelChoiceField, QuickSelect
 from outcomes.models import Outcome
 from sessions.models import Session
 
-from .models import BODY_MAX_CHARS, PROMPTS, VISIBILITY_SENTENCES, Action, Reflection
+from .models import (
+    BODY_MAX_CHARS,
+    PROMPTS,
+    REFLECTION_FIELDS,
+    VISIBILITY_SENTENCES,
+    Action,
+    Reflection,
+)
 
 LOOP_CHOICES = [
     ("", "Not sure yet — you can choose later, or never."),
@@ -43,6 +50,15 @@ CONFIDENCE_CHOICES = [
 
 def prompt_field_name(key: str) -> str:
     return f"prompt_{key}"
+
+
+# What an autosaved draft keeps, as the form names it: the reflection's fields with its
+# answers as one field per prompt, and the confidence rating given with it.
+DRAFT_FIELDS = [
+    *(name for name in REFLECTION_FIELDS if name != "answers"),
+    "confidence",
+    *[prompt_field_name(key) for prompts in PROMPTS.values() for key, _ in prompts],
+]
 
 
 class ReflectionForm(forms.ModelForm):

@@ -17,6 +17,19 @@ BODY_MAX_CHARS = LONG_TEXT_MAX
 # The plain-text excerpt kept beside the body for lists (see Reflection.excerpt).
 EXCERPT_CHARS = 200
 
+# The fields a person writes in a reflection (reflection_save copies these; an autosaved
+# draft keeps the same ones as the form names them, see forms.DRAFT_FIELDS).
+REFLECTION_FIELDS = (
+    "title",
+    "loop_level",
+    "body",
+    "session",
+    "outcome",
+    "follow_up_of",
+    "visibility",
+    "answers",
+)
+
 # The prompts offered for each loop level: (key, question). Answers are optional.
 PROMPTS = {
     "single": [

@@ -25,11 +25,11 @@ from sessions.models import Session
 
 from . import services
 from .forms import (
+    DRAFT_FIELDS,
     ActionForm,
     ActionStatusForm,
     ReflectionFilterForm,
     ReflectionForm,
-    prompt_field_name,
 )
 from .markdown import render_markdown
 from .models import BODY_MAX_CHARS, PROMPTS, Action, Reflection, ReflectionDraft
@@ -291,19 +291,6 @@ def reflection_prompts(request, slug):
         if level not in PROMPTS or group_level == level or answered:
             shown.append((group_level, label, fields))
     return render(request, "reflections/form.html#prompts", {"form": form, "prompt_groups": shown})
-
-
-DRAFT_FIELDS = [
-    "title",
-    "loop_level",
-    "body",
-    "session",
-    "outcome",
-    "follow_up_of",
-    "visibility",
-    "confidence",
-    *[prompt_field_name(key) for prompts in PROMPTS.values() for key, _ in prompts],
-]
 
 
 @login_required

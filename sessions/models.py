@@ -35,6 +35,11 @@ class SessionQuerySet(models.QuerySet):
         relation, from `held_sessions_q`)."""
         return self.filter(held_sessions_q())
 
+    def held_between(self, since, until):
+        """Sessions held in [since, until): held, and started inside it and before now (a
+        figure's period, the alignment map's window)."""
+        return self.held().filter(starts_at__gte=since, starts_at__lt=min(until, timezone.now()))
+
     def past(self):
         return (
             self.held()

@@ -51,3 +51,15 @@ def test_attendance_is_recorded_only_for_a_held_session_that_started(one_of_each
         "completed",
     }
     assert not SessionFactory(status="scheduled").can_record_attendance
+
+
+def test_held_between_keeps_held_sessions_started_in_the_window_and_before_now(community):
+    now = timezone.now()
+    inside = SessionFactory(community=community, starts_at=now - timedelta(days=2))
+    SessionFactory(community=community, starts_at=now - timedelta(days=2), status="cancelled")
+    SessionFactory(community=community, starts_at=now - timedelta(days=20))  # before it
+    SessionFactory(community=community, starts_at=now + timedelta(hours=2))  # not yet held
+
+    held = Session.objects.held_between(now - timedelta(days=7), now + timedelta(days=7))
+
+    assert list(held) == [inside]
