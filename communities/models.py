@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from accounts.models import zone_or_utc
+from core.fields import optional_link
 from core.text import NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
 
 
@@ -232,9 +233,7 @@ class JourneyStep(LevelMove, models.Model):
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="steps")
     from_level = models.CharField(max_length=10, choices=Membership.Level)
     to_level = models.CharField(max_length=10, choices=Membership.Level)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    confirmed_by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
     evidence = models.TextField(blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=now, db_index=True)
@@ -273,9 +272,7 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(default=now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    accepted_by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
 
@@ -333,9 +330,7 @@ class MoveSuggestion(LevelMove, models.Model):
     created_at = models.DateTimeField(default=now)
     notified_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from core.fields import optional_link
 from core.text import LONG_TEXT_COLUMN_MAX, LONG_TEXT_MAX, TEXT_MAX
 
 from .markdown import excerpt
@@ -129,28 +130,11 @@ class Reflection(models.Model):
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="reflections"
     )
-    session = models.ForeignKey(
-        "cop_sessions.Session",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reflections",
-    )
-    outcome = models.ForeignKey(
-        "outcomes.Outcome",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reflections",
-    )
+    session = optional_link("cop_sessions.Session", related_name="reflections")
+    outcome = optional_link("outcomes.Outcome", related_name="reflections")
     # A follow-up reflection ("did it make a difference?") on an action that was done.
-    follow_up_of = models.ForeignKey(
-        "reflections.Action",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="follow_ups",
-        verbose_name="follow-up of action",
+    follow_up_of = optional_link(
+        "reflections.Action", related_name="follow_ups", verbose_name="follow-up of action"
     )
     # The confidence rating given with this reflection, if any: the reflection points down
     # to the outcomes app's rating, never the rating up to the reflection.
@@ -313,13 +297,7 @@ class Action(models.Model):
     # Why it was dropped (required then), or a line on how it went.
     status_note = models.CharField("why", max_length=300, blank=True)
     reflections = models.ManyToManyField(Reflection, related_name="actions", blank=True)
-    session = models.ForeignKey(
-        "cop_sessions.Session",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="actions",
-    )
+    session = optional_link("cop_sessions.Session", related_name="actions")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
