@@ -11,6 +11,9 @@ LONG_TEXT_MAX = 20_000
 # The column a reflection's body is stored in: room above LONG_TEXT_MAX, which its form
 # enforces with a kind message, so a body saved before the limit tightened still loads.
 LONG_TEXT_COLUMN_MAX = 50_000
+# What an autosaved draft keeps of one field: cut, never refused (a draft is not checked),
+# and above every column so a draft never loses what its reflection could hold.
+DRAFT_FIELD_MAX = 60_000
 # A description (agenda item, shared work, action, community purpose), a review's answer,
 # a reply, a prompt's answer.
 TEXT_MAX = 4_000

@@ -20,6 +20,7 @@ from communities.access import community_for
 from communities.models import Membership
 from core.csvs import csv_response
 from core.paging import QuickPage
+from core.text import DRAFT_FIELD_MAX
 from outcomes.models import Outcome
 from sessions.models import Session
 
@@ -302,7 +303,10 @@ def reflection_draft(request, slug):
     if (reflection_id := request.POST.get("draft_for", "")).isdecimal():
         reflection = _own_reflection(request, community, int(reflection_id))
     # A draft is kept as typed, unvalidated; only NUL, which PostgreSQL cannot store, goes.
-    data = {name: request.POST.get(name, "").replace("\x00", "")[:60000] for name in DRAFT_FIELDS}
+    data = {
+        name: request.POST.get(name, "").replace("\x00", "")[:DRAFT_FIELD_MAX]
+        for name in DRAFT_FIELDS
+    }
     if reflection is None and _just_saved(request.user, community, data["title"]):
         # An autosave that left just before "Save" arrived after it: the reflection is
         # saved, so keeping this copy would only bring back a stale draft next time.

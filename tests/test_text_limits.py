@@ -44,6 +44,8 @@ def test_the_values_are_the_ones_the_columns_were_created_with():
         1_000,
     )
     assert text.LONG_TEXT_COLUMN_MAX > text.LONG_TEXT_MAX == BODY_MAX_CHARS
+    # A draft keeps more of a field than any column holds, so it never loses a body.
+    assert text.DRAFT_FIELD_MAX > text.LONG_TEXT_COLUMN_MAX
 
 
 @pytest.mark.parametrize(
