@@ -17,7 +17,9 @@ other app's demo content.
 - `<app>/nav.py`: `COMMUNITY_TABS` and `SITE_TABS`, lists of NavTab: the community
   navigation's tabs (rendered by communities' `{% community_nav %}`) and the site header's
   (rendered by core's `{% site_nav %}`), so communities and base.html name no higher app's
-  URLs. `community_tabs()` and `site_tabs()` gather them, sorted by `order`.
+  URLs. `community_tabs()` and `site_tabs()` gather them, sorted by `order`. Its
+  `OUTCOME_LINKS`, a list of OutcomeLink, are the links shown with an outcome (outcomes'
+  `{% outcome_links %}`), gathered by `outcome_links()`.
 """
 
 from __future__ import annotations
@@ -65,7 +67,19 @@ class NavTab:
     current_names: tuple[str, ...] = ()
 
 
-def _tabs(attribute: str) -> list[NavTab]:
+@dataclass(frozen=True)
+class OutcomeLink:
+    """A link a higher app offers with the outcomes (outcomes' list and page), reversed
+    with the community's slug. With `for_each_outcome` it is about one outcome and carries
+    `?outcome=<pk>` (reflect on it); without, it is about them all (the alignment map)."""
+
+    label: str
+    url_name: str
+    order: int
+    for_each_outcome: bool = False
+
+
+def _tabs(attribute: str) -> list:
     tabs = [tab for module in app_modules("nav") for tab in getattr(module, attribute, ())]
     return sorted(tabs, key=lambda tab: tab.order)
 
@@ -78,6 +92,11 @@ def community_tabs() -> list[NavTab]:
 def site_tabs() -> list[NavTab]:
     """Every app's site header tabs (`<app>/nav.py` SITE_TABS), by order."""
     return _tabs("SITE_TABS")
+
+
+def outcome_links() -> list[OutcomeLink]:
+    """Every app's links shown with the outcomes (`<app>/nav.py` OUTCOME_LINKS), by order."""
+    return _tabs("OUTCOME_LINKS")
 
 
 def app_modules(module_name: str) -> Iterator[ModuleType]:

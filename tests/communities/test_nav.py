@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from communities.models import Membership
-from core.plugins import NavTab, community_tabs, site_tabs
+from core.plugins import NavTab, community_tabs, outcome_links, site_tabs
 from tests.factories import MembershipFactory, UserFactory
 
 ROOT = Path(settings.BASE_DIR)
@@ -154,5 +154,49 @@ def test_communities_templates_and_base_name_no_higher_apps_url():
         for path in files
         for name in HIGHER_THAN_COMMUNITIES
         if re.search(r"""\{%\s*url\s+['"]""" + name, path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_outcome_links_come_from_reflections_and_reviews_in_order():
+    assert [(link.label, link.url_name, link.for_each_outcome) for link in outcome_links()] == [
+        ("Reflect on this outcome", "reflections:new", True),
+        ("Alignment map", "reviews:alignment", False),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_outcome_links_tag_carries_the_outcome_only_on_links_about_one(community):
+    from tests.factories import OutcomeFactory
+
+    outcome = OutcomeFactory(community=community)
+    slug = community.slug
+
+    def render(which):
+        template = Template(
+            "{% load outcome_links %}{% outcome_links community outcome which=which as links %}"
+            "{% for link in links %}[{{ link.label }}|{{ link.href }}]{% endfor %}"
+        )
+        return template.render(
+            Context({"community": community, "outcome": outcome, "which": which})
+        )
+
+    reflect = f"[Reflect on this outcome|/c/{slug}/reflections/new/?outcome={outcome.pk}]"
+    alignment = f"[Alignment map|/c/{slug}/alignment/]"
+    assert render("all") == reflect + alignment
+    assert render("outcome") == reflect
+    assert render("community") == alignment
+
+
+def test_outcomes_own_templates_name_no_higher_apps_url():
+    """outcomes' pages (list, detail, agree) link reflections and reviews through the registry."""
+    higher = ("sessions:", "reviews:", "reflections:", "dashboard:")
+    offenders = [
+        f"{name} in {page}"
+        for page in ("list.html", "detail.html", "agree.html")
+        for name in higher
+        if re.search(
+            r"""\{%\s*url\s+['"]""" + name, (ROOT / "templates/outcomes" / page).read_text()
+        )
     ]
     assert offenders == []
