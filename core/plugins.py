@@ -131,6 +131,30 @@ _email_vouchers: list[Callable[[HttpRequest, str], bool]] = []
 _upcoming_sessions: list[Callable[[], QuerySet]] = []
 
 
+# purpose → the URL name (reversed with a community's slug) of the page a higher app owns
+# for it, e.g. "reflect" → reflections' new-reflection form: a lower app links to it by
+# what it is for (`link_for`), never by the higher app's URL name.
+_links: dict[str, str] = {}
+
+
+def register_link(purpose: str, url_name: str) -> None:
+    _links[purpose] = url_name
+
+
+def link_for(purpose: str, slug: str, **query: Any) -> str | None:
+    """The path of the page registered for `purpose` in the community `slug`, with `query`
+    as its query string (e.g. `link_for("reflect", slug, session=7)`); None when no app
+    registered one."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    url_name = _links.get(purpose)
+    if url_name is None:
+        return None
+    path = reverse(url_name, kwargs={"slug": slug})
+    return f"{path}?{urlencode(query)}" if query else path
+
+
 def register_email_voucher(voucher: Callable[[HttpRequest, str], bool]) -> None:
     if voucher not in _email_vouchers:
         _email_vouchers.append(voucher)

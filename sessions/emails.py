@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import reverse
 
+from core.plugins import link_for
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -21,9 +23,10 @@ def session_url(session: Session) -> str:
 
 
 def reflect_url(session: Session) -> str:
-    """Where to write a reflection on the session, as an absolute link."""
-    path = reverse("reflections:new", kwargs={"slug": session.community.slug})
-    return f"{settings.SITE_URL}{path}?session={session.pk}"
+    """Where to write a reflection on the session, as an absolute link (the page the
+    reflections app registers for "reflect"; empty when none does)."""
+    path = link_for("reflect", session.community.slug, session=session.pk)
+    return f"{settings.SITE_URL}{path}" if path else ""
 
 
 def session_email_context(session: Session, user: User, **extra) -> dict:
