@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.plugins import app_modules
+from core.transactions import after_commit
 
 from .mail import email_dispatch_batch
 from .models import EmailDelivery, User, zone_or_utc
@@ -193,7 +194,7 @@ def digest_send_batch(*, people: list[User], now: dt.datetime) -> list[int]:
             ).values_list("pk", flat=True)
         )
         if ids:
-            transaction.on_commit(lambda: email_dispatch_batch(delivery_ids=ids))
+            after_commit(email_dispatch_batch, delivery_ids=ids)
     return ids
 
 

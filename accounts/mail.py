@@ -24,6 +24,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.transactions import after_commit
+
 from .models import EmailDelivery
 
 logger = logging.getLogger(__name__)
@@ -69,7 +71,7 @@ def email_enqueue(
             },
         )
         if created:
-            transaction.on_commit(lambda: email_dispatch(delivery_id=delivery.pk))
+            after_commit(email_dispatch, delivery_id=delivery.pk)
     return delivery, created
 
 

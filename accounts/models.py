@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.timezone import now
 
+from core.fields import optional_link
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -155,13 +157,7 @@ class EmailDelivery(models.Model):
 
     key = models.CharField(max_length=255, unique=True)
     kind = models.CharField(max_length=40, db_index=True)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="email_deliveries",
-    )
+    recipient = optional_link(settings.AUTH_USER_MODEL, related_name="email_deliveries")
     to_email = models.EmailField()
     subject = models.CharField(max_length=255)
     body_text = models.TextField()

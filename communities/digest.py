@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import F
 
 from accounts.digest import Item, Section
 
 from .models import JourneyStep, Membership
-
-RANK = Membership.LEVEL_RANK
 
 
 def active_memberships(people) -> dict[int, list[dict]]:
@@ -27,21 +26,44 @@ def active_memberships(people) -> dict[int, list[dict]]:
     return by_person
 
 
-def digest_sections(people, periods, now) -> dict[int, list[Section]]:
+class DigestScope(NamedTuple):
+    """Who and what one batch of the digest covers, read once for every app's section."""
+
+    # person id → their active, unmuted memberships (rows of `active_memberships`)
+    memberships: dict[int, list[dict]]
+    # person id → the ids of those communities
+    mine: dict[int, set[int]]
+    # every community any person of the batch is in
+    communities: set[int]
+    # the earliest period start of the batch (`now` when the batch is empty)
+    since: datetime
+
+
+def digest_scope(people, periods, now) -> DigestScope:
+    """The memberships, communities and earliest start of a batch: one query."""
     memberships = active_memberships(people)
-    communities = {row["community_id"] for rows in memberships.values() for row in rows}
-    since = min((period.start for period in periods.values()), default=now)
+    mine = {person: {row["community_id"] for row in rows} for person, rows in memberships.items()}
+    return DigestScope(
+        memberships=memberships,
+        mine=mine,
+        communities=set().union(*mine.values()),
+        since=min((period.start for period in periods.values()), default=now),
+    )
+
+
+def digest_sections(people, periods, now) -> dict[int, list[Section]]:
+    memberships, _, communities, since = digest_scope(people, periods, now)
     steps = (
-        JourneyStep.objects.filter(
+        JourneyStep.objects.inward()
+        .filter(
             membership__community_id__in=communities,
             created_at__gte=since,
             created_at__lt=now,
         )
-        .exclude(from_level=F("to_level"))
         .select_related("membership__user", "membership__community")
         .order_by("created_at")
     )
-    inward = [step for step in steps if step.is_inward]
+    inward = list(steps)
     result = {}
     for person in people:
         period = periods[person.pk]

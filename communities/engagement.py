@@ -84,7 +84,9 @@ class Move:
 
     @property
     def is_inward(self) -> bool:
-        return LEVELS.index(self.to_level) > LEVELS.index(self.from_level)
+        from .models import Membership
+
+        return Membership.is_inward_move(self.from_level, self.to_level)
 
 
 def signal_names() -> list[str]:

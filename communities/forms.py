@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from accounts.forms import timezone_choices
+from core.text import NOTE_MAX
 from core.widgets import QuickSelect
 
 from . import engagement
@@ -108,7 +109,7 @@ class JoinRequestForm(forms.Form):
     note = forms.CharField(
         label="A note for the facilitators (optional)",
         required=False,
-        max_length=1000,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What draws you to this community? Anything helps, nothing is required.",
     )
@@ -123,7 +124,7 @@ class InvitationForm(forms.Form):
     message = forms.CharField(
         label="A personal note (optional)",
         required=False,
-        max_length=1000,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -182,7 +183,7 @@ class MoveForm(forms.Form):
     to_level = forms.ChoiceField(label="Move to", choices=Membership.Level.choices)
     note = forms.CharField(
         label="Note",
-        max_length=1000,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why now? The member can read this on their journey.",
     )

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import operator
 import zoneinfo
 from datetime import timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +12,8 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from accounts.models import zone_or_utc
+from core.fields import optional_link
+from core.text import NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
 
 
 class CommunityQuerySet(models.QuerySet):
@@ -34,8 +38,8 @@ class Community(models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
-    domain = models.TextField("what we care about", max_length=2000)
-    purpose = models.TextField(max_length=4000, blank=True)
+    domain = models.TextField("what we care about", max_length=SHORT_TEXT_MAX)
+    purpose = models.TextField(max_length=TEXT_MAX, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.OPEN)
     timezone = models.CharField(max_length=64, default="Europe/London")
     archived = models.BooleanField(default=False)
@@ -128,13 +132,6 @@ class Membership(models.Model):
     LEVEL_RANK = {Level.PERIPHERAL: 0, Level.ACTIVE: 1, Level.CORE: 2}
     LEVELS = [Level.PERIPHERAL, Level.ACTIVE, Level.CORE]
 
-    # What a member may say about where they'd like to go: offered, never required.
-    ASPIRATIONS = [
-        ("I'd like to facilitate", "I'd like to facilitate"),
-        ("I'm happy to mentor", "I'm happy to mentor"),
-        ("I'm here to listen for now", "I'm here to listen for now"),
-    ]
-
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -147,7 +144,7 @@ class Membership(models.Model):
     muted = models.BooleanField(default=False)
     joined_at = models.DateTimeField(default=now)
     # A request to join: the requester's optional note and when they asked.
-    request_note = models.TextField(max_length=1000, blank=True)
+    request_note = models.TextField(max_length=NOTE_MAX, blank=True)
     requested_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -163,6 +160,32 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} in {self.community} ({self.role}, {self.level})"
 
+    @classmethod
+    def is_inward_move(cls, from_level: str, to_level: str) -> bool:
+        """A move toward the core: the one definition of "inward" (steps, suggestions,
+        the digest, the engagement signals and `inward_moves_q` all ask it)."""
+        return cls.LEVEL_RANK[to_level] > cls.LEVEL_RANK[from_level]
+
+    @classmethod
+    def inward_moves_q(cls, path: str = "") -> models.Q:
+        """`is_inward_move` as a condition on the from_level/to_level fields at `path`."""
+        return reduce(
+            operator.or_,
+            (
+                models.Q(**{f"{path}from_level": low, f"{path}to_level": high})
+                for low in cls.LEVELS
+                for high in cls.LEVELS
+                if cls.is_inward_move(low, high)
+            ),
+        )
+
+    # What a member may say about where they'd like to go: offered, never required.
+    ASPIRATIONS = [
+        ("I'd like to facilitate", "I'd like to facilitate"),
+        ("I'm happy to mentor", "I'm happy to mentor"),
+        ("I'm here to listen for now", "I'm here to listen for now"),
+    ]
+
     def has_role(self, role: str) -> bool:
         return (
             self.status == self.Status.ACTIVE and self.ROLE_RANK[self.role] >= self.ROLE_RANK[role]
@@ -177,14 +200,21 @@ class Membership(models.Model):
         return self.has_role(self.Role.COORDINATOR)
 
 
+class LevelMove:
+    """A model with `from_level` and `to_level` (a journey step, a suggested move)."""
+
+    from_level: str
+    to_level: str
+
+    @property
+    def is_inward(self) -> bool:
+        return Membership.is_inward_move(self.from_level, self.to_level)
+
+
 class JourneyStepQuerySet(models.QuerySet):
     def inward(self):
         """Moves toward the core: (peripheral → active|core) or (active → core)."""
-        return self.filter(
-            models.Q(from_level=Membership.Level.PERIPHERAL)
-            & ~models.Q(to_level=Membership.Level.PERIPHERAL)
-            | models.Q(from_level=Membership.Level.ACTIVE, to_level=Membership.Level.CORE)
-        )
+        return self.filter(Membership.inward_moves_q())
 
     def celebrations(self, community, *, limit: int = 8, days: int = 90):
         """Recent inward moves of people still in the community: never outward ones."""
@@ -197,15 +227,13 @@ class JourneyStepQuerySet(models.QuerySet):
         )
 
 
-class JourneyStep(models.Model):
+class JourneyStep(LevelMove, models.Model):
     """One move on the journey from the periphery to the core: history, never overwritten."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="steps")
     from_level = models.CharField(max_length=10, choices=Membership.Level)
     to_level = models.CharField(max_length=10, choices=Membership.Level)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    confirmed_by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
     evidence = models.TextField(blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=now, db_index=True)
@@ -217,11 +245,6 @@ class JourneyStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.user}: {self.from_level} → {self.to_level}"
-
-    @property
-    def is_inward(self) -> bool:
-        rank = Membership.LEVEL_RANK
-        return rank[self.to_level] > rank[self.from_level]
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -243,15 +266,13 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    message = models.TextField(max_length=1000, blank=True)
+    message = models.TextField(max_length=NOTE_MAX, blank=True)
     # Re-sending changes the nonce, so every earlier link stops working.
     nonce = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(default=now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    accepted_by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
 
@@ -288,7 +309,7 @@ class Invitation(models.Model):
         return self.state == "outstanding"
 
 
-class MoveSuggestion(models.Model):
+class MoveSuggestion(LevelMove, models.Model):
     """A move the engagement signals suggest; a facilitator confirms or dismisses it."""
 
     class Status(models.TextChoices):
@@ -309,9 +330,7 @@ class MoveSuggestion(models.Model):
     created_at = models.DateTimeField(default=now)
     notified_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
@@ -327,11 +346,6 @@ class MoveSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.user}: {self.from_level} → {self.to_level} ({self.status})"
-
-    @property
-    def is_inward(self) -> bool:
-        rank = Membership.LEVEL_RANK
-        return rank[self.to_level] > rank[self.from_level]
 
 
 class InvitationOptOut(models.Model):

@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.mail import email_render_and_enqueue
-from accounts.unsubscribe import list_unsubscribe_headers, unsubscribe_url
 
-from . import engagement
+from . import emails, engagement
 from .invitations import (
     VALID_FOR,
     invitation_address_state,
-    invitation_url,
     opt_out_headers,
-    opt_out_url,
     opted_out,
 )
 from .models import (
@@ -65,27 +60,6 @@ OPTED_OUT = "asked us not to send them invitations, so nothing was sent"
 
 
 # --- Communities -----------------------------------------------------------------------
-
-
-def _facilitators_to_notify(community: Community):
-    """The community's active facilitators and coordinators who want its notices (join
-    requests, suggested journey moves): one query, users included."""
-    return (
-        Membership.objects.active()
-        .filter(
-            community=community,
-            role__in=[Role.FACILITATOR, Role.COORDINATOR],
-            user__notify_facilitation=True,
-        )
-        .select_related("user")
-    )
-
-
-def _facilitation_links(user) -> dict[str, str]:
-    return {
-        "settings_url": settings.SITE_URL + reverse("settings"),
-        "unsubscribe_url": unsubscribe_url(user, "facilitation"),
-    }
 
 
 def slug_taken(slug: str, *, exclude: Community | None = None) -> bool:
@@ -197,21 +171,12 @@ def join_request_create(*, community: Community, user, note: str = "") -> Member
     membership.request_note = note
     membership.requested_at = now
     membership.save()
-    for facilitator in _facilitators_to_notify(community):
-        email_render_and_enqueue(
-            key=f"join-request:{membership.pk}:{now.timestamp()}:{facilitator.user_id}",
-            kind="communities:join_request",
-            template_prefix="communities/email/join_request",
-            context={
-                "membership": membership,
-                "community": community,
-                "to": facilitator.user,
-                **_facilitation_links(facilitator.user),
-            },
-            to_email=facilitator.user.email,
-            recipient=facilitator.user,
-            headers=list_unsubscribe_headers(facilitator.user, "facilitation"),
-        )
+    emails.email_facilitators(
+        community,
+        kind="communities:join_request",
+        key=lambda person: f"join-request:{membership.pk}:{now.timestamp()}:{person.pk}",
+        context=emails.membership_context(membership),
+    )
     return membership
 
 
@@ -234,7 +199,7 @@ def join_request_decide(*, membership: Membership, by, approve: bool) -> Members
         key=f"join-decision:{membership.pk}:{asked}",
         kind="communities:join_" + ("approved" if approve else "declined"),
         template_prefix="communities/email/join_" + ("approved" if approve else "declined"),
-        context={"membership": membership, "community": membership.community},
+        context=emails.membership_context(membership),
         to_email=membership.user.email,
         recipient=membership.user,
     )
@@ -302,12 +267,7 @@ def _send_invitation(invitation: Invitation) -> None:
         key=f"invitation:{invitation.pk}:{invitation.nonce}",
         kind="communities:invitation",
         template_prefix="communities/email/invitation",
-        context={
-            "invitation": invitation,
-            "community": invitation.community,
-            "url": invitation_url(invitation),
-            "opt_out_url": opt_out_url(invitation.email),
-        },
+        context=emails.invitation_context(invitation),
         to_email=invitation.email,
         headers=opt_out_headers(invitation.email),
     )
@@ -613,20 +573,11 @@ def move_suggestions_notify(*, community: Community) -> int:
     if not pending:
         return 0
     batch = f"{pending[0].pk}-{pending[-1].pk}-{len(pending)}"
-    for facilitator in _facilitators_to_notify(community):
-        email_render_and_enqueue(
-            key=f"move-suggestions:{community.pk}:{facilitator.user_id}:{batch}",
-            kind="communities:move_suggestions",
-            template_prefix="communities/email/move_suggestions",
-            context={
-                "community": community,
-                "suggestions": pending,
-                "to": facilitator.user,
-                **_facilitation_links(facilitator.user),
-            },
-            to_email=facilitator.user.email,
-            recipient=facilitator.user,
-            headers=list_unsubscribe_headers(facilitator.user, "facilitation"),
-        )
+    emails.email_facilitators(
+        community,
+        kind="communities:move_suggestions",
+        key=lambda person: f"move-suggestions:{community.pk}:{person.pk}:{batch}",
+        context=emails.move_suggestions_context(community, pending),
+    )
     MoveSuggestion.objects.filter(pk__in=[s.pk for s in pending]).update(notified_at=timezone.now())
     return len(pending)

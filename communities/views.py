@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.submissions import once_per_submission
 from core.plugins import collect_panels, upcoming_sessions_of_outer_community
+from core.text import NOTE_MAX
 
 from . import engagement, services
 from .access import (
@@ -623,7 +624,7 @@ def suggestion_decide(request, slug, pk, decision):
             services.suggestion_confirm(
                 suggestion=suggestion,
                 by=request.user,
-                note=request.POST.get("note", "").replace("\x00", "")[:1000],
+                note=request.POST.get("note", "").replace("\x00", "")[:NOTE_MAX],
             )
         else:
             services.suggestion_dismiss(suggestion=suggestion, by=request.user)

@@ -16,6 +16,12 @@ other app's demo content.
   so accounts shows what other apps keep about a person without importing them.
 - `<app>/demo.py`: `seed(people)` for seed_demo (see accounts/management/commands/seed_demo.py).
 - `<app>/digest.py`: `digest_sections(members, period)` for the digest email.
+- `<app>/nav.py`: `COMMUNITY_TABS` and `SITE_TABS`, lists of NavTab: the community
+  navigation's tabs (rendered by communities' `{% community_nav %}`) and the site header's
+  (rendered by core's `{% site_nav %}`), so communities and base.html name no higher app's
+  URLs. `community_tabs()` and `site_tabs()` gather them, sorted by `order`. Its
+  `OUTCOME_LINKS`, a list of OutcomeLink, are the links shown with an outcome (outcomes'
+  `{% outcome_links %}`), gathered by `outcome_links()`.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,6 +47,58 @@ class Panel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 50
+
+
+NavRole = Literal["facilitator", "coordinator", "leader"]
+
+
+@dataclass(frozen=True)
+class NavTab:
+    """One navigation tab an app contributes.
+
+    `url_name` is reversed with the community's slug for a community tab, with no argument
+    for a site tab. `role` None shows the tab to every member (community) or every signed-in
+    person (site); "facilitator"/"coordinator" to members with that role; "leader" to
+    people whose `is_leader` is true. The tab is marked `aria-current="page"` when the
+    current view's name is in `current_names` (empty: never marked)."""
+
+    label: str
+    url_name: str
+    order: int
+    role: NavRole | None = None
+    current_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutcomeLink:
+    """A link a higher app offers with the outcomes (outcomes' list and page), reversed
+    with the community's slug. With `for_each_outcome` it is about one outcome and carries
+    `?outcome=<pk>` (reflect on it); without, it is about them all (the alignment map)."""
+
+    label: str
+    url_name: str
+    order: int
+    for_each_outcome: bool = False
+
+
+def _tabs(attribute: str) -> list:
+    tabs = [tab for module in app_modules("nav") for tab in getattr(module, attribute, ())]
+    return sorted(tabs, key=lambda tab: tab.order)
+
+
+def community_tabs() -> list[NavTab]:
+    """Every app's community navigation tabs (`<app>/nav.py` COMMUNITY_TABS), by order."""
+    return _tabs("COMMUNITY_TABS")
+
+
+def site_tabs() -> list[NavTab]:
+    """Every app's site header tabs (`<app>/nav.py` SITE_TABS), by order."""
+    return _tabs("SITE_TABS")
+
+
+def outcome_links() -> list[OutcomeLink]:
+    """Every app's links shown with the outcomes (`<app>/nav.py` OUTCOME_LINKS), by order."""
+    return _tabs("OUTCOME_LINKS")
 
 
 def app_modules(module_name: str) -> Iterator[ModuleType]:
@@ -73,6 +131,30 @@ _email_vouchers: list[Callable[[HttpRequest, str], bool]] = []
 # () -> the scheduled, future sessions of the community `OuterRef("pk")`, soonest first,
 # for a Subquery over communities (sessions).
 _upcoming_sessions: list[Callable[[], QuerySet]] = []
+
+
+# purpose → the URL name (reversed with a community's slug) of the page a higher app owns
+# for it, e.g. "reflect" → reflections' new-reflection form: a lower app links to it by
+# what it is for (`link_for`), never by the higher app's URL name.
+_links: dict[str, str] = {}
+
+
+def register_link(purpose: str, url_name: str) -> None:
+    _links[purpose] = url_name
+
+
+def link_for(purpose: str, slug: str, **query: Any) -> str | None:
+    """The path of the page registered for `purpose` in the community `slug`, with `query`
+    as its query string (e.g. `link_for("reflect", slug, session=7)`); None when no app
+    registered one."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    url_name = _links.get(purpose)
+    if url_name is None:
+        return None
+    path = reverse(url_name, kwargs={"slug": slug})
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def register_email_voucher(voucher: Callable[[HttpRequest, str], bool]) -> None:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.digest import Item, Section
-from communities.digest import active_memberships
+from communities.digest import digest_scope
 
 from .models import Endorsement, Outcome
 
@@ -21,11 +21,7 @@ PER_PERSON = 5
 
 
 def digest_sections(people, periods, now) -> dict[int, list[Section]]:
-    memberships = active_memberships(people)
-    mine = {
-        person_id: {row["community_id"] for row in rows} for person_id, rows in memberships.items()
-    }
-    communities = set().union(*mine.values()) if mine else set()
+    memberships, _, communities, _ = digest_scope(people, periods, now)
     endorse = _to_endorse(people, memberships, communities)
     return {
         person.pk: [

@@ -5,6 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core.fields import optional_link
+from core.text import SHORT_TEXT_MAX
+
 
 class OutcomeQuerySet(models.QuerySet):
     def agreed(self):
@@ -25,14 +28,12 @@ class Outcome(models.Model):
     statement = models.CharField(
         max_length=300, help_text="Finish the sentence: “We want to be able to …”"
     )
-    why = models.TextField("why it matters", max_length=2000, blank=True)
+    why = models.TextField("why it matters", max_length=SHORT_TEXT_MAX, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    agreed_by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
     agreed_at = models.DateTimeField(null=True, blank=True)
     # What a peer should look for: the rubric of this outcome's peer reviews (2–5 prompts).
     review_prompts = models.JSONField(default=list, blank=True)

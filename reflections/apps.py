@@ -5,4 +5,9 @@ class ReflectionsConfig(AppConfig):
     name = "reflections"
 
     def ready(self):
+        from core.plugins import register_link
+
         from . import engagement  # noqa: F401 -- registers the reflections_shared signal.
+
+        # Sessions invite people to reflect on a session (its page and email) through this.
+        register_link("reflect", "reflections:new")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.digest import Item, Section
-from communities.digest import active_memberships
+from communities.digest import digest_scope
 from communities.models import Membership
 
 from .models import Action, Reflection
@@ -19,9 +19,7 @@ PER_COMMUNITY = 5
 
 
 def digest_sections(people, periods, now) -> dict[int, list[Section]]:
-    memberships = active_memberships(people)
-    communities = {row["community_id"] for rows in memberships.values() for row in rows}
-    since = min((period.start for period in periods.values()), default=now)
+    memberships, _, communities, since = digest_scope(people, periods, now)
     reflections = (
         Reflection.objects.filter(
             community_id__in=communities,

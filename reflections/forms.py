@@ -4,11 +4,19 @@ from django import forms
 
 from accounts.models import User
 from communities.models import Membership
+from core.text import TEXT_MAX
 from core.widgets import QuickModelChoiceField, QuickSelect
 from outcomes.models import Outcome
 from sessions.models import Session
 
-from .models import BODY_MAX_CHARS, PROMPTS, VISIBILITY_SENTENCES, Action, Reflection
+from .models import (
+    BODY_MAX_CHARS,
+    PROMPTS,
+    REFLECTION_FIELDS,
+    VISIBILITY_SENTENCES,
+    Action,
+    Reflection,
+)
 
 LOOP_CHOICES = [
     ("", "Not sure yet — you can choose later, or never."),
@@ -42,6 +50,15 @@ CONFIDENCE_CHOICES = [
 
 def prompt_field_name(key: str) -> str:
     return f"prompt_{key}"
+
+
+# What an autosaved draft keeps, as the form names it: the reflection's fields with its
+# answers as one field per prompt, and the confidence rating given with it.
+DRAFT_FIELDS = [
+    *(name for name in REFLECTION_FIELDS if name != "answers"),
+    "confidence",
+    *[prompt_field_name(key) for prompts in PROMPTS.values() for key, _ in prompts],
+]
 
 
 class ReflectionForm(forms.ModelForm):
@@ -108,7 +125,7 @@ class ReflectionForm(forms.ModelForm):
                 self.fields[prompt_field_name(key)] = forms.CharField(
                     label=question,
                     required=False,
-                    max_length=4000,
+                    max_length=TEXT_MAX,
                     initial=answers.get(key, ""),
                     widget=forms.Textarea(attrs={"rows": 3}),
                 )

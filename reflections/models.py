@@ -7,13 +7,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from core.fields import optional_link
+from core.text import LONG_TEXT_COLUMN_MAX, LONG_TEXT_MAX, TEXT_MAX
+
 from .markdown import excerpt
 
 # A clear limit for a reflection's Markdown body: long enough for a real essay, short
 # enough that rendering, previews and exports stay quick.
-BODY_MAX_CHARS = 20000
+BODY_MAX_CHARS = LONG_TEXT_MAX
 # The plain-text excerpt kept beside the body for lists (see Reflection.excerpt).
 EXCERPT_CHARS = 200
+
+# The fields a person writes in a reflection (reflection_save copies these; an autosaved
+# draft keeps the same ones as the form names them, see forms.DRAFT_FIELDS).
+REFLECTION_FIELDS = (
+    "title",
+    "loop_level",
+    "body",
+    "session",
+    "outcome",
+    "follow_up_of",
+    "visibility",
+    "answers",
+)
 
 # The prompts offered for each loop level: (key, question). Answers are optional.
 PROMPTS = {
@@ -114,28 +130,11 @@ class Reflection(models.Model):
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="reflections"
     )
-    session = models.ForeignKey(
-        "cop_sessions.Session",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reflections",
-    )
-    outcome = models.ForeignKey(
-        "outcomes.Outcome",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reflections",
-    )
+    session = optional_link("cop_sessions.Session", related_name="reflections")
+    outcome = optional_link("outcomes.Outcome", related_name="reflections")
     # A follow-up reflection ("did it make a difference?") on an action that was done.
-    follow_up_of = models.ForeignKey(
-        "reflections.Action",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="follow_ups",
-        verbose_name="follow-up of action",
+    follow_up_of = optional_link(
+        "reflections.Action", related_name="follow_ups", verbose_name="follow-up of action"
     )
     # The confidence rating given with this reflection, if any: the reflection points down
     # to the outcomes app's rating, never the rating up to the reflection.
@@ -149,7 +148,7 @@ class Reflection(models.Model):
     # Blank means "not sure yet": a loop level is offered, never required.
     loop_level = models.CharField(max_length=10, choices=Loop, blank=True)
     title = models.CharField(max_length=200)
-    body = models.TextField(max_length=50000, blank=True)
+    body = models.TextField(max_length=LONG_TEXT_COLUMN_MAX, blank=True)
     # Answers to the level's prompts: {prompt key: text}; only answered prompts are kept.
     answers = models.JSONField(default=dict, blank=True)
     # The body as plain text, whitespace collapsed and truncated: derived on every save, so
@@ -286,7 +285,7 @@ class Action(models.Model):
         "communities.Community", on_delete=models.CASCADE, related_name="actions"
     )
     title = models.CharField("what we'll do differently", max_length=200)
-    description = models.TextField(max_length=4000, blank=True)
+    description = models.TextField(max_length=TEXT_MAX, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_actions"
     )
@@ -298,13 +297,7 @@ class Action(models.Model):
     # Why it was dropped (required then), or a line on how it went.
     status_note = models.CharField("why", max_length=300, blank=True)
     reflections = models.ManyToManyField(Reflection, related_name="actions", blank=True)
-    session = models.ForeignKey(
-        "cop_sessions.Session",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="actions",
-    )
+    session = optional_link("cop_sessions.Session", related_name="actions")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -5,18 +5,7 @@ from django.utils import timezone
 
 from outcomes import services as outcome_services
 
-from .models import Action, Reflection, ReflectionDraft
-
-REFLECTION_FIELDS = (
-    "title",
-    "loop_level",
-    "body",
-    "session",
-    "outcome",
-    "follow_up_of",
-    "visibility",
-    "answers",
-)
+from .models import REFLECTION_FIELDS, Action, Reflection, ReflectionDraft
 
 
 @transaction.atomic

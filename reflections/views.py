@@ -19,6 +19,7 @@ from communities.access import community_for
 from communities.models import Membership
 from core.csvs import csv_response
 from core.paging import QuickPage
+from core.text import DRAFT_FIELD_MAX
 from outcomes.access import outcome_for
 from sessions.access import published_session_for
 
@@ -31,11 +32,11 @@ from .access import (
     updatable_action_for,
 )
 from .forms import (
+    DRAFT_FIELDS,
     ActionForm,
     ActionStatusForm,
     ReflectionFilterForm,
     ReflectionForm,
-    prompt_field_name,
 )
 from .markdown import render_markdown
 from .models import BODY_MAX_CHARS, PROMPTS, Action, Reflection, ReflectionDraft
@@ -289,19 +290,6 @@ def reflection_prompts(request, slug):
     return render(request, "reflections/form.html#prompts", {"form": form, "prompt_groups": shown})
 
 
-DRAFT_FIELDS = [
-    "title",
-    "loop_level",
-    "body",
-    "session",
-    "outcome",
-    "follow_up_of",
-    "visibility",
-    "confidence",
-    *[prompt_field_name(key) for prompts in PROMPTS.values() for key, _ in prompts],
-]
-
-
 def _drafted_reflection(request, access) -> Reflection | None:
     """The reflection a draft is of (`draft_for`: the author's own, else 404), or None for
     the draft of a new one."""
@@ -318,7 +306,10 @@ def reflection_draft(request, slug):
     community = access.community
     reflection = _drafted_reflection(request, access)
     # A draft is kept as typed, unvalidated; only NUL, which PostgreSQL cannot store, goes.
-    data = {name: request.POST.get(name, "").replace("\x00", "")[:60000] for name in DRAFT_FIELDS}
+    data = {
+        name: request.POST.get(name, "").replace("\x00", "")[:DRAFT_FIELD_MAX]
+        for name in DRAFT_FIELDS
+    }
     if reflection is None and _just_saved(request.user, community, data["title"]):
         # An autosave that left just before "Save" arrived after it: the reflection is
         # saved, so keeping this copy would only bring back a stale draft next time.

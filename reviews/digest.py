@@ -13,36 +13,38 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.digest import Item, Section
-from communities.digest import active_memberships
+from communities.digest import digest_scope
 
 from .access import reviewer_is_named
 from .models import PeerReview
 
+# Each section's key, title, intro and place in the email.
+SECTIONS = [
+    (
+        "reviews_waiting",
+        "Reviews waiting for you",
+        "Peers shared this work to see it through your eyes.",
+        20,
+    ),
+    (
+        "reviews_received",
+        "Reviews you received",
+        "Read what your peers saw — a reply with thanks or a response is welcome.",
+        25,
+    ),
+]
+
 
 def digest_sections(people, periods, now) -> dict[int, list[Section]]:
-    memberships = active_memberships(people)
-    mine = {
-        person_id: {row["community_id"] for row in rows} for person_id, rows in memberships.items()
+    _, mine, communities, since = digest_scope(people, periods, now)
+    items = {
+        "reviews_waiting": _waiting(people, mine, communities, now),
+        "reviews_received": _received(people, periods, mine, communities, since, now),
     }
-    communities = set().union(*mine.values()) if mine else set()
-    waiting = _waiting(people, mine, communities, now)
-    received = _received(people, periods, mine, communities, now)
     return {
         person.pk: [
-            Section(
-                "reviews_waiting",
-                "Reviews waiting for you",
-                waiting.get(person.pk, []),
-                intro="Peers shared this work to see it through your eyes.",
-                order=20,
-            ),
-            Section(
-                "reviews_received",
-                "Reviews you received",
-                received.get(person.pk, []),
-                intro="Read what your peers saw — a reply with thanks or a response is welcome.",
-                order=25,
-            ),
+            Section(key, title, items[key].get(person.pk, []), intro=intro, order=order)
+            for key, title, intro, order in SECTIONS
         ]
         for person in people
     }
@@ -88,10 +90,9 @@ def _waiting(people, mine, communities, now) -> dict[int, list[Item]]:
     return by_person
 
 
-def _received(people, periods, mine, communities, now) -> dict[int, list[Item]]:
+def _received(people, periods, mine, communities, since, now) -> dict[int, list[Item]]:
     """Reviews of each person's work shared with them in their digest period. An
     anonymous round never names its reviewers, here as anywhere an author reads."""
-    since = min((period.start for period in periods.values()), default=now)
     reviews = (
         PeerReview.objects.submitted()
         .filter(

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django import forms
 
+from core.text import TEXT_MAX
 from outcomes.models import Outcome
 
 from .models import PeerReview
@@ -18,7 +19,7 @@ from .uploads import ALLOWED_DESCRIPTION, sniff
 class WorkForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(
-        max_length=4000,
+        max_length=TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What is it, and what would you like peers to look at?",
@@ -129,13 +130,13 @@ class ReviewForm(forms.Form):
             works = forms.CharField(
                 label="What works",
                 required=False,
-                max_length=4000,
+                max_length=TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             deeper = forms.CharField(
                 label="What could go deeper",
                 required=False,
-                max_length=4000,
+                max_length=TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             self.fields[f"works_{index}"] = works
@@ -156,7 +157,7 @@ class ReviewForm(forms.Form):
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label="Your reply",
-        max_length=4000,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="A thank-you, or a response to what they noticed.",
         error_messages={"required": "Write a few words before sending your reply."},

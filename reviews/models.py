@@ -15,6 +15,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import TEXT_MAX
+
 
 def _work_upload_to(instance: SharedWork, filename: str) -> str:
     # A random folder per file: names never collide and are never guessable from the id.
@@ -34,7 +36,7 @@ class SharedWork(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shared_work"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(max_length=4000, blank=True)
+    description = models.TextField(max_length=TEXT_MAX, blank=True)
     link = models.URLField(max_length=500, blank=True)
     # Stored under MEDIA_ROOT but never served from a public URL: `work_file` checks access.
     file = models.FileField(upload_to=_work_upload_to, max_length=300, blank=True)
@@ -182,7 +184,7 @@ class ReviewReply(models.Model):
     """The author's thanks or response to a review they received."""
 
     review = models.OneToOneField(PeerReview, on_delete=models.CASCADE, related_name="reply")
-    body = models.TextField(max_length=4000)
+    body = models.TextField(max_length=TEXT_MAX)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

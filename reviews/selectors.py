@@ -11,11 +11,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from outcomes.models import Outcome
-from sessions.models import AgendaItem, Session
+from sessions.models import AgendaItem, Session, held_sessions_q
 
 from .models import PeerReview, ReviewRound
-
-LIVE_SESSIONS = [Session.Status.SCHEDULED, Session.Status.COMPLETED]
 
 
 def aligned_items(community, rounds=None) -> dict[int, list[AgendaItem]]:
@@ -31,9 +29,9 @@ def aligned_items(community, rounds=None) -> dict[int, list[AgendaItem]]:
     through = AgendaItem.aligned_outcomes.through
     rows = (
         through.objects.filter(
+            held_sessions_q("agendaitem__session__"),
             outcome__community=community,
             outcome__status=Outcome.Status.AGREED,
-            agendaitem__session__status__in=LIVE_SESSIONS,
         )
         .select_related("agendaitem__session__community")
         .order_by("agendaitem__session__starts_at", "agendaitem__position", "agendaitem_id")
@@ -99,8 +97,8 @@ def unaligned_activities(community, *, limit: int = 20):
     since = timezone.now() - timedelta(days=90)
     return (
         AgendaItem.objects.filter(
+            held_sessions_q("session__"),
             session__community=community,
-            session__status__in=LIVE_SESSIONS,
             session__starts_at__gte=since,
             kind=AgendaItem.Kind.ACTIVITY,
             aligned_outcomes__isnull=True,
@@ -122,21 +120,30 @@ def reviewed_in(since: datetime, until: datetime, outcome_ref: str = "pk") -> Ex
     )
 
 
+def aligned_activity_in(since: datetime, until: datetime, outcome_ref: str = "pk") -> Exists:
+    """True for outcomes (`outcome_ref`) with an agenda item aligned to them in a session
+    held in [since, until): the activity side of alignment coverage, as `reviewed_in` is
+    its review side."""
+    return Exists(
+        AgendaItem.objects.filter(
+            aligned_outcomes=OuterRef(outcome_ref),
+            session__in=Session.objects.held_between(since, until),
+        )
+    )
+
+
 def alignment_coverage(community, since: datetime, until: datetime) -> dict:
-    """Share of agreed outcomes with both an aligned activity in a session starting in
-    [since, until) and a peer review shared in that window. One query.
+    """Share of agreed outcomes with both an aligned activity in a session held in
+    [since, until) (`aligned_activity_in`) and a peer review shared in that window
+    (`reviewed_in`). One query.
 
     coverage = outcomes with both ÷ agreed outcomes (0 when none are agreed).
     """
-    activity = AgendaItem.objects.filter(
-        aligned_outcomes=OuterRef("pk"),
-        session__status__in=LIVE_SESSIONS,
-        session__starts_at__gte=since,
-        session__starts_at__lt=until,
-    )
     counts = (
         Outcome.objects.filter(community=community, status=Outcome.Status.AGREED)
-        .annotate(has_activity=Exists(activity), has_review=reviewed_in(since, until))
+        .annotate(
+            has_activity=aligned_activity_in(since, until), has_review=reviewed_in(since, until)
+        )
         .aggregate(
             agreed=Count("pk"),
             with_activity=Count("pk", filter=Q(has_activity=True)),

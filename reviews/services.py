@@ -4,17 +4,17 @@ each sends, exactly once per key."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.mail import email_render_and_enqueue
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
+from core.transactions import after_commit
 from outcomes.models import DEFAULT_PROMPTS, Outcome
 
 from .allocation import Reviewer, Work, allocate
+from .emails import review_email_context
 from .models import PeerReview, ReviewReply, ReviewRound, SharedWork
 
 # --- Shared work and peer review -----------------------------------------------------------
@@ -26,32 +26,15 @@ class ReviewError(Exception):
     """A review action that the round's state does not allow; the message is for people."""
 
 
-def _site_url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def _review_email(*, review: PeerReview, kind: str, key: str, to, extra: dict | None = None):
     """Email about a review to `to` (reviewer or author), if they want review emails."""
     if not to.review_emails:
         return None
-    community = review.round.community
-    context = {
-        "recipient": to,
-        "review": review,
-        "work": review.work,
-        "round": review.round,
-        "community": community,
-        "review_url": _site_url(review.get_absolute_url()),
-        "work_url": _site_url(review.work.get_absolute_url()),
-        "reviews_url": _site_url(reverse("reviews:reviews", kwargs={"slug": community.slug})),
-        "settings_url": _site_url(reverse("settings")),
-        **(extra or {}),
-    }
     return email_render_and_enqueue(
         key=key,
         kind=kind,
         template_prefix=f"outcomes/email/{kind}",
-        context=context,
+        context=review_email_context(review, to, **(extra or {})),
         to_email=to.email,
         recipient=to,
         headers=list_unsubscribe_headers(to, "reviews"),
@@ -88,7 +71,7 @@ def work_delete(*, work: SharedWork) -> None:
     storage = work.file.storage if work.file else None
     work.delete()
     if stored:
-        transaction.on_commit(lambda: storage.delete(stored))
+        after_commit(storage.delete, stored)
 
 
 def _ranks(community, user_ids) -> dict[int, int]:
@@ -164,8 +147,9 @@ def _allocate(round_: ReviewRound, *, works=None) -> list[PeerReview]:
         ]
         already |= set(pairs)
     if created:
-        round_id, user_ids = round_.pk, sorted({review.reviewer_id for review in created})
-        transaction.on_commit(lambda: _notify_allocated(round_id, user_ids))
+        after_commit(
+            _notify_allocated, round_.pk, sorted({review.reviewer_id for review in created})
+        )
     return created
 
 
@@ -251,21 +235,8 @@ def review_save(*, review: PeerReview, answers: list[dict], stage: str, submit: 
         review.status = PeerReview.Status.DRAFT
     review.save()
     if submit:
-        review_id = review.pk
-        transaction.on_commit(lambda: _notify_received(review_id))
+        after_commit(_notify_review, review.pk, "review_received")
     return review
-
-
-def _notify_received(review_id: int) -> None:
-    review = PeerReview.objects.select_related(
-        "round__community", "work__author", "work__community", "reviewer"
-    ).get(pk=review_id)
-    _review_email(
-        review=review,
-        kind="review_received",
-        key=f"review-received:{review.pk}",
-        to=review.work.author,
-    )
 
 
 @transaction.atomic
@@ -286,22 +257,21 @@ def review_reply(*, review: PeerReview, body: str) -> ReviewReply:
     is not news worth another email)."""
     reply, created = ReviewReply.objects.update_or_create(review=review, defaults={"body": body})
     if created:
-        review_id = review.pk
-        transaction.on_commit(lambda: _notify_replied(review_id))
+        after_commit(_notify_review, review.pk, "review_reply")
     return reply
 
 
-def _notify_replied(review_id: int) -> None:
+def _notify_review(review_id: int, kind: str) -> None:
+    """Once a review is shared ("review_received", to its work's author) or first replied
+    to ("review_reply", to its reviewer): one email each, exactly once per review."""
     review = PeerReview.objects.select_related(
         "round__community", "work__author", "work__community", "reviewer", "reply"
     ).get(pk=review_id)
-    _review_email(
-        review=review,
-        kind="review_reply",
-        key=f"review-reply:{review.pk}",
-        to=review.reviewer,
-        extra={"reply": review.reply},
-    )
+    if kind == "review_received":
+        to, key, extra = review.work.author, f"review-received:{review.pk}", None
+    else:
+        to, key, extra = review.reviewer, f"review-reply:{review.pk}", {"reply": review.reply}
+    _review_email(review=review, kind=kind, key=key, to=to, extra=extra)
 
 
 def review_nudges_send_due(*, now=None) -> int:

@@ -6,20 +6,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.digest import Item, Section
-from communities.digest import active_memberships
+from communities.digest import digest_scope
 from communities.models import Membership
 
+from .emails import session_url
 from .models import RSVP, Session
 
 AHEAD = timedelta(days=8)
-
-
-def session_url(session: Session) -> str:
-    return settings.SITE_URL + session.get_absolute_url()
 
 
 def rsvp_links(session: Session, current: str | None) -> list[tuple[str, str]]:
@@ -34,8 +30,7 @@ def rsvp_links(session: Session, current: str | None) -> list[tuple[str, str]]:
 
 
 def digest_sections(people, periods, now) -> dict[int, list[Section]]:
-    memberships = active_memberships(people)
-    communities = {row["community_id"] for rows in memberships.values() for row in rows}
+    memberships, _, communities, _ = digest_scope(people, periods, now)
     sessions = list(
         Session.objects.filter(
             community_id__in=communities,

@@ -67,6 +67,18 @@ def localize(naive: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
     return aware
 
 
+MINUTES_IN_A_DAY = 24 * 60
+
+
+def minutes_within_a_day(minutes: int | None, *, too_short: str, too_long: str) -> int:
+    """A length in minutes from one minute to a day (a session's, an agenda item's)."""
+    if minutes is None or minutes < 1:
+        raise ValidationError(too_short)
+    if minutes > MINUTES_IN_A_DAY:
+        raise ValidationError(f"{too_long} ({MINUTES_IN_A_DAY} minutes).")
+    return minutes
+
+
 class SessionForm(forms.ModelForm):
     starts_local = LocalDateTimeField(label="Starts at")
     # Plain integers: clean_duration_minutes gives one kind message for zero and below.
@@ -126,12 +138,11 @@ class SessionForm(forms.ModelForm):
             self.initial.setdefault("facilitators", list(self.instance.facilitators.all()))
 
     def clean_duration_minutes(self):
-        minutes = self.cleaned_data["duration_minutes"]
-        if minutes is None or minutes < 1:
-            raise ValidationError("A session needs a length of at least one minute.")
-        if minutes > 24 * 60:
-            raise ValidationError("A session can last at most a day (1440 minutes).")
-        return minutes
+        return minutes_within_a_day(
+            self.cleaned_data["duration_minutes"],
+            too_short="A session needs a length of at least one minute.",
+            too_long="A session can last at most a day",
+        )
 
     def clean_starts_local(self):
         starts_at = localize(self.cleaned_data["starts_local"], self.community.zoneinfo)
@@ -179,12 +190,11 @@ class AgendaItemForm(forms.ModelForm):
             self.initial.setdefault("version", self.instance.version)
 
     def clean_minutes(self):
-        minutes = self.cleaned_data["minutes"]
-        if minutes is None or minutes < 1:
-            raise ValidationError("An agenda item needs at least one minute.")
-        if minutes > 24 * 60:
-            raise ValidationError("An agenda item can last at most a day (1440 minutes).")
-        return minutes
+        return minutes_within_a_day(
+            self.cleaned_data["minutes"],
+            too_short="An agenda item needs at least one minute.",
+            too_long="An agenda item can last at most a day",
+        )
 
 
 class RSVPForm(forms.Form):

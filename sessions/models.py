@@ -4,9 +4,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from core.text import LONG_TEXT_MAX, TEXT_MAX
+
+
+def held_sessions_q(path: str = "") -> Q:
+    """The "held session" condition (scheduled or completed) on the session reached by
+    `path`, e.g. `held_sessions_q("agendaitem__session__")` from an outcome-item link."""
+    return Q(**{f"{path}status__in": Session.HELD})
 
 
 class SessionQuerySet(models.QuerySet):
@@ -20,11 +28,23 @@ class SessionQuerySet(models.QuerySet):
             return self.filter(community=community)
         return self.filter(community=community).published()
 
+    def held(self):
+        """Sessions that take place: scheduled or completed, never a draft or a cancelled
+        one. Every figure, map and list of "held sessions" starts here (or, across a
+        relation, from `held_sessions_q`)."""
+        return self.filter(held_sessions_q())
+
+    def held_between(self, since, until):
+        """Sessions held in [since, until): held, and started inside it and before now (a
+        figure's period, the alignment map's window)."""
+        return self.held().filter(starts_at__gte=since, starts_at__lt=min(until, timezone.now()))
+
     def past(self):
-        return self.filter(
-            status__in=[Session.Status.SCHEDULED, Session.Status.COMPLETED],
-            starts_at__lt=timezone.now() - timedelta(hours=1),
-        ).order_by("-starts_at")
+        return (
+            self.held()
+            .filter(starts_at__lt=timezone.now() - timedelta(hours=1))
+            .order_by("-starts_at")
+        )
 
     def due_for_reminders(self, now, *, within: timedelta):
         """Scheduled sessions starting in (now, now + within]: a range on the
@@ -63,11 +83,14 @@ class Session(models.Model):
         COMPLETED = "completed", "completed"
         CANCELLED = "cancelled", "cancelled"
 
+    # The statuses of a session that takes place (see SessionQuerySet.held).
+    HELD = (Status.SCHEDULED, Status.COMPLETED)
+
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="sessions"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(max_length=20000, blank=True)
+    description = models.TextField(max_length=LONG_TEXT_MAX, blank=True)
     # Stored in UTC; planned in the community's timezone and shown in the viewer's.
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveIntegerField(default=60)
@@ -129,7 +152,12 @@ class Session(models.Model):
 
     @property
     def can_record_attendance(self) -> bool:
-        return self.has_started and self.status in (self.Status.SCHEDULED, self.Status.COMPLETED)
+        return self.has_started and self.is_held
+
+    @property
+    def is_held(self) -> bool:
+        """Scheduled or completed: the instance side of SessionQuerySet.held."""
+        return self.status in self.HELD
 
 
 class AgendaItem(models.Model):
@@ -144,7 +172,7 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200)
     minutes = models.PositiveIntegerField(default=10)
-    description = models.TextField(max_length=4000, blank=True)
+    description = models.TextField(max_length=TEXT_MAX, blank=True)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.ACTIVITY)
     aligned_outcomes = models.ManyToManyField(
         "outcomes.Outcome", related_name="agenda_items", blank=True

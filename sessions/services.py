@@ -9,10 +9,8 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.mail import Attachment, email_render_and_enqueue
@@ -21,6 +19,7 @@ from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
 
 from .calendar import session_ics
+from .emails import reflect_url, session_email_context
 from .models import RSVP, AgendaItem, Attendance, Session, SessionSettings
 
 REMINDER_KINDS = ("24h", "1h")
@@ -292,11 +291,7 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
         .order_by("pk")
     }
     done = set(EmailDelivery.objects.filter(key__in=list(users)).values_list("key", flat=True))
-    reflect_url = (
-        settings.SITE_URL
-        + reverse("reflections:new", kwargs={"slug": session.community.slug})
-        + f"?session={session.pk}"
-    )
+    reflect_link = reflect_url(session)
     sent = 0
     for key, user in users.items():
         if key in done:
@@ -306,15 +301,7 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
                 key=key,
                 kind="session_reflect",
                 template_prefix="sessions/email/reflect",
-                context={
-                    "session": session,
-                    "community": session.community,
-                    "recipient": user,
-                    "user_tz": user.zoneinfo.key,
-                    "session_url": session_url(session),
-                    "reflect_url": reflect_url,
-                    "settings_url": settings.SITE_URL + reverse("settings"),
-                },
+                context=session_email_context(session, user, reflect_url=reflect_link),
                 to_email=user.email,
                 recipient=user,
                 headers=list_unsubscribe_headers(user, "reminders"),
@@ -333,25 +320,10 @@ def calendar_token_reset(*, user: User) -> str:
 # --- email ----------------------------------------------------------------------------
 
 
-def session_url(session: Session) -> str:
-    return settings.SITE_URL + session.get_absolute_url()
-
-
 def _session_email(*, session: Session, user: User, kind: str, key: str, extra=None):
     """Render one email about `session` for `user`, in the user's own timezone, with the
     session's .ics attached."""
-    from django.conf import settings
-
-    context = {
-        "session": session,
-        "community": session.community,
-        "recipient": user,
-        "user_tz": user.zoneinfo.key,
-        "community_tz": session.community.zoneinfo.key,
-        "session_url": session_url(session),
-        "settings_url": settings.SITE_URL + reverse("settings"),
-        **(extra or {}),
-    }
+    context = session_email_context(session, user, **(extra or {}))
     ics = session_ics(session, include_online_link=True).decode()
     with timezone.override(user.zoneinfo):
         return email_render_and_enqueue(

@@ -21,7 +21,7 @@ from accounts.models import User
 from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
-from core.plugins import collect_panels
+from core.plugins import collect_panels, link_for
 from outcomes.models import Outcome
 
 from . import services
@@ -134,8 +134,7 @@ def _detail_context(request, access, session: Session) -> dict:
         "my_rsvp": my_rsvp,
         "rsvp_choices": RSVP.Response.choices,
         "attended": attended,
-        "reflect_url": reverse("reflections:new", kwargs={"slug": community.slug})
-        + f"?session={session.pk}",
+        "reflect_url": link_for("reflect", community.slug, session=session.pk),
         "community_tz": community.zoneinfo,
         "viewer_tz": request.user.zoneinfo,
         "same_tz": community.zoneinfo.key == request.user.zoneinfo.key,

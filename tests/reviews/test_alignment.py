@@ -275,3 +275,28 @@ def test_alignment_map_with_endorsed_outcomes_has_bounded_queries(
     assert response.status_code == 200
     first = world["community"].outcomes.filter(status="agreed").earliest("pk")
     assert escape(first.statement) in response.content.decode()
+
+
+def test_aligned_activity_in_counts_only_held_sessions_started_in_the_window(world):
+    from outcomes.models import Outcome
+    from reviews.selectors import aligned_activity_in
+
+    now, community = timezone.now(), world["community"]
+    statuses = {
+        "held": ("scheduled", now - 3 * DAY),
+        "completed": ("completed", now - 3 * DAY),
+        "cancelled": ("cancelled", now - 3 * DAY),
+        "draft": ("draft", now - 3 * DAY),
+        "ahead": ("scheduled", now + 3 * DAY),
+        "long ago": ("completed", now - 200 * DAY),
+    }
+    for statement, (status, starts_at) in statuses.items():
+        outcome = OutcomeFactory(community=community, statement=statement)
+        aligned(SessionFactory(community=community, status=status, starts_at=starts_at), outcome)
+    OutcomeFactory(community=community, statement="none")
+
+    marked = Outcome.objects.filter(community=community).annotate(
+        active=aligned_activity_in(now - 90 * DAY, now + 90 * DAY)
+    )
+
+    assert {o.statement for o in marked if o.active} == {"held", "completed"}

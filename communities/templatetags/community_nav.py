@@ -1,0 +1,44 @@
+"""`{% community_nav %}`: the community navigation, built from every app's registered tabs
+(core.plugins.community_tabs), so communities names no higher app's URLs."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+
+from core.plugins import NavTab, community_tabs
+
+register = template.Library()
+
+
+def _shown(tab: NavTab, membership) -> bool:
+    if tab.role is None:
+        return True
+    if tab.role == "facilitator":
+        return membership.is_facilitator
+    if tab.role == "coordinator":
+        return membership.is_coordinator
+    return False
+
+
+@register.inclusion_tag("communities/includes/community_nav.html", takes_context=True)
+def community_nav(context):
+    """The tabs the viewer may see: none for a non-member, the role tabs by role. Reads the
+    view's `membership` (the viewer's Membership or None)."""
+    community = context["community"]
+    membership = context.get("membership")
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else None
+    tabs = []
+    if membership:
+        tabs = [
+            {
+                "label": tab.label,
+                "href": reverse(tab.url_name, args=[community.slug]),
+                "current": view_name in tab.current_names,
+            }
+            for tab in community_tabs()
+            if _shown(tab, membership)
+        ]
+    return {"community": community, "tabs": tabs}

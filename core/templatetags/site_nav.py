@@ -1,0 +1,30 @@
+"""`{% site_nav %}`: the site header's tabs every app registers (core.plugins.site_tabs), so
+base.html names no app's URLs beyond core's and accounts'."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+
+from core.plugins import site_tabs
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/site_nav.html", takes_context=True)
+def site_nav(context):
+    """The registered site tabs for the signed-in viewer ("leader" tabs to leaders only)."""
+    user = context["user"]
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else None
+    tabs = [
+        {
+            "label": tab.label,
+            "href": reverse(tab.url_name),
+            "current": view_name in tab.current_names,
+        }
+        for tab in site_tabs()
+        if tab.role is None or (tab.role == "leader" and getattr(user, "is_leader", False))
+    ]
+    return {"tabs": tabs}

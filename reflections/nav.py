@@ -1,0 +1,13 @@
+"""The reflections app's tabs in the community navigation and its link with each outcome
+(core.plugins)."""
+
+from core.plugins import NavTab, OutcomeLink
+
+COMMUNITY_TABS = [
+    NavTab("Reflections", "reflections:list", 60),
+    NavTab("Actions", "reflections:actions", 70),
+]
+
+OUTCOME_LINKS = [
+    OutcomeLink("Reflect on this outcome", "reflections:new", 10, for_each_outcome=True),
+]
