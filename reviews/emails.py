@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import reverse
 
+from .access import reviewer_name
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -20,7 +22,9 @@ def site_url(path: str) -> str:
 
 def review_email_context(review: PeerReview, to: User, **extra) -> dict:
     """What an email about `review` to `to` (its reviewer or its work's author) is given:
-    the review, its work, round and community, their absolute links, plus `extra`."""
+    the review, its work, round and community, the reviewer's name as `to` may see it
+    (reviews.access: "A peer" to the author in an anonymous round), their absolute links,
+    plus `extra`."""
     community = review.round.community
     return {
         "recipient": to,
@@ -28,6 +32,9 @@ def review_email_context(review: PeerReview, to: User, **extra) -> dict:
         "work": review.work,
         "round": review.round,
         "community": community,
+        "reviewer_name": reviewer_name(
+            review, viewer=to, author_id=review.work.author_id, is_facilitator=False
+        ),
         "review_url": site_url(review.get_absolute_url()),
         "work_url": site_url(review.work.get_absolute_url()),
         "reviews_url": site_url(reverse("reviews:reviews", kwargs={"slug": community.slug})),

@@ -19,10 +19,9 @@ ROOT = Path(settings.BASE_DIR)
 HIGHER_THAN_COMMUNITIES = ("outcomes:", "sessions:", "reviews:", "reflections:", "dashboard:")
 
 
-def render_nav(community, membership, *, view_name=None, fallback=None) -> str:
+def render_nav(community, membership, *, view_name=None) -> str:
     request = RequestFactory().get("/")
     request.resolver_match = type("Match", (), {"view_name": view_name})() if view_name else None
-    community.membership = fallback
     context = {"community": community, "request": request}
     if membership is not ...:
         context["membership"] = membership
@@ -119,16 +118,16 @@ def test_the_current_page_is_marked_only_on_tabs_that_name_it(community):
 
 
 @pytest.mark.django_db
-def test_the_views_membership_wins_and_community_membership_is_the_fallback(community):
+def test_only_the_views_membership_decides(community):
     member = MembershipFactory(community=community)
     facilitator = MembershipFactory(community=community, role=Membership.Role.FACILITATOR)
 
-    # No `membership` in the context: the attribute community_for sets is used.
-    assert "Journeys" not in render_nav(community, ..., fallback=member)
-    assert "Journeys" in render_nav(community, ..., fallback=facilitator)
-    # The view's `membership` wins over the attribute.
-    assert "Journeys" in render_nav(community, facilitator, fallback=member)
-    assert "community-nav" not in render_nav(community, ..., fallback=None)
+    assert "Journeys" not in render_nav(community, member)
+    assert "Journeys" in render_nav(community, facilitator)
+    # Nothing set on the community instance is read: no `membership` in the context, no nav.
+    community.membership = facilitator
+    assert "community-nav" not in render_nav(community, ...)
+    assert "community-nav" not in render_nav(community, None)
 
 
 @pytest.mark.django_db
