@@ -1,4 +1,5 @@
-"""Every community URL against every role: who may, and who never learns it exists (404)."""
+"""Every community URL against every role: who may, and who never learns it exists (404).
+The roles are the cast's people (tests/people.py): see `world`."""
 
 from __future__ import annotations
 
@@ -6,13 +7,7 @@ import pytest
 from django.test import Client
 
 from communities.models import Community, Membership
-from tests.factories import (
-    CommunityFactory,
-    InvitationFactory,
-    MembershipFactory,
-    MoveSuggestionFactory,
-    UserFactory,
-)
+from tests.factories import InvitationFactory, MembershipFactory, MoveSuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,28 +15,38 @@ ROLES = ["anonymous", "stranger", "peripheral", "facilitator", "coordinator", "l
 MEMBERS = {"peripheral", "facilitator", "coordinator"}
 
 
+def objects_in(community, member):
+    """The objects the URLs name: `member`'s membership, a request, an invitation and a
+    suggestion to move someone else on."""
+    return {
+        "member": Membership.objects.get(community=community, user=member),
+        "request": MembershipFactory(community=community, status="requested"),
+        "invitation": InvitationFactory(community=community),
+        "suggestion": MoveSuggestionFactory(membership=MembershipFactory(community=community)),
+    }
+
+
 @pytest.fixture
-def world(db):
+def world(cast):
+    """The cast under the roles' names: alice the (peripheral) member, bob the facilitator,
+    carol the coordinator of Riverside ("here"); dave, the outsider, Hillside's member;
+    erin the leader; frank the stranger."""
+
     def build(visibility=Community.Visibility.OPEN):
-        here = CommunityFactory(visibility=visibility)
-        elsewhere = CommunityFactory()
+        here = cast.riverside
+        here.visibility = visibility
+        here.save(update_fields=["visibility"])
         people = {
-            "stranger": UserFactory(),
-            "leader": UserFactory(is_leader=True),
-            "outsider": MembershipFactory(community=elsewhere).user,
-            "peripheral": MembershipFactory(community=here).user,
-            "facilitator": MembershipFactory(community=here, role="facilitator").user,
-            "coordinator": MembershipFactory(community=here, role="coordinator").user,
+            "stranger": cast.frank,
+            "leader": cast.erin,
+            "outsider": cast.dave,
+            "peripheral": cast.alice,
+            "facilitator": cast.bob,
+            "coordinator": cast.carol,
         }
         # A second coordinator, so a coordinator may step down in the role tests.
         MembershipFactory(community=here, role="coordinator")
-        objects = {
-            "member": Membership.objects.get(community=here, user=people["peripheral"]),
-            "request": MembershipFactory(community=here, status="requested"),
-            "invitation": InvitationFactory(community=here),
-            "suggestion": MoveSuggestionFactory(membership=MembershipFactory(community=here)),
-        }
-        return here, elsewhere, people, objects
+        return here, cast.hillside, people, objects_in(here, cast.alice)
 
     return build
 
@@ -133,8 +138,8 @@ def test_closed_community_home_is_hidden_only_when_invite_only(world, role, visi
 def test_another_communitys_object_is_404_even_for_a_coordinator(
     world, name, method, template, data, expected
 ):
-    here, _, people, _ = world()
-    _, _, _, foreign = world()
+    here, elsewhere, people, _ = world()
+    foreign = objects_in(elsewhere, people["outsider"])
 
     response = getattr(client_for(people, "coordinator"), method)(
         path_of(template, here, foreign), data

@@ -15,7 +15,6 @@ from reflections.models import Reflection
 from sessions.models import RSVP, Session
 from tests.factories import (
     CommunityFactory,
-    MembershipFactory,
     ReflectionFactory,
     SessionFactory,
     UserFactory,
@@ -30,18 +29,19 @@ MONDAY_8_LONDON = dt.datetime(2026, 11, 23, 8, 0, tzinfo=LONDON)
 
 
 @pytest.fixture
-def world():
-    """A hand-built community seen by Sam, plus things Sam must never see."""
-    sam = UserFactory(display_name="Sam", email="sam@example.org")
+def world(riverside, alice, hillside, dave):
+    """The cast's Riverside seen by alice (a peripheral member), with Ada (another member,
+    further in, built here) writing and moving; plus things alice must never see, in dave's
+    Hillside."""
+    assert Membership.objects.get(user=alice).level == "peripheral"
+    community = riverside
     ada = UserFactory(display_name="Ada")
-    community = CommunityFactory(name="Mapping Practice", slug="mapping")
-    Membership.objects.create(community=community, user=sam, level="peripheral")
     ada_membership = Membership.objects.create(community=community, user=ada, level="active")
     last_week = MONDAY_8_LONDON - dt.timedelta(days=3)
     session = SessionFactory(
         community=community, title="Live mapping", starts_at=MONDAY_8_LONDON + dt.timedelta(days=2)
     )
-    RSVP.objects.create(session=session, user=sam, response="going")
+    RSVP.objects.create(session=session, user=alice, response="going")
     SessionFactory(
         community=community,
         title="Still a draft",
@@ -71,11 +71,10 @@ def world():
     JourneyStep.objects.create(
         membership=ada_membership, from_level="core", to_level="active", created_at=last_week
     )
-    elsewhere = CommunityFactory(name="Other Circle")
-    MembershipFactory(community=elsewhere)
-    SessionFactory(community=elsewhere, title="Not Sam's session")
-    ReflectionFactory(community=elsewhere, title="Not Sam's reflection", created_at=last_week)
-    return {"sam": sam, "ada": ada, "community": community}
+    elsewhere = hillside  # dave's
+    SessionFactory(community=elsewhere, title="Not Alice's session")
+    ReflectionFactory(community=elsewhere, title="Not Alice's reflection", created_at=last_week)
+    return {"alice": alice, "ada": ada, "community": community}
 
 
 @pytest.fixture
@@ -95,31 +94,31 @@ def send_at(django_capture_on_commit_callbacks):
 def test_digest_has_exactly_the_expected_sections_and_items(world, send_at):
     send_at(MONDAY_8_LONDON)
 
-    sams = [m for m in mail.outbox if m.to == ["sam@example.org"]]
-    assert len(sams) == 1
-    text, html = sams[0].body, sams[0].alternatives[0][0]
+    alices = [m for m in mail.outbox if m.to == ["alice@example.org"]]
+    assert len(alices) == 1
+    text, html = alices[0].body, alices[0].alternatives[0][0]
     for part in (text, html):
         assert "Live mapping" in part
         assert "What the map hid" in part
-        assert "Ada moved from peripheral to active in Mapping Practice." in part
+        assert "Ada moved from peripheral to active in Riverside." in part
         assert "easy ways in" in part.lower()
         for secret in (
             "Still a draft",
             "private doubts",
             "For facilitators only",
-            "Not Sam's",
+            "Not Alice's",
             "from core to active",
         ):
             assert secret not in part
     assert "You said: going" in text
-    assert "http://127.0.0.1:8000/c/mapping/sessions/" in text
-    assert sams[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "http://127.0.0.1:8000/c/riverside/sessions/" in text
+    assert alices[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_digest_celebrates_my_own_move_warmly(world, send_at):
-    sam_membership = Membership.objects.get(user=world["sam"])
+    alice_membership = Membership.objects.get(user=world["alice"])
     JourneyStep.objects.create(
-        membership=sam_membership,
+        membership=alice_membership,
         from_level="peripheral",
         to_level="active",
         created_at=MONDAY_8_LONDON - dt.timedelta(days=2),
@@ -127,13 +126,13 @@ def test_digest_celebrates_my_own_move_warmly(world, send_at):
 
     send_at(MONDAY_8_LONDON)
 
-    body = next(m.body for m in mail.outbox if m.to == ["sam@example.org"])
-    assert "You moved from peripheral to active in Mapping Practice." in body
+    body = next(m.body for m in mail.outbox if m.to == ["alice@example.org"])
+    assert "You moved from peripheral to active in Riverside." in body
     assert "welcome further in!" in body
 
 
-def test_empty_digest_is_neither_sent_nor_recorded(send_at):
-    UserFactory(email="quiet@example.org")
+def test_empty_digest_is_neither_sent_nor_recorded(send_at, frank):
+    # frank, in no community, has nothing to be told.
 
     send_at(MONDAY_8_LONDON)
 
@@ -145,8 +144,8 @@ def test_hourly_task_run_twice_sends_one_digest(world, send_at):
     send_at(MONDAY_8_LONDON)
     send_at(MONDAY_8_LONDON + dt.timedelta(minutes=5))
 
-    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
-    assert EmailDelivery.objects.filter(kind="digest", recipient=world["sam"]).count() == 1
+    assert len([m for m in mail.outbox if m.to == ["alice@example.org"]]) == 1
+    assert EmailDelivery.objects.filter(kind="digest", recipient=world["alice"]).count() == 1
 
 
 def test_not_the_chosen_hour_or_day_sends_nothing(world, send_at):
@@ -158,18 +157,18 @@ def test_not_the_chosen_hour_or_day_sends_nothing(world, send_at):
 
 
 def test_a_missed_hour_is_caught_up_by_a_later_run_once(world, send_at):
-    # The 08:00 run never happened (beat or broker down); the next runs find Sam again.
+    # The 08:00 run never happened (beat or broker down); the next runs find alice again.
     send_at(MONDAY_8_LONDON + dt.timedelta(hours=1))
     send_at(MONDAY_8_LONDON + dt.timedelta(hours=2))
     send_at(MONDAY_8_LONDON + dt.timedelta(hours=GRACE_HOURS - 1))
 
-    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+    assert len([m for m in mail.outbox if m.to == ["alice@example.org"]]) == 1
 
 
 def test_an_hour_skipped_by_the_clocks_going_forward_still_gets_its_digest(world, send_at):
     # London skips 01:00-02:00 on 2026-03-29: a 01:00 daily digest goes at 02:00 BST.
-    User = type(world["sam"])
-    User.objects.filter(pk=world["sam"].pk).update(digest="daily", digest_hour=1)
+    User = type(world["alice"])
+    User.objects.filter(pk=world["alice"].pk).update(digest="daily", digest_hour=1)
     SessionFactory(
         community=world["community"],
         title="Spring session",
@@ -178,11 +177,13 @@ def test_an_hour_skipped_by_the_clocks_going_forward_still_gets_its_digest(world
 
     send_at(dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC))  # 02:00 BST
 
-    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+    assert len([m for m in mail.outbox if m.to == ["alice@example.org"]]) == 1
 
 
-def test_a_late_catch_up_never_crosses_local_midnight(send_at):
-    person = UserFactory(timezone="Europe/London", digest="daily", digest_hour=23)
+def test_a_late_catch_up_never_crosses_local_midnight(send_at, frank):
+    person = frank
+    person.timezone, person.digest, person.digest_hour = "Europe/London", "daily", 23
+    person.save()
 
     just_after_midnight = dt.datetime(2026, 11, 24, 0, 30, tzinfo=dt.UTC)
 
@@ -190,32 +191,32 @@ def test_a_late_catch_up_never_crosses_local_midnight(send_at):
 
 
 def test_muted_community_stays_out_of_the_digest(world, send_at):
-    Membership.objects.filter(user=world["sam"]).update(muted=True)
+    Membership.objects.filter(user=world["alice"]).update(muted=True)
 
     send_at(MONDAY_8_LONDON)
 
-    assert [m for m in mail.outbox if m.to == ["sam@example.org"]] == []
+    assert [m for m in mail.outbox if m.to == ["alice@example.org"]] == []
 
 
 def test_digest_off_sends_nothing(world, send_at):
-    world["sam"].digest = "off"
-    world["sam"].save()
+    world["alice"].digest = "off"
+    world["alice"].save()
 
     send_at(MONDAY_8_LONDON)
 
-    assert [m for m in mail.outbox if m.to == ["sam@example.org"]] == []
+    assert [m for m in mail.outbox if m.to == ["alice@example.org"]] == []
 
 
 def test_daily_digest_goes_out_every_day_once(world, send_at):
-    world["sam"].digest = "daily"
-    world["sam"].save()
+    world["alice"].digest = "daily"
+    world["alice"].save()
 
     send_at(MONDAY_8_LONDON)
     send_at(MONDAY_8_LONDON + dt.timedelta(days=1))
     send_at(MONDAY_8_LONDON + dt.timedelta(days=1, minutes=30))
 
     keys = sorted(
-        EmailDelivery.objects.filter(kind="digest", recipient=world["sam"]).values_list(
+        EmailDelivery.objects.filter(kind="digest", recipient=world["alice"]).values_list(
             "key", flat=True
         )
     )
@@ -235,8 +236,10 @@ def test_daily_digest_goes_out_every_day_once(world, send_at):
         ("Asia/Kolkata", dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.UTC)),
     ],
 )
-def test_each_member_is_due_at_their_own_local_hour_across_dst(tz, utc_moment):
-    person = UserFactory(timezone=tz)
+def test_each_member_is_due_at_their_own_local_hour_across_dst(frank, tz, utc_moment):
+    person = frank
+    person.timezone = tz
+    person.save()
 
     due_an_hour_before = list(due_people(utc_moment - dt.timedelta(hours=1)))
     due_now = list(due_people(utc_moment))
@@ -252,23 +255,23 @@ def test_the_week_of_the_dst_change_still_gets_exactly_one_digest(world, send_at
     world["community"].sessions.update(starts_at=dt.datetime(2026, 10, 28, 9, 0, tzinfo=dt.UTC))
     hours = [dt.datetime(2026, 10, 26, h, 0, tzinfo=dt.UTC) for h in range(5, 14)]
 
-    due = [world["sam"] in due_people(h) for h in hours]
+    due = [world["alice"] in due_people(h) for h in hours]
     for hour in hours:
         send_at(hour)
 
     assert due == [False, False, False, True, True, True, True, False, False]
-    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
-    recorded = EmailDelivery.objects.get(kind="digest", recipient=world["sam"])
+    assert len([m for m in mail.outbox if m.to == ["alice@example.org"]]) == 1
+    recorded = EmailDelivery.objects.get(kind="digest", recipient=world["alice"])
     assert recorded.created_at == hours[3]  # 08:00 GMT, the first due hour
 
 
 def test_member_with_an_invalid_stored_timezone_is_treated_as_utc(world, send_at):
-    world["sam"].timezone = "Mars/Olympus"
-    world["sam"].save()
+    world["alice"].timezone = "Mars/Olympus"
+    world["alice"].save()
 
     send_at(dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC))
 
-    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+    assert len([m for m in mail.outbox if m.to == ["alice@example.org"]]) == 1
 
 
 def test_selection_and_rendering_use_the_same_queries_for_1_and_40_members(
@@ -292,11 +295,11 @@ def test_two_workers_racing_send_one_digest_each(world, send_at):
     errors = race(lambda: send_at(MONDAY_8_LONDON))
 
     assert errors == []
-    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+    assert len([m for m in mail.outbox if m.to == ["alice@example.org"]]) == 1
 
 
 def test_preview_shows_what_would_be_sent_now(client, world):
-    client.force_login(world["sam"])
+    client.force_login(world["alice"])
 
     with time_machine.travel(MONDAY_8_LONDON, tick=False):
         response = client.get("/settings/digest-preview/")
@@ -318,8 +321,8 @@ def test_preview_of_an_empty_digest_says_so(client, user):
 
 def test_mute_toggles_only_my_membership(client, world):
     other = Membership.objects.get(user=world["ada"])
-    mine = Membership.objects.get(user=world["sam"])
-    client.force_login(world["sam"])
+    mine = Membership.objects.get(user=world["alice"])
+    client.force_login(world["alice"])
 
     client.post(f"/settings/communities/{mine.pk}/mute/")
     response = client.post(f"/settings/communities/{other.pk}/mute/")
@@ -334,24 +337,24 @@ def test_digest_lists_my_open_actions_overdue_first(world, send_at):
 
     later = ActionFactory(
         community=world["community"],
-        owner=world["sam"],
+        owner=world["alice"],
         title="Try a new map legend",
         due_date=dt.date(2026, 12, 10),
     )
     overdue = ActionFactory(
         community=world["community"],
-        owner=world["sam"],
+        owner=world["alice"],
         title="Share the template",
         due_date=dt.date(2026, 11, 1),
     )
     ActionFactory(
-        community=world["community"], owner=world["sam"], title="Done already", status="done"
+        community=world["community"], owner=world["alice"], title="Done already", status="done"
     )
     ActionFactory(community=world["community"], owner=world["ada"], title="Ada's own action")
 
     send_at(MONDAY_8_LONDON)
 
-    body = next(m.body for m in mail.outbox if m.to == ["sam@example.org"])
+    body = next(m.body for m in mail.outbox if m.to == ["alice@example.org"])
     assert body.index(overdue.title) < body.index(later.title)
     assert "Overdue since 01 Nov" in body
     assert "Done already" not in body
@@ -364,12 +367,12 @@ def test_digest_offers_proposed_outcomes_i_have_not_endorsed(world, send_at):
 
     fresh = OutcomeFactory(community=world["community"], status="proposed", statement="map loops")
     done = OutcomeFactory(community=world["community"], status="proposed", statement="map power")
-    Endorsement.objects.create(outcome=done, user=world["sam"])
+    Endorsement.objects.create(outcome=done, user=world["alice"])
     OutcomeFactory(community=world["community"], status="agreed", statement="already agreed")
 
     send_at(MONDAY_8_LONDON)
 
-    message = next(m for m in mail.outbox if m.to == ["sam@example.org"])
+    message = next(m for m in mail.outbox if m.to == ["alice@example.org"])
     for part in (message.body, message.alternatives[0][0]):
         assert f"We want to be able to {fresh.statement}" in part
         assert "map power" not in part
@@ -381,10 +384,10 @@ def test_digest_offers_one_click_rsvp_links_that_land_on_the_page(world, send_at
 
     send_at(MONDAY_8_LONDON)
 
-    message = next(m for m in mail.outbox if m.to == ["sam@example.org"])
+    message = next(m for m in mail.outbox if m.to == ["alice@example.org"])
     base = f"http://127.0.0.1:8000{session.get_absolute_url()}"
     for part in (message.body, message.alternatives[0][0]):
-        # Sam said "going": the other two answers are offered, each one click away.
+        # alice said "going": the other two answers are offered, each one click away.
         assert f"{base}?rsvp=maybe#rsvp-box" in part
         assert f"{base}?rsvp=not_going#rsvp-box" in part
         assert f"{base}?rsvp=going#rsvp-box" not in part
@@ -392,13 +395,13 @@ def test_digest_offers_one_click_rsvp_links_that_land_on_the_page(world, send_at
 
 def test_following_an_rsvp_link_changes_nothing_until_confirmed(client, world):
     session = Session.objects.get(title="Live mapping")
-    client.force_login(world["sam"])
+    client.force_login(world["alice"])
 
     with time_machine.travel(MONDAY_8_LONDON, tick=False):
         landed = client.get(session.get_absolute_url(), {"rsvp": "maybe"})
-        unchanged = RSVP.objects.get(session=session, user=world["sam"]).response
+        unchanged = RSVP.objects.get(session=session, user=world["alice"]).response
         client.post(f"{session.get_absolute_url()}rsvp/", {"response": "maybe"})
-    confirmed = RSVP.objects.get(session=session, user=world["sam"]).response
+    confirmed = RSVP.objects.get(session=session, user=world["alice"]).response
 
     content = landed.content.decode()
     assert landed.status_code == 200
@@ -410,7 +413,7 @@ def test_following_an_rsvp_link_changes_nothing_until_confirmed(client, world):
 @pytest.mark.parametrize("answer", ["going", "yes please", "<script>"])
 def test_an_rsvp_link_with_the_current_or_a_junk_answer_asks_nothing(client, world, answer):
     session = Session.objects.get(title="Live mapping")
-    client.force_login(world["sam"])
+    client.force_login(world["alice"])
 
     with time_machine.travel(MONDAY_8_LONDON, tick=False):
         response = client.get(session.get_absolute_url(), {"rsvp": answer})
@@ -420,13 +423,13 @@ def test_an_rsvp_link_with_the_current_or_a_junk_answer_asks_nothing(client, wor
 
 
 def test_preview_frames_the_very_email_html_and_shows_its_plain_text(client, world):
-    client.force_login(world["sam"])
+    client.force_login(world["alice"])
 
     with time_machine.travel(MONDAY_8_LONDON, tick=False):
         page = client.get("/settings/digest-preview/")
         framed = client.get("/settings/digest-preview/email.html")
         digest_send_due()
-    sent = EmailDelivery.objects.get(recipient=world["sam"], kind="digest")
+    sent = EmailDelivery.objects.get(recipient=world["alice"], kind="digest")
 
     assert framed.status_code == 200
     assert framed.content.decode() == sent.body_html.replace(
@@ -449,7 +452,7 @@ def test_preview_shows_what_was_shared_since_the_last_digest(client, world, send
         title="Written on Wednesday",
         created_at=MONDAY_8_LONDON + dt.timedelta(days=2),
     )
-    client.force_login(world["sam"])
+    client.force_login(world["alice"])
 
     with time_machine.travel(MONDAY_8_LONDON + dt.timedelta(days=3), tick=False):
         content = client.get("/settings/digest-preview/").content.decode()
@@ -465,7 +468,7 @@ def test_preview_before_this_periods_digest_includes_the_period_that_ended(clien
         title="Written this morning",
         created_at=MONDAY_8_LONDON - dt.timedelta(hours=2),
     )
-    client.force_login(world["sam"])
+    client.force_login(world["alice"])
 
     with time_machine.travel(MONDAY_8_LONDON - dt.timedelta(hours=1), tick=False):
         content = client.get("/settings/digest-preview/").content.decode()
@@ -476,13 +479,13 @@ def test_preview_before_this_periods_digest_includes_the_period_that_ended(clien
 
 @pytest.mark.parametrize("stored", ["", "Europe", "America/", "Etc/../UTC", "Mars/Olympus"])
 def test_a_blank_or_unusable_stored_timezone_never_stops_the_hourly_run(world, send_at, stored):
-    User = type(world["sam"])
-    User.objects.filter(pk=world["sam"].pk).update(timezone=stored)
+    User = type(world["alice"])
+    User.objects.filter(pk=world["alice"].pk).update(timezone=stored)
     UserFactory(email="kolkata@example.org", timezone="Asia/Kolkata")
 
     send_at(dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC))
 
-    assert len([m for m in mail.outbox if m.to == ["sam@example.org"]]) == 1
+    assert len([m for m in mail.outbox if m.to == ["alice@example.org"]]) == 1
 
 
 def test_a_community_deleted_between_selection_and_rendering(world, send_at):
@@ -493,9 +496,9 @@ def test_a_community_deleted_between_selection_and_rendering(world, send_at):
         world["community"].delete()
         recorded = digest_send_batch(people=people, now=MONDAY_8_LONDON)
 
-    # Sam's only community is gone: nothing left to say to Sam, so nothing recorded; the
+    # alice's only community is gone: nothing left to say to her, so nothing recorded; the
     # rest of the batch goes on as usual.
-    assert EmailDelivery.objects.filter(kind="digest", recipient=world["sam"]).count() == 0
+    assert EmailDelivery.objects.filter(kind="digest", recipient=world["alice"]).count() == 0
     assert len(recorded) == EmailDelivery.objects.filter(kind="digest").count() == 1
 
 
@@ -515,7 +518,7 @@ def test_a_retried_batch_sends_nothing_twice(world, send_at, django_capture_on_c
     recipients = [m.to[0] for m in mail.outbox]
     assert first and again == []
     assert len(recipients) == len(first) == len(set(recipients))
-    assert "sam@example.org" in recipients
+    assert "alice@example.org" in recipients
 
 
 def test_smtp_failure_mid_batch_retries_the_failed_and_never_resends_the_sent(
@@ -550,12 +553,12 @@ def test_every_link_in_both_parts_is_absolute(world, send_at):
 
     from tests.factories import ActionFactory, OutcomeFactory
 
-    ActionFactory(community=world["community"], owner=world["sam"], title="Sketch first")
+    ActionFactory(community=world["community"], owner=world["alice"], title="Sketch first")
     OutcomeFactory(community=world["community"], status="proposed", statement="map loops")
 
     send_at(MONDAY_8_LONDON)
 
-    message = next(m for m in mail.outbox if m.to == ["sam@example.org"])
+    message = next(m for m in mail.outbox if m.to == ["alice@example.org"])
     hrefs = re.findall(r'href="([^"]*)"', message.alternatives[0][0])
     text_urls = re.findall(r"(?:https?://|/)\S*", message.body)
     assert len(hrefs) >= 8
@@ -571,11 +574,11 @@ def test_preview_pages_cost_a_fixed_number_of_queries(
 
     for _ in range(rows):
         community = CommunityFactory()
-        Membership.objects.create(community=community, user=world["sam"])
+        Membership.objects.create(community=community, user=world["alice"])
         SessionFactory(community=community, starts_at=MONDAY_8_LONDON + dt.timedelta(days=1))
         ReflectionFactory(community=community, created_at=MONDAY_8_LONDON - dt.timedelta(days=1))
-        ActionFactory(community=community, owner=world["sam"])
-    client.force_login(world["sam"])
+        ActionFactory(community=community, owner=world["alice"])
+    client.force_login(world["alice"])
 
     # 17: each app's digest sections read the batch's memberships once, and peer review
     # (moved out of outcomes into its own app) now does so separately.
@@ -593,19 +596,18 @@ def test_preview_pages_cost_a_fixed_number_of_queries(
 def test_easy_ways_in_invite_a_first_reflection_alongside_the_news(world, send_at):
     send_at(MONDAY_8_LONDON)
 
-    message = next(m for m in mail.outbox if m.to == ["sam@example.org"])
+    message = next(m for m in mail.outbox if m.to == ["alice@example.org"])
     ways_in = message.body.split("EASY WAYS IN", 1)[1]
     assert "Come along to “Live mapping”" in ways_in
-    assert "Jot down one thing you noticed lately in Mapping Practice" in ways_in
-    assert "http://127.0.0.1:8000/c/mapping/reflections/new/" in ways_in
+    assert "Jot down one thing you noticed lately in Riverside" in ways_in
+    assert "http://127.0.0.1:8000/c/riverside/reflections/new/" in ways_in
     assert message.body.count("EASY WAYS IN") == 1
     assert "Jot down" in message.alternatives[0][0]
 
 
-def test_a_first_reflection_invitation_alone_sends_no_digest(send_at):
-    community = CommunityFactory(name="Quiet Circle")
-    newcomer = UserFactory(email="new@example.org")
-    Membership.objects.create(community=community, user=newcomer, level="peripheral")
+def test_a_first_reflection_invitation_alone_sends_no_digest(send_at, alice):
+    # alice, a peripheral member of a Riverside where nothing has happened yet.
+    assert Membership.objects.get(user=alice).level == "peripheral"
 
     send_at(MONDAY_8_LONDON)
 
@@ -616,13 +618,13 @@ def test_a_first_reflection_invitation_alone_sends_no_digest(send_at):
 def test_no_first_reflection_invitation_once_i_have_reflected(world, send_at):
     ReflectionFactory(
         community=world["community"],
-        author=world["sam"],
+        author=world["alice"],
         visibility=Reflection.Visibility.PRIVATE,
         created_at=MONDAY_8_LONDON - dt.timedelta(days=30),
     )
 
     send_at(MONDAY_8_LONDON)
 
-    body = next(m.body for m in mail.outbox if m.to == ["sam@example.org"])
+    body = next(m.body for m in mail.outbox if m.to == ["alice@example.org"])
     assert "Jot down" not in body
     assert "Come along to “Live mapping”" in body

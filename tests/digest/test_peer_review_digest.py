@@ -17,7 +17,7 @@ from communities.models import Membership
 from outcomes import digest as outcomes_digest
 from reviews import digest as reviews_digest
 from reviews.models import PeerReview
-from tests.factories import CommunityFactory, OutcomeFactory, SessionFactory, UserFactory
+from tests.factories import OutcomeFactory, SessionFactory, UserFactory
 from tests.reviews.builders import peer_review, review_round, shared_work
 
 pytestmark = pytest.mark.django_db
@@ -41,17 +41,18 @@ def work_url(review) -> str:
 
 
 @pytest.fixture
-def world(db):
-    sam = UserFactory(display_name="Sam", email="sam@example.org")
+def world(riverside, alice):
+    """The cast's Riverside, where alice is a member; Ada and Kit, two more members (her
+    peers, who review and are reviewed), are built here."""
     ada = UserFactory(display_name="Ada Lovelace")
     kit = UserFactory(display_name="Kit Marlowe")
-    community = CommunityFactory(name="Mapping Practice", slug="mapping")
-    for person in (sam, ada, kit):
+    community = riverside
+    for person in (ada, kit):
         Membership.objects.create(community=community, user=person)
     session = SessionFactory(community=community, starts_at=LAST_WEEK - dt.timedelta(days=7))
     outcome = OutcomeFactory(community=community)
-    return {"sam": sam, "ada": ada, "kit": kit, "community": community, "session": session,
-            "outcome": outcome}  # fmt: skip
+    return {"alice": alice, "ada": ada, "kit": kit, "community": community,
+            "session": session, "outcome": outcome}  # fmt: skip
 
 
 def rounds(world, **fields):
@@ -59,8 +60,8 @@ def rounds(world, **fields):
 
 
 @pytest.fixture
-def sams_digest(django_capture_on_commit_callbacks):
-    """Run the hourly digest task at Monday 08:00 and return Sam's text and HTML."""
+def alices_digest(django_capture_on_commit_callbacks):
+    """Run the hourly digest task at Monday 08:00 and return alice's text and HTML."""
 
     def run() -> tuple[str, str]:
         with (
@@ -68,53 +69,55 @@ def sams_digest(django_capture_on_commit_callbacks):
             django_capture_on_commit_callbacks(execute=True),
         ):
             digest_send_due()
-        message = next(m for m in mail.outbox if m.to == ["sam@example.org"])
+        message = next(m for m in mail.outbox if m.to == ["alice@example.org"])
         return message.body, message.alternatives[0][0]
 
     return run
 
 
-def test_digest_lists_reviews_waiting_for_me_overdue_first(world, sams_digest):
-    ada, kit, sam = world["ada"], world["kit"], world["sam"]
+def test_digest_lists_reviews_waiting_for_me_overdue_first(world, alices_digest):
+    ada, kit, alice = world["ada"], world["kit"], world["alice"]
     soon = rounds(world, due_on=dt.date(2026, 11, 30))
     late = rounds(world, due_on=dt.date(2026, 11, 20))
     closed = rounds(world, due_on=dt.date(2026, 11, 1), status="closed")
-    on_time = peer_review(soon, shared_work(world["session"], ada, title="Loops map"), sam, S.DRAFT)
-    overdue = peer_review(late, shared_work(world["session"], kit, title="Power map"), sam)
-    peer_review(closed, shared_work(world["session"], kit, title="Closed map"), sam)
-    peer_review(soon, shared_work(world["session"], kit, title="Done map"), sam, S.SUBMITTED)
-    peer_review(soon, shared_work(world["session"], ada, title="Declined map"), sam, S.DECLINED)
-    peer_review(soon, shared_work(world["session"], sam, title="Sam's map"), ada)
+    on_time = peer_review(
+        soon, shared_work(world["session"], ada, title="Loops map"), alice, S.DRAFT
+    )
+    overdue = peer_review(late, shared_work(world["session"], kit, title="Power map"), alice)
+    peer_review(closed, shared_work(world["session"], kit, title="Closed map"), alice)
+    peer_review(soon, shared_work(world["session"], kit, title="Done map"), alice, S.SUBMITTED)
+    peer_review(soon, shared_work(world["session"], ada, title="Declined map"), alice, S.DECLINED)
+    peer_review(soon, shared_work(world["session"], alice, title="Alice's map"), ada)
 
-    text, html = sams_digest()
+    text, html = alices_digest()
 
     for part in (text, html):
         assert "Reviews waiting for you".upper() in part.upper()
         assert part.index("Power map") < part.index("Loops map")
         assert "Was due 20 Nov — still welcome whenever you can." in part
         assert "Due 30 Nov · your draft is saved" in part
-        for absent in ("Closed map", "Done map", "Declined map", "Sam&#x27;s map", "Sam's map"):
+        for absent in ("Closed map", "Done map", "Declined map", "Alice&#x27;s map", "Alice's map"):
             assert absent not in part
-    assert "Your review of “Power map” (Mapping Practice)\n  Was due 20 Nov" in text
+    assert "Your review of “Power map” (Riverside)\n  Was due 20 Nov" in text
     assert url(overdue) in text
     assert f'<a href="{url(on_time)}"' in html
 
 
 def test_digest_lists_reviews_i_received_without_naming_anonymous_reviewers(
-    world, sams_digest, client
+    world, alices_digest, client
 ):
-    ada, kit, sam, session = world["ada"], world["kit"], world["sam"], world["session"]
+    ada, kit, alice, session = world["ada"], world["kit"], world["alice"], world["session"]
     named, anonymous = rounds(world), rounds(world, anonymous=True)
-    loops = shared_work(session, sam, title="Loops map")
+    loops = shared_work(session, alice, title="Loops map")
     from_ada = peer_review(named, loops, ada, S.SUBMITTED, submitted_at=LAST_WEEK)
     from_kit = peer_review(
-        anonymous, shared_work(session, sam, title="Power map"), kit, S.SUBMITTED,
+        anonymous, shared_work(session, alice, title="Power map"), kit, S.SUBMITTED,
         submitted_at=LAST_WEEK,
     )  # fmt: skip
     peer_review(named, loops, kit, S.SUBMITTED, submitted_at=LAST_WEEK - dt.timedelta(days=8))
-    peer_review(named, shared_work(session, sam, title="Drafted map"), kit, S.DRAFT)
+    peer_review(named, shared_work(session, alice, title="Drafted map"), kit, S.DRAFT)
 
-    text, html = sams_digest()
+    text, html = alices_digest()
 
     for part in (text, html):
         assert "A review of your “Loops map” from Ada Lovelace" in part
@@ -125,16 +128,16 @@ def test_digest_lists_reviews_i_received_without_naming_anonymous_reviewers(
     assert work_url(from_ada) in text and work_url(from_kit) in text
     assert f'<a href="{work_url(from_kit)}"' in html
     assert url(from_ada) not in text + html
-    # The link opens for its reader: the review's page is the reviewer's alone (404 to Sam).
-    client.force_login(sam)
+    # The link opens for its reader: the review's page is the reviewer's alone (404 to alice).
+    client.force_login(alice)
     page = client.get(work_url(from_ada).removeprefix(settings.SITE_URL).partition("#")[0])
     assert page.status_code == 200
     assert f'id="review-{from_ada.pk}"' in page.content.decode()
 
 
 def test_digest_leaves_out_reviews_in_a_muted_community(world, django_capture_on_commit_callbacks):
-    Membership.objects.filter(user=world["sam"]).update(muted=True)
-    peer_review(rounds(world), shared_work(world["session"], world["ada"]), world["sam"])
+    Membership.objects.filter(user=world["alice"]).update(muted=True)
+    peer_review(rounds(world), shared_work(world["session"], world["ada"]), world["alice"])
 
     with (
         time_machine.travel(MONDAY_8_LONDON, tick=False),
@@ -142,7 +145,7 @@ def test_digest_leaves_out_reviews_in_a_muted_community(world, django_capture_on
     ):
         digest_send_due()
 
-    assert [m for m in mail.outbox if m.to == ["sam@example.org"]] == []
+    assert [m for m in mail.outbox if m.to == ["alice@example.org"]] == []
 
 
 @pytest.mark.parametrize("size", [1, 30])
@@ -150,7 +153,7 @@ def test_peer_review_sections_cost_the_same_queries_for_1_and_many_people(
     world, django_assert_num_queries, size
 ):
     community, session = world["community"], world["session"]
-    people = [world["sam"]] + [UserFactory() for _ in range(size - 1)]
+    people = [world["alice"]] + [UserFactory() for _ in range(size - 1)]
     for person in people[1:]:
         Membership.objects.create(community=community, user=person)
     round_ = rounds(world)

@@ -12,7 +12,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from communities.models import Membership
 from impact import figures, report, snapshot
 from impact.periods import Period
 from reflections.models import Reflection
@@ -22,7 +21,6 @@ from tests.factories import (
     MembershipFactory,
     ReflectionFactory,
     SessionFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +59,10 @@ def counted(call):
     return result, len(queries)
 
 
-def test_every_chart_is_drawn_from_the_figures_without_a_query(django_assert_num_queries):
-    community = CommunityFactory()
+def test_every_chart_is_drawn_from_the_figures_without_a_query(
+    django_assert_num_queries, riverside
+):
+    community = riverside
     busy(community)
     shown = figures.community_figures(community, FEB)
 
@@ -78,15 +78,14 @@ def test_every_chart_is_drawn_from_the_figures_without_a_query(django_assert_num
 
 @pytest.mark.parametrize("people", [6, 18])
 def test_the_dashboard_computes_its_figures_once_then_draws(
-    client, settings, monkeypatch, django_assert_num_queries, people
+    client, settings, monkeypatch, django_assert_num_queries, people, riverside, bob
 ):
     """A cold page costs exactly one computation of the figures more than a warm page (the
     access check and the stories), however many people: no chart asks again."""
     settings.DASHBOARD_CACHE_SECONDS = 600
-    community = CommunityFactory()
+    community = riverside  # busy with `people` members; bob is its facilitator
     busy(community, people)
-    facilitator = MembershipFactory(community=community, role=Membership.Role.FACILITATOR).user
-    client.force_login(facilitator)
+    client.force_login(bob)
     url = f"/c/{community.slug}/dashboard/?{FEB.query()}"
     _shown, computing = counted(lambda: figures.community_figures(community, FEB))
     calls = []
@@ -114,12 +113,12 @@ def test_the_dashboard_computes_its_figures_once_then_draws(
 
 
 def test_the_portfolio_computes_its_figures_once_then_draws(
-    client, settings, monkeypatch, django_assert_num_queries
+    client, settings, monkeypatch, django_assert_num_queries, riverside, hillside, erin
 ):
     settings.DASHBOARD_CACHE_SECONDS = 600
-    for _ in range(3):
-        busy(CommunityFactory())
-    client.force_login(UserFactory(is_leader=True))
+    for community in (riverside, hillside, CommunityFactory()):
+        busy(community)
+    client.force_login(erin)
     url = f"/dashboard/?{FEB.query()}"
     client.get(url)  # warms the cache
     with CaptureQueriesContext(connection) as warm:

@@ -15,7 +15,6 @@ from impact.periods import Period
 from reflections.models import Reflection
 from sessions.models import RSVP, AgendaItem, Attendance, Session
 from tests.factories import (
-    CommunityFactory,
     MembershipFactory,
     OutcomeFactory,
     ReflectionFactory,
@@ -42,14 +41,16 @@ def frozen():
 
 
 @pytest.fixture
-def world():
-    """Six members and a facilitator; sessions and reflections either side of 1 Feb."""
-    community = CommunityFactory()
+def world(riverside, bob, hillside):
+    """Riverside (the cast's) with six members (built here) and its facilitator bob;
+    sessions and reflections either side of 1 Feb; and some in Hillside, elsewhere."""
+    community = riverside
     joined = at(2025, 12, 1)
     members = [
         MembershipFactory(community=community, role=M, joined_at=joined).user for _ in range(6)
     ]
-    facilitator = MembershipFactory(community=community, role=F, joined_at=joined).user
+    Membership.objects.filter(community=community, user=bob).update(joined_at=joined)
+    facilitator = bob
     MembershipFactory(community=community, status=Membership.Status.LEFT, joined_at=joined)
     done, scheduled = Session.Status.COMPLETED, Session.Status.SCHEDULED
 
@@ -61,7 +62,7 @@ def world():
     s3 = session(at(2026, 2, 10, 18), scheduled)  # past and scheduled: held
     s4 = session(at(2026, 2, 20, 18), Session.Status.CANCELLED)
     session(at(2026, 2, 25, 18), Session.Status.DRAFT)
-    elsewhere = SessionFactory(starts_at=at(2026, 2, 12), status=done)
+    elsewhere = SessionFactory(community=hillside, starts_at=at(2026, 2, 12), status=done)
     m1, m2, m3, m4, m5, m6 = members
     for person in (m1, m2, m3, m4, m5):
         RSVP.objects.create(session=s2, user=person, response=RSVP.Response.GOING)
@@ -94,7 +95,7 @@ def world():
     for person in (m3, m4, m5, m6, facilitator):
         reflect(person, Reflection.Loop.TRIPLE, Reflection.Visibility.PRIVATE)
     reflect(m6, Reflection.Loop.SINGLE, when=at(2026, 1, 31, 23, 59))
-    ReflectionFactory(author=m1, loop_level="single", created_at=at(2026, 2, 5))  # elsewhere
+    ReflectionFactory(community=hillside, author=m1, loop_level="single", created_at=FEB_5)
     return {"community": community, "members": members, "facilitator": facilitator,
             "sessions": (s1, s2, s3, s4)}  # fmt: skip
 
@@ -128,8 +129,8 @@ def test_sessions_figures_previous_period_stop_at_the_boundary(world):
     assert result.attendance_rate.value == pytest.approx(6 / 7)
 
 
-def test_sessions_figures_hide_attendance_of_fewer_than_five_people():
-    community = CommunityFactory()
+def test_sessions_figures_hide_attendance_of_fewer_than_five_people(riverside):
+    community = riverside
     people = [
         MembershipFactory(community=community, joined_at=at(2026, 1, 1)).user for _ in range(3)
     ]
@@ -218,8 +219,8 @@ def test_gini_all_equal_and_nobody_contributing():
     assert idle.reading == "No contributions were recorded in this period yet."
 
 
-def test_participation_equity_suppressed_below_five_people():
-    community = CommunityFactory()
+def test_participation_equity_suppressed_below_five_people(riverside):
+    community = riverside
     for _ in range(4):
         MembershipFactory(community=community, joined_at=at(2025, 1, 1))
 
@@ -262,8 +263,10 @@ def step(membership, from_level, to_level, when):
 
 
 @pytest.fixture
-def journeys():
-    community = CommunityFactory()
+def journeys(riverside, bob):
+    """Riverside's members (built here) moving through the levels; bob, its facilitator,
+    steps too, and is left out of the figures."""
+    community = riverside
     group = [
         MembershipFactory(community=community, joined_at=at(2025, 12, 5), level=P) for _ in range(7)
     ]
@@ -275,7 +278,9 @@ def journeys():
     climber = MembershipFactory(community=community, joined_at=at(2025, 12, 1), level=C)
     step(climber, P, A, at(2025, 12, 20))
     step(climber, A, C, at(2026, 2, 10))
-    facilitator = MembershipFactory(community=community, role=F, joined_at=at(2025, 12, 1), level=C)
+    facilitator = bob.memberships.get(community=community)
+    facilitator.joined_at, facilitator.level = at(2025, 12, 1), C
+    facilitator.save()
     step(facilitator, A, C, at(2026, 2, 11))
     return community
 
@@ -332,8 +337,8 @@ def test_what_changed_reads_the_difference_in_words(world):
     assert lines[1] == "Attendance fell by 7 percentage points to 79 %."
 
 
-def test_what_changed_with_nothing_happening():
-    community = CommunityFactory()
+def test_what_changed_with_nothing_happening(riverside):
+    community = riverside
     now = figures.community_figures(community, FEB).now
 
     assert figures.what_changed(now, now) == ["Not much changed from the previous period."]

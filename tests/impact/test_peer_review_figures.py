@@ -12,7 +12,6 @@ from communities.models import Membership
 from impact import figures, report
 from impact.periods import Period
 from tests.factories import (
-    CommunityFactory,
     MembershipFactory,
     OutcomeFactory,
     ReflectionFactory,
@@ -37,8 +36,10 @@ def frozen():
 
 
 @pytest.fixture
-def world():
-    community = CommunityFactory()
+def world(riverside):
+    """The cast's Riverside with six members who share and review, and one who left (all
+    built here, with the join dates the figures count)."""
+    community = riverside
     people = [
         MembershipFactory(community=community, joined_at=at(2025, 12, 1)).user for _ in range(6)
     ]

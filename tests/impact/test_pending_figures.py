@@ -11,7 +11,7 @@ from django.apps import apps
 
 from impact import figures
 from impact.periods import Period
-from tests.factories import CommunityFactory, MembershipFactory, OutcomeFactory, UserFactory
+from tests.factories import OutcomeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -29,12 +29,11 @@ def model_or_skip(name: str):
         pytest.skip(f"reflections.{name} is not on this branch yet (issue 6)")
 
 
-def test_a_community_without_actions_ratings_or_reviews_shows_empty_figures(client):
+def test_a_community_without_actions_ratings_or_reviews_shows_empty_figures(client, riverside, bob):
     """Actions and confidence ratings exist on every branch now: a community that has none
     gets zero actions and no progress row (drawn, not pending); only peer-review stages
     wait, until a review chooses a stage."""
-    community = CommunityFactory()
-    facilitator = MembershipFactory(community=community, role="facilitator").user
+    community, facilitator = riverside, bob
 
     shown = figures.community_figures(community, FEB)
 
@@ -50,10 +49,9 @@ def test_a_community_without_actions_ratings_or_reviews_shows_empty_figures(clie
     assert 'id="chart-actions-figure"' in page and 'id="chart-progress-figure"' in page
 
 
-def test_actions_flow_counts_and_median_days_to_done():
+def test_actions_flow_counts_and_median_days_to_done(riverside, alice):
     action = model_or_skip("Action")
-    community = CommunityFactory()
-    owner = MembershipFactory(community=community).user
+    community, owner = riverside, alice
 
     def make(created, status="proposed", done=None, changed=None):
         with time_machine.travel(changed or created, tick=False):
@@ -80,9 +78,9 @@ def test_actions_flow_counts_and_median_days_to_done():
     assert (previous.opened, previous.done, previous.dropped) == (2, 1, 0)
 
 
-def test_outcome_confidence_shows_averages_of_five_people_only():
+def test_outcome_confidence_shows_averages_of_five_people_only(riverside):
     confidence = apps.get_model("outcomes", "ConfidenceRating")
-    community = CommunityFactory()
+    community = riverside  # rated by people built here, as many as the figure needs
     shared, small = OutcomeFactory(community=community), OutcomeFactory(community=community)
     for rating in (1, 2, 3, 4, 5):
         confidence.objects.create(
@@ -115,10 +113,12 @@ def test_outcome_confidence_shows_averages_of_five_people_only():
         ([6, 1, 8, 3, 20, 5], 5.5),
     ],
 )
-def test_median_days_to_done_odd_and_even_counts_per_community(days, median):
+def test_median_days_to_done_odd_and_even_counts_per_community(
+    days, median, riverside, alice, hillside, dave
+):
     action = model_or_skip("Action")
-    community, other = CommunityFactory(), CommunityFactory()
-    owner = MembershipFactory(community=community).user
+    community, other = riverside, hillside
+    owner = alice
     for n in days:
         action.objects.create(
             community=community,
@@ -131,7 +131,7 @@ def test_median_days_to_done_odd_and_even_counts_per_community(days, median):
     # Another community's slow action must not move this median.
     action.objects.create(
         community=other,
-        owner=MembershipFactory(community=other).user,
+        owner=dave,
         title="Elsewhere",
         created_at=at(2025, 12, 1),
         status="done",
@@ -144,8 +144,8 @@ def test_median_days_to_done_odd_and_even_counts_per_community(days, median):
     assert flows[other.pk].median_days == pytest.approx(81.0)
 
 
-def test_review_stages_wait_for_peer_review():
-    assert figures.review_stages(CommunityFactory(), FEB) is None
+def test_review_stages_wait_for_peer_review(riverside):
+    assert figures.review_stages(riverside, FEB) is None
 
 
 def test_stage_table_counts_per_outcome_and_hides_stages_of_few_reviewers():

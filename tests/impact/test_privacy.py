@@ -13,7 +13,7 @@ import time_machine
 from communities.models import Membership
 from core import privacy
 from sessions.models import Attendance
-from tests.factories import CommunityFactory, MembershipFactory, SessionFactory
+from tests.factories import MembershipFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 F = Membership.Role.FACILITATOR
@@ -41,12 +41,14 @@ def test_privacy_floor_hides_one_to_four_people_and_keeps_zero():
     assert privacy.average_figure(3.6, 5) == 3.6
 
 
-def test_equity_table_hides_a_group_of_four_people_on_the_page_and_in_the_csv(client):
-    community = CommunityFactory()
+def test_equity_table_hides_a_group_of_four_people_on_the_page_and_in_the_csv(
+    client, riverside, bob
+):
+    community = riverside
     for _ in range(3):
         MembershipFactory(community=community, joined_at=at(2025, 1, 1))
-    facilitator = MembershipFactory(community=community, role=F, joined_at=at(2025, 1, 1)).user
-    client.force_login(facilitator)
+    Membership.objects.filter(community=community, user=bob).update(joined_at=at(2025, 1, 1))
+    client.force_login(bob)
     url = f"/c/{community.slug}/dashboard/"
 
     page = client.get(url)
@@ -71,13 +73,13 @@ def row_starting(table, prefix) -> list[str]:
 
 
 @pytest.fixture
-def rated():
+def rated(riverside):
     """Five members rate an outcome on 1–6 Nov (average 3.6); a sixth rates it 1 on 7 Nov
     (average 3.2): the one rating a leader found by asking for the two periods."""
     from outcomes.models import ConfidenceRating
     from tests.factories import OutcomeFactory
 
-    community = CommunityFactory()
+    community = riverside
     outcome = OutcomeFactory(community=community, statement="read a map aloud")
     people = [
         MembershipFactory(community=community, joined_at=at(2026, 1, 1)).user for _ in range(6)
@@ -117,8 +119,8 @@ def test_the_month_still_running_shows_no_figure_about_people(client, rated, eri
     assert row_starting(headline, "People who attended")[1:] == ["–", "–"]
 
 
-def test_a_window_widened_by_a_month_of_fewer_than_five_people_withholds(client, erin):
-    community = CommunityFactory()
+def test_a_window_widened_by_a_month_of_fewer_than_five_people_withholds(client, erin, riverside):
+    community = riverside
     six = [MembershipFactory(community=community, joined_at=at(2026, 1, 1)).user for _ in range(6)]
     newcomer = MembershipFactory(community=community, joined_at=at(2026, 1, 1)).user
     october = SessionFactory(community=community, starts_at=at(2026, 10, 8, 18))
@@ -139,8 +141,8 @@ def test_a_window_widened_by_a_month_of_fewer_than_five_people_withholds(client,
     assert equity[1][2:] == ["<5", "<5", "<5"]  # contributions, Gini, top 10 % share
 
 
-def test_the_portfolio_total_is_the_sum_of_the_rows_shown(client, erin):
-    big, small = CommunityFactory(name="Big"), CommunityFactory(name="Small")
+def test_the_portfolio_total_is_the_sum_of_the_rows_shown(client, erin, riverside, hillside):
+    big, small = riverside, hillside
     for community, size in ((big, 7), (small, 3)):
         session = SessionFactory(community=community, starts_at=at(2026, 11, 12, 18))
         for _ in range(size):
@@ -155,7 +157,7 @@ def test_the_portfolio_total_is_the_sum_of_the_rows_shown(client, erin):
     )
 
     by_name = {row[0]: row for row in body}
-    assert set(by_name) >= {"Big", "Small"}
+    assert set(by_name) >= {"Riverside", "Hillside"}
     assert total[0] == (
         "Every community, figures shown added up (and 1 community with figures too small to show)"
     )
@@ -165,7 +167,7 @@ def test_the_portfolio_total_is_the_sum_of_the_rows_shown(client, erin):
         # The total minus the rows shown is nothing: a hidden "<5" is never inside it.
         assert int(total[index]) == sum(shown), column
     members = header.index("Members")
-    assert (by_name["Big"][members], by_name["Small"][members]) == ("7", "<5")
+    assert (by_name["Riverside"][members], by_name["Hillside"][members]) == ("7", "<5")
     assert int(total[members]) == sum(int(row[members]) for row in body if row[members].isdigit())
 
 

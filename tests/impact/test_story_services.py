@@ -8,7 +8,7 @@ from django.http import Http404
 
 from impact import services
 from impact.access import own_story_for, story_for
-from tests.factories import ImpactStoryFactory, MembershipFactory, UserFactory
+from tests.factories import ImpactStoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +26,9 @@ def test_a_draft_is_published_once():
     assert story.published_at == published_at
 
 
-def test_only_the_author_who_still_belongs_changes_a_story():
-    author = UserFactory()
-    membership = MembershipFactory(user=author)
-    colleague = MembershipFactory(community=membership.community).user
+def test_only_the_author_who_still_belongs_changes_a_story(alice, bob):
+    author, colleague = alice, bob  # a member of Riverside, and its facilitator
+    membership = author.memberships.get()
     story = ImpactStoryFactory(community=membership.community, author=author)
 
     found, access = own_story_for(author, story.pk)

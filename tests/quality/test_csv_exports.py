@@ -17,7 +17,6 @@ from reflections.models import Reflection
 from sessions.models import Attendance
 from tests.factories import (
     ActionFactory,
-    CommunityFactory,
     MembershipFactory,
     OutcomeFactory,
     ReflectionFactory,
@@ -44,10 +43,13 @@ def frozen():
 
 
 @pytest.fixture
-def evil():
-    """A community whose name, outcome, members, reflections, work and actions all carry
-    formulas, with enough people (five and more) that every figure is shown."""
-    community = CommunityFactory(name=EVIL)
+def evil(riverside, bob, erin):
+    """The cast's Riverside, renamed so that its name, outcome, members, reflections, work
+    and actions all carry formulas, with enough people (five and more, built here) that
+    every figure is shown; bob is its facilitator, and erin the leader who exports."""
+    community = riverside
+    community.name = EVIL
+    community.save(update_fields=["name"])
     outcome = OutcomeFactory(community=community, statement="+SUM(1,2)")
     people = [
         MembershipFactory(
@@ -79,12 +81,9 @@ def evil():
         peer_review(round_, work, reviewer, "submitted", stage="developing",
                     submitted_at=at(2026, 2, 14))  # fmt: skip
     ActionFactory(community=community, owner=people[0], title="=act", created_at=at(2026, 2, 3))
-    leader = UserFactory(is_leader=True)
-    facilitator = MembershipFactory(
-        community=community, role=Membership.Role.FACILITATOR, joined_at=at(2025, 12, 1)
-    ).user
-    return {"community": community, "people": people, "leader": leader,
-            "facilitator": facilitator}  # fmt: skip
+    Membership.objects.filter(community=community, user=bob).update(joined_at=at(2025, 12, 1))
+    return {"community": community, "people": people, "leader": erin,
+            "facilitator": bob}  # fmt: skip
 
 
 def cells(response) -> list[str]:

@@ -132,10 +132,10 @@ def test_database_error_during_a_form_save_leaves_nothing_half_written(client, u
     assert Community.objects.filter(name="Half written").count() == 0
 
 
-def test_every_page_answers_as_declared_with_the_broker_down():
+def test_every_page_answers_as_declared_with_the_broker_down(cast):
     from .test_permission_matrix import EXPECT, Site, client_for, resolve_case
 
-    site = Site()
+    site = Site(cast)
     client = client_for(site, "coordinator")
     wrong = {}
 
@@ -267,7 +267,7 @@ def test_rate_limits_hold_while_the_cache_is_up(client, user, settings):
 LAST = {"communities:leave", "communities:archive"}
 
 
-def test_every_page_and_form_answers_with_redis_down(redis_down):
+def test_every_page_and_form_answers_with_redis_down(redis_down, cast):
     """Every page of the permission matrix and every allauth page, fetched and posted (empty,
     and each form found on the pages with its first choices) by an anonymous visitor, a
     member, a facilitator and a leader: each answers as declared, and never with a 500."""
@@ -282,7 +282,7 @@ def test_every_page_and_form_answers_with_redis_down(redis_down):
     )
 
     roles = ("anonymous", "core", "facilitator", "leader")
-    site = Site()
+    site = Site(cast)
     clients = {role: client_for(site, role) for role in roles}
     allauth_urls = []
     for name in sorted(n for n in url_names() if is_allauth(n)):

@@ -113,8 +113,8 @@ def row_counts() -> dict[str, int]:
     }
 
 
-def test_forms_are_found():
-    site = Site()
+def test_forms_are_found(cast):
+    site = Site(cast)
     client = Client()
     client.force_login(site.users["coordinator"])
 
@@ -132,8 +132,8 @@ JUNK_RUNS = settings(
 )
 
 
-def test_junk_in_every_form_never_gives_a_server_error():
-    site = Site()
+def test_junk_in_every_form_never_gives_a_server_error(cast):
+    site = Site(cast)
     client = Client()
     client.force_login(site.users["coordinator"])
     client.raise_request_exception = False
@@ -173,8 +173,8 @@ QUERY_PARAMS = [
 QUERY_JUNK = ["a\x00b", "²", "-1", "99999999999999999999999", "2026-02-30", "x" * 3000]
 
 
-def test_junk_in_every_query_parameter_never_gives_a_server_error():
-    site = Site()
+def test_junk_in_every_query_parameter_never_gives_a_server_error(cast):
+    site = Site(cast)
     client = Client()
     client.force_login(site.users["coordinator"])
     client.raise_request_exception = False
@@ -192,10 +192,10 @@ def test_junk_in_every_query_parameter_never_gives_a_server_error():
     assert failures == []
 
 
-def test_junk_in_every_search_and_filter_form_never_gives_a_server_error():
+def test_junk_in_every_search_and_filter_form_never_gives_a_server_error(cast):
     """GET forms too (filters, search, the dashboard's period): junk never a 500, and a
     GET never writes anything."""
-    site = Site()
+    site = Site(cast)
     client = Client()
     client.force_login(site.users["leader"])
     client.raise_request_exception = False
@@ -251,8 +251,8 @@ TOKEN_PATHS = [
 
 
 @pytest.mark.parametrize("role", ["anonymous", "coordinator"])
-def test_nul_in_any_path_segment_is_a_404(role):
-    site = Site()
+def test_nul_in_any_path_segment_is_a_404(role, cast):
+    site = Site(cast)
     client = Client(raise_request_exception=False)
     if role != "anonymous":
         client.force_login(site.users[role])
@@ -271,8 +271,8 @@ def test_nul_in_any_path_segment_is_a_404(role):
 
 
 @pytest.mark.parametrize("role", ["anonymous", "coordinator"])
-def test_nul_in_any_query_parameter_is_a_404(role):
-    site = Site()
+def test_nul_in_any_query_parameter_is_a_404(role, cast):
+    site = Site(cast)
     client = Client(raise_request_exception=False)
     if role != "anonymous":
         client.force_login(site.users[role])
@@ -291,10 +291,10 @@ def test_nul_in_any_query_parameter_is_a_404(role):
 
 
 @pytest.mark.parametrize("role", ["anonymous", "core", "coordinator"])
-def test_nul_in_every_form_field_is_never_a_server_error(role):
+def test_nul_in_every_form_field_is_never_a_server_error(role, cast):
     """Every form of the site and of allauth, each of its free fields given NUL: a field
     error, never a 500, and nothing stored with it."""
-    site = Site()
+    site = Site(cast)
     client = Client(raise_request_exception=False)
     if role != "anonymous":
         client.force_login(site.users[role])
@@ -319,10 +319,10 @@ def test_nul_in_every_form_field_is_never_a_server_error(role):
     assert failures == {}
 
 
-def test_nul_in_a_cookie_is_ignored_not_a_server_error():
+def test_nul_in_a_cookie_is_ignored_not_a_server_error(cast):
     """A session or CSRF cookie holding NUL (a session key reaches a lookup) is as if it
     were not sent: the visitor is simply signed out."""
-    site = Site()
+    site = Site(cast)
     mangled = "sessionid=abcdefghijk\x00lmnopqrstuvwxyz12345; csrftoken=a\x00b"
     client = Client(raise_request_exception=False, HTTP_COOKIE=mangled)
 

@@ -2,7 +2,8 @@
 
 The resolver is enumerated, so a new URL without an entry in EXPECT fails this test.
 Arguments are filled from objects in two communities: "A" (where the roles belong) and
-"B" (another community, open to nobody here but its own member)."""
+"B" (another community, open to nobody here but its own member). The roles are the cast's
+people (tests/people.py) wherever the cast has one: see `Site`."""
 
 from __future__ import annotations
 
@@ -388,26 +389,40 @@ EXPECT: dict[str, Case] = {
 
 
 class Site:
-    def __init__(self):
-        self.a = CommunityFactory(slug="alpha", visibility=Community.Visibility.REQUEST)
-        self.b = CommunityFactory(slug="beta", visibility=Community.Visibility.INVITE)
+    """Community A is the cast's Riverside (made request-to-join here), B is Hillside (made
+    invite-only). The roles that are the cast's people: "peripheral" is alice (a plain
+    member), "facilitator" bob, "coordinator" carol, "other" dave (Hillside's member),
+    "leader" erin and "stranger" frank. The matrix also needs a core-level member of A
+    ("core", the author of its work, reflections and story) and a site admin ("staff"):
+    those two are built with the factories."""
+
+    def __init__(self, cast):
+        self.a = cast.riverside
+        self.a.visibility = Community.Visibility.REQUEST
+        self.a.save(update_fields=["visibility"])
+        self.b = cast.hillside
+        self.b.visibility = Community.Visibility.INVITE
+        self.b.save(update_fields=["visibility"])
         self.users = {
-            "stranger": UserFactory(),
-            "leader": UserFactory(is_leader=True),
+            "stranger": cast.frank,
+            "leader": cast.erin,
             "staff": UserFactory(is_staff=True, is_superuser=True),
         }
         self.memberships = {}
-        for role, level, community_role in [
-            ("peripheral", "peripheral", "member"),
-            ("core", "core", "member"),
-            ("facilitator", "core", "facilitator"),
-            ("coordinator", "core", "coordinator"),
+        for role, person, level in [
+            ("peripheral", cast.alice, "peripheral"),
+            ("facilitator", cast.bob, "core"),
+            ("coordinator", cast.carol, "core"),
         ]:
-            membership = MembershipFactory(community=self.a, level=level, role=community_role)
+            membership = person.memberships.get(community=self.a)
+            membership.level = level
+            membership.save(update_fields=["level"])
             self.memberships[role] = membership
-            self.users[role] = membership.user
-        self.memberships["other"] = MembershipFactory(community=self.b)
-        self.users["other"] = self.memberships["other"].user
+            self.users[role] = person
+        self.memberships["core"] = MembershipFactory(community=self.a, level="core")
+        self.users["core"] = self.memberships["core"].user
+        self.memberships["other"] = cast.dave.memberships.get(community=self.b)
+        self.users["other"] = cast.dave
         self.objects = {}
         self.add_communities()
 
@@ -559,8 +574,8 @@ def resolve_case(site: Site, name: str) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_url_answers_each_role_as_declared(role):
-    site = Site()
+def test_every_url_answers_each_role_as_declared(role, cast):
+    site = Site(cast)
     client = client_for(site, role)
     wrong = {}
     for name in sorted(EXPECT):
@@ -573,8 +588,8 @@ def test_every_url_answers_each_role_as_declared(role):
 
 
 @pytest.mark.parametrize("role", ["anonymous", "core"])
-def test_allauth_pages_never_fail(role):
-    site = Site()
+def test_allauth_pages_never_fail(role, cast):
+    site = Site(cast)
     client = client_for(site, role)
     failing = {}
     for name in sorted(n for n in url_names() if is_allauth(n)):
@@ -594,8 +609,8 @@ POST_CASES = sorted(name for name, case in EXPECT.items() if case.post)
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", POST_CASES)
-def test_post_only_urls_answer_each_role_as_declared(name, role):
-    site = Site()
+def test_post_only_urls_answer_each_role_as_declared(name, role, cast):
+    site = Site(cast)
 
     status = client_for(site, role).post(resolve_case(site, name), {}).status_code
 
@@ -603,8 +618,8 @@ def test_post_only_urls_answer_each_role_as_declared(name, role):
 
 
 @pytest.mark.parametrize("name", sorted(name for name, case in EXPECT.items() if case.cross))
-def test_another_communitys_object_under_my_community_is_404(name):
-    site = Site()
+def test_another_communitys_object_under_my_community_is_404(name, cast):
+    site = Site(cast)
     client = client_for(site, "coordinator")
     url = reverse(name.partition("#")[0], kwargs=EXPECT[name].cross(site))
 
@@ -613,8 +628,8 @@ def test_another_communitys_object_under_my_community_is_404(name):
     assert status.status_code == 404
 
 
-def test_every_post_without_a_csrf_token_is_refused():
-    site = Site()
+def test_every_post_without_a_csrf_token_is_refused(cast):
+    site = Site(cast)
     client = client_for(site, "coordinator", enforce_csrf_checks=True)
     accepted = {}
     for name in sorted(EXPECT):
@@ -647,17 +662,15 @@ def marker(visibility: str, what: str) -> str:
 
 class ContentSite:
     """Three communities (open, request-to-join, invite-only), each with the content only
-    its members may read; plus the non-members who look in."""
+    its members may read (their members built with the factories, named by markers); plus
+    the non-members who look in, from the cast."""
 
-    def __init__(self):
+    def __init__(self, cast):
         self.markers: dict[str, list[str]] = {}
         self.views = {visibility: self.community(visibility) for visibility in VISIBILITIES}
-        elsewhere = MembershipFactory(community=CommunityFactory(slug="elsewhere"))
-        self.users = {
-            "stranger": UserFactory(display_name="Sam Stranger"),
-            "leader": UserFactory(display_name="Lee Leader", is_leader=True),
-            "other": elsewhere.user,
-        }
+        # The non-members are the cast's: frank (in no community), erin (a leader) and
+        # dave (a member of Hillside, elsewhere).
+        self.users = {"stranger": cast.frank, "leader": cast.erin, "other": cast.dave}
 
     def community(self, visibility: str):
         """One community as EXPECT's kwargs need it (`a`, `objects`, `memberships`, `users`).
@@ -885,8 +898,8 @@ def leaks(client: Client, urls: list[str], markers: list[str]) -> dict[str, list
 
 
 @pytest.mark.parametrize("viewer", NON_MEMBERS)
-def test_pages_a_non_member_may_open_show_no_member_only_content(viewer):
-    site = ContentSite()
+def test_pages_a_non_member_may_open_show_no_member_only_content(viewer, cast):
+    site = ContentSite(cast)
     client = Client()
     if viewer != "anonymous":
         client.force_login(site.users[viewer])
@@ -898,10 +911,10 @@ def test_pages_a_non_member_may_open_show_no_member_only_content(viewer):
     assert found == {}
 
 
-def test_every_content_marker_is_shown_to_the_members_who_may_read_it():
+def test_every_content_marker_is_shown_to_the_members_who_may_read_it(cast):
     """The control: each marker is real content that some page renders for the members
     entitled to it, so the test above can fail."""
-    site = ContentSite()
+    site = ContentSite(cast)
     view = site.views["open"]
     shown: set[str] = set()
     for person in (view.users["core"], view.objects["coordinator"].user):
