@@ -176,17 +176,18 @@ def suggested_moves(community, *, now: datetime | None = None) -> list[Move]:
     moves = []
     for membership_id, user_id, level, joined_at in members:
         mine = {name: count for name, count in signals.get(user_id, {}).items() if count}
-        rank = LEVELS.index(level)
+        further_in = Membership.level_beside(level, 1)
+        further_out = Membership.level_beside(level, -1)
         to_level = None
-        if rank + 1 < len(LEVELS) and _reaches(mine, thresholds[LEVELS[rank + 1]]):
-            to_level = LEVELS[rank + 1]
+        if further_in and _reaches(mine, thresholds[further_in]):
+            to_level = further_in
         elif (
-            rank > 0
+            further_out
             and membership_id not in recently_inward
             and joined_at < now - GRACE
             and not _reaches(mine, thresholds[level], LOW_WATER)
         ):
-            to_level = LEVELS[rank - 1]
+            to_level = further_out
         if to_level is not None:
             moves.append(
                 Move(membership_id, user_id, level, to_level, mine, evidence_text(mine, window))

@@ -161,6 +161,13 @@ class Membership(models.Model):
         return f"{self.user} in {self.community} ({self.role}, {self.level})"
 
     @classmethod
+    def level_beside(cls, level: str, step: int) -> str | None:
+        """The level `step` places further in (1) or out (-1) from `level`, or None past
+        the core or the periphery."""
+        rank = cls.LEVEL_RANK[level] + step
+        return cls.LEVELS[rank] if 0 <= rank < len(cls.LEVELS) else None
+
+    @classmethod
     def is_inward_move(cls, from_level: str, to_level: str) -> bool:
         """A move toward the core: the one definition of "inward" (steps, suggestions,
         the digest, the engagement signals and `inward_moves_q` all ask it)."""

@@ -512,8 +512,7 @@ def membership(request, slug):
         )
         messages.success(request, "Thank you: your facilitators can see where you'd like to go.")
         return redirect("communities:membership", slug=community.slug)
-    rank = Membership.LEVEL_RANK[mine.level]
-    next_level = Membership.LEVELS[rank + 1] if rank + 1 < len(Membership.LEVELS) else None
+    next_level = Membership.level_beside(mine.level, 1)
     signals = engagement.community_signals(community).get(request.user.pk, {})
     context = {
         **access.context(),

@@ -51,7 +51,7 @@ from .alignment import (
     stage_table,
 )
 from .attendance import SessionFigures, SessionMonth, sessions_by_month, sessions_in
-from .common import HELD, LEVELS, LOOP_LABELS, LOOPS, NOT_APPLICABLE, SHARED, held_sessions
+from .common import LEVELS, LOOP_LABELS, LOOPS, NOT_APPLICABLE, SHARED, held_sessions
 from .computed import (
     CommunityFigures,
     CommunityRow,
@@ -80,7 +80,6 @@ from .participation import (
 )
 
 __all__ = [
-    "HELD",
     "LEVELS",
     "LOOPS",
     "LOOP_LABELS",

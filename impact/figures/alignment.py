@@ -7,16 +7,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Count, F, Q
 
 from core.privacy import average_figure, people_figure, protect_row, too_few
 from outcomes.models import ConfidenceRating, Outcome
 from reviews.models import PeerReview
-from reviews.selectors import reviewed_in
-from sessions.models import AgendaItem
+from reviews.selectors import aligned_activity_in, reviewed_in
 
 from ..periods import Period
-from .common import Percent, held_sessions, ids_of, month_of, spanning, trunc_month, within
+from .common import Percent, ids_of, month_of, spanning, trunc_month, within
 
 
 @dataclass
@@ -54,11 +53,7 @@ def alignment_coverage_in(communities: Iterable, periods: list[Period]) -> list[
     ids = ids_of(communities)
     marks, counts = {}, {}
     for i, period in enumerate(periods):
-        marks[f"a{i}"] = Exists(
-            AgendaItem.objects.filter(
-                aligned_outcomes=OuterRef("pk"), session__in=held_sessions(ids, period)
-            )
-        )
+        marks[f"a{i}"] = aligned_activity_in(period.start_dt, period.end_dt)
         marks[f"r{i}"] = reviewed_in(period.start_dt, period.end_dt)
         counts[f"w{i}"] = Count("id", filter=Q(**{f"a{i}": True}))
         counts[f"v{i}"] = Count("id", filter=Q(**{f"r{i}": True}))

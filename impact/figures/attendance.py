@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from core.privacy import people_figure
 from sessions.models import RSVP, Session
 
 from ..periods import Period
-from .common import HELD, Percent, held_in, held_sessions, ids_of, month_of, trunc_month
+from .common import Percent, held_in, held_sessions, ids_of, month_of, trunc_month
 
 if TYPE_CHECKING:
     from .participation import Contributions
@@ -60,12 +59,10 @@ def sessions_in(
         measures[f"r{i}"] = Count("rsvps", filter=inside & answered, distinct=True)
         measures[f"u{i}"] = Count("rsvps__user", filter=inside & answered, distinct=True)
     rows = (
-        Session.objects.filter(
-            community__in=ids,
-            status__in=HELD,
-            starts_at__gte=min(p.start_dt for p in periods),
-            starts_at__lt=min(max(p.end_dt for p in periods), timezone.now()),
+        Session.objects.held_between(
+            min(p.start_dt for p in periods), max(p.end_dt for p in periods)
         )
+        .filter(community__in=ids)
         .values("community")
         .annotate(**measures)
         .order_by()

@@ -31,10 +31,8 @@ LOOP_LABELS = {
 }
 # Shared = with the whole community; "Never private" (the package docstring) says why.
 SHARED = [Reflection.Visibility.COMMUNITY]
-HELD = [Session.Status.SCHEDULED, Session.Status.COMPLETED]
-INWARD = Q(from_level=Membership.Level.PERIPHERAL, to_level__in=LEVELS[1:]) | Q(
-    from_level=Membership.Level.ACTIVE, to_level=Membership.Level.CORE
-)
+# The one definition of an inward move lives with Membership (a held session's with Session).
+INWARD = Membership.inward_moves_q()
 
 
 def month_of(value) -> dt.date:
@@ -62,13 +60,10 @@ def within(field_name: str, period: Period) -> Q:
 
 
 def held_sessions(communities: Iterable, period: Period):
-    """Sessions held in the period: scheduled or completed (never draft or cancelled),
-    starting inside the period and before now."""
-    return Session.objects.filter(
-        community__in=ids_of(communities),
-        status__in=HELD,
-        starts_at__gte=period.start_dt,
-        starts_at__lt=min(period.end_dt, timezone.now()),
+    """The communities' sessions held in the period (SessionQuerySet.held_between: held,
+    starting inside the period and before now)."""
+    return Session.objects.held_between(period.start_dt, period.end_dt).filter(
+        community__in=ids_of(communities)
     )
 
 

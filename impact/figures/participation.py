@@ -19,11 +19,10 @@ from communities.models import Membership
 from core.privacy import people_figure, too_few
 from reflections.models import Reflection
 from reviews.models import PeerReview, SharedWork
-from sessions.models import Attendance
+from sessions.models import Attendance, held_sessions_q
 
 from ..periods import Period
 from .common import (
-    HELD,
     NOT_APPLICABLE,
     SHARED,
     Percent,
@@ -225,8 +224,8 @@ def contributions_per_person_in(
         for i, population in enumerate(populations):
             population[row["community"]] = row[f"p{i}"]
     attendance = Attendance.objects.filter(
+        held_sessions_q("session__"),
         session__community__in=ids,
-        session__status__in=HELD,
         session__starts_at__gte=min(p.start_dt for p in periods),
         session__starts_at__lt=min(max(p.end_dt for p in periods), timezone.now()),
     ).values(
