@@ -1,0 +1,79 @@
+"""The demo site crawled as each demo account (issue 14, acceptance): from the home page,
+every link shown is followed (GET only, this site only, each address once), and none leads
+to a 404 or a 500. A link that leads nowhere is a broken promise to the person who clicks
+it, whichever role they have."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "newcomer@example.com",
+    "member@example.com",
+    "facilitator@example.com",
+    "coordinator@example.com",
+    "leader@example.com",
+    None,  # nobody signed in
+]
+HREF = re.compile(r'href="([^"]+)"')
+# Links that end the visit, leave the product or only download a file (a 200 by design,
+# covered by their own tests), and pages that page on without end.
+SKIP = re.compile(r"^/(accounts/logout|admin|static|media)/|[?&](format=csv|page=\d{2,})")
+ENOUGH = 1500  # pages per role: more than the demo site has, so every link is followed
+
+
+def internal(href: str) -> str | None:
+    href = urldefrag(href.replace("&amp;", "&"))[0]
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return None if SKIP.search(href) else href
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed_demo", force=True)
+    yield
+    with django_db_blocker.unblock():
+        from django.core.management import call_command as run
+
+        run("flush", interactive=False)
+
+
+@pytest.mark.parametrize("email", ROLES, ids=lambda email: (email or "anonymous").split("@")[0])
+def test_every_link_shown_to_each_role_leads_somewhere(client, demo, email):
+    from accounts.models import User
+
+    if email:
+        client.force_login(User.objects.get(email=email))
+    seen, queue, broken = {"/"}, deque(["/"]), []
+    while queue and len(seen) < ENOUGH:
+        path = queue.popleft()
+        response = client.get(path)
+        if response.status_code in (404, 500):
+            broken.append((path, response.status_code))
+            continue
+        if response.status_code in (301, 302):
+            target = internal(response["Location"])
+            if target and target not in seen:
+                seen.add(target)
+                queue.append(target)
+            continue
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for href in HREF.findall(response.content.decode()):
+            target = internal(href)
+            if target and target not in seen:
+                seen.add(target)
+                queue.append(target)
+
+    assert broken == []
+    assert len(seen) > (3 if email is None else 15)
