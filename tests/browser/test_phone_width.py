@@ -1,0 +1,67 @@
+"""No page of the main community scrolls sideways on a 390px phone (issue 14, acceptance):
+wide tables scroll inside their own region, forms and lists wrap. Each page is opened as
+the person who sees most of it (the coordinator, who is also a facilitator there)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from communities.models import Community
+from outcomes.models import Outcome
+from reflections.models import Reflection
+from reviews.models import ReviewRound
+from sessions.models import Session
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    "",
+    "members/",
+    "me/",
+    "journeys/",
+    "invitations/",
+    "requests/",
+    "settings/",
+    "sessions/",
+    "sessions/new/",
+    "outcomes/",
+    "alignment/",
+    "reviews/",
+    "reflections/",
+    "reflections/new/",
+    "actions/",
+    "dashboard/",
+]
+
+
+def test_no_community_page_scrolls_sideways_at_390px(page, log_in):
+    call_command("seed_demo", force=True)
+    community = Community.objects.get(slug="systems-mapping")
+    base = f"/c/{community.slug}/"
+    session = Session.objects.filter(community=community, status="completed").latest("starts_at")
+    upcoming = Session.objects.filter(community=community, status="scheduled").earliest("starts_at")
+    paths = [base + suffix for suffix in PAGES] + [
+        session.get_absolute_url(),
+        upcoming.get_absolute_url(),
+        f"{base}outcomes/{Outcome.objects.filter(community=community).first().pk}/",
+        Reflection.objects.filter(community=community, visibility="community")
+        .first()
+        .get_absolute_url(),
+        f"{base}review-rounds/{ReviewRound.objects.filter(community=community).first().pk}/",
+        "/",
+        "/settings/",
+        "/communities/",
+    ]
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in("coordinator@example.com", "practice-together")
+
+    wide = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response.status == 200, path
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            wide[path] = overflow
+
+    assert wide == {}
