@@ -23,22 +23,29 @@ def _shown(tab: NavTab, membership) -> bool:
 
 @register.inclusion_tag("communities/includes/community_nav.html", takes_context=True)
 def community_nav(context):
-    """The tabs the viewer may see: none for a non-member, the role tabs by role. Reads the
-    view's `membership` (the viewer's Membership or None)."""
+    """The tabs the viewer may see: none for a non-member; the role tabs by role, under
+    one "Facilitate" menu. Reads the view's `membership` (the viewer's Membership or None)."""
     community = context["community"]
     membership = context.get("membership")
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else None
-    tabs = []
+    tabs, tools = [], []
     if membership:
-        tabs = [
-            {
+        for tab in community_tabs():
+            if not _shown(tab, membership):
+                continue
+            shown = {
                 "label": tab.label,
                 "href": reverse(tab.url_name, args=[community.slug]),
                 "current": view_name in tab.current_names,
             }
-            for tab in community_tabs()
-            if _shown(tab, membership)
-        ]
-    return {"community": community, "tabs": tabs}
+            # Everyone's tabs stay in the row; the facilitators' and coordinators' tools
+            # gather under one "Facilitate" menu, so the row fits on one line.
+            (tabs if tab.role is None else tools).append(shown)
+    return {
+        "community": community,
+        "tabs": tabs,
+        "tools": tools,
+        "tool_current": any(tool["current"] for tool in tools),
+    }

@@ -50,6 +50,7 @@ def test_create_invite_sign_up_and_celebrate_a_move(page, log_in, attended):
     community = Community.objects.get(name="River Keepers")
     MembershipFactory(community=community, user=facilitator, role="facilitator", level="core")
 
+    page.locator("summary", has_text="Facilitate").click()
     page.get_by_role("link", name="Invitations").click()
     page.get_by_label("Email addresses").fill("river@example.org, not-an-address")
     page.get_by_role("button", name="Send invitations").click()

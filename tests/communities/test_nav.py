@@ -99,6 +99,22 @@ def test_a_facilitator_sees_the_facilitator_tabs_but_not_settings(community):
 
 
 @pytest.mark.django_db
+def test_the_facilitators_tools_gather_under_one_facilitate_menu(community):
+    """The row keeps everyone's tabs; the role tabs sit in one disclosure (no JavaScript)."""
+    member = MembershipFactory(community=community)
+    facilitator = MembershipFactory(community=community, role=Membership.Role.FACILITATOR)
+
+    html = render_nav(community, facilitator, view_name="communities:journeys")
+    row, menu = html.split("<details", 1)
+
+    assert "Facilitate" not in render_nav(community, member)
+    assert "<summary>Facilitate</summary>" in menu
+    assert links(menu) == ["Journeys", "Invitations", "Requests to join", "Dashboard"]
+    assert "Journeys" not in links(row) and "Members" in links(row)
+    assert menu.startswith(' class="current">')
+
+
+@pytest.mark.django_db
 def test_a_coordinator_sees_settings_last(community):
     membership = MembershipFactory(community=community, role=Membership.Role.COORDINATOR)
 
