@@ -65,3 +65,19 @@ def test_no_community_page_scrolls_sideways_at_390px(page, log_in):
             wide[path] = overflow
 
     assert wide == {}
+
+
+def test_the_header_folds_into_a_menu_on_a_phone(page, log_in):
+    call_command("seed_demo", force=True)
+    log_in("leader@example.com", "practice-together")
+    menu = page.locator("summary", has_text="Menu")
+    dashboard = page.get_by_role("link", name="Dashboard", exact=True)
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert dashboard.is_visible() and not menu.is_visible()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert menu.is_visible() and not dashboard.is_visible()
+    menu.click()
+    dashboard.click()
+    page.wait_for_url("**/dashboard/")
