@@ -108,9 +108,23 @@ def session_list(request, slug: str):
     )
 
 
+def _with_clock_times(session: Session, agenda: list[AgendaItem], now) -> list[AgendaItem]:
+    """Each item's clock times from the session's start, in the planner's order and
+    minutes (`clock_start`, `clock_end`, aware: templates show them in the viewer's
+    time), and `is_now` on the item under way while the session runs."""
+    at = session.starts_at
+    during = session.current_stage == Session.DURING
+    for item in agenda:
+        item.clock_start, at = at, at + timedelta(minutes=item.minutes)
+        item.clock_end = at
+        item.is_now = during and item.clock_start <= now < item.clock_end
+    return agenda
+
+
 def _detail_context(request, access, session: Session) -> dict:
     community = access.community
     is_member = access.is_member
+    stage = session.current_stage
     rsvps = list(session.rsvps.select_related("user").order_by("user__display_name", "pk"))
     my_rsvp = next((r.response for r in rsvps if r.user_id == request.user.pk), None)
     agenda = list(
@@ -118,22 +132,31 @@ def _detail_context(request, access, session: Session) -> dict:
             Prefetch("aligned_outcomes", queryset=Outcome.objects.order_by("statement"))
         )
     )
-    attended = session.status == Session.Status.COMPLETED and (
-        session.attendances.filter(user=request.user).exists()
-    )
+    # After a held session the page says who came (one query); before it, who is going.
+    came = []
+    if stage == Session.AFTER and session.is_held:
+        came = [
+            attendance.user
+            for attendance in session.attendances.select_related("user").order_by(
+                "user__display_name", "pk"
+            )
+        ]
     return {
         **access.context(),
         "session": session,
+        "stage": stage,
         "is_member": is_member,
         "is_facilitator": access.is_facilitator,
         "facilitators": list(session.facilitators.order_by("display_name", "email")),
-        "agenda": agenda,
+        "agenda": _with_clock_times(session, agenda, timezone.now()),
         "agenda_minutes": sum(item.minutes for item in agenda),
+        "has_review_step": any(item.kind == AgendaItem.Kind.REVIEW_ACTIONS for item in agenda),
         "going": [r.user for r in rsvps if r.response == RSVP.Response.GOING],
         "maybe": [r.user for r in rsvps if r.response == RSVP.Response.MAYBE],
+        "came": came,
         "my_rsvp": my_rsvp,
         "rsvp_choices": RSVP.Response.choices,
-        "attended": attended,
+        "attended": any(person.pk == request.user.pk for person in came),
         "reflect_url": link_for("reflect", community.slug, session=session.pk),
         "community_tz": community.zoneinfo,
         "viewer_tz": request.user.zoneinfo,
@@ -158,12 +181,14 @@ def session_detail(request, slug: str, pk: int):
     ):
         context["suggested_rsvp"] = suggested
     context["panels"] = collect_panels("session_panel", request, access, session)
-    # The "Review our open actions" agenda item lists the actions a panel brought (the
-    # reflections app's), without this app importing that one.
-    context["open_actions"] = next(
-        (panel.context["actions"] for panel in context["panels"] if "actions" in panel.context),
-        None,
-    )
+    # Open actions appear once: inside the agenda's "Review our open actions" step when the
+    # plan has one (the actions a panel brought, the reflections app's, without this app
+    # importing that one), else as that panel's own collapsed list.
+    context["open_actions"] = None
+    for panel in context["panels"]:
+        if "actions" in panel.context and context["has_review_step"]:
+            context["open_actions"] = panel.context["actions"]
+            panel.context["actions_in_agenda"] = True
     return render(request, "sessions/detail.html", context)
 
 
