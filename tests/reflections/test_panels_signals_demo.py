@@ -213,9 +213,7 @@ def test_session_page_shows_open_actions_once_under_the_review_item(client, cast
     assert "Elsewhere's action" not in content
 
 
-def test_session_page_without_a_review_step_shows_open_actions_as_one_collapsed_panel(
-    client, cast
-):
+def test_session_page_without_a_review_step_shows_open_actions_as_one_collapsed_panel(client, cast):
     from tests.factories import AgendaItemFactory
 
     session = SessionFactory(community=cast.community, title="Next mapping session")

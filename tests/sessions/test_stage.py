@@ -56,9 +56,7 @@ def test_before_a_session_the_page_offers_rsvp_and_calendar_but_no_reflect_or_re
     assert "Join online now" not in html
 
 
-def test_during_a_session_the_page_offers_the_join_link_and_marks_the_current_item(
-    client, world
-):
+def test_during_a_session_the_page_offers_the_join_link_and_marks_the_current_item(client, world):
     _at(world.session, timezone.now() - timedelta(minutes=15))
     AgendaItemFactory(session=world.session, title="Check in", minutes=10, position=0)
     AgendaItemFactory(session=world.session, title="Mapping", minutes=30, position=1)
@@ -76,9 +74,7 @@ def test_during_a_session_the_page_offers_the_join_link_and_marks_the_current_it
     assert "Open a review round" not in html
 
 
-def test_after_a_held_session_the_page_says_who_came_and_offers_reflect_and_review(
-    client, world
-):
+def test_after_a_held_session_the_page_says_who_came_and_offers_reflect_and_review(client, world):
     _at(world.session, timezone.now() - timedelta(days=1), Session.Status.COMPLETED)
     AttendanceFactory(session=world.session, user=world.member)
     RSVPFactory(session=world.session, user=world.coordinator, response="going")
