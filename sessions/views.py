@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
+from core.htmx import announce
 from core.plugins import collect_panels, link_for
 from outcomes.models import Outcome
 
@@ -211,7 +212,11 @@ def session_rsvp(request, slug: str, pk: int):
     if request.htmx:
         context = _detail_context(request, access, session)
         context["rsvp_error"] = error
-        return render(request, "sessions/detail.html#rsvp-box", context)
+        response = render(request, "sessions/detail.html#rsvp-box", context)
+        if error:
+            return response
+        said = dict(RSVP.Response.choices)[form.cleaned_data["response"]]
+        return announce(response, f"Your answer: {said}.")
     if error:
         messages.error(request, error)
     else:
@@ -372,12 +377,20 @@ def session_edit(request, slug: str, pk: int):
     )
 
 
-def _agenda_response(request, access, session, *, editing=None, item_form=None):
+def _agenda_response(
+    request, access, session, *, editing=None, item_form=None, said="", focus_item=None
+):
+    """The planner's agenda: the fragment for htmx (saying `said` in the live region, and
+    focusing `focus_item`'s edit link when the control used is gone), else the page."""
     community = access.community
     if request.htmx:
-        context = {**access.context(), "session": session}
+        context = {**access.context(), "session": session, "focus_item": focus_item}
         context.update(_agenda_context(community, session, editing, item_form))
-        return render(request, "sessions/planner.html#agenda", context)
+        if said:
+            said = (
+                f"{said} {context['agenda_minutes']} of {session.duration_minutes} minutes planned."
+            )
+        return announce(render(request, "sessions/planner.html#agenda", context), said)
     if editing is not None:
         form = SessionForm(instance=session, community=community, user=request.user)
         context = _planner_context(request, access, session, form, editing=editing)
@@ -404,7 +417,8 @@ def agenda_add(request, slug: str, pk: int):
     if form.is_valid():
         services.agenda_item_add(session=session, data=form.cleaned_data)
         planner = reverse("sessions:edit", args=[community.slug, session.pk]) + "#agenda"
-        return submission_result(_agenda_response(request, access, session), planner)
+        said = f"Added “{form.cleaned_data['title']}”."
+        return submission_result(_agenda_response(request, access, session, said=said), planner)
     context = {**access.context(), "session": session}
     context.update(_agenda_context(community, session))
     context["new_item_form"] = form
@@ -445,7 +459,8 @@ def agenda_edit(request, slug: str, pk: int, item_pk: int):
             form.is_valid()
             form.add_error(None, message)
         else:
-            return _agenda_response(request, access, session)
+            said = f"Saved “{item.title}”."
+            return _agenda_response(request, access, session, said=said, focus_item=item.pk)
     return _agenda_response(request, access, session, editing=item.pk, item_form=form)
 
 
@@ -455,7 +470,7 @@ def agenda_remove(request, slug: str, pk: int, item_pk: int):
     access, session = _editable_session(request, slug, pk)
     item = agenda_item_for(session, item_pk)
     services.agenda_item_remove(item=item)
-    return _agenda_response(request, access, session)
+    return _agenda_response(request, access, session, said=f"Removed “{item.title}”.")
 
 
 @login_required
@@ -464,9 +479,11 @@ def agenda_move(request, slug: str, pk: int, item_pk: int):
     access, session = _editable_session(request, slug, pk)
     item = agenda_item_for(session, item_pk)
     direction = request.POST.get("direction")
+    said = ""
     if direction in ("up", "down"):
         services.agenda_item_move(item=item, direction=direction)
-    return _agenda_response(request, access, session)
+        said = f"Moved “{item.title}” {direction}."
+    return _agenda_response(request, access, session, said=said, focus_item=item.pk)
 
 
 @login_required
@@ -476,7 +493,9 @@ def agenda_bookend(request, slug: str, pk: int, kind: str):
     if kind not in services.BOOKENDS:
         raise Http404("No such bookend.")
     services.agenda_bookend_add(session=session, kind=kind)
-    return _agenda_response(request, access, session)
+    where = "start" if kind == AgendaItem.Kind.REVIEW_ACTIONS else "end"
+    said = f"Added “{services.BOOKENDS[kind][0]}” at the {where}."
+    return _agenda_response(request, access, session, said=said)
 
 
 # --- lifecycle ----------------------------------------------------------------------
