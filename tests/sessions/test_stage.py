@@ -4,9 +4,11 @@ it, who came, reflect, shared work and review rounds. The agenda shows clock tim
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import Session
@@ -136,3 +138,60 @@ def test_agenda_items_show_clock_times_in_the_viewers_time_beside_their_minutes(
     assert ">18:00</time>–<time" in first and ">18:10</time>" in first and "10 min" in first
     assert ">18:10</time>–<time" in second and ">18:25</time>" in second and "15 min" in second
     assert 'datetime="2030-06-01T18:10:00+09:00"' in second
+
+
+# --- what an htmx swap says (issue 14 item 6; core.htmx.announce, static/js/site.js) -----
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _said(response) -> str:
+    return json.loads(response["HX-Trigger-After-Settle"])["announce"]["text"]
+
+
+def test_an_htmx_rsvp_announces_the_answer_and_keeps_the_buttons_ids(client, world):
+    client.force_login(world.member)
+    url = reverse("sessions:rsvp", args=[world.community.slug, world.session.pk])
+
+    response = client.post(url, {"response": "going"}, **HTMX)
+
+    assert response.status_code == 200
+    assert _said(response) == "Your answer: going."
+    assert 'id="rsvp-going"' in response.content.decode()
+
+
+def test_a_refused_htmx_rsvp_announces_nothing_and_shows_the_error(client, world):
+    client.force_login(world.member)
+    url = reverse("sessions:rsvp", args=[world.community.slug, world.session.pk])
+
+    response = client.post(url, {"response": "perhaps"}, **HTMX)
+
+    assert response.status_code == 200
+    assert "HX-Trigger-After-Settle" not in response
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_an_htmx_agenda_move_announces_it_and_marks_the_moved_items_edit_link(client, world):
+    AgendaItemFactory(session=world.session, title="Check in", position=0)
+    moved = AgendaItemFactory(session=world.session, title="Pairs “mapping”", position=1)
+    client.force_login(world.facilitator)
+    url = reverse("sessions:agenda_move", args=[world.community.slug, world.session.pk, moved.pk])
+
+    response = client.post(url, {"direction": "up"}, **HTMX)
+
+    assert response.status_code == 200
+    assert _said(response).startswith("Moved “Pairs “mapping”” up. 40 of 90 minutes planned")
+    # The header stays ASCII: the quotes travel as JSON escapes.
+    assert response["HX-Trigger-After-Settle"].isascii()
+    marked = response.content.decode().split("data-focus-after-swap", 1)[0]
+    assert f"/agenda/{moved.pk}/edit/" in marked.rsplit("<a ", 1)[1]
+
+
+def test_without_htmx_nothing_is_announced(client, world):
+    client.force_login(world.member)
+    url = reverse("sessions:rsvp", args=[world.community.slug, world.session.pk])
+
+    response = client.post(url, {"response": "going"})
+
+    assert response.status_code == 302
+    assert "HX-Trigger-After-Settle" not in response
