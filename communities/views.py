@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission
+from core.htmx import announce
 from core.plugins import collect_panels, upcoming_sessions_of_outer_community
 from core.text import NOTE_MAX
 
@@ -631,11 +632,15 @@ def suggestion_decide(request, slug, pk, decision):
         error = str(problem)
     suggestion.refresh_from_db()
     if request.htmx:
-        return render(
+        response = render(
             request,
             "communities/journeys.html#suggestion",
             {**access.context(), "suggestion": suggestion, "error": error},
         )
+        if error:
+            return response
+        confirmed = suggestion.status == MoveSuggestion.Status.CONFIRMED
+        return announce(response, "Confirmed." if confirmed else "Dismissed.")
     if error:
         messages.error(request, error)
     elif suggestion.status == MoveSuggestion.Status.CONFIRMED:

@@ -11,6 +11,7 @@ from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
 from core import privacy
+from core.htmx import announce
 
 from . import selectors, services
 from .access import outcome_for
@@ -61,8 +62,9 @@ def outcome_endorse(request, slug, pk):
     if request.htmx:
         outcome = selectors.outcomes_for_page(community, request.user).get(pk=outcome.pk)
         context = {**access.context(), "outcome": outcome}
+        said = "You endorse this outcome." if outcome.endorsed else "Your endorsement is withdrawn."
         return submission_result(
-            render(request, "outcomes/list.html#endorse-box", context),
+            announce(render(request, "outcomes/list.html#endorse-box", context), said),
             reverse("outcomes:list", kwargs={"slug": community.slug}),
         )
     return redirect("outcomes:list", slug=community.slug)
@@ -180,5 +182,6 @@ def outcome_confidence(request, slug, pk):
         if context["saved"]:
             url = reverse("outcomes:outcome", kwargs={"slug": community.slug, "pk": outcome.pk})
             submission_result(response, url)
+            announce(response, "Your confidence rating is saved.")
         return response
     return render(request, "outcomes/detail.html", context)

@@ -15,10 +15,12 @@ PANEL_ROWS = 5
 
 
 def session_panel(request, access, session) -> Panel | None:
-    """The community's open actions, at the top of a session's page (and what its
-    "Review our open actions" agenda item is about), with invitations to reflect. Members
-    only: an open community's published sessions are public to signed-in people, and a
-    leader may pass by, but what the community said it would do is its own."""
+    """The community's open actions for a session's page. The page shows them once: under
+    its agenda's "Review our open actions" step when the plan has one (the page takes
+    `actions` and sets `actions_in_agenda`), else as this panel's one collapsed list. After
+    the session the panel also asks what we'll do differently. Members only: an open
+    community's published sessions are public to signed-in people, and a leader may pass
+    by, but what the community said it would do is its own. One query."""
     if not access.is_member:
         return None
     actions = list(
@@ -29,7 +31,12 @@ def session_panel(request, access, session) -> Panel | None:
     )
     return Panel(
         "reflections/includes/session_panel.html",
-        {"session": session, "community": session.community, "actions": actions},
+        {
+            "session": session,
+            "community": session.community,
+            "actions": actions,
+            "after": session.current_stage == session.AFTER and session.is_held,
+        },
         order=5,
     )
 

@@ -31,10 +31,12 @@ def home_panel(request) -> Panel:
 
 
 def session_panel(request, access, session) -> Panel | None:
-    """On a session's page: the work shared from it, its review rounds, and the next step
-    — share your work (attendees), open a review round (facilitators). The outcomes the
-    agenda serves are linked from the agenda itself. Three queries."""
-    if not access.is_member:
+    """On a held session's page, once it is over: the work shared from it, its review
+    rounds, and the next step — share your work (attendees), open a review round
+    (facilitators). Nothing before or during a session (no round to open on a session
+    that has not happened). The outcomes the agenda serves are linked from the agenda
+    itself. Three queries, none before the session ends."""
+    if not access.is_member or session.current_stage != session.AFTER or not session.is_held:
         return None
     community = access.community
     works = list(session.shared_work.select_related("author").order_by("-created_at")[:20])

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
+from core.htmx import announce
 from outcomes.models import Outcome
 from sessions.access import session_for
 from sessions.models import Attendance
@@ -424,6 +425,7 @@ def review_reply(request, slug: str, pk: int):
         if saved:
             url = reverse("reviews:work", kwargs={"slug": community.slug, "pk": review.work_id})
             submission_result(response, f"{url}#review-{review.pk}")
+            announce(response, "Your reply is sent with the review.")
         return response
     return render(request, "outcomes/work.html", context)
 

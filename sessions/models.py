@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from core.text import LONG_TEXT_MAX, TEXT_MAX
 
@@ -86,6 +87,11 @@ class Session(models.Model):
     # The statuses of a session that takes place (see SessionQuerySet.held).
     HELD = (Status.SCHEDULED, Status.COMPLETED)
 
+    # Where a session is in its life, which its page follows (`stage`): before it (RSVP,
+    # agenda, what to prepare), during it (the join link, the agenda's current item),
+    # after it (who came, reflect, share work, review rounds, actions).
+    BEFORE, DURING, AFTER = "before", "during", "after"
+
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="sessions"
     )
@@ -141,6 +147,22 @@ class Session(models.Model):
     @property
     def has_started(self) -> bool:
         return self.starts_at <= timezone.now()
+
+    def stage(self, now=None) -> str:
+        """BEFORE, DURING or AFTER at `now` (default: now). A completed session is over
+        even if it was marked so early; a cancelled or draft one goes by the clock."""
+        now = now or timezone.now()
+        if self.status == self.Status.COMPLETED or now >= self.ends_at:
+            return self.AFTER
+        if now >= self.starts_at:
+            return self.DURING
+        return self.BEFORE
+
+    @cached_property
+    def current_stage(self) -> str:
+        """The stage once per request: the session page and every panel on it read this,
+        so they agree even when the clock ticks past the start while the page is drawn."""
+        return self.stage()
 
     @property
     def is_editable(self) -> bool:

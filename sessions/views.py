@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
+from core.htmx import announce
 from core.plugins import collect_panels, link_for
 from outcomes.models import Outcome
 
@@ -108,9 +109,23 @@ def session_list(request, slug: str):
     )
 
 
+def _with_clock_times(session: Session, agenda: list[AgendaItem], now) -> list[AgendaItem]:
+    """Each item's clock times from the session's start, in the planner's order and
+    minutes (`clock_start`, `clock_end`, aware: templates show them in the viewer's
+    time), and `is_now` on the item under way while the session runs."""
+    at = session.starts_at
+    during = session.current_stage == Session.DURING
+    for item in agenda:
+        item.clock_start, at = at, at + timedelta(minutes=item.minutes)
+        item.clock_end = at
+        item.is_now = during and item.clock_start <= now < item.clock_end
+    return agenda
+
+
 def _detail_context(request, access, session: Session) -> dict:
     community = access.community
     is_member = access.is_member
+    stage = session.current_stage
     rsvps = list(session.rsvps.select_related("user").order_by("user__display_name", "pk"))
     my_rsvp = next((r.response for r in rsvps if r.user_id == request.user.pk), None)
     agenda = list(
@@ -118,22 +133,31 @@ def _detail_context(request, access, session: Session) -> dict:
             Prefetch("aligned_outcomes", queryset=Outcome.objects.order_by("statement"))
         )
     )
-    attended = session.status == Session.Status.COMPLETED and (
-        session.attendances.filter(user=request.user).exists()
-    )
+    # After a held session the page says who came (one query); before it, who is going.
+    came = []
+    if stage == Session.AFTER and session.is_held:
+        came = [
+            attendance.user
+            for attendance in session.attendances.select_related("user").order_by(
+                "user__display_name", "pk"
+            )
+        ]
     return {
         **access.context(),
         "session": session,
+        "stage": stage,
         "is_member": is_member,
         "is_facilitator": access.is_facilitator,
         "facilitators": list(session.facilitators.order_by("display_name", "email")),
-        "agenda": agenda,
+        "agenda": _with_clock_times(session, agenda, timezone.now()),
         "agenda_minutes": sum(item.minutes for item in agenda),
+        "has_review_step": any(item.kind == AgendaItem.Kind.REVIEW_ACTIONS for item in agenda),
         "going": [r.user for r in rsvps if r.response == RSVP.Response.GOING],
         "maybe": [r.user for r in rsvps if r.response == RSVP.Response.MAYBE],
+        "came": came,
         "my_rsvp": my_rsvp,
         "rsvp_choices": RSVP.Response.choices,
-        "attended": attended,
+        "attended": any(person.pk == request.user.pk for person in came),
         "reflect_url": link_for("reflect", community.slug, session=session.pk),
         "community_tz": community.zoneinfo,
         "viewer_tz": request.user.zoneinfo,
@@ -158,12 +182,14 @@ def session_detail(request, slug: str, pk: int):
     ):
         context["suggested_rsvp"] = suggested
     context["panels"] = collect_panels("session_panel", request, access, session)
-    # The "Review our open actions" agenda item lists the actions a panel brought (the
-    # reflections app's), without this app importing that one.
-    context["open_actions"] = next(
-        (panel.context["actions"] for panel in context["panels"] if "actions" in panel.context),
-        None,
-    )
+    # Open actions appear once: inside the agenda's "Review our open actions" step when the
+    # plan has one (the actions a panel brought, the reflections app's, without this app
+    # importing that one), else as that panel's own collapsed list.
+    context["open_actions"] = None
+    for panel in context["panels"]:
+        if "actions" in panel.context and context["has_review_step"]:
+            context["open_actions"] = panel.context["actions"]
+            panel.context["actions_in_agenda"] = True
     return render(request, "sessions/detail.html", context)
 
 
@@ -186,7 +212,11 @@ def session_rsvp(request, slug: str, pk: int):
     if request.htmx:
         context = _detail_context(request, access, session)
         context["rsvp_error"] = error
-        return render(request, "sessions/detail.html#rsvp-box", context)
+        response = render(request, "sessions/detail.html#rsvp-box", context)
+        if error:
+            return response
+        said = dict(RSVP.Response.choices)[form.cleaned_data["response"]]
+        return announce(response, f"Your answer: {said}.")
     if error:
         messages.error(request, error)
     else:
@@ -347,12 +377,20 @@ def session_edit(request, slug: str, pk: int):
     )
 
 
-def _agenda_response(request, access, session, *, editing=None, item_form=None):
+def _agenda_response(
+    request, access, session, *, editing=None, item_form=None, said="", focus_item=None
+):
+    """The planner's agenda: the fragment for htmx (saying `said` in the live region, and
+    focusing `focus_item`'s edit link when the control used is gone), else the page."""
     community = access.community
     if request.htmx:
-        context = {**access.context(), "session": session}
+        context = {**access.context(), "session": session, "focus_item": focus_item}
         context.update(_agenda_context(community, session, editing, item_form))
-        return render(request, "sessions/planner.html#agenda", context)
+        if said:
+            said = (
+                f"{said} {context['agenda_minutes']} of {session.duration_minutes} minutes planned."
+            )
+        return announce(render(request, "sessions/planner.html#agenda", context), said)
     if editing is not None:
         form = SessionForm(instance=session, community=community, user=request.user)
         context = _planner_context(request, access, session, form, editing=editing)
@@ -379,7 +417,8 @@ def agenda_add(request, slug: str, pk: int):
     if form.is_valid():
         services.agenda_item_add(session=session, data=form.cleaned_data)
         planner = reverse("sessions:edit", args=[community.slug, session.pk]) + "#agenda"
-        return submission_result(_agenda_response(request, access, session), planner)
+        said = f"Added “{form.cleaned_data['title']}”."
+        return submission_result(_agenda_response(request, access, session, said=said), planner)
     context = {**access.context(), "session": session}
     context.update(_agenda_context(community, session))
     context["new_item_form"] = form
@@ -420,7 +459,8 @@ def agenda_edit(request, slug: str, pk: int, item_pk: int):
             form.is_valid()
             form.add_error(None, message)
         else:
-            return _agenda_response(request, access, session)
+            said = f"Saved “{item.title}”."
+            return _agenda_response(request, access, session, said=said, focus_item=item.pk)
     return _agenda_response(request, access, session, editing=item.pk, item_form=form)
 
 
@@ -430,7 +470,7 @@ def agenda_remove(request, slug: str, pk: int, item_pk: int):
     access, session = _editable_session(request, slug, pk)
     item = agenda_item_for(session, item_pk)
     services.agenda_item_remove(item=item)
-    return _agenda_response(request, access, session)
+    return _agenda_response(request, access, session, said=f"Removed “{item.title}”.")
 
 
 @login_required
@@ -439,9 +479,11 @@ def agenda_move(request, slug: str, pk: int, item_pk: int):
     access, session = _editable_session(request, slug, pk)
     item = agenda_item_for(session, item_pk)
     direction = request.POST.get("direction")
+    said = ""
     if direction in ("up", "down"):
         services.agenda_item_move(item=item, direction=direction)
-    return _agenda_response(request, access, session)
+        said = f"Moved “{item.title}” {direction}."
+    return _agenda_response(request, access, session, said=said, focus_item=item.pk)
 
 
 @login_required
@@ -451,7 +493,9 @@ def agenda_bookend(request, slug: str, pk: int, kind: str):
     if kind not in services.BOOKENDS:
         raise Http404("No such bookend.")
     services.agenda_bookend_add(session=session, kind=kind)
-    return _agenda_response(request, access, session)
+    where = "start" if kind == AgendaItem.Kind.REVIEW_ACTIONS else "end"
+    said = f"Added “{services.BOOKENDS[kind][0]}” at the {where}."
+    return _agenda_response(request, access, session, said=said)
 
 
 # --- lifecycle ----------------------------------------------------------------------

@@ -5,3 +5,72 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// Focus and announcements after every htmx swap (README, "Focus and announcements"). The
+// control a person used keeps keyboard focus: found again in the new fragment by id, label,
+// name and value, or text; where it is gone, its replacement gets focus (the element the
+// server marked data-focus-after-swap, else the swapped region itself). What changed is
+// said once, politely, in base.html's #announcer: the server sends it with
+// core.htmx.announce (an "announce" event after the swap settles).
+(function () {
+  "use strict";
+  const FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]";
+  let used = null;
+
+  function describe(el) {
+    if (!el || el === document.body || el === document.documentElement) return null;
+    return {
+      id: el.id,
+      tag: el.tagName,
+      name: el.getAttribute("name"),
+      value: el.value,
+      label: el.getAttribute("aria-label"),
+      text: (el.textContent || "").trim(),
+    };
+  }
+
+  function sameControl(el) {
+    if (el.tagName !== used.tag) return false;
+    if (used.label) return el.getAttribute("aria-label") === used.label;
+    if (used.name) return el.getAttribute("name") === used.name && el.value === used.value;
+    return used.text !== "" && (el.textContent || "").trim() === used.text;
+  }
+
+  function replacement(root) {
+    if (used.id && document.getElementById(used.id)) return document.getElementById(used.id);
+    const same = Array.from(root.querySelectorAll(used.tag)).find(sameControl);
+    if (same) return same;
+    const marked = root.matches("[data-focus-after-swap]") ? root : root.querySelector("[data-focus-after-swap]");
+    if (marked) return marked.matches(FOCUSABLE) ? marked : marked.querySelector(FOCUSABLE) || marked;
+    return root;
+  }
+
+  function say(text) {
+    const region = document.getElementById("announcer");
+    if (!region || !text) return;
+    // Emptied first so the same words said twice ("Your answer: going") are said again.
+    region.textContent = "";
+    window.setTimeout(() => { region.textContent = text; }, 100);
+  }
+
+  document.addEventListener("htmx:beforeRequest", () => {
+    used = describe(document.activeElement);
+  });
+
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const root = event.target;
+    if (!used || !(root instanceof Element) || !root.isConnected) return;
+    const active = document.activeElement;
+    // Focus still on a control that stayed (a search box whose results were swapped).
+    if (active && active !== document.body && active.isConnected) {
+      used = null;
+      return;
+    }
+    const target = replacement(root);
+    used = null;
+    if (!target.matches(FOCUSABLE)) target.setAttribute("tabindex", "-1");
+    target.focus();
+  });
+
+  document.addEventListener("announce", (event) => say(event.detail && event.detail.text));
+})();

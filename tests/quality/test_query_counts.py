@@ -126,6 +126,14 @@ def session_detail(cast, rows):
     return "bob", f"/c/riverside/sessions/{session.pk}/", {}, "Rower 00"
 
 
+def session_detail_after(cast, rows):
+    session = past_session(cast, title="Causal loops")
+    session.facilitators.add(cast.bob)
+    for user in members(cast, rows):
+        AttendanceFactory(session=session, user=user)
+    return "bob", f"/c/riverside/sessions/{session.pk}/", {}, "Rower 00"
+
+
 def session_rsvp_fragment(cast, rows):
     session = SessionFactory(community=cast.riverside, title="Causal loops")
     for user in members(cast, rows):
@@ -286,7 +294,10 @@ CASES = {
     "journeys_fragment": (journeys_fragment, 6),
     "my_membership": (my_membership, 10),
     "session_list": (session_list, 8),
-    "session_detail": (session_detail, 12),
+    # Before the session the reviews panel (3 queries) waits: nothing to share or review yet.
+    "session_detail": (session_detail, 9),
+    # After it: who came (1 query) and the reviews panel (3) instead.
+    "session_detail_after": (session_detail_after, 13),
     "session_rsvp_fragment": (session_rsvp_fragment, 14),
     "session_attendance": (session_attendance, 8),
     "session_planner": (session_planner, 10),

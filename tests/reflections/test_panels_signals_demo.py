@@ -74,7 +74,26 @@ def test_session_panel_lists_the_communitys_open_actions(rf, cast):
 
     assert [a.title for a in panel.context["actions"]] == ["Open"]
     html = render(panel, request)
-    assert f"?session={session.pk}" in html
+    # Before the session: the actions, collapsed; nothing to reflect on yet.
+    assert "<details" in html and "Open" in html
+    assert f"?session={session.pk}" not in html
+
+
+def test_session_panel_after_the_session_asks_what_we_will_do_differently(rf, cast):
+    session = SessionFactory(
+        community=cast.community,
+        starts_at=timezone.now() - timedelta(days=1),
+        status="completed",
+    )
+    access, session = as_seen_by(session, cast.member)
+    ActionFactory(community=cast.community, title="Open")
+    request = rf.get("/")
+    request.user = cast.member
+
+    html = render(session_panel(request, access, session), request)
+
+    assert "What we'll do differently" in html
+    assert f"actions/new/?session={session.pk}" in html
 
 
 @pytest.mark.parametrize("role", ["leader", "non_member", "outsider"])
@@ -110,7 +129,7 @@ def test_open_session_page_lists_open_actions_to_members_only(client, cast, role
     assert response.status_code == 200
     assert ("Ring the clinic first" in html) == sees
     assert (cast.author.name in html) == sees
-    assert ("Our open actions" in html) == sees
+    assert ("Review our open actions" in html) is True
 
 
 def test_session_panel_is_collected_through_the_plugin_hook(rf, cast):
@@ -169,7 +188,7 @@ def test_demo_covers_levels_visibilities_and_statuses():
     assert reflections.count() == first
 
 
-def test_session_page_shows_open_actions_at_the_top_and_under_the_review_item(client, cast):
+def test_session_page_shows_open_actions_once_under_the_review_item(client, cast):
     from sessions.models import AgendaItem
     from tests.factories import AgendaItemFactory
 
@@ -185,11 +204,25 @@ def test_session_page_shows_open_actions_at_the_top_and_under_the_review_item(cl
 
     content = client.get(session.get_absolute_url()).content.decode()
 
-    top = content.split('id="session-actions-heading"', 1)[1].split("</section>", 1)[0]
     agenda = content.split('id="agenda-heading"', 1)[1].split("</section>", 1)[0]
     review_item = agenda.split("Review our open actions", 1)[1].split("Live mapping", 1)[0]
-    assert content.index("session-actions-heading") < content.index("agenda-heading")
-    for part in (top, review_item):
-        assert "Bring rough sketches" in part
-        assert "Already done" not in part
-        assert "Elsewhere's action" not in part
+    assert content.count("Bring rough sketches") == 1
+    assert 'id="session-actions-heading"' not in content
+    assert "Bring rough sketches" in review_item
+    assert "Already done" not in content
+    assert "Elsewhere's action" not in content
+
+
+def test_session_page_without_a_review_step_shows_open_actions_as_one_collapsed_panel(client, cast):
+    from tests.factories import AgendaItemFactory
+
+    session = SessionFactory(community=cast.community, title="Next mapping session")
+    AgendaItemFactory(session=session, title="Live mapping")
+    ActionFactory(community=cast.community, owner=cast.member, title="Bring rough sketches")
+    client.force_login(cast.member)
+
+    content = client.get(session.get_absolute_url()).content.decode()
+
+    assert content.count("Bring rough sketches") == 1
+    panel = content.split('<details class="card panel-actions open-actions">', 1)[1]
+    assert "Bring rough sketches" in panel.split("</details>", 1)[0]
