@@ -195,7 +195,11 @@ def test_parallel_renames_keep_one_old_address():
     errors, statuses = fire(coordinator, "post", url, data, workers=5)
 
     assert errors == []
-    assert statuses == [302] * 5
+    # A submit that reached the database before the rename committed waits for its lock and
+    # redirects; one that arrives after it posts to an address that no longer exists (old
+    # slugs redirect reads only), a 404. Which happens depends on the machine's timing;
+    # neither may be a 500 or leave a second old address.
+    assert 302 in statuses and set(statuses) <= {302, 404}
     assert Community.objects.get(pk=community.pk).slug == "system-maps"
     assert list(OldSlug.objects.values_list("slug", flat=True)) == ["maps"]
 
