@@ -87,8 +87,8 @@ def test_signup_with_a_taken_address_answers_as_a_new_one_and_tells_its_owner(
     told = next(m for m in mail.outbox if m.to == [user.email])
     assert "already exists" in told.body
     assert "/accounts/password/reset/" in told.body
-    # allauth's "account already exists" email has a text part only: no HTML template.
-    assert told.alternatives == []
+    # Like every account email, it has an HTML part too (templates/account/email/).
+    assert [mime for _, mime in told.alternatives] == ["text/html"]
     assert EmailDelivery.objects.get(to_email=user.email).kind == "account:account_already_exists"
 
 
