@@ -14,6 +14,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from copsite.broker import BROKER_URL as FILESYSTEM_BROKER_URL
 from copsite.broker import broker_folders_prepare, broker_transport_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -217,7 +218,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = FILESYSTEM_BROKER_URL
     # A broken folder never stops a process from starting: it is said in one line, the web
     # keeps serving and the worker waits for it (copsite/broker.py, copsite/celery.py).
     BROKER_DIR = VAR_DIR / "broker"
