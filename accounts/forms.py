@@ -55,7 +55,10 @@ class AccountLoginForm(LoginForm):
     """allauth's log-in form in copsite's words."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # allauth puts a "Forgot your password?" link in the help text; the page has one.
+        self.fields["password"].help_text = ""
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me logged in on this device"
 
@@ -64,6 +67,7 @@ class AccountSignupForm(SignupForm):
     """allauth's sign-up form in copsite's words: the password rules as one plain line."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["password1"].help_text = (
             "At least 8 characters, not a common password, not only numbers, and not too "

@@ -94,6 +94,8 @@ def test_signup_verification_email_has_both_parts_the_site_name_and_a_working_li
     done = client.post(link)
     assert done.status_code == 302
     assert client.get(reverse("home")).context["user"].email == "priya.new@example.org"
+    again = client.get(link).content.decode()
+    assert "This link has already been used or has expired" in again
 
 
 def test_the_site_name_comes_from_settings(client, settings, django_capture_on_commit_callbacks):
