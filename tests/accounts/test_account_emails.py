@@ -5,11 +5,13 @@ work. Each kind is sent through the real flow and the real path (accounts.mail).
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import allauth
 import pytest
+import time_machine
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core import mail
@@ -199,3 +201,24 @@ def test_every_kind_renders_both_parts_in_our_voice_through_the_adapter(
     [message] = mail.outbox
     assert_in_copsite_voice(message)
     assert EmailDelivery.objects.get().kind == f"account:{kind}"
+
+
+def test_logging_in_before_confirming_sends_a_fresh_link_as_the_kind_pages_promise(
+    client, django_capture_on_commit_callbacks
+):
+    """The used-or-expired page and the "check your email" page say: log in and we'll send a
+    fresh link. allauth does so for an unconfirmed address (at most one per 3 minutes)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client, "sam@example.org")
+    client.logout()
+
+    later = time_machine.travel(timezone.now() + timedelta(minutes=4))
+    with later, django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_login"), {"login": "sam@example.org", "password": PASSWORD}
+        )
+
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert [m.to for m in mail.outbox] == [["sam@example.org"], ["sam@example.org"]]
+    assert_in_copsite_voice(mail.outbox[1])
+    assert only_link(mail.outbox[1], "/accounts/confirm-email/")
