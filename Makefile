@@ -20,11 +20,15 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 install: $(VENV)/.installed
 
+# `make run PORT=8001` serves on another port; links in emails follow it unless SITE_URL
+# is set. honcho hands the web process $$PORT (Procfile.dev).
+PORT ?= 8000
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Starting web (http://127.0.0.1:8000), Celery worker and beat. Ctrl-C stops all three."
-	$(VENV)/bin/honcho -f Procfile.dev start
+	@echo "Starting web (http://127.0.0.1:$(PORT)), Celery worker and beat. Ctrl-C stops all three."
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
 
 # The suite runs in one process per core (pytest-xdist; WORKERS=0 runs it in this one).
 # --dist loadgroup keeps the tests marked with the same xdist_group in one process.

@@ -1,13 +1,30 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from core.plugins import email_vouched_for
 
 from .mail import email_enqueue
+
+
+@dataclass(frozen=True)
+class SiteNamed:
+    """The site as allauth's templates read it (`current_site.name`, `.domain`), from
+    settings: copsite runs without django.contrib.sites, so nothing else names it."""
+
+    name: str
+    domain: str
+
+
+def site_named() -> SiteNamed:
+    return SiteNamed(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,7 +35,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """Route allauth's email (verification, password reset…) through the same
-        recorded, queued-after-commit path as all our email: never SMTP in a request."""
+        recorded, queued-after-commit path as all our email: never SMTP in a request.
+
+        The templates (templates/account/email/) get the site's name and address from
+        settings, and both parts, plain text and HTML, are recorded and sent."""
+        context = {
+            "request": allauth_context.request,
+            "email": email,
+            "SITE_URL": settings.SITE_URL,
+            **context,
+            "current_site": site_named(),
+        }
         message = self.render_mail(template_prefix, email, context)
         html = ""
         if isinstance(message, EmailMultiAlternatives):

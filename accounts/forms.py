@@ -3,6 +3,7 @@ from __future__ import annotations
 import zoneinfo
 from functools import cache
 
+from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 
 from .models import User
@@ -48,3 +49,29 @@ class ProfileForm(forms.ModelForm):
                 [self[name] for name in self.Meta.fields if name not in self.PROFILE],
             ),
         ]
+
+
+class AccountLoginForm(LoginForm):
+    """allauth's log-in form in copsite's words."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        # allauth puts a "Forgot your password?" link in the help text; the page has one.
+        self.fields["password"].help_text = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me logged in on this device"
+
+
+class AccountSignupForm(SignupForm):
+    """allauth's sign-up form in copsite's words: the password rules as one plain line."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = (
+            "At least 8 characters, not a common password, not only numbers, and not too "
+            "close to your email address."
+        )
+        if "password2" in self.fields:
+            self.fields["password2"].label = "Password again"

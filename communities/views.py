@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.submissions import once_per_submission
 from core.htmx import announce
 from core.plugins import collect_panels, upcoming_sessions_of_outer_community
+from core.templatetags.words import with_article
 from core.text import NOTE_MAX
 
 from . import engagement, services
@@ -493,7 +494,8 @@ def member_role(request, slug, pk):
             services.membership_set_role(
                 membership=membership, role=form.cleaned_data["role"], by=request.user
             )
-            messages.success(request, f"{membership.user.name} is now a {membership.role}.")
+            role = with_article(membership.role)
+            messages.success(request, f"{membership.user.name} is now {role}.")
         except CommunityError as error:
             messages.error(request, str(error))
     return redirect("communities:members", slug=community.slug)

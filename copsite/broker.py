@@ -12,6 +12,9 @@ import os
 from pathlib import Path
 
 FOLDERS = ("queue", "processed", "control")
+# The transport ignores the host, but kombu warns "No hostname was supplied" every time it
+# reads a URL without one (the web at each enqueue, the worker and beat at start): name one.
+BROKER_URL = "filesystem://localhost//"
 
 
 def broker_transport_options(broker_dir: Path) -> dict:

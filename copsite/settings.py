@@ -14,6 +14,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from copsite.broker import BROKER_URL as FILESYSTEM_BROKER_URL
 from copsite.broker import broker_folders_prepare, broker_transport_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +34,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# What the site calls itself in its pages and emails (allauth's emails read it as
+# current_site.name: accounts/adapter.py).
+SITE_NAME = env.str("SITE_NAME", default="copsite")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -150,8 +154,12 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[copsite] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.AccountLoginForm",
+    "signup": "accounts.forms.AccountSignupForm",
+}
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 # Sign-up and password reset never reveal who has an account: a taken address gets the
@@ -214,7 +222,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = FILESYSTEM_BROKER_URL
     # A broken folder never stops a process from starting: it is said in one line, the web
     # keeps serving and the worker waits for it (copsite/broker.py, copsite/celery.py).
     BROKER_DIR = VAR_DIR / "broker"

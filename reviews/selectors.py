@@ -92,9 +92,14 @@ def rounds_without_activity(rounds, items_by_outcome) -> dict[int, list[ReviewRo
     return result
 
 
+# How far back the alignment map's figure and its "activities that serve no outcome yet"
+# look; the map's list of aligned activities shows every one, and says so.
+ALIGNMENT_WINDOW = timedelta(days=90)
+
+
 def unaligned_activities(community, *, limit: int = 20):
     """Recent and upcoming activities aligned to nothing: a gentle question, not an error."""
-    since = timezone.now() - timedelta(days=90)
+    since = timezone.now() - ALIGNMENT_WINDOW
     return (
         AgendaItem.objects.filter(
             held_sessions_q("session__"),

@@ -4,8 +4,6 @@ seen by the work's author, the reviewer who wrote it and the facilitators)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -457,7 +455,9 @@ def alignment(request, slug):
         **access.context(),
         "rows": rows,
         "unaligned": selectors.unaligned_activities(community),
-        "coverage": selectors.alignment_coverage(community, now - timedelta(days=90), now),
+        "coverage": selectors.alignment_coverage(community, now - selectors.ALIGNMENT_WINDOW, now),
+        "window_days": selectors.ALIGNMENT_WINDOW.days,
+        "since": now - selectors.ALIGNMENT_WINDOW,
         "is_facilitator": access.membership.is_facilitator,
     }
     return render(request, "outcomes/alignment.html", context)

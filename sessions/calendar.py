@@ -13,10 +13,70 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from markdown_it import MarkdownIt
 
 from .models import Session
 
 PRODID = "-//copsite//sessions//EN"
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
+def markdown_as_plain_text(text: str) -> str:
+    """What a calendar app shows of a Markdown description: the words, without `**`, `#`
+    or `[…](…)` marks; a link keeps its address in brackets, a list item its dash."""
+    out: list[str] = []
+    lists: list[list] = []  # [ordered?, next number] per open list
+    for token in _markdown.parse(text or ""):
+        kind = token.type
+        if kind == "inline":
+            href = None
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    out.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    out.append("\n")
+                elif child.type == "link_open":
+                    href = child.attrs.get("href")
+                    start = len(out)
+                elif child.type == "link_close" and href:
+                    if "".join(out[start:]) != href:
+                        out.append(f" ({href})")
+                    href = None
+                elif child.type == "image":
+                    out.append(child.content)
+        elif kind in ("fence", "code_block"):
+            out.append(token.content.rstrip("\n") + "\n\n")
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            lists.append([kind == "ordered_list_open", int(token.attrs.get("start", 1) or 1)])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+            if not lists:
+                out.append("\n")
+        elif kind == "list_item_open":
+            ordered, number = lists[-1]
+            out.append("  " * (len(lists) - 1) + (f"{number}. " if ordered else "- "))
+            lists[-1][1] += 1
+        elif kind == "paragraph_close":
+            out.append("\n" if lists else "\n\n")
+        elif kind == "heading_close":
+            out.append("\n\n")
+        elif kind == "hr":
+            out.append("\n")
+    return "".join(out).strip()
+
+
+def agenda_lines(session: Session) -> list[str]:
+    """The agenda with each item's clock times in the community's zone (the zone the
+    event's DTSTART names): "18:10–18:25 Review our open actions"."""
+    tz = session.community.zoneinfo
+    at = session.starts_at
+    lines = []
+    for item in session.agenda_items.all():
+        ends = at + timedelta(minutes=item.minutes)
+        lines.append(f"{at.astimezone(tz):%H:%M}–{ends.astimezone(tz):%H:%M} {item.title}")
+        at = ends
+    return lines
 
 
 def session_uid(session: Session) -> str:
@@ -35,7 +95,11 @@ def session_event(session: Session, *, include_online_link: bool) -> icalendar.E
     event.add("summary", f"{session.title} · {session.community.name}")
     event.add("sequence", session.sequence)
     event.add("url", settings.SITE_URL + session.get_absolute_url())
-    description = [session.description] if session.description else []
+    # Plain text: calendar apps show DESCRIPTION as it is, so Markdown marks would show.
+    description = [markdown_as_plain_text(session.description)] if session.description else []
+    agenda = agenda_lines(session)
+    if agenda:
+        description.append("Agenda\n" + "\n".join(agenda))
     location = session.location
     if include_online_link and session.online_url:
         description.append(f"Join online: {session.online_url}")

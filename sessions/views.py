@@ -248,6 +248,7 @@ def calendar_feed(request, token: str):
         .for_member(user)
         .filter(starts_at__gte=since)
         .select_related("community")
+        .prefetch_related("agenda_items")
         .order_by("starts_at")[:500]
     )
     body = build_calendar(sessions, include_online_link=True, name="My copsite sessions")

@@ -45,7 +45,7 @@ def test_password_reset_says_why(client, user, send):
         message,
         "You're receiving this because someone asked to reset the password for this "
         "address on copsite. If it wasn't you, ignore this email: nothing changes.",
-        html=False,
+        html=True,
     )
 
 
@@ -65,7 +65,7 @@ def test_sign_up_verification_says_why(client, send):
         message,
         "You're receiving this because someone signed up to copsite with this address. "
         "If it wasn't you, ignore this email: nothing happens.",
-        html=False,
+        html=True,
     )
 
 
@@ -81,7 +81,7 @@ def test_email_change_verification_says_why(client, user, send):
         message,
         "You're receiving this because someone added this address to their copsite "
         "account. If it wasn't you, ignore this email: nothing happens.",
-        html=False,
+        html=True,
     )
 
 

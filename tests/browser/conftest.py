@@ -64,7 +64,7 @@ def log_in(page):
         page.goto("/accounts/login/")
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+        page.get_by_role("button", name=re.compile("^log in$", re.I)).click()
         page.wait_for_url(re.compile(r"/$"))
 
     return do

@@ -61,7 +61,15 @@ PAGES = {
         "/stories/",
     ],
 }
-ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+ANONYMOUS_PAGES = [
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/confirm-email/",
+    "/accounts/confirm-email/used-or-expired/",
+    "/accounts/password/reset/key/1-used-or-expired/",
+]
 
 
 @pytest.fixture

@@ -430,7 +430,7 @@ def test_sign_up_works_with_a_broken_broker_folder_and_the_email_follows_later(
     options["control_folder"] = str(broker / "control")
     saved = app.conf.broker_transport_options
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
-        app.conf.broker_url = "filesystem://"
+        app.conf.broker_url = "filesystem://localhost//"
         app.conf.broker_transport_options = options
         try:
             response = client.post(

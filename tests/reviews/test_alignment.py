@@ -100,7 +100,8 @@ def test_alignment_map_offers_the_next_step_for_each_gap_to_facilitators(client,
     )
     assert "Activities that serve no outcome yet" in html
     assert "Open chat" in html
-    assert "<strong>1 of 2</strong> agreed outcomes had both an activity and a peer review" in html
+    figure = "<strong>1 of 2</strong> agreed outcomes had both an activity held and a peer review"
+    assert figure in html
 
 
 def test_alignment_map_lists_a_round_on_a_session_with_no_activity_aligned_to_it(
@@ -300,3 +301,21 @@ def test_aligned_activity_in_counts_only_held_sessions_started_in_the_window(wor
     )
 
     assert {o.statement for o in marked if o.active} == {"held", "completed"}
+
+
+def test_alignment_map_says_which_window_its_figure_counts_and_lists_older_activities(
+    client, world
+):
+    """The figure counts the last 90 days and says so with its date; the list below shows
+    older activities too, and says it goes further back: the label matches what is listed."""
+    outcome = OutcomeFactory(community=world["community"], statement="map our projects")
+    old = SessionFactory(community=world["community"], starts_at=timezone.now() - 200 * DAY)
+    aligned(old, outcome, title="Old mapping")
+
+    html = page(client, world["member"])
+
+    since = timezone.localtime(timezone.now() - 90 * DAY)
+    assert f"In the last 90 days (since {since.day} {since:%B})" in html
+    assert "0 of 1</strong> agreed outcome had both an activity held and a peer review" in html
+    assert "The list below goes further back." in html
+    assert "Old mapping" in html

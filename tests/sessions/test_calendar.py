@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from sessions.calendar import markdown_as_plain_text
 from sessions.models import Session
-from tests.factories import CommunityFactory, MembershipFactory, SessionFactory
+from tests.factories import AgendaItemFactory, CommunityFactory, MembershipFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,12 +133,58 @@ def test_reset_ignores_an_offsite_next(client, world):
 @pytest.mark.parametrize("n", [1, 20])
 def test_feed_queries_are_bounded(client, world, django_assert_num_queries, n):
     for _ in range(n):
-        SessionFactory(community=world.community)
+        AgendaItemFactory(session=SessionFactory(community=world.community), title="Check-in")
 
-    with django_assert_num_queries(2):
+    # The sessions with their communities, then every agenda at once.
+    with django_assert_num_queries(3):
         response = client.get(reverse("sessions:feed", args=[world.member.calendar_token]))
 
     assert response.status_code == 200
     assert world.session.title in response.content.decode()
 
     assert len(parse(response).walk("VEVENT")) == n + 1
+    assert response.content.decode().count("Check-in") == n
+
+
+def test_session_ics_description_is_plain_text_with_the_agenda_and_its_clock_times(client, world):
+    """Calendar apps show DESCRIPTION as it is: no Markdown marks, and the agenda with each
+    item's clock times in the zone DTSTART names (Europe/London: 17:00 UTC is 18:00)."""
+    world.session.starts_at = datetime(2026, 7, 1, 17, 0, tzinfo=UTC)
+    world.session.description = (
+        "We look at **causal loops** in [our map](https://example.org/map).\n\n"
+        "# Bring\n\n- a *story*\n- `questions`"
+    )
+    world.session.save()
+    for title, minutes in [("Arrive and check in", 10), ("Review our open actions", 15)]:
+        AgendaItemFactory(session=world.session, title=title, minutes=minutes)
+    client.force_login(world.member)
+
+    event = parse(client.get(ics_url(world.session))).walk("VEVENT")[0]
+    description = str(event["DESCRIPTION"])
+
+    assert description.startswith(
+        "We look at causal loops in our map (https://example.org/map).\n\nBring\n\n"
+        "- a story\n- questions"
+    )
+    assert "Agenda\n18:00–18:10 Arrive and check in\n18:10–18:25 Review our open actions" in (
+        description
+    )
+    for mark in ("**", "](", "# ", "`", "*story*"):
+        assert mark not in description
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("", ""),
+        ("plain", "plain"),
+        ("1. one\n2. two", "1. one\n2. two"),
+        ("a  \nb", "a\nb"),
+        ("<b>raw</b> & more", "<b>raw</b> & more"),
+        ("[https://x.org](https://x.org)", "https://x.org"),
+        ("```\ncode **here**\n```", "code **here**"),
+        ("- outer\n  - inner", "- outer\n  - inner"),
+    ],
+)
+def test_markdown_as_plain_text(markdown, text):
+    assert markdown_as_plain_text(markdown) == text
