@@ -81,6 +81,19 @@ ASPIRATIONS = {
     "chiara@demo.copsite.org": "I'd like to facilitate",
     "sam@demo.copsite.org": "I'm here to listen for now",
 }
+# One-line introductions shown on the members page; the newcomer's says hello (the first
+# of their first steps), and Ada and Chiara show their aspiration to members.
+INTRODUCTIONS = {
+    "coordinator@example.com": "Started this circle after too many maps nobody used.",
+    "facilitator@example.com": "Facilitator and systems thinker; ask me about causal loops.",
+    "member@example.com": "Policy analyst, learning to map before I decide.",
+    "newcomer@example.com": "New here: I research how people use council services.",
+    "ada@demo.copsite.org": "Public-health mapper in Lagos and London.",
+    "chiara@demo.copsite.org": "Designer; I draw the messy middle of services.",
+    "dev@demo.copsite.org": "Data person learning to love whiteboards.",
+    "priya@demo.copsite.org": "Twelve years of housing policy, still curious.",
+}
+SHOWN_ASPIRATIONS = ["ada@demo.copsite.org", "chiara@demo.copsite.org"]
 INVITED_EMAIL = "river@demo.copsite.org"
 
 
@@ -165,6 +178,13 @@ def seed_journeys(main, guild, circle, people) -> None:
         Membership.objects.filter(community=main, user=people[email], aspiration="").update(
             aspiration=aspiration
         )
+    for email, introduction in INTRODUCTIONS.items():
+        Membership.objects.filter(community=main, user=people[email], introduction="").update(
+            introduction=introduction
+        )
+    Membership.objects.filter(
+        community=main, user__email__in=SHOWN_ASPIRATIONS, show_aspiration=False
+    ).update(show_aspiration=True)
 
 
 def join(community, user, *, level, months_ago, by, role="member") -> Membership:

@@ -245,9 +245,16 @@ def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
     return membership
 
 
-def membership_set_aspiration(*, membership: Membership, aspiration: str) -> Membership:
-    membership.aspiration = aspiration
-    membership.save(update_fields=["aspiration"])
+def membership_set_about(
+    *, membership: Membership, introduction: str, aspiration: str, show_aspiration: bool
+) -> Membership:
+    """What a member tells the community about themselves: a one-line introduction (the
+    members page shows it), where they'd like to go, and whether members see that too."""
+    with transaction.atomic():
+        membership.introduction = introduction
+        membership.aspiration = aspiration
+        membership.show_aspiration = show_aspiration
+        membership.save(update_fields=["introduction", "aspiration", "show_aspiration"])
     return membership
 
 

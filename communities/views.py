@@ -24,7 +24,7 @@ from .access import (
     suggestion_for,
 )
 from .forms import (
-    AspirationForm,
+    AboutMeForm,
     CommunityForm,
     CommunitySettingsForm,
     InvitationForm,
@@ -439,9 +439,14 @@ def _level_groups(page, counts: dict[str, int]) -> list[dict]:
 @login_required
 @require_GET
 def members(request, slug):
+    """The people of a community. Facilitators see them under their levels and may filter
+    by level and aspiration; everyone else sees people by name, with their introduction,
+    role, and the aspiration only of those who chose to show it (levels are between a
+    person and the facilitators)."""
     access = community_for(request.user, slug)
     community = access.community
-    form = MemberFilterForm(request.GET or None, facilitator=access.membership.is_facilitator)
+    facilitator = access.membership.is_facilitator
+    form = MemberFilterForm(request.GET or None, facilitator=facilitator)
     rows = Membership.objects.active().filter(community=community)
     if form.is_valid():
         data = form.cleaned_data
@@ -452,12 +457,18 @@ def members(request, slug):
         for field in ("level", "role", "aspiration"):
             if data.get(field):
                 rows = rows.filter(**{field: data[field]})
-    # Counted over every page, not this one: a level's heading tells the whole story.
-    counts = rows.level_counts()
-    paginator = Paginator(rows.by_level().select_related("user"), MEMBERS_PAGE)
-    # The levels add up to the total, so the pager needs no COUNT query of its own and
-    # can never disagree with the headings (`count` is a cached property).
-    paginator.count = sum(counts.values())
+    if facilitator:
+        # Counted over every page, not this one: a level's heading tells the whole story.
+        counts = rows.level_counts()
+        ordered = rows.by_level()
+        total = sum(counts.values())
+    else:
+        ordered = rows.order_by("user__display_name", "user__email", "pk")
+        total = rows.count()
+    paginator = Paginator(ordered.select_related("user"), MEMBERS_PAGE)
+    # The pager needs no COUNT query of its own (`count` is a cached property), and for
+    # facilitators it can never disagree with the levels' headings.
+    paginator.count = total
     # get_page turns junk ("²", "a\x00b") into the first page and a page past the end
     # into the last.
     page = paginator.get_page(request.GET.get("page"))
@@ -465,11 +476,11 @@ def members(request, slug):
         **access.context(),
         "form": form,
         "page": page,
-        "groups": _level_groups(page, counts),
+        "groups": _level_groups(page, counts) if facilitator else None,
         "total": paginator.count,
         "roles": Membership.Role.choices,
     }
-    if access.membership.is_facilitator:
+    if facilitator:
         context["pending_count"] = (
             Membership.objects.requested().filter(community=community).count()
         )
@@ -505,12 +516,17 @@ def membership(request, slug):
     access = community_for(request.user, slug)
     community = access.community
     mine = access.membership
-    form = AspirationForm(request.POST or None, initial={"aspiration": mine.aspiration})
+    form = AboutMeForm(
+        request.POST or None,
+        initial={
+            "introduction": mine.introduction,
+            "aspiration": mine.aspiration,
+            "show_aspiration": mine.show_aspiration,
+        },
+    )
     if request.method == "POST" and form.is_valid():
-        services.membership_set_aspiration(
-            membership=mine, aspiration=form.cleaned_data["aspiration"]
-        )
-        messages.success(request, "Thank you: your facilitators can see where you'd like to go.")
+        services.membership_set_about(membership=mine, **form.cleaned_data)
+        messages.success(request, "Saved. Thank you for telling us a little about you.")
         return redirect("communities:membership", slug=community.slug)
     next_level = Membership.level_beside(mine.level, 1)
     signals = engagement.community_signals(community).get(request.user.pk, {})

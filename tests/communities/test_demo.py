@@ -26,6 +26,10 @@ def test_seed_demo_gives_the_journey_pages_something_to_show():
     assert (invitation.email, invitation.state) == (demo.INVITED_EMAIL, "outstanding")
     assert open_.count() == len(demo.SUGGESTIONS)
     assert main.memberships.exclude(aspiration="").count() == len(demo.ASPIRATIONS)
+    assert main.memberships.exclude(introduction="").count() == len(demo.INTRODUCTIONS)
+    assert set(
+        main.memberships.filter(show_aspiration=True).values_list("user__email", flat=True)
+    ) == set(demo.SHOWN_ASPIRATIONS)
     used = Invitation.objects.get(community=main, accepted_by__email="newcomer@example.com")
     assert used.accepted_at is not None
     assert not Membership.objects.filter(

@@ -78,6 +78,11 @@ def members_page(cast, rows):
     return "alice", "/c/riverside/members/", {}, "Rower 00"
 
 
+def members_for_facilitator(cast, rows):
+    members(cast, rows)
+    return "bob", "/c/riverside/members/", {}, "Rower 00"
+
+
 def members_fragment(cast, rows):
     members(cast, rows)
     return "alice", "/c/riverside/members/", HTMX, "Rower 00"
@@ -279,6 +284,7 @@ CASES = {
     "directory_fragment": (directory_fragment, 4),
     "community_home": (community_home, 8),
     "members": (members_page, 6),
+    "members_for_facilitator": (members_for_facilitator, 7),
     "members_fragment": (members_fragment, 6),
     "join_requests": (join_requests, 5),
     "invitations": (invitations, 6),
