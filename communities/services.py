@@ -206,6 +206,28 @@ def join_request_decide(*, membership: Membership, by, approve: bool) -> Members
     return membership
 
 
+@transaction.atomic
+def join_request_withdraw(*, membership: Membership) -> Membership:
+    """The requester takes back a request that is still waiting (they may ask again)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != Status.REQUESTED:
+        raise CommunityError("This request has already been answered.")
+    membership.status = Status.LEFT
+    membership.save(update_fields=["status"])
+    return membership
+
+
+@transaction.atomic
+def membership_dismiss_first_steps(*, membership: Membership) -> Membership:
+    """Put away the "first steps here" card of one community (once: a second dismissal
+    keeps the first time)."""
+    Membership.objects.filter(pk=membership.pk, first_steps_dismissed_at__isnull=True).update(
+        first_steps_dismissed_at=timezone.now()
+    )
+    membership.refresh_from_db(fields=["first_steps_dismissed_at"])
+    return membership
+
+
 def _is_last_coordinator(membership: Membership) -> bool:
     return (
         membership.role == Role.COORDINATOR

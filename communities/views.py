@@ -14,12 +14,13 @@ from accounts.submissions import once_per_submission
 from core.plugins import collect_panels, upcoming_sessions_of_outer_community
 from core.text import NOTE_MAX
 
-from . import engagement, services
+from . import checklists, engagement, services
 from .access import (
     community_for,
     invitation_for,
     join_request_for,
     member_for,
+    own_join_request_for,
     own_membership_for,
     suggestion_for,
 )
@@ -126,6 +127,10 @@ def community_home(request, slug):
     if access.is_member:
         context["celebrations"] = JourneyStep.objects.celebrations(community)
         context["panels"] = collect_panels("community_panel", request, access)
+        # A coordinator's setup checklist, while some step is still to do.
+        if setup := checklists.setup_checklist(access):
+            context["setup"] = setup
+            context["setup_done"] = sum(state.done for state in setup)
     else:
         context["pending_request"] = Membership.objects.filter(
             community=community, user=request.user, status=Membership.Status.REQUESTED
@@ -412,6 +417,42 @@ def membership_mute(request, membership_id: int):
     state = "muted" if membership.muted else "unmuted"
     messages.success(request, f"{membership.community.name} is {state}.")
     return redirect("settings")
+
+
+@login_required
+@require_POST
+def first_steps_dismiss(request, membership_id: int):
+    """Put away the "first steps here" card of one of my communities (from my home)."""
+    membership = own_membership_for(request.user, membership_id)
+    services.membership_dismiss_first_steps(membership=membership)
+    messages.success(
+        request,
+        f"Put away. Your journey page in {membership.community.name} is always there.",
+    )
+    return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_request_withdraw(request, membership_id: int):
+    """Take back my request to join, after a confirmation (no JavaScript needed)."""
+    membership = own_join_request_for(request.user, membership_id)
+    community = membership.community
+    if request.method == "POST":
+        try:
+            services.join_request_withdraw(membership=membership)
+        except CommunityError as error:
+            messages.error(request, str(error))
+            return redirect("home")
+        messages.success(
+            request, f"Your request to join {community.name} is withdrawn. You can ask again."
+        )
+        return redirect("home")
+    return render(
+        request,
+        "communities/request_withdraw.html",
+        {"request_membership": membership},
+    )
 
 
 # --- Members and roles -----------------------------------------------------------------

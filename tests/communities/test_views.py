@@ -1399,7 +1399,7 @@ def test_home_panel_query_count_is_bounded(rf, rows, django_assert_num_queries):
     request = rf.get("/")
     request.user = person
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(9):
         panel = home_panel(request)
         html = render_to_string(panel.template, {"panel": panel.context}, request=request)
 
