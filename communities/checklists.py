@@ -57,7 +57,8 @@ def _states(checklist, memberships: list[Membership]) -> dict[int, list[StepStat
 
 def first_steps_cards(user) -> list[Card]:
     """A card for each of `user`'s recent memberships whose first steps are not all done
-    and that they have not put away, by community name."""
+    and that they have not put away, by community name. Coordinators have the setup
+    checklist on the community's home instead."""
     memberships = list(
         Membership.objects.active()
         .filter(
@@ -66,6 +67,7 @@ def first_steps_cards(user) -> list[Card]:
             joined_at__gte=timezone.now() - timedelta(days=FIRST_STEPS_DAYS),
             community__archived=False,
         )
+        .exclude(role=Membership.Role.COORDINATOR)
         .select_related("community")
         .order_by("community__name")
     )

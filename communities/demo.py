@@ -14,6 +14,9 @@ from .models import Community, Invitation, JourneyStep, Membership, MoveSuggesti
 MAIN_SLUG = "systems-mapping"
 REQUEST_SLUG = "service-design-guild"
 INVITE_SLUG = "data-justice-circle"
+# Just created by the coordinator: its setup checklist is partly done (what we care about
+# and purpose; a first outcome, a first session and invitations still to do).
+NEW_SLUG = "neighbourhood-care"
 
 COMMUNITIES = [
     {
@@ -40,6 +43,14 @@ COMMUNITIES = [
         "purpose": "A small invited circle working through hard cases together.",
         "visibility": Community.Visibility.INVITE,
         "timezone": "America/New_York",
+    },
+    {
+        "slug": NEW_SLUG,
+        "name": "Neighbourhood Care Circle",
+        "domain": "Looking after each other on our streets: lifts, meals, a knock on the door.",
+        "purpose": "Swap what works when neighbours care for neighbours, and avoid burning out.",
+        "visibility": Community.Visibility.INVITE,
+        "timezone": "Europe/London",
     },
 ]
 
@@ -123,6 +134,9 @@ def seed(people: dict) -> None:
     join(circle, coordinator, role="coordinator", level="core", months_ago=5, by=None)
     join(circle, people["ada@demo.copsite.org"], level="active", months_ago=3, by=coordinator)
 
+    join(
+        communities[NEW_SLUG], coordinator, role="coordinator", level="core", months_ago=0, by=None
+    )
     seed_journeys(main, guild, circle, people)
 
 

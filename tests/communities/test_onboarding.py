@@ -109,7 +109,8 @@ def test_first_steps_are_offered_only_in_the_first_weeks_and_until_dismissed(cas
 
     assert checklists.first_steps_cards(cast.alice) == []
     assert checklists.first_steps_cards(cast.bob) == []
-    assert card_of(cast.carol, cast.riverside) is not None
+    assert card_of(cast.dave, cast.hillside) is not None
+    assert checklists.first_steps_cards(cast.carol) == []  # the setup checklist instead
 
 
 # --- The home page ----------------------------------------------------------------------
