@@ -92,13 +92,12 @@ ASPIRATIONS = {
     "chiara@demo.copsite.org": "I'd like to facilitate",
     "sam@demo.copsite.org": "I'm here to listen for now",
 }
-# One-line introductions shown on the members page; the newcomer's says hello (the first
-# of their first steps), and Ada and Chiara show their aspiration to members.
+# One-line introductions shown on the members page (the newcomer has yet to say hello:
+# the first of their first steps), and Ada and Chiara show their aspiration to members.
 INTRODUCTIONS = {
     "coordinator@example.com": "Started this circle after too many maps nobody used.",
     "facilitator@example.com": "Facilitator and systems thinker; ask me about causal loops.",
     "member@example.com": "Policy analyst, learning to map before I decide.",
-    "newcomer@example.com": "New here: I research how people use council services.",
     "ada@demo.copsite.org": "Public-health mapper in Lagos and London.",
     "chiara@demo.copsite.org": "Designer; I draw the messy middle of services.",
     "dev@demo.copsite.org": "Data person learning to love whiteboards.",

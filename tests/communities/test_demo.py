@@ -52,6 +52,6 @@ def test_seed_demo_shows_a_half_done_first_steps_card_and_a_partly_done_setup_ch
     (card,) = checklists.first_steps_cards(newcomer)
     setup = checklists.setup_checklist(community_for(coordinator, demo.NEW_SLUG))
 
-    assert {s.step.key for s in card.steps if s.done} == {"hello", "write"}
+    assert {s.step.key for s in card.steps if s.done} == {"rsvp", "write"}
     assert {s.step.key for s in setup if s.done} == {"domain", "purpose"}
     assert checklists.setup_checklist(community_for(coordinator, demo.MAIN_SLUG)) is None
