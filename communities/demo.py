@@ -133,8 +133,11 @@ def seed(people: dict) -> None:
     join(circle, coordinator, role="coordinator", level="core", months_ago=5, by=None)
     join(circle, people["ada@demo.copsite.org"], level="active", months_ago=3, by=coordinator)
 
-    join(
-        communities[NEW_SLUG], coordinator, role="coordinator", level="core", months_ago=0, by=None
+    # Created today: its coordinator, and no journey yet.
+    Membership.objects.get_or_create(
+        community=communities[NEW_SLUG],
+        user=coordinator,
+        defaults={"role": Membership.Role.COORDINATOR, "level": Membership.Level.CORE},
     )
     seed_journeys(main, guild, circle, people)
 
