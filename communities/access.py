@@ -129,3 +129,11 @@ def own_membership_for(user, pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.active().filter(user=user).select_related("community"), pk=pk
     )
+
+
+def own_join_request_for(user, pk: int) -> Membership:
+    """One of `user`'s own requests to join that is still waiting, or 404 (another
+    person's request, or one already answered or withdrawn)."""
+    return get_object_or_404(
+        Membership.objects.requested().filter(user=user).select_related("community"), pk=pk
+    )

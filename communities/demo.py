@@ -14,6 +14,9 @@ from .models import Community, Invitation, JourneyStep, Membership, MoveSuggesti
 MAIN_SLUG = "systems-mapping"
 REQUEST_SLUG = "service-design-guild"
 INVITE_SLUG = "data-justice-circle"
+# Just created by the coordinator: its setup checklist is partly done (what we care about
+# and purpose; a first outcome, a first session and invitations still to do).
+NEW_SLUG = "neighbourhood-care"
 
 COMMUNITIES = [
     {
@@ -40,6 +43,14 @@ COMMUNITIES = [
         "purpose": "A small invited circle working through hard cases together.",
         "visibility": Community.Visibility.INVITE,
         "timezone": "America/New_York",
+    },
+    {
+        "slug": NEW_SLUG,
+        "name": "Neighbourhood Care Circle",
+        "domain": "Looking after each other on our streets: lifts, meals, a knock on the door.",
+        "purpose": "Swap what works when neighbours care for neighbours, and avoid burning out.",
+        "visibility": Community.Visibility.INVITE,
+        "timezone": "Europe/London",
     },
 ]
 
@@ -81,6 +92,18 @@ ASPIRATIONS = {
     "chiara@demo.copsite.org": "I'd like to facilitate",
     "sam@demo.copsite.org": "I'm here to listen for now",
 }
+# One-line introductions shown on the members page (the newcomer has yet to say hello:
+# the first of their first steps), and Ada and Chiara show their aspiration to members.
+INTRODUCTIONS = {
+    "coordinator@example.com": "Started this circle after too many maps nobody used.",
+    "facilitator@example.com": "Facilitator and systems thinker; ask me about causal loops.",
+    "member@example.com": "Policy analyst, learning to map before I decide.",
+    "ada@demo.copsite.org": "Public-health mapper in Lagos and London.",
+    "chiara@demo.copsite.org": "Designer; I draw the messy middle of services.",
+    "dev@demo.copsite.org": "Data person learning to love whiteboards.",
+    "priya@demo.copsite.org": "Twelve years of housing policy, still curious.",
+}
+SHOWN_ASPIRATIONS = ["ada@demo.copsite.org", "chiara@demo.copsite.org"]
 INVITED_EMAIL = "river@demo.copsite.org"
 
 
@@ -110,6 +133,12 @@ def seed(people: dict) -> None:
     join(circle, coordinator, role="coordinator", level="core", months_ago=5, by=None)
     join(circle, people["ada@demo.copsite.org"], level="active", months_ago=3, by=coordinator)
 
+    # Created today: its coordinator, and no journey yet.
+    Membership.objects.get_or_create(
+        community=communities[NEW_SLUG],
+        user=coordinator,
+        defaults={"role": Membership.Role.COORDINATOR, "level": Membership.Level.CORE},
+    )
     seed_journeys(main, guild, circle, people)
 
 
@@ -165,6 +194,13 @@ def seed_journeys(main, guild, circle, people) -> None:
         Membership.objects.filter(community=main, user=people[email], aspiration="").update(
             aspiration=aspiration
         )
+    for email, introduction in INTRODUCTIONS.items():
+        Membership.objects.filter(community=main, user=people[email], introduction="").update(
+            introduction=introduction
+        )
+    Membership.objects.filter(
+        community=main, user__email__in=SHOWN_ASPIRATIONS, show_aspiration=False
+    ).update(show_aspiration=True)
 
 
 def join(community, user, *, level, months_ago, by, role="member") -> Membership:

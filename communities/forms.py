@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from accounts.forms import timezone_choices
-from core.text import NOTE_MAX
+from core.text import LINE_MAX, NOTE_MAX
 from core.widgets import QuickSelect
 
 from . import engagement
@@ -212,7 +212,16 @@ class MoveForm(forms.Form):
         return data
 
 
-class AspirationForm(forms.Form):
+class AboutMeForm(forms.Form):
+    """What I tell the community about myself, on my journey page."""
+
+    introduction = forms.CharField(
+        label="Say hello in one line",
+        max_length=LINE_MAX,
+        required=False,
+        help_text="Shown beside your name on the members page, e.g. "
+        "“Nurse in Leeds, here to learn about running huddles.”",
+    )
     aspiration = forms.ChoiceField(
         label="Where would you like to go from here?",
         choices=[("", "I'd rather not say"), *Membership.ASPIRATIONS],
@@ -220,6 +229,16 @@ class AspirationForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="Facilitators see this, so they can offer you the right next step.",
     )
+    show_aspiration = forms.BooleanField(
+        label="Show this to members too",
+        required=False,
+        help_text="Off: only facilitators see it. "
+        "On: it appears beside your name for everyone here.",
+    )
+
+    def clean_introduction(self) -> str:
+        # One line: a pasted line break becomes a space.
+        return " ".join(self.cleaned_data["introduction"].split())
 
 
 class MemberFindForm(forms.Form):
@@ -242,7 +261,9 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args, facilitator: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        # Aspirations are shown to facilitators only, so only they may filter by one: for
-        # everyone else the field is absent, and a hand-made ?aspiration= is ignored.
+        # Levels are between a person and the facilitators, and aspirations are shown to
+        # others only by choice: only facilitators may filter by either. For everyone else
+        # the fields are absent, and a hand-made ?level= or ?aspiration= is ignored.
         if not facilitator:
+            del self.fields["level"]
             del self.fields["aspiration"]

@@ -13,7 +13,7 @@ from django.utils.timezone import now
 
 from accounts.models import zone_or_utc
 from core.fields import optional_link
-from core.text import NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
+from core.text import LINE_MAX, NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
 
 
 class CommunityQuerySet(models.QuerySet):
@@ -140,6 +140,14 @@ class Membership(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
     level = models.CharField(max_length=10, choices=Level, default=Level.PERIPHERAL)
     aspiration = models.CharField(max_length=200, blank=True)
+    # Other members see the aspiration only when the person switched this on (facilitators
+    # always see it; nobody else may filter by it).
+    show_aspiration = models.BooleanField("show this to members", default=False)
+    # One line about themselves, shown beside their name on the members page.
+    introduction = models.CharField(max_length=LINE_MAX, blank=True)
+    # The "first steps here" card on the person's home was put away (None: still shown
+    # until every step is done).
+    first_steps_dismissed_at = models.DateTimeField(null=True, blank=True)
     # A muted community sends this member no reminders and stays out of their digest.
     muted = models.BooleanField(default=False)
     joined_at = models.DateTimeField(default=now)

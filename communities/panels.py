@@ -7,7 +7,10 @@ from django.utils import timezone
 
 from core.plugins import Panel
 
-from .models import JourneyStep, Membership, MoveSuggestion
+from .checklists import first_steps_cards
+from .models import Community, JourneyStep, Membership, MoveSuggestion
+
+TEASER_ROWS = 3
 
 CELEBRATE_FOR = timedelta(days=60)
 
@@ -24,7 +27,11 @@ def settings_panel(request) -> Panel:
 
 
 def home_panel(request) -> Panel:
-    """My communities, and my own recent moves toward the core (never outward ones)."""
+    """My communities, and my own recent moves toward the core (never outward ones); my
+    requests to join still waiting; the "first steps here" card of each community I
+    joined lately; and, while I'm in none, what copsite is for and a few communities I
+    could join. A fixed number of queries however many communities (the first steps: one
+    per registered step)."""
     memberships = (
         Membership.objects.active()
         .filter(user=request.user)
@@ -61,6 +68,20 @@ def home_panel(request) -> Panel:
         .annotate(n=Count("pk"))
         .order_by("membership__community__name")
     )
+    # My own requests to join that are still waiting (I may withdraw them).
+    asked = (
+        Membership.objects.requested()
+        .filter(user=request.user)
+        .select_related("community")
+        .order_by("community__name")
+    )
+    # A few communities I could join: read only when I'm in none yet (the template asks).
+    teaser = (
+        Community.objects.in_directory()
+        .exclude(pk__in=Membership.objects.active().filter(user=request.user).values("community"))
+        .exclude(pk__in=asked.values("community"))
+        .order_by("-created_at")[:TEASER_ROWS]
+    )
     return Panel(
         "communities/includes/home_panel.html",
         {
@@ -68,6 +89,9 @@ def home_panel(request) -> Panel:
             "celebrations": celebrations,
             "requests": requests,
             "suggestions": suggestions,
+            "asked": asked,
+            "teaser": teaser,
+            "cards": first_steps_cards(request.user),
         },
         order=10,
     )

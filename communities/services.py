@@ -206,6 +206,28 @@ def join_request_decide(*, membership: Membership, by, approve: bool) -> Members
     return membership
 
 
+@transaction.atomic
+def join_request_withdraw(*, membership: Membership) -> Membership:
+    """The requester takes back a request that is still waiting (they may ask again)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != Status.REQUESTED:
+        raise CommunityError("This request has already been answered.")
+    membership.status = Status.LEFT
+    membership.save(update_fields=["status"])
+    return membership
+
+
+@transaction.atomic
+def membership_dismiss_first_steps(*, membership: Membership) -> Membership:
+    """Put away the "first steps here" card of one community (once: a second dismissal
+    keeps the first time)."""
+    Membership.objects.filter(pk=membership.pk, first_steps_dismissed_at__isnull=True).update(
+        first_steps_dismissed_at=timezone.now()
+    )
+    membership.refresh_from_db(fields=["first_steps_dismissed_at"])
+    return membership
+
+
 def _is_last_coordinator(membership: Membership) -> bool:
     return (
         membership.role == Role.COORDINATOR
@@ -245,9 +267,16 @@ def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
     return membership
 
 
-def membership_set_aspiration(*, membership: Membership, aspiration: str) -> Membership:
-    membership.aspiration = aspiration
-    membership.save(update_fields=["aspiration"])
+def membership_set_about(
+    *, membership: Membership, introduction: str, aspiration: str, show_aspiration: bool
+) -> Membership:
+    """What a member tells the community about themselves: a one-line introduction (the
+    members page shows it), where they'd like to go, and whether members see that too."""
+    with transaction.atomic():
+        membership.introduction = introduction
+        membership.aspiration = aspiration
+        membership.show_aspiration = show_aspiration
+        membership.save(update_fields=["introduction", "aspiration", "show_aspiration"])
     return membership
 
 

@@ -16,17 +16,18 @@ from core.plugins import collect_panels, upcoming_sessions_of_outer_community
 from core.templatetags.words import with_article
 from core.text import NOTE_MAX
 
-from . import engagement, services
+from . import checklists, engagement, services
 from .access import (
     community_for,
     invitation_for,
     join_request_for,
     member_for,
+    own_join_request_for,
     own_membership_for,
     suggestion_for,
 )
 from .forms import (
-    AspirationForm,
+    AboutMeForm,
     CommunityForm,
     CommunitySettingsForm,
     InvitationForm,
@@ -128,6 +129,10 @@ def community_home(request, slug):
     if access.is_member:
         context["celebrations"] = JourneyStep.objects.celebrations(community)
         context["panels"] = collect_panels("community_panel", request, access)
+        # A coordinator's setup checklist, while some step is still to do.
+        if setup := checklists.setup_checklist(access):
+            context["setup"] = setup
+            context["setup_done"] = sum(state.done for state in setup)
     else:
         context["pending_request"] = Membership.objects.filter(
             community=community, user=request.user, status=Membership.Status.REQUESTED
@@ -416,6 +421,42 @@ def membership_mute(request, membership_id: int):
     return redirect("settings")
 
 
+@login_required
+@require_POST
+def first_steps_dismiss(request, membership_id: int):
+    """Put away the "first steps here" card of one of my communities (from my home)."""
+    membership = own_membership_for(request.user, membership_id)
+    services.membership_dismiss_first_steps(membership=membership)
+    messages.success(
+        request,
+        f"Put away. Your journey page in {membership.community.name} is always there.",
+    )
+    return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_request_withdraw(request, membership_id: int):
+    """Take back my request to join, after a confirmation (no JavaScript needed)."""
+    membership = own_join_request_for(request.user, membership_id)
+    community = membership.community
+    if request.method == "POST":
+        try:
+            services.join_request_withdraw(membership=membership)
+        except CommunityError as error:
+            messages.error(request, str(error))
+            return redirect("home")
+        messages.success(
+            request, f"Your request to join {community.name} is withdrawn. You can ask again."
+        )
+        return redirect("home")
+    return render(
+        request,
+        "communities/request_withdraw.html",
+        {"request_membership": membership},
+    )
+
+
 # --- Members and roles -----------------------------------------------------------------
 
 
@@ -441,9 +482,14 @@ def _level_groups(page, counts: dict[str, int]) -> list[dict]:
 @login_required
 @require_GET
 def members(request, slug):
+    """The people of a community. Facilitators see them under their levels and may filter
+    by level and aspiration; everyone else sees people by name, with their introduction,
+    role, and the aspiration only of those who chose to show it (levels are between a
+    person and the facilitators)."""
     access = community_for(request.user, slug)
     community = access.community
-    form = MemberFilterForm(request.GET or None, facilitator=access.membership.is_facilitator)
+    facilitator = access.membership.is_facilitator
+    form = MemberFilterForm(request.GET or None, facilitator=facilitator)
     rows = Membership.objects.active().filter(community=community)
     if form.is_valid():
         data = form.cleaned_data
@@ -454,12 +500,18 @@ def members(request, slug):
         for field in ("level", "role", "aspiration"):
             if data.get(field):
                 rows = rows.filter(**{field: data[field]})
-    # Counted over every page, not this one: a level's heading tells the whole story.
-    counts = rows.level_counts()
-    paginator = Paginator(rows.by_level().select_related("user"), MEMBERS_PAGE)
-    # The levels add up to the total, so the pager needs no COUNT query of its own and
-    # can never disagree with the headings (`count` is a cached property).
-    paginator.count = sum(counts.values())
+    if facilitator:
+        # Counted over every page, not this one: a level's heading tells the whole story.
+        counts = rows.level_counts()
+        ordered = rows.by_level()
+        total = sum(counts.values())
+    else:
+        ordered = rows.order_by("user__display_name", "user__email", "pk")
+        total = rows.count()
+    paginator = Paginator(ordered.select_related("user"), MEMBERS_PAGE)
+    # The pager needs no COUNT query of its own (`count` is a cached property), and for
+    # facilitators it can never disagree with the levels' headings.
+    paginator.count = total
     # get_page turns junk ("²", "a\x00b") into the first page and a page past the end
     # into the last.
     page = paginator.get_page(request.GET.get("page"))
@@ -467,11 +519,11 @@ def members(request, slug):
         **access.context(),
         "form": form,
         "page": page,
-        "groups": _level_groups(page, counts),
+        "groups": _level_groups(page, counts) if facilitator else None,
         "total": paginator.count,
         "roles": Membership.Role.choices,
     }
-    if access.membership.is_facilitator:
+    if facilitator:
         context["pending_count"] = (
             Membership.objects.requested().filter(community=community).count()
         )
@@ -508,12 +560,17 @@ def membership(request, slug):
     access = community_for(request.user, slug)
     community = access.community
     mine = access.membership
-    form = AspirationForm(request.POST or None, initial={"aspiration": mine.aspiration})
+    form = AboutMeForm(
+        request.POST or None,
+        initial={
+            "introduction": mine.introduction,
+            "aspiration": mine.aspiration,
+            "show_aspiration": mine.show_aspiration,
+        },
+    )
     if request.method == "POST" and form.is_valid():
-        services.membership_set_aspiration(
-            membership=mine, aspiration=form.cleaned_data["aspiration"]
-        )
-        messages.success(request, "Thank you: your facilitators can see where you'd like to go.")
+        services.membership_set_about(membership=mine, **form.cleaned_data)
+        messages.success(request, "Saved. Thank you for telling us a little about you.")
         return redirect("communities:membership", slug=community.slug)
     next_level = Membership.level_beside(mine.level, 1)
     signals = engagement.community_signals(community).get(request.user.pk, {})

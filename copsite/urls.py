@@ -21,6 +21,16 @@ urlpatterns = [
         name="community_mute",
     ),
     path(
+        "settings/communities/<int:membership_id>/first-steps/dismiss/",
+        community_views.first_steps_dismiss,
+        name="first_steps_dismiss",
+    ),
+    path(
+        "settings/requests/<int:membership_id>/withdraw/",
+        community_views.join_request_withdraw,
+        name="join_request_withdraw",
+    ),
+    path(
         "unsubscribe/<str:list_name>/<str:token>/",
         account_views.unsubscribe_view,
         name="unsubscribe",

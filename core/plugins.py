@@ -175,3 +175,63 @@ def upcoming_sessions_of_outer_community() -> QuerySet | None:
     """The registered query of a community's next sessions (for a Subquery on
     `OuterRef("pk")`), or None when no app provides sessions."""
     return _upcoming_sessions[0]() if _upcoming_sessions else None
+
+
+# --- Checklists: steps a lower app shows, ticked off by what people did in higher apps --
+# communities draws two checklists, and each step's app registers it (in AppConfig.ready()):
+# - "first_steps": the "first steps here" card on a new member's home, one per community
+#   (say hello, RSVP to the next session, read two recent reflections, write a first one);
+# - "setup": the coordinator's setup checklist on a new community's home (what we care
+#   about, purpose, a first outcome proposal, a first session, invitations).
+
+Checklist = Literal["first_steps", "setup"]
+
+
+@dataclass(frozen=True)
+class ChecklistStep:
+    """One step of a checklist.
+
+    `done(memberships)` receives a list of Membership rows (for "first_steps", the
+    person's own memberships; for "setup", a coordinator's membership of each community,
+    with `community` selected) and returns the pks of those whose step is done. It must
+    cost a fixed number of queries (most cost one, some none) however many memberships it
+    is given, so a home with many communities costs the same as one. `url_name` is
+    reversed with the community's slug, `fragment` (without "#") appended; `hint` is one
+    line under the label."""
+
+    key: str
+    label: str
+    order: int
+    done: Callable[[list[Any]], set[int]]
+    url_name: str
+    fragment: str = ""
+    hint: str = ""
+
+
+_checklists: dict[str, dict[str, ChecklistStep]] = {"first_steps": {}, "setup": {}}
+
+
+def register_checklist_step(checklist: Checklist, step: ChecklistStep) -> None:
+    """Add (or, under the same key, replace) a step of `checklist`."""
+    _checklists[checklist][step.key] = step
+
+
+def register_first_step(key: str, label: str, order: int, **kwargs: Any) -> None:
+    """A step of the "first steps here" card (ChecklistStep's fields as keywords)."""
+    register_checklist_step("first_steps", ChecklistStep(key, label, order, **kwargs))
+
+
+def register_setup_step(key: str, label: str, order: int, **kwargs: Any) -> None:
+    """A step of a new community's setup checklist (ChecklistStep's fields as keywords)."""
+    register_checklist_step("setup", ChecklistStep(key, label, order, **kwargs))
+
+
+def checklist_steps(checklist: Checklist) -> list[ChecklistStep]:
+    """The registered steps of `checklist`, by order."""
+    return sorted(_checklists[checklist].values(), key=lambda step: step.order)
+
+
+def memberships_in(memberships: list[Any], pairs: set[tuple[int, int]]) -> set[int]:
+    """The pks of `memberships` whose (user_id, community_id) is in `pairs`: what a step's
+    `done` returns after one grouped query over every membership it was given."""
+    return {m.pk for m in memberships if (m.user_id, m.community_id) in pairs}

@@ -21,3 +21,6 @@ TEXT_MAX = 4_000
 SHORT_TEXT_MAX = 2_000
 # A note: a request to join, an invitation's message, a level move's note.
 NOTE_MAX = 1_000
+# One line about oneself: a member's introduction, shown beside their name on the members
+# page.
+LINE_MAX = 160

@@ -7,7 +7,12 @@ class ReflectionsConfig(AppConfig):
     def ready(self):
         from core.plugins import register_link
 
-        from . import engagement  # noqa: F401 -- registers the reflections_shared signal.
+        from . import (
+            checklists,
+            engagement,  # noqa: F401 -- registers the reflections_shared signal.
+        )
 
         # Sessions invite people to reflect on a session (its page and email) through this.
         register_link("reflect", "reflections:new")
+        # Steps of communities' checklists (first steps, setup).
+        checklists.register()

@@ -11,7 +11,7 @@ from communities.models import Community
 from outcomes.models import ConfidenceRating, Outcome
 from sessions.models import Session
 
-from .models import Action, Reflection
+from .models import Action, Reflection, ReflectionRead
 
 MAIN_SLUG = "systems-mapping"
 MARKER = "We map to argue, not to decorate"
@@ -171,6 +171,10 @@ def seed(people: dict) -> None:
             user=people["member@example.com"], outcome=outcome, rating=3
         )
         reflections["double"].save(update_fields=["confidence_rating"])
+    # The newcomer has read one reflection of the two their first steps suggest.
+    ReflectionRead.objects.create(
+        user=people["newcomer@example.com"], reflection=reflections["double"]
+    )
     today = timezone.localdate()
     actions = {}
     for key, title, email, status, level, due_in, note, sources in ACTIONS:

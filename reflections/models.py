@@ -223,6 +223,26 @@ VISIBILITY_SENTENCES = {
 }
 
 
+class ReflectionRead(models.Model):
+    """Someone opened the page of someone else's reflection: the one record of reading,
+    kept for the "read two recent reflections" first step. One row per person and
+    reflection (a second visit changes nothing)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflection_reads"
+    )
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "reflection"], name="reflection_read_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.reflection_id}"
+
+
 class ReflectionDraft(models.Model):
     """What someone has typed into a reflection form and not yet saved: autosaved so a
     closed tab loses nothing. Drafts are never listed, counted or shown to anyone else."""

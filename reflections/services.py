@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from outcomes import services as outcome_services
 
-from .models import REFLECTION_FIELDS, Action, Reflection, ReflectionDraft
+from .models import REFLECTION_FIELDS, Action, Reflection, ReflectionDraft, ReflectionRead
 
 
 @transaction.atomic
@@ -117,3 +117,16 @@ def action_update(*, action: Action, data: dict, by) -> Action:
     action.save()
     action.reflections.set([*data["reflections"], *hidden])
     return action
+
+
+@transaction.atomic
+def reflection_mark_read(*, reflection: Reflection, reader) -> None:
+    """Record that `reader` opened someone else's reflection (the "read two recent
+    reflections" first step). Idempotent in one statement: a second visit, or two at once,
+    meet the unique key (reader, reflection) and change nothing. The author's own visits
+    are not reading."""
+    if reflection.author_id == reader.pk:
+        return
+    ReflectionRead.objects.bulk_create(
+        [ReflectionRead(user=reader, reflection=reflection)], ignore_conflicts=True
+    )

@@ -107,6 +107,9 @@ def reflection_list(request, slug):
 def reflection_detail(request, slug, pk):
     access = community_for(request.user, slug)
     reflection = reflection_for(access, request.user, pk)
+    # A write in a GET, kept to one idempotent statement: what the first-steps card reads.
+    if access.is_member:
+        services.reflection_mark_read(reflection=reflection, reader=request.user)
     # Confidence ratings are the author's and the facilitators' only.
     confidence = None
     if reflection.author_id == request.user.pk or access.is_facilitator:

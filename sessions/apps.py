@@ -10,8 +10,13 @@ class SessionsConfig(AppConfig):
     def ready(self):
         from core.plugins import register_upcoming_sessions
 
-        from . import engagement  # noqa: F401 -- registers the engagement signals.
+        from . import (
+            checklists,
+            engagement,  # noqa: F401 -- registers the engagement signals.
+        )
         from .models import Session
 
         # The directory (communities) shows each community's next session through this.
         register_upcoming_sessions(Session.objects.next_of_outer_community)
+        # Steps of communities' checklists (first steps, setup).
+        checklists.register()

@@ -26,8 +26,32 @@ def test_seed_demo_gives_the_journey_pages_something_to_show():
     assert (invitation.email, invitation.state) == (demo.INVITED_EMAIL, "outstanding")
     assert open_.count() == len(demo.SUGGESTIONS)
     assert main.memberships.exclude(aspiration="").count() == len(demo.ASPIRATIONS)
+    assert main.memberships.exclude(introduction="").count() == len(demo.INTRODUCTIONS)
+    assert set(
+        main.memberships.filter(show_aspiration=True).values_list("user__email", flat=True)
+    ) == set(demo.SHOWN_ASPIRATIONS)
     used = Invitation.objects.get(community=main, accepted_by__email="newcomer@example.com")
     assert used.accepted_at is not None
     assert not Membership.objects.filter(
         community__slug=demo.INVITE_SLUG, user__email="newcomer@example.com"
     ).exists()
+
+
+def test_seed_demo_shows_a_half_done_first_steps_card_and_a_partly_done_setup_checklist():
+    from communities import checklists
+    from communities.access import community_for
+
+    call_command("seed_demo", force=True)
+    newcomer = Membership.objects.get(
+        community__slug=demo.MAIN_SLUG, user__email="newcomer@example.com"
+    ).user
+    coordinator = Membership.objects.get(
+        community__slug=demo.NEW_SLUG, user__email="coordinator@example.com"
+    ).user
+
+    (card,) = checklists.first_steps_cards(newcomer)
+    setup = checklists.setup_checklist(community_for(coordinator, demo.NEW_SLUG))
+
+    assert {s.step.key for s in card.steps if s.done} == {"rsvp", "write"}
+    assert {s.step.key for s in setup if s.done} == {"domain", "purpose"}
+    assert checklists.setup_checklist(community_for(coordinator, demo.MAIN_SLUG)) is None

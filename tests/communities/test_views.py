@@ -149,10 +149,16 @@ def test_home_shows_inward_moves_as_celebrations_and_never_outward(client, commu
     kit = MembershipFactory(community=community, user__display_name="Kit")
     JourneyStepFactory(membership=kit, from_level="active", to_level="peripheral")
 
-    body = logged_in(client, viewer).get(f"/c/{community.slug}/").content.decode()
+    facilitator = member_of(community, role="facilitator")
 
-    assert "Sam moved from peripheral to active — welcome further in!" in body
-    assert "Kit moved" not in body
+    body = logged_in(client, viewer).get(f"/c/{community.slug}/").content.decode()
+    as_facilitator = logged_in(client, facilitator).get(f"/c/{community.slug}/").content.decode()
+
+    # Levels are between a person and the facilitators: members celebrate the step only.
+    assert "Sam took a step further in — welcome!" in body
+    assert "peripheral" not in body
+    assert "Sam moved from peripheral to active — welcome further in!" in as_facilitator
+    assert "Kit" not in as_facilitator.split("Celebrations")[1].split("</section>")[0]
 
 
 def test_home_for_a_non_member_offers_joining_without_celebrations(client, community, user):
@@ -545,26 +551,88 @@ def test_members_grouped_by_level_with_badges_and_aspirations_for_facilitators(
     MembershipFactory(
         community=community, user__display_name="Ben", aspiration="I'm happy to mentor"
     )
-    member = member_of(community)
     facilitator = member_of(community, role="facilitator")
 
-    as_member = logged_in(client, member).get(f"/c/{community.slug}/members/")
-    as_facilitator = logged_in(client, facilitator).get(f"/c/{community.slug}/members/")
+    response = logged_in(client, facilitator).get(f"/c/{community.slug}/members/")
 
-    groups = {g["level"]: [m.user.name for m in g["people"]] for g in as_member.context["groups"]}
+    groups = {g["level"]: [m.user.name for m in g["people"]] for g in response.context["groups"]}
     assert groups["core"] == ["Ada"]
     assert "Ben" in groups["peripheral"]
+    body = response.content.decode()
+    assert '<span class="aspiration">“I&#x27;m happy to mentor”</span>' in body
+    assert '<h2 id="level-peripheral">Peripheral' in body
+    assert 'name="level"' in body
+
+
+LEVEL_WORDS = ("peripheral", "Peripheral", "core", "Core", "all levels", 'name="level"')
+
+
+def test_members_shows_a_plain_member_people_by_name_and_no_levels(client, community, member_of):
+    MembershipFactory(
+        community=community,
+        level="core",
+        role="facilitator",
+        user__display_name="Ada",
+        introduction="Runs the Tuesday huddles",
+    )
+    MembershipFactory(
+        community=community, user__display_name="Ben", aspiration="I'm happy to mentor"
+    )
+    member = MembershipFactory(community=community, user__display_name="Cy", level="active")
+
+    response = logged_in(client, member.user).get(f"/c/{community.slug}/members/")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["groups"] is None
+    assert [m.user.name for m in response.context["page"]] == ["Ada", "Ben", "Cy"]
+    assert '<span class="introduction">Runs the Tuesday huddles</span>' in body
+    assert '<span class="badge">facilitator</span>' in body
+    assert "happy to mentor" not in body
+    member_list = body[body.index('id="member-list"') :]
+    for word in LEVEL_WORDS:
+        assert word not in member_list, word
+    assert 'name="level"' not in body
+
+
+def test_members_level_filter_is_ignored_for_plain_members(client, community):
+    MembershipFactory(community=community, user__display_name="Ada", level="core")
+    viewer = MembershipFactory(community=community, user__display_name="Cy")
+
+    response = logged_in(client, viewer.user).get(
+        f"/c/{community.slug}/members/", {"level": "core"}
+    )
+
+    assert response.status_code == 200
+    assert [m.user.name for m in response.context["page"]] == ["Ada", "Cy"]
+    assert "with these filters" not in response.content.decode()
+
+
+@pytest.mark.parametrize(("shown", "seen"), [(False, False), (True, True)])
+def test_members_see_an_aspiration_only_where_the_person_switched_it_on(
+    client, community, member_of, shown, seen
+):
+    MembershipFactory(
+        community=community,
+        user__display_name="Ben",
+        aspiration="I'm happy to mentor",
+        show_aspiration=shown,
+    )
+    as_member = logged_in(client, member_of(community)).get(f"/c/{community.slug}/members/")
+    as_facilitator = logged_in(client, member_of(community, role="facilitator")).get(
+        f"/c/{community.slug}/members/"
+    )
+
     mentor = '<span class="aspiration">“I&#x27;m happy to mentor”</span>'
-    assert mentor not in as_member.content.decode()
+    assert (mentor in as_member.content.decode()) is seen
     assert mentor in as_facilitator.content.decode()
-    assert '<span class="badge">facilitator</span>' in as_member.content.decode()
 
 
 @pytest.mark.parametrize(
     ("params", "names"),
     [
         ({"level": "core"}, ["Ada"]),
-        ({"role": "facilitator"}, ["Ada"]),
+        ({"role": "coordinator"}, []),
         ({"q": "be"}, ["Ben"]),
     ],
 )
@@ -575,7 +643,9 @@ def test_members_filters(client, community, member_of, params, names):
     MembershipFactory(
         community=community, user__display_name="Ben", aspiration="I'm happy to mentor"
     )
-    viewer = MembershipFactory(community=community, level="active", user__display_name="Cy")
+    viewer = MembershipFactory(
+        community=community, level="active", role="facilitator", user__display_name="Cy"
+    )
 
     response = logged_in(client, viewer.user).get(f"/c/{community.slug}/members/", params)
 
@@ -614,7 +684,7 @@ def test_members_aspiration_filter_is_absent_and_ignored_for_plain_members(clien
     filtered = client.get(url, {"aspiration": "I'm happy to mentor"})
 
     assert filtered.status_code == 200
-    assert shown_names(filtered) == shown_names(unfiltered) == ["Ada", "Cy", "Ben"]
+    assert plain_names(filtered) == plain_names(unfiltered) == ["Ada", "Ben", "Cy"]
     assert filtered.context["total"] == 3
     assert 'name="aspiration"' not in filtered.content.decode()
     assert "with these filters" not in filtered.content.decode()
@@ -649,6 +719,10 @@ def test_members_query_count_is_bounded(
     assert len(response.context["page"]) == min(rows + 1, 50)
 
 
+def plain_names(response):
+    return [m.user.name for m in response.context["page"]]
+
+
 def shown_names(response):
     return [m.user.name for group in response.context["groups"] for m in group["people"]]
 
@@ -669,7 +743,9 @@ def crowd(community):
 
 
 def test_members_pages_run_core_then_active_then_peripheral(client, crowd, member_of):
-    viewer = MembershipFactory(community=crowd, level="core", user__display_name="core zoe")
+    viewer = MembershipFactory(
+        community=crowd, level="core", role="facilitator", user__display_name="core zoe"
+    )
     client = logged_in(client, viewer.user)
 
     pages = [client.get(f"/c/{crowd.slug}/members/", {"page": n}) for n in (1, 2, 3)]
@@ -688,7 +764,7 @@ def test_members_pages_run_core_then_active_then_peripheral(client, crowd, membe
 
 
 def test_members_level_on_another_page_links_to_it(client, crowd, member_of):
-    client = logged_in(client, member_of(crowd))
+    client = logged_in(client, member_of(crowd, role="facilitator"))
 
     response = client.get(f"/c/{crowd.slug}/members/", {"page": 3})
 
@@ -711,7 +787,7 @@ def test_members_page_links_keep_the_filters(client, crowd, member_of):
 
 
 def test_members_htmx_page_renders_only_the_list_with_its_links(client, crowd, member_of):
-    client = logged_in(client, member_of(crowd))
+    client = logged_in(client, member_of(crowd, role="facilitator"))
 
     response = client.get(f"/c/{crowd.slug}/members/", {"level": "active"}, HTTP_HX_REQUEST="true")
 
@@ -736,7 +812,7 @@ def test_members_page_out_of_range_or_junk_shows_the_last_or_first(
 
 
 def test_members_filters_count_every_page_not_just_this_one(client, crowd, member_of):
-    client = logged_in(client, member_of(crowd, level="core"))
+    client = logged_in(client, member_of(crowd, level="core", role="facilitator"))
 
     response = client.get(f"/c/{crowd.slug}/members/", {"level": "peripheral"})
 
@@ -1213,10 +1289,31 @@ def test_membership_page_sets_an_aspiration(client, community, member_of):
     person = member_of(community)
 
     logged_in(client, person).post(
-        f"/c/{community.slug}/me/", {"aspiration": "I'd like to facilitate"}
+        f"/c/{community.slug}/me/",
+        {
+            "aspiration": "I'd like to facilitate",
+            "introduction": "  Nurse in Leeds,\r\n here for huddles  ",
+            "show_aspiration": "on",
+        },
     )
 
-    assert Membership.objects.get(user=person).aspiration == "I'd like to facilitate"
+    mine = Membership.objects.get(user=person)
+    assert mine.aspiration == "I'd like to facilitate"
+    assert mine.introduction == "Nurse in Leeds, here for huddles"
+    assert mine.show_aspiration is True
+
+
+def test_membership_page_refuses_an_introduction_over_one_line_s_limit(
+    client, community, member_of
+):
+    person = member_of(community)
+
+    response = logged_in(client, person).post(
+        f"/c/{community.slug}/me/", {"introduction": "x" * 161}
+    )
+
+    assert response.status_code == 200
+    assert Membership.objects.get(user=person).introduction == ""
 
 
 def test_home_page_celebrates_my_inward_move_and_links_my_communities(client, community, member_of):
@@ -1252,7 +1349,7 @@ def test_community_home_query_count_is_bounded(
         response = client.get(f"/c/{community.slug}/")
 
     assert response.status_code == 200
-    assert " moved" in response.content.decode()
+    assert " took a step further in" in response.content.decode()
 
     assert len(response.context["celebrations"]) == min(rows, 8)
 
@@ -1302,7 +1399,7 @@ def test_home_panel_query_count_is_bounded(rf, rows, django_assert_num_queries):
     request = rf.get("/")
     request.user = person
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(9):
         panel = home_panel(request)
         html = render_to_string(panel.template, {"panel": panel.context}, request=request)
 

@@ -145,6 +145,18 @@ EXPECT: dict[str, Case] = {
         # GET is not allowed: muting is a POST, and only of one's own membership.
         {**signed_in(405)},
     ),
+    "first_steps_dismiss": Case(
+        lambda s: {"membership_id": s.memberships["peripheral"].pk},
+        # Dismissing is a POST, and only of one's own membership.
+        {**signed_in(405)},
+        post={**signed_in(404), "peripheral": 302},
+    ),
+    "join_request_withdraw": Case(
+        lambda s: {"membership_id": s.objects["request"].pk},
+        signed_in(404),
+        post=signed_in(404),
+        notes="Someone else's request is a 404 to every role; one's own: tests/communities.",
+    ),
     "unsubscribe": Case(
         lambda s: {"list_name": "digest", "token": unsubscribe_token(s.users["core"], "digest")},
         PUBLIC,

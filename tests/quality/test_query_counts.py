@@ -78,6 +78,11 @@ def members_page(cast, rows):
     return "alice", "/c/riverside/members/", {}, "Rower 00"
 
 
+def members_for_facilitator(cast, rows):
+    members(cast, rows)
+    return "bob", "/c/riverside/members/", {}, "Rower 00"
+
+
 def members_fragment(cast, rows):
     members(cast, rows)
     return "alice", "/c/riverside/members/", HTMX, "Rower 00"
@@ -269,6 +274,29 @@ def home(cast, rows):
     return "alice", "/", {}, "Circle 00"
 
 
+def home_first_steps(cast, rows):
+    """A newcomer's home: a first-steps card per community, each step half done, and a
+    request to join waiting in as many more."""
+    for i in range(rows):
+        community = CommunityFactory(name=f"Circle {i:02d}")
+        MembershipFactory(community=community, user=cast.frank, introduction="Hello")
+        RSVPFactory(session=SessionFactory(community=community), user=cast.frank)
+        ReflectionFactory(community=community, author=cast.frank)
+        MembershipFactory(
+            community=CommunityFactory(name=f"Guild {i:02d}", visibility="request"),
+            user=cast.frank,
+            status=Membership.Status.REQUESTED,
+        )
+    return "frank", "/", {}, "First steps in Circle 00"
+
+
+def home_teaser(cast, rows):
+    """Someone in no community: what copsite is for, and a few communities to join."""
+    for i in range(rows):
+        CommunityFactory(name=f"Circle {i:02d}", created_at=timezone.now() + timedelta(i))
+    return "frank", "/", {}, "Communities you could join"
+
+
 def settings_page(cast, rows):
     for i in range(rows):
         MembershipFactory(user=cast.alice, community=CommunityFactory(name=f"Circle {i:02d}"))
@@ -287,6 +315,7 @@ CASES = {
     "directory_fragment": (directory_fragment, 4),
     "community_home": (community_home, 8),
     "members": (members_page, 6),
+    "members_for_facilitator": (members_for_facilitator, 7),
     "members_fragment": (members_fragment, 6),
     "join_requests": (join_requests, 5),
     "invitations": (invitations, 6),
@@ -315,7 +344,9 @@ CASES = {
     "story_list": (story_list, 7),
     "community_dashboard": (community_dashboard, 22),
     "portfolio": (portfolio, 14),
-    "home": (home, 11),
+    "home": (home, 16),
+    "home_first_steps": (home_first_steps, 16),
+    "home_teaser": (home_teaser, 14),
     "settings": (settings_page, 3),
     "digest_preview": (digest_preview, 17),
 }

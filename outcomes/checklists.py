@@ -1,0 +1,28 @@
+"""The outcomes' step in a new community's setup checklist (core.plugins)."""
+
+from __future__ import annotations
+
+from core.plugins import register_setup_step
+
+from .models import Outcome
+
+
+def _proposed(memberships) -> set[int]:
+    """The community has an outcome, proposed or agreed: one query."""
+    proposed = set(
+        Outcome.objects.filter(community_id__in={m.community_id for m in memberships}).values_list(
+            "community_id", flat=True
+        )
+    )
+    return {m.pk for m in memberships if m.community_id in proposed}
+
+
+def register() -> None:
+    register_setup_step(
+        "outcome",
+        "Propose a first outcome",
+        30,
+        done=_proposed,
+        url_name="outcomes:list",
+        hint="“We want to be able to …”: members can endorse it and shape its wording.",
+    )
