@@ -26,3 +26,9 @@ def indefinite_article(word: str) -> str:
 def with_article(word) -> str:
     """The word after its indefinite article: "an active", "a facilitator"."""
     return f"{indefinite_article(word)} {word}"
+
+
+@register.filter
+def article(word) -> str:
+    """Only the article, for a word the template marks up itself: "an <strong>active</strong>"."""
+    return indefinite_article(word)
