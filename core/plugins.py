@@ -235,3 +235,14 @@ def memberships_in(memberships: list[Any], pairs: set[tuple[int, int]]) -> set[i
     """The pks of `memberships` whose (user_id, community_id) is in `pairs`: what a step's
     `done` returns after one grouped query over every membership it was given."""
     return {m.pk for m in memberships if (m.user_id, m.community_id) in pairs}
+
+
+def memberships_whose_community_has(memberships: list[Any], rows: QuerySet) -> set[int]:
+    """The pks of `memberships` whose community has at least one of `rows` (a queryset of
+    a model with a `community` field): a setup step's `done`, in one query."""
+    having = set(
+        rows.filter(community_id__in={m.community_id for m in memberships}).values_list(
+            "community_id", flat=True
+        )
+    )
+    return {m.pk for m in memberships if m.community_id in having}

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from core.plugins import register_setup_step
+from core.plugins import memberships_whose_community_has, register_setup_step
 
 from .models import Outcome
 
 
 def _proposed(memberships) -> set[int]:
     """The community has an outcome, proposed or agreed: one query."""
-    proposed = set(
-        Outcome.objects.filter(community_id__in={m.community_id for m in memberships}).values_list(
-            "community_id", flat=True
-        )
-    )
-    return {m.pk for m in memberships if m.community_id in proposed}
+    return memberships_whose_community_has(memberships, Outcome.objects.all())
 
 
 def register() -> None:

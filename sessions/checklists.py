@@ -3,7 +3,12 @@ new member's first steps) and plan a first session (a new community's setup)."""
 
 from __future__ import annotations
 
-from core.plugins import memberships_in, register_first_step, register_setup_step
+from core.plugins import (
+    memberships_in,
+    memberships_whose_community_has,
+    register_first_step,
+    register_setup_step,
+)
 
 from .models import RSVP, Session
 
@@ -21,12 +26,7 @@ def _rsvped(memberships) -> set[int]:
 
 def _planned(memberships) -> set[int]:
     """The community has a session, even a draft: one query."""
-    planned = set(
-        Session.objects.filter(community_id__in={m.community_id for m in memberships}).values_list(
-            "community_id", flat=True
-        )
-    )
-    return {m.pk for m in memberships if m.community_id in planned}
+    return memberships_whose_community_has(memberships, Session.objects.all())
 
 
 def register() -> None:

@@ -16,7 +16,7 @@ def test_leader_follows_a_community_from_the_portfolio_to_its_printable_report(p
     call_command("seed_demo", force=True)
     log_in("leader@example.com", "practice-together")
 
-    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_role("link", name="Dashboard", exact=True).click()
     expect(page.get_by_role("heading", name="Every community, side by side")).to_be_visible()
     assert serious(page) == []
     page.get_by_role("link", name="Systems Mapping Practice").click()
