@@ -210,8 +210,22 @@ class Reflection(models.Model):
         return f"{self.loop_level} loop" if self.loop_level else ""
 
     @property
+    def loop_plain(self) -> str:
+        """The loop level in everyday words ("adjusting how we do it"), beside the term."""
+        return LOOP_PLAIN.get(self.loop_level, "")
+
+    @property
     def visibility_sentence(self) -> str:
         return VISIBILITY_SENTENCES[self.visibility]
+
+
+# The loop levels in everyday words, shown beside the terms wherever a level is (issue 14):
+# people who never met Argyris still recognise what kind of learning they did.
+LOOP_PLAIN = {
+    "single": "adjusting how we do it",
+    "double": "questioning what we do",
+    "triple": "rethinking how we decide",
+}
 
 
 VISIBILITY_SENTENCES = {
@@ -336,6 +350,11 @@ class Action(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reflections:action", kwargs={"slug": self.community.slug, "pk": self.pk})
+
+    @property
+    def loop_plain(self) -> str:
+        """The loop level it came from, in everyday words (see LOOP_PLAIN)."""
+        return LOOP_PLAIN.get(self.loop_level, "")
 
     @property
     def is_open(self) -> bool:

@@ -929,3 +929,23 @@ def test_autosave_drops_nul_characters_postgresql_cannot_store(client, cast):
     page = client.get(url("new", cast.community)).content.decode()
 
     assert 'value="Half a thought"' in page
+
+
+def test_loop_levels_are_worded_in_everyday_words_beside_the_terms(client, cast):
+    from reflections.models import LOOP_PLAIN
+    from tests.factories import ActionFactory, ReflectionFactory
+
+    for level in LOOP_PLAIN:
+        ReflectionFactory(community=cast.community, author=cast.author, loop_level=level)
+    ActionFactory(community=cast.community, owner=cast.author, loop_level="double")
+    client.force_login(cast.member)
+
+    reflections = client.get(f"/c/{cast.community.slug}/reflections/")
+    actions = client.get(f"/c/{cast.community.slug}/actions/")
+
+    assert (reflections.status_code, actions.status_code) == (200, 200)
+    html = reflections.content.decode()
+    for level, words in LOOP_PLAIN.items():
+        assert f'{level} loop</span> <span class="plain">{words}</span>' in html
+    assert "<summary>What are learning loops?</summary>" in html
+    assert '<span class="plain">questioning what we do</span>' in actions.content.decode()
