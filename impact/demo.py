@@ -135,6 +135,13 @@ def seed(people: dict) -> None:
             "": 5,
         }
         reflections = []
+        # Each loop level in its own words, so a person's list reads like a year of learning.
+        titles = {
+            Reflection.Loop.SINGLE: "What we'd adjust after the {month} maps",
+            Reflection.Loop.DOUBLE: "Are the {month} maps the right thing to make?",
+            Reflection.Loop.TRIPLE: "How we decide what to map, after {month}",
+            "": "What the {month} maps taught me",
+        }
         for loop, count in counts.items():
             for author in rng.sample(users, count):
                 reflections.append(
@@ -142,7 +149,7 @@ def seed(people: dict) -> None:
                         author=author,
                         community=main,
                         loop_level=loop,
-                        title=f"What the {written:%B} maps taught me",
+                        title=titles[loop].format(month=f"{written:%B}"),
                         body="We noticed the map changed the conversation.",
                         visibility=Reflection.Visibility.COMMUNITY,
                         created_at=written - timedelta(hours=rng.randint(0, 200)),
