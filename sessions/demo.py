@@ -85,11 +85,13 @@ def seed(people: dict) -> None:
     reflect_invitations_send(session=session, user_ids={person.pk for person in came})
 
     # Starting within the next 24 hours, so member@example.com is reminded on `make run`.
-    soon = make(
-        "boundaries and edges",
-        timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=20),
-        Session.Status.SCHEDULED,
+    # At a time people meet (09:00, 13:00 or 18:00 in the community's zone), the first one
+    # at least two hours ahead: never a clinic at two in the morning, whenever seeded.
+    ahead = timezone.now() + timedelta(hours=2)
+    soon_at = min(
+        at for days in (0, 1) for hour in (9, 13, 18) if (at := _at(community, days, hour)) > ahead
     )
+    soon = make("boundaries and edges", soon_at, Session.Status.SCHEDULED)
     agenda(soon, ("Where does our system end?", 40), ("Pairs: redraw one boundary", 20))
     for person, response in [(member, "going"), (facilitator, "going")] + [
         (person, "maybe" if index % 3 == 0 else "going") for index, person in enumerate(others[:8])

@@ -21,6 +21,8 @@ def test_seed_demo_gives_the_main_community_a_living_calendar():
         status=Session.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(hours=24)
     ).get()
     assert soon.rsvps.filter(user__email="member@example.com", response="going").exists()
+    # At an hour people meet, whenever the demo was seeded.
+    assert soon.starts_at.astimezone(soon.community.zoneinfo).hour in (9, 13, 18)
     assert sessions.filter(status=Session.Status.COMPLETED, starts_at__lt=now).count() >= 3
     assert Attendance.objects.filter(session__in=sessions).count() >= 10
     assert sessions.filter(status=Session.Status.DRAFT).count() == 1
