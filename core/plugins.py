@@ -237,6 +237,24 @@ def memberships_in(memberships: list[Any], pairs: set[tuple[int, int]]) -> set[i
     return {m.pk for m in memberships if (m.user_id, m.community_id) in pairs}
 
 
+def memberships_who_have(
+    memberships: list[Any], rows: QuerySet, *, person: str, community: str
+) -> set[int]:
+    """The pks of `memberships` whose person has one of `rows` in their community: `person`
+    and `community` name the rows' fields that hold their ids (e.g. "author_id",
+    "community_id"). A first step's `done`, in one query; `rows` may be grouped and
+    filtered first (e.g. "at least two")."""
+    pairs = set(
+        rows.filter(
+            **{
+                f"{person}__in": {m.user_id for m in memberships},
+                f"{community}__in": {m.community_id for m in memberships},
+            }
+        ).values_list(person, community)
+    )
+    return memberships_in(memberships, pairs)
+
+
 def memberships_whose_community_has(memberships: list[Any], rows: QuerySet) -> set[int]:
     """The pks of `memberships` whose community has at least one of `rows` (a queryset of
     a model with a `community` field): a setup step's `done`, in one query."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from core.plugins import memberships_in, register_first_step
+from core.plugins import memberships_who_have, register_first_step
 
 from .models import Reflection, ReflectionRead
 
@@ -15,28 +15,21 @@ READS_WANTED = 2
 def _read_two(memberships) -> set[int]:
     """Opened the pages of two reflections of the community by others (a ReflectionRead
     each): one grouped query."""
-    pairs = set(
-        ReflectionRead.objects.filter(
-            user_id__in={m.user_id for m in memberships},
-            reflection__community_id__in={m.community_id for m in memberships},
-        )
-        .values("user_id", "reflection__community_id")
+    reads = (
+        ReflectionRead.objects.values("user_id", "reflection__community_id")
         .annotate(n=Count("pk"))
         .filter(n__gte=READS_WANTED)
-        .values_list("user_id", "reflection__community_id")
     )
-    return memberships_in(memberships, pairs)
+    return memberships_who_have(
+        memberships, reads, person="user_id", community="reflection__community_id"
+    )
 
 
 def _wrote(memberships) -> set[int]:
     """Wrote a reflection in the community, whoever it is shared with: one query."""
-    pairs = set(
-        Reflection.objects.filter(
-            author_id__in={m.user_id for m in memberships},
-            community_id__in={m.community_id for m in memberships},
-        ).values_list("author_id", "community_id")
+    return memberships_who_have(
+        memberships, Reflection.objects.all(), person="author_id", community="community_id"
     )
-    return memberships_in(memberships, pairs)
 
 
 def register() -> None:

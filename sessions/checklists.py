@@ -4,7 +4,7 @@ new member's first steps) and plan a first session (a new community's setup)."""
 from __future__ import annotations
 
 from core.plugins import (
-    memberships_in,
+    memberships_who_have,
     memberships_whose_community_has,
     register_first_step,
     register_setup_step,
@@ -15,13 +15,9 @@ from .models import RSVP, Session
 
 def _rsvped(memberships) -> set[int]:
     """Answered an RSVP to any session of the community (going, maybe or not): one query."""
-    pairs = set(
-        RSVP.objects.filter(
-            user_id__in={m.user_id for m in memberships},
-            session__community_id__in={m.community_id for m in memberships},
-        ).values_list("user_id", "session__community_id")
+    return memberships_who_have(
+        memberships, RSVP.objects.all(), person="user_id", community="session__community_id"
     )
-    return memberships_in(memberships, pairs)
 
 
 def _planned(memberships) -> set[int]:
