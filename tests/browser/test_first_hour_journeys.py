@@ -1,7 +1,8 @@
 """Issue 14's acceptance journeys, each from the very start in real Chromium: a brand-new
 person signs up, confirms from the verification email (both parts carry the link), joins an
 open community from the home's teaser and sees "Say hello" tick itself off; a person starts
-a community and its setup checklist completes step by step, then goes away."""
+a community and its setup checklist completes step by step, then goes away. Screenshots
+go to $SCREENSHOT_DIR when it is set."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
+
+from .test_first_steps_journey import shoot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,6 +84,7 @@ def test_sign_up_confirm_join_and_say_hello_ticks_itself_off(page):
     expect(card).to_contain_text("1 of 4 done")
     expect(card.get_by_role("link", name="Say hello")).to_have_count(0)
     expect(card.get_by_role("listitem").first).to_contain_text("Say hello (done)")
+    shoot(page, "home-hello-done")
 
 
 def test_a_new_community_s_setup_checklist_completes(page, log_in):
@@ -92,6 +96,7 @@ def test_a_new_community_s_setup_checklist_completes(page, log_in):
     page.get_by_label("What we care about (domain)").fill("Keeping bees in the city.")
     page.get_by_role("button", name="Create the community").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bee Circle")
+    shoot(page, "setup-checklist-complete")
     home = page.url
 
     def checklist():
@@ -108,6 +113,7 @@ def test_a_new_community_s_setup_checklist_completes(page, log_in):
         expect(card).to_contain_text(f"{label} (done)")
 
     ticked("Say what we care about", 1)
+    shoot(page, "setup-checklist-start")
 
     follow("Write the purpose")
     page.get_by_label(re.compile("Purpose")).fill("Learn to keep healthy hives together.")
@@ -125,6 +131,7 @@ def test_a_new_community_s_setup_checklist_completes(page, log_in):
     page.get_by_label("Starts at").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Save draft").click()
     ticked("Plan a first session", 4)
+    shoot(page, "setup-checklist-four-done")
 
     follow("Invite people")
     page.get_by_label("Email addresses").fill("beekeeper@example.org")
@@ -134,3 +141,4 @@ def test_a_new_community_s_setup_checklist_completes(page, log_in):
     page.goto(home)
     expect(page.get_by_role("region", name="Setting up Bee Circle")).to_have_count(0)
     expect(page.get_by_role("heading", level=1)).to_have_text("Bee Circle")
+    shoot(page, "setup-checklist-complete")
