@@ -74,3 +74,40 @@ document.addEventListener("click", (event) => {
 
   document.addEventListener("announce", (event) => say(event.detail && event.detail.text));
 })();
+
+// Timezone selects (accounts.forms.timezone_widget) offer this device's own zone first,
+// marked "(this device)". Only where the server says nothing was chosen yet
+// (data-device-zone="choose") and the field still holds what the page came with is it
+// also selected; a saved choice is never changed. Without this the server's list works.
+// Browsers may name the zone by an older alias (Chromium says "Asia/Calcutta" for
+// Asia/Kolkata): an offered zone matches when the browser resolves it to the same name.
+(function () {
+  "use strict";
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    return;
+  }
+  if (!zone) return;
+  function resolvesToDevice(name) {
+    try {
+      return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone === zone;
+    } catch (error) {
+      return false;
+    }
+  }
+  document.querySelectorAll("select[data-device-zone]").forEach((select) => {
+    const options = Array.from(select.options);
+    const listed = options.filter((option) => option.parentElement.tagName === "OPTGROUP");
+    const offered = listed.find((option) => option.value === zone) ||
+      listed.find((option) => resolvesToDevice(option.value));
+    if (!offered) return;
+    const initial = options.find((option) => option.defaultSelected) || options[0];
+    const untouched = select.value === initial.value;
+    const before = select.value;
+    const mine = new Option(`${offered.text} (this device)`, offered.value);
+    select.insertBefore(mine, select.firstChild);
+    select.value = select.dataset.deviceZone === "choose" && untouched ? offered.value : before;
+  });
+})();
