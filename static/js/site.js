@@ -111,3 +111,31 @@ document.addEventListener("click", (event) => {
     select.value = select.dataset.deviceZone === "choose" && untouched ? offered.value : before;
   });
 })();
+
+// A framed page of our own marked data-fit-content (the digest preview's email) grows to
+// its content's height, so nothing is cut off; without this the frame scrolls.
+(function () {
+  "use strict";
+  function fit(frame) {
+    let doc = null;
+    try {
+      doc = frame.contentDocument;
+    } catch (error) {
+      return;
+    }
+    if (!doc || !doc.documentElement) return;
+    frame.style.minHeight = "0";
+    frame.style.height = "0";  // measured from nothing, so the frame can shrink as well as grow
+    frame.style.height = `${doc.documentElement.scrollHeight + 2}px`;
+  }
+  const frames = Array.from(document.querySelectorAll("iframe[data-fit-content]"));
+  frames.forEach((frame) => {
+    frame.addEventListener("load", () => fit(frame));
+    if (frame.contentDocument && frame.contentDocument.readyState === "complete") fit(frame);
+  });
+  let pending = null;
+  window.addEventListener("resize", () => {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(() => frames.forEach(fit), 100);
+  });
+})();
