@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import re
 import zoneinfo
 from functools import cache
+from importlib import resources
+from pathlib import Path
 
 from allauth.account.forms import LoginForm, SignupForm
 from django import forms
@@ -9,11 +12,87 @@ from django import forms
 from .models import User
 from .services import PROFILE_FIELDS
 
+# The short list first in every timezone select: where copsite's health programmes,
+# teachers and humanitarian teams mostly are. Every name here is canonical.
+COMMON_TIMEZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Paris",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Africa/Johannesburg",
+    "Asia/Kolkata",
+    "Asia/Manila",
+    "America/New_York",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Sao_Paulo",
+    "Pacific/Auckland",
+)
+# Used only where no zone.tab can be found: an Area/City name in one of the tz database's
+# geographic areas ("Etc/GMT+5", "US/Eastern", "W-SU", "Zulu", "posixrules" all fail it).
+AREA_CITY = re.compile(
+    r"^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)/[A-Z]"
+)
+
+
+def _zone_tab() -> str:
+    """The tz database's zone.tab (one line per canonical zone people pick from), from
+    the tzdata package (a dependency of icalendar) or the system's zoneinfo directory."""
+    try:
+        return (resources.files("tzdata.zoneinfo") / "zone.tab").read_text()
+    except (ModuleNotFoundError, OSError):
+        for directory in zoneinfo.TZPATH:
+            path = Path(directory) / "zone.tab"
+            if path.is_file():
+                return path.read_text()
+    return ""
+
 
 @cache
-def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
-    return [(name, name.replace("_", " ")) for name in names]
+def canonical_timezones() -> frozenset[str]:
+    """The zones offered: zone.tab's Area/City names that this Python can load, and UTC.
+    Legacy aliases (W-SU, Zulu, GB, US/*, Etc/*, Asia/Calcutta…) are left out."""
+    available = zoneinfo.available_timezones()
+    lines = (line.split("\t") for line in _zone_tab().splitlines() if not line.startswith("#"))
+    names = {fields[2] for fields in lines if len(fields) > 2}
+    if not names:
+        names = {name for name in available if AREA_CITY.match(name)}
+    return frozenset(names & available | {"UTC"})
+
+
+def _option(name: str) -> tuple[str, str]:
+    return (name, name.replace("_", " "))
+
+
+@cache
+def _offered() -> tuple:
+    common = [_option(name) for name in COMMON_TIMEZONES if name in canonical_timezones()]
+    everything = [_option(name) for name in sorted(canonical_timezones())]
+    return (("Common", common), ("All zones", everything))
+
+
+def timezone_choices(keep: str = "") -> list:
+    """Common zones, then all canonical zones. `keep` is the value already saved: when it is
+    a loadable zone no longer offered (a legacy alias), it stays first, so it shows selected
+    and saving the form unchanged never fails."""
+    choices = list(_offered())
+    if keep and keep not in canonical_timezones() and keep in zoneinfo.available_timezones():
+        choices.insert(0, (keep, f"{keep.replace('_', ' ')} (saved)"))
+    return choices
+
+
+def timezone_widget() -> forms.Select:
+    """The select static/js/site.js improves: it moves the device's own zone to the top,
+    marked "(this device)". Where data-device-zone is "choose" (a form on which nothing was
+    chosen yet) it also selects it, as long as the field still holds the value the page
+    came with; "offer" never changes the selection."""
+    return forms.Select(attrs={"data-device-zone": "offer"})
+
+
+def keep_saved_timezone(form: forms.BaseForm, saved: str, name: str = "timezone") -> None:
+    """Offer the saved value even when it is a legacy alias we no longer list."""
+    form.fields[name].choices = timezone_choices(keep=saved)
 
 
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
@@ -22,6 +101,7 @@ HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
 class ProfileForm(forms.ModelForm):
     timezone = forms.ChoiceField(
         choices=timezone_choices,
+        widget=timezone_widget(),
         help_text="Session times, reminders and digests use this timezone.",
     )
     digest_hour = forms.TypedChoiceField(
@@ -39,6 +119,10 @@ class ProfileForm(forms.ModelForm):
         }
 
     PROFILE = ("display_name", "timezone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_saved_timezone(self, self.instance.timezone)
 
     def groups(self):
         """[(legend, [bound fields])]: who you are, then what we send you."""

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from accounts.forms import timezone_choices
+from accounts.forms import keep_saved_timezone, timezone_choices, timezone_widget
 from core.text import LINE_MAX, NOTE_MAX
 from core.widgets import QuickSelect
 
@@ -21,7 +21,9 @@ EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
 
 class CommunityForm(forms.ModelForm):
     timezone = forms.ChoiceField(
-        choices=timezone_choices, help_text="Sessions are planned in this timezone."
+        choices=timezone_choices,
+        help_text="Sessions are planned in this timezone.",
+        widget=timezone_widget(),
     )
 
     class Meta:
@@ -39,6 +41,14 @@ class CommunityForm(forms.ModelForm):
         if not name:
             raise ValidationError("Give the community a name.")
         return name
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            keep_saved_timezone(self, self.instance.timezone)
+        elif not self.is_bound:
+            # A new community: nobody chose a zone yet, so the device's own may be chosen.
+            self.fields["timezone"].widget.attrs["data-device-zone"] = "choose"
 
 
 class CommunitySettingsForm(CommunityForm):

@@ -74,3 +74,68 @@ document.addEventListener("click", (event) => {
 
   document.addEventListener("announce", (event) => say(event.detail && event.detail.text));
 })();
+
+// Timezone selects (accounts.forms.timezone_widget) offer this device's own zone first,
+// marked "(this device)". Only where the server says nothing was chosen yet
+// (data-device-zone="choose") and the field still holds what the page came with is it
+// also selected; a saved choice is never changed. Without this the server's list works.
+// Browsers may name the zone by an older alias (Chromium says "Asia/Calcutta" for
+// Asia/Kolkata): an offered zone matches when the browser resolves it to the same name.
+(function () {
+  "use strict";
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    return;
+  }
+  if (!zone) return;
+  function resolvesToDevice(name) {
+    try {
+      return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone === zone;
+    } catch (error) {
+      return false;
+    }
+  }
+  document.querySelectorAll("select[data-device-zone]").forEach((select) => {
+    const options = Array.from(select.options);
+    const listed = options.filter((option) => option.parentElement.tagName === "OPTGROUP");
+    const offered = listed.find((option) => option.value === zone) ||
+      listed.find((option) => resolvesToDevice(option.value));
+    if (!offered) return;
+    const initial = options.find((option) => option.defaultSelected) || options[0];
+    const untouched = select.value === initial.value;
+    const before = select.value;
+    const mine = new Option(`${offered.text} (this device)`, offered.value);
+    select.insertBefore(mine, select.firstChild);
+    select.value = select.dataset.deviceZone === "choose" && untouched ? offered.value : before;
+  });
+})();
+
+// A framed page of our own marked data-fit-content (the digest preview's email) grows to
+// its content's height, so nothing is cut off; without this the frame scrolls.
+(function () {
+  "use strict";
+  function fit(frame) {
+    let doc = null;
+    try {
+      doc = frame.contentDocument;
+    } catch (error) {
+      return;
+    }
+    if (!doc || !doc.documentElement) return;
+    frame.style.minHeight = "0";
+    frame.style.height = "0";  // measured from nothing, so the frame can shrink as well as grow
+    frame.style.height = `${doc.documentElement.scrollHeight + 2}px`;
+  }
+  const frames = Array.from(document.querySelectorAll("iframe[data-fit-content]"));
+  frames.forEach((frame) => {
+    frame.addEventListener("load", () => fit(frame));
+    if (frame.contentDocument && frame.contentDocument.readyState === "complete") fit(frame);
+  });
+  let pending = null;
+  window.addEventListener("resize", () => {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(() => frames.forEach(fit), 100);
+  });
+})();

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -628,3 +629,20 @@ def test_no_first_reflection_invitation_once_i_have_reflected(world, send_at):
     body = next(m.body for m in mail.outbox if m.to == ["alice@example.org"])
     assert "Jot down" not in body
     assert "Come along to “Live mapping”" in body
+
+
+def test_preview_frame_may_grow_to_the_email_but_never_runs_its_script(client, world):
+    client.force_login(world["alice"])
+
+    with time_machine.travel(MONDAY_8_LONDON, tick=False):
+        content = client.get("/settings/digest-preview/").content.decode()
+
+    sandbox = re.search(r'<iframe class="digest-frame"[^>]* sandbox="([^"]*)"', content).group(1)
+    assert set(sandbox.split()) == {
+        "allow-same-origin",  # site.js reads the email's height to show all of it
+        "allow-popups",
+        "allow-top-navigation-by-user-activation",
+    }
+    assert "data-fit-content" in content
+    # Without JavaScript the frame scrolls; the email can also be opened whole.
+    assert '<a href="/settings/digest-preview/email.html">Open the email' in content
