@@ -30,14 +30,24 @@ def home_panel(request) -> Panel:
 
 
 def community_panel(request, access) -> Panel | None:
-    """The community's next session, as a teaser on its home page: one query. Members
-    only, like every panel: the home page shows non-members how to join, nothing more."""
+    """The community's next session, as a teaser on its home page: one query (two for a
+    facilitator when nothing is scheduled: the draft waiting). Members only, like every
+    panel: the home page shows non-members how to join, nothing more."""
     if not access.is_member:
         return None
     community = access.community
     next_session = Session.objects.filter(community=community).upcoming().first()
+    # With nothing scheduled, a facilitator is shown the draft waiting to be published
+    # (one more query, only then), so the page never says "nothing planned" over their plan.
+    draft = None
+    if next_session is None and access.is_facilitator:
+        draft = (
+            Session.objects.filter(community=community, status=Session.Status.DRAFT)
+            .order_by("starts_at")
+            .first()
+        )
     return Panel(
         "sessions/includes/community_panel.html",
-        {"community": community, "next_session": next_session},
+        {"community": community, "next_session": next_session, "draft": draft},
         order=20,
     )

@@ -320,5 +320,6 @@ def test_the_setup_checklist_costs_the_same_at_one_and_many_members_and_invitati
 
 
 # The community home for a coordinator, with the setup checklist's three queries
-# (outcomes, sessions, invitations-or-members).
-SETUP_HOME_QUERIES = 11
+# (outcomes, sessions, invitations-or-members), and the sessions panel's look for a
+# waiting draft (nothing is scheduled in a new community).
+SETUP_HOME_QUERIES = 12

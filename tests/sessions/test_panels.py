@@ -94,6 +94,29 @@ def test_community_panel_teases_the_next_session(world):
     assert panel.template == "sessions/includes/community_panel.html"
 
 
+@pytest.mark.parametrize(("role", "sees_draft"), [("member", False), ("facilitator", True)])
+def test_with_nothing_scheduled_a_facilitator_is_shown_the_waiting_draft(
+    client, world, role, sees_draft
+):
+    Session.objects.filter(community=world.community).delete()
+    draft = SessionFactory(
+        community=world.community,
+        title="Our first circle",
+        status=Session.Status.DRAFT,
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    person = getattr(world, role)
+    client.force_login(person)
+
+    response = client.get(f"/c/{world.community.slug}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ("Your draft is waiting" in html) == sees_draft
+    assert (f"/sessions/{draft.pk}/edit/" in html) == sees_draft
+    assert ("No session is planned yet." in html) != sees_draft
+
+
 def test_engagement_signals_count_attendance_and_facilitation(world):
     since = timezone.now() - timedelta(days=90)
     held = SessionFactory(
