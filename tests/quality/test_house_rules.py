@@ -95,3 +95,40 @@ def test_no_template_reads_a_membership_set_on_the_community():
     ]
 
     assert readers == []
+
+
+def test_every_template_writes_dates_through_one_filter():
+    """Dates read the same way everywhere (issue 14): templates use `|when:"style"`
+    (core/templatetags/dates.py), never a `|date:` format of their own."""
+    own_formats = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*")
+        if path.is_file() and "|date:" in path.read_text()
+    ]
+
+    assert own_formats == []
+
+
+@pytest.mark.parametrize(
+    ("style", "written"),
+    [
+        ("date", "6 Dec 2026"),
+        ("day", "6 Dec"),
+        ("weekday", "Sunday 6 December"),
+        ("weekday_time", "Sun 6 Dec, 18:05"),
+        ("full", "Sunday 6 December 2026, 18:05"),
+        ("date_time", "6 Dec 2026, 18:05"),
+        ("time", "18:05"),
+    ],
+)
+def test_the_date_styles(style, written):
+    import datetime as dt
+
+    from django.template import Context, Template
+
+    moment = dt.datetime(2026, 12, 6, 18, 5, tzinfo=dt.UTC)
+    rendered = Template("{% load dates %}{{ moment|when:style }}").render(
+        Context({"moment": moment, "style": style})
+    )
+
+    assert rendered == written

@@ -315,7 +315,7 @@ def test_alignment_map_says_which_window_its_figure_counts_and_lists_older_activ
     html = page(client, world["member"])
 
     since = timezone.localtime(timezone.now() - 90 * DAY)
-    assert f"In the last 90 days (since {since.day} {since:%B})" in html
+    assert f"In the last 90 days (since {since.day} {since:%b})" in html
     assert "0 of 1</strong> agreed outcome had both an activity held and a peer review" in html
     assert "The list below goes further back." in html
     assert "Old mapping" in html

@@ -1,0 +1,41 @@
+"""`{{ value|when:"style" }}`: every date and time on copsite's pages and in its emails is
+written through one filter, in one of a few named styles, so the same kind of moment always
+reads the same way (issue 14). The value is shown in the current timezone (the viewer's,
+or an email's recipient's), as Django's `date` filter does.
+
+    date          6 Dec 2026            a day in a list, a history, "since"
+    day           6 Dec                 a day within the coming weeks
+    weekday       Sunday 6 December     the day of a session, in a sentence
+    weekday_time  Sun 6 Dec, 18:00      a coming session, in a list or teaser
+    full          Sunday 6 December 2026, 18:00   a session's own time, a due moment
+    date_time     6 Dec 2026, 18:00     when something was written or saved
+    stamp         6 Dec 2026, 18:00 UTC when an account change happened (emails)
+    time          18:00                 a clock time beside its day
+    iso           2026-12-06T18:00:00+00:00   machine-readable (<time datetime>)
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+
+register = template.Library()
+
+STYLES = {
+    "date": "j M Y",
+    "day": "j M",
+    "weekday": "l j F",
+    "weekday_time": "D j M, H:i",
+    "full": "l j F Y, H:i",
+    "date_time": "j M Y, H:i",
+    "stamp": "j M Y, H:i e",
+    "time": "H:i",
+    "iso": "c",
+}
+
+
+@register.filter(expects_localtime=True)
+def when(value, style: str = "date") -> str:
+    """`value` written in the named style (see the module's table); unknown styles are a
+    programming error, caught by the tests that render every template."""
+    return date_filter(value, STYLES[style])
