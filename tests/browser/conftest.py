@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -73,4 +74,21 @@ def log_in(page):
 def link_in_mail(message, pattern: str) -> str:
     """The first link in an email's plain text that matches `pattern`, as a path."""
     url = re.search(rf"https?://\S*{pattern}\S*", message.body).group(0)
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+class Hrefs(HTMLParser):
+    """The links of an email's HTML part, in order (feed() it the part)."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.found.append(dict(attrs).get("href", ""))
+
+
+def as_path(url: str) -> str:
+    """An absolute link from an email, as a path the browser's base URL takes."""
     return "/" + url.split("://", 1)[1].split("/", 1)[1]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -17,23 +16,10 @@ from playwright.sync_api import expect
 
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
+from .conftest import Hrefs, as_path
 from .test_first_steps_journey import shoot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Hrefs(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self.found.append(dict(attrs).get("href", ""))
-
-
-def as_path(url: str) -> str:
-    return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
 
 def test_sign_up_confirm_join_and_say_hello_ticks_itself_off(page):

@@ -6,7 +6,6 @@ same link a second time is a kind page that offers a new one."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -14,21 +13,9 @@ from playwright.sync_api import expect
 
 from accounts.models import EmailDelivery
 
+from .conftest import Hrefs, as_path
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Hrefs(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self.found.append(dict(attrs).get("href", ""))
-
-
-def as_path(url: str) -> str:
-    return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
 
 def test_sign_up_verification_email_in_both_parts_then_logged_in(page):
