@@ -33,6 +33,20 @@ class AccountAdapter(DefaultAccountAdapter):
         its email: communities registers that in core.plugins) counts as verified."""
         return super().is_email_verified(request, email) or email_vouched_for(request, email)
 
+    def save_user(self, request, user, form, commit=True):
+        """A new person also keeps what the sign-up form asked besides the address and
+        password: their name, and their device's timezone (already checked by the form:
+        "" where the browser said nothing usable, and the site's default stays)."""
+        user = super().save_user(request, user, form, commit=False)
+        data = getattr(form, "cleaned_data", {})
+        if data.get("display_name"):
+            user.display_name = data["display_name"]
+        if data.get("timezone"):
+            user.timezone = data["timezone"]
+        if commit:
+            user.save()
+        return user
+
     def send_mail(self, template_prefix, email, context):
         """Route allauth's email (verification, password reset…) through the same
         recorded, queued-after-commit path as all our email: never SMTP in a request.

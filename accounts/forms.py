@@ -6,7 +6,14 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from allauth.account.forms import LoginForm, SignupForm
+from allauth.account.forms import (
+    AddEmailForm,
+    ChangePasswordForm,
+    LoginForm,
+    ReauthenticateForm,
+    SetPasswordForm,
+    SignupForm,
+)
 from django import forms
 
 from .models import User
@@ -135,6 +142,91 @@ class ProfileForm(forms.ModelForm):
         ]
 
 
+# The rules for a new password as one plain line (allauth lists each validator's help as
+# HTML).
+RULES_LINE = (
+    "At least 8 characters, not a common password, not only numbers, and not too close to "
+    "your email address."
+)
+
+
+def in_our_words(form: forms.BaseForm, labels: dict[str, str], help_texts: dict[str, str]) -> None:
+    """Relabel allauth's fields in copsite's words ("Current password", not "Current
+    Password"), without allauth's placeholders that repeat the label."""
+    for name, label in labels.items():
+        if name in form.fields:
+            form.fields[name].label = label
+            form.fields[name].widget.attrs.pop("placeholder", None)
+    for name, text in help_texts.items():
+        if name in form.fields:
+            form.fields[name].help_text = text
+
+
+# Names a browser may give for a zone: letters, digits, "_", "+", "-", in "/"-parts.
+ZONE_NAME = re.compile(r"^[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*$")
+
+
+def _zone_file(name: str) -> bytes:
+    """The compiled tz file for a loadable zone name, looked up where zoneinfo looks: the
+    system's zoneinfo directories, then the tzdata package. b"" where neither has it."""
+    for directory in zoneinfo.TZPATH:
+        path = Path(directory) / name
+        if path.is_file():
+            return path.read_bytes()
+    try:
+        return (resources.files("tzdata.zoneinfo") / name).read_bytes()
+    except (ModuleNotFoundError, OSError):
+        return b""
+
+
+@cache
+def _canonical_by_file() -> dict[bytes, str]:
+    """Each canonical zone's tz file → its name. A legacy alias (W-SU, Asia/Calcutta) is a
+    link in the tz database: its file is the very file of the zone it stands for. Where two
+    canonical zones share a file, the common one (else the first by name) is named."""
+    names = [*COMMON_TIMEZONES, *sorted(canonical_timezones())]
+    found: dict[bytes, str] = {}
+    for name in names:
+        if name in canonical_timezones():
+            found.setdefault(_zone_file(name), name)
+    found.pop(b"", None)
+    return found
+
+
+@cache
+def _loadable() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def canonical_zone(name: object) -> str:
+    """The canonical zone a browser's timezone name stands for, or "" when it names none.
+
+    A canonical name is itself; a legacy alias is the zone it links to (Chromium still
+    says "Asia/Calcutta" for Asia/Kolkata; "W-SU" is Europe/Moscow); anything else (an
+    unknown or malformed name, a fixed offset like Etc/GMT+5) is "". Never raises."""
+    if not isinstance(name, str) or len(name) > 64 or not ZONE_NAME.match(name):
+        return ""
+    if name in canonical_timezones():
+        return name
+    if name not in _loadable():
+        return ""
+    return _canonical_by_file().get(_zone_file(name), "")
+
+
+class DeviceZoneField(forms.Field):
+    """A hidden field static/js/site.js fills with the browser's timezone. It never fails:
+    it cleans to the canonical zone the value stands for, or "" (whatever was sent: no
+    value, a garbled one, a NUL byte)."""
+
+    widget = forms.HiddenInput(attrs={"data-device-zone-field": ""})
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value) -> str:
+        return canonical_zone(value)
+
+
 class AccountLoginForm(LoginForm):
     """allauth's log-in form in copsite's words."""
 
@@ -148,14 +240,68 @@ class AccountLoginForm(LoginForm):
 
 
 class AccountSignupForm(SignupForm):
-    """allauth's sign-up form in copsite's words: the password rules as one plain line."""
+    """allauth's sign-up form in copsite's words: a name to be greeted and shown by
+    (optional: without it the greeting names nobody, and settings ask for it), the
+    password rules as one plain line, and the device's timezone, filled in by
+    static/js/site.js. A zone the server doesn't know is quietly ignored (the site's
+    default applies), never an error on a field nobody sees."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=80,
+        required=False,
+        help_text="How others in your communities see you. You can change it in settings.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    timezone = DeviceZoneField()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["password1"].help_text = (
-            "At least 8 characters, not a common password, not only numbers, and not too "
-            "close to your email address."
-        )
+        self.fields["password1"].help_text = RULES_LINE
         if "password2" in self.fields:
             self.fields["password2"].label = "Password again"
+        self.order_fields(["display_name", "email"])
+
+
+class AccountAddEmailForm(AddEmailForm):
+    """The address to change to, on the email page."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        in_our_words(self, {"email": "New email address"}, {})
+
+
+class AccountChangePasswordForm(ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        # The page links "Forgot your current password?" itself.
+        in_our_words(
+            self,
+            {
+                "oldpassword": "Current password",
+                "password1": "New password",
+                "password2": "New password again",
+            },
+            {"oldpassword": "", "password1": RULES_LINE},
+        )
+
+
+class AccountSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        in_our_words(
+            self,
+            {"password1": "Password", "password2": "Password again"},
+            {"password1": RULES_LINE},
+        )
+
+
+class AccountReauthenticateForm(ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        in_our_words(self, {"password": "Your password"}, {"password": ""})

@@ -159,6 +159,10 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "accounts.forms.AccountLoginForm",
     "signup": "accounts.forms.AccountSignupForm",
+    "add_email": "accounts.forms.AccountAddEmailForm",
+    "change_password": "accounts.forms.AccountChangePasswordForm",
+    "set_password": "accounts.forms.AccountSetPasswordForm",
+    "reauthenticate": "accounts.forms.AccountReauthenticateForm",
 }
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True

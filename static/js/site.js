@@ -97,6 +97,11 @@ document.addEventListener("click", (event) => {
       return false;
     }
   }
+  // The sign-up form's hidden field takes the zone as the browser names it; the server
+  // keeps it only when it is (or links to) a zone it offers, else the site's default.
+  document.querySelectorAll("input[data-device-zone-field]").forEach((input) => {
+    input.value = zone;
+  });
   document.querySelectorAll("select[data-device-zone]").forEach((select) => {
     const options = Array.from(select.options);
     const listed = options.filter((option) => option.parentElement.tagName === "OPTGROUP");
