@@ -82,6 +82,16 @@ ANONYMOUS_PAGES = [
     "/accounts/password/reset/key/1-used-or-expired/",
 ]
 
+# The account pages of someone who is in (allauth's, in copsite's layout), reached from
+# Settings; the email page with a change of address waiting to be confirmed.
+ACCOUNT_PAGES = [
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
+    "/accounts/password/reset/",
+]
+
 
 @pytest.fixture
 def demo(db):
@@ -105,6 +115,26 @@ def test_anonymous_pages_have_no_serious_violations(page):
             found[path] = problems
 
     assert found == {}
+
+
+def test_account_pages_have_no_serious_violations(page, log_in):
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    person = UserFactory(email="priya@example.org", display_name="")
+    EmailAddress.objects.create(user=person, email="priya.new@example.org", verified=False)
+    log_in("priya@example.org")
+    found = {}
+    for path in ACCOUNT_PAGES:
+        response = page.goto(path)
+        assert response.status == 200, path
+        if problems := serious(page):
+            found[path] = problems
+
+    assert found == {}
+    page.goto("/accounts/email/")
+    assert page.get_by_text("You asked to change it to priya.new@example.org").is_visible()
 
 
 @pytest.mark.parametrize("email", list(MAIN_PAGES))
