@@ -11,6 +11,8 @@ from allauth.account.forms import (
     ChangePasswordForm,
     LoginForm,
     ReauthenticateForm,
+    ResetPasswordForm,
+    ResetPasswordKeyForm,
     SetPasswordForm,
     SignupForm,
 )
@@ -234,9 +236,15 @@ class AccountLoginForm(LoginForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         # allauth puts a "Forgot your password?" link in the help text; the page has one.
-        self.fields["password"].help_text = ""
-        if "remember" in self.fields:
-            self.fields["remember"].label = "Keep me logged in on this device"
+        in_our_words(
+            self,
+            {
+                "login": "Email",
+                "password": "Password",
+                "remember": "Keep me logged in on this device",
+            },
+            {"password": ""},
+        )
 
 
 class AccountSignupForm(SignupForm):
@@ -250,7 +258,7 @@ class AccountSignupForm(SignupForm):
         label="Your name",
         max_length=80,
         required=False,
-        help_text="How others in your communities see you. You can change it in settings.",
+        help_text="Optional: how others in your communities see you. You can change it later.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     timezone = DeviceZoneField()
@@ -258,9 +266,11 @@ class AccountSignupForm(SignupForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["password1"].help_text = RULES_LINE
-        if "password2" in self.fields:
-            self.fields["password2"].label = "Password again"
+        in_our_words(
+            self,
+            {"email": "Email", "password1": "Password", "password2": "Password again"},
+            {"password1": RULES_LINE},
+        )
         self.order_fields(["display_name", "email"])
 
 
@@ -305,3 +315,21 @@ class AccountReauthenticateForm(ReauthenticateForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         in_our_words(self, {"password": "Your password"}, {"password": ""})
+
+
+class AccountResetPasswordForm(ResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        in_our_words(self, {"email": "Email"}, {})
+
+
+class AccountResetPasswordKeyForm(ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        in_our_words(
+            self,
+            {"password1": "New password", "password2": "New password again"},
+            {"password1": RULES_LINE},
+        )

@@ -163,6 +163,8 @@ ACCOUNT_FORMS = {
     "change_password": "accounts.forms.AccountChangePasswordForm",
     "set_password": "accounts.forms.AccountSetPasswordForm",
     "reauthenticate": "accounts.forms.AccountReauthenticateForm",
+    "reset_password": "accounts.forms.AccountResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.AccountResetPasswordKeyForm",
 }
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
