@@ -233,3 +233,18 @@ def test_the_new_password_page_from_a_reset_link_is_in_copsite_words(
     for label in ("New password", "New password again"):
         assert f">{label}</label>" in html
     assert "placeholder=" not in html.split("<form", 1)[1].split("</form>", 1)[0]
+
+
+def test_the_several_addresses_page_wears_copsite_too(client_as, frank, monkeypatch):
+    """Only where ACCOUNT_CHANGE_EMAIL is off (allauth then renders account/email.html)."""
+    from allauth.account.views import EmailView
+
+    monkeypatch.setattr(EmailView, "template_name", "account/email.html")
+    EmailAddress.objects.create(user=frank, email="frank.work@example.org", verified=False)
+
+    html = assert_copsite_page(client_as("frank").get(reverse("account_email")))
+
+    assert "<h1>Your email addresses</h1>" in html
+    assert "frank@example.org (the one you log in with)" in html
+    assert "frank.work@example.org (not confirmed yet)" in html
+    assert ">New email address</label>" in html
