@@ -53,6 +53,7 @@ class CommunityForm(forms.ModelForm):
             "domain": "A sentence or two on the shared domain that brings people together.",
             "purpose": "What the community is for, right now. You can change it any time.",
         }
+        error_messages = {"emoji": {"max_length": "Choose one emoji, or leave this empty."}}
         widgets = {
             "visibility": forms.RadioSelect,
             "emoji": forms.TextInput(attrs={"class": "emoji-input", "autocomplete": "off"}),

@@ -66,7 +66,8 @@ _ICONS = {
         '<circle cx="8" cy="8" r="6.5"/><circle cx="8" cy="8" r="4"/>'
         '<circle cx="8" cy="8" r="1.5"/>'
     ),
-    "open": '<circle cx="8" cy="8" r="5.5"/>',
+    # Open, waiting, not yet answered: a dotted ring (a loop level's rings are solid).
+    "open": '<circle cx="8" cy="8" r="5.5" stroke-dasharray="2.2 2.2"/>',
     "doing": (
         '<circle cx="8" cy="8" r="5.5"/><path d="M8 2.5a5.5 5.5 0 0 1 0 11z" fill="currentColor"/>'
     ),
