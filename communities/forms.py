@@ -100,6 +100,7 @@ class CommunitySettingsForm(CommunityForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["colour"].help_text = "Shown in the community's header and on its cards."
         if self.instance.slug_changed:
             self.fields["slug"].disabled = True
             self.fields["slug"].help_text = "The web address has been changed once already."
