@@ -98,6 +98,19 @@ def seed(people: dict) -> None:
     ]:
         RSVP.objects.create(session=soon, user=person, response=response)
 
+    # Under way as the demo is seeded (it began twenty minutes before), so the session page
+    # shows its "during" stage: the join link, and the agenda with the item happening now.
+    running = make(
+        "drop-in map swap",
+        timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=20),
+        Session.Status.SCHEDULED,
+        location="Online only",
+        description="Bring any map, swap it with someone, and **listen** to how they read it.",
+    )
+    agenda(running, ("Swap maps in pairs", 30), ("What did your partner see?", 20))
+    for person in [member, facilitator, *others[8:12]]:
+        RSVP.objects.create(session=running, user=person, response=RSVP.Response.GOING)
+
     later = make("maps for decisions", _at(community, 14, 18), Session.Status.SCHEDULED)
     agenda(later, ("A decision a map changed", 30), ("Draft a decision map", 30))
     RSVP.objects.create(session=later, user=member, response=RSVP.Response.MAYBE)

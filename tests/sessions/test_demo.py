@@ -66,3 +66,21 @@ def test_seed_demo_pages_render_for_the_demo_facilitator(client):
     assert "Mina Member" in attendance.content.decode()
     assert "Review our open actions" in planner.content.decode()
     assert "open studio" in listing.content.decode()
+
+
+def test_seed_demo_has_a_session_under_way_whose_page_shows_it_happening_now(client):
+    call_command("seed_demo", force=True)
+    client.login(email="member@example.com", password="practice-together")
+    now = timezone.now()
+
+    running = Session.objects.get(
+        community__slug="systems-mapping",
+        status=Session.Status.SCHEDULED,
+        starts_at__lte=now,
+        starts_at__gte=now - timedelta(minutes=30),
+    )
+    page = client.get(running.get_absolute_url()).content.decode()
+
+    assert running.current_stage == Session.DURING
+    assert "happening now" in page
+    assert "Join online now" in page
