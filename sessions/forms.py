@@ -303,7 +303,12 @@ class TemplateItemForm(forms.Form):
     outcomes stay as saved). `item` is the row it edits, empty for a new one."""
 
     item = forms.ModelChoiceField(
-        queryset=TemplateItem.objects.none(), widget=forms.HiddenInput, required=False
+        queryset=TemplateItem.objects.none(),
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={
+            "invalid_choice": "This item is no longer in the template. Please reload the page."
+        },
     )
     title = forms.CharField(label="Item title", max_length=200)
     minutes = forms.IntegerField(label="Minutes")
