@@ -53,7 +53,7 @@ def _templates(community, facilitator) -> None:
     Idempotent by the template's name."""
     if community.session_templates.filter(name=OWN_TEMPLATE).exists():
         return
-    source = community.sessions.filter(title=f"{MARKER}: leverage points").first()
+    source = community.sessions.filter(title=f"{MARKER}: causal loops").first()
     if source is None:
         return
     template = template_save_from_session(
