@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import EmailDelivery
+from communities.models import Community
 from sessions.models import AgendaItem, Attendance, Session
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,38 @@ def test_seed_demo_has_a_session_under_way_whose_page_shows_it_happening_now(cli
     assert running.current_stage == Session.DURING
     assert "happening now" in page
     assert "Join online now" in page
+
+
+def test_seed_demo_gives_the_main_community_templates_and_a_session_from_one(client):
+    call_command("seed_demo", force=True)
+    community = Community.objects.get(slug="systems-mapping")
+    source = Session.objects.get(community=community, title="Mapping clinic: causal loops")
+
+    names = sorted(community.session_templates.values_list("name", flat=True))
+    own = community.session_templates.get(name="Our mapping clinic")
+    planned = Session.objects.get(
+        community=community, title__startswith="Mapping clinic: ", title__regex=r"\d{4}$"
+    )
+    client.login(email="facilitator@example.com", password="practice-together")
+    library = client.get("/c/systems-mapping/sessions/templates/")
+
+    assert names == [
+        "Clinic on real work",
+        "Our mapping clinic",
+        "Retro that ends in actions",
+        "Show and tell",
+    ]
+    assert list(own.items.values_list("title", "minutes", "kind")) == list(
+        source.agenda_items.values_list("title", "minutes", "kind")
+    )
+    assert own.items.filter(aligned_outcomes__isnull=False).exists()
+    assert planned.status == Session.Status.SCHEDULED and planned.starts_at > timezone.now()
+    assert list(planned.agenda_items.values_list("title", flat=True)) == list(
+        own.items.values_list("title", flat=True)
+    )
+    assert planned.agenda_items.filter(aligned_outcomes__isnull=False).exists()
+    # Every demo community has the built-ins, as a community made on the site would.
+    for other in Community.objects.exclude(pk=community.pk):
+        assert other.session_templates.exclude(builtin="").count() == 3
+    assert library.status_code == 200
+    assert "Our mapping clinic" in library.content.decode()
