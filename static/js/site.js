@@ -139,3 +139,14 @@ document.addEventListener("click", (event) => {
     pending = window.setTimeout(() => frames.forEach(fit), 100);
   });
 })();
+
+// Member pickers (communities.pickers): typing asks the server for matching people (htmx,
+// on the search box itself). Enter in the search box searches at once instead of sending
+// the whole form; without this file, Enter and "Find" send the form, which comes back as
+// typed with the matching people to choose from.
+document.addEventListener("keydown", (event) => {
+  const box = event.target.closest && event.target.closest("[data-member-picker] input[type=search]");
+  if (!box || event.key !== "Enter" || !window.htmx) return;
+  event.preventDefault();
+  box.dispatchEvent(new Event("search"));
+});
