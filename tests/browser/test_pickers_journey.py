@@ -78,3 +78,20 @@ def test_a_walk_in_is_found_by_typing_and_chosen_with_the_keyboard(page, log_in)
         "Sam Rivers": True
     }
     assert sam.pk in session.attendances.values_list("user_id", flat=True)
+
+
+def test_enter_in_another_box_of_a_form_with_a_picker_saves_it(page, log_in):
+    community = CommunityFactory(slug="maps")
+    femi = UserFactory(email="femi@example.org", display_name="Femi")
+    MembershipFactory(community=community, user=femi, role=Membership.Role.FACILITATOR)
+    log_in("femi@example.org")
+    starts = timezone.localtime(timezone.now() + timedelta(days=7), community.zoneinfo)
+
+    page.goto("/c/maps/sessions/new/")
+    page.get_by_label("Starts at").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Title").fill("Mapping clinic")
+    page.get_by_label("Title").press("Enter")
+
+    # Saved as a draft (the form's own button), not a "Find" of co-facilitators.
+    expect(page.locator(".messages")).to_contain_text("Your draft is saved")
+    assert community.sessions.get().title == "Mapping clinic"
