@@ -10,11 +10,11 @@ from django.utils.html import format_html
 from accounts.forms import keep_saved_timezone, timezone_choices, timezone_widget
 from core.looks import PALETTE, tone_for
 from core.text import LINE_MAX, NOTE_MAX
-from core.widgets import QuickSelect
 
 from . import engagement
 from .invitations import opted_out
 from .models import Community, Invitation, Membership
+from .pickers import FindsMembers, MemberField, pickers_bind
 from .services import slug_taken
 
 MAX_INVITES = 50
@@ -216,13 +216,12 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices)
 
 
-class MoveForm(forms.Form):
-    """A manual move, chosen by a facilitator, with a note on why."""
+class MoveForm(FindsMembers, forms.Form):
+    """A manual move, chosen by a facilitator, with a note on why. The person is found by
+    name with a picker (never a select of every member of a large community); a link from
+    the members page (`member`) arrives with them chosen."""
 
-    # QuickSelect: this lists every member of the community (see its docstring).
-    membership = forms.ModelChoiceField(
-        queryset=Membership.objects.none(), label="Member", widget=QuickSelect
-    )
+    person = MemberField(purpose="move", label="Who moves?")
     to_level = forms.ChoiceField(label="Move to", choices=Membership.Level.choices)
     note = forms.CharField(
         label="Note",
@@ -233,25 +232,20 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, community, member=None, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["membership"]
-        field.queryset = (
-            Membership.objects.active()
-            .filter(community=community)
-            .select_related("user")
-            .order_by("user__display_name", "user__email")
-        )
-        field.label_from_instance = lambda m: f"{m.user.name} ({m.level})"
-        # The person is chosen first (from the members page or the search beside this
-        # form), so the page never renders a select of every member of a large community.
-        field.widget = forms.HiddenInput()
+        self.community = community
+        pickers_bind(self, community)
         if member is not None:
-            field.initial = member.pk
+            self.fields["person"].initial = member.user_id
 
     def clean(self):
         data = super().clean()
-        membership, to_level = data.get("membership"), data.get("to_level")
-        if membership and to_level and membership.level == to_level:
-            self.add_error("to_level", f"{membership.user.name} is already {to_level}.")
+        person, to_level = data.get("person"), data.get("to_level")
+        if person is not None:
+            data["membership"] = Membership.objects.active().get(
+                community=self.community, user=person
+            )
+            if to_level and data["membership"].level == to_level:
+                self.add_error("to_level", f"{person.name} is already {to_level}.")
         return data
 
 
@@ -282,10 +276,6 @@ class AboutMeForm(forms.Form):
     def clean_introduction(self) -> str:
         # One line: a pasted line break becomes a space.
         return " ".join(self.cleaned_data["introduction"].split())
-
-
-class MemberFindForm(forms.Form):
-    find = forms.CharField(label="Find someone to move", required=False, max_length=100)
 
 
 class MemberFilterForm(forms.Form):

@@ -125,6 +125,14 @@ def _sessions(community, people: dict) -> None:
         for person in came:
             RSVP.objects.create(session=session, user=person, response=RSVP.Response.GOING)
             Attendance.objects.create(session=session, user=person, recorded_by=facilitator)
+    # Someone came to the latest one without saying so: a walk-in, whom its attendance page
+    # shows chosen in the walk-ins picker (below the people who said they'd come).
+    if len(others) > weeks + 6:
+        walk_in = others[weeks + 6]
+        Attendance.objects.create(
+            session=session, user=walk_in, recorded_by=facilitator, walk_in=True
+        )
+        came.append(walk_in)
     # The latest held session was completed the way a facilitator does it, so everyone who
     # came has an invitation to reflect waiting in var/mail/.
     reflect_invitations_send(session=session, user_ids={person.pk for person in came})

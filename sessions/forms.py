@@ -13,8 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import User
-from communities.models import Membership
+from communities.pickers import FindsMembers, MembersField, pickers_bind
 from outcomes.models import Outcome
 
 from .models import RSVP, AgendaItem, Session, SessionSettings, SessionTemplate, TemplateItem
@@ -79,7 +78,7 @@ def minutes_within_a_day(minutes: int | None, *, too_short: str, too_long: str) 
     return minutes
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(FindsMembers, forms.ModelForm):
     starts_local = LocalDateTimeField(label="Starts at")
     # Plain integers: clean_duration_minutes gives one kind message for zero and below.
     duration_minutes = forms.IntegerField(label="Length (minutes)", initial=60)
@@ -90,12 +89,7 @@ class SessionForm(forms.ModelForm):
         assume_scheme="https",
         help_text="Only members of the community see it.",
     )
-    facilitators = forms.ModelMultipleChoiceField(
-        label="Co-facilitators",
-        queryset=User.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    facilitators = MembersField(purpose="cofacilitator", label="Co-facilitators", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     field_order = [
@@ -141,15 +135,15 @@ class SessionForm(forms.ModelForm):
             self.fields["starts_local"].widget.attrs.update(
                 {"data-community-tz": tz.key, "data-user-tz": user.zoneinfo.key}
             )
-        self.fields["facilitators"].queryset = User.objects.filter(
-            memberships__community=community, memberships__status=Membership.Status.ACTIVE
-        ).order_by("display_name", "email")
+        pickers_bind(self, community)
         if self.instance.pk:
             self.initial.setdefault(
                 "starts_local", timezone.localtime(self.instance.starts_at, tz).replace(tzinfo=None)
             )
             self.initial.setdefault("version", self.instance.version)
-            self.initial.setdefault("facilitators", list(self.instance.facilitators.all()))
+            self.initial.setdefault(
+                "facilitators", list(self.instance.facilitators.values_list("pk", flat=True))
+            )
 
     def clean_duration_minutes(self):
         return minutes_within_a_day(
@@ -223,22 +217,24 @@ class CancelForm(forms.Form):
     )
 
 
-class AttendanceForm(forms.Form):
-    attendees = forms.ModelMultipleChoiceField(
-        label="Who came",
-        queryset=User.objects.none(),
+class AttendanceForm(FindsMembers, forms.Form):
+    """Who came: the page lists the people who said going or maybe as checkboxes named
+    `attendees`, and the picker finds walk-ins among the other members (`rsvped` are the
+    ones already listed, so the picker leaves them out)."""
+
+    attendees = MembersField(
+        purpose="attendance",
+        label="Find someone who came",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        help_text="Someone came who hadn't said so? Find them by name and tick them.",
     )
     complete = forms.BooleanField(
         label="Mark the session as held (attendees are invited to reflect)", required=False
     )
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, community, rsvped=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = User.objects.filter(
-            memberships__community=community, memberships__status=Membership.Status.ACTIVE
-        )
+        pickers_bind(self, community, attendees=rsvped)
 
 
 class SessionSettingsForm(forms.ModelForm):

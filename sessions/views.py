@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
+from communities.pickers import member_ids
 from core.htmx import announce
 from core.plugins import collect_panels, link_for
 from outcomes.models import Outcome
@@ -683,7 +684,26 @@ def session_attendance(request, slug: str, pk: int):
     session, bounce = _session_or_bounce(request, access, pk, ATTENDANCE_OPEN)
     if bounce:
         return bounce
-    form = AttendanceForm(request.POST or None, community=community)
+    # The list starts from the members who said going or maybe (going first); anyone else
+    # who came is found with the walk-ins picker, never picked from a list of everyone.
+    order = {RSVP.Response.GOING: 0, RSVP.Response.MAYBE: 1}
+    rsvps = sorted(
+        session.rsvps.filter(
+            response__in=order,
+            user__memberships__community=community,
+            user__memberships__status=Membership.Status.ACTIVE,
+        )
+        .select_related("user")
+        .order_by("user__display_name", "user__email", "pk"),
+        key=lambda rsvp: order[rsvp.response],
+    )
+    present = set(session.attendances.values_list("user_id", flat=True))
+    form = AttendanceForm(
+        request.POST or None,
+        community=community,
+        rsvped=[rsvp.user_id for rsvp in rsvps],
+        initial={"attendees": sorted(present), "complete": True},
+    )
     if request.method == "POST" and form.is_valid():
         session = services.attendance_record(
             session=session,
@@ -700,24 +720,8 @@ def session_attendance(request, slug: str, pk: int):
         else:
             messages.success(request, "Attendance saved. Thank you for holding the space.")
         return redirect(session.get_absolute_url())
-    responses = dict(session.rsvps.values_list("user_id", "response"))
-    present = set(session.attendances.values_list("user_id", flat=True))
     if form.is_bound:
-        # isdecimal, not isdigit: "²" is a digit that int() refuses.
-        present = {int(v) for v in form.data.getlist("attendees") if v.isdecimal()}
-    members = list(
-        User.objects.filter(
-            memberships__community=community, memberships__status=Membership.Status.ACTIVE
-        ).order_by("display_name", "email")
-    )
-    order = {RSVP.Response.GOING: 0, RSVP.Response.MAYBE: 1}
-    rows = sorted(
-        (
-            {"user": member, "response": responses.get(member.pk), "present": member.pk in present}
-            for member in members
-        ),
-        key=lambda row: order.get(row["response"], 2),
-    )
+        present = set(member_ids(form.data.getlist("attendees")))
     return render(
         request,
         "sessions/attendance.html",
@@ -725,8 +729,11 @@ def session_attendance(request, slug: str, pk: int):
             **access.context(),
             "session": session,
             "form": form,
-            "rsvped": [row for row in rows if row["response"] in order],
-            "others": [row for row in rows if row["response"] not in order],
+            "rsvped": [
+                {"user": rsvp.user, "response": rsvp.response, "present": rsvp.user_id in present}
+                for rsvp in rsvps
+            ],
+            "held": form["complete"].value() or session.status == Session.Status.COMPLETED,
         },
     )
 

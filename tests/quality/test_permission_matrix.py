@@ -191,6 +191,12 @@ EXPECT: dict[str, Case] = {
     "communities:leave": Case(in_a(), inner(), post=inner(302)),
     "communities:membership": Case(in_a(), inner()),
     "communities:members": Case(in_a(), inner()),
+    "communities:member_search": Case(
+        in_a(), inner(), query="?for=author&name=author&q=a", notes="A picker's search."
+    ),
+    "communities:member_search#facilitators": Case(
+        in_a(), inner(role="facilitator"), query="?for=move&name=person&q=a"
+    ),
     "communities:member_role": Case(
         in_a(pk="membership:peripheral"),
         POST_ONLY,

@@ -348,7 +348,7 @@ CASES = {
     # After it: who came (1 query) and the reviews panel (3) instead.
     "session_detail_after": (session_detail_after, 13),
     "session_rsvp_fragment": (session_rsvp_fragment, 14),
-    "session_attendance": (session_attendance, 8),
+    "session_attendance": (session_attendance, 7),
     "session_planner": (session_planner, 10),
     "outcome_list": (outcome_list, 5),
     "outcome_detail": (outcome_detail, 8),
@@ -357,7 +357,7 @@ CASES = {
     "round_page": (round_page, 9),
     "work_page": (work_page, 9),
     "alignment": (alignment, 9),
-    "reflection_list": (reflection_list, 8),
+    "reflection_list": (reflection_list, 7),
     "reflection_fragment": (reflection_fragment, 5),
     "my_reflections": (my_reflections, 4),
     "action_list": (action_list, 7),

@@ -36,6 +36,9 @@ def test_seed_demo_gives_the_main_community_a_living_calendar():
     latest_held = sessions.get(title__endswith="reading a map aloud")
     invited = EmailDelivery.objects.filter(key__startswith=f"reflect-invite:{latest_held.pk}:")
     assert invited.filter(to_email="member@example.com").count() == 1
+    walk_in = latest_held.attendances.get(walk_in=True)
+    assert not latest_held.rsvps.filter(user=walk_in.user).exists()
+    assert invited.filter(to_email=walk_in.user.email).count() == 1
 
 
 def test_seed_demo_pages_render_for_the_demo_member(client):
@@ -65,6 +68,10 @@ def test_seed_demo_pages_render_for_the_demo_facilitator(client):
 
     assert attendance.status_code == planner.status_code == 200
     assert "Mina Member" in attendance.content.decode()
+    latest = Session.objects.get(title__endswith="reading a map aloud")
+    walk_in = latest.attendances.get(walk_in=True).user_id
+    shown = client.get(f"/c/systems-mapping/sessions/{latest.pk}/attendance/").content.decode()
+    assert f'value="{walk_in}" id="id_attendees_{walk_in}" checked>' in shown
     assert "Review our open actions" in planner.content.decode()
     assert "open studio" in listing.content.decode()
 
