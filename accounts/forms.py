@@ -9,6 +9,8 @@ from pathlib import Path
 from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 
+from core.plugins import notification_kinds
+
 from .models import User
 from .services import PROFILE_FIELDS
 
@@ -133,6 +135,28 @@ class ProfileForm(forms.ModelForm):
                 [self[name] for name in self.Meta.fields if name not in self.PROFILE],
             ),
         ]
+
+
+class NotificationChoicesForm(forms.Form):
+    """Each kind of notification's email choice (core.plugins' registry): at once, in my
+    digest, or not at all. Kinds that may not be turned off have no field; the page lists
+    them with the reason (`locked`)."""
+
+    def __init__(self, *args, chosen: dict[str, str], **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        # Prefixed: the settings page's other form has fields of its own ("digest"…).
+        kwargs.setdefault("prefix", "notify")
+        super().__init__(*args, **kwargs)
+        self.locked = []
+        for kind in notification_kinds():
+            if not kind.may_turn_off:
+                self.locked.append(kind)
+                continue
+            self.fields[kind.key] = forms.ChoiceField(
+                label=kind.label,
+                choices=kind.choices,
+                initial=chosen.get(kind.key, kind.default_email),
+            )
 
 
 class AccountLoginForm(LoginForm):

@@ -8,7 +8,7 @@ class SessionsConfig(AppConfig):
     verbose_name = "Sessions"
 
     def ready(self):
-        from core.plugins import register_upcoming_sessions
+        from core.plugins import register_notification_kind, register_upcoming_sessions
 
         from . import (
             checklists,
@@ -20,3 +20,28 @@ class SessionsConfig(AppConfig):
         register_upcoming_sessions(Session.objects.next_of_outer_community)
         # Steps of communities' checklists (first steps, setup).
         checklists.register()
+        # In-site notifications this app raises. A cancelled or moved session one
+        # RSVP'd to is always emailed at once: the reminders may be turned off, this not.
+        locked = "you answered its RSVP, so you need to know. Turn reminders off above."
+        register_notification_kind(
+            "session_cancelled",
+            "A session I RSVP'd to is cancelled",
+            "immediately",
+            may_turn_off=False,
+            locked_reason=locked,
+            order=20,
+        )
+        register_notification_kind(
+            "session_rescheduled",
+            "A session I RSVP'd to moves to a new time",
+            "immediately",
+            may_turn_off=False,
+            locked_reason=locked,
+            order=21,
+        )
+        register_notification_kind(
+            "session_changed",
+            "A session I'm going to changes (agenda, place, details)",
+            "digest",
+            order=22,
+        )
