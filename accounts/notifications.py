@@ -117,6 +117,34 @@ def _record(**fields: Any) -> tuple[Notification, bool]:
 
 
 @transaction.atomic
+def notification_record(
+    recipient: User,
+    kind: str,
+    *,
+    key: str,
+    text: str,
+    url: str,
+    community: Any = None,
+    actor: User | None = None,
+    created_at: datetime | None = None,
+) -> Notification:
+    """Record a notification without emailing anyone: the demo's history (seed_demo sends
+    nothing). Once per key, like `notify`."""
+    notification, _ = _record(
+        recipient=recipient,
+        key=key,
+        kind=kind,
+        community_id=getattr(community, "pk", None),
+        community_name=getattr(community, "name", "")[:200],
+        actor=actor,
+        text=text[:TEXT_LIMIT],
+        url=url,
+        created_at=created_at or timezone.now(),
+    )
+    return notification
+
+
+@transaction.atomic
 def notify(
     recipient: User,
     kind: str,
