@@ -76,6 +76,10 @@ def session_update(*, session: Session, user: User, data: dict, version: int | N
         data["starts_at"] != session.starts_at
         or data["duration_minutes"] != session.duration_minutes
     )
+    # What members would notice (not a save that changed nothing), against the saved row:
+    # the planner's form may already have set the new values on `session`.
+    saved = Session.objects.filter(pk=session.pk).values(*data).first() or {}
+    details_changed = any(saved.get(name) != value for name, value in data.items())
     updates = {**data, "version": F("version") + 1, "updated_at": timezone.now()}
     if rescheduled:
         updates["sequence"] = F("sequence") + 1
@@ -89,7 +93,11 @@ def session_update(*, session: Session, user: User, data: dict, version: int | N
             session.facilitators.set(facilitators)
         if rescheduled:
             _notify_rsvps(session, kind="rescheduled", responses=list(RSVP.Response.values))
-        elif session.status == Session.Status.SCHEDULED and not session.has_started:
+        elif (
+            details_changed
+            and session.status == Session.Status.SCHEDULED
+            and not session.has_started
+        ):
             _notify_changed(session)
     return session
 
