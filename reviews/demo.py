@@ -85,7 +85,7 @@ def _seed_notifications(main, people: dict) -> None:
             community=main,
             actor=review.reviewer,
             text=f"{review.reviewer.name} shared a review of your work “{review.work.title}”.",
-            url=review.get_absolute_url(),
+            url=f"{review.work.get_absolute_url()}#review-{review.pk}",
             created_at=review.submitted_at,
         )
 

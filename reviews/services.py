@@ -303,7 +303,8 @@ def _notify_review(review_id: int, kind: str) -> None:
         community=review.round.community,
         actor=actor,
         text=text,
-        url=review.get_absolute_url(),
+        # The review beside the work: the author's and the reviewer's page alike.
+        url=f"{review.work.get_absolute_url()}#review-{review.pk}",
         email=lambda: _review_email(review=review, kind=kind, key=key, to=to, extra=extra),
     )
 

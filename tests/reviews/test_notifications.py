@@ -43,6 +43,7 @@ def test_a_review_received_names_the_reviewer_by_the_rounds_rule(
     notification = Notification.objects.get(recipient=cast.author)
     assert notification.text == f"{who} shared a review of your work “Our causal loop map”."
     assert notification.actor == (None if anonymous else cast.reviewer)
+    assert notification.url == f"{review.work.get_absolute_url()}#review-{review.pk}"
     assert EmailDelivery.objects.filter(kind="review_received").count() == 1
 
 
