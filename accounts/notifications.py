@@ -167,6 +167,7 @@ def notify(
     key makes it send nothing twice (so an email lost before its record was written is
     still sent by a retry). `due_at`: when the news has a date, for the 48-hour rule.
     """
+    at_once = email_choice(recipient, kind, due_at=due_at) == IMMEDIATELY
     notification, _ = _record(
         recipient=recipient,
         key=key,
@@ -176,16 +177,14 @@ def notify(
         actor=actor,
         text=text[:TEXT_LIMIT],
         url=url,
+        # Told at once: the digest does not tell it again.
+        emailed=at_once,
     )
-    if email_choice(recipient, kind, due_at=due_at) == IMMEDIATELY:
+    if at_once:
         if email is not None:
             email()
         else:
             _generic_email(notification, recipient)
-        if not notification.emailed:
-            # Told at once: the digest does not tell it again.
-            Notification.objects.filter(pk=notification.pk).update(emailed=True)
-            notification.emailed = True
     return notification
 
 
