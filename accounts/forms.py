@@ -156,6 +156,7 @@ class NotificationChoicesForm(forms.Form):
                 label=kind.label,
                 choices=kind.choices,
                 initial=chosen.get(kind.key, kind.default_email),
+                help_text=kind.hint,
             )
 
 

@@ -192,7 +192,7 @@ def _generic_email(notification: Notification, recipient: User) -> None:
     """The short email of a kind that has no email of its own."""
     email_render_and_enqueue(
         key=f"notification:{notification.key}",
-        kind=f"notification:{notification.kind}",
+        kind="accounts:notification",
         template_prefix="accounts/email/notification",
         context={
             "recipient": recipient,

@@ -289,7 +289,7 @@ class NotificationKind:
     emailed at once, whatever the person chose; `locked_reason` says why on the settings
     page. `digest_elsewhere`: another digest section already carries this news (reviews
     waiting, celebrations), so the digest's "notifications" section leaves it out rather
-    than say it twice."""
+    than say it twice. `hint`: a line under the choice on the settings page."""
 
     key: str
     label: str
@@ -298,6 +298,7 @@ class NotificationKind:
     locked_reason: str = ""
     digest_elsewhere: bool = False
     order: int = 50
+    hint: str = ""
 
     @property
     def choices(self) -> tuple[tuple[EmailChoice, str], ...]:

@@ -208,7 +208,7 @@ def test_a_notification_without_an_email_of_its_own_gets_the_short_one(alice, ri
     tell(alice, kind="journey_celebration", community=riverside, url="/c/riverside/")
 
     delivery = EmailDelivery.objects.get(recipient=alice)
-    assert delivery.kind == "notification:journey_celebration"
+    assert delivery.kind == "accounts:notification"
     assert delivery.subject.startswith("Riverside: Something for Alice")
     assert "https://cop.example/c/riverside/" in delivery.body_text
     assert 'href="https://cop.example/c/riverside/"' in delivery.body_html

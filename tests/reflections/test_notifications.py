@@ -59,4 +59,4 @@ def test_a_new_owner_is_told_and_an_action_due_tomorrow_is_emailed_at_once(cast)
     notification = Notification.objects.get()
     assert notification.recipient == cast.author
     assert notification.text.endswith(f", due {tomorrow.day} {tomorrow:%b}.")
-    assert EmailDelivery.objects.get().kind == "notification:action_assigned"
+    assert EmailDelivery.objects.get().kind == "accounts:notification"

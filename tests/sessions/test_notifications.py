@@ -113,4 +113,4 @@ def test_a_change_to_a_session_within_48_hours_is_emailed_at_once(world):
         version=1,
     )
 
-    assert EmailDelivery.objects.get().kind == "notification:session_changed"
+    assert EmailDelivery.objects.get().kind == "accounts:notification"
