@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import EmailDelivery, User
+from .models import EmailDelivery, Notification, User
 
 
 @admin.register(User)
@@ -25,3 +25,12 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["to_email", "subject", "key"]
     readonly_fields = ["key", "created_at", "claimed_at", "sent_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["kind", "recipient", "community_name", "created_at", "read_at", "emailed"]
+    list_filter = ["kind", "emailed"]
+    search_fields = ["key", "recipient__email"]
+    raw_id_fields = ["recipient", "actor"]
+    readonly_fields = ["key", "created_at"]

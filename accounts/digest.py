@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.plugins import app_modules
 from core.transactions import after_commit
 
+from . import notifications
 from .mail import email_dispatch_batch
 from .models import EmailDelivery, User, zone_or_utc
 from .unsubscribe import list_unsubscribe_headers, unsubscribe_url
@@ -121,7 +122,8 @@ def sections_for(
     """Every app's sections for a batch of people, in a fixed number of queries."""
     by_key: dict[int, dict[str, Section]] = defaultdict(dict)
     periods = periods or {person.pk: period_for(person, now) for person in people}
-    for module in app_modules("digest"):
+    # accounts' own section (notifications left for the digest) first, then every app's.
+    for module in [notifications, *app_modules("digest")]:
         for user_id, sections in module.digest_sections(people, periods, now).items():
             for section in sections:
                 if not section.items:

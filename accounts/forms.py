@@ -18,6 +18,8 @@ from allauth.account.forms import (
 )
 from django import forms
 
+from core.plugins import notification_kinds
+
 from .models import User
 from .services import PROFILE_FIELDS
 
@@ -227,6 +229,29 @@ class DeviceZoneField(forms.Field):
 
     def clean(self, value) -> str:
         return canonical_zone(value)
+
+
+class NotificationChoicesForm(forms.Form):
+    """Each kind of notification's email choice (core.plugins' registry): at once, in my
+    digest, or not at all. Kinds that may not be turned off have no field; the page lists
+    them with the reason (`locked`)."""
+
+    def __init__(self, *args, chosen: dict[str, str], **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        # Prefixed: the settings page's other form has fields of its own ("digest"…).
+        kwargs.setdefault("prefix", "notify")
+        super().__init__(*args, **kwargs)
+        self.locked = []
+        for kind in notification_kinds():
+            if not kind.may_turn_off:
+                self.locked.append(kind)
+                continue
+            self.fields[kind.key] = forms.ChoiceField(
+                label=kind.label,
+                choices=kind.choices,
+                initial=chosen.get(kind.key, kind.default_email),
+                help_text=kind.hint,
+            )
 
 
 class AccountLoginForm(LoginForm):

@@ -67,6 +67,11 @@ class User(AbstractUser):
         help_text="Leaders see impact dashboards across all communities; never private text.",
     )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # How many of the person's in-site notifications are unread, kept by
+    # accounts.notifications with every write that changes it (an increment with each new
+    # notification, a decrement by what each "mark read" changed): the header shows it on
+    # every page from the user row the request has already loaded, at no query.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     # Notification preferences (SPEC §3): apply at once, checked when each email is due.
     class Digest(models.TextChoices):
@@ -214,3 +219,79 @@ class SubmissionToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.path} → {self.result_url or '…'}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_recipient(self, user):
+        """A person's own notifications, newest first: nobody else's, ever."""
+        return self.filter(recipient=user).order_by("-created_at", "-pk")
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something in the site a person should know of (a reply, a decision, a change).
+
+    What the list shows is stored when it is made (`text`, `url`, the community's name), so
+    the list reads one table and no row costs a query. `key` is unique: an event fired
+    twice, or a task retried, finds its notification already there. The community is kept
+    by id and name rather than as a foreign key: accounts sits below communities.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=40)
+    community_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    community_name = models.CharField(max_length=200, blank=True)
+    actor = optional_link(settings.AUTH_USER_MODEL, related_name="+")
+    text = models.CharField(max_length=300)
+    # A path on this site (e.g. "/c/riverside/reflections/7/"), where opening it leads.
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Emailed at once (by choice, by a locked kind or the 48-hour rule): the digest's
+    # notifications section leaves it out.
+    emailed = models.BooleanField(default=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at", "-id"], name="notification_recipient_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient_id}: {self.text[:40]}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationPreference(models.Model):
+    """A person's email choice for one kind of notification (core.plugins' registry).
+    No row: the kind's default."""
+
+    class Email(models.TextChoices):
+        IMMEDIATELY = "immediately", "Email me at once"
+        DIGEST = "digest", "In my digest"
+        NEVER = "never", "Don't email me"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_choices"
+    )
+    kind = models.CharField(max_length=40)
+    email = models.CharField(max_length=12, choices=Email)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_choice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.email}"

@@ -18,6 +18,9 @@ LISTS: dict[str, tuple[str, dict]] = {
         "join-request and journey-move notices",
         {"notify_facilitation": False},
     ),
+    # No field of its own: every notification kind that may be turned off is set to
+    # "never" (accounts.notifications.notification_emails_stop).
+    "notifications": ("notification emails", {}),
 }
 MAX_AGE = 60 * 60 * 24 * 365
 
@@ -59,6 +62,11 @@ def list_unsubscribe_headers(user, list_name: str) -> dict[str, str]:
 
 
 def unsubscribe(user, list_name: str) -> None:
+    if list_name == "notifications":
+        from .notifications import notification_emails_stop
+
+        notification_emails_stop(user)
+        return
     fields = LISTS[list_name][1]
     for name, value in fields.items():
         setattr(user, name, value)

@@ -5,17 +5,36 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from core.paging import QuickPage
 from core.plugins import collect_panels
 
-from . import services
+from . import notifications, services
+from .access import notification_for
 from .digest import digest_preview
-from .forms import ProfileForm
-from .models import User
+from .forms import NotificationChoicesForm, ProfileForm
+from .models import Notification, User
 from .unsubscribe import LISTS, unsubscribe, user_id_from_token
+
+
+def _settings_page(request, *, form=None, choices_form=None):
+    """The settings page, with whichever of its two forms was posted kept as typed."""
+    if form is None:
+        form = ProfileForm(instance=request.user)
+    if choices_form is None:
+        choices_form = NotificationChoicesForm(chosen=notifications.chosen(request.user))
+    # My communities and my calendar link belong to higher apps: they come as panels.
+    panels = collect_panels("settings_panel", request)
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "choices_form": choices_form, "panels": panels},
+    )
 
 
 @login_required
@@ -26,9 +45,59 @@ def settings_view(request):
         services.profile_update(user=request.user, data=form.cleaned_data)
         messages.success(request, "Your settings are saved.")
         return redirect("settings")
-    # My communities and my calendar link belong to higher apps: they come as panels.
-    panels = collect_panels("settings_panel", request)
-    return render(request, "accounts/settings.html", {"form": form, "panels": panels})
+    return _settings_page(request, form=form)
+
+
+@login_required
+@require_http_methods(["POST"])
+def notification_choices_view(request):
+    """Save each kind's email choice (the settings page's second form)."""
+    form = NotificationChoicesForm(request.POST, chosen=notifications.chosen(request.user))
+    if form.is_valid():
+        notifications.notification_choices_save(user=request.user, choices=form.cleaned_data)
+        messages.success(request, "Your notification emails are saved.")
+        return redirect(reverse("settings") + "#notification-emails")
+    return _settings_page(request, choices_form=form)
+
+
+NOTIFICATIONS_PER_PAGE = 30
+
+
+@login_required
+@require_http_methods(["GET"])
+def notifications_view(request):
+    """My notifications, newest first, grouped by community on each page."""
+    page = QuickPage(
+        Notification.objects.for_recipient(request.user),
+        request.GET.get("page"),
+        NOTIFICATIONS_PER_PAGE,
+    )
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"page": page, "groups": notifications.group_by_community(page)},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def notification_open(request, pk: int):
+    """Opening a notification marks it read and leads to what it is about."""
+    notification = notification_for(request.user, pk)
+    notifications.notification_mark_read(notification=notification)
+    # The address was written by our own code; a path on this site is all it may be.
+    if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("notifications")
+
+
+@login_required
+@require_http_methods(["POST"])
+def notifications_read_all(request):
+    changed = notifications.notifications_mark_all_read(user=request.user)
+    if changed:
+        messages.success(request, "All caught up: every notification is marked read.")
+    return redirect("notifications")
 
 
 @login_required

@@ -7,7 +7,7 @@ class CommunitiesConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import user_signed_up
 
-        from core.plugins import register_email_voucher
+        from core.plugins import register_email_voucher, register_notification_kind
 
         from . import checklists
         from .invitations import invitation_vouches_for
@@ -16,5 +16,16 @@ class CommunitiesConfig(AppConfig):
         register_email_voucher(invitation_vouches_for)
         # Say hello; what we care about, purpose, invitations (checklists' own steps).
         checklists.register()
+        # In-site notifications this app raises (accounts records them and emails them).
+        register_notification_kind(
+            "join_decision", "An answer to my request to join", "immediately", order=10
+        )
+        register_notification_kind(
+            "journey_celebration",
+            "A step further in on my journey",
+            "digest",
+            digest_elsewhere=True,  # The digest's "Celebrations" tells it.
+            order=70,
+        )
 
         user_signed_up.connect(accept_invitation_on_signup, dispatch_uid="copsite-invitation")

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.demo import demo_user
+from accounts.notifications import notification_record
 
 from .invitations import VALID_FOR
 from .models import Community, Invitation, JourneyStep, Membership, MoveSuggestion
@@ -148,6 +149,45 @@ def seed(people: dict) -> None:
         defaults={"role": Membership.Role.COORDINATOR, "level": Membership.Level.CORE},
     )
     seed_journeys(main, guild, circle, people)
+    seed_notifications(main, guild, people)
+
+
+def seed_notifications(main, guild, people) -> None:
+    """member@example.com's welcome into the guild and latest step further in, as unread
+    notifications (recorded only: the demo emails nobody)."""
+    member = people["member@example.com"]
+    joined = Membership.objects.filter(community=guild, user=member).first()
+    if joined is not None:
+        notification_record(
+            member,
+            "join_decision",
+            key=f"join-decision:{joined.pk}:demo",
+            community=guild,
+            actor=people["facilitator@example.com"],
+            text=f"Welcome! Your request to join {guild.name} was accepted.",
+            url=guild.get_absolute_url(),
+            created_at=joined.joined_at,
+        )
+    step = (
+        JourneyStep.objects.inward()
+        .filter(membership__community=main, membership__user=member)
+        .order_by("-created_at")
+        .first()
+    )
+    if step is not None:
+        notification_record(
+            member,
+            "journey_celebration",
+            key=f"journey-step:{step.pk}",
+            community=main,
+            actor=step.confirmed_by,
+            text=(
+                f"You moved from {step.from_level} to {step.to_level} in {main.name}. "
+                "Thank you for all you bring — welcome further in!"
+            ),
+            url=main.get_absolute_url(),
+            created_at=step.created_at,
+        )
 
 
 def seed_journeys(main, guild, circle, people) -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.mail import email_render_and_enqueue
+from accounts.notifications import notify
 
 from . import emails, engagement
 from .invitations import (
@@ -200,13 +201,28 @@ def join_request_decide(*, membership: Membership, by, approve: bool) -> Members
         membership.status = Status.LEFT
     membership.save(update_fields=["status", "joined_at"])
     asked = membership.requested_at.timestamp() if membership.requested_at else 0
-    email_render_and_enqueue(
-        key=f"join-decision:{membership.pk}:{asked}",
-        kind="communities:join_" + ("approved" if approve else "declined"),
-        template_prefix="communities/email/join_" + ("approved" if approve else "declined"),
-        context=emails.membership_context(membership),
-        to_email=membership.user.email,
-        recipient=membership.user,
+    key = f"join-decision:{membership.pk}:{asked}"
+    community = membership.community
+    notify(
+        membership.user,
+        "join_decision",
+        key=key,
+        community=community,
+        actor=by,
+        text=(
+            f"Welcome! Your request to join {community.name} was accepted."
+            if approve
+            else f"Your request to join {community.name} was not accepted this time."
+        ),
+        url=community.get_absolute_url(),
+        email=lambda: email_render_and_enqueue(
+            key=key,
+            kind="communities:join_" + ("approved" if approve else "declined"),
+            template_prefix="communities/email/join_" + ("approved" if approve else "declined"),
+            context=emails.membership_context(membership),
+            to_email=membership.user.email,
+            recipient=membership.user,
+        ),
     )
     return membership
 
@@ -493,6 +509,19 @@ def journey_move(
     )
     locked.level = to_level
     locked.save(update_fields=["level"])
+    if step.is_inward:
+        notify(
+            locked.user,
+            "journey_celebration",
+            key=f"journey-step:{step.pk}",
+            community=locked.community,
+            actor=by,
+            text=(
+                f"You moved from {step.from_level} to {to_level} in {locked.community.name}. "
+                "Thank you for all you bring — welcome further in!"
+            ),
+            url=locked.community.get_absolute_url(),
+        )
     MoveSuggestion.objects.filter(membership=locked, status=MoveSuggestion.Status.OPEN).update(
         status=MoveSuggestion.Status.STALE, decided_at=timezone.now()
     )

@@ -9,6 +9,22 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("settings/", account_views.settings_view, name="settings"),
+    path(
+        "settings/notifications/",
+        account_views.notification_choices_view,
+        name="notification_choices",
+    ),
+    path("notifications/", account_views.notifications_view, name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        account_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read/",
+        account_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
     path("settings/digest-preview/", account_views.digest_preview_view, name="digest_preview"),
     path(
         "settings/digest-preview/email.html",

@@ -264,3 +264,74 @@ def memberships_whose_community_has(memberships: list[Any], rows: QuerySet) -> s
         )
     )
     return {m.pk for m in memberships if m.community_id in having}
+
+
+# --- Notification kinds: accounts records and emails them, each app registers its own ----
+# Every in-site notification has a kind. The app that raises it registers the kind (in
+# AppConfig.ready()) with its label for the settings page, whether its email goes out
+# immediately, waits for the digest or is not sent by default, and whether a person may
+# turn it off. accounts (below every app) reads the registry and never names an app.
+
+EmailChoice = Literal["immediately", "digest", "never"]
+EMAIL_CHOICES: tuple[tuple[EmailChoice, str], ...] = (
+    ("immediately", "Email me at once"),
+    ("digest", "In my digest"),
+    ("never", "Don't email me"),
+)
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """One kind of notification.
+
+    `default_email` is the email choice of everyone who has not chosen. A kind that may not
+    be turned off (`may_turn_off` False, e.g. a cancelled session one RSVP'd to) is always
+    emailed at once, whatever the person chose; `locked_reason` says why on the settings
+    page. `digest_elsewhere`: another digest section already carries this news (reviews
+    waiting, celebrations), so the digest's "notifications" section leaves it out rather
+    than say it twice. `hint`: a line under the choice on the settings page."""
+
+    key: str
+    label: str
+    default_email: EmailChoice
+    may_turn_off: bool = True
+    locked_reason: str = ""
+    digest_elsewhere: bool = False
+    order: int = 50
+    hint: str = ""
+
+    @property
+    def choices(self) -> tuple[tuple[EmailChoice, str], ...]:
+        """The email choices a person has for this kind (only "at once" when locked)."""
+        if not self.may_turn_off:
+            return EMAIL_CHOICES[:1]
+        return EMAIL_CHOICES
+
+
+_notification_kinds: dict[str, NotificationKind] = {}
+
+
+def register_notification_kind(
+    key: str, label: str, default_email: EmailChoice, may_turn_off: bool = True, **kwargs: Any
+) -> NotificationKind:
+    """Add (or, under the same key, replace) a kind of notification (NotificationKind's
+    other fields as keywords). The key is at most 40 characters: it is stored with each
+    notification and each person's choice."""
+    if len(key) > 40:
+        raise ValueError(f"A notification kind's key is at most 40 characters: {key!r}")
+    if default_email not in dict(EMAIL_CHOICES):
+        raise ValueError(f"Unknown email choice {default_email!r} for {key!r}")
+    if not may_turn_off and default_email != "immediately":
+        raise ValueError(f"{key!r} may not be turned off, so it is emailed immediately")
+    kind = NotificationKind(key, label, default_email, may_turn_off, **kwargs)
+    _notification_kinds[key] = kind
+    return kind
+
+
+def notification_kinds() -> list[NotificationKind]:
+    """Every registered kind, by order then label."""
+    return sorted(_notification_kinds.values(), key=lambda kind: (kind.order, kind.label))
+
+
+def notification_kind(key: str) -> NotificationKind | None:
+    return _notification_kinds.get(key)

@@ -5,7 +5,7 @@ class ReflectionsConfig(AppConfig):
     name = "reflections"
 
     def ready(self):
-        from core.plugins import register_link
+        from core.plugins import register_link, register_notification_kind
 
         from . import (
             checklists,
@@ -16,3 +16,12 @@ class ReflectionsConfig(AppConfig):
         register_link("reflect", "reflections:new")
         # Steps of communities' checklists (first steps, setup).
         checklists.register()
+        # In-site notifications this app raises. An action due within 48 hours is
+        # emailed at once to whoever has not chosen (accounts.notifications.SOON).
+        register_notification_kind(
+            "action_assigned",
+            "An action given to me",
+            "digest",
+            digest_elsewhere=True,  # The digest's "Your open actions" lists it.
+            order=40,
+        )

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.notifications import notification_record
 from communities.models import Community
 from outcomes.models import ConfidenceRating, Outcome
 from sessions.models import Session
@@ -192,6 +193,18 @@ def seed(people: dict) -> None:
             done_at=now - timedelta(days=3) if status == Action.Status.DONE else None,
         )
         action.reflections.set([reflections[source] for source in sources])
+        if email == "member@example.com":
+            # An unread notification for the member (recorded only: the demo emails nobody).
+            notification_record(
+                people[email],
+                "action_assigned",
+                key=f"action-owner:{action.pk}:{action.owner_id}",
+                community=community,
+                actor=action.created_by,
+                text=f"{action.created_by.name} asked you to take on an action: “{title}”.",
+                url=action.get_absolute_url(),
+                created_at=action.created_at,
+            )
     Reflection.objects.create(
         author=people["facilitator@example.com"],
         community=community,

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.notifications import notify
 from outcomes import services as outcome_services
 
 from .models import REFLECTION_FIELDS, Action, Reflection, ReflectionDraft, ReflectionRead
@@ -73,7 +76,27 @@ def action_create(*, community, created_by, data: dict) -> Action:
         session=data.get("session"),
     )
     action.reflections.set(data.get("reflections", []))
+    _notify_owner(action, by=created_by)
     return action
+
+
+def _notify_owner(action: Action, *, by) -> None:
+    """Tell an action's owner it is theirs, unless they gave it to themselves: once per
+    action and owner (an owner given it back later is not told twice)."""
+    if action.owner_id is None or action.owner_id == getattr(by, "pk", None):
+        return
+    due = action.due_date
+    notify(
+        action.owner,
+        "action_assigned",
+        key=f"action-owner:{action.pk}:{action.owner_id}",
+        community=action.community,
+        actor=by,
+        text=f"{by.name} asked you to take on an action: “{action.title}”"
+        + (f", due {due.day} {due:%b}." if due else "."),
+        url=action.get_absolute_url(),
+        due_at=(datetime.combine(due, time(), tzinfo=action.community.zoneinfo) if due else None),
+    )
 
 
 @transaction.atomic
@@ -112,10 +135,13 @@ def action_update(*, action: Action, data: dict, by) -> Action:
             pk__in=Reflection.objects.visible_to(by, action.community_id).values("pk")
         )
     )
+    owner_before = action.owner_id
     for name in ACTION_FIELDS:
         setattr(action, name, data[name])
     action.save()
     action.reflections.set([*data["reflections"], *hidden])
+    if action.owner_id != owner_before:
+        _notify_owner(action, by=by)
     return action
 
 

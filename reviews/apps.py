@@ -7,4 +7,32 @@ class ReviewsConfig(AppConfig):
     name = "reviews"
 
     def ready(self):
+        from core.plugins import register_notification_kind
+
         from . import engagement  # noqa: F401 -- registers work_shared and reviews_given.
+
+        # In-site notifications this app raises. Review emails were sent at once before
+        # notifications had choices, and still are unless a person chooses otherwise; the
+        # digest's review sections already list what waits and what came in.
+        # "Email me about peer reviews" (a profile setting older than these choices)
+        # still stops every review email.
+        hint = "Emailed only while “email me about peer reviews” is ticked above."
+        register_notification_kind(
+            "review_waiting",
+            "A peer review waiting for me",
+            "immediately",
+            digest_elsewhere=True,
+            order=30,
+            hint=hint,
+        )
+        register_notification_kind(
+            "review_received",
+            "A review of my work",
+            "immediately",
+            digest_elsewhere=True,
+            order=31,
+            hint=hint,
+        )
+        register_notification_kind(
+            "review_reply", "A reply to a review I wrote", "immediately", order=32, hint=hint
+        )

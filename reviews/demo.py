@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from accounts.notifications import notification_record
 from communities.models import Community
 from outcomes.demo import MAPPING
 from outcomes.models import Outcome
@@ -43,6 +44,50 @@ def seed(people: dict) -> None:
     if main is None:
         return
     _seed_peer_review(main, people)
+    _seed_notifications(main, people)
+
+
+def _seed_notifications(main, people: dict) -> None:
+    """Unread notifications for member@example.com: the review waiting for them and the
+    reviews of their referral map (recorded only: the demo emails nobody)."""
+    member = people["member@example.com"]
+    waiting = (
+        PeerReview.objects.waiting()
+        .filter(reviewer=member, round__community=main)
+        .select_related("work", "round__community")
+        .first()
+    )
+    if waiting is not None:
+        notification_record(
+            member,
+            "review_waiting",
+            key=f"review-allocated:{waiting.round_id}:{member.pk}:1:{waiting.pk}",
+            community=main,
+            text=f"A peer review is waiting for you: “{waiting.work.title}”.",
+            url=waiting.get_absolute_url(),
+            created_at=waiting.created_at,
+        )
+    received = (
+        PeerReview.objects.filter(
+            work__author=member,
+            round__community=main,
+            round__status=ReviewRound.Status.OPEN,
+            status=PeerReview.Status.SUBMITTED,
+        )
+        .select_related("work", "reviewer", "round__community")
+        .order_by("submitted_at")
+    )
+    for review in received:
+        notification_record(
+            member,
+            "review_received",
+            key=f"review-received:{review.pk}",
+            community=main,
+            actor=review.reviewer,
+            text=f"{review.reviewer.name} shared a review of your work “{review.work.title}”.",
+            url=f"{review.work.get_absolute_url()}#review-{review.pk}",
+            created_at=review.submitted_at,
+        )
 
 
 def _answers(round_: ReviewRound, works: str, deeper: str) -> list[dict]:

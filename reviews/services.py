@@ -8,11 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.mail import email_render_and_enqueue
+from accounts.notifications import notify
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
 from core.transactions import after_commit
 from outcomes.models import DEFAULT_PROMPTS, Outcome
 
+from .access import reviewer_is_named, reviewer_name
 from .allocation import Reviewer, Work, allocate
 from .emails import review_email_context
 from .models import PeerReview, ReviewReply, ReviewRound, SharedWork
@@ -164,13 +166,28 @@ def _notify_allocated(round_id: int, user_ids: list[int]) -> None:
         counts[review.reviewer_id] = counts.get(review.reviewer_id, 0) + 1
         first.setdefault(review.reviewer_id, review)
     for user in User.objects.filter(pk__in=counts):
-        review = first[user.pk]
-        _review_email(
-            review=review,
-            kind="review_allocated",
-            key=f"review-allocated:{round_id}:{user.pk}:{counts[user.pk]}:{review.pk}",
-            to=user,
-            extra={"count": counts[user.pk]},
+        review, count = first[user.pk], counts[user.pk]
+        key = f"review-allocated:{round_id}:{user.pk}:{count}:{review.pk}"
+        community = round_.community
+        notify(
+            user,
+            "review_waiting",
+            key=key,
+            community=community,
+            text=(
+                f"A peer review is waiting for you: “{review.work.title}”."
+                if count == 1
+                else f"{count} peer reviews are waiting for you, starting with "
+                f"“{review.work.title}”."
+            ),
+            url=review.get_absolute_url(),
+            email=lambda review=review, key=key, user=user, count=count: _review_email(
+                review=review,
+                kind="review_allocated",
+                key=key,
+                to=user,
+                extra={"count": count},
+            ),
         )
 
 
@@ -267,11 +284,29 @@ def _notify_review(review_id: int, kind: str) -> None:
     review = PeerReview.objects.select_related(
         "round__community", "work__author", "work__community", "reviewer", "reply"
     ).get(pk=review_id)
+    title = review.work.title
     if kind == "review_received":
         to, key, extra = review.work.author, f"review-received:{review.pk}", None
+        who = reviewer_name(review, viewer=to, author_id=to.pk, is_facilitator=False)
+        text = f"{who} shared a review of your work “{title}”."
+        named = reviewer_is_named(review, viewer_id=to.pk, author_id=to.pk, facilitator=False)
+        actor = review.reviewer if named else None
+        notification_kind = "review_received"
     else:
         to, key, extra = review.reviewer, f"review-reply:{review.pk}", {"reply": review.reply}
-    _review_email(review=review, kind=kind, key=key, to=to, extra=extra)
+        text = f"The author of “{title}” replied to your review."
+        actor, notification_kind = review.work.author, "review_reply"
+    notify(
+        to,
+        notification_kind,
+        key=key,
+        community=review.round.community,
+        actor=actor,
+        text=text,
+        # The review beside the work: the author's and the reviewer's page alike.
+        url=f"{review.work.get_absolute_url()}#review-{review.pk}",
+        email=lambda: _review_email(review=review, kind=kind, key=key, to=to, extra=extra),
+    )
 
 
 def review_nudges_send_due(*, now=None) -> int:

@@ -9,7 +9,7 @@ class SessionsConfig(AppConfig):
 
     def ready(self):
         from communities.signals import community_created
-        from core.plugins import register_upcoming_sessions
+        from core.plugins import register_notification_kind, register_upcoming_sessions
 
         from . import (
             checklists,
@@ -25,4 +25,29 @@ class SessionsConfig(AppConfig):
         # A new community starts with the built-in session templates in its library.
         community_created.connect(
             builtin_templates_on_community_created, dispatch_uid="copsite-builtin-templates"
+        )
+        # In-site notifications this app raises. A cancelled or moved session one
+        # RSVP'd to is always emailed at once: the reminders may be turned off, this not.
+        locked = "you answered its RSVP, so you need to know. Turn reminders off above."
+        register_notification_kind(
+            "session_cancelled",
+            "A session I RSVP'd to is cancelled",
+            "immediately",
+            may_turn_off=False,
+            locked_reason=locked,
+            order=20,
+        )
+        register_notification_kind(
+            "session_rescheduled",
+            "A session I RSVP'd to moves to a new time",
+            "immediately",
+            may_turn_off=False,
+            locked_reason=locked,
+            order=21,
+        )
+        register_notification_kind(
+            "session_changed",
+            "A session I'm going to changes (agenda, place, details)",
+            "digest",
+            order=22,
         )

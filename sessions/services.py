@@ -15,6 +15,7 @@ from django.utils import dateformat, timezone
 
 from accounts.mail import Attachment, email_render_and_enqueue
 from accounts.models import EmailDelivery, User
+from accounts.notifications import notify
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
 from core.templatetags.dates import STYLES
@@ -86,6 +87,10 @@ def session_update(*, session: Session, user: User, data: dict, version: int | N
         data["starts_at"] != session.starts_at
         or data["duration_minutes"] != session.duration_minutes
     )
+    # What members would notice (not a save that changed nothing), against the saved row:
+    # the planner's form may already have set the new values on `session`.
+    saved = Session.objects.filter(pk=session.pk).values(*data).first() or {}
+    details_changed = any(saved.get(name) != value for name, value in data.items())
     updates = {**data, "version": F("version") + 1, "updated_at": timezone.now()}
     if rescheduled:
         updates["sequence"] = F("sequence") + 1
@@ -99,6 +104,12 @@ def session_update(*, session: Session, user: User, data: dict, version: int | N
             session.facilitators.set(facilitators)
         if rescheduled:
             _notify_rsvps(session, kind="rescheduled", responses=list(RSVP.Response.values))
+        elif (
+            details_changed
+            and session.status == Session.Status.SCHEDULED
+            and not session.has_started
+        ):
+            _notify_changed(session)
     return session
 
 
@@ -572,14 +583,55 @@ def _notify_rsvps(session: Session, *, kind: str, responses: list[str]) -> int:
     )
     sent = 0
     for user in users:
-        _, created = _session_email(
-            session=session,
-            user=user,
-            kind=kind,
-            key=f"session-{kind}:{session.pk}:{user.pk}:{session.sequence}",
+        key = f"session-{kind}:{session.pk}:{user.pk}:{session.sequence}"
+        emailed = []
+        notify(
+            user,
+            f"session_{kind}",
+            key=key,
+            community=session.community,
+            text=_change_text(session, user, kind),
+            url=session.get_absolute_url(),
+            email=lambda user=user, key=key, emailed=emailed: emailed.append(
+                _session_email(session=session, user=user, kind=kind, key=key)[1]
+            ),
         )
-        sent += created
+        sent += any(emailed)
     return sent
+
+
+def _change_text(session: Session, user: User, kind: str) -> str:
+    """The one line a notification of a session's change shows, in `user`'s timezone."""
+    when = timezone.localtime(session.starts_at, user.zoneinfo)
+    at = f"{when:%a} {when.day} {when:%b, %H:%M}"
+    if kind == "cancelled":
+        return f"“{session.title}” on {at} is cancelled." + (
+            f" {session.cancel_reason}" if session.cancel_reason else ""
+        )
+    if kind == "rescheduled":
+        return f"“{session.title}” has moved: it now starts {at}."
+    return f"“{session.title}” ({at}) has changed: have a look at what's new."
+
+
+def _notify_changed(session: Session) -> None:
+    """A published session's details changed (not its time): everyone going or maybe is
+    told in the site, once per version; the email follows each person's choice."""
+    users = User.objects.filter(
+        rsvps__session=session,
+        rsvps__response__in=GOING_OR_MAYBE,
+        memberships__community_id=session.community_id,
+        memberships__status=Membership.Status.ACTIVE,
+    )
+    for user in users:
+        notify(
+            user,
+            "session_changed",
+            key=f"session-changed:{session.pk}:{user.pk}:{session.version}",
+            community=session.community,
+            text=_change_text(session, user, "changed"),
+            url=session.get_absolute_url(),
+            due_at=session.starts_at,
+        )
 
 
 def reminder_key(*, kind: str, session: Session, user: User) -> str:

@@ -294,12 +294,13 @@ def test_settings_page_lists_my_communities_in_a_fixed_number_of_queries(
     client, user, django_assert_num_queries, communities
 ):
     """The settings page's sections come from other apps' settings_panel()s: my
-    communities with their mute switch (communities) and my calendar link (sessions)."""
+    communities with their mute switch (communities) and my calendar link (sessions);
+    and my notification email choices (one query)."""
     for i in range(communities):
         MembershipFactory(user=user, community__name=f"Circle {i:02d}")
     client.force_login(user)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("settings"))
 
     page = response.content.decode()

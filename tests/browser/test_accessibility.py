@@ -34,6 +34,7 @@ MEMBER_MAIN = [
     f"{MAIN}/reflections/",
     f"{MAIN}/reflections/{{reflection}}/",
     f"{MAIN}/actions/",
+    "/notifications/",
     "/settings/",
     "/stories/",
 ]

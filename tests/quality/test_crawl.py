@@ -77,3 +77,5 @@ def test_every_link_shown_to_each_role_leads_somewhere(client, demo, email):
 
     assert broken == []
     assert len(seen) > (3 if email is None else 15)
+    # Every signed-in person's header leads to their notifications (a list, paged).
+    assert ("/notifications/" in seen) is (email is not None)

@@ -32,6 +32,7 @@ from accounts.models import EmailDelivery, User
 from communities import services as communities
 from communities.models import Community, JourneyStep, Membership, MoveSuggestion
 from core.plugins import app_modules
+from reflections import services as reflections
 from reflections.models import Action
 from reviews import services as reviews
 from reviews.models import PeerReview
@@ -152,6 +153,19 @@ def build_world(commit) -> dict:
         communities.invitations_send(community=community, by=fran, emails=["newcomer@example.org"])
         MoveSuggestion.objects.create(membership=bens, from_level="peripheral", to_level="active")
         communities.move_suggestions_notify(community=community)
+
+    # A notification with no email of its own, sent at once (due within 48 hours): the
+    # short notification email.
+    with commit():
+        reflections.action_create(
+            community=community,
+            created_by=fran,
+            data={
+                "title": "Call the clinic",
+                "owner": ada,
+                "due_date": timezone.localdate() + timedelta(days=1),
+            },
+        )
 
     # The digest, with every section someone: content dated inside the digest's period.
     in_period = period_for(ada, now).start + timedelta(hours=1)

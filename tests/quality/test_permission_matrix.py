@@ -103,6 +103,21 @@ def story(site):
     return site.objects["story"]
 
 
+def notification(site):
+    """A notification of community A's core member: theirs alone."""
+    from accounts.models import Notification
+
+    if "notification" not in site.objects:
+        site.objects["notification"] = Notification.objects.create(
+            recipient=site.users["core"],
+            key=f"matrix:{site.users['core'].pk}",
+            kind="join_decision",
+            text="Hi",
+            url="/",
+        )
+    return site.objects["notification"]
+
+
 LEADERS_ONLY = {**signed_in(404), "leader": 200}
 DASHBOARD = {**inner(role="facilitator"), "leader": 200}
 AUTHOR_ONLY = {**inner(404), "core": 200, "leader": 404}
@@ -139,6 +154,17 @@ EXPECT: dict[str, Case] = {
     "healthz": Case({}, PUBLIC),
     "settings": Case({}, SIGNED_IN),
     "digest_preview": Case({}, SIGNED_IN),
+    # --- notifications (issue 16): one's own only ---
+    "notifications": Case({}, SIGNED_IN),
+    "notification_open": Case(
+        lambda s: {"pk": notification(s).pk},
+        {**signed_in(404), "core": 302},
+        notes="Opening marks it read and leads on; anyone else's is a 404.",
+    ),
+    "notifications_read_all": Case({}, POST_ONLY, post=signed_in(302)),
+    "notification_choices": Case(
+        {}, POST_ONLY, post=signed_in(200), notes="An empty POST: field errors, kept."
+    ),
     "digest_preview_email": Case({}, SIGNED_IN, notes="The preview's framed email: own only."),
     "community_mute": Case(
         lambda s: {"membership_id": s.memberships["peripheral"].pk},

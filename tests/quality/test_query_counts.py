@@ -327,6 +327,23 @@ def digest_preview(cast, rows):
     return "alice", "/settings/digest-preview/", {}, "Gathering 00"
 
 
+def notifications_page(cast, rows):
+    from accounts.notifications import notify
+
+    for i in range(rows):
+        community = cast.riverside if i % 2 else cast.hillside
+        notify(cast.alice, "journey_celebration", key=f"n{i}", text=f"Note {i:02d}", url="/")
+        notify(
+            cast.alice,
+            "session_changed",
+            key=f"c{i}",
+            community=community,
+            text=f"Changed {i:02d}",
+            url="/",
+        )
+    return "alice", "/notifications/", {}, "Note 00"
+
+
 # name → (seed, exact queries at 1 and at 12 rows)
 CASES = {
     "directory": (directory, 4),
@@ -368,8 +385,9 @@ CASES = {
     "home_answered": (home_answered, 16),
     "home_first_steps": (home_first_steps, 16),
     "home_teaser": (home_teaser, 14),
-    "settings": (settings_page, 3),
-    "digest_preview": (digest_preview, 17),
+    "settings": (settings_page, 4),
+    "digest_preview": (digest_preview, 18),
+    "notifications": (notifications_page, 3),
 }
 
 

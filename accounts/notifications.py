@@ -1,0 +1,302 @@
+"""In-site notifications: one service every app calls, and each person's email choices.
+
+An app registers its kinds in core.plugins (`register_notification_kind`, in its
+AppConfig.ready()) and, when something happens, calls `notify(...)` inside its own
+transaction. `notify` records the notification once under its key and, by the person's
+choice for that kind:
+- "immediately": queues the email now, through the exactly-once EmailDelivery path
+  (recorded with the notification, sent after commit): the app's own email when it passes
+  one (`email=`), else a short generic one;
+- "digest": leaves it for the digest's "notifications" section (`digest_sections`);
+- "never": the notification waits in the site and nothing is emailed.
+
+Kinds that may not be turned off are emailed immediately whatever the person chose.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Greatest
+from django.urls import reverse
+from django.utils import timezone
+
+from core.plugins import notification_kind, notification_kinds
+
+from .mail import email_render_and_enqueue
+from .models import Notification, NotificationPreference, User
+from .unsubscribe import list_unsubscribe_headers, unsubscribe_url
+
+if TYPE_CHECKING:
+    from .digest import Section
+
+IMMEDIATELY, DIGEST, NEVER = (
+    NotificationPreference.Email.IMMEDIATELY,
+    NotificationPreference.Email.DIGEST,
+    NotificationPreference.Email.NEVER,
+)
+# Something with a date this close (a session changed for tomorrow, an action due the day
+# after) is emailed at once to whoever has not chosen otherwise for its kind: a weekly
+# digest would tell them too late.
+SOON = timedelta(hours=48)
+TEXT_LIMIT = Notification._meta.get_field("text").max_length
+
+
+# --- choices ------------------------------------------------------------------------------
+
+
+def chosen(user: User) -> dict[str, str]:
+    """The kinds `user` has chosen for (kind → choice): one query."""
+    return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
+
+
+def email_choice(user: User, kind: str, *, due_at: datetime | None = None) -> str:
+    """What happens to the email of a `kind` notification to `user` (one query): a locked
+    kind is always "immediately"; an unregistered one is never emailed."""
+    registered = notification_kind(kind)
+    if registered is None:
+        return NEVER
+    if not registered.may_turn_off:
+        return IMMEDIATELY
+    choice = (
+        NotificationPreference.objects.filter(user=user, kind=kind)
+        .values_list("email", flat=True)
+        .first()
+    )
+    if choice is not None:
+        return choice
+    if (
+        registered.default_email == DIGEST
+        and due_at is not None
+        and due_at - timezone.now() <= SOON
+    ):
+        return IMMEDIATELY
+    return registered.default_email
+
+
+@transaction.atomic
+def notification_choices_save(*, user: User, choices: dict[str, str]) -> None:
+    """Record `user`'s email choice for each kind in `choices` (kinds that may be turned
+    off only: a locked kind has no choice to keep)."""
+    for kind in notification_kinds():
+        if not kind.may_turn_off or kind.key not in choices:
+            continue
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind.key, defaults={"email": choices[kind.key]}
+        )
+
+
+def notification_emails_stop(user: User) -> None:
+    """One-click unsubscribe from notification emails: every kind that may be turned off
+    is set to "never" (the notifications still wait in the site)."""
+    notification_choices_save(user=user, choices={kind.key: NEVER for kind in notification_kinds()})
+
+
+# --- notify -------------------------------------------------------------------------------
+
+
+def _record(**fields: Any) -> tuple[Notification, bool]:
+    """Insert the notification, or find the one already made under its key (a double-fired
+    event, a retried task, or a racing worker whose insert won)."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(**fields)
+    except IntegrityError:
+        return Notification.objects.get(key=fields["key"]), False
+    User.objects.filter(pk=fields["recipient"].pk).update(
+        unread_notifications=F("unread_notifications") + 1
+    )
+    return notification, True
+
+
+@transaction.atomic
+def notification_record(
+    recipient: User,
+    kind: str,
+    *,
+    key: str,
+    text: str,
+    url: str,
+    community: Any = None,
+    actor: User | None = None,
+    created_at: datetime | None = None,
+) -> Notification:
+    """Record a notification without emailing anyone: the demo's history (seed_demo sends
+    nothing). Once per key, like `notify`."""
+    notification, _ = _record(
+        recipient=recipient,
+        key=key,
+        kind=kind,
+        community_id=getattr(community, "pk", None),
+        community_name=getattr(community, "name", "")[:200],
+        actor=actor,
+        text=text[:TEXT_LIMIT],
+        url=url,
+        created_at=created_at or timezone.now(),
+    )
+    return notification
+
+
+@transaction.atomic
+def notify(
+    recipient: User,
+    kind: str,
+    *,
+    key: str,
+    text: str,
+    url: str,
+    community: Any = None,
+    actor: User | None = None,
+    email: Callable[[], Any] | None = None,
+    due_at: datetime | None = None,
+) -> Notification:
+    """Tell `recipient` of something in the site, exactly once per `key`.
+
+    `text` is what the list shows (one line, written for the recipient), `url` the path
+    opening it leads to, `community` the community it belongs to (None for the site as a
+    whole). `email`, if given, queues the app's own email for this event (it must record
+    it under its own unique key, as every email here does); it is called only when the
+    recipient's choice for `kind` is "immediately", and again on a repeat call, where its
+    key makes it send nothing twice (so an email lost before its record was written is
+    still sent by a retry). `due_at`: when the news has a date, for the 48-hour rule.
+    """
+    at_once = email_choice(recipient, kind, due_at=due_at) == IMMEDIATELY
+    notification, _ = _record(
+        recipient=recipient,
+        key=key,
+        kind=kind,
+        community_id=getattr(community, "pk", None),
+        community_name=getattr(community, "name", "")[:200],
+        actor=actor,
+        text=text[:TEXT_LIMIT],
+        url=url,
+        # Told at once: the digest does not tell it again.
+        emailed=at_once,
+    )
+    if at_once:
+        if email is not None:
+            email()
+        else:
+            _generic_email(notification, recipient)
+    return notification
+
+
+def _generic_email(notification: Notification, recipient: User) -> None:
+    """The short email of a kind that has no email of its own."""
+    email_render_and_enqueue(
+        key=f"notification:{notification.key}",
+        kind="accounts:notification",
+        template_prefix="accounts/email/notification",
+        context={
+            "recipient": recipient,
+            "notification": notification,
+            "url": settings.SITE_URL + notification.url,
+            "settings_url": settings.SITE_URL + reverse("settings") + "#notification-emails",
+            "unsubscribe_url": unsubscribe_url(recipient, "notifications"),
+        },
+        to_email=recipient.email,
+        recipient=recipient,
+        headers=list_unsubscribe_headers(recipient, "notifications"),
+    )
+
+
+# --- reading them -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> None:
+    """Mark one notification read (idempotent: a second open changes nothing)."""
+    changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if changed:
+        User.objects.filter(pk=notification.recipient_id, unread_notifications__gt=0).update(
+            unread_notifications=F("unread_notifications") - 1
+        )
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of `user` read; returns how many changed."""
+    changed = Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    if changed:
+        # Less what changed, not zero: one made meanwhile by another transaction, not yet
+        # visible here, stays counted.
+        User.objects.filter(pk=user.pk).update(
+            unread_notifications=Greatest(F("unread_notifications") - changed, Value(0))
+        )
+    return changed
+
+
+def group_by_community(notifications) -> list[dict]:
+    """A page of notifications (newest first) as groups, one per community, in the order
+    of each group's newest: [{"name", "community_id", "notifications"}]."""
+    groups: dict[Any, dict] = {}
+    for notification in notifications:
+        group = groups.setdefault(
+            notification.community_id,
+            {
+                "community_id": notification.community_id,
+                "name": notification.community_name or "Across copsite",
+                "notifications": [],
+            },
+        )
+        group["notifications"].append(notification)
+    return list(groups.values())
+
+
+# --- the digest's section -----------------------------------------------------------------
+
+
+def digest_sections(people, periods, now) -> dict[int, list[Section]]:
+    """The digest's "notifications" section: each person's unread notifications of the
+    period whose kind they get "in my digest" (by choice or by default), except kinds
+    another section already carries. One query for the whole batch."""
+    from .digest import Item, Section
+
+    kinds = [kind for kind in notification_kinds() if kind.may_turn_off]
+    if not people or not kinds:
+        return {}
+    default_digest = {kind.key for kind in kinds if kind.default_email == DIGEST}
+    listed = {kind.key for kind in kinds if not kind.digest_elsewhere}
+    since = min((period.start for period in periods.values()), default=now)
+    rows = (
+        Notification.objects.filter(
+            recipient__in=people,
+            kind__in=listed,
+            read_at__isnull=True,
+            emailed=False,
+            created_at__gte=since,
+            created_at__lt=now,
+        )
+        .annotate(
+            choice=Subquery(
+                NotificationPreference.objects.filter(
+                    user_id=OuterRef("recipient_id"), kind=OuterRef("kind")
+                ).values("email")[:1]
+            )
+        )
+        .order_by("recipient_id", "community_name", "created_at")
+    )
+    result: dict[int, list[Section]] = defaultdict(list)
+    for recipient_id, notifications in groupby(rows, key=lambda row: row.recipient_id):
+        period = periods[recipient_id]
+        items = [
+            Item(
+                text=(f"{row.community_name}: {row.text}" if row.community_name else row.text),
+                url=settings.SITE_URL + row.url,
+            )
+            for row in notifications
+            if period.start <= row.created_at < period.end
+            and (row.choice == DIGEST or (row.choice is None and row.kind in default_digest))
+        ]
+        if items:
+            result[recipient_id].append(Section("notifications", "For you", items, order=5))
+    return result
