@@ -37,8 +37,8 @@ def new_session_from_template(cast, rows):
 # name → (seed, exact queries at 1 and at 12 templates)
 CASES = {
     "template_library": (library, 6),
-    "session_new": (new_session, 6),
-    "session_new_from_template": (new_session_from_template, 7),
+    "session_new": (new_session, 5),
+    "session_new_from_template": (new_session_from_template, 6),
 }
 
 
