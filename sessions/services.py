@@ -7,8 +7,11 @@ and what changed (sequence or scheduled start), so it is sent exactly once.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -20,7 +23,8 @@ from communities.models import Membership
 
 from .calendar import session_ics
 from .emails import reflect_url, session_email_context
-from .models import RSVP, AgendaItem, Attendance, Session, SessionSettings
+from .models import RSVP, AgendaItem, Attendance, Series, Session, SessionSettings
+from .recurrence import HORIZON, RuleError, expand, rule_for
 
 REMINDER_KINDS = ("24h", "1h")
 GOING_OR_MAYBE = (RSVP.Response.GOING, RSVP.Response.MAYBE)
@@ -96,11 +100,201 @@ def session_publish(*, session: Session) -> Session:
         raise SessionStateError("Only a draft can be published.")
     if session.has_started:
         raise SessionStateError("This session's time has passed; please choose a new time first.")
-    Session.objects.filter(pk=session.pk).update(
-        status=Session.Status.SCHEDULED, version=F("version") + 1, updated_at=timezone.now()
-    )
-    session.refresh_from_db()
+    with transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(
+            status=Session.Status.SCHEDULED, version=F("version") + 1, updated_at=timezone.now()
+        )
+        session.refresh_from_db()
+        if session.series_id is not None:
+            # Publishing a series' first session publishes the series: its other sessions
+            # are made now, each with the plan of the one before.
+            series = session.series
+            Series.objects.filter(pk=series.pk).update(is_live=True)
+            series.is_live = True
+            series_extend(series=series)
     return session
+
+
+# --- series ---------------------------------------------------------------------------
+
+
+def series_uid() -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "copsite"
+    return f"series-{uuid.uuid4().hex}@{host}"
+
+
+def _local(starts_at: datetime, tz) -> datetime:
+    """The naive wall-clock time of an instant in `tz`."""
+    return starts_at.astimezone(tz).replace(tzinfo=None)
+
+
+def series_occurrences(series: Series, *, now: datetime | None = None):
+    """The rule's occurrences (open-ended: up to the rolling horizon from `now`)."""
+    now = now or timezone.now()
+    tz = series.zoneinfo
+    return expand(
+        rule=series.rule,
+        start=datetime.combine(series.start_date, series.start_time),
+        tz=tz,
+        until=series.until,
+        count=series.count,
+        horizon=now + HORIZON if series.is_open_ended else None,
+    )
+
+
+def series_validate(
+    *, frequency: str, starts_at: datetime, tz, until: date | None, count: int | None
+) -> str:
+    """The rule text for a planned series, or RuleError (the form shows it on its field)."""
+    local = _local(starts_at, tz)
+    rule = rule_for(frequency, local.date())
+    expand(rule=rule, start=local, tz=tz, until=until, count=count)
+    return rule
+
+
+def series_create(
+    *, session: Session, user: User, frequency: str, until: date | None, count: int | None
+) -> Series:
+    """Turn `session` into the first occurrence of a new series ("turn into a series", or
+    a series planned from the start). A published session's series is made at once; a
+    draft's when the draft is published. Asked twice (a double submit), the session's
+    series is returned as it is.
+    """
+    community = session.community
+    tz = community.zoneinfo
+    with transaction.atomic():
+        _lock(session)
+        session.refresh_from_db()
+        if session.series_id is not None:
+            return session.series
+        if not session.is_editable:
+            raise SessionStateError(
+                "This session is held or cancelled, so it cannot start a series."
+            )
+        rule = series_validate(
+            frequency=frequency, starts_at=session.starts_at, tz=tz, until=until, count=count
+        )
+        local = _local(session.starts_at, tz)
+        series = Series.objects.create(
+            community=community,
+            title=session.title,
+            rule=rule,
+            start_date=local.date(),
+            start_time=local.time(),
+            time_zone=tz.key,
+            duration_minutes=session.duration_minutes,
+            location=session.location,
+            online_url=session.online_url,
+            until=until,
+            count=count,
+            uid=series_uid(),
+            is_live=session.status == Session.Status.SCHEDULED,
+            created_by=user,
+        )
+        Session.objects.filter(pk=session.pk).update(
+            series=series, recurrence_id=session.starts_at, version=F("version") + 1
+        )
+        session.refresh_from_db()
+        if series.is_live:
+            series_extend(series=series)
+    return series
+
+
+def copy_plan(source: Session | None, targets: list[Session]) -> None:
+    """Give each target the plan of `source`: its description and its agenda (items,
+    minutes, kinds, aligned outcomes). The one place a new occurrence gets its plan, so a
+    session template can take the source's place later."""
+    if source is None or not targets:
+        return
+    Session.objects.filter(pk__in=[t.pk for t in targets]).update(description=source.description)
+    items = list(source.agenda_items.prefetch_related("aligned_outcomes"))
+    copies = AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(
+                session=target,
+                position=item.position,
+                title=item.title,
+                minutes=item.minutes,
+                description=item.description,
+                kind=item.kind,
+            )
+            for target in targets
+            for item in items
+        ]
+    )
+    links = AgendaItem.aligned_outcomes.through
+    outcomes = [list(item.aligned_outcomes.all()) for item in items]
+    links.objects.bulk_create(
+        [
+            links(agendaitem_id=copy.pk, outcome_id=outcome.pk)
+            for index, copy in enumerate(copies)
+            for outcome in outcomes[index % len(items)]
+        ]
+    )
+
+
+def series_extend(*, series: Series, now: datetime | None = None) -> list[Session]:
+    """Make the series' occurrences that are due and not yet made: all of a series with an
+    end, six months ahead of an open-ended one. Each new session takes the plan and the
+    facilitators of the latest session before it. Returns the new sessions."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Beat and a request extending at once take turns; the unique occurrence key
+        # keeps a second session of an occurrence out either way.
+        series = Series.objects.select_for_update().get(pk=series.pk)
+        if not series.is_live:
+            return []
+        known = set(series.sessions.values_list("recurrence_id", flat=True))
+        wanted = [
+            occurrence
+            for occurrence in series_occurrences(series, now=now)
+            if occurrence.starts_at not in known and occurrence.starts_at > now
+        ]
+        if not wanted:
+            return []
+        source = (
+            series.sessions.exclude(status=Session.Status.CANCELLED)
+            .filter(recurrence_id__lt=wanted[0].starts_at)
+            .order_by("-recurrence_id")
+            .first()
+        )
+        created = Session.objects.bulk_create(
+            [
+                Session(
+                    community_id=series.community_id,
+                    series=series,
+                    recurrence_id=occurrence.starts_at,
+                    title=series.title,
+                    starts_at=occurrence.starts_at,
+                    duration_minutes=series.duration_minutes,
+                    location=series.location,
+                    online_url=series.online_url,
+                    status=Session.Status.SCHEDULED,
+                    created_by=series.created_by,
+                )
+                for occurrence in wanted
+            ]
+        )
+        if source is not None:
+            people = list(source.facilitators.values_list("pk", flat=True))
+            through = Session.facilitators.through
+            through.objects.bulk_create(
+                [through(session_id=s.pk, user_id=pk) for s in created for pk in people]
+            )
+            copy_plan(source, created)
+    return created
+
+
+def series_extend_open_ended(*, now: datetime | None = None) -> int:
+    """Keep every open-ended series made six months ahead (beat, daily)."""
+    made = 0
+    for series in Series.objects.filter(is_live=True, until=None, count=None).order_by("pk"):
+        try:
+            made += len(series_extend(series=series, now=now))
+        except RuleError:
+            # A rule that no longer expands (it was valid when saved) makes nothing more.
+            continue
+    return made
 
 
 def session_cancel(*, session: Session, reason: str) -> Session:
