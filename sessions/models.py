@@ -365,3 +365,10 @@ class Series(models.Model):
     @property
     def is_open_ended(self) -> bool:
         return self.until is None and self.count is None
+
+    @property
+    def rhythm(self) -> str:
+        """ "every 2 weeks on Wednesday, 18:00 (Europe/London)"."""
+        from .recurrence import describe
+
+        return f"{describe(self.rule, self.start_date)}, {self.start_time:%H:%M} ({self.time_zone})"

@@ -23,8 +23,17 @@ from communities.models import Membership
 
 from .calendar import session_ics
 from .emails import reflect_url, session_email_context
-from .models import RSVP, AgendaItem, Attendance, Series, Session, SessionSettings
+from .models import (
+    RSVP,
+    AgendaItem,
+    Attendance,
+    Series,
+    SeriesRSVP,
+    Session,
+    SessionSettings,
+)
 from .recurrence import HORIZON, RuleError, expand, rule_for
+from .selectors import answered_q
 
 REMINDER_KINDS = ("24h", "1h")
 GOING_OR_MAYBE = (RSVP.Response.GOING, RSVP.Response.MAYBE)
@@ -56,7 +65,9 @@ def _lock(session: Session) -> None:
     list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True))
 
 
-def session_create(*, community, user: User, data: dict) -> Session:
+def session_create(*, community, user: User, data: dict, repeat: dict | None = None) -> Session:
+    """A draft session; with `repeat` ({frequency, until, count}) also the series it starts,
+    whose other sessions are made when the draft is published. All or nothing."""
     data = dict(data)
     facilitators = data.pop("facilitators", [])
     with transaction.atomic():
@@ -64,6 +75,9 @@ def session_create(*, community, user: User, data: dict) -> Session:
             community=community, created_by=user, status=Session.Status.DRAFT, **data
         )
         session.facilitators.set({user, *facilitators})
+        if repeat:
+            series_create(session=session, user=user, **repeat)
+            session.refresh_from_db()
     return session
 
 
@@ -142,16 +156,6 @@ def series_occurrences(series: Series, *, now: datetime | None = None):
     )
 
 
-def series_validate(
-    *, frequency: str, starts_at: datetime, tz, until: date | None, count: int | None
-) -> str:
-    """The rule text for a planned series, or RuleError (the form shows it on its field)."""
-    local = _local(starts_at, tz)
-    rule = rule_for(frequency, local.date())
-    expand(rule=rule, start=local, tz=tz, until=until, count=count)
-    return rule
-
-
 def series_create(
     *, session: Session, user: User, frequency: str, until: date | None, count: int | None
 ) -> Series:
@@ -171,10 +175,11 @@ def series_create(
             raise SessionStateError(
                 "This session is held or cancelled, so it cannot start a series."
             )
-        rule = series_validate(
-            frequency=frequency, starts_at=session.starts_at, tz=tz, until=until, count=count
-        )
-        local = _local(session.starts_at, tz)
+        # Whole seconds: the rule's occurrences have none finer, and the first one must be
+        # this session's own RECURRENCE-ID.
+        local = _local(session.starts_at, tz).replace(microsecond=0)
+        rule = rule_for(frequency, local.date())
+        first = expand(rule=rule, start=local, tz=tz, until=until, count=count)[0]
         series = Series.objects.create(
             community=community,
             title=session.title,
@@ -192,7 +197,7 @@ def series_create(
             created_by=user,
         )
         Session.objects.filter(pk=session.pk).update(
-            series=series, recurrence_id=session.starts_at, version=F("version") + 1
+            series=series, recurrence_id=first.starts_at, version=F("version") + 1
         )
         session.refresh_from_db()
         if series.is_live:
@@ -283,6 +288,17 @@ def series_extend(*, series: Series, now: datetime | None = None) -> list[Sessio
             )
             copy_plan(source, created)
     return created
+
+
+def series_rsvp_set(*, series: Series, user: User, response: str) -> SeriesRSVP:
+    """One answer for every session of the series ("going to all"); a session's own answer
+    still overrides it for that session."""
+    if not series.is_live:
+        raise SessionStateError("This series is not published yet, so it takes no RSVPs.")
+    rsvp, _ = SeriesRSVP.objects.update_or_create(
+        series=series, user=user, defaults={"response": response}
+    )
+    return rsvp
 
 
 def series_extend_open_ended(*, now: datetime | None = None) -> int:
@@ -431,7 +447,7 @@ def attendance_record(
         raise SessionStateError("Attendance can be recorded once the session has started.")
     wanted = {user.pk for user in attendees}
     rsvped = set(
-        session.rsvps.filter(response__in=GOING_OR_MAYBE).values_list("user_id", flat=True)
+        User.objects.filter(answered_q(session, GOING_OR_MAYBE)).values_list("pk", flat=True)
     )
     with transaction.atomic():
         _lock(session)
@@ -537,8 +553,7 @@ def _notify_rsvps(session: Session, *, kind: str, responses: list[str]) -> int:
     left could not open the session's page, and its calendar file carries the online
     link, which is for members."""
     users = User.objects.filter(
-        rsvps__session=session,
-        rsvps__response__in=responses,
+        answered_q(session, responses),
         memberships__community_id=session.community_id,
         memberships__status=Membership.Status.ACTIVE,
     )
@@ -583,8 +598,7 @@ def reminder_recipients(session: Session, kind: str):
     community."""
     return (
         User.objects.filter(
-            rsvps__session=session,
-            rsvps__response__in=GOING_OR_MAYBE,
+            answered_q(session, GOING_OR_MAYBE),
             memberships__community_id=session.community_id,
             memberships__status=Membership.Status.ACTIVE,
             memberships__muted=False,

@@ -14,6 +14,7 @@ urlpatterns = [
     path(S + "<int:pk>.ics", views.session_ics_view, name="ics"),
     path(S + "<int:pk>/edit/", views.session_edit, name="edit"),
     path(S + "<int:pk>/publish/", views.session_publish, name="publish"),
+    path(S + "<int:pk>/repeat/", views.session_repeat, name="repeat"),
     path(S + "<int:pk>/cancel/", views.session_cancel, name="cancel"),
     path(S + "<int:pk>/rsvp/", views.session_rsvp, name="rsvp"),
     path(S + "<int:pk>/attendance/", views.session_attendance, name="attendance"),
@@ -22,6 +23,8 @@ urlpatterns = [
     path(S + "<int:pk>/agenda/<int:item_pk>/edit/", views.agenda_edit, name="agenda_edit"),
     path(S + "<int:pk>/agenda/<int:item_pk>/remove/", views.agenda_remove, name="agenda_remove"),
     path(S + "<int:pk>/agenda/<int:item_pk>/move/", views.agenda_move, name="agenda_move"),
+    path("c/<slug:slug>/series/<int:pk>/", views.series_detail, name="series"),
+    path("c/<slug:slug>/series/<int:pk>/rsvp/", views.series_rsvp, name="series_rsvp"),
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
 ]

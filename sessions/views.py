@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,22 +26,25 @@ from core.plugins import collect_panels, link_for
 from outcomes.models import Outcome
 
 from . import services
-from .access import agenda_item_for, session_for, sessions_for
+from .access import agenda_item_for, series_for, session_for, sessions_for
 from .calendar import build_calendar, session_ics
 from .forms import (
     AgendaItemForm,
     AttendanceForm,
     CancelForm,
+    NewSessionForm,
+    RepeatForm,
     RSVPForm,
     SessionForm,
     SessionSettingsForm,
 )
-from .models import RSVP, AgendaItem, Session, SessionSettings
-from .panels import with_my_rsvp
+from .models import RSVP, AgendaItem, SeriesRSVP, Session, SessionSettings
+from .selectors import responses_for, rsvp_people, with_going_count, with_my_rsvp
 
 FACILITATOR = Membership.Role.FACILITATOR
 LIST_LIMIT = 50
 PAST_PAGE = 30
+SERIES_PAST = 20
 
 
 # A facilitator's page that only makes sense in some states of the session: outside them it
@@ -76,10 +79,7 @@ def session_list(request, slug: str):
     access = community_for(request.user, slug, open_to_all=True)
     visible = sessions_for(access)
     upcoming = with_my_rsvp(
-        visible.upcoming().annotate(
-            going=Count("rsvps", filter=Q(rsvps__response=RSVP.Response.GOING))
-        ),
-        request.user,
+        with_going_count(visible.upcoming().select_related("series")), request.user
     )[:LIST_LIMIT]
     # Past sessions page back through the community's whole history, newest first.
     past = Paginator(visible.past().annotate(attended=Count("attendances")), PAST_PAGE).get_page(
@@ -126,8 +126,9 @@ def _detail_context(request, access, session: Session) -> dict:
     community = access.community
     is_member = access.is_member
     stage = session.current_stage
-    rsvps = list(session.rsvps.select_related("user").order_by("user__display_name", "pk"))
-    my_rsvp = next((r.response for r in rsvps if r.user_id == request.user.pk), None)
+    # Everyone's answer that counts: their own, or their answer to the whole series.
+    rsvps = rsvp_people(session)
+    my_rsvp = next((response for user, response in rsvps if user.pk == request.user.pk), None)
     agenda = list(
         session.agenda_items.prefetch_related(
             Prefetch("aligned_outcomes", queryset=Outcome.objects.order_by("statement"))
@@ -142,9 +143,17 @@ def _detail_context(request, access, session: Session) -> dict:
                 "user__display_name", "pk"
             )
         ]
+    series = session.series if session.series_id else None
+    own = (
+        series is not None
+        and my_rsvp is not None
+        and session.rsvps.filter(user=request.user).exists()
+    )
     return {
         **access.context(),
         "session": session,
+        "series": series,
+        "my_rsvp_by_series": series is not None and my_rsvp is not None and not own,
         "stage": stage,
         "is_member": is_member,
         "is_facilitator": access.is_facilitator,
@@ -152,8 +161,8 @@ def _detail_context(request, access, session: Session) -> dict:
         "agenda": _with_clock_times(session, agenda, timezone.now()),
         "agenda_minutes": sum(item.minutes for item in agenda),
         "has_review_step": any(item.kind == AgendaItem.Kind.REVIEW_ACTIONS for item in agenda),
-        "going": [r.user for r in rsvps if r.response == RSVP.Response.GOING],
-        "maybe": [r.user for r in rsvps if r.response == RSVP.Response.MAYBE],
+        "going": [user for user, response in rsvps if response == RSVP.Response.GOING],
+        "maybe": [user for user, response in rsvps if response == RSVP.Response.MAYBE],
         "came": came,
         "my_rsvp": my_rsvp,
         "rsvp_choices": RSVP.Response.choices,
@@ -307,12 +316,19 @@ def _agenda_context(community, session, editing=None, item_form=None) -> dict:
 def session_new(request, slug: str):
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
-    form = SessionForm(request.POST or None, community=community, user=request.user)
+    form = NewSessionForm(request.POST or None, community=community, user=request.user)
     if request.method == "POST" and form.is_valid():
         session = services.session_create(
-            community=community, user=request.user, data=form.session_data()
+            community=community, user=request.user, data=form.session_data(), repeat=form.repeat
         )
-        messages.success(request, "Your draft is saved. Now plan its agenda, then publish.")
+        if form.repeat:
+            messages.success(
+                request,
+                "Your draft is saved, and it starts a series. Plan its agenda, then publish: "
+                "the other sessions of the series are made then, each with this plan.",
+            )
+        else:
+            messages.success(request, "Your draft is saved. Now plan its agenda, then publish.")
         return redirect("sessions:edit", slug=community.slug, pk=session.pk)
     return render(request, "sessions/planner.html", _planner_context(request, access, None, form))
 
@@ -499,6 +515,105 @@ def agenda_bookend(request, slug: str, pk: int, kind: str):
     return _agenda_response(request, access, session, said=said)
 
 
+# --- series -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def session_repeat(request, slug: str, pk: int):
+    """Turn a session into a series ("every 2 weeks from here")."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    session, bounce = _session_or_bounce(request, access, pk, EDITABLE)
+    if bounce:
+        return bounce
+    if session.series_id is not None:
+        messages.info(request, "This session is already part of a series.")
+        return redirect("sessions:series", slug=access.community.slug, pk=session.series_id)
+    form = RepeatForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        series = services.series_create(session=session, user=request.user, **form.repeat)
+        if series.is_live:
+            messages.success(request, "It's a series now: its sessions are planned below.")
+        else:
+            messages.success(request, "It's a series now: its sessions are made when you publish.")
+        return redirect(series.get_absolute_url())
+    return render(
+        request, "sessions/repeat.html", {**access.context(), "session": session, "form": form}
+    )
+
+
+@login_required
+@require_GET
+def series_detail(request, slug: str, pk: int):
+    access = community_for(request.user, slug, open_to_all=True)
+    series = series_for(access, pk)
+    occurrences = sessions_for(access).filter(series=series)
+    since = timezone.now() - timedelta(hours=1)
+    # Bounded both ways: the next LIST_LIMIT occurrences and the latest SERIES_PAST held.
+    upcoming = with_my_rsvp(
+        with_going_count(occurrences.filter(starts_at__gte=since).order_by("starts_at")),
+        request.user,
+    )[:LIST_LIMIT]
+    past = (
+        occurrences.filter(starts_at__lt=since)
+        .annotate(attended=Count("attendances"))
+        .order_by("-starts_at")[:SERIES_PAST]
+    )
+    my_answer = None
+    if access.is_member:
+        my_answer = (
+            SeriesRSVP.objects.filter(series=series, user=request.user)
+            .values_list("response", flat=True)
+            .first()
+        )
+    return render(
+        request,
+        "sessions/series.html",
+        {
+            **access.context(),
+            "series": series,
+            "upcoming": list(upcoming),
+            "past": list(past),
+            "is_member": access.is_member,
+            "is_facilitator": access.is_facilitator,
+            "my_answer": my_answer,
+            "rsvp_choices": RSVP.Response.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def series_rsvp(request, slug: str, pk: int):
+    """ "Going to all" / "Maybe to all" from the series page or from any of its sessions
+    (`session` names the one to return to)."""
+    access = community_for(request.user, slug)
+    series = series_for(access, pk)
+    back = series.get_absolute_url()
+    session_pk = request.POST.get("session", "")
+    if session_pk.isdecimal():
+        back = session_for(access, int(session_pk)).get_absolute_url()
+    form = RSVPForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Please choose going, maybe or not going.")
+        return redirect(back)
+    try:
+        services.series_rsvp_set(
+            series=series, user=request.user, response=form.cleaned_data["response"]
+        )
+    except services.SessionStateError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        said = dict(RSVP.Response.choices)[form.cleaned_data["response"]]
+        messages.success(
+            request,
+            f"Thanks: “{said}” for every session of the series. "
+            "An answer you give a single session still counts for that one.",
+        )
+    return redirect(back)
+
+
 # --- lifecycle ----------------------------------------------------------------------
 
 
@@ -561,7 +676,7 @@ def session_attendance(request, slug: str, pk: int):
         else:
             messages.success(request, "Attendance saved. Thank you for holding the space.")
         return redirect(session.get_absolute_url())
-    responses = dict(session.rsvps.values_list("user_id", "response"))
+    responses = responses_for(session)
     present = set(session.attendances.values_list("user_id", flat=True))
     if form.is_bound:
         # isdecimal, not isdigit: "²" is a digit that int() refuses.
