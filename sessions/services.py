@@ -104,6 +104,7 @@ def session_update(*, session: Session, user: User, data: dict, version: int | N
         session.refresh_from_db()
         if facilitators is not None:
             session.facilitators.set(facilitators)
+        _series_changed(session)
         if rescheduled:
             _notify_rsvps(session, kind="rescheduled", responses=list(RSVP.Response.values))
     return session
@@ -130,6 +131,17 @@ def session_publish(*, session: Session) -> Session:
 
 
 # --- series ---------------------------------------------------------------------------
+
+
+def _series_changed(session: Session) -> None:
+    """One of the series' sessions changed on its own: the series' calendar event (which
+    holds it as an EXDATE or a RECURRENCE-ID event) gets a new SEQUENCE."""
+    if session.series_id is not None:
+        Series.objects.filter(pk=session.series_id).update(sequence=F("sequence") + 1)
+        field = Session._meta.get_field("series")
+        if field.is_cached(session):
+            # The email about this change attaches the series' new SEQUENCE, not the old.
+            field.delete_cached_value(session)
 
 
 def series_uid() -> str:
@@ -326,6 +338,8 @@ def session_cancel(*, session: Session, reason: str) -> Session:
             updated_at=timezone.now(),
         )
         session.refresh_from_db()
+        # In a series, a cancelled session is a skipped date (EXDATE).
+        _series_changed(session)
         if was_published:
             _notify_rsvps(session, kind="cancelled", responses=list(GOING_OR_MAYBE))
     return session

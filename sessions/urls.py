@@ -24,6 +24,7 @@ urlpatterns = [
     path(S + "<int:pk>/agenda/<int:item_pk>/remove/", views.agenda_remove, name="agenda_remove"),
     path(S + "<int:pk>/agenda/<int:item_pk>/move/", views.agenda_move, name="agenda_move"),
     path("c/<slug:slug>/series/<int:pk>/", views.series_detail, name="series"),
+    path("c/<slug:slug>/series/<int:pk>.ics", views.series_ics_view, name="series_ics"),
     path("c/<slug:slug>/series/<int:pk>/rsvp/", views.series_rsvp, name="series_rsvp"),
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),

@@ -27,7 +27,7 @@ from outcomes.models import Outcome
 
 from . import services
 from .access import agenda_item_for, series_for, session_for, sessions_for
-from .calendar import build_calendar, session_ics
+from .calendar import build_calendar, series_ics, session_ics
 from .forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -252,15 +252,34 @@ def calendar_feed(request, token: str):
     if user is None or not token:
         raise Http404("No such calendar.")
     since = timezone.now() - timedelta(days=90)
-    sessions = (
+    sessions = list(
         Session.objects.published()
         .for_member(user)
         .filter(starts_at__gte=since)
-        .select_related("community")
+        .select_related("community", "series")
         .prefetch_related("agenda_items")
         .order_by("starts_at")[:500]
     )
-    body = build_calendar(sessions, include_online_link=True, name="My copsite sessions")
+    # A series is one event with its rule: all its sessions at once (two more queries,
+    # only when the feed has a series), for its skipped dates and edited occurrences.
+    series_sessions: dict[int, list[Session]] = {}
+    series_ids = {session.series_id for session in sessions if session.series_id}
+    if series_ids:
+        communities = {session.community_id: session.community for session in sessions}
+        for session in (
+            Session.objects.published()
+            .filter(series_id__in=series_ids)
+            .prefetch_related("agenda_items")
+            .order_by("recurrence_id")
+        ):
+            session.community = communities[session.community_id]
+            series_sessions.setdefault(session.series_id, []).append(session)
+    body = build_calendar(
+        sessions,
+        include_online_link=True,
+        name="My copsite sessions",
+        series_sessions=series_sessions,
+    )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -581,6 +600,17 @@ def series_detail(request, slug: str, pk: int):
             "rsvp_choices": RSVP.Response.choices,
         },
     )
+
+
+@login_required
+@require_GET
+def series_ics_view(request, slug: str, pk: int):
+    access = community_for(request.user, slug, open_to_all=True)
+    series = series_for(access, pk)
+    body = series_ics([series], include_online_link=access.is_member)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="series-{series.pk}.ics"'
+    return response
 
 
 @login_required
