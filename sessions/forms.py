@@ -80,6 +80,13 @@ def minutes_within_a_day(minutes: int | None, *, too_short: str, too_long: str) 
     return minutes
 
 
+SCOPES = [
+    ("this", "this session only"),
+    ("following", "this and the following sessions"),
+    ("future", "every session still ahead"),
+]
+
+
 class SessionForm(forms.ModelForm):
     starts_local = LocalDateTimeField(label="Starts at")
     # Plain integers: clean_duration_minutes gives one kind message for zero and below.
@@ -137,6 +144,19 @@ class SessionForm(forms.ModelForm):
             )
             self.initial.setdefault("version", self.instance.version)
             self.initial.setdefault("facilitators", list(self.instance.facilitators.all()))
+        if self.instance.pk and self.instance.series_id and not self.instance.has_started:
+            # A session of a series: the change is for it alone, or for the series too.
+            self.fields["scope"] = forms.ChoiceField(
+                label="Apply the changes to",
+                choices=SCOPES,
+                initial="this",
+                widget=forms.RadioSelect,
+                help_text="Sessions that have begun are never changed.",
+            )
+            self.fields["series_version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False
+            )
+            self.initial.setdefault("series_version", self.instance.series.version)
 
     def clean_duration_minutes(self):
         return minutes_within_a_day(

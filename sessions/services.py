@@ -21,7 +21,7 @@ from accounts.models import EmailDelivery, User
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
 
-from .calendar import session_ics
+from .calendar import series_ics, session_ics
 from .emails import reflect_url, session_email_context
 from .models import (
     RSVP,
@@ -32,7 +32,7 @@ from .models import (
     Session,
     SessionSettings,
 )
-from .recurrence import HORIZON, RuleError, expand, rule_for
+from .recurrence import HORIZON, RuleError, expand, frequency_of, rule_for
 from .selectors import answered_q
 
 REMINDER_KINDS = ("24h", "1h")
@@ -300,6 +300,182 @@ def series_extend(*, series: Series, now: datetime | None = None) -> list[Sessio
             )
             copy_plan(source, created)
     return created
+
+
+class SeriesConflict(Exception):
+    """The series changed since the editor loaded it; `current` is how it is now."""
+
+    def __init__(self, current: Series):
+        super().__init__("someone changed this series meanwhile")
+        self.current = current
+
+
+THIS, FOLLOWING, FUTURE = "this", "following", "future"
+SERIES_FIELDS = ("title", "duration_minutes", "location", "online_url")
+
+
+def series_edit(
+    *, session: Session, user: User, data: dict, scope: str, version: int | None
+) -> Series:
+    """Apply the planner's changes to this session and the ones after it (`FOLLOWING`) or
+    to every session still ahead (`FUTURE`): time, length, place, link, facilitators and
+    description. Sessions that have begun are never changed.
+
+    When sessions before the first changed one exist, the series is split: the old one
+    ends (UNTIL) the day before, and a new series with a new UID carries on from the new
+    time, with the same rhythm, end and series answers. Otherwise the series is changed in
+    place. Either way each changed session keeps its RSVPs, agenda and page, and everyone
+    who answered going or maybe is told once, with the updated calendar file.
+    `version` is the series' version the editor saw: an older one is SeriesConflict.
+    """
+    now = timezone.now()
+    if session.has_started or not session.is_editable:
+        raise SessionStateError(
+            "This session has begun or is over, and a series edit never changes those. "
+            "Open a session still ahead to change the series from there."
+        )
+    data = dict(data)
+    facilitators = data.pop("facilitators", None)
+    with transaction.atomic():
+        changed = Series.objects.filter(pk=session.series_id, version=version).update(
+            version=F("version") + 1, sequence=F("sequence") + 1, updated_at=now
+        )
+        if not changed:
+            raise SeriesConflict(Series.objects.get(pk=session.series_id))
+        series = Series.objects.select_for_update().get(pk=session.series_id)
+        # The new half of a split ends where the whole series ended.
+        original_until = series.until
+        tz = series.zoneinfo
+        occurrences = list(series.sessions.select_for_update().order_by("recurrence_id"))
+        if scope == FOLLOWING:
+            pivot = next(i for i, o in enumerate(occurrences) if o.pk == session.pk)
+        else:
+            pivot = next(
+                i
+                for i, o in enumerate(occurrences)
+                if o.starts_at > now and o.status != Session.Status.COMPLETED
+            )
+        # The edited session's change of wall-clock time (days and hours) moves the rule.
+        shift = _local(data["starts_at"], tz) - _local(session.recurrence_id, tz)
+        ahead, before = occurrences[pivot:], occurrences[:pivot]
+        start = _local(ahead[0].recurrence_id, tz) + shift
+        rule = rule_for(frequency_of(series.rule), start.date())
+        count = series.count - len(before) if series.count else None
+        new_starts = expand(
+            rule=rule,
+            start=start,
+            tz=tz,
+            until=series.until,
+            count=count,
+            horizon=now + HORIZON if series.is_open_ended else None,
+        )
+        fields = {name: data[name] for name in SERIES_FIELDS}
+        if before:
+            old = series
+            Series.objects.filter(pk=old.pk).update(
+                until=_local(ahead[0].recurrence_id, tz).date() - timedelta(days=1), count=None
+            )
+            old.refresh_from_db()
+            series = Series.objects.create(
+                community_id=old.community_id,
+                rule=rule,
+                start_date=start.date(),
+                start_time=start.time(),
+                time_zone=old.time_zone,
+                until=original_until,
+                count=count,
+                uid=series_uid(),
+                is_live=old.is_live,
+                created_by=user,
+                **fields,
+            )
+            SeriesRSVP.objects.bulk_create(
+                [
+                    SeriesRSVP(series=series, user_id=rsvp.user_id, response=rsvp.response)
+                    for rsvp in old.rsvps.all()
+                ]
+            )
+            changed_series = [old, series]
+        else:
+            Series.objects.filter(pk=series.pk).update(
+                rule=rule, start_date=start.date(), start_time=start.time(), **fields
+            )
+            series.refresh_from_db()
+            changed_series = [series]
+        # Free the occurrence keys first: re-timed sessions may take each other's.
+        Session.objects.filter(pk__in=[o.pk for o in ahead]).update(recurrence_id=None)
+        kept = list(zip(ahead, new_starts, strict=False))
+        for occurrence, new in kept:
+            Session.objects.filter(pk=occurrence.pk).update(
+                series=series,
+                recurrence_id=new.starts_at,
+                starts_at=new.starts_at,
+                description=data["description"],
+                sequence=F("sequence") + 1,
+                version=F("version") + 1,
+                updated_at=now,
+                **fields,
+            )
+            if facilitators is not None:
+                occurrence.facilitators.set(facilitators)
+        # Sessions the new rule no longer has (a shorter until) are cancelled, not lost.
+        for occurrence in ahead[len(kept) :]:
+            Session.objects.filter(pk=occurrence.pk).update(
+                series=series if before else occurrence.series_id,
+                recurrence_id=occurrence.starts_at,
+                status=Session.Status.CANCELLED,
+                cancel_reason="The series changed, and this date is no longer part of it.",
+                sequence=F("sequence") + 1,
+            )
+        series_extend(series=series, now=now)
+        series_change_notify(series_list=changed_series, sessions=[o.pk for o in ahead])
+    return series
+
+
+def series_change_notify(*, series_list: list[Series], sessions: list[int]) -> int:
+    """Tell everyone who answered going or maybe — to the series, or to one of the changed
+    `sessions` — once per change (the series' SEQUENCE is in the key), with the updated
+    calendar file of every series involved."""
+    series = series_list[-1]
+    series_ids = [s.pk for s in series_list]
+    users = (
+        User.objects.filter(
+            Q(
+                pk__in=SeriesRSVP.objects.filter(
+                    series_id__in=series_ids, response__in=GOING_OR_MAYBE
+                ).values("user_id")
+            )
+            | Q(
+                pk__in=RSVP.objects.filter(
+                    session_id__in=sessions, response__in=GOING_OR_MAYBE
+                ).values("user_id")
+            ),
+            memberships__community_id=series.community_id,
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    ics = series_ics(series_list, include_online_link=True).decode()
+    first = series.sessions.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+    sent = 0
+    for user in users:
+        context = session_email_context(first, user, series=series) if first else None
+        if context is None:
+            continue
+        with timezone.override(user.zoneinfo):
+            _, created = email_render_and_enqueue(
+                key=f"series-changed:{series.pk}:{user.pk}:{series.sequence}",
+                kind="session_series_changed",
+                template_prefix="sessions/email/series_changed",
+                context=context,
+                to_email=user.email,
+                recipient=user,
+                headers=list_unsubscribe_headers(user, "reminders"),
+                attachments=[Attachment(f"series-{series.pk}.ics", ics, "text/calendar")],
+            )
+        sent += created
+    return sent
 
 
 def series_rsvp_set(*, series: Series, user: User, response: str) -> SeriesRSVP:

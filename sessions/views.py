@@ -382,7 +382,38 @@ def session_edit(request, slug: str, pk: int):
         request.POST or None, instance=session, community=community, user=request.user
     )
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    scope = form.cleaned_data.get("scope", "this") if form.is_bound and form.is_valid() else "this"
+    if request.method == "POST" and form.is_valid() and scope != "this":
+        try:
+            services.series_edit(
+                session=session,
+                user=request.user,
+                data=form.session_data(),
+                scope=scope,
+                version=form.cleaned_data.get("series_version"),
+            )
+        except services.SeriesConflict as clash:
+            messages.error(
+                request,
+                "Another facilitator changed this series while you were editing, so nothing "
+                "is saved yet. Your changes are still in the form: check it, then save again.",
+            )
+            post = request.POST.copy()
+            post["series_version"] = clash.current.version
+            form = SessionForm(post, instance=session, community=community, user=request.user)
+            form.is_valid()
+        except services.SessionStateError as refusal:
+            messages.error(request, str(refusal))
+        except services.RuleError as refusal:
+            form.add_error(
+                "starts_local" if refusal.field == "starts_local" else None, refusal.message
+            )
+        else:
+            messages.success(
+                request, "Saved for the series. Everyone who said they'd come is told."
+            )
+            return redirect("sessions:edit", slug=community.slug, pk=session.pk)
+    elif request.method == "POST" and form.is_valid():
         data = form.session_data()
         try:
             services.session_update(
