@@ -195,6 +195,32 @@ class Session(models.Model):
         """Scheduled or completed: the instance side of SessionQuerySet.held."""
         return self.status in self.HELD
 
+    def previous_occurrence(self) -> Session | None:
+        """The series' session held just before this one (None outside a series): where
+        the actions reviewed at this one's opening were committed to."""
+        if self.series_id is None:
+            return None
+        return (
+            Session.objects.held()
+            .filter(series_id=self.series_id, recurrence_id__lt=self.recurrence_id)
+            .order_by("-recurrence_id")
+            .first()
+        )
+
+    def next_occurrence(self) -> Session | None:
+        """The series' next scheduled session after this one (None outside a series)."""
+        if self.series_id is None:
+            return None
+        return (
+            Session.objects.filter(
+                series_id=self.series_id,
+                status=Session.Status.SCHEDULED,
+                starts_at__gt=self.starts_at,
+            )
+            .order_by("starts_at")
+            .first()
+        )
+
 
 class AgendaItem(models.Model):
     """A timed part of a session's plan: the "activity" of constructive alignment."""

@@ -22,7 +22,7 @@ from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
 
 from .calendar import series_ics, session_ics
-from .emails import reflect_url, session_email_context
+from .emails import reflect_url, session_email_context, session_url
 from .models import (
     RSVP,
     AgendaItem,
@@ -692,6 +692,9 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
     }
     done = set(EmailDelivery.objects.filter(key__in=list(users)).values_list("key", flat=True))
     reflect_link = reflect_url(session)
+    # In a series, the invitation points on to the next session: the loop keeps going.
+    following = session.next_occurrence()
+    next_link = session_url(following) if following else ""
     sent = 0
     for key, user in users.items():
         if key in done:
@@ -701,7 +704,13 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
                 key=key,
                 kind="session_reflect",
                 template_prefix="sessions/email/reflect",
-                context=session_email_context(session, user, reflect_url=reflect_link),
+                context=session_email_context(
+                    session,
+                    user,
+                    reflect_url=reflect_link,
+                    next_session=following,
+                    next_url=next_link,
+                ),
                 to_email=user.email,
                 recipient=user,
                 headers=list_unsubscribe_headers(user, "reminders"),

@@ -167,6 +167,10 @@ def _detail_context(request, access, session: Session) -> dict:
         "my_rsvp": my_rsvp,
         "rsvp_choices": RSVP.Response.choices,
         "attended": any(person.pk == request.user.pk for person in came),
+        # After a held session of a series, its reflection invitation points on.
+        "next_session": (
+            session.next_occurrence() if series is not None and stage == Session.AFTER else None
+        ),
         "reflect_url": link_for("reflect", community.slug, session=session.pk),
         "community_tz": community.zoneinfo,
         "viewer_tz": request.user.zoneinfo,
