@@ -478,6 +478,28 @@ def series_change_notify(*, series_list: list[Series], sessions: list[int]) -> i
     return sent
 
 
+def series_agenda_apply(*, session: Session) -> int:
+    """Give every later session of the series that is still ahead this session's plan
+    (description and agenda), replacing theirs; returns how many changed. Sessions that
+    have begun are never changed."""
+    if session.series_id is None:
+        return 0
+    with transaction.atomic():
+        Series.objects.select_for_update().filter(pk=session.series_id).update(
+            sequence=F("sequence") + 1
+        )
+        later = list(
+            Session.objects.filter(
+                series_id=session.series_id,
+                starts_at__gt=max(session.starts_at, timezone.now()),
+                status__in=[Session.Status.DRAFT, Session.Status.SCHEDULED],
+            )
+        )
+        AgendaItem.objects.filter(session__in=later).delete()
+        copy_plan(session, later)
+    return len(later)
+
+
 def series_rsvp_set(*, series: Series, user: User, response: str) -> SeriesRSVP:
     """One answer for every session of the series ("going to all"); a session's own answer
     still overrides it for that session."""

@@ -15,6 +15,7 @@ urlpatterns = [
     path(S + "<int:pk>/edit/", views.session_edit, name="edit"),
     path(S + "<int:pk>/publish/", views.session_publish, name="publish"),
     path(S + "<int:pk>/repeat/", views.session_repeat, name="repeat"),
+    path(S + "<int:pk>/series-agenda/", views.series_agenda, name="series_agenda"),
     path(S + "<int:pk>/cancel/", views.session_cancel, name="cancel"),
     path(S + "<int:pk>/rsvp/", views.session_rsvp, name="rsvp"),
     path(S + "<int:pk>/attendance/", views.session_attendance, name="attendance"),

@@ -598,6 +598,18 @@ def session_repeat(request, slug: str, pk: int):
 
 
 @login_required
+@require_POST
+def series_agenda(request, slug: str, pk: int):
+    """ "Use this plan for the following sessions" from a series session's planner."""
+    access, session = _editable_session(request, slug, pk)
+    if session.series_id is None:
+        raise Http404("Not a session of a series.")
+    changed = services.series_agenda_apply(session=session)
+    messages.success(request, f"The following {changed} sessions now have this plan.")
+    return redirect("sessions:edit", slug=access.community.slug, pk=session.pk)
+
+
+@login_required
 @require_GET
 def series_detail(request, slug: str, pk: int):
     access = community_for(request.user, slug, open_to_all=True)

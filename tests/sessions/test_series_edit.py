@@ -16,7 +16,7 @@ from accounts.mail import email_flush
 from accounts.models import EmailDelivery
 from sessions import services
 from sessions.models import Series, SeriesRSVP, Session
-from tests.factories import RSVPFactory, SessionFactory
+from tests.factories import AgendaItemFactory, RSVPFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +222,32 @@ def test_this_one_only_moves_one_session_and_tells_series_rsvps_once(
     )
     weekly.refresh_from_db()
     assert weekly.sequence == 1
+
+
+def test_use_this_plan_for_the_following_sessions(client, world, weekly):
+    sessions = list(weekly.sessions.order_by("starts_at"))
+    AgendaItemFactory(session=sessions[2], title="Guest: residents' map", minutes=45)
+    client.force_login(world.facilitator)
+    url = reverse("sessions:series_agenda", kwargs={"slug": "riverside", "pk": sessions[2].pk})
+
+    with time_machine.travel(PLANNED, tick=False):
+        response = client.post(url)
+
+    assert response.status_code == 302
+    titles = [
+        list(s.agenda_items.values_list("title", flat=True))
+        for s in weekly.sessions.order_by("starts_at")
+    ]
+    assert titles[:2] == [[], []]
+    assert titles[3:] == [["Guest: residents' map"]] * 3
+
+
+def test_use_this_plan_is_404_for_members_and_single_sessions(client, world, weekly):
+    session = weekly.sessions.order_by("starts_at").first()
+    client.force_login(world.member)
+    url = reverse("sessions:series_agenda", kwargs={"slug": "riverside", "pk": session.pk})
+    single = reverse("sessions:series_agenda", kwargs={"slug": "riverside", "pk": world.session.pk})
+
+    assert client.post(url).status_code == 404
+    client.force_login(world.facilitator)
+    assert client.post(single).status_code == 404
