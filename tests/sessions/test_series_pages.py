@@ -359,3 +359,28 @@ def test_attendance_start_list_counts_the_series_answer(client, world):
 
     assert [row["user"].pk for row in page.context["rsvped"]] == [world.member.pk]
     assert RSVP.objects.count() == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_moved_session_still_follows_the_series_answer(world):
+    series = make_series(world)
+    services.series_rsvp_set(series=series, user=world.member, response="going")
+    moved = series.sessions.order_by("starts_at")[2]
+
+    services.session_update(
+        session=moved,
+        user=world.facilitator,
+        data={
+            "title": moved.title,
+            "description": "",
+            "starts_at": moved.starts_at + timedelta(days=2),
+            "duration_minutes": moved.duration_minutes,
+            "location": "",
+            "online_url": "",
+        },
+        version=moved.version,
+    )
+
+    moved.refresh_from_db()
+    assert moved.starts_at != moved.recurrence_id
+    assert responses_for(moved) == {world.member.pk: "going"}
