@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=5, minute=15),
     },
     "session-reminders": {"task": "sessions.tasks.session_reminders_scan", "schedule": 300.0},
+    # Open-ended series are kept planned six months ahead.
+    "series-extend": {
+        "task": "sessions.tasks.series_extend_scan",
+        "schedule": crontab(hour=4, minute=30),
+    },
     "review-nudges": {"task": "reviews.tasks.review_nudges_scan", "schedule": crontab(minute=30)},
     # Create forms' one-time tokens (accounts/submissions.py) are kept for a day.
     "submission-tokens-prune": {

@@ -217,3 +217,40 @@ def seed(people: dict) -> None:
         answers={"happened": "Three sessions started on the minute."},
         created_at=now - timedelta(days=2),
     )
+    _series_loop(community, people, now)
+
+
+def _series_loop(community, people, now) -> None:
+    """The lunchtime series (sessions/demo.py): a reflection on its latest held session
+    and the action it led to, which the series' next session opens by reviewing."""
+    held = (
+        Session.objects.filter(community=community, series__isnull=False)
+        .held()
+        .filter(starts_at__lt=now)
+        .order_by("-starts_at")
+        .first()
+    )
+    if held is None:
+        return
+    reflection = Reflection.objects.create(
+        author=people["member@example.com"],
+        community=community,
+        session=held,
+        loop_level="single",
+        visibility="community",
+        title="Swapping maps with a stranger",
+        body="Explaining my map to someone outside my team showed me the **jargon** in it.",
+        answers={"keep_adjust": "Keep the swap; add a minute to rewrite one label."},
+        created_at=held.starts_at + timedelta(hours=3),
+    )
+    action = Action.objects.create(
+        community=community,
+        title="Rewrite one jargon label before each swap",
+        owner=people["member@example.com"],
+        status=Action.Status.PROPOSED,
+        loop_level="single",
+        session=held,
+        created_by=people["facilitator@example.com"],
+        created_at=held.starts_at + timedelta(hours=4),
+    )
+    action.reflections.set([reflection])

@@ -293,6 +293,19 @@ class ActionQuerySet(models.QuerySet):
             return self.none()
         return self.filter(community__in=_active_communities(user))
 
+    def from_session_first(self, session_id: int | None):
+        """Keep the order, but put the actions committed to at `session_id` first (the
+        previous session of a series, reviewed at the next one's opening); each carries
+        `from_last_time`."""
+        if session_id is None:
+            return self
+        return self.annotate(
+            from_last_time=models.Case(
+                models.When(session_id=session_id, then=models.Value(True)),
+                default=models.Value(False),
+            )
+        ).order_by("-from_last_time", *self.query.order_by)
+
     def overdue_first(self):
         """Overdue first, then by due date (undated last), then oldest first."""
         today = timezone.localdate()

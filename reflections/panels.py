@@ -23,11 +23,15 @@ def session_panel(request, access, session) -> Panel | None:
     by, but what the community said it would do is its own. One query."""
     if not access.is_member:
         return None
+    # In a series, what we committed to at the previous session comes first (one more
+    # query, only then), then the older open ones.
+    previous = session.previous_occurrence()
     actions = list(
         Action.objects.filter(community=session.community)
         .open()
         .select_related("owner", "community")
-        .overdue_first()[:20]
+        .overdue_first()
+        .from_session_first(previous.pk if previous else None)[:20]
     )
     return Panel(
         "reflections/includes/session_panel.html",
@@ -35,6 +39,7 @@ def session_panel(request, access, session) -> Panel | None:
             "session": session,
             "community": session.community,
             "actions": actions,
+            "previous": previous,
             "after": session.current_stage == session.AFTER and session.is_held,
         },
         order=5,

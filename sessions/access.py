@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import AgendaItem, Session, SessionTemplate
+from .models import AgendaItem, Series, Session, SessionTemplate
 
 if TYPE_CHECKING:
     from communities.access import CommunityAccess
@@ -37,6 +37,16 @@ def published_session_for(access: CommunityAccess, pk: int) -> Session:
     """A published session of the community (what a reflection or an action may come
     from, even for a facilitator who also sees drafts), or 404."""
     return get_object_or_404(Session.objects.filter(community=access.community).published(), pk=pk)
+
+
+def series_for(access: CommunityAccess, pk: int) -> Series:
+    """A series of the community, or 404: an unpublished one only for its facilitators."""
+    series = Series.objects.filter(community=access.community)
+    if not access.is_facilitator:
+        series = series.filter(is_live=True)
+    found = get_object_or_404(series, pk=pk)
+    found.community = access.community
+    return found
 
 
 def agenda_item_for(session: Session, pk: int) -> AgendaItem:

@@ -2,12 +2,18 @@
 
 The UID never changes; SEQUENCE grows with every reschedule or cancellation, so calendar
 apps replace the event they already hold rather than adding a second one.
+
+A session of a series has no calendar identity of its own: it is an instance of the
+series' event (the series' UID with the occurrence's RECURRENCE-ID), in its own file
+(download, reminder) as in the feed, so someone who imports both never sees it twice. The
+series is one VEVENT with RRULE, EXDATE for skipped occurrences, and a RECURRENCE-ID event
+for each moved or edited one; its SEQUENCE grows with every change of any of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
@@ -15,7 +21,8 @@ from django.conf import settings
 from django.utils import timezone
 from markdown_it import MarkdownIt
 
-from .models import Session
+from .models import Series, Session
+from .recurrence import full_rule
 
 PRODID = "-//copsite//sessions//EN"
 
@@ -87,13 +94,21 @@ def session_uid(session: Session) -> str:
 def session_event(session: Session, *, include_online_link: bool) -> icalendar.Event:
     tz = session.community.zoneinfo
     event = icalendar.Event()
-    event.add("uid", session_uid(session))
+    series = session.series if session.series_id else None
+    if series is not None:
+        # An instance of the series' event, never an event of its own.
+        tz = series.zoneinfo
+        event.add("uid", series.uid)
+        event.add("recurrence-id", session.recurrence_id.astimezone(tz))
+        event.add("sequence", max(series.sequence, session.sequence))
+    else:
+        event.add("uid", session_uid(session))
+        event.add("sequence", session.sequence)
     event.add("dtstamp", timezone.now())
     # Local wall-clock times with a TZID: a 09:00 London session stays 09:00 across DST.
     event.add("dtstart", session.starts_at.astimezone(tz))
     event.add("dtend", session.ends_at.astimezone(tz))
     event.add("summary", f"{session.title} · {session.community.name}")
-    event.add("sequence", session.sequence)
     event.add("url", settings.SITE_URL + session.get_absolute_url())
     # Plain text: calendar apps show DESCRIPTION as it is, so Markdown marks would show.
     description = [markdown_as_plain_text(session.description)] if session.description else []
@@ -119,25 +134,127 @@ def session_event(session: Session, *, include_online_link: bool) -> icalendar.E
     return event
 
 
-def build_calendar(
-    sessions: Iterable[Session], *, include_online_link: bool, method: str = "PUBLISH", name=""
+def is_edited(session: Session, series: Series) -> bool:
+    """An occurrence that differs from what its series' rule says (moved, or its own
+    length, title or place): it gets a RECURRENCE-ID event of its own in the series' file."""
+    return (
+        session.starts_at != session.recurrence_id
+        or session.duration_minutes != series.duration_minutes
+        or session.title != series.title
+        or session.location != series.location
+        or session.online_url != series.online_url
+    )
+
+
+def series_events(
+    series: Series, occurrences: list[Session], *, include_online_link: bool
+) -> list[icalendar.Event]:
+    """The series' VEVENT with its RRULE and EXDATEs, then one event per edited occurrence
+    (`occurrences`: the series' sessions, with `community` loaded)."""
+    tz = series.zoneinfo
+    start = datetime.combine(series.start_date, series.start_time, tzinfo=tz)
+    master = icalendar.Event()
+    master.add("uid", series.uid)
+    master.add("dtstamp", timezone.now())
+    master.add("dtstart", start)
+    master.add("dtend", start + timedelta(minutes=series.duration_minutes))
+    master.add("summary", f"{series.title} · {series.community.name}")
+    master.add("sequence", series.sequence)
+    master.add("url", settings.SITE_URL + series.get_absolute_url())
+    master.add(
+        "rrule",
+        icalendar.vRecur.from_ical(
+            full_rule(series.rule, until=series.until, count=series.count, tz=tz)
+        ),
+    )
+    master.add("status", "CONFIRMED" if series.is_live else "TENTATIVE")
+    location = series.location
+    if include_online_link and series.online_url:
+        master.add("description", f"Join online: {series.online_url}")
+        location = location or series.online_url
+    if location:
+        master.add("location", location)
+    skipped = [s.recurrence_id.astimezone(tz) for s in occurrences if s.is_cancelled]
+    if skipped:
+        master.add("exdate", skipped)
+    events = [master]
+    for session in occurrences:
+        if session.is_cancelled or session.is_draft or not is_edited(session, series):
+            continue
+        session.series = series
+        events.append(session_event(session, include_online_link=include_online_link))
+    return events
+
+
+def series_ics(
+    series_list: Iterable[Series], *, include_online_link: bool, method: str = "PUBLISH"
 ) -> bytes:
+    """One or more series in one file (a "this and following" split sends both halves)."""
+    calendar = _calendar(method, "")
+    starts = []
+    for series in series_list:
+        occurrences = list(
+            series.sessions.order_by("recurrence_id").prefetch_related("agenda_items")
+        )
+        for session in occurrences:
+            session.community = series.community
+        for event in series_events(series, occurrences, include_online_link=include_online_link):
+            calendar.add_component(event)
+        starts += [series.start_date, *(s.starts_at.date() for s in occurrences)]
+    _add_timezones(calendar, starts)
+    return calendar.to_ical()
+
+
+def _calendar(method: str, name: str) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
     if name:
         calendar.add("x-wr-calname", name)
-    starts = []
-    for session in sessions:
-        calendar.add_component(session_event(session, include_online_link=include_online_link))
-        starts.append(session.starts_at.date())
+    return calendar
+
+
+def _add_timezones(calendar: icalendar.Calendar, starts: list) -> None:
     if starts:
         # VTIMEZONE blocks cover only the years our events need, keeping the file small.
         calendar.add_missing_timezones(
             first_date=min(starts) - timedelta(days=366),
             last_date=max(starts) + timedelta(days=366),
         )
+
+
+def build_calendar(
+    sessions: Iterable[Session],
+    *,
+    include_online_link: bool,
+    method: str = "PUBLISH",
+    name="",
+    series_sessions: dict[int, list[Session]] | None = None,
+) -> bytes:
+    """A calendar of sessions. With `series_sessions` ({series id: all its sessions}), the
+    sessions of a series are written as their series' event (the personal feed); without,
+    each session is its own event or its series' instance (a single session's file)."""
+    calendar = _calendar(method, name)
+    starts = []
+    written = set()
+    for session in sessions:
+        starts.append(session.starts_at.date())
+        if series_sessions is not None and session.series_id is not None:
+            if session.series_id in written:
+                continue
+            written.add(session.series_id)
+            series = session.series
+            series.community = session.community
+            for event in series_events(
+                series,
+                series_sessions.get(session.series_id, []),
+                include_online_link=include_online_link,
+            ):
+                calendar.add_component(event)
+            continue
+        calendar.add_component(session_event(session, include_online_link=include_online_link))
+    _add_timezones(calendar, starts)
     return calendar.to_ical()
 
 

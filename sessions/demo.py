@@ -15,18 +15,22 @@ from communities.models import Community, Membership
 from outcomes.demo import MAPPING
 from outcomes.models import Outcome
 
-from .models import RSVP, AgendaItem, Attendance, Session
+from .models import RSVP, AgendaItem, Attendance, SeriesRSVP, Session
 from .services import (
     builtin_templates_create,
     reflect_invitations_send,
+    series_create,
+    series_extend,
     session_from_template,
     session_publish,
+    session_update,
     template_save_from_session,
 )
 
 MAIN_SLUG = "systems-mapping"
 MARKER = "Mapping clinic"  # every demo session's title starts with a known word set
 OWN_TEMPLATE = "Our mapping clinic"  # the main community's template saved from a session
+SERIES_TITLE = "Lunchtime map swap"
 
 
 def _at(community, days: int, hour: int) -> datetime:
@@ -180,6 +184,60 @@ def _sessions(community, people: dict) -> None:
     )
     RSVP.objects.create(session=cancelled, user=member, response=RSVP.Response.GOING)
     _align(community)
+    _series(community, facilitator, member, others, agenda)
+
+
+def _series(community, facilitator, member, others, agenda) -> None:
+    """A fortnightly lunchtime series at 13:00 in the community's time: five held sessions
+    with attendance (the oldest ten weeks back), one skipped two days ago, then the coming
+    ones — a rhythm of 24 that runs across a clock change whenever it is seeded — with
+    one moved by a day. member@example.com is going to all, but not the moved one."""
+    first = Session.objects.create(
+        community=community,
+        title=SERIES_TITLE,
+        starts_at=_at(community, -72, 13),
+        duration_minutes=60,
+        status=Session.Status.SCHEDULED,
+        created_by=facilitator,
+        online_url="https://meet.example.org/systems-mapping",
+        description="Bring one map, swap it with someone, and say what you see in theirs.",
+    )
+    first.facilitators.set([facilitator])
+    agenda(first, ("Swap maps in pairs", 30))
+    series = series_create(
+        session=first, user=facilitator, frequency="2weeks", until=None, count=24
+    )
+    # The demo starts in the past: make the series' earlier sessions too.
+    series_extend(series=series, now=first.starts_at)
+    sessions = list(series.sessions.order_by("starts_at"))
+    now = timezone.now()
+    held = [session for session in sessions if session.starts_at < now]
+    for index, session in enumerate(held[:-1]):
+        came = [facilitator, member, *others[index : index + 4]]
+        Attendance.objects.bulk_create(
+            [Attendance(session=session, user=person, recorded_by=facilitator) for person in came]
+        )
+        Session.objects.filter(pk=session.pk).update(status=Session.Status.COMPLETED)
+    skipped = held[-1]
+    Session.objects.filter(pk=skipped.pk).update(
+        status=Session.Status.CANCELLED, cancel_reason="Lunch moved for the all-staff day."
+    )
+    SeriesRSVP.objects.create(series=series, user=member, response=RSVP.Response.GOING)
+    moved = sessions[len(held) + 1]
+    session_update(
+        session=moved,
+        user=facilitator,
+        data={
+            "title": moved.title,
+            "description": moved.description,
+            "starts_at": moved.starts_at + timedelta(days=1),
+            "duration_minutes": moved.duration_minutes,
+            "location": moved.location,
+            "online_url": moved.online_url,
+        },
+        version=moved.version,
+    )
+    RSVP.objects.create(session=moved, user=member, response=RSVP.Response.NOT_GOING)
 
 
 def _align(community) -> None:

@@ -14,6 +14,7 @@ from communities.models import Membership
 
 from .emails import session_url
 from .models import RSVP, Session
+from .selectors import answers_for
 
 AHEAD = timedelta(days=8)
 
@@ -41,12 +42,7 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
         .select_related("community")
         .order_by("starts_at")
     )
-    responses = {
-        (rsvp["session_id"], rsvp["user_id"]): rsvp["response"]
-        for rsvp in RSVP.objects.filter(session__in=sessions, user__in=people).values(
-            "session_id", "user_id", "response"
-        )
-    }
+    responses = answers_for(sessions, people)
     labels = dict(RSVP.Response.choices)
     by_community: dict[int, list[Session]] = defaultdict(list)
     for session in sessions:

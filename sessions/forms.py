@@ -17,6 +17,7 @@ from communities.pickers import FindsMembers, MembersField, pickers_bind
 from outcomes.models import Outcome
 
 from .models import RSVP, AgendaItem, Session, SessionSettings, SessionTemplate, TemplateItem
+from .recurrence import MAX_OCCURRENCES, Ends, Frequency, RuleError, expand, rule_for
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 # How far ahead a session may be planned. Beyond this a typo (year 2206) is likelier than a
@@ -76,6 +77,13 @@ def minutes_within_a_day(minutes: int | None, *, too_short: str, too_long: str) 
     if minutes > MINUTES_IN_A_DAY:
         raise ValidationError(f"{too_long} ({MINUTES_IN_A_DAY} minutes).")
     return minutes
+
+
+SCOPES = [
+    ("this", "this session only"),
+    ("following", "this and the following sessions"),
+    ("future", "every session still ahead"),
+]
 
 
 class SessionForm(FindsMembers, forms.ModelForm):
@@ -144,6 +152,19 @@ class SessionForm(FindsMembers, forms.ModelForm):
             self.initial.setdefault(
                 "facilitators", list(self.instance.facilitators.values_list("pk", flat=True))
             )
+        if self.instance.pk and self.instance.series_id and not self.instance.has_started:
+            # A session of a series: the change is for it alone, or for the series too.
+            self.fields["scope"] = forms.ChoiceField(
+                label="Apply the changes to",
+                choices=SCOPES,
+                initial="this",
+                widget=forms.RadioSelect,
+                help_text="Sessions that have begun are never changed.",
+            )
+            self.fields["series_version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False
+            )
+            self.initial.setdefault("series_version", self.instance.series.version)
 
     def clean_duration_minutes(self):
         return minutes_within_a_day(
@@ -169,6 +190,103 @@ class SessionForm(FindsMembers, forms.ModelForm):
         data["starts_at"] = self.cleaned_data["starts_local"]
         data["facilitators"] = list(self.cleaned_data["facilitators"])
         return data
+
+
+def repeat_fields(*, required: bool) -> dict[str, forms.Field]:
+    """The fields of a repeat rule: how often, and how it ends."""
+    choices = list(Frequency.choices)
+    if not required:
+        choices = [("", "does not repeat"), *choices]
+    return {
+        "repeat": forms.ChoiceField(label="Repeats", choices=choices, required=required),
+        "ends": forms.ChoiceField(
+            label="Ends",
+            choices=Ends.choices,
+            initial=Ends.AFTER,
+            required=False,
+            widget=forms.RadioSelect,
+        ),
+        "until": forms.DateField(
+            label="Last date",
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            help_text="When it ends on a date: the last day a session may fall on.",
+        ),
+        "count": forms.IntegerField(
+            label="Number of sessions",
+            required=False,
+            initial=6,
+            help_text=f"When it ends after a number of sessions: 1 to {MAX_OCCURRENCES}.",
+        ),
+    }
+
+
+def clean_repeat(form: forms.Form, starts_at, tz, *, time_field: str | None) -> dict | None:
+    """Check a repeat rule against the first session's start; add field errors to `form`.
+
+    Returns the series to make ({frequency, until, count}), or None when it does not
+    repeat or has errors. The whole rule is expanded here, so a series that would be
+    refused (no session, more than 200, a time missing on some date) never gets saved.
+    """
+    data = form.cleaned_data
+    frequency = data.get("repeat")
+    if not frequency or starts_at is None:
+        return None
+    ends = data.get("ends") or Ends.AFTER
+    until = data.get("until") if ends == Ends.ON else None
+    count = data.get("count") if ends == Ends.AFTER else None
+    if ends == Ends.ON and until is None:
+        form.add_error("until", "Please give the last date, or choose another ending.")
+        return None
+    if ends == Ends.AFTER and count is None:
+        form.add_error("count", "Please say how many sessions, or choose another ending.")
+        return None
+    local = starts_at.astimezone(tz).replace(tzinfo=None)
+    try:
+        expand(rule=rule_for(frequency, local.date()), start=local, tz=tz, until=until, count=count)
+    except RuleError as refusal:
+        field = {"frequency": "repeat"}.get(refusal.field, refusal.field)
+        if field == "until" and ends == Ends.AFTER:
+            field = "count"
+        if field == "starts_local":
+            field = time_field
+        form.add_error(field if field in form.fields else None, refusal.message)
+        return None
+    return {"frequency": frequency, "until": until, "count": count}
+
+
+class NewSessionForm(SessionForm):
+    """The planner's first form: a session, and optionally a series it starts."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(repeat_fields(required=False))
+
+    def clean(self):
+        cleaned = super().clean()
+        self.repeat = clean_repeat(
+            self,
+            cleaned.get("starts_local"),
+            self.community.zoneinfo,
+            time_field="starts_local",
+        )
+        return cleaned
+
+
+class RepeatForm(forms.Form):
+    """Turn a session into a series: the rule starts at the session's own time."""
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.fields.update(repeat_fields(required=True))
+
+    def clean(self):
+        cleaned = super().clean()
+        self.repeat = clean_repeat(
+            self, self.session.starts_at, self.session.community.zoneinfo, time_field=None
+        )
+        return cleaned
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -95,6 +95,13 @@ class Session(models.Model):
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="sessions"
     )
+    # An occurrence of a series; `recurrence_id` is the start its rule gave it (its
+    # iCalendar RECURRENCE-ID), which stays when the occurrence is moved. A skipped
+    # occurrence is a cancelled one (its note is the cancel reason): an EXDATE.
+    series = models.ForeignKey(
+        "Series", null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
+    )
+    recurrence_id = models.DateTimeField(null=True, blank=True)
     title = models.CharField(max_length=200)
     description = models.TextField(max_length=LONG_TEXT_MAX, blank=True)
     # Stored in UTC; planned in the community's timezone and shown in the viewer's.
@@ -124,6 +131,13 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["status", "starts_at"], name="session_due_idx"),
             models.Index(fields=["community", "starts_at"], name="session_community_idx"),
+        ]
+        constraints = [
+            # One session per occurrence of a series: making occurrences twice (beat and a
+            # request at once) adds nothing the second time.
+            models.UniqueConstraint(
+                fields=["series", "recurrence_id"], name="session_one_per_occurrence"
+            )
         ]
 
     def __str__(self) -> str:
@@ -181,6 +195,32 @@ class Session(models.Model):
         """Scheduled or completed: the instance side of SessionQuerySet.held."""
         return self.status in self.HELD
 
+    def previous_occurrence(self) -> Session | None:
+        """The series' session held just before this one (None outside a series): where
+        the actions reviewed at this one's opening were committed to."""
+        if self.series_id is None:
+            return None
+        return (
+            Session.objects.held()
+            .filter(series_id=self.series_id, recurrence_id__lt=self.recurrence_id)
+            .order_by("-recurrence_id")
+            .first()
+        )
+
+    def next_occurrence(self) -> Session | None:
+        """The series' next scheduled session after this one (None outside a series)."""
+        if self.series_id is None:
+            return None
+        return (
+            Session.objects.filter(
+                series_id=self.series_id,
+                status=Session.Status.SCHEDULED,
+                starts_at__gt=self.starts_at,
+            )
+            .order_by("starts_at")
+            .first()
+        )
+
 
 class AgendaItem(models.Model):
     """A timed part of a session's plan: the "activity" of constructive alignment."""
@@ -228,6 +268,27 @@ class RSVP(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.response} {self.session}"
+
+
+class SeriesRSVP(models.Model):
+    """One answer for a whole series ("going to all"); an occurrence's own RSVP overrides
+    it (sessions.selectors has the one rule for the answer that counts)."""
+
+    series = models.ForeignKey("Series", on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="series_rsvps"
+    )
+    response = models.CharField(max_length=10, choices=RSVP.Response)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "series RSVP"
+        constraints = [
+            models.UniqueConstraint(fields=["series", "user"], name="series_rsvp_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.response} {self.series}"
 
 
 class Attendance(models.Model):
@@ -336,3 +397,74 @@ class TemplateItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.minutes} min)"
+
+
+class Series(models.Model):
+    """A rhythm of sessions: an RFC 5545 rule in a timezone, each occurrence a real Session.
+
+    The rule is kept as RRULE text without its end (`rule`, e.g. "FREQ=WEEKLY;INTERVAL=2;
+    BYDAY=WE"); the end is `until` (a local date, inclusive) or `count`, or neither
+    (open-ended: occurrences are made a rolling few months ahead by beat). The first
+    occurrence starts at `start_date` + `start_time`, a wall-clock time in `time_zone`, and
+    every occurrence keeps that wall-clock time across daylight-saving changes.
+    """
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="series"
+    )
+    title = models.CharField(max_length=200)
+    rule = models.CharField("recurrence rule", max_length=200)
+    start_date = models.DateField()
+    start_time = models.TimeField()
+    time_zone = models.CharField(max_length=64)
+    duration_minutes = models.PositiveIntegerField(default=60)
+    location = models.CharField(max_length=200, blank=True)
+    online_url = models.URLField("online link", max_length=500, blank=True)
+    until = models.DateField(null=True, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    # iCalendar UID of the whole series: stable; a "this and following" split makes a
+    # new series with a new UID.
+    uid = models.CharField(max_length=100, unique=True)
+    # iCalendar SEQUENCE: grows with every change of the series or of one occurrence.
+    sequence = models.PositiveIntegerField(default=0)
+    # Optimistic lock for series edits: an edit based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    # Occurrences are made once the series is published (its first session is).
+    is_live = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(count__isnull=True),
+                name="series_one_end",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sessions:series", kwargs={"slug": self.community.slug, "pk": self.pk})
+
+    @property
+    def zoneinfo(self):
+        from accounts.models import zone_or_utc
+
+        return zone_or_utc(self.time_zone)
+
+    @property
+    def is_open_ended(self) -> bool:
+        return self.until is None and self.count is None
+
+    @property
+    def rhythm(self) -> str:
+        """ "every 2 weeks on Wednesday, 18:00 (Europe/London)"."""
+        from .recurrence import describe
+
+        return f"{describe(self.rule, self.start_date)}, {self.start_time:%H:%M} ({self.time_zone})"

@@ -1,18 +1,9 @@
 from __future__ import annotations
 
-from django.db.models import OuterRef, Subquery
-
 from core.plugins import Panel
 
-from .models import RSVP, Session
-
-
-def with_my_rsvp(queryset, user):
-    return queryset.annotate(
-        my_rsvp=Subquery(
-            RSVP.objects.filter(session=OuterRef("pk"), user=user).values("response")[:1]
-        )
-    )
+from .models import Session
+from .selectors import with_my_rsvp
 
 
 def settings_panel(request) -> Panel:

@@ -7,8 +7,11 @@ and what changed (sequence or scheduled start), so it is sent exactly once.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Prefetch, Q
 from django.utils import dateformat, timezone
@@ -22,17 +25,21 @@ from core.templatetags.dates import STYLES
 from outcomes.models import Outcome
 
 from .builtin_templates import BUILTIN_TEMPLATES
-from .calendar import session_ics
-from .emails import reflect_url, session_email_context
+from .calendar import series_ics, session_ics
+from .emails import reflect_url, session_email_context, session_url
 from .models import (
     RSVP,
     AgendaItem,
     Attendance,
+    Series,
+    SeriesRSVP,
     Session,
     SessionSettings,
     SessionTemplate,
     TemplateItem,
 )
+from .recurrence import HORIZON, RuleError, expand, frequency_of, rule_for
+from .selectors import answered_q
 
 REMINDER_KINDS = ("24h", "1h")
 GOING_OR_MAYBE = (RSVP.Response.GOING, RSVP.Response.MAYBE)
@@ -64,7 +71,9 @@ def _lock(session: Session) -> None:
     list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True))
 
 
-def session_create(*, community, user: User, data: dict) -> Session:
+def session_create(*, community, user: User, data: dict, repeat: dict | None = None) -> Session:
+    """A draft session; with `repeat` ({frequency, until, count}) also the series it starts,
+    whose other sessions are made when the draft is published. All or nothing."""
     data = dict(data)
     facilitators = data.pop("facilitators", [])
     with transaction.atomic():
@@ -72,6 +81,9 @@ def session_create(*, community, user: User, data: dict) -> Session:
             community=community, created_by=user, status=Session.Status.DRAFT, **data
         )
         session.facilitators.set({user, *facilitators})
+        if repeat:
+            series_create(session=session, user=user, **repeat)
+            session.refresh_from_db()
     return session
 
 
@@ -102,6 +114,7 @@ def session_update(*, session: Session, user: User, data: dict, version: int | N
         session.refresh_from_db()
         if facilitators is not None:
             session.facilitators.set(facilitators)
+        _series_changed(session)
         if rescheduled:
             _notify_rsvps(session, kind="rescheduled", responses=list(RSVP.Response.values))
         elif (
@@ -118,11 +131,412 @@ def session_publish(*, session: Session) -> Session:
         raise SessionStateError("Only a draft can be published.")
     if session.has_started:
         raise SessionStateError("This session's time has passed; please choose a new time first.")
-    Session.objects.filter(pk=session.pk).update(
-        status=Session.Status.SCHEDULED, version=F("version") + 1, updated_at=timezone.now()
-    )
-    session.refresh_from_db()
+    with transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(
+            status=Session.Status.SCHEDULED, version=F("version") + 1, updated_at=timezone.now()
+        )
+        session.refresh_from_db()
+        if session.series_id is not None:
+            # Publishing a series' first session publishes the series: its other sessions
+            # are made now, each with the plan of the one before.
+            series = session.series
+            Series.objects.filter(pk=series.pk).update(is_live=True)
+            series.is_live = True
+            series_extend(series=series)
     return session
+
+
+# --- series ---------------------------------------------------------------------------
+
+
+def _series_changed(session: Session) -> None:
+    """One of the series' sessions changed on its own: the series' calendar event (which
+    holds it as an EXDATE or a RECURRENCE-ID event) gets a new SEQUENCE."""
+    if session.series_id is not None:
+        Series.objects.filter(pk=session.series_id).update(sequence=F("sequence") + 1)
+        field = Session._meta.get_field("series")
+        if field.is_cached(session):
+            # The email about this change attaches the series' new SEQUENCE, not the old.
+            field.delete_cached_value(session)
+
+
+def series_uid() -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "copsite"
+    return f"series-{uuid.uuid4().hex}@{host}"
+
+
+def _local(starts_at: datetime, tz) -> datetime:
+    """The naive wall-clock time of an instant in `tz`."""
+    return starts_at.astimezone(tz).replace(tzinfo=None)
+
+
+def series_occurrences(series: Series, *, now: datetime | None = None):
+    """The rule's occurrences (open-ended: up to the rolling horizon from `now`)."""
+    now = now or timezone.now()
+    tz = series.zoneinfo
+    return expand(
+        rule=series.rule,
+        start=datetime.combine(series.start_date, series.start_time),
+        tz=tz,
+        until=series.until,
+        count=series.count,
+        horizon=now + HORIZON if series.is_open_ended else None,
+    )
+
+
+def series_create(
+    *, session: Session, user: User, frequency: str, until: date | None, count: int | None
+) -> Series:
+    """Turn `session` into the first occurrence of a new series ("turn into a series", or
+    a series planned from the start). A published session's series is made at once; a
+    draft's when the draft is published. Asked twice (a double submit), the session's
+    series is returned as it is.
+    """
+    community = session.community
+    tz = community.zoneinfo
+    with transaction.atomic():
+        _lock(session)
+        session.refresh_from_db()
+        if session.series_id is not None:
+            return session.series
+        if not session.is_editable:
+            raise SessionStateError(
+                "This session is held or cancelled, so it cannot start a series."
+            )
+        # Whole seconds: the rule's occurrences have none finer, and the first one must be
+        # this session's own RECURRENCE-ID.
+        local = _local(session.starts_at, tz).replace(microsecond=0)
+        rule = rule_for(frequency, local.date())
+        first = expand(rule=rule, start=local, tz=tz, until=until, count=count)[0]
+        series = Series.objects.create(
+            community=community,
+            title=session.title,
+            rule=rule,
+            start_date=local.date(),
+            start_time=local.time(),
+            time_zone=tz.key,
+            duration_minutes=session.duration_minutes,
+            location=session.location,
+            online_url=session.online_url,
+            until=until,
+            count=count,
+            uid=series_uid(),
+            is_live=session.status == Session.Status.SCHEDULED,
+            created_by=user,
+        )
+        Session.objects.filter(pk=session.pk).update(
+            series=series, recurrence_id=first.starts_at, version=F("version") + 1
+        )
+        session.refresh_from_db()
+        if series.is_live:
+            series_extend(series=series)
+    return series
+
+
+def copy_plan(source: Session | None, targets: list[Session]) -> None:
+    """Give each target the plan of `source`: its description and its agenda (items,
+    minutes, kinds, aligned outcomes). The one place a new occurrence gets its plan, so a
+    session template can take the source's place later."""
+    if source is None or not targets:
+        return
+    Session.objects.filter(pk__in=[t.pk for t in targets]).update(description=source.description)
+    items = list(source.agenda_items.prefetch_related("aligned_outcomes"))
+    copies = AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(
+                session=target,
+                position=item.position,
+                title=item.title,
+                minutes=item.minutes,
+                description=item.description,
+                kind=item.kind,
+            )
+            for target in targets
+            for item in items
+        ]
+    )
+    links = AgendaItem.aligned_outcomes.through
+    outcomes = [list(item.aligned_outcomes.all()) for item in items]
+    links.objects.bulk_create(
+        [
+            links(agendaitem_id=copy.pk, outcome_id=outcome.pk)
+            for index, copy in enumerate(copies)
+            for outcome in outcomes[index % len(items)]
+        ]
+    )
+
+
+def series_extend(*, series: Series, now: datetime | None = None) -> list[Session]:
+    """Make the series' occurrences that are due and not yet made: all of a series with an
+    end, six months ahead of an open-ended one. Each new session takes the plan and the
+    facilitators of the latest session before it. Returns the new sessions."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Beat and a request extending at once take turns; the unique occurrence key
+        # keeps a second session of an occurrence out either way.
+        series = Series.objects.select_for_update().get(pk=series.pk)
+        if not series.is_live:
+            return []
+        known = set(series.sessions.values_list("recurrence_id", flat=True))
+        wanted = [
+            occurrence
+            for occurrence in series_occurrences(series, now=now)
+            if occurrence.starts_at not in known and occurrence.starts_at > now
+        ]
+        if not wanted:
+            return []
+        source = (
+            series.sessions.exclude(status=Session.Status.CANCELLED)
+            .filter(recurrence_id__lt=wanted[0].starts_at)
+            .order_by("-recurrence_id")
+            .first()
+        )
+        created = Session.objects.bulk_create(
+            [
+                Session(
+                    community_id=series.community_id,
+                    series=series,
+                    recurrence_id=occurrence.starts_at,
+                    title=series.title,
+                    starts_at=occurrence.starts_at,
+                    duration_minutes=series.duration_minutes,
+                    location=series.location,
+                    online_url=series.online_url,
+                    status=Session.Status.SCHEDULED,
+                    created_by=series.created_by,
+                )
+                for occurrence in wanted
+            ]
+        )
+        if source is not None:
+            people = list(source.facilitators.values_list("pk", flat=True))
+            through = Session.facilitators.through
+            through.objects.bulk_create(
+                [through(session_id=s.pk, user_id=pk) for s in created for pk in people]
+            )
+            copy_plan(source, created)
+    return created
+
+
+class SeriesConflict(Exception):
+    """The series changed since the editor loaded it; `current` is how it is now."""
+
+    def __init__(self, current: Series):
+        super().__init__("someone changed this series meanwhile")
+        self.current = current
+
+
+THIS, FOLLOWING, FUTURE = "this", "following", "future"
+SERIES_FIELDS = ("title", "duration_minutes", "location", "online_url")
+
+
+def series_edit(
+    *, session: Session, user: User, data: dict, scope: str, version: int | None
+) -> Series:
+    """Apply the planner's changes to this session and the ones after it (`FOLLOWING`) or
+    to every session still ahead (`FUTURE`): time, length, place, link, facilitators and
+    description. Sessions that have begun are never changed.
+
+    When sessions before the first changed one exist, the series is split: the old one
+    ends (UNTIL) the day before, and a new series with a new UID carries on from the new
+    time, with the same rhythm, end and series answers. Otherwise the series is changed in
+    place. Either way each changed session keeps its RSVPs, agenda and page, and everyone
+    who answered going or maybe is told once, with the updated calendar file.
+    `version` is the series' version the editor saw: an older one is SeriesConflict.
+    """
+    now = timezone.now()
+    if session.has_started or not session.is_editable:
+        raise SessionStateError(
+            "This session has begun or is over, and a series edit never changes those. "
+            "Open a session still ahead to change the series from there."
+        )
+    data = dict(data)
+    facilitators = data.pop("facilitators", None)
+    with transaction.atomic():
+        changed = Series.objects.filter(pk=session.series_id, version=version).update(
+            version=F("version") + 1, sequence=F("sequence") + 1, updated_at=now
+        )
+        if not changed:
+            raise SeriesConflict(Series.objects.get(pk=session.series_id))
+        series = Series.objects.select_for_update().get(pk=session.series_id)
+        # The new half of a split ends where the whole series ended.
+        original_until = series.until
+        tz = series.zoneinfo
+        occurrences = list(series.sessions.select_for_update().order_by("recurrence_id"))
+        if scope == FOLLOWING:
+            pivot = next(i for i, o in enumerate(occurrences) if o.pk == session.pk)
+        else:
+            pivot = next(
+                i
+                for i, o in enumerate(occurrences)
+                if o.starts_at > now and o.status != Session.Status.COMPLETED
+            )
+        # The edited session's change of wall-clock time (days and hours) moves the rule.
+        shift = _local(data["starts_at"], tz) - _local(session.recurrence_id, tz)
+        ahead, before = occurrences[pivot:], occurrences[:pivot]
+        start = _local(ahead[0].recurrence_id, tz) + shift
+        rule = rule_for(frequency_of(series.rule), start.date())
+        count = series.count - len(before) if series.count else None
+        new_starts = expand(
+            rule=rule,
+            start=start,
+            tz=tz,
+            until=series.until,
+            count=count,
+            horizon=now + HORIZON if series.is_open_ended else None,
+        )
+        fields = {name: data[name] for name in SERIES_FIELDS}
+        if before:
+            old = series
+            Series.objects.filter(pk=old.pk).update(
+                until=_local(ahead[0].recurrence_id, tz).date() - timedelta(days=1), count=None
+            )
+            old.refresh_from_db()
+            series = Series.objects.create(
+                community_id=old.community_id,
+                rule=rule,
+                start_date=start.date(),
+                start_time=start.time(),
+                time_zone=old.time_zone,
+                until=original_until,
+                count=count,
+                uid=series_uid(),
+                is_live=old.is_live,
+                created_by=user,
+                **fields,
+            )
+            SeriesRSVP.objects.bulk_create(
+                [
+                    SeriesRSVP(series=series, user_id=rsvp.user_id, response=rsvp.response)
+                    for rsvp in old.rsvps.all()
+                ]
+            )
+            changed_series = [old, series]
+        else:
+            Series.objects.filter(pk=series.pk).update(
+                rule=rule, start_date=start.date(), start_time=start.time(), **fields
+            )
+            series.refresh_from_db()
+            changed_series = [series]
+        # Free the occurrence keys first: re-timed sessions may take each other's.
+        Session.objects.filter(pk__in=[o.pk for o in ahead]).update(recurrence_id=None)
+        kept = list(zip(ahead, new_starts, strict=False))
+        for occurrence, new in kept:
+            Session.objects.filter(pk=occurrence.pk).update(
+                series=series,
+                recurrence_id=new.starts_at,
+                starts_at=new.starts_at,
+                description=data["description"],
+                sequence=F("sequence") + 1,
+                version=F("version") + 1,
+                updated_at=now,
+                **fields,
+            )
+            if facilitators is not None:
+                occurrence.facilitators.set(facilitators)
+        # Sessions the new rule no longer has (a shorter until) are cancelled, not lost.
+        for occurrence in ahead[len(kept) :]:
+            Session.objects.filter(pk=occurrence.pk).update(
+                series=series if before else occurrence.series_id,
+                recurrence_id=occurrence.starts_at,
+                status=Session.Status.CANCELLED,
+                cancel_reason="The series changed, and this date is no longer part of it.",
+                sequence=F("sequence") + 1,
+            )
+        series_extend(series=series, now=now)
+        series_change_notify(series_list=changed_series, sessions=[o.pk for o in ahead])
+    return series
+
+
+def series_change_notify(*, series_list: list[Series], sessions: list[int]) -> int:
+    """Tell everyone who answered going or maybe — to the series, or to one of the changed
+    `sessions` — once per change (the series' SEQUENCE is in the key), with the updated
+    calendar file of every series involved."""
+    series = series_list[-1]
+    series_ids = [s.pk for s in series_list]
+    users = (
+        User.objects.filter(
+            Q(
+                pk__in=SeriesRSVP.objects.filter(
+                    series_id__in=series_ids, response__in=GOING_OR_MAYBE
+                ).values("user_id")
+            )
+            | Q(
+                pk__in=RSVP.objects.filter(
+                    session_id__in=sessions, response__in=GOING_OR_MAYBE
+                ).values("user_id")
+            ),
+            memberships__community_id=series.community_id,
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    ics = series_ics(series_list, include_online_link=True).decode()
+    first = series.sessions.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+    sent = 0
+    for user in users:
+        context = session_email_context(first, user, series=series) if first else None
+        if context is None:
+            continue
+        with timezone.override(user.zoneinfo):
+            _, created = email_render_and_enqueue(
+                key=f"series-changed:{series.pk}:{user.pk}:{series.sequence}",
+                kind="session_series_changed",
+                template_prefix="sessions/email/series_changed",
+                context=context,
+                to_email=user.email,
+                recipient=user,
+                headers=list_unsubscribe_headers(user, "reminders"),
+                attachments=[Attachment(f"series-{series.pk}.ics", ics, "text/calendar")],
+            )
+        sent += created
+    return sent
+
+
+def series_agenda_apply(*, session: Session) -> int:
+    """Give every later session of the series that is still ahead this session's plan
+    (description and agenda), replacing theirs; returns how many changed. Sessions that
+    have begun are never changed."""
+    if session.series_id is None:
+        return 0
+    with transaction.atomic():
+        Series.objects.select_for_update().filter(pk=session.series_id).update(
+            sequence=F("sequence") + 1
+        )
+        later = list(
+            Session.objects.filter(
+                series_id=session.series_id,
+                starts_at__gt=max(session.starts_at, timezone.now()),
+                status__in=[Session.Status.DRAFT, Session.Status.SCHEDULED],
+            )
+        )
+        AgendaItem.objects.filter(session__in=later).delete()
+        copy_plan(session, later)
+    return len(later)
+
+
+def series_rsvp_set(*, series: Series, user: User, response: str) -> SeriesRSVP:
+    """One answer for every session of the series ("going to all"); a session's own answer
+    still overrides it for that session."""
+    if not series.is_live:
+        raise SessionStateError("This series is not published yet, so it takes no RSVPs.")
+    rsvp, _ = SeriesRSVP.objects.update_or_create(
+        series=series, user=user, defaults={"response": response}
+    )
+    return rsvp
+
+
+def series_extend_open_ended(*, now: datetime | None = None) -> int:
+    """Keep every open-ended series made six months ahead (beat, daily)."""
+    made = 0
+    for series in Series.objects.filter(is_live=True, until=None, count=None).order_by("pk"):
+        try:
+            made += len(series_extend(series=series, now=now))
+        except RuleError:
+            # A rule that no longer expands (it was valid when saved) makes nothing more.
+            continue
+    return made
 
 
 def session_cancel(*, session: Session, reason: str) -> Session:
@@ -138,6 +552,8 @@ def session_cancel(*, session: Session, reason: str) -> Session:
             updated_at=timezone.now(),
         )
         session.refresh_from_db()
+        # In a series, a cancelled session is a skipped date (EXDATE).
+        _series_changed(session)
         if was_published:
             _notify_rsvps(session, kind="cancelled", responses=list(GOING_OR_MAYBE))
     return session
@@ -298,7 +714,7 @@ def apply_template(session: Session, template: SessionTemplate) -> list[AgendaIt
 
 
 def session_from_template(
-    *, community, user: User, template: SessionTemplate, data: dict
+    *, community, user: User, template: SessionTemplate, data: dict, repeat: dict | None = None
 ) -> Session:
     """A new draft session planned from `template`: the planner's `data` (as for
     session_create), where an empty title becomes the template's title for that date and an
@@ -309,7 +725,8 @@ def session_from_template(
     if not data.get("description"):
         data["description"] = template.description
     with transaction.atomic():
-        session = session_create(community=community, user=user, data=data)
+        # A series' other sessions are made at publishing, each with this session's plan.
+        session = session_create(community=community, user=user, data=data, repeat=repeat)
         apply_template(session, template)
     return session
 
@@ -470,7 +887,7 @@ def attendance_record(
         raise SessionStateError("Attendance can be recorded once the session has started.")
     wanted = {user.pk for user in attendees}
     rsvped = set(
-        session.rsvps.filter(response__in=GOING_OR_MAYBE).values_list("user_id", flat=True)
+        User.objects.filter(answered_q(session, GOING_OR_MAYBE)).values_list("pk", flat=True)
     )
     with transaction.atomic():
         _lock(session)
@@ -525,6 +942,9 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
     }
     done = set(EmailDelivery.objects.filter(key__in=list(users)).values_list("key", flat=True))
     reflect_link = reflect_url(session)
+    # In a series, the invitation points on to the next session: the loop keeps going.
+    following = session.next_occurrence()
+    next_link = session_url(following) if following else ""
     sent = 0
     for key, user in users.items():
         if key in done:
@@ -534,7 +954,13 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
                 key=key,
                 kind="session_reflect",
                 template_prefix="sessions/email/reflect",
-                context=session_email_context(session, user, reflect_url=reflect_link),
+                context=session_email_context(
+                    session,
+                    user,
+                    reflect_url=reflect_link,
+                    next_session=following,
+                    next_url=next_link,
+                ),
                 to_email=user.email,
                 recipient=user,
                 headers=list_unsubscribe_headers(user, "reminders"),
@@ -576,8 +1002,7 @@ def _notify_rsvps(session: Session, *, kind: str, responses: list[str]) -> int:
     left could not open the session's page, and its calendar file carries the online
     link, which is for members."""
     users = User.objects.filter(
-        rsvps__session=session,
-        rsvps__response__in=responses,
+        answered_q(session, responses),
         memberships__community_id=session.community_id,
         memberships__status=Membership.Status.ACTIVE,
     )
@@ -663,8 +1088,7 @@ def reminder_recipients(session: Session, kind: str):
     community."""
     return (
         User.objects.filter(
-            rsvps__session=session,
-            rsvps__response__in=GOING_OR_MAYBE,
+            answered_q(session, GOING_OR_MAYBE),
             memberships__community_id=session.community_id,
             memberships__status=Membership.Status.ACTIVE,
             memberships__muted=False,

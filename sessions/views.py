@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,12 +27,14 @@ from core.plugins import collect_panels, link_for
 from outcomes.models import Outcome
 
 from . import services
-from .access import agenda_item_for, session_for, sessions_for, template_for
-from .calendar import build_calendar, session_ics
+from .access import agenda_item_for, series_for, session_for, sessions_for, template_for
+from .calendar import build_calendar, series_ics, session_ics
 from .forms import (
     AgendaItemForm,
     AttendanceForm,
     CancelForm,
+    NewSessionForm,
+    RepeatForm,
     RSVPForm,
     SessionForm,
     SessionSettingsForm,
@@ -40,12 +42,21 @@ from .forms import (
     TemplateItemFormSet,
     TemplateSaveForm,
 )
-from .models import RSVP, AgendaItem, Session, SessionSettings, SessionTemplate, TemplateItem
-from .panels import with_my_rsvp
+from .models import (
+    RSVP,
+    AgendaItem,
+    SeriesRSVP,
+    Session,
+    SessionSettings,
+    SessionTemplate,
+    TemplateItem,
+)
+from .selectors import responses_for, rsvp_people, with_going_count, with_my_rsvp
 
 FACILITATOR = Membership.Role.FACILITATOR
 LIST_LIMIT = 50
 PAST_PAGE = 30
+SERIES_PAST = 20
 
 
 # A facilitator's page that only makes sense in some states of the session: outside them it
@@ -80,10 +91,7 @@ def session_list(request, slug: str):
     access = community_for(request.user, slug, open_to_all=True)
     visible = sessions_for(access)
     upcoming = with_my_rsvp(
-        visible.upcoming().annotate(
-            going=Count("rsvps", filter=Q(rsvps__response=RSVP.Response.GOING))
-        ),
-        request.user,
+        with_going_count(visible.upcoming().select_related("series")), request.user
     )[:LIST_LIMIT]
     # Past sessions page back through the community's whole history, newest first.
     past = Paginator(visible.past().annotate(attended=Count("attendances")), PAST_PAGE).get_page(
@@ -130,8 +138,9 @@ def _detail_context(request, access, session: Session) -> dict:
     community = access.community
     is_member = access.is_member
     stage = session.current_stage
-    rsvps = list(session.rsvps.select_related("user").order_by("user__display_name", "pk"))
-    my_rsvp = next((r.response for r in rsvps if r.user_id == request.user.pk), None)
+    # Everyone's answer that counts: their own, or their answer to the whole series.
+    rsvps = rsvp_people(session)
+    my_rsvp = next((response for user, response in rsvps if user.pk == request.user.pk), None)
     agenda = list(
         session.agenda_items.prefetch_related(
             Prefetch("aligned_outcomes", queryset=Outcome.objects.order_by("statement"))
@@ -146,9 +155,17 @@ def _detail_context(request, access, session: Session) -> dict:
                 "user__display_name", "pk"
             )
         ]
+    series = session.series if session.series_id else None
+    own = (
+        series is not None
+        and my_rsvp is not None
+        and session.rsvps.filter(user=request.user).exists()
+    )
     return {
         **access.context(),
         "session": session,
+        "series": series,
+        "my_rsvp_by_series": series is not None and my_rsvp is not None and not own,
         "stage": stage,
         "is_member": is_member,
         "is_facilitator": access.is_facilitator,
@@ -156,12 +173,16 @@ def _detail_context(request, access, session: Session) -> dict:
         "agenda": _with_clock_times(session, agenda, timezone.now()),
         "agenda_minutes": sum(item.minutes for item in agenda),
         "has_review_step": any(item.kind == AgendaItem.Kind.REVIEW_ACTIONS for item in agenda),
-        "going": [r.user for r in rsvps if r.response == RSVP.Response.GOING],
-        "maybe": [r.user for r in rsvps if r.response == RSVP.Response.MAYBE],
+        "going": [user for user, response in rsvps if response == RSVP.Response.GOING],
+        "maybe": [user for user, response in rsvps if response == RSVP.Response.MAYBE],
         "came": came,
         "my_rsvp": my_rsvp,
         "rsvp_choices": RSVP.Response.choices,
         "attended": any(person.pk == request.user.pk for person in came),
+        # After a held session of a series, its reflection invitation points on.
+        "next_session": (
+            session.next_occurrence() if series is not None and stage == Session.AFTER else None
+        ),
         "reflect_url": link_for("reflect", community.slug, session=session.pk),
         "community_tz": community.zoneinfo,
         "viewer_tz": request.user.zoneinfo,
@@ -247,15 +268,34 @@ def calendar_feed(request, token: str):
     if user is None or not token:
         raise Http404("No such calendar.")
     since = timezone.now() - timedelta(days=90)
-    sessions = (
+    sessions = list(
         Session.objects.published()
         .for_member(user)
         .filter(starts_at__gte=since)
-        .select_related("community")
+        .select_related("community", "series")
         .prefetch_related("agenda_items")
         .order_by("starts_at")[:500]
     )
-    body = build_calendar(sessions, include_online_link=True, name="My copsite sessions")
+    # A series is one event with its rule: all its sessions at once (two more queries,
+    # only when the feed has a series), for its skipped dates and edited occurrences.
+    series_sessions: dict[int, list[Session]] = {}
+    series_ids = {session.series_id for session in sessions if session.series_id}
+    if series_ids:
+        communities = {session.community_id: session.community for session in sessions}
+        for session in (
+            Session.objects.published()
+            .filter(series_id__in=series_ids)
+            .prefetch_related("agenda_items")
+            .order_by("recurrence_id")
+        ):
+            session.community = communities[session.community_id]
+            series_sessions.setdefault(session.series_id, []).append(session)
+    body = build_calendar(
+        sessions,
+        include_online_link=True,
+        name="My copsite sessions",
+        series_sessions=series_sessions,
+    )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -316,21 +356,33 @@ def session_new(request, slug: str):
     template = None
     if "template" in request.GET:
         template = template_for(access, request.GET["template"])
-    form = SessionForm(
+    form = NewSessionForm(
         request.POST or None, community=community, user=request.user, template=template
     )
     if request.method == "POST" and form.is_valid():
         if template is None:
             session = services.session_create(
-                community=community, user=request.user, data=form.session_data()
+                community=community,
+                user=request.user,
+                data=form.session_data(),
+                repeat=form.repeat,
             )
             said = "Your draft is saved. Now plan its agenda, then publish."
         else:
             session = services.session_from_template(
-                community=community, user=request.user, template=template, data=form.session_data()
+                community=community,
+                user=request.user,
+                template=template,
+                data=form.session_data(),
+                repeat=form.repeat,
             )
             said = (
                 f"Your draft is saved with the plan of “{template.name}”. Adjust it, then publish."
+            )
+        if form.repeat:
+            said = (
+                f"{said} It starts a series: the other sessions of the series are made when "
+                "you publish, each with this plan."
             )
         messages.success(request, said)
         return redirect("sessions:edit", slug=community.slug, pk=session.pk)
@@ -369,7 +421,38 @@ def session_edit(request, slug: str, pk: int):
         request.POST or None, instance=session, community=community, user=request.user
     )
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    scope = form.cleaned_data.get("scope", "this") if form.is_bound and form.is_valid() else "this"
+    if request.method == "POST" and form.is_valid() and scope != "this":
+        try:
+            services.series_edit(
+                session=session,
+                user=request.user,
+                data=form.session_data(),
+                scope=scope,
+                version=form.cleaned_data.get("series_version"),
+            )
+        except services.SeriesConflict as clash:
+            messages.error(
+                request,
+                "Another facilitator changed this series while you were editing, so nothing "
+                "is saved yet. Your changes are still in the form: check it, then save again.",
+            )
+            post = request.POST.copy()
+            post["series_version"] = clash.current.version
+            form = SessionForm(post, instance=session, community=community, user=request.user)
+            form.is_valid()
+        except services.SessionStateError as refusal:
+            messages.error(request, str(refusal))
+        except services.RuleError as refusal:
+            form.add_error(
+                "starts_local" if refusal.field == "starts_local" else None, refusal.message
+            )
+        else:
+            messages.success(
+                request, "Saved for the series. Everyone who said they'd come is told."
+            )
+            return redirect("sessions:edit", slug=community.slug, pk=session.pk)
+    elif request.method == "POST" and form.is_valid():
         data = form.session_data()
         try:
             services.session_update(
@@ -639,6 +722,128 @@ def template_delete(request, slug: str, tpk: int):
     )
 
 
+# --- series -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def session_repeat(request, slug: str, pk: int):
+    """Turn a session into a series ("every 2 weeks from here")."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    session, bounce = _session_or_bounce(request, access, pk, EDITABLE)
+    if bounce:
+        return bounce
+    if session.series_id is not None:
+        messages.info(request, "This session is already part of a series.")
+        return redirect("sessions:series", slug=access.community.slug, pk=session.series_id)
+    form = RepeatForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        series = services.series_create(session=session, user=request.user, **form.repeat)
+        if series.is_live:
+            messages.success(request, "It's a series now: its sessions are planned below.")
+        else:
+            messages.success(request, "It's a series now: its sessions are made when you publish.")
+        return redirect(series.get_absolute_url())
+    return render(
+        request, "sessions/repeat.html", {**access.context(), "session": session, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def series_agenda(request, slug: str, pk: int):
+    """ "Use this plan for the following sessions" from a series session's planner."""
+    access, session = _editable_session(request, slug, pk)
+    if session.series_id is None:
+        raise Http404("Not a session of a series.")
+    changed = services.series_agenda_apply(session=session)
+    messages.success(request, f"The following {changed} sessions now have this plan.")
+    return redirect("sessions:edit", slug=access.community.slug, pk=session.pk)
+
+
+@login_required
+@require_GET
+def series_detail(request, slug: str, pk: int):
+    access = community_for(request.user, slug, open_to_all=True)
+    series = series_for(access, pk)
+    occurrences = sessions_for(access).filter(series=series)
+    since = timezone.now() - timedelta(hours=1)
+    # Bounded both ways: the next LIST_LIMIT occurrences and the latest SERIES_PAST held.
+    upcoming = with_my_rsvp(
+        with_going_count(occurrences.filter(starts_at__gte=since).order_by("starts_at")),
+        request.user,
+    )[:LIST_LIMIT]
+    past = (
+        occurrences.filter(starts_at__lt=since)
+        .annotate(attended=Count("attendances"))
+        .order_by("-starts_at")[:SERIES_PAST]
+    )
+    my_answer = None
+    if access.is_member:
+        my_answer = (
+            SeriesRSVP.objects.filter(series=series, user=request.user)
+            .values_list("response", flat=True)
+            .first()
+        )
+    return render(
+        request,
+        "sessions/series.html",
+        {
+            **access.context(),
+            "series": series,
+            "upcoming": list(upcoming),
+            "past": list(past),
+            "is_member": access.is_member,
+            "is_facilitator": access.is_facilitator,
+            "my_answer": my_answer,
+            "rsvp_choices": RSVP.Response.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def series_ics_view(request, slug: str, pk: int):
+    access = community_for(request.user, slug, open_to_all=True)
+    series = series_for(access, pk)
+    body = series_ics([series], include_online_link=access.is_member)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="series-{series.pk}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def series_rsvp(request, slug: str, pk: int):
+    """ "Going to all" / "Maybe to all" from the series page or from any of its sessions
+    (`session` names the one to return to)."""
+    access = community_for(request.user, slug)
+    series = series_for(access, pk)
+    back = series.get_absolute_url()
+    session_pk = request.POST.get("session", "")
+    if session_pk.isdecimal():
+        back = session_for(access, int(session_pk)).get_absolute_url()
+    form = RSVPForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Please choose going, maybe or not going.")
+        return redirect(back)
+    try:
+        services.series_rsvp_set(
+            series=series, user=request.user, response=form.cleaned_data["response"]
+        )
+    except services.SessionStateError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        said = dict(RSVP.Response.choices)[form.cleaned_data["response"]]
+        messages.success(
+            request,
+            f"Thanks: “{said}” for every session of the series. "
+            "An answer you give a single session still counts for that one.",
+        )
+    return redirect(back)
+
+
 # --- lifecycle ----------------------------------------------------------------------
 
 
@@ -687,21 +892,26 @@ def session_attendance(request, slug: str, pk: int):
     # The list starts from the members who said going or maybe (going first); anyone else
     # who came is found with the walk-ins picker, never picked from a list of everyone.
     order = {RSVP.Response.GOING: 0, RSVP.Response.MAYBE: 1}
+    # The answer that counts (a session's own RSVP over its series' answer).
+    answers = {
+        user_id: response
+        for user_id, response in responses_for(session).items()
+        if response in order
+    }
+    people = User.objects.filter(
+        pk__in=answers,
+        memberships__community=community,
+        memberships__status=Membership.Status.ACTIVE,
+    ).order_by("display_name", "email", "pk")
     rsvps = sorted(
-        session.rsvps.filter(
-            response__in=order,
-            user__memberships__community=community,
-            user__memberships__status=Membership.Status.ACTIVE,
-        )
-        .select_related("user")
-        .order_by("user__display_name", "user__email", "pk"),
-        key=lambda rsvp: order[rsvp.response],
+        ({"user": person, "response": answers[person.pk]} for person in people),
+        key=lambda row: order[row["response"]],
     )
     present = set(session.attendances.values_list("user_id", flat=True))
     form = AttendanceForm(
         request.POST or None,
         community=community,
-        rsvped=[rsvp.user_id for rsvp in rsvps],
+        rsvped=[row["user"].pk for row in rsvps],
         initial={"attendees": sorted(present), "complete": True},
     )
     if request.method == "POST" and form.is_valid():
@@ -729,10 +939,7 @@ def session_attendance(request, slug: str, pk: int):
             **access.context(),
             "session": session,
             "form": form,
-            "rsvped": [
-                {"user": rsvp.user, "response": rsvp.response, "present": rsvp.user_id in present}
-                for rsvp in rsvps
-            ],
+            "rsvped": [{**row, "present": row["user"].pk in present} for row in rsvps],
             "held": form["complete"].value() or session.status == Session.Status.COMPLETED,
         },
     )

@@ -166,6 +166,17 @@ def seed(scale: dict[str, int]) -> dict:
         for i in range(scale["sessions"])
     )
     Session.objects.filter(starts_at__lt=now).update(status="completed")
+    # A weekly series of 50 sessions in each community (the sessions list stays bounded).
+    from sessions.services import series_create
+
+    for index, community in enumerate(communities):
+        first = Session.objects.create(
+            community=community,
+            title=f"Weekly chat {index}",
+            starts_at=now + timedelta(days=1, hours=index % 24),
+            status="scheduled",
+        )
+        series_create(session=first, user=users[index], frequency="weekly", until=None, count=50)
     rsvps, attendance, seen = [], [], set()
     while len(rsvps) < scale["rsvps"]:
         session = sessions[rng.randrange(len(sessions))]

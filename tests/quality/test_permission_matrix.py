@@ -302,6 +302,22 @@ EXPECT: dict[str, Case] = {
         )
         for name in ("edit", "delete")
     },
+    "sessions:repeat": Case(
+        in_a(pk="object:session"), inner(role="facilitator"), cross=in_a(pk="object:session_b")
+    ),
+    "sessions:series_agenda": Case(
+        in_a(pk="object:series_session"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:series_session_b"),
+    ),
+    "sessions:series": Case(in_a(pk="object:series"), inner(), cross=in_a(pk="object:series_b")),
+    "sessions:series_ics": Case(
+        in_a(pk="object:series"), inner(), cross=in_a(pk="object:series_b")
+    ),
+    "sessions:series_rsvp": Case(
+        in_a(pk="object:series"), POST_ONLY, post=inner(302), cross=in_a(pk="object:series_b")
+    ),
     "sessions:calendar_reset": Case({}, POST_ONLY, post=signed_in(302)),
     "sessions:feed": Case(
         lambda s: {"token": s.users["core"].calendar_token},
@@ -510,6 +526,7 @@ class Site:
         self.add_sessions()
 
     def add_sessions(self):
+        from sessions.services import series_create
         from tests.factories import AgendaItemFactory, SessionFactory, TemplateItemFactory
 
         for suffix, community in (("", self.a), ("_b", self.b)):
@@ -519,6 +536,12 @@ class Site:
             self.objects["template" + suffix] = TemplateItemFactory(
                 template__community=community
             ).template
+            first = SessionFactory(community=community, title="Weekly")
+            series = series_create(
+                session=first, user=None, frequency="weekly", until=None, count=3
+            )
+            self.objects["series" + suffix] = series
+            self.objects["series_session" + suffix] = first
         self.add_reflections()
 
     def add_reflections(self):
@@ -803,6 +826,15 @@ class ContentSite:
             template__description=mark("template-description"),
             title=mark("template-item"),
         ).template
+        # A weekly series, which core is going to all of.
+        from sessions.services import series_create, series_rsvp_set
+
+        weekly = SessionFactory(community=community, title=f"Weekly {visibility}")
+        weekly.facilitators.add(facilitator.user)
+        series = series_create(
+            session=weekly, user=facilitator.user, frequency="weekly", until=None, count=3
+        )
+        series_rsvp_set(series=series, user=core.user, response="going")
         # A session held last week: attendance, shared work, a review round, a reply.
         held = SessionFactory(
             community=community,
@@ -911,6 +943,8 @@ class ContentSite:
             users={"core": core.user},
             objects={
                 "session": session,
+                "series": series,
+                "series_session": weekly,
                 "held": held,
                 "item": item,
                 "template": template,

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import icalendar
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import EmailDelivery
+from accounts.models import EmailDelivery, User
 from communities.models import Community
-from sessions.models import AgendaItem, Attendance, Session
+from sessions.models import AgendaItem, Attendance, Series, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,8 @@ def test_seed_demo_gives_the_main_community_a_living_calendar():
     assert sessions.filter(status=Session.Status.COMPLETED, starts_at__lt=now).count() >= 3
     assert Attendance.objects.filter(session__in=sessions).count() >= 10
     assert sessions.filter(status=Session.Status.DRAFT).count() == 1
-    assert sessions.filter(status=Session.Status.CANCELLED).exclude(cancel_reason="").count() == 1
+    single = sessions.filter(series__isnull=True)
+    assert single.filter(status=Session.Status.CANCELLED).exclude(cancel_reason="").count() == 1
     later = sessions.filter(status=Session.Status.SCHEDULED, starts_at__gt=now + timedelta(days=1))
     assert later.count() >= 2
     kinds = list(later.first().agenda_items.values_list("kind", flat=True))
@@ -127,3 +129,37 @@ def test_seed_demo_gives_the_main_community_templates_and_a_session_from_one(cli
         assert other.session_templates.exclude(builtin="").count() == 3
     assert library.status_code == 200
     assert "Our mapping clinic" in library.content.decode()
+
+
+def test_seed_demo_has_a_fortnightly_series_with_its_past_and_future(client):
+    call_command("seed_demo", force=True)
+    series = Series.objects.get(community__slug="systems-mapping")
+    sessions = list(series.sessions.order_by("starts_at"))
+    now = timezone.now()
+    tz = series.zoneinfo
+
+    assert series.rule.startswith("FREQ=WEEKLY;INTERVAL=2;")
+    assert [s.status for s in sessions if s.starts_at < now] == ["completed"] * 5 + ["cancelled"]
+    assert all(s.attendances.exists() for s in sessions[:5])
+    future = [s for s in sessions if s.starts_at > now]
+    # Across a clock change, at the same local time (but the moved one).
+    assert len({s.starts_at.astimezone(tz).utcoffset() for s in future}) == 2
+    moved = [s for s in future if s.starts_at != s.recurrence_id]
+    assert len(moved) == 1
+    assert {s.starts_at.astimezone(tz).strftime("%H:%M") for s in future} == {"13:00"}
+    member = User.objects.get(email="member@example.com")
+    assert series.rsvps.get(user=member).response == "going"
+
+    client.force_login(member)
+    listing = client.get("/c/systems-mapping/sessions/").content.decode()
+    page = client.get(series.get_absolute_url())
+    feed = icalendar.Calendar.from_ical(
+        client.get(f"/calendar/{member.calendar_token}.ics").content
+    )
+    upcoming = client.get(future[0].get_absolute_url()).content.decode()
+
+    assert "part of <a" in listing
+    assert page.status_code == 200 and "skipped" in page.content.decode()
+    [master] = [e for e in feed.walk("VEVENT") if e["UID"] == series.uid and "RRULE" in e]
+    assert master["RRULE"]["INTERVAL"] == [2]
+    assert "Rewrite one jargon label" in upcoming and "from last time" in upcoming

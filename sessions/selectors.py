@@ -1,0 +1,120 @@
+"""Reads of RSVPs: the one rule for the answer that counts.
+
+A person may answer a whole series once ("going to all", a SeriesRSVP) and answer any one
+occurrence on its own (an RSVP), which overrides the series answer for that occurrence.
+Every page, count, reminder and notice asks here, so they all agree; sessions made later
+and moved ones follow the series answer with nothing copied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+
+from .models import RSVP, SeriesRSVP, Session
+
+
+def with_my_rsvp(queryset: QuerySet, user) -> QuerySet:
+    """Annotate `my_rsvp`: the viewer's own answer to the session, else to its series."""
+    own = RSVP.objects.filter(session=OuterRef("pk"), user=user).values("response")[:1]
+    by_series = SeriesRSVP.objects.filter(series=OuterRef("series_id"), user=user).values(
+        "response"
+    )[:1]
+    return queryset.annotate(my_rsvp=Coalesce(Subquery(own), Subquery(by_series)))
+
+
+def with_going_count(queryset: QuerySet, response: str = RSVP.Response.GOING) -> QuerySet:
+    """Annotate `going`: how many people's answer that counts is `response` (their own, or
+    their series answer where they have none of their own). Two subqueries per row, so the
+    cost does not grow with the number of people."""
+    own = (
+        RSVP.objects.filter(session=OuterRef("pk"), response=response)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    by_series = (
+        SeriesRSVP.objects.filter(series=OuterRef("series_id"), response=response)
+        .exclude(
+            Exists(RSVP.objects.filter(session=OuterRef(OuterRef("pk")), user=OuterRef("user")))
+        )
+        .order_by()
+        .values("series")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    zero = Value(0, output_field=IntegerField())
+    return queryset.annotate(
+        going=Coalesce(Subquery(own, output_field=IntegerField()), zero)
+        + Coalesce(Subquery(by_series, output_field=IntegerField()), zero)
+    )
+
+
+def answered_q(session: Session, responses: Iterable[str]) -> Q:
+    """A condition on users: their answer that counts for `session` is in `responses`."""
+    responses = list(responses)
+    own = RSVP.objects.filter(session=session)
+    condition = Q(pk__in=own.filter(response__in=responses).values("user_id"))
+    if session.series_id is not None:
+        condition |= Q(
+            pk__in=SeriesRSVP.objects.filter(series_id=session.series_id, response__in=responses)
+            .exclude(user_id__in=own.values("user_id"))
+            .values("user_id")
+        )
+    return condition
+
+
+def users_answered(session: Session, responses: Iterable[str]) -> QuerySet:
+    return User.objects.filter(answered_q(session, responses))
+
+
+def responses_for(session: Session, users=None) -> dict[int, str]:
+    """{user id: answer that counts} for the session (one query, two in a series)."""
+    own = RSVP.objects.filter(session=session)
+    if users is not None:
+        own = own.filter(user__in=users)
+    answers = dict(own.values_list("user_id", "response"))
+    if session.series_id is not None:
+        by_series = SeriesRSVP.objects.filter(series_id=session.series_id)
+        if users is not None:
+            by_series = by_series.filter(user__in=users)
+        for user_id, response in by_series.values_list("user_id", "response"):
+            answers.setdefault(user_id, response)
+    return answers
+
+
+def rsvp_people(session: Session) -> list[tuple[User, str]]:
+    """Everyone's answer that counts, with the person, by name: the session page's lists."""
+    own = list(session.rsvps.select_related("user"))
+    people = {rsvp.user_id: (rsvp.user, rsvp.response) for rsvp in own}
+    if session.series_id is not None:
+        for rsvp in SeriesRSVP.objects.filter(series_id=session.series_id).select_related("user"):
+            people.setdefault(rsvp.user_id, (rsvp.user, rsvp.response))
+    return sorted(people.values(), key=lambda pair: (pair[0].display_name, pair[0].pk))
+
+
+def answers_for(sessions: list[Session], users) -> dict[tuple[int, int], str]:
+    """{(session id, user id): answer that counts} for many sessions and people in two
+    queries (the digest's "You said")."""
+    answers = {
+        (session_id, user_id): response
+        for session_id, user_id, response in RSVP.objects.filter(
+            session__in=sessions, user__in=users
+        ).values_list("session_id", "user_id", "response")
+    }
+    series_ids = {session.series_id for session in sessions if session.series_id}
+    if series_ids:
+        by_series: dict[int, list[tuple[int, str]]] = {}
+        for series_id, user_id, response in SeriesRSVP.objects.filter(
+            series_id__in=series_ids, user__in=users
+        ).values_list("series_id", "user_id", "response"):
+            by_series.setdefault(series_id, []).append((user_id, response))
+        for session in sessions:
+            for user_id, response in by_series.get(session.series_id, []):
+                answers.setdefault((session.pk, user_id), response)
+    return answers
