@@ -59,7 +59,7 @@ class CommunitySettingsForm(CommunityForm):
     )
 
     class Meta(CommunityForm.Meta):
-        fields = ["name", "slug", "domain", "purpose", "visibility", "timezone"]
+        fields = ["name", "slug", "domain", "purpose", "visibility", "timezone", "language"]
         fields += ["engagement_window_days"]
         help_texts = {
             **CommunityForm.Meta.help_texts,

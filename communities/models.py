@@ -13,6 +13,7 @@ from django.utils.timezone import now
 
 from accounts.models import zone_or_utc
 from core.fields import optional_link
+from core.search import DEFAULT_LANGUAGE, LANGUAGES
 from core.text import LINE_MAX, NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
 
 
@@ -42,6 +43,13 @@ class Community(models.Model):
     purpose = models.TextField(max_length=TEXT_MAX, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.OPEN)
     timezone = models.CharField(max_length=64, default="Europe/London")
+    # The language its members mostly write in: search stems words by it (core.search).
+    language = models.CharField(
+        max_length=20,
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help_text="Search finds other forms of a word (“maps” for “mapping”) in this language.",
+    )
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=now)
     # A slug may be changed once; the old one keeps working as a redirect (OldSlug).
@@ -87,6 +95,16 @@ class MembershipQuerySet(models.QuerySet):
 
     def requested(self):
         return self.filter(status=Membership.Status.REQUESTED)
+
+    def community_ids_of(self, user, *, role: str | None = None):
+        """The ids of the communities where `user` is an active member (with at least
+        `role`, when given), as a subquery: a visibility rule across every community of a
+        person (search) filters by it without a query of its own."""
+        memberships = self.active().filter(user=user)
+        if role is not None:
+            rank = Membership.ROLE_RANK
+            memberships = memberships.filter(role__in=[r for r in rank if rank[r] >= rank[role]])
+        return memberships.values("community_id")
 
     def coordinators(self):
         return self.active().filter(role=Membership.Role.COORDINATOR)

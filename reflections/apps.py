@@ -10,9 +10,12 @@ class ReflectionsConfig(AppConfig):
         from . import (
             checklists,
             engagement,  # noqa: F401 -- registers the reflections_shared signal.
+            search,
         )
 
         # Sessions invite people to reflect on a session (its page and email) through this.
         register_link("reflect", "reflections:new")
         # Steps of communities' checklists (first steps, setup).
         checklists.register()
+        # What search finds of reflections (core.plugins.register_search).
+        search.register()

@@ -13,6 +13,7 @@ class SessionsConfig(AppConfig):
         from . import (
             checklists,
             engagement,  # noqa: F401 -- registers the engagement signals.
+            search,
         )
         from .models import Session
 
@@ -20,3 +21,5 @@ class SessionsConfig(AppConfig):
         register_upcoming_sessions(Session.objects.next_of_outer_community)
         # Steps of communities' checklists (first steps, setup).
         checklists.register()
+        # What search finds of sessions (core.plugins.register_search).
+        search.register()

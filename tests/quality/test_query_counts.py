@@ -309,6 +309,18 @@ def digest_preview(cast, rows):
     return "alice", "/settings/digest-preview/", {}, "Gathering 00"
 
 
+def search_page(cast, rows):
+    """Many matching reflections, and one match of every other kind: the page loads each
+    kind it shows with one query, however many rows of it."""
+    for i in range(rows):
+        ReflectionFactory(community=cast.riverside, author=cast.alice, title=f"Lighthouse {i:02d}")
+    session = SessionFactory(community=cast.riverside, title="Lighthouse gathering")
+    OutcomeFactory(community=cast.riverside, statement="keep the lighthouse lit")
+    SharedWorkFactory(session=session, author=cast.alice, title="Lighthouse map")
+    ImpactStoryFactory(community=cast.riverside, author=cast.alice, title="Lighthouse story")
+    return "alice", "/search/?q=lighthouse", {}, "<mark>Lighthouse</mark> 00"
+
+
 # name → (seed, exact queries at 1 and at 12 rows)
 CASES = {
     "directory": (directory, 4),
@@ -349,6 +361,8 @@ CASES = {
     "home_teaser": (home_teaser, 14),
     "settings": (settings_page, 3),
     "digest_preview": (digest_preview, 17),
+    # The person's communities (the filter), the page's matches, then one query per kind.
+    "search": (search_page, 9),
 }
 
 
