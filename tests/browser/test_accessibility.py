@@ -36,6 +36,7 @@ MEMBER_MAIN = [
     f"{MAIN}/actions/",
     "/settings/",
     "/stories/",
+    "/search/?q=map",
 ]
 MAIN_PAGES = {
     "member@example.com": MEMBER_MAIN,
