@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorExact
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models.functions import NullIf
 
 from core.plugins import SearchProvider, search_providers
 from core.search import (
@@ -124,13 +124,17 @@ def matching(user, criteria: Criteria) -> QuerySet | None:
 
 
 def _text_of(provider: SearchProvider):
+    """The kind's text fields as one text for ts_headline (PostgreSQL only), the empty ones
+    left out so no snippet starts with a row of separators."""
     fields = provider.text_fields
     if len(fields) == 1:
         return F(fields[0])
-    parts = []
-    for name in fields:
-        parts += [F(name), Value(" … ")]
-    return Concat(*parts[:-1], output_field=TextField())
+    return Func(
+        Value(" … "),
+        *(NullIf(F(name), Value("")) for name in fields),
+        function="CONCAT_WS",
+        output_field=TextField(),
+    )
 
 
 def hits(user, chosen, text: str) -> list[Hit]:

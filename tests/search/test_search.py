@@ -476,3 +476,18 @@ def test_marked_snippet_cuts_around_the_first_hit():
     assert snippet.startswith("…")
     assert f"{START_SEL}tide{STOP_SEL} and {START_SEL}Tide{STOP_SEL}" in snippet
     assert highlighted(f"a<{START_SEL}b{STOP_SEL}>") == "a&lt;<mark>b</mark>&gt;"
+
+
+def test_story_snippet_skips_the_steps_left_empty(cast):
+    ImpactStoryFactory(
+        community=cast.riverside,
+        author=cast.alice,
+        title="A story",
+        what_happened="We met.",
+        what_difference_it_made="The quokkas came back.",
+    )
+
+    content = search(cast, "alice", q="quokkas").content.decode()
+
+    assert "The <mark>quokkas</mark> came back." in content
+    assert "… …" not in content
