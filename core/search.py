@@ -36,6 +36,14 @@ LANGUAGES = [
 DEFAULT_LANGUAGE = "english"
 CONFIGS = [name for name, _label in LANGUAGES]
 
+
+def configs_for(languages) -> list[str]:
+    """The configurations to parse a query in, for communities in `languages`: theirs, and
+    always "simple" (a word as written, whatever the language of a row out of their
+    communities, e.g. a story a leader reads) and the default."""
+    return sorted({*languages, "simple", DEFAULT_LANGUAGE} & set(CONFIGS))
+
+
 COLUMN = "search_vector"
 # What a query may hold: longer ones are cut (a person never types 300 characters to find
 # something; the cut keeps parsing and ranking cheap).
@@ -59,13 +67,14 @@ class StoredVector(Expression):
         return f"{compiler.quote_name_unless_alias(alias)}.{COLUMN}", []
 
 
-def search_query(text: str) -> SearchQuery:
+def search_query(text: str, configs=CONFIGS) -> SearchQuery:
     """`text` as a web-search query ("quoted phrases", or, -not: never a syntax error,
-    whatever is typed) in every configuration at once. Each row was indexed in its
-    community's language; OR-ing the query's forms in each language matches every row with
-    the stems of its own, and keeps the query one constant that the GIN index answers."""
+    whatever is typed) in each of `configs` at once (the languages of the communities
+    searched). Each row was indexed in its community's language; OR-ing the query's forms
+    in each language matches every row with the stems of its own, and keeps the query one
+    constant that the GIN index answers."""
     query = None
-    for config in CONFIGS:
+    for config in configs:
         part = SearchQuery(text, config=config, search_type="websearch")
         query = part if query is None else query | part
     return query

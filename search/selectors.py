@@ -25,6 +25,7 @@ from django.db.models.functions import NullIf
 
 from core.plugins import SearchProvider, search_providers
 from core.search import (
+    CONFIGS,
     HEADLINE_OPTIONS,
     START_SEL,
     STOP_SEL,
@@ -47,6 +48,8 @@ class Criteria:
     loop_level: str = ""
     since: date | None = None
     until: date | None = None
+    # The text-search configurations to parse `text` in (core.search.configs_for).
+    configs: tuple[str, ...] = tuple(CONFIGS)
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def _fallback_condition(provider: SearchProvider, text: str) -> Q:
 def matching(user, criteria: Criteria) -> QuerySet | None:
     """The viewer's matches as rows of (kind, item, when, rank), best first; None when no
     kind can match (e.g. a loop level asked of kinds that have none)."""
-    query = search_query(criteria.text) if full_text() else None
+    query = search_query(criteria.text, criteria.configs) if full_text() else None
     branches = []
     for kind, provider in search_providers().items():
         if criteria.kind and kind != criteria.kind:
@@ -137,13 +140,14 @@ def _text_of(provider: SearchProvider):
     )
 
 
-def hits(user, chosen, text: str) -> list[Hit]:
+def hits(user, chosen, criteria: Criteria) -> list[Hit]:
     """The chosen (kind, item) rows as Hits, in their order, each with its highlighted
     title and snippet: one query per kind on the page."""
+    text = criteria.text
     chosen = list(chosen)
     providers = search_providers()
     loaded: dict[tuple[str, int], Any] = {}
-    query = search_query(text) if full_text() else None
+    query = search_query(text, criteria.configs) if full_text() else None
     for kind in dict.fromkeys(row["kind"] for row in chosen):
         provider = providers[kind]
         ids = [row["item"] for row in chosen if row["kind"] == kind]

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from communities.models import Community, Membership
 from core.paging import QuickPage
+from core.search import configs_for
 
 from .forms import SearchForm
 from .selectors import Criteria, full_text, hits, matching
@@ -38,6 +39,7 @@ def search_results(request):
             loop_level=data["loop_level"],
             since=data["since"],
             until=data["until"],
+            configs=tuple(configs_for(c.language for c in communities)),
         )
         rows = matching(request.user, criteria)
         if rows is not None:
@@ -45,7 +47,7 @@ def search_results(request):
                 rows,
                 request.GET.get("page"),
                 PAGE_SIZE,
-                load=lambda chosen: hits(request.user, chosen, text),
+                load=lambda chosen: hits(request.user, chosen, criteria),
             )
     query = request.GET.copy()
     query.pop("page", None)

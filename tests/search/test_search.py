@@ -491,3 +491,11 @@ def test_story_snippet_skips_the_steps_left_empty(cast):
 
     assert "<mark>quokkas</mark> came back" in content
     assert "… …" not in content
+
+
+def test_queries_are_parsed_in_the_languages_of_ones_communities_and_simple():
+    from core.search import configs_for
+
+    assert configs_for(["french", "french"]) == ["english", "french", "simple"]
+    assert configs_for([]) == ["english", "simple"]
+    assert configs_for(["klingon"]) == ["english", "simple"]
