@@ -300,11 +300,13 @@ class SearchProvider:
     On SQLite the search falls back to `icontains` over the title, the text fields and
     `fallback_lookups` (e.g. a session's agenda item titles). `text_fields` also make the
     snippet. `loop_field` names the loop level, for kinds that have one; `date_field` the
-    date results are filtered and shown by. `order` orders the kind filter."""
+    date results are filtered and shown by. `order` orders the kind filter, where `label`
+    names the kind ("Reflections"); `noun` names one result ("reflection")."""
 
     label: str
     order: int
     visible: Callable[[Any], QuerySet]
+    noun: str
     title_field: str
     text_fields: tuple[str, ...]
     date_field: str = "created_at"

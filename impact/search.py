@@ -15,6 +15,7 @@ def register() -> None:
             label="Impact stories",
             order=50,
             visible=searchable_stories,
+            noun="impact story",
             title_field="title",
             text_fields=(
                 "what_happened",

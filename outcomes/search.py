@@ -15,6 +15,7 @@ def register() -> None:
             label="Outcomes",
             order=30,
             visible=searchable_outcomes,
+            noun="outcome",
             title_field="statement",
             text_fields=("why",),
         ),

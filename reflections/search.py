@@ -15,6 +15,7 @@ def register() -> None:
             label="Reflections",
             order=10,
             visible=searchable_reflections,
+            noun="reflection",
             title_field="title",
             text_fields=("body",),
             loop_field="loop_level",

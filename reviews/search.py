@@ -15,6 +15,7 @@ def register() -> None:
             label="Shared work",
             order=40,
             visible=searchable_work,
+            noun="shared work",
             title_field="title",
             text_fields=("description",),
         ),

@@ -55,7 +55,7 @@ class Criteria:
 @dataclass(frozen=True)
 class Hit:
     kind: str
-    label: str
+    noun: str
     title: SafeString
     snippet: SafeString
     url: str
@@ -181,7 +181,7 @@ def _hit(kind: str, provider: SearchProvider, item, text: str, when) -> Hit:
         snippet = marked_in_python(body, text)
     return Hit(
         kind=kind,
-        label=provider.label,
+        noun=provider.noun,
         title=highlighted(title),
         snippet=highlighted(snippet or ""),
         url=item.get_absolute_url(),

@@ -15,6 +15,7 @@ def register() -> None:
             label="Sessions",
             order=20,
             visible=searchable_sessions,
+            noun="session",
             title_field="title",
             text_fields=("description",),
             date_field="starts_at",
