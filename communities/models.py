@@ -13,7 +13,7 @@ from django.utils.timezone import now
 
 from accounts.models import zone_or_utc
 from core.fields import optional_link
-from core.search import DEFAULT_LANGUAGE, LANGUAGES
+from core.search import CONFIGS, DEFAULT_LANGUAGE, LANGUAGES
 from core.text import LINE_MAX, NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
 
 
@@ -66,6 +66,13 @@ class Community(models.Model):
     class Meta:
         verbose_name_plural = "communities"
         ordering = ["name"]
+        constraints = [
+            # The search triggers cast it to a text-search configuration: an unknown name
+            # would make every write of the community's reflections fail.
+            models.CheckConstraint(
+                condition=models.Q(language__in=CONFIGS), name="community_language_known"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
