@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import NullIf
 
+from communities.models import Community, Membership
 from core.plugins import SearchProvider, search_providers
 from core.search import (
     CONFIGS,
@@ -62,6 +63,14 @@ class Hit:
     community: Any
     when: Any
     loop_level: str = ""
+
+
+def communities_of(user) -> list:
+    """The communities `user` is an active member of, by name: the community filter's
+    choices, and the languages a query is parsed in."""
+    return list(
+        Community.objects.filter(pk__in=Membership.objects.community_ids_of(user)).order_by("name")
+    )
 
 
 def full_text() -> bool:

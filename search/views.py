@@ -4,12 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from communities.models import Community, Membership
 from core.paging import QuickPage
 from core.search import configs_for
 
 from .forms import SearchForm
-from .selectors import Criteria, full_text, hits, matching
+from .selectors import Criteria, communities_of, full_text, hits, matching
 
 PAGE_SIZE = 20
 
@@ -20,11 +19,7 @@ def search_results(request):
     """`/search/?q=`: everything the person may see that matches, best first. Nothing
     they may not see is ever counted, hinted at or quoted: each kind's rows are scoped
     by its own app before anything is matched."""
-    communities = list(
-        Community.objects.filter(pk__in=Membership.objects.community_ids_of(request.user)).order_by(
-            "name"
-        )
-    )
+    communities = communities_of(request.user)
     form = SearchForm(request.GET or None, communities=communities)
     page = None
     text = ""
