@@ -92,7 +92,7 @@ class CommunitySettingsForm(CommunityForm):
 
     class Meta(CommunityForm.Meta):
         fields = ["name", "slug", "domain", "purpose", "visibility", "colour", "emoji"]
-        fields += ["timezone", "engagement_window_days"]
+        fields += ["timezone", "language", "engagement_window_days"]
         help_texts = {
             **CommunityForm.Meta.help_texts,
             "engagement_window_days": "How far back the journey suggestions look.",

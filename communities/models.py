@@ -14,6 +14,7 @@ from django.utils.timezone import now
 from accounts.models import zone_or_utc
 from core.fields import optional_link
 from core.looks import DEFAULT_TONE, TONE_CHOICES, validate_emoji
+from core.search import CONFIGS, DEFAULT_LANGUAGE, LANGUAGES
 from core.text import LINE_MAX, NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
 
 
@@ -47,6 +48,13 @@ class Community(models.Model):
     # palette (core/looks.py) and, if chosen, one emoji.
     colour = models.CharField(max_length=12, choices=TONE_CHOICES, default=DEFAULT_TONE)
     emoji = models.CharField(max_length=16, blank=True, validators=[validate_emoji])
+    # The language its members mostly write in: search stems words by it (core.search).
+    language = models.CharField(
+        max_length=20,
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help_text="Search finds other forms of a word (“maps” for “mapping”) in this language.",
+    )
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=now)
     # A slug may be changed once; the old one keeps working as a redirect (OldSlug).
@@ -63,6 +71,13 @@ class Community(models.Model):
     class Meta:
         verbose_name_plural = "communities"
         ordering = ["name"]
+        constraints = [
+            # The search triggers cast it to a text-search configuration: an unknown name
+            # would make every write of the community's reflections fail.
+            models.CheckConstraint(
+                condition=models.Q(language__in=CONFIGS), name="community_language_known"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -92,6 +107,16 @@ class MembershipQuerySet(models.QuerySet):
 
     def requested(self):
         return self.filter(status=Membership.Status.REQUESTED)
+
+    def community_ids_of(self, user, *, role: str | None = None):
+        """The ids of the communities where `user` is an active member (with at least
+        `role`, when given), as a subquery: a visibility rule across every community of a
+        person (search) filters by it without a query of its own."""
+        memberships = self.active().filter(user=user)
+        if role is not None:
+            rank = Membership.ROLE_RANK
+            memberships = memberships.filter(role__in=[r for r in rank if rank[r] >= rank[role]])
+        return memberships.values("community_id")
 
     def coordinators(self):
         return self.active().filter(role=Membership.Role.COORDINATOR)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reviews",
     "reflections",
     "impact",
+    "search",
 ]
 
 # The apps that contribute panels, digest sections and demo content to pages and jobs they

@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("reflections.urls")),
     path("", include("impact.urls")),
+    path("", include("search.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

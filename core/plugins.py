@@ -157,6 +157,23 @@ def link_for(purpose: str, slug: str, **query: Any) -> str | None:
     return f"{path}?{urlencode(query)}" if query else path
 
 
+# purpose → the URL name (reversed without arguments) of a site-wide page a higher app owns,
+# e.g. "search" → the search page: base.html and lower apps link to it by purpose.
+_site_links: dict[str, str] = {}
+
+
+def register_site_link(purpose: str, url_name: str) -> None:
+    _site_links[purpose] = url_name
+
+
+def site_link_for(purpose: str) -> str | None:
+    """The path of the site-wide page registered for `purpose`; None when no app did."""
+    from django.urls import reverse
+
+    url_name = _site_links.get(purpose)
+    return reverse(url_name) if url_name else None
+
+
 def register_email_voucher(voucher: Callable[[HttpRequest, str], bool]) -> None:
     if voucher not in _email_vouchers:
         _email_vouchers.append(voucher)
@@ -335,3 +352,47 @@ def notification_kinds() -> list[NotificationKind]:
 
 def notification_kind(key: str) -> NotificationKind | None:
     return _notification_kinds.get(key)
+
+
+# --- Search: what each app lets people find ----------------------------------------------
+# The search page (the search app, above every app) asks every registered provider; each
+# app registers its own in AppConfig.ready(), so later apps (responses…) join by
+# registering theirs.
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """One kind of thing search finds (reflections, sessions…).
+
+    `visible(user)` returns the rows `user` may see, in every community, scoped by the
+    app's access module: search never decides visibility itself. The rows have a
+    `community` and, on PostgreSQL, the stored search vector core.search.AddSearchVector
+    keeps (its migration weighs the same fields: `title_field` "A", `text_fields` after).
+    On SQLite the search falls back to `icontains` over the title, the text fields and
+    `fallback_lookups` (e.g. a session's agenda item titles). `text_fields` also make the
+    snippet. `loop_field` names the loop level, for kinds that have one; `date_field` the
+    date results are filtered and shown by. `order` orders the kind filter, where `label`
+    names the kind ("Reflections"); `noun` names one result ("reflection")."""
+
+    label: str
+    order: int
+    visible: Callable[[Any], QuerySet]
+    noun: str
+    title_field: str
+    text_fields: tuple[str, ...]
+    date_field: str = "created_at"
+    loop_field: str | None = None
+    fallback_lookups: tuple[str, ...] = ()
+
+
+_search_providers: dict[str, SearchProvider] = {}
+
+
+def register_search(kind: str, provider: SearchProvider) -> None:
+    """Add (or, under the same kind, replace) what search finds of `kind`."""
+    _search_providers[kind] = provider
+
+
+def search_providers() -> dict[str, SearchProvider]:
+    """Every registered kind and its provider, by order."""
+    return dict(sorted(_search_providers.items(), key=lambda item: item[1].order))

@@ -33,6 +33,11 @@ def require_leader(user) -> None:
         raise Http404("The portfolio is for leaders.")
 
 
+def searchable_stories(user):
+    """Every story `user` may read (search): `ImpactStory.objects.visible_to`."""
+    return ImpactStory.objects.visible_to(user)
+
+
 def story_for(user, pk: int) -> ImpactStory:
     """A story `user` may read, with its community and author, or 404."""
     return get_object_or_404(

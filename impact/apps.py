@@ -9,3 +9,9 @@ class ImpactConfig(AppConfig):
     It reads every app below it and nothing imports it back (issue 13)."""
 
     name = "impact"
+
+    def ready(self):
+        from . import search
+
+        # What search finds of impact stories (core.plugins.register_search).
+        search.register()

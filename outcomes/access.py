@@ -11,7 +11,19 @@ from django.shortcuts import get_object_or_404
 from .models import Outcome
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from communities.access import CommunityAccess
+
+
+def searchable_outcomes(user) -> QuerySet:
+    """The outcomes of every community `user` is an active member of (search): each
+    member reads all of their community's outcomes, whatever their status."""
+    from communities.models import Membership
+
+    if not user.is_authenticated:
+        return Outcome.objects.none()
+    return Outcome.objects.filter(community__in=Membership.objects.community_ids_of(user))
 
 
 def outcome_for(access: CommunityAccess, pk: int) -> Outcome:

@@ -5,7 +5,9 @@ class OutcomesConfig(AppConfig):
     name = "outcomes"
 
     def ready(self):
-        from . import checklists
+        from . import checklists, search
 
         # "Propose a first outcome" in a new community's setup checklist.
         checklists.register()
+        # What search finds of outcomes (core.plugins.register_search).
+        search.register()

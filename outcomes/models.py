@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from core.fields import optional_link
@@ -47,6 +48,9 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"We want to be able to {self.statement}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outcomes:outcome", kwargs={"slug": self.community.slug, "pk": self.pk})
 
 
 DEFAULT_PROMPTS = [

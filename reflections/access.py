@@ -30,6 +30,11 @@ def reflections_for(access: CommunityAccess, user) -> QuerySet:
     return Reflection.objects.visible_to(user, access.community)
 
 
+def searchable_reflections(user) -> QuerySet:
+    """Every reflection `user` may read, in any community (search)."""
+    return Reflection.objects.visible_to(user)
+
+
 def reflection_for(access: CommunityAccess, user, pk: int) -> Reflection:
     """One reflection `user` may read, with what its page shows, or 404."""
     return get_object_or_404(

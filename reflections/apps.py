@@ -10,6 +10,7 @@ class ReflectionsConfig(AppConfig):
         from . import (
             checklists,
             engagement,  # noqa: F401 -- registers the reflections_shared signal.
+            search,
         )
 
         # Sessions invite people to reflect on a session (its page and email) through this.
@@ -25,3 +26,5 @@ class ReflectionsConfig(AppConfig):
             digest_elsewhere=True,  # The digest's "Your open actions" lists it.
             order=40,
         )
+        # What search finds of reflections (core.plugins.register_search).
+        search.register()

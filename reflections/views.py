@@ -19,6 +19,7 @@ from communities.access import community_for
 from communities.models import Membership
 from core.csvs import csv_response
 from core.paging import QuickPage
+from core.plugins import site_link_for
 from core.text import DRAFT_FIELD_MAX
 from outcomes.access import outcome_for
 from sessions.access import published_session_for
@@ -96,6 +97,8 @@ def reflection_list(request, slug):
         "page": page,
         "query": query.urlencode(),
         "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        # The box that searches everything in this community (the search app's page).
+        "search_url": site_link_for("search"),
     }
     if request.htmx:
         return render(request, "reflections/list.html#results", context)

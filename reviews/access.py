@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 ANONYMOUS_NAME = "A peer"
 
 
+def searchable_work(user) -> QuerySet:
+    """The work shared in every community `user` is an active member of (search): every
+    member of a community reaches all of its shared work."""
+    from communities.models import Membership
+
+    if not user.is_authenticated:
+        return SharedWork.objects.none()
+    return SharedWork.objects.filter(community__in=Membership.objects.community_ids_of(user))
+
+
 def work_for(access: CommunityAccess, pk: int) -> SharedWork:
     """A piece of work shared in the community, or 404."""
     work = get_object_or_404(

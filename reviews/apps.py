@@ -9,7 +9,10 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from core.plugins import register_notification_kind
 
-        from . import engagement  # noqa: F401 -- registers work_shared and reviews_given.
+        from . import (
+            engagement,  # noqa: F401 -- registers work_shared and reviews_given.
+            search,
+        )
 
         # In-site notifications this app raises. Review emails were sent at once before
         # notifications had choices, and still are unless a person chooses otherwise; the
@@ -36,3 +39,5 @@ class ReviewsConfig(AppConfig):
         register_notification_kind(
             "review_reply", "A reply to a review I wrote", "immediately", order=32, hint=hint
         )
+        # What search finds of shared work (core.plugins.register_search).
+        search.register()

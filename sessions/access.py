@@ -26,6 +26,12 @@ def sessions_for(access: CommunityAccess) -> SessionQuerySet:
     return Session.objects.visible_to(access.community, facilitator=access.is_facilitator)
 
 
+def searchable_sessions(user) -> SessionQuerySet:
+    """The sessions `user` may see in all their communities at once (search): the rule of
+    `sessions_for` (drafts only for facilitators), community by community."""
+    return Session.objects.visible_in_communities_of(user)
+
+
 def session_for(access: CommunityAccess, pk: int) -> Session:
     """One of those sessions, or 404. Its community is the one already loaded."""
     session = get_object_or_404(sessions_for(access), pk=pk)

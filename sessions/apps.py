@@ -14,6 +14,7 @@ class SessionsConfig(AppConfig):
         from . import (
             checklists,
             engagement,  # noqa: F401 -- registers the engagement signals.
+            search,
         )
         from .models import Session
         from .services import builtin_templates_on_community_created
@@ -51,3 +52,5 @@ class SessionsConfig(AppConfig):
             "digest",
             order=22,
         )
+        # What search finds of sessions (core.plugins.register_search).
+        search.register()

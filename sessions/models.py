@@ -29,6 +29,20 @@ class SessionQuerySet(models.QuerySet):
             return self.filter(community=community)
         return self.filter(community=community).published()
 
+    def visible_in_communities_of(self, user):
+        """The same rule as `visible_to`, over every community `user` is an active member of
+        at once (search): published sessions, and drafts where they facilitate."""
+        from communities.models import Membership
+
+        if not user.is_authenticated:
+            return self.none()
+        member_of = Membership.objects.community_ids_of(user)
+        facilitating = Membership.objects.community_ids_of(user, role=Membership.Role.FACILITATOR)
+        return self.filter(
+            Q(community__in=member_of) & ~Q(status=Session.Status.DRAFT)
+            | Q(community__in=facilitating)
+        )
+
     def held(self):
         """Sessions that take place: scheduled or completed, never a draft or a cancelled
         one. Every figure, map and list of "held sessions" starts here (or, across a

@@ -416,6 +416,7 @@ def page_urls(site: dict) -> dict[str, str]:
         "actions": ("reflections:actions", {"slug": slug}),
         "community_dashboard": ("dashboard:community", {"slug": slug}),
         "portfolio": ("dashboard:portfolio", {}),
+        "search": ("search:results", {}),
     }
     urls = {}
     for page, (name, kwargs) in wanted.items():
@@ -426,6 +427,10 @@ def page_urls(site: dict) -> dict[str, str]:
             urls[page] = reverse(name, kwargs=kwargs)
         except NoReverseMatch:
             print(f"  (skipped {page}: no URL named {name} yet)")
+    if "search" in urls:
+        # A word every seeded reflection holds: the worst case, where every visible
+        # reflection matches and is ranked before the first page is cut.
+        urls["search"] += "?q=noticed"
     return urls
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
-from core.plugins import site_tabs
+from core.plugins import site_link_for, site_tabs
 
 register = template.Library()
 
@@ -28,3 +28,18 @@ def site_nav(context):
         if tab.role is None or (tab.role == "leader" and getattr(user, "is_leader", False))
     ]
     return {"tabs": tabs}
+
+
+@register.inclusion_tag("includes/site_search.html", takes_context=True)
+def site_search(context):
+    """The header's search box, for signed-in people, when an app registered a search page
+    (core.plugins.register_site_link("search", …))."""
+    user = context["user"]
+    request = context.get("request")
+    if not user.is_authenticated:
+        return {"search_url": None}
+    search_url = site_link_for("search")
+    # The box keeps the words on the search page only: elsewhere a "q" is some other
+    # page's filter.
+    on_search = request is not None and request.path == search_url
+    return {"search_url": search_url, "q": request.GET.get("q", "")[:300] if on_search else ""}

@@ -37,6 +37,7 @@ MEMBER_MAIN = [
     "/notifications/",
     "/settings/",
     "/stories/",
+    "/search/?q=map",
 ]
 MAIN_PAGES = {
     "member@example.com": MEMBER_MAIN,

@@ -203,6 +203,7 @@ def settings_data(community, **overrides):
         "purpose": "",
         "visibility": community.visibility,
         "timezone": "Europe/London",
+        "language": community.language,
         "engagement_window_days": 90,
     }
     from communities import engagement
@@ -226,6 +227,23 @@ def test_settings_saves_fields_and_thresholds(client, community, member_of):
     assert response.status_code == 302
     assert community.name == "Renamed"
     assert community.engagement_thresholds["active"]["reviews_given"] == 9
+
+
+def test_settings_choose_the_search_language_and_refuse_an_unknown_one(
+    client, community, member_of
+):
+    client = logged_in(client, member_of(community, role="coordinator"))
+    url = f"/c/{community.slug}/settings/"
+
+    page = client.get(url).content.decode()
+    saved = client.post(url, settings_data(community, language="french"))
+    refused = client.post(url, settings_data(community, language="klingon"))
+
+    community.refresh_from_db()
+    assert 'name="language"' in page
+    assert saved.status_code == 302
+    assert community.language == "french"
+    assert set(refused.context["form"].errors) == {"language"}
 
 
 def test_settings_slug_changes_once_and_the_old_url_redirects(client, community, member_of):

@@ -151,6 +151,9 @@ EXPECT: dict[str, Case] = {
         lambda s: {"pk": story(s).pk}, POST_ONLY, post={**AUTHOR_ONLY, "core": 302}
     ),
     "home": Case({}, SIGNED_IN),
+    "search:results": Case(
+        {}, SIGNED_IN, query="?q=map", notes="Each finds only what they may see (tests/search)."
+    ),
     "healthz": Case({}, PUBLIC),
     "settings": Case({}, SIGNED_IN),
     "digest_preview": Case({}, SIGNED_IN),

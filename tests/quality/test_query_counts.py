@@ -344,6 +344,18 @@ def notifications_page(cast, rows):
     return "alice", "/notifications/", {}, "Note 00"
 
 
+def search_page(cast, rows):
+    """Many matching reflections, and one match of every other kind: the page loads each
+    kind it shows with one query, however many rows of it."""
+    for i in range(rows):
+        ReflectionFactory(community=cast.riverside, author=cast.alice, title=f"Lighthouse {i:02d}")
+    session = SessionFactory(community=cast.riverside, title="Lighthouse gathering")
+    OutcomeFactory(community=cast.riverside, statement="keep the lighthouse lit")
+    SharedWorkFactory(session=session, author=cast.alice, title="Lighthouse map")
+    ImpactStoryFactory(community=cast.riverside, author=cast.alice, title="Lighthouse story")
+    return "alice", "/search/?q=lighthouse", {}, "<mark>Lighthouse</mark> 00"
+
+
 # name → (seed, exact queries at 1 and at 12 rows)
 CASES = {
     "directory": (directory, 4),
@@ -388,6 +400,8 @@ CASES = {
     "settings": (settings_page, 4),
     "digest_preview": (digest_preview, 18),
     "notifications": (notifications_page, 3),
+    # The person's communities (the filter), the page's matches, then one query per kind.
+    "search": (search_page, 9),
 }
 
 

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django import forms
+
+from core.plugins import search_providers
+from core.search import QUERY_MAX
+from reflections.models import Reflection
+
+
+class SearchForm(forms.Form):
+    """What to look for, and the filters. An unknown kind, community or level is a field
+    error (the form keeps what was typed), never a 500 and never a silent wider search."""
+
+    q = forms.CharField(
+        label="Search for",
+        required=False,
+        max_length=QUERY_MAX,
+        error_messages={
+            "max_length": f"A search works best with a few words: up to {QUERY_MAX} characters."
+        },
+    )
+    community = forms.ChoiceField(label="Community", required=False)
+    kind = forms.ChoiceField(label="Kind", required=False)
+    loop_level = forms.ChoiceField(
+        label="Loop level", required=False, choices=[("", "Any level"), *Reflection.Loop.choices]
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.communities = {community.slug: community for community in communities}
+        self.fields["community"].choices = [
+            ("", "All my communities"),
+            *((c.slug, c.name) for c in communities),
+        ]
+        self.fields["kind"].choices = [
+            ("", "Everything"),
+            *((kind, provider.label) for kind, provider in search_providers().items()),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "“To” comes on or after “From”.")
+        return data
+
+    @property
+    def filtered(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in self.fields if name != "q")

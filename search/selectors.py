@@ -1,0 +1,200 @@
+"""The search itself: one ranked list over every registered kind (core.plugins), each
+kind's rows first scoped by its own app to what the viewer may see.
+
+The page is chosen in one query (a UNION ALL of each kind's matches: kind, id, date,
+rank), without COUNT: QuickPage fetches one row more than it shows. Only then are the
+chosen rows loaded, kind by kind, with their snippets: ts_headline is the costly part, and
+it runs for the rows shown, never for every match. Loading goes through the provider's
+scoped queryset again, so a row that stopped being visible meanwhile is left out.
+
+On PostgreSQL rows match on their stored search vector (core.search); elsewhere (SQLite,
+the embedded default) the search is an honest `icontains` on the same fields: no stems,
+no ranking beyond "the title holds it".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorExact
+from django.db import connection
+from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models.functions import NullIf
+
+from communities.models import Community, Membership
+from core.plugins import SearchProvider, search_providers
+from core.search import (
+    CONFIGS,
+    HEADLINE_OPTIONS,
+    START_SEL,
+    STOP_SEL,
+    StoredVector,
+    highlighted,
+    marked_in_python,
+    search_query,
+)
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.utils.safestring import SafeString
+
+
+@dataclass(frozen=True)
+class Criteria:
+    text: str
+    community: Any = None
+    kind: str = ""
+    loop_level: str = ""
+    since: date | None = None
+    until: date | None = None
+    # The text-search configurations to parse `text` in (core.search.configs_for).
+    configs: tuple[str, ...] = tuple(CONFIGS)
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    noun: str
+    title: SafeString
+    snippet: SafeString
+    url: str
+    community: Any
+    when: Any
+    loop_level: str = ""
+
+
+def communities_of(user) -> list:
+    """The communities `user` is an active member of, by name: the community filter's
+    choices, and the languages a query is parsed in."""
+    return list(
+        Community.objects.filter(pk__in=Membership.objects.community_ids_of(user)).order_by("name")
+    )
+
+
+def full_text() -> bool:
+    """Whether the database searches by words and stems (PostgreSQL) or by `icontains`."""
+    return connection.vendor == "postgresql"
+
+
+def _narrowed(rows: QuerySet, provider: SearchProvider, criteria: Criteria) -> QuerySet:
+    if criteria.community is not None:
+        rows = rows.filter(community=criteria.community)
+    if criteria.loop_level:
+        rows = rows.filter(**{provider.loop_field: criteria.loop_level})
+    if criteria.since:
+        rows = rows.filter(**{f"{provider.date_field}__date__gte": criteria.since})
+    if criteria.until:
+        rows = rows.filter(**{f"{provider.date_field}__date__lte": criteria.until})
+    return rows
+
+
+def _fallback_condition(provider: SearchProvider, text: str) -> Q:
+    condition = Q()
+    for lookup in (provider.title_field, *provider.text_fields, *provider.fallback_lookups):
+        condition |= Q(**{f"{lookup}__icontains": text})
+    return condition
+
+
+def matching(user, criteria: Criteria) -> QuerySet | None:
+    """The viewer's matches as rows of (kind, item, when, rank), best first; None when no
+    kind can match (e.g. a loop level asked of kinds that have none)."""
+    query = search_query(criteria.text, criteria.configs) if full_text() else None
+    branches = []
+    for kind, provider in search_providers().items():
+        if criteria.kind and kind != criteria.kind:
+            continue
+        if criteria.loop_level and provider.loop_field is None:
+            continue
+        rows = _narrowed(provider.visible(user), provider, criteria)
+        if query is not None:
+            rows = rows.filter(SearchVectorExact(StoredVector(), query)).annotate(
+                rank=SearchRank(StoredVector(), query)
+            )
+        else:
+            # Across a relation (a session's agenda) icontains may meet a row twice: a
+            # subquery of ids keeps each once.
+            model = rows.model
+            ids = model.objects.filter(_fallback_condition(provider, criteria.text))
+            rows = rows.filter(pk__in=ids.values("pk")).annotate(
+                rank=Case(
+                    When(**{f"{provider.title_field}__icontains": criteria.text}, then=Value(1.0)),
+                    default=Value(0.5),
+                    output_field=FloatField(),
+                )
+            )
+        branches.append(
+            rows.order_by()
+            .annotate(kind=Value(kind), item=F("pk"), when=F(provider.date_field))
+            .values("kind", "item", "when", "rank")
+        )
+    if not branches:
+        return None
+    rows = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    return rows.order_by("-rank", "-when", "kind", "-item")
+
+
+def _text_of(provider: SearchProvider):
+    """The kind's text fields as one text for ts_headline (PostgreSQL only), the empty ones
+    left out so no snippet starts with a row of separators."""
+    fields = provider.text_fields
+    if len(fields) == 1:
+        return F(fields[0])
+    return Func(
+        Value(" … "),
+        *(NullIf(F(name), Value("")) for name in fields),
+        function="CONCAT_WS",
+        output_field=TextField(),
+    )
+
+
+def hits(user, chosen, criteria: Criteria) -> list[Hit]:
+    """The chosen (kind, item) rows as Hits, in their order, each with its highlighted
+    title and snippet: one query per kind on the page."""
+    text = criteria.text
+    chosen = list(chosen)
+    providers = search_providers()
+    loaded: dict[tuple[str, int], Any] = {}
+    query = search_query(text, criteria.configs) if full_text() else None
+    for kind in dict.fromkeys(row["kind"] for row in chosen):
+        provider = providers[kind]
+        ids = [row["item"] for row in chosen if row["kind"] == kind]
+        rows = provider.visible(user).filter(pk__in=ids).select_related("community")
+        if query is not None:
+            config = F("community__language")
+            marks = {"start_sel": START_SEL, "stop_sel": STOP_SEL, "config": config}
+            rows = rows.annotate(
+                marked_title=SearchHeadline(
+                    provider.title_field, query, highlight_all=True, **marks
+                ),
+                marked_text=SearchHeadline(_text_of(provider), query, **marks, **HEADLINE_OPTIONS),
+            )
+        for row in rows:
+            loaded[(kind, row.pk)] = (provider, row)
+    result = []
+    for row in chosen:
+        if (found := loaded.get((row["kind"], row["item"]))) is None:
+            continue
+        provider, item = found
+        result.append(_hit(row["kind"], provider, item, text, row["when"]))
+    return result
+
+
+def _hit(kind: str, provider: SearchProvider, item, text: str, when) -> Hit:
+    if hasattr(item, "marked_title"):
+        title, snippet = item.marked_title, item.marked_text
+    else:
+        body = " … ".join(filter(None, (getattr(item, f) for f in provider.text_fields)))
+        title = marked_in_python(getattr(item, provider.title_field), text, width=1000)
+        snippet = marked_in_python(body, text)
+    return Hit(
+        kind=kind,
+        noun=provider.noun,
+        title=highlighted(title),
+        snippet=highlighted(snippet or ""),
+        url=item.get_absolute_url(),
+        community=item.community,
+        when=when,
+        loop_level=getattr(item, provider.loop_field) if provider.loop_field else "",
+    )
