@@ -4,20 +4,26 @@ new member's first steps) and plan a first session (a new community's setup)."""
 from __future__ import annotations
 
 from core.plugins import (
-    memberships_who_have,
+    memberships_in,
     memberships_whose_community_has,
     register_first_step,
     register_setup_step,
 )
 
-from .models import RSVP, Session
+from .models import RSVP, SeriesRSVP, Session
 
 
 def _rsvped(memberships) -> set[int]:
-    """Answered an RSVP to any session of the community (going, maybe or not): one query."""
-    return memberships_who_have(
-        memberships, RSVP.objects.all(), person="user_id", community="session__community_id"
+    """Answered an RSVP to any session of the community, or to a whole series of it (going,
+    maybe or not): one query (a UNION of both answers)."""
+    people = {m.user_id for m in memberships}
+    communities = {m.community_id for m in memberships}
+    own = RSVP.objects.filter(user_id__in=people, session__community_id__in=communities)
+    by_series = SeriesRSVP.objects.filter(user_id__in=people, series__community_id__in=communities)
+    pairs = own.values_list("user_id", "session__community_id").union(
+        by_series.values_list("user_id", "series__community_id")
     )
+    return memberships_in(memberships, set(pairs))
 
 
 def _planned(memberships) -> set[int]:

@@ -73,6 +73,19 @@ def users_answered(session: Session, responses: Iterable[str]) -> QuerySet:
     return User.objects.filter(answered_q(session, responses))
 
 
+def people_answering(session: Session, responses: Iterable[str]) -> QuerySet:
+    """The people whose answer that counts for `session` is in `responses`, each annotated
+    with it as `answer`: one query (the attendance page's starting list)."""
+    own = RSVP.objects.filter(session=session, user=OuterRef("pk")).values("response")[:1]
+    answer = Subquery(own)
+    if session.series_id is not None:
+        by_series = SeriesRSVP.objects.filter(
+            series_id=session.series_id, user=OuterRef("pk")
+        ).values("response")[:1]
+        answer = Coalesce(Subquery(own), Subquery(by_series))
+    return User.objects.filter(answered_q(session, responses)).annotate(answer=answer)
+
+
 def responses_for(session: Session, users=None) -> dict[int, str]:
     """{user id: answer that counts} for the session (one query, two in a series)."""
     own = RSVP.objects.filter(session=session)

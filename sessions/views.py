@@ -51,7 +51,12 @@ from .models import (
     SessionTemplate,
     TemplateItem,
 )
-from .selectors import responses_for, rsvp_people, with_going_count, with_my_rsvp
+from .selectors import (
+    people_answering,
+    rsvp_people,
+    with_going_count,
+    with_my_rsvp,
+)
 
 FACILITATOR = Membership.Role.FACILITATOR
 LIST_LIMIT = 50
@@ -893,18 +898,14 @@ def session_attendance(request, slug: str, pk: int):
     # who came is found with the walk-ins picker, never picked from a list of everyone.
     order = {RSVP.Response.GOING: 0, RSVP.Response.MAYBE: 1}
     # The answer that counts (a session's own RSVP over its series' answer).
-    answers = {
-        user_id: response
-        for user_id, response in responses_for(session).items()
-        if response in order
-    }
-    people = User.objects.filter(
-        pk__in=answers,
-        memberships__community=community,
-        memberships__status=Membership.Status.ACTIVE,
-    ).order_by("display_name", "email", "pk")
+    people = people_answering(session, order).filter(
+        memberships__community=community, memberships__status=Membership.Status.ACTIVE
+    )
     rsvps = sorted(
-        ({"user": person, "response": answers[person.pk]} for person in people),
+        (
+            {"user": person, "response": person.answer}
+            for person in people.order_by("display_name", "email", "pk")
+        ),
         key=lambda row: order[row["response"]],
     )
     present = set(session.attendances.values_list("user_id", flat=True))

@@ -1,4 +1,4 @@
-"""A facilitator plans a fortnightly series, a member says "going to all", one session is
+"""A facilitator plans a fortnightly series from a built-in template, a member says "going to all", one session is
 skipped and the series is changed from the fourth on; the member's calendar feed (expanded
 by recurring-ical-events) and the series pages then agree."""
 
@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from communities.models import Membership
 from sessions.models import Series, Session
+from sessions.services import builtin_templates_create
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,8 +33,15 @@ def test_plan_series_rsvp_all_skip_split_and_the_feed_agrees(page, log_in):
         hour=18, minute=0
     )
 
+    # Every community starts with the built-in templates (a factory-made one is given them).
+    builtin_templates_create(community=community)
+    clinic = community.session_templates.get(name="Clinic on real work")
+    plan = list(clinic.items.order_by("position").values_list("title", flat=True))
+
     log_in("femi@example.org")
     page.goto("/c/maps/sessions/new/")
+    page.get_by_role("link", name="Clinic on real work").click()
+    expect(page.get_by_text("Planning from")).to_contain_text("Clinic on real work")
     page.get_by_label("Title").fill("Wednesday chats")
     page.get_by_label("Starts at").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Repeats").select_option(label="every 2 weeks")
@@ -45,6 +53,10 @@ def test_plan_series_rsvp_all_skip_split_and_the_feed_agrees(page, log_in):
     expect(page.get_by_role("status")).to_contain_text("Published")
     series = Series.objects.get()
     assert series.sessions.filter(status="scheduled").count() == 6
+    # Each session of the series has the template's plan, opening with our open actions.
+    for occurrence in series.sessions.all():
+        assert list(occurrence.agenda_items.values_list("title", flat=True)) == plan
+    assert plan[0].startswith("Review our open actions")
 
     page.context.clear_cookies()
     log_in("mina@example.org")

@@ -323,3 +323,20 @@ def test_the_setup_checklist_costs_the_same_at_one_and_many_members_and_invitati
 # (outcomes, sessions, invitations-or-members), and the sessions panel's look for a
 # waiting draft (nothing is scheduled in a new community).
 SETUP_HOME_QUERIES = 12
+
+
+def test_going_to_a_whole_series_ticks_the_rsvp_step_in_that_community_only(cast):
+    from sessions.services import series_create, series_rsvp_set
+
+    first = SessionFactory(community=cast.riverside, title="Fortnightly")
+    series = series_create(session=first, user=cast.bob, frequency="weekly", until=None, count=3)
+    other = series_create(
+        session=SessionFactory(community=cast.hillside), user=cast.dave, frequency="weekly",
+        until=None, count=3,
+    )  # fmt: skip
+    MembershipFactory(community=cast.hillside, user=cast.alice)
+    series_rsvp_set(series=other, user=cast.alice, response="going")
+    assert "rsvp" not in done_keys(card_of(cast.alice, cast.riverside).steps)
+
+    series_rsvp_set(series=series, user=cast.alice, response="maybe")
+    assert "rsvp" in done_keys(card_of(cast.alice, cast.riverside).steps)

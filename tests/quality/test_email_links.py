@@ -118,6 +118,28 @@ def build_world(commit) -> dict:
             version=moving.version,
         )
         sessions.session_cancel(session=dropping, reason="The room is flooded.")
+        # A weekly series Ada is going to all of, changed for every session ahead.
+        weekly = SessionFactory(community=community, title="Weekly map swap")
+        weekly.facilitators.add(fran)
+        series = sessions.series_create(
+            session=weekly, user=fran, frequency="weekly", until=None, count=3
+        )
+        sessions.series_rsvp_set(series=series, user=ada, response="going")
+        series.refresh_from_db()
+        sessions.series_edit(
+            session=weekly,
+            user=fran,
+            data={
+                "title": weekly.title,
+                "description": weekly.description,
+                "starts_at": weekly.starts_at + timedelta(hours=1),
+                "duration_minutes": weekly.duration_minutes,
+                "location": "Room 4",
+                "online_url": weekly.online_url,
+            },
+            scope=sessions.FUTURE,
+            version=series.version,
+        )
 
     with commit():
         first = reviews.work_share(session=held, author=ada, title="Loops map")

@@ -158,7 +158,7 @@ def test_seed_demo_has_a_fortnightly_series_with_its_past_and_future(client):
     )
     upcoming = client.get(future[0].get_absolute_url()).content.decode()
 
-    assert "part of <a" in listing
+    assert "Part of <a" in listing
     assert page.status_code == 200 and "skipped" in page.content.decode()
     [master] = [e for e in feed.walk("VEVENT") if e["UID"] == series.uid and "RRULE" in e]
     assert master["RRULE"]["INTERVAL"] == [2]
