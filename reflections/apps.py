@@ -5,7 +5,7 @@ class ReflectionsConfig(AppConfig):
     name = "reflections"
 
     def ready(self):
-        from core.plugins import register_link
+        from core.plugins import register_link, register_row_annotation
 
         from . import (
             checklists,
@@ -16,3 +16,8 @@ class ReflectionsConfig(AppConfig):
         register_link("reflect", "reflections:new")
         # Steps of communities' checklists (first steps, setup).
         checklists.register()
+        # Response counts on the peer-review page's work and the sessions list.
+        from .selectors import response_counts_of_sessions, response_counts_of_work
+
+        register_row_annotation("work", response_counts_of_work)
+        register_row_annotation("session", response_counts_of_sessions)

@@ -112,3 +112,13 @@ def with_response_counts(queryset, access: CommunityAccess, user, kind: str):
     return queryset.annotate(
         response_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
     )
+
+
+def response_counts_of_work(queryset, access: CommunityAccess, user):
+    """`response_count` on shared work rows (core.plugins row annotation "work")."""
+    return with_response_counts(queryset, access, user, "work")
+
+
+def response_counts_of_sessions(queryset, access: CommunityAccess, user):
+    """`response_count` on session rows (core.plugins row annotation "session")."""
+    return with_response_counts(queryset, access, user, "session")

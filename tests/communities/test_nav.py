@@ -46,6 +46,7 @@ def test_community_tabs_come_in_todays_order_from_every_app():
         ("Invitations", "communities:invitations"),
         ("Requests to join", "communities:requests"),
         ("Dashboard", "dashboard:community"),
+        ("Flags", "reflections:flags"),
         ("Settings", "communities:settings"),
     ]
     roles = {tab.label: tab.role for tab in community_tabs()}
@@ -93,7 +94,13 @@ def test_a_facilitator_sees_the_facilitator_tabs_but_not_settings(community):
 
     html = render_nav(community, membership)
 
-    assert links(html)[-4:] == ["Journeys", "Invitations", "Requests to join", "Dashboard"]
+    assert links(html)[-5:] == [
+        "Journeys",
+        "Invitations",
+        "Requests to join",
+        "Dashboard",
+        "Flags",
+    ]
     assert "Settings" not in links(html)
     assert f'href="/c/{community.slug}/dashboard/"' in html
 
@@ -109,7 +116,7 @@ def test_the_facilitators_tools_gather_under_one_facilitate_menu(community):
 
     assert "Facilitate" not in render_nav(community, member)
     assert "<summary>Facilitate</summary>" in menu
-    assert links(menu) == ["Journeys", "Invitations", "Requests to join", "Dashboard"]
+    assert links(menu) == ["Journeys", "Invitations", "Requests to join", "Dashboard", "Flags"]
     assert "Journeys" not in links(row) and "Members" in links(row)
     assert menu.startswith(' class="current">')
 
