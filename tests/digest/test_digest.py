@@ -581,12 +581,13 @@ def test_preview_pages_cost_a_fixed_number_of_queries(
         ActionFactory(community=community, owner=world["alice"])
     client.force_login(world["alice"])
 
-    # 17: each app's digest sections read the batch's memberships once, and peer review
-    # (moved out of outcomes into its own app) now does so separately.
+    # 18: each app's digest sections read the batch's memberships once, and peer review
+    # (moved out of outcomes into its own app) now does so separately; conversations read
+    # the new responses once (and nothing more when there are none).
     with time_machine.travel(MONDAY_8_LONDON, tick=False):
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(18):
             page = client.get("/settings/digest-preview/")
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(18):
             framed = client.get("/settings/digest-preview/email.html")
 
     assert page.status_code == framed.status_code == 200
