@@ -325,10 +325,14 @@ class ResponseForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, prefix_id: str = "response", **kwargs):
+    def __init__(self, *args, prefix_id: str = "response", reply_to: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        # Each form on a page has its own ids (a reply form under every response).
+        # Each form on a page has its own ids (a reply form under every response), and a
+        # reply form its own label, so each field is found by its name alone.
         self.auto_id = f"id_{prefix_id}_%s"
+        if reply_to:
+            self.fields["body"].label = f"Your reply to {reply_to}"
+            self.fields["body"].help_text = "Markdown works."
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]

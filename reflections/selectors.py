@@ -62,7 +62,7 @@ def thread_context(
     reply_forms = reply_forms or {}
     for response in threads:
         response.reply_form = reply_forms.get(response.pk) or ResponseForm(
-            prefix_id=f"reply-{response.pk}"
+            prefix_id=f"reply-{response.pk}", reply_to=response.author.name
         )
         # The thread just replied to stays open, so focus stays on its "Post reply".
         response.reply_open = response.pk in reply_forms or any(

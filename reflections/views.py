@@ -650,7 +650,9 @@ def respond(request, slug, kind, pk):
         )
     parent = _posted_parent(request, access) if request.method == "POST" else None
     form = ResponseForm(
-        request.POST or None, prefix_id=f"reply-{parent.pk}" if parent else "response"
+        request.POST or None,
+        prefix_id=f"reply-{parent.pk}" if parent else "response",
+        reply_to=parent.author.name if parent else "",
     )
     if request.method == "POST" and form.is_valid():
         try:
