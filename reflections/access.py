@@ -100,11 +100,12 @@ def response_audience_q(user) -> Q:
 
 
 def shown_q(user) -> Q:
-    """A hidden response stays visible to its author and the community's facilitators."""
+    """A hidden response stays visible to its author and the community's facilitators; so
+    do the replies under it (a thread hidden at its top is hidden whole, and not counted)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     return (
-        Q(hidden_at__isnull=True)
+        Q(hidden_at__isnull=True) & (Q(parent__isnull=True) | Q(parent__hidden_at__isnull=True))
         | Q(author=user)
         | Q(community__in=_active_communities(user, facilitators_only=True))
     )

@@ -720,3 +720,34 @@ def test_counts_show_on_the_reviews_page_and_the_sessions_list(client, cast):
 
     assert "3 responses" in reviews.content.decode()
     assert "2 responses" in sessions.content.decode()
+
+
+def test_replies_under_a_hidden_response_are_hidden_and_not_counted(client, cast):
+    reflection = ReflectionFactory(community=cast.community, author=cast.author)
+    top = add_response("reflection", reflection, cast.member)
+    reply = add_response("reflection", reflection, cast.coordinator, parent=top)
+    hide(client, cast, "response", top.pk)
+
+    client.force_login(cast.author)
+    listing = client.get(reverse("reflections:list", args=[cast.community.slug]))
+
+    assert not responses_visible_to(cast.author).filter(pk=reply.pk).exists()
+    assert responses_visible_to(cast.facilitator).filter(pk=reply.pk).exists()
+    assert {r.pk: r.response_count for r in listing.context["page"]}[reflection.pk] == 0
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_flags_page_costs_the_same_queries(client, cast, django_assert_num_queries, rows):
+    for _ in range(rows):
+        reflection = ReflectionFactory(community=cast.community, author=cast.author)
+        response = add_response("reflection", reflection, cast.author)
+        services.content_flag(content=response, by=cast.member, note="Harsh?")
+        services.content_flag(content=reflection, by=cast.member, note="Names a client?")
+    client.force_login(cast.facilitator)
+
+    with django_assert_num_queries(6):
+        page = client.get(reverse("reflections:flags", args=[cast.community.slug]))
+
+    assert page.status_code == 200
+    assert len(page.context["flags"]) == rows * 2
+    assert "Their concern: Names a client?" in page.content.decode()
