@@ -5,8 +5,9 @@ The contributing apps and their order are settings.PLUGIN_APPS: settings names t
 core, below every app, names none. impact comes last, so its demo history builds on every
 other app's demo content.
 
-- `<app>/panels.py`: `home_panel(request)`, `community_panel(request, access)` and
-  `session_panel(request, access, session)` return a Panel (a template and its context) or
+- `<app>/panels.py`: `home_panel(request)`, `community_panel(request, access)`,
+  `session_panel(request, access, session)` and `work_panel(request, access, work)` (the
+  page of a piece of shared work) return a Panel (a template and its context) or
   None. Each panel costs a fixed number of queries. `access` is what
   `communities.access.community_for` returns (the community and the viewer's membership);
   the community and session panels return None when the viewer is not a member: pages
@@ -112,11 +113,18 @@ def app_modules(module_name: str) -> Iterator[ModuleType]:
 
 
 def collect_panels(function_name: str, *args) -> list[Panel]:
+    """Every app's panels for the hook `function_name` (e.g. "session_panel"), by order.
+    An app offers one panel by defining a function of that name, or several by listing
+    them in its module's `PANELS = {"session_panel": [function, …]}`."""
     panels = []
     for module in app_modules("panels"):
-        function = getattr(module, function_name, None)
-        if function is not None and (panel := function(*args)) is not None:
-            panels.append(panel)
+        functions = getattr(module, "PANELS", {}).get(function_name)
+        if functions is None:
+            function = getattr(module, function_name, None)
+            functions = [function] if function is not None else []
+        for function in functions:
+            if (panel := function(*args)) is not None:
+                panels.append(panel)
     return sorted(panels, key=lambda panel: panel.order)
 
 
@@ -172,6 +180,26 @@ def site_link_for(purpose: str) -> str | None:
 
     url_name = _site_links.get(purpose)
     return reverse(url_name) if url_name else None
+
+
+# Row annotations: a higher app adds a figure to the rows of a lower app's list, inside the
+# list's own query (a subquery per row, never a query per row). kind ("work", "session") →
+# functions (queryset, access, user) → the queryset annotated; e.g. reflections adds
+# `response_count` to the peer-review page's shared work and the sessions list.
+_row_annotations: dict[str, list[Callable[..., QuerySet]]] = {}
+
+
+def register_row_annotation(kind: str, annotate: Callable[..., QuerySet]) -> None:
+    functions = _row_annotations.setdefault(kind, [])
+    if annotate not in functions:
+        functions.append(annotate)
+
+
+def annotate_rows(kind: str, queryset: QuerySet, access: Any, user: Any) -> QuerySet:
+    """`queryset` (rows of `kind`) with every registered app's annotations for `user`."""
+    for annotate in _row_annotations.get(kind, []):
+        queryset = annotate(queryset, access, user)
+    return queryset
 
 
 def register_email_voucher(voucher: Callable[[HttpRequest, str], bool]) -> None:

@@ -222,8 +222,8 @@ def equity_chart(now: figures.Headline, before: figures.Headline) -> Chart:
         svg=bar_svg("chart-equity", title, summary, labels, [("top 10 %", values)], percent=True),
         legend=legend_html(["share from the most active 10 %"]),
         note="Contributions: sessions attended, reflections shared with the community, work "
-        "shared and peer reviews given. Counted over whole calendar months only, and shown "
-        "only where every month rests on 5 or more people.",
+        "shared, peer reviews given and responses to others. Counted over whole calendar "
+        "months only, and shown only where every month rests on 5 or more people.",
     )
 
 

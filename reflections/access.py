@@ -7,17 +7,28 @@ never), and these functions only narrow it to one community and one object.
 - editing or deleting a reflection: its author only, else 404;
 - an action: every member of its community;
 - changing an action: its owner, whoever created it and the community's facilitators,
-  else 404 (a refusal looks like a page that does not exist, as everywhere).
+  else 404 (a refusal looks like a page that does not exist, as everywhere);
+- a response: exactly the audience of what it answers (`response_audience_q`, the one
+  rule, built from the reflection, shared-work and session rules), and when a facilitator
+  hid it, only its author and the facilitators; responding: active members who may see
+  what they answer (never a leader passing by, never a visitor of a public page);
+- changing or deleting a response: its author only; hiding, and the flags page: the
+  community's facilitators.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Action, Reflection
+from reviews.access import work_for
+from sessions.access import session_for
+from sessions.models import Session
+
+from .models import Action, Flag, Reflection, Response, _active_communities
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -69,3 +80,113 @@ def updatable_action_for(access: CommunityAccess, user, pk: int) -> Action:
     if not may_update_action(access, user, action):
         raise Http404("Only its owner, its author and facilitators change an action.")
     return action
+
+
+# --- Responses ------------------------------------------------------------------------------
+
+
+def response_audience_q(user) -> Q:
+    """THE rule of who may read a response, written once: exactly who may read what it
+    answers. A reflection's readers (Reflection.objects.visible_to), a piece of shared
+    work's (every active member of its community, reviews.access.work_for), a session's
+    (its community's active members, drafts its facilitators only:
+    Session.objects.visible_to). A hidden response is further narrowed by `shown_q`.
+    Anonymous people and leaders who are not members see none."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    member_of = _active_communities(user)
+    facilitating = _active_communities(user, facilitators_only=True)
+    return (
+        Q(reflection__in=Reflection.objects.visible_to(user).values("pk"))
+        | Q(work__isnull=False, work__community__in=member_of)
+        | Q(session__in=Session.objects.filter(community__in=member_of).published().values("pk"))
+        | Q(session__in=Session.objects.filter(community__in=facilitating).values("pk"))
+    )
+
+
+def shown_q(user) -> Q:
+    """A hidden response stays visible to its author and the community's facilitators; so
+    do the replies under it (a thread hidden at its top is hidden whole, and not counted)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return (
+        Q(hidden_at__isnull=True) & (Q(parent__isnull=True) | Q(parent__hidden_at__isnull=True))
+        | Q(author=user)
+        | Q(community__in=_active_communities(user, facilitators_only=True))
+    )
+
+
+def responses_visible_to(user) -> QuerySet:
+    """Every response `user` may read, in any community (digests, search, signals)."""
+    return Response.objects.filter(response_audience_q(user)).filter(shown_q(user))
+
+
+def responses_for(access: CommunityAccess, user) -> QuerySet:
+    """The community's responses `user` may read: none for someone who is not a member."""
+    if not access.is_member:
+        return Response.objects.none()
+    return responses_visible_to(user).filter(community=access.community)
+
+
+def response_for(access: CommunityAccess, user, pk: int) -> Response:
+    """One response `user` may read, or 404."""
+    return get_object_or_404(responses_for(access, user).select_related("author"), pk=pk)
+
+
+def own_response_for(access: CommunityAccess, user, pk: int) -> Response:
+    """A response `user` wrote and may still read, or 404: only the author changes one."""
+    return get_object_or_404(responses_for(access, user).filter(author=user), pk=pk)
+
+
+def hideable_response_for(access: CommunityAccess, user, pk: int) -> Response:
+    """A response a facilitator of the community may hide or show again, or 404."""
+    if not access.is_facilitator:
+        raise Http404("Only facilitators moderate.")
+    return response_for(access, user, pk)
+
+
+def hideable_reflection_for(access: CommunityAccess, user, pk: int) -> Reflection:
+    """A community reflection a facilitator may hide or show again, or 404 (private and
+    facilitators-only reflections are not the community's to moderate)."""
+    if not access.is_facilitator:
+        raise Http404("Only facilitators moderate.")
+    return get_object_or_404(
+        reflections_for(access, user).filter(visibility=Reflection.Visibility.COMMUNITY), pk=pk
+    )
+
+
+def flag_for(access: CommunityAccess, pk: int) -> Flag:
+    """An open flag of the community, for its facilitators, or 404."""
+    if not access.is_facilitator:
+        raise Http404("Only facilitators see flags.")
+    return get_object_or_404(
+        Flag.objects.filter(community=access.community, resolved_at__isnull=True), pk=pk
+    )
+
+
+def response_target_for(access: CommunityAccess, user, kind: str, pk: int):
+    """What a response answers, as `user` may see it: a reflection (reflection_for), a
+    piece of shared work (work_for) or a session (session_for), or 404. Only members may
+    respond, so a leader passing by and a visitor of an open community's public sessions
+    get a 404 as for anything else they may not use."""
+    if not access.is_member:
+        raise Http404("Only members respond.")
+    if kind == Response.Kind.REFLECTION:
+        return reflection_for(access, user, pk)
+    if kind == Response.Kind.WORK:
+        return work_for(access, pk)
+    if kind == Response.Kind.SESSION:
+        return session_for(access, pk)
+    raise Http404("Nothing to respond to.")
+
+
+def responses_to(target, kind: str, access: CommunityAccess, user) -> QuerySet:
+    """The responses to one thing that `user` may read, oldest first, with their authors:
+    the thread shown under it. The caller has already reached `target` through its access
+    rule; the responses still pass the one audience rule (`responses_for`)."""
+    return (
+        responses_for(access, user)
+        .filter(**{kind: target})
+        .select_related("author", "hidden_by")
+        .order_by("created_at", "pk")
+    )

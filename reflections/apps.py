@@ -5,7 +5,7 @@ class ReflectionsConfig(AppConfig):
     name = "reflections"
 
     def ready(self):
-        from core.plugins import register_link, register_notification_kind
+        from core.plugins import register_link, register_notification_kind, register_row_annotation
 
         from . import (
             checklists,
@@ -28,3 +28,8 @@ class ReflectionsConfig(AppConfig):
         )
         # What search finds of reflections (core.plugins.register_search).
         search.register()
+        # Response counts on the peer-review page's work and the sessions list.
+        from .selectors import response_counts_of_sessions, response_counts_of_work
+
+        register_row_annotation("work", response_counts_of_work)
+        register_row_annotation("session", response_counts_of_sessions)

@@ -1,5 +1,7 @@
 """Demo reflections and actions for the main community: every loop level and visibility,
-actions in every status (one past its date) and a done action with its follow-up."""
+actions in every status (one past its date) and a done action with its follow-up; and
+conversations: responses and replies ("Yes, and…"), one response hidden by a facilitator
+with its reason, and one open flag for the facilitators."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from communities.models import Community
 from outcomes.models import ConfidenceRating, Outcome
 from sessions.models import Session
 
-from .models import Action, Reflection, ReflectionRead
+from .models import Action, Flag, ModerationEntry, Reflection, ReflectionRead, Response
 
 MAIN_SLUG = "systems-mapping"
 MARKER = "We map to argue, not to decorate"
@@ -140,6 +142,123 @@ ACTIONS = [
 ]
 
 
+RESPONSES = [
+    # (key, on reflection key, reply to response key, author email, days ago, body)
+    (
+        "ada-rough",
+        "double",
+        None,
+        "ada@demo.copsite.org",
+        19,
+        "Yes, and… in Lagos we started bringing **deliberately ugly** maps. People argued "
+        "with them within minutes — nobody wants to argue with something that looks finished.",
+    ),
+    (
+        "mina-reply",
+        "double",
+        "ada-rough",
+        "member@example.com",
+        18,
+        "That is exactly it. Could you bring one of your ugly ones next time?",
+    ),
+    (
+        "ben-rough",
+        "double",
+        None,
+        "ben@demo.copsite.org",
+        17,
+        "It makes me think of my own practice: I polish because I am nervous about being "
+        "wrong in front of people. A rough map says *this is a question*.",
+    ),
+    (
+        "sam-decide",
+        "triple",
+        None,
+        "sam@demo.copsite.org",
+        11,
+        "Whoever talks loudest decides, obviously. Some people here should just listen more.",
+    ),
+    (
+        "chiara-decide",
+        "triple",
+        None,
+        "chiara@demo.copsite.org",
+        10,
+        "Yes, and… in service design we give the last word to the people who live with the "
+        "system. Could we try that for one session?",
+    ),
+    (
+        "mina-decide",
+        "triple",
+        "chiara-decide",
+        "member@example.com",
+        9,
+        "I'd like that. Maybe the owner of the map closes the discussion each time.",
+    ),
+    (
+        "dev-timebox",
+        "single",
+        None,
+        "dev@demo.copsite.org",
+        16,
+        "Yes, and… a visible timer on the screen helped us too: nobody had to be the bad cop.",
+    ),
+]
+HIDDEN_REASON = (
+    "Our norm is to build on each other, not to tell people to be quiet. Sam, happy to talk."
+)
+
+
+def _seed_conversations(people: dict, community, reflections: dict, now) -> None:
+    """Responses and replies on the main community's reflections, one hidden with its
+    reason, and one open flag (facilitator@example.com sees it on the Flags page)."""
+    responses: dict[str, Response] = {}
+    for key, on, reply_to, email, days, body in RESPONSES:
+        if email not in people:
+            continue
+        responses[key] = Response.objects.create(
+            community=community,
+            reflection=reflections[on],
+            parent=responses.get(reply_to) if reply_to else None,
+            author=people[email],
+            body=body,
+            created_at=now - timedelta(days=days),
+        )
+    facilitator = people["facilitator@example.com"]
+    hidden = responses.get("sam-decide")
+    if hidden is not None:
+        hidden.hidden_at = now - timedelta(days=10)
+        hidden.hidden_by = facilitator
+        hidden.hidden_reason = HIDDEN_REASON
+        hidden.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        ModerationEntry.objects.create(
+            community=community,
+            act=ModerationEntry.Act.HIDDEN,
+            by=facilitator,
+            response=hidden,
+            reason=HIDDEN_REASON,
+            at=hidden.hidden_at,
+        )
+    flagged = responses.get("dev-timebox")
+    if flagged is not None:
+        note = "Probably fine — but is 'bad cop' kind to whoever keeps time?"
+        Flag.objects.create(
+            community=community,
+            response=flagged,
+            flagged_by=people["newcomer@example.com"],
+            note=note,
+            created_at=now - timedelta(days=1),
+        )
+        ModerationEntry.objects.create(
+            community=community,
+            act=ModerationEntry.Act.FLAGGED,
+            by=people["newcomer@example.com"],
+            response=flagged,
+            reason=note,
+            at=now - timedelta(days=1),
+        )
+
+
 def seed(people: dict) -> None:
     community = Community.objects.filter(slug=MAIN_SLUG).first()
     if community is None or Reflection.objects.filter(community=community, title=MARKER).exists():
@@ -172,6 +291,7 @@ def seed(people: dict) -> None:
             user=people["member@example.com"], outcome=outcome, rating=3
         )
         reflections["double"].save(update_fields=["confidence_rating"])
+    _seed_conversations(people, community, reflections, now)
     # The newcomer has read one reflection of the two their first steps suggest.
     ReflectionRead.objects.create(
         user=people["newcomer@example.com"], reflection=reflections["double"]

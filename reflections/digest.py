@@ -1,19 +1,23 @@
 """Digest sections: new reflections shared with the whole community (titles and plain
-excerpts), the open actions the person owns (overdue first), and for people on the edge
-of a community who have not reflected there yet, an easy way in."""
+excerpts), conversations (responses to what the person wrote, and new replies in threads
+they took part in), the open actions the person owns (overdue first), and for people on
+the edge of a community who have not reflected there yet, an easy way in."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from accounts.digest import Item, Section
 from communities.digest import digest_scope
 from communities.models import Membership
 
-from .models import Action, Reflection
+from .access import responses_visible_to
+from .markdown import excerpt
+from .models import Action, Reflection, Response
 
 PER_COMMUNITY = 5
 
@@ -24,6 +28,7 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
         Reflection.objects.filter(
             community_id__in=communities,
             visibility=Reflection.Visibility.COMMUNITY,
+            hidden_at__isnull=True,
             created_at__gte=since,
             created_at__lt=now,
         )
@@ -32,6 +37,7 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
         .order_by("-created_at")
     )
     actions_by_owner = _open_actions(people, memberships)
+    conversations = _conversations(people, periods, communities, since, now)
     ways_in = _first_reflection_invitations(people, memberships)
     # Many people see the same reflection: cut each excerpt once per batch.
     excerpts: dict[int, str] = {}
@@ -61,6 +67,13 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
                 )
         result[person.pk] = [
             Section("reflections", "New reflections", items, order=40),
+            Section(
+                "conversations",
+                "Conversations",
+                conversations.get(person.pk, []),
+                intro="People building on what you shared, and threads you took part in.",
+                order=45,
+            ),
             Section("actions", "Your open actions", actions_by_owner.get(person.pk, []), order=30),
             Section("ways_in", "Easy ways in", ways_in.get(person.pk, []), order=90),
         ]
@@ -124,3 +137,83 @@ def _open_actions(people, memberships) -> dict[int, list[Item]]:
             )
         )
     return by_owner
+
+
+def _conversations(people, periods, communities, since, now) -> dict[int, list[Item]]:
+    """Per person: new responses to their reflections and work and replies to their
+    responses ("to you"), then new replies in threads they took part in. Each reaches a
+    person only if they may read it now (reflections.access, the one audience rule: a
+    reflection made private since, or a response hidden, is not told). At most three
+    queries for the whole batch, and one when nothing new was said."""
+    new = list(
+        Response.objects.shown()
+        .filter(community_id__in=communities, created_at__gte=since, created_at__lt=now)
+        .select_related("author", "community", "reflection", "work", "session", "parent")
+        .order_by("-created_at", "-pk")
+    )
+    if not new:
+        return {}
+    ids = {person.pk for person in people}
+    # Threads people of the batch took part in, among those that have something new.
+    tops = {r.parent_id for r in new if r.parent_id}
+    took_part: dict[int, set[int]] = defaultdict(set)
+    if tops:
+        for author_id, pk, parent_id in Response.objects.filter(
+            Q(pk__in=tops) | Q(parent_id__in=tops), author_id__in=ids
+        ).values_list("author_id", "pk", "parent_id"):
+            took_part[author_id].add(parent_id or pk)
+    involved: dict[int, list[tuple[Response, bool]]] = defaultdict(list)
+    for response in new:
+        target = response.target
+        to_them = {getattr(target, "author_id", None)}
+        if response.parent_id:
+            to_them.add(response.parent.author_id)
+        for pid in ids - {response.author_id}:
+            if pid in to_them:
+                involved[pid].append((response, True))
+            elif response.parent_id in took_part.get(pid, ()):
+                involved[pid].append((response, False))
+    if not involved:
+        return {}
+    # Whether each person may read each response now: one query, a column per person.
+    readable = Response.objects.filter(
+        pk__in={r.pk for pairs in involved.values() for r, _ in pairs}
+    ).annotate(
+        **{
+            f"p{person.pk}": Exists(responses_visible_to(person).filter(pk=OuterRef("pk")))
+            for person in people
+            if person.pk in involved
+        }
+    )
+    may_read = {
+        (pid, row.pk) for row in readable for pid in involved if getattr(row, f"p{pid}", False)
+    }
+    result: dict[int, list[Item]] = {}
+    for pid, pairs in involved.items():
+        period = periods[pid]
+        items = []
+        for response, to_them in sorted(pairs, key=lambda pair: not pair[1]):
+            if (pid, response.pk) not in may_read:
+                continue
+            if not period.start <= response.created_at < period.end:
+                continue
+            title = getattr(response.target, "title", "")
+            if to_them:
+                text = f"{response.author.name} responded to “{title}”"
+            else:
+                text = f"{response.author.name} replied in a conversation on “{title}”"
+            items.append(
+                Item(
+                    f"{text}, {response.community.name}",
+                    settings.SITE_URL + _response_path(response),
+                    excerpt(response.body, 140),
+                )
+            )
+        result[pid] = items[: PER_COMMUNITY * 2]
+    return result
+
+
+def _response_path(response: Response) -> str:
+    target = response.target
+    target.community = response.community
+    return f"{target.get_absolute_url()}#response-{response.pk}"

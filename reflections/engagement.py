@@ -1,4 +1,5 @@
-"""The reflections app's engagement signal: reflections shared with others.
+"""The reflections app's engagement signals: reflections shared with others, and responses
+given to what others shared ("builds on others' reflections").
 
 Private reflections never count: only `facilitators` and `community` visibility do.
 """
@@ -7,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from communities.engagement import register_signal
 
-from .models import Reflection
+from .models import Reflection, Response
 
 
 @register_signal(
@@ -26,6 +27,29 @@ def reflections_shared(community, since: datetime) -> dict[int, int]:
     rows = (
         Reflection.objects.shared()
         .filter(community=community, created_at__gte=since)
+        .values("author_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["author_id"]: row["n"] for row in rows}
+
+
+@register_signal(
+    "responses_given",
+    "builds on others' reflections",
+    active=2,
+    core=6,
+    invitation=("building on someone's reflection", "building on others' reflections {n} times"),
+    order=35,
+)
+def responses_given(community, since: datetime) -> dict[int, int]:
+    """Responses and replies a member wrote to what others shared (not to their own
+    reflections or work), not hidden by a facilitator."""
+    rows = (
+        Response.objects.shown()
+        .filter(community=community, created_at__gte=since)
+        .exclude(reflection__author=F("author"))
+        .exclude(work__author=F("author"))
         .values("author_id")
         .annotate(n=Count("id"))
         .order_by()

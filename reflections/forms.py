@@ -12,6 +12,7 @@ from .models import (
     BODY_MAX_CHARS,
     PROMPTS,
     REFLECTION_FIELDS,
+    RESPONSE_MAX_CHARS,
     VISIBILITY_SENTENCES,
     Action,
     Reflection,
@@ -288,3 +289,57 @@ class ReflectionFilterForm(forms.Form):
             if data.get(name) is not None:
                 queryset = queryset.filter(**{name: data[name]})
         return queryset.search(data.get("q", ""))
+
+
+# --- Responses and moderation ---------------------------------------------------------------
+
+RESPONSE_PROMPT = "Yes, and… what does this make you think of in your own practice?"
+
+
+class ResponseForm(forms.Form):
+    """A response or a reply: Markdown, sanitised on render like a reflection."""
+
+    body = forms.CharField(
+        label=RESPONSE_PROMPT,
+        max_length=RESPONSE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Build on it: an example, a question, what you would try. Markdown works.",
+        error_messages={
+            "required": "Write a few words first — what does it make you think of?",
+            "max_length": f"That is a lot for a response: please keep it under "
+            f"{RESPONSE_MAX_CHARS:,} characters (a reflection of your own holds more).",
+        },
+    )
+
+    def __init__(self, *args, prefix_id: str = "response", reply_to: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each form on a page has its own ids (a reply form under every response), and a
+        # reply form its own label, so each field is found by its name alone.
+        self.auto_id = f"id_{prefix_id}_%s"
+        if reply_to:
+            self.fields["body"].label = f"Your reply to {reply_to}"
+            self.fields["body"].help_text = "Markdown works."
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError("Write a few words first — what does it make you think of?")
+        return body
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label="Why hide it? Its author will see this.",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say which of the community's norms it breaks."},
+    )
+
+
+class FlagForm(forms.Form):
+    note = forms.CharField(
+        label="What concerns you? (optional, only facilitators see it)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -83,20 +83,27 @@ class ReflectionQuerySet(models.QuerySet):
         - `community`: every active member of the reflection's community;
         - `facilitators`: the community's active facilitators and coordinators;
         - `private`: nobody else.
+        A community reflection a facilitator hid (moderation) stays visible to its author
+        and the facilitators only.
         Being a leader grants nothing here: leaders never read reflection text.
         """
         if not user.is_authenticated:
             return self.none()
         queryset = self if community is None else self.filter(community=community)
+        facilitating = _active_communities(user, facilitators_only=True)
         return queryset.filter(
             Q(author=user)
             | Q(
                 visibility=Reflection.Visibility.COMMUNITY,
+                hidden_at__isnull=True,
                 community__in=_active_communities(user),
             )
             | Q(
-                visibility=Reflection.Visibility.FACILITATORS,
-                community__in=_active_communities(user, facilitators_only=True),
+                visibility__in=[
+                    Reflection.Visibility.FACILITATORS,
+                    Reflection.Visibility.COMMUNITY,
+                ],
+                community__in=facilitating,
             )
         )
 
@@ -157,6 +164,12 @@ class Reflection(models.Model):
     visibility = models.CharField(max_length=12, choices=Visibility, default=Visibility.COMMUNITY)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Moderation: a facilitator hid this community reflection, with a reason its author sees.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.CharField(max_length=300, blank=True)
 
     objects = ReflectionQuerySet.as_manager()
 
@@ -217,6 +230,10 @@ class Reflection(models.Model):
     @property
     def visibility_sentence(self) -> str:
         return VISIBILITY_SENTENCES[self.visibility]
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 # The loop levels in everyday words, shown beside the terms wherever a level is (issue 14):
@@ -376,3 +393,204 @@ class Action(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+# --- Responses ("Yes, and…") and moderation -------------------------------------------------
+
+# A response is a conversation, not an essay: the same limit as a review's answer or a reply.
+RESPONSE_MAX_CHARS = TEXT_MAX
+
+
+class ResponseQuerySet(models.QuerySet):
+    def shown(self):
+        """Not hidden by a facilitator: what counts, signals and digests may count."""
+        return self.filter(hidden_at__isnull=True)
+
+
+class Response(models.Model):
+    """ "Yes, and…": an answer to exactly one reflection, piece of shared work or session.
+
+    Who may read it is decided once, in reflections.access (`response_audience_q`): exactly
+    the audience of what it answers. One level of replies: a reply's `parent` is a response
+    to the same thing that is not itself a reply. A facilitator may hide one that breaks the
+    community's norms (`hidden_at`, with a reason its author sees)."""
+
+    class Kind(models.TextChoices):
+        REFLECTION = "reflection", "reflection"
+        WORK = "work", "shared work"
+        SESSION = "session", "session"
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="responses"
+    )
+    reflection = models.ForeignKey(
+        Reflection, null=True, blank=True, on_delete=models.CASCADE, related_name="responses"
+    )
+    work = models.ForeignKey(
+        "reviews.SharedWork",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="responses",
+    )
+    session = models.ForeignKey(
+        "cop_sessions.Session",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="responses",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses"
+    )
+    body = models.TextField(max_length=RESPONSE_MAX_CHARS)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hidden_reason = models.CharField(max_length=300, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(reflection__isnull=False, work__isnull=True, session__isnull=True)
+                    | Q(reflection__isnull=True, work__isnull=False, session__isnull=True)
+                    | Q(reflection__isnull=True, work__isnull=True, session__isnull=False)
+                ),
+                name="response_answers_exactly_one",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["community", "-created_at"], name="response_recent_idx"),
+            models.Index(fields=["author", "-created_at"], name="response_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"response {self.pk} by {self.author_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.target.get_absolute_url()}#response-{self.pk}"
+
+    @property
+    def kind(self) -> str:
+        if self.reflection_id:
+            return self.Kind.REFLECTION
+        if self.work_id:
+            return self.Kind.WORK
+        return self.Kind.SESSION
+
+    @property
+    def target(self):
+        return self.reflection or self.work or self.session
+
+    @property
+    def target_id(self) -> int:
+        return self.reflection_id or self.work_id or self.session_id
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class Flag(models.Model):
+    """A member asks the community's facilitators to look at a response or a reflection.
+    Open until a facilitator resolves it (hiding what was flagged, or not)."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="flags"
+    )
+    response = models.ForeignKey(
+        Response, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    reflection = models.ForeignKey(
+        Reflection, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags_raised"
+    )
+    note = models.CharField("what concerns you", max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(response__isnull=False, reflection__isnull=True)
+                    | Q(response__isnull=True, reflection__isnull=False)
+                ),
+                name="flag_on_exactly_one",
+            ),
+            # One open flag per person and thing: a second click changes nothing.
+            models.UniqueConstraint(
+                fields=["flagged_by", "response"],
+                condition=Q(resolved_at__isnull=True, response__isnull=False),
+                name="flag_open_response_once",
+            ),
+            models.UniqueConstraint(
+                fields=["flagged_by", "reflection"],
+                condition=Q(resolved_at__isnull=True, reflection__isnull=False),
+                name="flag_open_reflection_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"flag {self.pk}"
+
+    @property
+    def content(self):
+        return self.response or self.reflection
+
+
+class ModerationEntry(models.Model):
+    """The moderation log: who did what to which response or reflection, when and why.
+    Rows outlive what they are about (the ids stay; the links go to null)."""
+
+    class Act(models.TextChoices):
+        FLAGGED = "flagged", "flagged"
+        HIDDEN = "hidden", "hidden"
+        SHOWN = "shown", "shown again"
+        RESOLVED = "resolved", "flag resolved"
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="moderation_log"
+    )
+    act = models.CharField(max_length=10, choices=Act)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    response = models.ForeignKey(
+        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reflection = models.ForeignKey(
+        Reflection, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.act} by {self.by_id} at {self.at:%Y-%m-%d %H:%M}"

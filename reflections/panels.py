@@ -9,7 +9,8 @@ from django.db.models import Exists, OuterRef
 
 from core.plugins import Panel
 
-from .models import Action, Reflection
+from .models import Action, Reflection, Response
+from .selectors import thread_context
 
 PANEL_ROWS = 5
 
@@ -87,3 +88,31 @@ def community_panel(request, access) -> Panel | None:
         {"community": community, "reflections": reflections},
         order=40,
     )
+
+
+def session_responses_panel(request, access, session) -> Panel | None:
+    """The conversation about a session: its responses ("Yes, and…") and the form to add
+    one. Members only (the rule of reflections.access): a visitor of an open community's
+    public session page and a leader passing by see none of it. One query."""
+    if not access.is_member:
+        return None
+    return Panel(
+        "reflections/includes/responses_panel.html",
+        thread_context(access, request.user, Response.Kind.SESSION, session),
+        order=80,
+    )
+
+
+def work_panel(request, access, work) -> Panel | None:
+    """The conversation about a piece of shared work, on its page. One query."""
+    if not access.is_member:
+        return None
+    return Panel(
+        "reflections/includes/responses_panel.html",
+        thread_context(access, request.user, Response.Kind.WORK, work),
+        order=80,
+    )
+
+
+# The session page gets two panels from this app: the open actions and the conversation.
+PANELS = {"session_panel": [session_panel, session_responses_panel]}

@@ -8,7 +8,16 @@ from django.utils import timezone
 from accounts.notifications import notify
 from outcomes import services as outcome_services
 
-from .models import REFLECTION_FIELDS, Action, Reflection, ReflectionDraft, ReflectionRead
+from .models import (
+    REFLECTION_FIELDS,
+    Action,
+    Flag,
+    ModerationEntry,
+    Reflection,
+    ReflectionDraft,
+    ReflectionRead,
+    Response,
+)
 
 
 @transaction.atomic
@@ -155,4 +164,124 @@ def reflection_mark_read(*, reflection: Reflection, reader) -> None:
         return
     ReflectionRead.objects.bulk_create(
         [ReflectionRead(user=reader, reflection=reflection)], ignore_conflicts=True
+    )
+
+
+# --- Responses ------------------------------------------------------------------------------
+
+
+class ResponseRefused(Exception):
+    """A response that cannot be posted as asked; the message is for people."""
+
+
+@transaction.atomic
+def response_create(
+    *, author, community, kind: str, target, body: str, parent: Response | None = None
+) -> Response:
+    """Post a response to `target` (a reflection, shared work or session of `community`,
+    reached through reflections.access), or a reply to `parent`. One level of replies: a
+    reply to a reply joins the thread of the response it answers. The people it is for are
+    told by email, once, after commit (emails.tell_author_of_response)."""
+    from .emails import tell_author_of_response
+
+    if parent is not None:
+        if getattr(parent, f"{kind}_id") != target.pk or parent.community_id != community.pk:
+            raise ResponseRefused("That reply belongs to another conversation.")
+        if parent.parent_id is not None:
+            parent = parent.parent
+    response = Response.objects.create(
+        community=community, author=author, body=body, parent=parent, **{kind: target}
+    )
+    tell_author_of_response(response)
+    return response
+
+
+@transaction.atomic
+def response_edit(*, response: Response, body: str) -> Response:
+    response.body = body
+    response.edited_at = timezone.now()
+    response.save(update_fields=["body", "edited_at"])
+    return response
+
+
+@transaction.atomic
+def response_delete(*, response: Response) -> None:
+    """The author takes a response down, with the replies under it."""
+    response.delete()
+
+
+# --- Moderation -----------------------------------------------------------------------------
+
+
+def _resolve_flags(*, by, now, **about) -> None:
+    open_flags = Flag.objects.filter(resolved_at__isnull=True, **about)
+    open_flags.update(resolved_at=now, resolved_by=by)
+
+
+@transaction.atomic
+def content_hide(*, content: Response | Reflection, by, reason: str) -> None:
+    """A facilitator hides a response or a community reflection that breaks the
+    community's norms. Its author and the facilitators still see it, marked hidden with
+    the reason; open flags on it are resolved. Recorded in the moderation log."""
+    now = timezone.now()
+    content.hidden_at = now
+    content.hidden_by = by
+    content.hidden_reason = reason
+    content.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    about = {"response": content} if isinstance(content, Response) else {"reflection": content}
+    _resolve_flags(by=by, now=now, **about)
+    ModerationEntry.objects.create(
+        community_id=content.community_id,
+        act=ModerationEntry.Act.HIDDEN,
+        by=by,
+        reason=reason,
+        at=now,
+        **about,
+    )
+
+
+@transaction.atomic
+def content_show(*, content: Response | Reflection, by) -> None:
+    """A facilitator shows hidden content again (recorded)."""
+    content.hidden_at = None
+    content.hidden_by = None
+    content.hidden_reason = ""
+    content.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    about = {"response": content} if isinstance(content, Response) else {"reflection": content}
+    ModerationEntry.objects.create(
+        community_id=content.community_id, act=ModerationEntry.Act.SHOWN, by=by, **about
+    )
+
+
+@transaction.atomic
+def content_flag(*, content: Response | Reflection, by, note: str) -> Flag:
+    """Any member asks the facilitators to look at something. One open flag per person
+    and thing: flagging again returns the open one."""
+    about = {"response": content} if isinstance(content, Response) else {"reflection": content}
+    flag = Flag.objects.filter(flagged_by=by, resolved_at__isnull=True, **about).first()
+    if flag is not None:
+        return flag
+    flag = Flag.objects.create(community_id=content.community_id, flagged_by=by, note=note, **about)
+    ModerationEntry.objects.create(
+        community_id=content.community_id,
+        act=ModerationEntry.Act.FLAGGED,
+        by=by,
+        reason=note,
+        **about,
+    )
+    return flag
+
+
+@transaction.atomic
+def flag_resolve(*, flag: Flag, by) -> None:
+    """A facilitator looked and leaves the content as it is."""
+    now = timezone.now()
+    Flag.objects.filter(pk=flag.pk).update(resolved_at=now, resolved_by=by)
+    ModerationEntry.objects.create(
+        community_id=flag.community_id,
+        act=ModerationEntry.Act.RESOLVED,
+        by=by,
+        response_id=flag.response_id,
+        reflection_id=flag.reflection_id,
+        at=now,
     )

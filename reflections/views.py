@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.submissions import once_per_submission
+from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
 from core.csvs import csv_response
+from core.htmx import announce
 from core.paging import QuickPage
 from core.plugins import site_link_for
 from core.text import DRAFT_FIELD_MAX
@@ -27,20 +28,39 @@ from sessions.access import published_session_for
 from . import services
 from .access import (
     action_for,
+    flag_for,
+    hideable_reflection_for,
+    hideable_response_for,
     may_update_action,
     own_reflection_for,
+    own_response_for,
     reflection_for,
+    response_for,
+    response_target_for,
     updatable_action_for,
 )
 from .forms import (
     DRAFT_FIELDS,
     ActionForm,
     ActionStatusForm,
+    FlagForm,
+    HideForm,
     ReflectionFilterForm,
     ReflectionForm,
+    ResponseForm,
 )
 from .markdown import render_markdown
-from .models import BODY_MAX_CHARS, PROMPTS, Action, Reflection, ReflectionDraft
+from .models import (
+    BODY_MAX_CHARS,
+    PROMPTS,
+    Action,
+    Flag,
+    ModerationEntry,
+    Reflection,
+    ReflectionDraft,
+    Response,
+)
+from .selectors import thread_context, with_response_counts
 
 PAGE_SIZE = 20
 FACILITATOR = Membership.Role.FACILITATOR
@@ -60,15 +80,19 @@ def _reflections_for_page(user, community):
     )
 
 
-def _reflections_shown(chosen):
+def _reflections_shown(chosen, access=None, user=None):
     # The list shows the stored excerpt: the body and answers (up to 50,000 characters
-    # each) need not travel, and the outcome is only ever a filter here.
-    return (
+    # each) need not travel, and the outcome is only ever a filter here. With a viewer,
+    # each row carries how many responses they may read (a subquery, not a query a row).
+    shown = (
         Reflection.objects.filter(pk__in=chosen)
         .select_related("author", "session", "community")
         .defer("body", "answers")
         .order_by("-created_at", "-pk")
     )
+    if access is not None:
+        shown = with_response_counts(shown, access, user, Response.Kind.REFLECTION)
+    return shown
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -87,7 +111,10 @@ def reflection_list(request, slug):
         "-created_at", "-pk"
     )
     page = QuickPage(
-        chosen.values("pk"), request.GET.get("page"), PAGE_SIZE, load=_reflections_shown
+        chosen.values("pk"),
+        request.GET.get("page"),
+        PAGE_SIZE,
+        load=lambda rows: _reflections_shown(rows, access, request.user),
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -123,6 +150,7 @@ def reflection_detail(request, slug, pk):
         "reflections/detail.html",
         {
             **access.context(),
+            "thread": thread_context(access, request.user, Response.Kind.REFLECTION, reflection),
             "reflection": reflection,
             "body_html": render_markdown(reflection.body),
             "confidence": confidence,
@@ -582,3 +610,219 @@ def action_status(request, slug, pk):
             "status_form": form,
         },
     )
+
+
+# --- responses ("Yes, and…") -------------------------------------------------------------
+
+
+def _thread_fragment(request, access, kind, target, **kwargs):
+    context = {
+        **access.context(),
+        "thread": thread_context(access, request.user, kind, target, **kwargs),
+    }
+    return render(request, "reflections/includes/responses.html", context)
+
+
+def _posted_parent(request, access) -> Response | None:
+    """The response a reply answers (`parent`), as the viewer may read it, or 404."""
+    value = request.POST.get("parent", "")
+    if not value:
+        return None
+    if not value.isdecimal() or int(value) >= 2**63:
+        raise Http404("No such response.")
+    return response_for(access, request.user, int(value))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def respond(request, slug, kind, pk):
+    """Post a response to a reflection, a piece of shared work or a session (or a reply to
+    one of its responses). With htmx the conversation is swapped in with the new response
+    focused and announced; without, a POST/redirect. Something deleted meanwhile, or that
+    the person may not see, is a 404 that keeps what they wrote."""
+    access = community_for(request.user, slug)
+    try:
+        target = response_target_for(access, request.user, kind, pk)
+    except Http404:
+        return render(
+            request,
+            "reflections/response_gone.html",
+            {**access.context(), "body": request.POST.get("body", "").replace("\x00", "")},
+            status=404,
+        )
+    parent = _posted_parent(request, access) if request.method == "POST" else None
+    form = ResponseForm(
+        request.POST or None,
+        prefix_id=f"reply-{parent.pk}" if parent else "response",
+        reply_to=parent.author.name if parent else "",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = services.response_create(
+                author=request.user,
+                community=access.community,
+                kind=kind,
+                target=target,
+                body=form.cleaned_data["body"],
+                parent=parent,
+            )
+        except services.ResponseRefused:
+            raise Http404("That reply belongs to another conversation.") from None
+        url = response.get_absolute_url()
+        if request.htmx:
+            fragment = _thread_fragment(request, access, kind, target, focus=response.pk)
+            said = "Your reply is posted." if parent else "Your response is posted."
+            return submission_result(announce(fragment, said), url)
+        messages.success(request, "Thank you for building on it — your response is posted.")
+        return redirect(url)
+    if request.htmx and request.method == "POST":
+        forms_kwargs = {"reply_forms": {parent.pk: form}} if parent else {"form": form}
+        return _thread_fragment(request, access, kind, target, **forms_kwargs)
+    return render(
+        request,
+        "reflections/respond.html",
+        {
+            **access.context(),
+            "form": form,
+            "target": target,
+            "kind": kind,
+            "parent": parent,
+            "respond_url": request.path,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_edit(request, slug, pk):
+    access = community_for(request.user, slug)
+    response = own_response_for(access, request.user, pk)
+    form = ResponseForm(request.POST or None, initial={"body": response.body})
+    if request.method == "POST" and form.is_valid():
+        services.response_edit(response=response, body=form.cleaned_data["body"])
+        messages.success(request, "Your changes are saved.")
+        return redirect(response.get_absolute_url())
+    return render(
+        request,
+        "reflections/response_edit.html",
+        {**access.context(), "form": form, "response": response},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_delete(request, slug, pk):
+    access = community_for(request.user, slug)
+    response = own_response_for(access, request.user, pk)
+    target_url = response.target.get_absolute_url()
+    if request.method == "POST":
+        services.response_delete(response=response)
+        messages.success(request, "Your response is deleted.")
+        return redirect(target_url + "#responses")
+    return render(
+        request,
+        "reflections/response_delete.html",
+        {
+            **access.context(),
+            "response": response,
+            "reply_count": response.replies.count(),
+            "target_url": target_url,
+        },
+    )
+
+
+# --- moderation --------------------------------------------------------------------------
+
+
+def _moderated(access, user, kind: str, pk: int):
+    if kind == "response":
+        return hideable_response_for(access, user, pk)
+    if kind == "reflection":
+        return hideable_reflection_for(access, user, pk)
+    raise Http404("Nothing to moderate.")
+
+
+def _content_url(content) -> str:
+    return content.get_absolute_url()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def content_hide(request, slug, kind, pk):
+    """A facilitator hides a response or a community reflection, with a reason its author
+    will see; or (POST `show`) shows it again."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    content = _moderated(access, request.user, kind, pk)
+    if request.method == "POST" and "show" in request.POST:
+        services.content_show(content=content, by=request.user)
+        messages.success(request, "It is shown again.")
+        return redirect(_content_url(content))
+    form = HideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.content_hide(content=content, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, "It is hidden. Its author and the facilitators still see it, with your reason."
+        )
+        return redirect(_content_url(content))
+    return render(
+        request,
+        "reflections/moderate_hide.html",
+        {**access.context(), "form": form, "content": content, "kind": kind},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def content_flag(request, slug, kind, pk):
+    """Any member asks the facilitators to look at a response or a reflection they see."""
+    access = community_for(request.user, slug)
+    if not access.is_member:
+        raise Http404("Only members flag.")
+    if kind == "response":
+        content = response_for(access, request.user, pk)
+    elif kind == "reflection":
+        content = reflection_for(access, request.user, pk)
+    else:
+        raise Http404("Nothing to flag.")
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.content_flag(content=content, by=request.user, note=form.cleaned_data["note"])
+        messages.success(request, "Thank you — the facilitators will have a look.")
+        return redirect(_content_url(content))
+    return render(
+        request,
+        "reflections/moderate_flag.html",
+        {**access.context(), "form": form, "content": content, "kind": kind},
+    )
+
+
+@login_required
+@require_GET
+def flags_page(request, slug):
+    """Facilitators: open flags, and the moderation log's latest entries."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    flags = list(
+        Flag.objects.filter(community=community, resolved_at__isnull=True)
+        .select_related("flagged_by", "response__author", "reflection__author")
+        .order_by("-created_at", "-pk")[:50]
+    )
+    log = list(
+        ModerationEntry.objects.filter(community=community)
+        .select_related("by")
+        .order_by("-at", "-pk")[:30]
+    )
+    return render(
+        request, "reflections/flags.html", {**access.context(), "flags": flags, "log": log}
+    )
+
+
+@login_required
+@require_POST
+def flag_resolve(request, slug, pk):
+    access = community_for(request.user, slug, role=FACILITATOR)
+    flag = flag_for(access, pk)
+    services.flag_resolve(flag=flag, by=request.user)
+    messages.success(request, "Marked as looked at; the content stays as it is.")
+    return redirect("reflections:flags", slug=access.community.slug)

@@ -18,6 +18,7 @@ from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
 from core.htmx import announce
+from core.plugins import annotate_rows, collect_panels
 from outcomes.models import Outcome
 from sessions.access import session_for
 from sessions.models import Attendance
@@ -124,7 +125,10 @@ def _work_context(request, access, work: SharedWork, reply_forms=None) -> dict:
 def work_detail(request, slug: str, pk: int):
     access = community_for(request.user, slug)
     work = work_for(access, pk)
-    return render(request, "outcomes/work.html", _work_context(request, access, work))
+    context = _work_context(request, access, work)
+    # Higher apps add to the page (the conversation about the work) through core.plugins.
+    context["panels"] = collect_panels("work_panel", request, access, work)
+    return render(request, "outcomes/work.html", context)
 
 
 @login_required
@@ -299,7 +303,9 @@ def reviews_page(request, slug: str):
         PeerReview.objects.submitted().select_related("round", "reviewer").order_by("submitted_at")
     )
     my_work = list(
-        SharedWork.objects.filter(community=community, author=user)
+        annotate_rows(
+            "work", SharedWork.objects.filter(community=community, author=user), access, user
+        )
         .select_related("session")
         .prefetch_related(Prefetch("reviews", queryset=shared, to_attr="shared_reviews"))
         .order_by("-created_at", "-pk")[:LIST_LIMIT]

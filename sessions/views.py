@@ -23,7 +23,7 @@ from communities.access import community_for
 from communities.models import Membership
 from communities.pickers import member_ids
 from core.htmx import announce
-from core.plugins import collect_panels, link_for
+from core.plugins import annotate_rows, collect_panels, link_for
 from outcomes.models import Outcome
 
 from . import services
@@ -99,7 +99,9 @@ def session_list(request, slug: str):
         with_going_count(visible.upcoming().select_related("series")), request.user
     )[:LIST_LIMIT]
     # Past sessions page back through the community's whole history, newest first.
-    past = Paginator(visible.past().annotate(attended=Count("attendances")), PAST_PAGE).get_page(
+    # Higher apps add their figures to each past session (responses) in the same query.
+    past_sessions = annotate_rows("session", visible.past(), access, request.user)
+    past = Paginator(past_sessions.annotate(attended=Count("attendances")), PAST_PAGE).get_page(
         request.GET.get("page")
     )
     is_facilitator = access.is_facilitator

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Value
 from django.utils import timezone
 
 from communities.models import Membership
 from core.privacy import people_figure, too_few
-from reflections.models import Reflection
+from reflections.models import Reflection, Response
 from reviews.models import PeerReview, SharedWork
 from sessions.models import Attendance, held_sessions_q
 
@@ -161,9 +161,11 @@ class Contributions:
 
 
 def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
-    """Work shared and peer reviews given (shared with the author) in the period, per
-    member of the row's community: one UNION ALL query with the columns of the other
-    sources (community, person, month, n); a person may appear once per kind and month."""
+    """Work shared, peer reviews given (shared with the author) and responses given
+    ("Yes, and…", to something the community shares, not hidden by a facilitator) in the
+    period, per member of the row's community: one UNION ALL query with the columns of the
+    other sources (community, person, month, n) and the `source` each row is filed under;
+    a person may appear once per kind and month."""
     work = (
         SharedWork.objects.filter(
             within("created_at", period),
@@ -171,7 +173,19 @@ def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
             community__in=ids,
         )
         .values("community", person=F("author"), month=trunc_month("created_at"))
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), source=Value("peer_review"))
+        .order_by()
+    )
+    responses = (
+        Response.objects.shown()
+        .filter(
+            Q(reflection__isnull=True) | Q(reflection__visibility__in=SHARED),
+            within("created_at", period),
+            by_a_member(period, "community", "author"),
+            community__in=ids,
+        )
+        .values("community", person=F("author"), month=trunc_month("created_at"))
+        .annotate(n=Count("id"), source=Value("responses"))
         .order_by()
     )
     reviews = (
@@ -186,10 +200,10 @@ def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
             person=F("reviewer"),
             month=trunc_month("submitted_at"),
         )
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), source=Value("peer_review"))
         .order_by()
     )
-    return {"peer_review": work.union(reviews, all=True)}
+    return {"peer_review": work.union(reviews, responses, all=True)}
 
 
 def contributions_per_person_in(
@@ -268,11 +282,12 @@ def contributions_per_person_in(
     for period, result, ask in zip(periods, results, asks, strict=True):
         if not ask:
             continue
-        for name, queryset in _peer_review_sources(ids, period).items():
-            result.sources[name] = {cid: {} for cid in ids}
-            result.months[name] = {cid: defaultdict(set) for cid in ids}
+        for queryset in _peer_review_sources(ids, period).values():
+            for name in ("peer_review", "responses"):
+                result.sources[name] = {cid: {} for cid in ids}
+                result.months[name] = {cid: defaultdict(set) for cid in ids}
             for row in queryset:
-                _file(result, name, row, row["n"])
+                _file(result, row["source"], row, row["n"])
     return results
 
 
@@ -291,7 +306,8 @@ def participation_equity(communities: Iterable, contributions: Contributions) ->
 
     Population: active memberships (every role) that joined before the period ended,
     counting the people who contributed nothing. A member's contributions = attendance at
-    held sessions + shared reflections written + work shared + reviews given, each
+    held sessions + shared reflections written + work shared + reviews given + responses
+    given, each
     counted in SQL: `contributions` is that period's `contributions_per_person_in`. The
     per-member totals become a frequency table {contributions: people} (members who did
     nothing fill the 0 row) and `gini_from_frequencies` does the arithmetic. With fewer

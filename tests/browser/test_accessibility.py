@@ -190,6 +190,48 @@ def test_main_pages_have_no_serious_violations(browser, live_server, demo, email
     assert found == {}
 
 
+def test_conversation_pages_have_no_serious_violations(page, log_in, demo):
+    """The pages of responses and moderation (issue 16), as the member who wrote a reply
+    in the demo and as the facilitator: a reflection with its conversation (a hidden
+    response among them for the facilitator), responding, editing, deleting and flagging a
+    response, and the Flags page with its open flag."""
+    from reflections.models import Response
+
+    main = Response.objects.filter(community__slug="systems-mapping")
+    own = main.filter(author__email="member@example.com", parent__isnull=False)[0]
+    other = main.filter(parent__isnull=True, hidden_at__isnull=True).exclude(
+        author__email="member@example.com"
+    )[0]
+    hidden = main.get(hidden_at__isnull=False)
+    reflection = own.reflection_id
+    pages = {
+        "member@example.com": [
+            f"{MAIN}/reflections/{reflection}/",
+            f"{MAIN}/respond/reflection/{reflection}/",
+            f"{MAIN}/responses/{own.pk}/edit/",
+            f"{MAIN}/responses/{own.pk}/delete/",
+            f"{MAIN}/moderate/response/{other.pk}/flag/",
+        ],
+        "facilitator@example.com": [
+            f"{MAIN}/reflections/{hidden.reflection_id}/",
+            f"{MAIN}/flags/",
+            f"{MAIN}/moderate/response/{other.pk}/hide/",
+            f"{MAIN}/moderate/response/{hidden.pk}/hide/",
+        ],
+    }
+    found = {}
+    for email, paths in pages.items():
+        page.context.clear_cookies()
+        log_in(email, PASSWORD)
+        for path in paths:
+            response = page.goto(path)
+            assert response.status == 200, path
+            if problems := serious(page):
+                found[path] = problems
+
+    assert found == {}
+
+
 def test_keyboard_reaches_settings_with_visible_focus(page, log_in, demo):
     log_in("member@example.com", PASSWORD)
 

@@ -1,6 +1,6 @@
-"""A facilitator plans a fortnightly series from a built-in template, a member says "going to all", one session is
-skipped and the series is changed from the fourth on; the member's calendar feed (expanded
-by recurring-ical-events) and the series pages then agree."""
+"""A facilitator plans a fortnightly series from a built-in template, a member says "going
+to all", one session is skipped and the series is changed from the fourth on; the member's
+calendar feed (expanded by recurring-ical-events) and the series pages then agree."""
 
 from __future__ import annotations
 

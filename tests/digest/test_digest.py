@@ -583,9 +583,10 @@ def test_preview_pages_cost_a_fixed_number_of_queries(
 
     # 17: each app's digest sections read the batch's memberships once, and peer review
     # (moved out of outcomes into its own app) now does so separately; 18: the
-    # notifications left for the digest, with each one's choice, in one more.
+    # notifications left for the digest, with each one's choice, in one more; 19:
+    # conversations read the new responses once (and nothing more when there are none).
     with time_machine.travel(MONDAY_8_LONDON, tick=False):
-        with django_assert_num_queries(18):
+        with django_assert_num_queries(19):
             page = client.get("/settings/digest-preview/")
         with django_assert_num_queries(18):
             framed = client.get("/settings/digest-preview/email.html")

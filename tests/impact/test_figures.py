@@ -12,13 +12,14 @@ from communities.models import JourneyStep, Membership
 from core import privacy
 from impact import figures
 from impact.periods import Period
-from reflections.models import Reflection
+from reflections.models import Reflection, Response
 from sessions.models import RSVP, AgendaItem, Attendance, Session
 from tests.factories import (
     MembershipFactory,
     OutcomeFactory,
     ReflectionFactory,
     SessionFactory,
+    SharedWorkFactory,
 )
 from tests.reviews.builders import peer_review, review_round, shared_work
 
@@ -342,3 +343,29 @@ def test_what_changed_with_nothing_happening(riverside):
     now = figures.community_figures(community, FEB).now
 
     assert figures.what_changed(now, now) == ["Not much changed from the previous period."]
+
+
+def test_participation_equity_counts_responses_as_contributions(world):
+    community = world["community"]
+    m1, *_, m6 = world["members"]
+    shared = Reflection.objects.filter(community=community, author=m1, visibility="community").get()
+    private = Reflection.objects.filter(community=community, visibility="private").first()
+    work = SharedWorkFactory(session=world["sessions"][1], author=m1, created_at=at(2026, 1, 20))
+
+    def respond(when=FEB_5, **fields):
+        Response.objects.create(
+            community=community, author=m6, body="Yes, and…", created_at=when, **fields
+        )
+
+    respond(reflection=shared)
+    respond(work=work)
+    # Not counted: hidden by a facilitator, to a private reflection, outside the period.
+    respond(reflection=shared, hidden_at=FEB_5)
+    respond(reflection=private)
+    respond(reflection=shared, when=at(2026, 3, 2))
+
+    equity = figures.community_figures(community, FEB).now.equity
+
+    # As in the exact test above, with m6's two responses: 0 → 2.
+    assert equity.frequencies == {3: 5, 1: 1, 2: 1}
+    assert (equity.people, equity.contributions) == (7, 18)

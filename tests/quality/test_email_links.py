@@ -33,7 +33,7 @@ from communities import services as communities
 from communities.models import Community, JourneyStep, Membership, MoveSuggestion
 from core.plugins import app_modules
 from reflections import services as reflections
-from reflections.models import Action
+from reflections.models import Action, Response
 from reviews import services as reviews
 from reviews.models import PeerReview
 from sessions import services as sessions
@@ -191,7 +191,17 @@ def build_world(commit) -> dict:
 
     # The digest, with every section someone: content dated inside the digest's period.
     in_period = period_for(ada, now).start + timedelta(hours=1)
-    ReflectionFactory(community=community, author=ben, created_at=in_period)
+    bens_reflection = ReflectionFactory(community=community, author=ben, created_at=in_period)
+    # Ada builds on it: Ben is told at once, and his digest's conversations carry it.
+    with commit():
+        response = reflections.response_create(
+            author=ada,
+            community=community,
+            kind="reflection",
+            target=bens_reflection,
+            body="Yes, and we ring the clinic first.",
+        )
+    Response.objects.filter(pk=response.pk).update(created_at=in_period)
     JourneyStep.objects.create(
         membership=bens, from_level="peripheral", to_level="active", created_at=in_period
     )

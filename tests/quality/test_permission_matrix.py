@@ -431,6 +431,43 @@ EXPECT: dict[str, Case] = {
         f"reflections:{name}": Case(in_a(), POST_ONLY, post=inner(ok))
         for name, ok in (("preview", 200), ("prompts", 200), ("draft", 302), ("draft_discard", 302))
     },
+    # --- responses and moderation (issue 16) ---
+    "reflections:respond": Case(
+        lambda s: {"slug": s.a.slug, "kind": "reflection", "pk": s.objects["reflection"].pk},
+        inner(),
+        cross=lambda s: {
+            "slug": s.a.slug,
+            "kind": "reflection",
+            "pk": s.objects["reflection_b"].pk,
+        },
+        notes="Members who see what they answer; anything else is a 404 that keeps the text.",
+    ),
+    **{
+        f"reflections:{name}": Case(
+            in_a(pk="object:response"),
+            {**inner(404), "core": 200},
+            cross=in_a(pk="object:response_b"),
+            notes="Only the author edits or deletes a response.",
+        )
+        for name in ("response_edit", "response_delete")
+    },
+    "reflections:hide": Case(
+        lambda s: {"slug": s.a.slug, "kind": "response", "pk": s.objects["response"].pk},
+        inner(role="facilitator"),
+        cross=lambda s: {"slug": s.a.slug, "kind": "response", "pk": s.objects["response_b"].pk},
+    ),
+    "reflections:flag": Case(
+        lambda s: {"slug": s.a.slug, "kind": "response", "pk": s.objects["response"].pk},
+        inner(),
+        cross=lambda s: {"slug": s.a.slug, "kind": "response", "pk": s.objects["response_b"].pk},
+    ),
+    "reflections:flags": Case(in_a(), inner(role="facilitator")),
+    "reflections:flag_resolve": Case(
+        in_a(pk="object:flag"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:flag_b"),
+    ),
     "reflections:actions": Case(in_a(), inner()),
     "reflections:action_new": Case(in_a(), inner()),
     "reflections:action": Case(in_a(pk="object:action"), inner(), cross=in_a(pk="object:action_b")),
@@ -613,6 +650,19 @@ class Site:
             work=self.objects["work_b"],
             reviewer=MembershipFactory(community=self.b).user,
         )
+        self.add_responses()
+
+    def add_responses(self):
+        from reflections.models import Flag, Response
+
+        for suffix, author in (("", self.users["core"]), ("_b", self.users["other"])):
+            reflection = self.objects["reflection" + suffix]
+            self.objects["response" + suffix] = response = Response.objects.create(
+                community=reflection.community, reflection=reflection, author=author, body="Yes"
+            )
+            self.objects["flag" + suffix] = Flag.objects.create(
+                community=reflection.community, response=response, flagged_by=author
+            )
 
 
 def url_names(resolver=None, namespace=""):
@@ -903,6 +953,28 @@ class ContentSite:
         ConfidenceRating.objects.create(
             user=core.user, outcome=agreed, rating=3, note=mark("confidence-note")
         )
+        # Responses ("Yes, and…") to a reflection, a held session and a piece of work, and a
+        # flag on one: the members' conversations.
+        from reflections.models import Flag, Response
+
+        response = Response.objects.create(
+            community=community,
+            reflection=reflection,
+            author=peripheral.user,
+            body=mark("response-body"),
+        )
+        Response.objects.create(
+            community=community, session=held, author=core.user, body=mark("session-response")
+        )
+        Response.objects.create(
+            community=community, work=work, author=peripheral.user, body=mark("work-response")
+        )
+        flag = Flag.objects.create(
+            community=community,
+            response=response,
+            flagged_by=core.user,
+            note=mark("flag-note"),
+        )
         JourneyStep.objects.create(
             membership=peripheral, from_level="peripheral", to_level="active", note=mark("step")
         )
@@ -961,6 +1033,8 @@ class ContentSite:
                 "reflection": reflection,
                 "private": private,
                 "action": action,
+                "response": response,
+                "flag": flag,
                 "request": requester,
                 "invitation": invitation,
                 "invitation_token": invitation_token(theirs),

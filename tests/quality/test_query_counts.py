@@ -368,14 +368,16 @@ CASES = {
     "invitations": (invitations, 6),
     "journeys": (journeys, 6),
     "journeys_fragment": (journeys_fragment, 6),
-    "my_membership": (my_membership, 10),
+    # +1: the responses_given engagement signal (reflections), one query like every signal.
+    "my_membership": (my_membership, 11),
     "session_list": (session_list, 8),
     # No past sessions here: the past list is one count query and no page read.
     "session_list_answered": (session_list_answered, 7),
     # Before the session the reviews panel (3 queries) waits: nothing to share or review yet.
-    "session_detail": (session_detail, 9),
+    # +1 for the conversation about the session (reflections' responses panel).
+    "session_detail": (session_detail, 10),
     # After it: who came (1 query) and the reviews panel (3) instead.
-    "session_detail_after": (session_detail_after, 13),
+    "session_detail_after": (session_detail_after, 14),
     "session_rsvp_fragment": (session_rsvp_fragment, 14),
     "session_attendance": (session_attendance, 7),
     "session_planner": (session_planner, 10),
@@ -384,7 +386,8 @@ CASES = {
     "outcome_confidence_fragment": (outcome_confidence_fragment, 9),
     "reviews_page": (reviews_page, 9),
     "round_page": (round_page, 9),
-    "work_page": (work_page, 9),
+    # +1 for the conversation about the work (reflections' work_panel).
+    "work_page": (work_page, 10),
     "alignment": (alignment, 9),
     "reflection_list": (reflection_list, 7),
     "reflection_fragment": (reflection_fragment, 5),
@@ -398,7 +401,9 @@ CASES = {
     "home_first_steps": (home_first_steps, 16),
     "home_teaser": (home_teaser, 14),
     "settings": (settings_page, 4),
-    "digest_preview": (digest_preview, 18),
+    # 18: the notifications left for the digest; 19: the conversations section reads new
+    # responses once.
+    "digest_preview": (digest_preview, 19),
     "notifications": (notifications_page, 3),
     # The person's communities (the filter), the page's matches, then one query per kind.
     "search": (search_page, 9),

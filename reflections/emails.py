@@ -1,0 +1,72 @@
+"""The reflections app's email in one module. Every email about a response goes through
+`tell_author_of_response`: one function, so that it can later be routed through the
+in-site notifications (accounts' `notify()`) without touching the services that call it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.mail import email_render_and_enqueue
+
+from .access import responses_visible_to
+from .markdown import excerpt
+
+if TYPE_CHECKING:
+    from .models import Response
+
+EXCERPT_CHARS = 300
+
+
+def _told_about(response: Response) -> list:
+    """Who is told of a new response: the author of the reflection or work it answers, and
+    for a reply, the author of the response it replies to; never the responder, and only
+    people who may read it (the one audience rule)."""
+    people = []
+    target = response.target
+    if response.reflection_id or response.work_id:
+        people.append(target.author)
+    if response.parent_id:
+        people.append(response.parent.author)
+    told, seen = [], {response.author_id}
+    for person in people:
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        if responses_visible_to(person).filter(pk=response.pk).exists():
+            told.append(person)
+    return told
+
+
+def tell_author_of_response(response: Response) -> int:
+    """Email the people a new response is for (see `_told_about`), exactly once each by
+    the key `response:<id>:<person>`: the row is written in the caller's transaction and
+    sent by a worker after commit. Returns how many emails were queued."""
+    community = response.community
+    target = response.target
+    queued = 0
+    for person in _told_about(response):
+        _, created = email_render_and_enqueue(
+            key=f"response:{response.pk}:{person.pk}",
+            kind="response",
+            template_prefix="reflections/email/response",
+            context={
+                "recipient": person,
+                "response": response,
+                "responder": response.author.name,
+                "community": community,
+                "target_title": getattr(target, "title", str(target)),
+                "is_reply_to_them": bool(
+                    response.parent_id and response.parent.author_id == person.pk
+                ),
+                "excerpt": excerpt(response.body, EXCERPT_CHARS),
+                "response_url": settings.SITE_URL + response.get_absolute_url(),
+                "settings_url": settings.SITE_URL + reverse("settings"),
+            },
+            to_email=person.email,
+            recipient=person,
+        )
+        queued += created
+    return queued

@@ -1,0 +1,124 @@
+"""Reads of responses shared by the reflection page, the session and work panels and the
+response views: a thread of one thing, and response counts for lists, each one query."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from .access import responses_for, responses_to
+from .forms import ResponseForm
+from .markdown import render_markdown
+
+if TYPE_CHECKING:
+    from communities.access import CommunityAccess
+
+    from .models import Response
+
+
+def thread_for(access: CommunityAccess, user, kind: str, target) -> tuple[list[Response], int]:
+    """The responses to `target` that `user` may read, as threads: each top-level response
+    carries its replies (`thread_replies`) and its sanitised HTML (`body_html`). A reply
+    whose response the viewer may not read (hidden) is not shown either. One query.
+    Returns (threads, how many responses are shown)."""
+    rows = list(responses_to(target, kind, access, user))
+    replies: dict[int, list[Response]] = defaultdict(list)
+    tops = []
+    for response in rows:
+        response.body_html = render_markdown(response.body)
+        response.is_own = response.author_id == user.pk
+        if response.parent_id is None:
+            tops.append(response)
+        else:
+            replies[response.parent_id].append(response)
+    for response in tops:
+        response.thread_replies = replies.get(response.pk, [])
+    shown = len(tops) + sum(len(r.thread_replies) for r in tops)
+    return tops, shown
+
+
+def respond_url(community, kind: str, target) -> str:
+    return reverse(
+        "reflections:respond", kwargs={"slug": community.slug, "kind": kind, "pk": target.pk}
+    )
+
+
+def thread_context(
+    access: CommunityAccess,
+    user,
+    kind: str,
+    target,
+    *,
+    form: ResponseForm | None = None,
+    reply_forms: dict[int, ResponseForm] | None = None,
+    focus: int | None = None,
+) -> dict:
+    """What reflections/includes/responses.html needs for one thing's conversation."""
+    threads, shown = thread_for(access, user, kind, target)
+    reply_forms = reply_forms or {}
+    for response in threads:
+        response.reply_form = reply_forms.get(response.pk) or ResponseForm(
+            prefix_id=f"reply-{response.pk}", reply_to=response.author.name
+        )
+        # The thread just replied to stays open, so focus stays on its "Post reply".
+        response.reply_open = response.pk in reply_forms or any(
+            reply.pk == focus for reply in response.thread_replies
+        )
+    return {
+        "community": access.community,
+        "kind": kind,
+        "target": target,
+        "threads": threads,
+        "response_count": shown,
+        "response_form": form or ResponseForm(),
+        "respond_url": respond_url(access.community, kind, target),
+        "can_respond": access.is_member,
+        "is_facilitator": access.is_facilitator,
+        "focus": focus,
+    }
+
+
+def response_counts(access: CommunityAccess, user, kind: str, ids) -> dict[int, int]:
+    """{target id: responses `user` may read} for a list's rows, in one grouped query."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = (
+        responses_for(access, user)
+        .filter(**{f"{kind}__in": ids})
+        .values(kind)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row[kind]: row["n"] for row in rows}
+
+
+def with_response_counts(queryset, access: CommunityAccess, user, kind: str):
+    """`queryset` (of reflections, shared work or sessions) with `response_count`: the
+    responses to each row that `user` may read, as a correlated subquery of the one
+    audience rule. No query per row."""
+    counted = (
+        responses_for(access, user)
+        .filter(**{kind: OuterRef("pk")})
+        .order_by()
+        .values(kind)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        response_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    )
+
+
+def response_counts_of_work(queryset, access: CommunityAccess, user):
+    """`response_count` on shared work rows (core.plugins row annotation "work")."""
+    return with_response_counts(queryset, access, user, "work")
+
+
+def response_counts_of_sessions(queryset, access: CommunityAccess, user):
+    """`response_count` on session rows (core.plugins row annotation "session")."""
+    return with_response_counts(queryset, access, user, "session")
