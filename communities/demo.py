@@ -21,6 +21,8 @@ NEW_SLUG = "neighbourhood-care"
 COMMUNITIES = [
     {
         "slug": MAIN_SLUG,
+        "colour": "teal",
+        "emoji": "🗺️",
         "name": "Systems Mapping Practice",
         "domain": "Making sense of complex systems together, with maps we can argue over.",
         "purpose": "Get better at mapping messy public-service systems, and help each other "
@@ -30,6 +32,8 @@ COMMUNITIES = [
     },
     {
         "slug": REQUEST_SLUG,
+        "colour": "rose",
+        "emoji": "🧵",
         "name": "Service Design Guild",
         "domain": "Designing public services with the people who use them.",
         "purpose": "Share unfinished work and learn from each other's research.",
@@ -38,6 +42,8 @@ COMMUNITIES = [
     },
     {
         "slug": INVITE_SLUG,
+        "colour": "blue",
+        "emoji": "⚖️",
         "name": "Data Justice Circle",
         "domain": "Responsible, fair use of data and AI in civil society.",
         "purpose": "A small invited circle working through hard cases together.",
@@ -46,6 +52,8 @@ COMMUNITIES = [
     },
     {
         "slug": NEW_SLUG,
+        "colour": "green",
+        "emoji": "🏡",
         "name": "Neighbourhood Care Circle",
         "domain": "Looking after each other on our streets: lifts, meals, a knock on the door.",
         "purpose": "Swap what works when neighbours care for neighbours, and avoid burning out.",

@@ -5,21 +5,39 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.html import format_html
 
 from accounts.forms import keep_saved_timezone, timezone_choices, timezone_widget
+from core.looks import PALETTE, tone_for
 from core.text import LINE_MAX, NOTE_MAX
-from core.widgets import QuickSelect
 
 from . import engagement
 from .invitations import opted_out
 from .models import Community, Invitation, Membership
+from .pickers import FindsMembers, MemberField, pickers_bind
 from .services import slug_taken
 
 MAX_INVITES = 50
 EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
 
 
+def tone_choices():
+    """The palette as radio choices, each label led by a swatch of its colour (decorative:
+    the colour's name is the label)."""
+    return [
+        (key, format_html('<span class="swatch tone-{}" aria-hidden="true"></span> {}', key, label))
+        for key, (label, _) in PALETTE.items()
+    ]
+
+
 class CommunityForm(forms.ModelForm):
+    colour = forms.ChoiceField(
+        choices=tone_choices,
+        widget=forms.RadioSelect(attrs={"class": "tone-choices"}),
+        required=False,
+        help_text="Shown in the community's header and on its cards. Leave it, and one "
+        "is picked from the name.",
+    )
     timezone = forms.ChoiceField(
         choices=timezone_choices,
         help_text="Sessions are planned in this timezone.",
@@ -28,19 +46,33 @@ class CommunityForm(forms.ModelForm):
 
     class Meta:
         model = Community
-        fields = ["name", "domain", "purpose", "visibility", "timezone"]
-        labels = {"domain": "What we care about (domain)"}
+        fields = ["name", "domain", "purpose", "visibility", "colour", "emoji", "timezone"]
+        labels = {"domain": "What we care about (domain)", "emoji": "An emoji (optional)"}
         help_texts = {
+            "emoji": "One emoji beside the community's name, such as 🌱 or 🧭.",
             "domain": "A sentence or two on the shared domain that brings people together.",
             "purpose": "What the community is for, right now. You can change it any time.",
         }
-        widgets = {"visibility": forms.RadioSelect}
+        error_messages = {"emoji": {"max_length": "Choose one emoji, or leave this empty."}}
+        widgets = {
+            "visibility": forms.RadioSelect,
+            "emoji": forms.TextInput(attrs={"class": "emoji-input", "autocomplete": "off"}),
+        }
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
             raise ValidationError("Give the community a name.")
         return name
+
+    def clean_colour(self):
+        # Not chosen: the community keeps the colour it has, or a new one gets its name's.
+        colour = self.cleaned_data.get("colour")
+        if colour:
+            return colour
+        if self.instance.pk:
+            return self.instance.colour
+        return tone_for(self.cleaned_data.get("name", ""))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,8 +91,8 @@ class CommunitySettingsForm(CommunityForm):
     )
 
     class Meta(CommunityForm.Meta):
-        fields = ["name", "slug", "domain", "purpose", "visibility", "timezone"]
-        fields += ["engagement_window_days"]
+        fields = ["name", "slug", "domain", "purpose", "visibility", "colour", "emoji"]
+        fields += ["timezone", "engagement_window_days"]
         help_texts = {
             **CommunityForm.Meta.help_texts,
             "engagement_window_days": "How far back the journey suggestions look.",
@@ -68,6 +100,7 @@ class CommunitySettingsForm(CommunityForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["colour"].help_text = "Shown in the community's header and on its cards."
         if self.instance.slug_changed:
             self.fields["slug"].disabled = True
             self.fields["slug"].help_text = "The web address has been changed once already."
@@ -183,13 +216,12 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices)
 
 
-class MoveForm(forms.Form):
-    """A manual move, chosen by a facilitator, with a note on why."""
+class MoveForm(FindsMembers, forms.Form):
+    """A manual move, chosen by a facilitator, with a note on why. The person is found by
+    name with a picker (never a select of every member of a large community); a link from
+    the members page (`member`) arrives with them chosen."""
 
-    # QuickSelect: this lists every member of the community (see its docstring).
-    membership = forms.ModelChoiceField(
-        queryset=Membership.objects.none(), label="Member", widget=QuickSelect
-    )
+    person = MemberField(purpose="move", label="Who moves?")
     to_level = forms.ChoiceField(label="Move to", choices=Membership.Level.choices)
     note = forms.CharField(
         label="Note",
@@ -200,25 +232,20 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, community, member=None, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["membership"]
-        field.queryset = (
-            Membership.objects.active()
-            .filter(community=community)
-            .select_related("user")
-            .order_by("user__display_name", "user__email")
-        )
-        field.label_from_instance = lambda m: f"{m.user.name} ({m.level})"
-        # The person is chosen first (from the members page or the search beside this
-        # form), so the page never renders a select of every member of a large community.
-        field.widget = forms.HiddenInput()
+        self.community = community
+        pickers_bind(self, community)
         if member is not None:
-            field.initial = member.pk
+            self.fields["person"].initial = member.user_id
 
     def clean(self):
         data = super().clean()
-        membership, to_level = data.get("membership"), data.get("to_level")
-        if membership and to_level and membership.level == to_level:
-            self.add_error("to_level", f"{membership.user.name} is already {to_level}.")
+        person, to_level = data.get("person"), data.get("to_level")
+        if person is not None:
+            data["membership"] = Membership.objects.active().get(
+                community=self.community, user=person
+            )
+            if to_level and data["membership"].level == to_level:
+                self.add_error("to_level", f"{person.name} is already {to_level}.")
         return data
 
 
@@ -249,10 +276,6 @@ class AboutMeForm(forms.Form):
     def clean_introduction(self) -> str:
         # One line: a pasted line break becomes a space.
         return " ".join(self.cleaned_data["introduction"].split())
-
-
-class MemberFindForm(forms.Form):
-    find = forms.CharField(label="Find someone to move", required=False, max_length=100)
 
 
 class MemberFilterForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.timezone import now
 
 from accounts.models import zone_or_utc
 from core.fields import optional_link
+from core.looks import DEFAULT_TONE, TONE_CHOICES, validate_emoji
 from core.text import LINE_MAX, NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
 
 
@@ -42,6 +43,10 @@ class Community(models.Model):
     purpose = models.TextField(max_length=TEXT_MAX, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.OPEN)
     timezone = models.CharField(max_length=64, default="Europe/London")
+    # How the community looks in its header and on cards: a colour from the accessible
+    # palette (core/looks.py) and, if chosen, one emoji.
+    colour = models.CharField(max_length=12, choices=TONE_CHOICES, default=DEFAULT_TONE)
+    emoji = models.CharField(max_length=16, blank=True, validators=[validate_emoji])
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=now)
     # A slug may be changed once; the old one keeps working as a redirect (OldSlug).

@@ -28,6 +28,7 @@ from .models import (
     MoveSuggestion,
     OldSlug,
 )
+from .signals import community_created
 
 # Words that read like pages rather than communities: never a community's slug.
 RESERVED_SLUGS = {
@@ -85,8 +86,11 @@ SLUG_ATTEMPTS = 5
 
 
 @transaction.atomic
+@transaction.atomic
 def community_create(*, creator, **fields) -> Community:
-    """A new community; its creator becomes its first coordinator, at the core."""
+    """A new community; its creator becomes its first coordinator, at the core. Apps that
+    give a new community something of its own hear `signals.community_created` in the same
+    transaction, so the community never exists without it."""
     community = Community(**fields)
     for attempt in range(SLUG_ATTEMPTS):
         community.slug = unique_slug(community.name)
@@ -102,6 +106,7 @@ def community_create(*, creator, **fields) -> Community:
     Membership.objects.create(
         community=community, user=creator, role=Role.COORDINATOR, level=Level.CORE
     )
+    community_created.send(sender=Community, community=community, creator=creator)
     return community
 
 

@@ -1,6 +1,14 @@
 from __future__ import annotations
 
+from django.dispatch import Signal
+
 from .invitations import SESSION_KEY, invitation_from_token
+
+# Sent by services.community_create, inside its transaction, with `community` and
+# `creator`: a higher app that gives every new community something of its own (sessions:
+# the built-in session templates) connects to it in its AppConfig.ready(), so communities
+# never imports it.
+community_created = Signal()
 
 
 def accept_invitation_on_signup(sender, request, user, **kwargs):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("c/<slug:slug>/leave/", views.community_leave, name="leave"),
     path("c/<slug:slug>/me/", views.membership, name="membership"),
     path("c/<slug:slug>/members/", views.members, name="members"),
+    path("c/<slug:slug>/members/search/", views.member_search, name="member_search"),
     path("c/<slug:slug>/members/<int:pk>/role/", views.member_role, name="member_role"),
     path("c/<slug:slug>/requests/", views.join_requests, name="requests"),
     *[

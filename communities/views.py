@@ -16,7 +16,7 @@ from core.plugins import collect_panels, upcoming_sessions_of_outer_community
 from core.templatetags.words import with_article
 from core.text import NOTE_MAX
 
-from . import checklists, engagement, services
+from . import checklists, engagement, pickers, services
 from .access import (
     community_for,
     invitation_for,
@@ -33,7 +33,6 @@ from .forms import (
     InvitationForm,
     JoinRequestForm,
     MemberFilterForm,
-    MemberFindForm,
     MoveForm,
     RoleForm,
 )
@@ -65,12 +64,6 @@ def _home(community):
     return redirect("communities:home", slug=community.slug)
 
 
-def _search_text(value: str) -> str:
-    """A search box's text, trimmed; NUL characters (which PostgreSQL refuses in a query
-    parameter) are dropped."""
-    return value.replace("\x00", "").strip()[:100]
-
-
 # --- Directory and creation ------------------------------------------------------------
 
 
@@ -78,7 +71,7 @@ def _search_text(value: str) -> str:
 @require_GET
 def directory(request):
     """Open and request-to-join communities, searchable by name and domain."""
-    query = _search_text(request.GET.get("q", ""))
+    query = pickers.search_text(request.GET.get("q", ""))
     # Sessions live in a higher layer: the sessions app registers this query.
     upcoming = upcoming_sessions_of_outer_community()
     next_session = {}
@@ -587,13 +580,34 @@ def membership(request, slug):
     return render(request, "communities/membership.html", context)
 
 
+@login_required
+@require_GET
+def member_search(request, slug):
+    """The people a picker offers for what was typed (htmx; communities.pickers): at most
+    ten active members of this community, and the ones already chosen, as the picker's
+    `choices` partial. Only those who may choose people for `for` may search: the others,
+    and anyone outside the community, get a 404."""
+    purpose_name = request.GET.get("for", "")
+    purpose = pickers.purpose_for(purpose_name)
+    access = community_for(request.user, slug, role=purpose.role)
+    name = pickers.field_name(request.GET.get("name", ""))
+    query = request.GET.get(f"{name}_q", request.GET.get("q", ""))
+    context = pickers.choices_context(
+        community=access.community,
+        purpose_name=purpose_name,
+        name=name,
+        query=pickers.search_text(query),
+        chosen_ids=pickers.member_ids(request.GET.getlist(name)),
+        listed=pickers.member_ids(request.GET.getlist("except")),
+    )
+    response = render(request, "communities/includes/member_picker.html#choices", context)
+    return announce(response, pickers.found_sentence(context))
+
+
 # --- Journeys --------------------------------------------------------------------------
 
 
-FIND_ROWS = 20
-
-
-def _journeys_context(access, move_form=None, member=None, find=""):
+def _journeys_context(access, move_form=None, member=None):
     community = access.community
     suggestions = (
         MoveSuggestion.objects.filter(
@@ -609,24 +623,12 @@ def _journeys_context(access, move_form=None, member=None, find=""):
     )
     if member is not None:
         history = history.filter(membership=member)
-    found = None
-    if member is None and find:
-        found = (
-            Membership.objects.active()
-            .filter(community=community)
-            .filter(Q(user__display_name__icontains=find) | Q(user__email__icontains=find))
-            .select_related("user")
-            .order_by("user__display_name", "user__email")[:FIND_ROWS]
-        )
     return {
         **access.context(),
         "suggestions": suggestions,
         "history": history[:HISTORY_ROWS],
         "move_form": move_form or MoveForm(community=community, member=member),
         "member": member,
-        "find_form": MemberFindForm(initial={"find": find}),
-        "found": found,
-        "find": find,
     }
 
 
@@ -638,10 +640,7 @@ def journeys(request, slug):
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
     if request.GET.get("member", "").isdecimal():
         member = member_for(access, int(request.GET["member"]), active=False)
-    find = _search_text(request.GET.get("find", ""))
-    return render(
-        request, "communities/journeys.html", _journeys_context(access, None, member, find)
-    )
+    return render(request, "communities/journeys.html", _journeys_context(access, None, member))
 
 
 @login_required
@@ -666,9 +665,8 @@ def journey_manual_move(request, slug):
         else:
             messages.success(request, f"{membership.user.name} is now {membership.level}.")
             return redirect("communities:journeys", slug=community.slug)
-    # Kept on the person the facilitator chose, so the form comes back as it was sent.
-    member = form.cleaned_data.get("membership") if hasattr(form, "cleaned_data") else None
-    return render(request, "communities/journeys.html", _journeys_context(access, form, member))
+    # The form comes back as it was sent: the chosen person stays chosen in its picker.
+    return render(request, "communities/journeys.html", _journeys_context(access, form))
 
 
 @login_required

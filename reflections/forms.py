@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.models import User
-from communities.models import Membership
+from communities.pickers import FindsMembers, MemberField, pickers_bind
 from core.text import TEXT_MAX
 from core.widgets import QuickModelChoiceField, QuickSelect
 from outcomes.models import Outcome
@@ -166,17 +165,13 @@ class ReflectionForm(forms.ModelForm):
         return cleaned
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
+class ActionForm(FindsMembers, forms.ModelForm):
+    """An action: what we'll do differently, who carries it (found with a picker, not
+    chosen from a list of every member), by when, and why (which reflections or session
+    it came from)."""
 
-
-class ActionForm(forms.ModelForm):
-    """An action: what we'll do differently, who carries it, by when, and why (which
-    reflections or session it came from)."""
-
-    owner = UserChoiceField(
-        queryset=User.objects.none(),
+    owner = MemberField(
+        purpose="owner",
         label="Who carries it?",
         error_messages={
             "invalid_choice": "Choose someone who is an active member of this community.",
@@ -205,9 +200,7 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, community, user, preselected=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(
-            memberships__community=community, memberships__status=Membership.Status.ACTIVE
-        ).order_by("display_name", "email")
+        pickers_bind(self, community)
         sessions = Session.objects.filter(community=community).published().order_by("-starts_at")
         self.fields["session"].queryset = sessions
         self.fields["session"].empty_label = "No particular session"
@@ -267,12 +260,8 @@ class ReflectionFilterForm(forms.Form):
     outcome = forms.ModelChoiceField(
         queryset=Outcome.objects.none(), required=False, widget=QuickSelect
     )
-    author = QuickModelChoiceField(
-        queryset=User.objects.none(),
-        required=False,
-        label_fields=("display_name", "email"),
-        label_from_values=User.name_from,
-    )
+    # Found by name with a picker: the page never lists every member of the community.
+    author = MemberField(purpose="author", required=False, label="Author")
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
@@ -284,10 +273,7 @@ class ReflectionFilterForm(forms.Form):
             "pk", "statement"
         )
         self.fields["outcome"].empty_label = "Any outcome"
-        self.fields["author"].queryset = User.objects.filter(
-            memberships__community=community, memberships__status=Membership.Status.ACTIVE
-        ).order_by("display_name", "email")
-        self.fields["author"].empty_label = "Anyone"
+        pickers_bind(self, community)
 
     def apply(self, queryset):
         """The reflections matching the valid filters; invalid ones are simply ignored."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import AgendaItem, Session
+from .models import AgendaItem, Session, SessionTemplate
 
 if TYPE_CHECKING:
     from communities.access import CommunityAccess
@@ -41,3 +42,14 @@ def published_session_for(access: CommunityAccess, pk: int) -> Session:
 def agenda_item_for(session: Session, pk: int) -> AgendaItem:
     """An item of this session's agenda, or 404."""
     return get_object_or_404(session.agenda_items.all(), pk=pk)
+
+
+def template_for(access: CommunityAccess, pk) -> SessionTemplate:
+    """One of the community's session templates, or 404 (another community's id, or junk
+    in a query string, alike). Templates are the facilitators' tools: the views asking
+    have already required that role through community_for."""
+    if not str(pk).isdecimal():
+        raise Http404("No such template.")
+    template = get_object_or_404(SessionTemplate.objects.of(access.community), pk=int(pk))
+    template.community = access.community
+    return template

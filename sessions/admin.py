@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import RSVP, AgendaItem, Attendance, Session, SessionSettings
+from .models import (
+    RSVP,
+    AgendaItem,
+    Attendance,
+    Session,
+    SessionSettings,
+    SessionTemplate,
+    TemplateItem,
+)
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -35,3 +43,17 @@ class AttendanceAdmin(admin.ModelAdmin):
 class SessionSettingsAdmin(admin.ModelAdmin):
     list_display = ["community", "remind_24h", "remind_1h"]
     raw_id_fields = ["community"]
+
+
+class TemplateItemInline(admin.TabularInline):
+    model = TemplateItem
+    extra = 0
+    raw_id_fields = ["aligned_outcomes"]
+
+
+@admin.register(SessionTemplate)
+class SessionTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "community", "builtin", "duration_minutes", "updated_at"]
+    search_fields = ["name"]
+    raw_id_fields = ["community", "created_by"]
+    inlines = [TemplateItemInline]

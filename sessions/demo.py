@@ -1,7 +1,9 @@
 """Demo sessions in the main community: some held (with attendance), one within the next
 day (so the reminders fire when `make run` starts), later ones with agendas, a draft and a
 cancelled one, and the first activities aligned to outcomes' demo mapping outcome (outcomes'
-demo runs before this one). Idempotent: nothing happens when the demo sessions exist."""
+demo runs before this one). Templates: every demo community has the built-in ones, and the
+main community one of its own, saved from a held session, with a coming session planned from
+it. Idempotent: nothing happens when the demo sessions and templates exist."""
 
 from __future__ import annotations
 
@@ -14,10 +16,17 @@ from outcomes.demo import MAPPING
 from outcomes.models import Outcome
 
 from .models import RSVP, AgendaItem, Attendance, Session
-from .services import reflect_invitations_send
+from .services import (
+    builtin_templates_create,
+    reflect_invitations_send,
+    session_from_template,
+    session_publish,
+    template_save_from_session,
+)
 
 MAIN_SLUG = "systems-mapping"
 MARKER = "Mapping clinic"  # every demo session's title starts with a known word set
+OWN_TEMPLATE = "Our mapping clinic"  # the main community's template saved from a session
 
 
 def _at(community, days: int, hour: int) -> datetime:
@@ -26,9 +35,45 @@ def _at(community, days: int, hour: int) -> datetime:
 
 
 def seed(people: dict) -> None:
+    # The demo's communities are made directly, not through community_create, so they are
+    # given the built-in templates here, as a new community would have them.
+    for community in Community.objects.filter(session_templates__isnull=True).order_by("pk"):
+        builtin_templates_create(community=community)
     community = Community.objects.filter(slug=MAIN_SLUG).first()
-    if community is None or community.sessions.filter(title__startswith=MARKER).exists():
+    if community is None:
         return
+    if not community.sessions.filter(title__startswith=MARKER).exists():
+        _sessions(community, people)
+    _templates(community, people["facilitator@example.com"])
+
+
+def _templates(community, facilitator) -> None:
+    """The main community's own template, saved from a real held session (its agenda
+    aligned to the mapping outcome), and a coming session planned from it and published.
+    Idempotent by the template's name."""
+    if community.session_templates.filter(name=OWN_TEMPLATE).exists():
+        return
+    source = community.sessions.filter(title=f"{MARKER}: causal loops").first()
+    if source is None:
+        return
+    template = template_save_from_session(
+        session=source, user=facilitator, name=OWN_TEMPLATE, title_pattern=f"{MARKER}: {{date}}"
+    )
+    planned = session_from_template(
+        community=community,
+        user=facilitator,
+        template=template,
+        data={
+            "starts_at": _at(community, 21, 18),
+            "duration_minutes": template.duration_minutes,
+            "location": "Room 2, Civic Centre",
+            "online_url": "https://meet.example.org/systems-mapping",
+        },
+    )
+    session_publish(session=planned)
+
+
+def _sessions(community, people: dict) -> None:
     facilitator = people["facilitator@example.com"]
     coordinator = people["coordinator@example.com"]
     member = people["member@example.com"]
@@ -80,6 +125,14 @@ def seed(people: dict) -> None:
         for person in came:
             RSVP.objects.create(session=session, user=person, response=RSVP.Response.GOING)
             Attendance.objects.create(session=session, user=person, recorded_by=facilitator)
+    # Someone came to the latest one without saying so: a walk-in, whom its attendance page
+    # shows chosen in the walk-ins picker (below the people who said they'd come).
+    if len(others) > weeks + 6:
+        walk_in = others[weeks + 6]
+        Attendance.objects.create(
+            session=session, user=walk_in, recorded_by=facilitator, walk_in=True
+        )
+        came.append(walk_in)
     # The latest held session was completed the way a facilitator does it, so everyone who
     # came has an invitation to reflect waiting in var/mail/.
     reflect_invitations_send(session=session, user_ids={person.pk for person in came})
@@ -97,6 +150,19 @@ def seed(people: dict) -> None:
         (person, "maybe" if index % 3 == 0 else "going") for index, person in enumerate(others[:8])
     ]:
         RSVP.objects.create(session=soon, user=person, response=response)
+
+    # Under way as the demo is seeded (it began twenty minutes before), so the session page
+    # shows its "during" stage: the join link, and the agenda with the item happening now.
+    running = make(
+        "drop-in map swap",
+        timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=20),
+        Session.Status.SCHEDULED,
+        location="Online only",
+        description="Bring any map, swap it with someone, and **listen** to how they read it.",
+    )
+    agenda(running, ("Swap maps in pairs", 30), ("What did your partner see?", 20))
+    for person in [member, facilitator, *others[8:12]]:
+        RSVP.objects.create(session=running, user=person, response=RSVP.Response.GOING)
 
     later = make("maps for decisions", _at(community, 14, 18), Session.Status.SCHEDULED)
     agenda(later, ("A decision a map changed", 30), ("Draft a decision map", 30))

@@ -13,11 +13,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import User
-from communities.models import Membership
+from communities.pickers import FindsMembers, MembersField, pickers_bind
 from outcomes.models import Outcome
 
-from .models import RSVP, AgendaItem, Session, SessionSettings
+from .models import RSVP, AgendaItem, Session, SessionSettings, SessionTemplate, TemplateItem
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 # How far ahead a session may be planned. Beyond this a typo (year 2206) is likelier than a
@@ -79,7 +78,7 @@ def minutes_within_a_day(minutes: int | None, *, too_short: str, too_long: str) 
     return minutes
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(FindsMembers, forms.ModelForm):
     starts_local = LocalDateTimeField(label="Starts at")
     # Plain integers: clean_duration_minutes gives one kind message for zero and below.
     duration_minutes = forms.IntegerField(label="Length (minutes)", initial=60)
@@ -90,12 +89,7 @@ class SessionForm(forms.ModelForm):
         assume_scheme="https",
         help_text="Only members of the community see it.",
     )
-    facilitators = forms.ModelMultipleChoiceField(
-        label="Co-facilitators",
-        queryset=User.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    facilitators = MembersField(purpose="cofacilitator", label="Co-facilitators", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     field_order = [
@@ -113,9 +107,23 @@ class SessionForm(forms.ModelForm):
         fields = ["title", "description", "duration_minutes", "location", "online_url"]
         help_texts = {"description": "Markdown is welcome: *emphasis*, lists, links."}
 
-    def __init__(self, *args, community, user, **kwargs):
+    def __init__(self, *args, community, user, template=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.community = community
+        if template is not None:
+            # Planned from a template: its length and description to start from, and an
+            # empty title means the template's title for the chosen date.
+            self.initial.setdefault("duration_minutes", template.duration_minutes)
+            self.initial.setdefault("description", template.description)
+            self.fields["title"].required = False
+            self.fields["title"].help_text = (
+                f"Leave it empty to use “{template.title_pattern or template.name}”"
+                + (
+                    ", with {date} as the session's date."
+                    if SessionTemplate.DATE_PLACEHOLDER in template.title_pattern
+                    else "."
+                )
+            )
         tz = community.zoneinfo
         self.fields["starts_local"].help_text = (
             f"In the community's time ({tz.key}). On the night the clocks go back, a time "
@@ -127,15 +135,15 @@ class SessionForm(forms.ModelForm):
             self.fields["starts_local"].widget.attrs.update(
                 {"data-community-tz": tz.key, "data-user-tz": user.zoneinfo.key}
             )
-        self.fields["facilitators"].queryset = User.objects.filter(
-            memberships__community=community, memberships__status=Membership.Status.ACTIVE
-        ).order_by("display_name", "email")
+        pickers_bind(self, community)
         if self.instance.pk:
             self.initial.setdefault(
                 "starts_local", timezone.localtime(self.instance.starts_at, tz).replace(tzinfo=None)
             )
             self.initial.setdefault("version", self.instance.version)
-            self.initial.setdefault("facilitators", list(self.instance.facilitators.all()))
+            self.initial.setdefault(
+                "facilitators", list(self.instance.facilitators.values_list("pk", flat=True))
+            )
 
     def clean_duration_minutes(self):
         return minutes_within_a_day(
@@ -209,25 +217,139 @@ class CancelForm(forms.Form):
     )
 
 
-class AttendanceForm(forms.Form):
-    attendees = forms.ModelMultipleChoiceField(
-        label="Who came",
-        queryset=User.objects.none(),
+class AttendanceForm(FindsMembers, forms.Form):
+    """Who came: the page lists the people who said going or maybe as checkboxes named
+    `attendees`, and the picker finds walk-ins among the other members (`rsvped` are the
+    ones already listed, so the picker leaves them out)."""
+
+    attendees = MembersField(
+        purpose="attendance",
+        label="Find someone who came",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        help_text="Someone came who hadn't said so? Find them by name and tick them.",
     )
     complete = forms.BooleanField(
         label="Mark the session as held (attendees are invited to reflect)", required=False
     )
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, community, rsvped=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = User.objects.filter(
-            memberships__community=community, memberships__status=Membership.Status.ACTIVE
-        )
+        pickers_bind(self, community, attendees=rsvped)
 
 
 class SessionSettingsForm(forms.ModelForm):
     class Meta:
         model = SessionSettings
         fields = ["remind_24h", "remind_1h"]
+
+
+TITLE_PATTERN_HELP = (
+    "What sessions planned from it are called. Write {date} where the session's date "
+    "goes: “Show and tell, {date}” becomes “Show and tell, 6 Dec 2026”. Empty: the name."
+)
+
+
+class TemplateSaveForm(forms.ModelForm):
+    """ "Save as template" on a session's plan: a name for the library and a title pattern."""
+
+    class Meta:
+        model = SessionTemplate
+        fields = ["name", "title_pattern"]
+        labels = {"name": "Template name", "title_pattern": "Title of sessions from it"}
+        help_texts = {
+            "name": "How it is listed in your community's template library.",
+            "title_pattern": TITLE_PATTERN_HELP,
+        }
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = SessionTemplate.objects.of(self.community).filter(name=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(
+                "Your community already has a template of that name. Please pick another."
+            )
+        return name
+
+
+class TemplateForm(TemplateSaveForm):
+    """The library's edit of a template: its name, title pattern, description and length."""
+
+    duration_minutes = forms.IntegerField(label="Length (minutes)")
+
+    class Meta(TemplateSaveForm.Meta):
+        fields = ["name", "title_pattern", "description", "duration_minutes"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_duration_minutes(self):
+        return minutes_within_a_day(
+            self.cleaned_data["duration_minutes"],
+            too_short="A session needs a length of at least one minute.",
+            too_long="A session can last at most a day",
+        )
+
+
+class TemplateItemForm(forms.Form):
+    """One item in the library's item editor: its words and minutes (its kind and aligned
+    outcomes stay as saved). `item` is the row it edits, empty for a new one."""
+
+    item = forms.ModelChoiceField(
+        queryset=TemplateItem.objects.none(),
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={
+            "invalid_choice": "This item is no longer in the template. Please reload the page."
+        },
+    )
+    title = forms.CharField(label="Item title", max_length=200)
+    minutes = forms.IntegerField(label="Minutes")
+    description = forms.CharField(
+        label="What happens",
+        max_length=TemplateItem._meta.get_field("description").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, template, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this template's items: another template's id is "not a valid choice".
+        self.fields["item"].queryset = template.items.all()
+
+    def clean_minutes(self):
+        return minutes_within_a_day(
+            self.cleaned_data["minutes"],
+            too_short="An agenda item needs at least one minute.",
+            too_long="An agenda item can last at most a day",
+        )
+
+
+class BaseTemplateItemFormSet(forms.BaseFormSet):
+    def __init__(self, *args, template, **kwargs):
+        self.template = template
+        super().__init__(*args, form_kwargs={"template": template}, **kwargs)
+
+    def items(self) -> list[dict]:
+        """The kept items in their new order ("Order" numbers, ties by place), for
+        services.template_update. Django's ordered_forms already leaves out the rows
+        marked "Delete" and a blank extra row."""
+        return [
+            {name: form.cleaned_data[name] for name in ("item", "title", "minutes", "description")}
+            for form in self.ordered_forms
+        ]
+
+
+TemplateItemFormSet = forms.formset_factory(
+    TemplateItemForm,
+    formset=BaseTemplateItemFormSet,
+    extra=1,
+    can_order=True,
+    can_delete=True,
+    max_num=60,
+    validate_max=True,
+    absolute_max=100,
+)

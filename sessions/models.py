@@ -266,3 +266,73 @@ class SessionSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Session settings of {self.community}"
+
+
+class SessionTemplateQuerySet(models.QuerySet):
+    def of(self, community):
+        return self.filter(community=community)
+
+
+class SessionTemplate(models.Model):
+    """A reusable plan: what a session is called, how long it runs and its agenda. "Save as
+    template" makes one from a session's plan; a new session (or a series' next occurrence)
+    starts from one through services.apply_template. `builtin` names which of the built-in
+    templates a row began as (blank for the community's own), so they are given once."""
+
+    # The one placeholder a title pattern may hold: the session's date, in the community's
+    # calendar (services.template_title).
+    DATE_PLACEHOLDER = "{date}"
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="session_templates"
+    )
+    name = models.CharField(max_length=200)
+    title_pattern = models.CharField(max_length=200, blank=True)
+    description = models.TextField(max_length=LONG_TEXT_MAX, blank=True)
+    duration_minutes = models.PositiveIntegerField(default=60)
+    builtin = models.CharField(max_length=30, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            # One name per community: a double-clicked "Save as template" cannot make two.
+            models.UniqueConstraint(fields=["community", "name"], name="template_name_unique"),
+            models.UniqueConstraint(
+                fields=["community", "builtin"],
+                condition=~Q(builtin=""),
+                name="template_builtin_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateItem(models.Model):
+    """One timed part of a template's plan, copied onto a session's agenda as an
+    AgendaItem of the same kind."""
+
+    template = models.ForeignKey(SessionTemplate, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    minutes = models.PositiveIntegerField(default=10)
+    description = models.TextField(max_length=TEXT_MAX, blank=True)
+    kind = models.CharField(
+        max_length=20, choices=AgendaItem.Kind, default=AgendaItem.Kind.ACTIVITY
+    )
+    aligned_outcomes = models.ManyToManyField(
+        "outcomes.Outcome", related_name="template_items", blank=True
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.minutes} min)"

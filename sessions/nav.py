@@ -2,4 +2,14 @@
 
 from core.plugins import NavTab
 
-COMMUNITY_TABS = [NavTab("Sessions", "sessions:list", 30)]
+COMMUNITY_TABS = [
+    NavTab("Sessions", "sessions:list", 30),
+    # The facilitators' template library, in their "Facilitate" menu.
+    NavTab(
+        "Session templates",
+        "sessions:templates",
+        140,
+        "facilitator",
+        ("sessions:templates", "sessions:template_edit", "sessions:template_delete"),
+    ),
+]

@@ -36,7 +36,9 @@ def community_panel(request, access) -> Panel | None:
     if not access.is_member:
         return None
     community = access.community
-    next_session = Session.objects.filter(community=community).upcoming().first()
+    next_session = with_my_rsvp(
+        Session.objects.filter(community=community).upcoming(), request.user
+    ).first()
     # With nothing scheduled, a facilitator is shown the draft waiting to be published
     # (one more query, only then), so the page never says "nothing planned" over their plan.
     draft = None

@@ -9,18 +9,29 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
-from django.db.models import F, Max, Q
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Prefetch, Q
+from django.utils import dateformat, timezone
 
 from accounts.mail import Attachment, email_render_and_enqueue
 from accounts.models import EmailDelivery, User
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
+from core.templatetags.dates import STYLES
+from outcomes.models import Outcome
 
+from .builtin_templates import BUILTIN_TEMPLATES
 from .calendar import session_ics
 from .emails import reflect_url, session_email_context
-from .models import RSVP, AgendaItem, Attendance, Session, SessionSettings
+from .models import (
+    RSVP,
+    AgendaItem,
+    Attendance,
+    Session,
+    SessionSettings,
+    SessionTemplate,
+    TemplateItem,
+)
 
 REMINDER_KINDS = ("24h", "1h")
 GOING_OR_MAYBE = (RSVP.Response.GOING, RSVP.Response.MAYBE)
@@ -212,6 +223,217 @@ def agenda_bookend_add(*, session: Session, kind: str) -> AgendaItem:
             )
         _renumber(session)
     return item
+
+
+# --- templates ------------------------------------------------------------------------
+
+
+class TemplateNameTaken(Exception):
+    """The community already has a template of that name."""
+
+
+def template_title(template: SessionTemplate, starts_at: datetime, tz) -> str:
+    """The title a session planned from `template` on `starts_at` gets: its title pattern
+    (or else its name) with "{date}" replaced by the day in the community's calendar
+    (`tz`), e.g. "Show and tell, 6 Dec 2026". Any other braces stay as they are."""
+    pattern = template.title_pattern or template.name
+    day = dateformat.format(timezone.localtime(starts_at, tz), STYLES["date"])
+    title = pattern.replace(SessionTemplate.DATE_PLACEHOLDER, day)
+    return title[: Session._meta.get_field("title").max_length]
+
+
+def _template_items(template: SessionTemplate) -> list[TemplateItem]:
+    return list(
+        template.items.order_by("position", "pk").prefetch_related(
+            Prefetch("aligned_outcomes", queryset=Outcome.objects.order_by("pk"))
+        )
+    )
+
+
+def apply_template(session: Session, template: SessionTemplate) -> list[AgendaItem]:
+    """Copy `template`'s plan onto `session`: its agenda becomes the template's items, in
+    order, with their minutes, descriptions, kinds (the loop's bookends stay bookends) and
+    aligned outcomes. An outcome that is no longer agreed, or belongs to another community,
+    is skipped; the item is still copied. Items the session had are replaced.
+
+    The session's own fields (title, time, place) are left as they are: the caller decides
+    those (session_from_template, or a series making its next occurrence)."""
+    items = _template_items(template)
+    with transaction.atomic():
+        _lock(session)
+        session.agenda_items.all().delete()
+        created = AgendaItem.objects.bulk_create(
+            [
+                AgendaItem(
+                    session=session,
+                    position=position,
+                    title=item.title,
+                    minutes=item.minutes,
+                    description=item.description,
+                    kind=item.kind,
+                )
+                for position, item in enumerate(items)
+            ]
+        )
+        links = [
+            AgendaItem.aligned_outcomes.through(agendaitem_id=agenda_item.pk, outcome_id=outcome.pk)
+            for agenda_item, item in zip(created, items, strict=True)
+            for outcome in item.aligned_outcomes.all()
+            if outcome.status == Outcome.Status.AGREED
+            and outcome.community_id == session.community_id
+        ]
+        AgendaItem.aligned_outcomes.through.objects.bulk_create(links)
+    return created
+
+
+def session_from_template(
+    *, community, user: User, template: SessionTemplate, data: dict
+) -> Session:
+    """A new draft session planned from `template`: the planner's `data` (as for
+    session_create), where an empty title becomes the template's title for that date and an
+    empty description the template's; then the template's agenda."""
+    data = dict(data)
+    if not data.get("title"):
+        data["title"] = template_title(template, data["starts_at"], community.zoneinfo)
+    if not data.get("description"):
+        data["description"] = template.description
+    with transaction.atomic():
+        session = session_create(community=community, user=user, data=data)
+        apply_template(session, template)
+    return session
+
+
+def _copy_items(template: SessionTemplate, items) -> None:
+    """Write `items` (dicts with title, minutes, description, kind and an optional list of
+    outcome ids) as the template's plan, in order."""
+    rows = TemplateItem.objects.bulk_create(
+        [
+            TemplateItem(
+                template=template,
+                position=position,
+                title=item["title"],
+                minutes=item["minutes"],
+                description=item.get("description", ""),
+                kind=item.get("kind", AgendaItem.Kind.ACTIVITY),
+            )
+            for position, item in enumerate(items)
+        ]
+    )
+    TemplateItem.aligned_outcomes.through.objects.bulk_create(
+        [
+            TemplateItem.aligned_outcomes.through(templateitem_id=row.pk, outcome_id=outcome_id)
+            for row, item in zip(rows, items, strict=True)
+            for outcome_id in item.get("outcome_ids", ())
+        ]
+    )
+
+
+def _save_named(template: SessionTemplate) -> None:
+    """Save under a name the community does not use yet, else TemplateNameTaken (two saves
+    at once meet at the unique key; the second is told, not given a 500)."""
+    try:
+        with transaction.atomic():
+            template.save()
+    except IntegrityError:
+        raise TemplateNameTaken(template.name) from None
+
+
+def template_save_from_session(
+    *, session: Session, user: User, name: str, title_pattern: str
+) -> SessionTemplate:
+    """ "Save as template": the session's description, length and agenda (items in order,
+    with minutes, kinds and aligned outcomes) become a template of its community."""
+    agenda = list(
+        session.agenda_items.order_by("position", "pk").prefetch_related("aligned_outcomes")
+    )
+    with transaction.atomic():
+        template = SessionTemplate(
+            community_id=session.community_id,
+            name=name,
+            title_pattern=title_pattern,
+            description=session.description,
+            duration_minutes=session.duration_minutes,
+            created_by=user,
+        )
+        _save_named(template)
+        _copy_items(
+            template,
+            [
+                {
+                    "title": item.title,
+                    "minutes": item.minutes,
+                    "description": item.description,
+                    "kind": item.kind,
+                    "outcome_ids": [outcome.pk for outcome in item.aligned_outcomes.all()],
+                }
+                for item in agenda
+            ],
+        )
+    return template
+
+
+def template_update(*, template: SessionTemplate, data: dict, items: list[dict]) -> SessionTemplate:
+    """Save the library's edit of a template: its fields (`data`) and its items, given in
+    their new order as dicts with `item` (the TemplateItem, or None for a new one),
+    `title`, `minutes` and `description`. Items left out are removed; kinds and aligned
+    outcomes of kept items stay as they were."""
+    with transaction.atomic():
+        for name, value in data.items():
+            setattr(template, name, value)
+        _save_named(template)
+        keep = [row["item"].pk for row in items if row["item"] is not None]
+        template.items.exclude(pk__in=keep).delete()
+        for position, row in enumerate(items):
+            fields = {
+                "position": position,
+                "title": row["title"],
+                "minutes": row["minutes"],
+                "description": row["description"],
+            }
+            if row["item"] is None:
+                TemplateItem.objects.create(template=template, **fields)
+            else:
+                TemplateItem.objects.filter(pk=row["item"].pk, template=template).update(**fields)
+    return template
+
+
+def template_delete(*, template: SessionTemplate) -> None:
+    """Remove a template from the library. Sessions planned from it keep their agendas:
+    applying a template copied its plan, it never linked to it."""
+    template.delete()
+
+
+def builtin_templates_create(*, community, user: User | None = None) -> int:
+    """Give `community` the built-in templates it does not have yet (show-and-tell, clinic
+    on real work, retro that ends in actions); returns how many were made. Safe to call
+    again: each is given once, by its `builtin` key. A built-in whose name the community
+    already uses for a template of its own is left out rather than renamed."""
+    have = set(SessionTemplate.objects.filter(community=community).values_list("builtin", "name"))
+    keys = {key for key, _ in have}
+    names = {name for _, name in have}
+    made = 0
+    for plan in BUILTIN_TEMPLATES:
+        if plan["builtin"] in keys or plan["name"] in names:
+            continue
+        with transaction.atomic():
+            template = SessionTemplate.objects.create(
+                community=community,
+                builtin=plan["builtin"],
+                name=plan["name"],
+                title_pattern=plan["title_pattern"],
+                description=plan["description"],
+                duration_minutes=plan["duration_minutes"],
+                created_by=user,
+            )
+            _copy_items(template, plan["items"])
+        made += 1
+    return made
+
+
+def builtin_templates_on_community_created(sender, *, community, creator=None, **kwargs) -> None:
+    """communities' `community_created` signal: a new community starts with the built-in
+    templates in its library."""
+    builtin_templates_create(community=community, user=creator)
 
 
 # --- members --------------------------------------------------------------------------

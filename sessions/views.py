@@ -21,12 +21,13 @@ from accounts.models import User
 from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
+from communities.pickers import member_ids
 from core.htmx import announce
 from core.plugins import annotate_rows, collect_panels, link_for
 from outcomes.models import Outcome
 
 from . import services
-from .access import agenda_item_for, session_for, sessions_for
+from .access import agenda_item_for, session_for, sessions_for, template_for
 from .calendar import build_calendar, session_ics
 from .forms import (
     AgendaItemForm,
@@ -35,8 +36,11 @@ from .forms import (
     RSVPForm,
     SessionForm,
     SessionSettingsForm,
+    TemplateForm,
+    TemplateItemFormSet,
+    TemplateSaveForm,
 )
-from .models import RSVP, AgendaItem, Session, SessionSettings
+from .models import RSVP, AgendaItem, Session, SessionSettings, SessionTemplate, TemplateItem
 from .panels import with_my_rsvp
 
 FACILITATOR = Membership.Role.FACILITATOR
@@ -309,14 +313,32 @@ def _agenda_context(community, session, editing=None, item_form=None) -> dict:
 def session_new(request, slug: str):
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
-    form = SessionForm(request.POST or None, community=community, user=request.user)
+    # "New session from template": ?template=<pk> of one of this community's templates
+    # (anything else is a 404), kept in the form's action so the POST plans from it too.
+    template = None
+    if "template" in request.GET:
+        template = template_for(access, request.GET["template"])
+    form = SessionForm(
+        request.POST or None, community=community, user=request.user, template=template
+    )
     if request.method == "POST" and form.is_valid():
-        session = services.session_create(
-            community=community, user=request.user, data=form.session_data()
-        )
-        messages.success(request, "Your draft is saved. Now plan its agenda, then publish.")
+        if template is None:
+            session = services.session_create(
+                community=community, user=request.user, data=form.session_data()
+            )
+            said = "Your draft is saved. Now plan its agenda, then publish."
+        else:
+            session = services.session_from_template(
+                community=community, user=request.user, template=template, data=form.session_data()
+            )
+            said = (
+                f"Your draft is saved with the plan of “{template.name}”. Adjust it, then publish."
+            )
+        messages.success(request, said)
         return redirect("sessions:edit", slug=community.slug, pk=session.pk)
-    return render(request, "sessions/planner.html", _planner_context(request, access, None, form))
+    context = _planner_context(request, access, None, form, template=template)
+    context["templates"] = list(SessionTemplate.objects.of(community).only("pk", "name"))
+    return render(request, "sessions/planner.html", context)
 
 
 CONFLICT_FIELDS = [
@@ -501,6 +523,124 @@ def agenda_bookend(request, slug: str, pk: int, kind: str):
     return _agenda_response(request, access, session, said=said)
 
 
+# --- templates ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def template_library(request, slug: str):
+    access = community_for(request.user, slug, role=FACILITATOR)
+    templates = SessionTemplate.objects.of(access.community).prefetch_related(
+        Prefetch("items", queryset=TemplateItem.objects.order_by("position", "pk"))
+    )
+    return render(
+        request,
+        "sessions/templates.html",
+        {**access.context(), "templates": templates[:LIST_LIMIT]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def template_save(request, slug: str, pk: int):
+    """ "Save as template" on any session's plan, drafts and held sessions alike."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    session = session_for(access, pk)
+    form = TemplateSaveForm(
+        request.POST or None,
+        community=community,
+        initial={"name": session.title, "title_pattern": session.title},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = services.template_save_from_session(
+                session=session, user=request.user, **form.cleaned_data
+            )
+        except services.TemplateNameTaken:
+            form.add_error("name", "Your community already has a template of that name.")
+        else:
+            messages.success(
+                request,
+                f"Saved “{template.name}” to your templates: plan the next session from it "
+                "whenever you like.",
+            )
+            return redirect("sessions:templates", slug=community.slug)
+    agenda = list(session.agenda_items.all())
+    return render(
+        request,
+        "sessions/template_save.html",
+        {**access.context(), "session": session, "form": form, "agenda": agenda},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request, slug: str, tpk: int):
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    template = template_for(access, tpk)
+    items = list(template.items.order_by("position", "pk"))
+    initial = [
+        {
+            "item": item.pk,
+            "title": item.title,
+            "minutes": item.minutes,
+            "description": item.description,
+            "ORDER": position + 1,
+        }
+        for position, item in enumerate(items)
+    ]
+    data = request.POST or None
+    form = TemplateForm(data, instance=template, community=community)
+    formset = TemplateItemFormSet(data, initial=initial, template=template, prefix="items")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields = {name: form.cleaned_data[name] for name in TemplateForm.Meta.fields}
+        try:
+            services.template_update(template=template, data=fields, items=formset.items())
+        except services.TemplateNameTaken:
+            form.add_error("name", "Your community already has a template of that name.")
+        else:
+            messages.success(request, f"Saved “{template.name}”.")
+            return redirect("sessions:templates", slug=community.slug)
+    # Each row says what it is: a loop bookend keeps its kind through an edit.
+    saved = {item.pk: item for item in items}
+    for item_form in formset:
+        item_form.saved_item = saved.get(item_form.initial.get("item"))
+    return render(
+        request,
+        "sessions/template_edit.html",
+        {
+            **access.context(),
+            "template": template,
+            "form": form,
+            "formset": formset,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_delete(request, slug: str, tpk: int):
+    """A confirmation page, then the POST that deletes."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    template = template_for(access, tpk)
+    if request.method == "POST":
+        services.template_delete(template=template)
+        messages.success(
+            request,
+            f"Deleted “{template.name}”. Sessions planned from it keep their agendas.",
+        )
+        return redirect("sessions:templates", slug=community.slug)
+    return render(
+        request,
+        "sessions/template_delete.html",
+        {**access.context(), "template": template, "items": template.items.count()},
+    )
+
+
 # --- lifecycle ----------------------------------------------------------------------
 
 
@@ -546,7 +686,26 @@ def session_attendance(request, slug: str, pk: int):
     session, bounce = _session_or_bounce(request, access, pk, ATTENDANCE_OPEN)
     if bounce:
         return bounce
-    form = AttendanceForm(request.POST or None, community=community)
+    # The list starts from the members who said going or maybe (going first); anyone else
+    # who came is found with the walk-ins picker, never picked from a list of everyone.
+    order = {RSVP.Response.GOING: 0, RSVP.Response.MAYBE: 1}
+    rsvps = sorted(
+        session.rsvps.filter(
+            response__in=order,
+            user__memberships__community=community,
+            user__memberships__status=Membership.Status.ACTIVE,
+        )
+        .select_related("user")
+        .order_by("user__display_name", "user__email", "pk"),
+        key=lambda rsvp: order[rsvp.response],
+    )
+    present = set(session.attendances.values_list("user_id", flat=True))
+    form = AttendanceForm(
+        request.POST or None,
+        community=community,
+        rsvped=[rsvp.user_id for rsvp in rsvps],
+        initial={"attendees": sorted(present), "complete": True},
+    )
     if request.method == "POST" and form.is_valid():
         session = services.attendance_record(
             session=session,
@@ -563,24 +722,8 @@ def session_attendance(request, slug: str, pk: int):
         else:
             messages.success(request, "Attendance saved. Thank you for holding the space.")
         return redirect(session.get_absolute_url())
-    responses = dict(session.rsvps.values_list("user_id", "response"))
-    present = set(session.attendances.values_list("user_id", flat=True))
     if form.is_bound:
-        # isdecimal, not isdigit: "²" is a digit that int() refuses.
-        present = {int(v) for v in form.data.getlist("attendees") if v.isdecimal()}
-    members = list(
-        User.objects.filter(
-            memberships__community=community, memberships__status=Membership.Status.ACTIVE
-        ).order_by("display_name", "email")
-    )
-    order = {RSVP.Response.GOING: 0, RSVP.Response.MAYBE: 1}
-    rows = sorted(
-        (
-            {"user": member, "response": responses.get(member.pk), "present": member.pk in present}
-            for member in members
-        ),
-        key=lambda row: order.get(row["response"], 2),
-    )
+        present = set(member_ids(form.data.getlist("attendees")))
     return render(
         request,
         "sessions/attendance.html",
@@ -588,8 +731,11 @@ def session_attendance(request, slug: str, pk: int):
             **access.context(),
             "session": session,
             "form": form,
-            "rsvped": [row for row in rows if row["response"] in order],
-            "others": [row for row in rows if row["response"] not in order],
+            "rsvped": [
+                {"user": rsvp.user, "response": rsvp.response, "present": rsvp.user_id in present}
+                for rsvp in rsvps
+            ],
+            "held": form["complete"].value() or session.status == Session.Status.COMPLETED,
         },
     )
 

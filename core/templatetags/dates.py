@@ -11,6 +11,9 @@ or an email's recipient's), as Django's `date` filter does.
     date_time     6 Dec 2026, 18:00     when something was written or saved
     stamp         6 Dec 2026, 18:00 UTC when an account change happened (emails)
     time          18:00                 a clock time beside its day
+    day_number    6                     a session card's date block: the day…
+    month         Dec                   …its month…
+    weekday_short Sun                   …and its weekday
     iso           2026-12-06T18:00:00+00:00   machine-readable (<time datetime>)
 """
 
@@ -30,6 +33,9 @@ STYLES = {
     "date_time": "j M Y, H:i",
     "stamp": "j M Y, H:i e",
     "time": "H:i",
+    "day_number": "j",
+    "month": "M",
+    "weekday_short": "D",
     "iso": "c",
 }
 

@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
 from core.privacy import people_figure
+from core.templatetags.looks import label
 
 register = template.Library()
 
@@ -43,3 +44,17 @@ def headcount(people: int) -> int | str:
     tells an outsider that one or two named-by-context people said they would come."""
     shown = people_figure(people)
     return "fewer than 5" if shown is None else shown
+
+
+# The viewer's answer on a session card, as a sentence about them (icon, then words).
+_RSVP_STATES = {
+    "going": ("done", "You're going"),
+    "maybe": ("doing", "You might come"),
+    "not_going": ("cancelled", "You can't make it"),
+}
+
+
+@register.simple_tag
+def rsvp_state(response: str | None) -> str:
+    icon, text = _RSVP_STATES.get(response or "", ("open", "You haven't answered yet"))
+    return label(icon, text)

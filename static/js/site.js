@@ -144,3 +144,58 @@ document.addEventListener("click", (event) => {
     pending = window.setTimeout(() => frames.forEach(fit), 100);
   });
 })();
+
+// Member pickers (communities.pickers): typing asks the server for matching people (htmx,
+// on the search box itself). Enter in the search box searches at once instead of sending
+// the whole form. Enter in any other box of the form sends it with its own button ("Save"),
+// not with the picker's "Find", which a browser would take as the form's first button.
+// Without this file, Enter and "Find" send the form, which comes back as typed with the
+// matching people to choose from, and nothing is saved.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !window.htmx || !(event.target instanceof HTMLInputElement)) return;
+  const input = event.target;
+  const picker = input.closest("[data-member-picker]");
+  if (picker && input.type === "search") {
+    event.preventDefault();
+    input.dispatchEvent(new Event("search"));
+    return;
+  }
+  const form = input.form;
+  if (picker || !form || !form.querySelector("[data-member-picker]")) return;
+  if (["checkbox", "radio", "button", "submit", "file"].includes(input.type)) return;
+  const own = Array.from(form.querySelectorAll("button[type=submit], input[type=submit]"))
+    .filter((button) => !button.closest("[data-member-picker]"));
+  if (!own.length) return;
+  event.preventDefault();
+  form.requestSubmit(own[own.length - 1]);
+});
+
+// A picker's suggestions can arrive after the person ticked or unticked someone (the search
+// was sent a moment before): what they chose meanwhile wins over the answer, and a person
+// ticked whom the answer does not list stays, first. Without this, a tick made during a
+// search could be swapped away.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const old = event.detail.target;
+  if (!(old instanceof Element) || !old.matches(".picker-choices")) return;
+  if (typeof event.detail.serverResponse !== "string") return;
+  const template = document.createElement("template");
+  template.innerHTML = event.detail.serverResponse;
+  const fresh = template.content.querySelector(".picker-choices");
+  if (!fresh) return;
+  const before = Array.from(old.querySelectorAll("input"));
+  const ticked = before.filter((input) => input.checked).map((input) => input.value);
+  const offered = Array.from(fresh.querySelectorAll("input"));
+  const single = before.concat(offered).some((input) => input.type === "radio");
+  offered.forEach((input) => {
+    const was = before.find((other) => other.value === input.value);
+    if (was) input.toggleAttribute("checked", was.checked);
+    else if (single && ticked.length) input.removeAttribute("checked");
+  });
+  before.filter((input) => input.checked).reverse().forEach((input) => {
+    if (offered.some((other) => other.value === input.value)) return;
+    const row = input.closest(".choice").cloneNode(true);
+    row.querySelector("input").setAttribute("checked", "");
+    fresh.insertBefore(row, fresh.firstChild);
+  });
+  event.detail.serverResponse = template.innerHTML;
+});

@@ -67,6 +67,11 @@ MORE_PAGES = {
         f"{MAIN}/invitations/",
         f"{MAIN}/sessions/new/",
         f"{MAIN}/sessions/{{session}}/edit/",
+        f"{MAIN}/sessions/{{session}}/save-as-template/",
+        f"{MAIN}/sessions/templates/",
+        f"{MAIN}/sessions/templates/{{template}}/edit/",
+        f"{MAIN}/sessions/templates/{{template}}/delete/",
+        f"{MAIN}/sessions/new/?template={{template}}",
         f"{MAIN}/actions/new/",
     ],
     "coordinator@example.com": [f"{MAIN}/settings/", f"{MAIN}/sessions/settings/"],
@@ -144,7 +149,7 @@ def test_main_pages_have_no_serious_violations(browser, live_server, demo, email
     from outcomes.models import Outcome
     from reflections.models import Reflection
     from reviews.models import PeerReview, ReviewRound, SharedWork
-    from sessions.models import Session
+    from sessions.models import Session, SessionTemplate
 
     main = {"community__slug": "systems-mapping"}
     open_round = ReviewRound.objects.filter(**main, status="open").first()
@@ -158,6 +163,7 @@ def test_main_pages_have_no_serious_violations(browser, live_server, demo, email
         "past_session": open_round.session_id,
         "session": Session.objects.filter(**main, status="scheduled").first().pk,
         "reflection": Reflection.objects.filter(**main, visibility="community").first().pk,
+        "template": SessionTemplate.objects.get(**main, builtin="clinic").pk,
     }
     found = {}
     for size, (width, height) in SIZES.items():

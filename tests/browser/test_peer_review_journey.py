@@ -205,8 +205,13 @@ def test_from_a_proposed_outcome_to_a_complete_alignment_triple(page, log_in):
     Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=2))
     page.goto(session.get_absolute_url())
     page.get_by_role("link", name="Record attendance").click()
-    page.get_by_label(re.compile("^Ada")).check()
-    page.get_by_label(re.compile("^Rosa")).check()
+    # Neither said they'd come: both are walk-ins, found by name.
+    walk_ins = page.get_by_label("Find someone who came")
+    walk_ins.fill("Ada")
+    page.get_by_role("checkbox", name=re.compile("^Ada")).check()
+    walk_ins.fill("Rosa")
+    page.get_by_role("checkbox", name=re.compile("^Rosa")).check()
+    expect(page.get_by_role("checkbox", name=re.compile("^Ada"))).to_be_checked()
     page.get_by_role("button", name="Save attendance").click()
     expect(page.get_by_role("status")).to_contain_text("Attendance saved")
 

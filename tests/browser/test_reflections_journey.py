@@ -68,7 +68,8 @@ def test_reflection_becomes_an_action_that_closes_the_loop(page, log_in):
     page.goto(reflection.get_absolute_url())
     page.get_by_role("link", name="Turn this into an action").click()
     page.get_by_label("What we'll do differently").fill("Bring rough sketches")
-    page.get_by_label("Who carries it?").select_option(label="Mina")
+    # The reflection's author is offered as the one who carries it, already chosen.
+    expect(page.get_by_role("radio", name="Mina")).to_be_checked()
     page.get_by_label("Due date").fill("2030-01-15")
     page.get_by_label("Session").select_option(label="Next mapping session")
     page.get_by_role("button", name="Add the action").click()

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from communities import demo
 from communities.models import Community, Invitation, Membership, MoveSuggestion
+from core.looks import validate_emoji
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,15 @@ def test_seed_demo_shows_a_half_done_first_steps_card_and_a_partly_done_setup_ch
     assert {s.step.key for s in card.steps if s.done} == {"rsvp", "write"}
     assert {s.step.key for s in setup if s.done} == {"domain", "purpose"}
     assert checklists.setup_checklist(community_for(coordinator, demo.MAIN_SLUG)) is None
+
+
+def test_every_demo_community_has_its_own_colour_and_one_emoji():
+    call_command("seed_demo", force=True)
+
+    looks = list(Community.objects.values_list("colour", "emoji"))
+
+    assert len(looks) == len(demo.COMMUNITIES)
+    assert len({colour for colour, _ in looks}) == len(looks)
+    for _colour, emoji in looks:
+        validate_emoji(emoji)
+        assert emoji

@@ -47,10 +47,11 @@ def test_community_tabs_come_in_todays_order_from_every_app():
         ("Requests to join", "communities:requests"),
         ("Dashboard", "dashboard:community"),
         ("Flags", "reflections:flags"),
+        ("Session templates", "sessions:templates"),
         ("Settings", "communities:settings"),
     ]
     roles = {tab.label: tab.role for tab in community_tabs()}
-    assert roles["Dashboard"] == roles["Journeys"] == "facilitator"
+    assert roles["Dashboard"] == roles["Journeys"] == roles["Session templates"] == "facilitator"
     assert roles["Settings"] == "coordinator"
     assert roles["Sessions"] is None
 
@@ -94,13 +95,9 @@ def test_a_facilitator_sees_the_facilitator_tabs_but_not_settings(community):
 
     html = render_nav(community, membership)
 
-    assert links(html)[-5:] == [
-        "Journeys",
-        "Invitations",
-        "Requests to join",
-        "Dashboard",
-        "Flags",
-    ]
+    assert links(html)[-6:] == [
+        "Journeys", "Invitations", "Requests to join", "Dashboard", "Flags", "Session templates",
+    ]  # fmt: skip
     assert "Settings" not in links(html)
     assert f'href="/c/{community.slug}/dashboard/"' in html
 
@@ -116,7 +113,9 @@ def test_the_facilitators_tools_gather_under_one_facilitate_menu(community):
 
     assert "Facilitate" not in render_nav(community, member)
     assert "<summary>Facilitate</summary>" in menu
-    assert links(menu) == ["Journeys", "Invitations", "Requests to join", "Dashboard", "Flags"]
+    assert links(menu) == [
+        "Journeys", "Invitations", "Requests to join", "Dashboard", "Flags", "Session templates",
+    ]  # fmt: skip
     assert "Journeys" not in links(row) and "Members" in links(row)
     assert menu.startswith(' class="current">')
 

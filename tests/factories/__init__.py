@@ -16,7 +16,14 @@ from .impact import ImpactStoryFactory
 from .outcomes import ConfidenceRatingFactory, OutcomeFactory
 from .reflections import ActionFactory, ReflectionFactory
 from .reviews import PeerReviewFactory, ReviewReplyFactory, ReviewRoundFactory, SharedWorkFactory
-from .sessions import AgendaItemFactory, AttendanceFactory, RSVPFactory, SessionFactory
+from .sessions import (
+    AgendaItemFactory,
+    AttendanceFactory,
+    RSVPFactory,
+    SessionFactory,
+    SessionTemplateFactory,
+    TemplateItemFactory,
+)
 
 __all__ = [
     "PASSWORD",
@@ -37,6 +44,8 @@ __all__ = [
     "ReviewReplyFactory",
     "ReviewRoundFactory",
     "SessionFactory",
+    "SessionTemplateFactory",
     "SharedWorkFactory",
+    "TemplateItemFactory",
     "UserFactory",
 ]

@@ -1,4 +1,4 @@
-"""Factories for sessions: sessions, agenda items, RSVPs, attendance."""
+"""Factories for sessions: sessions, agenda items, RSVPs, attendance, templates."""
 
 from __future__ import annotations
 
@@ -49,3 +49,23 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
 
     session = factory.SubFactory(SessionFactory)
     user = factory.SubFactory(UserFactory)
+
+
+class SessionTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cop_sessions.SessionTemplate"
+
+    community = factory.SubFactory(CommunityFactory)
+    name = factory.Sequence(lambda n: f"Template {n}")
+    title_pattern = "Clinic, {date}"
+    duration_minutes = 60
+
+
+class TemplateItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cop_sessions.TemplateItem"
+
+    template = factory.SubFactory(SessionTemplateFactory)
+    title = factory.Sequence(lambda n: f"Step {n}")
+    minutes = 15
+    position = factory.Sequence(lambda n: n)

@@ -191,6 +191,12 @@ EXPECT: dict[str, Case] = {
     "communities:leave": Case(in_a(), inner(), post=inner(302)),
     "communities:membership": Case(in_a(), inner()),
     "communities:members": Case(in_a(), inner()),
+    "communities:member_search": Case(
+        in_a(), inner(), query="?for=author&name=author&q=a", notes="A picker's search."
+    ),
+    "communities:member_search#facilitators": Case(
+        in_a(), inner(role="facilitator"), query="?for=move&name=person&q=a"
+    ),
     "communities:member_role": Case(
         in_a(pk="membership:peripheral"),
         POST_ONLY,
@@ -256,6 +262,19 @@ EXPECT: dict[str, Case] = {
             cross=in_a(pk="object:session", item_pk="object:item_b"),
         )
         for name in ("remove", "move")
+    },
+    "sessions:template_save": Case(
+        in_a(pk="object:session"), inner(role="facilitator"), cross=in_a(pk="object:session_b")
+    ),
+    "sessions:templates": Case(in_a(), inner(role="facilitator")),
+    **{
+        f"sessions:template_{name}": Case(
+            in_a(tpk="object:template"),
+            inner(role="facilitator"),
+            cross=in_a(tpk="object:template_b"),
+            notes="delete: a GET is its confirmation page; the POST deletes.",
+        )
+        for name in ("edit", "delete")
     },
     "sessions:calendar_reset": Case({}, POST_ONLY, post=signed_in(302)),
     "sessions:feed": Case(
@@ -465,12 +484,15 @@ class Site:
         self.add_sessions()
 
     def add_sessions(self):
-        from tests.factories import AgendaItemFactory, SessionFactory
+        from tests.factories import AgendaItemFactory, SessionFactory, TemplateItemFactory
 
         for suffix, community in (("", self.a), ("_b", self.b)):
             session = SessionFactory(community=community)
             self.objects["session" + suffix] = session
             self.objects["item" + suffix] = AgendaItemFactory(session=session)
+            self.objects["template" + suffix] = TemplateItemFactory(
+                template__community=community
+            ).template
         self.add_reflections()
 
     def add_reflections(self):
@@ -707,6 +729,7 @@ class ContentSite:
             ReflectionFactory,
             RSVPFactory,
             SessionFactory,
+            TemplateItemFactory,
         )
 
         def mark(what: str) -> str:
@@ -747,6 +770,13 @@ class ContentSite:
         AgendaItemFactory(session=session, title="Live mapping").aligned_outcomes.add(agreed)
         RSVPFactory(session=session, user=core.user, response="going")
         RSVPFactory(session=session, user=peripheral.user, response="maybe")
+        # A template in the facilitators' library: their tool, never shown to non-members.
+        template = TemplateItemFactory(
+            template__community=community,
+            template__name=mark("template-name"),
+            template__description=mark("template-description"),
+            title=mark("template-item"),
+        ).template
         # A session held last week: attendance, shared work, a review round, a reply.
         held = SessionFactory(
             community=community,
@@ -857,6 +887,7 @@ class ContentSite:
                 "session": session,
                 "held": held,
                 "item": item,
+                "template": template,
                 "outcome": proposed,
                 "agreed": agreed,
                 "work": work,

@@ -123,6 +123,14 @@ def session_list(cast, rows):
     return "alice", "/c/riverside/sessions/", {}, "Gathering 00"
 
 
+def session_list_answered(cast, rows):
+    """Every card says the viewer's answer: read with the list, never one query a card."""
+    for i in range(rows):
+        session = SessionFactory(community=cast.riverside, title=f"Gathering {i:02d}")
+        RSVPFactory(session=session, user=cast.alice, response=("going", "maybe")[i % 2])
+    return "alice", "/c/riverside/sessions/", {}, "You&#x27;re going"
+
+
 def session_detail(cast, rows):
     session = SessionFactory(community=cast.riverside, title="Causal loops")
     session.facilitators.add(cast.bob)
@@ -274,6 +282,16 @@ def home(cast, rows):
     return "alice", "/", {}, "Circle 00"
 
 
+def home_answered(cast, rows):
+    """My next sessions across my communities, each card with my answer and its community."""
+    for i in range(rows):
+        community = CommunityFactory(name=f"Circle {i:02d}", emoji="🌊")
+        MembershipFactory(community=community, user=cast.alice)
+        session = SessionFactory(community=community, title=f"Gathering {i:02d}")
+        RSVPFactory(session=session, user=cast.alice, response="going")
+    return "alice", "/", {}, "You&#x27;re going"
+
+
 def home_first_steps(cast, rows):
     """A newcomer's home: a first-steps card per community, each step half done, and a
     request to join waiting in as many more."""
@@ -323,12 +341,14 @@ CASES = {
     "journeys_fragment": (journeys_fragment, 6),
     "my_membership": (my_membership, 10),
     "session_list": (session_list, 8),
+    # No past sessions here: the past list is one count query and no page read.
+    "session_list_answered": (session_list_answered, 7),
     # Before the session the reviews panel (3 queries) waits: nothing to share or review yet.
     "session_detail": (session_detail, 9),
     # After it: who came (1 query) and the reviews panel (3) instead.
     "session_detail_after": (session_detail_after, 13),
     "session_rsvp_fragment": (session_rsvp_fragment, 14),
-    "session_attendance": (session_attendance, 8),
+    "session_attendance": (session_attendance, 7),
     "session_planner": (session_planner, 10),
     "outcome_list": (outcome_list, 5),
     "outcome_detail": (outcome_detail, 8),
@@ -337,7 +357,7 @@ CASES = {
     "round_page": (round_page, 9),
     "work_page": (work_page, 9),
     "alignment": (alignment, 9),
-    "reflection_list": (reflection_list, 8),
+    "reflection_list": (reflection_list, 7),
     "reflection_fragment": (reflection_fragment, 5),
     "my_reflections": (my_reflections, 4),
     "action_list": (action_list, 7),
@@ -345,6 +365,7 @@ CASES = {
     "community_dashboard": (community_dashboard, 22),
     "portfolio": (portfolio, 14),
     "home": (home, 16),
+    "home_answered": (home_answered, 16),
     "home_first_steps": (home_first_steps, 16),
     "home_teaser": (home_teaser, 14),
     "settings": (settings_page, 3),

@@ -122,7 +122,7 @@ def _journey_move(w):
     membership = Membership.objects.get(user=w.member)
     page = reverse("communities:journeys", args=["riverside"]) + f"?member={membership.pk}"
     url = reverse("communities:journey_move", args=["riverside"])
-    data = {"membership": membership.pk, "to_level": "active", "note": "Led a session."}
+    data = {"person": membership.user_id, "to_level": "active", "note": "Led a session."}
     return w.facilitator, page, url, data, JourneyStep.objects
 
 

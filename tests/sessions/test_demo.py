@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import EmailDelivery
+from communities.models import Community
 from sessions.models import AgendaItem, Attendance, Session
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,9 @@ def test_seed_demo_gives_the_main_community_a_living_calendar():
     latest_held = sessions.get(title__endswith="reading a map aloud")
     invited = EmailDelivery.objects.filter(key__startswith=f"reflect-invite:{latest_held.pk}:")
     assert invited.filter(to_email="member@example.com").count() == 1
+    walk_in = latest_held.attendances.get(walk_in=True)
+    assert not latest_held.rsvps.filter(user=walk_in.user).exists()
+    assert invited.filter(to_email=walk_in.user.email).count() == 1
 
 
 def test_seed_demo_pages_render_for_the_demo_member(client):
@@ -64,5 +68,62 @@ def test_seed_demo_pages_render_for_the_demo_facilitator(client):
 
     assert attendance.status_code == planner.status_code == 200
     assert "Mina Member" in attendance.content.decode()
+    latest = Session.objects.get(title__endswith="reading a map aloud")
+    walk_in = latest.attendances.get(walk_in=True).user_id
+    shown = client.get(f"/c/systems-mapping/sessions/{latest.pk}/attendance/").content.decode()
+    assert f'value="{walk_in}" id="id_attendees_{walk_in}" checked>' in shown
     assert "Review our open actions" in planner.content.decode()
     assert "open studio" in listing.content.decode()
+
+
+def test_seed_demo_has_a_session_under_way_whose_page_shows_it_happening_now(client):
+    call_command("seed_demo", force=True)
+    client.login(email="member@example.com", password="practice-together")
+    now = timezone.now()
+
+    running = Session.objects.get(
+        community__slug="systems-mapping",
+        status=Session.Status.SCHEDULED,
+        starts_at__lte=now,
+        starts_at__gte=now - timedelta(minutes=30),
+    )
+    page = client.get(running.get_absolute_url()).content.decode()
+
+    assert running.current_stage == Session.DURING
+    assert "happening now" in page
+    assert "Join online now" in page
+
+
+def test_seed_demo_gives_the_main_community_templates_and_a_session_from_one(client):
+    call_command("seed_demo", force=True)
+    community = Community.objects.get(slug="systems-mapping")
+    source = Session.objects.get(community=community, title="Mapping clinic: causal loops")
+
+    names = sorted(community.session_templates.values_list("name", flat=True))
+    own = community.session_templates.get(name="Our mapping clinic")
+    planned = Session.objects.get(
+        community=community, title__startswith="Mapping clinic: ", title__regex=r"\d{4}$"
+    )
+    client.login(email="facilitator@example.com", password="practice-together")
+    library = client.get("/c/systems-mapping/sessions/templates/")
+
+    assert names == [
+        "Clinic on real work",
+        "Our mapping clinic",
+        "Retro that ends in actions",
+        "Show and tell",
+    ]
+    assert list(own.items.values_list("title", "minutes", "kind")) == list(
+        source.agenda_items.values_list("title", "minutes", "kind")
+    )
+    assert own.items.filter(aligned_outcomes__isnull=False).exists()
+    assert planned.status == Session.Status.SCHEDULED and planned.starts_at > timezone.now()
+    assert list(planned.agenda_items.values_list("title", flat=True)) == list(
+        own.items.values_list("title", flat=True)
+    )
+    assert planned.agenda_items.filter(aligned_outcomes__isnull=False).exists()
+    # Every demo community has the built-ins, as a community made on the site would.
+    for other in Community.objects.exclude(pk=community.pk):
+        assert other.session_templates.exclude(builtin="").count() == 3
+    assert library.status_code == 200
+    assert "Our mapping clinic" in library.content.decode()
