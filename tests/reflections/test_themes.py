@@ -528,3 +528,63 @@ def test_theme_action_owner_from_another_community_is_refused(client, cast, held
 
     assert "Choose someone who is an active member" in response.content.decode()
     assert Action.objects.count() == 0
+
+
+# --- bounded queries ------------------------------------------------------------------------
+
+
+# The same literal at 1 and 12 themes: the themes cost two queries (the themes with their
+# counts and loop levels, and the reflections each shows), however many there are.
+SESSION_PAGE_QUERIES = 16
+THEMES_PAGE_QUERIES = 6
+VOTE_QUERIES = 12
+
+
+def many_themes(cast, held, rows):
+    session = held[0]
+    for i in range(rows):
+        theme = make_theme(cast, held, statement=f"Theme {i:02d}")
+        services.theme_vote_toggle(theme=theme, user=cast.author)
+        if i % 2:
+            services.theme_to_action(theme=theme, created_by=cast.facilitator, owner=cast.member)
+    return session
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_session_page_with_themes_costs_the_same_queries(
+    client, cast, held, rows, django_assert_num_queries
+):
+    session = many_themes(cast, held, rows)
+    client.force_login(cast.facilitator)
+
+    with django_assert_num_queries(SESSION_PAGE_QUERIES):
+        response = client.get(session.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Theme 00" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_themes_page_costs_the_same_queries(client, cast, held, rows, django_assert_num_queries):
+    many_themes(cast, held, rows)
+    client.force_login(cast.member)
+
+    with django_assert_num_queries(THEMES_PAGE_QUERIES):
+        response = client.get(reverse("reflections:themes", args=[cast.community.slug]))
+
+    assert response.status_code == 200
+    assert "Theme 00" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_vote_fragment_costs_the_same_queries(client, cast, held, rows, django_assert_num_queries):
+    many_themes(cast, held, rows)
+    theme = Theme.objects.get(statement="Theme 00")
+    client.force_login(cast.member)
+    url = reverse("reflections:theme_vote", args=[cast.community.slug, theme.pk])
+
+    with django_assert_num_queries(VOTE_QUERIES):
+        response = client.post(url, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert "Theme 00" in response.content.decode()
