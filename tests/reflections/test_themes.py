@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from reflections import services
 from reflections.models import Action, Reflection, Response, Theme, ThemeVote
+from sessions.models import AgendaItem
 from tests.factories import AgendaItemFactory, ReflectionFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -481,7 +483,12 @@ def test_vote_on_a_tampered_id_is_404(client, cast, held, pk):
 def test_theme_becomes_an_action_on_the_next_sessions_opening_step(client, cast, held):
     theme = make_theme(cast, held)
     following = SessionFactory(community=cast.community, title="Next clinic")
-    AgendaItemFactory(session=following, title="Review our open actions", position=0)
+    AgendaItemFactory(
+        session=following,
+        kind=AgendaItem.Kind.REVIEW_ACTIONS,
+        title="Review our open actions",
+        position=0,
+    )
     client.force_login(cast.facilitator)
     url = reverse("reflections:theme_action", args=[cast.community.slug, theme.pk])
 
@@ -588,3 +595,20 @@ def test_vote_fragment_costs_the_same_queries(client, cast, held, rows, django_a
 
     assert response.status_code == 200
     assert "Theme 00" in response.content.decode()
+
+
+def test_demo_has_two_voted_themes_on_a_held_session_one_an_action():
+    call_command("seed_demo", force=True)
+    themes = Theme.objects.filter(community__slug="systems-mapping").order_by("created_at", "pk")
+
+    assert themes.count() == 2
+    assert all(theme.session is not None and theme.session.is_held for theme in themes)
+    assert [theme.votes.count() for theme in themes] == [4, 2]
+    assert [theme.action is not None for theme in themes] == [False, True]
+    assert themes[1].action.is_open
+    assert set(themes[1].action.reflections.all()) == set(themes[1].reflections.all())
+    assert themes[1].action.loop_level == "triple"
+
+    call_command("seed_demo", force=True)
+
+    assert Theme.objects.filter(community__slug="systems-mapping").count() == 2
