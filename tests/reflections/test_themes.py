@@ -612,3 +612,35 @@ def test_demo_has_two_voted_themes_on_a_held_session_one_an_action():
     call_command("seed_demo", force=True)
 
     assert Theme.objects.filter(community__slug="systems-mapping").count() == 2
+
+
+def test_facilitator_groups_from_the_themes_page_without_a_session(client, cast, held):
+    _session, first, _ = held
+    answer = Response.objects.create(
+        community=cast.community, reflection=first, author=cast.member, body="Yes, and maps."
+    )
+    client.force_login(cast.facilitator)
+    url = reverse("reflections:theme_new", args=[cast.community.slug])
+
+    response = client.post(
+        url, {"statement": "Without a session", "reflections": [first.pk], "responses": [answer.pk]}
+    )
+
+    theme = Theme.objects.get()
+    assert response["Location"] == theme.get_absolute_url()
+    assert theme.session is None
+    assert list(theme.responses.all()) == [answer]
+    page = client.get(reverse("reflections:themes", args=[cast.community.slug])).content.decode()
+    assert "Without a session" in page and "1 response" in page
+
+
+def test_a_reflection_made_private_later_no_longer_shows_in_its_theme(client, cast, held):
+    _session, first, second = held
+    make_theme(cast, held)
+    Reflection.objects.filter(pk=first.pk).update(visibility="private")
+    client.force_login(cast.member)
+
+    page = client.get(reverse("reflections:themes", args=[cast.community.slug])).content.decode()
+
+    assert second.title in page
+    assert first.title not in page
