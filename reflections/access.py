@@ -14,6 +14,10 @@ never), and these functions only narrow it to one community and one object.
   what they answer (never a leader passing by, never a visitor of a public page);
 - changing or deleting a response: its author only; hiding, and the flags page: the
   community's facilitators.
+- a theme: every active member of its community (members' content: never a leader
+  passing by, never a visitor); grouping, and making one an action: its facilitators;
+  only what is shared with the whole community may be grouped (`groupable_reflections`,
+  `groupable_responses`).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from reviews.access import work_for
 from sessions.access import session_for
 from sessions.models import Session
 
-from .models import Action, Flag, Reflection, Response, _active_communities
+from .models import Action, Flag, Reflection, Response, Theme, _active_communities
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -190,3 +194,55 @@ def responses_to(target, kind: str, access: CommunityAccess, user) -> QuerySet:
         .select_related("author", "hidden_by")
         .order_by("created_at", "pk")
     )
+
+
+# --- Themes ---------------------------------------------------------------------------------
+
+
+def groupable_reflections(community, session=None) -> QuerySet:
+    """The reflections a facilitator may group into a theme: shared with the whole
+    community and not hidden, so a theme never shows a member's words to anyone who could
+    not already read them (never a private or facilitators-only one). Of one session, when
+    given."""
+    reflections = Reflection.objects.filter(
+        community=community, visibility=Reflection.Visibility.COMMUNITY, hidden_at__isnull=True
+    )
+    return reflections if session is None else reflections.filter(session=session)
+
+
+def groupable_responses(community, session=None) -> QuerySet:
+    """The responses that may be grouped: not hidden, answering something the whole
+    community reads (a groupable reflection, shared work, a published session) and, if a
+    reply, under a response that is not hidden either. Of one session, when given: the
+    responses to it and to its reflections."""
+    audience = (
+        Q(reflection__in=groupable_reflections(community).values("pk"))
+        | Q(work__isnull=False)
+        | Q(session__in=Session.objects.filter(community=community).published().values("pk"))
+    )
+    responses = Response.objects.filter(audience, community=community, hidden_at__isnull=True)
+    responses = responses.exclude(parent__hidden_at__isnull=False)
+    if session is not None:
+        responses = responses.filter(
+            Q(session=session) | Q(reflection__session=session, reflection__isnull=False)
+        )
+    return responses
+
+
+def themes_visible(access: CommunityAccess) -> QuerySet:
+    """The community's themes, for its active members only (leaders and visitors: none)."""
+    if not access.is_member:
+        return Theme.objects.none()
+    return Theme.objects.filter(community=access.community)
+
+
+def theme_for(access: CommunityAccess, pk: int) -> Theme:
+    """A theme of the community a member may see and vote on, or 404."""
+    return get_object_or_404(themes_visible(access), pk=pk)
+
+
+def facilitated_theme_for(access: CommunityAccess, pk: int) -> Theme:
+    """A theme a facilitator of its community may turn into an action, or 404."""
+    if not access.is_facilitator:
+        raise Http404("Only facilitators make a theme an action.")
+    return theme_for(access, pk)

@@ -1,7 +1,9 @@
 """Demo reflections and actions for the main community: every loop level and visibility,
 actions in every status (one past its date) and a done action with its follow-up; and
 conversations: responses and replies ("Yes, and…"), one response hidden by a facilitator
-with its reason, and one open flag for the facilitators."""
+with its reason, and one open flag for the facilitators; and converging on action: two
+themes gathered from the latest held session's reflections and responses, with "+1"s,
+one of them made an action."""
 
 from __future__ import annotations
 
@@ -209,7 +211,7 @@ HIDDEN_REASON = (
 )
 
 
-def _seed_conversations(people: dict, community, reflections: dict, now) -> None:
+def _seed_conversations(people: dict, community, reflections: dict, now) -> dict[str, Response]:
     """Responses and replies on the main community's reflections, one hidden with its
     reason, and one open flag (facilitator@example.com sees it on the Flags page)."""
     responses: dict[str, Response] = {}
@@ -257,6 +259,59 @@ def _seed_conversations(people: dict, community, reflections: dict, now) -> None
             reason=note,
             at=now - timedelta(days=1),
         )
+    return responses
+
+
+THEMES = [
+    # (statement, reflection keys, response keys, who gave it a +1, owner if made an action)
+    (
+        "Rough maps start better conversations than polished ones",
+        ["double", "single"],
+        ["ada-rough", "ben-rough"],
+        [
+            "member@example.com",
+            "ada@demo.copsite.org",
+            "ben@demo.copsite.org",
+            "chiara@demo.copsite.org",
+        ],
+        None,
+    ),
+    (
+        "Decide together what makes a good map, before we start drawing",
+        ["triple", "double"],
+        ["chiara-decide"],
+        ["member@example.com", "chiara@demo.copsite.org"],
+        "ben@demo.copsite.org",
+    ),
+]
+
+
+def _seed_themes(people: dict, community, session, reflections: dict, responses: dict) -> None:
+    """Two themes gathered by the facilitator from the held session's shared reflections
+    and responses, +1'd by members; the second made an action (on the next session's
+    "Review our open actions"). Through the services, so the demo obeys the same rules."""
+    from . import services
+
+    facilitator = people["facilitator@example.com"]
+    for statement, reflection_keys, response_keys, voters, owner in THEMES:
+        theme = services.theme_create(
+            community=community,
+            created_by=facilitator,
+            statement=statement,
+            reflections=[reflections[key] for key in reflection_keys],
+            responses=[responses[key] for key in response_keys if key in responses],
+            session=session,
+        )
+        for email in voters:
+            if email in people:
+                services.theme_vote_toggle(theme=theme, user=people[email])
+        if owner in people:
+            services.theme_to_action(
+                theme=theme,
+                created_by=facilitator,
+                owner=people[owner],
+                due_date=timezone.localdate() + timedelta(days=21),
+            )
 
 
 def seed(people: dict) -> None:
@@ -291,7 +346,8 @@ def seed(people: dict) -> None:
             user=people["member@example.com"], outcome=outcome, rating=3
         )
         reflections["double"].save(update_fields=["confidence_rating"])
-    _seed_conversations(people, community, reflections, now)
+    responses = _seed_conversations(people, community, reflections, now)
+    _seed_themes(people, community, session, reflections, responses)
     # The newcomer has read one reflection of the two their first steps suggest.
     ReflectionRead.objects.create(
         user=people["newcomer@example.com"], reflection=reflections["double"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import Truncator
 
 from communities.pickers import FindsMembers, MemberField, pickers_bind
 from core.text import TEXT_MAX
@@ -13,9 +14,11 @@ from .models import (
     PROMPTS,
     REFLECTION_FIELDS,
     RESPONSE_MAX_CHARS,
+    THEME_STATEMENT_MAX,
     VISIBILITY_SENTENCES,
     Action,
     Reflection,
+    Response,
 )
 
 LOOP_CHOICES = [
@@ -343,3 +346,81 @@ class FlagForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ThemeForm(forms.Form):
+    """A facilitator groups reflections and responses shared with the community into a
+    theme. Only groupable ones are offered (reflections.access), of the session when there
+    is one, else the most recent; anything else sent is a field error here and refused
+    again by services.theme_create."""
+
+    statement = forms.CharField(
+        label="The theme, in a line",
+        max_length=THEME_STATEMENT_MAX,
+        help_text="A short statement of the insight these share, in the community's words.",
+        error_messages={"required": "Write the theme in a line."},
+    )
+    reflections = forms.ModelMultipleChoiceField(
+        label="Reflections it gathers",
+        queryset=Reflection.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose reflections shared with the whole community."},
+    )
+    responses = forms.ModelMultipleChoiceField(
+        label="Responses it gathers",
+        queryset=Response.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose responses shared with the whole community."},
+    )
+
+    # Without a session, the most recent of each are offered: a page, not an archive.
+    OFFERED = 40
+
+    def __init__(self, *args, reflections, responses, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reflections"].queryset = reflections
+        self.fields["responses"].queryset = responses
+        recent_reflections = reflections.order_by("-created_at", "-pk")
+        recent_responses = responses.order_by("-created_at", "-pk")
+        if session is None:
+            recent_reflections = recent_reflections[: self.OFFERED]
+            recent_responses = recent_responses[: self.OFFERED]
+        self.fields["reflections"].choices = [
+            (r.pk, f"{r.title} — {r.short_excerpt(100)}" if r.excerpt else r.title)
+            for r in recent_reflections.only("pk", "title", "excerpt")
+        ]
+        self.fields["responses"].choices = [
+            (r.pk, Truncator(" ".join(r.body.split())).chars(120))
+            for r in recent_responses.only("pk", "body")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("reflections") and not cleaned.get("responses"):
+            raise forms.ValidationError("Choose at least one reflection or response it gathers.")
+        return cleaned
+
+
+class ThemeActionForm(FindsMembers, forms.Form):
+    """Make a theme an action: who carries it and, if you like, by when."""
+
+    owner = MemberField(
+        purpose="owner",
+        label="Who carries it?",
+        error_messages={
+            "invalid_choice": "Choose someone who is an active member of this community.",
+            "required": "Choose who carries this action.",
+        },
+    )
+    due_date = forms.DateField(
+        label="By when (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Open actions show on the next session's page.",
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        pickers_bind(self, community)

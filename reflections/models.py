@@ -594,3 +594,66 @@ class ModerationEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.act} by {self.by_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Themes: converging on action -------------------------------------------------------------
+
+# A theme is a short statement, the length of an action's title (it may become one).
+THEME_STATEMENT_MAX = 200
+# The loop levels, shallowest first: a theme keeps the deepest of its reflections'.
+LOOP_ORDER = [Reflection.Loop.SINGLE, Reflection.Loop.DOUBLE, Reflection.Loop.TRIPLE]
+
+
+class Theme(models.Model):
+    """A shared insight a facilitator gathers from several reflections and responses shared
+    with the community (reflections.access `groupable_reflections` / `groupable_responses`);
+    members "+1" the ones that matter to them; one step makes it an action. Its loop level
+    is the deepest of its reflections', computed with the list (selectors.themes_for)."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="themes"
+    )
+    session = optional_link("cop_sessions.Session", related_name="themes")
+    statement = models.CharField("the theme, in a line", max_length=THEME_STATEMENT_MAX)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reflections = models.ManyToManyField(Reflection, related_name="themes", blank=True)
+    responses = models.ManyToManyField(Response, related_name="themes", blank=True)
+    action = models.OneToOneField(
+        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="theme"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["community", "-created_at"], name="theme_recent_idx")]
+
+    def __str__(self) -> str:
+        return self.statement
+
+    def get_absolute_url(self) -> str:
+        return reverse("reflections:themes", kwargs={"slug": self.community.slug}) + (
+            f"#theme-{self.pk}"
+        )
+
+    @property
+    def loop_plain(self) -> str:
+        return LOOP_PLAIN.get(getattr(self, "loop_level", ""), "")
+
+
+class ThemeVote(models.Model):
+    """A member's "+1" on a theme: one per person and theme, taken back by voting again.
+    Counts are shown; who voted is not."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="theme_votes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["theme", "user"], name="theme_vote_once")]
+
+    def __str__(self) -> str:
+        return f"vote on {self.theme_id} by {self.user_id}"

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from core.plugins import Panel
 
 from .models import Action, Reflection, Response
-from .selectors import thread_context
+from .selectors import themes_for, thread_context
 
 PANEL_ROWS = 5
 
@@ -114,5 +114,23 @@ def work_panel(request, access, work) -> Panel | None:
     )
 
 
-# The session page gets two panels from this app: the open actions and the conversation.
-PANELS = {"session_panel": [session_panel, session_responses_panel]}
+def session_themes_panel(request, access, session) -> Panel | None:
+    """After a held session: the themes gathered from it, to +1, and for facilitators
+    "Group into a theme" and "Make this an action". Members only (themes are members'
+    words). Two queries with themes, one without."""
+    if not access.is_member or not session.is_held or session.current_stage != session.AFTER:
+        return None
+    return Panel(
+        "reflections/includes/themes_panel.html",
+        {
+            "session": session,
+            "community": session.community,
+            "themes": themes_for(access, request.user, session),
+        },
+        order=6,
+    )
+
+
+# The session page gets three panels from this app: the open actions, the themes gathered
+# after it, and the conversation.
+PANELS = {"session_panel": [session_panel, session_themes_panel, session_responses_panel]}

@@ -6,13 +6,24 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from .access import responses_for, responses_to
+from .access import responses_for, responses_to, themes_visible
 from .forms import ResponseForm
 from .markdown import render_markdown
+from .models import LOOP_ORDER, Reflection, Theme, ThemeVote
 
 if TYPE_CHECKING:
     from communities.access import CommunityAccess
@@ -122,3 +133,67 @@ def response_counts_of_work(queryset, access: CommunityAccess, user):
 def response_counts_of_sessions(queryset, access: CommunityAccess, user):
     """`response_count` on session rows (core.plugins row annotation "session")."""
     return with_response_counts(queryset, access, user, "session")
+
+
+def themes_for(access: CommunityAccess, user, session=None, pk: int | None = None) -> list[Theme]:
+    """The community's themes a member sees (of one session, when given), most "+1"s
+    first: each with `vote_count`, whether `user` voted (`voted`), its `loop_level` (the
+    deepest of its reflections'), how many responses it gathers, its action, and the
+    reflections it comes from that `user` may still read (`shown_reflections`). Two
+    queries, however many themes; none for people who are not members."""
+    loop_rank = Case(
+        *(When(loop_level=level, then=Value(rank)) for rank, level in enumerate(LOOP_ORDER, 1)),
+        default=Value(0),
+    )
+    deepest = (
+        Reflection.objects.filter(themes=OuterRef("pk"))
+        .exclude(loop_level="")
+        .annotate(rank=loop_rank)
+        .order_by("-rank")
+        .values("loop_level")[:1]
+    )
+    votes = (
+        ThemeVote.objects.filter(theme=OuterRef("pk"))
+        .order_by()
+        .values("theme")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    responses = (
+        Theme.responses.through.objects.filter(theme=OuterRef("pk"))
+        .order_by()
+        .values("theme")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    themes = themes_visible(access)
+    if session is not None:
+        themes = themes.filter(session=session)
+    if pk is not None:
+        themes = themes.filter(pk=pk)
+    themes = (
+        themes.select_related("action", "session", "community")
+        .annotate(
+            vote_count=Coalesce(Subquery(votes, output_field=IntegerField()), 0),
+            response_count=Coalesce(Subquery(responses, output_field=IntegerField()), 0),
+            voted=Exists(ThemeVote.objects.filter(theme=OuterRef("pk"), user=user.pk)),
+            loop_level=Coalesce(Subquery(deepest), Value("")),
+        )
+        .prefetch_related(
+            Prefetch(
+                "reflections",
+                queryset=Reflection.objects.visible_to(user, access.community)
+                .select_related("community")
+                .only("pk", "title", "community__slug")
+                .order_by("-created_at", "-pk"),
+                to_attr="shown_reflections",
+            )
+        )
+        .order_by("-vote_count", "-created_at", "-pk")
+    )
+    return list(themes)
+
+
+def theme_with_counts(access: CommunityAccess, user, pk: int) -> Theme:
+    """One theme as the list shows it (after a vote), found among `themes_for`'s."""
+    return themes_for(access, user, pk=pk)[0]

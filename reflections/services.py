@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.notifications import notify
 from outcomes import services as outcome_services
 
+from .access import groupable_reflections, groupable_responses
 from .models import (
+    LOOP_ORDER,
     REFLECTION_FIELDS,
     Action,
     Flag,
@@ -17,6 +19,8 @@ from .models import (
     ReflectionDraft,
     ReflectionRead,
     Response,
+    Theme,
+    ThemeVote,
 )
 
 
@@ -285,3 +289,96 @@ def flag_resolve(*, flag: Flag, by) -> None:
         reflection_id=flag.reflection_id,
         at=now,
     )
+
+
+# --- Themes ---------------------------------------------------------------------------------
+
+
+class ThemeRefused(Exception):
+    """A theme that cannot be made as asked; the message is for people."""
+
+
+@transaction.atomic
+def theme_create(
+    *,
+    community,
+    created_by,
+    statement: str,
+    reflections,
+    responses=(),
+    session=None,
+) -> Theme:
+    """A facilitator groups reflections and responses shared with the whole community into
+    a theme. Anything else (private, facilitators-only, hidden, another community's, or
+    not of the session) is refused here, whatever the form offered: the rule is
+    reflections.access `groupable_reflections` / `groupable_responses`."""
+    reflection_ids = {r.pk for r in reflections}
+    response_ids = {r.pk for r in responses}
+    if not reflection_ids and not response_ids:
+        raise ThemeRefused("Choose at least one reflection or response.")
+    allowed = set(
+        groupable_reflections(community, session)
+        .filter(pk__in=reflection_ids)
+        .values_list("pk", flat=True)
+    )
+    if allowed != reflection_ids:
+        raise ThemeRefused("Only reflections shared with the whole community can be grouped.")
+    allowed = set(
+        groupable_responses(community, session)
+        .filter(pk__in=response_ids)
+        .values_list("pk", flat=True)
+    )
+    if allowed != response_ids:
+        raise ThemeRefused("Only responses shared with the whole community can be grouped.")
+    theme = Theme.objects.create(
+        community=community, session=session, statement=statement, created_by=created_by
+    )
+    theme.reflections.set(reflection_ids)
+    theme.responses.set(response_ids)
+    return theme
+
+
+def theme_vote_toggle(*, theme: Theme, user) -> bool:
+    """ "+1" a theme, or take the vote back. One vote per person and theme (the unique key
+    keeps it so under a double click). Returns whether the person now votes for it."""
+    deleted, _ = ThemeVote.objects.filter(theme=theme, user=user).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            ThemeVote.objects.create(theme=theme, user=user)
+    except IntegrityError:
+        pass  # A double click raced itself: the vote is there once, as wanted.
+    return True
+
+
+def theme_loop_level(theme: Theme) -> str:
+    """The deepest loop level of the theme's reflections ("" when none gave one)."""
+    levels = set(theme.reflections.exclude(loop_level="").values_list("loop_level", flat=True))
+    return next((level for level in reversed(LOOP_ORDER) if level in levels), "")
+
+
+@transaction.atomic
+def theme_to_action(*, theme: Theme, created_by, owner, due_date=None) -> Action:
+    """Make a theme an action in one step: its statement as the title, its deepest loop
+    level, its session, linked to the reflections it came from. Once: a theme already made
+    an action (a double submit, two facilitators at once) returns that action."""
+    locked = Theme.objects.select_for_update().get(pk=theme.pk)
+    if locked.action_id is not None:
+        return locked.action
+    action = action_create(
+        community=locked.community,
+        created_by=created_by,
+        data={
+            "title": locked.statement,
+            "owner": owner,
+            "due_date": due_date,
+            "loop_level": theme_loop_level(locked),
+            "session": locked.session,
+            "reflections": list(locked.reflections.all()),
+        },
+    )
+    locked.action = action
+    locked.save(update_fields=["action"])
+    theme.action = action
+    return action

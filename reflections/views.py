@@ -28,7 +28,10 @@ from sessions.access import published_session_for
 from . import services
 from .access import (
     action_for,
+    facilitated_theme_for,
     flag_for,
+    groupable_reflections,
+    groupable_responses,
     hideable_reflection_for,
     hideable_response_for,
     may_update_action,
@@ -37,6 +40,7 @@ from .access import (
     reflection_for,
     response_for,
     response_target_for,
+    theme_for,
     updatable_action_for,
 )
 from .forms import (
@@ -48,6 +52,8 @@ from .forms import (
     ReflectionFilterForm,
     ReflectionForm,
     ResponseForm,
+    ThemeActionForm,
+    ThemeForm,
 )
 from .markdown import render_markdown
 from .models import (
@@ -60,7 +66,7 @@ from .models import (
     ReflectionDraft,
     Response,
 )
-from .selectors import thread_context, with_response_counts
+from .selectors import theme_with_counts, themes_for, thread_context, with_response_counts
 
 PAGE_SIZE = 20
 FACILITATOR = Membership.Role.FACILITATOR
@@ -826,3 +832,115 @@ def flag_resolve(request, slug, pk):
     services.flag_resolve(flag=flag, by=request.user)
     messages.success(request, "Marked as looked at; the content stays as it is.")
     return redirect("reflections:flags", slug=access.community.slug)
+
+
+# --- themes: converging on action ----------------------------------------------------------
+
+
+def _themes_back(request, access, theme) -> str:
+    """Where a vote without JavaScript returns: the page it was cast on (the session's, or
+    the community's themes page), at the theme."""
+    if request.POST.get("back") == "session" and theme.session_id:
+        return f"{theme.session.get_absolute_url()}#theme-{theme.pk}"
+    return theme.get_absolute_url()
+
+
+@login_required
+@require_GET
+def themes_page(request, slug):
+    """The community's themes, most "+1"s first; members vote, facilitators group new
+    ones and make one an action. Members only (themes are members' words)."""
+    access = community_for(request.user, slug)
+    return render(
+        request,
+        "reflections/themes.html",
+        {**access.context(), "themes": themes_for(access, request.user), "back": "themes"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def theme_new(request, slug):
+    """A facilitator groups reflections and responses shared with the community into a
+    theme: of a held session (`?session=`), or the most recent ones."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    session_id = _int_param(request, "session")
+    session = None if session_id is None else published_session_for(access, session_id)
+    form = ThemeForm(
+        request.POST or None,
+        reflections=groupable_reflections(community, session),
+        responses=groupable_responses(community, session),
+        session=session,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            theme = services.theme_create(
+                community=community,
+                created_by=request.user,
+                session=session,
+                **form.cleaned_data,
+            )
+        except services.ThemeRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Theme gathered: {theme.statement}. Members can +1 it.")
+            if session is not None:
+                return redirect(f"{session.get_absolute_url()}#theme-{theme.pk}")
+            return redirect(theme.get_absolute_url())
+    return render(
+        request,
+        "reflections/theme_form.html",
+        {**access.context(), "form": form, "session": session},
+    )
+
+
+@login_required
+@require_POST
+@once_per_submission
+def theme_vote(request, slug, pk):
+    """+1 a theme, or take the vote back: htmx swaps the button and count in place."""
+    access = community_for(request.user, slug)
+    theme = theme_for(access, pk)
+    voted = services.theme_vote_toggle(theme=theme, user=request.user)
+    back = _themes_back(request, access, theme)
+    if request.htmx:
+        context = {
+            **access.context(),
+            "theme": theme_with_counts(access, request.user, theme.pk),
+            "back": request.POST.get("back", "themes"),
+        }
+        said = "Your +1 is counted." if voted else "Your +1 is taken back."
+        return submission_result(
+            announce(
+                render(request, "reflections/includes/theme_item.html#vote-box", context), said
+            ),
+            back,
+        )
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def theme_action(request, slug, pk):
+    """A facilitator makes a theme an action in one step: who carries it, by when. A theme
+    already made one leads to it."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    theme = facilitated_theme_for(access, pk)
+    if theme.action_id is not None:
+        messages.info(request, "This theme is already an action.")
+        return redirect(theme.action)
+    form = ThemeActionForm(
+        request.POST or None, initial={"owner": request.user.pk}, community=access.community
+    )
+    if request.method == "POST" and form.is_valid():
+        action = services.theme_to_action(theme=theme, created_by=request.user, **form.cleaned_data)
+        messages.success(request, f"Action added: {action.title}. It shows on the next session.")
+        return redirect(action)
+    return render(
+        request,
+        "reflections/theme_action.html",
+        {**access.context(), "form": form, "theme": theme},
+    )

@@ -232,6 +232,37 @@ def test_conversation_pages_have_no_serious_violations(page, log_in, demo):
     assert found == {}
 
 
+def test_theme_pages_have_no_serious_violations(page, log_in, demo):
+    """Converging on action (issue 16): the themes page as a member, and as the facilitator
+    the held session with its themes, grouping into a theme, and making one an action."""
+    from reflections.models import Theme
+
+    themes = Theme.objects.filter(community__slug="systems-mapping")
+    open_theme = themes.get(action__isnull=True)
+    session = open_theme.session_id
+    pages = {
+        "member@example.com": [f"{MAIN}/themes/", f"{MAIN}/sessions/{session}/"],
+        "facilitator@example.com": [
+            f"{MAIN}/themes/",
+            f"{MAIN}/sessions/{session}/",
+            f"{MAIN}/themes/new/?session={session}",
+            f"{MAIN}/themes/new/",
+            f"{MAIN}/themes/{open_theme.pk}/action/",
+        ],
+    }
+    found = {}
+    for email, paths in pages.items():
+        page.context.clear_cookies()
+        log_in(email, PASSWORD)
+        for path in paths:
+            response = page.goto(path)
+            assert response.status == 200, path
+            if problems := serious(page):
+                found[path] = problems
+
+    assert found == {}
+
+
 def test_keyboard_reaches_settings_with_visible_focus(page, log_in, demo):
     log_in("member@example.com", PASSWORD)
 
