@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from outcomes import services as outcome_services
 
+from .mentions import mentions_record
 from .models import (
     REFLECTION_FIELDS,
     Action,
@@ -31,6 +32,7 @@ def reflection_save(
     reflection.save()
     _confidence_record(reflection, author, data.get("confidence"))
     ReflectionDraft.objects.filter(key=draft_key).delete()
+    mentions_record(reflection, by=author)
     return reflection
 
 
@@ -82,6 +84,7 @@ def action_create(*, community, created_by, data: dict) -> Action:
         session=data.get("session"),
     )
     action.reflections.set(data.get("reflections", []))
+    mentions_record(action, by=created_by)
     return action
 
 
@@ -125,6 +128,7 @@ def action_update(*, action: Action, data: dict, by) -> Action:
         setattr(action, name, data[name])
     action.save()
     action.reflections.set([*data["reflections"], *hidden])
+    mentions_record(action, by=by)
     return action
 
 
@@ -167,6 +171,7 @@ def response_create(
         community=community, author=author, body=body, parent=parent, **{kind: target}
     )
     tell_author_of_response(response)
+    mentions_record(response, by=author)
     return response
 
 
@@ -175,6 +180,7 @@ def response_edit(*, response: Response, body: str) -> Response:
     response.body = body
     response.edited_at = timezone.now()
     response.save(update_fields=["body", "edited_at"])
+    mentions_record(response, by=response.author)
     return response
 
 
