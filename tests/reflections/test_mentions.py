@@ -161,6 +161,11 @@ def test_a_review_reply_mentions_only_its_readers(cast, django_capture_on_commit
         cast.facilitator.email,
         cast.coordinator.email,
     }
+    told = {m.to[0]: m for m in mail.outbox if "mentioned you" in m.subject}
+    assert set(told) == {cast.member.email, cast.facilitator.email, cast.coordinator.email}
+    message = told[cast.facilitator.email]
+    assert "mentioned you in a reply to a peer review" in message.body
+    assert f"#review-{review.pk}" in message.alternatives[0][0]
 
 
 def test_a_review_reply_does_not_mention_a_member_who_cannot_read_it(cast):
@@ -413,10 +418,17 @@ def test_the_autocomplete_says_when_nobody_matches_and_refuses_outsiders(client,
     assert outsider.status_code == 404
 
 
-def test_the_forms_offer_mentions(client, cast):
-    client.force_login(cast.author)
+@pytest.mark.parametrize("page_name", ["new", "respond", "action_new"])
+def test_the_forms_offer_mentions(client, cast, page_name):
+    reflection = ReflectionFactory(community=cast.community, author=cast.author)
+    client.force_login(cast.facilitator)
+    args = {
+        "new": [cast.community.slug],
+        "respond": [cast.community.slug, "reflection", reflection.pk],
+        "action_new": [cast.community.slug],
+    }[page_name]
 
-    page = client.get(reverse("reflections:new", args=[cast.community.slug]))
+    page = client.get(reverse(f"reflections:{page_name}", args=args))
 
     assert page.status_code == 200
     assert (
