@@ -200,7 +200,8 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   event.detail.serverResponse = template.innerHTML;
 });
 
-// @mentions (communities.mentions): in a text box of a form with data-mention-url, typing
+// @mentions (communities.mentions): in a text box marked data-mentions, in a form whose
+// data-mention-url says where to ask (its community's member search), typing
 // "@" and a few letters offers the matching members of the community in a list under the
 // box. Arrow keys move through it, Enter or Tab inserts the chosen person's mention
 // ("@[Name](id)"), Escape closes it; the box keeps the focus throughout (a combobox).
@@ -254,6 +255,7 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   document.addEventListener("input", (event) => {
     const field = event.target;
     if (!(field instanceof HTMLTextAreaElement) || !field.id) return;
+    if (!field.hasAttribute("data-mentions")) return;
     const form = field.closest("form[data-mention-url]");
     if (!form) return;
     const match = field.value.slice(0, field.selectionStart).match(TYPED);
