@@ -16,7 +16,7 @@ from core.plugins import collect_panels, upcoming_sessions_of_outer_community
 from core.templatetags.words import with_article
 from core.text import NOTE_MAX
 
-from . import checklists, engagement, pickers, services
+from . import checklists, engagement, mentions, pickers, services
 from .access import (
     community_for,
     invitation_for,
@@ -600,7 +600,13 @@ def member_search(request, slug):
         chosen_ids=pickers.member_ids(request.GET.getlist(name)),
         listed=pickers.member_ids(request.GET.getlist("except")),
     )
-    response = render(request, "communities/includes/member_picker.html#choices", context)
+    if purpose_name == "mention":
+        # The @mention autocomplete of a text box: the same people, each with the written
+        # form of a mention of them (communities.mentions) to insert.
+        context["suggestions"] = [(m, mentions.token(m.user)) for m in context["matches"]]
+        response = render(request, "communities/includes/mention_suggestions.html", context)
+    else:
+        response = render(request, "communities/includes/member_picker.html#choices", context)
     return announce(response, pickers.found_sentence(context))
 
 

@@ -202,6 +202,22 @@ def annotate_rows(kind: str, queryset: QuerySet, access: Any, user: Any) -> Quer
     return queryset
 
 
+# (kind, obj, by) -> None: a lower app saved a text people may be @mentioned in (reviews:
+# "review_reply"), and the app that records mentions (reflections) takes it from there.
+_text_saved: list[Callable[..., None]] = []
+
+
+def register_text_saved(handler: Callable[..., None]) -> None:
+    if handler not in _text_saved:
+        _text_saved.append(handler)
+
+
+def text_saved(kind: str, obj: Any, *, by: Any) -> None:
+    """Tell every registered app that `by` saved the text `obj` (of `kind`)."""
+    for handler in _text_saved:
+        handler(kind, obj, by=by)
+
+
 def register_email_voucher(voucher: Callable[[HttpRequest, str], bool]) -> None:
     if voucher not in _email_vouchers:
         _email_vouchers.append(voucher)

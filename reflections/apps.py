@@ -5,7 +5,12 @@ class ReflectionsConfig(AppConfig):
     name = "reflections"
 
     def ready(self):
-        from core.plugins import register_link, register_notification_kind, register_row_annotation
+        from core.plugins import (
+            register_link,
+            register_notification_kind,
+            register_row_annotation,
+            register_text_saved,
+        )
 
         from . import (
             checklists,
@@ -33,3 +38,7 @@ class ReflectionsConfig(AppConfig):
 
         register_row_annotation("work", response_counts_of_work)
         register_row_annotation("session", response_counts_of_sessions)
+        # Replies to peer reviews may @mention people (reviews cannot import us).
+        from .mentions import text_saved
+
+        register_text_saved(text_saved)

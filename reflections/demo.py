@@ -12,11 +12,20 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.notifications import notification_record
+from communities.mentions import mentioned_ids, written
 from communities.models import Community
 from outcomes.models import ConfidenceRating, Outcome
 from sessions.models import Session
 
-from .models import Action, Flag, ModerationEntry, Reflection, ReflectionRead, Response
+from .models import (
+    Action,
+    Flag,
+    Mention,
+    ModerationEntry,
+    Reflection,
+    ReflectionRead,
+    Response,
+)
 
 MAIN_SLUG = "systems-mapping"
 MARKER = "We map to argue, not to decorate"
@@ -169,7 +178,7 @@ RESPONSES = [
         None,
         "ben@demo.copsite.org",
         17,
-        "It makes me think of my own practice: I polish because I am nervous about being "
+        "It makes me think of my own practice, @member: I polish because I am nervous about being "
         "wrong in front of people. A rough map says *this is a question*.",
     ),
     (
@@ -218,6 +227,9 @@ def _seed_conversations(people: dict, community, reflections: dict, now) -> dict
     for key, on, reply_to, email, days, body in RESPONSES:
         if email not in people:
             continue
+        # A typed "@member" becomes a written mention of member@example.com (their email's
+        # local part), recorded as the services would, without sending the demo an email.
+        body = written(community, body).text
         responses[key] = Response.objects.create(
             community=community,
             reflection=reflections[on],
@@ -225,6 +237,17 @@ def _seed_conversations(people: dict, community, reflections: dict, now) -> dict
             author=people[email],
             body=body,
             created_at=now - timedelta(days=days),
+        )
+        Mention.objects.bulk_create(
+            Mention(
+                community=community,
+                person_id=pk,
+                by=people[email],
+                response=responses[key],
+                created_at=now - timedelta(days=days),
+            )
+            for pk in mentioned_ids(body)
+            if pk != people[email].pk
         )
     facilitator = people["facilitator@example.com"]
     hidden = responses.get("sam-decide")

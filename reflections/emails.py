@@ -1,5 +1,6 @@
 """The reflections app's email in one module. Every email about a response goes through
-`tell_author_of_response`: one function, so that it can later be routed through the
+`tell_author_of_response`, every one about a mention through `tell_mentioned`: one function
+each, so that it can later be routed through the
 in-site notifications (accounts' `notify()`) without touching the services that call it."""
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.mail import email_render_and_enqueue
+from communities.mentions import as_plain_text
 
 from .access import responses_visible_to
 from .markdown import excerpt
 
 if TYPE_CHECKING:
-    from .models import Response
+    from .models import Mention, Response
 
 EXCERPT_CHARS = 300
 
@@ -70,3 +72,48 @@ def tell_author_of_response(response: Response) -> int:
         )
         queued += created
     return queued
+
+
+def _mention_place(mention: Mention) -> tuple[str, str, str]:
+    """(what the mention is in, its title, its page's path)."""
+    if mention.reflection_id:
+        reflection = mention.reflection
+        return "a reflection", reflection.title, reflection.get_absolute_url()
+    if mention.response_id:
+        response = mention.response
+        return "a response", getattr(response.target, "title", ""), response.get_absolute_url()
+    if mention.action_id:
+        action = mention.action
+        return "an action", action.title, action.get_absolute_url()
+    review = mention.review_reply.review
+    path = reverse("reviews:work", kwargs={"slug": mention.community.slug, "pk": review.work_id})
+    return "a reply to a peer review", review.work.title, f"{path}#review-{review.pk}"
+
+
+def tell_mentioned(mention: Mention) -> bool:
+    """Email the person a new Mention is about, exactly once by the key `mention:<id>`: the
+    row is written in the caller's transaction and sent by a worker after commit. Every
+    email about a mention goes through here, so that it can later be routed through the
+    in-site notifications (accounts' `notify()`). Returns whether an email was queued."""
+    what, title, path = _mention_place(mention)
+    about = mention.about
+    text = getattr(about, "body", None) or getattr(about, "description", "")
+    person = mention.person
+    _, created = email_render_and_enqueue(
+        key=f"mention:{mention.pk}",
+        kind="mention",
+        template_prefix="reflections/email/mention",
+        context={
+            "recipient": person,
+            "mentioner": mention.by.name,
+            "community": mention.community,
+            "what": what,
+            "title": title,
+            "excerpt": excerpt(as_plain_text(text), EXCERPT_CHARS),
+            "url": settings.SITE_URL + path,
+            "settings_url": settings.SITE_URL + reverse("settings"),
+        },
+        to_email=person.email,
+        recipient=person,
+    )
+    return created

@@ -77,9 +77,9 @@ class ReflectionForm(forms.ModelForm):
     body = forms.CharField(
         label="Your reflection",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
+        widget=forms.Textarea(attrs={"rows": 12, "data-mentions": ""}),
         help_text=f"Markdown works: **bold**, _italic_, lists, [links](https://example.org). "
-        f"Up to {BODY_MAX_CHARS:,} characters.",
+        f"@ and a name mentions someone who can read it. Up to {BODY_MAX_CHARS:,} characters.",
     )
     visibility = forms.ChoiceField(
         label="Who will see it?",
@@ -196,7 +196,7 @@ class ActionForm(FindsMembers, forms.ModelForm):
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "reflections": forms.CheckboxSelectMultiple,
-            "description": forms.Textarea(attrs={"rows": 4}),
+            "description": forms.Textarea(attrs={"rows": 4, "data-mentions": ""}),
         }
         labels = {"reflections": "The reflections it comes from", "session": "Session"}
         help_texts = {"due_date": "Optional. Open actions show on the next session's page."}
@@ -305,8 +305,9 @@ class ResponseForm(forms.Form):
     body = forms.CharField(
         label=RESPONSE_PROMPT,
         max_length=RESPONSE_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Build on it: an example, a question, what you would try. Markdown works.",
+        widget=forms.Textarea(attrs={"rows": 4, "data-mentions": ""}),
+        help_text="Build on it: an example, a question, what you would try. Markdown works, "
+        "and @ and a name mentions someone.",
         error_messages={
             "required": "Write a few words first — what does it make you think of?",
             "max_length": f"That is a lot for a response: please keep it under "

@@ -657,3 +657,50 @@ class ThemeVote(models.Model):
 
     def __str__(self) -> str:
         return f"vote on {self.theme_id} by {self.user_id}"
+
+
+class Mention(models.Model):
+    """`person` was mentioned (`@…`) in a reflection, a response, an action or a reply to a
+    peer review, and could read it when it was saved (reflections.mentions). Exactly one of
+    the four links is set. A row is never removed when the mention is edited out: it is the
+    memory that `person` was told, so writing them back in does not tell them twice."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="mentions"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reflection = models.ForeignKey(
+        Reflection, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    response = models.ForeignKey(
+        Response, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    review_reply = models.ForeignKey(
+        "reviews.ReviewReply",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=[name, "person"], name=f"mention_once_per_{name}")
+            for name in ("reflection", "response", "action", "review_reply")
+        ]
+        indexes = [models.Index(fields=["person", "-created_at"], name="mention_person_idx")]
+
+    def __str__(self) -> str:
+        return f"mention of {self.person_id}"
+
+    @property
+    def about(self):
+        """What the mention is in."""
+        return self.reflection or self.response or self.action or self.review_reply

@@ -20,9 +20,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from communities.mentions import mention_url
+
 from .access import responses_for, responses_to, themes_visible
 from .forms import ResponseForm
 from .markdown import render_markdown
+from .mentions import mentioned_names
 from .models import LOOP_ORDER, Reflection, Theme, ThemeVote
 
 if TYPE_CHECKING:
@@ -33,14 +36,16 @@ if TYPE_CHECKING:
 
 def thread_for(access: CommunityAccess, user, kind: str, target) -> tuple[list[Response], int]:
     """The responses to `target` that `user` may read, as threads: each top-level response
-    carries its replies (`thread_replies`) and its sanitised HTML (`body_html`). A reply
-    whose response the viewer may not read (hidden) is not shown either. One query.
+    carries its replies (`thread_replies`) and its sanitised HTML (`body_html`, mentions
+    highlighted). A reply whose response the viewer may not read (hidden) is not shown
+    either. One query, and one more for their mentions when there are any responses.
     Returns (threads, how many responses are shown)."""
     rows = list(responses_to(target, kind, access, user))
+    names = mentioned_names(rows, "response")
     replies: dict[int, list[Response]] = defaultdict(list)
     tops = []
     for response in rows:
-        response.body_html = render_markdown(response.body)
+        response.body_html = render_markdown(response.body, names[response.pk])
         response.is_own = response.author_id == user.pk
         if response.parent_id is None:
             tops.append(response)
@@ -87,6 +92,7 @@ def thread_context(
         "response_count": shown,
         "response_form": form or ResponseForm(),
         "respond_url": respond_url(access.community, kind, target),
+        "mention_url": mention_url(access.community),
         "can_respond": access.is_member,
         "is_facilitator": access.is_facilitator,
         "focus": focus,

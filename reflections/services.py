@@ -9,6 +9,7 @@ from accounts.notifications import notify
 from outcomes import services as outcome_services
 
 from .access import groupable_reflections, groupable_responses
+from .mentions import mentions_record
 from .models import (
     LOOP_ORDER,
     REFLECTION_FIELDS,
@@ -38,6 +39,7 @@ def reflection_save(
     reflection.save()
     _confidence_record(reflection, author, data.get("confidence"))
     ReflectionDraft.objects.filter(key=draft_key).delete()
+    mentions_record(reflection, by=author)
     return reflection
 
 
@@ -90,6 +92,7 @@ def action_create(*, community, created_by, data: dict) -> Action:
     )
     action.reflections.set(data.get("reflections", []))
     _notify_owner(action, by=created_by)
+    mentions_record(action, by=created_by)
     return action
 
 
@@ -155,6 +158,7 @@ def action_update(*, action: Action, data: dict, by) -> Action:
     action.reflections.set([*data["reflections"], *hidden])
     if action.owner_id != owner_before:
         _notify_owner(action, by=by)
+    mentions_record(action, by=by)
     return action
 
 
@@ -197,6 +201,7 @@ def response_create(
         community=community, author=author, body=body, parent=parent, **{kind: target}
     )
     tell_author_of_response(response)
+    mentions_record(response, by=author)
     return response
 
 
@@ -205,6 +210,7 @@ def response_edit(*, response: Response, body: str) -> Response:
     response.body = body
     response.edited_at = timezone.now()
     response.save(update_fields=["body", "edited_at"])
+    mentions_record(response, by=response.author)
     return response
 
 

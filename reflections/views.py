@@ -56,6 +56,7 @@ from .forms import (
     ThemeForm,
 )
 from .markdown import render_markdown
+from .mentions import render_with_mentions
 from .models import (
     BODY_MAX_CHARS,
     PROMPTS,
@@ -158,7 +159,7 @@ def reflection_detail(request, slug, pk):
             **access.context(),
             "thread": thread_context(access, request.user, Response.Kind.REFLECTION, reflection),
             "reflection": reflection,
-            "body_html": render_markdown(reflection.body),
+            "body_html": render_with_mentions(reflection),
             "confidence": confidence,
             "actions": actions,
             "is_author": reflection.author_id == request.user.pk,

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from communities.models import Membership
+
 from .models import PeerReview, ReviewRound, SharedWork
 
 if TYPE_CHECKING:
@@ -105,3 +107,17 @@ def reviewer_name(review: PeerReview, *, viewer, author_id: int, is_facilitator:
     ):
         return ANONYMOUS_NAME
     return review.reviewer.name
+
+
+def review_reader_ids(review: PeerReview, candidate_ids: list[int]) -> set[int]:
+    """Who among `candidate_ids` reads a shared review and its reply on the work's page
+    (reviews.views._work_context): the work's author, the reviewer, and the community's
+    active facilitators and coordinators. One query."""
+    readers = {review.work.author_id, review.reviewer_id}
+    facilitators = Membership.objects.active().filter(
+        community_id=review.round.community_id,
+        user_id__in=candidate_ids,
+        role__in=[Membership.Role.FACILITATOR, Membership.Role.COORDINATOR],
+    )
+    readers |= set(facilitators.values_list("user_id", flat=True))
+    return readers & set(candidate_ids)

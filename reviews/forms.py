@@ -158,7 +158,7 @@ class ReplyForm(forms.Form):
     body = forms.CharField(
         label="Your reply",
         max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-mentions": ""}),
         help_text="A thank-you, or a response to what they noticed.",
         error_messages={"required": "Write a few words before sending your reply."},
     )

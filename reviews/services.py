@@ -11,6 +11,7 @@ from accounts.mail import email_render_and_enqueue
 from accounts.notifications import notify
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
+from core.plugins import text_saved
 from core.transactions import after_commit
 from outcomes.models import DEFAULT_PROMPTS, Outcome
 
@@ -273,6 +274,8 @@ def review_reply(*, review: PeerReview, body: str) -> ReviewReply:
     """The author answers a review; its reviewer is told of the first reply only (an edit
     is not news worth another email)."""
     reply, created = ReviewReply.objects.update_or_create(review=review, defaults={"body": body})
+    # Whoever the reply @mentions is told by the app that records mentions (reflections).
+    text_saved("review_reply", reply, by=review.work.author)
     if created:
         after_commit(_notify_review, review.pk, "review_reply")
     return reply

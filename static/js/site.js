@@ -199,3 +199,116 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   });
   event.detail.serverResponse = template.innerHTML;
 });
+
+// @mentions (communities.mentions): in a text box marked data-mentions, in a form whose
+// data-mention-url says where to ask (its community's member search), typing
+// "@" and a few letters offers the matching members of the community in a list under the
+// box. Arrow keys move through it, Enter or Tab inserts the chosen person's mention
+// ("@[Name](id)"), Escape closes it; the box keeps the focus throughout (a combobox).
+// Without this file people type "@Name" or "@handle", which saving resolves.
+(function () {
+  const TYPED = /(^|[^\w@.+-])@([^\s@[\]()]{1,40})$/;
+  let asked = 0;
+
+  function boxFor(field) {
+    let box = document.getElementById(`${field.id}_mentions`);
+    if (!box) {
+      box = document.createElement("div");
+      box.id = `${field.id}_mentions`;
+      box.className = "mention-box";
+      box.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", box);
+      field.setAttribute("aria-autocomplete", "list");
+      field.setAttribute("aria-controls", box.id);
+    }
+    return box;
+  }
+
+  function options(field) {
+    return Array.from(boxFor(field).querySelectorAll("[role=option]"));
+  }
+
+  function close(field) {
+    const box = document.getElementById(`${field.id}_mentions`);
+    if (box) box.innerHTML = "";
+    field.setAttribute("aria-expanded", "false");
+    field.removeAttribute("aria-activedescendant");
+  }
+
+  function activate(field, index) {
+    const all = options(field);
+    all.forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
+    if (all[index]) field.setAttribute("aria-activedescendant", all[index].id);
+  }
+
+  function choose(field, option) {
+    const caret = field.selectionStart;
+    const match = field.value.slice(0, caret).match(TYPED);
+    if (!match) return close(field);
+    const start = caret - match[2].length - 1;
+    field.setRangeText(`${option.dataset.token} `, start, caret, "end");
+    close(field);
+    field.focus();
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  document.addEventListener("input", (event) => {
+    const field = event.target;
+    if (!(field instanceof HTMLTextAreaElement) || !field.id) return;
+    if (!field.hasAttribute("data-mentions")) return;
+    const form = field.closest("form[data-mention-url]");
+    if (!form) return;
+    const match = field.value.slice(0, field.selectionStart).match(TYPED);
+    if (!match) return close(field);
+    const ask = ++asked;
+    fetch(`${form.dataset.mentionUrl}&q=${encodeURIComponent(match[2])}`, {
+      headers: { "HX-Request": "true" },
+      credentials: "same-origin",
+    })
+      .then((answer) => (answer.ok ? answer.text() : ""))
+      .then((html) => {
+        if (ask !== asked) return; // A newer letter was typed meanwhile.
+        const box = boxFor(field);
+        box.innerHTML = html;
+        options(field).forEach((option, i) => {
+          option.id = `${field.id}_mention_${i}`;
+          option.addEventListener("mousedown", (down) => {
+            down.preventDefault();
+            choose(field, option);
+          });
+        });
+        const any = options(field).length > 0;
+        field.setAttribute("aria-expanded", String(any));
+        if (any) activate(field, 0);
+      })
+      .catch(() => close(field));
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const field = event.target;
+    if (!(field instanceof HTMLTextAreaElement) || field.getAttribute("aria-expanded") !== "true") {
+      return;
+    }
+    const all = options(field);
+    if (!all.length) return;
+    const current = all.findIndex((option) => option.getAttribute("aria-selected") === "true");
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : all.length - 1;
+      activate(field, (Math.max(current, 0) + step) % all.length);
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      event.preventDefault();
+      choose(field, all[Math.max(current, 0)]);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      close(field);
+    }
+  });
+
+  document.addEventListener("focusout", (event) => {
+    const field = event.target;
+    if (field instanceof HTMLTextAreaElement && field.closest("form[data-mention-url]")) {
+      setTimeout(() => close(field), 150);
+    }
+  });
+})();
