@@ -31,6 +31,16 @@ class ReflectionsConfig(AppConfig):
             digest_elsewhere=True,  # The digest's "Your open actions" lists it.
             order=40,
         )
+        # Responses and mentions are told at once unless the person chooses otherwise; the
+        # digest's "Conversations" section carries responses too.
+        register_notification_kind(
+            "response",
+            "A response to something I wrote, or a reply to mine",
+            "immediately",
+            digest_elsewhere=True,
+            order=10,
+        )
+        register_notification_kind("mention", "Someone mentions me", "immediately", order=11)
         # What search finds of reflections (core.plugins.register_search).
         search.register()
         # Response counts on the peer-review page's work and the sessions list.

@@ -1,7 +1,7 @@
-"""The reflections app's email in one module. Every email about a response goes through
-`tell_author_of_response`, every one about a mention through `tell_mentioned`: one function
-each, so that it can later be routed through the
-in-site notifications (accounts' `notify()`) without touching the services that call it."""
+"""The reflections app's email in one module. Every word about a response goes through
+`tell_author_of_response`, every one about a mention through `tell_mentioned`: each records
+an in-site notification (accounts' `notify()`, kinds "response" and "mention") and emails
+it by the person's choice for that kind (at once by default)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.mail import email_render_and_enqueue
+from accounts.notifications import notify
 from communities.mentions import as_plain_text
 
 from .access import responses_visible_to
@@ -43,35 +44,56 @@ def _told_about(response: Response) -> list:
 
 
 def tell_author_of_response(response: Response) -> int:
-    """Email the people a new response is for (see `_told_about`), exactly once each by
-    the key `response:<id>:<person>`: the row is written in the caller's transaction and
-    sent by a worker after commit. Returns how many emails were queued."""
+    """Tell the people a new response is for (see `_told_about`), exactly once each by the
+    key `response:<id>:<person>`: a notification, and an email by their choice (written in
+    the caller's transaction, sent by a worker after commit). Returns how many emails were
+    queued."""
     community = response.community
     target = response.target
-    queued = 0
+    title = getattr(target, "title", str(target))
+    queued = []
     for person in _told_about(response):
-        _, created = email_render_and_enqueue(
+        replied = bool(response.parent_id and response.parent.author_id == person.pk)
+        notify(
+            person,
+            "response",
             key=f"response:{response.pk}:{person.pk}",
-            kind="response",
-            template_prefix="reflections/email/response",
-            context={
-                "recipient": person,
-                "response": response,
-                "responder": response.author.name,
-                "community": community,
-                "target_title": getattr(target, "title", str(target)),
-                "is_reply_to_them": bool(
-                    response.parent_id and response.parent.author_id == person.pk
-                ),
-                "excerpt": excerpt(response.body, EXCERPT_CHARS),
-                "response_url": settings.SITE_URL + response.get_absolute_url(),
-                "settings_url": settings.SITE_URL + reverse("settings"),
-            },
-            to_email=person.email,
-            recipient=person,
+            community=community,
+            actor=response.author,
+            text=(
+                f"{response.author.name} replied to you about “{title}”."
+                if replied
+                else f"{response.author.name} responded to “{title}”."
+            ),
+            url=response.get_absolute_url(),
+            email=lambda person=person: queued.append(_email_response(response, person)),
         )
-        queued += created
-    return queued
+    return sum(queued)
+
+
+def _email_response(response: Response, person) -> bool:
+    """The email of a new response to `person` (their choice for "response" is at once)."""
+    community = response.community
+    target = response.target
+    _, created = email_render_and_enqueue(
+        key=f"response:{response.pk}:{person.pk}",
+        kind="response",
+        template_prefix="reflections/email/response",
+        context={
+            "recipient": person,
+            "response": response,
+            "responder": response.author.name,
+            "community": community,
+            "target_title": getattr(target, "title", str(target)),
+            "is_reply_to_them": bool(response.parent_id and response.parent.author_id == person.pk),
+            "excerpt": excerpt(response.body, EXCERPT_CHARS),
+            "response_url": settings.SITE_URL + response.get_absolute_url(),
+            "settings_url": settings.SITE_URL + reverse("settings"),
+        },
+        to_email=person.email,
+        recipient=person,
+    )
+    return created
 
 
 def _mention_place(mention: Mention) -> tuple[str, str, str]:
@@ -91,11 +113,25 @@ def _mention_place(mention: Mention) -> tuple[str, str, str]:
 
 
 def tell_mentioned(mention: Mention) -> bool:
-    """Email the person a new Mention is about, exactly once by the key `mention:<id>`: the
-    row is written in the caller's transaction and sent by a worker after commit. Every
-    email about a mention goes through here, so that it can later be routed through the
-    in-site notifications (accounts' `notify()`). Returns whether an email was queued."""
+    """Tell the person a new Mention is about, exactly once by the key `mention:<id>`: a
+    notification, and an email by their choice (written in the caller's transaction, sent
+    by a worker after commit). Returns whether an email was queued."""
     what, title, path = _mention_place(mention)
+    queued = []
+    notify(
+        mention.person,
+        "mention",
+        key=f"mention:{mention.pk}",
+        community=mention.community,
+        actor=mention.by,
+        text=f"{mention.by.name} mentioned you in {what}: “{title}”.",
+        url=path,
+        email=lambda: queued.append(_email_mention(mention, what, title, path)),
+    )
+    return any(queued)
+
+
+def _email_mention(mention: Mention, what: str, title: str, path: str) -> bool:
     about = mention.about
     text = getattr(about, "body", None) or getattr(about, "description", "")
     person = mention.person

@@ -63,6 +63,8 @@ def test_each_app_registers_its_kinds_with_the_issues_defaults():
     kinds = {kind.key: kind for kind in notification_kinds()}
 
     assert {key: kinds[key].default_email for key in kinds} == {
+        "response": "immediately",
+        "mention": "immediately",
         "join_decision": "immediately",
         "session_cancelled": "immediately",
         "session_rescheduled": "immediately",

@@ -449,3 +449,20 @@ def test_the_demo_mentions_member_in_a_response(db, client):
     assert page.status_code == 200
     assert f'<strong class="mention">@{mention.person.name}</strong>' in page.content.decode()
     assert mention.by.email == "ben@demo.copsite.org"
+
+
+def test_a_mention_is_a_notification_and_its_email_follows_the_persons_choice(
+    cast, django_capture_on_commit_callbacks
+):
+    from accounts.models import Notification, NotificationPreference
+
+    NotificationPreference.objects.create(
+        user=cast.member, kind="mention", email=NotificationPreference.Email.NEVER
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        reflection = reflect(cast, "What do you think, @alice?")
+
+    notification = Notification.objects.get(recipient=cast.member, kind="mention")
+    assert notification.url == reflection.get_absolute_url()
+    assert notification.text == f"{cast.author.name} mentioned you in a reflection: “Maps”."
+    assert mail.outbox == []  # in the site only, as she chose

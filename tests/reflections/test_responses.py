@@ -751,3 +751,27 @@ def test_the_flags_page_costs_the_same_queries(client, cast, django_assert_num_q
     assert page.status_code == 200
     assert len(page.context["flags"]) == rows * 2
     assert "Their concern: Names a client?" in page.content.decode()
+
+
+def test_a_response_is_a_notification_for_the_author_and_the_digest_choice_holds_the_email(
+    cast, django_capture_on_commit_callbacks
+):
+    from accounts.models import Notification, NotificationPreference
+
+    NotificationPreference.objects.create(
+        user=cast.author, kind="response", email=NotificationPreference.Email.DIGEST
+    )
+    reflection = ReflectionFactory(community=cast.community, author=cast.author, title="Maps")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = services.response_create(
+            author=cast.member,
+            community=cast.community,
+            kind="reflection",
+            target=reflection,
+            body="Yes, and rough maps win.",
+        )
+
+    notification = Notification.objects.get(recipient=cast.author)
+    assert (notification.kind, notification.url) == ("response", response.get_absolute_url())
+    assert notification.text == f"{cast.member.name} responded to “Maps”."
+    assert mail.outbox == []  # the digest's conversations carry it instead
