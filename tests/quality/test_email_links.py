@@ -30,6 +30,7 @@ from django.utils import timezone
 from accounts.digest import digest_send_batch, period_for, sections_for
 from accounts.models import EmailDelivery, User
 from communities import services as communities
+from communities.mentions import token
 from communities.models import Community, JourneyStep, Membership, MoveSuggestion
 from core.plugins import app_modules
 from reflections import services as reflections
@@ -199,7 +200,7 @@ def build_world(commit) -> dict:
             community=community,
             kind="reflection",
             target=bens_reflection,
-            body="Yes, and we ring the clinic first.",
+            body=f"Yes, and we ring the clinic first, {token(cleo)}.",
         )
     Response.objects.filter(pk=response.pk).update(created_at=in_period)
     JourneyStep.objects.create(
