@@ -11,7 +11,9 @@ class Migration(migrations.Migration):
     dependencies = [
         ('communities', '0007_membership_introduction'),
         ('cop_sessions', '0003_agendaitem_version'),
-        ('outcomes', '0005_confidencerating'),
+        # Outcome exists since outcomes' first migration: depending on no later one keeps
+        # the peer-review move's migration test (outcomes back to 0003) able to keep sessions.
+        ('outcomes', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -31,6 +31,7 @@ def settings_data(community, **overrides):
         "colour": community.colour,
         "emoji": community.emoji,
         "timezone": community.timezone,
+        "language": community.language,
         "engagement_window_days": 90,
     }
     for level, values in engagement.thresholds_for(community).items():

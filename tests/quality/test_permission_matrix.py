@@ -468,6 +468,15 @@ EXPECT: dict[str, Case] = {
         post=inner(302, "facilitator"),
         cross=in_a(pk="object:flag_b"),
     ),
+    # --- themes (issue 16) ---
+    "reflections:themes": Case(in_a(), inner()),
+    "reflections:theme_new": Case(in_a(), inner(role="facilitator")),
+    "reflections:theme_vote": Case(
+        in_a(pk="object:theme"), POST_ONLY, post=inner(302), cross=in_a(pk="object:theme_b")
+    ),
+    "reflections:theme_action": Case(
+        in_a(pk="object:theme"), inner(role="facilitator"), cross=in_a(pk="object:theme_b")
+    ),
     "reflections:actions": Case(in_a(), inner()),
     "reflections:action_new": Case(in_a(), inner()),
     "reflections:action": Case(in_a(pk="object:action"), inner(), cross=in_a(pk="object:action_b")),
@@ -585,6 +594,7 @@ class Site:
         self.add_reflections()
 
     def add_reflections(self):
+        from reflections.models import Theme
         from tests.factories import ActionFactory, OutcomeFactory, ReflectionFactory
 
         core = self.users["core"]
@@ -593,6 +603,9 @@ class Site:
                 community=community, author=author
             )
             self.objects["action" + suffix] = ActionFactory(community=community, owner=author)
+            self.objects["theme" + suffix] = Theme.objects.create(
+                community=community, statement="Rough maps travel further", created_by=author
+            )
         for suffix, community in (("", self.a), ("_b", self.b)):
             self.objects["outcome" + suffix] = OutcomeFactory(
                 community=community, status="proposed"
@@ -879,6 +892,12 @@ class ContentSite:
             template__description=mark("template-description"),
             title=mark("template-item"),
         ).template
+        # A theme the facilitators gathered: members' words, never shown to non-members.
+        from reflections.models import Theme
+
+        theme = Theme.objects.create(
+            community=community, statement=mark("theme-statement"), created_by=facilitator.user
+        )
         # A weekly series, which core is going to all of.
         from sessions.services import series_create, series_rsvp_set
 
@@ -1023,6 +1042,7 @@ class ContentSite:
                 "held": held,
                 "item": item,
                 "template": template,
+                "theme": theme,
                 "outcome": proposed,
                 "agreed": agreed,
                 "work": work,

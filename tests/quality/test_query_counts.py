@@ -377,7 +377,8 @@ CASES = {
     # +1 for the conversation about the session (reflections' responses panel).
     "session_detail": (session_detail, 10),
     # After it: who came (1 query) and the reviews panel (3) instead.
-    "session_detail_after": (session_detail_after, 14),
+    # +1 for the themes gathered from the session (reflections' themes panel).
+    "session_detail_after": (session_detail_after, 15),
     "session_rsvp_fragment": (session_rsvp_fragment, 14),
     "session_attendance": (session_attendance, 7),
     "session_planner": (session_planner, 10),

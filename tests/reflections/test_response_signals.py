@@ -194,7 +194,7 @@ def test_the_reflections_list_with_many_responses_costs_the_same_queries(
 
     # As without responses (tests/reflections/test_queries.py): the counts ride in the
     # page's own query.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = client.get(reverse("reflections:list", args=[cast.community.slug]))
 
     assert page.status_code == 200
