@@ -246,7 +246,7 @@ class ActionStatusForm(forms.ModelForm):
 
 
 class ReflectionFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = forms.CharField(label="Words in the title or text", required=False, max_length=200)
     loop_level = forms.ChoiceField(
         label="Loop level",
         required=False,

@@ -127,7 +127,7 @@ def test_member_finds_a_reflection_by_searching_and_deletes_their_own(page, log_
     page.goto("/c/mapping/reflections/")
     results = page.get_by_role("region", name="Reflections")
     expect(results.get_by_role("link")).to_have_count(2)
-    page.get_by_label("Search").fill("causal")
+    page.get_by_label("Words in the title or text").fill("causal")
     expect(results.get_by_role("link")).to_have_count(1)
     expect(page).to_have_url(re.compile(r"q=causal"))
 
