@@ -102,9 +102,18 @@ def notification_emails_stop(user: User) -> None:
 # --- notify -------------------------------------------------------------------------------
 
 
-def _record(**fields: Any) -> tuple[Notification, bool]:
+def _record(
+    *, recipient: User, community: Any, text: str, **fields: Any
+) -> tuple[Notification, bool]:
     """Insert the notification, or find the one already made under its key (a double-fired
-    event, a retried task, or a racing worker whose insert won)."""
+    event, a retried task, or a racing worker whose insert won). The community is kept as
+    its id and name (accounts sits below communities), the text cut to what the list shows."""
+    fields.update(
+        recipient=recipient,
+        community_id=getattr(community, "pk", None),
+        community_name=getattr(community, "name", "")[:200],
+        text=text[:TEXT_LIMIT],
+    )
     try:
         with transaction.atomic():
             notification = Notification.objects.create(**fields)
@@ -134,10 +143,9 @@ def notification_record(
         recipient=recipient,
         key=key,
         kind=kind,
-        community_id=getattr(community, "pk", None),
-        community_name=getattr(community, "name", "")[:200],
+        community=community,
         actor=actor,
-        text=text[:TEXT_LIMIT],
+        text=text,
         url=url,
         created_at=created_at or timezone.now(),
     )
@@ -172,10 +180,9 @@ def notify(
         recipient=recipient,
         key=key,
         kind=kind,
-        community_id=getattr(community, "pk", None),
-        community_name=getattr(community, "name", "")[:200],
+        community=community,
         actor=actor,
-        text=text[:TEXT_LIMIT],
+        text=text,
         url=url,
         # Told at once: the digest does not tell it again.
         emailed=at_once,
