@@ -159,6 +159,15 @@ def hideable_reflection_for(access: CommunityAccess, user, pk: int) -> Reflectio
     )
 
 
+def open_flags_for(access: CommunityAccess, user) -> QuerySet:
+    """The community's open flags on what `user` (a facilitator) may read: a flag on a
+    private reflection, or on a response to one, names nothing its author did not share."""
+    return Flag.objects.filter(community=access.community, resolved_at__isnull=True).filter(
+        Q(reflection__in=reflections_for(access, user).values("pk"))
+        | Q(response__in=responses_for(access, user).values("pk"))
+    )
+
+
 def flag_for(access: CommunityAccess, pk: int) -> Flag:
     """An open flag of the community, for its facilitators, or 404."""
     if not access.is_facilitator:

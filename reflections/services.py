@@ -271,7 +271,13 @@ def content_flag(*, content: Response | Reflection, by, note: str) -> Flag:
     flag = Flag.objects.filter(flagged_by=by, resolved_at__isnull=True, **about).first()
     if flag is not None:
         return flag
-    flag = Flag.objects.create(community_id=content.community_id, flagged_by=by, note=note, **about)
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(
+                community_id=content.community_id, flagged_by=by, note=note, **about
+            )
+    except IntegrityError:  # a double click: the other request's flag stands
+        return Flag.objects.get(flagged_by=by, resolved_at__isnull=True, **about)
     ModerationEntry.objects.create(
         community_id=content.community_id,
         act=ModerationEntry.Act.FLAGGED,

@@ -35,6 +35,7 @@ from .access import (
     hideable_reflection_for,
     hideable_response_for,
     may_update_action,
+    open_flags_for,
     own_reflection_for,
     own_response_for,
     reflection_for,
@@ -61,7 +62,6 @@ from .models import (
     BODY_MAX_CHARS,
     PROMPTS,
     Action,
-    Flag,
     ModerationEntry,
     Reflection,
     ReflectionDraft,
@@ -811,7 +811,7 @@ def flags_page(request, slug):
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
     flags = list(
-        Flag.objects.filter(community=community, resolved_at__isnull=True)
+        open_flags_for(access, request.user)
         .select_related("flagged_by", "response__author", "reflection__author")
         .order_by("-created_at", "-pk")[:50]
     )

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -775,3 +776,23 @@ def test_a_response_is_a_notification_for_the_author_and_the_digest_choice_holds
     assert (notification.kind, notification.url) == ("response", response.get_absolute_url())
     assert notification.text == f"{cast.member.name} responded to “Maps”."
     assert mail.outbox == []  # the digest's conversations carry it instead
+
+
+def test_the_flags_page_names_nothing_the_facilitator_may_not_read(cast):
+    from reflections.models import Flag
+
+    private = ReflectionFactory(
+        community=cast.community, author=cast.author, title="Only mine", visibility="private"
+    )
+    shared = ReflectionFactory(community=cast.community, author=cast.author, title="For all")
+    for reflection in (private, shared):
+        Flag.objects.create(
+            community=cast.community, flagged_by=cast.author, note="check", reflection=reflection
+        )
+    client = Client()
+    client.force_login(cast.facilitator)
+
+    page = client.get(reverse("reflections:flags", args=[cast.community.slug])).content.decode()
+
+    assert "For all" in page
+    assert "Only mine" not in page
