@@ -446,7 +446,9 @@ def session_edit(request, slug: str, pk: int):
             )
             post = request.POST.copy()
             post["series_version"] = clash.current.version
-            form = SessionForm(post, instance=session, community=community, user=request.user)
+            # A copy: the first form already wrote the typed values onto `session`.
+            session.refresh_from_db()
+            form = SessionForm(post, instance=copy(session), community=community, user=request.user)
             form.is_valid()
         except services.SessionStateError as refusal:
             messages.error(request, str(refusal))
@@ -681,13 +683,15 @@ def template_edit(request, slug: str, tpk: int):
         for position, item in enumerate(items)
     ]
     data = request.POST or None
-    form = TemplateForm(data, instance=template, community=community)
+    # A copy: a rejected save must not show its typed name as the page's heading.
+    form = TemplateForm(data, instance=copy(template), community=community)
     formset = TemplateItemFormSet(data, initial=initial, template=template, prefix="items")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         fields = {name: form.cleaned_data[name] for name in TemplateForm.Meta.fields}
         try:
             services.template_update(template=template, data=fields, items=formset.items())
         except services.TemplateNameTaken:
+            template.refresh_from_db()  # the heading keeps the saved name
             form.add_error("name", "Your community already has a template of that name.")
         else:
             messages.success(request, f"Saved “{template.name}”.")
@@ -746,7 +750,12 @@ def session_repeat(request, slug: str, pk: int):
         return redirect("sessions:series", slug=access.community.slug, pk=session.series_id)
     form = RepeatForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
-        series = services.series_create(session=session, user=request.user, **form.repeat)
+        try:
+            series = services.series_create(session=session, user=request.user, **form.repeat)
+        except services.SessionStateError as refusal:
+            # Held or cancelled since the page was opened: say so, change nothing.
+            messages.error(request, str(refusal))
+            return redirect(session.get_absolute_url())
         if series.is_live:
             messages.success(request, "It's a series now: its sessions are planned below.")
         else:
