@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import NullIf
 
+from communities.mentions import as_plain_text
 from communities.models import Community, Membership
 from core.plugins import SearchProvider, search_providers
 from core.search import (
@@ -135,15 +136,31 @@ def matching(user, criteria: Criteria) -> QuerySet | None:
     return rows.order_by("-rank", "-when", "kind", "-item")
 
 
+# A written mention, @[Name](id), as PostgreSQL's regexp_replace reads it: a snippet shows
+# "@Name" as communities.mentions.as_plain_text does, never the markup or the person's id.
+MENTION_PATTERN = r"@\[([^][]{1,100})\]\([0-9]{1,18}\)"
+
+
+def _plain(field: str) -> Func:
+    return Func(
+        F(field),
+        Value(MENTION_PATTERN),
+        Value("@\\1"),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
 def _text_of(provider: SearchProvider):
-    """The kind's text fields as one text for ts_headline (PostgreSQL only), the empty ones
-    left out so no snippet starts with a row of separators."""
+    """The kind's text fields as one text for ts_headline (PostgreSQL only), mentions as
+    plain @Name, the empty ones left out so no snippet starts with a row of separators."""
     fields = provider.text_fields
     if len(fields) == 1:
-        return F(fields[0])
+        return _plain(fields[0])
     return Func(
         Value(" … "),
-        *(NullIf(F(name), Value("")) for name in fields),
+        *(NullIf(_plain(name), Value("")) for name in fields),
         function="CONCAT_WS",
         output_field=TextField(),
     )
@@ -185,7 +202,9 @@ def _hit(kind: str, provider: SearchProvider, item, text: str, when) -> Hit:
     if hasattr(item, "marked_title"):
         title, snippet = item.marked_title, item.marked_text
     else:
-        body = " … ".join(filter(None, (getattr(item, f) for f in provider.text_fields)))
+        body = " … ".join(
+            filter(None, (as_plain_text(getattr(item, f)) for f in provider.text_fields))
+        )
         title = marked_in_python(getattr(item, provider.title_field), text, width=1000)
         snippet = marked_in_python(body, text)
     return Hit(

@@ -510,3 +510,20 @@ def test_every_app_registers_what_it_lets_people_find():
     from core.plugins import search_providers
 
     assert list(search_providers()) == ["reflection", "session", "outcome", "work", "story"]
+
+
+@pytest.mark.parametrize("how", ["full_text", "fallback"])
+def test_snippets_show_a_mention_as_the_name_never_its_markup(cast, monkeypatch, how):
+    if how == "fallback":
+        monkeypatch.setattr("search.selectors.full_text", lambda: False)
+    ReflectionFactory(
+        community=cast.riverside,
+        author=cast.alice,
+        title="Note",
+        body=f"Asked @[Bob Builder]({cast.bob.pk}) about the lighthouse tide.",
+    )
+
+    content = search(cast, "alice", q="lighthouse").content.decode()
+
+    assert "@Bob Builder about the" in content
+    assert f"({cast.bob.pk})" not in content and "@[" not in content
