@@ -30,6 +30,9 @@ class Accessibility:
         self.page, self.found = page, {}
 
     def check(self):
+        # After a click that navigates, wait for the new page: axe on a document still being
+        # replaced finds no documentElement (a flake seen once under load).
+        self.page.wait_for_load_state()
         results = Axe().run(self.page)
         problems = [
             f"{v['id']} ({v['impact']}): {v['help']}"
