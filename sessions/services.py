@@ -331,7 +331,13 @@ SERIES_FIELDS = ("title", "duration_minutes", "location", "online_url")
 
 
 def series_edit(
-    *, session: Session, user: User, data: dict, scope: str, version: int | None
+    *,
+    session: Session,
+    user: User,
+    data: dict,
+    scope: str,
+    version: int | None,
+    session_version: int | None,
 ) -> Series:
     """Apply the planner's changes to this session and the ones after it (`FOLLOWING`) or
     to every session still ahead (`FUTURE`): time, length, place, link, facilitators and
@@ -343,6 +349,8 @@ def series_edit(
     place. Either way each changed session keeps its RSVPs, agenda and page, and everyone
     who answered going or maybe is told once, with the updated calendar file.
     `version` is the series' version the editor saw: an older one is SeriesConflict.
+    `session_version` is the edited session's: when someone saved that session meanwhile
+    (its time, say), the edit would silently undo their change, so it is SessionConflict.
     """
     now = timezone.now()
     if session.has_started or not session.is_editable:
@@ -353,6 +361,15 @@ def series_edit(
     data = dict(data)
     facilitators = data.pop("facilitators", None)
     with transaction.atomic():
+        # Locked, so a planner saving this one session waits until the series edit is in.
+        saved = (
+            Session.objects.select_for_update()
+            .filter(pk=session.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if saved is None or saved != session_version:
+            raise SessionConflict(Session.objects.get(pk=session.pk))
         changed = Series.objects.filter(pk=session.series_id, version=version).update(
             version=F("version") + 1, sequence=F("sequence") + 1, updated_at=now
         )

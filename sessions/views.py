@@ -429,15 +429,37 @@ def session_edit(request, slug: str, pk: int):
     )
     conflict = None
     scope = form.cleaned_data.get("scope", "this") if form.is_bound and form.is_valid() else "this"
-    if request.method == "POST" and form.is_valid() and scope != "this":
+    if request.method == "POST" and form.is_valid():
+        data = form.session_data()
         try:
-            services.series_edit(
-                session=session,
-                user=request.user,
-                data=form.session_data(),
-                scope=scope,
-                version=form.cleaned_data.get("series_version"),
-            )
+            if scope != "this":
+                services.series_edit(
+                    session=session,
+                    user=request.user,
+                    data=data,
+                    scope=scope,
+                    version=form.cleaned_data.get("series_version"),
+                    session_version=form.cleaned_data.get("version"),
+                )
+            else:
+                services.session_update(
+                    session=session,
+                    user=request.user,
+                    data=data,
+                    version=form.cleaned_data.get("version"),
+                )
+        except services.SessionConflict as clash:
+            # Keep what this person typed; show what the other person saved; let them save
+            # again on top of the new version once they have looked.
+            current = clash.current
+            current.community = community
+            conflict = {"changes": _their_changes(current, data), "current": current}
+            post = request.POST.copy()
+            post["version"] = current.version
+            # A copy: validating the form writes the typed values onto its instance.
+            form = SessionForm(post, instance=copy(current), community=community, user=request.user)
+            form.is_valid()
+            session = current
         except services.SeriesConflict as clash:
             messages.error(
                 request,
@@ -457,33 +479,12 @@ def session_edit(request, slug: str, pk: int):
                 "starts_local" if refusal.field == "starts_local" else None, refusal.message
             )
         else:
-            messages.success(
-                request, "Saved for the series. Everyone who said they'd come is told."
-            )
-            return redirect("sessions:edit", slug=community.slug, pk=session.pk)
-    elif request.method == "POST" and form.is_valid():
-        data = form.session_data()
-        try:
-            services.session_update(
-                session=session,
-                user=request.user,
-                data=data,
-                version=form.cleaned_data.get("version"),
-            )
-        except services.SessionConflict as clash:
-            # Keep what this person typed; show what the other person saved; let them save
-            # again on top of the new version once they have looked.
-            current = clash.current
-            current.community = community
-            conflict = {"changes": _their_changes(current, data), "current": current}
-            post = request.POST.copy()
-            post["version"] = current.version
-            # A copy: validating the form writes the typed values onto its instance.
-            form = SessionForm(post, instance=copy(current), community=community, user=request.user)
-            form.is_valid()
-            session = current
-        else:
-            messages.success(request, "Saved.")
+            if scope != "this":
+                messages.success(
+                    request, "Saved for the series. Everyone who said they'd come is told."
+                )
+            else:
+                messages.success(request, "Saved.")
             return redirect("sessions:edit", slug=community.slug, pk=session.pk)
     return render(
         request,

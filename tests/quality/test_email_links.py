@@ -127,6 +127,7 @@ def build_world(commit) -> dict:
         )
         sessions.series_rsvp_set(series=series, user=ada, response="going")
         series.refresh_from_db()
+        weekly.refresh_from_db()
         sessions.series_edit(
             session=weekly,
             user=fran,
@@ -140,6 +141,7 @@ def build_world(commit) -> dict:
             },
             scope=sessions.FUTURE,
             version=series.version,
+            session_version=weekly.version,
         )
 
     with commit():

@@ -74,6 +74,7 @@ def test_this_and_following_splits_the_series(world, weekly, django_capture_on_c
             data=data_for(pivot, starts_at=pivot.starts_at + timedelta(hours=1), location="Room 4"),
             scope=services.FOLLOWING,
             version=weekly.version,
+            session_version=pivot.version,
         )
         email_flush()
 
@@ -112,6 +113,7 @@ def test_every_session_ahead_changes_in_place_when_nothing_is_past(world, weekly
             data=data_for(second, starts_at=second.starts_at - timedelta(minutes=30)),
             scope=services.FUTURE,
             version=weekly.version,
+            session_version=second.version,
         )
 
     assert same.pk == weekly.pk and same.uid == weekly.uid
@@ -129,6 +131,7 @@ def test_every_session_ahead_never_touches_held_ones(world, weekly):
             data=data_for(sessions[5], duration_minutes=90),
             scope=services.FUTURE,
             version=weekly.version,
+            session_version=sessions[5].version,
         )
 
     assert [s.duration_minutes for s in Session.objects.filter(series=weekly)] == [60, 60, 60]
@@ -149,6 +152,7 @@ def test_stale_version_is_refused_and_nothing_changes(world, weekly):
             data=data_for(second, duration_minutes=90),
             scope=services.FUTURE,
             version=weekly.version - 1,
+            session_version=second.version,
         )
 
     assert set(weekly.sessions.values_list("duration_minutes", flat=True)) == {60}
@@ -164,6 +168,7 @@ def test_a_begun_session_cannot_change_the_series(world, weekly):
             data=data_for(first, duration_minutes=90),
             scope=services.FOLLOWING,
             version=weekly.version,
+            session_version=first.version,
         )
     assert Series.objects.count() == 1
 
@@ -194,6 +199,51 @@ def test_planner_edit_for_following_and_the_conflict_message(client, world, week
     assert 'value="2026-04-01T19:00"' in stale.content.decode()
     assert saved.status_code == 302
     assert Series.objects.count() == 2
+
+
+def test_a_series_edit_over_a_session_saved_meanwhile_shows_their_change(client, world, weekly):
+    """The planner opened the session, someone else moved that one session, then the
+    planner saved "this and following": the series edit would undo the other person's
+    change, so nothing is saved and both versions are shown (audit finding)."""
+    pivot = weekly.sessions.order_by("starts_at")[4]
+    seen = pivot.version
+    with time_machine.travel(LATER, tick=False):
+        services.session_update(
+            session=pivot,
+            user=world.coordinator,
+            data=data_for(pivot, location="The garden room"),
+            version=seen,
+        )
+        with pytest.raises(services.SessionConflict):
+            services.series_edit(
+                session=pivot,
+                user=world.facilitator,
+                data=data_for(pivot, duration_minutes=90),
+                scope=services.FOLLOWING,
+                version=weekly.version,
+                session_version=seen,
+            )
+        client.force_login(world.facilitator)
+        page = client.post(
+            reverse("sessions:edit", kwargs={"slug": "riverside", "pk": pivot.pk}),
+            {
+                "title": pivot.title,
+                "description": "",
+                "starts_local": "2026-04-01T18:00",
+                "duration_minutes": "90",
+                "location": "Room 4",
+                "online_url": "",
+                "version": seen,
+                "scope": "following",
+                "series_version": weekly.version,
+            },
+        )
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "The garden room" in body and 'value="Room 4"' in body
+    assert Series.objects.count() == 1
+    assert set(weekly.sessions.values_list("duration_minutes", flat=True)) == {60}
 
 
 def test_this_one_only_moves_one_session_and_tells_series_rsvps_once(
