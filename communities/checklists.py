@@ -105,7 +105,8 @@ def _has_purpose(memberships) -> set[int]:
 
 
 def _invited(memberships) -> set[int]:
-    """Someone was invited, or someone besides the coordinators joined: one query."""
+    """Someone was invited, or someone besides the coordinators joined (a request to join
+    still waiting is neither): one query."""
     communities = [m.community_id for m in memberships]
     invited = set(
         Invitation.objects.filter(community_id__in=communities)
@@ -113,6 +114,7 @@ def _invited(memberships) -> set[int]:
         .union(
             Membership.objects.filter(community_id__in=communities)
             .exclude(role=Membership.Role.COORDINATOR)
+            .exclude(status=Membership.Status.REQUESTED)
             .values_list("community_id", flat=True)
         )
     )

@@ -303,6 +303,27 @@ def test_a_member_who_joined_counts_as_invitations_done(cast):
     assert state.done  # alice and bob are there
 
 
+def test_a_request_to_join_still_waiting_does_not_count_as_invitations_done(cast):
+    """Audit finding: the step ticked as soon as a stranger asked to join."""
+    community = CommunityFactory(name="Fresh start")
+    coordinator = MembershipFactory(
+        community=community, user=cast.carol, role=Membership.Role.COORDINATOR
+    )
+    MembershipFactory(community=community, user=cast.dave, status=Membership.Status.REQUESTED)
+
+    def invitations_done():
+        (state,) = [
+            s
+            for s in checklists._states("setup", [coordinator])[coordinator.pk]
+            if s.step.key == "invitations"
+        ]
+        return state.done
+
+    assert not invitations_done()
+    Membership.objects.filter(user=cast.dave).update(status=Membership.Status.ACTIVE)
+    assert invitations_done()
+
+
 @pytest.mark.parametrize("rows", [1, 8])
 def test_the_setup_checklist_costs_the_same_at_one_and_many_members_and_invitations(
     cast, rows, django_assert_num_queries
