@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from copy import copy
+
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,7 +42,9 @@ def _settings_page(request, *, form=None, choices_form=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_view(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # A copy: validating writes the typed values onto the instance, and the header shows
+    # request.user — a rejected name must not appear there as if saved.
+    form = ProfileForm(request.POST or None, instance=copy(request.user))
     if request.method == "POST" and form.is_valid():
         services.profile_update(user=request.user, data=form.cleaned_data)
         messages.success(request, "Your settings are saved.")

@@ -247,7 +247,10 @@ def test_settings_unknown_timezone_is_a_field_error_and_keeps_the_name(client, u
 
     assert response.status_code == 200
     assert "timezone" in response.context["form"].errors
-    assert 'value="Sam"' in response.content.decode()
+    body = response.content.decode()
+    assert 'value="Sam"' in body
+    # The header still shows the saved name, not the one typed into a refused form.
+    assert f"<span>{user.name}</span>" in body and "<span>Sam</span>" not in body
     user.refresh_from_db()
     assert user.timezone == "Europe/London"
 
