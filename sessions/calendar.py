@@ -140,7 +140,7 @@ def is_edited(session: Session, series: Series) -> bool:
     return (
         session.starts_at != session.recurrence_id
         or session.duration_minutes != series.duration_minutes
-        or session.title != series.title
+        or session.title != series.title_on(session.recurrence_id)
         or session.location != series.location
         or session.online_url != series.online_url
     )
@@ -158,7 +158,7 @@ def series_events(
     master.add("dtstamp", timezone.now())
     master.add("dtstart", start)
     master.add("dtend", start + timedelta(minutes=series.duration_minutes))
-    master.add("summary", f"{series.title} · {series.community.name}")
+    master.add("summary", f"{series.calendar_title} · {series.community.name}")
     master.add("sequence", series.sequence)
     master.add("url", settings.SITE_URL + series.get_absolute_url())
     master.add(

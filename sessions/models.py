@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
 
+from core.templatetags.dates import STYLES
 from core.text import LONG_TEXT_MAX, TEXT_MAX
 
 
@@ -348,15 +349,30 @@ class SessionTemplateQuerySet(models.QuerySet):
         return self.filter(community=community)
 
 
+# The one placeholder a title pattern may hold (a template's or a series'): the session's
+# date in the community's calendar.
+DATE_PLACEHOLDER = "{date}"
+
+
+def title_date(starts_at, tz) -> str:
+    """The day `starts_at` falls on in `tz`, as a title shows it: "6 Dec 2026"."""
+    return dateformat.format(timezone.localtime(starts_at, tz), STYLES["date"])
+
+
+def title_for(pattern: str, starts_at, tz) -> str:
+    """`pattern` with "{date}" replaced by the day of `starts_at` (any other braces stay),
+    cut to the length a session's title may have."""
+    title = pattern.replace(DATE_PLACEHOLDER, title_date(starts_at, tz))
+    return title[: Session._meta.get_field("title").max_length]
+
+
 class SessionTemplate(models.Model):
     """A reusable plan: what a session is called, how long it runs and its agenda. "Save as
     template" makes one from a session's plan; a new session (or a series' next occurrence)
     starts from one through services.apply_template. `builtin` names which of the built-in
     templates a row began as (blank for the community's own), so they are given once."""
 
-    # The one placeholder a title pattern may hold: the session's date, in the community's
-    # calendar (services.template_title).
-    DATE_PLACEHOLDER = "{date}"
+    DATE_PLACEHOLDER = DATE_PLACEHOLDER
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="session_templates"
@@ -427,6 +443,10 @@ class Series(models.Model):
         "communities.Community", on_delete=models.CASCADE, related_name="series"
     )
     title = models.CharField(max_length=200)
+    # When the first session's title held its own date ("Show and tell, 6 Dec 2026", as a
+    # template's "{date}" makes), the title with "{date}" in its place: each occurrence
+    # is then called by its own date. Blank: every occurrence is called `title`.
+    title_pattern = models.CharField(max_length=200, blank=True)
     rule = models.CharField("recurrence rule", max_length=200)
     start_date = models.DateField()
     start_time = models.TimeField()
@@ -471,6 +491,26 @@ class Series(models.Model):
         from accounts.models import zone_or_utc
 
         return zone_or_utc(self.time_zone)
+
+    @staticmethod
+    def pattern_of(title: str, starts_at, tz) -> str:
+        """The title pattern of a series whose first session is `title` at `starts_at`."""
+        day = title_date(starts_at, tz)
+        return title.replace(day, DATE_PLACEHOLDER) if day in title else ""
+
+    def title_on(self, starts_at) -> str:
+        """What the occurrence at `starts_at` is called."""
+        if not self.title_pattern:
+            return self.title
+        return title_for(self.title_pattern, starts_at, self.zoneinfo)
+
+    @property
+    def calendar_title(self) -> str:
+        """The whole series' name in a calendar: its title, without a date that is only
+        the first occurrence's ("Show and tell", not "Show and tell, 6 Dec 2026")."""
+        if not self.title_pattern:
+            return self.title
+        return self.title_pattern.replace(DATE_PLACEHOLDER, "").strip(" ,:;-–—·") or self.title
 
     @property
     def is_open_ended(self) -> bool:

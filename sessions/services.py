@@ -14,14 +14,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Prefetch, Q
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from accounts.mail import Attachment, email_render_and_enqueue
 from accounts.models import EmailDelivery, User
 from accounts.notifications import notify
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
-from core.templatetags.dates import STYLES
 from outcomes.models import Outcome
 
 from .builtin_templates import BUILTIN_TEMPLATES
@@ -37,6 +36,7 @@ from .models import (
     SessionSettings,
     SessionTemplate,
     TemplateItem,
+    title_for,
 )
 from .recurrence import HORIZON, RuleError, expand, frequency_of, rule_for
 from .selectors import answered_q
@@ -211,6 +211,7 @@ def series_create(
         series = Series.objects.create(
             community=community,
             title=session.title,
+            title_pattern=Series.pattern_of(session.title, session.starts_at, tz),
             rule=rule,
             start_date=local.date(),
             start_time=local.time(),
@@ -297,7 +298,7 @@ def series_extend(*, series: Series, now: datetime | None = None) -> list[Sessio
                     community_id=series.community_id,
                     series=series,
                     recurrence_id=occurrence.starts_at,
-                    title=series.title,
+                    title=series.title_on(occurrence.starts_at),
                     starts_at=occurrence.starts_at,
                     duration_minutes=series.duration_minutes,
                     location=series.location,
@@ -403,6 +404,9 @@ def series_edit(
             horizon=now + HORIZON if series.is_open_ended else None,
         )
         fields = {name: data[name] for name in SERIES_FIELDS}
+        # The edited session's title on its new day: "Retro, 8 Apr 2026" keeps each
+        # occurrence called by its own date.
+        fields["title_pattern"] = Series.pattern_of(data["title"], data["starts_at"], tz)
         if before:
             old = series
             Series.objects.filter(pk=old.pk).update(
@@ -447,7 +451,8 @@ def series_edit(
                 sequence=F("sequence") + 1,
                 version=F("version") + 1,
                 updated_at=now,
-                **fields,
+                **{name: fields[name] for name in SERIES_FIELDS if name != "title"},
+                title=series.title_on(new.starts_at),
             )
             if facilitators is not None:
                 occurrence.facilitators.set(facilitators)
@@ -680,10 +685,7 @@ def template_title(template: SessionTemplate, starts_at: datetime, tz) -> str:
     """The title a session planned from `template` on `starts_at` gets: its title pattern
     (or else its name) with "{date}" replaced by the day in the community's calendar
     (`tz`), e.g. "Show and tell, 6 Dec 2026". Any other braces stay as they are."""
-    pattern = template.title_pattern or template.name
-    day = dateformat.format(timezone.localtime(starts_at, tz), STYLES["date"])
-    title = pattern.replace(SessionTemplate.DATE_PLACEHOLDER, day)
-    return title[: Session._meta.get_field("title").max_length]
+    return title_for(template.title_pattern or template.name, starts_at, tz)
 
 
 def _template_items(template: SessionTemplate) -> list[TemplateItem]:

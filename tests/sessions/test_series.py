@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from sessions import services
+from sessions.calendar import series_ics
 from sessions.models import AgendaItem, Series, Session
 from sessions.recurrence import Frequency, RuleError, expand, rule_for
 from sessions.tasks import series_extend_scan
@@ -209,6 +210,43 @@ def test_series_from_a_session_makes_each_occurrence_with_its_plan(world, planne
         time(18, 0),
         "Europe/London",
     )
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_a_dated_title_gives_each_occurrence_its_own_date(world, planned):
+    """A session planned from a "{date}" template is called "Retro, 4 Mar 2026": its series'
+    later sessions are called by their own dates, not the first one's (audit finding), and
+    the calendar names the whole series without a date."""
+    Session.objects.filter(pk=planned.pk).update(title="Retro, 4 Mar 2026")
+    planned.refresh_from_db()
+
+    series = services.series_create(
+        session=planned, user=world.facilitator, frequency=Frequency.WEEKLY, until=None, count=3
+    )
+
+    assert list(series.sessions.order_by("starts_at").values_list("title", flat=True)) == [
+        "Retro, 4 Mar 2026",
+        "Retro, 11 Mar 2026",
+        "Retro, 18 Mar 2026",
+    ]
+    assert (series.title_pattern, series.calendar_title) == ("Retro, {date}", "Retro")
+    ics = series_ics([series], include_online_link=False).decode()
+    assert "SUMMARY:Retro · Riverside" in ics
+    # A calendar shows each occurrence on its date under the series' name: none is an
+    # edited occurrence just for its dated title.
+    assert "RECURRENCE-ID" not in ics
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_a_title_without_its_own_date_is_every_occurrence_s_title(world, planned):
+    series = services.series_create(
+        session=planned, user=world.facilitator, frequency=Frequency.WEEKLY, until=None, count=2
+    )
+
+    assert series.title_pattern == ""
+    assert set(series.sessions.values_list("title", flat=True)) == {planned.title}
 
 
 def timezone_local(session):
