@@ -416,14 +416,7 @@ class TemplateItemForm(forms.Form):
     """One item in the library's item editor: its words and minutes (its kind and aligned
     outcomes stay as saved). `item` is the row it edits, empty for a new one."""
 
-    item = forms.ModelChoiceField(
-        queryset=TemplateItem.objects.none(),
-        widget=forms.HiddenInput,
-        required=False,
-        error_messages={
-            "invalid_choice": "This item is no longer in the template. Please reload the page."
-        },
-    )
+    item = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label="Item title", max_length=200)
     minutes = forms.IntegerField(label="Minutes")
     description = forms.CharField(
@@ -433,10 +426,21 @@ class TemplateItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, template, **kwargs):
+    def __init__(self, *args, items: dict[int, TemplateItem], **kwargs):
         super().__init__(*args, **kwargs)
-        # Only this template's items: another template's id is "not a valid choice".
-        self.fields["item"].queryset = template.items.all()
+        self.items = items
+
+    def clean_item(self) -> TemplateItem | None:
+        """Only this template's items (loaded once for every row, not one query a row):
+        another template's id, or one deleted meanwhile, is refused."""
+        pk = self.cleaned_data["item"]
+        if pk is None:
+            return None
+        if pk not in self.items:
+            raise forms.ValidationError(
+                "This item is no longer in the template. Please reload the page."
+            )
+        return self.items[pk]
 
     def clean_minutes(self):
         return minutes_within_a_day(
@@ -447,9 +451,11 @@ class TemplateItemForm(forms.Form):
 
 
 class BaseTemplateItemFormSet(forms.BaseFormSet):
-    def __init__(self, *args, template, **kwargs):
+    def __init__(self, *args, template, items=None, **kwargs):
         self.template = template
-        super().__init__(*args, form_kwargs={"template": template}, **kwargs)
+        if items is None:
+            items = template.items.all()
+        super().__init__(*args, form_kwargs={"items": {i.pk: i for i in items}}, **kwargs)
 
     def items(self) -> list[dict]:
         """The kept items in their new order ("Order" numbers, ties by place), for

@@ -686,7 +686,9 @@ def template_edit(request, slug: str, tpk: int):
     data = request.POST or None
     # A copy: a rejected save must not show its typed name as the page's heading.
     form = TemplateForm(data, instance=copy(template), community=community)
-    formset = TemplateItemFormSet(data, initial=initial, template=template, prefix="items")
+    formset = TemplateItemFormSet(
+        data, initial=initial, template=template, items=items, prefix="items"
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         fields = {name: form.cleaned_data[name] for name in TemplateForm.Meta.fields}
         try:
