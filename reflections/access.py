@@ -125,6 +125,12 @@ def responses_visible_to(user) -> QuerySet:
     return Response.objects.filter(response_audience_q(user)).filter(shown_q(user))
 
 
+def searchable_responses(user) -> QuerySet:
+    """Every response `user` may read, in any community (search): exactly the audience of
+    what it answers, a hidden one only to its author and the facilitators."""
+    return responses_visible_to(user)
+
+
 def responses_for(access: CommunityAccess, user) -> QuerySet:
     """The community's responses `user` may read: none for someone who is not a member."""
     if not access.is_member:
