@@ -85,7 +85,7 @@ def test_respond_mention_notify_theme_vote_and_act(page, log_in):
     log_in("fran@example.org")
     page.goto("/")
     page.get_by_role("link", name=re.compile(r"^Notifications.*1 unread notification$")).click()
-    told = page.get_by_role("link", name=re.compile("Mina mentioned you in a response"))
+    told = page.get_by_role("button", name=re.compile("Mina mentioned you in a response"))
     expect(told).to_be_visible()
     told.click()
     assert page.url.endswith(response.get_absolute_url())

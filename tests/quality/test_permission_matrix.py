@@ -162,7 +162,8 @@ EXPECT: dict[str, Case] = {
     "notification_open": Case(
         lambda s: {"pk": notification(s).pk},
         {**signed_in(404), "core": 302},
-        notes="Opening marks it read and leads on; anyone else's is a 404.",
+        post={**signed_in(404), "core": 302},
+        notes="A GET leads on; the list's POST also marks it read; anyone else's is a 404.",
     ),
     "notifications_read_all": Case({}, POST_ONLY, post=signed_in(302)),
     "notification_choices": Case(
