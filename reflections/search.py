@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Concat
 
 from core.plugins import SearchProvider, register_search
 
-from .access import searchable_reflections, searchable_responses
+from .access import searchable_reflections, searchable_responses, searchable_themes
 
 
 def response_title():
@@ -52,5 +52,16 @@ def register() -> None:
             title=response_title,
             text_fields=("body",),
             loop_field="reflection__loop_level",
+        ),
+    )
+    register_search(
+        "theme",
+        SearchProvider(
+            label="Themes",
+            order=17,
+            visible=searchable_themes,
+            noun="theme",
+            title_field="statement",
+            text_fields=(),
         ),
     )

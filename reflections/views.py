@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -54,6 +55,7 @@ from .forms import (
     ReflectionForm,
     ResponseForm,
     ThemeActionForm,
+    ThemeEditForm,
     ThemeForm,
 )
 from .markdown import render_markdown
@@ -944,4 +946,43 @@ def theme_action(request, slug, pk):
         request,
         "reflections/theme_action.html",
         {**access.context(), "form": form, "theme": theme},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_edit(request, slug, pk):
+    """A facilitator rewords a theme; a blank or too long statement is a field error that
+    keeps what was typed."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    theme = facilitated_theme_for(access, pk)
+    saved = theme.statement  # The heading shows what is saved, the form what was typed.
+    form = ThemeEditForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        theme = services.theme_update(theme=theme, statement=form.cleaned_data["statement"])
+        messages.success(request, "The theme is reworded.")
+        return redirect(theme.get_absolute_url())
+    return render(
+        request,
+        "reflections/theme_edit.html",
+        {**access.context(), "form": form, "theme": theme, "saved": saved},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_delete(request, slug, pk):
+    """A facilitator deletes a theme after confirming: its +1s go with it; the reflections
+    it gathered, and an action made of it, stay."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    theme = facilitated_theme_for(access, pk)
+    back = reverse("reflections:themes", kwargs={"slug": access.community.slug})
+    if request.method == "POST":
+        services.theme_delete(theme=theme)
+        messages.success(request, f"The theme “{theme.statement}” is deleted.")
+        return redirect(back)
+    return render(
+        request,
+        "reflections/theme_delete.html",
+        {**access.context(), "theme": theme, "vote_count": theme.votes.count()},
     )

@@ -164,6 +164,8 @@ def _text_of(provider: SearchProvider):
     """The kind's text fields as one text for ts_headline (PostgreSQL only), mentions as
     plain @Name, the empty ones left out so no snippet starts with a row of separators."""
     fields = provider.text_fields
+    if not fields:
+        return Value("", output_field=TextField())
     if len(fields) == 1:
         return _plain(fields[0])
     return Func(

@@ -478,6 +478,15 @@ EXPECT: dict[str, Case] = {
     "reflections:theme_action": Case(
         in_a(pk="object:theme"), inner(role="facilitator"), cross=in_a(pk="object:theme_b")
     ),
+    "reflections:theme_edit": Case(
+        in_a(pk="object:theme"), inner(role="facilitator"), cross=in_a(pk="object:theme_b")
+    ),
+    "reflections:theme_delete": Case(
+        in_a(pk="object:theme"),
+        inner(role="facilitator"),
+        cross=in_a(pk="object:theme_b"),
+        notes="A GET asks to confirm; only the POST deletes.",
+    ),
     "reflections:actions": Case(in_a(), inner()),
     "reflections:action_new": Case(in_a(), inner()),
     "reflections:action": Case(in_a(pk="object:action"), inner(), cross=in_a(pk="object:action_b")),

@@ -512,6 +512,7 @@ def test_every_app_registers_what_it_lets_people_find():
     assert list(search_providers()) == [
         "reflection",
         "response",
+        "theme",
         "session",
         "outcome",
         "work",
