@@ -632,14 +632,52 @@ def _thread_fragment(request, access, kind, target, **kwargs):
     return render(request, "reflections/includes/responses.html", context)
 
 
+class ParentGone(Exception):
+    """The response a reply answers is not there (deleted or hidden meanwhile)."""
+
+
 def _posted_parent(request, access) -> Response | None:
-    """The response a reply answers (`parent`), as the viewer may read it, or 404."""
+    """The response a reply answers (`parent`), as the viewer may read it; a malformed id
+    is a 404, one that is not (or no longer) there ParentGone."""
     value = request.POST.get("parent", "")
     if not value:
         return None
     if not value.isdecimal() or int(value) >= 2**63:
         raise Http404("No such response.")
-    return response_for(access, request.user, int(value))
+    try:
+        return response_for(access, request.user, int(value))
+    except Http404:
+        raise ParentGone from None
+
+
+REPLY_ORPHANED = (
+    "The response you were replying to was deleted meanwhile, so your reply is not posted. "
+    "Your words are kept here: post them as a response of your own, or change them first."
+)
+
+
+def _reply_orphaned(request, access, kind, target):
+    """A reply whose response was deleted (or hidden) meanwhile: nothing is posted, and the
+    words come back in the response box with a message saying why, never a bare 404."""
+    form = ResponseForm(request.POST, prefix_id="response")
+    form.is_valid()
+    form.add_error("body", REPLY_ORPHANED)
+    if request.htmx:
+        # A 200, so htmx swaps the conversation in, with the words in its box.
+        return _thread_fragment(request, access, kind, target, form=form)
+    return render(
+        request,
+        "reflections/respond.html",
+        {
+            **access.context(),
+            "form": form,
+            "target": target,
+            "kind": kind,
+            "parent": None,
+            "respond_url": request.path,
+        },
+        status=404,
+    )
 
 
 @login_required
@@ -660,7 +698,10 @@ def respond(request, slug, kind, pk):
             {**access.context(), "body": request.POST.get("body", "").replace("\x00", "")},
             status=404,
         )
-    parent = _posted_parent(request, access) if request.method == "POST" else None
+    try:
+        parent = _posted_parent(request, access) if request.method == "POST" else None
+    except ParentGone:
+        return _reply_orphaned(request, access, kind, target)
     form = ResponseForm(
         request.POST or None,
         prefix_id=f"reply-{parent.pk}" if parent else "response",

@@ -71,6 +71,7 @@ def test_respond_mention_notify_theme_vote_and_act(page, log_in):
     page.keyboard.type("Yes, and @Fra")
     suggestions = page.get_by_role("listbox", name="People to mention")
     expect(suggestions.get_by_role("option", name="Fran Facilitator")).to_be_visible()
+    page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.keyboard.type("could we try sketches first?")
     page.get_by_role("button", name="Post response").click()

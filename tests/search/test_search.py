@@ -409,8 +409,10 @@ def test_reflections_page_has_a_box_scoped_to_its_community(cast):
     page = cast.client("alice").get("/c/riverside/reflections/").content.decode()
     results = search(cast, "alice", q="tide", community="riverside").content.decode()
 
-    assert '<input type="hidden" name="community" value="riverside">' in page
-    assert '<label for="community-search-q">' in page
+    # One box: the filter's words, sent to the search by a second button.
+    assert 'formaction="/search/" name="community" value="riverside"' in page
+    assert page.count('name="q"') == 2  # the header's, and the one box
+    assert 'id="community-search-q"' not in page
     assert "River note" in results
     assert "Sea note" not in results
 
