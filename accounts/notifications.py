@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery, Value
-from django.db.models.functions import Greatest
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,6 +193,106 @@ def notify(
         else:
             _generic_email(notification, recipient)
     return notification
+
+
+def _choices_of(people: list[User], kind: str, *, due_at: datetime | None = None) -> dict:
+    """`email_choice` for each of `people` at once (one query, none for a locked kind)."""
+    registered = notification_kind(kind)
+    if registered is None:
+        return dict.fromkeys((p.pk for p in people), NEVER)
+    if not registered.may_turn_off:
+        return dict.fromkeys((p.pk for p in people), IMMEDIATELY)
+    made = dict(
+        NotificationPreference.objects.filter(user__in=people, kind=kind).values_list(
+            "user_id", "email"
+        )
+    )
+    default = registered.default_email
+    if default == DIGEST and due_at is not None and due_at - timezone.now() <= SOON:
+        default = IMMEDIATELY
+    return {p.pk: made.get(p.pk, default) for p in people}
+
+
+def _recount_unread(user_ids) -> None:
+    """Set each person's unread count from their notifications (one statement): exact
+    whatever raced, since it counts rather than adds."""
+    unread = (
+        Notification.objects.filter(recipient_id=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    User.objects.filter(pk__in=list(user_ids)).update(
+        unread_notifications=Coalesce(Subquery(unread), Value(0))
+    )
+
+
+@transaction.atomic
+def notify_many(
+    recipients,
+    kind: str,
+    *,
+    key: Callable[[User], str],
+    text: Callable[[User], str] | str,
+    url: str,
+    community: Any = None,
+    actor: User | None = None,
+    email: Callable[[User], Any] | None = None,
+    due_at: datetime | None = None,
+) -> list[Notification]:
+    """`notify` for many people at once, in a bounded number of queries however many they
+    are (their choices, the keys already there, one insert, one recount), plus the email of
+    each person told at once. `key(person)` and `text(person)` (or one text for all) as in
+    `notify`; `email(person)` queues the app's own email, else the generic one. Exactly
+    once per key, like `notify`: a repeat call finds the rows and makes none again, and
+    (like `notify`) queues the emails again, which their own keys send once."""
+    people = list({person.pk: person for person in recipients}.values())
+    if not people:
+        return []
+    choices = _choices_of(people, kind, due_at=due_at)
+    keys = {person.pk: key(person) for person in people}
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient=person,
+            key=keys[person.pk],
+            kind=kind,
+            community_id=getattr(community, "pk", None),
+            community_name=getattr(community, "name", "")[:200],
+            actor=actor,
+            text=(text(person) if callable(text) else text)[:TEXT_LIMIT],
+            url=url,
+            created_at=now,
+            emailed=choices[person.pk] == IMMEDIATELY,
+        )
+        for person in people
+    ]
+    # A key already there (a double-fired event, a retry, a racing worker) is left as it is.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    _recount_unread(keys)
+    made = {n.key: n for n in Notification.objects.filter(key__in=keys.values())}
+    for person in people:
+        notification = made.get(keys[person.pk])
+        if notification is None or not notification.emailed:
+            continue
+        if email is not None:
+            email(person)
+        else:
+            _generic_email(notification, person)
+    return [made[keys[p.pk]] for p in people if keys[p.pk] in made]
+
+
+@transaction.atomic
+def notifications_withdraw(*, user_id: int, community_id: int) -> int:
+    """Someone left a community: its notifications are no longer theirs to see or count
+    (what they point at is members' only). Returns how many were taken away."""
+    removed, _ = Notification.objects.filter(
+        recipient_id=user_id, community_id=community_id
+    ).delete()
+    if removed:
+        _recount_unread([user_id])
+    return removed
 
 
 def _generic_email(notification: Notification, recipient: User) -> None:

@@ -84,11 +84,14 @@ def notifications_view(request):
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def notification_open(request, pk: int):
-    """Opening a notification marks it read and leads to what it is about."""
+    """Opening a notification (the list's button: a POST) marks it read and leads to what
+    it is about. A GET only leads there: a browser or mail client fetching links ahead
+    (prefetch, previews) must not mark anything read."""
     notification = notification_for(request.user, pk)
-    notifications.notification_mark_read(notification=notification)
+    if request.method == "POST":
+        notifications.notification_mark_read(notification=notification)
     # The address was written by our own code; a path on this site is all it may be.
     if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect(notification.url)

@@ -20,12 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, Value
-from django.db.models.functions import Greatest, Left, Lower, StrIndex
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import escape, format_html
 
-from .models import Membership
+from .models import Membership, email_local_part
 
 MENTIONS_MAX = 20
 """The most people one text mentions (a pasted list of 1,000 names tells nobody more)."""
@@ -103,11 +103,10 @@ def written(community, text: str) -> Written:
     candidates = _candidates(text)
     if candidates:
         wanted = {name for _, names in candidates for name, _ in names}
-        local = Left("user__email", Greatest(StrIndex("user__email", Value("@")) - 1, 0))
         members = (
             Membership.objects.active()
             .filter(community=community)
-            .annotate(name_key=Lower("user__display_name"), local_key=Lower(local))
+            .annotate(name_key=Lower("user__display_name"), local_key=Lower(email_local_part()))
             .filter(Q(name_key__in=wanted) | Q(local_key__in=wanted))
             .select_related("user")[: 10 * MENTIONS_MAX]
         )

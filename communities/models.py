@@ -7,7 +7,8 @@ from functools import reduce
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Value
+from django.db.models.functions import Greatest, Left, Lower, StrIndex
 from django.urls import reverse
 from django.utils.timezone import now
 
@@ -16,6 +17,12 @@ from core.fields import optional_link
 from core.looks import DEFAULT_TONE, TONE_CHOICES, validate_emoji
 from core.search import CONFIGS, DEFAULT_LANGUAGE, LANGUAGES
 from core.text import LINE_MAX, NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
+
+
+def email_local_part(field: str = "user__email") -> Left:
+    """The local part of the email address at `field` (before the "@"), as an expression:
+    what the member pickers search and an `@handle` mention names (never the domain)."""
+    return Left(field, Greatest(StrIndex(field, Value("@")) - 1, 0))
 
 
 class CommunityQuerySet(models.QuerySet):

@@ -24,8 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Q, Value
-from django.db.models.functions import Greatest, Left, StrIndex
+from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -33,7 +32,7 @@ from django.urls import reverse
 
 from accounts.models import User
 
-from .models import Community, Membership
+from .models import Community, Membership, email_local_part
 
 SEARCH_LIMIT = 10
 """The most people a search offers: type more of the name to narrow it."""
@@ -124,10 +123,9 @@ def members_matching(
     query = search_text(query)
     if not query:
         return []
-    local_part = Left("user__email", Greatest(StrIndex("user__email", Value("@")) - 1, 0))
     return list(
         _members(community)
-        .annotate(email_local=local_part)
+        .annotate(email_local=email_local_part())
         .filter(Q(user__display_name__icontains=query) | Q(email_local__icontains=query))
         .exclude(user_id__in=list(exclude))[:limit]
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.mail import email_render_and_enqueue
-from accounts.notifications import notify
+from accounts.notifications import notifications_withdraw, notify
 
 from . import emails, engagement
 from .invitations import (
@@ -271,6 +271,9 @@ def membership_leave(*, membership: Membership) -> Membership:
     MoveSuggestion.objects.filter(membership=membership, status=MoveSuggestion.Status.OPEN).update(
         status=MoveSuggestion.Status.STALE
     )
+    # What the community's notifications point at is members' only: gone from their list
+    # and their unread count.
+    notifications_withdraw(user_id=membership.user_id, community_id=membership.community_id)
     return membership
 
 

@@ -18,9 +18,14 @@ class QuickPage:
     than the page shows is enough to know there is another page.
     """
 
-    def __init__(self, queryset, number, per_page: int, *, load=None):
-        """`load`, if given, turns the page's slice of `queryset` (e.g. of its ids) into the
-        rows to show: see reflections.views.reflection_list for why."""
+    def __init__(self, queryset, number, per_page: int, *, load=None, show=None):
+        """`load`, if given, turns the page's slice of `queryset` (e.g. of its ids, still a
+        query) into the rows to show, in the same query: see
+        reflections.views.reflection_list for why. It must keep every row (a filter by
+        those ids does). `show`, if given instead, turns the chosen rows, as a list of the
+        page's rows only, into what is shown and may leave some out (the search: a row
+        hidden meanwhile); whether an older page exists is then known from the rows
+        chosen, so "More results" never vanishes before the last page."""
         self.number = _page_number(number)
         self.per_page = per_page
         self._load = load
@@ -29,8 +34,10 @@ class QuickPage:
             # Beyond the last page (an old link, a hand-typed number): show the first.
             self.number = 1
             rows = self._fetch(queryset)
-        self.object_list = rows[:per_page]
         self._has_next = len(rows) > per_page
+        self.object_list = rows[:per_page]
+        if show is not None and self.object_list:
+            self.object_list = list(show(self.object_list))
 
     def _fetch(self, queryset) -> list:
         offset = (self.number - 1) * self.per_page

@@ -416,7 +416,12 @@ class SearchProvider:
     `fallback_lookups` (e.g. a session's agenda item titles). `text_fields` also make the
     snippet. `loop_field` names the loop level, for kinds that have one; `date_field` the
     date results are filtered and shown by. `order` orders the kind filter, where `label`
-    names the kind ("Reflections"); `noun` names one result ("reflection")."""
+    names the kind ("Reflections"); `noun` names one result ("reflection").
+
+    A kind without a title of its own (a response) leaves `title_field` empty and gives
+    `title`: a function returning the expression of the title shown ("Response to …",
+    over what it answers); it is shown, never matched on. `loop_field` may cross a
+    relation (a response's is its reflection's level)."""
 
     label: str
     order: int
@@ -427,6 +432,7 @@ class SearchProvider:
     date_field: str = "created_at"
     loop_field: str | None = None
     fallback_lookups: tuple[str, ...] = ()
+    title: Callable[[], Any] | None = None
 
 
 _search_providers: dict[str, SearchProvider] = {}

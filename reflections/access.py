@@ -94,17 +94,14 @@ def response_audience_q(user) -> Q:
     answers. A reflection's readers (Reflection.objects.visible_to), a piece of shared
     work's (every active member of its community, reviews.access.work_for), a session's
     (its community's active members, drafts its facilitators only:
-    Session.objects.visible_to). A hidden response is further narrowed by `shown_q`.
-    Anonymous people and leaders who are not members see none."""
+    Session.objects.visible_in_communities_of). A hidden response is further narrowed by
+    `shown_q`. Anonymous people and leaders who are not members see none."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    member_of = _active_communities(user)
-    facilitating = _active_communities(user, facilitators_only=True)
     return (
         Q(reflection__in=Reflection.objects.visible_to(user).values("pk"))
-        | Q(work__isnull=False, work__community__in=member_of)
-        | Q(session__in=Session.objects.filter(community__in=member_of).published().values("pk"))
-        | Q(session__in=Session.objects.filter(community__in=facilitating).values("pk"))
+        | Q(work__isnull=False, work__community__in=_active_communities(user))
+        | Q(session__in=Session.objects.visible_in_communities_of(user).values("pk"))
     )
 
 
@@ -123,6 +120,12 @@ def shown_q(user) -> Q:
 def responses_visible_to(user) -> QuerySet:
     """Every response `user` may read, in any community (digests, search, signals)."""
     return Response.objects.filter(response_audience_q(user)).filter(shown_q(user))
+
+
+def searchable_responses(user) -> QuerySet:
+    """Every response `user` may read, in any community (search): exactly the audience of
+    what it answers, a hidden one only to its author and the facilitators."""
+    return responses_visible_to(user)
 
 
 def responses_for(access: CommunityAccess, user) -> QuerySet:
@@ -243,6 +246,13 @@ def themes_visible(access: CommunityAccess) -> QuerySet:
     if not access.is_member:
         return Theme.objects.none()
     return Theme.objects.filter(community=access.community)
+
+
+def searchable_themes(user) -> QuerySet:
+    """Every theme `user` may see, in any community (search): its active members'."""
+    if not user.is_authenticated:
+        return Theme.objects.none()
+    return Theme.objects.filter(community__in=_active_communities(user))
 
 
 def theme_for(access: CommunityAccess, pk: int) -> Theme:

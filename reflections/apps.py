@@ -41,6 +41,14 @@ class ReflectionsConfig(AppConfig):
             order=10,
         )
         register_notification_kind("mention", "Someone mentions me", "immediately", order=11)
+        # A theme gathered from what I wrote, and that theme becoming an action: news for
+        # the digest, where "Conversations" sits.
+        register_notification_kind(
+            "theme",
+            "A theme gathered from what I wrote, or made an action",
+            "digest",
+            order=12,
+        )
         # What search finds of reflections (core.plugins.register_search).
         search.register()
         # Response counts on the peer-review page's work and the sessions list.

@@ -19,6 +19,7 @@ from .models import (
     Action,
     Reflection,
     Response,
+    Theme,
 )
 
 LOOP_CHOICES = [
@@ -347,6 +348,18 @@ class FlagForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ThemeEditForm(forms.ModelForm):
+    """A facilitator rewords a theme (what it gathers stays as grouped)."""
+
+    class Meta:
+        model = Theme
+        fields = ["statement"]
+        help_texts = {
+            "statement": "A short statement of the insight these share, in the community's words."
+        }
+        error_messages = {"statement": {"required": "Write the theme in a line."}}
 
 
 class ThemeForm(forms.Form):

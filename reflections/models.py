@@ -56,15 +56,11 @@ PROMPT_QUESTIONS = {key: question for prompts in PROMPTS.values() for key, quest
 
 def _active_communities(user, *, facilitators_only: bool = False):
     """The ids of the communities where `user` is an active member (or facilitator and up),
-    as a subquery: visibility costs no extra query."""
+    as a subquery: visibility costs no extra query (Membership.objects.community_ids_of)."""
     from communities.models import Membership
 
-    memberships = Membership.objects.active().filter(user=user)
-    if facilitators_only:
-        memberships = memberships.filter(
-            role__in=[Membership.Role.FACILITATOR, Membership.Role.COORDINATOR]
-        )
-    return memberships.values("community_id")
+    role = Membership.Role.FACILITATOR if facilitators_only else None
+    return Membership.objects.community_ids_of(user, role=role)
 
 
 class ReflectionQuerySet(models.QuerySet):

@@ -22,11 +22,17 @@ from django.urls import reverse
 
 from communities.mentions import mention_url
 
-from .access import responses_for, responses_to, themes_visible
+from .access import (
+    groupable_reflections,
+    groupable_responses,
+    responses_for,
+    responses_to,
+    themes_visible,
+)
 from .forms import ResponseForm
 from .markdown import render_markdown
 from .mentions import mentioned_names
-from .models import LOOP_ORDER, Reflection, Theme, ThemeVote
+from .models import LOOP_ORDER, Theme, ThemeVote
 
 if TYPE_CHECKING:
     from communities.access import CommunityAccess
@@ -141,23 +147,35 @@ def response_counts_of_sessions(queryset, access: CommunityAccess, user):
     return with_response_counts(queryset, access, user, "session")
 
 
-def themes_for(access: CommunityAccess, user, session=None, pk: int | None = None) -> list[Theme]:
-    """The community's themes a member sees (of one session, when given), most "+1"s
-    first: each with `vote_count`, whether `user` voted (`voted`), its `loop_level` (the
-    deepest of its reflections'), how many responses it gathers, its action, and the
-    reflections it comes from that `user` may still read (`shown_reflections`). Two
-    queries, however many themes; none for people who are not members."""
+def deepest_loop_level(community) -> Subquery:
+    """The loop level of the theme at OuterRef("pk"), in the database: the deepest of its
+    reflections' that the community may still read (shared with it and not hidden: one
+    made private or hidden since it was grouped no longer counts), "" when none gave one."""
     loop_rank = Case(
         *(When(loop_level=level, then=Value(rank)) for rank, level in enumerate(LOOP_ORDER, 1)),
         default=Value(0),
     )
-    deepest = (
-        Reflection.objects.filter(themes=OuterRef("pk"))
-        .exclude(loop_level="")
-        .annotate(rank=loop_rank)
-        .order_by("-rank")
-        .values("loop_level")[:1]
+    return Coalesce(
+        Subquery(
+            groupable_reflections(community)
+            .filter(themes=OuterRef("pk"))
+            .exclude(loop_level="")
+            .annotate(rank=loop_rank)
+            .order_by("-rank")
+            .values("loop_level")[:1]
+        ),
+        Value(""),
     )
+
+
+def themes_for(access: CommunityAccess, user, session=None, pk: int | None = None) -> list[Theme]:
+    """The community's themes a member sees (of one session, when given), most "+1"s
+    first: each with `vote_count`, whether `user` voted (`voted`), its `loop_level` (the
+    deepest of its reflections'), how many responses it gathers, its action, and the
+    reflections it comes from (`shown_reflections`). What was hidden, or made private,
+    since it was grouped is neither shown nor counted, and gives no loop level. Two
+    queries, however many themes; none for people who are not members."""
+    community = access.community
     votes = (
         ThemeVote.objects.filter(theme=OuterRef("pk"))
         .order_by()
@@ -166,7 +184,9 @@ def themes_for(access: CommunityAccess, user, session=None, pk: int | None = Non
         .values("n")
     )
     responses = (
-        Theme.responses.through.objects.filter(theme=OuterRef("pk"))
+        Theme.responses.through.objects.filter(
+            theme=OuterRef("pk"), response__in=groupable_responses(community).values("pk")
+        )
         .order_by()
         .values("theme")
         .annotate(n=Count("pk"))
@@ -183,12 +203,12 @@ def themes_for(access: CommunityAccess, user, session=None, pk: int | None = Non
             vote_count=Coalesce(Subquery(votes, output_field=IntegerField()), 0),
             response_count=Coalesce(Subquery(responses, output_field=IntegerField()), 0),
             voted=Exists(ThemeVote.objects.filter(theme=OuterRef("pk"), user=user.pk)),
-            loop_level=Coalesce(Subquery(deepest), Value("")),
+            loop_level=deepest_loop_level(community),
         )
         .prefetch_related(
             Prefetch(
                 "reflections",
-                queryset=Reflection.objects.visible_to(user, access.community)
+                queryset=groupable_reflections(community)
                 .select_related("community")
                 .only("pk", "title", "community__slug")
                 .order_by("-created_at", "-pk"),

@@ -3,15 +3,15 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.notifications import notify
+from accounts.notifications import notify, notify_many
 from outcomes import services as outcome_services
 
 from .access import groupable_reflections, groupable_responses
 from .mentions import mentions_record
 from .models import (
-    LOOP_ORDER,
     REFLECTION_FIELDS,
     Action,
     Flag,
@@ -347,7 +347,56 @@ def theme_create(
     )
     theme.reflections.set(reflection_ids)
     theme.responses.set(response_ids)
+    _tell_contributors(
+        theme,
+        by=created_by,
+        key="theme",
+        text=f"{created_by.name} gathered what you wrote into a theme: “{theme.statement}”.",
+        url=theme.get_absolute_url(),
+    )
     return theme
+
+
+def _tell_contributors(theme: Theme, *, by, key: str, text: str, url: str) -> None:
+    """Tell the people whose reflections or responses a theme gathers (the ones the
+    community may still read, never `by`, only active members), once each, in one batch
+    (the kind "theme": in their digest unless they choose otherwise)."""
+    from accounts.models import User
+    from communities.models import Membership
+
+    community_id = theme.community_id
+    authors = User.objects.filter(
+        Q(reflections__in=groupable_reflections(community_id).filter(themes=theme))
+        | Q(responses__in=groupable_responses(community_id).filter(themes=theme))
+    ).exclude(pk=by.pk)
+    people = User.objects.filter(
+        pk__in=authors.values("pk"),
+        memberships__community_id=community_id,
+        memberships__status=Membership.Status.ACTIVE,
+    )
+    notify_many(
+        people,
+        "theme",
+        key=lambda person: f"{key}:{theme.pk}:{person.pk}",
+        community=theme.community,
+        actor=by,
+        text=text,
+        url=url,
+    )
+
+
+def theme_update(*, theme: Theme, statement: str) -> Theme:
+    """Reword a theme (a facilitator)."""
+    theme.statement = statement
+    theme.save(update_fields=["statement"])
+    return theme
+
+
+@transaction.atomic
+def theme_delete(*, theme: Theme) -> None:
+    """Delete a theme and its +1s (they cascade). The reflections and responses it gathered
+    stay, and so does an action made of it (it stands on its own)."""
+    Theme.objects.filter(pk=theme.pk).delete()
 
 
 def theme_vote_toggle(*, theme: Theme, user) -> bool:
@@ -365,9 +414,16 @@ def theme_vote_toggle(*, theme: Theme, user) -> bool:
 
 
 def theme_loop_level(theme: Theme) -> str:
-    """The deepest loop level of the theme's reflections ("" when none gave one)."""
-    levels = set(theme.reflections.exclude(loop_level="").values_list("loop_level", flat=True))
-    return next((level for level in reversed(LOOP_ORDER) if level in levels), "")
+    """The deepest loop level of the theme's reflections the community may still read
+    ("" when none gave one), computed by the database (selectors.deepest_loop_level)."""
+    from .selectors import deepest_loop_level
+
+    return (
+        Theme.objects.filter(pk=theme.pk)
+        .annotate(level=deepest_loop_level(theme.community_id))
+        .values_list("level", flat=True)
+        .get()
+    )
 
 
 @transaction.atomic
@@ -387,10 +443,17 @@ def theme_to_action(*, theme: Theme, created_by, owner, due_date=None) -> Action
             "due_date": due_date,
             "loop_level": theme_loop_level(locked),
             "session": locked.session,
-            "reflections": list(locked.reflections.all()),
+            "reflections": list(groupable_reflections(locked.community_id).filter(themes=locked)),
         },
     )
     locked.action = action
     locked.save(update_fields=["action"])
     theme.action = action
+    _tell_contributors(
+        locked,
+        by=created_by,
+        key="theme-action",
+        text=f"A theme from what you wrote is now an action: “{action.title}”.",
+        url=action.get_absolute_url(),
+    )
     return action

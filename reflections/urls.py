@@ -35,4 +35,6 @@ urlpatterns = [
     path(C + "themes/new/", views.theme_new, name="theme_new"),
     path(C + "themes/<int:pk>/vote/", views.theme_vote, name="theme_vote"),
     path(C + "themes/<int:pk>/action/", views.theme_action, name="theme_action"),
+    path(C + "themes/<int:pk>/edit/", views.theme_edit, name="theme_edit"),
+    path(C + "themes/<int:pk>/delete/", views.theme_delete, name="theme_delete"),
 ]

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -54,6 +55,7 @@ from .forms import (
     ReflectionForm,
     ResponseForm,
     ThemeActionForm,
+    ThemeEditForm,
     ThemeForm,
 )
 from .markdown import render_markdown
@@ -630,14 +632,52 @@ def _thread_fragment(request, access, kind, target, **kwargs):
     return render(request, "reflections/includes/responses.html", context)
 
 
+class ParentGone(Exception):
+    """The response a reply answers is not there (deleted or hidden meanwhile)."""
+
+
 def _posted_parent(request, access) -> Response | None:
-    """The response a reply answers (`parent`), as the viewer may read it, or 404."""
+    """The response a reply answers (`parent`), as the viewer may read it; a malformed id
+    is a 404, one that is not (or no longer) there ParentGone."""
     value = request.POST.get("parent", "")
     if not value:
         return None
     if not value.isdecimal() or int(value) >= 2**63:
         raise Http404("No such response.")
-    return response_for(access, request.user, int(value))
+    try:
+        return response_for(access, request.user, int(value))
+    except Http404:
+        raise ParentGone from None
+
+
+REPLY_ORPHANED = (
+    "The response you were replying to was deleted meanwhile, so your reply is not posted. "
+    "Your words are kept here: post them as a response of your own, or change them first."
+)
+
+
+def _reply_orphaned(request, access, kind, target):
+    """A reply whose response was deleted (or hidden) meanwhile: nothing is posted, and the
+    words come back in the response box with a message saying why, never a bare 404."""
+    form = ResponseForm(request.POST, prefix_id="response")
+    form.is_valid()
+    form.add_error("body", REPLY_ORPHANED)
+    if request.htmx:
+        # A 200, so htmx swaps the conversation in, with the words in its box.
+        return _thread_fragment(request, access, kind, target, form=form)
+    return render(
+        request,
+        "reflections/respond.html",
+        {
+            **access.context(),
+            "form": form,
+            "target": target,
+            "kind": kind,
+            "parent": None,
+            "respond_url": request.path,
+        },
+        status=404,
+    )
 
 
 @login_required
@@ -658,7 +698,10 @@ def respond(request, slug, kind, pk):
             {**access.context(), "body": request.POST.get("body", "").replace("\x00", "")},
             status=404,
         )
-    parent = _posted_parent(request, access) if request.method == "POST" else None
+    try:
+        parent = _posted_parent(request, access) if request.method == "POST" else None
+    except ParentGone:
+        return _reply_orphaned(request, access, kind, target)
     form = ResponseForm(
         request.POST or None,
         prefix_id=f"reply-{parent.pk}" if parent else "response",
@@ -944,4 +987,43 @@ def theme_action(request, slug, pk):
         request,
         "reflections/theme_action.html",
         {**access.context(), "form": form, "theme": theme},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_edit(request, slug, pk):
+    """A facilitator rewords a theme; a blank or too long statement is a field error that
+    keeps what was typed."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    theme = facilitated_theme_for(access, pk)
+    saved = theme.statement  # The heading shows what is saved, the form what was typed.
+    form = ThemeEditForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        theme = services.theme_update(theme=theme, statement=form.cleaned_data["statement"])
+        messages.success(request, "The theme is reworded.")
+        return redirect(theme.get_absolute_url())
+    return render(
+        request,
+        "reflections/theme_edit.html",
+        {**access.context(), "form": form, "theme": theme, "saved": saved},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_delete(request, slug, pk):
+    """A facilitator deletes a theme after confirming: its +1s go with it; the reflections
+    it gathered, and an action made of it, stay."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    theme = facilitated_theme_for(access, pk)
+    back = reverse("reflections:themes", kwargs={"slug": access.community.slug})
+    if request.method == "POST":
+        services.theme_delete(theme=theme)
+        messages.success(request, f"The theme “{theme.statement}” is deleted.")
+        return redirect(back)
+    return render(
+        request,
+        "reflections/theme_delete.html",
+        {**access.context(), "theme": theme, "vote_count": theme.votes.count()},
     )

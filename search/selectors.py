@@ -93,9 +93,21 @@ def _narrowed(rows: QuerySet, provider: SearchProvider, criteria: Criteria) -> Q
 
 def _fallback_condition(provider: SearchProvider, text: str) -> Q:
     condition = Q()
-    for lookup in (provider.title_field, *provider.text_fields, *provider.fallback_lookups):
+    lookups = (provider.title_field, *provider.text_fields, *provider.fallback_lookups)
+    for lookup in filter(None, lookups):
         condition |= Q(**{f"{lookup}__icontains": text})
     return condition
+
+
+def _fallback_rank(provider: SearchProvider, text: str):
+    """SQLite's only ranking: a hit in the title above one in the text."""
+    if not provider.title_field:
+        return Value(0.5, output_field=FloatField())
+    return Case(
+        When(**{f"{provider.title_field}__icontains": text}, then=Value(1.0)),
+        default=Value(0.5),
+        output_field=FloatField(),
+    )
 
 
 def matching(user, criteria: Criteria) -> QuerySet | None:
@@ -119,11 +131,7 @@ def matching(user, criteria: Criteria) -> QuerySet | None:
             model = rows.model
             ids = model.objects.filter(_fallback_condition(provider, criteria.text))
             rows = rows.filter(pk__in=ids.values("pk")).annotate(
-                rank=Case(
-                    When(**{f"{provider.title_field}__icontains": criteria.text}, then=Value(1.0)),
-                    default=Value(0.5),
-                    output_field=FloatField(),
-                )
+                rank=_fallback_rank(provider, criteria.text)
             )
         branches.append(
             rows.order_by()
@@ -156,6 +164,8 @@ def _text_of(provider: SearchProvider):
     """The kind's text fields as one text for ts_headline (PostgreSQL only), mentions as
     plain @Name, the empty ones left out so no snippet starts with a row of separators."""
     fields = provider.text_fields
+    if not fields:
+        return Value("", output_field=TextField())
     if len(fields) == 1:
         return _plain(fields[0])
     return Func(
@@ -178,13 +188,15 @@ def hits(user, chosen, criteria: Criteria) -> list[Hit]:
         provider = providers[kind]
         ids = [row["item"] for row in chosen if row["kind"] == kind]
         rows = provider.visible(user).filter(pk__in=ids).select_related("community")
+        rows = rows.annotate(
+            hit_title=provider.title() if provider.title else F(provider.title_field),
+            hit_loop=F(provider.loop_field) if provider.loop_field else Value(""),
+        )
         if query is not None:
             config = F("community__language")
             marks = {"start_sel": START_SEL, "stop_sel": STOP_SEL, "config": config}
             rows = rows.annotate(
-                marked_title=SearchHeadline(
-                    provider.title_field, query, highlight_all=True, **marks
-                ),
+                marked_title=SearchHeadline(F("hit_title"), query, highlight_all=True, **marks),
                 marked_text=SearchHeadline(_text_of(provider), query, **marks, **HEADLINE_OPTIONS),
             )
         for row in rows:
@@ -205,7 +217,7 @@ def _hit(kind: str, provider: SearchProvider, item, text: str, when) -> Hit:
         body = " … ".join(
             filter(None, (as_plain_text(getattr(item, f)) for f in provider.text_fields))
         )
-        title = marked_in_python(getattr(item, provider.title_field), text, width=1000)
+        title = marked_in_python(item.hit_title, text, width=1000)
         snippet = marked_in_python(body, text)
     return Hit(
         kind=kind,
@@ -215,5 +227,5 @@ def _hit(kind: str, provider: SearchProvider, item, text: str, when) -> Hit:
         url=item.get_absolute_url(),
         community=item.community,
         when=when,
-        loop_level=getattr(item, provider.loop_field) if provider.loop_field else "",
+        loop_level=item.hit_loop or "",
     )

@@ -42,7 +42,7 @@ def search_results(request):
                 rows,
                 request.GET.get("page"),
                 PAGE_SIZE,
-                load=lambda chosen: hits(request.user, chosen, criteria),
+                show=lambda chosen: hits(request.user, chosen, criteria),
             )
     query = request.GET.copy()
     query.pop("page", None)

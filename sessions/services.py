@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.mail import Attachment, email_render_and_enqueue
 from accounts.models import EmailDelivery, User
-from accounts.notifications import notify
+from accounts.notifications import notify_many
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
 from outcomes.models import Outcome
@@ -1025,23 +1025,24 @@ def _notify_rsvps(session: Session, *, kind: str, responses: list[str]) -> int:
         memberships__community_id=session.community_id,
         memberships__status=Membership.Status.ACTIVE,
     )
-    sent = 0
-    for user in users:
-        key = f"session-{kind}:{session.pk}:{user.pk}:{session.sequence}"
-        emailed = []
-        notify(
-            user,
-            f"session_{kind}",
-            key=key,
-            community=session.community,
-            text=_change_text(session, user, kind),
-            url=session.get_absolute_url(),
-            email=lambda user=user, key=key, emailed=emailed: emailed.append(
-                _session_email(session=session, user=user, kind=kind, key=key)[1]
-            ),
-        )
-        sent += any(emailed)
-    return sent
+    emailed = []
+
+    def key(user: User) -> str:
+        return f"session-{kind}:{session.pk}:{user.pk}:{session.sequence}"
+
+    # One bounded batch however many answered (accounts.notifications.notify_many).
+    notify_many(
+        users,
+        f"session_{kind}",
+        key=key,
+        community=session.community,
+        text=lambda user: _change_text(session, user, kind),
+        url=session.get_absolute_url(),
+        email=lambda user: emailed.append(
+            _session_email(session=session, user=user, kind=kind, key=key(user))[1]
+        ),
+    )
+    return sum(emailed)
 
 
 def _change_text(session: Session, user: User, kind: str) -> str:
@@ -1066,16 +1067,15 @@ def _notify_changed(session: Session) -> None:
         memberships__community_id=session.community_id,
         memberships__status=Membership.Status.ACTIVE,
     )
-    for user in users:
-        notify(
-            user,
-            "session_changed",
-            key=f"session-changed:{session.pk}:{user.pk}:{session.version}",
-            community=session.community,
-            text=_change_text(session, user, "changed"),
-            url=session.get_absolute_url(),
-            due_at=session.starts_at,
-        )
+    notify_many(
+        users,
+        "session_changed",
+        key=lambda user: f"session-changed:{session.pk}:{user.pk}:{session.version}",
+        community=session.community,
+        text=lambda user: _change_text(session, user, "changed"),
+        url=session.get_absolute_url(),
+        due_at=session.starts_at,
+    )
 
 
 def reminder_key(*, kind: str, session: Session, user: User) -> str:

@@ -203,8 +203,10 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 // @mentions (communities.mentions): in a text box marked data-mentions, in a form whose
 // data-mention-url says where to ask (its community's member search), typing
 // "@" and a few letters offers the matching members of the community in a list under the
-// box. Arrow keys move through it, Enter or Tab inserts the chosen person's mention
-// ("@[Name](id)"), Escape closes it; the box keeps the focus throughout (a combobox).
+// box. Nobody is chosen until the arrow keys move into the list; then Enter or Tab inserts
+// the chosen person's mention ("@[Name](id)"). Before that, Enter and Tab do what they
+// always do (a new line, the next field), so typing on is never hijacked. Escape closes
+// the list; the box keeps the focus throughout (a combobox).
 // Without this file people type "@Name" or "@handle", which saving resolves.
 (function () {
   const TYPED = /(^|[^\w@.+-])@([^\s@[\]()]{1,40})$/;
@@ -279,7 +281,7 @@ document.addEventListener("htmx:beforeSwap", (event) => {
         });
         const any = options(field).length > 0;
         field.setAttribute("aria-expanded", String(any));
-        if (any) activate(field, 0);
+        field.removeAttribute("aria-activedescendant");
       })
       .catch(() => close(field));
   });
@@ -294,11 +296,19 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     const current = all.findIndex((option) => option.getAttribute("aria-selected") === "true");
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      const step = event.key === "ArrowDown" ? 1 : all.length - 1;
-      activate(field, (Math.max(current, 0) + step) % all.length);
+      if (current < 0) {
+        activate(field, event.key === "ArrowDown" ? 0 : all.length - 1);
+      } else {
+        const step = event.key === "ArrowDown" ? 1 : all.length - 1;
+        activate(field, (current + step) % all.length);
+      }
     } else if (event.key === "Enter" || event.key === "Tab") {
+      if (current < 0) {
+        close(field); // Nobody chosen: the key does what it always does.
+        return;
+      }
       event.preventDefault();
-      choose(field, all[Math.max(current, 0)]);
+      choose(field, all[current]);
     } else if (event.key === "Escape") {
       event.preventDefault();
       close(field);

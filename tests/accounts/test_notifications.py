@@ -74,6 +74,7 @@ def test_each_app_registers_its_kinds_with_the_issues_defaults():
         "review_reply": "immediately",
         "action_assigned": "digest",
         "journey_celebration": "digest",
+        "theme": "digest",
     }
     assert [key for key, kind in kinds.items() if not kind.may_turn_off] == [
         "session_cancelled",
@@ -347,12 +348,32 @@ def test_opening_one_marks_it_read_and_leads_to_it(client_as, alice):
     n = tell(alice, url="/c/riverside/")
     client = client_as("alice")
 
-    response = client.get(f"/notifications/{n.pk}/open/")
+    response = client.post(f"/notifications/{n.pk}/open/")
 
     assert response.status_code == 302
     assert response["Location"] == "/c/riverside/"
     assert Notification.objects.get(pk=n.pk).read_at is not None
     assert unread(alice) == 0
+
+
+def test_a_get_of_its_link_leads_to_it_but_marks_nothing_read(client_as, alice):
+    # A browser prefetching links, or a mail client's preview, must not read it for them.
+    n = tell(alice, url="/c/riverside/")
+
+    response = client_as("alice").get(f"/notifications/{n.pk}/open/")
+
+    assert response["Location"] == "/c/riverside/"
+    assert Notification.objects.get(pk=n.pk).read_at is None
+    assert unread(alice) == 1
+
+
+def test_the_list_opens_each_by_a_post(client_as, alice):
+    n = tell(alice, text="Something to open")
+
+    page = client_as("alice").get("/notifications/").content.decode()
+
+    assert f'<form method="post" action="/notifications/{n.pk}/open/"' in page
+    assert f'href="/notifications/{n.pk}/open/"' not in page
 
 
 def test_opening_one_never_leads_off_the_site(client_as, alice):
@@ -367,9 +388,10 @@ def test_opening_one_never_leads_off_the_site(client_as, alice):
 def test_someone_elses_notification_is_a_404_and_stays_unread(client_as, alice, who):
     n = tell(alice)
 
-    response = client_as(who).get(f"/notifications/{n.pk}/open/")
+    response = client_as(who).post(f"/notifications/{n.pk}/open/")
 
     assert response.status_code == 404
+    assert client_as(who).get(f"/notifications/{n.pk}/open/").status_code == 404
     assert Notification.objects.get(pk=n.pk).read_at is None
 
 
@@ -493,3 +515,69 @@ def test_the_settings_form_needs_a_post_and_a_person(client, client_as, alice):
     response = client.post("/settings/notifications/", {"notify-join_decision": "never"})
     assert response.status_code == 302
     assert not NotificationPreference.objects.exists()
+
+
+# --- notify_many: many people, bounded queries ------------------------------------------------
+
+
+def _people(n):
+    from tests.factories import UserFactory
+
+    return [UserFactory() for _ in range(n)]
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_notify_many_costs_the_same_queries_for_one_person_and_many(
+    db, n, django_assert_num_queries
+):
+    from accounts.notifications import notify_many
+
+    people = _people(n)
+    # A savepoint and its release; their choices, one insert, one recount, the rows read back.
+    with django_assert_num_queries(6):
+        made = notify_many(
+            people,
+            "action_assigned",
+            key=lambda p: f"many:{p.pk}",
+            text=lambda p: f"For {p.pk}",
+            url="/",
+        )
+
+    assert len(made) == n
+    assert all(unread(p) == 1 for p in people)
+    assert not any(n.emailed for n in made)
+
+
+def test_notify_many_is_once_per_key_and_follows_each_choice(db, mailoutbox):
+    from accounts.notifications import notify_many
+
+    keen, quiet = _people(2)
+    choose(keen, "action_assigned", "immediately")
+
+    for _ in range(2):
+        notify_many(
+            [keen, quiet, keen],
+            "action_assigned",
+            key=lambda p: f"many:{p.pk}",
+            text="Something for you",
+            url="/",
+        )
+
+    assert Notification.objects.filter(key__startswith="many:").count() == 2
+    assert (unread(keen), unread(quiet)) == (1, 1)
+    assert [n.emailed for n in Notification.objects.order_by("recipient_id")] == [True, False]
+
+
+def test_leaving_a_community_takes_its_notifications_off_the_list_and_count(
+    client_as, alice, riverside
+):
+    from communities.services import membership_leave
+
+    tell(alice, key="there", community=riverside, text="About Riverside")
+    tell(alice, key="site", text="About the site")
+
+    membership_leave(membership=alice.memberships.get(community=riverside))
+
+    page = client_as("alice").get("/notifications/").content.decode()
+    assert "About Riverside" not in page and "About the site" in page
+    assert unread(alice) == 1

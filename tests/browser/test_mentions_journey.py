@@ -34,13 +34,17 @@ def test_a_member_mentions_someone_chosen_with_the_keyboard(page, log_in):
     box.focus()
     page.keyboard.type("Yes, and @Ol")
 
-    # Two people match: the first is active; the arrow key moves to the second.
+    # Two people match and nobody is chosen yet: the arrow keys choose, Enter inserts.
     suggestions = page.get_by_role("listbox", name="People to mention")
     expect(suggestions.get_by_role("option")).to_have_count(2)
     expect(suggestions.get_by_role("option", name="Olga Petrov")).to_have_attribute(
-        "aria-selected", "true"
+        "aria-selected", "false"
     )
     expect(box).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    expect(suggestions.get_by_role("option", name="Olga Petrov")).to_have_attribute(
+        "aria-selected", "true"
+    )
     page.keyboard.press("ArrowDown")
     expect(suggestions.get_by_role("option", name="Oliver Stone")).to_have_attribute(
         "aria-selected", "true"
@@ -62,3 +66,25 @@ def test_a_member_mentions_someone_chosen_with_the_keyboard(page, log_in):
     assert (
         EmailDelivery.objects.filter(key__startswith="mention:", to_email=oliver.email).count() == 1
     )
+
+
+def test_enter_before_choosing_anyone_starts_a_new_line(page, log_in):
+    community = CommunityFactory(name="Mapping Practice", slug="mapping")
+    author = UserFactory(email="ada@example.org", display_name="Ada")
+    member = UserFactory(email="mina@example.org", display_name="Mina")
+    olga = UserFactory(email="olga@example.org", display_name="Olga Petrov")
+    for person in (author, member, olga):
+        MembershipFactory(community=community, user=person)
+    reflection = ReflectionFactory(community=community, author=author, title="Maps", body="Rough.")
+
+    log_in("mina@example.org")
+    page.goto(reflection.get_absolute_url())
+    box = page.get_by_label(PROMPT)
+    box.focus()
+    page.keyboard.type("Ask @Ol")
+    suggestions = page.get_by_role("listbox", name="People to mention")
+    expect(suggestions.get_by_role("option")).to_have_count(1)
+    page.keyboard.press("Enter")
+
+    expect(suggestions).to_have_count(0)
+    expect(box).to_have_value("Ask @Ol\n")

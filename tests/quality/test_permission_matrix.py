@@ -162,7 +162,8 @@ EXPECT: dict[str, Case] = {
     "notification_open": Case(
         lambda s: {"pk": notification(s).pk},
         {**signed_in(404), "core": 302},
-        notes="Opening marks it read and leads on; anyone else's is a 404.",
+        post={**signed_in(404), "core": 302},
+        notes="A GET leads on; the list's POST also marks it read; anyone else's is a 404.",
     ),
     "notifications_read_all": Case({}, POST_ONLY, post=signed_in(302)),
     "notification_choices": Case(
@@ -476,6 +477,15 @@ EXPECT: dict[str, Case] = {
     ),
     "reflections:theme_action": Case(
         in_a(pk="object:theme"), inner(role="facilitator"), cross=in_a(pk="object:theme_b")
+    ),
+    "reflections:theme_edit": Case(
+        in_a(pk="object:theme"), inner(role="facilitator"), cross=in_a(pk="object:theme_b")
+    ),
+    "reflections:theme_delete": Case(
+        in_a(pk="object:theme"),
+        inner(role="facilitator"),
+        cross=in_a(pk="object:theme_b"),
+        notes="A GET asks to confirm; only the POST deletes.",
     ),
     "reflections:actions": Case(in_a(), inner()),
     "reflections:action_new": Case(in_a(), inner()),

@@ -796,3 +796,25 @@ def test_the_flags_page_names_nothing_the_facilitator_may_not_read(cast):
 
     assert "For all" in page
     assert "Only mine" not in page
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_reply_to_a_response_deleted_meanwhile_keeps_the_words(client, cast, htmx):
+    reflection = ReflectionFactory(community=cast.community, author=cast.author)
+    top = add_response("reflection", reflection, cast.author)
+    gone = top.pk
+    top.delete()
+    client.force_login(cast.member)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+
+    answer = client.post(
+        respond_url(cast.community, "reflection", reflection),
+        {"body": "My careful reply, <kept>", "parent": gone},
+        **headers,
+    )
+
+    page = answer.content.decode()
+    assert answer.status_code == (200 if htmx else 404)
+    assert "was deleted meanwhile" in page
+    assert escape("My careful reply, <kept>") in page
+    assert not Response.objects.exists()

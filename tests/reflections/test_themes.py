@@ -644,3 +644,110 @@ def test_a_reflection_made_private_later_no_longer_shows_in_its_theme(client, ca
 
     assert second.title in page
     assert first.title not in page
+
+
+# --- later-hidden items, notifications, edit and delete, search --------------------------------
+
+
+def test_items_hidden_after_grouping_are_neither_counted_nor_give_the_loop_level(cast, held):
+    from communities.access import community_for
+    from reflections.selectors import themes_for
+
+    _session, first, second = held
+    answer = Response.objects.create(
+        community=cast.community, author=cast.member, body="Yes, and…", reflection=first
+    )
+    theme = make_theme(cast, held)
+    theme.responses.add(answer)
+    now = timezone.now()
+    Reflection.objects.filter(pk=second.pk).update(hidden_at=now)  # the "double" one
+    Response.objects.filter(pk=answer.pk).update(hidden_at=now)
+
+    for viewer in (cast.member, cast.facilitator):
+        shown = themes_for(community_for(viewer, cast.community.slug), viewer)[0]
+        assert shown.loop_level == "single"
+        assert shown.response_count == 0
+        assert [r.pk for r in shown.shown_reflections] == [first.pk]
+    assert services.theme_loop_level(theme) == "single"
+    action = services.theme_to_action(theme=theme, created_by=cast.facilitator, owner=cast.member)
+    assert (action.loop_level, list(action.reflections.all())) == ("single", [first])
+
+
+def test_contributors_are_told_when_a_theme_is_gathered_and_when_it_becomes_an_action(
+    cast, held, django_capture_on_commit_callbacks, mailoutbox
+):
+    from accounts.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        theme = make_theme(cast, held)
+        services.theme_to_action(theme=theme, created_by=cast.facilitator, owner=cast.member)
+
+    told = Notification.objects.filter(kind="theme")
+    assert sorted(told.values_list("recipient__email", flat=True)) == sorted(
+        [cast.author.email, cast.member.email] * 2
+    )
+    assert {n.text for n in told.filter(recipient=cast.author)} == {
+        f"{cast.facilitator.name} gathered what you wrote into a theme: “Maps are about power”.",
+        "A theme from what you wrote is now an action: “Maps are about power”.",
+    }
+    # In the digest by default: nobody is emailed at once.
+    assert not told.filter(emailed=True).exists()
+    assert mailoutbox == []
+
+
+def test_a_facilitator_rewords_a_theme_and_a_blank_one_keeps_what_was_typed(client, cast, held):
+    theme = make_theme(cast, held)
+    url = reverse("reflections:theme_edit", args=[cast.community.slug, theme.pk])
+    client.force_login(cast.facilitator)
+
+    blank = client.post(url, {"statement": "  "})
+    too_long = client.post(url, {"statement": "x" * 500})
+    saved = client.post(url, {"statement": "Maps carry power"})
+
+    assert blank.status_code == 200 and "Write the theme in a line." in blank.content.decode()
+    assert too_long.status_code == 200 and "x" * 500 in too_long.content.decode()
+    assert "Reword “Maps are about power”" in too_long.content.decode()
+    assert saved.status_code == 302
+    assert Theme.objects.get(pk=theme.pk).statement == "Maps carry power"
+
+
+@pytest.mark.parametrize("role", ["member", "author", "outsider", "leader"])
+def test_only_facilitators_reword_or_delete_a_theme(client, cast, held, role):
+    theme = make_theme(cast, held)
+    client.force_login(person(cast, role))
+
+    for name in ("reflections:theme_edit", "reflections:theme_delete"):
+        url = reverse(name, args=[cast.community.slug, theme.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"statement": "Mine now"}).status_code == 404
+    assert Theme.objects.get(pk=theme.pk).statement == "Maps are about power"
+
+
+def test_deleting_a_theme_asks_first_and_takes_its_votes_not_its_reflections(client, cast, held):
+    _session, first, second = held
+    theme = make_theme(cast, held)
+    services.theme_vote_toggle(theme=theme, user=cast.member)
+    url = reverse("reflections:theme_delete", args=[cast.community.slug, theme.pk])
+    client.force_login(cast.facilitator)
+
+    asked = client.get(url)
+    assert "with its 1 +1" in asked.content.decode()
+    assert Theme.objects.filter(pk=theme.pk).exists()
+
+    done = client.post(url)
+
+    assert done.status_code == 302
+    assert not Theme.objects.filter(pk=theme.pk).exists()
+    assert not ThemeVote.objects.exists()
+    assert Reflection.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
+    assert client.post(url).status_code == 404  # a double submit finds nothing to delete
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_search_finds_a_theme_for_the_communitys_members_only(client, cast, held, role):
+    make_theme(cast, held, statement="Maps are about lighthouses")
+    client.force_login(person(cast, role))
+
+    page = client.get("/search/", {"q": "lighthouses"}).content.decode()
+
+    assert ("Maps are about <mark>lighthouses</mark>" in page) is (role in MEMBERS)

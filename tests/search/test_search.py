@@ -409,8 +409,10 @@ def test_reflections_page_has_a_box_scoped_to_its_community(cast):
     page = cast.client("alice").get("/c/riverside/reflections/").content.decode()
     results = search(cast, "alice", q="tide", community="riverside").content.decode()
 
-    assert '<input type="hidden" name="community" value="riverside">' in page
-    assert '<label for="community-search-q">' in page
+    # One box: the filter's words, sent to the search by a second button.
+    assert 'formaction="/search/" name="community" value="riverside"' in page
+    assert page.count('name="q"') == 2  # the header's, and the one box
+    assert 'id="community-search-q"' not in page
     assert "River note" in results
     assert "Sea note" not in results
 
@@ -509,7 +511,15 @@ def test_queries_are_parsed_in_the_languages_of_ones_communities_and_simple():
 def test_every_app_registers_what_it_lets_people_find():
     from core.plugins import search_providers
 
-    assert list(search_providers()) == ["reflection", "session", "outcome", "work", "story"]
+    assert list(search_providers()) == [
+        "reflection",
+        "response",
+        "theme",
+        "session",
+        "outcome",
+        "work",
+        "story",
+    ]
 
 
 @pytest.mark.parametrize("how", ["full_text", "fallback"])
@@ -527,3 +537,69 @@ def test_snippets_show_a_mention_as_the_name_never_its_markup(cast, monkeypatch,
 
     assert "@Bob Builder about the" in content
     assert f"({cast.bob.pk})" not in content and "@[" not in content
+
+
+# --- responses -----------------------------------------------------------------------------
+
+
+def _response(cast, target, body, **fields):
+    from reflections.models import Response
+
+    kind = {"Reflection": "reflection", "Session": "session", "SharedWork": "work"}[
+        type(target).__name__
+    ]
+    return Response.objects.create(
+        community=target.community, author=cast.alice, body=body, **{kind: target}, **fields
+    )
+
+
+@pytest.mark.parametrize("how", ["full_text", "fallback"])
+def test_search_finds_a_response_by_its_text_named_by_what_it_answers(cast, monkeypatch, how):
+    if how == "fallback":
+        monkeypatch.setattr("search.selectors.full_text", lambda: False)
+    answered = ReflectionFactory(community=cast.riverside, author=cast.bob, title="Tide notes")
+    asked = f"Asked @[Bob Builder]({cast.bob.pk}) about the lighthouse tide."
+    found = _response(cast, answered, asked)
+    reply = _response(cast, answered, "The lighthouse again.", parent=found)
+
+    content = search(cast, "carol", q="lighthouse").content.decode()
+
+    assert "Response to “Tide notes”" in content
+    assert "Reply on “Tide notes”" in content
+    assert f"/c/riverside/reflections/{answered.pk}/#response-{found.pk}" in content
+    assert f"#response-{reply.pk}" in content
+    assert "<mark>lighthouse</mark>" in content
+    assert "@Bob Builder about the" in content
+    assert f"({cast.bob.pk})" not in content and "@[" not in content
+
+
+def test_search_filters_responses_by_kind_community_loop_level_and_date(cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reflections.models import Response
+
+    deep = ReflectionFactory(
+        community=cast.riverside, author=cast.bob, title="Deep", body="x", loop_level="double"
+    )
+    gathering = SessionFactory(community=cast.riverside, title="Gathering", description="x")
+    _response(cast, deep, "A tide of answers.")
+    old = _response(cast, gathering, "An old tide.")
+    Response.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=400))
+    seaside = CommunityFactory(name="Seaside", slug="seaside")
+    cast.alice.memberships.create(community=seaside)
+    elsewhere = ReflectionFactory(community=seaside, author=cast.alice, title="Sea", body="x")
+    _response(cast, elsewhere, "A sea tide.")
+    since = (timezone.now() - dt.timedelta(days=30)).date().isoformat()
+
+    def titles(**params):
+        content = search(cast, "alice", q="tide", kind="response", **params).content.decode()
+        return {t for t in ("“Deep”", "“Gathering”", "“Sea”") if t in content}
+
+    assert titles() == {"“Deep”", "“Gathering”", "“Sea”"}
+    assert titles(community="riverside") == {"“Deep”", "“Gathering”"}
+    assert titles(loop_level="double") == {"“Deep”"}
+    assert titles(loop_level="single") == set()
+    assert titles(since=since) == {"“Deep”", "“Sea”"}
+    assert titles(until=since) == {"“Gathering”"}

@@ -1,0 +1,30 @@
+"""QuickPage (core.paging): pages without COUNT, knowing there is a next page from one row
+more than the page shows."""
+
+from __future__ import annotations
+
+from core.paging import QuickPage
+
+
+def test_a_loader_leaving_a_row_out_does_not_hide_the_next_page():
+    rows = list(range(45))
+    # A row chosen but not loaded (hidden meanwhile, say).
+    page = QuickPage(rows, "1", 20, show=lambda chosen: [r for r in chosen if r != 3])
+
+    assert page.has_next()
+    assert len(page) == 19
+
+
+def test_the_loader_loads_only_the_rows_shown():
+    loaded = []
+    page = QuickPage(list(range(45)), "2", 20, show=lambda chosen: loaded.extend(chosen) or chosen)
+
+    assert loaded == list(range(20, 40))
+    assert page.has_next() and page.has_previous()
+
+
+def test_the_last_page_has_no_next_and_beyond_it_is_the_first():
+    assert not QuickPage(list(range(40)), "2", 20).has_next()
+    beyond = QuickPage(list(range(5)), "9", 20, show=list)
+    assert beyond.number == 1
+    assert list(beyond) == [0, 1, 2, 3, 4]
