@@ -380,7 +380,7 @@ def review_reassign(request, slug: str, pk: int, review_pk: int):
     """Reassign a waiting review: the fairest attendee, or one the facilitator finds."""
     access, round_ = _round_action(request, slug, pk)
     review = round_review_for(round_, review_pk)
-    form = ReviewerForm(request.POST or None, optional=True)
+    form = ReviewerForm(request.POST if request.method == "POST" else None, optional=True)
     pickers_bind(form, access.community)
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["person"]
@@ -409,7 +409,7 @@ def review_add(request, slug: str, pk: int, work_pk: int):
     """Add a reviewer to a piece of work (also allocating by hand before the round opens)."""
     access, round_ = _round_action(request, slug, pk)
     work = round_work_for(round_, work_pk)
-    form = ReviewerForm(request.POST or None)
+    form = ReviewerForm(request.POST if request.method == "POST" else None)
     pickers_bind(form, access.community)
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["person"]
