@@ -35,6 +35,9 @@ S = PeerReview.Status
 WAITING = (S.ALLOCATED, S.DRAFT)
 # Two days after the due date, a piece of work still short of its reviews is helped along.
 AUTOMATIC_AFTER = timedelta(days=2)
+# Rounds whose automatic step fell due longer ago than this are left to their facilitators
+# (rounds long past their date when this cadence arrived are not suddenly reshuffled).
+AUTOMATIC_WINDOW = timedelta(days=14)
 
 
 # --- who may be asked --------------------------------------------------------------------
@@ -335,7 +338,9 @@ def automatic_step(*, now: datetime) -> int:
     date). Returns the reviews reassigned."""
     today = now.date()
     rounds = ReviewRound.objects.filter(
-        status=ReviewRound.Status.OPEN, due_on__lte=today - AUTOMATIC_AFTER
+        status=ReviewRound.Status.OPEN,
+        due_on__lte=today - AUTOMATIC_AFTER,
+        due_on__gte=today - AUTOMATIC_AFTER - AUTOMATIC_WINDOW,
     ).select_related("community", "session")
     moved = 0
     for round_ in rounds.order_by("pk"):

@@ -100,6 +100,8 @@ class RoundForm(forms.Form):
         ],
         coerce=lambda value: value == "planned",
         initial="now",
+        required=False,
+        empty_value=False,
         widget=forms.RadioSelect,
     )
     auto_reassign = forms.BooleanField(

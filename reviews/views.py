@@ -345,7 +345,9 @@ def _todo(round_, phase, mine, my_work_reviews, is_facilitator, allocation, toda
             1
             for row in allocation
             for r in row["reviews"]
-            if r.status in (r.Status.ALLOCATED, r.Status.DRAFT) and r.reassigned_at is None
+            if r.status in (r.Status.ALLOCATED, r.Status.DRAFT)
+            and r.reassigned_at is None
+            and not r.automatic  # Asked after the due date: not late.
         )
         if current == "replies" and stalled:
             todo.append(
