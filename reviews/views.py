@@ -332,12 +332,9 @@ def _todo(round_, phase, mine, my_work_reviews, is_facilitator, allocation, toda
             f"Write your review{'s' if len(waiting) > 1 else ''} "
             f"({len(waiting)} waiting for you), hoped for by {round_.due_on:%-d %B}."
         )
-    unanswered = [r for r in my_work_reviews if not getattr(r, "reply", None)]
     if my_work_reviews and current in ("reviewing", "replies"):
         todo.append(
-            "Read the reviews of your work; a reply, or a “this helped”, is welcome."
-            if unanswered
-            else "Your reviews are in. Thank you for sharing your work."
+            "Read the reviews of your work: a reply, or telling a reviewer it helped, is welcome."
         )
     if is_facilitator and round_.is_open:
         short = sum(1 for row in allocation if row["short"] > 0)
