@@ -67,6 +67,8 @@ PURPOSES: dict[str, Purpose] = {
     "owner": Purpose(role=None),
     "author": Purpose(role=None, empty_label="Anyone"),
     "mention": Purpose(role=None, multiple=True),
+    # A review round's facilitator reassigns a review or adds a reviewer (reviews app).
+    "reviewer": Purpose(role=FACILITATOR, shows_level=True),
 }
 
 

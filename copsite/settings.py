@@ -266,6 +266,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=30),
     },
     "review-nudges": {"task": "reviews.tasks.review_nudges_scan", "schedule": crontab(minute=30)},
+    "review-cadence": {
+        "task": "reviews.tasks.review_cadence_scan",
+        "schedule": crontab(minute=40),
+    },
     # Create forms' one-time tokens (accounts/submissions.py) are kept for a day.
     "submission-tokens-prune": {
         "task": "accounts.tasks.submission_tokens_prune",

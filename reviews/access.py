@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from communities.access import CommunityAccess
 
 ANONYMOUS_NAME = "A peer"
+ANONYMOUS_FACILITATOR = "A facilitator"
 
 
 def searchable_work(user) -> QuerySet:
@@ -75,15 +76,16 @@ def round_for(access: CommunityAccess, pk: int, rounds: QuerySet | None = None) 
 def review_for_reviewer(access: CommunityAccess, user, pk: int) -> PeerReview:
     """A review allocated to `user`, or the same 404 as for a review that does not exist."""
     return get_object_or_404(
-        PeerReview.objects.filter(round__community=access.community, reviewer=user).select_related(
-            "round__session", "work__author", "work__session"
-        ),
+        PeerReview.objects.filter(round__community=access.community, reviewer=user)
+        # A planned round has asked nobody yet: its reviews are the facilitator's draft.
+        .exclude(round__status=ReviewRound.Status.PLANNED)
+        .select_related("round__session", "work__author", "work__session"),
         pk=pk,
     )
 
 
 def review_for_author(access: CommunityAccess, user, pk: int) -> PeerReview:
-    """A shared review of `user`'s work (the one they may answer), or 404."""
+    """A shared review of `user`'s work (the one they may answer or mark helpful), or 404."""
     return get_object_or_404(
         PeerReview.objects.submitted().filter(round__community=access.community, work__author=user),
         pk=pk,
@@ -99,13 +101,16 @@ def reviewer_is_named(review: PeerReview, *, viewer_id: int, author_id: int, fac
 
 
 def reviewer_name(review: PeerReview, *, viewer, author_id: int, is_facilitator: bool) -> str:
-    """The name `viewer` may see for the reviewer of `review` (of work by `author_id`)."""
+    """The name `viewer` may see for the reviewer of `review` (of work by `author_id`). A
+    facilitator's own review is marked as such, also where the name is not shown."""
     if review.reviewer_id == viewer.pk:
         return "You"
     if not reviewer_is_named(
         review, viewer_id=viewer.pk, author_id=author_id, facilitator=is_facilitator
     ):
-        return ANONYMOUS_NAME
+        return ANONYMOUS_FACILITATOR if review.by_facilitator else ANONYMOUS_NAME
+    if review.by_facilitator:
+        return f"{review.reviewer.name} (facilitator)"
     return review.reviewer.name
 
 
@@ -121,3 +126,23 @@ def review_reader_ids(review: PeerReview, candidate_ids: list[int]) -> set[int]:
     )
     readers |= set(facilitators.values_list("user_id", flat=True))
     return readers & set(candidate_ids)
+
+
+def round_for_facilitator(access: CommunityAccess, pk: int) -> ReviewRound:
+    """A round the facilitator acts on (its caller asked community_for with the role), 404
+    otherwise."""
+    return round_for(access, pk, ReviewRound.objects.select_related("session"))
+
+
+def round_review_for(round_: ReviewRound, pk: int) -> PeerReview:
+    """A review of `round_` (a facilitator's action on it), or 404."""
+    review = get_object_or_404(round_.reviews.select_related("work__author", "reviewer"), pk=pk)
+    review.round = round_
+    return review
+
+
+def round_work_for(round_: ReviewRound, pk: int) -> SharedWork:
+    """A piece of work of `round_`'s session, or 404."""
+    work = get_object_or_404(round_.session.shared_work.select_related("author"), pk=pk)
+    work.community = round_.community
+    return work

@@ -39,5 +39,29 @@ class ReviewsConfig(AppConfig):
         register_notification_kind(
             "review_reply", "A reply to a review I wrote", "immediately", order=32, hint=hint
         )
+        # The round's cadence (reviews.facilitation): reminders and a new due date, to
+        # reviewers; the authors still waiting, to facilitators; and a "this helped"
+        # from an author, to its reviewer alone.
+        register_notification_kind(
+            "review_reminder",
+            "A reminder about a peer review I haven't written yet",
+            "immediately",
+            order=33,
+            hint=hint,
+        )
+        register_notification_kind(
+            "review_helpful",
+            "An author found my review helpful",
+            "immediately",
+            order=34,
+            hint=hint,
+        )
+        register_notification_kind(
+            "review_round_waiting",
+            "Authors still waiting for reviews in a round I facilitate",
+            "immediately",
+            order=35,
+            hint=hint,
+        )
         # What search finds of shared work (core.plugins.register_search).
         search.register()

@@ -27,6 +27,9 @@ from .models import PeerReview, ReviewReply, ReviewRound, SharedWork
 
 # Held demo sessions (sessions/demo.py) whose work is looked at together.
 OPEN_ROUND_SESSION = "Mapping clinic: reading a map aloud"
+# A round past its due date (issue 17): a review that never started, one drafted and
+# overdue, one reassigned automatically, and authors' "this helped" marks.
+STALLED_ROUND_SESSION = "Mapping clinic: leverage points"
 CLOSED_ROUND_SESSION = "Mapping clinic: stakeholder maps"
 
 LOOPS_FILE = b"""# School meals: a first loop sketch
@@ -44,6 +47,7 @@ def seed(people: dict) -> None:
     if main is None:
         return
     _seed_peer_review(main, people)
+    _seed_stalled_round(main, people)
     _seed_notifications(main, people)
 
 
@@ -312,4 +316,107 @@ def _seed_peer_review(main, people: dict) -> None:
         review=from_facilitator,
         body="Thank you! I'll try it on my neighbour this week.",
         created_at=from_facilitator.submitted_at + timedelta(hours=5),
+    )
+
+
+def _seed_stalled_round(main, people: dict) -> None:
+    """A named round on the leverage-points session, five days past its due date: the
+    facilitator's page shows a review that never started (Reassign), one drafted and
+    overdue, one the cadence reassigned automatically (its first reviewer keeps the
+    draft), the Extend form, and "1 of 3 pieces have all their reviews". Authors marked
+    two reviews helpful, one with a line of thanks (seen by its reviewer alone)."""
+    held = Session.objects.filter(community=main, title=STALLED_ROUND_SESSION).first()
+    mapping = Outcome.objects.filter(community=main, statement=MAPPING).first()
+    if held is None or mapping is None or held.review_rounds.exists():
+        return
+    facilitator = people["facilitator@example.com"]
+    member = people["member@example.com"]
+    peers = [
+        a.user
+        for a in Attendance.objects.filter(session=held)
+        .exclude(user__in=[facilitator, member])
+        .select_related("user")
+        .order_by("user__email")
+    ]
+    if len(peers) < 5:
+        return
+    today = timezone.localdate(timezone.now(), main.zoneinfo)
+    opened = held.starts_at + timedelta(days=2)
+    round_ = ReviewRound.objects.create(
+        community=main,
+        session=held,
+        prompts=[{"outcome": mapping.pk, "prompt": p} for p in mapping.review_prompts],
+        reviewers_per_work=2,
+        due_on=today - timedelta(days=5),
+        opened_by=facilitator,
+        created_at=opened,
+        opened_at=opened,
+    )
+    round_.outcomes.set([mapping])
+
+    def work(author, title, link):
+        return SharedWork.objects.create(
+            community=main,
+            session=held,
+            author=author,
+            title=title,
+            link=link,
+            created_at=held.starts_at + timedelta(days=1),
+        )
+
+    def review(piece, reviewer, status, days=0, works="", deeper="", **fields):
+        shared = status == PeerReview.Status.SUBMITTED
+        when = opened + timedelta(days=days)
+        return PeerReview.objects.create(
+            round=round_,
+            work=piece,
+            reviewer=reviewer,
+            status=status,
+            answers=_answers(round_, works, deeper) if works or deeper else [],
+            created_at=fields.pop("created_at", opened),
+            updated_at=when,
+            submitted_at=when if shared else None,
+            **fields,
+        )
+
+    S = PeerReview.Status
+    river = work(peers[0], "Leverage points in the river clean-up", "https://example.org/river")
+    bus = work(peers[1], "Where to push on the bus timetable", "https://example.org/bus")
+    garden = work(
+        peers[2], "Community garden: the rules as a leverage point", "https://example.org/garden"
+    )
+    helped = review(
+        river, peers[1], S.SUBMITTED, 4,
+        "Ranking the points by effort made the choice obvious.",
+        "Which of these could the council say no to?",
+        helpful_at=opened + timedelta(days=6),
+        helpful_note="The council question changed my plan — thank you.",
+    )  # fmt: skip
+    review(river, peers[3], S.ALLOCATED)  # Never started: the facilitator can reassign it.
+    review(
+        bus, peers[2], S.DRAFT, 6, "", "The timetable's goal is the real leverage point."
+    )  # Drafted, and overdue.
+    review(
+        bus, peers[0], S.SUBMITTED, 5,
+        "The delays are drawn honestly.", "Add who decides the timetable.",
+        helpful_at=opened + timedelta(days=7),
+    )  # fmt: skip
+    first = review(garden, peers[4], S.ALLOCATED, reassigned_at=timezone.now() - timedelta(days=3))
+    review(
+        garden, peers[1], S.ALLOCATED, reassigned_from=first, automatic=True,
+        created_at=timezone.now() - timedelta(days=3),
+    )  # fmt: skip
+    review(
+        garden, peers[0], S.SUBMITTED, 3,
+        "Rules as the lever: a lovely insight.", "Where does the waiting list sit?",
+    )  # fmt: skip
+    notification_record(
+        peers[1],
+        "review_helpful",
+        key=f"review-helpful:{helped.pk}",
+        community=main,
+        actor=peers[0],
+        text=f"The author of “{river.title}” found your review helpful.",
+        url=f"{river.get_absolute_url()}#review-{helped.pk}",
+        created_at=helped.helpful_at,
     )

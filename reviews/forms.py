@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django import forms
 
+from communities.pickers import FindsMembers, MemberField
 from core.text import TEXT_MAX
 from outcomes.models import Outcome
 
@@ -91,6 +92,26 @@ class RoundForm(forms.Form):
         label="Reviews hoped for by",
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
+    planned = forms.TypedChoiceField(
+        label="When are reviewers asked?",
+        choices=[
+            ("now", "Now — the automatic allocation asks them at once"),
+            ("planned", "After I've looked at who reviews what (and adjusted it by hand)"),
+        ],
+        coerce=lambda value: value == "planned",
+        initial="now",
+        required=False,
+        empty_value=False,
+        widget=forms.RadioSelect,
+    )
+    auto_reassign = forms.BooleanField(
+        label="Two days after the due date, offer each missing review to someone who has "
+        "finished theirs",
+        required=False,
+        initial=True,
+        help_text="They are asked and may decline. Reminders at half the time and on the due "
+        "date are sent either way.",
+    )
 
     def __init__(self, *args, community, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,4 +182,57 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "data-mentions": ""}),
         help_text="A thank-you, or a response to what they noticed.",
         error_messages={"required": "Write a few words before sending your reply."},
+    )
+
+
+# --- the facilitator's actions on a round ---------------------------------------------------
+
+
+class ReviewerForm(FindsMembers, forms.Form):
+    """Reassign a review or add a reviewer: an attendee found with the member picker, or
+    (reassigning) nobody chosen for the fairest attendee."""
+
+    person = MemberField(
+        purpose="reviewer",
+        label="Who should review it?",
+        error_messages={"required": "Choose someone who attended the session."},
+    )
+
+    def __init__(self, *args, optional: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if optional:
+            self.fields["person"].required = False
+            self.fields["person"].help_text = (
+                "Leave this empty to ask the attendee with the fewest reviews in the round "
+                "(never the author or anyone already reviewing it)."
+            )
+
+
+class ExtendForm(forms.Form):
+    due_on = forms.DateField(
+        label="New due date",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, round_, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round, self.today = round_, today
+        self.fields["due_on"].initial = max(round_.due_on, today) + timedelta(days=3)
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < self.today:
+            raise forms.ValidationError("That date has passed: choose today or a later date.")
+        if due_on <= self.round.due_on:
+            raise forms.ValidationError("Choose a date after the current due date to extend it.")
+        return due_on
+
+
+class HelpfulForm(forms.Form):
+    note = forms.CharField(
+        label="A line of thanks (optional)",
+        max_length=300,
+        required=False,
+        help_text="Only the reviewer sees this. Nobody else is told, and nothing is counted "
+        "about either of you.",
     )

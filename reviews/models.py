@@ -62,6 +62,8 @@ class ReviewRound(models.Model):
     one or more agreed outcomes: the "assessment" of the alignment triple, never a test."""
 
     class Status(models.TextChoices):
+        # Planned: the facilitator adjusts who reviews what before anyone is asked.
+        PLANNED = "planned", "planned"
         OPEN = "open", "open"
         CLOSED = "closed", "closed"
 
@@ -86,7 +88,12 @@ class ReviewRound(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # When reviewers were asked (None while planned; rounds older than this field: created_at).
+    opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The cadence's last step: two days after the due date, each missing review is offered
+    # to an attendee who has finished theirs. A facilitator may turn it off per round.
+    auto_reassign = models.BooleanField(default=True)
 
     class Meta:
         db_table = "outcomes_reviewround"
@@ -102,6 +109,14 @@ class ReviewRound(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    @property
+    def started_at(self):
+        return self.opened_at or self.created_at
+
 
 class PeerReviewQuerySet(models.QuerySet):
     def waiting(self):
@@ -113,6 +128,15 @@ class PeerReviewQuerySet(models.QuerySet):
 
     def submitted(self):
         return self.filter(status=PeerReview.Status.SUBMITTED)
+
+    def live(self):
+        """The reviews a piece of work counts on: shared, or still to come from someone
+        who was not replaced (a reassigned reviewer's late review is welcome, once shared)."""
+        return self.filter(live_q())
+
+    def waiting_on(self):
+        """Waiting, and not replaced: the reviews the cadence reminds and may reassign."""
+        return self.waiting().filter(reassigned_at__isnull=True)
 
     def overdue(self, today):
         return self.waiting().filter(round__due_on__lt=today)
@@ -147,6 +171,21 @@ class PeerReview(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     declined_at = models.DateTimeField(null=True, blank=True)
+    # A facilitator's own review ("Review it myself"): marked as such wherever it shows.
+    by_facilitator = models.BooleanField(default=False)
+    # Reassignment: the review this one replaces (at most one replacement per review — two
+    # facilitators reassigning at once never ask two people), and when this one was
+    # replaced. A replaced reviewer keeps their draft and may still share it.
+    reassigned_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replacement"
+    )
+    reassigned_at = models.DateTimeField(null=True, blank=True)
+    # Asked by the cadence's automatic step (the person may decline, like anyone asked).
+    automatic = models.BooleanField(default=False)
+    # "Was this helpful?": the author tells the reviewer privately, with an optional line.
+    # Never counted per person; only the community's share is shown (at 5+ reviews).
+    helpful_at = models.DateTimeField(null=True, blank=True)
+    helpful_note = models.CharField(max_length=300, blank=True)
 
     objects = PeerReviewQuerySet.as_manager()
 
@@ -192,3 +231,11 @@ class ReviewReply(models.Model):
 
     def __str__(self) -> str:
         return f"Reply to review {self.review_id}"
+
+
+def live_q(prefix: str = "") -> models.Q:
+    """`PeerReviewQuerySet.live()` as a Q, through `prefix` (for Count filters)."""
+    S = PeerReview.Status
+    return models.Q(**{f"{prefix}status": S.SUBMITTED}) | models.Q(
+        **{f"{prefix}status__in": [S.ALLOCATED, S.DRAFT], f"{prefix}reassigned_at": None}
+    )

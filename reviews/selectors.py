@@ -13,7 +13,7 @@ from django.utils import timezone
 from outcomes.models import Outcome
 from sessions.models import AgendaItem, Session, held_sessions_q
 
-from .models import PeerReview, ReviewRound
+from .models import PeerReview, ReviewRound, live_q
 
 
 def aligned_items(community, rounds=None) -> dict[int, list[AgendaItem]]:
@@ -53,7 +53,7 @@ def rounds_by_session_and_outcome(community) -> dict[tuple[int, int], list[Revie
     that outcome, newest first, each with `done` and `expected` review counts. One query."""
     through = ReviewRound.outcomes.through
     Status = PeerReview.Status
-    live = Q(reviewround__reviews__status__in=[Status.ALLOCATED, Status.DRAFT, Status.SUBMITTED])
+    live = live_q("reviewround__reviews__")
     rows = (
         through.objects.filter(
             reviewround__community=community, outcome__status=Outcome.Status.AGREED
@@ -158,3 +158,96 @@ def alignment_coverage(community, since: datetime, until: datetime) -> dict:
     )
     counts["coverage"] = counts["with_both"] / counts["agreed"] if counts["agreed"] else 0.0
     return counts
+
+
+# --- a round's phase, who has been heard, and how reviews helped (issue 17) ---------------
+
+
+def round_phase(round_: ReviewRound, today) -> dict:
+    """Where a round stands: sharing work (planned: the facilitator adjusts who reviews
+    what) → reviewing (until the due date) → replies (after it, while open) → closed, each
+    step with its date and whether it is done, current or to come."""
+    from datetime import date as date_type
+
+    if round_.status == ReviewRound.Status.CLOSED:
+        current = "closed"
+    elif round_.status == ReviewRound.Status.PLANNED:
+        current = "sharing"
+    elif today <= round_.due_on:
+        current = "reviewing"
+    else:
+        current = "replies"
+    order = ["sharing", "reviewing", "replies", "closed"]
+    started = round_.opened_at.date() if round_.opened_at else None
+    closed = round_.closed_at.date() if round_.closed_at else None
+    dates: dict[str, date_type | None] = {
+        "sharing": round_.created_at.date(),
+        "reviewing": started,
+        "replies": round_.due_on,
+        "closed": closed,
+    }
+    labels = {
+        "sharing": "Sharing work",
+        "reviewing": "Reviewing",
+        "replies": "Replies",
+        "closed": "Closed",
+    }
+    at = order.index(current)
+    steps = [
+        {
+            "key": key,
+            "label": labels[key],
+            "date": dates[key],
+            "state": "done" if index < at else ("current" if index == at else "next"),
+        }
+        for index, key in enumerate(order)
+    ]
+    return {"current": current, "label": labels[current], "steps": steps}
+
+
+def round_heard(round_: ReviewRound) -> dict:
+    """How many of the round's pieces of work have all their reviews: every review still
+    to come is in (nothing waits on anyone not replaced) and at least one is shared, or
+    its round asked for N and N are shared. One query."""
+    rows = (
+        round_.session.shared_work.annotate(
+            shared=Count("reviews", filter=Q(reviews__round=round_, reviews__status="submitted")),
+            waiting=Count(
+                "reviews",
+                filter=Q(
+                    reviews__round=round_,
+                    reviews__status__in=[PeerReview.Status.ALLOCATED, PeerReview.Status.DRAFT],
+                    reviews__reassigned_at=None,
+                ),
+            ),
+        )
+        .values_list("shared", "waiting")
+        .order_by()
+    )
+    total = heard = 0
+    for shared, waiting in rows:
+        total += 1
+        if shared >= round_.reviewers_per_work or (shared and not waiting):
+            heard += 1
+    return {"heard": heard, "total": total}
+
+
+def helpful_share(community, since: datetime | None = None, until: datetime | None = None):
+    """The community's share of shared reviews their authors marked helpful, for the
+    dashboards: a figure about the community only (never per person), and None below the
+    privacy floor of 5 reviews. One query.
+
+    share = reviews marked helpful ÷ reviews shared (in [since, until) by submitted_at)."""
+    from core.privacy import THRESHOLD
+
+    reviews = PeerReview.objects.submitted().filter(round__community=community)
+    if since is not None:
+        reviews = reviews.filter(submitted_at__gte=since)
+    if until is not None:
+        reviews = reviews.filter(submitted_at__lt=until)
+    counts = reviews.aggregate(
+        shared=Count("pk"), helpful=Count("pk", filter=Q(helpful_at__isnull=False))
+    )
+    if counts["shared"] < THRESHOLD:
+        return None
+    return counts["helpful"] / counts["shared"]

@@ -63,7 +63,9 @@ def work_share(
         work.file_type = upload.content_type
         work.file_size = upload.size
     work.save()
-    for round_ in ReviewRound.objects.filter(session=session, status=ReviewRound.Status.OPEN):
+    for round_ in ReviewRound.objects.filter(
+        session=session, status__in=[ReviewRound.Status.OPEN, ReviewRound.Status.PLANNED]
+    ):
         _allocate(round_, works=[work])
     return work
 
@@ -107,9 +109,12 @@ def _allocate(round_: ReviewRound, *, works=None) -> list[PeerReview]:
     if works is None:
         works = list(round_.session.shared_work.all())
     existing = list(round_.reviews.values_list("work_id", "reviewer_id", "status"))
+    # A review that was reassigned (and not shared since) no longer counts: not towards
+    # its reviewer's load, nor towards the reviews its piece of work has.
+    live = set(round_.reviews.live().values_list("work_id", "reviewer_id"))
     carried = {}
-    for _, reviewer_id, status in existing:
-        if status != PeerReview.Status.DECLINED:
+    for work_id, reviewer_id, _ in existing:
+        if (work_id, reviewer_id) in live:
             carried[reviewer_id] = carried.get(reviewer_id, 0) + 1
     ranks = _ranks(round_.community, set(attendee_ids) | {work.author_id for work in works})
     reviewers = [
@@ -125,9 +130,8 @@ def _allocate(round_: ReviewRound, *, works=None) -> list[PeerReview]:
         )
     )
     have = {}
-    for work_id, _, status in existing:
-        if status != PeerReview.Status.DECLINED:
-            have[work_id] = have.get(work_id, 0) + 1
+    for work_id, _reviewer_id in live:
+        have[work_id] = have.get(work_id, 0) + 1
     created = []
     # Each piece needs only what it lacks; allocate in groups by how many it lacks.
     by_need: dict[int, list] = {}
@@ -149,7 +153,7 @@ def _allocate(round_: ReviewRound, *, works=None) -> list[PeerReview]:
             Reviewer(id=x.id, rank=x.rank, load=x.load + load.get(x.id, 0)) for x in reviewers
         ]
         already |= set(pairs)
-    if created:
+    if created and round_.is_open:  # A planned round asks nobody until it opens.
         after_commit(
             _notify_allocated, round_.pk, sorted({review.reviewer_id for review in created})
         )
@@ -201,9 +205,13 @@ def review_round_open(
     reviewers_per_work: int = 2,
     anonymous: bool = False,
     due_on,
+    auto_reassign: bool = True,
+    planned: bool = False,
 ) -> ReviewRound:
     """Open a round on a session's shared work, with the chosen outcomes' prompts as its
-    rubric, and allocate reviewers among the session's attendees."""
+    rubric, and allocate reviewers among the session's attendees. A `planned` round keeps
+    that allocation as a starting point the facilitator adjusts by hand; nobody is asked
+    until it opens (reviews.facilitation.review_round_start)."""
     prompts = [
         {"outcome": outcome.pk, "prompt": prompt}
         for outcome in outcomes
@@ -217,6 +225,9 @@ def review_round_open(
         anonymous=anonymous,
         due_on=due_on,
         opened_by=by,
+        auto_reassign=auto_reassign,
+        status=ReviewRound.Status.PLANNED if planned else ReviewRound.Status.OPEN,
+        opened_at=None if planned else timezone.now(),
     )
     round_.outcomes.set(outcomes)
     _allocate(round_)
@@ -313,12 +324,14 @@ def _notify_review(review_id: int, kind: str) -> None:
 
 
 def review_nudges_send_due(*, now=None) -> int:
-    """Nudge each overdue review's reviewer once (the email's key makes it exactly once)."""
+    """The cadence's second reminder: on the due date (or the first scan after it), nudge
+    each waiting review's reviewer once (the email's key makes it exactly once). Someone
+    asked by the automatic step after the due date, or already replaced, is not nudged."""
     now = now or timezone.now()
     sent = 0
     overdue = (
-        PeerReview.objects.overdue(now.date())
-        .filter(reviewer__review_emails=True)
+        PeerReview.objects.waiting_on()
+        .filter(round__due_on__lte=now.date(), automatic=False, reviewer__review_emails=True)
         .select_related("round__community", "work__community", "work", "reviewer")
         .order_by("pk")
     )

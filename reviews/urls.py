@@ -18,8 +18,31 @@ urlpatterns = [
     path(C + "sessions/<int:session_pk>/review-rounds/new/", views.round_new, name="round_new"),
     path(C + "review-rounds/<int:pk>/", views.round_detail, name="round"),
     path(C + "review-rounds/<int:pk>/close/", views.round_close, name="round_close"),
+    path(C + "review-rounds/<int:pk>/open/", views.round_start, name="round_start"),
+    path(C + "review-rounds/<int:pk>/extend/", views.round_extend, name="round_extend"),
+    path(
+        C + "review-rounds/<int:pk>/reviews/<int:review_pk>/reassign/",
+        views.review_reassign,
+        name="review_reassign",
+    ),
+    path(
+        C + "review-rounds/<int:pk>/reviews/<int:review_pk>/remove/",
+        views.review_remove,
+        name="review_remove",
+    ),
+    path(
+        C + "review-rounds/<int:pk>/work/<int:work_pk>/add-reviewer/",
+        views.review_add,
+        name="review_add",
+    ),
+    path(
+        C + "review-rounds/<int:pk>/work/<int:work_pk>/review-myself/",
+        views.review_myself,
+        name="review_myself",
+    ),
     path(C + "reviews/", views.reviews_page, name="reviews"),
     path(C + "reviews/<int:pk>/", views.review_write, name="review"),
     path(C + "reviews/<int:pk>/decline/", views.review_decline, name="review_decline"),
     path(C + "reviews/<int:pk>/reply/", views.review_reply, name="review_reply"),
+    path(C + "reviews/<int:pk>/helpful/", views.review_helpful, name="review_helpful"),
 ]

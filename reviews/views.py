@@ -17,24 +17,36 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
+from communities.pickers import pickers_bind
 from core.htmx import announce
 from core.plugins import annotate_rows, collect_panels
 from outcomes.models import Outcome
 from sessions.access import session_for
 from sessions.models import Attendance
 
-from . import selectors, services
+from . import facilitation, selectors, services
 from .access import (
     own_work_for,
     review_for_author,
     review_for_reviewer,
     reviewer_name,
     round_for,
+    round_review_for,
+    round_work_for,
     work_for,
     work_with_file_for,
 )
-from .forms import ReplyForm, ReviewForm, RoundForm, WorkForm
-from .models import PeerReview, ReviewRound, SharedWork
+from .access import round_for_facilitator as access_round_for_facilitator
+from .forms import (
+    ExtendForm,
+    HelpfulForm,
+    ReplyForm,
+    ReviewerForm,
+    ReviewForm,
+    RoundForm,
+    WorkForm,
+)
+from .models import PeerReview, ReviewRound, SharedWork, live_q
 from .uploads import is_inline
 
 FACILITATOR = Membership.Role.FACILITATOR
@@ -44,7 +56,7 @@ LIST_LIMIT = 50
 
 def _progress(queryset):
     return queryset.annotate(
-        expected=Count("reviews", filter=~Q(reviews__status=PeerReview.Status.DECLINED)),
+        expected=Count("reviews", filter=live_q("reviews__")),
         done=Count("reviews", filter=Q(reviews__status=PeerReview.Status.SUBMITTED)),
     )
 
@@ -202,13 +214,22 @@ def round_new(request, slug: str, session_pk: int):
             reviewers_per_work=data["reviewers_per_work"],
             anonymous=data["anonymous"],
             due_on=data["due_on"],
+            auto_reassign=data["auto_reassign"],
+            planned=data["planned"],
         )
         allocated = round_.reviews.count()
-        messages.success(
-            request,
-            f"The round is open: {allocated} review{'s' if allocated != 1 else ''} asked for. "
-            "Work shared from the session from now on joins it too.",
-        )
+        if round_.is_planned:
+            messages.success(
+                request,
+                f"The round is planned with {allocated} review{'s' if allocated != 1 else ''} "
+                "allocated. Adjust who reviews what, then open it: nobody is asked before.",
+            )
+        else:
+            messages.success(
+                request,
+                f"The round is open: {allocated} review{'s' if allocated != 1 else ''} asked "
+                "for. Work shared from the session from now on joins it too.",
+            )
         return redirect("reviews:round", slug=community.slug, pk=round_.pk)
     context = {
         **access.context(),
@@ -224,20 +245,32 @@ def round_new(request, slug: str, session_pk: int):
 @login_required
 @require_GET
 def round_detail(request, slug: str, pk: int):
-    """Facilitators see the whole allocation and progress; members see their part."""
+    """Facilitators see each piece of work with its reviewers, each review's state and
+    age, and the actions that keep the round moving; members see their part. Everyone
+    sees the round's phase, what to do now and how many pieces have all their reviews."""
     access = community_for(request.user, slug)
     community = access.community
     round_ = round_for(access, pk, _progress(ReviewRound.objects.select_related("session")))
     user, is_facilitator = request.user, access.is_facilitator
+    if round_.is_planned and not is_facilitator:
+        raise Http404("No such round yet.")
     reviews = round_.reviews.select_related("work__author", "reviewer").order_by("pk")
     if not is_facilitator:
         reviews = reviews.filter(Q(reviewer=user) | Q(work__author=user))
     reviews = list(reviews)
+    now = timezone.now()
     for review in reviews:
         review.round = round_
         review.shown_name = reviewer_name(
             review, viewer=user, author_id=review.work.author_id, is_facilitator=is_facilitator
         )
+        review.age_days = (now - (review.submitted_at or review.created_at)).days
+        review.can_reassign = (
+            round_.is_open
+            and review.reassigned_at is None
+            and review.status in (PeerReview.Status.ALLOCATED, PeerReview.Status.DRAFT)
+        )
+    today = timezone.localdate(timezone=community.zoneinfo)
     allocation = []
     if is_facilitator:
         by_work: dict[int, list[PeerReview]] = {}
@@ -246,23 +279,245 @@ def round_detail(request, slug: str, pk: int):
         works = round_.session.shared_work.select_related("author").order_by("title", "pk")
         for work in works[:200]:
             rows = by_work.get(work.pk, [])
-            active = [r for r in rows if r.status != PeerReview.Status.DECLINED]
+            live = [
+                r
+                for r in rows
+                if r.status == r.Status.SUBMITTED
+                or (r.status != r.Status.DECLINED and r.reassigned_at is None)
+            ]
             allocation.append(
-                {"work": work, "reviews": rows, "short": round_.reviewers_per_work - len(active)}
+                {
+                    "work": work,
+                    "reviews": rows,
+                    "short": round_.reviewers_per_work - len(live),
+                    "mine": work.author_id == user.pk
+                    or any(r.reviewer_id == user.pk for r in rows),
+                }
             )
+    mine = [r for r in reviews if r.reviewer_id == user.pk and r.status != r.Status.DECLINED]
+    my_work_reviews = [
+        r for r in reviews if r.work.author_id == user.pk and r.status == r.Status.SUBMITTED
+    ]
+    phase = selectors.round_phase(round_, today)
     context = {
         **access.context(),
         "round": round_,
         "is_facilitator": is_facilitator,
         "outcomes": list(round_.outcomes.order_by("statement")),
         "allocation": allocation,
-        "mine": [r for r in reviews if r.reviewer_id == user.pk and r.status != r.Status.DECLINED],
-        "my_work_reviews": [
-            r for r in reviews if r.work.author_id == user.pk and r.status == r.Status.SUBMITTED
-        ],
-        "today": timezone.localdate(timezone=community.zoneinfo),
+        "mine": mine,
+        "my_work_reviews": my_work_reviews,
+        "today": today,
+        "phase": phase,
+        "heard": selectors.round_heard(round_),
+        "todo": _todo(round_, phase, mine, my_work_reviews, is_facilitator, allocation, today),
+        "overdue": round_.is_open and today > round_.due_on,
+        "extend_form": ExtendForm(round_=round_, today=today) if is_facilitator else None,
     }
     return render(request, "outcomes/round.html", context)
+
+
+def _todo(round_, phase, mine, my_work_reviews, is_facilitator, allocation, today) -> list[str]:
+    """What this person should do now, in the round's phase (a few plain sentences)."""
+    todo = []
+    current = phase["current"]
+    waiting = [r for r in mine if r.status in (r.Status.ALLOCATED, r.Status.DRAFT)]
+    if current == "sharing" and is_facilitator:
+        todo.append(
+            "Look at who reviews what below, adjust it if you like, then open the round: "
+            "reviewers are asked only then."
+        )
+    if waiting and round_.is_open:
+        todo.append(
+            f"Write your review{'s' if len(waiting) > 1 else ''} "
+            f"({len(waiting)} waiting for you), hoped for by {round_.due_on:%-d %B}."
+        )
+    if my_work_reviews and current in ("reviewing", "replies"):
+        todo.append(
+            "Read the reviews of your work: a reply, or telling a reviewer it helped, is welcome."
+        )
+    if is_facilitator and round_.is_open:
+        short = sum(1 for row in allocation if row["short"] > 0)
+        stalled = sum(
+            1
+            for row in allocation
+            for r in row["reviews"]
+            if r.status in (r.Status.ALLOCATED, r.Status.DRAFT)
+            and r.reassigned_at is None
+            and not r.automatic  # Asked after the due date: not late.
+        )
+        if current == "replies" and stalled:
+            todo.append(
+                f"{stalled} review{'s are' if stalled != 1 else ' is'} past the due date: "
+                "reassign, add a reviewer, review a piece yourself or extend the date."
+            )
+        elif short:
+            todo.append(f"{short} piece{'s' if short != 1 else ''} of work still need reviewers.")
+        elif not stalled:
+            todo.append("Every review is in: close the round when the replies have settled.")
+    if current == "closed":
+        todo.append("This round is closed. Shared reviews stay with their authors.")
+    if not todo:
+        todo.append("Nothing for you to do in this round right now.")
+    return todo
+
+
+def _round_action(request, slug: str, pk: int):
+    access = community_for(request.user, slug, role=FACILITATOR)
+    return access, access_round_for_facilitator(access, pk)
+
+
+def _back(round_: ReviewRound, anchor: str = ""):
+    url = round_.get_absolute_url()
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def review_reassign(request, slug: str, pk: int, review_pk: int):
+    """Reassign a waiting review: the fairest attendee, or one the facilitator finds."""
+    access, round_ = _round_action(request, slug, pk)
+    review = round_review_for(round_, review_pk)
+    form = ReviewerForm(request.POST if request.method == "POST" else None, optional=True)
+    pickers_bind(form, access.community)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        try:
+            replacement = facilitation.review_reassign(
+                review=review, to_id=person.pk if person else None
+            )
+        except services.ReviewError as refusal:
+            form.add_error("person" if person else None, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"{replacement.reviewer.name} is asked to review “{review.work.title}”. "
+                f"{review.reviewer.name} keeps their draft; a late review is still welcome.",
+            )
+            return _back(round_, f"work-{review.work_id}")
+    context = {**access.context(), "round": round_, "review": review, "work": review.work,
+               "form": form, "action": "reassign"}  # fmt: skip
+    return render(request, "outcomes/round_reviewer.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def review_add(request, slug: str, pk: int, work_pk: int):
+    """Add a reviewer to a piece of work (also allocating by hand before the round opens)."""
+    access, round_ = _round_action(request, slug, pk)
+    work = round_work_for(round_, work_pk)
+    form = ReviewerForm(request.POST if request.method == "POST" else None)
+    pickers_bind(form, access.community)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        try:
+            facilitation.review_add(round_=round_, work=work, to_id=person.pk)
+        except services.ReviewError as refusal:
+            form.add_error("person", str(refusal))
+        else:
+            asked = "is asked" if round_.is_open else "will be asked when the round opens"
+            messages.success(request, f"{person.name} {asked} to review “{work.title}”.")
+            return _back(round_, f"work-{work.pk}")
+    context = {**access.context(), "round": round_, "work": work, "form": form,
+               "action": "add"}  # fmt: skip
+    return render(request, "outcomes/round_reviewer.html", context)
+
+
+@login_required
+@require_POST
+@once_per_submission
+def review_myself(request, slug: str, pk: int, work_pk: int):
+    """The facilitator reviews a piece of work themselves (marked as a facilitator's)."""
+    access, round_ = _round_action(request, slug, pk)
+    work = round_work_for(round_, work_pk)
+    try:
+        review = facilitation.review_add(
+            round_=round_, work=work, to_id=request.user.pk, by_facilitator=True
+        )
+    except services.ReviewError as refusal:
+        messages.info(request, str(refusal))
+        return _back(round_, f"work-{work.pk}")
+    if not round_.is_open:
+        messages.success(request, "You'll review it yourself once the round opens.")
+        return _back(round_, f"work-{work.pk}")
+    messages.success(
+        request, "Thank you for stepping in. Your review is marked as a facilitator's."
+    )
+    return redirect("reviews:review", slug=access.community.slug, pk=review.pk)
+
+
+@login_required
+@require_POST
+def review_remove(request, slug: str, pk: int, review_pk: int):
+    """Allocating by hand: take a reviewer off a piece before the round opens."""
+    _, round_ = _round_action(request, slug, pk)
+    review = round_review_for(round_, review_pk)
+    try:
+        facilitation.review_remove(review=review)
+    except services.ReviewError as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(
+            request, f"{review.reviewer.name} no longer reviews “{review.work.title}”."
+        )
+    return _back(round_, f"work-{review.work_id}")
+
+
+@login_required
+@require_POST
+def round_start(request, slug: str, pk: int):
+    _, round_ = _round_action(request, slug, pk)
+    try:
+        facilitation.review_round_start(round_=round_)
+    except services.ReviewError as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(request, "The round is open: every reviewer has been asked.")
+    return _back(round_)
+
+
+@login_required
+@require_POST
+def round_extend(request, slug: str, pk: int):
+    """Extend the due date; everyone still waiting on a review is told the new date once."""
+    access, round_ = _round_action(request, slug, pk)
+    today = timezone.localdate(timezone=access.community.zoneinfo)
+    form = ExtendForm(request.POST, round_=round_, today=today)
+    if form.is_valid():
+        try:
+            facilitation.review_round_extend(
+                round_=round_, due_on=form.cleaned_data["due_on"], today=today
+            )
+        except services.ReviewError as refusal:
+            form.add_error("due_on", str(refusal))
+        else:
+            messages.success(
+                request,
+                f"Reviews are now hoped for by {form.cleaned_data['due_on']:%-d %B}. "
+                "Everyone still writing one has been told.",
+            )
+            return _back(round_)
+    context = {**access.context(), "round": round_, "form": form}
+    return render(request, "outcomes/round_extend.html", context, status=200)
+
+
+@login_required
+@require_POST
+@once_per_submission
+def review_helpful(request, slug: str, pk: int):
+    """The author tells the reviewer, privately, that the review helped."""
+    access = community_for(request.user, slug)
+    review = review_for_author(access, request.user, pk)
+    form = HelpfulForm(request.POST)
+    url = reverse("reviews:work", kwargs={"slug": access.community.slug, "pk": review.work_id})
+    if form.is_valid():
+        facilitation.review_mark_helpful(review=review, note=form.cleaned_data["note"])
+        messages.success(request, "Thank you — the reviewer is told, and nobody else.")
+    else:
+        messages.info(request, "A line of thanks is at most 300 characters; nothing was sent.")
+    return redirect(f"{url}#review-{review.pk}")
 
 
 @login_required

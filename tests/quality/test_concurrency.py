@@ -259,3 +259,29 @@ def test_parallel_review_replies_keep_one_reply():
     assert statuses == [302] * PARALLEL
     assert list(ReviewReply.objects.values_list("body", flat=True)) == ["Thank you!"]
     assert EmailDelivery.objects.filter(kind="review_reply").count() == 1
+
+
+def test_parallel_reassignments_of_one_review_ask_one_person():
+    """Issue 17: facilitators reassigning the same waiting review at once (a double click,
+    or two of them) ask exactly one person, once; the others are told it is done."""
+    community = CommunityFactory()
+    facilitator = MembershipFactory(community=community, role=Membership.Role.FACILITATOR).user
+    author, first, *free = [MembershipFactory(community=community).user for _ in range(5)]
+    held = SessionFactory(community=community, starts_at=timezone.now() - timedelta(days=9))
+    for person in (author, first, *free):
+        Attendance.objects.create(session=held, user=person)
+    work = SharedWork.objects.create(
+        community=community, session=held, author=author, title="River map", link="https://x.org"
+    )
+    round_ = ReviewRound.objects.create(
+        community=community, session=held, due_on=timezone.localdate(), opened_by=facilitator
+    )
+    review = PeerReview.objects.create(round=round_, work=work, reviewer=first)
+    url = reverse("reviews:review_reassign", args=[community.slug, round_.pk, review.pk])
+
+    errors, statuses = fire(facilitator, "post", url, {}, workers=8)
+
+    assert errors == []
+    assert sorted(set(statuses)) <= [200, 302] and statuses.count(302) == 1
+    assert PeerReview.objects.filter(work=work).count() == 2
+    assert EmailDelivery.objects.filter(kind="review_reassigned").count() == 1

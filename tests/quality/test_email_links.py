@@ -36,7 +36,7 @@ from core.plugins import app_modules
 from reflections import services as reflections
 from reflections.models import Action, Response
 from reviews import services as reviews
-from reviews.models import PeerReview
+from reviews.models import PeerReview, ReviewRound
 from sessions import services as sessions
 from tests.factories import (
     AttendanceFactory,
@@ -167,6 +167,28 @@ def build_world(commit) -> dict:
     round_.save()
     with commit():
         reviews.review_nudges_send_due(now=now)
+    # Issue 17's cadence and actions: "this helped", a new due date, the half-time reminder,
+    # a reassignment (Fay came too, recorded late) and the facilitators' word on who waits.
+    from reviews import facilitation
+
+    with commit():
+        facilitation.review_mark_helpful(review=submitted, note="The delays, yes!")
+    with commit():
+        facilitation.review_round_extend(
+            round_=round_,
+            due_on=timezone.localdate() + timedelta(days=8),
+            today=timezone.localdate(),
+        )
+    with commit():
+        facilitation.reminders_send_due(now=timezone.now() + timedelta(days=5))
+    fay = person("Fay")
+    join(fay)
+    AttendanceFactory(session=held, user=fay)
+    with commit():
+        facilitation.review_reassign(review=PeerReview.objects.get(round=round_, work=first))
+    ReviewRound.objects.filter(pk=round_.pk).update(due_on=timezone.localdate() - timedelta(3))
+    with commit():
+        facilitation.automatic_step(now=timezone.now())
 
     rae, dee = person("Rae"), person("Dee")
     with commit():

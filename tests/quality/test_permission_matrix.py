@@ -405,6 +405,51 @@ EXPECT: dict[str, Case] = {
         cross=in_a(pk="object:review_b"),
         notes="Only the work's author replies; an empty reply is a field error on the page.",
     ),
+    # --- a round that never stalls (issue 17): the facilitator's actions, "this helped" --
+    "reviews:round_start": Case(
+        in_a(pk="object:round"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:round_b"),
+        notes="An open round is not opened twice: a message, and back to the round.",
+    ),
+    "reviews:round_extend": Case(
+        in_a(pk="object:round"),
+        POST_ONLY,
+        post=inner(200, "facilitator"),
+        cross=in_a(pk="object:round_b"),
+        notes="An empty date is a field error, shown on the page.",
+    ),
+    "reviews:review_reassign": Case(
+        in_a(pk="object:round", review_pk="object:review"),
+        inner(role="facilitator"),
+        cross=in_a(pk="object:round_b", review_pk="object:review_b"),
+    ),
+    "reviews:review_remove": Case(
+        in_a(pk="object:round", review_pk="object:review"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:round_b", review_pk="object:review_b"),
+        notes="Only before a round opens; after, a message says to reassign instead.",
+    ),
+    "reviews:review_add": Case(
+        in_a(pk="object:round", work_pk="object:work"),
+        inner(role="facilitator"),
+        cross=in_a(pk="object:round_b", work_pk="object:work_b"),
+    ),
+    "reviews:review_myself": Case(
+        in_a(pk="object:round", work_pk="object:work"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:round_b", work_pk="object:work_b"),
+    ),
+    "reviews:review_helpful": Case(
+        in_a(pk="object:submitted"),
+        POST_ONLY,
+        post={**inner(404), "core": 302},
+        cross=in_a(pk="object:review_b"),
+        notes="Only the work's author says a review helped.",
+    ),
     # --- reflections -------------------------------------------------------------------
     "reflections:list": Case(in_a(), inner()),
     "reflections:new": Case(in_a(), inner()),

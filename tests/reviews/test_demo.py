@@ -38,15 +38,16 @@ def test_demo_has_shared_work_rounds_reviews_and_replies(main):
     rounds = ReviewRound.objects.filter(community=main)
     reviews = PeerReview.objects.filter(round__community=main)
 
-    assert work.count() == 5
-    assert work.exclude(link="").count() == 4
+    assert work.count() == 8  # Five, and three in the round past its due date (issue 17).
+    assert work.exclude(link="").count() == 7
     uploaded = work.get(file_name="school-meals-loops.md")
     assert uploaded.file.read().startswith(b"# School meals")
     assert sorted(rounds.values_list("status", "anonymous")) == [
         ("closed", True),
         ("open", False),
+        ("open", False),
     ]
-    assert (reviews.submitted().count(), reviews.waiting().count()) == (8, 2)
+    assert (reviews.submitted().count(), reviews.waiting().count()) == (11, 6)
     assert ReviewReply.objects.filter(review__round__community=main).count() == 3
     assert all(r.reviewer_id != r.work.author_id for r in reviews.select_related("work"))
 
@@ -85,3 +86,20 @@ def test_demo_pages_show_peer_review_to_the_member(client, main):
     assert "No one has looked at the work from this activity together yet." in alignment
     assert "Activities that serve no outcome yet" in alignment
     assert "Your review of “Loop sketch: school meals”" in digest
+
+
+def test_demo_has_a_stalled_overdue_round_with_a_reassignment_and_helpful_marks(main):
+    from django.utils import timezone
+
+    from reviews.demo import STALLED_ROUND_SESSION
+
+    round_ = ReviewRound.objects.get(community=main, session__title=STALLED_ROUND_SESSION)
+    reviews = round_.reviews.all()
+
+    assert round_.due_on < timezone.localdate()  # Overdue: Reassign and Extend in use.
+    assert reviews.filter(status="allocated", reassigned_at=None, automatic=False).exists()
+    assert reviews.filter(status="draft").exists()
+    assert reviews.filter(automatic=True, reassigned_from__isnull=False).count() == 1
+    assert reviews.exclude(helpful_at=None).count() == 2
+    assert selectors.round_heard(round_) == {"heard": 0, "total": 3}
+    assert selectors.helpful_share(main) is not None

@@ -76,10 +76,17 @@ def test_overdue_review_is_nudged_exactly_once_however_often_beat_runs(world, sc
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_review_due_today_is_not_nudged_yet(world, scan):
-    overdue_review(world, due_on=NOW.date())
+def test_review_due_tomorrow_is_not_nudged_yet(world, scan):
+    overdue_review(world, due_on=NOW.date() + dt.timedelta(days=1))
 
     assert (scan(), mail.outbox) == (0, [])
+
+
+def test_review_due_today_is_nudged_on_the_due_date(world, scan):
+    # Issue 17's cadence: the second reminder comes on the due date itself.
+    overdue_review(world, due_on=NOW.date())
+
+    assert (scan(), scan(), len(mail.outbox)) == (1, 0, 1)
 
 
 def test_reviewer_who_turned_off_review_emails_is_not_nudged(world, scan):
