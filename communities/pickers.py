@@ -68,6 +68,9 @@ PURPOSES: dict[str, Purpose] = {
     "owner": Purpose(role=None),
     "author": Purpose(role=None, empty_label="Anyone"),
     "mention": Purpose(role=None, multiple=True),
+    # Mentoring: a facilitator pairs a mentor with a newcomer (communities.mentoring).
+    "mentor": Purpose(role=FACILITATOR, shows_level=True),
+    "buddy": Purpose(role=FACILITATOR, shows_level=True),
 }
 
 
