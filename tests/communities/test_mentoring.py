@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from communities import engagement, mentoring, services
-from communities.models import MentoringPair, Membership, PairMeeting
+from communities.models import Membership, MentoringPair, PairMeeting
 from communities.services import CommunityError, PairingError
 from tests.factories import MembershipFactory, RSVPFactory, SessionFactory
 from tests.factories.communities import MentoringPairFactory
@@ -51,13 +51,9 @@ def test_pair_create_tells_both_once_with_each_others_introduction(
     riverside, bob, mentor, newcomer, commit
 ):
     with commit():
-        pair = services.pair_create(
-            community=riverside, mentor=mentor, newcomer=newcomer, by=bob
-        )
+        pair = services.pair_create(community=riverside, mentor=mentor, newcomer=newcomer, by=bob)
     with commit():
-        again = services.pair_create(
-            community=riverside, mentor=mentor, newcomer=newcomer, by=bob
-        )
+        again = services.pair_create(community=riverside, mentor=mentor, newcomer=newcomer, by=bob)
 
     assert again.pk == pair.pk
     assert MentoringPair.objects.count() == 1
@@ -138,9 +134,7 @@ def test_pair_meeting_once_a_day_and_not_in_the_future(riverside):
     services.pair_meeting_record(pair=pair, by=pair.mentor, met_on=today, line="Coffee")
     services.pair_meeting_record(pair=pair, by=pair.newcomer, met_on=today, line="Again")
     with pytest.raises(PairingError, match="today or a day before"):
-        services.pair_meeting_record(
-            pair=pair, by=pair.mentor, met_on=today + timedelta(days=1)
-        )
+        services.pair_meeting_record(pair=pair, by=pair.mentor, met_on=today + timedelta(days=1))
 
     assert list(PairMeeting.objects.values_list("line", flat=True)) == ["Coffee"]
 
@@ -219,9 +213,10 @@ def test_first_session_with_the_buddy_is_a_milestone_once(riverside, bob):
         ("buddy_first_session", session.title)
     ]
     assert membership.level == "peripheral"  # A milestone is not a level change.
-    assert Notification.objects.filter(
-        recipient=pair.newcomer, kind="milestone_celebration"
-    ).count() == 1
+    assert (
+        Notification.objects.filter(recipient=pair.newcomer, kind="milestone_celebration").count()
+        == 1
+    )
 
 
 def test_no_milestone_without_the_buddy(riverside, bob):
