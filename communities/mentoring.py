@@ -25,7 +25,7 @@ def pairs_active(community: Community):
     return (
         MentoringPair.objects.active()
         .filter(community=community)
-        .select_related("mentor", "newcomer")
+        .select_related("community", "mentor", "newcomer")
         .annotate(meeting_count=Count("meetings"), last_met=Max("meetings__met_on"))
         .order_by("mentor__display_name", "newcomer__display_name", "pk")
     )
@@ -36,7 +36,7 @@ def pairs_of(user, community: Community):
     return (
         MentoringPair.objects.filter(community=community)
         .of_person(user)
-        .select_related("mentor", "newcomer")
+        .select_related("community", "mentor", "newcomer")
         .order_by("-ended_at", "-started_at")
     )
 

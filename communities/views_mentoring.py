@@ -104,7 +104,9 @@ def pair_note(request, slug, pk):
         try:
             services.pair_note_save(pair=pair, by=request.user, note=form.cleaned_data["note"])
         except CommunityError as error:
-            form.add_error(None, str(error))
+            # Nothing typed to keep: only the two of the pair have the form.
+            messages.error(request, str(error))
+            return redirect(pair)
         else:
             messages.success(request, "Note saved.")
             return redirect(pair)
@@ -124,7 +126,8 @@ def pair_meeting(request, slug, pk):
         except PairingError as error:
             form.add_error("met_on", str(error))
         except CommunityError as error:
-            form.add_error(None, str(error))
+            messages.error(request, str(error))
+            return redirect(pair)
         else:
             messages.success(request, "Noted: you met. Lovely.")
             return redirect(pair)
