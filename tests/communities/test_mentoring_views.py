@@ -117,8 +117,15 @@ def test_pairs_page_anonymous_is_sent_to_sign_in(client, riverside):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("mentor", 200), ("newcomer", 200), ("bob", 200), ("alice", 404), ("dave", 404)]
-    + [("erin", 404), ("frank", 404)],
+    [
+        ("mentor", 200),
+        ("newcomer", 200),
+        ("bob", 200),
+        ("alice", 404),
+        ("dave", 404),
+        ("erin", 404),
+        ("frank", 404),
+    ],
 )
 def test_pair_page_is_the_pairs_and_facilitators_only(client, riverside, who, status, request):
     pair = MentoringPairFactory(community=riverside)
