@@ -937,6 +937,9 @@ def buddy_milestones_celebrate(*, session: Session, user_ids: set[int]) -> int:
         .exclude(milestones__kind=Milestone.Kind.BUDDY_FIRST_SESSION)
         .select_related("mentor", "newcomer")
     )
+    pairs = list(pairs)
+    if not pairs:
+        return 0
     memberships = {
         m.user_id: m
         for m in Membership.objects.active()
