@@ -260,3 +260,40 @@ def test_pair_page_query_count_is_bounded(client, riverside, rows, django_assert
 
     assert response.status_code == 200
     assert "noted by" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "seen"),
+    [
+        ("newcomer", "Your first session with your buddy Mira"),
+        ("mentor", "Nico's first session with you as their buddy"),
+        ("bob", "Nico's first session with their buddy Mira"),
+        ("alice", None),
+    ],
+)
+def test_the_milestone_is_celebrated_to_the_pair_and_facilitators_only(
+    client, riverside, bob, alice, who, seen
+):
+    from communities.models import Milestone
+
+    pair = MentoringPairFactory(
+        community=riverside,
+        mentor=opted_in(riverside, MENTOR, "Mira"),
+        newcomer=opted_in(riverside, BUDDY, "Nico"),
+    )
+    Milestone.objects.create(
+        membership=Membership.objects.get(user=pair.newcomer),
+        kind=Milestone.Kind.BUDDY_FIRST_SESSION,
+        pair=pair,
+        detail="Mapping clinic",
+        key=f"buddy-first-session:{pair.pk}",
+    )
+    person = {"newcomer": pair.newcomer, "mentor": pair.mentor, "bob": bob, "alice": alice}[who]
+
+    page = text(as_(client, person).get(f"/c/{riverside.slug}/").content.decode())
+
+    if seen:
+        assert f"{seen}: Mapping clinic" in page
+    else:
+        assert "Mapping clinic" not in page
+        assert "buddy" not in page

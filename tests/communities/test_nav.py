@@ -43,6 +43,7 @@ def test_community_tabs_come_in_todays_order_from_every_app():
         ("Actions", "reflections:actions"),
         ("My journey", "communities:membership"),
         ("Journeys", "communities:journeys"),
+        ("Mentoring", "communities:pairs"),
         ("Invitations", "communities:invitations"),
         ("Requests to join", "communities:requests"),
         ("Dashboard", "dashboard:community"),
