@@ -334,7 +334,7 @@ class PairForm(FindsMembers, forms.Form):
 
 class PairNoteForm(forms.Form):
     note = forms.CharField(
-        label="Our shared note",
+        label="Our note",
         max_length=NOTE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -345,7 +345,7 @@ class PairNoteForm(forms.Form):
 class PairMeetingForm(forms.Form):
     met_on = forms.DateField(
         label="We met on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     line = forms.CharField(
         label="A line about it (optional)",
