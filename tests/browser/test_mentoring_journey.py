@@ -58,9 +58,7 @@ def test_facilitator_pairs_two_people_and_the_newcomer_writes_a_note(
     newcomer.goto("/c/maps/me/")
     newcomer.get_by_role("link", name="Your buddy: Mira").click()
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("You and Mira")
-    newcomer.get_by_role("textbox", name=re.compile("Our note")).fill(
-        "How do I start a first map?"
-    )
+    newcomer.get_by_role("textbox", name=re.compile("Our note")).fill("How do I start a first map?")
     newcomer.get_by_role("button", name="Save the note").click()
     expect(newcomer.get_by_role("textbox", name=re.compile("Our note"))).to_have_value(
         "How do I start a first map?"
