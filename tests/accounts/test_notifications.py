@@ -74,6 +74,9 @@ def test_each_app_registers_its_kinds_with_the_issues_defaults():
         "review_reply": "immediately",
         "action_assigned": "digest",
         "journey_celebration": "digest",
+        "mentoring_paired": "immediately",
+        "mentoring_ended": "immediately",
+        "milestone_celebration": "digest",
     }
     assert [key for key, kind in kinds.items() if not kind.may_turn_off] == [
         "session_cancelled",
