@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Community, Invitation, Membership, MoveSuggestion
+from .models import Community, Invitation, Membership, MentoringPair, MoveSuggestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,4 +136,24 @@ def own_join_request_for(user, pk: int) -> Membership:
     person's request, or one already answered or withdrawn)."""
     return get_object_or_404(
         Membership.objects.requested().filter(user=user).select_related("community"), pk=pk
+    )
+
+
+def pairs_visible_to(access: CommunityAccess):
+    """The community's mentoring pairs the viewer may see: every one for its facilitators,
+    their own for the two people of a pair, none for anyone else."""
+    pairs = MentoringPair.objects.filter(community=access.community)
+    if access.is_facilitator:
+        return pairs
+    if access.membership is None:
+        return pairs.none()
+    return pairs.of_person(access.membership.user_id)
+
+
+def pair_for(access: CommunityAccess, pk: int) -> MentoringPair:
+    """A mentoring pair of the community that the viewer is part of or facilitates, or 404
+    (another member, a leader passing by, another community's pair)."""
+    return get_object_or_404(
+        pairs_visible_to(access).select_related("community", "mentor", "newcomer", "note_by"),
+        pk=pk,
     )

@@ -9,7 +9,10 @@ class CommunitiesConfig(AppConfig):
 
         from core.plugins import register_email_voucher, register_notification_kind
 
-        from . import checklists
+        from . import (
+            checklists,
+            mentoring,  # noqa: F401 -- registers its engagement signal.
+        )
         from .invitations import invitation_vouches_for
         from .signals import accept_invitation_on_signup
 
@@ -26,6 +29,20 @@ class CommunitiesConfig(AppConfig):
             "digest",
             digest_elsewhere=True,  # The digest's "Celebrations" tells it.
             order=70,
+        )
+
+        # Mentoring (opt-in on both sides): told once when paired, and when it ends.
+        register_notification_kind(
+            "mentoring_paired", "I'm paired with a mentor or a newcomer", "immediately", order=72
+        )
+        register_notification_kind(
+            "mentoring_ended", "My mentoring pairing ends", "immediately", order=73
+        )
+        register_notification_kind(
+            "milestone_celebration",
+            "A milestone of mine (e.g. a first session with my buddy)",
+            "digest",
+            order=71,
         )
 
         user_signed_up.connect(accept_invitation_on_signup, dispatch_uid="copsite-invitation")

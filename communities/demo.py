@@ -10,7 +10,15 @@ from accounts.demo import demo_user
 from accounts.notifications import notification_record
 
 from .invitations import VALID_FOR
-from .models import Community, Invitation, JourneyStep, Membership, MoveSuggestion
+from .models import (
+    Community,
+    Invitation,
+    JourneyStep,
+    Membership,
+    MentoringPair,
+    MoveSuggestion,
+    PairMeeting,
+)
 
 MAIN_SLUG = "systems-mapping"
 REQUEST_SLUG = "service-design-guild"
@@ -100,6 +108,11 @@ ASPIRATIONS = {
     "ada@demo.copsite.org": "I'm happy to mentor",
     "chiara@demo.copsite.org": "I'd like to facilitate",
     "sam@demo.copsite.org": "I'm here to listen for now",
+    # Mentoring, opt-in on both sides: Ada mentors the newcomer (a pair); Priya offers too,
+    # and Omar waits for a buddy (the mentoring page suggests Priya for him).
+    "newcomer@example.com": Membership.BUDDY,
+    "priya@demo.copsite.org": Membership.MENTOR,
+    "omar@demo.copsite.org": Membership.BUDDY,
 }
 # One-line introductions shown on the members page (the newcomer has yet to say hello:
 # the first of their first steps), and Ada and Chiara show their aspiration to members.
@@ -150,6 +163,45 @@ def seed(people: dict) -> None:
     )
     seed_journeys(main, guild, circle, people)
     seed_notifications(main, guild, people)
+    seed_mentoring(main, people)
+
+
+def seed_mentoring(main, people) -> None:
+    """A mentoring pair in the main community: Ada mentors the newcomer, paired by the
+    facilitator two days ago, with a shared note and a "we met" check-in. Both were told
+    (recorded only: the demo emails nobody)."""
+    mentor, newcomer = people["ada@demo.copsite.org"], people["newcomer@example.com"]
+    facilitator = people["facilitator@example.com"]
+    now = timezone.now()
+    pair, created = MentoringPair.objects.get_or_create(
+        community=main,
+        newcomer=newcomer,
+        ended_at=None,
+        defaults={
+            "mentor": mentor,
+            "paired_by": facilitator,
+            "started_at": now - timedelta(days=2),
+            "note": "Next: bring one messy map to the clinic and talk it through after.",
+            "note_by": mentor,
+            "note_at": now - timedelta(days=1),
+        },
+    )
+    if not created:
+        return
+    PairMeeting.objects.create(
+        pair=pair, met_on=(now - timedelta(days=1)).date(), by=newcomer, line="Coffee and maps"
+    )
+    for person, other in ((mentor, newcomer), (newcomer, mentor)):
+        notification_record(
+            person,
+            "mentoring_paired",
+            key=f"pair-made:{pair.pk}:{person.pk}",
+            community=main,
+            actor=facilitator,
+            text=f"You're paired with {other.name} in {main.name}.",
+            url=pair.get_absolute_url(),
+            created_at=pair.started_at,
+        )
 
 
 def seed_notifications(main, guild, people) -> None:

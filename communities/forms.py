@@ -300,3 +300,58 @@ class MemberFilterForm(forms.Form):
         if not facilitator:
             del self.fields["level"]
             del self.fields["aspiration"]
+
+
+class PairForm(FindsMembers, forms.Form):
+    """A facilitator pairs a mentor with a newcomer, each found with a picker. Whether both
+    opted in is the service's to say (services.pair_create), as a field error here."""
+
+    mentor = MemberField(
+        purpose="mentor",
+        label="Mentor",
+        help_text=f"Someone who said “{Membership.MENTOR}”.",
+    )
+    newcomer = MemberField(
+        purpose="buddy",
+        label="Newcomer",
+        help_text=f"Someone who said “{Membership.BUDDY}”.",
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        pickers_bind(self, community)
+
+    def clean(self):
+        data = super().clean()
+        mentor, newcomer = data.get("mentor"), data.get("newcomer")
+        if mentor is not None and newcomer is not None and mentor.pk == newcomer.pk:
+            self.add_error(
+                "newcomer", "Choose two different people: someone can't be their own buddy."
+            )
+        return data
+
+
+class PairNoteForm(forms.Form):
+    note = forms.CharField(
+        label="Our note",
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you'd like to try, questions for next time: both of you can edit it.",
+    )
+
+
+class PairMeetingForm(forms.Form):
+    met_on = forms.DateField(
+        label="We met on",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    line = forms.CharField(
+        label="A line about it (optional)",
+        max_length=LINE_MAX,
+        required=False,
+    )
+
+    def clean_line(self) -> str:
+        return " ".join(self.cleaned_data["line"].split())

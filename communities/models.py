@@ -235,8 +235,13 @@ class Membership(models.Model):
     ASPIRATIONS = [
         ("I'd like to facilitate", "I'd like to facilitate"),
         ("I'm happy to mentor", "I'm happy to mentor"),
+        ("I'd welcome a buddy", "I'd welcome a buddy"),
         ("I'm here to listen for now", "I'm here to listen for now"),
     ]
+
+    # The two aspirations that opt a member in to mentoring (communities.mentoring).
+    MENTOR = "I'm happy to mentor"
+    BUDDY = "I'd welcome a buddy"
 
     def has_role(self, role: str) -> bool:
         return (
@@ -415,3 +420,130 @@ class InvitationOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"opted out {self.created_at:%Y-%m-%d}"
+
+
+# --- Mentoring: a mentor and a newcomer, paired by a facilitator (both opted in) -----------
+
+
+class MentoringPairQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at=None)
+
+    def of_person(self, user):
+        return self.filter(models.Q(mentor=user) | models.Q(newcomer=user))
+
+
+class MentoringPair(models.Model):
+    """A mentor and a newcomer of one community, paired by a facilitator. Both said so
+    first (their aspiration: "I'm happy to mentor" / "I'd welcome a buddy"). Only the two
+    of them and the community's facilitators see the pair (communities.access.pair_for).
+    Ending it keeps the row (the figures count pairs active in a period); a newcomer has
+    at most one active buddy, so a double-submitted pairing makes one pair."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="pairs")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentoring"
+    )
+    newcomer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buddies"
+    )
+    paired_by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
+    started_at = models.DateTimeField(default=now)
+    # The shared note: either of the two may write it; the last writer and time are kept.
+    note = models.TextField(max_length=NOTE_MAX, blank=True)
+    note_by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
+    note_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
+
+    objects = MentoringPairQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "newcomer"],
+                condition=models.Q(ended_at=None),
+                name="pair_one_active_buddy",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(mentor=models.F("newcomer")), name="pair_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} mentoring {self.newcomer} in {self.community}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:pair", kwargs={"slug": self.community.slug, "pk": self.pk})
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+    def includes(self, user) -> bool:
+        return user.pk in (self.mentor_id, self.newcomer_id)
+
+    def other(self, user):
+        """The other person of the pair, seen from `user` (one of the two)."""
+        return self.newcomer if user.pk == self.mentor_id else self.mentor
+
+
+class PairMeeting(models.Model):
+    """A "we met" check-in of a pair: once per pair and day (a double click is one)."""
+
+    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="meetings")
+    met_on = models.DateField()
+    by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
+    line = models.CharField("a line about it", max_length=LINE_MAX, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-met_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "met_on"], name="pair_meeting_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pair} met on {self.met_on}"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def celebrations_for(self, community, viewer, *, facilitator: bool, limit: int = 8):
+        """Recent milestones of people still in the community, as `viewer` may see them: a
+        facilitator every one, anyone else those of their own pair (a mentoring pair is
+        between its two people and the facilitators)."""
+        rows = self.filter(
+            membership__community=community,
+            membership__status=Membership.Status.ACTIVE,
+            created_at__gte=now() - timedelta(days=90),
+        )
+        if not facilitator:
+            rows = rows.filter(models.Q(membership__user=viewer) | models.Q(pair__mentor=viewer))
+        return rows.select_related("membership__user", "pair__mentor").order_by("-created_at")[
+            :limit
+        ]
+
+
+class Milestone(models.Model):
+    """A moment worth celebrating that is not a level change: milestones sit beside journey
+    steps (the newcomer's first session attended with their buddy). Once per `key`."""
+
+    class Kind(models.TextChoices):
+        BUDDY_FIRST_SESSION = "buddy_first_session", "first session with their buddy"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(max_length=30, choices=Kind)
+    pair = optional_link(MentoringPair, related_name="milestones")
+    # What it was about, in a few words (the session's title).
+    detail = models.CharField(max_length=200, blank=True)
+    key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(default=now, db_index=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user}: {self.get_kind_display()}"

@@ -7,6 +7,7 @@ COMMUNITY_TABS = [
     NavTab("Members", "communities:members", 20, current_names=("communities:members",)),
     NavTab("My journey", "communities:membership", 80, current_names=("communities:membership",)),
     NavTab("Journeys", "communities:journeys", 100, "facilitator", ("communities:journeys",)),
+    NavTab("Mentoring", "communities:pairs", 105, "facilitator", ("communities:pairs",)),
     NavTab(
         "Invitations", "communities:invitations", 110, "facilitator", ("communities:invitations",)
     ),

@@ -69,6 +69,9 @@ PURPOSES: dict[str, Purpose] = {
     "mention": Purpose(role=None, multiple=True),
     # A review round's facilitator reassigns a review or adds a reviewer (reviews app).
     "reviewer": Purpose(role=FACILITATOR, shows_level=True),
+    # Mentoring: a facilitator pairs a mentor with a newcomer (communities.mentoring).
+    "mentor": Purpose(role=FACILITATOR, shows_level=True),
+    "buddy": Purpose(role=FACILITATOR, shows_level=True),
 }
 
 

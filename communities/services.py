@@ -26,8 +26,11 @@ from .models import (
     InvitationOptOut,
     JourneyStep,
     Membership,
+    MentoringPair,
+    Milestone,
     MoveSuggestion,
     OldSlug,
+    PairMeeting,
 )
 from .signals import community_created
 
@@ -647,3 +650,206 @@ def move_suggestions_notify(*, community: Community) -> int:
     )
     MoveSuggestion.objects.filter(pk__in=[s.pk for s in pending]).update(notified_at=timezone.now())
     return len(pending)
+
+
+# --- Mentoring ---------------------------------------------------------------------------
+# Opt-in on both sides: a mentor said "I'm happy to mentor", a newcomer "I'd welcome a
+# buddy" (their aspiration). A facilitator pairs them; both are told once, each with the
+# other's introduction; either may end it, and the other is told.
+
+
+class PairingError(CommunityError):
+    """A pairing refused; `field` names the form field the message belongs to ("mentor",
+    "newcomer", or None for the form as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _pair_email(pair: MentoringPair, *, to, template: str, key: str, **extra) -> None:
+    other = pair.other(to)
+    introduction = (
+        Membership.objects.filter(community=pair.community, user=other)
+        .values_list("introduction", flat=True)
+        .first()
+    )
+    email_render_and_enqueue(
+        key=key,
+        kind=f"communities:{template}",
+        template_prefix=f"communities/email/{template}",
+        context={
+            "to": to,
+            "other": other,
+            "introduction": introduction or "",
+            "pair": pair,
+            "community": pair.community,
+            "is_mentor": to.pk == pair.mentor_id,
+            **extra,
+        },
+        to_email=to.email,
+        recipient=to,
+    )
+
+
+@transaction.atomic
+def pair_create(*, community: Community, mentor, newcomer, by) -> MentoringPair:
+    """Pair `mentor` with `newcomer` in `community`: both must be active members of it who
+    opted in, and the newcomer must have no buddy yet. A double submit finds the pair the
+    first one made (the constraint `pair_one_active_buddy`) rather than making a second."""
+    if mentor.pk == newcomer.pk:
+        raise PairingError("Choose two different people: someone can't be their own buddy.")
+    memberships = {
+        m.user_id: m
+        for m in Membership.objects.active()
+        .select_for_update()
+        .filter(community=community, user__in=[mentor, newcomer])
+    }
+    if mentor.pk not in memberships:
+        raise PairingError("Choose a mentor who is a member of this community.", "mentor")
+    if newcomer.pk not in memberships:
+        raise PairingError("Choose a newcomer who is a member of this community.", "newcomer")
+    if memberships[mentor.pk].aspiration != Membership.MENTOR:
+        raise PairingError(
+            f"{mentor.name} hasn't said “{Membership.MENTOR}”, so they can't be asked to "
+            "mentor yet.",
+            "mentor",
+        )
+    existing = (
+        MentoringPair.objects.active()
+        .filter(community=community, newcomer=newcomer)
+        .select_related("mentor")
+        .first()
+    )
+    if existing is not None:
+        if existing.mentor_id == mentor.pk:
+            return existing  # The same pairing sent twice: the one pair.
+        raise PairingError(
+            f"{newcomer.name} already has a buddy: {existing.mentor.name}.", "newcomer"
+        )
+    if memberships[newcomer.pk].aspiration != Membership.BUDDY:
+        raise PairingError(
+            f"{newcomer.name} hasn't said “{Membership.BUDDY}”, so they can't be paired yet.",
+            "newcomer",
+        )
+    try:
+        with transaction.atomic():
+            pair = MentoringPair.objects.create(
+                community=community, mentor=mentor, newcomer=newcomer, paired_by=by
+            )
+    except IntegrityError:
+        # Another submit paired the newcomer in the meantime.
+        pair = MentoringPair.objects.active().get(community=community, newcomer=newcomer)
+        if pair.mentor_id != mentor.pk:
+            raise PairingError(f"{newcomer.name} already has a buddy.", "newcomer") from None
+        return pair
+    url = pair.get_absolute_url()
+    for person, other, role in ((mentor, newcomer, "mentor"), (newcomer, mentor, "newcomer")):
+        key = f"pair-made:{pair.pk}:{person.pk}"
+        text = (
+            f"You're paired with {other.name} in {community.name}: you'll be their mentor."
+            if role == "mentor"
+            else f"You're paired with {other.name} in {community.name}: they'll be your buddy."
+        )
+        notify(
+            person,
+            "mentoring_paired",
+            key=key,
+            community=community,
+            actor=by,
+            text=text,
+            url=url,
+            email=lambda person=person, key=key: _pair_email(
+                pair, to=person, template="pair_made", key=key
+            ),
+        )
+    return pair
+
+
+@transaction.atomic
+def pair_end(*, pair: MentoringPair, by) -> MentoringPair:
+    """End the pair kindly: the other person is told (a facilitator ending it tells both).
+    Ending twice changes nothing and tells nobody again."""
+    locked = MentoringPair.objects.select_for_update().get(pk=pair.pk)
+    if locked.ended_at is not None:
+        raise CommunityError("This pairing has already ended.")
+    locked.ended_at = timezone.now()
+    locked.ended_by = by
+    locked.save(update_fields=["ended_at", "ended_by"])
+    community = pair.community
+    for person in (pair.mentor, pair.newcomer):
+        if person.pk == by.pk:
+            continue
+        key = f"pair-ended:{pair.pk}:{person.pk}"
+        ender = "a facilitator" if not pair.includes(by) else by.name
+        notify(
+            person,
+            "mentoring_ended",
+            key=key,
+            community=community,
+            actor=by,
+            text=(
+                f"Your mentoring pairing with {pair.other(person).name} in {community.name} "
+                f"was ended by {ender}. Thank you for the time you gave each other."
+            ),
+            url=pair.get_absolute_url(),
+            email=lambda person=person, key=key, ender=ender: _pair_email(
+                pair, to=person, template="pair_ended", key=key, ender=ender
+            ),
+        )
+    pair.ended_at, pair.ended_by = locked.ended_at, by
+    return pair
+
+
+def _pair_open(pair: MentoringPair, by) -> None:
+    if not pair.includes(by):
+        raise CommunityError("Only the two people of the pair can write here.")
+    if pair.ended_at is not None:
+        raise CommunityError("This pairing has ended, so it is kept as it was.")
+
+
+@transaction.atomic
+def pair_note_save(*, pair: MentoringPair, by, note: str) -> MentoringPair:
+    """Save the pair's shared note (either of the two may write it)."""
+    _pair_open(pair, by)
+    pair.note, pair.note_by, pair.note_at = note, by, timezone.now()
+    pair.save(update_fields=["note", "note_by", "note_at"])
+    return pair
+
+
+@transaction.atomic
+def pair_meeting_record(*, pair: MentoringPair, by, met_on, line: str = "") -> PairMeeting:
+    """A "we met" check-in: once per pair and day (the second keeps the first)."""
+    _pair_open(pair, by)
+    if met_on > timezone.localdate():
+        raise PairingError("Choose today or a day before: this records a meeting that happened.")
+    if met_on < pair.started_at.date():
+        raise PairingError("Choose a day since you were paired.")
+    meeting, _ = PairMeeting.objects.get_or_create(
+        pair=pair, met_on=met_on, defaults={"by": by, "line": line}
+    )
+    return meeting
+
+
+@transaction.atomic
+def milestone_celebrate(
+    *, membership: Membership, kind: str, key: str, detail: str = "", pair=None, text: str
+) -> Milestone | None:
+    """Record a milestone (a celebration that is not a level change) once per `key`, and
+    tell the member. Returns None when it was already recorded."""
+    try:
+        with transaction.atomic():
+            milestone = Milestone.objects.create(
+                membership=membership, kind=kind, key=key, detail=detail[:200], pair=pair
+            )
+    except IntegrityError:
+        return None
+    notify(
+        membership.user,
+        "milestone_celebration",
+        key=f"milestone:{key}",
+        community=membership.community,
+        text=text,
+        url=membership.community.get_absolute_url(),
+    )
+    return milestone

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_mentoring
 
 app_name = "communities"
 
@@ -55,4 +55,11 @@ urlpatterns = [
         )
         for decision in ("confirm", "dismiss")
     ],
+    path("c/<slug:slug>/mentoring/", views_mentoring.pairs, name="pairs"),
+    path("c/<slug:slug>/mentoring/<int:pk>/", views_mentoring.pair, name="pair"),
+    path("c/<slug:slug>/mentoring/<int:pk>/note/", views_mentoring.pair_note, name="pair_note"),
+    path(
+        "c/<slug:slug>/mentoring/<int:pk>/met/", views_mentoring.pair_meeting, name="pair_meeting"
+    ),
+    path("c/<slug:slug>/mentoring/<int:pk>/end/", views_mentoring.pair_end, name="pair_end"),
 ]

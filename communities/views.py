@@ -16,7 +16,7 @@ from core.plugins import collect_panels, upcoming_sessions_of_outer_community
 from core.templatetags.words import with_article
 from core.text import NOTE_MAX
 
-from . import checklists, engagement, mentions, pickers, services
+from . import checklists, engagement, mentions, mentoring, pickers, services
 from .access import (
     community_for,
     invitation_for,
@@ -49,6 +49,7 @@ from .models import (
     InvitationOptOut,
     JourneyStep,
     Membership,
+    Milestone,
     MoveSuggestion,
 )
 from .services import CommunityError
@@ -121,6 +122,10 @@ def community_home(request, slug):
     context = access.context()
     if access.is_member:
         context["celebrations"] = JourneyStep.objects.celebrations(community)
+        # Milestones sit beside the journey steps: a celebration that is no level change.
+        context["milestones"] = Milestone.objects.celebrations_for(
+            community, request.user, facilitator=access.is_facilitator
+        )
         context["panels"] = collect_panels("community_panel", request, access)
         # A coordinator's setup checklist, while some step is still to do.
         if setup := checklists.setup_checklist(access):
@@ -576,6 +581,7 @@ def membership(request, slug):
         "ways": engagement.invitations_toward(community, next_level) if next_level else [],
         "done": engagement.things_done(signals),
         "window_days": community.engagement_window_days,
+        "pairs": list(mentoring.pairs_of(request.user, community)),
     }
     return render(request, "communities/membership.html", context)
 

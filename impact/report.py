@@ -45,6 +45,11 @@ def headline_chart(now: figures.Headline, before: figures.Headline) -> Chart:
         ],
         ["Steps toward the core (celebrations)", now.moves.inward, before.moves.inward],
         ["Steps outward", now.moves.outward, before.moves.outward],
+        [
+            f"Mentoring pairs active ({months})",
+            _pairs(now),
+            _pairs(before),
+        ],
         ["Shared reflections", now.loops.shared, before.loops.shared],
         [
             "Share reaching double or triple loop",
@@ -94,6 +99,14 @@ def headline_chart(now: figures.Headline, before: figures.Headline) -> Chart:
 def _gini(equity: figures.Equity) -> Number | None:
     """The Gini coefficient to two places; None (withheld) when suppressed, "–" when none."""
     return None if equity.suppressed else Number(equity.gini, 2)
+
+
+def _pairs(headline: figures.Headline) -> int | str | None:
+    """Mentoring pairs active: "–" before a whole month has ended, None (hidden) below the
+    floor."""
+    if headline.window is None:
+        return figures.NOT_APPLICABLE
+    return headline.mentoring_pairs
 
 
 def _top_share(equity: figures.Equity):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from core.plugins import Panel
 
 from .models import Session
-from .selectors import with_my_rsvp
+from .selectors import next_session_all_going, with_my_rsvp
 
 
 def settings_panel(request) -> Panel:
@@ -42,5 +42,16 @@ def community_panel(request, access) -> Panel | None:
     return Panel(
         "sessions/includes/community_panel.html",
         {"community": community, "next_session": next_session, "draft": draft},
+        order=20,
+    )
+
+
+def pair_panel(request, access, pair) -> Panel:
+    """On a mentoring pair's page: the next session both of them said they're going to
+    (one query)."""
+    session = next_session_all_going(access.community, [pair.mentor_id, pair.newcomer_id])
+    return Panel(
+        "sessions/includes/pair_panel.html",
+        {"session": session, "community": access.community, "pair": pair},
         order=20,
     )

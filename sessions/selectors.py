@@ -131,3 +131,19 @@ def answers_for(sessions: list[Session], users) -> dict[tuple[int, int], str]:
             for user_id, response in by_series.get(session.series_id, []):
                 answers.setdefault((session.pk, user_id), response)
     return answers
+
+
+def next_session_all_going(community, users) -> Session | None:
+    """The community's next published session that every one of `users` answered "going"
+    to (the answer that counts: their own, else their series answer): one query. A
+    mentoring pair's page shows it."""
+    sessions = Session.objects.filter(community=community).published().upcoming()
+    for n, user in enumerate(users):
+        own = RSVP.objects.filter(session=OuterRef("pk"), user=user).values("response")[:1]
+        by_series = SeriesRSVP.objects.filter(series=OuterRef("series_id"), user=user).values(
+            "response"
+        )[:1]
+        sessions = sessions.alias(
+            **{f"answer_{n}": Coalesce(Subquery(own), Subquery(by_series))}
+        ).filter(**{f"answer_{n}": RSVP.Response.GOING})
+    return sessions.first()

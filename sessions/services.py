@@ -20,7 +20,8 @@ from accounts.mail import Attachment, email_render_and_enqueue
 from accounts.models import EmailDelivery, User
 from accounts.notifications import notify_many
 from accounts.unsubscribe import list_unsubscribe_headers
-from communities.models import Membership
+from communities.models import Membership, MentoringPair, Milestone
+from communities.services import milestone_celebrate
 from outcomes.models import Outcome
 
 from .builtin_templates import BUILTIN_TEMPLATES
@@ -936,7 +937,52 @@ def attendance_record(
             # Held: everyone who came is invited to reflect, once each, including a
             # walk-in added when the list is corrected later.
             reflect_invitations_send(session=session, user_ids=wanted)
+            buddy_milestones_celebrate(session=session, user_ids=wanted)
     return session
+
+
+def buddy_milestones_celebrate(*, session: Session, user_ids: set[int]) -> int:
+    """A newcomer's first held session attended together with their buddy (their active
+    mentoring pair's mentor) is a milestone: celebrated once per pair (the milestone's
+    key), never a level change. One query for the pairs, then one write per new one."""
+    pairs = (
+        MentoringPair.objects.active()
+        .filter(
+            community_id=session.community_id,
+            mentor_id__in=user_ids,
+            newcomer_id__in=user_ids,
+            started_at__lte=session.ends_at,
+        )
+        .exclude(milestones__kind=Milestone.Kind.BUDDY_FIRST_SESSION)
+        .select_related("mentor", "newcomer")
+    )
+    pairs = list(pairs)
+    if not pairs:
+        return 0
+    memberships = {
+        m.user_id: m
+        for m in Membership.objects.active()
+        .filter(community_id=session.community_id, user_id__in=[p.newcomer_id for p in pairs])
+        .select_related("community", "user")
+    }
+    made = 0
+    for pair in pairs:
+        membership = memberships.get(pair.newcomer_id)
+        if membership is None:
+            continue
+        milestone = milestone_celebrate(
+            membership=membership,
+            kind=Milestone.Kind.BUDDY_FIRST_SESSION,
+            key=f"buddy-first-session:{pair.pk}",
+            detail=session.title,
+            pair=pair,
+            text=(
+                f"Your first session with your buddy {pair.mentor.name}: {session.title}. "
+                "Lovely to see you there together!"
+            ),
+        )
+        made += milestone is not None
+    return made
 
 
 def reflect_invitation_key(*, session: Session, user: User) -> str:

@@ -13,6 +13,7 @@ from .attendance import SessionFigures, sessions_in
 from .common import ids_of
 from .learning import LoopDepth, loop_depth_in
 from .members import Moves, movement_in
+from .mentoring import mentoring_pairs_in
 from .participation import (
     Equity,
     PeopleFigures,
@@ -35,6 +36,9 @@ class Headline:
     # Figures about people cover whole months: `window` (None until one has ended).
     people: PeopleFigures = field(default_factory=PeopleFigures)
     window: Period | None = None
+    # Mentoring pairs active in the whole months of `window` (None: hidden, fewer than 5
+    # people, or no whole month yet).
+    mentoring_pairs: int | None = None
 
     @property
     def months_label(self) -> str:
@@ -65,6 +69,7 @@ def headlines_in(
     sessions_all = sessions_in(ids, periods, contributions_all[: len(periods)])
     by_window = iter(contributions_all[len(periods) :])
     coverage_all = alignment_coverage_in(ids, periods)
+    pairs_all = mentoring_pairs_in(ids, windows)
     results = []
     for i, window in enumerate(windows):
         contributions = next(by_window) if window is not None else None
@@ -83,6 +88,7 @@ def headlines_in(
                     coverage_all[i][cid],
                     by_people[cid],
                     window,
+                    pairs_all[i][cid],
                 )
                 for cid in ids
             }

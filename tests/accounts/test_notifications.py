@@ -78,6 +78,9 @@ def test_each_app_registers_its_kinds_with_the_issues_defaults():
         "action_assigned": "digest",
         "journey_celebration": "digest",
         "theme": "digest",
+        "mentoring_paired": "immediately",
+        "mentoring_ended": "immediately",
+        "milestone_celebration": "digest",
     }
     assert [key for key, kind in kinds.items() if not kind.may_turn_off] == [
         "session_cancelled",

@@ -43,6 +43,7 @@ def test_community_tabs_come_in_todays_order_from_every_app():
         ("Actions", "reflections:actions"),
         ("My journey", "communities:membership"),
         ("Journeys", "communities:journeys"),
+        ("Mentoring", "communities:pairs"),
         ("Invitations", "communities:invitations"),
         ("Requests to join", "communities:requests"),
         ("Dashboard", "dashboard:community"),
@@ -95,8 +96,9 @@ def test_a_facilitator_sees_the_facilitator_tabs_but_not_settings(community):
 
     html = render_nav(community, membership)
 
-    assert links(html)[-6:] == [
-        "Journeys", "Invitations", "Requests to join", "Dashboard", "Flags", "Session templates",
+    assert links(html)[-7:] == [
+        "Journeys", "Mentoring", "Invitations", "Requests to join", "Dashboard", "Flags",
+        "Session templates",
     ]  # fmt: skip
     assert "Settings" not in links(html)
     assert f'href="/c/{community.slug}/dashboard/"' in html
@@ -114,7 +116,8 @@ def test_the_facilitators_tools_gather_under_one_facilitate_menu(community):
     assert "Facilitate" not in render_nav(community, member)
     assert "<summary>Facilitate</summary>" in menu
     assert links(menu) == [
-        "Journeys", "Invitations", "Requests to join", "Dashboard", "Flags", "Session templates",
+        "Journeys", "Mentoring", "Invitations", "Requests to join", "Dashboard", "Flags",
+        "Session templates",
     ]  # fmt: skip
     assert "Journeys" not in links(row) and "Members" in links(row)
     assert menu.startswith(' class="current">')

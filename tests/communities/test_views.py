@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from accounts.models import User
 from communities.invitations import invitation_token
-from communities.models import Community, Invitation, JourneyStep, Membership, OldSlug
+from communities.models import Community, Invitation, JourneyStep, Membership, Milestone, OldSlug
 from tests.factories import (
     CommunityFactory,
     InvitationFactory,
@@ -21,6 +21,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
+from tests.factories.communities import MentoringPairFactory
 from tests.html import text
 
 pytestmark = pytest.mark.django_db
@@ -1365,13 +1366,26 @@ def test_community_home_query_count_is_bounded(
     viewer = member_of(community)
     for membership in MembershipFactory.create_batch(rows, community=community):
         JourneyStepFactory(membership=membership)
+    # Milestones beside the steps: the viewer's own first session with their buddy.
+    for _ in range(rows):
+        pair = MentoringPairFactory(community=community, newcomer=viewer)
+        Milestone.objects.create(
+            membership=Membership.objects.get(community=community, user=viewer),
+            kind=Milestone.Kind.BUDDY_FIRST_SESSION,
+            pair=pair,
+            detail="Mapping clinic",
+            key=f"test:{pair.pk}",
+        )
+        pair.ended_at = timezone.now()
+        pair.save()
     logged_in(client, viewer)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(f"/c/{community.slug}/")
 
     assert response.status_code == 200
     assert " took a step further in" in response.content.decode()
+    assert "Your first session with your buddy" in response.content.decode()
 
     assert len(response.context["celebrations"]) == min(rows, 8)
 

@@ -62,3 +62,19 @@ class MoveSuggestionFactory(factory.django.DjangoModelFactory):
     to_level = Membership.Level.ACTIVE
     evidence = "test sessions: 4 (last 90 days)"
     signals = factory.LazyFunction(lambda: {"test_attended": 4})
+
+
+class MentoringPairFactory(factory.django.DjangoModelFactory):
+    """A pair in one community: both people are made active members of it, the mentor
+    opted in ("I'm happy to mentor"), the newcomer too ("I'd welcome a buddy")."""
+
+    class Meta:
+        model = "communities.MentoringPair"
+
+    community = factory.SubFactory(CommunityFactory)
+    mentor = factory.LazyAttribute(
+        lambda o: MembershipFactory(community=o.community, aspiration=Membership.MENTOR).user
+    )
+    newcomer = factory.LazyAttribute(
+        lambda o: MembershipFactory(community=o.community, aspiration=Membership.BUDDY).user
+    )

@@ -271,7 +271,7 @@ def test_community_dashboard_query_count_is_bounded(
     busy_community(cast["community"], size)
     client.force_login(cast["facilitator"])
 
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         response = client.get(f"/c/{cast['community'].slug}/{page}")
 
     assert response.status_code == 200
@@ -287,7 +287,7 @@ def test_portfolio_query_count_is_independent_of_communities(
         busy_community(CommunityFactory(), 6)
     client.force_login(cast["leader"])
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         page = client.get("/dashboard/")
     # The report reads the figures the page has just cached.
     with django_assert_num_queries(4):

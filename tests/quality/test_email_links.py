@@ -201,6 +201,15 @@ def build_world(commit) -> dict:
         MoveSuggestion.objects.create(membership=bens, from_level="peripheral", to_level="active")
         communities.move_suggestions_notify(community=community)
 
+    # Mentoring: Ada (happy to mentor) is paired with Ben (who'd welcome a buddy), both
+    # told; Ben ends it, and Ada is told.
+    Membership.objects.filter(community=community, user=ada).update(aspiration=Membership.MENTOR)
+    Membership.objects.filter(pk=bens.pk).update(aspiration=Membership.BUDDY)
+    with commit():
+        pair = communities.pair_create(community=community, mentor=ada, newcomer=ben, by=fran)
+    with commit():
+        communities.pair_end(pair=pair, by=ben)
+
     # A notification with no email of its own, sent at once (due within 48 hours): the
     # short notification email.
     with commit():

@@ -118,6 +118,31 @@ def notification(site):
     return site.objects["notification"]
 
 
+def mentoring_pair(site, suffix: str = ""):
+    """A mentoring pair of community A whose newcomer is its core member (B's: dave's):
+    only the two and A's facilitators may open it."""
+    from communities.models import MentoringPair
+
+    key = "pair" + suffix
+    if key not in site.objects:
+        community = site.b if suffix else site.a
+        newcomer = site.users["other" if suffix else "core"]
+        site.objects[key] = MentoringPair.objects.create(
+            community=community,
+            mentor=MembershipFactory(community=community).user,
+            newcomer=newcomer,
+        )
+    return site.objects[key]
+
+
+def in_pair(suffix: str = ""):
+    return lambda s: {"slug": s.a.slug, "pk": mentoring_pair(s, suffix).pk}
+
+
+# The pair's page: the newcomer (core) and A's facilitators; everyone else 404.
+PAIR = {**inner(role="facilitator"), "core": 200}
+
+
 LEADERS_ONLY = {**signed_in(404), "leader": 200}
 DASHBOARD = {**inner(role="facilitator"), "leader": 200}
 AUTHOR_ONLY = {**inner(404), "core": 200, "leader": 404}
@@ -238,6 +263,28 @@ EXPECT: dict[str, Case] = {
     "communities:journeys": Case(in_a(), inner(role="facilitator")),
     "communities:journey_move": Case(in_a(), POST_ONLY, post=inner(200, "facilitator")),
     "communities:journeys_refresh": Case(in_a(), POST_ONLY, post=inner(302, "facilitator")),
+    # --- mentoring (issue 18) ---
+    "communities:pairs": Case(
+        in_a(), inner(role="facilitator"), post=inner(200, "facilitator"), notes="Field errors."
+    ),
+    "communities:pair": Case(in_pair(), PAIR, cross=in_pair("_b")),
+    "communities:pair_end": Case(
+        in_pair(), PAIR, post={**inner(302, "facilitator"), "core": 302}, cross=in_pair("_b")
+    ),
+    "communities:pair_note": Case(
+        in_pair(),
+        POST_ONLY,
+        post={**inner(302, "facilitator"), "core": 302},
+        cross=in_pair("_b"),
+        notes="A facilitator's note is refused with a message: only the two write.",
+    ),
+    "communities:pair_meeting": Case(
+        in_pair(),
+        POST_ONLY,
+        post={**inner(200, "facilitator"), "core": 200},
+        cross=in_pair("_b"),
+        notes="An empty POST: the date is required, kept as a field error.",
+    ),
     # --- sessions ----------------------------------------------------------------------
     "sessions:list": Case(
         in_a(), inner(), notes="A is request-to-join: its sessions are inner pages."

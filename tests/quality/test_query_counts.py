@@ -360,7 +360,8 @@ def search_page(cast, rows):
 CASES = {
     "directory": (directory, 4),
     "directory_fragment": (directory_fragment, 4),
-    "community_home": (community_home, 8),
+    # +1: the milestones beside the celebrations.
+    "community_home": (community_home, 9),
     "members": (members_page, 6),
     "members_for_facilitator": (members_for_facilitator, 7),
     "members_fragment": (members_fragment, 6),
@@ -369,7 +370,8 @@ CASES = {
     "journeys": (journeys, 6),
     "journeys_fragment": (journeys_fragment, 6),
     # +1: the responses_given engagement signal (reflections), one query like every signal.
-    "my_membership": (my_membership, 11),
+    # +2: the mentoring engagement signal, and my mentoring pairs.
+    "my_membership": (my_membership, 13),
     "session_list": (session_list, 8),
     # No past sessions here: the past list is one count query and no page read.
     "session_list_answered": (session_list_answered, 7),
@@ -395,8 +397,9 @@ CASES = {
     "my_reflections": (my_reflections, 4),
     "action_list": (action_list, 7),
     "story_list": (story_list, 7),
-    "community_dashboard": (community_dashboard, 22),
-    "portfolio": (portfolio, 14),
+    # +1: mentoring pairs active (one grouped query).
+    "community_dashboard": (community_dashboard, 23),
+    "portfolio": (portfolio, 15),
     "home": (home, 16),
     "home_answered": (home_answered, 16),
     "home_first_steps": (home_first_steps, 16),
