@@ -39,5 +39,12 @@ class ReviewsConfig(AppConfig):
         register_notification_kind(
             "review_reply", "A reply to a review I wrote", "immediately", order=32, hint=hint
         )
+        register_notification_kind(
+            "review_rephrase",
+            "A facilitator asks me to rephrase a review",
+            "immediately",
+            order=33,
+            hint=hint,
+        )
         # What search finds of shared work (core.plugins.register_search).
         search.register()
