@@ -36,7 +36,7 @@ def self_review_round(cast):
 
 
 def test_the_author_is_invited_to_a_self_review_before_reading_peers(client, cast):
-    work, round_, review = self_review_round(cast)
+    work, round_, _review = self_review_round(cast)
     client.force_login(cast.author)
 
     page = client.get(f"/c/riverside/work/{work.pk}/").content.decode()
@@ -48,7 +48,7 @@ def test_the_author_is_invited_to_a_self_review_before_reading_peers(client, cas
 
 
 def test_skipping_is_one_click_and_shows_the_reviews(client, cast):
-    work, round_, review = self_review_round(cast)
+    work, round_, _review = self_review_round(cast)
     client.force_login(cast.author)
     url = f"/c/riverside/work/{work.pk}/rounds/{round_.pk}/self-review/"
 
@@ -63,7 +63,7 @@ def test_skipping_is_one_click_and_shows_the_reviews(client, cast):
 
 
 def test_a_written_self_review_sits_beside_the_peers_review(client, cast):
-    work, round_, review = self_review_round(cast)
+    work, round_, _review = self_review_round(cast)
     client.force_login(cast.author)
     url = f"/c/riverside/work/{work.pk}/rounds/{round_.pk}/self-review/"
 
