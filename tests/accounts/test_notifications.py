@@ -72,6 +72,7 @@ def test_each_app_registers_its_kinds_with_the_issues_defaults():
         "review_waiting": "immediately",
         "review_received": "immediately",
         "review_reply": "immediately",
+        "review_rephrase": "immediately",
         "action_assigned": "digest",
         "journey_celebration": "digest",
     }
