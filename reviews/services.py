@@ -349,14 +349,14 @@ def review_release(*, round_: ReviewRound, review: PeerReview | None = None) -> 
         if current.status != PeerReview.Status.SUBMITTED:
             raise ReviewError("That review isn't shared yet, so there is nothing to release.")
         held = held.filter(pk=review.pk)
-    ids = list(held.order_by("pk").values_list("pk", flat=True))
+    # The reviews' rows too: a rephrase request at the same moment either returns a review
+    # to its draft before this reads it (then it is not released) or finds it released.
+    ids = list(held.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
     if not ids:
         raise ReviewError(
             "Nothing is waiting for release: every shared review already reached its author."
         )
-    PeerReview.objects.filter(pk__in=ids, released_at__isnull=True).update(
-        released_at=timezone.now()
-    )
+    PeerReview.objects.filter(pk__in=ids).update(released_at=timezone.now())
     for review_id in ids:
         after_commit(_notify_review, review_id, "review_received")
     return len(ids)
