@@ -279,9 +279,12 @@ def progress_chart(rows: list[dict], label: str) -> Chart:
     )
 
 
-def stages_chart(table: list[dict], label: str) -> Chart:
-    """Peer-review stages per agreed outcome: stacked bars, one per outcome."""
+def stages_chart(table: list[dict], label: str, *, calibrated: bool = False) -> Chart:
+    """Peer-review stages per agreed outcome: stacked bars, one per outcome; `calibrated`:
+    from rounds with a calibration example only."""
     title = f"Peer-review stages per outcome (whole months: {label})"
+    if calibrated:
+        title = f"Peer-review stages from calibrated rounds (whole months: {label})"
     labels = [Truncator(row["outcome"]).chars(40) for row in table]
     series = [(stage, [row["stages"][stage] for row in table]) for stage in figures.STAGES]
     summary = f"Reviews given in {label} by stage, per outcome: " + "; ".join(
@@ -289,8 +292,9 @@ def stages_chart(table: list[dict], label: str) -> Chart:
         + ", ".join(f"{stage} {text(row['stages'][stage])}" for stage in figures.STAGES)
         for row in table
     )
+    name = "calibrated_stages" if calibrated else "stages"
     return Chart(
-        name="stages",
+        name=name,
         title=title,
         columns=["Outcome", *figures.STAGES, "All reviews"],
         rows=[
@@ -298,11 +302,55 @@ def stages_chart(table: list[dict], label: str) -> Chart:
             for row in table
         ],
         summary=summary,
-        svg=bar_svg("chart-stages", title, summary, labels, series),
+        svg=bar_svg(f"chart-{name.replace('_', '-')}", title, summary, labels, series),
         legend=legend_html(figures.STAGES),
         note="Stages are what reviewers chose to describe the work, never a grade. A stage "
         "chosen by 1–4 reviewers in any month is hidden, with one more when needed; "
-        "“All reviews” adds up the stages shown.",
+        "“All reviews” adds up the stages shown."
+        + (
+            " Calibrated rounds offered reviewers new to the outcome an example to practise on."
+            if calibrated
+            else ""
+        ),
+    )
+
+
+def reviewing_chart(rows: list[dict], label: str) -> Chart:
+    """Peer review as a practice, per agreed outcome: authors heard by the due date, the
+    median days to a review and the share of reviews marked helpful."""
+    title = f"Peer review per outcome (whole months: {label})"
+    labels = [Truncator(row["outcome"]).chars(40) for row in rows]
+    series = [
+        ("authors heard by the due date", [row["heard_on_time"] for row in rows]),
+        ("reviews marked helpful", [row["helpful"] for row in rows]),
+    ]
+    summary = f"Peer review in {label}, per outcome: " + "; ".join(
+        f"{row['outcome']}: {text(row['heard_on_time'])} of authors heard by the due date, "
+        f"median {text(row['median_days'])} days to a review, "
+        f"{text(row['helpful'])} of reviews marked helpful"
+        for row in rows
+    )
+    return Chart(
+        name="reviewing",
+        title=title,
+        columns=[
+            "Outcome",
+            "Authors who received all their reviews by the due date",
+            "Median days to a review",
+            "Reviews marked helpful",
+        ],
+        rows=[
+            [row["outcome"], row["heard_on_time"], row["median_days"], row["helpful"]]
+            for row in rows
+        ],
+        summary=summary,
+        svg=bar_svg("chart-reviewing", title, summary, labels, series, stacked=False, percent=True),
+        legend=legend_html([name for name, _ in series]),
+        note="Days to a review run from being asked to sharing it. A review reaches its author "
+        "when shared, or in a round with a release step when released. Whole calendar months "
+        "only; a figure is shown only where every month rests on 5 or more authors and "
+        "reviewers. Whether a review helped is its author's private word to the reviewer: "
+        "only this share is shown, never a count per person.",
     )
 
 
@@ -348,6 +396,10 @@ def draw_community(shown: figures.CommunityFigures) -> list[Chart]:
     ]
     if shown.stages is not None:
         charts.append(stages_chart(list(shown.stages), label))
+    if shown.calibrated_stages is not None:
+        charts.append(stages_chart(list(shown.calibrated_stages), label, calibrated=True))
+    if shown.reviewing:
+        charts.append(reviewing_chart(list(shown.reviewing), label))
     charts.append(actions_chart(*shown.actions))
     return charts
 

@@ -30,7 +30,9 @@ from django.utils import timezone
 
 from .periods import Period
 
-VERSION = 3  # 3: the cached value is the figures object, charts are drawn per request
+# 3: the cached value is the figures object, charts are drawn per request
+# 4: the figures carry peer review's practice per outcome and calibrated rounds' stages
+VERSION = 4
 logger = logging.getLogger(__name__)
 
 

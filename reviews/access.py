@@ -87,8 +87,43 @@ def review_for_reviewer(access: CommunityAccess, user, pk: int) -> PeerReview:
 def review_for_author(access: CommunityAccess, user, pk: int) -> PeerReview:
     """A shared review of `user`'s work (the one they may answer or mark helpful), or 404."""
     return get_object_or_404(
-        PeerReview.objects.submitted().filter(round__community=access.community, work__author=user),
+        PeerReview.objects.released().filter(round__community=access.community, work__author=user),
         pk=pk,
+    )
+
+
+def review_for_facilitator(access: CommunityAccess, pk: int) -> PeerReview:
+    """Any review of the community, for its facilitators (the caller asked community_for
+    with the facilitator role), or 404."""
+    return get_object_or_404(
+        PeerReview.objects.filter(round__community=access.community).select_related(
+            "round", "work__author", "reviewer"
+        ),
+        pk=pk,
+    )
+
+
+def own_work_in_round(access: CommunityAccess, user, work_pk: int, round_pk: int):
+    """(work, round) for the author's self-review: their own work in a round with the
+    self-review step that asked for reviews of it, or 404."""
+    work = own_work_for(access, user, work_pk)
+    round_ = round_for(
+        access,
+        round_pk,
+        ReviewRound.objects.filter(self_review=True, reviews__work=work).distinct(),
+    )
+    return work, round_
+
+
+def example_for_reviewer(access: CommunityAccess, user, round_pk: int):
+    """The round's calibration example for someone asked to review in it, or 404."""
+    from .models import CalibrationExample
+
+    return get_object_or_404(
+        CalibrationExample.objects.select_related("round")
+        .filter(round__community=access.community, round__reviews__reviewer=user)
+        .distinct(),
+        round_id=round_pk,
     )
 
 

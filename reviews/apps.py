@@ -63,5 +63,13 @@ class ReviewsConfig(AppConfig):
             order=35,
             hint=hint,
         )
+        # The release step: a facilitator asks for a rephrase before releasing.
+        register_notification_kind(
+            "review_rephrase",
+            "A facilitator asks me to rephrase a review",
+            "immediately",
+            order=36,
+            hint=hint,
+        )
         # What search finds of shared work (core.plugins.register_search).
         search.register()

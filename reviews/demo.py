@@ -23,13 +23,27 @@ from outcomes.demo import MAPPING
 from outcomes.models import Outcome
 from sessions.models import AgendaItem, Attendance, Session
 
-from .models import PeerReview, ReviewReply, ReviewRound, SharedWork
+from .models import (
+    CalibrationExample,
+    PeerReview,
+    PracticeReview,
+    Reflection,
+    RephraseRequest,
+    ReviewReply,
+    ReviewRound,
+    SelfReview,
+    SharedWork,
+)
 
 # Held demo sessions (sessions/demo.py) whose work is looked at together.
 OPEN_ROUND_SESSION = "Mapping clinic: reading a map aloud"
 # A round past its due date (issue 17): a review that never started, one drafted and
 # overdue, one reassigned automatically, and authors' "this helped" marks.
 STALLED_ROUND_SESSION = "Mapping clinic: leverage points"
+# A round with a release step, and one with self-review first and a calibration example.
+RELEASE_ROUND_SESSION = "Mapping clinic: feedback in the room"
+CALIBRATED_ROUND_SESSION = "Mapping clinic: causal loops"
+FACILITATING = "facilitate a mapping session for a team that has never mapped"
 CLOSED_ROUND_SESSION = "Mapping clinic: stakeholder maps"
 
 LOOPS_FILE = b"""# School meals: a first loop sketch
@@ -48,6 +62,7 @@ def seed(people: dict) -> None:
         return
     _seed_peer_review(main, people)
     _seed_stalled_round(main, people)
+    _seed_release_and_calibration(main, people)
     _seed_notifications(main, people)
 
 
@@ -71,12 +86,13 @@ def _seed_notifications(main, people: dict) -> None:
             url=waiting.get_absolute_url(),
             created_at=waiting.created_at,
         )
+    # Released: a review held for a facilitator's release is news to nobody yet.
     received = (
-        PeerReview.objects.filter(
+        PeerReview.objects.released()
+        .filter(
             work__author=member,
             round__community=main,
             round__status=ReviewRound.Status.OPEN,
-            status=PeerReview.Status.SUBMITTED,
         )
         .select_related("work", "reviewer", "round__community")
         .order_by("submitted_at")
@@ -419,4 +435,153 @@ def _seed_stalled_round(main, people: dict) -> None:
         text=f"The author of “{river.title}” found your review helpful.",
         url=f"{river.get_absolute_url()}#review-{helped.pk}",
         created_at=helped.helpful_at,
+    )
+
+
+def _seed_release_and_calibration(main, people: dict) -> None:
+    """Two open rounds (issue 17): one holding reviews for a facilitator's release — a
+    review of member@example.com's work held (they see only "on the way"), one released,
+    one sent back with a rephrase note — and one with self-review first and a calibration
+    example, through the outcome the member has never reviewed: the member is invited to
+    a self-review before reading two reviews of their work, and to practise on the example
+    before the review waiting for them; a peer's practice sits beside the example."""
+    if ReviewRound.objects.filter(community=main, holds_reviews=True).exists():
+        return
+    titles = [RELEASE_ROUND_SESSION, CALIBRATED_ROUND_SESSION]
+    sessions = {s.title: s for s in Session.objects.filter(community=main, title__in=titles)}
+    mapping = Outcome.objects.filter(community=main, statement=MAPPING).first()
+    facilitating = Outcome.objects.filter(community=main, statement=FACILITATING).first()
+    if mapping is None or facilitating is None or len(sessions) < 2:
+        return
+    facilitator = people["facilitator@example.com"]
+    member = people["member@example.com"]
+    now = timezone.now()
+    today = timezone.localdate(now, main.zoneinfo)
+    submitted, allocated = PeerReview.Status.SUBMITTED, PeerReview.Status.ALLOCATED
+
+    def peers_of(session) -> list:
+        return [
+            a.user
+            for a in Attendance.objects.filter(session=session)
+            .exclude(user__in=[facilitator, member])
+            .select_related("user")
+            .order_by("user__email")
+        ]
+
+    def open_round(session, outcome, days_ago, due_in, **fields):
+        round_ = ReviewRound.objects.create(
+            community=main,
+            session=session,
+            prompts=[{"outcome": outcome.pk, "prompt": p} for p in outcome.review_prompts],
+            due_on=today + timedelta(days=due_in),
+            opened_by=facilitator,
+            created_at=now - timedelta(days=days_ago),
+            **fields,
+        )
+        round_.outcomes.set([outcome])
+        return round_
+
+    def work(session, author, title, **fields):
+        return SharedWork.objects.create(
+            community=main,
+            session=session,
+            author=author,
+            title=title,
+            created_at=session.starts_at + timedelta(days=1),
+            **fields,
+        )
+
+    def review(round_, piece, reviewer, status=allocated, days=1, works="", deeper="", **more):
+        when = round_.created_at + timedelta(days=days)
+        shared = status == submitted
+        return PeerReview.objects.create(
+            round=round_,
+            work=piece,
+            reviewer=reviewer,
+            status=status,
+            answers=_answers(round_, works, deeper) if works else [],
+            created_at=round_.created_at,
+            updated_at=when,
+            submitted_at=when if shared else None,
+            **more,
+        )
+
+    # The release step: reviews wait for the facilitator, who reads them first.
+    session = sessions[RELEASE_ROUND_SESSION]
+    peers = peers_of(session)
+    held = open_round(session, mapping, 4, 3, holds_reviews=True)
+    discharge = work(
+        session,
+        member,
+        "Leverage points in the hospital discharge process",
+        link="https://example.org/maps/discharge-leverage",
+    )
+    rota = work(session, peers[0], "Where to push on the volunteer rota")
+    canteen = work(session, peers[1], "Leverage in the canteen supply chain")
+    review(held, discharge, peers[2], submitted, 2, "The paradigm level is named.",
+           "Which point is cheapest to try first?", stage="developing")  # fmt: skip
+    review(held, discharge, peers[3])
+    review(held, rota, peers[1], submitted, 1, "The parameters are all there.",
+           "Is the rule about swaps a leverage point too?", stage="confident",
+           released_at=held.created_at + timedelta(days=2))  # fmt: skip
+    sent_back = review(held, rota, peers[2], PeerReview.Status.DRAFT, 2,
+                       "This is obviously wrong in places.", "Start again.")  # fmt: skip
+    RephraseRequest.objects.create(
+        review=sent_back,
+        by=facilitator,
+        note="Could you say which places, and what you'd try instead? "
+        "“Obviously wrong” may land hard on a first map.",
+        created_at=held.created_at + timedelta(days=3),
+    )
+    review(held, canteen, peers[3], submitted, 3, "The delays are drawn honestly.",
+           "Add the supplier's view.", stage="developing")  # fmt: skip
+
+    # Self-review first, and a calibration example, through the outcome the member has
+    # never reviewed.
+    session = sessions[CALIBRATED_ROUND_SESSION]
+    peers = peers_of(session)
+    calibrated = open_round(session, facilitating, 3, 6, self_review=True)
+    example = CalibrationExample.objects.create(
+        round=calibrated,
+        title="Example: a first mapping session with a housing team",
+        description="A 45-minute plan: ten minutes on what a map is for, twenty drawing one "
+        "loop together from a real case, fifteen reading it back. Materials: one wall, "
+        "sticky notes, two pens per person.",
+        answers=_answers(
+            calibrated,
+            "The real case keeps it concrete, and reading it back checks understanding.",
+            "Where does the team decide what to do with the map? Plan five minutes for it.",
+        ),
+        stage=PeerReview.Stage.CONFIDENT,
+        created_by=facilitator,
+        created_at=calibrated.created_at,
+    )
+    rota_session = work(
+        session,
+        member,
+        "Plan: mapping the volunteer rota with the trustees",
+        description="A first session for trustees who have never mapped.",
+    )
+    youth = work(session, peers[0], "Plan: a loop map with the youth club staff")
+    clinic = work(session, peers[1], "Plan: mapping waiting times with reception")
+    review(calibrated, rota_session, peers[0], submitted, 1, "Their own week is inviting.",
+           "What if the trustees disagree on the loop?", stage="developing")  # fmt: skip
+    review(calibrated, rota_session, peers[2], submitted, 2, "Clear timings.",
+           "Leave room for silence after the first loop.", stage="confident")  # fmt: skip
+    review(calibrated, youth, member)
+    review(calibrated, clinic, peers[2], submitted, 2, "Reception's own words are on the map.",
+           "Who keeps the map afterwards?", stage="confident")  # fmt: skip
+    SelfReview.objects.create(
+        round=calibrated,
+        work=clinic,
+        status=Reflection.WRITTEN,
+        answers=_answers(calibrated, "It uses their words.", "I'm unsure about the ending."),
+        stage=PeerReview.Stage.DEVELOPING,
+    )
+    PracticeReview.objects.create(
+        example=example,
+        reviewer=peers[2],
+        status=Reflection.WRITTEN,
+        answers=_answers(calibrated, "Concrete case.", "What happens after the session?"),
+        stage=PeerReview.Stage.DEVELOPING,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -91,25 +92,27 @@ def _waiting(people, mine, communities, now) -> dict[int, list[Item]]:
 
 
 def _received(people, periods, mine, communities, since, now) -> dict[int, list[Item]]:
-    """Reviews of each person's work shared with them in their digest period. An
+    """Reviews of each person's work that reached them in their digest period: shared,
+    or in a round with a release step released (a held review is never listed). An
     anonymous round never names its reviewers, here as anywhere an author reads."""
     reviews = (
-        PeerReview.objects.submitted()
+        PeerReview.objects.released()
+        .annotate(reached_at=Coalesce("released_at", "submitted_at"))
         .filter(
             work__author__in=people,
             round__community_id__in=communities,
-            submitted_at__gte=since,
-            submitted_at__lt=now,
+            reached_at__gte=since,
+            reached_at__lt=now,
         )
         .select_related("round__community", "work", "reviewer")
-        .order_by("submitted_at", "pk")
+        .order_by("reached_at", "pk")
     )
     by_person: dict[int, list[Item]] = defaultdict(list)
     for review in reviews:
         author_id, round_ = review.work.author_id, review.round
         period = periods[author_id]
         if round_.community_id not in mine.get(author_id, ()) or not (
-            period.start <= review.submitted_at < period.end
+            period.start <= review.reached_at < period.end
         ):
             continue
         named = reviewer_is_named(

@@ -112,6 +112,18 @@ class RoundForm(forms.Form):
         help_text="They are asked and may decline. Reminders at half the time and on the due "
         "date are sent either way.",
     )
+    holds_reviews = forms.BooleanField(
+        label="Facilitators read reviews before authors do",
+        required=False,
+        help_text="For a new community or sensitive work: shared reviews wait for a "
+        "facilitator, who may ask for a rephrase, then releases them to their authors.",
+    )
+    self_review = forms.BooleanField(
+        label="Invite authors to a self-review first",
+        required=False,
+        help_text="Before reading their peers' reviews, authors may answer the prompts about "
+        "their own work (one click skips it), then see their view beside their peers'.",
+    )
 
     def __init__(self, *args, community, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,4 +247,29 @@ class HelpfulForm(forms.Form):
         required=False,
         help_text="Only the reviewer sees this. Nobody else is told, and nothing is counted "
         "about either of you.",
+    )
+
+
+class RephraseForm(forms.Form):
+    note = forms.CharField(
+        label="A note for the reviewer",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What to look at again, kindly put. Only the reviewer reads it.",
+        error_messages={"required": "Write a short note, so the reviewer knows what to change."},
+    )
+
+
+class ExampleForm(ReviewForm):
+    """The round's calibration example: a piece of work and the example review of it."""
+
+    title = forms.CharField(label="Title of the example work", max_length=200)
+    description = forms.CharField(
+        label="The example work",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Describe or paste it: reviewers practise on this before their real review.",
+    )
+    link = forms.URLField(
+        label="Link (optional)", max_length=500, required=False, assume_scheme="https"
     )

@@ -94,6 +94,12 @@ class ReviewRound(models.Model):
     # The cadence's last step: two days after the due date, each missing review is offered
     # to an attendee who has finished theirs. A facilitator may turn it off per round.
     auto_reassign = models.BooleanField(default=True)
+    # Release step: shared reviews wait for a facilitator, who may ask for a rephrase,
+    # then releases them (all or one); the author sees nothing of a held review before.
+    holds_reviews = models.BooleanField(default=False)
+    # Self-review first: authors are invited to answer the prompts about their own work
+    # before they read their peers' reviews (always skippable).
+    self_review = models.BooleanField(default=False)
 
     class Meta:
         db_table = "outcomes_reviewround"
@@ -137,6 +143,17 @@ class PeerReviewQuerySet(models.QuerySet):
     def waiting_on(self):
         """Waiting, and not replaced: the reviews the cadence reminds and may reassign."""
         return self.waiting().filter(reassigned_at__isnull=True)
+
+    def released(self):
+        """Shared reviews their work's author may read: in a round without a release
+        step at once, in one with it once a facilitator released them."""
+        return self.submitted().filter(
+            models.Q(round__holds_reviews=False) | models.Q(released_at__isnull=False)
+        )
+
+    def held(self):
+        """Shared reviews waiting for a facilitator's release (facilitators see them)."""
+        return self.submitted().filter(round__holds_reviews=True, released_at__isnull=True)
 
     def overdue(self, today):
         return self.waiting().filter(round__due_on__lt=today)
@@ -186,6 +203,8 @@ class PeerReview(models.Model):
     # Never counted per person; only the community's share is shown (at 5+ reviews).
     helpful_at = models.DateTimeField(null=True, blank=True)
     helpful_note = models.CharField(max_length=300, blank=True)
+    # In a round with a release step: when a facilitator passed it on to the author.
+    released_at = models.DateTimeField(null=True, blank=True)
 
     objects = PeerReviewQuerySet.as_manager()
 
@@ -203,20 +222,29 @@ class PeerReview(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reviews:review", kwargs={"slug": self.round.community.slug, "pk": self.pk})
 
+    @property
+    def is_held(self) -> bool:
+        return self.round.holds_reviews and self.released_at is None
+
     def pairs(self) -> list[dict]:
         """The round's prompts with this review's answers beside them."""
-        answers = self.answers or []
-        rows = []
-        for index, prompt in enumerate(self.round.prompts):
-            answer = answers[index] if index < len(answers) else {}
-            rows.append(
-                {
-                    "prompt": prompt["prompt"],
-                    "works": answer.get("works", ""),
-                    "deeper": answer.get("deeper", ""),
-                }
-            )
-        return rows
+        return answer_pairs(self.round.prompts, self.answers)
+
+
+def answer_pairs(prompts: list[dict], answers: list[dict] | None) -> list[dict]:
+    """`prompts` ([{"prompt": …}, …]) with `answers` ([{"works", "deeper"}, …]) beside them."""
+    answers = answers or []
+    rows = []
+    for index, prompt in enumerate(prompts):
+        answer = answers[index] if index < len(answers) else {}
+        rows.append(
+            {
+                "prompt": prompt["prompt"],
+                "works": answer.get("works", ""),
+                "deeper": answer.get("deeper", ""),
+            }
+        )
+    return rows
 
 
 class ReviewReply(models.Model):
@@ -239,3 +267,98 @@ def live_q(prefix: str = "") -> models.Q:
     return models.Q(**{f"{prefix}status": S.SUBMITTED}) | models.Q(
         **{f"{prefix}status__in": [S.ALLOCATED, S.DRAFT], f"{prefix}reassigned_at": None}
     )
+
+
+class RephraseRequest(models.Model):
+    """A facilitator's request that a held review be rephrased before its release, with a
+    note for the reviewer (who is told once); the review goes back to a draft."""
+
+    review = models.ForeignKey(PeerReview, on_delete=models.CASCADE, related_name="rephrasings")
+    note = models.TextField(max_length=TEXT_MAX)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Rephrase request for review {self.review_id}"
+
+
+class Reflection(models.TextChoices):
+    WRITTEN = "written", "written"
+    SKIPPED = "skipped", "skipped"
+
+
+class SelfReview(models.Model):
+    """An author's own look at their work through a round's prompts, before reading their
+    peers' reviews; `skipped` when they chose not to (one click)."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="self_reviews")
+    work = models.ForeignKey(SharedWork, on_delete=models.CASCADE, related_name="self_reviews")
+    status = models.CharField(max_length=8, choices=Reflection.choices)
+    answers = models.JSONField(default=list, blank=True)
+    stage = models.CharField(max_length=10, choices=PeerReview.Stage, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "work"], name="self_review_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Self-review of {self.work_id} in round {self.round_id}"
+
+    def pairs(self) -> list[dict]:
+        return answer_pairs(self.round.prompts, self.answers)
+
+
+class CalibrationExample(models.Model):
+    """A facilitator's example piece of work with an example review, for reviewers new to
+    the round's outcomes to practise on first. Nothing is scored."""
+
+    round = models.OneToOneField(ReviewRound, on_delete=models.CASCADE, related_name="example")
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=TEXT_MAX)
+    link = models.URLField(max_length=500, blank=True)
+    # The example review: one answer per prompt of the round, like PeerReview.answers.
+    answers = models.JSONField(default=list)
+    stage = models.CharField(max_length=10, choices=PeerReview.Stage, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def pairs(self) -> list[dict]:
+        return answer_pairs(self.round.prompts, self.answers)
+
+
+class PracticeReview(models.Model):
+    """A reviewer's short practice review of a round's example (or their one-click skip)."""
+
+    example = models.ForeignKey(
+        CalibrationExample, on_delete=models.CASCADE, related_name="practice_reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_reviews"
+    )
+    status = models.CharField(max_length=8, choices=Reflection.choices)
+    answers = models.JSONField(default=list, blank=True)
+    stage = models.CharField(max_length=10, choices=PeerReview.Stage, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["example", "reviewer"], name="practice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Practice review by {self.reviewer_id}"
+
+    def pairs(self) -> list[dict]:
+        return answer_pairs(self.example.round.prompts, self.answers)

@@ -60,9 +60,14 @@ def rounds_by_session_and_outcome(community) -> dict[tuple[int, int], list[Revie
         )
         .select_related("reviewround__session__community")
         .annotate(
+            # Shared and (in a round with a release step) released: what authors see.
             done=Count(
                 "reviewround__reviews",
-                filter=Q(reviewround__reviews__status=Status.SUBMITTED),
+                filter=Q(reviewround__reviews__status=Status.SUBMITTED)
+                & (
+                    Q(reviewround__holds_reviews=False)
+                    | Q(reviewround__reviews__released_at__isnull=False)
+                ),
             ),
             expected=Count("reviewround__reviews", filter=live),
         )
@@ -251,3 +256,14 @@ def helpful_share(community, since: datetime | None = None, until: datetime | No
     if counts["shared"] < THRESHOLD:
         return None
     return counts["helpful"] / counts["shared"]
+
+
+def new_to_outcomes(round_: ReviewRound, user) -> bool:
+    """Whether `user` has never shared a review in another round that looked through one of
+    this round's outcomes: who a round's calibration example is offered to. One query."""
+    return not (
+        PeerReview.objects.submitted()
+        .filter(reviewer=user, round__outcomes__in=round_.outcomes.all())
+        .exclude(round=round_)
+        .exists()
+    )

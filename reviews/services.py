@@ -4,7 +4,7 @@ each sends, exactly once per key."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.mail import email_render_and_enqueue
@@ -18,7 +18,17 @@ from outcomes.models import DEFAULT_PROMPTS, Outcome
 from .access import reviewer_is_named, reviewer_name
 from .allocation import Reviewer, Work, allocate
 from .emails import review_email_context
-from .models import PeerReview, ReviewReply, ReviewRound, SharedWork
+from .models import (
+    CalibrationExample,
+    PeerReview,
+    PracticeReview,
+    Reflection,
+    RephraseRequest,
+    ReviewReply,
+    ReviewRound,
+    SelfReview,
+    SharedWork,
+)
 
 # --- Shared work and peer review -----------------------------------------------------------
 
@@ -207,6 +217,8 @@ def review_round_open(
     due_on,
     auto_reassign: bool = True,
     planned: bool = False,
+    holds_reviews: bool = False,
+    self_review: bool = False,
 ) -> ReviewRound:
     """Open a round on a session's shared work, with the chosen outcomes' prompts as its
     rubric, and allocate reviewers among the session's attendees. A `planned` round keeps
@@ -228,6 +240,8 @@ def review_round_open(
         auto_reassign=auto_reassign,
         status=ReviewRound.Status.PLANNED if planned else ReviewRound.Status.OPEN,
         opened_at=None if planned else timezone.now(),
+        holds_reviews=holds_reviews,
+        self_review=self_review,
     )
     round_.outcomes.set(outcomes)
     _allocate(round_)
@@ -263,7 +277,8 @@ def review_save(*, review: PeerReview, answers: list[dict], stage: str, submit: 
     else:
         review.status = PeerReview.Status.DRAFT
     review.save()
-    if submit:
+    # In a round with a release step the author hears of it at release, not now.
+    if submit and not review.round.holds_reviews:
         after_commit(_notify_review, review.pk, "review_received")
     return review
 
@@ -320,6 +335,140 @@ def _notify_review(review_id: int, kind: str) -> None:
         # The review beside the work: the author's and the reviewer's page alike.
         url=f"{review.work.get_absolute_url()}#review-{review.pk}",
         email=lambda: _review_email(review=review, kind=kind, key=key, to=to, extra=extra),
+    )
+
+
+# --- Release step ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_release(*, round_: ReviewRound, review: PeerReview | None = None) -> int:
+    """Pass held reviews on to their authors: every shared review of the round still held,
+    or just `review`. Each author is told once per review (the key of "review_received").
+    Two facilitators releasing at once take turns on the round's row; the second finds
+    nothing left and is told so. Returns how many were released."""
+    round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
+    if not round_.holds_reviews:
+        raise ReviewError("This round has no release step: its reviews reach authors at once.")
+    held = PeerReview.objects.held().filter(round=round_)
+    if review is not None:
+        current = PeerReview.objects.filter(round=round_, pk=review.pk).first()
+        if current is None:
+            raise ReviewError("That review is not part of this round.")
+        if current.released_at is not None:
+            raise ReviewError("That review is already released to its author.")
+        if current.status != PeerReview.Status.SUBMITTED:
+            raise ReviewError("That review isn't shared yet, so there is nothing to release.")
+        held = held.filter(pk=review.pk)
+    # The reviews' rows too: a rephrase request at the same moment either returns a review
+    # to its draft before this reads it (then it is not released) or finds it released.
+    ids = list(held.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        raise ReviewError(
+            "Nothing is waiting for release: every shared review already reached its author."
+        )
+    PeerReview.objects.filter(pk__in=ids).update(released_at=timezone.now())
+    for review_id in ids:
+        after_commit(_notify_review, review_id, "review_received")
+    return len(ids)
+
+
+@transaction.atomic
+def review_rephrase(*, review: PeerReview, by, note: str) -> RephraseRequest:
+    """A facilitator asks the reviewer to rephrase a held review: it goes back to their
+    draft, with the note, and they are told once (by the request's key)."""
+    review = PeerReview.objects.select_for_update().select_related("round").get(pk=review.pk)
+    if not review.round.holds_reviews:
+        raise ReviewError("This round has no release step, so its reviews are already shared.")
+    if review.released_at is not None:
+        raise ReviewError("This review is already with its author, so it can't be rephrased.")
+    if review.status != PeerReview.Status.SUBMITTED:
+        raise ReviewError("This review isn't shared yet: there is nothing to rephrase.")
+    if not review.round.is_open:
+        raise ReviewError("This round is closed, so the reviewer can no longer change it.")
+    request = RephraseRequest.objects.create(review=review, note=note, by=by)
+    review.status = PeerReview.Status.DRAFT
+    review.submitted_at = None
+    review.save(update_fields=["status", "submitted_at"])
+    after_commit(_notify_rephrase, request.pk)
+    return request
+
+
+def _notify_rephrase(request_id: int) -> None:
+    request = RephraseRequest.objects.select_related(
+        "review__round__community", "review__work__community", "review__reviewer"
+    ).get(pk=request_id)
+    review, to = request.review, request.review.reviewer
+    key = f"review-rephrase:{request.pk}"
+    notify(
+        to,
+        "review_rephrase",
+        key=key,
+        community=review.round.community,
+        text=f"A facilitator asks you to look again at your review of “{review.work.title}”.",
+        url=review.get_absolute_url(),
+        email=lambda: _review_email(
+            review=review, kind="review_rephrase", key=key, to=to, extra={"note": request.note}
+        ),
+    )
+
+
+# --- Self-review and calibration ----------------------------------------------------------
+
+
+def _once(model, lookup: dict, defaults: dict):
+    """Create the row for `lookup` once; a double submit (or a race) gives the first."""
+    try:
+        with transaction.atomic():
+            return model.objects.get_or_create(**lookup, defaults=defaults)
+    except IntegrityError:
+        return model.objects.get(**lookup), False
+
+
+def self_review_save(*, round_: ReviewRound, work: SharedWork, answers=None, stage="", skip=False):
+    """The author's own view of their work through the round's prompts, or their skip.
+    Returns (self review, created)."""
+    if skip:
+        return _once(SelfReview, {"round": round_, "work": work}, {"status": Reflection.SKIPPED})
+    if not any(a.get("works", "").strip() or a.get("deeper", "").strip() for a in answers or []):
+        raise ReviewError("Write something for at least one prompt, or skip this step.")
+    defaults = {"status": Reflection.WRITTEN, "answers": answers, "stage": stage}
+    return _once(SelfReview, {"round": round_, "work": work}, defaults)
+
+
+@transaction.atomic
+def calibration_example_save(
+    *, round_: ReviewRound, by, title: str, description: str, link: str, answers, stage: str
+) -> CalibrationExample:
+    """Add (or edit) the round's example piece of work and its example review."""
+    if not any(a.get("works", "").strip() or a.get("deeper", "").strip() for a in answers):
+        raise ReviewError("Write the example review for at least one prompt.")
+    example, _ = CalibrationExample.objects.update_or_create(
+        round=round_,
+        defaults={
+            "title": title,
+            "description": description,
+            "link": link,
+            "answers": answers,
+            "stage": stage,
+            "created_by": by,
+        },
+    )
+    return example
+
+
+def practice_review_save(
+    *, example: CalibrationExample, reviewer, answers=None, stage="", skip=False
+):
+    """A reviewer's practice review of the round's example, or their skip. Nothing is
+    scored. Returns (practice review, created)."""
+    lookup = {"example": example, "reviewer": reviewer}
+    if skip:
+        return _once(PracticeReview, lookup, {"status": Reflection.SKIPPED})
+    if not any(a.get("works", "").strip() or a.get("deeper", "").strip() for a in answers or []):
+        raise ReviewError("Write something for at least one prompt, or skip the practice.")
+    return _once(
+        PracticeReview, lookup, {"status": Reflection.WRITTEN, "answers": answers, "stage": stage}
     )
 
 

@@ -26,8 +26,11 @@ from sessions.models import Attendance
 
 from . import facilitation, selectors, services
 from .access import (
+    example_for_reviewer,
     own_work_for,
+    own_work_in_round,
     review_for_author,
+    review_for_facilitator,
     review_for_reviewer,
     reviewer_name,
     round_for,
@@ -38,15 +41,26 @@ from .access import (
 )
 from .access import round_for_facilitator as access_round_for_facilitator
 from .forms import (
+    ExampleForm,
     ExtendForm,
     HelpfulForm,
+    RephraseForm,
     ReplyForm,
     ReviewerForm,
     ReviewForm,
     RoundForm,
     WorkForm,
 )
-from .models import PeerReview, ReviewRound, SharedWork, live_q
+from .models import (
+    CalibrationExample,
+    PeerReview,
+    PracticeReview,
+    Reflection,
+    ReviewRound,
+    SelfReview,
+    SharedWork,
+    live_q,
+)
 from .uploads import is_inline
 
 FACILITATOR = Membership.Role.FACILITATOR
@@ -55,9 +69,19 @@ LIST_LIMIT = 50
 
 
 def _progress(queryset):
+    """`expected` reviews (not declined), `done` (shared and, in a round with a release
+    step, released: what authors may know of) and `held` (shared, waiting for release)."""
+    shared = Q(reviews__status=PeerReview.Status.SUBMITTED)
     return queryset.annotate(
         expected=Count("reviews", filter=live_q("reviews__")),
-        done=Count("reviews", filter=Q(reviews__status=PeerReview.Status.SUBMITTED)),
+        done=Count(
+            "reviews",
+            filter=shared & (Q(holds_reviews=False) | Q(reviews__released_at__isnull=False)),
+        ),
+        held=Count(
+            "reviews",
+            filter=shared & Q(holds_reviews=True, reviews__released_at__isnull=True),
+        ),
     )
 
 
@@ -96,10 +120,21 @@ def _work_context(request, access, work: SharedWork, reply_forms=None) -> dict:
     user = request.user
     is_facilitator = access.is_facilitator
     is_author = work.author_id == user.pk
-    reviews = work.reviews.submitted().select_related("round", "reviewer", "reply")
-    if not (is_author or is_facilitator):
-        reviews = reviews.filter(reviewer=user)
+    reviews = work.reviews.select_related("round", "reviewer", "reply")
+    if is_author:
+        # A held review is not there at all for its author, facilitator or not.
+        reviews = reviews.released()
+    elif is_facilitator:
+        reviews = reviews.submitted()
+    else:
+        reviews = reviews.submitted().filter(reviewer=user)
     reviews = list(reviews.order_by("submitted_at", "pk"))
+    rounds = list(
+        ReviewRound.objects.filter(reviews__work=work).distinct().order_by("-created_at")[:5]
+    )
+    self_reviews, invitations = {}, []
+    if is_author:
+        reviews, self_reviews, invitations = _self_review_gate(work, reviews, rounds)
     reply_forms = reply_forms or {}
     for review in reviews:
         review.shown_name = reviewer_name(
@@ -111,15 +146,18 @@ def _work_context(request, access, work: SharedWork, reply_forms=None) -> dict:
                 auto_id=f"id_reply_{review.pk}_%s",
                 initial={"body": existing.body if existing else ""},
             )
-    rounds = list(
-        ReviewRound.objects.filter(reviews__work=work).distinct().order_by("-created_at")[:5]
-    )
     # Reviews still to come (a handful per round): how many, and whether one is mine, so a
     # reviewer who lands here (from the session page, say) finds the way to it.
-    still_to_come = list(work.reviews.waiting().values_list("pk", "reviewer_id"))
+    # To its author a held review is still on the way, as if it were not written yet.
+    coming = work.reviews.waiting()
+    if is_author:
+        coming = coming | work.reviews.held()
+    still_to_come = list(coming.values_list("pk", "reviewer_id"))
     waiting = len(still_to_come) if (is_author or is_facilitator) else 0
     my_review = next((pk for pk, reviewer_id in still_to_come if reviewer_id == user.pk), None)
     return {
+        "self_reviews": self_reviews,
+        "self_review_invitations": invitations,
         **access.context(),
         "work": work,
         "is_author": is_author,
@@ -130,6 +168,41 @@ def _work_context(request, access, work: SharedWork, reply_forms=None) -> dict:
         "waiting": waiting,
         "my_review": my_review,
     }
+
+
+def _self_review_gate(work: SharedWork, reviews: list[PeerReview], rounds: list[ReviewRound]):
+    """For the author: the reviews they may read now, their own views by round, and the
+    rounds inviting them to a self-review first. A round with the self-review step keeps
+    its reviews of this work behind the invitation until the author writes their view or
+    skips it (one click). One query, none without such a round."""
+    round_ids = {round_.pk for round_ in rounds if round_.self_review} | {
+        review.round_id for review in reviews if review.round.self_review
+    }
+    if not round_ids:
+        return reviews, {}, []
+    found = {
+        own.round_id: own
+        for own in SelfReview.objects.filter(work=work, round_id__in=round_ids).select_related(
+            "round"
+        )
+    }
+    invitations = {
+        round_.pk: {"round": round_, "count": 0}
+        for round_ in rounds
+        if round_.pk in round_ids and round_.pk not in found
+    }
+    shown = []
+    for review in reviews:
+        if review.round.self_review and review.round_id not in found:
+            invitations.setdefault(review.round_id, {"round": review.round, "count": 0})
+            invitations[review.round_id]["count"] += 1
+            continue
+        own = found.get(review.round_id)
+        review.own_pairs = (
+            own.pairs() if own is not None and own.status == Reflection.WRITTEN else None
+        )
+        shown.append(review)
+    return shown, found, list(invitations.values())
 
 
 @login_required
@@ -216,6 +289,8 @@ def round_new(request, slug: str, session_pk: int):
             due_on=data["due_on"],
             auto_reassign=data["auto_reassign"],
             planned=data["planned"],
+            holds_reviews=data["holds_reviews"],
+            self_review=data["self_review"],
         )
         allocated = round_.reviews.count()
         if round_.is_planned:
@@ -250,7 +325,9 @@ def round_detail(request, slug: str, pk: int):
     sees the round's phase, what to do now and how many pieces have all their reviews."""
     access = community_for(request.user, slug)
     community = access.community
-    round_ = round_for(access, pk, _progress(ReviewRound.objects.select_related("session")))
+    round_ = round_for(
+        access, pk, _progress(ReviewRound.objects.select_related("session", "example"))
+    )
     user, is_facilitator = request.user, access.is_facilitator
     if round_.is_planned and not is_facilitator:
         raise Http404("No such round yet.")
@@ -271,6 +348,7 @@ def round_detail(request, slug: str, pk: int):
             and review.status in (PeerReview.Status.ALLOCATED, PeerReview.Status.DRAFT)
         )
     today = timezone.localdate(timezone=community.zoneinfo)
+    example = getattr(round_, "example", None)
     allocation = []
     if is_facilitator:
         by_work: dict[int, list[PeerReview]] = {}
@@ -295,8 +373,11 @@ def round_detail(request, slug: str, pk: int):
                 }
             )
     mine = [r for r in reviews if r.reviewer_id == user.pk and r.status != r.Status.DECLINED]
+    # A review held for a facilitator's release is nothing yet to its author.
     my_work_reviews = [
-        r for r in reviews if r.work.author_id == user.pk and r.status == r.Status.SUBMITTED
+        r
+        for r in reviews
+        if r.work.author_id == user.pk and r.status == r.Status.SUBMITTED and not r.is_held
     ]
     phase = selectors.round_phase(round_, today)
     context = {
@@ -313,6 +394,8 @@ def round_detail(request, slug: str, pk: int):
         "todo": _todo(round_, phase, mine, my_work_reviews, is_facilitator, allocation, today),
         "overdue": round_.is_open and today > round_.due_on,
         "extend_form": ExtendForm(round_=round_, today=today) if is_facilitator else None,
+        "example": example,
+        "practice": _practice_invitation(round_, example, user) if mine else None,
     }
     return render(request, "outcomes/round.html", context)
 
@@ -520,6 +603,17 @@ def review_helpful(request, slug: str, pk: int):
     return redirect(f"{url}#review-{review.pk}")
 
 
+def _practice_invitation(round_: ReviewRound, example, user) -> dict | None:
+    """What the round offers `user` (asked to review in it) of its calibration example:
+    None without an example; else whether they are invited (new to the round's outcomes,
+    no practice yet) and their practice, if any. Two queries at most."""
+    if example is None:
+        return None
+    practice = example.practice_reviews.filter(reviewer=user).first()
+    invited = practice is None and selectors.new_to_outcomes(round_, user)
+    return {"invited": invited, "practice": practice, "example": example}
+
+
 @login_required
 @require_POST
 def round_close(request, slug: str, pk: int):
@@ -555,7 +649,7 @@ def reviews_page(request, slug: str):
         .order_by("round__due_on", "pk")[:LIST_LIMIT]
     )
     shared = (
-        PeerReview.objects.submitted().select_related("round", "reviewer").order_by("submitted_at")
+        PeerReview.objects.released().select_related("round", "reviewer").order_by("submitted_at")
     )
     my_work = list(
         annotate_rows(
@@ -621,11 +715,19 @@ def review_write(request, slug: str, pk: int):
             except services.ReviewError as refusal:
                 form.add_error(None, str(refusal))
             else:
+                if submit and review.round.holds_reviews:
+                    messages.success(
+                        request,
+                        "Thank you — your review is shared. The facilitators pass it on to "
+                        "the author soon.",
+                    )
+                    return redirect("reviews:reviews", slug=community.slug)
                 if submit:
                     messages.success(request, "Thank you — your review is shared with the author.")
                     return redirect("reviews:reviews", slug=community.slug)
                 messages.success(request, "Your draft is saved. Come back to it any time.")
                 return redirect("reviews:review", slug=community.slug, pk=review.pk)
+    example = CalibrationExample.objects.filter(round=review.round).first()
     context = {
         **access.context(),
         "review": review,
@@ -633,6 +735,8 @@ def review_write(request, slug: str, pk: int):
         "form": form,
         "writable": writable,
         "today": timezone.localdate(timezone=community.zoneinfo),
+        "rephrasing": review.rephrasings.first() if review.round.holds_reviews else None,
+        "practice": _practice_invitation(review.round, example, request.user) if writable else None,
     }
     return render(request, "outcomes/review.html", context)
 
@@ -687,6 +791,196 @@ def review_reply(request, slug: str, pk: int):
             announce(response, "Your reply is sent with the review.")
         return response
     return render(request, "outcomes/work.html", context)
+
+
+# --- release step ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def round_release(request, slug: str, pk: int):
+    """A facilitator releases every shared review still held in the round."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    round_ = round_for(access, pk)
+    try:
+        released = services.review_release(round_=round_)
+    except services.ReviewError as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            f"{released} review{'s' if released != 1 else ''} released: "
+            "their authors are told now.",
+        )
+    return redirect("reviews:round", slug=access.community.slug, pk=round_.pk)
+
+
+@login_required
+@require_POST
+def review_release(request, slug: str, pk: int):
+    """A facilitator releases one held review to its author."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    review = review_for_facilitator(access, pk)
+    try:
+        services.review_release(round_=review.round, review=review)
+    except services.ReviewError as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(request, f"Released: the author of “{review.work.title}” is told now.")
+    return redirect("reviews:round", slug=access.community.slug, pk=review.round_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def review_rephrase(request, slug: str, pk: int):
+    """A facilitator reads a held review and may ask its reviewer to rephrase it."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    review = review_for_facilitator(access, pk)
+    form = RephraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_rephrase(review=review, by=request.user, note=form.cleaned_data["note"])
+        except services.ReviewError as refusal:
+            messages.info(request, str(refusal))
+        else:
+            messages.success(
+                request, f"{review.reviewer.name} is asked to look again; they see your note."
+            )
+        return redirect("reviews:round", slug=community.slug, pk=review.round_id)
+    context = {**access.context(), "review": review, "work": review.work, "form": form}
+    return render(request, "outcomes/rephrase.html", context)
+
+
+# --- self-review and calibration ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def self_review(request, slug: str, pk: int, round_pk: int):
+    """The author's own view of their work through the round's prompts, before reading
+    their peers' reviews; "skip" is one click."""
+    access = community_for(request.user, slug)
+    community = access.community
+    work, round_ = own_work_in_round(access, request.user, pk, round_pk)
+    work_url = reverse("reviews:work", kwargs={"slug": community.slug, "pk": work.pk})
+    existing = SelfReview.objects.filter(round=round_, work=work).first()
+    if existing is not None:
+        if request.method == "POST":
+            messages.info(request, "Your own view is already saved with your work.")
+        return redirect(work_url)
+    blank = SelfReview(round=round_, work=work)
+    form = ReviewForm(request.POST if request.method == "POST" else None, review=blank)
+    if request.method == "POST":
+        skip = request.POST.get("action") == "skip"
+        if skip or form.is_valid():
+            try:
+                services.self_review_save(
+                    round_=round_,
+                    work=work,
+                    skip=skip,
+                    answers=None if skip else form.answers(),
+                    stage="" if skip else form.cleaned_data["stage"],
+                )
+            except services.ReviewError as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                if not skip:
+                    messages.success(request, "Thank you. Here is your view beside your peers'.")
+                return redirect(work_url)
+    context = {**access.context(), "work": work, "round": round_, "form": form}
+    return render(request, "outcomes/self_review.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_example(request, slug: str, pk: int):
+    """A facilitator adds (or edits) the round's example work and example review."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    round_ = round_for(access, pk)
+    example = CalibrationExample.objects.filter(round=round_).first() or CalibrationExample(
+        round=round_
+    )
+    initial = {"title": example.title, "description": example.description, "link": example.link}
+    form = ExampleForm(
+        request.POST if request.method == "POST" else None, review=example, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.calibration_example_save(
+                round_=round_,
+                by=request.user,
+                title=data["title"],
+                description=data["description"],
+                link=data["link"],
+                answers=form.answers(),
+                stage=data["stage"],
+            )
+        except services.ReviewError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, "The example is saved: reviewers new to these outcomes are offered it."
+            )
+            return redirect("reviews:round", slug=community.slug, pk=round_.pk)
+    context = {**access.context(), "round": round_, "form": form, "editing": example.pk}
+    return render(request, "outcomes/example.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def practice(request, slug: str, pk: int):
+    """A reviewer's practice review of the round's example (skippable), then the example
+    review beside theirs. Nothing is scored."""
+    access = community_for(request.user, slug)
+    community = access.community
+    example = example_for_reviewer(access, request.user, pk)
+    round_url = reverse("reviews:round", kwargs={"slug": community.slug, "pk": example.round_id})
+    done = example.practice_reviews.filter(reviewer=request.user).first()
+    form = None
+    if done is None:
+        blank = PracticeReview(example=example, reviewer=request.user)
+        form = ReviewForm(request.POST if request.method == "POST" else None, review=blank)
+        if request.method == "POST":
+            skip = request.POST.get("action") == "skip"
+            if skip or form.is_valid():
+                try:
+                    done, _ = services.practice_review_save(
+                        example=example,
+                        reviewer=request.user,
+                        skip=skip,
+                        answers=None if skip else form.answers(),
+                        stage="" if skip else form.cleaned_data["stage"],
+                    )
+                except services.ReviewError as refusal:
+                    form.add_error(None, str(refusal))
+                else:
+                    if skip:
+                        return redirect(round_url)
+                    url = reverse("reviews:practice", kwargs={"slug": community.slug, "pk": pk})
+                    return redirect(url)
+    elif request.method == "POST":
+        return redirect(reverse("reviews:practice", kwargs={"slug": community.slug, "pk": pk}))
+    rows = []
+    if done is not None and done.status == Reflection.WRITTEN:
+        rows = [
+            {"prompt": mine["prompt"], "mine": mine, "example": theirs}
+            for mine, theirs in zip(done.pairs(), example.pairs(), strict=True)
+        ]
+    context = {
+        **access.context(),
+        "example": example,
+        "round": example.round,
+        "form": form,
+        "done": done,
+        "rows": rows,
+    }
+    return render(request, "outcomes/practice.html", context)
 
 
 @login_required

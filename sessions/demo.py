@@ -118,6 +118,7 @@ def _sessions(community, people: dict) -> None:
 
     # Held sessions, with attendance: a spread so the engagement signals have something.
     for weeks, title in (
+        (10, "feedback in the room"),
         (8, "causal loops"),
         (6, "stakeholder maps"),
         (4, "leverage points"),

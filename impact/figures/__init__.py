@@ -78,6 +78,7 @@ from .participation import (
     participation_equity,
     people_in,
 )
+from .reviewing import reviewing_by_outcome
 
 __all__ = [
     "LEVELS",
@@ -118,6 +119,7 @@ __all__ = [
     "portfolio_figures",
     "reflections_by_loop",
     "review_stages",
+    "reviewing_by_outcome",
     "sessions_by_month",
     "sessions_in",
     "stage_table",

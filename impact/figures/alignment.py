@@ -78,32 +78,37 @@ def alignment_coverage_in(communities: Iterable, periods: list[Period]) -> list[
 STAGES = ["emerging", "developing", "confident", "extending"]
 
 
-def review_stages(community, period: Period | None) -> list[dict] | None:
+def review_stages(
+    community, period: Period | None, *, calibrated: bool = False
+) -> list[dict] | None:
     """Peer-review stage distribution: per agreed outcome, how many reviews given in the
     period chose each stage (emerging, developing, confident, extending); reviews without
     a stage are not counted. What reviewers chose is a figure about people, so callers
     pass the period's whole months (`Period.whole_months`). A cell resting on 1–4
     reviewers in any of its months is hidden, with one more cell of its row when needed
     (`protect_row`); the row's total adds up only the cells shown. None when no review in
-    the months chose a stage (or none has ended yet). One grouped query."""
+    the months chose a stage (or none has ended yet). `calibrated`: only reviews from
+    rounds with a calibration example (whose reviewers could practise on it first). One
+    grouped query."""
     if period is None:
         return None
-    rows = _review_stage_rows(community, period)
+    rows = _review_stage_rows(community, period, calibrated=calibrated)
     return stage_table(rows) if rows else None
 
 
-def _review_stage_rows(community, period: Period) -> list[dict]:
+def _review_stage_rows(community, period: Period, *, calibrated: bool = False) -> list[dict]:
     """Grouped rows {"outcome": statement, "stage": stage, "month": month, "n": reviews,
     "people": distinct reviewers} for reviews shared in the period, with a stage, in this
     community's rounds, per agreed outcome the round looked through and month."""
+    reviews = PeerReview.objects.submitted().filter(
+        within("submitted_at", period),
+        round__community=community,
+        round__outcomes__status=Outcome.Status.AGREED,
+    )
+    if calibrated:
+        reviews = reviews.filter(round__example__isnull=False)
     return list(
-        PeerReview.objects.submitted()
-        .filter(
-            within("submitted_at", period),
-            round__community=community,
-            round__outcomes__status=Outcome.Status.AGREED,
-        )
-        .exclude(stage="")
+        reviews.exclude(stage="")
         .values("stage", outcome=F("round__outcomes__statement"), month=trunc_month("submitted_at"))
         .annotate(n=Count("id"), people=Count("reviewer", distinct=True))
         .order_by("outcome", "stage", "month")

@@ -13,6 +13,7 @@ from .attendance import SessionMonth, sessions_by_month
 from .headlines import Headline, headlines_in, what_changed, windows_for
 from .learning import ActionFlow, LoopMonth, actions_flow_in, reflections_by_loop
 from .members import LevelMonth, members_by_level, members_now
+from .reviewing import reviewing_by_outcome
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class CommunityFigures:
     loops: tuple[LoopMonth, ...]
     progress: tuple[dict, ...]  # average confidence per outcome and month (window)
     stages: tuple[dict, ...] | None  # None: no review in the window chose a stage
+    # The same, from rounds with a calibration example only.
+    calibrated_stages: tuple[dict, ...] | None
+    # Per outcome: authors heard by the due date, median days to a review, helpful share.
+    reviewing: tuple[dict, ...]
     actions: tuple[ActionFlow, ActionFlow]  # this period, the previous one
 
 
@@ -41,6 +46,7 @@ def community_figures(community, period: Period) -> CommunityFigures:
     now_all, before_all = headlines_in([community.pk], [period, previous], [window, window_before])
     now, before = now_all[community.pk], before_all[community.pk]
     stages = review_stages(community, window)
+    calibrated = review_stages(community, window, calibrated=True)
     flows = actions_flow_in([community.pk], [period, previous])
     return CommunityFigures(
         period=period,
@@ -55,6 +61,8 @@ def community_figures(community, period: Period) -> CommunityFigures:
         loops=tuple(reflections_by_loop(community, period)),
         progress=tuple(outcome_progress(community, window)),
         stages=None if stages is None else tuple(stages),
+        calibrated_stages=None if calibrated is None else tuple(calibrated),
+        reviewing=tuple(reviewing_by_outcome(community, window)),
         actions=(flows[0][community.pk], flows[1][community.pk]),
     )
 

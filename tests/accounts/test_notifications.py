@@ -75,6 +75,7 @@ def test_each_app_registers_its_kinds_with_the_issues_defaults():
         "review_reminder": "immediately",
         "review_helpful": "immediately",
         "review_round_waiting": "immediately",
+        "review_rephrase": "immediately",
         "action_assigned": "digest",
         "journey_celebration": "digest",
         "theme": "digest",

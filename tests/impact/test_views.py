@@ -271,7 +271,10 @@ def test_community_dashboard_query_count_is_bounded(
     busy_community(cast["community"], size)
     client.force_login(cast["facilitator"])
 
-    with django_assert_num_queries(23):
+    # 22, one for mentoring pairs, and four for peer review as a practice (issue 17):
+    # reviews shared with their authors, their median days, authors heard by the due
+    # date, calibrated stages.
+    with django_assert_num_queries(27):
         response = client.get(f"/c/{cast['community'].slug}/{page}")
 
     assert response.status_code == 200

@@ -167,6 +167,20 @@ def build_world(commit) -> dict:
     round_.save()
     with commit():
         reviews.review_nudges_send_due(now=now)
+    # A round with a release step: a held review sent back for a rephrase (issue 17).
+    round_.holds_reviews = True
+    round_.save()
+    with commit():
+        held_review = reviews.review_save(
+            review=PeerReview.objects.get(round=round_, work=first),
+            answers=[{"works": "Obviously wrong.", "deeper": ""}],
+            stage="",
+            submit=True,
+        )
+    with commit():
+        reviews.review_rephrase(review=held_review, by=fran, note="Which parts, kindly?")
+    round_.holds_reviews = False  # the review shared above reaches Ada's digest as before
+    round_.save()
     # Issue 17's cadence and actions: "this helped", a new due date, the half-time reminder,
     # a reassignment (Fay came too, recorded late) and the facilitators' word on who waits.
     from reviews import facilitation

@@ -497,6 +497,44 @@ EXPECT: dict[str, Case] = {
         cross=in_a(pk="object:review_b"),
         notes="Only the work's author says a review helped.",
     ),
+    # Issue 17: the release step, self-review first and calibration. The round has a
+    # calibration example; a second round on the session asks for a self-review first.
+    "reviews:round_release": Case(
+        in_a(pk="object:round"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:round_b"),
+        notes="A round without a release step: a message, never a server error.",
+    ),
+    "reviews:review_release": Case(
+        in_a(pk="object:submitted"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:review_b"),
+    ),
+    "reviews:review_rephrase": Case(
+        in_a(pk="object:submitted"),
+        inner(role="facilitator"),
+        cross=in_a(pk="object:review_b"),
+    ),
+    "reviews:round_example": Case(
+        in_a(pk="object:round"),
+        inner(role="facilitator"),
+        cross=in_a(pk="object:round_b"),
+        notes="An empty example is field errors on the page.",
+    ),
+    "reviews:practice": Case(
+        in_a(pk="object:round"),
+        {**inner(404), "peripheral": 200},
+        cross=in_a(pk="object:round_b"),
+        notes="Only the round's reviewers reach its example.",
+    ),
+    "reviews:self_review": Case(
+        in_a(pk="object:work", round_pk="object:self_round"),
+        {**inner(404), "core": 200},
+        cross=in_a(pk="object:work_b", round_pk="object:round_b"),
+        notes="Only the work's author, in a round with the self-review step.",
+    ),
     # --- reflections -------------------------------------------------------------------
     "reflections:list": Case(in_a(), inner()),
     "reflections:new": Case(in_a(), inner()),
@@ -753,6 +791,17 @@ class Site:
             stage="developing",
             submit=True,
         )
+        from reviews.models import CalibrationExample
+
+        CalibrationExample.objects.create(
+            round=round_, title="Example", description="An example map.", answers=[]
+        )
+        self.objects["self_round"] = self_round = ReviewRound.objects.create(
+            community=self.a, session=session, due_on=round_.due_on, self_review=True
+        )
+        PeerReview.objects.create(
+            round=self_round, work=self.objects["work"], reviewer=self.users["facilitator"]
+        )
         session_b, other = self.objects["session_b"], self.users["other"]
         self.objects["work_b"] = SharedWork.objects.create(
             community=self.b, session=session_b, author=other, title="B's map"
@@ -937,7 +986,7 @@ class ContentSite:
         from impact.models import ImpactStory
         from outcomes.models import ConfidenceRating
         from reviews import services as reviews
-        from reviews.models import PeerReview, ReviewReply
+        from reviews.models import PeerReview, ReviewReply, ReviewRound
         from tests.factories import (
             ActionFactory,
             AgendaItemFactory,
@@ -1040,6 +1089,11 @@ class ContentSite:
             submit=True,
         )
         ReviewReply.objects.create(review=submitted, body=mark("review-reply"))
+        # A round asking the author for a self-review first (issue 17).
+        self_round = ReviewRound.objects.create(
+            community=community, session=held, due_on=round_.due_on, self_review=True
+        )
+        PeerReview.objects.create(round=self_round, work=work, reviewer=facilitator.user)
         action = ActionFactory(
             community=community,
             owner=core.user,
@@ -1150,6 +1204,7 @@ class ContentSite:
                 "work": work,
                 "second": second,
                 "round": round_,
+                "self_round": self_round,
                 "review": PeerReview.objects.get(round=round_, work=work),
                 "submitted": submitted,
                 "reflection": reflection,

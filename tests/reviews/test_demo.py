@@ -10,7 +10,16 @@ from django.core.management import call_command
 from outcomes.demo import MAPPING
 from outcomes.models import ConfidenceRating, Outcome
 from reviews import selectors
-from reviews.models import PeerReview, ReviewReply, ReviewRound, SharedWork
+from reviews.demo import CLOSED_ROUND_SESSION, OPEN_ROUND_SESSION
+from reviews.models import (
+    CalibrationExample,
+    PeerReview,
+    PracticeReview,
+    RephraseRequest,
+    ReviewReply,
+    ReviewRound,
+    SharedWork,
+)
 
 pytestmark = pytest.mark.django_db
 MAIN = "systems-mapping"
@@ -34,9 +43,12 @@ def test_demo_outcomes_are_agreed_with_prompts_and_a_proposal_is_endorsed(main):
 
 
 def test_demo_has_shared_work_rounds_reviews_and_replies(main):
-    work = SharedWork.objects.filter(community=main)
-    rounds = ReviewRound.objects.filter(community=main)
-    reviews = PeerReview.objects.filter(round__community=main)
+    # The two rounds of issue 17 (release step; self-review and calibration) are apart.
+    work = SharedWork.objects.filter(
+        community=main, session__title__in=[OPEN_ROUND_SESSION, CLOSED_ROUND_SESSION]
+    )
+    rounds = ReviewRound.objects.filter(community=main, holds_reviews=False, self_review=False)
+    reviews = PeerReview.objects.filter(round__in=rounds)
 
     assert work.count() == 8  # Five, and three in the round past its due date (issue 17).
     assert work.exclude(link="").count() == 7
@@ -53,7 +65,9 @@ def test_demo_has_shared_work_rounds_reviews_and_replies(main):
 
 
 def test_demo_member_has_one_review_waiting_and_confidence_over_time(main):
-    waiting = PeerReview.objects.waiting().filter(reviewer__email="member@example.com")
+    waiting = PeerReview.objects.waiting().filter(
+        reviewer__email="member@example.com", round__self_review=False
+    )
     ratings = ConfidenceRating.objects.filter(
         user__email="member@example.com", outcome__statement=MAPPING
     ).exclude(note="")  # the dashboard's history adds rated months without notes
@@ -103,3 +117,36 @@ def test_demo_has_a_stalled_overdue_round_with_a_reassignment_and_helpful_marks(
     assert reviews.exclude(helpful_at=None).count() == 2
     assert selectors.round_heard(round_) == {"heard": 0, "total": 3}
     assert selectors.helpful_share(main) is not None
+
+
+def test_demo_has_a_round_with_a_release_step_the_member_sees_nothing_of(client, main):
+    held = ReviewRound.objects.get(community=main, holds_reviews=True)
+    secret = PeerReview.objects.held().get(round=held, work__author__email="member@example.com")
+    assert PeerReview.objects.held().filter(round=held).count() == 2
+    assert RephraseRequest.objects.filter(review__round=held).count() == 1
+    assert PeerReview.objects.released().filter(round=held).count() == 1
+
+    client.login(email="member@example.com", password="practice-together")
+    page = client.get(f"/c/{MAIN}/work/{secret.work_id}/").content.decode()
+    notifications = client.get("/notifications/").content.decode()
+
+    assert "The paradigm level is named." not in page + notifications
+    assert "2 more reviews on the way" in page
+    client.login(email="facilitator@example.com", password="practice-together")
+    round_page = client.get(f"/c/{MAIN}/review-rounds/{held.pk}/").content.decode()
+    assert "2 waiting for your release" in round_page
+
+
+def test_demo_has_a_round_with_self_review_and_a_calibration_example(client, main):
+    calibrated = ReviewRound.objects.get(community=main, self_review=True)
+    assert CalibrationExample.objects.filter(round=calibrated).exists()
+    assert PracticeReview.objects.filter(example__round=calibrated).count() == 1
+    mine = SharedWork.objects.get(session=calibrated.session, author__email="member@example.com")
+
+    client.login(email="member@example.com", password="practice-together")
+    work_page = client.get(f"/c/{MAIN}/work/{mine.pk}/").content.decode()
+    round_page = client.get(f"/c/{MAIN}/review-rounds/{calibrated.pk}/").content.decode()
+
+    assert "Your view first" in work_page
+    assert "Their own week is inviting." not in work_page
+    assert "Practise on an example first" in round_page
