@@ -131,3 +131,17 @@ def answers_for(sessions: list[Session], users) -> dict[tuple[int, int], str]:
             for user_id, response in by_series.get(session.series_id, []):
                 answers.setdefault((session.pk, user_id), response)
     return answers
+
+
+def coming_up(community, limit: int = 3) -> list[Session]:
+    """The community's next scheduled sessions still ahead, soonest first (one query):
+    what a check-in to a quiet member lists (core.plugins.register_coming_up)."""
+    from django.utils import timezone
+
+    return list(
+        Session.objects.filter(
+            community=community,
+            status=Session.Status.SCHEDULED,
+            starts_at__gte=timezone.now(),
+        ).order_by("starts_at")[:limit]
+    )
