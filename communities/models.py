@@ -17,7 +17,6 @@ from core.looks import DEFAULT_TONE, TONE_CHOICES, validate_emoji
 from core.search import CONFIGS, DEFAULT_LANGUAGE, LANGUAGES
 from core.text import LINE_MAX, NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
 
-
 LONG_ABSENCE_DAYS = 180
 CHECKIN_MESSAGE = (
     "We've missed you! It's been a while since we saw you, and we wanted to say hello. "

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from .periods import Period
 
-VERSION = 3  # 3: the cached value is the figures object, charts are drawn per request
+VERSION = 4  # 4: the figures carry "every voice" (voices heard, check-ins)
 logger = logging.getLogger(__name__)
 
 

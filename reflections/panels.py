@@ -161,9 +161,9 @@ def session_voices_panel(request, access, session) -> Panel | None:
     community's facilitators only. Five queries."""
     if not access.is_facilitator or session.status == session.Status.CANCELLED:
         return None
-    among = Q(
-        user__in=users_answered(session, [RSVP.Response.GOING]).values("pk")
-    ) | Q(user__in=Attendance.objects.filter(session=session).values("user_id"))
+    among = Q(user__in=users_answered(session, [RSVP.Response.GOING]).values("pk")) | Q(
+        user__in=Attendance.objects.filter(session=session).values("user_id")
+    )
     people = voices.quiet_voices(access.community, among=among)
     if not people:
         return None

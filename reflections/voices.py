@@ -37,9 +37,7 @@ def quiet_voices(
     the attendance's `user`) narrows it to the people of one session."""
     now = timezone.now()
     window = timedelta(days=community.engagement_window_days or 90)
-    members = Membership.objects.active().filter(
-        community=community, role=Membership.Role.MEMBER
-    )
+    members = Membership.objects.active().filter(community=community, role=Membership.Role.MEMBER)
     attendance = (
         Attendance.objects.filter(
             session__community=community,
@@ -76,9 +74,7 @@ def quiet_voices(
         Response.objects.filter(community=community, author__in=people, created_at__gte=earliest)
         .values_list("author_id")
         .annotate(at=Max("created_at")),
-        SharedWork.objects.filter(
-            community=community, author__in=people, created_at__gte=earliest
-        )
+        SharedWork.objects.filter(community=community, author__in=people, created_at__gte=earliest)
         .values_list("author_id")
         .annotate(at=Max("created_at")),
         PeerReview.objects.submitted()

@@ -78,6 +78,7 @@ from .participation import (
     participation_equity,
     people_in,
 )
+from .voices import VoicesMonth, voices_by_month
 
 __all__ = [
     "LEVELS",
@@ -101,6 +102,7 @@ __all__ = [
     "PortfolioFigures",
     "SessionFigures",
     "SessionMonth",
+    "VoicesMonth",
     "actions_flow_in",
     "alignment_coverage_in",
     "community_figures",
@@ -121,6 +123,7 @@ __all__ = [
     "sessions_by_month",
     "sessions_in",
     "stage_table",
+    "voices_by_month",
     "what_changed",
     "windows_for",
 ]
