@@ -321,8 +321,9 @@ def test_the_setup_checklist_costs_the_same_at_one_and_many_members_and_invitati
 
 # The community home for a coordinator, with the setup checklist's three queries
 # (outcomes, sessions, invitations-or-members), and the sessions panel's look for a
-# waiting draft (nothing is scheduled in a new community).
-SETUP_HOME_QUERIES = 12
+# waiting draft (nothing is scheduled in a new community), and the quiet voices panel's
+# look at attendance (nobody has attended yet, so its other queries are not needed).
+SETUP_HOME_QUERIES = 13
 
 
 def test_going_to_a_whole_series_ticks_the_rsvp_step_in_that_community_only(cast):
