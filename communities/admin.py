@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Community, Invitation, JourneyStep, Membership, MoveSuggestion, OldSlug
+from .models import (
+    CheckIn,
+    Community,
+    Invitation,
+    JourneyStep,
+    Membership,
+    MoveSuggestion,
+    OldSlug,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -42,3 +50,9 @@ class MoveSuggestionAdmin(admin.ModelAdmin):
 class OldSlugAdmin(admin.ModelAdmin):
     list_display = ["slug", "community", "created_at"]
     raw_id_fields = ["community"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["membership", "spell_started_at", "sent_by", "sent_at", "came_back_at"]
+    raw_id_fields = ["membership", "sent_by"]

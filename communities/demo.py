@@ -11,6 +11,7 @@ from accounts.notifications import notification_record
 
 from .invitations import VALID_FOR
 from .models import (
+    CheckIn,
     Community,
     Invitation,
     JourneyStep,
@@ -325,3 +326,26 @@ def join(community, user, *, level, months_ago, by, role="member") -> Membership
             created_at=joined + (timezone.now() - joined) * (step + 1) / (reached + 1),
         )
     return membership
+
+
+def seed_quiet_spells(community, facilitator) -> None:
+    """The quiet spells the daily journeys refresh would find (members not seen over the
+    window, "worth a hello"), begun three weeks ago, and a hello the facilitator sent the
+    first of them ten days ago (recorded only: the demo emails nobody). Called by the
+    last demo (impact's), once every app's history is in place. Idempotent."""
+    from . import engagement, services
+
+    now = timezone.now()
+    review = engagement.community_review(community, now=now)
+    services.quiet_spells_refresh(community=community, review=review, now=now - timedelta(days=21))
+    first = (
+        Membership.objects.filter(community=community, quiet_since__isnull=False)
+        .order_by("user__display_name")
+        .first()
+    )
+    if first is not None:
+        CheckIn.objects.get_or_create(
+            membership=first,
+            spell_started_at=first.quiet_since,
+            defaults={"sent_by": facilitator, "sent_at": now - timedelta(days=10)},
+        )

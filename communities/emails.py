@@ -88,3 +88,23 @@ def invitation_context(invitation: Invitation) -> dict:
         "url": invitation_url(invitation),
         "opt_out_url": opt_out_url(invitation.email),
     }
+
+
+def checkin_context(checkin, by: User) -> dict:
+    """A check-in to a quiet member: the community's own words, what's coming up (the
+    sessions app's, through core.plugins), and who sent it."""
+    from core.plugins import coming_up
+
+    community = checkin.membership.community
+    return {
+        "community": community,
+        "recipient": checkin.membership.user,
+        "sender": by,
+        "message": community.checkin_message,
+        "sessions": [
+            (session, settings.SITE_URL + session.get_absolute_url())
+            for session in coming_up(community, 3)
+        ],
+        "community_url": settings.SITE_URL + community.get_absolute_url(),
+        "settings_url": settings.SITE_URL + reverse("settings"),
+    }

@@ -71,6 +71,9 @@ def signal_sources() -> dict[str, tuple[str, SignalSource]]:
 LOW_WATER = 0.9
 GRACE = timedelta(days=30)
 LEVELS = ["peripheral", "active", "core"]
+# How long with nothing recorded before a step back is suggested, unless a coordinator
+# set the community's own (Community.long_absence_days).
+LONG_ABSENCE_DEFAULT = 180
 
 
 @dataclass(frozen=True)
@@ -148,14 +151,30 @@ def evidence_text(signals: dict[str, int], window_days: int) -> str:
     return ", ".join(parts) + f" (last {window_days} days)"
 
 
-def suggested_moves(community, *, now: datetime | None = None) -> list[Move]:
-    """The moves the signals suggest for every member of `community`.
+@dataclass(frozen=True)
+class Review:
+    """What the signals say about a community's members at one moment: the moves they
+    suggest, and who is quiet (nothing recorded over the window, past the grace rules)
+    or seen (something recorded over the window)."""
+
+    moves: list[Move]
+    quiet: set[int]  # membership ids
+    seen: set[int]  # membership ids
+
+
+def community_review(community, *, now: datetime | None = None) -> Review:
+    """The signals of every member of `community`, read once.
 
     Fixed queries: one for the memberships, one per signal source, one for recent inward
-    steps. Facilitators and coordinators are left out of movement (Orbit's rule for staff).
+    steps, and (only when someone might step back) one per source over the long absence.
+    Facilitators and coordinators are left out (Orbit's rule for staff).
     Inward: one level at a time, when any signal reaches the next level's threshold.
-    Outward: one level, only when every signal is below 90 % of the current level's
-    thresholds and the member has neither moved inward nor joined in the last 30 days.
+    Quiet ("worth a hello"): nothing recorded over the window, and neither an inward move
+    nor joining in the last 30 days (the grace rules).
+    Outward: one level, only for a quiet member with nothing recorded over the community's
+    long absence (180 days unless a coordinator set otherwise) who also falls below 90 %
+    of their level's thresholds (the hysteresis). The journeys page offers such a step
+    back one at a time (services.move_suggestions_refresh), never in bulk.
     """
     from .models import JourneyStep, Membership
 
@@ -173,26 +192,53 @@ def suggested_moves(community, *, now: datetime | None = None) -> list[Move]:
         .values_list("membership_id", flat=True)
     )
     thresholds = thresholds_for(community)
-    moves = []
+    moves, quiet, seen, outward = [], set(), set(), []
     for membership_id, user_id, level, joined_at in members:
         mine = {name: count for name, count in signals.get(user_id, {}).items() if count}
         further_in = Membership.level_beside(level, 1)
         further_out = Membership.level_beside(level, -1)
-        to_level = None
+        if mine:
+            seen.add(membership_id)
         if further_in and _reaches(mine, thresholds[further_in]):
-            to_level = further_in
-        elif (
-            further_out
-            and membership_id not in recently_inward
-            and joined_at < now - GRACE
-            and not _reaches(mine, thresholds[level], LOW_WATER)
-        ):
-            to_level = further_out
-        if to_level is not None:
             moves.append(
-                Move(membership_id, user_id, level, to_level, mine, evidence_text(mine, window))
+                Move(membership_id, user_id, level, further_in, mine, evidence_text(mine, window))
             )
-    return moves
+            continue
+        if mine or membership_id in recently_inward or joined_at >= now - GRACE:
+            continue
+        quiet.add(membership_id)
+        if further_out and not _reaches(mine, thresholds[level], LOW_WATER):
+            outward.append((membership_id, user_id, level, further_out))
+    if outward:
+        absence = community.long_absence_days or LONG_ABSENCE_DEFAULT
+        if absence > window:
+            since = now - timedelta(days=absence)
+            around = {
+                user_id
+                for _name, signal in _registered()
+                for user_id, count in signal.source(community, since).items()
+                if count
+            }
+        else:
+            around = set()
+        for membership_id, user_id, level, further_out in outward:
+            if user_id not in around:
+                moves.append(
+                    Move(
+                        membership_id,
+                        user_id,
+                        level,
+                        further_out,
+                        {},
+                        evidence_text({}, max(absence, window)),
+                    )
+                )
+    return Review(moves, quiet, seen)
+
+
+def suggested_moves(community, *, now: datetime | None = None) -> list[Move]:
+    """The moves the signals suggest for the members of `community` (community_review)."""
+    return community_review(community, now=now).moves
 
 
 def invitations_toward(community, level: str) -> list[str]:

@@ -13,7 +13,7 @@ from core.text import LINE_MAX, NOTE_MAX
 
 from . import engagement
 from .invitations import opted_out
-from .models import Community, Invitation, Membership
+from .models import CHECKIN_MESSAGE, Community, Invitation, Membership
 from .pickers import FindsMembers, MemberField, pickers_bind
 from .services import slug_taken
 
@@ -92,10 +92,24 @@ class CommunitySettingsForm(CommunityForm):
 
     class Meta(CommunityForm.Meta):
         fields = ["name", "slug", "domain", "purpose", "visibility", "colour", "emoji"]
-        fields += ["timezone", "language", "engagement_window_days"]
+        fields += ["timezone", "language", "engagement_window_days", "long_absence_days"]
+        fields += ["checkin_message"]
         help_texts = {
             **CommunityForm.Meta.help_texts,
             "engagement_window_days": "How far back the journey suggestions look.",
+            "long_absence_days": (
+                "A step back toward the periphery is suggested only after this many days "
+                "with nothing recorded, one person at a time."
+            ),
+            "checkin_message": (
+                "What a facilitator's hello to a quiet member says. The email adds a "
+                "greeting, the next sessions and the facilitator's name. Left empty, it "
+                "goes back to the built-in words."
+            ),
+        }
+        widgets = {
+            **CommunityForm.Meta.widgets,
+            "checkin_message": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -107,6 +121,11 @@ class CommunitySettingsForm(CommunityForm):
         self.fields["engagement_window_days"].min_value = 7
         self.fields["engagement_window_days"].max_value = 365
         self.fields["engagement_window_days"].widget.attrs.update(min=7, max=365)
+        self.fields["long_absence_days"].required = False
+        self.fields["checkin_message"].required = False
+        self.fields["long_absence_days"].min_value = 30
+        self.fields["long_absence_days"].max_value = 730
+        self.fields["long_absence_days"].widget.attrs.update(min=30, max=730)
         thresholds = engagement.thresholds_for(self.instance)
         for level in ("active", "core"):
             for name in engagement.signal_names():
@@ -129,6 +148,18 @@ class CommunitySettingsForm(CommunityForm):
         if not 7 <= days <= 365:
             raise ValidationError("Choose between 7 and 365 days.")
         return days
+
+    def clean_long_absence_days(self):
+        days = self.cleaned_data["long_absence_days"]
+        if days is None:  # left empty: as it was
+            return self.instance.long_absence_days
+        if not 30 <= days <= 730:
+            raise ValidationError("Choose between 30 and 730 days.")
+        return days
+
+    def clean_checkin_message(self):
+        # Left empty: the built-in words.
+        return self.cleaned_data["checkin_message"].strip() or CHECKIN_MESSAGE
 
     def threshold_fields(self):
         return [self[name] for name in self.fields if name.startswith("threshold_")]

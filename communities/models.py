@@ -18,6 +18,13 @@ from core.looks import DEFAULT_TONE, TONE_CHOICES, validate_emoji
 from core.search import CONFIGS, DEFAULT_LANGUAGE, LANGUAGES
 from core.text import LINE_MAX, NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
 
+LONG_ABSENCE_DAYS = 180
+CHECKIN_MESSAGE = (
+    "We've missed you! It's been a while since we saw you, and we wanted to say hello. "
+    "No pressure at all: here's what's coming up, in case something catches your eye. "
+    "Just reply if you'd like to talk."
+)
+
 
 def email_local_part(field: str = "user__email") -> Left:
     """The local part of the email address at `field` (before the "@"), as an expression:
@@ -71,6 +78,16 @@ class Community(models.Model):
     engagement_thresholds = models.JSONField(default=dict, blank=True)
     engagement_window_days = models.PositiveSmallIntegerField(
         "engagement window (days)", default=90
+    )
+    # A step back toward the periphery is suggested only after this long with nothing
+    # recorded (one at a time, never in bulk); quiet before that earns a hello (CheckIn).
+    long_absence_days = models.PositiveSmallIntegerField(
+        "long absence (days)", default=LONG_ABSENCE_DAYS
+    )
+    # The words of the check-in a facilitator sends a quiet member ("worth a hello"); the
+    # email adds a greeting, the sessions coming up and the facilitator's name.
+    checkin_message = models.TextField(
+        "check-in message", max_length=NOTE_MAX, default=CHECKIN_MESSAGE
     )
 
     objects = CommunityQuerySet.as_manager()
@@ -188,6 +205,10 @@ class Membership(models.Model):
     # A muted community sends this member no reminders and stays out of their digest.
     muted = models.BooleanField(default=False)
     joined_at = models.DateTimeField(default=now)
+    # The start of the member's current quiet spell (nothing recorded over the engagement
+    # window, past the grace rules), found by the journeys refresh; None while they are
+    # around. A check-in is sent at most once per spell (CheckIn).
+    quiet_since = models.DateTimeField(null=True, blank=True)
     # A request to join: the requester's optional note and when they asked.
     request_note = models.TextField(max_length=NOTE_MAX, blank=True)
     requested_at = models.DateTimeField(null=True, blank=True)
@@ -403,6 +424,29 @@ class MoveSuggestion(LevelMove, models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.user}: {self.from_level} → {self.to_level} ({self.status})"
+
+
+class CheckIn(models.Model):
+    """A hello a facilitator sent a quiet member: one per member and quiet spell
+    (`checkin_once_per_spell`), its email queued once under the check-in's key.
+    `came_back_at` is when the journeys refresh next saw them (attended or contributed)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="checkins")
+    spell_started_at = models.DateTimeField()
+    sent_by = optional_link(settings.AUTH_USER_MODEL, related_name="+")
+    sent_at = models.DateTimeField(default=now, db_index=True)
+    came_back_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "spell_started_at"], name="checkin_once_per_spell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"hello to {self.membership.user} ({self.sent_at:%Y-%m-%d})"
 
 
 class InvitationOptOut(models.Model):

@@ -21,6 +21,7 @@ from .invitations import (
     opted_out,
 )
 from .models import (
+    CheckIn,
     Community,
     Invitation,
     InvitationOptOut,
@@ -270,7 +271,9 @@ def membership_leave(*, membership: Membership) -> Membership:
             "You are this community's only coordinator: appoint another coordinator first."
         )
     membership.status = Status.LEFT
-    membership.save(update_fields=["status"])
+    # Leaving ends a quiet spell: nobody is "worth a hello" once gone.
+    membership.quiet_since = None
+    membership.save(update_fields=["status", "quiet_since"])
     MoveSuggestion.objects.filter(membership=membership, status=MoveSuggestion.Status.OPEN).update(
         status=MoveSuggestion.Status.STALE
     )
@@ -570,14 +573,21 @@ def suggestion_dismiss(*, suggestion: MoveSuggestion, by) -> MoveSuggestion:
 def move_suggestions_refresh(
     *, community: Community, now: datetime | None = None
 ) -> list[MoveSuggestion]:
-    """Bring the community's suggestions in line with its signals; returns new ones.
+    """Bring the community's suggestions and quiet spells in line with its signals;
+    returns the new suggestions.
 
     An open suggestion the signals still support is kept (its evidence updated); one they
     no longer support goes stale. A dismissed suggestion is not made again until its
-    evidence changes. Fixed queries, whatever the number of members.
+    evidence changes. A step back is offered one at a time: while one is open, no other
+    is made (and of older ones, one stays). Quiet spells start and end here too
+    (quiet_spells_refresh). Fixed queries, whatever the number of members.
     """
+    # One refresh of a community at a time: two at once would each offer a step back.
+    Community.objects.select_for_update().filter(pk=community.pk).first()
+    now = now or timezone.now()
     Open = MoveSuggestion.Status.OPEN
-    moves = engagement.suggested_moves(community, now=now)
+    review = engagement.community_review(community, now=now)
+    quiet_spells_refresh(community=community, review=review, now=now)
     open_ = {
         s.membership_id: s
         for s in MoveSuggestion.objects.filter(membership__community=community, status=Open)
@@ -591,16 +601,30 @@ def move_suggestions_refresh(
         ).values_list("membership_id", "to_level", "signals")
     )
     new, changed, keep = [], [], set()
-    for move in moves:
+    outward_kept = False
+    for move in sorted(review.moves, key=lambda m: (m.is_inward, m.membership_id)):
         current = open_.get(move.membership_id)
         if current is not None and current.to_level == move.to_level:
+            if not move.is_inward:
+                if outward_kept:
+                    continue
+                outward_kept = True
             keep.add(current.pk)
             if current.signals != move.signals:
                 current.signals, current.evidence = move.signals, move.evidence
                 changed.append(current)
+    outward_offered = outward_kept
+    for move in sorted(review.moves, key=lambda m: m.membership_id):
+        current = open_.get(move.membership_id)
+        if current is not None and current.to_level == move.to_level:
             continue
         if (move.membership_id, move.to_level, _signals_key(move.signals)) in dismissed:
             continue
+        if not move.is_inward:
+            # Never a list of steps back: one, and the next after it is answered.
+            if outward_offered:
+                continue
+            outward_offered = True
         new.append(
             MoveSuggestion(
                 membership_id=move.membership_id,
@@ -622,6 +646,57 @@ def move_suggestions_refresh(
         # Another refresh got there first; its suggestions stand.
         created = []
     return created
+
+
+def quiet_spells_refresh(*, community: Community, review, now: datetime) -> None:
+    """Start a quiet spell for each member the review finds quiet who is not in one yet,
+    and end the spells of everyone else; a member seen again after a check-in has come
+    back (CheckIn.came_back_at). Three statements, whatever the number of members."""
+    Membership.objects.filter(pk__in=review.quiet, quiet_since=None).update(quiet_since=now)
+    ending = Membership.objects.filter(community=community, quiet_since__isnull=False).exclude(
+        pk__in=review.quiet
+    )
+    CheckIn.objects.filter(
+        membership__in=ending.filter(pk__in=review.seen),
+        spell_started_at=F("membership__quiet_since"),
+        came_back_at=None,
+    ).update(came_back_at=now)
+    ending.update(quiet_since=None)
+
+
+@transaction.atomic
+def checkin_send(*, membership: Membership, by) -> tuple[CheckIn, bool]:
+    """Send a quiet member the community's check-in, from `by`: once per quiet spell.
+    Returns (check-in, created); a second send in the same spell (a double click, two
+    facilitators at once) gives the first one and sends nothing. The email is queued
+    after commit under the check-in's key."""
+    locked = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "community")
+        .get(pk=membership.pk)
+    )
+    name = locked.user.name
+    if locked.status != Status.ACTIVE:
+        raise CommunityError(f"{name} is no longer a member here, so no hello was sent.")
+    if locked.quiet_since is None:
+        raise CommunityError(f"{name} has been around lately, so no hello is needed.")
+    if locked.muted:
+        raise CommunityError(f"{name} has muted this community, so no hello was sent.")
+    checkin, created = CheckIn.objects.get_or_create(
+        membership=locked, spell_started_at=locked.quiet_since, defaults={"sent_by": by}
+    )
+    if created:
+        with timezone.override(locked.user.zoneinfo):
+            email_render_and_enqueue(
+                key=f"checkin:{checkin.pk}",
+                kind="communities:checkin",
+                template_prefix="communities/email/checkin",
+                context=emails.checkin_context(checkin, by),
+                to_email=locked.user.email,
+                recipient=locked.user,
+                headers={"Reply-To": by.email},
+            )
+    return checkin, created
 
 
 def _signals_key(signals: dict) -> tuple:

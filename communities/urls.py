@@ -46,6 +46,7 @@ urlpatterns = [
     path("c/<slug:slug>/journeys/", views.journeys, name="journeys"),
     path("c/<slug:slug>/journeys/move/", views.journey_manual_move, name="journey_move"),
     path("c/<slug:slug>/journeys/refresh/", views.journeys_refresh, name="journeys_refresh"),
+    path("c/<slug:slug>/journeys/hello/<int:pk>/", views.checkin_send, name="checkin_send"),
     *[
         path(
             f"c/<slug:slug>/journeys/suggestions/<int:pk>/{decision}/",

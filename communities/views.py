@@ -16,7 +16,7 @@ from core.plugins import collect_panels, upcoming_sessions_of_outer_community
 from core.templatetags.words import with_article
 from core.text import NOTE_MAX
 
-from . import checklists, engagement, mentions, mentoring, pickers, services
+from . import checklists, engagement, mentions, mentoring, pickers, selectors, services
 from .access import (
     community_for,
     invitation_for,
@@ -621,15 +621,7 @@ def member_search(request, slug):
 
 def _journeys_context(access, move_form=None, member=None):
     community = access.community
-    suggestions = (
-        MoveSuggestion.objects.filter(
-            membership__community=community,
-            membership__status=Membership.Status.ACTIVE,
-            status=MoveSuggestion.Status.OPEN,
-        )
-        .select_related("membership__user")
-        .order_by("-created_at")
-    )
+    suggestions = selectors.open_suggestions(community)
     history = JourneyStep.objects.filter(membership__community=community).select_related(
         "membership__user", "confirmed_by"
     )
@@ -638,6 +630,7 @@ def _journeys_context(access, move_form=None, member=None):
     return {
         **access.context(),
         "suggestions": suggestions,
+        "quiet": selectors.quiet_members(community),
         "history": history[:HISTORY_ROWS],
         "move_form": move_form or MoveForm(community=community, member=member),
         "member": member,
@@ -734,3 +727,37 @@ def journeys_refresh(request, slug):
         else "No new suggestions right now.",
     )
     return redirect("communities:journeys", slug=community.slug)
+
+
+@login_required
+@require_POST
+def checkin_send(request, slug, pk):
+    """Say hello to a quiet member: the community's check-in email, from the facilitator,
+    once per quiet spell. Someone who left, or is around again, gets a clear refusal."""
+    access = community_for(request.user, slug, role=FACILITATOR)
+    community = access.community
+    member = member_for(access, pk, active=False)
+    error, created = "", False
+    try:
+        checkin, created = services.checkin_send(membership=member, by=request.user)
+    except CommunityError as problem:
+        error = str(problem)
+        checkin = None
+    name = member.user.name
+    if created:
+        said = f"Hello sent to {name}. Replies come straight to you."
+    elif checkin is not None:
+        said = f"A hello already went to {name} in this quiet spell; nothing more was sent."
+    else:
+        said = error
+    if request.htmx:
+        member.refresh_from_db(fields=["quiet_since", "status", "muted"])
+        member.hello = checkin
+        response = render(
+            request,
+            "communities/journeys.html#quiet_member",
+            {**access.context(), "person": member, "error": error},
+        )
+        return announce(response, said)
+    (messages.error if error else messages.success)(request, said)
+    return redirect(reverse("communities:journeys", args=[community.slug]) + "#hello-heading")

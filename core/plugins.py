@@ -238,6 +238,20 @@ def upcoming_sessions_of_outer_community() -> QuerySet | None:
     return _upcoming_sessions[0]() if _upcoming_sessions else None
 
 
+# (community, limit) -> the community's next scheduled sessions, soonest first, each with
+# `title`, `starts_at` and `get_absolute_url()` (sessions): what a check-in lists.
+_coming_up: list[Callable[[Any, int], list]] = []
+
+
+def register_coming_up(query: Callable[[Any, int], list]) -> None:
+    _coming_up[:] = [query]
+
+
+def coming_up(community, limit: int = 3) -> list:
+    """The community's next few sessions (one query), or [] when no app provides them."""
+    return _coming_up[0](community, limit) if _coming_up else []
+
+
 # --- Checklists: steps a lower app shows, ticked off by what people did in higher apps --
 # communities draws two checklists, and each step's app registers it (in AppConfig.ready()):
 # - "first_steps": the "first steps here" card on a new member's home, one per community

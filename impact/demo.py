@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from communities.demo import seed_quiet_spells
 from communities.models import Community, Membership
 from outcomes.models import ConfidenceRating, Outcome
 from reflections.models import Action, Reflection
@@ -191,6 +192,10 @@ def seed(people: dict) -> None:
         )
         story.sessions.set(past_sessions[-4 - 3 * index : -2 - 3 * index])
         story.outcomes.set([outcomes[index]])
+
+    # With every app's history in place: the members the journeys find quiet ("worth a
+    # hello"), one of them already sent a hello by the facilitator.
+    seed_quiet_spells(main, facilitator)
 
 
 # Long-standing members who joined about a year ago and moved inward month by month, so the

@@ -380,6 +380,31 @@ def actions_chart(now: figures.ActionFlow, before: figures.ActionFlow) -> Chart:
     )
 
 
+def voices_chart(months: list[figures.VoicesMonth], label: str) -> Chart:
+    labels = [_month_label(m.month) for m in months]
+    summary = "Share of each month's attendees who contributed anything that month: " + (
+        ", ".join(
+            f"{label} {text(m.voices_heard)}" for label, m in zip(labels, months, strict=True)
+        )
+        or "no whole month yet"
+    )
+    return Chart(
+        name="voices",
+        title=f"Every voice: voices heard and check-ins (whole months: {label})",
+        columns=["Month", "Attendees", "Voices heard", "Check-ins sent", "Came back after one"],
+        rows=[
+            [lab, m.attendees, m.voices_heard, m.checkins, m.came_back]
+            for lab, m in zip(labels, months, strict=True)
+        ],
+        summary=summary,
+        note="Voices heard: attendees who, that month, shared a reflection with the "
+        "community, responded, shared work or gave a review. Check-ins: hellos sent to "
+        "quiet members; came back: of them, those seen again since. Each month stands on "
+        "its own; figures on 1–4 people, or that would reveal 1–4 people by subtraction, "
+        "are hidden. Nobody is named.",
+    )
+
+
 def draw_community(shown: figures.CommunityFigures) -> list[Chart]:
     """Every chart of the community dashboard, drawn from its figures computed once: no
     query, whatever the chart."""
@@ -401,6 +426,7 @@ def draw_community(shown: figures.CommunityFigures) -> list[Chart]:
     if shown.reviewing:
         charts.append(reviewing_chart(list(shown.reviewing), label))
     charts.append(actions_chart(*shown.actions))
+    charts.append(voices_chart(list(shown.voices), label))
     return charts
 
 

@@ -32,7 +32,8 @@ from .periods import Period
 
 # 3: the cached value is the figures object, charts are drawn per request
 # 4: the figures carry peer review's practice per outcome and calibrated rounds' stages
-VERSION = 4
+# 5: the figures carry "every voice" (voices heard, check-ins)
+VERSION = 5
 logger = logging.getLogger(__name__)
 
 

@@ -5,10 +5,13 @@ Each panel costs a fixed number of queries, however many rows it shows.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from core.plugins import Panel
+from sessions.models import RSVP, Attendance
+from sessions.selectors import users_answered
 
+from . import voices
 from .models import Action, Reflection, Response
 from .selectors import themes_for, thread_context
 
@@ -133,4 +136,55 @@ def session_themes_panel(request, access, session) -> Panel | None:
 
 # The session page gets three panels from this app: the open actions, the themes gathered
 # after it, and the conversation.
-PANELS = {"session_panel": [session_panel, session_themes_panel, session_responses_panel]}
+def community_voices_panel(request, access) -> Panel | None:
+    """Quiet voices (reflections.voices), for the community's facilitators only: never a
+    member, a leader passing by or a visitor. Five queries."""
+    if not access.is_facilitator:
+        return None
+    people = voices.quiet_voices(access.community)
+    if not people:
+        return None
+    return Panel(
+        "reflections/includes/quiet_voices_panel.html",
+        {
+            "community": access.community,
+            "people": people,
+            "last": voices.LAST_SESSIONS,
+            "session": None,
+        },
+        order=60,
+    )
+
+
+def session_voices_panel(request, access, session) -> Panel | None:
+    """The quiet voices among the people going to (or who came to) this session, for the
+    community's facilitators only. Five queries."""
+    if not access.is_facilitator or session.status == session.Status.CANCELLED:
+        return None
+    among = Q(user__in=users_answered(session, [RSVP.Response.GOING]).values("pk")) | Q(
+        user__in=Attendance.objects.filter(session=session).values("user_id")
+    )
+    people = voices.quiet_voices(access.community, among=among)
+    if not people:
+        return None
+    return Panel(
+        "reflections/includes/quiet_voices_panel.html",
+        {
+            "community": access.community,
+            "people": people,
+            "last": voices.LAST_SESSIONS,
+            "session": session,
+        },
+        order=70,
+    )
+
+
+PANELS = {
+    "session_panel": [
+        session_panel,
+        session_themes_panel,
+        session_responses_panel,
+        session_voices_panel,
+    ],
+    "community_panel": [community_panel, community_voices_panel],
+}

@@ -9,7 +9,11 @@ class SessionsConfig(AppConfig):
 
     def ready(self):
         from communities.signals import community_created
-        from core.plugins import register_notification_kind, register_upcoming_sessions
+        from core.plugins import (
+            register_coming_up,
+            register_notification_kind,
+            register_upcoming_sessions,
+        )
 
         from . import (
             checklists,
@@ -21,6 +25,10 @@ class SessionsConfig(AppConfig):
 
         # The directory (communities) shows each community's next session through this.
         register_upcoming_sessions(Session.objects.next_of_outer_community)
+        # A check-in to a quiet member (communities) lists what's coming up through this.
+        from .selectors import coming_up
+
+        register_coming_up(coming_up)
         # Steps of communities' checklists (first steps, setup).
         checklists.register()
         # A new community starts with the built-in session templates in its library.

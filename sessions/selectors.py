@@ -147,3 +147,17 @@ def next_session_all_going(community, users) -> Session | None:
             **{f"answer_{n}": Coalesce(Subquery(own), Subquery(by_series))}
         ).filter(**{f"answer_{n}": RSVP.Response.GOING})
     return sessions.first()
+
+
+def coming_up(community, limit: int = 3) -> list[Session]:
+    """The community's next scheduled sessions still ahead, soonest first (one query):
+    what a check-in to a quiet member lists (core.plugins.register_coming_up)."""
+    from django.utils import timezone
+
+    return list(
+        Session.objects.filter(
+            community=community,
+            status=Session.Status.SCHEDULED,
+            starts_at__gte=timezone.now(),
+        ).order_by("starts_at")[:limit]
+    )

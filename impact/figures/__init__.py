@@ -79,6 +79,7 @@ from .participation import (
     people_in,
 )
 from .reviewing import reviewing_by_outcome
+from .voices import VoicesMonth, voices_by_month
 
 __all__ = [
     "LEVELS",
@@ -102,6 +103,7 @@ __all__ = [
     "PortfolioFigures",
     "SessionFigures",
     "SessionMonth",
+    "VoicesMonth",
     "actions_flow_in",
     "alignment_coverage_in",
     "community_figures",
@@ -123,6 +125,7 @@ __all__ = [
     "sessions_by_month",
     "sessions_in",
     "stage_table",
+    "voices_by_month",
     "what_changed",
     "windows_for",
 ]

@@ -14,6 +14,7 @@ from .headlines import Headline, headlines_in, what_changed, windows_for
 from .learning import ActionFlow, LoopMonth, actions_flow_in, reflections_by_loop
 from .members import LevelMonth, members_by_level, members_now
 from .reviewing import reviewing_by_outcome
+from .voices import VoicesMonth, voices_by_month
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class CommunityFigures:
     # Per outcome: authors heard by the due date, median days to a review, helpful share.
     reviewing: tuple[dict, ...]
     actions: tuple[ActionFlow, ActionFlow]  # this period, the previous one
+    # Voices heard, check-ins sent and members who came back, per whole month (window).
+    voices: tuple[VoicesMonth, ...] = ()
 
 
 def community_figures(community, period: Period) -> CommunityFigures:
@@ -64,6 +67,7 @@ def community_figures(community, period: Period) -> CommunityFigures:
         calibrated_stages=None if calibrated is None else tuple(calibrated),
         reviewing=tuple(reviewing_by_outcome(community, window)),
         actions=(flows[0][community.pk], flows[1][community.pk]),
+        voices=tuple(voices_by_month(community, window)),
     )
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from communities import demo
-from communities.models import Community, Invitation, Membership, MoveSuggestion
+from communities.models import CheckIn, Community, Invitation, Membership, MoveSuggestion
 from core.looks import validate_emoji
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,27 @@ def test_seed_demo_gives_the_journey_pages_something_to_show():
     assert not Membership.objects.filter(
         community__slug=demo.INVITE_SLUG, user__email="newcomer@example.com"
     ).exists()
+
+
+def test_seed_demo_shows_a_quiet_member_sent_a_hello_and_quiet_voices_to_its_facilitator(client):
+    call_command("seed_demo", force=True)
+    main = Community.objects.get(slug=demo.MAIN_SLUG)
+    facilitator = Membership.objects.get(community=main, user__email="facilitator@example.com")
+    member = Membership.objects.get(community=main, user__email="member@example.com")
+    hello = CheckIn.objects.get(membership__community=main)
+
+    client.force_login(facilitator.user)
+    journeys = client.get(f"/c/{main.slug}/journeys/").content.decode()
+    home = client.get(f"/c/{main.slug}/").content.decode()
+    client.force_login(member.user)
+    as_member = client.get(f"/c/{main.slug}/").content.decode()
+
+    assert hello.sent_by == facilitator.user
+    assert hello.spell_started_at == hello.membership.quiet_since
+    assert "Worth a hello" in journeys and "Hello sent on" in journeys
+    assert journeys.count("Send a hello<") >= 5
+    assert "Quiet voices" in home
+    assert "Quiet voices" not in as_member
 
 
 def test_seed_demo_shows_a_half_done_first_steps_card_and_a_partly_done_setup_checklist():

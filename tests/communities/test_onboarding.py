@@ -342,8 +342,9 @@ def test_the_setup_checklist_costs_the_same_at_one_and_many_members_and_invitati
 
 # The community home for a coordinator, with the setup checklist's three queries
 # (outcomes, sessions, invitations-or-members), and the sessions panel's look for a
-# waiting draft (nothing is scheduled in a new community), and the milestones beside the
-# celebrations.
+# waiting draft (nothing is scheduled in a new community), the milestones beside the
+# celebrations, and the quiet voices panel's look at attendance (nobody has attended yet,
+# so its other queries are not needed).
 SETUP_HOME_QUERIES = 13
 
 

@@ -11,7 +11,15 @@ from django.utils.html import escape
 
 from accounts.models import User
 from communities.invitations import invitation_token
-from communities.models import Community, Invitation, JourneyStep, Membership, Milestone, OldSlug
+from communities.models import (
+    CheckIn,
+    Community,
+    Invitation,
+    JourneyStep,
+    Membership,
+    Milestone,
+    OldSlug,
+)
 from tests.factories import (
     CommunityFactory,
     InvitationFactory,
@@ -1245,17 +1253,21 @@ def test_journeys_query_count_is_bounded(
     client, community, member_of, rows, django_assert_num_queries
 ):
     facilitator = member_of(community, role="facilitator")
-    for _ in range(rows):
-        membership = MembershipFactory(community=community)
+    quiet_since = timezone.now() - timedelta(days=3)
+    for n in range(rows):
+        membership = MembershipFactory(community=community, quiet_since=quiet_since)
         MoveSuggestionFactory(membership=membership)
         JourneyStepFactory(membership=membership, confirmed_by=facilitator)
+        if n % 2 == 0:
+            CheckIn.objects.create(membership=membership, spell_started_at=quiet_since)
     logged_in(client, facilitator)
 
-    with django_assert_num_queries(6):
+    # Suggestions in and the one step back (2), the quiet members and their hellos (2).
+    with django_assert_num_queries(9):
         response = client.get(f"/c/{community.slug}/journeys/")
     # The person to move is found with the picker: two queries more (the chosen person
     # and the matches), however many members there are.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         found = client.post(
             f"/c/{community.slug}/journeys/move/",
             {"person": facilitator.pk, "person_q": "person", "find": "person"},
@@ -1264,6 +1276,8 @@ def test_journeys_query_count_is_bounded(
     assert response.status_code == found.status_code == 200
     assert escape("test sessions: 4 (last 90 days)") in response.content.decode()
     assert len(response.context["suggestions"]) == rows
+    assert len(response.context["quiet"]) == rows
+    assert response.content.decode().count("Hello sent on") == (rows + 1) // 2
     # The chosen facilitator, and up to ten of the members who match.
     assert found.content.decode().count('name="person" value=') == 1 + min(rows, 10)
 

@@ -72,9 +72,10 @@ def test_second_request_is_served_from_the_cache(client, cast, django_assert_num
     client.force_login(cast["facilitator"])
     url = f"/c/{cast['community'].slug}/dashboard/"
 
-    # Cold: 22, and four for peer review as a practice (reviews shared with their
-    # authors, their median days, authors heard by the due date, calibrated stages).
-    with django_assert_num_queries(26):
+    # Cold: 22, four for peer review as a practice (reviews shared with their authors,
+    # their median days, authors heard by the due date, calibrated stages) and two for
+    # "every voice" (voices heard; check-ins and who came back).
+    with django_assert_num_queries(28):
         cold = client.get(url)
     # Warm: the session, the person, the community and their membership (the access
     # check), the published stories; no figure is computed.

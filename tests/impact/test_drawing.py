@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 10, 14, 5, tzinfo=dt.UTC)
 FEB = Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
 CHARTS = ["headline", "members", "movement", "sessions", "loops", "equity", "progress", "actions"]
+CHARTS += ["voices"]
 
 
 @pytest.fixture(autouse=True)

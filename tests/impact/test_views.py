@@ -271,10 +271,10 @@ def test_community_dashboard_query_count_is_bounded(
     busy_community(cast["community"], size)
     client.force_login(cast["facilitator"])
 
-    # 22, one for mentoring pairs, and four for peer review as a practice (issue 17):
-    # reviews shared with their authors, their median days, authors heard by the due
-    # date, calibrated stages.
-    with django_assert_num_queries(27):
+    # 22, one for mentoring pairs, four for peer review as a practice (issue 17): reviews
+    # shared with their authors, their median days, authors heard by the due date,
+    # calibrated stages; and two for "every voice" (voices heard; check-ins, came back).
+    with django_assert_num_queries(29):
         response = client.get(f"/c/{cast['community'].slug}/{page}")
 
     assert response.status_code == 200

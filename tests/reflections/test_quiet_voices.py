@@ -1,0 +1,184 @@
+"""Quiet voices: people who come but have shared nothing in their last three sessions,
+shown to facilitators only, on the community and session pages, in bounded queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from reflections.models import Response
+from reflections.voices import quiet_voices
+from tests.factories import (
+    AttendanceFactory,
+    MembershipFactory,
+    PeerReviewFactory,
+    ReflectionFactory,
+    RSVPFactory,
+    SessionFactory,
+    SharedWorkFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def past_sessions(community, n=3):
+    now = timezone.now()
+    return [
+        SessionFactory(
+            community=community, starts_at=now - timedelta(days=7 * (n - i)), status="completed"
+        )
+        for i in range(n)
+    ]
+
+
+def came_to(sessions, user):
+    for session in sessions:
+        AttendanceFactory(session=session, user=user)
+
+
+@pytest.fixture
+def held(riverside):
+    return past_sessions(riverside)
+
+
+def test_who_comes_and_shares_nothing_is_a_quiet_voice(riverside, held, alice, bob):
+    quiet = MembershipFactory(community=riverside).user
+    came_to(held, quiet)
+    came_to(held, alice)
+    ReflectionFactory(community=riverside, author=alice)
+    twice = MembershipFactory(community=riverside).user
+    came_to(held[1:], twice)  # not yet three sessions
+    came_to(held, bob)  # a facilitator: not counted
+
+    assert quiet_voices(riverside) == [quiet]
+
+
+@pytest.mark.parametrize("kind", ["reflection", "response", "work", "review"])
+def test_any_kind_of_sharing_since_the_first_of_the_last_three_counts(riverside, held, kind):
+    person = MembershipFactory(community=riverside).user
+    came_to(held, person)
+    if kind == "reflection":
+        ReflectionFactory(community=riverside, author=person)
+    elif kind == "response":
+        Response.objects.create(
+            community=riverside,
+            author=person,
+            body="Yes, and",
+            reflection=ReflectionFactory(community=riverside),
+        )
+    elif kind == "work":
+        SharedWorkFactory(session=held[-1], author=person)
+    else:
+        PeerReviewFactory(round__session=held[-1], reviewer=person, status="submitted")
+
+    assert quiet_voices(riverside) == []
+
+
+def test_sharing_before_the_last_three_sessions_does_not_count(riverside, held):
+    person = MembershipFactory(community=riverside).user
+    came_to(held, person)
+    old = ReflectionFactory(community=riverside, author=person)
+    old.created_at = held[0].starts_at - timedelta(days=1)
+    old.save()
+    private = ReflectionFactory(community=riverside, author=person, visibility="private")
+
+    assert private and quiet_voices(riverside) == [person]
+
+
+def test_someone_who_stopped_coming_long_ago_is_not_listed(riverside):
+    person = MembershipFactory(community=riverside).user
+    for session in past_sessions(riverside):
+        session.starts_at -= timedelta(days=200)
+        session.save()
+        AttendanceFactory(session=session, user=person)
+
+    assert quiet_voices(riverside) == []
+
+
+def quiet_person(riverside, held):
+    person = MembershipFactory(community=riverside).user
+    came_to(held, person)
+    return person
+
+
+@pytest.mark.parametrize("viewer", ["bob", "carol"])
+def test_facilitators_see_the_panel_on_the_community_and_session_pages(
+    client_as, riverside, held, viewer
+):
+    person = quiet_person(riverside, held)
+    upcoming = SessionFactory(community=riverside)
+    RSVPFactory(session=upcoming, user=person, response="going")
+    client = client_as(viewer)
+
+    home = client.get("/c/riverside/").content.decode()
+    session = client.get(f"/c/riverside/sessions/{upcoming.pk}/").content.decode()
+
+    for page in (home, session):
+        assert "Quiet voices" in page and person.name in page
+    assert "co-facilitate" in session and "pair them with a mentor" in session
+
+
+@pytest.mark.parametrize("viewer", ["alice", "erin", "frank"])
+def test_members_leaders_and_others_never_see_it(client_as, riverside, held, viewer, alice):
+    person = quiet_person(riverside, held)
+    upcoming = SessionFactory(community=riverside)
+    RSVPFactory(session=upcoming, user=person, response="going")
+    client = client_as(viewer)
+
+    for url in ("/c/riverside/", f"/c/riverside/sessions/{upcoming.pk}/"):
+        page = client.get(url).content.decode()
+        assert "Quiet voices" not in page
+        assert "quiet-voices" not in page
+
+
+def test_the_session_panel_names_only_the_people_of_that_session(client_as, riverside, held, bob):
+    coming = quiet_person(riverside, held)
+    not_coming = quiet_person(riverside, held)
+    upcoming = SessionFactory(community=riverside)
+    RSVPFactory(session=upcoming, user=coming, response="going")
+
+    page = client_as("bob").get(f"/c/riverside/sessions/{upcoming.pk}/").content.decode()
+
+    assert coming.name in page and not_coming.name not in page
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_quiet_voices_cost_five_queries_however_many_people(
+    riverside, held, rows, django_assert_num_queries
+):
+    people = [quiet_person(riverside, held) for _ in range(rows)]
+    sharer = quiet_person(riverside, held)
+    ReflectionFactory(community=riverside, author=sharer)
+
+    with django_assert_num_queries(5):
+        found = quiet_voices(riverside)
+
+    assert {p.pk for p in found} == {p.pk for p in people}
+
+
+def test_the_pages_with_the_panel_cost_the_same_queries_for_1_and_many(
+    client_as, riverside, held, bob
+):
+    upcoming = SessionFactory(community=riverside)
+    client = client_as("bob")
+
+    def counts():
+        with CaptureQueriesContext(connection) as home:
+            client.get("/c/riverside/")
+        with CaptureQueriesContext(connection) as session:
+            page = client.get(f"/c/riverside/sessions/{upcoming.pk}/").content.decode()
+        return len(home), len(session), page.count('class="person"')
+
+    RSVPFactory(session=upcoming, user=quiet_person(riverside, held), response="going")
+    client.get("/c/riverside/")  # warm the per-person caches
+    one = counts()
+    for _ in range(11):
+        RSVPFactory(session=upcoming, user=quiet_person(riverside, held), response="going")
+    many = counts()
+
+    assert one[:2] == many[:2]
+    assert many[2] > one[2]
