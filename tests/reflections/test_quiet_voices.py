@@ -120,6 +120,7 @@ def test_facilitators_see_the_panel_on_the_community_and_session_pages(
     for page in (home, session):
         assert "Quiet voices" in page and person.name in page
     assert "co-facilitate" in session and "pair them with a mentor" in session
+    assert "/c/riverside/mentoring/" in session
 
 
 @pytest.mark.parametrize("viewer", ["alice", "erin", "frank"])
