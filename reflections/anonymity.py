@@ -20,13 +20,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from core.privacy import THRESHOLD
+
 if TYPE_CHECKING:
     from communities.access import CommunityAccess
 
 A_MEMBER = "a member"
 # Below this many active members, posting without a name is offered with a warning: in a
-# small group people may guess (the privacy floor, core.privacy, speaks of 5 too).
-GUESSABLE_BELOW = 5
+# small group people may guess. The privacy floor's number (CommunityAccess.is_small).
+GUESSABLE_BELOW = THRESHOLD
 FACILITATORS_SEE = "Facilitators will still see it's you."
 
 

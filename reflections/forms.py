@@ -56,16 +56,10 @@ GUESS_WARNING = (
 )
 
 
-def members_of(community) -> int:
-    from communities.models import Membership
-
-    return Membership.objects.active().filter(community=community).count()
-
-
-def guess_warning(community) -> str:
+def guess_warning(access) -> str:
     """The warning beside "without my name" in a community of fewer than GUESSABLE_BELOW
-    active members, else "" (one query)."""
-    return GUESS_WARNING if members_of(community) < GUESSABLE_BELOW else ""
+    active members (CommunityAccess.is_small: no query), else ""."""
+    return GUESS_WARNING if access.is_small else ""
 
 
 CONFIDENCE_CHOICES = [
@@ -179,11 +173,6 @@ class ReflectionForm(forms.ModelForm):
     @property
     def offers_without_name(self) -> bool:
         return self.instance.pk is None
-
-    def guess_warning(self) -> str:
-        """The warning beside "without my name" in a community of fewer than 5 members
-        (one query, on the pages that offer it)."""
-        return guess_warning(self.community) if self.offers_without_name else ""
 
     def _post_clean(self):
         # The form's "without my name" is the model's community visibility with `anonymous`

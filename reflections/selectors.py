@@ -80,7 +80,7 @@ def thread_context(
     reply_forms = reply_forms or {}
     # Posting without one's name in a small community: offered, with a warning (one query,
     # for people who may respond).
-    warning = guess_warning(access.community) if access.is_member else ""
+    warning = guess_warning(access)
     for response in threads:
         response.reply_form = reply_forms.get(response.pk) or ResponseForm(
             prefix_id=f"reply-{response.pk}", reply_to=response.author.name

@@ -260,6 +260,7 @@ def _reflection_form_page(request, access, *, reflection: Reflection | None):
             "draft": draft,
             "preview": preview,
             "follow_up_of": _follow_up_action(form, community),
+            "guess_warning": guess_warning(access) if form.offers_without_name else "",
         },
     )
 
@@ -731,7 +732,7 @@ def respond(request, slug, kind, pk):
             "kind": kind,
             "parent": parent,
             "respond_url": request.path,
-            "guess_warning": guess_warning(access.community),
+            "guess_warning": guess_warning(access),
         },
     )
 

@@ -40,9 +40,7 @@ def world(cast, member_of, django_capture_on_commit_callbacks):
         anonymous = services.reflection_save(
             author=writer,
             community=cast.community,
-            data=_reflection_data(
-                title=TITLE, body=f"{BODY} {token(cast.member)}", anonymous=True
-            ),
+            data=_reflection_data(title=TITLE, body=f"{BODY} {token(cast.member)}", anonymous=True),
         )
         named = ReflectionFactory(
             community=cast.community, author=cast.member, title="Named wombat thoughts"
@@ -116,9 +114,7 @@ ROLES = ["member", "leader", "facilitator", "coordinator", "author"]
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("surface", PAGES)
-def test_pages_show_the_author_to_facilitators_and_the_author_only(
-    client, world, surface, role
-):
+def test_pages_show_the_author_to_facilitators_and_the_author_only(client, world, surface, role):
     client.force_login(_viewer(world, role))
 
     status, content = _page(client, world, surface)
