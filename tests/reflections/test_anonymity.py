@@ -383,3 +383,14 @@ def test_the_list_with_anonymous_reflections_costs_the_same_queries(
 
     assert response.status_code == 200
     assert (escape(cast.author.name) in response.content.decode()) == (rows > 1)
+
+
+def test_the_demo_has_an_anonymous_reflection_with_a_response():
+    from django.core.management import call_command
+
+    call_command("seed_demo", force=True)
+
+    reflection = Reflection.objects.get(anonymous=True)
+    assert reflection.visibility == Reflection.Visibility.COMMUNITY
+    assert reflection.responses.filter(anonymous=False).exists()
+    assert reflection.responses.filter(anonymous=True).exists()
