@@ -47,7 +47,7 @@ VISIBILITY_CHOICES = [
 WITHOUT_NAME = "without_name"
 WITHOUT_NAME_CHOICE = (
     WITHOUT_NAME,
-    f"Everyone in the community, without my name — members will see “{A_MEMBER}”. "
+    f"With the community, without my name — members will see “{A_MEMBER}”. "
     f"{FACILITATORS_SEE}",
 )
 GUESS_WARNING = (
