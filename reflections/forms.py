@@ -47,8 +47,7 @@ VISIBILITY_CHOICES = [
 WITHOUT_NAME = "without_name"
 WITHOUT_NAME_CHOICE = (
     WITHOUT_NAME,
-    f"With the community, without my name — members will see “{A_MEMBER}”. "
-    f"{FACILITATORS_SEE}",
+    f"With the community, without my name — members will see “{A_MEMBER}”. {FACILITATORS_SEE}",
 )
 GUESS_WARNING = (
     f"This community has fewer than {GUESSABLE_BELOW} members: without your name, people "
