@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from core.privacy import THRESHOLD
 
 from .models import Community, Invitation, Membership, MentoringPair, MoveSuggestion
 
@@ -39,6 +42,13 @@ class CommunityAccess:
     @property
     def is_coordinator(self) -> bool:
         return self.has_role(Membership.Role.COORDINATOR)
+
+    @property
+    def is_small(self) -> bool:
+        """Whether the community has fewer active members than the privacy floor (core.
+        privacy): where something shared without a name may still be guessed. Known to
+        its members only (their membership row carries it, no extra query)."""
+        return self.membership is not None and getattr(self.membership, "floor_member", 0) is None
 
     def context(self) -> dict:
         """What every community page's template needs: the community, and the viewer's
@@ -72,7 +82,20 @@ def community_for(
         raise Http404("No such community.") from None
     membership = None
     if user.is_authenticated:
-        membership = Membership.objects.active().filter(community=community, user=user).first()
+        # With it, whether the community reaches the privacy floor: the id of its
+        # THRESHOLD-th active member (None below it), a bounded subquery of the same query.
+        floor_member = (
+            Membership.objects.active()
+            .filter(community=OuterRef("community"))
+            .order_by("pk")
+            .values("pk")[THRESHOLD - 1 : THRESHOLD]
+        )
+        membership = (
+            Membership.objects.active()
+            .filter(community=community, user=user)
+            .annotate(floor_member=Subquery(floor_member))
+            .first()
+        )
     access = CommunityAccess(community, membership)
     if role is not None:
         if access.has_role(role):

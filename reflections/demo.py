@@ -3,7 +3,9 @@ actions in every status (one past its date) and a done action with its follow-up
 conversations: responses and replies ("Yes, and…"), one response hidden by a facilitator
 with its reason, and one open flag for the facilitators; and converging on action: two
 themes gathered from the latest held session's reflections and responses, with "+1"s,
-one of them made an action."""
+one of them made an action; and a voice without a name (issue 18): a triple-loop
+reflection shared with the community without its author's name, with a response and an
+anonymous reply (member@example.com sees "a member"; facilitator@example.com sees Ben)."""
 
 from __future__ import annotations
 
@@ -417,6 +419,49 @@ def seed(people: dict) -> None:
         created_at=now - timedelta(days=2),
     )
     _series_loop(community, people, now)
+    _seed_without_name(people, community, session, now)
+
+
+ANONYMOUS_TITLE = "Are our experts too sure to be questioned?"
+
+
+def _seed_without_name(people: dict, community, session, now) -> None:
+    """A reflection shared "with the community, without my name" (Ben's), a named
+    response from the member, and a reply posted without its author's name (Chiara's)."""
+    author = people.get("ben@demo.copsite.org")
+    if author is None:
+        return
+    reflection = Reflection.objects.create(
+        author=author,
+        community=community,
+        session=session,
+        loop_level="triple",
+        visibility="community",
+        anonymous=True,
+        title=ANONYMOUS_TITLE,
+        body="When the people who know the most speak first, the rest of us agree and stop "
+        "thinking. I don't want to say this with my name on it, but I think we defer too "
+        "much: could the newest voices open the next discussion?",
+        answers={"rethink": "Who speaks first, and so who decides, without anyone choosing."},
+        created_at=now - timedelta(days=4),
+    )
+    response = Response.objects.create(
+        community=community,
+        reflection=reflection,
+        author=people["member@example.com"],
+        body="Yes, and… I notice it too. A round where everyone speaks once might help.",
+        created_at=now - timedelta(days=3),
+    )
+    if "chiara@demo.copsite.org" in people:
+        Response.objects.create(
+            community=community,
+            reflection=reflection,
+            parent=response,
+            author=people["chiara@demo.copsite.org"],
+            anonymous=True,
+            body="I have stayed quiet for that reason more than once.",
+            created_at=now - timedelta(days=2),
+        )
 
 
 def _series_loop(community, people, now) -> None:

@@ -1,7 +1,8 @@
 """Digest sections: new reflections shared with the whole community (titles and plain
 excerpts), conversations (responses to what the person wrote, and new replies in threads
 they took part in), the open actions the person owns (overdue first), and for people on
-the edge of a community who have not reflected there yet, an easy way in."""
+the edge of a community who have not reflected there yet, an easy way in. What was shared
+without its author's name is "a member"'s here, for everyone (reflections.anonymity)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from communities.digest import digest_scope
 from communities.models import Membership
 
 from .access import responses_visible_to
+from .anonymity import byline
 from .markdown import excerpt
 from .models import Action, Reflection, Response
 
@@ -60,7 +62,7 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
                 url = settings.SITE_URL + reflection.get_absolute_url()
                 items.append(
                     Item(
-                        f"{reflection.title} — {reflection.author.name}, {row['community__name']}",
+                        f"{reflection.title} — {byline(reflection)}, {row['community__name']}",
                         url,
                         excerpts[reflection.pk],
                     )
@@ -199,9 +201,9 @@ def _conversations(people, periods, communities, since, now) -> dict[int, list[I
                 continue
             title = getattr(response.target, "title", "")
             if to_them:
-                text = f"{response.author.name} responded to “{title}”"
+                text = f"{byline(response, capital=True)} responded to “{title}”"
             else:
-                text = f"{response.author.name} replied in a conversation on “{title}”"
+                text = f"{byline(response, capital=True)} replied in a conversation on “{title}”"
             items.append(
                 Item(
                     f"{text}, {response.community.name}",

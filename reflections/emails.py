@@ -1,7 +1,11 @@
 """The reflections app's email in one module. Every word about a response goes through
 `tell_author_of_response`, every one about a mention through `tell_mentioned`: each records
 an in-site notification (accounts' `notify()`, kinds "response" and "mention") and emails
-it by the person's choice for that kind (at once by default)."""
+it by the person's choice for that kind (at once by default).
+
+Something posted without its author's name is "a member"'s in every word here, whoever
+reads it (reflections.anonymity): the notification records no actor, and a mention in it
+does not say who wrote it."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from accounts.notifications import notify
 from communities.mentions import as_plain_text
 
 from .access import responses_visible_to
+from .anonymity import actor_of, byline
 from .markdown import excerpt
 
 if TYPE_CHECKING:
@@ -59,11 +64,11 @@ def tell_author_of_response(response: Response) -> int:
             "response",
             key=f"response:{response.pk}:{person.pk}",
             community=community,
-            actor=response.author,
+            actor=actor_of(response),
             text=(
-                f"{response.author.name} replied to you about “{title}”."
+                f"{byline(response, capital=True)} replied to you about “{title}”."
                 if replied
-                else f"{response.author.name} responded to “{title}”."
+                else f"{byline(response, capital=True)} responded to “{title}”."
             ),
             url=response.get_absolute_url(),
             email=lambda person=person: queued.append(_email_response(response, person)),
@@ -82,7 +87,7 @@ def _email_response(response: Response, person) -> bool:
         context={
             "recipient": person,
             "response": response,
-            "responder": response.author.name,
+            "responder": byline(response, capital=True),
             "community": community,
             "target_title": getattr(target, "title", str(target)),
             "is_reply_to_them": bool(response.parent_id and response.parent.author_id == person.pk),
@@ -112,6 +117,16 @@ def _mention_place(mention: Mention) -> tuple[str, str, str]:
     return "a reply to a peer review", review.work.title, f"{path}#review-{review.pk}"
 
 
+def _anonymous(mention: Mention) -> bool:
+    """Whether the mention is in something posted without its author's name."""
+    about = mention.reflection or mention.response
+    return bool(about is not None and about.anonymous)
+
+
+def _mentioner(mention: Mention) -> str:
+    return "A member" if _anonymous(mention) else mention.by.name
+
+
 def tell_mentioned(mention: Mention) -> bool:
     """Tell the person a new Mention is about, exactly once by the key `mention:<id>`: a
     notification, and an email by their choice (written in the caller's transaction, sent
@@ -123,8 +138,8 @@ def tell_mentioned(mention: Mention) -> bool:
         "mention",
         key=f"mention:{mention.pk}",
         community=mention.community,
-        actor=mention.by,
-        text=f"{mention.by.name} mentioned you in {what}: “{title}”.",
+        actor=None if _anonymous(mention) else mention.by,
+        text=f"{_mentioner(mention)} mentioned you in {what}: “{title}”.",
         url=path,
         email=lambda: queued.append(_email_mention(mention, what, title, path)),
     )
@@ -141,7 +156,7 @@ def _email_mention(mention: Mention, what: str, title: str, path: str) -> bool:
         template_prefix="reflections/email/mention",
         context={
             "recipient": person,
-            "mentioner": mention.by.name,
+            "mentioner": _mentioner(mention),
             "community": mention.community,
             "what": what,
             "title": title,

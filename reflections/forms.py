@@ -9,6 +9,7 @@ from core.widgets import QuickModelChoiceField, QuickSelect
 from outcomes.models import Outcome
 from sessions.models import Session
 
+from .anonymity import A_MEMBER, FACILITATORS_SEE, GUESSABLE_BELOW
 from .models import (
     BODY_MAX_CHARS,
     PROMPTS,
@@ -42,6 +43,25 @@ VISIBILITY_CHOICES = [
     (value, f"{label.capitalize()} — {VISIBILITY_SENTENCES[value]}")
     for value, label in Reflection.Visibility.choices
 ]
+# "With the community, without my name": a choice of the form, saved as visibility
+# `community` with `anonymous` set (reflections.anonymity). Offered on a new reflection only.
+WITHOUT_NAME = "without_name"
+WITHOUT_NAME_CHOICE = (
+    WITHOUT_NAME,
+    f"With the community, without my name — members will see “{A_MEMBER}”. {FACILITATORS_SEE}",
+)
+GUESS_WARNING = (
+    f"This community has fewer than {GUESSABLE_BELOW} members: without your name, people "
+    f"may still guess it's you."
+)
+
+
+def guess_warning(access) -> str:
+    """The warning beside "without my name" in a community of fewer than GUESSABLE_BELOW
+    active members (CommunityAccess.is_small: no query), else ""."""
+    return GUESS_WARNING if access.is_small else ""
+
+
 CONFIDENCE_CHOICES = [
     ("", "Rather not say"),
     ("1", "1 — just starting"),
@@ -135,6 +155,36 @@ class ReflectionForm(forms.ModelForm):
                 )
         if self.instance.pk and self.instance.confidence_rating is not None:
             self.fields["confidence"].initial = str(self.instance.confidence_rating.rating)
+        visibility = self.fields["visibility"]
+        if self.instance.pk is None:
+            # Anonymity is chosen once, when the reflection is first shared.
+            visibility.choices = [*VISIBILITY_CHOICES, WITHOUT_NAME_CHOICE]
+        elif self.instance.anonymous:
+            # Fixed once shared: it can be deleted, never unmasked (a tampered POST is
+            # ignored, as a disabled field's value always is).
+            visibility.choices = [WITHOUT_NAME_CHOICE]
+            self.initial["visibility"] = WITHOUT_NAME
+            visibility.disabled = True
+            visibility.help_text = (
+                "Shared with the community without your name. That stays as it is; you can "
+                "delete the reflection, but not put your name on it or take it off."
+            )
+
+    @property
+    def offers_without_name(self) -> bool:
+        return self.instance.pk is None
+
+    def _post_clean(self):
+        # The form's "without my name" is the model's community visibility with `anonymous`
+        # (never changed on an existing reflection: its own value stays).
+        chosen = self.cleaned_data.get("visibility")
+        if self.instance.pk is None:
+            self.cleaned_data["anonymous"] = chosen == WITHOUT_NAME
+        else:
+            self.cleaned_data["anonymous"] = self.instance.anonymous
+        if chosen == WITHOUT_NAME or (self.instance.pk and self.instance.anonymous):
+            self.cleaned_data["visibility"] = Reflection.Visibility.COMMUNITY
+        super()._post_clean()
 
     def prompt_groups(self):
         """[(level value, level label, [bound fields])] for the template."""
@@ -279,8 +329,11 @@ class ReflectionFilterForm(forms.Form):
         self.fields["outcome"].empty_label = "Any outcome"
         pickers_bind(self, community)
 
-    def apply(self, queryset):
-        """The reflections matching the valid filters; invalid ones are simply ignored."""
+    def apply(self, queryset, *, user=None, sees_anonymous: bool = False):
+        """The reflections matching the valid filters; invalid ones are simply ignored.
+        Filtering by an author leaves out what they shared without their name, unless the
+        viewer is that author or may know anonymous authors (`sees_anonymous`: a
+        facilitator; reflections.anonymity)."""
         if not self.is_bound:
             return queryset
         self.is_valid()
@@ -292,6 +345,9 @@ class ReflectionFilterForm(forms.Form):
         for name in ("session", "outcome", "author"):
             if data.get(name) is not None:
                 queryset = queryset.filter(**{name: data[name]})
+        author = data.get("author")
+        if author is not None and not sees_anonymous and getattr(user, "pk", None) != author.pk:
+            queryset = queryset.filter(anonymous=False)
         return queryset.search(data.get("q", ""))
 
 
@@ -316,7 +372,20 @@ class ResponseForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, prefix_id: str = "response", reply_to: str = "", **kwargs):
+    anonymous = forms.BooleanField(
+        label="Post it without my name",
+        required=False,
+        help_text=f"Members will see “{A_MEMBER}”. {FACILITATORS_SEE}",
+    )
+
+    def __init__(
+        self,
+        *args,
+        prefix_id: str = "response",
+        reply_to: str = "",
+        offer_anonymous: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         # Each form on a page has its own ids (a reply form under every response), and a
         # reply form its own label, so each field is found by its name alone.
@@ -324,6 +393,9 @@ class ResponseForm(forms.Form):
         if reply_to:
             self.fields["body"].label = f"Your reply to {reply_to}"
             self.fields["body"].help_text = "Markdown works."
+        if not offer_anonymous:
+            # Editing: whether it shows the author's name was fixed when it was posted.
+            del self.fields["anonymous"]
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]

@@ -158,6 +158,10 @@ class Reflection(models.Model):
     # a list shows it without rendering Markdown for each reflection on the page.
     excerpt = models.CharField(max_length=EXCERPT_CHARS, blank=True, editable=False)
     visibility = models.CharField(max_length=12, choices=Visibility, default=Visibility.COMMUNITY)
+    # Shared "with the community, without my name": members see "a member", facilitators
+    # and the author see who wrote it, leaders neither (reflections.anonymity). Chosen when
+    # it is written and never changed afterwards: it can be deleted, not unmasked.
+    anonymous = models.BooleanField("without my name", default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Moderation: a facilitator hid this community reflection, with a reason its author sees.
@@ -225,6 +229,11 @@ class Reflection(models.Model):
 
     @property
     def visibility_sentence(self) -> str:
+        if self.anonymous:
+            return (
+                "Everyone in this community will see it, without your name; the facilitators "
+                "will still see it's you."
+            )
         return VISIBILITY_SENTENCES[self.visibility]
 
     @property
@@ -443,6 +452,9 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses"
     )
     body = models.TextField(max_length=RESPONSE_MAX_CHARS)
+    # Posted without the author's name: as for a reflection (reflections.anonymity), fixed
+    # when it is posted.
+    anonymous = models.BooleanField("without my name", default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,7 @@ from sessions.models import RSVP, Attendance
 from sessions.selectors import users_answered
 
 from . import voices
+from .anonymity import conceal, facilitating
 from .models import Action, Reflection, Response
 from .selectors import themes_for, thread_context
 
@@ -79,12 +80,15 @@ def community_panel(request, access) -> Panel | None:
     if not access.is_member:
         return None
     community = access.community
-    reflections = [
-        (reflection, reflection.short_excerpt(160))
-        for reflection in Reflection.objects.visible_to(request.user, community)
+    recent = (
+        Reflection.objects.visible_to(request.user, community)
         .filter(visibility=Reflection.Visibility.COMMUNITY)
         .select_related("author", "community")
         .order_by("-created_at", "-pk")[:PANEL_ROWS]
+    )
+    reflections = [
+        (reflection, reflection.short_excerpt(160))
+        for reflection in conceal(recent, request.user, facilitating(access))
     ]
     return Panel(
         "reflections/includes/community_panel.html",

@@ -29,7 +29,8 @@ from .access import (
     responses_to,
     themes_visible,
 )
-from .forms import ResponseForm
+from .anonymity import conceal, facilitating
+from .forms import ResponseForm, guess_warning
 from .markdown import render_markdown
 from .mentions import mentioned_names
 from .models import LOOP_ORDER, Theme, ThemeVote
@@ -44,9 +45,10 @@ def thread_for(access: CommunityAccess, user, kind: str, target) -> tuple[list[R
     """The responses to `target` that `user` may read, as threads: each top-level response
     carries its replies (`thread_replies`) and its sanitised HTML (`body_html`, mentions
     highlighted). A reply whose response the viewer may not read (hidden) is not shown
-    either. One query, and one more for their mentions when there are any responses.
-    Returns (threads, how many responses are shown)."""
-    rows = list(responses_to(target, kind, access, user))
+    either. Authors who posted without their name are "a member" unless the viewer may
+    know them (reflections.anonymity). One query, and one more for their mentions when
+    there are any responses. Returns (threads, how many responses are shown)."""
+    rows = conceal(responses_to(target, kind, access, user), user, facilitating(access))
     names = mentioned_names(rows, "response")
     replies: dict[int, list[Response]] = defaultdict(list)
     tops = []
@@ -82,6 +84,9 @@ def thread_context(
     """What reflections/includes/responses.html needs for one thing's conversation."""
     threads, shown = thread_for(access, user, kind, target)
     reply_forms = reply_forms or {}
+    # Posting without one's name in a small community: offered, with a warning (one query,
+    # for people who may respond).
+    warning = guess_warning(access)
     for response in threads:
         response.reply_form = reply_forms.get(response.pk) or ResponseForm(
             prefix_id=f"reply-{response.pk}", reply_to=response.author.name
@@ -102,6 +107,7 @@ def thread_context(
         "can_respond": access.is_member,
         "is_facilitator": access.is_facilitator,
         "focus": focus,
+        "guess_warning": warning,
     }
 
 

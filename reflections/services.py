@@ -33,9 +33,18 @@ def reflection_save(
     rating given with it, and drop the autosaved draft it came from."""
     draft_key = ReflectionDraft.key_for(author, community, reflection)
     if reflection is None:
-        reflection = Reflection(author=author, community=community)
+        # "Without my name" is chosen once, here, for a reflection shared with the community;
+        # an edit never changes it (reflections.anonymity).
+        reflection = Reflection(
+            author=author,
+            community=community,
+            anonymous=bool(data.get("anonymous"))
+            and data["visibility"] == Reflection.Visibility.COMMUNITY,
+        )
     for name in REFLECTION_FIELDS:
         setattr(reflection, name, data[name])
+    if reflection.anonymous:
+        reflection.visibility = Reflection.Visibility.COMMUNITY
     reflection.save()
     _confidence_record(reflection, author, data.get("confidence"))
     ReflectionDraft.objects.filter(key=draft_key).delete()
@@ -184,12 +193,20 @@ class ResponseRefused(Exception):
 
 @transaction.atomic
 def response_create(
-    *, author, community, kind: str, target, body: str, parent: Response | None = None
+    *,
+    author,
+    community,
+    kind: str,
+    target,
+    body: str,
+    parent: Response | None = None,
+    anonymous: bool = False,
 ) -> Response:
     """Post a response to `target` (a reflection, shared work or session of `community`,
     reached through reflections.access), or a reply to `parent`. One level of replies: a
     reply to a reply joins the thread of the response it answers. The people it is for are
-    told by email, once, after commit (emails.tell_author_of_response)."""
+    told by email, once, after commit (emails.tell_author_of_response). `anonymous`: posted
+    without the author's name (reflections.anonymity), fixed from now on."""
     from .emails import tell_author_of_response
 
     if parent is not None:
@@ -198,7 +215,12 @@ def response_create(
         if parent.parent_id is not None:
             parent = parent.parent
     response = Response.objects.create(
-        community=community, author=author, body=body, parent=parent, **{kind: target}
+        community=community,
+        author=author,
+        body=body,
+        parent=parent,
+        anonymous=anonymous,
+        **{kind: target},
     )
     tell_author_of_response(response)
     mentions_record(response, by=author)

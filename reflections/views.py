@@ -45,6 +45,7 @@ from .access import (
     theme_for,
     updatable_action_for,
 )
+from .anonymity import conceal, conceal_one, facilitating
 from .forms import (
     DRAFT_FIELDS,
     ActionForm,
@@ -57,6 +58,7 @@ from .forms import (
     ThemeActionForm,
     ThemeEditForm,
     ThemeForm,
+    guess_warning,
 )
 from .markdown import render_markdown
 from .mentions import render_with_mentions
@@ -116,14 +118,20 @@ def reflection_list(request, slug):
     # The page's reflections are chosen by id, without joins, and only then loaded with
     # their authors and sessions: PostgreSQL cannot estimate a text search, and once it
     # guessed a search matched one row it joined every session to each of 1,900 matches.
-    chosen = filters.apply(Reflection.objects.visible_to(request.user, community)).order_by(
-        "-created_at", "-pk"
-    )
+    # Filtering by an author never finds what they shared without their name, unless the
+    # viewer may know it (reflections.anonymity).
+    chosen = filters.apply(
+        Reflection.objects.visible_to(request.user, community),
+        user=request.user,
+        sees_anonymous=access.is_facilitator,
+    ).order_by("-created_at", "-pk")
     page = QuickPage(
         chosen.values("pk"),
         request.GET.get("page"),
         PAGE_SIZE,
-        load=lambda rows: _reflections_shown(rows, access, request.user),
+        load=lambda rows: conceal(
+            _reflections_shown(rows, access, request.user), request.user, facilitating(access)
+        ),
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -145,7 +153,9 @@ def reflection_list(request, slug):
 @require_GET
 def reflection_detail(request, slug, pk):
     access = community_for(request.user, slug)
-    reflection = reflection_for(access, request.user, pk)
+    reflection = conceal_one(
+        reflection_for(access, request.user, pk), request.user, facilitating(access)
+    )
     # A write in a GET, kept to one idempotent statement: what the first-steps card reads.
     if access.is_member:
         services.reflection_mark_read(reflection=reflection, reader=request.user)
@@ -252,6 +262,7 @@ def _reflection_form_page(request, access, *, reflection: Reflection | None):
             "draft": draft,
             "preview": preview,
             "follow_up_of": _follow_up_action(form, community),
+            "guess_warning": guess_warning(access) if form.offers_without_name else "",
         },
     )
 
@@ -410,6 +421,12 @@ def _my_reflections_for_export(user):
     )
 
 
+def _who_sees(reflection: Reflection) -> str:
+    if reflection.anonymous:
+        return "everyone in the community, without my name (facilitators see it's me)"
+    return reflection.get_visibility_display()
+
+
 def reflection_markdown(reflection: Reflection) -> str:
     lines = [
         f"# {reflection.title}",
@@ -417,7 +434,7 @@ def reflection_markdown(reflection: Reflection) -> str:
         f"- Community: {reflection.community.name}",
         f"- Written: {reflection.created_at:%Y-%m-%d %H:%M} UTC",
         f"- Loop level: {reflection.get_loop_level_display() or 'not sure yet'}",
-        f"- Who sees it: {reflection.get_visibility_display()}",
+        f"- Who sees it: {_who_sees(reflection)}",
     ]
     if reflection.session:
         lines.append(f"- Session: {reflection.session.title}")
@@ -449,8 +466,8 @@ def export_zip(request):
 @login_required
 @require_GET
 def export_csv(request):
-    columns = ["id", "written", "community", "title", "loop level", "visibility", "session",
-               "outcome", "prompt answers", "body"]  # fmt: skip
+    columns = ["id", "written", "community", "title", "loop level", "visibility",
+               "without my name", "session", "outcome", "prompt answers", "body"]  # fmt: skip
     rows = (
         [
             reflection.pk,
@@ -459,6 +476,7 @@ def export_csv(request):
             reflection.title,
             reflection.loop_level,
             reflection.visibility,
+            "yes" if reflection.anonymous else "",
             reflection.session.title if reflection.session else "",
             reflection.outcome.statement if reflection.outcome else "",
             "\n\n".join(f"{q}\n{a}" for q, a in reflection.answered_prompts),
@@ -523,7 +541,12 @@ def action_new(request, slug):
         order = [c.value for c in Reflection.Loop]
         initial["loop_level"] = max(levels, key=order.index) if levels else ""
         if len(preselected) == 1:
-            initial["owner"] = preselected[0].author_id
+            # Its author carries it by default, unless they shared it without their name
+            # and the viewer may not know who that is (then: the viewer).
+            if conceal_one(preselected[0], request.user, facilitating(access)).author_concealed:
+                initial["owner"] = request.user.pk
+            else:
+                initial["owner"] = preselected[0].author_id
             initial["session"] = preselected[0].session_id
     if (session_id := _int_param(request, "session")) is not None:
         initial["session"] = published_session_for(access, session_id).pk
@@ -565,13 +588,24 @@ def action_edit(request, slug, pk):
     )
 
 
+def _follow_ups(access, user, action) -> list[Reflection]:
+    """The follow-up reflections of an action `user` may read, with their authors as the
+    viewer may know them (reflections.anonymity)."""
+    rows = (
+        Reflection.objects.visible_to(user, access.community)
+        .filter(follow_up_of=action)
+        .select_related("author", "community")
+    )
+    return conceal(rows, user, facilitating(access))
+
+
 @login_required
 @require_GET
 def action_detail(request, slug, pk):
     access = community_for(request.user, slug)
     community = access.community
     action = action_for(access, pk, _actions_with_reflections(request.user, community))
-    follow_ups = Reflection.objects.visible_to(request.user, community).filter(follow_up_of=action)
+    follow_ups = _follow_ups(access, request.user, action)
     return render(
         request,
         "reflections/action_detail.html",
@@ -589,7 +623,6 @@ def action_detail(request, slug, pk):
 @require_POST
 def action_status(request, slug, pk):
     access = community_for(request.user, slug)
-    community = access.community
     action = updatable_action_for(access, request.user, pk)
     form = ActionStatusForm(request.POST, instance=Action.objects.get(pk=action.pk))
     if form.is_valid():
@@ -607,7 +640,7 @@ def action_status(request, slug, pk):
         else:
             messages.success(request, f"The action is now {action.get_status_display()}.")
         return redirect(action)
-    follow_ups = Reflection.objects.visible_to(request.user, community).filter(follow_up_of=action)
+    follow_ups = _follow_ups(access, request.user, action)
     return render(
         request,
         "reflections/action_detail.html",
@@ -702,6 +735,8 @@ def respond(request, slug, kind, pk):
         parent = _posted_parent(request, access) if request.method == "POST" else None
     except ParentGone:
         return _reply_orphaned(request, access, kind, target)
+    if parent is not None:
+        conceal_one(parent, request.user, facilitating(access))
     form = ResponseForm(
         request.POST or None,
         prefix_id=f"reply-{parent.pk}" if parent else "response",
@@ -716,6 +751,7 @@ def respond(request, slug, kind, pk):
                 target=target,
                 body=form.cleaned_data["body"],
                 parent=parent,
+                anonymous=form.cleaned_data["anonymous"],
             )
         except services.ResponseRefused:
             raise Http404("That reply belongs to another conversation.") from None
@@ -739,6 +775,7 @@ def respond(request, slug, kind, pk):
             "kind": kind,
             "parent": parent,
             "respond_url": request.path,
+            "guess_warning": guess_warning(access),
         },
     )
 
@@ -748,7 +785,9 @@ def respond(request, slug, kind, pk):
 def response_edit(request, slug, pk):
     access = community_for(request.user, slug)
     response = own_response_for(access, request.user, pk)
-    form = ResponseForm(request.POST or None, initial={"body": response.body})
+    form = ResponseForm(
+        request.POST or None, initial={"body": response.body}, offer_anonymous=False
+    )
     if request.method == "POST" and form.is_valid():
         services.response_edit(response=response, body=form.cleaned_data["body"])
         messages.success(request, "Your changes are saved.")

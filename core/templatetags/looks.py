@@ -31,9 +31,16 @@ def _name_of(person) -> str:
 
 @register.simple_tag
 def avatar(person, size: str = "") -> str:
-    """The person's initials in a circle coloured from their name."""
+    """The person's initials in a circle coloured from their name; for the stand-in of
+    an author who shared without their name (`concealed`), the same neutral circle for
+    everyone, with no letters."""
     name = _name_of(person)
     size_class = f" avatar-{size}" if size in {"small", "large"} else ""
+    if getattr(person, "concealed", False):
+        return format_html(
+            '<span class="avatar avatar-neutral{}" data-initials="" aria-hidden="true"></span>',
+            size_class,
+        )
     return format_html(
         '<span class="avatar tone-{}{}" data-initials="{}" aria-hidden="true"></span>',
         tone_for(name),
