@@ -26,11 +26,12 @@ from outcomes.models import Outcome
 
 from .builtin_templates import BUILTIN_TEMPLATES
 from .calendar import series_ics, session_ics
-from .emails import reflect_url, session_email_context, session_url
+from .emails import pulse_links, reflect_url, session_email_context, session_url
 from .models import (
     RSVP,
     AgendaItem,
     Attendance,
+    PulseAnswer,
     Series,
     SeriesRSVP,
     Session,
@@ -652,6 +653,35 @@ def agenda_bookend_add(*, session: Session, kind: str) -> AgendaItem:
     return item
 
 
+ROUND = ("Round: everyone speaks once", 10)
+
+
+def agenda_round_add(*, session: Session) -> AgendaItem:
+    """Add a round (speaking turns) at the end of the agenda; the facilitator then words it."""
+    title, minutes = ROUND
+    return agenda_item_add(
+        session=session,
+        data={
+            "title": title,
+            "minutes": minutes,
+            "description": "Each of us speaks once, in the order shown. Passing is fine.",
+        },
+        kind=AgendaItem.Kind.ROUND,
+    )
+
+
+def round_shuffle(*, item: AgendaItem) -> AgendaItem:
+    """A new speaking order for a round: a fresh seed, which everyone's page then follows.
+    Refused once the session is held or cancelled (the order is no longer kept)."""
+    if not item.is_round:
+        raise SessionStateError("Only a round has a speaking order.")
+    if item.session.status != Session.Status.SCHEDULED:
+        raise SessionStateError("This session is over, so its round keeps no order.")
+    item.round_seed = secrets.randbelow(2**31)
+    AgendaItem.objects.filter(pk=item.pk).update(round_seed=item.round_seed)
+    return item
+
+
 # --- templates ------------------------------------------------------------------------
 
 
@@ -912,6 +942,8 @@ def attendance_record(
             Session.objects.filter(pk=session.pk).update(
                 status=Session.Status.COMPLETED, version=F("version") + 1
             )
+            # A round's order is kept only until the session is held.
+            session.agenda_items.filter(round_seed__isnull=False).update(round_seed=None)
             session.refresh_from_db()
         if session.status == Session.Status.COMPLETED:
             # Held: everyone who came is invited to reflect, once each, including a
@@ -945,6 +977,7 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
     # In a series, the invitation points on to the next session: the loop keeps going.
     following = session.next_occurrence()
     next_link = session_url(following) if following else ""
+    faces = pulse_links(session)
     sent = 0
     for key, user in users.items():
         if key in done:
@@ -960,6 +993,7 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
                     reflect_url=reflect_link,
                     next_session=following,
                     next_url=next_link,
+                    pulse_links=faces,
                 ),
                 to_email=user.email,
                 recipient=user,
@@ -967,6 +1001,29 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
             )
         sent += created
     return sent
+
+
+def pulse_answer(*, session: Session, user: User, face: int, better: str = "") -> PulseAnswer:
+    """Save `user`'s answer to the session's pulse, or change the one they gave: one row
+    per person and session (a double submit, or two tabs at once, leaves one). Only people
+    who attended a held session answer. The row keeps no link to the person (see
+    PulseAnswer)."""
+    if session.status != Session.Status.COMPLETED:
+        raise SessionStateError("The pulse opens once the session is marked held.")
+    if not session.attendances.filter(user=user).exists():
+        raise SessionStateError("The pulse is for the people who came to this session.")
+    respondent = PulseAnswer.respondent_for(session.pk, user.pk)
+    values = {"face": face, "better": better.strip()}
+    try:
+        with transaction.atomic():
+            answer, _ = PulseAnswer.objects.update_or_create(
+                session=session, respondent=respondent, defaults=values
+            )
+    except IntegrityError:
+        # The same answer arrived twice at once: the other request made the row; change it.
+        PulseAnswer.objects.filter(session=session, respondent=respondent).update(**values)
+        answer = PulseAnswer.objects.get(session=session, respondent=respondent)
+    return answer
 
 
 def calendar_token_reset(*, user: User) -> str:
