@@ -62,6 +62,7 @@ from .selectors import (
     round_order,
     round_people,
     rsvp_people,
+    series_pulse,
     with_going_count,
     with_my_rsvp,
 )
@@ -929,6 +930,9 @@ def series_detail(request, slug: str, pk: int):
             "is_facilitator": access.is_facilitator,
             "my_answer": my_answer,
             "rsvp_choices": RSVP.Response.choices,
+            # The series' pulse, held session by held session: its facilitators only.
+            "pulse_over_time": series_pulse(series) if access.is_facilitator else [],
+            "pulse_faces": PulseAnswer.Face.choices,
         },
     )
 

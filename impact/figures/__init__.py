@@ -78,6 +78,7 @@ from .participation import (
     participation_equity,
     people_in,
 )
+from .pulse import PulseMonth, pulse_by_month
 
 __all__ = [
     "LEVELS",
@@ -99,6 +100,7 @@ __all__ = [
     "Moves",
     "PeopleFigures",
     "PortfolioFigures",
+    "PulseMonth",
     "SessionFigures",
     "SessionMonth",
     "actions_flow_in",
@@ -116,6 +118,7 @@ __all__ = [
     "participation_equity",
     "people_in",
     "portfolio_figures",
+    "pulse_by_month",
     "reflections_by_loop",
     "review_stages",
     "sessions_by_month",

@@ -13,6 +13,7 @@ from .attendance import SessionMonth, sessions_by_month
 from .headlines import Headline, headlines_in, what_changed, windows_for
 from .learning import ActionFlow, LoopMonth, actions_flow_in, reflections_by_loop
 from .members import LevelMonth, members_by_level, members_now
+from .pulse import PulseMonth, pulse_by_month
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class CommunityFigures:
     progress: tuple[dict, ...]  # average confidence per outcome and month (window)
     stages: tuple[dict, ...] | None  # None: no review in the window chose a stage
     actions: tuple[ActionFlow, ActionFlow]  # this period, the previous one
+    pulse: tuple[PulseMonth, ...] = ()  # the session pulse's average, window's months
 
 
 def community_figures(community, period: Period) -> CommunityFigures:
@@ -56,6 +58,8 @@ def community_figures(community, period: Period) -> CommunityFigures:
         progress=tuple(outcome_progress(community, window)),
         stages=None if stages is None else tuple(stages),
         actions=(flows[0][community.pk], flows[1][community.pk]),
+        # An average of what people gave: the whole months only.
+        pulse=tuple(pulse_by_month(community, window)),
     )
 
 

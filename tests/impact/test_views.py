@@ -227,7 +227,7 @@ def test_no_page_or_export_reveals_private_or_facilitator_only_reflections(
 
 # Charts every community has; "stages" joins once a review chose a stage (its export is
 # tested with the peer-review figures).
-CHARTS = ["headline", "members", "movement", "sessions", "loops", "equity"]
+CHARTS = ["headline", "members", "movement", "sessions", "loops", "pulse", "equity"]
 
 
 def test_every_chart_has_an_export(client, cast):
@@ -271,7 +271,8 @@ def test_community_dashboard_query_count_is_bounded(
     busy_community(cast["community"], size)
     client.force_login(cast["facilitator"])
 
-    with django_assert_num_queries(22):
+    # 2 of them for the session pulse by month (impact.figures.pulse).
+    with django_assert_num_queries(24):
         response = client.get(f"/c/{cast['community'].slug}/{page}")
 
     assert response.status_code == 200
