@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 
 from core.plugins import Panel
 
+from .facilitation import facilitation_panel
 from .models import Action, Reflection, Response
 from .selectors import themes_for, thread_context
 
@@ -133,4 +134,12 @@ def session_themes_panel(request, access, session) -> Panel | None:
 
 # The session page gets three panels from this app: the open actions, the themes gathered
 # after it, and the conversation.
-PANELS = {"session_panel": [session_panel, session_themes_panel, session_responses_panel]}
+# After a session, its facilitators also get their own facilitation reflection.
+PANELS = {
+    "session_panel": [
+        session_panel,
+        session_themes_panel,
+        session_responses_panel,
+        facilitation_panel,
+    ]
+}
