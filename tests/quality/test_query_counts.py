@@ -378,7 +378,9 @@ CASES = {
     "session_detail": (session_detail, 10),
     # After it: who came (1 query) and the reviews panel (3) instead.
     # +1 for the themes gathered from the session (reflections' themes panel).
-    "session_detail_after": (session_detail_after, 15),
+    # +1 for the pulse summary its facilitator sees, +2 for their facilitation-reflection
+    # panel (reflections.facilitation: are they its facilitator, did they write it).
+    "session_detail_after": (session_detail_after, 18),
     "session_rsvp_fragment": (session_rsvp_fragment, 14),
     "session_attendance": (session_attendance, 7),
     "session_planner": (session_planner, 10),
