@@ -397,7 +397,8 @@ CASES = {
     "my_reflections": (my_reflections, 4),
     "action_list": (action_list, 7),
     "story_list": (story_list, 7),
-    "community_dashboard": (community_dashboard, 22),
+    # +2 for the session pulse by month (impact.figures.pulse).
+    "community_dashboard": (community_dashboard, 24),
     "portfolio": (portfolio, 14),
     "home": (home, 16),
     "home_answered": (home_answered, 16),
