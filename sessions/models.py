@@ -545,3 +545,33 @@ class Series(models.Model):
         from .recurrence import describe
 
         return f"{describe(self.rule, self.start_date)}, {self.start_time:%H:%M} ({self.time_zone})"
+
+
+class CoFacilitation(models.Model):
+    """An invitation to co-facilitate a session (a series' next occurrence), from one of
+    its facilitators to an active member: accepted, they join its facilitators; declined,
+    nothing changes. One per person and session; the person is told once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting for an answer"
+        ACCEPTED = "accepted", "accepted"
+        DECLINED = "declined", "declined"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="cofacilitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cofacilitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="cofacilitation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to co-facilitate {self.session}"

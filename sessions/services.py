@@ -31,6 +31,7 @@ from .models import (
     RSVP,
     AgendaItem,
     Attendance,
+    CoFacilitation,
     PulseAnswer,
     Series,
     SeriesRSVP,
@@ -1024,6 +1025,55 @@ def pulse_answer(*, session: Session, user: User, face: int, better: str = "") -
         PulseAnswer.objects.filter(session=session, respondent=respondent).update(**values)
         answer = PulseAnswer.objects.get(session=session, respondent=respondent)
     return answer
+
+
+def cofacilitation_invite(*, session: Session, user: User, invited_by: User) -> CoFacilitation:
+    """Invite an active member to co-facilitate the series' next occurrence after
+    `session`; they are told once (the notification's key). A second invitation of the
+    same person gives the first one back."""
+    following = session.next_occurrence()
+    if following is None:
+        raise SessionStateError("This session has no next occurrence to co-facilitate.")
+    member = Membership.objects.filter(
+        community_id=session.community_id, user=user, status=Membership.Status.ACTIVE
+    ).exists()
+    if not member:
+        raise SessionStateError("Only active members of the community can co-facilitate.")
+    if following.facilitators.filter(pk=user.pk).exists():
+        raise SessionStateError(f"{user.name} already facilitates the next session.")
+    try:
+        with transaction.atomic():
+            invite, _ = CoFacilitation.objects.get_or_create(
+                session=following, user=user, defaults={"invited_by": invited_by}
+            )
+    except IntegrityError:
+        invite = CoFacilitation.objects.get(session=following, user=user)
+    notify(
+        user,
+        "cofacilitation_invite",
+        key=f"cofacilitate:{following.pk}:{user.pk}",
+        text=f"{invited_by.name} invites you to co-facilitate “{following.title}”.",
+        url=following.get_absolute_url() + "#cofacilitate",
+        community=session.community,
+        actor=invited_by,
+        due_at=following.starts_at,
+    )
+    return invite
+
+
+def cofacilitation_answer(*, invite: CoFacilitation, accept: bool) -> CoFacilitation:
+    """Accept (join the session's facilitators) or decline; answering again changes it."""
+    if invite.session.status != Session.Status.SCHEDULED:
+        raise SessionStateError("This session is no longer ahead.")
+    with transaction.atomic():
+        invite.status = CoFacilitation.Status.ACCEPTED if accept else CoFacilitation.Status.DECLINED
+        invite.answered_at = timezone.now()
+        invite.save(update_fields=["status", "answered_at"])
+        if accept:
+            invite.session.facilitators.add(invite.user)
+        else:
+            invite.session.facilitators.remove(invite.user)
+    return invite
 
 
 def calendar_token_reset(*, user: User) -> str:

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -48,6 +48,7 @@ from .models import (
     PULSE_FACES,
     RSVP,
     AgendaItem,
+    CoFacilitation,
     PulseAnswer,
     SeriesRSVP,
     Session,
@@ -181,6 +182,10 @@ def _detail_context(request, access, session: Session) -> dict:
     for item in agenda:
         item.speaking_order = round_order(item, people) if round_open and item.is_round else None
     series = session.series if session.series_id else None
+    facilitators = list(session.facilitators.order_by("display_name", "email"))
+    next_session = (
+        session.next_occurrence() if series is not None and stage == Session.AFTER else None
+    )
     own = (
         series is not None
         and my_rsvp is not None
@@ -194,7 +199,7 @@ def _detail_context(request, access, session: Session) -> dict:
         "stage": stage,
         "is_member": is_member,
         "is_facilitator": access.is_facilitator,
-        "facilitators": list(session.facilitators.order_by("display_name", "email")),
+        "facilitators": facilitators,
         "agenda": _with_clock_times(session, agenda, timezone.now()),
         "agenda_minutes": sum(item.minutes for item in agenda),
         "has_review_step": any(item.kind == AgendaItem.Kind.REVIEW_ACTIONS for item in agenda),
@@ -206,10 +211,9 @@ def _detail_context(request, access, session: Session) -> dict:
         "rsvp_choices": RSVP.Response.choices,
         "attended": any(person.pk == request.user.pk for person in came),
         # After a held session of a series, its reflection invitation points on.
-        "next_session": (
-            session.next_occurrence() if series is not None and stage == Session.AFTER else None
-        ),
+        "next_session": next_session,
         "reflect_url": link_for("reflect", community.slug, session=session.pk),
+        **_cofacilitation_context(access, session, came, facilitators, next_session),
         **_pulse_context(request, access, session, came),
         "community_tz": community.zoneinfo,
         "viewer_tz": request.user.zoneinfo,
@@ -237,6 +241,24 @@ def _pulse_context(request, access, session: Session, came: list[User], form=Non
     if access.is_facilitator:
         context["pulse"] = pulse_summary(session)
     return context
+
+
+def _cofacilitation_context(access, session: Session, came, facilitators, next_session) -> dict:
+    """After a held session of a series, its facilitators may invite the people who came
+    to co-facilitate the next one: who came (not facilitating), each with the invitation
+    already made, if any. One query, only then."""
+    if not (access.is_facilitator and next_session and session.status == Session.Status.COMPLETED):
+        return {}
+    leading = {person.pk for person in facilitators}
+    invited = dict(
+        CoFacilitation.objects.filter(session=next_session).values_list("user_id", "status")
+    )
+    candidates = [
+        {"user": person, "status": invited.get(person.pk)}
+        for person in came
+        if person.pk not in leading
+    ]
+    return {"cofacilitation_candidates": candidates}
 
 
 @login_required
@@ -337,6 +359,61 @@ def session_pulse(request, slug: str, pk: int):
         return render(request, "sessions/detail.html#pulse-box", context)
     context["panels"] = collect_panels("session_panel", request, access, session)
     return render(request, "sessions/detail.html", context)
+
+
+@login_required
+@require_POST
+def cofacilitate_invite(request, slug: str, pk: int):
+    access = community_for(request.user, slug, role=FACILITATOR)
+    session = session_for(access, pk)
+    # Only someone who came to this session: another id is a 404.
+    ids = member_ids([request.POST.get("user", "")])
+    if not ids:
+        raise Http404("No such attendee.")
+    attendance = get_object_or_404(session.attendances.select_related("user"), user_id=ids[0])
+    person = attendance.user
+    try:
+        services.cofacilitation_invite(session=session, user=person, invited_by=request.user)
+    except services.SessionStateError as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(
+            request, f"{person.name} is invited to co-facilitate the next session, and told once."
+        )
+    return redirect(session.get_absolute_url() + "#cofacilitate")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cofacilitate_answer(request, slug: str, pk: int):
+    access = community_for(request.user, slug)
+    session = session_for(access, pk)
+    invite = get_object_or_404(
+        CoFacilitation.objects.select_related("invited_by"), session=session, user=request.user
+    )
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer not in ("accept", "decline"):
+            messages.error(request, "Please choose yes or no thanks.")
+        else:
+            invite.session = session
+            try:
+                services.cofacilitation_answer(invite=invite, accept=answer == "accept")
+            except services.SessionStateError as refusal:
+                messages.info(request, str(refusal))
+            else:
+                messages.success(
+                    request,
+                    "Thank you: you co-facilitate this session."
+                    if answer == "accept"
+                    else "Thanks for letting us know. Maybe another time.",
+                )
+            return redirect(session.get_absolute_url())
+    return render(
+        request,
+        "sessions/cofacilitate.html",
+        {**access.context(), "session": session, "invite": invite},
+    )
 
 
 @login_required
