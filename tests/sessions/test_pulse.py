@@ -283,3 +283,35 @@ def test_pulse_summary_queries_are_bounded(client, world, django_assert_num_quer
 
 
 QUERIES = 18
+
+
+def test_series_page_shows_the_pulse_over_time_to_facilitators_only(client, world, alice):
+    from sessions.models import Series
+
+    series = Series.objects.create(
+        community=world.community,
+        title="Weekly",
+        rule="FREQ=WEEKLY",
+        start_date=timezone.now().date(),
+        start_time="18:00",
+        time_zone="UTC",
+        uid="pulse-series-page",
+        is_live=True,
+    )
+    world.session.series = series
+    world.session.recurrence_id = world.session.starts_at
+    world.session.save()
+    people = attendees(world, 3)
+    held(world.session, people)
+    answer(world.session, people, face=1, better="never shown")
+    url = reverse("sessions:series", kwargs={"slug": "riverside", "pk": series.pk})
+
+    client.force_login(world.facilitator)
+    facilitator_view = client.get(url).content.decode()
+    client.force_login(alice)
+    member_view = client.get(url).content.decode()
+
+    assert "The pulse over time" in facilitator_view
+    assert '<td colspan="5">fewer than 5</td>' in facilitator_view
+    assert "never shown" not in facilitator_view
+    assert "The pulse over time" not in member_view
