@@ -182,6 +182,28 @@ def sessions_chart(months: list[figures.SessionMonth]) -> Chart:
     )
 
 
+def pulse_chart(months: list[figures.PulseMonth], label: str) -> Chart:
+    labels = [_month_label(m.month) for m in months]
+    title = "The session pulse, month by month"
+    averages = [m.average for m in months]
+    summary = "Average answer to “How was this session for you?” (1 hard going to 4 great) " + (
+        f"per month ({label}): "
+        + ", ".join(f"{month} {text(a)}" for month, a in zip(labels, averages, strict=True))
+    )
+    return Chart(
+        name="pulse",
+        title=title,
+        columns=["Month", "Average pulse (1–4)", "Answers counted"],
+        rows=[[lbl, m.average, m.answers] for lbl, m in zip(labels, months, strict=True)],
+        summary=summary,
+        svg=line_svg("chart-pulse", title, summary, labels, [("average pulse", averages)]),
+        legend=legend_html(["average pulse"]),
+        note="Only sessions at least 5 people answered count; a month without one shows "
+        "“fewer than 5”. Answers are anonymous: nobody, facilitators included, sees who "
+        "gave which.",
+    )
+
+
 def loops_chart(months: list[figures.LoopMonth]) -> Chart:
     labels = [_month_label(m.month) for m in months]
     title = "Shared reflections by loop level"
@@ -416,6 +438,7 @@ def draw_community(shown: figures.CommunityFigures) -> list[Chart]:
         movement_chart(list(shown.levels), label),
         sessions_chart(list(shown.sessions)),
         loops_chart(list(shown.loops)),
+        pulse_chart(list(shown.pulse), label),
         equity_chart(now, before),
         progress_chart(list(shown.progress), label),
     ]

@@ -51,7 +51,19 @@ PROMPTS = {
         ),
     ],
 }
-PROMPT_QUESTIONS = {key: question for prompts in PROMPTS.values() for key, question in prompts}
+# A facilitator's own reflection on a session they facilitated (reflections.facilitation):
+# private, its answers marked with FACILITATION_MARK so it is found again.
+FACILITATION_PROMPTS = [
+    ("helped_room", "What helped the room?"),
+    ("unheard", "Whose voice didn't we hear?"),
+    ("try_next", "What would I try next time?"),
+]
+FACILITATION_MARK = ("kind", "facilitation")
+PROMPT_QUESTIONS = {
+    key: question
+    for prompts in [*PROMPTS.values(), FACILITATION_PROMPTS]
+    for key, question in prompts
+}
 
 
 def _active_communities(user, *, facilitators_only: bool = False):

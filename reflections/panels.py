@@ -13,6 +13,7 @@ from sessions.selectors import users_answered
 
 from . import voices
 from .anonymity import conceal, facilitating
+from .facilitation import facilitation_panel
 from .models import Action, Reflection, Response
 from .selectors import themes_for, thread_context
 
@@ -183,12 +184,14 @@ def session_voices_panel(request, access, session) -> Panel | None:
     )
 
 
+# After a session, its facilitators also get their own facilitation reflection.
 PANELS = {
     "session_panel": [
         session_panel,
         session_themes_panel,
         session_responses_panel,
         session_voices_panel,
+        facilitation_panel,
     ],
     "community_panel": [community_panel, community_voices_panel],
 }

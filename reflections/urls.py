@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import facilitation, views
 
 app_name = "reflections"
 
@@ -32,6 +32,11 @@ urlpatterns = [
     path(C + "actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path(C + "actions/<int:pk>/status/", views.action_status, name="action_status"),
     path(C + "themes/", views.themes_page, name="themes"),
+    path(
+        C + "sessions/<int:pk>/facilitation/",
+        facilitation.facilitation_reflection,
+        name="facilitation",
+    ),
     path(C + "themes/new/", views.theme_new, name="theme_new"),
     path(C + "themes/<int:pk>/vote/", views.theme_vote, name="theme_vote"),
     path(C + "themes/<int:pk>/action/", views.theme_action, name="theme_action"),

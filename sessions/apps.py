@@ -60,5 +60,11 @@ class SessionsConfig(AppConfig):
             "digest",
             order=22,
         )
+        register_notification_kind(
+            "cofacilitation_invite",
+            "I'm invited to co-facilitate a session",
+            "digest",
+            order=23,
+        )
         # What search finds of sessions (core.plugins.register_search).
         search.register()

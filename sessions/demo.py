@@ -15,9 +15,11 @@ from communities.models import Community, Membership
 from outcomes.demo import MAPPING
 from outcomes.models import Outcome
 
-from .models import RSVP, AgendaItem, Attendance, SeriesRSVP, Session
+from .models import RSVP, AgendaItem, Attendance, PulseAnswer, SeriesRSVP, Session
 from .services import (
+    agenda_round_add,
     builtin_templates_create,
+    pulse_answer,
     reflect_invitations_send,
     series_create,
     series_extend,
@@ -49,6 +51,7 @@ def seed(people: dict) -> None:
     if not community.sessions.filter(title__startswith=MARKER).exists():
         _sessions(community, people)
     _templates(community, people["facilitator@example.com"])
+    _voices(community)
 
 
 def _templates(community, facilitator) -> None:
@@ -255,3 +258,39 @@ def _align(community) -> None:
     )
     for item in items[:3]:
         item.aligned_outcomes.add(mapping)
+
+
+# What people said after the demo's held sessions: (face, what would make it better).
+PULSE_WORDS = [
+    (4, "More time on the second project; it was just getting good."),
+    (3, "A shorter opening round."),
+    (4, ""),
+    (2, "I couldn't see the shared screen well from the back."),
+    (3, "Send the maps a day ahead so we can look first."),
+    (4, "Keep the pairs: I said more than I usually do."),
+    (1, "Too many voices at once in the swap."),
+    (3, ""),
+]
+
+
+def _voices(community) -> None:
+    """Every voice: a round (speaking turns) on the next session and the one under way,
+    and pulse answers on the held sessions — 5 or more on most, so their facilitators see
+    the pulse, and 3 on the latest clinic, so the privacy floor shows. Idempotent."""
+    if not AgendaItem.objects.filter(
+        session__community=community, kind=AgendaItem.Kind.ROUND
+    ).exists():
+        for title in ("boundaries and edges", "drop-in map swap"):
+            session = community.sessions.filter(title=f"{MARKER}: {title}").first()
+            if session is not None:
+                agenda_round_add(session=session)
+    if PulseAnswer.objects.filter(session__community=community).exists():
+        return
+    held = community.sessions.filter(status=Session.Status.COMPLETED).order_by("-starts_at")
+    latest_clinic = held.filter(title__startswith=MARKER).first()
+    for session in held:
+        came = [a.user for a in session.attendances.select_related("user").order_by("user__email")]
+        count = 3 if session == latest_clinic else len(came) - 1
+        for index, person in enumerate(came[:count]):
+            face, better = PULSE_WORDS[(index + session.pk) % len(PULSE_WORDS)]
+            pulse_answer(session=session, user=person, face=face, better=better)

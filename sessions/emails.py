@@ -42,3 +42,19 @@ def session_email_context(session: Session, user: User, **extra) -> dict:
         "settings_url": settings.SITE_URL + reverse("settings"),
         **extra,
     }
+
+
+def pulse_links(session: Session) -> list[dict]:
+    """The pulse's four faces as links to the session page, each preselecting its face
+    there (a link only preselects; the person saves with a press, so a link scanner saves
+    nothing)."""
+    from .models import PULSE_FACES, PulseAnswer
+
+    return [
+        {
+            "face": PULSE_FACES[value],
+            "label": label,
+            "url": f"{session_url(session)}?pulse={value}#pulse-box",
+        }
+        for value, label in PulseAnswer.Face.choices
+    ]

@@ -14,9 +14,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from communities.pickers import FindsMembers, MembersField, pickers_bind
+from core.text import NOTE_MAX
 from outcomes.models import Outcome
 
-from .models import RSVP, AgendaItem, Session, SessionSettings, SessionTemplate, TemplateItem
+from .models import (
+    RSVP,
+    AgendaItem,
+    PulseAnswer,
+    Session,
+    SessionSettings,
+    SessionTemplate,
+    TemplateItem,
+)
 from .recurrence import MAX_OCCURRENCES, Ends, Frequency, RuleError, expand, rule_for
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -477,3 +486,23 @@ TemplateItemFormSet = forms.formset_factory(
     validate_max=True,
     absolute_max=100,
 )
+
+
+class PulseForm(forms.Form):
+    face = forms.TypedChoiceField(
+        label="How was this session for you?",
+        choices=PulseAnswer.Face.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Please choose one of the four faces.",
+            "invalid_choice": "Please choose one of the four faces.",
+        },
+    )
+    better = forms.CharField(
+        label="What would make the next one better?",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional. Nobody sees who wrote it.",
+    )

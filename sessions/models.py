@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
 from core.templatetags.dates import STYLES
@@ -244,6 +245,8 @@ class AgendaItem(models.Model):
         ACTIVITY = "activity", "activity"
         REVIEW_ACTIONS = "review_actions", "review our open actions"
         REFLECT = "reflect", "reflect"
+        # Speaking turns: everyone in the room speaks once, in one shuffled order.
+        ROUND = "round", "round (everyone speaks once)"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveIntegerField(default=0)
@@ -256,12 +259,72 @@ class AgendaItem(models.Model):
     )
     # Optimistic lock for the agenda builder: two facilitators editing one item.
     version = models.PositiveIntegerField(default=1)
+    # A round's speaking order: the seed its shuffle starts from, so everyone in the room
+    # sees the same order (selectors.round_order). A facilitator's "shuffle again" stores a
+    # new one; marking the session held clears it. Only the seed is kept, never who spoke.
+    round_seed = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.minutes} min)"
+
+    @property
+    def is_round(self) -> bool:
+        return self.kind == self.Kind.ROUND
+
+
+class PulseAnswer(models.Model):
+    """One attendee's answer to a held session's pulse: how it was (four faces) and what
+    would make the next one better. Anonymous to everyone: the row holds no link to the
+    person, only `respondent`, a keyed hash (HMAC with the site's secret) of the session
+    and the person, which lets the same person change their answer and keeps a second
+    answer from being made, yet names nobody and differs from session to session, so
+    answers cannot be joined across sessions either (services.pulse_respondent)."""
+
+    class Face(models.IntegerChoices):
+        HARD = 1, "Hard going"
+        MIXED = 2, "Mixed"
+        GOOD = 3, "Good"
+        GREAT = 4, "Great"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="pulse_answers")
+    respondent = models.CharField(max_length=64, editable=False)
+    face = models.PositiveSmallIntegerField(choices=Face)
+    better = models.TextField(
+        "what would make the next one better", max_length=TEXT_MAX, blank=True
+    )
+    # No timestamp: when an answer was given could match it to the moment someone was
+    # seen on the page. Figures date an answer by its session.
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "respondent"], name="pulse_one_per_person"),
+            models.CheckConstraint(condition=Q(face__gte=1, face__lte=4), name="pulse_face_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pulse answer on {self.session}"
+
+    @staticmethod
+    def respondent_for(session_id: int, user_id: int) -> str:
+        """The keyed hash standing for a person on one session's pulse. Keyed with the
+        site's secret: without it, nobody can tell whose it is by hashing every member's
+        id. (Rotating DJANGO_SECRET_KEY lets a person answer once more afterwards.)"""
+        return salted_hmac(
+            "copsite.pulse.respondent", f"{session_id}:{user_id}", algorithm="sha256"
+        ).hexdigest()
+
+
+# The pulse's four faces, each always shown with its words beside it (a face alone says
+# nothing to a screen reader, and means different things to different people).
+PULSE_FACES = {
+    PulseAnswer.Face.HARD: "😟",
+    PulseAnswer.Face.MIXED: "😐",
+    PulseAnswer.Face.GOOD: "🙂",
+    PulseAnswer.Face.GREAT: "😄",
+}
 
 
 class RSVP(models.Model):
@@ -522,3 +585,33 @@ class Series(models.Model):
         from .recurrence import describe
 
         return f"{describe(self.rule, self.start_date)}, {self.start_time:%H:%M} ({self.time_zone})"
+
+
+class CoFacilitation(models.Model):
+    """An invitation to co-facilitate a session (a series' next occurrence), from one of
+    its facilitators to an active member: accepted, they join its facilitators; declined,
+    nothing changes. One per person and session; the person is told once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting for an answer"
+        ACCEPTED = "accepted", "accepted"
+        DECLINED = "declined", "declined"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="cofacilitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cofacilitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="cofacilitation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to co-facilitate {self.session}"

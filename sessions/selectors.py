@@ -8,14 +8,18 @@ and moved ones follow the series answer with nothing copied.
 
 from __future__ import annotations
 
+import random
+from collections import Counter as CounterType
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from core.privacy import THRESHOLD, average_figure, people_figure
 
-from .models import RSVP, SeriesRSVP, Session
+from .models import RSVP, PulseAnswer, SeriesRSVP, Session
 
 
 def with_my_rsvp(queryset: QuerySet, user) -> QuerySet:
@@ -161,3 +165,102 @@ def coming_up(community, limit: int = 3) -> list[Session]:
             starts_at__gte=timezone.now(),
         ).order_by("starts_at")[:limit]
     )
+
+
+# --- rounds: speaking turns ---------------------------------------------------------
+
+
+def round_people(session: Session, going: list[User]) -> tuple[list[User], bool]:
+    """Who a round's order holds, and whether they are who attended: once attendance is
+    recorded, the people who came; before, the people whose answer that counts is going
+    (`going`, already read for the page). One query, for the attendance."""
+    attended = [
+        attendance.user for attendance in session.attendances.select_related("user").order_by("pk")
+    ]
+    return (attended, True) if attended else (list(going), False)
+
+
+def round_order(item, people: list[User]) -> list[User]:
+    """`people` in the item's shuffled order: the same for everyone who opens the page, as
+    it starts from the item's stored seed (its id until a facilitator shuffles again).
+    Drawn fresh from the seed on every request; nothing records who spoke."""
+    seed = item.round_seed if item.round_seed is not None else item.pk
+    ordered = sorted(people, key=lambda person: person.pk)
+    random.Random(seed).shuffle(ordered)
+    return ordered
+
+
+# --- the pulse after a session ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PulseSummary:
+    """What facilitators see of a session's (or a group of sessions') pulse: nothing but
+    "fewer than 5" until at least 5 people answered (core.privacy), then how many chose
+    each face and what they wrote, in an order that says nothing about who or when."""
+
+    answered: int
+    faces: tuple[tuple[int, str, int], ...] = ()  # (face, label, how many)
+    texts: tuple[str, ...] = ()
+    average: float | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.answered >= THRESHOLD
+
+    @property
+    def answered_figure(self) -> int | None:
+        """How many answered, or None ("fewer than 5") for 1–4."""
+        return people_figure(self.answered)
+
+
+def _summary(faces: list[int], texts: list[str]) -> PulseSummary:
+    if len(faces) < THRESHOLD:
+        return PulseSummary(answered=len(faces))
+    counted = CounterType(faces)
+    return PulseSummary(
+        answered=len(faces),
+        faces=tuple((face, label, counted[face]) for face, label in PulseAnswer.Face.choices),
+        # Alphabetical: the order of the rows could otherwise follow who answered first.
+        texts=tuple(sorted(text for text in texts if text.strip())),
+        average=average_figure(sum(faces) / len(faces), len(faces)),
+    )
+
+
+def pulse_summary(session: Session) -> PulseSummary:
+    """A session's pulse for its facilitators: one query, whatever the number of answers."""
+    rows = list(PulseAnswer.objects.filter(session=session).values_list("face", "better"))
+    return _summary([face for face, _ in rows], [text for _, text in rows])
+
+
+def my_pulse(session: Session, user) -> PulseAnswer | None:
+    """The viewer's own answer (to show it back and let them change it), found by the keyed
+    hash that stands for them on this session."""
+    return PulseAnswer.objects.filter(
+        session=session, respondent=PulseAnswer.respondent_for(session.pk, user.pk)
+    ).first()
+
+
+def series_pulse(series) -> list[tuple[Session, PulseSummary]]:
+    """The series' held sessions (newest first, at most 20) with each one's pulse: two
+    queries, however many sessions and answers."""
+    sessions = list(
+        Session.objects.filter(series=series, status=Session.Status.COMPLETED).order_by(
+            "-starts_at"
+        )[:20]
+    )
+    by_session: dict[int, list[tuple[int, str]]] = {}
+    for session_id, face, text in PulseAnswer.objects.filter(session__in=sessions).values_list(
+        "session_id", "face", "better"
+    ):
+        by_session.setdefault(session_id, []).append((face, text))
+    return [
+        (
+            session,
+            _summary(
+                [face for face, _ in by_session.get(session.pk, [])],
+                [text for _, text in by_session.get(session.pk, [])],
+            ),
+        )
+        for session in sessions
+    ]

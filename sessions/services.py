@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.mail import Attachment, email_render_and_enqueue
 from accounts.models import EmailDelivery, User
-from accounts.notifications import notify_many
+from accounts.notifications import notify, notify_many
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership, MentoringPair, Milestone
 from communities.services import milestone_celebrate
@@ -26,11 +26,13 @@ from outcomes.models import Outcome
 
 from .builtin_templates import BUILTIN_TEMPLATES
 from .calendar import series_ics, session_ics
-from .emails import reflect_url, session_email_context, session_url
+from .emails import pulse_links, reflect_url, session_email_context, session_url
 from .models import (
     RSVP,
     AgendaItem,
     Attendance,
+    CoFacilitation,
+    PulseAnswer,
     Series,
     SeriesRSVP,
     Session,
@@ -675,6 +677,35 @@ def agenda_bookend_add(*, session: Session, kind: str) -> AgendaItem:
     return item
 
 
+ROUND = ("Round: everyone speaks once", 10)
+
+
+def agenda_round_add(*, session: Session) -> AgendaItem:
+    """Add a round (speaking turns) at the end of the agenda; the facilitator then words it."""
+    title, minutes = ROUND
+    return agenda_item_add(
+        session=session,
+        data={
+            "title": title,
+            "minutes": minutes,
+            "description": "Each of us speaks once, in the order shown. Passing is fine.",
+        },
+        kind=AgendaItem.Kind.ROUND,
+    )
+
+
+def round_shuffle(*, item: AgendaItem) -> AgendaItem:
+    """A new speaking order for a round: a fresh seed, which everyone's page then follows.
+    Refused once the session is held or cancelled (the order is no longer kept)."""
+    if not item.is_round:
+        raise SessionStateError("Only a round has a speaking order.")
+    if item.session.status != Session.Status.SCHEDULED:
+        raise SessionStateError("This session is over, so its round keeps no order.")
+    item.round_seed = secrets.randbelow(2**31)
+    AgendaItem.objects.filter(pk=item.pk).update(round_seed=item.round_seed)
+    return item
+
+
 # --- templates ------------------------------------------------------------------------
 
 
@@ -932,6 +963,8 @@ def attendance_record(
             Session.objects.filter(pk=session.pk).update(
                 status=Session.Status.COMPLETED, version=F("version") + 1
             )
+            # A round's order is kept only until the session is held.
+            session.agenda_items.filter(round_seed__isnull=False).update(round_seed=None)
             session.refresh_from_db()
         if session.status == Session.Status.COMPLETED:
             # Held: everyone who came is invited to reflect, once each, including a
@@ -1010,6 +1043,7 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
     # In a series, the invitation points on to the next session: the loop keeps going.
     following = session.next_occurrence()
     next_link = session_url(following) if following else ""
+    faces = pulse_links(session)
     sent = 0
     for key, user in users.items():
         if key in done:
@@ -1025,6 +1059,7 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
                     reflect_url=reflect_link,
                     next_session=following,
                     next_url=next_link,
+                    pulse_links=faces,
                 ),
                 to_email=user.email,
                 recipient=user,
@@ -1032,6 +1067,78 @@ def reflect_invitations_send(*, session: Session, user_ids: set[int]) -> int:
             )
         sent += created
     return sent
+
+
+def pulse_answer(*, session: Session, user: User, face: int, better: str = "") -> PulseAnswer:
+    """Save `user`'s answer to the session's pulse, or change the one they gave: one row
+    per person and session (a double submit, or two tabs at once, leaves one). Only people
+    who attended a held session answer. The row keeps no link to the person (see
+    PulseAnswer)."""
+    if session.status != Session.Status.COMPLETED:
+        raise SessionStateError("The pulse opens once the session is marked held.")
+    if not session.attendances.filter(user=user).exists():
+        raise SessionStateError("The pulse is for the people who came to this session.")
+    respondent = PulseAnswer.respondent_for(session.pk, user.pk)
+    values = {"face": face, "better": better.strip()}
+    try:
+        with transaction.atomic():
+            answer, _ = PulseAnswer.objects.update_or_create(
+                session=session, respondent=respondent, defaults=values
+            )
+    except IntegrityError:
+        # The same answer arrived twice at once: the other request made the row; change it.
+        PulseAnswer.objects.filter(session=session, respondent=respondent).update(**values)
+        answer = PulseAnswer.objects.get(session=session, respondent=respondent)
+    return answer
+
+
+def cofacilitation_invite(*, session: Session, user: User, invited_by: User) -> CoFacilitation:
+    """Invite an active member to co-facilitate the series' next occurrence after
+    `session`; they are told once (the notification's key). A second invitation of the
+    same person gives the first one back."""
+    following = session.next_occurrence()
+    if following is None:
+        raise SessionStateError("This session has no next occurrence to co-facilitate.")
+    member = Membership.objects.filter(
+        community_id=session.community_id, user=user, status=Membership.Status.ACTIVE
+    ).exists()
+    if not member:
+        raise SessionStateError("Only active members of the community can co-facilitate.")
+    if following.facilitators.filter(pk=user.pk).exists():
+        raise SessionStateError(f"{user.name} already facilitates the next session.")
+    try:
+        with transaction.atomic():
+            invite, _ = CoFacilitation.objects.get_or_create(
+                session=following, user=user, defaults={"invited_by": invited_by}
+            )
+    except IntegrityError:
+        invite = CoFacilitation.objects.get(session=following, user=user)
+    notify(
+        user,
+        "cofacilitation_invite",
+        key=f"cofacilitate:{following.pk}:{user.pk}",
+        text=f"{invited_by.name} invites you to co-facilitate “{following.title}”.",
+        url=following.get_absolute_url() + "#cofacilitate",
+        community=session.community,
+        actor=invited_by,
+        due_at=following.starts_at,
+    )
+    return invite
+
+
+def cofacilitation_answer(*, invite: CoFacilitation, accept: bool) -> CoFacilitation:
+    """Accept (join the session's facilitators) or decline; answering again changes it."""
+    if invite.session.status != Session.Status.SCHEDULED:
+        raise SessionStateError("This session is no longer ahead.")
+    with transaction.atomic():
+        invite.status = CoFacilitation.Status.ACCEPTED if accept else CoFacilitation.Status.DECLINED
+        invite.answered_at = timezone.now()
+        invite.save(update_fields=["status", "answered_at"])
+        if accept:
+            invite.session.facilitators.add(invite.user)
+        else:
+            invite.session.facilitators.remove(invite.user)
+    return invite
 
 
 def calendar_token_reset(*, user: User) -> str:

@@ -23,6 +23,13 @@ urlpatterns = [
     path(S + "<int:pk>/save-as-template/", views.template_save, name="template_save"),
     path(S + "<int:pk>/rsvp/", views.session_rsvp, name="rsvp"),
     path(S + "<int:pk>/attendance/", views.session_attendance, name="attendance"),
+    path(S + "<int:pk>/pulse/", views.session_pulse, name="pulse"),
+    path(S + "<int:pk>/cofacilitate/", views.cofacilitate_invite, name="cofacilitate"),
+    path(
+        S + "<int:pk>/cofacilitate/answer/", views.cofacilitate_answer, name="cofacilitate_answer"
+    ),
+    path(S + "<int:pk>/round/<int:item_pk>/shuffle/", views.round_shuffle, name="round_shuffle"),
+    path(S + "<int:pk>/agenda/round/", views.agenda_round, name="agenda_round"),
     path(S + "<int:pk>/agenda/add/", views.agenda_add, name="agenda_add"),
     path(S + "<int:pk>/agenda/bookend/<str:kind>/", views.agenda_bookend, name="agenda_bookend"),
     path(S + "<int:pk>/agenda/<int:item_pk>/edit/", views.agenda_edit, name="agenda_edit"),

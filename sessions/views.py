@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,6 +34,7 @@ from .forms import (
     AttendanceForm,
     CancelForm,
     NewSessionForm,
+    PulseForm,
     RepeatForm,
     RSVPForm,
     SessionForm,
@@ -42,9 +43,13 @@ from .forms import (
     TemplateItemFormSet,
     TemplateSaveForm,
 )
+from .guides import FACILITATION_GUIDES
 from .models import (
+    PULSE_FACES,
     RSVP,
     AgendaItem,
+    CoFacilitation,
+    PulseAnswer,
     SeriesRSVP,
     Session,
     SessionSettings,
@@ -52,8 +57,13 @@ from .models import (
     TemplateItem,
 )
 from .selectors import (
+    my_pulse,
     people_answering,
+    pulse_summary,
+    round_order,
+    round_people,
     rsvp_people,
+    series_pulse,
     with_going_count,
     with_my_rsvp,
 )
@@ -162,7 +172,20 @@ def _detail_context(request, access, session: Session) -> dict:
                 "user__display_name", "pk"
             )
         ]
+    going = [user for user, response in rsvps if response == RSVP.Response.GOING]
+    # A round's speaking order is shown until the session is held (or cancelled): one
+    # query for who attended, only when the agenda holds a round.
+    round_open = session.status in (Session.Status.DRAFT, Session.Status.SCHEDULED)
+    people, round_from_attendance = [], False
+    if round_open and any(item.is_round for item in agenda):
+        people, round_from_attendance = round_people(session, going)
+    for item in agenda:
+        item.speaking_order = round_order(item, people) if round_open and item.is_round else None
     series = session.series if session.series_id else None
+    facilitators = list(session.facilitators.order_by("display_name", "email"))
+    next_session = (
+        session.next_occurrence() if series is not None and stage == Session.AFTER else None
+    )
     own = (
         series is not None
         and my_rsvp is not None
@@ -176,25 +199,66 @@ def _detail_context(request, access, session: Session) -> dict:
         "stage": stage,
         "is_member": is_member,
         "is_facilitator": access.is_facilitator,
-        "facilitators": list(session.facilitators.order_by("display_name", "email")),
+        "facilitators": facilitators,
         "agenda": _with_clock_times(session, agenda, timezone.now()),
         "agenda_minutes": sum(item.minutes for item in agenda),
         "has_review_step": any(item.kind == AgendaItem.Kind.REVIEW_ACTIONS for item in agenda),
-        "going": [user for user, response in rsvps if response == RSVP.Response.GOING],
+        "going": going,
+        "round_from_attendance": round_from_attendance,
         "maybe": [user for user, response in rsvps if response == RSVP.Response.MAYBE],
         "came": came,
         "my_rsvp": my_rsvp,
         "rsvp_choices": RSVP.Response.choices,
         "attended": any(person.pk == request.user.pk for person in came),
         # After a held session of a series, its reflection invitation points on.
-        "next_session": (
-            session.next_occurrence() if series is not None and stage == Session.AFTER else None
-        ),
+        "next_session": next_session,
         "reflect_url": link_for("reflect", community.slug, session=session.pk),
+        **_cofacilitation_context(access, session, came, facilitators, next_session),
+        **_pulse_context(request, access, session, came),
         "community_tz": community.zoneinfo,
         "viewer_tz": request.user.zoneinfo,
         "same_tz": community.zoneinfo.key == request.user.zoneinfo.key,
     }
+
+
+def _pulse_context(request, access, session: Session, came: list[User], form=None) -> dict:
+    """The pulse after a held session: the form for the people who came (with their own
+    answer, to change it), and the summary for the facilitators (shown at 5+ answers)."""
+    if session.status != Session.Status.COMPLETED or not access.is_member:
+        return {}
+    context = {}
+    if any(person.pk == request.user.pk for person in came):
+        mine = my_pulse(session, request.user)
+        if form is None:
+            initial = {"face": mine.face, "better": mine.better} if mine else {}
+            suggested = request.GET.get("pulse", "")
+            if suggested.isdecimal() and int(suggested) in PulseAnswer.Face.values:
+                # An email's face link only preselects; nothing is saved until they press.
+                initial["face"] = int(suggested)
+                context["pulse_suggested"] = True
+            form = PulseForm(initial=initial)
+        context.update(pulse_form=form, my_pulse=mine, pulse_faces=PULSE_FACES)
+    if access.is_facilitator:
+        context["pulse"] = pulse_summary(session)
+    return context
+
+
+def _cofacilitation_context(access, session: Session, came, facilitators, next_session) -> dict:
+    """After a held session of a series, its facilitators may invite the people who came
+    to co-facilitate the next one: who came (not facilitating), each with the invitation
+    already made, if any. One query, only then."""
+    if not (access.is_facilitator and next_session and session.status == Session.Status.COMPLETED):
+        return {}
+    leading = {person.pk for person in facilitators}
+    invited = dict(
+        CoFacilitation.objects.filter(session=next_session).values_list("user_id", "status")
+    )
+    candidates = [
+        {"user": person, "status": invited.get(person.pk)}
+        for person in came
+        if person.pk not in leading
+    ]
+    return {"cofacilitation_candidates": candidates}
 
 
 @login_required
@@ -254,6 +318,123 @@ def session_rsvp(request, slug: str, pk: int):
     else:
         messages.success(request, "Thanks, your answer is saved.")
     return redirect(session.get_absolute_url())
+
+
+@login_required
+@require_POST
+def session_pulse(request, slug: str, pk: int):
+    access = community_for(request.user, slug)
+    session = session_for(access, pk)
+    form = PulseForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.pulse_answer(
+                session=session,
+                user=request.user,
+                face=form.cleaned_data["face"],
+                better=form.cleaned_data["better"],
+            )
+        except services.SessionStateError as refusal:
+            error = str(refusal)
+        else:
+            thanks = "Thank you: your answer is saved, without your name."
+            if request.htmx:
+                context = _detail_context(request, access, session)
+                context["pulse_saved"] = True
+                return announce(render(request, "sessions/detail.html#pulse-box", context), thanks)
+            messages.success(request, thanks)
+            return redirect(session.get_absolute_url() + "#pulse-box")
+    if error:
+        if request.htmx:
+            context = _detail_context(request, access, session)
+            context["pulse_error"] = error
+            return render(request, "sessions/detail.html#pulse-box", context)
+        messages.error(request, error)
+        return redirect(session.get_absolute_url())
+    # Field errors keep what was typed: the fragment, or the whole page, with the form bound.
+    context = _detail_context(request, access, session)
+    context.update(_pulse_context(request, access, session, context["came"], form=form))
+    if request.htmx:
+        return render(request, "sessions/detail.html#pulse-box", context)
+    context["panels"] = collect_panels("session_panel", request, access, session)
+    return render(request, "sessions/detail.html", context)
+
+
+@login_required
+@require_POST
+def cofacilitate_invite(request, slug: str, pk: int):
+    access = community_for(request.user, slug, role=FACILITATOR)
+    session = session_for(access, pk)
+    # Only someone who came to this session: another id is a 404.
+    ids = member_ids([request.POST.get("user", "")])
+    if not ids:
+        raise Http404("No such attendee.")
+    attendance = get_object_or_404(session.attendances.select_related("user"), user_id=ids[0])
+    person = attendance.user
+    try:
+        services.cofacilitation_invite(session=session, user=person, invited_by=request.user)
+    except services.SessionStateError as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(
+            request, f"{person.name} is invited to co-facilitate the next session, and told once."
+        )
+    return redirect(session.get_absolute_url() + "#cofacilitate")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cofacilitate_answer(request, slug: str, pk: int):
+    access = community_for(request.user, slug)
+    session = session_for(access, pk)
+    invite = get_object_or_404(
+        CoFacilitation.objects.select_related("invited_by"), session=session, user=request.user
+    )
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer not in ("accept", "decline"):
+            messages.error(request, "Please choose yes or no thanks.")
+        else:
+            invite.session = session
+            try:
+                services.cofacilitation_answer(invite=invite, accept=answer == "accept")
+            except services.SessionStateError as refusal:
+                messages.info(request, str(refusal))
+            else:
+                messages.success(
+                    request,
+                    "Thank you: you co-facilitate this session."
+                    if answer == "accept"
+                    else "Thanks for letting us know. Maybe another time.",
+                )
+            return redirect(session.get_absolute_url())
+    return render(
+        request,
+        "sessions/cofacilitate.html",
+        {**access.context(), "session": session, "invite": invite},
+    )
+
+
+@login_required
+@require_POST
+def round_shuffle(request, slug: str, pk: int, item_pk: int):
+    access = community_for(request.user, slug, role=FACILITATOR)
+    session = session_for(access, pk)
+    item = agenda_item_for(session, item_pk)
+    try:
+        services.round_shuffle(item=item)
+    except services.SessionStateError as refusal:
+        messages.info(request, str(refusal))
+        return redirect(session.get_absolute_url())
+    if request.htmx:
+        context = _detail_context(request, access, session)
+        context["item"] = next(row for row in context["agenda"] if row.pk == item.pk)
+        first = context["item"].speaking_order[:1]
+        said = "Shuffled: a new order." + (f" {first[0].name} starts." if first else "")
+        return announce(render(request, "sessions/detail.html#round-box", context), said)
+    messages.success(request, "Shuffled: a new speaking order for everyone.")
+    return redirect(session.get_absolute_url() + f"#round-{item.pk}")
 
 
 @login_required
@@ -323,6 +504,7 @@ def calendar_reset(request):
 def _planner_context(request, access, session, form, **extra) -> dict:
     community = access.community
     context = {**access.context(), "session": session, "form": form, **extra}
+    context["facilitation_guides"] = FACILITATION_GUIDES
     if session is not None:
         context.update(_agenda_context(community, session, extra.get("editing")))
         local = timezone.localtime(session.starts_at, request.user.zoneinfo)
@@ -604,6 +786,17 @@ def agenda_move(request, slug: str, pk: int, item_pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
+def agenda_round(request, slug: str, pk: int):
+    access, session = _editable_session(request, slug, pk)
+    services.agenda_round_add(session=session)
+    planner = reverse("sessions:edit", args=[access.community.slug, session.pk]) + "#agenda"
+    said = f"Added “{services.ROUND[0]}” at the end."
+    return submission_result(_agenda_response(request, access, session, said=said), planner)
+
+
+@login_required
+@require_POST
 def agenda_bookend(request, slug: str, pk: int, kind: str):
     access, session = _editable_session(request, slug, pk)
     if kind not in services.BOOKENDS:
@@ -817,6 +1010,9 @@ def series_detail(request, slug: str, pk: int):
             "is_facilitator": access.is_facilitator,
             "my_answer": my_answer,
             "rsvp_choices": RSVP.Response.choices,
+            # The series' pulse, held session by held session: its facilitators only.
+            "pulse_over_time": series_pulse(series) if access.is_facilitator else [],
+            "pulse_faces": PulseAnswer.Face.choices,
         },
     )
 

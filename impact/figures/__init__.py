@@ -78,6 +78,7 @@ from .participation import (
     participation_equity,
     people_in,
 )
+from .pulse import PulseMonth, pulse_by_month
 from .reviewing import reviewing_by_outcome
 from .voices import VoicesMonth, voices_by_month
 
@@ -101,6 +102,7 @@ __all__ = [
     "Moves",
     "PeopleFigures",
     "PortfolioFigures",
+    "PulseMonth",
     "SessionFigures",
     "SessionMonth",
     "VoicesMonth",
@@ -119,6 +121,7 @@ __all__ = [
     "participation_equity",
     "people_in",
     "portfolio_figures",
+    "pulse_by_month",
     "reflections_by_loop",
     "review_stages",
     "reviewing_by_outcome",

@@ -13,6 +13,7 @@ from .attendance import SessionMonth, sessions_by_month
 from .headlines import Headline, headlines_in, what_changed, windows_for
 from .learning import ActionFlow, LoopMonth, actions_flow_in, reflections_by_loop
 from .members import LevelMonth, members_by_level, members_now
+from .pulse import PulseMonth, pulse_by_month
 from .reviewing import reviewing_by_outcome
 from .voices import VoicesMonth, voices_by_month
 
@@ -40,6 +41,7 @@ class CommunityFigures:
     actions: tuple[ActionFlow, ActionFlow]  # this period, the previous one
     # Voices heard, check-ins sent and members who came back, per whole month (window).
     voices: tuple[VoicesMonth, ...] = ()
+    pulse: tuple[PulseMonth, ...] = ()  # the session pulse's average, window's months
 
 
 def community_figures(community, period: Period) -> CommunityFigures:
@@ -68,6 +70,8 @@ def community_figures(community, period: Period) -> CommunityFigures:
         reviewing=tuple(reviewing_by_outcome(community, window)),
         actions=(flows[0][community.pk], flows[1][community.pk]),
         voices=tuple(voices_by_month(community, window)),
+        # An average of what people gave: the whole months only.
+        pulse=tuple(pulse_by_month(community, window)),
     )
 
 

@@ -69,6 +69,7 @@ def test_each_app_registers_its_kinds_with_the_issues_defaults():
         "session_cancelled": "immediately",
         "session_rescheduled": "immediately",
         "session_changed": "digest",
+        "cofacilitation_invite": "digest",
         "review_waiting": "immediately",
         "review_received": "immediately",
         "review_reply": "immediately",

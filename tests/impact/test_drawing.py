@@ -26,7 +26,17 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 10, 14, 5, tzinfo=dt.UTC)
 FEB = Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
-CHARTS = ["headline", "members", "movement", "sessions", "loops", "equity", "progress", "actions"]
+CHARTS = [
+    "headline",
+    "members",
+    "movement",
+    "sessions",
+    "loops",
+    "pulse",
+    "equity",
+    "progress",
+    "actions",
+]
 CHARTS += ["voices"]
 
 

@@ -227,7 +227,7 @@ def test_no_page_or_export_reveals_private_or_facilitator_only_reflections(
 
 # Charts every community has; "stages" joins once a review chose a stage (its export is
 # tested with the peer-review figures).
-CHARTS = ["headline", "members", "movement", "sessions", "loops", "equity"]
+CHARTS = ["headline", "members", "movement", "sessions", "loops", "pulse", "equity"]
 
 
 def test_every_chart_has_an_export(client, cast):
@@ -273,8 +273,9 @@ def test_community_dashboard_query_count_is_bounded(
 
     # 22, one for mentoring pairs, four for peer review as a practice (issue 17): reviews
     # shared with their authors, their median days, authors heard by the due date,
-    # calibrated stages; and two for "every voice" (voices heard; check-ins, came back).
-    with django_assert_num_queries(29):
+    # calibrated stages; two for "every voice" (voices heard; check-ins, came back); two for
+    # the session pulse by month (impact.figures.pulse).
+    with django_assert_num_queries(31):
         response = client.get(f"/c/{cast['community'].slug}/{page}")
 
     assert response.status_code == 200

@@ -380,7 +380,9 @@ CASES = {
     "session_detail": (session_detail, 10),
     # After it: who came (1 query) and the reviews panel (3) instead.
     # +1 for the themes gathered from the session (reflections' themes panel).
-    "session_detail_after": (session_detail_after, 15),
+    # +1 for the pulse summary its facilitator sees, +2 for their facilitation-reflection
+    # panel (reflections.facilitation: are they its facilitator, did they write it).
+    "session_detail_after": (session_detail_after, 18),
     "session_rsvp_fragment": (session_rsvp_fragment, 14),
     "session_attendance": (session_attendance, 7),
     "session_planner": (session_planner, 10),
@@ -397,8 +399,8 @@ CASES = {
     "my_reflections": (my_reflections, 4),
     "action_list": (action_list, 7),
     "story_list": (story_list, 7),
-    # +1: mentoring pairs active (one grouped query).
-    "community_dashboard": (community_dashboard, 23),
+    # +1: mentoring pairs active (one grouped query); +2 the session pulse by month.
+    "community_dashboard": (community_dashboard, 25),
     "portfolio": (portfolio, 15),
     "home": (home, 16),
     "home_answered": (home_answered, 16),
