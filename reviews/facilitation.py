@@ -345,9 +345,12 @@ def automatic_step(*, now: datetime) -> int:
     moved = 0
     for round_ in rounds.order_by("pk"):
         if round_.auto_reassign:
+            # A review sent back for a rephrase was written: its facilitator and reviewer
+            # are already on it, so it is never moved to someone else automatically.
             stalled = (
                 round_.reviews.waiting_on()
                 .filter(automatic=False, created_at__date__lte=round_.due_on)
+                .filter(rephrasings__isnull=True)
                 .order_by("pk")
             )
             for review in stalled:

@@ -115,6 +115,22 @@ def test_automatic_step_can_be_turned_off_and_facilitators_are_still_told(cast, 
     assert len(mail_to(cast.facilitator, "Authors still waiting")) == 1
 
 
+def test_a_review_sent_back_for_a_rephrase_is_never_moved_automatically(cast, stalled, sent):
+    """With a release step, Tess shared her review and a facilitator asked her to rephrase
+    it: it is a draft again, yet it was written, so the automatic step leaves it be."""
+    ReviewRound.objects.filter(pk=stalled["round"].pk).update(holds_reviews=True)
+    with sent(), at(3):
+        shared = services.review_save(
+            review=stalled["waiting"], answers=ANSWER, stage="", submit=True
+        )
+        services.review_rephrase(review=shared, by=cast.facilitator, note="Kinder, please.")
+    with sent(), at(10):
+        assert review_cadence_scan()["reassigned"] == 0
+
+    assert not PeerReview.objects.filter(reassigned_from__isnull=False).exists()
+    assert PeerReview.objects.get(pk=stalled["waiting"].pk).status == S.DRAFT
+
+
 def test_nobody_finished_means_nobody_is_asked_automatically(cast, stalled, sent):
     PeerReview.objects.filter(pk=stalled["done"].pk).update(status=S.DRAFT, submitted_at=None)
     with sent(), at(10):
