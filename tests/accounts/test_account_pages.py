@@ -168,7 +168,9 @@ def test_changing_the_password_in_copsite_words(client_as, frank):
     html = client.get(reverse("account_change_password")).content.decode()
     for label in ("Current password", "New password", "New password again"):
         assert f">{label}</label>" in html
-    assert "placeholder=" not in html.split("<form", 1)[1].split("</form>", 1)[0]
+    # The page's own form, in <main> (the header's search box comes before it).
+    main = html.split("<main", 1)[1]
+    assert "placeholder=" not in main.split("<form", 1)[1].split("</form>", 1)[0]
 
     wrong = client.post(
         reverse("account_change_password"),
@@ -232,7 +234,9 @@ def test_the_new_password_page_from_a_reset_link_is_in_copsite_words(
     assert "<h1>Choose a new password</h1>" in html
     for label in ("New password", "New password again"):
         assert f">{label}</label>" in html
-    assert "placeholder=" not in html.split("<form", 1)[1].split("</form>", 1)[0]
+    # The page's own form, in <main> (the header's search box comes before it).
+    main = html.split("<main", 1)[1]
+    assert "placeholder=" not in main.split("<form", 1)[1].split("</form>", 1)[0]
 
 
 def test_the_several_addresses_page_wears_copsite_too(client_as, frank, monkeypatch):
