@@ -137,3 +137,11 @@ def own_join_request_for(user, pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.requested().filter(user=user).select_related("community"), pk=pk
     )
+
+
+def is_coordinator_anywhere(user) -> bool:
+    """Whether `user` coordinates at least one community (an active membership as
+    coordinator), for COPSITE_MFA_REQUIRED_FOR="coordinators"."""
+    return Membership.objects.filter(
+        user=user, role=Membership.Role.COORDINATOR, status=Membership.Status.ACTIVE
+    ).exists()
