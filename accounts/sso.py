@@ -96,7 +96,7 @@ def signed_in_with_own_second_factor(request: HttpRequest) -> bool:
     second factor (COPSITE_OIDC_ENFORCES_MFA / "enforces_mfa")."""
     from allauth.socialaccount.adapter import get_adapter
 
-    records = get_authentication_records(request)
+    records = get_authentication_records(request, request.user)
     providers = {r.get("provider") for r in records if r.get("method") == "socialaccount"}
     if not providers:
         return False
@@ -109,6 +109,14 @@ def signed_in_with_own_second_factor(request: HttpRequest) -> bool:
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def list_apps(self, request, provider=None, client_id=None) -> list:
+        """Providers come from the environment only (copsite/sso.py), never from the
+        database: the log-in page and every other page pay no query for them."""
+        from allauth.socialaccount.adapter import _build_apps_from_settings
+
+        found = _build_apps_from_settings(provider=provider, client_id=client_id)
+        return [app for apps in found.values() for app in apps]
+
     def pre_social_login(self, request: HttpRequest, sociallogin) -> None:
         """Refuse an ID token that does not carry the nonce this browser's request sent."""
         provider = sociallogin.provider
@@ -132,7 +140,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         like one that is down at the start; other failures get the error page, which
         says what to do."""
         if isinstance(exception, requests.RequestException) and provider is not None:
-            logger.warning("OpenID provider %s unreachable: %s", provider.app.provider_id, exception)
+            logger.warning(
+                "OpenID provider %s unreachable: %s", provider.app.provider_id, exception
+            )
             raise ImmediateHttpResponse(provider_unreachable(request, provider))
         logger.info(
             "Single sign-on failed at %s: %s %s",
@@ -161,3 +171,10 @@ class MfaAdapter(DefaultMFAAdapter):
         if authenticator.type == authenticator.Type.TOTP and mfa_required(authenticator.user):
             return False
         return super().can_delete_authenticator(authenticator)
+
+
+def sso_providers(request: HttpRequest) -> list:
+    """The configured OpenID Connect providers, for the pages that offer them."""
+    from allauth.socialaccount.adapter import get_adapter
+
+    return get_adapter(request).list_sso_providers(request)

@@ -211,6 +211,11 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("COPSITE_OIDC_TIMEOUT", default=5)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 MFA_ADAPTER = "accounts.sso.MfaAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "accounts.forms.MfaReauthenticateForm",
+    "activate_totp": "accounts.forms.MfaActivateTotpForm",
+}
 COPSITE_MFA_REQUIRED_FOR = mfa_required_for(env)
 
 LOGIN_URL = "account_login"

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from allauth.socialaccount.adapter import get_adapter
 from django import template
 
-from accounts.sso import unreachable_ids
+from accounts.sso import sso_providers, unreachable_ids
 
 register = template.Library()
 
@@ -22,7 +21,9 @@ def sso_choices(context, next_url: str = "") -> list[SsoChoice]:
     """The OpenID Connect providers to offer as "Continue with <name>", each with the
     address its button posts to and whether it failed to answer a moment ago."""
     request = context["request"]
-    providers = get_adapter(request).list_sso_providers(request)
+    providers = sso_providers(request)
+    if not providers:
+        return []
     down = unreachable_ids([p.app.provider_id for p in providers])
     kwargs = {"process": "login"}
     if next_url:

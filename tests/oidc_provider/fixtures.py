@@ -38,10 +38,14 @@ class Provider:
         response.raise_for_status()
 
     def register(self, client_id: str, secret: str, redirect_uri: str) -> None:
-        self.setup(clients=[{"client_id": client_id, "secret": secret, "redirect_uris": [redirect_uri]}])
+        self.setup(
+            clients=[{"client_id": client_id, "secret": secret, "redirect_uris": [redirect_uri]}]
+        )
 
     def add_person(self, email: str, *, name: str = "", verified: bool = True) -> None:
-        self.setup(users=[{"email": email, "name": name, "verified": verified, "password": PASSWORD}])
+        self.setup(
+            users=[{"email": email, "name": name, "verified": verified, "password": PASSWORD}]
+        )
 
 
 @pytest.fixture(scope="session")

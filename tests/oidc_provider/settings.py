@@ -7,7 +7,7 @@ import os
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-SECRET_KEY = "test-oidc-provider-only"  # noqa: S105 -- a throwaway test process.
+SECRET_KEY = "test-oidc-provider-only"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "tests.oidc_provider.urls"

@@ -117,9 +117,7 @@ def test_unverified_address_from_a_trusted_provider_does_not_sign_in_the_account
     assert not SocialAccount.objects.exists()
 
 
-def test_unverified_address_for_a_new_person_must_be_confirmed(
-    client, oidc_provider, provider_app
-):
+def test_unverified_address_for_a_new_person_must_be_confirmed(client, oidc_provider, provider_app):
     provider_app(trusted_for_email=True)
     oidc_provider.add_person("omar@example.net", verified=False)
     response = come_back(client, start(client), "omar@example.net")
