@@ -117,9 +117,11 @@ def test_a_code_out_of_its_window_is_refused(frank, offset):
 
 def test_a_recovery_code_works_once(frank):
     with_app(frank)
-    codes = Authenticator.objects.get(
-        user=frank, type=Authenticator.Type.RECOVERY_CODES
-    ).wrap().get_unused_codes()
+    codes = (
+        Authenticator.objects.get(user=frank, type=Authenticator.Type.RECOVERY_CODES)
+        .wrap()
+        .get_unused_codes()
+    )
     client = Client()
     log_in(client, frank)
     assert client.post("/accounts/2fa/authenticate/", {"code": codes[0]}).status_code == 302
