@@ -183,3 +183,18 @@ def test_an_unknown_provider_is_404(client, settings):
     use_apps(settings)
     assert client.post("/accounts/oidc/nobody/login/").status_code == 404
     assert client.get("/accounts/oidc/nobody/login/callback/?code=x&state=y").status_code == 404
+
+
+@pytest.mark.parametrize("enforces", [True, False])
+def test_a_provider_that_enforces_its_own_second_factor_meets_the_requirement(
+    client, oidc_provider, provider_app, settings, carol, enforces
+):
+    settings.COPSITE_MFA_REQUIRED_FOR = frozenset({"coordinators"})
+    provider_app(trusted_for_email=True, enforces_mfa=enforces)
+    oidc_provider.add_person(carol.email)
+    come_back(client, start(client), carol.email)
+    response = client.get("/settings/")
+    if enforces:
+        assert response.status_code == 200
+    else:
+        assert response["Location"] == "/accounts/2fa/totp/activate/"
