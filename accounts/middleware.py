@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
-from .sso import mfa_required, signed_in_with_own_second_factor
+from .sso import mfa_required, signed_in_with_own_second_factor, sso_origins
 
 
 class UserTimezoneMiddleware:
@@ -97,3 +97,22 @@ def _open_paths() -> tuple[str, ...]:
         settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL,
         "/healthz",
     )
+
+
+class SsoFormActionMiddleware:
+    """ "Continue with <name>" posts to copsite, which redirects the browser to the
+    provider: a browser holds that redirect to the page's CSP form-action, so each
+    configured provider's origin (its issuer's) joins 'self' there. Listed after
+    CSPMiddleware, so this sees the response first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        origins = sso_origins(request)
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", []), *origins]
+            response._csp_update = update
+        return response

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from urllib.parse import urlsplit
 
 import requests
 from allauth.account.authentication import get_authentication_records
@@ -178,3 +179,15 @@ def sso_providers(request: HttpRequest) -> list:
     from allauth.socialaccount.adapter import get_adapter
 
     return get_adapter(request).list_sso_providers(request)
+
+
+def sso_origins(request: HttpRequest) -> list[str]:
+    """The origins (scheme://host[:port]) of the configured providers' issuers."""
+    from allauth.socialaccount.adapter import get_adapter
+
+    origins = []
+    for app in get_adapter(request).list_apps(request, provider="openid_connect"):
+        parts = urlsplit(app.settings.get("server_url", ""))
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return sorted(set(origins))

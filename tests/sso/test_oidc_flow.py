@@ -198,3 +198,17 @@ def test_a_provider_that_enforces_its_own_second_factor_meets_the_requirement(
         assert response.status_code == 200
     else:
         assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_pages_let_their_forms_lead_to_the_providers_only(client, settings):
+    use_apps(
+        settings,
+        copsite_app("https://login.acme.example/realms/staff", "acme"),
+        copsite_app("http://127.0.0.1:8123", "local"),
+    )
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    form_action = next(p for p in policy.split(";") if "form-action" in p).split()
+    assert form_action == [
+        "form-action", "'self'", "http://127.0.0.1:8123", "https://login.acme.example"
+    ]  # fmt: skip
+    assert "script-src 'self'" in policy
