@@ -17,7 +17,7 @@ class SsoChoice:
 
 
 @register.simple_tag(takes_context=True)
-def sso_choices(context, next_url: str = "") -> list[SsoChoice]:
+def sso_choices(context, next_url: str = "", process: str = "login") -> list[SsoChoice]:
     """The OpenID Connect providers to offer as "Continue with <name>", each with the
     address its button posts to and whether it failed to answer a moment ago."""
     request = context["request"]
@@ -25,7 +25,7 @@ def sso_choices(context, next_url: str = "") -> list[SsoChoice]:
     if not providers:
         return []
     down = unreachable_ids([p.app.provider_id for p in providers])
-    kwargs = {"process": "login"}
+    kwargs = {"process": process}
     if next_url:
         kwargs["next"] = next_url
     return [

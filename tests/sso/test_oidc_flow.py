@@ -212,3 +212,12 @@ def test_pages_let_their_forms_lead_to_the_providers_only(client, settings):
         "form-action", "'self'", "http://127.0.0.1:8123", "https://login.acme.example"
     ]  # fmt: skip
     assert "script-src 'self'" in policy
+
+
+def test_settings_offer_connecting_an_organisation_account(client, settings, frank):
+    use_apps(settings, copsite_app("https://login.acme.example", "acme", name="Acme ID"))
+    client.force_login(frank)
+    assert 'href="/accounts/3rdparty/"' in client.get("/settings/").content.decode()
+    page = client.get("/accounts/3rdparty/").content.decode()
+    assert "Connect Acme ID" in page
+    assert 'action="/accounts/oidc/acme/login/?process=connect"' in page
