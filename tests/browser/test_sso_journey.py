@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.accounts.test_mfa import code_at
-from tests.oidc_provider.fixtures import PASSWORD, copsite_app, oidc_provider, use_apps
+from tests.oidc_provider.fixtures import PASSWORD, copsite_app, free_port, oidc_provider, use_apps
 
 __all__ = ["oidc_provider"]  # a fixture for this module
 
@@ -72,3 +72,39 @@ def test_a_coordinator_sets_up_two_step_sign_in_then_uses_it(page, log_in, carol
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/$"))
     expect(page.get_by_role("link", name="Settings")).to_be_visible()
+
+
+def test_sign_in_and_two_step_pages_have_no_serious_violations(page, settings, frank):
+    from .test_accessibility import serious
+
+    app = copsite_app(f"http://127.0.0.1:{free_port()}", "downidp", name="Down ID")
+    use_apps(settings, app)
+    found = {}
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Continue with Down ID").click()
+    expect(page.get_by_role("status").first).to_contain_text("can't be reached")
+    for path in ("/accounts/login/", "/accounts/signup/"):
+        page.goto(path)
+        found[path] = serious(page)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(frank.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^log in$", re.I)).click()
+    page.wait_for_url(re.compile(r"/$"))
+    for path in ("/accounts/2fa/", "/accounts/2fa/totp/activate/", "/accounts/3rdparty/"):
+        page.goto(path)
+        found[path] = serious(page)
+    secret = page.goto("/accounts/2fa/totp/activate/") and page.locator("#totp-secret").inner_text()
+    page.get_by_label("Code from the app").fill(code_at(secret.strip()))
+    page.get_by_role("button", name="Turn on").click()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    found["/accounts/2fa/recovery-codes/"] = serious(page)
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(frank.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^log in$", re.I)).click()
+    expect(page.get_by_role("heading", name="One more step")).to_be_visible()
+    found["/accounts/2fa/authenticate/"] = serious(page)
+
+    assert {path: problems for path, problems in found.items() if problems} == {}
