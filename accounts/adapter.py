@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -32,6 +35,18 @@ class AccountAdapter(DefaultAccountAdapter):
         """An address something on the site vouches for (a community invitation followed from
         its email: communities registers that in core.plugins) counts as verified."""
         return super().is_email_verified(request, email) or email_vouched_for(request, email)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Setting up or changing two-step sign-in asks for the password again, unless
+        the person signed in moments ago (within ACCOUNT_REAUTHENTICATION_TIMEOUT): someone
+        sent to set it up at sign-in is not asked twice in a row."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = allauth_context.request
+        if not required or app != "allauth.mfa" or request is None:
+            return required
+        records = get_authentication_records(request, request.user)
+        fresh = time.time() - account_settings.REAUTHENTICATION_TIMEOUT
+        return not any(record.get("at", 0) > fresh for record in records)
 
     def save_user(self, request, user, form, commit=True):
         """A new person also keeps what the sign-up form asked besides the address and

@@ -16,6 +16,9 @@ from allauth.account.forms import (
     SetPasswordForm,
     SignupForm,
 )
+from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as MfaBaseReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
 
 from core.plugins import notification_kinds
@@ -358,3 +361,43 @@ class AccountResetPasswordKeyForm(ResetPasswordKeyForm):
             {"password1": "New password", "password2": "New password again"},
             {"password1": RULES_LINE},
         )
+
+
+CODE_HINT = "The 6 digits your authenticator app shows now, or one of your recovery codes."
+
+
+class MfaAuthenticateForm(AuthenticateForm):
+    """The second step at sign-in, in copsite's words."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        in_our_words(
+            self,
+            {"code": "Code"},
+            {"code": CODE_HINT},
+        )
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autofocus": True})
+
+
+class MfaReauthenticateForm(MfaBaseReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        in_our_words(
+            self,
+            {"code": "Code"},
+            {"code": CODE_HINT},
+        )
+
+
+class MfaActivateTotpForm(ActivateTOTPForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        in_our_words(
+            self,
+            {"code": "Code from the app"},
+            {"code": "The 6 digits the app shows for this site, to check it is set up."},
+        )
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric"})

@@ -21,6 +21,7 @@ from .access import notification_for
 from .digest import digest_preview
 from .forms import NotificationChoicesForm, ProfileForm
 from .models import Notification, User
+from .sso import sso_providers
 from .unsubscribe import LISTS, unsubscribe, user_id_from_token
 
 
@@ -35,7 +36,12 @@ def _settings_page(request, *, form=None, choices_form=None):
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "choices_form": choices_form, "panels": panels},
+        {
+            "form": form,
+            "choices_form": choices_form,
+            "panels": panels,
+            "sso_connections_offered": bool(sso_providers(request)),
+        },
     )
 
 

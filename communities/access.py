@@ -180,3 +180,11 @@ def pair_for(access: CommunityAccess, pk: int) -> MentoringPair:
         pairs_visible_to(access).select_related("community", "mentor", "newcomer", "note_by"),
         pk=pk,
     )
+
+
+def is_coordinator_anywhere(user) -> bool:
+    """Whether `user` coordinates at least one community (an active membership as
+    coordinator), for COPSITE_MFA_REQUIRED_FOR="coordinators"."""
+    return Membership.objects.filter(
+        user=user, role=Membership.Role.COORDINATOR, status=Membership.Status.ACTIVE
+    ).exists()

@@ -7,16 +7,23 @@ class CommunitiesConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import user_signed_up
 
-        from core.plugins import register_email_voucher, register_notification_kind
+        from core.plugins import (
+            register_email_voucher,
+            register_mfa_role,
+            register_notification_kind,
+        )
 
         from . import (
             checklists,
             mentoring,  # noqa: F401 -- registers its engagement signal.
         )
+        from .access import is_coordinator_anywhere
         from .invitations import invitation_vouches_for
         from .signals import accept_invitation_on_signup
 
         register_email_voucher(invitation_vouches_for)
+        # COPSITE_MFA_REQUIRED_FOR="coordinators": whoever coordinates an active community.
+        register_mfa_role("coordinators", is_coordinator_anywhere)
         # Say hello; what we care about, purpose, invitations (checklists' own steps).
         checklists.register()
         # In-site notifications this app raises (accounts records them and emails them).

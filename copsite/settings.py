@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from copsite.broker import BROKER_URL as FILESYSTEM_BROKER_URL
 from copsite.broker import broker_folders_prepare, broker_transport_options
+from copsite.sso import mfa_required_for, oidc_apps
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("COPSITE_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "django_htmx",
     "template_partials",
     "csp",
@@ -81,10 +85,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "accounts.middleware.SsoFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "accounts.middleware.HtmxLoginRedirectMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "communities.middleware.OldSlugRedirectMiddleware",
 ]
 
@@ -181,6 +187,38 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
 }
+# Single sign-on: OpenID Connect providers from the environment (copsite/sso.py), shown as
+# "Continue with <name>" on the log-in and sign-up pages. Nothing connects to an existing
+# account by email unless its provider is trusted for it (per provider).
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's provider plus a nonce, checked on the way back (accounts/sso.py).
+        "provider_class": "accounts.sso.NonceOpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": oidc_apps(env),
+    }
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("COPSITE_OIDC_TIMEOUT", default=5)
+
+# Two-factor: an authenticator app (TOTP) with recovery codes. COPSITE_MFA_REQUIRED_FOR
+# (coordinators, leaders, staff, or "all") makes those people set it up at their next
+# sign-in (accounts/middleware.py); a sign-in through a provider that enforces its own
+# second factor counts.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_ADAPTER = "accounts.sso.MfaAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "accounts.forms.MfaReauthenticateForm",
+    "activate_totp": "accounts.forms.MfaActivateTotpForm",
+}
+COPSITE_MFA_REQUIRED_FOR = mfa_required_for(env)
+
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
@@ -226,6 +226,21 @@ def register_email_voucher(voucher: Callable[[HttpRequest, str], bool]) -> None:
 def email_vouched_for(request: HttpRequest, email: str) -> bool:
     """Whether any registered app vouches that `email` belongs to whoever sent `request`."""
     return any(voucher(request, email) for voucher in _email_vouchers)
+
+
+# Who must use a second factor, by role (settings.COPSITE_MFA_REQUIRED_FOR names roles):
+# each app that knows a role registers how to tell a person holds it.
+_mfa_roles: dict[str, Callable[[Any], bool]] = {}
+
+
+def register_mfa_role(role: str, holds: Callable[[Any], bool]) -> None:
+    """`holds(user)` says whether a signed-in person holds `role` ("coordinators"…)."""
+    _mfa_roles[role] = holds
+
+
+def holds_any_role(user: Any, roles: Iterable[str]) -> bool:
+    """Whether `user` holds one of `roles`, by the apps that registered them."""
+    return any(role in _mfa_roles and _mfa_roles[role](user) for role in roles)
 
 
 def register_upcoming_sessions(query: Callable[[], QuerySet]) -> None:

@@ -842,7 +842,9 @@ def url_names(resolver=None, namespace=""):
 
 
 def is_allauth(name: str) -> bool:
-    return name.startswith(("account_", "headless", "socialaccount", "mfa_", "usersessions"))
+    return name.startswith(
+        ("account_", "headless", "socialaccount", "mfa_", "usersessions", "openid_connect_")
+    )
 
 
 def is_admin_inner(name: str) -> bool:
