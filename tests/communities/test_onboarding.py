@@ -345,7 +345,7 @@ def test_the_setup_checklist_costs_the_same_at_one_and_many_members_and_invitati
 # waiting draft (nothing is scheduled in a new community), the milestones beside the
 # celebrations, and the quiet voices panel's look at attendance (nobody has attended yet,
 # so its other queries are not needed).
-SETUP_HOME_QUERIES = 13
+SETUP_HOME_QUERIES = 14
 
 
 def test_going_to_a_whole_series_ticks_the_rsvp_step_in_that_community_only(cast):

@@ -224,6 +224,11 @@ def build_world(commit) -> dict:
     with commit():
         communities.pair_end(pair=pair, by=ben)
 
+    # A hello to a quiet member (issue 18): Ben has not been seen for a while.
+    Membership.objects.filter(pk=bens.pk).update(quiet_since=timezone.now() - timedelta(days=40))
+    with commit():
+        communities.checkin_send(membership=Membership.objects.get(pk=bens.pk), by=fran)
+
     # A notification with no email of its own, sent at once (due within 48 hours): the
     # short notification email.
     with commit():

@@ -262,6 +262,13 @@ EXPECT: dict[str, Case] = {
     "communities:invitations": Case(in_a(), inner(role="facilitator")),
     "communities:journeys": Case(in_a(), inner(role="facilitator")),
     "communities:journey_move": Case(in_a(), POST_ONLY, post=inner(200, "facilitator")),
+    "communities:checkin_send": Case(
+        in_a(pk="membership:peripheral"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="membership:other"),
+        notes="A hello to someone not quiet is a message on the journeys page, not a 500.",
+    ),
     "communities:journeys_refresh": Case(in_a(), POST_ONLY, post=inner(302, "facilitator")),
     # --- mentoring (issue 18) ---
     "communities:pairs": Case(
@@ -313,6 +320,40 @@ EXPECT: dict[str, Case] = {
     ),
     "sessions:rsvp": Case(
         in_a(pk="object:session"), POST_ONLY, post=inner(302), cross=in_a(pk="object:session_b")
+    ),
+    # --- every voice (issue 18): the pulse, rounds, co-facilitation ---
+    "sessions:pulse": Case(
+        in_a(pk="object:session"),
+        POST_ONLY,
+        post=inner(200),
+        cross=in_a(pk="object:session_b"),
+        notes="An empty answer is a field error on the session page; outsiders 404.",
+    ),
+    "sessions:round_shuffle": Case(
+        in_a(pk="object:session", item_pk="object:item"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:session", item_pk="object:item_b"),
+        notes="An item that is not a round: a message, back to the session.",
+    ),
+    "sessions:agenda_round": Case(
+        in_a(pk="object:session"),
+        POST_ONLY,
+        post=inner(302, "facilitator"),
+        cross=in_a(pk="object:session_b"),
+    ),
+    "sessions:cofacilitate": Case(
+        in_a(pk="object:session"),
+        POST_ONLY,
+        post=inner(404),
+        cross=in_a(pk="object:session_b"),
+        notes="Only someone who came to the session can be invited: no one named is a 404.",
+    ),
+    "sessions:cofacilitate_answer": Case(
+        in_a(pk="object:session"),
+        inner(404),
+        cross=in_a(pk="object:session_b"),
+        notes="Only the person invited answers; nobody is invited here, so 404 for all.",
     ),
     "sessions:agenda_add": Case(
         in_a(pk="object:session"),
@@ -598,6 +639,12 @@ EXPECT: dict[str, Case] = {
         POST_ONLY,
         post=inner(302, "facilitator"),
         cross=in_a(pk="object:flag_b"),
+    ),
+    "reflections:facilitation": Case(
+        in_a(pk="object:session"),
+        inner(404),
+        cross=in_a(pk="object:session_b"),
+        notes="Only the session's own facilitators (nobody in the matrix facilitates it).",
     ),
     # --- themes (issue 16) ---
     "reflections:themes": Case(in_a(), inner()),

@@ -367,8 +367,10 @@ CASES = {
     "members_fragment": (members_fragment, 6),
     "join_requests": (join_requests, 5),
     "invitations": (invitations, 6),
-    "journeys": (journeys, 6),
-    "journeys_fragment": (journeys_fragment, 6),
+    # +2: the members "worth a hello" (quiet spells, with their check-in) and the one
+    # step back open at a time (issue 18).
+    "journeys": (journeys, 8),
+    "journeys_fragment": (journeys_fragment, 8),
     # +1: the responses_given engagement signal (reflections), one query like every signal.
     # +2: the mentoring engagement signal, and my mentoring pairs.
     "my_membership": (my_membership, 13),
@@ -377,12 +379,14 @@ CASES = {
     "session_list_answered": (session_list_answered, 7),
     # Before the session the reviews panel (3 queries) waits: nothing to share or review yet.
     # +1 for the conversation about the session (reflections' responses panel).
-    "session_detail": (session_detail, 10),
+    # +1 for the quiet voices panel a facilitator sees (its look at attendance).
+    "session_detail": (session_detail, 11),
     # After it: who came (1 query) and the reviews panel (3) instead.
     # +1 for the themes gathered from the session (reflections' themes panel).
     # +1 for the pulse summary its facilitator sees, +2 for their facilitation-reflection
     # panel (reflections.facilitation: are they its facilitator, did they write it).
-    "session_detail_after": (session_detail_after, 18),
+    # +1 for the quiet voices panel a facilitator sees, as before the session.
+    "session_detail_after": (session_detail_after, 19),
     "session_rsvp_fragment": (session_rsvp_fragment, 14),
     "session_attendance": (session_attendance, 7),
     "session_planner": (session_planner, 10),
@@ -390,7 +394,8 @@ CASES = {
     "outcome_detail": (outcome_detail, 8),
     "outcome_confidence_fragment": (outcome_confidence_fragment, 9),
     "reviews_page": (reviews_page, 9),
-    "round_page": (round_page, 9),
+    # +1 for "N of M pieces have all their reviews" (reviews.selectors.round_heard).
+    "round_page": (round_page, 10),
     # +1 for the conversation about the work (reflections' work_panel).
     "work_page": (work_page, 10),
     "alignment": (alignment, 9),
@@ -399,8 +404,10 @@ CASES = {
     "my_reflections": (my_reflections, 4),
     "action_list": (action_list, 7),
     "story_list": (story_list, 7),
-    # +1: mentoring pairs active (one grouped query); +2 the session pulse by month.
-    "community_dashboard": (community_dashboard, 25),
+    # +1: mentoring pairs active (one grouped query); +4 peer review as a practice
+    # (reviews shared with their authors, median days, authors heard by the due date,
+    # calibrated stages); +2 "every voice"; +2 the session pulse by month.
+    "community_dashboard": (community_dashboard, 31),
     "portfolio": (portfolio, 15),
     "home": (home, 16),
     "home_answered": (home_answered, 16),

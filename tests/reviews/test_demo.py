@@ -10,7 +10,7 @@ from django.core.management import call_command
 from outcomes.demo import MAPPING
 from outcomes.models import ConfidenceRating, Outcome
 from reviews import selectors
-from reviews.demo import CLOSED_ROUND_SESSION, OPEN_ROUND_SESSION
+from reviews.demo import CLOSED_ROUND_SESSION, OPEN_ROUND_SESSION, STALLED_ROUND_SESSION
 from reviews.models import (
     CalibrationExample,
     PeerReview,
@@ -45,7 +45,8 @@ def test_demo_outcomes_are_agreed_with_prompts_and_a_proposal_is_endorsed(main):
 def test_demo_has_shared_work_rounds_reviews_and_replies(main):
     # The two rounds of issue 17 (release step; self-review and calibration) are apart.
     work = SharedWork.objects.filter(
-        community=main, session__title__in=[OPEN_ROUND_SESSION, CLOSED_ROUND_SESSION]
+        community=main,
+        session__title__in=[OPEN_ROUND_SESSION, CLOSED_ROUND_SESSION, STALLED_ROUND_SESSION],
     )
     rounds = ReviewRound.objects.filter(community=main, holds_reviews=False, self_review=False)
     reviews = PeerReview.objects.filter(round__in=rounds)
@@ -104,8 +105,6 @@ def test_demo_pages_show_peer_review_to_the_member(client, main):
 
 def test_demo_has_a_stalled_overdue_round_with_a_reassignment_and_helpful_marks(main):
     from django.utils import timezone
-
-    from reviews.demo import STALLED_ROUND_SESSION
 
     round_ = ReviewRound.objects.get(community=main, session__title=STALLED_ROUND_SESSION)
     reviews = round_.reviews.all()
