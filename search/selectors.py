@@ -42,6 +42,11 @@ if TYPE_CHECKING:
     from django.utils.safestring import SafeString
 
 
+# The loop level asked for rows whose level is not chosen yet ("Not sure yet"), as the
+# reflections filter names it.
+NO_LEVEL = "none"
+
+
 @dataclass(frozen=True)
 class Criteria:
     text: str
@@ -83,7 +88,8 @@ def _narrowed(rows: QuerySet, provider: SearchProvider, criteria: Criteria) -> Q
     if criteria.community is not None:
         rows = rows.filter(community=criteria.community)
     if criteria.loop_level:
-        rows = rows.filter(**{provider.loop_field: criteria.loop_level})
+        level = "" if criteria.loop_level == NO_LEVEL else criteria.loop_level
+        rows = rows.filter(**{provider.loop_field: level})
     if criteria.since:
         rows = rows.filter(**{f"{provider.date_field}__date__gte": criteria.since})
     if criteria.until:

@@ -292,6 +292,28 @@ def test_search_filters_by_loop_level_leaving_out_kinds_without_one(cast):
     assert "A gathering" not in content
 
 
+def test_search_takes_every_loop_level_the_reflections_filter_offers(cast):
+    """The reflections page's "Search everything" button sends its filter's loop level:
+    each of its choices, "Not sure yet" too, is a search filter, never a field error."""
+    from reflections.forms import ReflectionFilterForm
+
+    ReflectionFactory(
+        community=cast.riverside, author=cast.alice, title="Deep", body="tide", loop_level="double"
+    )
+    ReflectionFactory(
+        community=cast.riverside, author=cast.alice, title="Shallow", body="tide", loop_level=""
+    )
+    offered = ReflectionFilterForm(community=cast.riverside).fields["loop_level"].choices
+
+    for value, _label in offered:
+        response = search(cast, "alice", q="tide", loop_level=value, community="riverside")
+        assert response.status_code == 200
+        assert "field-invalid" not in main_of(response), value
+    unsure = main_of(search(cast, "alice", q="tide", loop_level="none"))
+    assert "Shallow" in unsure
+    assert "Deep" not in unsure
+
+
 def test_search_filters_by_date(cast):
     import datetime as dt
 
