@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db.migrations.operations.base import Operation
-from django.db.models import Expression
+from django.db.models import BooleanField, Expression, F, Func, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -65,6 +65,31 @@ class StoredVector(Expression):
     def as_sql(self, compiler, connection):
         alias = compiler.query.get_initial_alias()
         return f"{compiler.quote_name_unless_alias(alias)}.{COLUMN}", []
+
+
+class InSubquery(Func):
+    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL.
+
+    The same test; only the plan differs. PostgreSQL runs an `IN (subquery)` beside other
+    conditions OR-ed with it as a hashed subplan checked row by row: a search then tests
+    every row of the table (50,000 reflections) against the query. `ANY(ARRAY(…))` is
+    computed once up front (an InitPlan) and compared through the column's index, so
+    `author = me OR community = ANY(my communities)` becomes two index scans OR-ed.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+    arg_joiner = " IN "
+    template = "(%(expressions)s)"
+
+    def __init__(self, column: str, subquery, **extra):
+        super().__init__(F(column), Subquery(subquery), **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        # Subquery's SQL comes in its own parentheses: "= ANY(ARRAY(SELECT …))".
+        return self.as_sql(
+            compiler, connection, arg_joiner=" = ANY(ARRAY", template="(%(expressions)s))"
+        )
 
 
 def search_query(text: str, configs=CONFIGS) -> SearchQuery:

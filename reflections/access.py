@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.search import InSubquery
 from reviews.access import work_for
 from sessions.access import session_for
 from sessions.models import Session
@@ -46,8 +47,16 @@ def reflections_for(access: CommunityAccess, user) -> QuerySet:
 
 
 def searchable_reflections(user) -> QuerySet:
-    """Every reflection `user` may read, in any community (search)."""
-    return Reflection.objects.visible_to(user)
+    """Every reflection `user` may read, in any community (search): the rule is
+    Reflection.objects.visible_to's alone. The filter added on top restates what that rule
+    implies — one's own, or in a community one is an active member of — so PostgreSQL
+    looks up those rows by index first (core.search.InSubquery) and only then matches
+    and ranks them, rather than testing every reflection of the site against the words.
+    It never widens (an AND) and never narrows what the rule lets through."""
+    rows = Reflection.objects.visible_to(user)
+    if not user.is_authenticated:
+        return rows
+    return rows.filter(Q(author=user) | Q(InSubquery("community", _active_communities(user))))
 
 
 def reflection_for(access: CommunityAccess, user, pk: int) -> Reflection:

@@ -6,6 +6,8 @@ from core.plugins import search_providers
 from core.search import QUERY_MAX
 from reflections.models import Reflection
 
+from .selectors import NO_LEVEL
+
 
 class SearchForm(forms.Form):
     """What to look for, and the filters. An unknown kind, community or level is a field
@@ -21,8 +23,12 @@ class SearchForm(forms.Form):
     )
     community = forms.ChoiceField(label="Community", required=False)
     kind = forms.ChoiceField(label="Kind", required=False)
+    # The same choices as the reflections filter (reflections.forms.ReflectionFilterForm):
+    # its "Search everything" button sends its loop level here, "Not sure yet" included.
     loop_level = forms.ChoiceField(
-        label="Loop level", required=False, choices=[("", "Any level"), *Reflection.Loop.choices]
+        label="Loop level",
+        required=False,
+        choices=[("", "Any level"), *Reflection.Loop.choices, (NO_LEVEL, "Not sure yet")],
     )
     since = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -292,6 +292,28 @@ def test_search_filters_by_loop_level_leaving_out_kinds_without_one(cast):
     assert "A gathering" not in content
 
 
+def test_search_takes_every_loop_level_the_reflections_filter_offers(cast):
+    """The reflections page's "Search everything" button sends its filter's loop level:
+    each of its choices, "Not sure yet" too, is a search filter, never a field error."""
+    from reflections.forms import ReflectionFilterForm
+
+    ReflectionFactory(
+        community=cast.riverside, author=cast.alice, title="Deep", body="tide", loop_level="double"
+    )
+    ReflectionFactory(
+        community=cast.riverside, author=cast.alice, title="Shallow", body="tide", loop_level=""
+    )
+    offered = ReflectionFilterForm(community=cast.riverside).fields["loop_level"].choices
+
+    for value, _label in offered:
+        response = search(cast, "alice", q="tide", loop_level=value, community="riverside")
+        assert response.status_code == 200
+        assert "field-invalid" not in main_of(response), value
+    unsure = main_of(search(cast, "alice", q="tide", loop_level="none"))
+    assert "Shallow" in unsure
+    assert "Deep" not in unsure
+
+
 def test_search_filters_by_date(cast):
     import datetime as dt
 
@@ -603,3 +625,51 @@ def test_search_filters_responses_by_kind_community_loop_level_and_date(cast):
     assert titles(loop_level="single") == set()
     assert titles(since=since) == {"“Deep”", "“Sea”"}
     assert titles(until=since) == {"“Gathering”"}
+
+
+# --- the compiled search, kept per viewer and criteria (search.selectors.matching) --------
+
+
+def test_search_kept_compiled_finds_each_search_by_its_own_words(cast):
+    ReflectionFactory(community=cast.riverside, author=cast.alice, title="Tides", body="tide")
+    ReflectionFactory(community=cast.riverside, author=cast.alice, title="Ports", body="harbour")
+
+    first = main_of(search(cast, "alice", q="tide"))
+    second = main_of(search(cast, "alice", q="harbour"))
+    third = main_of(search(cast, "alice", q="tide"))
+
+    assert "Tides" in first and "Ports" not in first
+    assert "Ports" in second and "Tides" not in second
+    assert third == first
+
+
+def test_search_kept_compiled_follows_who_may_see_between_two_searches(cast):
+    """The same person searches twice with the same words; between the two they become a
+    leader and a facilitator of another community, then neither: each search shows
+    exactly what they may see at that moment."""
+    from communities.models import Membership
+    from tests.factories import MembershipFactory
+
+    ImpactStoryFactory(community=cast.hillside, title="A Hillside story", what_happened="tide")
+    ReflectionFactory(
+        community=cast.hillside,
+        author=cast.dave,
+        title="A Hillside note",
+        body="tide",
+        visibility=Reflection.Visibility.FACILITATORS,
+    )
+
+    def found():
+        content = main_of(search(cast, "alice", q="tide"))
+        return {title for title in ("A Hillside story", "A Hillside note") if title in content}
+
+    assert found() == set()
+    cast.alice.is_leader = True
+    cast.alice.save(update_fields=["is_leader"])
+    assert found() == {"A Hillside story"}
+    MembershipFactory(community=cast.hillside, user=cast.alice, role="facilitator")
+    assert found() == {"A Hillside story", "A Hillside note"}
+    cast.alice.is_leader = False
+    cast.alice.save(update_fields=["is_leader"])
+    Membership.objects.filter(community=cast.hillside, user=cast.alice).update(status="left")
+    assert found() == set()
