@@ -87,21 +87,33 @@ def verified_domains(user) -> list[str]:
     return sorted({email.rpartition("@")[2].lower() for email in emails})
 
 
+def _domains_of(user):
+    """The organisation domains of `user`'s verified addresses (a subquery)."""
+    from allauth.account.models import EmailAddress
+
+    return OrganisationDomain.objects.filter(
+        domain__in=EmailAddress.objects.filter(user=user, verified=True)
+        .annotate(domain=email_domain())
+        .values("domain")
+    )
+
+
+def email_domain_matches(user, field: str = "organisation"):
+    """True for a row whose organisation (at `field`) has a domain of one of `user`'s
+    verified addresses, as an expression (the directory lists those first)."""
+    return Exists(_domains_of(user).filter(organisation=OuterRef(field)))
+
+
 def belongs_q(user) -> Q:
     """Organisations `user` belongs to: a role there (an admin's invitation, leader,
     admin), a verified email in its domains, or an active membership of one of its
     communities. One condition on Organisation, no query of its own."""
-    from allauth.account.models import EmailAddress
 
     roles = OrganisationRole.objects.filter(user=user).values("organisation_id")
     communities = Community.objects.filter(
         memberships__user=user, memberships__status=Membership.Status.ACTIVE
     ).values("organisation_id")
-    by_domain = OrganisationDomain.objects.filter(
-        domain__in=EmailAddress.objects.filter(user=user, verified=True)
-        .annotate(domain=email_domain())
-        .values("domain")
-    ).values("organisation_id")
+    by_domain = _domains_of(user).values("organisation_id")
     return Q(pk__in=roles) | Q(pk__in=communities) | Q(pk__in=by_domain)
 
 
@@ -115,3 +127,18 @@ def organisations_of(user):
 def led_organisations(user):
     """The organisations `user` leads, by name."""
     return Organisation.objects.led_by(user).order_by("name")
+
+
+def may_create_in(user):
+    """The organisations `user` may create a community in: those they belong to (and the
+    site's own), less those where only admins create communities and they are none."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    Organisation.objects.default()  # made by the migration; a flushed database lacks it
+    admin_of = OrganisationRole.objects.filter(user=user, role=Role.ADMIN).values("organisation_id")
+    return (
+        Organisation.objects.filter(belongs_q(user) | Q(is_default=True))
+        .filter(Q(admins_only_create=False) | Q(pk__in=admin_of))
+        .distinct()
+        .order_by("-is_default", "name")
+    )

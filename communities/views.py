@@ -28,12 +28,12 @@ from .access import (
 )
 from .forms import (
     AboutMeForm,
-    CommunityForm,
     CommunitySettingsForm,
     InvitationForm,
     JoinRequestForm,
     MemberFilterForm,
     MoveForm,
+    NewCommunityForm,
     RoleForm,
 )
 from .invitations import (
@@ -52,6 +52,7 @@ from .models import (
     Milestone,
     MoveSuggestion,
 )
+from .organisations import email_domain_matches
 from .services import CommunityError
 
 FACILITATOR = Membership.Role.FACILITATOR
@@ -87,10 +88,14 @@ def directory(request):
         is_member=Exists(
             Membership.objects.active().filter(community=OuterRef("pk"), user=request.user)
         ),
+        # People whose verified email is in an organisation's domains see its communities
+        # first (issue 19).
+        in_my_organisation=email_domain_matches(request.user),
     )
     if query:
         communities = communities.filter(Q(name__icontains=query) | Q(domain__icontains=query))
-    page = Paginator(communities.order_by("name"), DIRECTORY_PAGE).get_page(request.GET.get("page"))
+    communities = communities.order_by("-in_my_organisation", "name")
+    page = Paginator(communities, DIRECTORY_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query}
     if request.htmx:
         return render(request, "communities/directory.html#results", context)
@@ -101,7 +106,7 @@ def directory(request):
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def community_new(request):
-    form = CommunityForm(request.POST or None)
+    form = NewCommunityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         community = services.community_create(creator=request.user, **form.cleaned_data)
         messages.success(

@@ -144,6 +144,11 @@ def in_pair(suffix: str = ""):
 
 def in_org_a(site):
     """kwargs for one organisation's page: community A's organisation."""
+    return {"slug": site.a.organisation.slug}
+
+
+def org_a(site):
+    """kwargs for one organisation's dashboard: community A's organisation."""
     return {"org": site.a.organisation.slug}
 
 
@@ -164,10 +169,10 @@ EXPECT: dict[str, Case] = {
     # --- dashboard and impact stories (issue 8) ---
     "dashboard:portfolio": Case({}, LEADERS_ONLY, notes="Each leader: their organisations."),
     "dashboard:portfolio_report": Case({}, LEADERS_ONLY),
-    "dashboard:org_portfolio": Case(in_org_a, ORG_LEADERS_ONLY, notes="A's organisation's."),
-    "dashboard:org_portfolio_report": Case(in_org_a, ORG_LEADERS_ONLY),
+    "dashboard:org_portfolio": Case(org_a, ORG_LEADERS_ONLY, notes="A's organisation's."),
+    "dashboard:org_portfolio_report": Case(org_a, ORG_LEADERS_ONLY),
     "dashboard:org_portfolio_refresh": Case(
-        in_org_a, POST_ONLY, post={**signed_in(404), "leader": 302}
+        org_a, POST_ONLY, post={**signed_in(404), "leader": 302}
     ),
     "dashboard:community": Case(in_a(), DASHBOARD, notes="Leaders pass without membership."),
     "dashboard:community_report": Case(in_a(), DASHBOARD),
@@ -194,6 +199,17 @@ EXPECT: dict[str, Case] = {
     ),
     "dashboard:story_publish": Case(
         lambda s: {"pk": story(s).pk}, POST_ONLY, post={**AUTHOR_ONLY, "core": 302}
+    ),
+    # --- an organisation's settings (issue 19): its admins only, not site staff ---
+    "organisations:settings": Case(in_org_a, {**signed_in(404), "org_admin": 200}),
+    "organisations:person_add": Case(
+        in_org_a, POST_ONLY, post={**signed_in(404), "org_admin": 200}, notes="Field errors."
+    ),
+    "organisations:person_remove": Case(
+        lambda s: {**in_org_a(s), "pk": s.objects["org_role"].pk},
+        POST_ONLY,
+        post={**signed_in(404), "org_admin": 302},
+        notes="The leader's role in A's organisation; B's organisation's roles are a 404.",
     ),
     "home": Case({}, SIGNED_IN),
     "search:results": Case(
@@ -673,7 +689,11 @@ class Site:
         self.users["core"] = self.memberships["core"].user
         self.memberships["other"] = cast.dave.memberships.get(community=self.b)
         self.users["other"] = cast.dave
-        self.objects = {}
+        self.objects = {
+            "org_role": OrganisationRole.objects.get(
+                organisation=self.a.organisation, user=cast.erin, role="leader"
+            )
+        }
         self.add_communities()
 
     def add_communities(self):
@@ -1189,6 +1209,10 @@ class ContentSite:
                 "suggestion": suggestion,
                 "story": story,
                 "coordinator": coordinator,
+                # An organisation role to name in its settings' URLs (404 to non-members).
+                "org_role": OrganisationRole.objects.get_or_create(
+                    organisation=community.organisation, user=facilitator.user, role="admin"
+                )[0],
             },
         )
 
