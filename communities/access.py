@@ -108,6 +108,12 @@ def community_for(
         return access
     if led:
         return access
+    if community.visibility == Community.Visibility.ORGANISATION:
+        # Open within its organisation: like an open community to the people who belong
+        # to it, like an invite-only one to everyone else.
+        if (public or open_to_all) and belongs_to(user, community.organisation_id):
+            return access
+        raise Http404("No such community.")
     if public and community.visibility != Community.Visibility.INVITE:
         return access
     if open_to_all and user.is_authenticated and community.visibility == Community.Visibility.OPEN:
@@ -186,6 +192,15 @@ def pair_for(access: CommunityAccess, pk: int) -> MentoringPair:
 
 
 # --- Organisations ----------------------------------------------------------------------
+
+
+def belongs_to(user, organisation_id: int) -> bool:
+    """Does `user` belong to the organisation (communities.organisations.belongs_q)?"""
+    from .organisations import belongs_q
+
+    if not user.is_authenticated:
+        return False
+    return Organisation.objects.filter(belongs_q(user), pk=organisation_id).exists()
 
 
 def organisation_admin_for(user, slug: str) -> Organisation:

@@ -163,12 +163,16 @@ class OrganisationRole(models.Model):
 
 
 class CommunityQuerySet(models.QuerySet):
-    def in_directory(self):
-        """Open and request-to-join communities: invite-only ones are never listed."""
-        return self.filter(
-            visibility__in=[Community.Visibility.OPEN, Community.Visibility.REQUEST],
-            archived=False,
-        )
+    def in_directory(self, user=None):
+        """Open and request-to-join communities, and those open within an organisation
+        `user` belongs to: invite-only ones are never listed."""
+        listed = models.Q(visibility__in=[Community.Visibility.OPEN, Community.Visibility.REQUEST])
+        if user is not None and user.is_authenticated:
+            from .organisations import belongs_q
+
+            mine = Organisation.objects.filter(belongs_q(user)).values("pk")
+            listed |= models.Q(visibility=Community.Visibility.ORGANISATION, organisation__in=mine)
+        return self.filter(listed, archived=False)
 
     def for_member(self, user):
         if not user.is_authenticated:
@@ -185,7 +189,8 @@ class CommunityQuerySet(models.QuerySet):
 
 class Community(models.Model):
     class Visibility(models.TextChoices):
-        OPEN = "open", "Open: anyone signed in may join"
+        OPEN = "open", "Open to everyone on the site: anyone signed in may join"
+        ORGANISATION = "org", "Open within the organisation: anyone who belongs to it may join"
         REQUEST = "request", "Request to join: facilitators approve"
         INVITE = "invite", "Invitation only: not listed in the directory"
 

@@ -82,7 +82,7 @@ def directory(request):
             "next_session_at": Subquery(upcoming.values("starts_at")[:1]),
             "next_session_title": Subquery(upcoming.values("title")[:1]),
         }
-    communities = Community.objects.in_directory().annotate(
+    communities = Community.objects.in_directory(request.user).annotate(
         member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)),
         **next_session,
         is_member=Exists(
@@ -94,7 +94,7 @@ def directory(request):
     )
     if query:
         communities = communities.filter(Q(name__icontains=query) | Q(domain__icontains=query))
-    communities = communities.order_by("-in_my_organisation", "name")
+    communities = communities.select_related("organisation").order_by("-in_my_organisation", "name")
     page = Paginator(communities, DIRECTORY_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query}
     if request.htmx:
@@ -181,6 +181,10 @@ def community_archive(request, slug):
 # --- Joining and leaving ---------------------------------------------------------------
 
 
+# Joined with one click (the organisation's own people: community_for let them in).
+OPEN_TO_JOIN = (Community.Visibility.OPEN, Community.Visibility.ORGANISATION)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
@@ -194,7 +198,7 @@ def community_join(request, slug):
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST":
         try:
-            if community.visibility == Community.Visibility.OPEN:
+            if community.visibility in OPEN_TO_JOIN:
                 services.membership_join(community=community, user=request.user)
                 messages.success(request, f"Welcome to {community.name}!")
                 return _home(community)
@@ -209,7 +213,7 @@ def community_join(request, slug):
         except CommunityError as error:
             messages.error(request, str(error))
             return _home(community)
-    if community.visibility == Community.Visibility.OPEN:
+    if community.visibility in OPEN_TO_JOIN:
         return _home(community)
     return render(request, "communities/join.html", {**access.context(), "form": form})
 

@@ -99,3 +99,20 @@ def test_the_directory_lists_my_organisations_communities_first(clinics):
     assert mine.index("Zebra clinic") < mine.index("Aardvarks")
     assert "your organisation" in mine
     assert theirs.index("Aardvarks") < theirs.index("Zebra clinic")
+
+
+def test_open_within_the_organisation_is_open_to_its_people_only(clinics):
+    CommunityFactory(name="Ward talk", slug="ward-talk", organisation=clinics, visibility="org")
+    nia = UserFactory(email="nia@clinics.example.org")
+    frank = UserFactory()
+    client, outsider = client_as(nia), client_as(frank)
+
+    assert "Ward talk" in client.get("/communities/").content.decode()
+    assert "Ward talk" not in outsider.get("/communities/").content.decode()
+    assert outsider.get("/c/ward-talk/").status_code == 404
+    assert outsider.post("/c/ward-talk/join/").status_code == 404
+    assert client.get("/c/ward-talk/").status_code == 200
+    assert client.post("/c/ward-talk/join/").status_code == 302
+    assert client.post("/c/ward-talk/join/").status_code == 302  # a double submit
+    assert Community.objects.get(slug="ward-talk").memberships.active().count() == 1
+    assert "Ward talk" in client.get("/communities/").content.decode()

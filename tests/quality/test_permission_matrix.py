@@ -947,7 +947,7 @@ def test_every_post_without_a_csrf_token_is_refused(cast):
 # member-only content, each piece carrying its own marker, and every URL of the resolver is
 # opened as each kind of non-member: none of the markers may appear in any response.
 
-VISIBILITIES = ["open", "request", "invite"]
+VISIBILITIES = ["open", "org", "request", "invite"]
 NON_MEMBERS = ["anonymous", "stranger", "leader", "other"]
 # Pages whose token is someone's own credential: whoever holds it is that person.
 TOKEN_PAGES = {"sessions:feed", "unsubscribe"}
