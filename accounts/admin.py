@@ -10,6 +10,8 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "display_name", "timezone", "is_leader", "is_staff"]
     list_filter = ["is_leader", "is_staff", "is_active"]
     search_fields = ["email", "display_name"]
+    # "Leads at least one organisation": kept by the organisations' leader roles.
+    readonly_fields = ["is_leader"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "timezone"]}),

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core.privacy import THRESHOLD
 
-from .models import Community, Invitation, Membership, MentoringPair, MoveSuggestion
+from .models import (
+    Community,
+    Invitation,
+    Membership,
+    MentoringPair,
+    MoveSuggestion,
+    Organisation,
+    OrganisationRole,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +35,8 @@ class CommunityAccess:
 
     community: Community
     membership: Membership | None
+    # The viewer leads the community's organisation (asked only with `allow_leader`).
+    led: bool = False
 
     @property
     def is_member(self) -> bool:
@@ -73,13 +83,28 @@ def community_for(
       community home, so they can join); invite-only stays 404;
     - `open_to_all=True`: signed-in non-members may see this inner page of an open
       community only (e.g. its published sessions); request and invite-only stay 404;
-    - `allow_leader=True`: leaders pass without membership (dashboards, stories);
+    - `allow_leader=True`: leaders of the community's organisation pass without
+      membership (dashboards, stories); a leader of another organisation gets the 404
+      anyone else gets;
     - `role`: only an active member with at least that role passes; anyone else → Http404.
     """
+    communities = Community.objects.all()
+    asks_leader = allow_leader and user.is_authenticated and user.is_leader
+    if asks_leader:
+        communities = communities.select_related("organisation").annotate(
+            led=Exists(
+                OrganisationRole.objects.filter(
+                    user=user,
+                    role=OrganisationRole.Role.LEADER,
+                    organisation=OuterRef("organisation"),
+                )
+            )
+        )
     try:
-        community = Community.objects.get(slug=slug)
+        community = communities.get(slug=slug)
     except Community.DoesNotExist:
         raise Http404("No such community.") from None
+    led = bool(getattr(community, "led", False))
     membership = None
     if user.is_authenticated:
         # With it, whether the community reaches the privacy floor: the id of its
@@ -96,15 +121,21 @@ def community_for(
             .annotate(floor_member=Subquery(floor_member))
             .first()
         )
-    access = CommunityAccess(community, membership)
+    access = CommunityAccess(community, membership, led)
     if role is not None:
         if access.has_role(role):
             return access
         raise Http404("No such page.")
     if membership is not None:
         return access
-    if allow_leader and user.is_authenticated and user.is_leader:
+    if led:
         return access
+    if community.visibility == Community.Visibility.ORGANISATION:
+        # Open within its organisation: like an open community to the people who belong
+        # to it, like an invite-only one to everyone else.
+        if (public or open_to_all) and belongs_to(user, community.organisation_id):
+            return access
+        raise Http404("No such community.")
     if public and community.visibility != Community.Visibility.INVITE:
         return access
     if open_to_all and user.is_authenticated and community.visibility == Community.Visibility.OPEN:
@@ -188,3 +219,25 @@ def is_coordinator_anywhere(user) -> bool:
     return Membership.objects.filter(
         user=user, role=Membership.Role.COORDINATOR, status=Membership.Status.ACTIVE
     ).exists()
+
+
+# --- Organisations ----------------------------------------------------------------------
+
+
+def belongs_to(user, organisation_id: int) -> bool:
+    """Does `user` belong to the organisation (communities.organisations.belongs_q)?"""
+    from .organisations import belongs_q
+
+    if not user.is_authenticated:
+        return False
+    return Organisation.objects.filter(belongs_q(user), pk=organisation_id).exists()
+
+
+def organisation_admin_for(user, slug: str) -> Organisation:
+    """The organisation at `slug` if `user` is one of its admins, or 404."""
+    return get_object_or_404(Organisation.objects.administered_by(user), slug=slug)
+
+
+def organisation_led_for(user, slug: str) -> Organisation:
+    """The organisation at `slug` if `user` leads it, or 404."""
+    return get_object_or_404(Organisation.objects.led_by(user), slug=slug)

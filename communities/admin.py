@@ -8,7 +8,44 @@ from .models import (
     Membership,
     MoveSuggestion,
     OldSlug,
+    Organisation,
+    OrganisationDomain,
+    OrganisationRole,
 )
+from .organisations import sync_leader_flags
+
+
+class OrganisationDomainInline(admin.TabularInline):
+    model = OrganisationDomain
+    extra = 0
+
+
+class OrganisationRoleInline(admin.TabularInline):
+    model = OrganisationRole
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Staff manage organisations here; each organisation's admins manage its leaders,
+    admins and settings on its own settings page."""
+
+    list_display = ["name", "slug", "is_default", "admins_only_create", "created_at"]
+    search_fields = ["name", "slug", "domains__domain"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OrganisationDomainInline, OrganisationRoleInline]
+
+    def save_formset(self, request, form, formset, change):
+        before = {f.instance.user_id for f in formset.forms if getattr(f.instance, "user_id", None)}
+        super().save_formset(request, form, formset, change)
+        if formset.model is OrganisationRole:
+            after = set(
+                OrganisationRole.objects.filter(organisation=form.instance).values_list(
+                    "user_id", flat=True
+                )
+            )
+            sync_leader_flags(before | after)
 
 
 class MembershipInline(admin.TabularInline):
@@ -19,8 +56,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "visibility", "archived", "created_at"]
-    list_filter = ["visibility", "archived"]
+    list_display = ["name", "slug", "organisation", "visibility", "archived", "created_at"]
+    list_filter = ["organisation", "visibility", "archived"]
     search_fields = ["name", "slug", "domain"]
     inlines = [MembershipInline]
 

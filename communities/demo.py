@@ -18,8 +18,12 @@ from .models import (
     Membership,
     MentoringPair,
     MoveSuggestion,
+    Organisation,
+    OrganisationDomain,
+    OrganisationRole,
     PairMeeting,
 )
+from .organisations import grant
 
 MAIN_SLUG = "systems-mapping"
 REQUEST_SLUG = "service-design-guild"
@@ -165,6 +169,49 @@ def seed(people: dict) -> None:
     seed_journeys(main, guild, circle, people)
     seed_notifications(main, guild, people)
     seed_mentoring(main, people)
+    seed_organisations(people)
+
+
+# A second organisation beside the site's own (which holds every community above): the demo
+# leader leads the site's own and sees nothing of this one; Rae leads it.
+OTHER_ORGANISATION = {"slug": "riverside-health", "name": "Riverside Health Network"}
+OTHER_COMMUNITY = {
+    "slug": "clinic-practice-exchange",
+    "colour": "plum",
+    "emoji": "🩺",
+    "name": "Clinic Practice Exchange",
+    "domain": "Nurses and health workers across our clinics sharing what works.",
+    "purpose": "Learn from each other's hardest weeks.",
+    "visibility": Community.Visibility.REQUEST,
+    "timezone": "Africa/Nairobi",
+}
+OTHER_LEADER = ("rae@demo.copsite.org", "Rae Riverside")
+
+
+def seed_organisations(people) -> None:
+    """The default organisation's leader (the demo leader) and admin (the coordinator), and
+    a second organisation with its own community, leader and email domain."""
+    default = Organisation.objects.default()
+    grant(default, people["leader@example.com"], OrganisationRole.Role.LEADER)
+    grant(default, people["coordinator@example.com"], OrganisationRole.Role.ADMIN)
+    other, _ = Organisation.objects.get_or_create(
+        slug=OTHER_ORGANISATION["slug"], defaults={"name": OTHER_ORGANISATION["name"]}
+    )
+    OrganisationDomain.objects.get_or_create(
+        domain="riverside-health.example.org", defaults={"organisation": other}
+    )
+    community, _ = Community.objects.get_or_create(
+        slug=OTHER_COMMUNITY["slug"], defaults={**OTHER_COMMUNITY, "organisation": other}
+    )
+    email, name = OTHER_LEADER
+    rae = people.setdefault(email, demo_user(email, name))
+    grant(other, rae, OrganisationRole.Role.LEADER)
+    grant(other, rae, OrganisationRole.Role.ADMIN)
+    Membership.objects.get_or_create(
+        community=community,
+        user=rae,
+        defaults={"role": Membership.Role.COORDINATOR, "level": Membership.Level.CORE},
+    )
 
 
 def seed_mentoring(main, people) -> None:

@@ -8,12 +8,22 @@ from django.core.validators import validate_email
 from django.utils.html import format_html
 
 from accounts.forms import keep_saved_timezone, timezone_choices, timezone_widget
+from accounts.models import User
 from core.looks import PALETTE, tone_for
 from core.text import LINE_MAX, NOTE_MAX
 
 from . import engagement
 from .invitations import opted_out
-from .models import CHECKIN_MESSAGE, Community, Invitation, Membership
+from .models import (
+    CHECKIN_MESSAGE,
+    Community,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationDomain,
+    OrganisationRole,
+    validate_email_domain,
+)
 from .pickers import FindsMembers, MemberField, pickers_bind
 from .services import slug_taken
 
@@ -81,6 +91,45 @@ class CommunityForm(forms.ModelForm):
         elif not self.is_bound:
             # A new community: nobody chose a zone yet, so the device's own may be chosen.
             self.fields["timezone"].widget.attrs["data-device-zone"] = "choose"
+
+
+class NewCommunityForm(CommunityForm):
+    """A new community, in one of the organisations its creator belongs to (and may create
+    communities in). With one such organisation the choice is made for them."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text="Its leaders will see this community's dashboard and stories.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .organisations import may_create_in
+
+        self.choices = list(may_create_in(user))
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in self.choices])
+        if len(self.choices) <= 1:
+            field.widget = forms.HiddenInput()
+        self.order_fields(["organisation"])
+
+    def clean_organisation(self):
+        chosen = self.cleaned_data.get("organisation")
+        if chosen is not None:
+            return chosen
+        if len(self.choices) == 1:
+            return self.choices[0]
+        if not self.choices:
+            # The field is hidden: the whole form says why.
+            self.add_error(
+                None,
+                "Only an organisation's admins may create communities in it: ask one of them.",
+            )
+            return None
+        raise ValidationError("Choose the organisation the community belongs to.")
 
 
 class CommunitySettingsForm(CommunityForm):
@@ -386,3 +435,66 @@ class PairMeetingForm(forms.Form):
 
     def clean_line(self) -> str:
         return " ".join(self.cleaned_data["line"].split())
+
+
+# --- Organisations (issue 19) ------------------------------------------------------------
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    """An organisation's own settings, for its admins: its name, email domains (one a line)
+    and who may create communities in it."""
+
+    domains = forms.CharField(
+        label="Email domains",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line, such as clinics.example.org. People with a verified address "
+        "there belong to the organisation and see its communities first in the directory.",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "admins_only_create"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["domains"] = "\n".join(
+                self.instance.domains.values_list("domain", flat=True)
+            )
+
+    def clean_domains(self) -> list[str]:
+        domains, errors = [], []
+        for line in self.cleaned_data["domains"].splitlines():
+            domain = line.strip().lower().lstrip("@")
+            if not domain or domain in domains:
+                continue
+            try:
+                validate_email_domain(domain)
+            except ValidationError as error:
+                errors.extend(error.messages)
+                continue
+            domains.append(domain)
+        taken = OrganisationDomain.objects.filter(domain__in=domains).exclude(
+            organisation=self.instance
+        )
+        errors += [f"{d.domain} belongs to another organisation." for d in taken]
+        if errors:
+            raise ValidationError(errors)
+        return domains
+
+
+class OrganisationPersonForm(forms.Form):
+    """Give someone with an account a role in the organisation."""
+
+    email = forms.EmailField(label="Their email address", max_length=254)
+    role = forms.ChoiceField(choices=OrganisationRole.Role.choices, initial="leader")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        self.person = User.objects.filter(email__iexact=email).first()
+        if self.person is None:
+            raise ValidationError(
+                "Nobody has an account with this address yet. Ask them to sign up first."
+            )
+        return email

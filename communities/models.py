@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import operator
+import re
 import zoneinfo
 from datetime import timedelta
 from functools import reduce
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Greatest, Left, Lower, StrIndex
@@ -32,28 +34,181 @@ def email_local_part(field: str = "user__email") -> Left:
     return Left(field, Greatest(StrIndex(field, Value("@")) - 1, 0))
 
 
-class CommunityQuerySet(models.QuerySet):
-    def in_directory(self):
-        """Open and request-to-join communities: invite-only ones are never listed."""
-        return self.filter(
-            visibility__in=[Community.Visibility.OPEN, Community.Visibility.REQUEST],
-            archived=False,
+# --- Organisations (issue 19): an organisation holds communities; its leaders see them ---
+
+
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def validate_email_domain(value: str) -> None:
+    """An email domain as people type it after the "@": lower-case labels and dots."""
+    if not DOMAIN_RE.match(value or ""):
+        raise ValidationError(
+            "“%(value)s” is not an email domain (for example: clinics.example.org).",
+            params={"value": value},
+            code="invalid_domain",
         )
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def with_role(self, user, role: str):
+        """The organisations where `user` holds `role` (leader, admin, member)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(roles__user=user, roles__role=role).distinct()
+
+    def led_by(self, user):
+        return self.with_role(user, OrganisationRole.Role.LEADER)
+
+    def administered_by(self, user):
+        return self.with_role(user, OrganisationRole.Role.ADMIN)
+
+    def default(self) -> Organisation:
+        """The site's own organisation (made by the migration that brought organisations):
+        communities whose coordinator belongs to no other organisation go here."""
+        organisation = self.filter(is_default=True).first()
+        if organisation is None:
+            organisation, _ = self.get_or_create(
+                slug=DEFAULT_ORGANISATION_SLUG,
+                defaults={"name": DEFAULT_ORGANISATION_NAME, "is_default": True},
+            )
+        return organisation
+
+
+def default_organisation_id() -> int:
+    """The default of `Community.organisation`: the site's own organisation."""
+    return Organisation.objects.default().pk
+
+
+DEFAULT_ORGANISATION_SLUG = "default"
+DEFAULT_ORGANISATION_NAME = "Everyone on this site"
+
+
+def led_organisation_ids(user):
+    """The ids of the organisations `user` leads, as a subquery."""
+    return OrganisationRole.objects.filter(user=user, role=OrganisationRole.Role.LEADER).values(
+        "organisation_id"
+    )
+
+
+class Organisation(models.Model):
+    """Holds communities. Its leaders see its communities' dashboards and stories (and no
+    other organisation's); its admins (not site staff) manage its leaders, admins and
+    settings."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    is_default = models.BooleanField(
+        "the site's own organisation",
+        default=False,
+        help_text="Communities whose coordinator belongs to no other organisation go here.",
+    )
+    admins_only_create = models.BooleanField(
+        "only its admins create communities in it", default=False
+    )
+    created_at = models.DateTimeField(default=now)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="organisation_one_default",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:settings", kwargs={"slug": self.slug})
+
+
+class OrganisationDomain(models.Model):
+    """An email domain of an organisation: people with a verified address there belong to
+    it (and see its listed communities first in the directory). One organisation each."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True, validators=[validate_email_domain])
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class OrganisationRole(models.Model):
+    """A person's role in an organisation. A person may hold several (and lead several
+    organisations). `User.is_leader` mirrors "leads at least one organisation" so the
+    navigation needs no query; communities.organisations keeps it."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", "leader"
+        ADMIN = "admin", "admin"
+        MEMBER = "member", "member (invited)"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_roles"
+    )
+    role = models.CharField(max_length=10, choices=Role)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "role"], name="organisation_role_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} of {self.organisation}"
+
+
+class CommunityQuerySet(models.QuerySet):
+    def in_directory(self, user=None):
+        """Open and request-to-join communities, and those open within an organisation
+        `user` belongs to: invite-only ones are never listed."""
+        listed = models.Q(visibility__in=[Community.Visibility.OPEN, Community.Visibility.REQUEST])
+        if user is not None and user.is_authenticated:
+            from .organisations import belongs_q
+
+            mine = Organisation.objects.filter(belongs_q(user)).values("pk")
+            listed |= models.Q(visibility=Community.Visibility.ORGANISATION, organisation__in=mine)
+        return self.filter(listed, archived=False)
 
     def for_member(self, user):
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user, memberships__status=Membership.Status.ACTIVE)
 
+    def led_by(self, user):
+        """The communities of the organisations `user` leads (no query of its own: a
+        subquery)."""
+        if not user.is_authenticated or not user.is_leader:
+            return self.none()
+        return self.filter(organisation__in=led_organisation_ids(user))
+
 
 class Community(models.Model):
     class Visibility(models.TextChoices):
-        OPEN = "open", "Open: anyone signed in may join"
+        OPEN = "open", "Open to everyone on the site: anyone signed in may join"
+        ORGANISATION = "org", "Open within the organisation: anyone who belongs to it may join"
         REQUEST = "request", "Request to join: facilitators approve"
         INVITE = "invite", "Invitation only: not listed in the directory"
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="communities",
+        default=default_organisation_id,
+    )
     domain = models.TextField("what we care about", max_length=SHORT_TEXT_MAX)
     purpose = models.TextField(max_length=TEXT_MAX, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.OPEN)

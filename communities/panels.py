@@ -77,7 +77,7 @@ def home_panel(request) -> Panel:
     )
     # A few communities I could join: read only when I'm in none yet (the template asks).
     teaser = (
-        Community.objects.in_directory()
+        Community.objects.in_directory(request.user)
         .exclude(pk__in=Membership.objects.active().filter(user=request.user).values("community"))
         .exclude(pk__in=asked.values("community"))
         .order_by("-created_at")[:TEASER_ROWS]

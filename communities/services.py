@@ -153,7 +153,8 @@ def _membership_claim(community: Community, user, *, status: str) -> tuple[Membe
 @transaction.atomic
 def membership_join(*, community: Community, user) -> Membership:
     """Join an open community with one click (or come back after leaving)."""
-    if community.visibility != Community.Visibility.OPEN or community.archived:
+    direct = (Community.Visibility.OPEN, Community.Visibility.ORGANISATION)
+    if community.visibility not in direct or community.archived:
         raise CommunityError("This community is not open to join directly.")
     membership, created = _membership_claim(community, user, status=Status.ACTIVE)
     if created:

@@ -28,12 +28,12 @@ from .access import (
 )
 from .forms import (
     AboutMeForm,
-    CommunityForm,
     CommunitySettingsForm,
     InvitationForm,
     JoinRequestForm,
     MemberFilterForm,
     MoveForm,
+    NewCommunityForm,
     RoleForm,
 )
 from .invitations import (
@@ -52,6 +52,7 @@ from .models import (
     Milestone,
     MoveSuggestion,
 )
+from .organisations import email_domain_matches
 from .services import CommunityError
 
 FACILITATOR = Membership.Role.FACILITATOR
@@ -81,16 +82,20 @@ def directory(request):
             "next_session_at": Subquery(upcoming.values("starts_at")[:1]),
             "next_session_title": Subquery(upcoming.values("title")[:1]),
         }
-    communities = Community.objects.in_directory().annotate(
+    communities = Community.objects.in_directory(request.user).annotate(
         member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)),
         **next_session,
         is_member=Exists(
             Membership.objects.active().filter(community=OuterRef("pk"), user=request.user)
         ),
+        # People whose verified email is in an organisation's domains see its communities
+        # first (issue 19).
+        in_my_organisation=email_domain_matches(request.user),
     )
     if query:
         communities = communities.filter(Q(name__icontains=query) | Q(domain__icontains=query))
-    page = Paginator(communities.order_by("name"), DIRECTORY_PAGE).get_page(request.GET.get("page"))
+    communities = communities.select_related("organisation").order_by("-in_my_organisation", "name")
+    page = Paginator(communities, DIRECTORY_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query}
     if request.htmx:
         return render(request, "communities/directory.html#results", context)
@@ -101,7 +106,7 @@ def directory(request):
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def community_new(request):
-    form = CommunityForm(request.POST or None)
+    form = NewCommunityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         community = services.community_create(creator=request.user, **form.cleaned_data)
         messages.success(
@@ -176,6 +181,10 @@ def community_archive(request, slug):
 # --- Joining and leaving ---------------------------------------------------------------
 
 
+# Joined with one click (the organisation's own people: community_for let them in).
+OPEN_TO_JOIN = (Community.Visibility.OPEN, Community.Visibility.ORGANISATION)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
@@ -189,7 +198,7 @@ def community_join(request, slug):
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST":
         try:
-            if community.visibility == Community.Visibility.OPEN:
+            if community.visibility in OPEN_TO_JOIN:
                 services.membership_join(community=community, user=request.user)
                 messages.success(request, f"Welcome to {community.name}!")
                 return _home(community)
@@ -204,7 +213,7 @@ def community_join(request, slug):
         except CommunityError as error:
             messages.error(request, str(error))
             return _home(community)
-    if community.visibility == Community.Visibility.OPEN:
+    if community.visibility in OPEN_TO_JOIN:
         return _home(community)
     return render(request, "communities/join.html", {**access.context(), "form": form})
 

@@ -53,6 +53,7 @@ urlpatterns = [
     ),
     # Each domain app declares its full paths (/communities/…, /c/<slug>/…) in its urls.py.
     path("", include("communities.urls")),
+    path("", include("communities.urls_organisations")),
     path("", include("sessions.urls")),
     path("", include("outcomes.urls")),
     path("", include("reviews.urls")),

@@ -17,19 +17,19 @@ class ImpactStoryQuerySet(models.QuerySet):
         return self.filter(status=ImpactStory.Status.PUBLISHED)
 
     def visible_to(self, user):
-        """Published stories of the person's communities (every community for leaders), and
-        the person's own drafts. Nobody else ever sees a draft."""
-        from communities.models import Membership
+        """Published stories of the person's communities (and of every community of the
+        organisations they lead), and the person's own drafts. Nobody else ever sees a
+        draft; a leader never sees another organisation's stories."""
+        from communities.models import Membership, led_organisation_ids
 
         if not user.is_authenticated:
             return self.none()
         mine = models.Q(author=user)
-        if user.is_leader:
-            return self.filter(mine | models.Q(status=ImpactStory.Status.PUBLISHED))
         member_of = Membership.objects.active().filter(user=user).values("community_id")
-        return self.filter(
-            mine | models.Q(status=ImpactStory.Status.PUBLISHED, community_id__in=member_of)
-        )
+        theirs = models.Q(community_id__in=member_of)
+        if user.is_leader:
+            theirs |= models.Q(community__organisation__in=led_organisation_ids(user))
+        return self.filter(mine | (models.Q(status=ImpactStory.Status.PUBLISHED) & theirs))
 
 
 class ImpactStory(models.Model):

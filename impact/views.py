@@ -16,11 +16,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.submissions import once_per_submission
 from communities.access import community_for
-from communities.models import Community, Membership
+from communities.models import Membership
+from communities.organisations import led_organisations
 from core.csvs import csv_response
 
 from . import services, snapshot
-from .access import dashboard_access, own_story_for, require_leader, story_for
+from .access import (
+    dashboard_access,
+    own_story_for,
+    portfolio_communities,
+    portfolio_organisation,
+    story_communities,
+    story_for,
+)
 from .charts import csv_rows
 from .forms import ImpactStoryForm, StoryFilterForm
 from .models import ImpactStory
@@ -79,6 +87,7 @@ def community_dashboard(request, slug):
         "dashboard/community.html",
         {
             **access.context(),
+            "led": access.led,
             "form": form,
             "picture": picture,
             "period": period,
@@ -114,21 +123,32 @@ def community_refresh(request, slug):
     return _back_to(reverse("dashboard:community", args=[community.slug]), form)
 
 
-def _portfolio_communities():
-    return list(Community.objects.filter(archived=False).order_by("name"))
+def _portfolio(request, org: str | None):
+    """The communities on the leader's portfolio (one organisation's, with `org`), the
+    organisation shown (or None: every one they lead) and the organisations they lead."""
+    organisation = portfolio_organisation(request.user, org) if org else None
+    communities = portfolio_communities(request.user, organisation)
+    return communities, organisation
+
+
+def _portfolio_url(name: str, organisation) -> str:
+    if organisation is None:
+        return reverse(f"dashboard:{name}")
+    return reverse(f"dashboard:org_{name}", args=[organisation.slug])
 
 
 @login_required
 @require_GET
-def portfolio(request):
-    require_leader(request.user)
+def portfolio(request, org: str | None = None):
+    communities, organisation = _portfolio(request, org)
     form, period = _period(request)
-    picture = portfolio_picture(_portfolio_communities(), period)
+    picture = portfolio_picture(communities, period)
     if request.GET.get("format") == "csv":
+        name = organisation.slug if organisation else "portfolio"
         return _csv_response(
             [picture.chart],
             request.GET.get("chart"),
-            f"portfolio-{period.start}-{period.end}",
+            f"{name}-{period.start}-{period.end}",
             picture.computed_at,
         )
     return render(
@@ -140,32 +160,43 @@ def portfolio(request):
             "rows": picture.rows,
             "chart": picture.chart,
             "as_of": picture.as_of,
-            **_refresh_context(form, reverse("dashboard:portfolio_refresh")),
+            "organisation": organisation,
+            "organisations": list(led_organisations(request.user)),
+            "portfolio_url": _portfolio_url("portfolio", organisation),
+            "report_url": _portfolio_url("portfolio_report", organisation),
+            **_refresh_context(form, _portfolio_url("portfolio_refresh", organisation)),
         },
     )
 
 
 @login_required
 @require_GET
-def portfolio_report(request):
-    require_leader(request.user)
+def portfolio_report(request, org: str | None = None):
+    communities, organisation = _portfolio(request, org)
     _form, period = _period(request)
-    picture = portfolio_picture(_portfolio_communities(), period)
+    picture = portfolio_picture(communities, period)
     return render(
         request,
         "dashboard/portfolio_report.html",
-        {"period": period, "rows": picture.rows, "chart": picture.chart, "as_of": picture.as_of},
+        {
+            "period": period,
+            "rows": picture.rows,
+            "chart": picture.chart,
+            "as_of": picture.as_of,
+            "organisation": organisation,
+            "portfolio_url": _portfolio_url("portfolio", organisation),
+        },
     )
 
 
 @login_required
 @require_POST
-def portfolio_refresh(request):
-    require_leader(request.user)
+def portfolio_refresh(request, org: str | None = None):
+    communities, organisation = _portfolio(request, org)
     form = period_form(request.POST)
-    picture = portfolio_picture(_portfolio_communities(), form.chosen(), refresh=True)
+    picture = portfolio_picture(communities, form.chosen(), refresh=True)
     messages.success(request, f"Fresh figures. {picture.as_of}")
-    return _back_to(reverse("dashboard:portfolio"), form)
+    return _back_to(_portfolio_url("portfolio", organisation), form)
 
 
 # --- impact stories ---------------------------------------------------------------------
@@ -173,9 +204,7 @@ def portfolio_refresh(request):
 
 def _story_communities(user):
     """Communities whose published stories the person may read."""
-    if user.is_leader:
-        return Community.objects.order_by("name")
-    return Community.objects.for_member(user).order_by("name")
+    return story_communities(user).order_by("name")
 
 
 @login_required

@@ -126,6 +126,10 @@ def seed(scale: dict[str, int]) -> dict:
         timezone="UTC",
         calendar_token="bench-leader",  # noqa: S106 -- a feed token in throwaway bench data.
     )
+    from communities.models import Organisation
+    from communities.organisations import grant
+
+    grant(Organisation.objects.default(), leader, "leader")
     levels = ["peripheral", "active", "core"]
     memberships = []
     for index, user in enumerate(users):

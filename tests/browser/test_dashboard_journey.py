@@ -17,7 +17,11 @@ def test_leader_follows_a_community_from_the_portfolio_to_its_printable_report(p
     log_in("leader@example.com", "practice-together")
 
     page.get_by_role("link", name="Dashboard", exact=True).click()
-    expect(page.get_by_role("heading", name="Every community, side by side")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Every community you lead, side by side")
+    ).to_be_visible()
+    # The demo's second organisation is not the leader's: none of its communities shows.
+    expect(page.get_by_text("Clinic Practice Exchange")).to_have_count(0)
     assert serious(page) == []
     page.get_by_role("link", name="Systems Mapping Practice").click()
     expect(
@@ -72,7 +76,9 @@ def test_leader_follows_a_community_from_the_portfolio_to_its_printable_report(p
     # The portfolio's report: one page per community.
     page.goto("/dashboard/report/")
     communities = page.locator("article.report-page").count()
-    assert communities == Community.objects.filter(archived=False).count() > 1
+    # Every community of the organisation the leader leads (not the demo's other one's).
+    led = Community.objects.filter(organisation__is_default=True, archived=False)
+    assert communities == led.count() > 1
     page.emulate_media(media="print")
     assert pdf_pages(page.pdf(format="A4")) == communities
 

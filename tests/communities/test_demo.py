@@ -84,7 +84,7 @@ def test_every_demo_community_has_its_own_colour_and_one_emoji():
 
     looks = list(Community.objects.values_list("colour", "emoji"))
 
-    assert len(looks) == len(demo.COMMUNITIES)
+    assert len(looks) == len([*demo.COMMUNITIES, demo.OTHER_COMMUNITY])
     assert len({colour for colour, _ in looks}) == len(looks)
     for _colour, emoji in looks:
         validate_emoji(emoji)

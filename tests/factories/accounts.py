@@ -26,3 +26,24 @@ class UserFactory(factory.django.DjangoModelFactory):
 
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
             self.save()
+
+    @factory.post_generation
+    def leads(self, create, extracted, **kwargs):
+        """The organisations the person leads: `leads=[org, …]`; a person made with
+        `is_leader=True` and no `leads` leads the site's default organisation (where every
+        community made without an organisation goes), as today's leaders did after the
+        migration."""
+        if not create:
+            return
+        from communities.models import Organisation, OrganisationRole
+
+        organisations = extracted
+        if organisations is None:
+            organisations = [Organisation.objects.default()] if self.is_leader else []
+        for organisation in organisations:
+            OrganisationRole.objects.get_or_create(
+                organisation=organisation, user=self, role=OrganisationRole.Role.LEADER
+            )
+        if organisations and not self.is_leader:
+            self.is_leader = True
+            self.save(update_fields=["is_leader"])

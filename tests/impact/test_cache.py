@@ -93,10 +93,11 @@ def test_portfolio_second_request_is_served_from_the_cache(client, cast, django_
         share_triple_loops(CommunityFactory())
     client.force_login(cast["leader"])
 
-    # Cold: one more for mentoring pairs active (a headline of every community).
-    with django_assert_num_queries(15):
+    # Cold: one more for mentoring pairs active (a headline of every community), and
+    # one for the organisations the leader leads (the picker).
+    with django_assert_num_queries(16):
         cold = client.get("/dashboard/")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         warm = client.get("/dashboard/")
     with django_assert_num_queries(4):
         report = client.get("/dashboard/report/")

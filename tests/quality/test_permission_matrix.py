@@ -15,7 +15,8 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from accounts.unsubscribe import unsubscribe_token
 from communities.invitations import opt_out_token
-from communities.models import Community
+from communities.models import Community, Organisation, OrganisationRole
+from communities.organisations import grant
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,8 @@ ROLES = [
     "facilitator",
     "coordinator",
     "leader",
+    "leader_b",
+    "org_admin",
     "other",
     "staff",
 ]
@@ -60,7 +63,7 @@ PUBLIC = everyone(200)
 SIGNED_IN = signed_in(200)
 POST_ONLY = signed_in(405)
 MEMBER_RANK = {"peripheral": 0, "core": 0, "facilitator": 1, "coordinator": 2}
-OUTSIDERS = ["stranger", "leader", "other", "staff"]
+OUTSIDERS = ["stranger", "leader", "leader_b", "org_admin", "other", "staff"]
 
 
 def inner(ok: int = 200, role: str = "member") -> dict[str, int]:
@@ -139,19 +142,38 @@ def in_pair(suffix: str = ""):
     return lambda s: {"slug": s.a.slug, "pk": mentoring_pair(s, suffix).pk}
 
 
+def in_org_a(site):
+    """kwargs for one organisation's page: community A's organisation."""
+    return {"slug": site.a.organisation.slug}
+
+
+def org_a(site):
+    """kwargs for one organisation's dashboard: community A's organisation."""
+    return {"org": site.a.organisation.slug}
+
+
 # The pair's page: the newcomer (core) and A's facilitators; everyone else 404.
 PAIR = {**inner(role="facilitator"), "core": 200}
 
 
-LEADERS_ONLY = {**signed_in(404), "leader": 200}
+# Organisation roles (issue 19): "leader" (erin) leads A's organisation (the default one);
+# "leader_b" leads B's organisation only, and gets what a stranger gets anywhere in A (404),
+# but their own portfolio; "org_admin" administers A's organisation, and sees no dashboard.
+LEADERS_ONLY = {**signed_in(404), "leader": 200, "leader_b": 200}
+ORG_LEADERS_ONLY = {**signed_in(404), "leader": 200}
 DASHBOARD = {**inner(role="facilitator"), "leader": 200}
 AUTHOR_ONLY = {**inner(404), "core": 200, "leader": 404}
 
 
 EXPECT: dict[str, Case] = {
     # --- dashboard and impact stories (issue 8) ---
-    "dashboard:portfolio": Case({}, LEADERS_ONLY),
+    "dashboard:portfolio": Case({}, LEADERS_ONLY, notes="Each leader: their organisations."),
     "dashboard:portfolio_report": Case({}, LEADERS_ONLY),
+    "dashboard:org_portfolio": Case(org_a, ORG_LEADERS_ONLY, notes="A's organisation's."),
+    "dashboard:org_portfolio_report": Case(org_a, ORG_LEADERS_ONLY),
+    "dashboard:org_portfolio_refresh": Case(
+        org_a, POST_ONLY, post={**signed_in(404), "leader": 302}
+    ),
     "dashboard:community": Case(in_a(), DASHBOARD, notes="Leaders pass without membership."),
     "dashboard:community_report": Case(in_a(), DASHBOARD),
     "dashboard:community_refresh": Case(
@@ -160,11 +182,14 @@ EXPECT: dict[str, Case] = {
         post={**inner(302, "facilitator"), "leader": 302},
         notes="Recomputes the cached figures: the dashboard's own access check.",
     ),
-    "dashboard:portfolio_refresh": Case({}, POST_ONLY, post={**signed_in(404), "leader": 302}),
+    "dashboard:portfolio_refresh": Case(
+        {}, POST_ONLY, post={**signed_in(404), "leader": 302, "leader_b": 302}
+    ),
     "dashboard:story_list": Case({}, SIGNED_IN),
     "dashboard:story_new": Case(
         {},
-        {**signed_in(302), "stranger": 200, "leader": 200, "staff": 200},
+        {**signed_in(302), "stranger": 200, "leader": 200, "staff": 200}
+        | {"leader_b": 200, "org_admin": 200},
         notes="Members go straight to their only community's form; others see a chooser.",
     ),
     "dashboard:story_create": Case(in_a(), inner()),
@@ -174,6 +199,17 @@ EXPECT: dict[str, Case] = {
     ),
     "dashboard:story_publish": Case(
         lambda s: {"pk": story(s).pk}, POST_ONLY, post={**AUTHOR_ONLY, "core": 302}
+    ),
+    # --- an organisation's settings (issue 19): its admins only, not site staff ---
+    "organisations:settings": Case(in_org_a, {**signed_in(404), "org_admin": 200}),
+    "organisations:person_add": Case(
+        in_org_a, POST_ONLY, post={**signed_in(404), "org_admin": 200}, notes="Field errors."
+    ),
+    "organisations:person_remove": Case(
+        lambda s: {**in_org_a(s), "pk": s.objects["org_role"].pk},
+        POST_ONLY,
+        post={**signed_in(404), "org_admin": 302},
+        notes="The leader's role in A's organisation; B's organisation's roles are a 404.",
     ),
     "home": Case({}, SIGNED_IN),
     "search:results": Case(
@@ -711,10 +747,16 @@ class Site:
         self.a.save(update_fields=["visibility"])
         self.b = cast.hillside
         self.b.visibility = Community.Visibility.INVITE
-        self.b.save(update_fields=["visibility"])
+        # B belongs to another organisation, led by "leader_b"; erin leads A's (the default).
+        self.b.organisation = Organisation.objects.create(name="Elsewhere", slug="elsewhere")
+        self.b.save(update_fields=["visibility", "organisation"])
+        org_admin = UserFactory()
+        grant(self.a.organisation, org_admin, OrganisationRole.Role.ADMIN)
         self.users = {
             "stranger": cast.frank,
             "leader": cast.erin,
+            "leader_b": UserFactory(leads=[self.b.organisation]),
+            "org_admin": org_admin,
             "staff": UserFactory(is_staff=True, is_superuser=True),
         }
         self.memberships = {}
@@ -732,7 +774,11 @@ class Site:
         self.users["core"] = self.memberships["core"].user
         self.memberships["other"] = cast.dave.memberships.get(community=self.b)
         self.users["other"] = cast.dave
-        self.objects = {}
+        self.objects = {
+            "org_role": OrganisationRole.objects.get(
+                organisation=self.a.organisation, user=cast.erin, role="leader"
+            )
+        }
         self.add_communities()
 
     def add_communities(self):
@@ -999,7 +1045,7 @@ def test_every_post_without_a_csrf_token_is_refused(cast):
 # member-only content, each piece carrying its own marker, and every URL of the resolver is
 # opened as each kind of non-member: none of the markers may appear in any response.
 
-VISIBILITIES = ["open", "request", "invite"]
+VISIBILITIES = ["open", "org", "request", "invite"]
 NON_MEMBERS = ["anonymous", "stranger", "leader", "other"]
 # Pages whose token is someone's own credential: whoever holds it is that person.
 TOKEN_PAGES = {"sessions:feed", "unsubscribe"}
@@ -1267,6 +1313,10 @@ class ContentSite:
                 "suggestion": suggestion,
                 "story": story,
                 "coordinator": coordinator,
+                # An organisation role to name in its settings' URLs (404 to non-members).
+                "org_role": OrganisationRole.objects.get_or_create(
+                    organisation=community.organisation, user=facilitator.user, role="admin"
+                )[0],
             },
         )
 
