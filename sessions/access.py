@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import AgendaItem, Series, Session, SessionTemplate
+from .models import AgendaItem, Attendance, CoFacilitation, Series, Session, SessionTemplate
 
 if TYPE_CHECKING:
     from communities.access import CommunityAccess
@@ -69,3 +69,17 @@ def template_for(access: CommunityAccess, pk) -> SessionTemplate:
     template = get_object_or_404(SessionTemplate.objects.of(access.community), pk=int(pk))
     template.community = access.community
     return template
+
+
+def attendance_for(session: Session, user_id: int) -> Attendance:
+    """Someone's attendance at `session` (with them), or 404: only a person who came can be
+    invited to co-facilitate the next occurrence."""
+    return get_object_or_404(session.attendances.select_related("user"), user_id=user_id)
+
+
+def cofacilitation_for(session: Session, user) -> CoFacilitation:
+    """`user`'s own invitation to co-facilitate `session`, or 404 (nobody answers anyone
+    else's)."""
+    return get_object_or_404(
+        CoFacilitation.objects.select_related("invited_by"), session=session, user=user
+    )

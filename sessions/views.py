@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,7 +27,15 @@ from core.plugins import annotate_rows, collect_panels, link_for
 from outcomes.models import Outcome
 
 from . import services
-from .access import agenda_item_for, series_for, session_for, sessions_for, template_for
+from .access import (
+    agenda_item_for,
+    attendance_for,
+    cofacilitation_for,
+    series_for,
+    session_for,
+    sessions_for,
+    template_for,
+)
 from .calendar import build_calendar, series_ics, session_ics
 from .forms import (
     AgendaItemForm,
@@ -370,7 +378,7 @@ def cofacilitate_invite(request, slug: str, pk: int):
     ids = member_ids([request.POST.get("user", "")])
     if not ids:
         raise Http404("No such attendee.")
-    attendance = get_object_or_404(session.attendances.select_related("user"), user_id=ids[0])
+    attendance = attendance_for(session, ids[0])
     person = attendance.user
     try:
         services.cofacilitation_invite(session=session, user=person, invited_by=request.user)
@@ -388,9 +396,7 @@ def cofacilitate_invite(request, slug: str, pk: int):
 def cofacilitate_answer(request, slug: str, pk: int):
     access = community_for(request.user, slug)
     session = session_for(access, pk)
-    invite = get_object_or_404(
-        CoFacilitation.objects.select_related("invited_by"), session=session, user=request.user
-    )
+    invite = cofacilitation_for(session, request.user)
     if request.method == "POST":
         answer = request.POST.get("answer")
         if answer not in ("accept", "decline"):

@@ -125,8 +125,10 @@ def _median_days(community, period: Period) -> dict[str, float]:
     middles: dict[str, list[dt.timedelta]] = defaultdict(list)
     for statement, value in ranked:
         middles[statement].append(value)
+    # Never below zero: a review recorded as shared before it was asked (an imported or
+    # back-dated row) took no time, not negative time.
     return {
-        statement: sum(values, dt.timedelta()).total_seconds() / len(values) / 86400
+        statement: max(0.0, sum(values, dt.timedelta()).total_seconds() / len(values) / 86400)
         for statement, values in middles.items()
     }
 

@@ -408,7 +408,8 @@ CASES = {
     # (reviews shared with their authors, median days, authors heard by the due date,
     # calibrated stages); +2 "every voice"; +2 the session pulse by month.
     "community_dashboard": (community_dashboard, 31),
-    "portfolio": (portfolio, 15),
+    # +1: the organisations the leader leads (the portfolio's picker).
+    "portfolio": (portfolio, 16),
     "home": (home, 16),
     "home_answered": (home_answered, 16),
     "home_first_steps": (home_first_steps, 16),

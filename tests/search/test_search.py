@@ -647,7 +647,8 @@ def test_search_kept_compiled_follows_who_may_see_between_two_searches(cast):
     """The same person searches twice with the same words; between the two they become a
     leader and a facilitator of another community, then neither: each search shows
     exactly what they may see at that moment."""
-    from communities.models import Membership
+    from communities.models import Membership, OrganisationRole
+    from communities.organisations import grant, revoke
     from tests.factories import MembershipFactory
 
     ImpactStoryFactory(community=cast.hillside, title="A Hillside story", what_happened="tide")
@@ -663,13 +664,13 @@ def test_search_kept_compiled_follows_who_may_see_between_two_searches(cast):
         content = main_of(search(cast, "alice", q="tide"))
         return {title for title in ("A Hillside story", "A Hillside note") if title in content}
 
+    # Leading is leading an organisation: Hillside's (communities.organisations).
+    organisation = cast.hillside.organisation
     assert found() == set()
-    cast.alice.is_leader = True
-    cast.alice.save(update_fields=["is_leader"])
+    grant(organisation, cast.alice, OrganisationRole.Role.LEADER)
     assert found() == {"A Hillside story"}
     MembershipFactory(community=cast.hillside, user=cast.alice, role="facilitator")
     assert found() == {"A Hillside story", "A Hillside note"}
-    cast.alice.is_leader = False
-    cast.alice.save(update_fields=["is_leader"])
+    revoke(organisation, cast.alice, OrganisationRole.Role.LEADER)
     Membership.objects.filter(community=cast.hillside, user=cast.alice).update(status="left")
     assert found() == set()
