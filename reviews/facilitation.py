@@ -171,11 +171,16 @@ def review_reassign(
     return replacement
 
 
-def _notify_reassigned(review_id: int) -> None:
-    """The person asked in someone's place is told once (key: the new review)."""
-    review = PeerReview.objects.select_related(
+def _for_notice(review_id: int) -> PeerReview:
+    """A review with what its notices name (round, session, work, author, reviewer)."""
+    return PeerReview.objects.select_related(
         "round__community", "round__session", "work__community", "work__author", "reviewer"
     ).get(pk=review_id)
+
+
+def _notify_reassigned(review_id: int) -> None:
+    """The person asked in someone's place is told once (key: the new review)."""
+    review = _for_notice(review_id)
     to, key = review.reviewer, f"review-reassigned:{review.pk}"
     notify(
         to,
@@ -442,9 +447,7 @@ def review_mark_helpful(*, review: PeerReview, note: str = "") -> PeerReview:
 
 
 def _notify_helpful(review_id: int) -> None:
-    review = PeerReview.objects.select_related(
-        "round__community", "round__session", "work__community", "work__author", "reviewer"
-    ).get(pk=review_id)
+    review = _for_notice(review_id)
     to, key = review.reviewer, f"review-helpful:{review.pk}"
     notify(
         to,
