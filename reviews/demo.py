@@ -110,6 +110,18 @@ def _seed_notifications(main, people: dict) -> None:
         )
 
 
+def _attendees(session, *, leaving_out: list) -> list:
+    """Who came to `session`, by email, without the people `leaving_out`: the demo's
+    authors and reviewers."""
+    return [
+        a.user
+        for a in Attendance.objects.filter(session=session)
+        .exclude(user__in=leaving_out)
+        .select_related("user")
+        .order_by("user__email")
+    ]
+
+
 def _answers(round_: ReviewRound, works: str, deeper: str) -> list[dict]:
     answers = [{"works": "", "deeper": ""} for _ in round_.prompts]
     if answers:
@@ -131,13 +143,7 @@ def _seed_peer_review(main, people: dict) -> None:
     prompts = [{"outcome": mapping.pk, "prompt": prompt} for prompt in mapping.review_prompts]
 
     def attendees(session) -> list:
-        return [
-            a.user
-            for a in Attendance.objects.filter(session=session)
-            .exclude(user__in=[facilitator, member])
-            .select_related("user")
-            .order_by("user__email")
-        ]
+        return _attendees(session, leaving_out=[facilitator, member])
 
     def work(session, author, title, days, **fields):
         return SharedWork.objects.create(
@@ -347,13 +353,7 @@ def _seed_stalled_round(main, people: dict) -> None:
         return
     facilitator = people["facilitator@example.com"]
     member = people["member@example.com"]
-    peers = [
-        a.user
-        for a in Attendance.objects.filter(session=held)
-        .exclude(user__in=[facilitator, member])
-        .select_related("user")
-        .order_by("user__email")
-    ]
+    peers = _attendees(held, leaving_out=[facilitator, member])
     if len(peers) < 5:
         return
     today = timezone.localdate(timezone.now(), main.zoneinfo)
@@ -460,13 +460,7 @@ def _seed_release_and_calibration(main, people: dict) -> None:
     submitted, allocated = PeerReview.Status.SUBMITTED, PeerReview.Status.ALLOCATED
 
     def peers_of(session) -> list:
-        return [
-            a.user
-            for a in Attendance.objects.filter(session=session)
-            .exclude(user__in=[facilitator, member])
-            .select_related("user")
-            .order_by("user__email")
-        ]
+        return _attendees(session, leaving_out=[facilitator, member])
 
     def open_round(session, outcome, days_ago, due_in, **fields):
         round_ = ReviewRound.objects.create(
