@@ -366,29 +366,25 @@ class AccountResetPasswordKeyForm(ResetPasswordKeyForm):
 CODE_HINT = "The 6 digits your authenticator app shows now, or one of your recovery codes."
 
 
-class MfaAuthenticateForm(AuthenticateForm):
+class CodeInOurWords:
+    """A two-step form's code field, labelled and explained in copsite's words."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        in_our_words(self, {"code": "Code"}, {"code": CODE_HINT})
+
+
+class MfaAuthenticateForm(CodeInOurWords, AuthenticateForm):
     """The second step at sign-in, in copsite's words."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        in_our_words(
-            self,
-            {"code": "Code"},
-            {"code": CODE_HINT},
-        )
         self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autofocus": True})
 
 
-class MfaReauthenticateForm(MfaBaseReauthenticateForm):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        in_our_words(
-            self,
-            {"code": "Code"},
-            {"code": CODE_HINT},
-        )
+class MfaReauthenticateForm(CodeInOurWords, MfaBaseReauthenticateForm):
+    pass
 
 
 class MfaActivateTotpForm(ActivateTOTPForm):
