@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reflections",
     "impact",
     "search",
+    "privacy",
 ]
 
 # The apps that contribute panels, digest sections and demo content to pages and jobs they

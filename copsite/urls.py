@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("reflections.urls")),
     path("", include("impact.urls")),
     path("", include("search.urls")),
+    path("", include("privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    """The top layer beside impact and search: a person's data rights across every app —
+    taking their words with them (export), a community's hand-over export, leaving
+    (account deletion) and the retention that keeps nothing longer than promised. It reads
+    every app below it; nothing imports it back."""
+
+    name = "privacy"
