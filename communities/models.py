@@ -9,7 +9,7 @@ from functools import reduce
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Greatest, Left, Lower, StrIndex
 from django.urls import reverse
 from django.utils.timezone import now
@@ -283,6 +283,14 @@ class OldSlug(models.Model):
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Membership.Status.ACTIVE)
+
+    def named_like(self, query: str):
+        """Those whose display name or email local part contains `query` (any case): what
+        the member pickers and the members page search. Never the domain, which would
+        match everyone at an organisation and tell who is on which mail server."""
+        return self.annotate(email_local=email_local_part()).filter(
+            Q(user__display_name__icontains=query) | Q(email_local__icontains=query)
+        )
 
     def requested(self):
         return self.filter(status=Membership.Status.REQUESTED)

@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -32,7 +31,7 @@ from django.urls import reverse
 
 from accounts.models import User
 
-from .models import Community, Membership, email_local_part
+from .models import Community, Membership
 
 SEARCH_LIMIT = 10
 """The most people a search offers: type more of the name to narrow it."""
@@ -128,12 +127,7 @@ def members_matching(
     query = search_text(query)
     if not query:
         return []
-    return list(
-        _members(community)
-        .annotate(email_local=email_local_part())
-        .filter(Q(user__display_name__icontains=query) | Q(email_local__icontains=query))
-        .exclude(user_id__in=list(exclude))[:limit]
-    )
+    return list(_members(community).named_like(query).exclude(user_id__in=list(exclude))[:limit])
 
 
 def members_chosen(community: Community, ids: Iterable[int]) -> list[Membership]:

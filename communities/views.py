@@ -501,9 +501,7 @@ def members(request, slug):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            rows = rows.filter(
-                Q(user__display_name__icontains=data["q"]) | Q(user__email__icontains=data["q"])
-            )
+            rows = rows.named_like(data["q"])
         for field in ("level", "role", "aspiration"):
             if data.get(field):
                 rows = rows.filter(**{field: data[field]})

@@ -662,14 +662,24 @@ def test_members_see_an_aspiration_only_where_the_person_switched_it_on(
         ({"level": "core"}, ["Ada"]),
         ({"role": "coordinator"}, []),
         ({"q": "be"}, ["Ben"]),
+        ({"q": "BEN.LOCAL"}, ["Ben"]),
+        # The domain is not searched: it would match everyone at one organisation.
+        ({"q": "clinic.example"}, []),
     ],
 )
 def test_members_filters(client, community, member_of, params, names):
     MembershipFactory(
-        community=community, level="core", role="facilitator", user__display_name="Ada"
+        community=community,
+        level="core",
+        role="facilitator",
+        user__display_name="Ada",
+        user__email="ada@clinic.example",
     )
     MembershipFactory(
-        community=community, user__display_name="Ben", aspiration="I'm happy to mentor"
+        community=community,
+        user__display_name="Ben",
+        aspiration="I'm happy to mentor",
+        user__email="ben.local@clinic.example",
     )
     viewer = MembershipFactory(
         community=community, level="active", role="facilitator", user__display_name="Cy"
