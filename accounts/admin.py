@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import EmailDelivery, Notification, User
+from .notifications import recount_unread
 
 
 @admin.register(User)
@@ -36,3 +37,19 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["key", "recipient__email"]
     raw_id_fields = ["recipient", "actor"]
     readonly_fields = ["key", "created_at"]
+
+    # The header's unread count is kept on the person (accounts/notifications.py); staff
+    # who mark a notification read or delete some here recount their recipients, so the
+    # count never drifts from what /notifications/ shows.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        recount_unread([obj.recipient_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        recount_unread([obj.recipient_id])
+
+    def delete_queryset(self, request, queryset):
+        recipients = set(queryset.values_list("recipient_id", flat=True))
+        super().delete_queryset(request, queryset)
+        recount_unread(recipients)

@@ -213,7 +213,7 @@ def _choices_of(people: list[User], kind: str, *, due_at: datetime | None = None
     return {p.pk: made.get(p.pk, default) for p in people}
 
 
-def _recount_unread(user_ids) -> None:
+def recount_unread(user_ids) -> None:
     """Set each person's unread count from their notifications (one statement): exact
     whatever raced, since it counts rather than adds."""
     unread = (
@@ -270,7 +270,7 @@ def notify_many(
     ]
     # A key already there (a double-fired event, a retry, a racing worker) is left as it is.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    _recount_unread(keys)
+    recount_unread(keys)
     made = {n.key: n for n in Notification.objects.filter(key__in=keys.values())}
     for person in people:
         notification = made.get(keys[person.pk])
@@ -291,7 +291,7 @@ def notifications_withdraw(*, user_id: int, community_id: int) -> int:
         recipient_id=user_id, community_id=community_id
     ).delete()
     if removed:
-        _recount_unread([user_id])
+        recount_unread([user_id])
     return removed
 
 

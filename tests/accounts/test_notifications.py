@@ -289,6 +289,29 @@ def test_mark_all_read_reads_only_mine(alice, bob):
     assert Notification.objects.get(key="c").read_at is None
 
 
+def test_staff_deleting_notifications_in_the_admin_keeps_the_count_true(client, alice, bob):
+    staff = User.objects.create_superuser(email="staff@example.com", password="x")
+    client.force_login(staff)
+    for key in ("a", "b"):
+        tell(alice, key=key)
+    tell(bob, key="c")
+    one = Notification.objects.get(key="a")
+
+    client.post(f"/admin/accounts/notification/{one.pk}/delete/", {"post": "yes"})
+    assert unread(alice) == 1
+    client.post(
+        "/admin/accounts/notification/",
+        {
+            "action": "delete_selected",
+            "_selected_action": list(Notification.objects.values_list("pk", flat=True)),
+            "post": "yes",
+        },
+    )
+
+    assert not Notification.objects.exists()
+    assert (unread(alice), unread(bob)) == (0, 0)
+
+
 # --- the page ---------------------------------------------------------------------------------
 
 
