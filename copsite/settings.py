@@ -79,6 +79,7 @@ PLUGIN_APPS = ["communities", "outcomes", "sessions", "reviews", "reflections", 
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.HealthCheckMiddleware",
     "core.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

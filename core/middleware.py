@@ -57,3 +57,23 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+HEALTH_PATHS = ("/healthz", "/healthz/")
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz (and /healthz/) before the host check and the HTTPS redirect: a load
+    balancer or compose's health check asks by the container's address over plain HTTP,
+    which DJANGO_ALLOWED_HOSTS and SECURE_SSL_REDIRECT would refuse (400) or redirect (301).
+    The answer holds no data but the services' states, so it needs neither."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info in HEALTH_PATHS and request.method in ("GET", "HEAD"):
+            from .views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

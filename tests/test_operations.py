@@ -124,6 +124,22 @@ def test_healthz_is_503_when_the_database_is_down(tmp_path):
     assert (status, json.loads(body)) == ("503", {**ALL_OK, "database": "down"}), result.stderr
 
 
+def test_healthz_answers_a_probe_by_address_over_plain_http_under_production_settings(
+    client, settings
+):
+    """A load balancer or compose asks by the container's address, without HTTPS: neither
+    the host check nor the HTTPS redirect stands in its way; other pages keep both."""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["copsite.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+
+    probes = [client.get(path, HTTP_HOST="10.0.0.7:8000") for path in ("/healthz", "/healthz/")]
+    other = client.get("/accounts/login/", HTTP_HOST="10.0.0.7:8000")
+
+    assert [(p.status_code, p.json()) for p in probes] == [(200, ALL_OK)] * 2
+    assert other.status_code == 400
+
+
 # --- Request ids ----------------------------------------------------------------------------
 
 
