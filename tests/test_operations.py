@@ -396,3 +396,15 @@ def test_an_unknown_log_format_fails_loudly(tmp_path):
 
     assert result.returncode != 0
     assert "DJANGO_LOG_FORMAT must be text or json" in result.stderr
+
+
+def test_compose_checks_the_web_by_healthz_and_logs_json_with_sentry_optional():
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+    assert "http://127.0.0.1:8000/healthz" in " ".join(services["web"]["healthcheck"]["test"])
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DJANGO_LOG_FORMAT"] == "${DJANGO_LOG_FORMAT:-json}"
+        assert env["SENTRY_DSN"] == "${SENTRY_DSN:-}"
