@@ -16,7 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from copsite.broker import BROKER_URL as FILESYSTEM_BROKER_URL
 from copsite.broker import broker_folders_prepare, broker_transport_options
+from copsite.sentry import sentry_init
 from copsite.sso import mfa_required_for, oidc_apps
+from core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("COPSITE_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -76,6 +78,8 @@ INSTALLED_APPS = [
 PLUGIN_APPS = ["communities", "outcomes", "sessions", "reviews", "reflections", "impact"]
 
 MIDDLEWARE = [
+    "core.middleware.RequestIdMiddleware",
+    "core.middleware.HealthCheckMiddleware",
     "core.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -290,6 +294,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_TIMEZONE = "UTC"
+# The worker's and beat's lines go through LOGGING above (copsite/celery.py), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "email-flush": {"task": "accounts.tasks.email_flush", "schedule": 120.0},
@@ -342,9 +348,16 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-}
+# Every line carries the request id or the Celery task id; DJANGO_LOG_FORMAT=json makes each
+# line one JSON object (core/logs.py). The worker and beat log through this too
+# (copsite/celery.py).
+DJANGO_LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="text")
+if DJANGO_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be text or json.")
+LOGGING = logging_config(DJANGO_LOG_FORMAT, env.str("DJANGO_LOG_LEVEL", default="INFO"))
+
+# Errors go to Sentry when SENTRY_DSN is set, without personal data, and nowhere otherwise
+# (copsite/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_init(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"))

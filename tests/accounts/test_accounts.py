@@ -289,7 +289,7 @@ def test_home_lists_my_communities_only(client, user, member_of, community):
 
 
 def test_healthz_answers(client):
-    assert client.get("/healthz").json() == {"ok": True, "cache": "ok"}
+    assert client.get("/healthz").json() == {"database": "ok", "cache": "ok", "broker": "ok"}
 
 
 @pytest.mark.parametrize("communities", [1, 12])

@@ -319,11 +319,14 @@ def test_every_page_and_form_answers_with_redis_down(redis_down, cast):
 def test_healthz_says_the_cache_is_degraded_while_redis_is_down(client, redis_down):
     response = client.get("/healthz")
 
-    assert (response.status_code, response.json()) == (200, {"ok": True, "cache": "degraded"})
+    assert (response.status_code, response.json()) == (
+        200,
+        {"database": "ok", "cache": "degraded", "broker": "degraded"},
+    )
 
 
 def test_healthz_says_the_cache_is_ok(client):
-    assert client.get("/healthz").json() == {"ok": True, "cache": "ok"}
+    assert client.get("/healthz").json() == {"database": "ok", "cache": "ok", "broker": "ok"}
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a live Redis (CI)")
@@ -332,7 +335,7 @@ def test_healthz_says_the_cache_is_ok_on_a_live_redis(client, settings):
 
     settings.CACHES = {"default": {**production.REDIS_CACHE, "LOCATION": os.environ["REDIS_URL"]}}
 
-    assert client.get("/healthz").json() == {"ok": True, "cache": "ok"}
+    assert client.get("/healthz").json() == {"database": "ok", "cache": "ok", "broker": "ok"}
 
 
 def test_production_settings_with_a_dead_redis_url_use_the_fail_soft_cache(tmp_path):
