@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
+from allauth.account import app_settings as account_settings
+from allauth.account.authentication import get_authentication_records
 from allauth.account.decorators import reauthentication_required
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -49,6 +54,8 @@ def account_delete(request):
     """Delete my account: choose, confirm, done. Asks who you are again first (password,
     two-step code or your organisation's sign-in: allauth's reauthentication), and not
     while you are a community's last coordinator."""
+    if _needs_fresh_organisation_sign_in(request):
+        return render(request, "privacy/delete_signin.html", {"next_url": request.path})
     blocking = last_coordinator_of(request.user)
     form = DeleteAccountForm(request.POST or None)
     confirming = False
@@ -78,6 +85,18 @@ def account_delete(request):
             "former_member": FORMER_MEMBER,
         },
     )
+
+
+def _needs_fresh_organisation_sign_in(request) -> bool:
+    """allauth asks for a password or a two-step code again; someone who has neither
+    (they sign in only through their organisation) cannot be asked that way, and allauth
+    then lets them through. Deleting an account asks them to have signed in — through
+    their organisation — within the same few minutes instead."""
+    user = request.user
+    if user.has_usable_password() or is_mfa_enabled(user):
+        return False
+    fresh = time.time() - account_settings.REAUTHENTICATION_TIMEOUT
+    return not any(r.get("at", 0) > fresh for r in get_authentication_records(request, user))
 
 
 @require_http_methods(["GET"])
