@@ -43,7 +43,6 @@ from accounts.models import (
     User,
     new_calendar_token,
 )
-from communities import mentions as written_mentions
 from communities.models import (
     Community,
     Invitation,
@@ -65,7 +64,7 @@ from reflections.models import (
     ReflectionRead,
     Response,
 )
-from reviews.models import PeerReview, PracticeReview, SharedWork
+from reviews.models import PeerReview, PracticeReview, ReviewReply, SharedWork
 from sessions.models import RSVP, CoFacilitation, PulseAnswer, SeriesRSVP, Session
 
 FORMER_MEMBER = "a former member"
@@ -259,27 +258,31 @@ def _erase_notifications(person: User) -> None:
 
 
 def _erase_mentions_of(person: User) -> None:
-    """Where others mentioned the person (`@[Name](id)`), the written name becomes "a
-    former member" (the id then points at the emptied row) and the Mention rows go."""
-    token = written_mentions.TOKEN
+    """Where others mentioned the person (`@[Name](id)`, communities.mentions), the
+    written name becomes "a former member", whatever name it was written with (the id
+    then points at the emptied row); the Mention rows go. One UPDATE per kind of text."""
+    pattern = rf"@\[[^\]\[]*\]\({person.pk}\)"
     former = f"@[{FORMER_MEMBER}]({person.pk})"
-    for mention in Mention.objects.filter(person=person).select_related(
-        "reflection", "response", "action", "review_reply"
+    mentioned = Mention.objects.filter(person=person)
+    for model, field, link in (
+        (Reflection, "body", "reflection_id"),
+        (Response, "body", "response_id"),
+        (Action, "description", "action_id"),
+        (ReviewReply, "body", "review_reply_id"),
     ):
-        about = mention.about
-        if about is None:
-            continue
-        field = "description" if isinstance(about, Action) else "body"
-        text = getattr(about, field)
-        new = token.sub(
-            lambda m: former if m.group("id") == str(person.pk) else m.group(0),
-            text,
+        model.objects.filter(pk__in=mentioned.values(link)).update(
+            **{
+                field: Func(
+                    F(field),
+                    Value(pattern),
+                    Value(former),
+                    Value("g"),
+                    function="REGEXP_REPLACE",
+                    output_field=models.TextField(),
+                )
+            }
         )
-        if new != text:
-            setattr(about, field, new)
-            # save() derives what is derived from the text (a reflection's excerpt).
-            about.save()
-    Mention.objects.filter(person=person).delete()
+    mentioned.delete()
 
 
 def _erase_reflections(person: User, keep: set[str]) -> None:

@@ -9,7 +9,7 @@
   Three kinds are sent by a scan that may find the same thing again later — a review still
   overdue (`review-nudge:`), a round still waiting (`review-round-waiting:`), attendance
   recorded again on an old session (`reflect-invite:`) — so their old records are kept as
-  bare keys instead: address hashed, subject and content gone.
+  bare keys instead: address, subject and content gone.
 - A left member's memberships keep nobody's words after COPSITE_RETAIN_LEFT_MEMBER_DAYS
   (365) unless they rejoin: their introduction, aspiration, request note, the evidence and
   notes of their journey steps and open suggestions go; the row stays for the community's
@@ -29,10 +29,12 @@ from django.db.models import Q
 from accounts.models import EmailDelivery
 from communities.models import JourneyStep, Membership, Milestone, MoveSuggestion
 
-from .erasure import ERASED_DOMAIN, erased_address
+from .erasure import ERASED_DOMAIN
 
 RECURRING_KEY_PREFIXES = ("review-nudge:", "review-round-waiting:", "reflect-invite:")
 """Keys a scan may ask for again after the retention period: kept, emptied (module note)."""
+
+EMPTIED_ADDRESS = f"expired@{ERASED_DOMAIN}"
 
 FINISHED = [EmailDelivery.Status.SENT, EmailDelivery.Status.GAVE_UP]
 
@@ -53,27 +55,20 @@ def email_records_expire(*, now: datetime) -> tuple[int, int]:
     recurring = Q()
     for prefix in RECURRING_KEY_PREFIXES:
         recurring |= Q(key__startswith=prefix)
-    emptied = 0
-    # Each address is hashed on its own (a keyed hash: one per distinct address).
-    addresses = (
+    # Only the key matters now: the address goes with the rest (a bare key names nobody).
+    emptied = (
         old.filter(recurring)
-        .exclude(to_email__endswith="@" + ERASED_DOMAIN)
-        .values_list("to_email", flat=True)
-        .distinct()
-    )
-    for address in list(addresses):
-        emptied += (
-            old.filter(recurring, to_email=address).update(
-                to_email=erased_address(address),
-                subject="",
-                body_text="",
-                body_html="",
-                headers={},
-                attachments=[],
-                last_error="",
-            )
-            or 0
+        .exclude(to_email=EMPTIED_ADDRESS)
+        .update(
+            to_email=EMPTIED_ADDRESS,
+            subject="",
+            body_text="",
+            body_html="",
+            headers={},
+            attachments=[],
+            last_error="",
         )
+    )
     deleted, _ = old.exclude(recurring).delete()
     return deleted, emptied
 

@@ -275,3 +275,59 @@ def test_erase_person_leaves_others_names_alone(leaver, cast):
 
     other.refresh_from_db()
     assert other.body == f"Samples from {FORMER_MEMBER}, and sam's notes."
+
+
+def test_erase_person_rewrites_a_mention_written_with_an_old_name(leaver, cast):
+    reply = ReflectionFactory(
+        author=cast.bob, community=cast.riverside, body=f"As @[Zeph Q]({leaver.pk}) said."
+    )
+    Mention.objects.create(community=cast.riverside, person=leaver, by=cast.bob, reflection=reply)
+
+    erase_person(leaver, keep=set())
+
+    reply.refresh_from_db()
+    assert reply.body == f"As @[{FORMER_MEMBER}]({leaver.pk}) said."
+    assert Mention.objects.filter(person=leaver).count() == 0
+
+
+def _someone_with(community, bob, n: int) -> User:
+    person = UserFactory()
+    MembershipFactory(community=community, user=person)
+    theirs = ReflectionFactory(author=bob, community=community)
+    for i in range(n):
+        ReflectionFactory(
+            author=person, community=community, visibility=Reflection.Visibility.PRIVATE
+        )
+        ReflectionFactory(author=person, community=community)
+        Response.objects.create(
+            community=community, reflection=theirs, author=person, body=f"yes {i}"
+        )
+        mentioning = Response.objects.create(
+            community=community, reflection=theirs, author=bob, body=f"@[X]({person.pk}) {i}"
+        )
+        Mention.objects.create(community=community, person=person, by=bob, response=mentioning)
+        ActionFactory(community=community, owner=person)
+        ImpactStoryFactory(community=community, author=person)
+        email_enqueue(
+            key=f"k{person.pk}:{i}",
+            kind="k",
+            to_email=person.email,
+            recipient=person,
+            subject="s",
+            body_text="b",
+        )
+    return person
+
+
+def test_erase_person_queries_do_not_grow_with_what_they_wrote(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (1, 4):
+        person = _someone_with(cast.riverside, cast.bob, n)
+        with CaptureQueriesContext(connection) as queries:
+            erase_person(person, keep=set())
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
