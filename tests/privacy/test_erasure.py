@@ -331,3 +331,20 @@ def test_erase_person_queries_do_not_grow_with_what_they_wrote(cast):
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_after_erasure_no_scheduler_emails_the_person(cast):
+    """Reminders and digests, run after the deletion, find nobody to write to."""
+    from accounts.digest import digest_send_due
+    from sessions.services import reminders_send_due
+
+    person = UserFactory(digest=User.Digest.DAILY)
+    MembershipFactory(community=cast.riverside, user=person)
+    soon = SessionFactory(community=cast.riverside, starts_at=timezone.now() + timedelta(hours=12))
+    RSVPFactory(session=soon, user=person)
+
+    erase_person(person, keep=set())
+    reminders_send_due(now=timezone.now())
+    digest_send_due(now=timezone.now() + timedelta(days=1))
+
+    assert EmailDelivery.objects.filter(recipient=person).count() == 0
