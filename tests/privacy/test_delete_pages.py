@@ -202,7 +202,7 @@ def test_privacy_page_is_public_and_states_the_retention(client_as, settings):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Records of emails we sent are deleted after 90 days." in html
+    assert "Records of emails we sent are deleted after 90 days" in html
     assert "at least 5 people" in html
     assert 'href="/settings/delete/"' in html
 
