@@ -375,6 +375,10 @@ class Membership(models.Model):
     # A request to join: the requester's optional note and when they asked.
     request_note = models.TextField(max_length=NOTE_MAX, blank=True)
     requested_at = models.DateTimeField(null=True, blank=True)
+    # When the person left (or their request ended). Set by leaving; privacy.retention
+    # stamps any other way out on its next daily run and clears it on a rejoin, then
+    # clears a left membership's personal words once COPSITE_RETAIN_LEFT_MEMBER_DAYS pass.
+    left_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -272,9 +272,10 @@ def membership_leave(*, membership: Membership) -> Membership:
             "You are this community's only coordinator: appoint another coordinator first."
         )
     membership.status = Status.LEFT
+    membership.left_at = timezone.now()
     # Leaving ends a quiet spell: nobody is "worth a hello" once gone.
     membership.quiet_since = None
-    membership.save(update_fields=["status", "quiet_since"])
+    membership.save(update_fields=["status", "left_at", "quiet_since"])
     MoveSuggestion.objects.filter(membership=membership, status=MoveSuggestion.Status.OPEN).update(
         status=MoveSuggestion.Status.STALE
     )

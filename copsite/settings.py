@@ -320,7 +320,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.submission_tokens_prune",
         "schedule": crontab(hour=4, minute=45),
     },
+    # What the privacy page promises is kept no longer (privacy/retention.py).
+    "privacy-retention": {
+        "task": "privacy.tasks.enforce_retention",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
+
+# Retention, in days (the privacy page states them): email delivery records, a finished
+# export's zip, and a left member's memberships before their personal words are cleared.
+COPSITE_RETAIN_EMAIL_DAYS = env.int("COPSITE_RETAIN_EMAIL_DAYS", default=180)
+COPSITE_RETAIN_EXPORT_DAYS = env.int("COPSITE_RETAIN_EXPORT_DAYS", default=7)
+COPSITE_RETAIN_LEFT_MEMBER_DAYS = env.int("COPSITE_RETAIN_LEFT_MEMBER_DAYS", default=365)
 
 # Security headers. Scripts only from our own static files: no inline script anywhere.
 CONTENT_SECURITY_POLICY = {

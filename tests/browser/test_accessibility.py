@@ -80,6 +80,7 @@ MORE_PAGES = {
     "leader@example.com": ["/dashboard/report/", f"{MAIN}/dashboard/report/"],
 }
 ANONYMOUS_PAGES = [
+    "/privacy/",
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password/reset/",

@@ -218,6 +218,21 @@ EXPECT: dict[str, Case] = {
     "healthz": Case({}, PUBLIC),
     "settings": Case({}, SIGNED_IN),
     "digest_preview": Case({}, SIGNED_IN),
+    # --- data rights (issue 19) ---
+    "privacy:privacy": Case(
+        {}, PUBLIC, notes="What copsite keeps: for everyone, signed in or not."
+    ),
+    "privacy:delete": Case(
+        {},
+        everyone(302),
+        post=everyone(302),
+        notes="Deleting one's own account only, after re-authentication: a session without "
+        "a recent sign-in is sent to confirm it's you (anonymous: to log in). The page itself "
+        "is tested in tests/privacy.",
+    ),
+    "privacy:deleted": Case(
+        {}, {**everyone(302), "anonymous": 200}, notes="The goodbye page, once signed out."
+    ),
     # --- notifications (issue 16): one's own only ---
     "notifications": Case({}, SIGNED_IN),
     "notification_open": Case(
