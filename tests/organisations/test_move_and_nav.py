@@ -56,7 +56,8 @@ def test_an_admin_of_both_sees_what_changes_then_moves_it(orgs):
     assert nothing.status_code == 400 and "Choose the organisation" in nothing.content.decode()
     assert "no longer see its dashboard and stories:\n      Cleo Clinics" in text
     assert "Sam Schools" in text
-    assert "from now on to the people of Schools" in text
+    assert "so from now on to the people of Schools" in text
+    assert "Its 1 member will belong to Schools" in text
     assert moved["Location"] == "/o/schools/settings/"
     assert (community.organisation, community.visibility) == (schools, "org")
 
