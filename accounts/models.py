@@ -66,6 +66,9 @@ class User(AbstractUser):
         default=False,
         help_text="Leaders see impact dashboards across all communities; never private text.",
     )
+    # Mirrors "administers at least one organisation" (communities.organisations keeps it),
+    # so the header offers the organisations' page at no query.
+    is_organisation_admin = models.BooleanField("organisation admin", default=False, editable=False)
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     # How many of the person's in-site notifications are unread, kept by
     # accounts.notifications with every write that changes it (an increment with each new

@@ -238,6 +238,34 @@ def organisation_admin_for(user, slug: str) -> Organisation:
     return get_object_or_404(Organisation.objects.administered_by(user), slug=slug)
 
 
+def organisation_invitation_for(organisation: Organisation, pk: int) -> Invitation:
+    """An invitation of the organisation (its admin asks), or 404."""
+    return get_object_or_404(Invitation.objects.filter(organisation=organisation), pk=pk)
+
+
 def organisation_led_for(user, slug: str) -> Organisation:
     """The organisation at `slug` if `user` leads it, or 404."""
     return get_object_or_404(Organisation.objects.led_by(user), slug=slug)
+
+
+def community_movable_by(user, slug: str) -> tuple[Community, list[Organisation]]:
+    """A community `user` may move to another organisation, and the organisations it may go
+    to: site staff move any community anywhere; an organisation's admin moves its
+    communities to another organisation they administer. 404 to anyone else (and to an
+    admin of only one organisation: there is nowhere to move it)."""
+    if not user.is_authenticated:
+        raise Http404
+    community = get_object_or_404(
+        Community.objects.select_related("organisation").filter(archived=False), slug=slug
+    )
+    if user.is_staff:
+        targets = Organisation.objects.all()
+    else:
+        administered = Organisation.objects.administered_by(user)
+        if not administered.filter(pk=community.organisation_id).exists():
+            raise Http404
+        targets = administered
+    targets = list(targets.exclude(pk=community.organisation_id).order_by("name"))
+    if not targets:
+        raise Http404
+    return community, targets

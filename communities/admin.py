@@ -70,8 +70,16 @@ class JourneyStepAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "community", "sent_at", "expires_at", "accepted_at", "revoked_at"]
-    list_filter = ["community"]
+    list_display = [
+        "email",
+        "community",
+        "organisation",
+        "sent_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["organisation", "community"]
     search_fields = ["email"]
     raw_id_fields = ["invited_by", "accepted_by"]
 

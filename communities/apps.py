@@ -5,7 +5,7 @@ class CommunitiesConfig(AppConfig):
     name = "communities"
 
     def ready(self):
-        from allauth.account.signals import user_signed_up
+        from allauth.account.signals import user_logged_in, user_signed_up
 
         from core.plugins import (
             register_email_voucher,
@@ -19,7 +19,7 @@ class CommunitiesConfig(AppConfig):
         )
         from .access import is_coordinator_anywhere
         from .invitations import invitation_vouches_for
-        from .signals import accept_invitation_on_signup
+        from .signals import accept_invitation_on_signup, accept_organisation_invitation_on_login
 
         register_email_voucher(invitation_vouches_for)
         # COPSITE_MFA_REQUIRED_FOR="coordinators": whoever coordinates an active community.
@@ -53,3 +53,6 @@ class CommunitiesConfig(AppConfig):
         )
 
         user_signed_up.connect(accept_invitation_on_signup, dispatch_uid="copsite-invitation")
+        user_logged_in.connect(
+            accept_organisation_invitation_on_login, dispatch_uid="copsite-organisation-invitation"
+        )

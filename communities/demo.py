@@ -186,6 +186,7 @@ OTHER_COMMUNITY = {
     "timezone": "Africa/Nairobi",
 }
 OTHER_LEADER = ("rae@demo.copsite.org", "Rae Riverside")
+OTHER_INVITEE = "kofi@riverside-health.example.org"
 
 
 def seed_organisations(people) -> None:
@@ -211,6 +212,16 @@ def seed_organisations(people) -> None:
         community=community,
         user=rae,
         defaults={"role": Membership.Role.COORDINATOR, "level": Membership.Level.CORE},
+    )
+    # Rae invited a colleague with no account yet: the invitation is still waiting (made
+    # directly: the demo emails nobody).
+    sent = timezone.now() - timedelta(days=2)
+    Invitation.objects.get_or_create(
+        organisation=other,
+        email=OTHER_INVITEE,
+        accepted_at=None,
+        revoked_at=None,
+        defaults={"invited_by": rae, "sent_at": sent, "expires_at": sent + VALID_FOR},
     )
 
 

@@ -85,6 +85,7 @@ def invitation_context(invitation: Invitation) -> dict:
     return {
         "invitation": invitation,
         "community": invitation.community,
+        "organisation": invitation.organisation,
         "url": invitation_url(invitation),
         "opt_out_url": opt_out_url(invitation.email),
     }

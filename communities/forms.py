@@ -93,6 +93,28 @@ class CommunityForm(forms.ModelForm):
             self.fields["timezone"].widget.attrs["data-device-zone"] = "choose"
 
 
+WITHIN_DEFAULT = (
+    "“Open within the organisation” needs an organisation of its own: {name} is everyone "
+    "on this site. Choose “Open to everyone on the site”, or another organisation."
+)
+
+
+def _offer_within_organisation(form, organisations: list[Organisation]) -> None:
+    """Offer "open within the organisation" only where it means something: not when the
+    only organisations are the site's own (everyone on the site), unless it is already
+    the community's visibility (then it stays, and the help says so)."""
+    if any(not organisation.is_default for organisation in organisations):
+        return
+    field = form.fields["visibility"]
+    if form.instance.visibility == Community.Visibility.ORGANISATION:
+        field.help_text = (
+            "This community is in the site's own organisation, which is everyone on this "
+            "site: “open within the organisation” works like “open to everyone”."
+        )
+        return
+    field.choices = [c for c in field.choices if c[0] != Community.Visibility.ORGANISATION]
+
+
 class NewCommunityForm(CommunityForm):
     """A new community, in one of the organisations its creator belongs to (and may create
     communities in). With one such organisation the choice is made for them."""
@@ -115,6 +137,15 @@ class NewCommunityForm(CommunityForm):
         if len(self.choices) <= 1:
             field.widget = forms.HiddenInput()
         self.order_fields(["organisation"])
+        _offer_within_organisation(self, self.choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        within = cleaned.get("visibility") == Community.Visibility.ORGANISATION
+        if within and organisation is not None and organisation.is_default:
+            self.add_error("visibility", WITHIN_DEFAULT.format(name=organisation.name))
+        return cleaned
 
     def clean_organisation(self):
         chosen = self.cleaned_data.get("organisation")
@@ -164,6 +195,7 @@ class CommunitySettingsForm(CommunityForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["colour"].help_text = "Shown in the community's header and on its cards."
+        _offer_within_organisation(self, [self.instance.organisation])
         if self.instance.slug_changed:
             self.fields["slug"].disabled = True
             self.fields["slug"].help_text = "The web address has been changed once already."
@@ -495,6 +527,7 @@ class OrganisationPersonForm(forms.Form):
         self.person = User.objects.filter(email__iexact=email).first()
         if self.person is None:
             raise ValidationError(
-                "Nobody has an account with this address yet. Ask them to sign up first."
+                "Nobody has an account with this address yet: invite them by email below, "
+                "and make them a leader or admin once they have accepted."
             )
         return email

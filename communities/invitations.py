@@ -34,12 +34,17 @@ def invitation_url(invitation: Invitation) -> str:
 
 def invitation_from_token(token: str) -> tuple[Invitation | None, str]:
     """(invitation, "") when the link can be used, else (invitation or None, why not):
-    "forged", "expired", "revoked", "used" or "archived" (the community was archived)."""
+    "forged", "expired", "revoked", "used" or "archived" (the community was archived).
+    The same for an organisation's invitation (`invitation.organisation`, no community)."""
     try:
         pk, nonce = (int(part) for part in _signer.unsign(token).split("."))
     except (signing.BadSignature, ValueError):
         return None, "forged"
-    invitation = Invitation.objects.select_related("community", "invited_by").filter(pk=pk).first()
+    invitation = (
+        Invitation.objects.select_related("community", "organisation", "invited_by")
+        .filter(pk=pk)
+        .first()
+    )
     if invitation is None or invitation.nonce != nonce:
         # A superseded link (the invitation was re-sent) is as good as revoked.
         return invitation, "revoked" if invitation else "forged"
@@ -49,7 +54,7 @@ def invitation_from_token(token: str) -> tuple[Invitation | None, str]:
         return invitation, "revoked"
     if not invitation.is_usable:
         return invitation, "expired"
-    if invitation.community.archived:
+    if invitation.community is not None and invitation.community.archived:
         return invitation, "archived"
     return invitation, ""
 

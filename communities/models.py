@@ -498,15 +498,24 @@ class InvitationQuerySet(models.QuerySet):
         address again re-sends it with a fresh link rather than making a second one."""
         return self.filter(accepted_at=None, revoked_at=None)
 
-    def live_for(self, community: Community, email: str):
-        return self.live().filter(community=community, email__iexact=email)
+    def live_for(self, target: Community | Organisation, email: str):
+        """The address's live invitation to `target`, a community or an organisation."""
+        field = "organisation" if isinstance(target, Organisation) else "community"
+        return self.live().filter(**{field: target}, email__iexact=email)
 
 
 class Invitation(models.Model):
-    """An invitation by email to join a community: a signed, expiring, single-use link.
-    An address has at most one live invitation per community (`invitation_one_live`)."""
+    """An invitation by email to join a community, or to belong to an organisation (sent
+    by its admins, to people who may have no account yet): a signed, expiring, single-use
+    link. It names exactly one of the two. An address has at most one live invitation per
+    community (`invitation_one_live`) and per organisation."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField()
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -533,11 +542,26 @@ class Invitation(models.Model):
                 Lower("email"),
                 condition=models.Q(accepted_at=None, revoked_at=None),
                 name="invitation_one_live",
-            )
+            ),
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=models.Q(accepted_at=None, revoked_at=None),
+                name="invitation_one_live_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(community__isnull=True) ^ models.Q(organisation__isnull=True),
+                name="invitation_to_community_or_organisation",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.email} to {self.community}"
+        return f"{self.email} to {self.target}"
+
+    @property
+    def target(self) -> Community | Organisation:
+        """What the invitation is to: its community, or its organisation."""
+        return self.community or self.organisation
 
     @property
     def state(self) -> str:

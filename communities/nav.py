@@ -19,4 +19,12 @@ COMMUNITY_TABS = [
 
 SITE_TABS = [
     NavTab("Communities", "communities:directory", 10, current_names=("communities:directory",)),
+    # The organisations I lead or administer: their settings, invitations and dashboards.
+    NavTab(
+        "Organisations",
+        "organisations:mine",
+        85,
+        "organisation",
+        ("organisations:mine", "organisations:settings", "organisations:invitations"),
+    ),
 ]

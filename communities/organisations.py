@@ -2,9 +2,9 @@
 
 Writes and reads for organisations live here (the communities app holds them: an
 organisation holds communities, and the layers put it below the apps that scope by it).
-`User.is_leader` mirrors "leads at least one organisation" so the navigation and the
-choke points ask it at no query; every change of a leader role goes through `grant` and
-`revoke`, which keep it.
+`User.is_leader` mirrors "leads at least one organisation" (and `is_organisation_admin`
+"administers one") so the navigation and the choke points ask it at no query; every
+change of a role goes through `grant` and `revoke`, which keep them.
 """
 
 from __future__ import annotations
@@ -20,18 +20,24 @@ from .models import Community, Membership, Organisation, OrganisationDomain, Org
 Role = OrganisationRole.Role
 
 
-def _sync_leader_flag(user) -> None:
-    leads = OrganisationRole.objects.filter(user=user, role=Role.LEADER).exists()
-    if user.is_leader != leads:
-        user.is_leader = leads
-        User.objects.filter(pk=user.pk).update(is_leader=leads)
+def _sync_role_flags(user) -> None:
+    """`User.is_leader` and `User.is_organisation_admin` from `user`'s roles."""
+    roles = set(OrganisationRole.objects.filter(user=user).values_list("role", flat=True))
+    flags = {"is_leader": Role.LEADER in roles, "is_organisation_admin": Role.ADMIN in roles}
+    if any(getattr(user, name) != value for name, value in flags.items()):
+        for name, value in flags.items():
+            setattr(user, name, value)
+        User.objects.filter(pk=user.pk).update(**flags)
 
 
 def sync_leader_flags(user_ids) -> None:
-    """Set `User.is_leader` for these people from their leader roles (the admin's inline
-    changes roles without `grant`/`revoke`)."""
-    leads = OrganisationRole.objects.filter(user=OuterRef("pk"), role=Role.LEADER)
-    User.objects.filter(pk__in=list(user_ids)).update(is_leader=Exists(leads))
+    """Set `User.is_leader` and `User.is_organisation_admin` for these people from their
+    roles (the admin's inline changes roles without `grant`/`revoke`)."""
+    roles = OrganisationRole.objects.filter(user=OuterRef("pk"))
+    User.objects.filter(pk__in=list(user_ids)).update(
+        is_leader=Exists(roles.filter(role=Role.LEADER)),
+        is_organisation_admin=Exists(roles.filter(role=Role.ADMIN)),
+    )
 
 
 def grant(organisation: Organisation, user, role: str) -> bool:
@@ -44,8 +50,8 @@ def grant(organisation: Organisation, user, role: str) -> bool:
             )
     except IntegrityError:
         created = False
-    if role == Role.LEADER:
-        _sync_leader_flag(user)
+    if role in (Role.LEADER, Role.ADMIN):
+        _sync_role_flags(user)
     return created
 
 
@@ -54,8 +60,8 @@ def revoke(organisation: Organisation, user, role: str) -> bool:
     deleted, _ = OrganisationRole.objects.filter(
         organisation=organisation, user=user, role=role
     ).delete()
-    if role == Role.LEADER:
-        _sync_leader_flag(user)
+    if role in (Role.LEADER, Role.ADMIN):
+        _sync_role_flags(user)
     return bool(deleted)
 
 
@@ -142,3 +148,66 @@ def may_create_in(user):
         .distinct()
         .order_by("-is_default", "name")
     )
+
+
+def roles_of(user) -> list[dict]:
+    """The organisations `user` leads or administers, by name, each as {"organisation",
+    "admin", "leader", "dashboard_url"} (the dashboard's, for leaders; one query)."""
+    from core.plugins import organisation_link_for
+
+    found: dict[int, dict] = {}
+    roles = (
+        OrganisationRole.objects.filter(user=user, role__in=[Role.ADMIN, Role.LEADER])
+        .select_related("organisation")
+        .order_by("organisation__name", "organisation_id")
+    )
+    for role in roles:
+        row = found.setdefault(
+            role.organisation_id,
+            {"organisation": role.organisation, "admin": False, "leader": False},
+        )
+        row[role.role] = True
+    for row in found.values():
+        slug = row["organisation"].slug
+        row["dashboard_url"] = organisation_link_for("dashboard", slug) if row["leader"] else None
+    return list(found.values())
+
+
+def move_effects(community: Community, to: Organisation) -> dict:
+    """What moving `community` to `to` changes, for the confirmation page: the leaders who
+    stop and start seeing its dashboard and stories, and who may find and join it."""
+    leaders = (
+        OrganisationRole.objects.filter(
+            organisation__in=[community.organisation_id, to.pk], role=Role.LEADER
+        )
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    )
+    old = [r.user for r in leaders if r.organisation_id == community.organisation_id]
+    new = [r.user for r in leaders if r.organisation_id == to.pk]
+    old_ids, new_ids = {u.pk for u in old}, {u.pk for u in new}
+    within = community.visibility == Community.Visibility.ORGANISATION
+    return {
+        "losing": [u for u in old if u.pk not in new_ids],
+        "gaining": [u for u in new if u.pk not in old_ids],
+        "keeping": [u for u in new if u.pk in old_ids],
+        "within": within,
+        # The site's own organisation is everyone here: "open within" means nothing there.
+        "becomes_request": within and to.is_default,
+        "members": Membership.objects.active().filter(community=community).count(),
+    }
+
+
+def community_move(community: Community, to: Organisation) -> Community:
+    """Put `community` in the organisation `to`: its leaders now see it, the old one's no
+    longer; its members then belong to `to` (through it). Open within the organisation
+    stays so, within `to`; into the site's own organisation it becomes request-to-join."""
+    with transaction.atomic():
+        community = Community.objects.select_for_update().get(pk=community.pk)
+        fields = ["organisation"]
+        community.organisation = to
+        if to.is_default and community.visibility == Community.Visibility.ORGANISATION:
+            community.visibility = Community.Visibility.REQUEST
+            fields.append("visibility")
+        community.save(update_fields=fields)
+    return community

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from accounts.mail import email_render_and_enqueue
 from accounts.notifications import notifications_withdraw, notify
 
-from . import emails, engagement
+from . import emails, engagement, organisations
 from .invitations import (
     VALID_FOR,
     invitation_address_state,
@@ -31,6 +31,8 @@ from .models import (
     Milestone,
     MoveSuggestion,
     OldSlug,
+    Organisation,
+    OrganisationRole,
     PairMeeting,
 )
 from .signals import community_created
@@ -324,10 +326,13 @@ def membership_set_muted(*, membership: Membership, muted: bool) -> Membership:
 
 
 def _send_invitation(invitation: Invitation) -> None:
+    """Queued on commit, once per link (the key names the nonce a re-send bumps)."""
+    to_organisation = invitation.organisation_id is not None
     email_render_and_enqueue(
         key=f"invitation:{invitation.pk}:{invitation.nonce}",
-        kind="communities:invitation",
-        template_prefix="communities/email/invitation",
+        kind="communities:organisation_invitation" if to_organisation else "communities:invitation",
+        template_prefix="communities/email/"
+        + ("organisation_invitation" if to_organisation else "invitation"),
         context=emails.invitation_context(invitation),
         to_email=invitation.email,
         headers=opt_out_headers(invitation.email),
@@ -340,20 +345,22 @@ def _day(moment: datetime) -> str:
 
 
 def _live_invitation_get_or_create(
-    *, community: Community, email: str, by, message: str
+    *, target: Community | Organisation, email: str, by, message: str
 ) -> tuple[Invitation, bool]:
-    """The address's live invitation to `community`, locked, or a new one (created=True).
-    Two requests inviting one address at once both try to insert; the constraint
-    `invitation_one_live` lets one through, and the other answers with its invitation."""
-    live = Invitation.objects.live_for(community, email).select_for_update()
+    """The address's live invitation to `target` (a community or an organisation), locked,
+    or a new one (created=True). Two requests inviting one address at once both try to
+    insert; the constraints `invitation_one_live*` let one through, and the other answers
+    with its invitation."""
+    live = Invitation.objects.live_for(target, email).select_for_update()
     existing = live.first()
     if existing is not None:
         return existing, False
     now = timezone.now()
+    field = "organisation" if isinstance(target, Organisation) else "community"
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
-                community=community,
+                **{field: target},
                 email=email,
                 invited_by=by,
                 message=message,
@@ -377,13 +384,37 @@ def invitations_send(
     expired, when it goes out again with a fresh link."""
     if community.archived:
         raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
-    sent, skipped = [], {}
     members = {
         email.lower()
         for email in Membership.objects.active()
         .filter(community=community, user__email__in=emails)
         .values_list("user__email", flat=True)
     }
+    return _invitations_send(community, by=by, emails=emails, message=message, members=members)
+
+
+@transaction.atomic
+def organisation_invitations_send(
+    *, organisation: Organisation, by, emails: list[str], message: str = ""
+) -> tuple[list[Invitation], dict[str, str]]:
+    """An organisation's admin invites addresses, with or without an account: whoever
+    accepts (on signing up or in with the address) belongs to the organisation. As
+    `invitations_send`, one live invitation per address."""
+    members = {
+        email.lower()
+        for email in OrganisationRole.objects.filter(
+            organisation=organisation,
+            role=OrganisationRole.Role.MEMBER,
+            user__email__in=emails,
+        ).values_list("user__email", flat=True)
+    }
+    return _invitations_send(organisation, by=by, emails=emails, message=message, members=members)
+
+
+def _invitations_send(
+    target: Community | Organisation, *, by, emails: list[str], message: str, members: set[str]
+) -> tuple[list[Invitation], dict[str, str]]:
+    sent, skipped = [], {}
     unwilling = opted_out(emails)
     for email in emails:
         if email.lower() in members:
@@ -393,7 +424,7 @@ def invitations_send(
             skipped[email] = OPTED_OUT
             continue
         invitation, created = _live_invitation_get_or_create(
-            community=community, email=email, by=by, message=message
+            target=target, email=email, by=by, message=message
         )
         if created:
             _send_invitation(invitation)
@@ -415,12 +446,12 @@ def invitation_resend(*, invitation: Invitation, by) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise CommunityError("This invitation has already been accepted.")
-    if invitation.community.archived:
+    if invitation.community is not None and invitation.community.archived:
         raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
     if opted_out([invitation.email]):
         raise CommunityError(f"{invitation.email} {OPTED_OUT}.")
     newer = (
-        Invitation.objects.live_for(invitation.community, invitation.email)
+        Invitation.objects.live_for(invitation.target, invitation.email)
         .exclude(pk=invitation.pk)
         .first()
     )
@@ -468,10 +499,11 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user) -> Membership:
-    """Use the invitation (once) and make `user` an active member, starting peripheral.
-    Only its addressee may: `user` must have verified the address it was sent to."""
-    if invitation.community.archived:
+def invitation_accept(*, invitation: Invitation, user) -> Membership | None:
+    """Use the invitation (once) and make `user` an active member, starting peripheral;
+    or, for an organisation's invitation, one who belongs to it (None). Only its
+    addressee may: `user` must have verified the address it was sent to."""
+    if invitation.community is not None and invitation.community.archived:
         raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
     if invitation_address_state(invitation, user) != "verified":
         raise CommunityError(f"This invitation was sent to {invitation.email}, not to you.")
@@ -484,6 +516,9 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     ).update(accepted_at=timezone.now(), accepted_by=user)
     if not claimed:
         raise CommunityError("This invitation link can no longer be used.")
+    if invitation.organisation is not None:
+        organisations.grant(invitation.organisation, user, OrganisationRole.Role.MEMBER)
+        return None
     membership, created = _membership_claim(invitation.community, user, status=Status.ACTIVE)
     if created:
         return membership

@@ -337,8 +337,8 @@ def invitation(request, token):
     invitation, problem = invitation_from_token(token)
     user = request.user
     if problem == "used" and user.is_authenticated and invitation.accepted_by_id == user.pk:
-        messages.success(request, f"Welcome to {invitation.community.name}!")
-        return _home(invitation.community)
+        messages.success(request, f"Welcome to {invitation.target.name}!")
+        return _landing(invitation)
     if problem:
         return render(
             request, "communities/invitation_invalid.html", {"problem": problem}, status=400
@@ -352,13 +352,16 @@ def invitation(request, token):
         context = {
             "invitation": invitation,
             "community": community,
+            "organisation": invitation.organisation,
             "signup_url": reverse("account_signup")
             + "?"
             + urlencode({"next": here, "email": invitation.email}),
             "login_url": reverse("account_login") + "?" + urlencode({"next": here}),
         }
         return render(request, "communities/invitation.html", context)
-    if Membership.objects.active().filter(community=community, user=user).exists():
+    if community is not None and (
+        Membership.objects.active().filter(community=community, user=user).exists()
+    ):
         messages.info(request, "You are already a member.")
         return _home(community)
     address_state = invitation_address_state(invitation, user)
@@ -374,11 +377,22 @@ def invitation(request, token):
             messages.error(request, str(error))
             return redirect("home")
         request.session.pop(SESSION_KEY, None)
-        messages.success(request, f"Welcome to {community.name}!")
-        return _home(community)
-    return render(
-        request, "communities/invitation.html", {"invitation": invitation, "community": community}
-    )
+        messages.success(request, f"Welcome to {invitation.target.name}!")
+        return _landing(invitation)
+    context = {
+        "invitation": invitation,
+        "community": community,
+        "organisation": invitation.organisation,
+    }
+    return render(request, "communities/invitation.html", context)
+
+
+def _landing(invitation: Invitation):
+    """Where an accepted invitation leads: its community's home, or for an organisation's
+    the directory (which lists the communities open within it)."""
+    if invitation.community is not None:
+        return _home(invitation.community)
+    return redirect("communities:directory")
 
 
 def _opted_out_page(request, token: str, *, undo: bool):

@@ -1,19 +1,37 @@
 """An organisation's settings page (issue 19), for its admins (not site staff): its name,
-email domains and who may create communities in it; its leaders and admins. Anyone else
-gets a 404 (communities.access.organisation_admin_for)."""
+email domains and who may create communities in it; its leaders and admins; and its
+invitations by email (to people who may have no account yet). Anyone else gets a 404
+(communities.access.organisation_admin_for)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.timezone import now
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import organisations
-from .access import organisation_admin_for
-from .forms import OrganisationPersonForm, OrganisationSettingsForm
-from .models import OrganisationRole
+from accounts.submissions import once_per_submission
+
+from . import organisations, services
+from .access import community_movable_by, organisation_admin_for, organisation_invitation_for
+from .forms import InvitationForm, OrganisationPersonForm, OrganisationSettingsForm
+from .invitations import opted_out
+from .models import Invitation, Organisation, OrganisationRole
+from .services import CommunityError
+
+
+@login_required
+@require_GET
+def my_organisations(request):
+    """The organisations the viewer leads or administers, with a link to each one's
+    settings and invitations (admins) and dashboard (leaders); 404 to anyone else."""
+    rows = organisations.roles_of(request.user)
+    if not rows:
+        raise Http404
+    return render(request, "communities/my_organisations.html", {"rows": rows})
 
 
 def _page(request, organisation, form=None, person_form=None, status=200):
@@ -32,6 +50,12 @@ def _page(request, organisation, form=None, person_form=None, status=200):
             "person_form": person_form or OrganisationPersonForm(),
             "roles": roles,
             "communities": organisation.communities.order_by("name"),
+            # Moving a community out needs another organisation they administer (or staff).
+            "can_move": request.user.is_staff
+            or Organisation.objects.administered_by(request.user).count() > 1,
+            "pending_invitations": Invitation.objects.live()
+            .filter(organisation=organisation, expires_at__gt=now())
+            .count(),
         },
         status=status,
     )
@@ -84,3 +108,87 @@ def organisation_person_remove(request, slug, pk):
         organisations.revoke(organisation, role.user, role.role)
         messages.success(request, f"{role.user} is no longer a {role.role} here.")
     return redirect("organisations:settings", slug=organisation.slug)
+
+
+# --- Invitations by email --------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def organisation_invitations(request, slug):
+    """Invite addresses to belong to the organisation: each gets one email (queued on
+    commit) with a link; signing up or in with the address accepts it."""
+    organisation = organisation_admin_for(request.user, slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent, skipped = services.organisation_invitations_send(
+            organisation=organisation,
+            by=request.user,
+            emails=form.cleaned_data["emails"],
+            message=form.cleaned_data["message"],
+        )
+        if sent:
+            addresses = ", ".join(invitation.email for invitation in sent)
+            messages.success(request, f"Invitation sent to {addresses}.")
+        for email, why in skipped.items():
+            messages.info(request, f"{email} {why}.")
+        for word in form.invalid:
+            messages.error(request, f"“{word}” is not an email address; nothing was sent to it.")
+        return redirect("organisations:invitations", slug=organisation.slug)
+    rows = list(
+        Invitation.objects.filter(organisation=organisation).select_related(
+            "invited_by", "accepted_by"
+        )[:200]
+    )
+    unwilling = opted_out([row.email for row in rows if not row.accepted_at])
+    for row in rows:
+        row.opted_out = row.email.strip().lower() in unwilling
+    return render(
+        request,
+        "communities/organisation_invitations.html",
+        {"organisation": organisation, "form": form, "invitations": rows},
+    )
+
+
+@login_required
+@require_POST
+def organisation_invitation_manage(request, slug, pk, action):
+    organisation = organisation_admin_for(request.user, slug)
+    invitation = organisation_invitation_for(organisation, pk)
+    try:
+        if action == "revoke":
+            services.invitation_revoke(invitation=invitation)
+            messages.success(request, f"The invitation to {invitation.email} is revoked.")
+        else:
+            services.invitation_resend(invitation=invitation, by=request.user)
+            messages.success(request, f"A fresh invitation is on its way to {invitation.email}.")
+    except CommunityError as error:
+        messages.error(request, str(error))
+    return redirect("organisations:invitations", slug=organisation.slug)
+
+
+# --- Moving a community to another organisation -----------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_move(request, slug):
+    """Move a community to another organisation: choose it, read what changes (who may
+    find it, which leaders see it), confirm. An admin of both organisations, or staff."""
+    community, targets = community_movable_by(request.user, slug)
+    by_pk = {str(organisation.pk): organisation for organisation in targets}
+    chosen = by_pk.get(request.POST.get("organisation", "")) if request.method == "POST" else None
+    context = {"community": community, "targets": targets, "chosen": chosen}
+    if request.method == "POST" and chosen is None:
+        context["error"] = "Choose the organisation it moves to."
+        return render(request, "communities/community_move.html", context, status=400)
+    if chosen is not None and request.POST.get("confirm") == "yes":
+        organisations.community_move(community, chosen)
+        messages.success(request, f"{community.name} is now in {chosen.name}.")
+        if chosen.roles.filter(user=request.user, role=OrganisationRole.Role.ADMIN).exists():
+            return redirect("organisations:settings", slug=chosen.slug)
+        return redirect(community.get_absolute_url())
+    if chosen is not None:
+        context["effects"] = organisations.move_effects(community, chosen)
+    return render(request, "communities/community_move.html", context)

@@ -50,7 +50,7 @@ class Panel:
     order: int = 50
 
 
-NavRole = Literal["facilitator", "coordinator", "leader"]
+NavRole = Literal["facilitator", "coordinator", "leader", "organisation"]
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,10 @@ class NavTab:
     `url_name` is reversed with the community's slug for a community tab, with no argument
     for a site tab. `role` None shows the tab to every member (community) or every signed-in
     person (site); "facilitator"/"coordinator" to members with that role; "leader" to
-    people whose `is_leader` is true. The tab is marked `aria-current="page"` when the
-    current view's name is in `current_names` (empty: never marked)."""
+    people whose `is_leader` is true; "organisation" to those who lead or administer an
+    organisation (`is_leader` or `is_organisation_admin`). The tab is marked
+    `aria-current="page"` when the current view's name is in `current_names` (empty: never
+    marked)."""
 
     label: str
     url_name: str
@@ -180,6 +182,27 @@ def site_link_for(purpose: str) -> str | None:
 
     url_name = _site_links.get(purpose)
     return reverse(url_name) if url_name else None
+
+
+# purpose → (URL name, its keyword for the slug) of a page a higher app owns for one
+# organisation, e.g. "dashboard" → impact's organisation portfolio: the organisations'
+# page (communities) links to it by purpose.
+_organisation_links: dict[str, tuple[str, str]] = {}
+
+
+def register_organisation_link(purpose: str, url_name: str, slug_kwarg: str = "slug") -> None:
+    _organisation_links[purpose] = (url_name, slug_kwarg)
+
+
+def organisation_link_for(purpose: str, slug: str) -> str | None:
+    """The path of the page registered for `purpose` of the organisation `slug`; None when
+    no app registered one."""
+    from django.urls import reverse
+
+    if purpose not in _organisation_links:
+        return None
+    url_name, slug_kwarg = _organisation_links[purpose]
+    return reverse(url_name, kwargs={slug_kwarg: slug})
 
 
 # Row annotations: a higher app adds a figure to the rows of a lower app's list, inside the

@@ -11,7 +11,11 @@ class ImpactConfig(AppConfig):
     name = "impact"
 
     def ready(self):
+        from core.plugins import register_organisation_link
+
         from . import search
 
         # What search finds of impact stories (core.plugins.register_search).
         search.register()
+        # The organisations' page (communities) links to each one's portfolio.
+        register_organisation_link("dashboard", "dashboard:org_portfolio", "org")

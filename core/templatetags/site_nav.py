@@ -13,7 +13,8 @@ register = template.Library()
 
 @register.inclusion_tag("includes/site_nav.html", takes_context=True)
 def site_nav(context):
-    """The registered site tabs for the signed-in viewer ("leader" tabs to leaders only)."""
+    """The registered site tabs for the signed-in viewer ("leader" tabs to leaders only,
+    "organisation" tabs to leaders and organisation admins)."""
     user = context["user"]
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
@@ -25,9 +26,19 @@ def site_nav(context):
             "current": view_name in tab.current_names,
         }
         for tab in site_tabs()
-        if tab.role is None or (tab.role == "leader" and getattr(user, "is_leader", False))
+        if _shown(tab.role, user)
     ]
     return {"tabs": tabs}
+
+
+def _shown(role, user) -> bool:
+    """Whether a site tab for `role` shows to `user` (from the user row: no query)."""
+    leader = getattr(user, "is_leader", False)
+    if role == "leader":
+        return leader
+    if role == "organisation":
+        return leader or getattr(user, "is_organisation_admin", False)
+    return role is None
 
 
 @register.inclusion_tag("includes/site_search.html", takes_context=True)

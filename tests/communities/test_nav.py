@@ -61,6 +61,13 @@ def test_site_tabs_come_from_communities_and_impact():
     assert site_tabs() == [
         NavTab("Communities", "communities:directory", 10, None, ("communities:directory",)),
         NavTab("Dashboard", "dashboard:portfolio", 80, "leader", ("dashboard:portfolio",)),
+        NavTab(
+            "Organisations",
+            "organisations:mine",
+            85,
+            "organisation",
+            ("organisations:mine", "organisations:settings", "organisations:invitations"),
+        ),
         NavTab("Stories", "dashboard:story_list", 90, None, ("dashboard:story_list",)),
     ]
 

@@ -29,3 +29,16 @@ def test_the_demo_leader_sees_one_organisation_and_not_the_other():
     rae = Client()
     rae.force_login(User.objects.get(email=demo.OTHER_LEADER[0]))
     assert other["name"] in rae.get("/dashboard/").content.decode()
+
+
+def test_the_demo_organisation_has_an_admin_and_a_waiting_email_invitation():
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)
+    rae = Client()
+    rae.force_login(User.objects.get(email=demo.OTHER_LEADER[0]))
+
+    page = rae.get(f"/o/{demo.OTHER_ORGANISATION['slug']}/invitations/").content.decode()
+
+    assert demo.OTHER_INVITEE in page
+    assert "outstanding" in page
+    assert 'href="/o/">Organisations</a>' in rae.get("/").content.decode()

@@ -70,3 +70,37 @@ def test_existing_communities_and_leaders_go_into_one_default_organisation():
         assert set(leaders.values_list("pk", flat=True)) == {lee.pk, lia.pk}
     finally:
         migrate(new_heads())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whoever_administers_an_organisation_gets_the_admin_flag():
+    """communities/0018: `User.is_organisation_admin` starts true for today's admins (so
+    the header offers them the organisations' page), and false for everyone else."""
+    before = [
+        (app, "0017_organisation_invitations" if app == "communities" else name)
+        for app, name in new_heads()
+    ]
+    executor = migrate(before)
+    try:
+        apps = executor.loader.project_state(before).apps
+        User = apps.get_model("accounts", "User")
+        Organisation = apps.get_model("communities", "Organisation")
+        Role = apps.get_model("communities", "OrganisationRole")
+        clinics = Organisation.objects.create(name="Clinics", slug="clinics")
+        ada = User.objects.create(email="ada@example.org")
+        lee = User.objects.create(email="lee@example.org", is_leader=True)
+        sam = User.objects.create(email="sam@example.org")
+        Role.objects.create(organisation=clinics, user=ada, role="admin")
+        Role.objects.create(organisation=clinics, user=lee, role="leader")
+
+        executor = migrate(new_heads())
+        User = executor.loader.project_state(new_heads()).apps.get_model("accounts", "User")
+
+        flags = dict(User.objects.values_list("email", "is_organisation_admin"))
+        assert {e: flags[e] for e in (ada.email, lee.email, sam.email)} == {
+            "ada@example.org": True,
+            "lee@example.org": False,
+            "sam@example.org": False,
+        }
+    finally:
+        migrate(new_heads())

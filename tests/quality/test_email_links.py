@@ -212,6 +212,10 @@ def build_world(commit) -> dict:
         communities.join_request_decide(membership=asked, by=fran, approve=True)
         communities.join_request_decide(membership=declined, by=fran, approve=False)
         communities.invitations_send(community=community, by=fran, emails=["newcomer@example.org"])
+        # An organisation's invitation, to an address with no account yet (issue 19).
+        communities.organisation_invitations_send(
+            organisation=community.organisation, by=fran, emails=["org-newcomer@example.org"]
+        )
         MoveSuggestion.objects.create(membership=bens, from_level="peripheral", to_level="active")
         communities.move_suggestions_notify(community=community)
 

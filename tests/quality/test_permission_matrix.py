@@ -211,6 +211,26 @@ EXPECT: dict[str, Case] = {
         post={**signed_in(404), "org_admin": 302},
         notes="The leader's role in A's organisation; B's organisation's roles are a 404.",
     ),
+    "organisations:mine": Case(
+        {},
+        {**signed_in(404), "leader": 200, "leader_b": 200, "org_admin": 200},
+        notes="The organisations one leads or administers; nobody else has any.",
+    ),
+    "organisations:invitations": Case(in_org_a, {**signed_in(404), "org_admin": 200}),
+    **{
+        f"organisations:invitation_{action}": Case(
+            lambda s: {**in_org_a(s), "pk": s.objects["org_invitation"].pk},
+            POST_ONLY,
+            post={**signed_in(404), "org_admin": 302},
+            notes="An invitation of A's organisation; another organisation's is a 404.",
+        )
+        for action in ("revoke", "resend")
+    },
+    "organisations:community_move": Case(
+        in_a(),
+        {**signed_in(404), "staff": 200},
+        notes="Staff, or an admin of A's organisation and another (org_admin has one only).",
+    ),
     "home": Case({}, SIGNED_IN),
     "search:results": Case(
         {}, SIGNED_IN, query="?q=map", notes="Each finds only what they may see (tests/search)."
@@ -814,6 +834,9 @@ class Site:
             community=self.b, email="new@example.org", expires_at=expires
         )
         self.objects["invitation_token"] = invitation_token(self.objects["invitation_b"])
+        self.objects["org_invitation"] = Invitation.objects.create(
+            organisation=self.a.organisation, email="new@example.org", expires_at=expires
+        )
         self.objects["suggestion"] = MoveSuggestion.objects.create(
             membership=self.memberships["peripheral"], from_level="peripheral", to_level="active"
         )
@@ -1332,6 +1355,11 @@ class ContentSite:
                 "org_role": OrganisationRole.objects.get_or_create(
                     organisation=community.organisation, user=facilitator.user, role="admin"
                 )[0],
+                "org_invitation": Invitation.objects.create(
+                    organisation=community.organisation,
+                    email=f"org-newcomer-{visibility}@example.org",
+                    expires_at=expires,
+                ),
             },
         )
 
