@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0016_visibility_open_within_organisation'),
+        ('communities', '0018_organisation_admin_flags'),
     ]
 
     operations = [
