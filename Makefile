@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test test-fast lint format bench load clean
+.PHONY: install run test test-fast lint format bench load backup restore clean
 
 # uv from PATH, else this Python's, else one installed with pip. A system Python that
 # refuses `pip install` (PEP 668, as Debian's does) gets uv in a venv of its own, .uv/.
@@ -64,3 +64,12 @@ bench: install
 
 load: install
 	$(PY) -m tools.load $(LOAD_ARGS)
+
+# `make backup` writes var/backups/<UTC time>/ (the database dump, the media folder and a
+# manifest); `make restore FROM=var/backups/…` puts them back into DATABASE_URL's database
+# (refusing one with tables unless RESTORE_ARGS=--force). tools/backup.py; README "Backups".
+backup: install
+	$(PY) -m tools.backup backup $(if $(TO),--to $(TO))
+
+restore: install
+	$(PY) -m tools.backup restore --from $(FROM) $(RESTORE_ARGS)
