@@ -104,3 +104,25 @@ def test_compose_app_services_share_one_media_volume_where_files_are_stored():
         root = services[name]["environment"]["COPSITE_MEDIA_ROOT"]
         assert f"media:{root}" in services[name]["volumes"], name
     assert "media" in document["volumes"]
+
+
+def test_a_database_host_that_hangs_fails_after_the_connect_timeout():
+    """A host that takes the connection and never answers (a half-dead database server, a
+    firewall that drops) fails a request and /healthz after DJANGO_DB_CONNECT_TIMEOUT,
+    rather than holding a web worker for as long as TCP waits."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        result = run_manage(
+            "shell",
+            "-c",
+            "from django.db import connection; connection.ensure_connection()",
+            DATABASE_URL=f"postgres://nobody@127.0.0.1:{port}/nothing",
+            DJANGO_DB_CONNECT_TIMEOUT="1",
+        )
+
+    assert result.returncode != 0
+    assert "timeout" in result.stderr.lower()
