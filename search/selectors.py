@@ -261,7 +261,7 @@ def _text_of(provider: SearchProvider):
 def _shown(user, provider: SearchProvider, criteria: Criteria, ids: Q) -> QuerySet:
     """The kind's rows (`ids`: which) as `user` may see them now, with what a hit shows:
     scoped by the provider again, so a row hidden since the page was chosen is left out."""
-    rows = provider.visible(user).filter(ids).select_related("community")
+    rows = provider.visible(user).filter(ids).select_related("community", *provider.related)
     rows = rows.annotate(
         hit_title=provider.title() if provider.title else F(provider.title_field),
         hit_loop=F(provider.loop_field) if provider.loop_field else Value(""),
