@@ -33,6 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import NullIf
+from django.db.models.query import get_related_populators
 
 from communities.mentions import as_plain_text
 from communities.models import Community, Membership
@@ -337,8 +338,6 @@ class _Loader:
 def _loader(user, provider: SearchProvider, kind: str, criteria: Criteria) -> _Loader | None:
     """The compiled loading query of `kind` for `user` and `criteria` (None: no words or
     ids found among its parameters, so it cannot be kept; the caller loads afresh)."""
-    from django.db.models.query import get_related_populators
-
     kept = getattr(_loaders, "kept", None)
     if kept is None:
         kept = _loaders.kept = {}
