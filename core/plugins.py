@@ -473,7 +473,9 @@ class SearchProvider:
     A kind without a title of its own (a response) leaves `title_field` empty and gives
     `title`: a function returning the expression of the title shown ("Response to …",
     over what it answers); it is shown, never matched on. `loop_field` may cross a
-    relation (a response's is its reflection's level)."""
+    relation (a response's is its reflection's level). `related` names the relations
+    loaded with each row shown (select_related) that its link needs beyond its community
+    (a response's link is on the page of what it answers)."""
 
     label: str
     order: int
@@ -485,6 +487,7 @@ class SearchProvider:
     loop_field: str | None = None
     fallback_lookups: tuple[str, ...] = ()
     title: Callable[[], Any] | None = None
+    related: tuple[str, ...] = ()
 
 
 _search_providers: dict[str, SearchProvider] = {}

@@ -52,6 +52,7 @@ def register() -> None:
             title=response_title,
             text_fields=("body",),
             loop_field="reflection__loop_level",
+            related=("reflection__community", "work__community", "session__community"),
         ),
     )
     register_search(

@@ -4,6 +4,7 @@ from django import forms
 
 from core.plugins import search_providers
 from core.search import QUERY_MAX
+from core.widgets import QuickSelect
 from reflections.models import Reflection
 
 from .selectors import NO_LEVEL
@@ -21,14 +22,16 @@ class SearchForm(forms.Form):
             "max_length": f"A search works best with a few words: up to {QUERY_MAX} characters."
         },
     )
-    community = forms.ChoiceField(label="Community", required=False)
-    kind = forms.ChoiceField(label="Kind", required=False)
+    # QuickSelect: the same markup as Django's select, without a template per option.
+    community = forms.ChoiceField(label="Community", required=False, widget=QuickSelect)
+    kind = forms.ChoiceField(label="Kind", required=False, widget=QuickSelect)
     # The same choices as the reflections filter (reflections.forms.ReflectionFilterForm):
     # its "Search everything" button sends its loop level here, "Not sure yet" included.
     loop_level = forms.ChoiceField(
         label="Loop level",
         required=False,
         choices=[("", "Any level"), *Reflection.Loop.choices, (NO_LEVEL, "Not sure yet")],
+        widget=QuickSelect,
     )
     since = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -21,8 +21,19 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorExact
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import NullIf
+from django.db.models.query import get_related_populators
 
 from communities.mentions import as_plain_text
 from communities.models import Community, Membership
@@ -248,6 +259,119 @@ def _text_of(provider: SearchProvider):
     )
 
 
+def _shown(user, provider: SearchProvider, criteria: Criteria, ids: Q) -> QuerySet:
+    """The kind's rows (`ids`: which) as `user` may see them now, with what a hit shows:
+    scoped by the provider again, so a row hidden since the page was chosen is left out."""
+    rows = provider.visible(user).filter(ids).select_related("community", *provider.related)
+    rows = rows.annotate(
+        hit_title=provider.title() if provider.title else F(provider.title_field),
+        hit_loop=F(provider.loop_field) if provider.loop_field else Value(""),
+    )
+    if full_text():
+        query = search_query(criteria.text, criteria.configs)
+        config = F("community__language")
+        marks = {"start_sel": START_SEL, "stop_sel": STOP_SEL, "config": config}
+        rows = rows.annotate(
+            marked_title=SearchHeadline(F("hit_title"), query, highlight_all=True, **marks),
+            marked_text=SearchHeadline(_text_of(provider), query, **marks, **HEADLINE_OPTIONS),
+        )
+    return rows
+
+
+class _IdAmong(Func):
+    """`id = ANY(%s)`: the ids as one array parameter, so the loading query's SQL is the
+    same whatever the ids and however many (see `_Loader`)."""
+
+    output_field = BooleanField()
+    conditional = True
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+
+    def __init__(self, ids):
+        super().__init__(F("pk"), Value(ids))
+
+
+# Each page's rows are loaded kind by kind with the same scoped query as `matching`, words
+# and ids apart: like the union, it is compiled once per viewer, criteria and kind and kept
+# (as `_compiled` explains), the words and the ids left as parameters. A compiled query
+# keeps Django's compiler, which knows how to turn its rows into model instances; a
+# compiler belongs to its thread's connection, so each thread keeps its own.
+IDS_SENTINEL = "\ue000search ids\ue001"
+_loaders = threading.local()
+
+
+@dataclass(frozen=True)
+class _Loader:
+    sql: str
+    params: tuple
+    words_at: tuple[int, ...]
+    ids_at: int
+    compiler: Any
+    init_list: list[str]
+    fields: tuple[int, int]
+    populators: list
+    annotations: dict[str, int]
+
+    def load(self, criteria: Criteria, ids: list[int]) -> list:
+        params = [
+            ids if i == self.ids_at else criteria.text if i in self.words_at else param
+            for i, param in enumerate(self.params)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            fetched = cursor.fetchall()
+        # As django.db.models.query.ModelIterable turns a compiled query's rows into models.
+        model = self.compiler.klass_info["model"]
+        db = self.compiler.using
+        start, end = self.fields
+        result = []
+        for row in self.compiler.results_iter([fetched]):
+            item = model.from_db(db, self.init_list, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, item)
+            for name, at in self.annotations.items():
+                setattr(item, name, row[at])
+            result.append(item)
+        return result
+
+
+def _loader(user, provider: SearchProvider, kind: str, criteria: Criteria) -> _Loader | None:
+    """The compiled loading query of `kind` for `user` and `criteria` (None: no words or
+    ids found among its parameters, so it cannot be kept; the caller loads afresh)."""
+    kept = getattr(_loaders, "kept", None)
+    if kept is None:
+        kept = _loaders.kept = {}
+    key = (_compiled_key(user, criteria), kind)
+    if key in kept:
+        return kept[key]
+    ids = Q(_IdAmong(IDS_SENTINEL))
+    rows = _shown(user, provider, replace(criteria, text=SENTINEL), ids)
+    compiler = rows.query.get_compiler(using=rows.db)
+    sql, params = compiler.as_sql()
+    words_at = tuple(i for i, param in enumerate(params) if param == SENTINEL)
+    ids_at = [i for i, param in enumerate(params) if param == IDS_SENTINEL]
+    loader = None
+    if words_at and len(ids_at) == 1:
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        loader = _Loader(
+            sql=sql,
+            params=tuple(params),
+            words_at=words_at,
+            ids_at=ids_at[0],
+            compiler=compiler,
+            init_list=[column[0].target.attname for column in select[start:end]],
+            fields=(start, end),
+            populators=get_related_populators(klass_info, select, rows.db),
+            annotations=dict(compiler.annotation_col_map),
+        )
+    if len(kept) >= COMPILED_MAX:
+        kept.clear()
+    kept[key] = loader
+    return loader
+
+
 def hits(user, chosen, criteria: Criteria) -> list[Hit]:
     """The chosen (kind, item) rows as Hits, in their order, each with its highlighted
     title and snippet: one query per kind on the page."""
@@ -255,22 +379,14 @@ def hits(user, chosen, criteria: Criteria) -> list[Hit]:
     chosen = list(chosen)
     providers = search_providers()
     loaded: dict[tuple[str, int], Any] = {}
-    query = search_query(text, criteria.configs) if full_text() else None
     for kind in dict.fromkeys(row["kind"] for row in chosen):
         provider = providers[kind]
         ids = [row["item"] for row in chosen if row["kind"] == kind]
-        rows = provider.visible(user).filter(pk__in=ids).select_related("community")
-        rows = rows.annotate(
-            hit_title=provider.title() if provider.title else F(provider.title_field),
-            hit_loop=F(provider.loop_field) if provider.loop_field else Value(""),
-        )
-        if query is not None:
-            config = F("community__language")
-            marks = {"start_sel": START_SEL, "stop_sel": STOP_SEL, "config": config}
-            rows = rows.annotate(
-                marked_title=SearchHeadline(F("hit_title"), query, highlight_all=True, **marks),
-                marked_text=SearchHeadline(_text_of(provider), query, **marks, **HEADLINE_OPTIONS),
-            )
+        loader = _loader(user, provider, kind, criteria) if full_text() else None
+        if loader is None:
+            rows = _shown(user, provider, criteria, Q(pk__in=ids))
+        else:
+            rows = loader.load(criteria, ids)
         for row in rows:
             loaded[(kind, row.pk)] = (provider, row)
     result = []

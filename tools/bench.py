@@ -1,14 +1,20 @@
 """`make bench`: seed a large site into a separate database and time the main pages.
 
-Run as `python -m tools.bench [--quick]`. Uses PostgreSQL (database `<name>_bench` beside
-DATABASE_URL's database `<name>`, so two checkouts sharing one server never drop each other's
-bench) when DATABASE_URL is set, else SQLite at var/bench.sqlite3. Prints
+Run as `python -m tools.bench [--quick] [--reuse] [--pages search,home]`. Uses PostgreSQL
+(database `<name>_bench` beside DATABASE_URL's database `<name>`, so two checkouts sharing
+one server never drop each other's bench) when DATABASE_URL is set, else SQLite at
+var/bench.sqlite3. Prints
 a table and writes var/bench.json (var/ is COPSITE_VAR_DIR when set):
 {"scale": {what: how many seeded}, "pages": {name: {"median_ms", "floor_ms", "floor_ratio",
 "queries"}}, "floor_ms", "digests_10k_s", "reminder_scan_ms"}; each page's floor is timed in
 alternation with it. The dashboards keep their figures in the cache, so for them
 "median_ms" and "queries" are warm (figures cached) and "cold_ms", "cold_floor_ms",
 "cold_ratio" and "cold_queries" time the request that computes them (cache entry removed).
+
+`--reuse` keeps a bench database that an earlier run of the same scale seeded (PostgreSQL
+only; it seeds afresh when there is none) and `--pages` times only the pages named; with
+`--pages` the digests and the reminder scan are skipped (null in bench.json). Both are for
+measuring one page again and again; a full `make bench` seeds afresh.
 """
 
 from __future__ import annotations
@@ -40,7 +46,9 @@ REPEAT = 15
 COLD_REPEAT = 5
 
 
-def bench_database_url() -> str:
+def bench_database_url(*, reuse: bool = False) -> str:
+    """The bench database's URL, created empty; with `reuse`, an existing one is kept
+    (PostgreSQL only: `seeded_scale` then tells whether it was seeded, and at what scale)."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         parts = urlsplit(url)
@@ -51,10 +59,14 @@ def bench_database_url() -> str:
 
         dsn = admin.replace("postgres://", "postgresql://", 1)
         with psycopg.connect(dsn, autocommit=True) as server:
-            server.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            exists = server.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if not (reuse and exists):
+                server.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+                server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return urlunsplit(parts._replace(path=f"/{name}"))
     path = VAR_DIR / "bench.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,8 +82,8 @@ def scratch_database_name(url: str, purpose: str) -> str:
     return f"{base}_{purpose}"
 
 
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = bench_database_url()
+def setup_django(*, reuse: bool = False) -> None:
+    os.environ["DATABASE_URL"] = bench_database_url(reuse=reuse)
     os.environ["DJANGO_SETTINGS_MODULE"] = "copsite.settings"
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
@@ -394,6 +406,66 @@ def analyze() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql":
+            # Autoanalyze also moves what was written to each GIN index (the stored search
+            # vectors') from its pending list into the index proper; a manual ANALYZE does
+            # not. Left pending, a search reads every seeded row's entry from the list, and
+            # the planner, seeing that, scans whole tables instead of the index.
+            cursor.execute(
+                "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i"
+                " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam"
+                " WHERE a.amname = 'gin'"
+            )
+
+
+SEEDED_TABLE = "_bench_seeded"
+
+
+def mark_seeded(seeded: dict) -> None:
+    """Record in the bench database itself what was seeded, once seeding and ANALYZE are
+    done: a run cut short leaves no mark, so `--reuse` never times a half-seeded site."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {SEEDED_TABLE} (seeded text NOT NULL)")
+        cursor.execute(f"DELETE FROM {SEEDED_TABLE}")  # noqa: S608 -- a constant name.
+        cursor.execute(f"INSERT INTO {SEEDED_TABLE} VALUES (%s)", [json.dumps(seeded)])  # noqa: S608
+
+
+def seeded_scale() -> dict | None:
+    """What an earlier run seeded in this database (`mark_seeded`), or None."""
+    from django.db import connection
+
+    if SEEDED_TABLE not in connection.introspection.table_names():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seeded FROM {SEEDED_TABLE}")  # noqa: S608 -- a constant name.
+        row = cursor.fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def seeded_site() -> dict:
+    """The people and objects `seed` returned, found again in a seeded database."""
+    from accounts.models import User
+    from communities.models import Community, Membership
+    from outcomes.models import Outcome
+    from reviews.models import PeerReview
+    from sessions.models import Session
+
+    main = Community.objects.get(slug="community-0")
+    return {
+        "community": main,
+        "facilitator": Membership.objects.get(community=main, role="facilitator").user,
+        "leader": User.objects.get(email="leader@bench.example.org"),
+        "session": Session.objects.filter(community=main).order_by("-starts_at").first(),
+        "outcome": Outcome.objects.filter(community=main, status="agreed").order_by("pk").first(),
+        "reviews": PeerReview.objects.count(),
+        "users": list(
+            User.objects.filter(
+                email__startswith="person", email__endswith="@bench.example.org"
+            ).order_by("pk")
+        ),
+    }
 
 
 def page_urls(site: dict) -> dict[str, str]:
@@ -541,9 +613,19 @@ def bench_reminder_scan() -> float:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a twentieth of the scale")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the bench database an earlier run seeded at this scale (PostgreSQL)",
+    )
+    parser.add_argument(
+        "--pages",
+        type=lambda value: [page.strip() for page in value.split(",") if page.strip()],
+        help="time only these pages (comma-separated names), skipping digests and reminders",
+    )
     args = parser.parse_args(argv)
     scale = QUICK_SCALE if args.quick else SCALE
-    setup_django()
+    setup_django(reuse=args.reuse)
     from django.core.management import call_command
     from django.test import Client
 
@@ -551,11 +633,21 @@ def main(argv=None) -> int:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
     started = time.perf_counter()
-    site = seed(scale)
-    analyze()
-    # What was actually seeded: fewer reviews than asked if the held sessions ran short.
-    seeded = {**scale, "reviews": site["reviews"]}
-    print(f"Seeded {seeded} in {time.perf_counter() - started:.1f} s")
+    seeded = seeded_scale() if args.reuse else None
+    if seeded is not None and {k: v for k, v in seeded.items() if k != "reviews"} == {
+        k: v for k, v in scale.items() if k != "reviews"
+    }:
+        site = seeded_site()
+        print(f"Reusing the database seeded with {seeded}")
+    else:
+        if seeded is not None:
+            sys.exit("The bench database was seeded at another scale: run without --reuse.")
+        site = seed(scale)
+        analyze()
+        # What was actually seeded: fewer reviews than asked if the held sessions ran short.
+        seeded = {**scale, "reviews": site["reviews"]}
+        mark_seeded(seeded)
+        print(f"Seeded {seeded} in {time.perf_counter() - started:.1f} s")
 
     client = Client()
     client.force_login(site["facilitator"])
@@ -564,7 +656,13 @@ def main(argv=None) -> int:
     _floor_ms, _same, floor_queries = time_page(client, FLOOR_URL)
     pages, floors = {}, []
     cold_keys = dashboard_cache_keys(site)
-    for page, url in page_urls(site).items():
+    urls = page_urls(site)
+    if args.pages:
+        unknown = set(args.pages) - set(urls)
+        if unknown:
+            sys.exit(f"No such page: {', '.join(sorted(unknown))} (pages: {', '.join(urls)})")
+        urls = {page: url for page, url in urls.items() if page in args.pages}
+    for page, url in urls.items():
         who = leader if page == "portfolio" else client
         cold = time_cold(who, url, cold_keys[page], client) if page in cold_keys else None
         median_ms, page_floor_ms, queries = time_page(who, url, client)
@@ -589,8 +687,10 @@ def main(argv=None) -> int:
         "floor_ms": round(floor_ms, 2),
         "floor_queries": floor_queries,
         "pages": pages,
-        "digests_10k_s": round(bench_digests(site, 10_000 if not args.quick else 500), 2),
-        "reminder_scan_ms": bench_reminder_scan(),
+        "digests_10k_s": None
+        if args.pages
+        else round(bench_digests(site, 10_000 if not args.quick else 500), 2),
+        "reminder_scan_ms": None if args.pages else bench_reminder_scan(),
     }
     print(
         f"\n{'page':<22}{'median ms':>11}{'floor ms':>10}{'× floor':>9}{'queries':>9}"
@@ -608,8 +708,11 @@ def main(argv=None) -> int:
             f"{row['floor_ratio']:>9.2f}{row['queries']:>9}{cold}"
         )
     print("(dashboards: median and queries with the figures cached; cold: computing them)")
-    print(f"\n10,000 digests: {result['digests_10k_s']} s (target ≤ 60 s)")
-    print(f"Reminder scan over the whole site: {result['reminder_scan_ms']} ms")
+    if args.pages:
+        print("\n(--pages: digests and the reminder scan not timed)")
+    else:
+        print(f"\n10,000 digests: {result['digests_10k_s']} s (target ≤ 60 s)")
+        print(f"Reminder scan over the whole site: {result['reminder_scan_ms']} ms")
     out = VAR_DIR / "bench.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))

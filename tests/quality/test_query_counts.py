@@ -356,6 +356,21 @@ def search_page(cast, rows):
     return "alice", "/search/?q=lighthouse", {}, "<mark>Lighthouse</mark> 00"
 
 
+def search_responses(cast, rows):
+    """Many matching responses, each answering its own reflection: a response's link is
+    its reflection's page, loaded with it, never one query per response."""
+    from reflections.models import Response
+
+    for i in range(rows):
+        answered = ReflectionFactory(
+            community=cast.riverside, author=cast.bob, title=f"Tide {i:02d}"
+        )
+        Response.objects.create(
+            community=cast.riverside, author=cast.bob, reflection=answered, body="harbour"
+        )
+    return "alice", "/search/?q=harbour", {}, "<mark>harbour</mark>"
+
+
 # name → (seed, exact queries at 1 and at 12 rows)
 CASES = {
     "directory": (directory, 4),
@@ -421,6 +436,8 @@ CASES = {
     "notifications": (notifications_page, 3),
     # The person's communities (the filter), the page's matches, then one query per kind.
     "search": (search_page, 9),
+    # The person's communities, the page's matches, the responses with what they answer.
+    "search_responses": (search_responses, 5),
 }
 
 
