@@ -73,7 +73,7 @@ INSTALLED_APPS = [
 # layers, bottom to top, so each app's demo can build on the demo content of the apps below
 # it (sessions' demo aligns its activities to outcomes' demo outcomes); impact is last: its
 # demo history builds on every other app's demo content.
-PLUGIN_APPS = ["communities", "outcomes", "sessions", "reviews", "reflections", "impact"]
+PLUGIN_APPS = ["communities", "outcomes", "sessions", "reviews", "reflections", "impact", "privacy"]
 
 MIDDLEWARE = [
     "core.middleware.RefuseNulMiddleware",

@@ -10,3 +10,11 @@ class PrivacyConfig(AppConfig):
     every app below it; nothing imports it back."""
 
     name = "privacy"
+
+    def ready(self):
+        from core.plugins import register_link, register_site_link
+
+        # The settings page (accounts) and a community's settings (communities) link to
+        # the exports by purpose, never by this app's URL names.
+        register_site_link("export", "privacy:export")
+        register_link("community_export", "privacy:community_export")
