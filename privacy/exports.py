@@ -82,9 +82,10 @@ def _write_zip(export: Export, handle) -> None:
         archive.close()
 
 
-def export_build(*, export_id: int, now=None) -> bool:
-    """Build the zip of a pending export, mark it ready and email its link once. Returns
-    whether this call made it ready (False: gone, already built, or built by another)."""
+def export_build(*, export_id: int, now=None, notify: bool = True) -> bool:
+    """Build the zip of a pending export, mark it ready and email its link once (unless
+    `notify` is False: the demo's seed sends nothing). Returns whether this call made it
+    ready (False: gone, already built, or built by another)."""
     export = (
         Export.objects.select_related("requested_by", "community")
         .filter(pk=export_id, status=Export.Status.PENDING)
@@ -113,6 +114,8 @@ def export_build(*, export_id: int, now=None) -> bool:
             return False
         export.refresh_from_db()
         _replace_older(export)
+        if not notify:
+            return True
         with timezone.override(zone):
             email_render_and_enqueue(
                 key=f"export-ready:{export.key}",
