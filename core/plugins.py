@@ -15,6 +15,8 @@ other app's demo content.
   them what the members wrote.
 - `settings_panel(request)` adds a section to the person's settings page (`/settings/`),
   so accounts shows what other apps keep about a person without importing them.
+- `<app>/export.py`: `person_export(user)` and `community_export(community)`, the parts an
+  app beside privacy adds to the exports' zips (see ExportPart).
 - `<app>/demo.py`: `seed(people)` for seed_demo (see accounts/management/commands/seed_demo.py).
 - `<app>/digest.py`: `digest_sections(members, period)` for the digest email.
 - `<app>/nav.py`: `COMMUNITY_TABS` and `SITE_TABS`, lists of NavTab: the community

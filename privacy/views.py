@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.submissions import once_per_submission
@@ -15,6 +15,7 @@ from communities.access import community_for
 from communities.models import Membership
 
 from . import exports
+from .access import community_export_for, own_export_for
 from .models import EXPORT_DAYS, Export
 
 COORDINATOR = Membership.Role.COORDINATOR
@@ -67,8 +68,7 @@ def export_page(request):
 @require_GET
 def export_download(request, pk: int):
     """The zip, for the person who asked only (anyone else: 404, as for no such export)."""
-    export = get_object_or_404(Export.objects.of_person(request.user), pk=pk)
-    return _download(export)
+    return _download(own_export_for(request.user, pk))
 
 
 @login_required
@@ -100,7 +100,4 @@ def community_export_page(request, slug: str):
 def community_export_download(request, slug: str, pk: int):
     """The community's zip, for its coordinators only (anyone else: 404)."""
     access = community_for(request.user, slug, role=COORDINATOR)
-    export = get_object_or_404(
-        Export.objects.of_community(access.community).select_related("community"), pk=pk
-    )
-    return _download(export)
+    return _download(community_export_for(access, pk))
