@@ -124,7 +124,8 @@ def _reflection_markdown(reflection: Reflection, *, author: str | None = None) -
 
 def _reflections(archive: Archive, reflections, folder: str, *, community_view: bool) -> int:
     count = 0
-    for reflection in reflections:
+    # In chunks: a busy community holds tens of thousands of reflections.
+    for reflection in reflections.iterator(chunk_size=1000):
         author = byline(reflection) if community_view else None
         name = f"{folder}/{reflection.created_at:%Y-%m-%d}-{_slug(reflection.title)}.md"
         archive.text(name, _reflection_markdown(reflection, author=author))

@@ -61,6 +61,16 @@ def everything(archive: zipfile.ZipFile) -> str:
     return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
 
 
+def zips(storage) -> set[str]:
+    """Every stored export file (other tests' too: the media folder is the process's)."""
+    if not storage.exists("exports"):
+        return set()
+    folders, _ = storage.listdir("exports")
+    return {
+        f"{folder}/{name}" for folder in folders for name in storage.listdir(f"exports/{folder}")[1]
+    }
+
+
 def alices_world(riverside, alice, bob):
     """Alice wrote or gave one of everything; Bob wrote a private reflection."""
     held = SessionFactory(
@@ -416,7 +426,7 @@ def test_a_build_that_breaks_says_so_and_can_be_asked_again(client_as, alice, mo
     assert "Prepare my export" in page
 
 
-def test_deleting_the_person_mid_export_leaves_no_file(alice, commit):
+def test_deleting_an_account_deletes_its_ready_exports_file(alice, commit):
     with commit():
         export, _ = exports.export_request(user=alice)
     name = Export.objects.get(pk=export.pk).file.name
@@ -466,3 +476,29 @@ def test_the_community_export_page_costs_the_same_however_many_exports(
 
     assert response.status_code == 200
     assert "Something went wrong" in response.content.decode()
+
+
+def test_an_account_deleted_while_its_export_is_built_leaves_no_zip_and_no_email(
+    alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    from privacy import contents
+
+    written = contents.person_parts
+
+    def deleted_meanwhile(archive, user):
+        parts = written(archive, user)
+        type(user).objects.filter(pk=user.pk).delete()
+        return parts
+
+    monkeypatch.setattr(contents, "person_parts", deleted_meanwhile)
+    export, _ = exports.export_request(user=alice)
+    storage = Export.file.field.storage
+    before = zips(storage)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        made = exports.export_build(export_id=export.pk)
+
+    assert made is False
+    assert Export.objects.count() == 0
+    assert zips(storage) == before
+    assert EmailDelivery.objects.count() == 0
