@@ -52,6 +52,10 @@ def export_request(*, user, community=None) -> tuple[Export, bool]:
         existing = pending.first()
         if existing is None:  # It was finished between the two statements: ask again.
             return export_request(user=user, community=community)
+        if existing.is_stale():
+            # Lost with a broker that was down: asking again queues it again. Two builds
+            # are harmless, only one can mark it ready (export_build).
+            after_commit(export_dispatch, export_id=existing.pk)
         return existing, False
     after_commit(export_dispatch, export_id=export.pk)
     return export, True

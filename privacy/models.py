@@ -15,6 +15,9 @@ from core.transactions import after_commit
 # How long a ready export may be downloaded (the README's promise and the page's words).
 EXPORT_DAYS = 7
 EXPORT_LIFETIME = timedelta(days=EXPORT_DAYS)
+# A build still pending after this long was lost (a broker down when it was asked for):
+# the page offers to ask again, which queues it again.
+EXPORT_STALE_AFTER = timedelta(minutes=30)
 
 
 def _export_upload_to(instance: Export, filename: str) -> str:
@@ -100,6 +103,12 @@ class Export(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def is_stale(self, now=None) -> bool:
+        return (
+            self.status == self.Status.PENDING
+            and self.created_at <= (now or timezone.now()) - EXPORT_STALE_AFTER
+        )
 
     def state(self, now=None) -> str:
         """What the page says: "pending", "ready", "expired" or "failed"."""

@@ -502,3 +502,31 @@ def test_an_account_deleted_while_its_export_is_built_leaves_no_zip_and_no_email
     assert Export.objects.count() == 0
     assert zips(storage) == before
     assert EmailDelivery.objects.count() == 0
+
+
+def test_a_build_lost_with_the_broker_is_queued_again_when_asked_again(
+    client_as, alice, django_capture_on_commit_callbacks
+):
+    client = client_as("alice")
+    client.post(reverse("privacy:export"))  # Queued on commit, which never comes: lost.
+    export = Export.objects.get()
+    Export.objects.filter(pk=export.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    page = client.get(reverse("privacy:export")).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:export"))
+
+    assert "taking longer than it should" in page
+    assert "Ask again" in page
+    assert list(Export.objects.values_list("pk", "status")) == [(export.pk, "ready")]
+    assert len(mail.outbox) == 1
+
+
+def test_a_fresh_pending_export_is_not_queued_twice(alice, django_capture_on_commit_callbacks):
+    exports.export_request(user=alice)
+
+    with django_capture_on_commit_callbacks() as queued:
+        _, created = exports.export_request(user=alice)
+
+    assert created is False
+    assert queued == []
