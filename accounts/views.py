@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from core.paging import QuickPage
-from core.plugins import collect_panels
+from core.plugins import collect_panels, site_link_for
 
 from . import notifications, services
 from .access import notification_for
@@ -41,6 +41,8 @@ def _settings_page(request, *, form=None, choices_form=None):
             "choices_form": choices_form,
             "panels": panels,
             "sso_connections_offered": bool(sso_providers(request)),
+            # Taking my data with me is a higher app's page (privacy), reached by purpose.
+            "export_url": site_link_for("export"),
         },
     )
 

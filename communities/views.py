@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.submissions import once_per_submission
 from core.htmx import announce
-from core.plugins import collect_panels, upcoming_sessions_of_outer_community
+from core.plugins import collect_panels, link_for, upcoming_sessions_of_outer_community
 from core.templatetags.words import with_article
 from core.text import NOTE_MAX
 
@@ -161,7 +161,13 @@ def community_settings(request, slug):
             return redirect("communities:settings", slug=now)
         messages.success(request, "The community's settings are saved.")
         return redirect("communities:settings", slug=community.slug)
-    return render(request, "communities/settings.html", {**access.context(), "form": form})
+    context = {
+        **access.context(),
+        "form": form,
+        # The community's export is a higher app's page (privacy), reached by purpose.
+        "export_url": link_for("community_export", community.slug),
+    }
+    return render(request, "communities/settings.html", context)
 
 
 @login_required

@@ -74,8 +74,17 @@ INSTALLED_APPS = [
 # in core, because core sits below every app and names none of them. They follow the
 # layers, bottom to top, so each app's demo can build on the demo content of the apps below
 # it (sessions' demo aligns its activities to outcomes' demo outcomes); impact is last: its
-# demo history builds on every other app's demo content.
-PLUGIN_APPS = ["communities", "outcomes", "sessions", "reviews", "reflections", "impact"]
+# demo history builds on every other app's demo content (privacy's demo export comes just
+# before it, and its exports take impact's stories through core.plugins.export_parts).
+PLUGIN_APPS = [
+    "communities",
+    "outcomes",
+    "sessions",
+    "reviews",
+    "reflections",
+    "privacy",
+    "impact",
+]
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",

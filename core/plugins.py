@@ -15,6 +15,8 @@ other app's demo content.
   them what the members wrote.
 - `settings_panel(request)` adds a section to the person's settings page (`/settings/`),
   so accounts shows what other apps keep about a person without importing them.
+- `<app>/export.py`: `person_export(user)` and `community_export(community)`, the parts an
+  app beside privacy adds to the exports' zips (see ExportPart).
 - `<app>/demo.py`: `seed(people)` for seed_demo (see accounts/management/commands/seed_demo.py).
 - `<app>/digest.py`: `digest_sections(members, period)` for the digest email.
 - `<app>/nav.py`: `COMMUNITY_TABS` and `SITE_TABS`, lists of NavTab: the community
@@ -501,3 +503,46 @@ def register_search(kind: str, provider: SearchProvider) -> None:
 def search_providers() -> dict[str, SearchProvider]:
     """Every registered kind and its provider, by order."""
     return dict(sorted(_search_providers.items(), key=lambda item: item[1].order))
+
+
+# --- Exports: what each higher app adds to a person's or a community's zip ---------------
+# privacy builds the exports (`/settings/export/`, a community's) from the apps below it;
+# an app beside it (impact) adds its own part through `<app>/export.py`:
+# `person_export(user)` and `community_export(community)` each return a list of ExportPart.
+
+
+@dataclass(frozen=True)
+class ExportPart:
+    """Files an app adds to an export: `path` (a file, or a folder ending in "/") and
+    `about` are listed in the zip's README with how many `files` ((name, text) pairs) it
+    holds."""
+
+    path: str
+    about: str
+    files: list[tuple[str, str]] = field(default_factory=list)
+
+
+def export_parts(function_name: str, *args: Any) -> list[ExportPart]:
+    """Every contributing app's parts for `function_name` ("person_export" or
+    "community_export"), in settings.PLUGIN_APPS order."""
+    parts: list[ExportPart] = []
+    for module in app_modules("export"):
+        function = getattr(module, function_name, None)
+        if function is not None:
+            parts.extend(function(*args))
+    return parts
+
+
+def front_matter(fields: dict[str, Any]) -> str:
+    """A Markdown file's YAML front matter for `fields` (empty values left out), each value
+    written as a JSON scalar or list, which YAML reads back as written: a title with a
+    colon or a quote stays one string."""
+    import json
+
+    lines = ["---"]
+    for key, value in fields.items():
+        if value in (None, "", []):
+            continue
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"

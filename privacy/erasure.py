@@ -55,6 +55,7 @@ from communities.models import (
     PairMeeting,
 )
 from core.transactions import after_commit
+from impact.models import ImpactStory
 from outcomes.models import ConfidenceRating
 from reflections.models import (
     Action,
@@ -66,6 +67,8 @@ from reflections.models import (
 )
 from reviews.models import PeerReview, PracticeReview, ReviewReply, SharedWork
 from sessions.models import RSVP, CoFacilitation, PulseAnswer, SeriesRSVP, Session
+
+from .exports import exports_withdraw
 
 FORMER_MEMBER = "a former member"
 """What a deleted person is called wherever something of theirs stays."""
@@ -161,10 +164,11 @@ def erase_person(user: User, keep: set[str] | frozenset[str] = frozenset()) -> b
     email, name, handle = person.email, person.display_name, person.email.split("@", 1)[0]
     placeholder = erased_address(email)
 
-    # LEAD: an export of this person in progress or ready (privacy.exports, the export
-    # branch) is cancelled and its zip removed here, in this transaction, e.g.
-    # `exports.exports_cancel_for(user=person)`; the export task then finds the export
-    # gone (or the person erased) and returns quietly.
+    # Their exports (ready, failed or still building) go with their zips once this
+    # commits; a build running meanwhile finds its export gone and returns quietly
+    # (privacy.exports.export_build). Community exports they asked for stay with the
+    # community's coordinators, no longer naming them.
+    exports_withdraw(person)
 
     _erase_email(person, placeholder)
     _erase_notifications(person)
@@ -337,9 +341,7 @@ def _erase_outcomes(person: User) -> None:
 
 def _erase_stories_and_actions(person: User, keep: set[str]) -> None:
     if "stories" not in keep:
-        # impact is privacy's sibling layer (import-linter: no imports between siblings),
-        # so its model is looked up by name.
-        apps.get_model("impact", "ImpactStory").objects.filter(author=person).delete()
+        ImpactStory.objects.filter(author=person).delete()
     if "actions" not in keep:
         Action.objects.filter(owner=person).delete()
 

@@ -14,7 +14,7 @@
   (365) unless they rejoin: their introduction, aspiration, request note, the evidence and
   notes of their journey steps and open suggestions go; the row stays for the community's
   past figures, which never name anyone.
-- Finished exports go after COPSITE_RETAIN_EXPORT_DAYS (7): privacy.exports (see LEAD below).
+- Finished exports go after COPSITE_RETAIN_EXPORT_DAYS (7): privacy.exports.delete_expired_exports.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from accounts.models import EmailDelivery
 from communities.models import JourneyStep, Membership, Milestone, MoveSuggestion
 
 from .erasure import ERASED_DOMAIN
+from .exports import delete_expired_exports
 
 RECURRING_KEY_PREFIXES = ("review-nudge:", "review-round-waiting:", "reflect-invite:")
 """Keys a scan may ask for again after the retention period: kept, emptied (module note)."""
@@ -102,10 +103,7 @@ def enforce_retention(*, now: datetime) -> RetentionResult:
         deleted, emptied = email_records_expire(now=now)
     with transaction.atomic():
         anonymised = left_memberships_anonymise(now=now)
-    exports_deleted = 0
-    # LEAD: finished exports older than COPSITE_RETAIN_EXPORT_DAYS go here, with their
-    # zips — `exports_deleted = exports.delete_expired_exports(now)` (privacy.exports,
-    # from the export branch).
+    exports_deleted = delete_expired_exports(now)
     return RetentionResult(
         emails_deleted=deleted,
         emails_emptied=emptied,

@@ -21,6 +21,7 @@ def model_counts():
             "reviews",
             "reflections",
             "impact",
+            "privacy",
         }
         and model._meta.label != "accounts.EmailDelivery"
     }

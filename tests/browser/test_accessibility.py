@@ -63,6 +63,7 @@ MORE_PAGES = {
         "/reflections/mine/",
         "/settings/digest-preview/",
         f"{MAIN}/stories/new/",
+        "/settings/export/",
     ],
     "facilitator@example.com": [
         f"{MAIN}/requests/",
@@ -76,7 +77,11 @@ MORE_PAGES = {
         f"{MAIN}/sessions/new/?template={{template}}",
         f"{MAIN}/actions/new/",
     ],
-    "coordinator@example.com": [f"{MAIN}/settings/", f"{MAIN}/sessions/settings/"],
+    "coordinator@example.com": [
+        f"{MAIN}/settings/",
+        f"{MAIN}/sessions/settings/",
+        f"{MAIN}/settings/export/",
+    ],
     "leader@example.com": ["/dashboard/report/", f"{MAIN}/dashboard/report/"],
 }
 ANONYMOUS_PAGES = [

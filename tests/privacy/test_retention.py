@@ -1,4 +1,4 @@
-"""The daily retention task (privacy.retention): email records, left members' words."""
+"""The daily retention task (privacy.retention): email records, left members' words, exports."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from django.utils import timezone
 from accounts.models import EmailDelivery
 from communities.models import JourneyStep, Membership
 from communities.services import membership_leave
+from privacy import exports
+from privacy.models import Export
 from privacy.retention import enforce_retention
 from privacy.tasks import enforce_retention as enforce_retention_task
 from tests.factories import JourneyStepFactory, MembershipFactory, UserFactory
@@ -124,8 +126,10 @@ def test_leaving_records_when(riverside):
     assert membership.left_at is not None
 
 
-def test_retention_task_runs_every_rule(settings):
+def test_retention_task_runs_every_rule(settings, alice):
     delivery("reminder:old", days_old=500)
+    stale = exports.export_request(user=alice)[0]
+    Export.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=8))
 
     result = enforce_retention_task.apply().get()
 
@@ -133,8 +137,9 @@ def test_retention_task_runs_every_rule(settings):
         "emails_deleted": 1,
         "emails_emptied": 0,
         "memberships_anonymised": 0,
-        "exports_deleted": 0,
+        "exports_deleted": 1,
     }
+    assert not Export.objects.exists()
 
 
 @pytest.mark.parametrize("rows", [1, 5])
@@ -143,6 +148,10 @@ def test_retention_queries_do_not_grow_with_rows(rows, django_assert_num_queries
         delivery(f"reminder:{n}", days_old=500)
         delivery(f"review-nudge:{n}", days_old=500)
         _left(400)
+        stale = exports.export_request(user=UserFactory())[0]
+        Export.objects.filter(pk=stale.pk).update(created_at=NOW - timedelta(days=8))
 
-    with django_assert_num_queries(12):
+    # 12 for the email records and memberships, 4 for the exports (their transaction's
+    # savepoint and release, reading the stale ones for their files' sake, one DELETE).
+    with django_assert_num_queries(16):
         enforce_retention(now=NOW)

@@ -233,6 +233,14 @@ def build_world(commit) -> dict:
     with commit():
         communities.checkin_send(membership=Membership.objects.get(pk=bens.pk), by=fran)
 
+    # Data rights (issue 19): Ada's own export and the coordinator's export of the
+    # community, each built by the worker and its link emailed once.
+    from privacy.exports import export_request
+
+    with commit():
+        export_request(user=ada)
+        export_request(user=cleo, community=community)
+
     # A notification with no email of its own, sent at once (due within 48 hours): the
     # short notification email.
     with commit():

@@ -147,6 +147,32 @@ def in_org_a(site):
     return {"slug": site.a.organisation.slug}
 
 
+def ready_export(site, community=None):
+    """A ready export with its zip: the core member's own, or (with `community`) that
+    community's, asked for by its coordinator (A's carol; B's: whoever)."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from privacy.models import Export
+
+    key = f"export_{community.slug if community else 'person'}"
+    if key not in site.objects:
+        export = Export(
+            kind="community" if community else "person",
+            community=community,
+            requested_by=site.users["coordinator" if community else "core"],
+            status="ready",
+            ready_at=timezone.now(),
+            expires_at=timezone.now() + timedelta(days=7),
+        )
+        export.file.save("export.zip", ContentFile(b"PK"), save=False)
+        export.save()
+        site.objects[key] = export
+    return site.objects[key]
+
+
 def org_a(site):
     """kwargs for one organisation's dashboard: community A's organisation."""
     return {"org": site.a.organisation.slug}
@@ -237,6 +263,22 @@ EXPECT: dict[str, Case] = {
     ),
     "healthz": Case({}, PUBLIC),
     "settings": Case({}, SIGNED_IN),
+    # --- data rights (issue 19): my export, and a community's for its coordinators ---
+    "privacy:export": Case({}, SIGNED_IN, post=signed_in(302), notes="Each asks for their own."),
+    "privacy:export_download": Case(
+        lambda s: {"pk": ready_export(s).pk},
+        {**signed_in(404), "core": 200},
+        notes="The core member's zip: theirs alone.",
+    ),
+    "privacy:community_export": Case(
+        in_a(), inner(role="coordinator"), post=inner(302, "coordinator")
+    ),
+    "privacy:community_export_download": Case(
+        lambda s: {"slug": s.a.slug, "pk": ready_export(s, s.a).pk},
+        inner(role="coordinator"),
+        cross=lambda s: {"slug": s.a.slug, "pk": ready_export(s, s.b).pk},
+        notes="A's zip, for A's coordinators; B's under A's address is a 404.",
+    ),
     "digest_preview": Case({}, SIGNED_IN),
     # --- data rights (issue 19) ---
     "privacy:privacy": Case(
