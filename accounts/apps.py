@@ -6,7 +6,19 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and email"
 
     def ready(self):
+        from allauth.account.signals import email_confirmed
+        from anymail.signals import tracking
+
         from core.plugins import register_mfa_role
+
+        from . import bounces
+
+        # The email service's bounces and complaints fill the suppression list; confirming
+        # an address again empties it (accounts/bounces.py).
+        tracking.connect(bounces.tracking_received, dispatch_uid="accounts.bounces.tracking")
+        email_confirmed.connect(
+            bounces.email_confirmed_received, dispatch_uid="accounts.bounces.email_confirmed"
+        )
 
         # COPSITE_MFA_REQUIRED_FOR's roles this app knows (communities adds coordinators).
         register_mfa_role("staff", lambda user: user.is_staff)

@@ -217,6 +217,16 @@ EXPECT: dict[str, Case] = {
     ),
     "healthz": Case({}, PUBLIC),
     "settings": Case({}, SIGNED_IN),
+    # --- email that keeps arriving (issue 20): one's own address only ---
+    "email_reconfirm": Case(
+        {}, POST_ONLY, post=signed_in(302), notes="Nothing suppressed: back to settings."
+    ),
+    "email_tracking_webhook": Case(
+        {"esp": "postmark"},
+        everyone(404),
+        skip_csrf=True,
+        notes="No email service configured: no webhook (tests/accounts/test_bounces.py).",
+    ),
     "digest_preview": Case({}, SIGNED_IN),
     # --- notifications (issue 16): one's own only ---
     "notifications": Case({}, SIGNED_IN),
