@@ -157,6 +157,29 @@ def email_reconfirm_start(*, request, user) -> bool:
 # --- The webhook: anymail's view for the configured service, and no other ---------------
 
 
+def webhook_configuration_problems() -> list[str]:
+    """What keeps the configured service's tracking webhook from recording bounces, for
+    `manage.py check` (an ESP's own settings, such as Mailgun's signing key, are otherwise
+    only missed when its first webhook arrives)."""
+    esp = getattr(settings, "COPSITE_EMAIL_ESP", "")
+    if not esp:
+        return []
+    if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+        return [
+            f"COPSITE_EMAIL_ESP={esp} but ANYMAIL_WEBHOOK_SECRET is not set: the tracking "
+            "webhook is off, so bounces and complaints are not recorded."
+        ]
+    try:
+        match = resolve(f"/{esp}/tracking/", urlconf="anymail.urls")
+    except Resolver404:
+        return [f"django-anymail has no tracking webhook for {esp}: bounces are not recorded."]
+    try:
+        match.func.view_class(**match.func.view_initkwargs)
+    except Exception as error:  # Whatever the ESP's view finds missing, said as it says it.
+        return [f"The {esp} tracking webhook cannot start: {error}"]
+    return []
+
+
 def tracking_webhook_view(esp: str):
     """anymail's tracking webhook view for `esp` when it is the configured email service
     and a webhook secret is set; None otherwise (the address then does not exist: without

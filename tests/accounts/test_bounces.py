@@ -16,6 +16,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts import mail as mail_service
+from accounts.apps import check_email_webhook
 from accounts.bounces import email_suppress, is_soft_bounce
 from accounts.models import EmailDelivery, EmailSuppression
 from tests.factories import UserFactory
@@ -203,6 +204,29 @@ def test_the_webhook_does_not_exist_without_a_secret_or_for_another_service(clie
     assert (unsecured.status_code, other.status_code) == (404, 404)
     assert unknown == (200, 404)
     assert EmailSuppression.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("esp", "anymail", "problem"),
+    [
+        ("", {}, None),
+        ("postmark", {"WEBHOOK_SECRET": SECRET}, None),
+        ("postmark", {}, "ANYMAIL_WEBHOOK_SECRET is not set"),
+        ("mailgun", {"WEBHOOK_SECRET": SECRET}, "The mailgun tracking webhook cannot start"),
+        ("test", {"WEBHOOK_SECRET": SECRET}, "no tracking webhook for test"),
+    ],
+)
+def test_manage_py_check_says_when_bounces_would_not_be_recorded(settings, esp, anymail, problem):
+    settings.COPSITE_EMAIL_ESP = esp
+    settings.ANYMAIL = anymail
+
+    warnings = [warning.msg for warning in check_email_webhook()]
+
+    if problem is None:
+        assert warnings == []
+    else:
+        [warning] = warnings
+        assert problem in warning
 
 
 @pytest.mark.parametrize(
