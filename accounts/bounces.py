@@ -43,6 +43,9 @@ SUPPRESSING_EVENTS = {
 # "deferred"; these keep them as "bounced" and say "soft" only in their own payload).
 SOFT_BOUNCE_EVENTS = {"soft_bounce", "activity.soft_bounced", "soft_bounced"}
 SPARKPOST_SOFT_CLASSES = {"20", "21", "22", "23", "24", "70"}
+# Refusals about us, not the recipient: a receiving server enforcing our domain's DMARC
+# policy (Postmark's "DMARCPolicy") says our SPF/DKIM are wrong, not that the address is.
+ABOUT_THE_SENDER = {"DMARCPolicy"}
 
 
 def is_soft_bounce(esp_event) -> bool:
@@ -107,6 +110,9 @@ def tracking_received(sender, event, esp_name: str, **kwargs) -> None:
     if reason is None:
         return
     if reason == EmailSuppression.Reason.BOUNCED and is_soft_bounce(event.esp_event):
+        return
+    if isinstance(event.esp_event, dict) and event.esp_event.get("Type") in ABOUT_THE_SENDER:
+        logger.warning("%s: refused by DMARC policy; check SPF and DKIM (README).", esp_name)
         return
     address = recipient_address(event.recipient)
     if not address:

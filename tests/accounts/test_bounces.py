@@ -144,6 +144,17 @@ def test_a_soft_bounce_suppresses_nothing(client, postmark, kind):
     assert EmailSuppression.objects.count() == 0
 
 
+def test_a_refusal_for_our_own_dmarc_policy_suppresses_no_recipient(client, postmark):
+    refused = {**postmark_bounce(), "Type": "DMARCPolicy", "TypeCode": 100001}
+    blocked = {**postmark_bounce("bob@example.org"), "Type": "BadEmailAddress"}
+
+    assert post_webhook(client, refused).status_code == 200
+    assert post_webhook(client, blocked).status_code == 200
+    assert list(EmailSuppression.objects.values_list("address", "reason")) == [
+        ("bob@example.org", "rejected")
+    ]
+
+
 def test_a_delivery_suppresses_nothing(client, postmark):
     delivered = {
         "RecordType": "Delivery",
