@@ -340,7 +340,7 @@ def test_the_settings_page_says_emails_bounced_and_offers_to_confirm_again(clien
     html = response.content.decode()
     assert response.status_code == 200
     assert (
-        "Emails to alice@example.org bounced on 27 November 2026; we've stopped sending. "
+        "Emails to alice@example.org bounced on 27 Nov 2026; we've stopped sending. "
         "Confirm your address again to resume"
     ) in html
     assert f'action="{reverse("email_reconfirm")}"' in html

@@ -35,7 +35,7 @@ def test_bounced_person_confirms_their_address_again(page, log_in, live_server, 
     page.goto("/settings/")
     notice = page.get_by_role("region", name="We've stopped emailing you")
     expect(notice).to_contain_text(
-        "Emails to mina@example.org bounced on 27 November 2026; we've stopped sending. "
+        "Emails to mina@example.org bounced on 27 Nov 2026; we've stopped sending. "
         "Confirm your address again to resume"
     )
     if SHOTS:
