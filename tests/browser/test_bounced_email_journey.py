@@ -40,6 +40,7 @@ def test_bounced_person_confirms_their_address_again(page, log_in, live_server, 
     )
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / "settings-bounced.png"), full_page=True)
+        notice.screenshot(path=str(Path(SHOTS) / "settings-bounced-notice.png"))
     notice.get_by_role("button", name="Confirm my address again").click()
 
     expect(page.get_by_text("isn't confirmed yet. We've sent a link there")).to_be_visible()
