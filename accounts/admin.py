@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import EmailDelivery, Notification, User
+from .models import EmailDelivery, EmailSuppression, Notification, User
 from .notifications import recount_unread
 
 
@@ -28,6 +28,16 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["to_email", "subject", "key"]
     readonly_fields = ["key", "created_at", "claimed_at", "sent_at"]
+
+
+@admin.register(EmailSuppression)
+class EmailSuppressionAdmin(admin.ModelAdmin):
+    """What the email service reported; deleting a row sends to the address again."""
+
+    list_display = ["address", "reason", "esp_name", "occurred_at", "created_at"]
+    list_filter = ["reason", "esp_name"]
+    search_fields = ["address"]
+    readonly_fields = ["esp_name", "event_id", "description", "occurred_at", "created_at"]
 
 
 @admin.register(Notification)

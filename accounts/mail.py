@@ -5,6 +5,10 @@ caller's transaction and asks a worker to send it after commit. `email_deliver` 
 row (a conditional UPDATE, so only one worker can own it), sends, and marks it sent. If the
 broker is down when the request commits, nothing is lost: `email_flush`, run by beat, finds
 rows still queued and dispatches them again.
+
+An address on the suppression list (EmailSuppression: it bounced for good, was refused or
+complained, accounts/bounces.py) gets nothing: its rows are marked suppressed when a worker
+picks them up, and never retried.
 """
 
 from __future__ import annotations
@@ -26,13 +30,22 @@ from django.utils import timezone
 
 from core.transactions import after_commit
 
-from .models import EmailDelivery
+from .models import EmailDelivery, EmailSuppression, normalized_address
 
 logger = logging.getLogger(__name__)
 
 # A claim older than this is taken to belong to a worker that died before it could send.
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 6
+# What a person asks for in the moment goes even to a suppressed address: the link to
+# confirm it again is how a suppression is lifted, and a reset link is asked for by hand.
+ALWAYS_SENT_KINDS = frozenset(
+    {
+        "account:email_confirmation",
+        "account:email_confirmation_signup",
+        "account:password_reset_key",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -184,7 +197,39 @@ def email_deliver(*, delivery_id: int) -> bool:
     """
     if not _claim(delivery_id):
         return False
-    return _send_claimed(EmailDelivery.objects.get(pk=delivery_id))
+    delivery = EmailDelivery.objects.get(pk=delivery_id)
+    if _withheld(delivery, _suppressions([delivery])):
+        return False
+    return _send_claimed(delivery)
+
+
+def _suppressions(deliveries: list[EmailDelivery]) -> dict[str, EmailSuppression]:
+    """The suppressions, by address, of the rows about to be sent (one query)."""
+    addresses = {
+        normalized_address(delivery.to_email)
+        for delivery in deliveries
+        if delivery.kind not in ALWAYS_SENT_KINDS
+    }
+    if not addresses:
+        return {}
+    return {s.address: s for s in EmailSuppression.objects.filter(address__in=addresses)}
+
+
+def _withheld(delivery: EmailDelivery, suppressions: dict[str, EmailSuppression]) -> bool:
+    """Mark a claimed row for a suppressed address as not sent, for good (email_flush
+    never picks up this status again), saying why in the admin."""
+    suppression = suppressions.get(normalized_address(delivery.to_email))
+    if suppression is None or delivery.kind in ALWAYS_SENT_KINDS:
+        return False
+    why = (
+        f"Not sent: {suppression.address} is suppressed "
+        f"({suppression.get_reason_display()} on {suppression.since:%Y-%m-%d})."
+    )
+    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        status=EmailDelivery.Status.SUPPRESSED, last_error=why
+    )
+    logger.info("Email %s withheld: %s", delivery.pk, why)
+    return True
 
 
 def _send_claimed(delivery: EmailDelivery, connection=None) -> bool:
@@ -236,8 +281,11 @@ def email_deliver_batch(*, delivery_ids: list[int]) -> int:
     claimed = _claim_batch(delivery_ids)
     if not claimed:
         return 0
+    suppressions = _suppressions(claimed)
     with get_connection() as connection, _marks_without_waiting_for_disk():
         for delivery in claimed:
+            if _withheld(delivery, suppressions):
+                continue
             try:
                 sent += _send_claimed(delivery, connection=connection)
             except Exception:

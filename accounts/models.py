@@ -162,6 +162,8 @@ class EmailDelivery(models.Model):
         SENT = "sent", "sent"
         FAILED = "failed", "failed (will retry)"
         GAVE_UP = "gave_up", "gave up"
+        # Not sent, and never retried: the address is on the suppression list.
+        SUPPRESSED = "suppressed", "not sent (address suppressed)"
 
     key = models.CharField(max_length=255, unique=True)
     kind = models.CharField(max_length=40, db_index=True)
@@ -192,6 +194,48 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_email} ({self.status})"
+
+
+class EmailSuppressionQuerySet(models.QuerySet):
+    def for_address(self, address: str):
+        return self.filter(address=normalized_address(address))
+
+
+def normalized_address(address: str) -> str:
+    """How the suppression list keys an address: mailboxes are not told apart by case."""
+    return address.strip().lower()
+
+
+class EmailSuppression(models.Model):
+    """An address we no longer send to: the email service told us (through its tracking
+    webhook, accounts/bounces.py) that mail to it bounced for good, was refused, or was
+    marked as spam. Its owner clears it by confirming the address again."""
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", "bounced"
+        REJECTED = "rejected", "refused by the email service"
+        COMPLAINED = "complained", "marked as spam"
+
+    address = models.EmailField(unique=True, help_text="Lower-cased.")
+    reason = models.CharField(max_length=12, choices=Reason)
+    esp_name = models.CharField("email service", max_length=40, blank=True)
+    event_id = models.CharField(max_length=255, blank=True)
+    description = models.TextField(
+        blank=True, help_text="What the email service said (its description and reply)."
+    )
+    occurred_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the email service saw it."
+    )
+    created_at = models.DateTimeField(default=now)
+
+    objects = EmailSuppressionQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.reason})"
+
+    @property
+    def since(self):
+        return self.occurred_at or self.created_at
 
 
 class SubmissionToken(models.Model):

@@ -5,7 +5,7 @@ from copy import copy
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from core.paging import QuickPage
 from core.plugins import collect_panels, site_link_for
 
-from . import notifications, services
+from . import bounces, notifications, services
 from .access import notification_for
 from .digest import digest_preview
 from .forms import NotificationChoicesForm, ProfileForm
@@ -43,6 +43,7 @@ def _settings_page(request, *, form=None, choices_form=None):
             "sso_connections_offered": bool(sso_providers(request)),
             # Taking my data with me is a higher app's page (privacy), reached by purpose.
             "export_url": site_link_for("export"),
+            "suppression": bounces.suppression_of(request.user),
         },
     )
 
@@ -58,6 +59,26 @@ def settings_view(request):
         messages.success(request, "Your settings are saved.")
         return redirect("settings")
     return _settings_page(request, form=form)
+
+
+@login_required
+@require_http_methods(["POST"])
+def email_reconfirm_view(request):
+    """The settings page's "confirm my address again": allauth's email page then says a
+    link is on its way (and offers to send it again)."""
+    if not bounces.email_reconfirm_start(request=request, user=request.user):
+        return redirect("settings")
+    return redirect("account_email")
+
+
+@csrf_exempt
+def email_tracking_webhook(request, esp: str):
+    """The email service's tracking webhook (anymail's own view, for the configured
+    service only: accounts/bounces.py). Not signed in: it proves itself with the secret."""
+    view = bounces.tracking_webhook_view(esp)
+    if view is None:
+        raise Http404
+    return view(request)
 
 
 @login_required

@@ -7,6 +7,7 @@ README's configuration table lists every variable read here.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from copsite.broker import BROKER_URL as FILESYSTEM_BROKER_URL
 from copsite.broker import broker_folders_prepare, broker_transport_options
+from copsite.email_service import anymail_settings, esp_from
 from copsite.sentry import sentry_init
 from copsite.sso import mfa_required_for, oidc_apps
 from core.logs import logging_config
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "impact",
     "search",
     "privacy",
+    "anymail",
 ]
 
 # The apps that contribute panels, digest sections and demo content to pages and jobs they
@@ -265,10 +268,17 @@ STORAGES = {
     },
 }
 
-# Email: EMAIL_URL (smtp://, smtp+tls://, consolemail://, filemail://…) or the SMTP variables;
-# with neither, the embedded default writes every message to a file under var/mail/.
+# Email: an email service through django-anymail (COPSITE_EMAIL_ESP, its secrets in ANYMAIL_*
+# variables: copsite/email_service.py), else EMAIL_URL (smtp://, smtp+tls://, consolemail://,
+# filemail://…) or the SMTP variables; with none, the embedded default writes every message
+# to a file under var/mail/. The service's tracking webhook (/anymail/<esp>/tracking/, with
+# ANYMAIL_WEBHOOK_SECRET) fills the suppression list: accounts/bounces.py.
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
-if env.str("EMAIL_URL", default=""):
+COPSITE_EMAIL_ESP, _esp_backend = esp_from(env.str("COPSITE_EMAIL_ESP", default=""))
+ANYMAIL = anymail_settings(os.environ)
+if _esp_backend:
+    EMAIL_BACKEND = _esp_backend
+elif env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 elif env.str("EMAIL_HOST", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -10,6 +10,17 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("settings/", account_views.settings_view, name="settings"),
     path(
+        "settings/email/confirm-again/",
+        account_views.email_reconfirm_view,
+        name="email_reconfirm",
+    ),
+    # The email service's tracking webhook, where anymail's documentation puts it.
+    path(
+        "anymail/<str:esp>/tracking/",
+        account_views.email_tracking_webhook,
+        name="email_tracking_webhook",
+    ),
+    path(
         "settings/notifications/",
         account_views.notification_choices_view,
         name="notification_choices",

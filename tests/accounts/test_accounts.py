@@ -298,12 +298,12 @@ def test_settings_page_lists_my_communities_in_a_fixed_number_of_queries(
 ):
     """The settings page's sections come from other apps' settings_panel()s: my
     communities with their mute switch (communities) and my calendar link (sessions);
-    and my notification email choices (one query)."""
+    my notification email choices (one query); whether my address is suppressed (one)."""
     for i in range(communities):
         MembershipFactory(user=user, community__name=f"Circle {i:02d}")
     client.force_login(user)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("settings"))
 
     page = response.content.decode()

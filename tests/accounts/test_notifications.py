@@ -470,12 +470,12 @@ def test_the_header_says_nothing_when_all_is_read(client_as, alice):
 def test_the_header_count_costs_no_query(client_as, alice, rows, django_assert_num_queries):
     """The count comes with the user row the request loads anyway: a page costs the same
     with none, one or many unread (the settings page: session, user, my communities, my
-    notification choices)."""
+    notification choices, whether my address is suppressed)."""
     for i in range(rows):
         tell(alice, key=f"n{i}")
     client = client_as("alice")
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/settings/")
 
     assert response.status_code == 200

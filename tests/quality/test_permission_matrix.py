@@ -279,6 +279,16 @@ EXPECT: dict[str, Case] = {
         cross=lambda s: {"slug": s.a.slug, "pk": ready_export(s, s.b).pk},
         notes="A's zip, for A's coordinators; B's under A's address is a 404.",
     ),
+    # --- email that keeps arriving (issue 20): one's own address only ---
+    "email_reconfirm": Case(
+        {}, POST_ONLY, post=signed_in(302), notes="Nothing suppressed: back to settings."
+    ),
+    "email_tracking_webhook": Case(
+        {"esp": "postmark"},
+        everyone(404),
+        skip_csrf=True,
+        notes="No email service configured: no webhook (tests/accounts/test_bounces.py).",
+    ),
     "digest_preview": Case({}, SIGNED_IN),
     # --- data rights (issue 19) ---
     "privacy:privacy": Case(
