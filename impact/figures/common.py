@@ -99,10 +99,12 @@ def held_in(period: Period, prefix: str = "") -> Q:
     )
 
 
-def every_month_enough(by_month: dict[dt.date, set[int]]) -> bool:
+def every_month_enough(by_month: dict[dt.date, set[int] | int]) -> bool:
     """True when no month of a window rests on 1–4 people (a month of nobody is fine:
-    it adds nobody to the window)."""
-    return not any(too_few(len(people)) for people in by_month.values())
+    it adds nobody to the window): each month's people, or how many they are."""
+    return not any(
+        too_few(people if isinstance(people, int) else len(people)) for people in by_month.values()
+    )
 
 
 def by_a_member(period: Period, community_path: str, user_path: str) -> Exists:
