@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -67,18 +69,71 @@ def portfolio_key(community_ids: Iterable[int], period: Period) -> str:
     return f"dashboard:v{VERSION}:portfolio:{digest}:{_span(period)}"
 
 
+# One computation per key when several requests miss together: the first takes a lock
+# (`cache.add`, atomic in Redis and in local memory) and computes; the others wait for its
+# figures, polling, and compute for themselves only if none came within WAIT_SECONDS (the
+# lock's holder died or is stuck). The lock expires by itself after LOCK_SECONDS.
+LOCK_SECONDS = 60
+WAIT_SECONDS = 20.0
+POLL_SECONDS = 0.05
+
+
 def cached(key: str, compute: Callable[[], Any], *, refresh: bool = False) -> Snapshot:
     """The stored snapshot under `key`, or a new one computed now (and stored, unless the
-    cache is switched off). `refresh` skips the read: the caller wants fresh figures."""
+    cache is switched off). `refresh` skips the read: the caller wants fresh figures.
+    When several requests miss together, one computes and the others wait for it."""
     seconds = cache_seconds()
-    if seconds and not refresh:
-        snapshot = _quietly(cache.get, key)
-        if isinstance(snapshot, Snapshot):
+    if not seconds:
+        return Snapshot(value=compute(), computed_at=timezone.now())
+    if not refresh:
+        snapshot = _read(key)
+        if snapshot is not None:
             return snapshot
+        lock = f"{key}:computing"
+        token = uuid.uuid4().hex
+        taken = _quietly(cache.add, lock, token, LOCK_SECONDS)
+        if taken is False:  # None: the cache is down, compute without waiting
+            snapshot = _wait_for(key, lock)
+            if snapshot is not None:
+                return snapshot
+        try:
+            return _compute_and_store(key, compute, seconds)
+        finally:
+            if taken:
+                _release(lock, token)
+    return _compute_and_store(key, compute, seconds)
+
+
+def _read(key: str) -> Snapshot | None:
+    snapshot = _quietly(cache.get, key)
+    return snapshot if isinstance(snapshot, Snapshot) else None
+
+
+def _compute_and_store(key: str, compute: Callable[[], Any], seconds: int) -> Snapshot:
     snapshot = Snapshot(value=compute(), computed_at=timezone.now())
-    if seconds:
-        _quietly(cache.set, key, snapshot, seconds)
+    _quietly(cache.set, key, snapshot, seconds)
     return snapshot
+
+
+def _wait_for(key: str, lock: str) -> Snapshot | None:
+    """The snapshot another request is computing, once stored; None when the lock went
+    away without one (its holder failed) or WAIT_SECONDS passed."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        snapshot = _read(key)
+        if snapshot is not None:
+            return snapshot
+        if not _quietly(cache.get, lock):
+            return _read(key)
+    logger.warning("Waited %s s for the dashboard figures; computing them here.", WAIT_SECONDS)
+    return None
+
+
+def _release(lock: str, token: str) -> None:
+    """Remove the lock if it is still ours (it may have expired and been taken again)."""
+    if _quietly(cache.get, lock) == token:
+        _quietly(cache.delete, lock)
 
 
 def forget(key: str) -> None:
