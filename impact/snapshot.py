@@ -6,7 +6,10 @@ portfolio's set of communities) and the period, never on who is looking: access 
 before this module is reached. So the computed figures are kept in Django's cache (Redis in
 production, local memory otherwise) for `settings.DASHBOARD_CACHE_SECONDS` (0 computes
 them on every request), stamped with the moment they were computed so the pages can say
-how old they are. "Refresh now" recomputes and stores them at once.
+how old they are. "Refresh now" recomputes and stores them at once. When several
+requests find no figures at once, one computes them and the others wait for its figures;
+figures past their time stay as long again, served while one request recomputes them
+(`cached`), so a dashboard under load is computed once per key.
 
 A value stored here must never carry anything about the viewer, and holds plain data
 (the frozen figures objects of `impact.figures.computed`: dataclasses, numbers, strings)
@@ -73,6 +76,8 @@ def portfolio_key(community_ids: Iterable[int], period: Period) -> str:
 # (`cache.add`, atomic in Redis and in local memory) and computes; the others wait for its
 # figures, polling, and compute for themselves only if none came within WAIT_SECONDS (the
 # lock's holder died or is stuck). The lock expires by itself after LOCK_SECONDS.
+# Figures past their time are kept as long again: while one request refreshes them, the
+# others are served the old ones at once (stale while one refreshes).
 LOCK_SECONDS = 60
 WAIT_SECONDS = 20.0
 POLL_SECONDS = 0.05
@@ -81,27 +86,32 @@ POLL_SECONDS = 0.05
 def cached(key: str, compute: Callable[[], Any], *, refresh: bool = False) -> Snapshot:
     """The stored snapshot under `key`, or a new one computed now (and stored, unless the
     cache is switched off). `refresh` skips the read: the caller wants fresh figures.
-    When several requests miss together, one computes and the others wait for it."""
+    When several requests find none, one computes and the others wait for it; when they
+    find figures past their time, one recomputes and the others are served those."""
     seconds = cache_seconds()
     if not seconds:
         return Snapshot(value=compute(), computed_at=timezone.now())
-    if not refresh:
-        snapshot = _read(key)
+    if refresh:
+        return _compute_and_store(key, compute, seconds)
+    snapshot = _read(key)
+    if snapshot is not None and timezone.now() - snapshot.computed_at < dt.timedelta(
+        seconds=seconds
+    ):
+        return snapshot
+    lock = f"{key}:computing"
+    token = uuid.uuid4().hex
+    taken = _quietly(cache.add, lock, token, LOCK_SECONDS)
+    if taken is False:  # None: the cache is down, compute without waiting
+        if snapshot is not None:
+            return snapshot  # past its time, and another request is refreshing it
+        snapshot = _wait_for(key, lock)
         if snapshot is not None:
             return snapshot
-        lock = f"{key}:computing"
-        token = uuid.uuid4().hex
-        taken = _quietly(cache.add, lock, token, LOCK_SECONDS)
-        if taken is False:  # None: the cache is down, compute without waiting
-            snapshot = _wait_for(key, lock)
-            if snapshot is not None:
-                return snapshot
-        try:
-            return _compute_and_store(key, compute, seconds)
-        finally:
-            if taken:
-                _release(lock, token)
-    return _compute_and_store(key, compute, seconds)
+    try:
+        return _compute_and_store(key, compute, seconds)
+    finally:
+        if taken:
+            _release(lock, token)
 
 
 def _read(key: str) -> Snapshot | None:
@@ -110,8 +120,10 @@ def _read(key: str) -> Snapshot | None:
 
 
 def _compute_and_store(key: str, compute: Callable[[], Any], seconds: int) -> Snapshot:
+    """Compute and store for twice `seconds`: fresh for `seconds`, then served while one
+    request refreshes it."""
     snapshot = Snapshot(value=compute(), computed_at=timezone.now())
-    _quietly(cache.set, key, snapshot, seconds)
+    _quietly(cache.set, key, snapshot, 2 * seconds)
     return snapshot
 
 

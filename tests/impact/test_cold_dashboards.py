@@ -5,6 +5,7 @@ PostgreSQL; in local memory and in Redis (where several web processes share the 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 
@@ -12,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from communities.models import Community
 from impact import figures, snapshot
@@ -144,3 +146,21 @@ def test_a_failed_computation_releases_the_lock_for_the_next_request():
     assert cache.get(f"{key}:computing") is None
     assert snapshot.cached(key, lambda: 7).value == 7
     cache.delete(key)
+
+
+def test_figures_past_their_time_are_served_while_another_request_refreshes_them(settings):
+    settings.DASHBOARD_CACHE_SECONDS = 600
+    key = "dashboard:test:stale"
+    old = snapshot.Snapshot(value="old", computed_at=timezone.now() - dt.timedelta(minutes=11))
+    cache.set(key, old, 1200)
+    cache.add(f"{key}:computing", "another-request", 60)  # it is refreshing them
+    try:
+        served = snapshot.cached(key, lambda: pytest.fail("computed twice"))
+        cache.delete(f"{key}:computing")  # it failed or finished without storing
+        refreshed = snapshot.cached(key, lambda: "new")
+        again = snapshot.cached(key, lambda: pytest.fail("fresh figures recomputed"))
+    finally:
+        cache.delete_many([key, f"{key}:computing"])
+
+    assert served.value == "old"
+    assert refreshed.value == again.value == "new"
