@@ -231,7 +231,11 @@ def _peer_review_sources(ids: list[int], periods: list[Period], asks: list[bool]
 
 
 def contributions_per_person_in(
-    communities: Iterable, periods: list[Period], *, peer_review: list[bool] | None = None
+    communities: Iterable,
+    periods: list[Period],
+    *,
+    peer_review: list[bool] | None = None,
+    attendance_only: list[bool] | None = None,
 ) -> list[Contributions]:
     """The population (active members who joined before each period ended) and what the
     members contributed, for several periods, counted in SQL: only counts of people leave
@@ -245,7 +249,10 @@ def contributions_per_person_in(
     participation equity needs them). Every source is grouped by (community, person,
     month) with a conditional count per period; one UNION ALL of them is unfolded per
     period and summed per person (the frequency table, attendance) and per month (distinct
-    contributors and attendees). Two queries in all, however many periods."""
+    contributors and attendees). Two queries in all, however many periods.
+    `attendance_only` marks periods that need attendance alone (the session figures of a
+    headline): for them no reflection is counted, and `frequencies` and `contributors`
+    stay empty rather than count attendance alone."""
     ids = ids_of(communities)
     populations = [dict.fromkeys(ids, 0) for _ in periods]
     for row in (
@@ -264,6 +271,7 @@ def contributions_per_person_in(
     results = [Contributions.empty(ids, population) for population in populations]
     if not ids:
         return results
+    alone = attendance_only or [False] * len(periods)
     attendance = Attendance.objects.filter(
         held_sessions_q("session__"),
         session__community__in=ids,
@@ -272,10 +280,12 @@ def contributions_per_person_in(
     ).values(
         community=F("session__community"), person=F("user"), month=trunc_month("session__starts_at")
     )
+    counted = [p for p, only in zip(periods, alone, strict=True) if not only] or periods
     reflections = Reflection.objects.filter(
-        community__in=ids, visibility__in=SHARED, **spanning("created_at", periods)
+        community__in=ids, visibility__in=SHARED, **spanning("created_at", counted)
     ).values("community", person=F("author"), month=trunc_month("created_at"))
     asks = peer_review if peer_review is not None else [True] * len(periods)
+    asks = [ask and not only for ask, only in zip(asks, alone, strict=True)]
     sources = [
         _counted(
             attendance,
@@ -290,8 +300,12 @@ def contributions_per_person_in(
             reflections,
             "reflections",
             periods,
-            lambda i, p: Count(
-                "id", filter=within("created_at", p) & Q(by_a_member(p, "community", "author"))
+            lambda i, p: (
+                None
+                if alone[i]
+                else Count(
+                    "id", filter=within("created_at", p) & Q(by_a_member(p, "community", "author"))
+                )
             ),
         ),
         *_peer_review_sources(ids, periods, asks),
@@ -302,12 +316,13 @@ def contributions_per_person_in(
         # SUM answers a decimal on PostgreSQL: the counts are whole numbers.
         x, y, z = (int(n or 0) for n in counts)
         if kind == "f":
-            result.frequencies[cid][int(total)] = x
+            if not alone[i]:
+                result.frequencies[cid][int(total)] = x
         elif kind == "a":
             result.attendance[cid] = (x, y, z)
         else:
             month = month_of(month)
-            if x:
+            if x and not alone[i]:
                 result.contributors[cid][month] = x
             if y:
                 result.attendees[cid][month] = y
