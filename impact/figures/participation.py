@@ -337,14 +337,14 @@ def _tallies(union, periods: int) -> list[tuple]:
     `x` distinct contributors, `y` distinct attendees."""
     compiled, params = union.query.get_compiler(union.db).as_sql()
     unfold = " ".join(f"WHEN {i} THEN c.n{i}" for i in range(periods))
-    spans = ", ".join(f"({i})" for i in range(periods))
+    spans = " UNION ALL ".join(f"SELECT {i} AS i" for i in range(periods))
     # Compiled querysets and integers only: every value is a parameter.
     sql = f"""
 WITH c AS ({compiled}),
 u AS (
   SELECT s.i AS i, c.community AS community, c.person AS person, c.month AS month,
          c.source AS source, CASE s.i {unfold} END AS n
-  FROM c CROSS JOIN (VALUES {spans}) AS s(i)
+  FROM c CROSS JOIN ({spans}) s
 ),
 v AS (SELECT * FROM u WHERE n > 0),
 p AS (
