@@ -1,6 +1,9 @@
 """`make bench`: seed a large site into a separate database and time the main pages.
 
-Run as `python -m tools.bench [--quick]`. Uses PostgreSQL (database `<name>_bench` beside
+Run as `python -m tools.bench [--quick] [--reuse] [--pages a,b]` (`--reuse` times the
+bench database seeded by an earlier run again, without seeding; `--pages` times only the
+pages named, e.g. `community_dashboard,portfolio`, and skips the digests and the scan).
+Uses PostgreSQL (database `<name>_bench` beside
 DATABASE_URL's database `<name>`, so two checkouts sharing one server never drop each other's
 bench) when DATABASE_URL is set, else SQLite at var/bench.sqlite3. Prints
 a table and writes var/bench.json (var/ is COPSITE_VAR_DIR when set):
