@@ -6,7 +6,10 @@ portfolio's set of communities) and the period, never on who is looking: access 
 before this module is reached. So the computed figures are kept in Django's cache (Redis in
 production, local memory otherwise) for `settings.DASHBOARD_CACHE_SECONDS` (0 computes
 them on every request), stamped with the moment they were computed so the pages can say
-how old they are. "Refresh now" recomputes and stores them at once.
+how old they are. "Refresh now" recomputes and stores them at once. When several
+requests find no figures at once, one computes them and the others wait for its figures;
+figures past their time stay as long again, served while one request recomputes them
+(`cached`), so a dashboard under load is computed once per key.
 
 A value stored here must never carry anything about the viewer, and holds plain data
 (the frozen figures objects of `impact.figures.computed`: dataclasses, numbers, strings)
@@ -20,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -67,18 +72,80 @@ def portfolio_key(community_ids: Iterable[int], period: Period) -> str:
     return f"dashboard:v{VERSION}:portfolio:{digest}:{_span(period)}"
 
 
+# One computation per key when several requests miss together: the first takes a lock
+# (`cache.add`, atomic in Redis and in local memory) and computes; the others wait for its
+# figures, polling, and compute for themselves only if none came within WAIT_SECONDS (the
+# lock's holder died or is stuck). The lock expires by itself after LOCK_SECONDS.
+# Figures past their time are kept as long again: while one request refreshes them, the
+# others are served the old ones at once (stale while one refreshes).
+LOCK_SECONDS = 60
+WAIT_SECONDS = 20.0
+POLL_SECONDS = 0.05
+
+
 def cached(key: str, compute: Callable[[], Any], *, refresh: bool = False) -> Snapshot:
     """The stored snapshot under `key`, or a new one computed now (and stored, unless the
-    cache is switched off). `refresh` skips the read: the caller wants fresh figures."""
+    cache is switched off). `refresh` skips the read: the caller wants fresh figures.
+    When several requests find none, one computes and the others wait for it; when they
+    find figures past their time, one recomputes and the others are served those."""
     seconds = cache_seconds()
-    if seconds and not refresh:
-        snapshot = _quietly(cache.get, key)
-        if isinstance(snapshot, Snapshot):
+    if not seconds:
+        return Snapshot(value=compute(), computed_at=timezone.now())
+    if refresh:
+        return _compute_and_store(key, compute, seconds)
+    snapshot = _read(key)
+    if snapshot is not None and timezone.now() - snapshot.computed_at < dt.timedelta(
+        seconds=seconds
+    ):
+        return snapshot
+    lock = f"{key}:computing"
+    token = uuid.uuid4().hex
+    taken = _quietly(cache.add, lock, token, LOCK_SECONDS)
+    if taken is False:  # None: the cache is down, compute without waiting
+        if snapshot is not None:
+            return snapshot  # past its time, and another request is refreshing it
+        snapshot = _wait_for(key, lock)
+        if snapshot is not None:
             return snapshot
+    try:
+        return _compute_and_store(key, compute, seconds)
+    finally:
+        if taken:
+            _release(lock, token)
+
+
+def _read(key: str) -> Snapshot | None:
+    snapshot = _quietly(cache.get, key)
+    return snapshot if isinstance(snapshot, Snapshot) else None
+
+
+def _compute_and_store(key: str, compute: Callable[[], Any], seconds: int) -> Snapshot:
+    """Compute and store for twice `seconds`: fresh for `seconds`, then served while one
+    request refreshes it."""
     snapshot = Snapshot(value=compute(), computed_at=timezone.now())
-    if seconds:
-        _quietly(cache.set, key, snapshot, seconds)
+    _quietly(cache.set, key, snapshot, 2 * seconds)
     return snapshot
+
+
+def _wait_for(key: str, lock: str) -> Snapshot | None:
+    """The snapshot another request is computing, once stored; None when the lock went
+    away without one (its holder failed) or WAIT_SECONDS passed."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        snapshot = _read(key)
+        if snapshot is not None:
+            return snapshot
+        if not _quietly(cache.get, lock):
+            return _read(key)
+    logger.warning("Waited %s s for the dashboard figures; computing them here.", WAIT_SECONDS)
+    return None
+
+
+def _release(lock: str, token: str) -> None:
+    """Remove the lock if it is still ours (it may have expired and been taken again)."""
+    if _quietly(cache.get, lock) == token:
+        _quietly(cache.delete, lock)
 
 
 def forget(key: str) -> None:

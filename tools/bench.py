@@ -53,6 +53,8 @@ def bench_database_url(*, reuse: bool = False) -> str:
     if url.startswith(("postgres://", "postgresql://")):
         parts = urlsplit(url)
         name = scratch_database_name(url, "bench")
+        if reuse:
+            return urlunsplit(parts._replace(path=f"/{name}"))
         admin = urlunsplit(parts._replace(path="/postgres"))
         import psycopg
         from psycopg import sql
@@ -70,6 +72,8 @@ def bench_database_url(*, reuse: bool = False) -> str:
         return urlunsplit(parts._replace(path=f"/{name}"))
     path = VAR_DIR / "bench.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
+    if reuse:
+        return f"sqlite:///{path}"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{path}"

@@ -76,9 +76,8 @@ def sessions_in(
             result[row["community"]].rsvps = people_figure(row[f"r{i}"], row[f"u{i}"])
     for result, c in zip(results, contributions, strict=True):
         for cid in ids:
-            attended = c.sources["attendance"][cid]
-            figures = result[cid]
-            figures.attendances = people_figure(sum(attended.values()), len(attended))
+            records, people, _returning = c.attendance[cid]
+            result[cid].attendances = people_figure(records, people)
     return results
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -36,7 +37,27 @@ INWARD = Membership.inward_moves_q()
 
 
 def month_of(value) -> dt.date:
-    return value.astimezone(UTC).date() if isinstance(value, dt.datetime) else value
+    """A month as a date, from the ORM (an aware datetime) or a raw cursor (a naive UTC
+    timestamp on PostgreSQL, text on SQLite)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value).date()
+    return value
+
+
+def joined_counts(people, among) -> list[tuple]:
+    """Per month: the distinct (person, month) pairs of `people` and how many of them are
+    also in `among` (querysets of `person`, `month` values, each pair at most once; `among`
+    may be a union). One query; the pairs never leave the database."""
+    outer, outer_params = people.query.get_compiler(people.db).as_sql()
+    inner, inner_params = among.query.get_compiler(among.db).as_sql()
+    # Compiled querysets only: every value is a parameter.
+    sql = f"SELECT p.month, COUNT(*), COUNT(a.person) FROM ({outer}) p LEFT JOIN ({inner}) a"  # noqa: S608
+    sql += " ON a.person = p.person AND a.month = p.month GROUP BY p.month"
+    with connections[people.db].cursor() as cursor:
+        cursor.execute(sql, (*outer_params, *inner_params))
+        return cursor.fetchall()
 
 
 def trunc_month(field_name: str) -> TruncMonth:
@@ -78,10 +99,12 @@ def held_in(period: Period, prefix: str = "") -> Q:
     )
 
 
-def every_month_enough(by_month: dict[dt.date, set[int]]) -> bool:
+def every_month_enough(by_month: dict[dt.date, set[int] | int]) -> bool:
     """True when no month of a window rests on 1–4 people (a month of nobody is fine:
-    it adds nobody to the window)."""
-    return not any(too_few(len(people)) for people in by_month.values())
+    it adds nobody to the window): each month's people, or how many they are."""
+    return not any(
+        too_few(people if isinstance(people, int) else len(people)) for people in by_month.values()
+    )
 
 
 def by_a_member(period: Period, community_path: str, user_path: str) -> Exists:

@@ -63,8 +63,11 @@ def headlines_in(
     moves = movement_in(ids, periods)
     loops = loop_depth_in(ids, periods)
     spans = periods + [w for w in windows if w is not None]
+    # The periods' own contributions feed the session figures only (attendance); the
+    # windows' feed equity and the people who attended (everything, peer review too).
+    windowed = [i >= len(periods) for i in range(len(spans))]
     contributions_all = contributions_per_person_in(
-        ids, spans, peer_review=[i >= len(periods) for i in range(len(spans))]
+        ids, spans, peer_review=windowed, attendance_only=[not w for w in windowed]
     )
     sessions_all = sessions_in(ids, periods, contributions_all[: len(periods)])
     by_window = iter(contributions_all[len(periods) :])

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, F, Q, Value
+from django.db import connections
+from django.db.models import Count, F, IntegerField, Q, Value
 from django.utils import timezone
 
 from communities.models import Membership
@@ -65,14 +65,11 @@ def people_in(communities: Iterable, contributions: Contributions | None) -> dic
         return {cid: PeopleFigures() for cid in ids}
     result = {}
     for cid in ids:
-        attended = contributions.sources["attendance"][cid]
-        if not every_month_enough(contributions.months["attendance"][cid]):
+        _records, attendees, returning = contributions.attendance[cid]
+        if not every_month_enough(contributions.attendees[cid]):
             result[cid] = PeopleFigures(None, None)
             continue
-        result[cid] = PeopleFigures(
-            people_figure(len(attended)),
-            people_figure(sum(1 for n in attended.values() if n >= 2)),
-        )
+        result[cid] = PeopleFigures(people_figure(attendees), people_figure(returning))
     return result
 
 
@@ -143,85 +140,119 @@ def gini_from_frequencies(frequencies: dict[int, int]) -> Equity:
 
 @dataclass
 class Contributions:
-    """Who did what in a period: {community_id: members} and, per source,
-    {community_id: {user_id: count}} for the members who did any of it, and
-    {community_id: {month: {user_id, …}}} for who did any of it in each month."""
+    """Who did what in a period, counted in SQL and kept as counts of people, never as
+    people: per community, the members (`population`); the frequency table of members'
+    contributions {contributions: members who made that many} over the members who made
+    any (`frequencies`); attendance as (records, people who attended, people who attended
+    twice or more) (`attendance`); and, month by month, how many distinct people
+    contributed anything (`contributors`) and how many attended (`attendees`)."""
 
     population: dict[int, int]
-    sources: dict[str, dict[int, dict[int, int]]]
-    months: dict[str, dict[int, dict[dt.date, set[int]]]] = field(default_factory=dict)
+    frequencies: dict[int, dict[int, int]] = field(default_factory=dict)
+    attendance: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    contributors: dict[int, dict[dt.date, int]] = field(default_factory=dict)
+    attendees: dict[int, dict[dt.date, int]] = field(default_factory=dict)
 
-    def contributors_by_month(self, cid: int) -> dict[dt.date, set[int]]:
-        """Everyone who contributed anything, month by month, over every source."""
-        by_month: dict[dt.date, set[int]] = defaultdict(set)
-        for per_community in self.months.values():
-            for month, people in per_community[cid].items():
-                by_month[month] |= people
-        return by_month
-
-
-def _peer_review_sources(ids: list[int], period: Period) -> dict[str, object]:
-    """Work shared, peer reviews given (shared with the author) and responses given
-    ("Yes, and…", to something the community shares, not hidden by a facilitator) in the
-    period, per member of the row's community: one UNION ALL query with the columns of the
-    other sources (community, person, month, n) and the `source` each row is filed under;
-    a person may appear once per kind and month."""
-    work = (
-        SharedWork.objects.filter(
-            within("created_at", period),
-            by_a_member(period, "community", "author"),
-            community__in=ids,
+    @classmethod
+    def empty(cls, ids: list[int], population: dict[int, int]) -> Contributions:
+        return cls(
+            population,
+            frequencies={cid: {} for cid in ids},
+            attendance=dict.fromkeys(ids, (0, 0, 0)),
+            contributors={cid: {} for cid in ids},
+            attendees={cid: {} for cid in ids},
         )
-        .values("community", person=F("author"), month=trunc_month("created_at"))
-        .annotate(n=Count("id"), source=Value("peer_review"))
-        .order_by()
+
+
+def _counted(queryset, source: str, periods: list[Period], count):
+    """`queryset` grouped by (community, person, month) with its `source` and one count per
+    period (`count(i, period)`, an aggregate or None for "not asked": 0), the columns every
+    source shares so that they can be joined in one UNION ALL."""
+    return queryset.annotate(
+        source=Value(source),
+        **{
+            f"n{i}": c if (c := count(i, p)) is not None else Value(0, IntegerField())
+            for i, p in enumerate(periods)
+        },
+    ).order_by()
+
+
+def _peer_review_sources(ids: list[int], periods: list[Period], asks: list[bool]) -> list:
+    """Work shared, peer reviews given (shared with the author) and responses given
+    ("Yes, and…", to something the community shares, not hidden by a facilitator) in each
+    period asked, per member of the row's community who joined before the period ended
+    (`by_a_member`), grouped by (community, person, month), a count per period."""
+
+    def count(at_field: str, community: str, person: str):
+        def per_period(i: int, period: Period):
+            if not asks[i]:
+                return None
+            return Count(
+                "id",
+                filter=within(at_field, period) & Q(by_a_member(period, community, person)),
+            )
+
+        return per_period
+
+    asked = [p for p, ask in zip(periods, asks, strict=True) if ask]
+    if not asked:
+        return []
+    work = SharedWork.objects.filter(community__in=ids, **spanning("created_at", asked)).values(
+        "community", person=F("author"), month=trunc_month("created_at")
     )
     responses = (
         Response.objects.shown()
         .filter(
             Q(reflection__isnull=True) | Q(reflection__visibility__in=SHARED),
-            within("created_at", period),
-            by_a_member(period, "community", "author"),
             community__in=ids,
+            **spanning("created_at", asked),
         )
         .values("community", person=F("author"), month=trunc_month("created_at"))
-        .annotate(n=Count("id"), source=Value("responses"))
-        .order_by()
     )
     reviews = (
         PeerReview.objects.submitted()
-        .filter(
-            within("submitted_at", period),
-            by_a_member(period, "round__community", "reviewer"),
-            round__community__in=ids,
-        )
+        .filter(round__community__in=ids, **spanning("submitted_at", asked))
         .values(
             community=F("round__community"),
             person=F("reviewer"),
             month=trunc_month("submitted_at"),
         )
-        .annotate(n=Count("id"), source=Value("peer_review"))
-        .order_by()
     )
-    return {"peer_review": work.union(reviews, responses, all=True)}
+    return [
+        _counted(work, "peer_review", periods, count("created_at", "community", "author")),
+        _counted(responses, "responses", periods, count("created_at", "community", "author")),
+        _counted(
+            reviews,
+            "peer_review",
+            periods,
+            count("submitted_at", "round__community", "reviewer"),
+        ),
+    ]
 
 
 def contributions_per_person_in(
-    communities: Iterable, periods: list[Period], *, peer_review: list[bool] | None = None
+    communities: Iterable,
+    periods: list[Period],
+    *,
+    peer_review: list[bool] | None = None,
+    attendance_only: list[bool] | None = None,
 ) -> list[Contributions]:
-    """The population (active members who joined before each period ended) and each
-    source's per-member counts, for several periods. SQL does the counting; Python only
-    files the grouped rows (one per contributing member) by community.
+    """The population (active members who joined before each period ended) and what the
+    members contributed, for several periods, counted in SQL: only counts of people leave
+    the database (`Contributions`), never a row per person, so the cost is the scan, not
+    the filing of tens of thousands of rows in Python.
 
     What counts as a contribution, per member of the row's own community who joined
     before the period ended (`by_a_member`): attendance at the period's held sessions,
-    and reflections shared with the community written in the period; work shared and
-    reviews given join once peer review exists (`_peer_review_sources`, asked per period,
-    querysets with `community`, `person` and `n`). The population, attendance and
-    reflections each answer every period in one grouped query, a conditional count per
-    period, grouped by person and month (so each month's contributors are known too).
-    `peer_review` says, per period, whether to ask for work shared and reviews given (only
-    participation equity needs them; a query per period)."""
+    and reflections shared with the community written in the period; work shared,
+    reviews given and responses given join where `peer_review` says so, per period (only
+    participation equity needs them). Every source is grouped by (community, person,
+    month) with a conditional count per period; one UNION ALL of them is unfolded per
+    period and summed per person (the frequency table, attendance) and per month (distinct
+    contributors and attendees). Two queries in all, however many periods.
+    `attendance_only` marks periods that need attendance alone (the session figures of a
+    headline): for them no reflection is counted, and `frequencies` and `contributors`
+    stay empty rather than count attendance alone."""
     ids = ids_of(communities)
     populations = [dict.fromkeys(ids, 0) for _ in periods]
     for row in (
@@ -237,6 +268,10 @@ def contributions_per_person_in(
     ):
         for i, population in enumerate(populations):
             population[row["community"]] = row[f"p{i}"]
+    results = [Contributions.empty(ids, population) for population in populations]
+    if not ids:
+        return results
+    alone = attendance_only or [False] * len(periods)
     attendance = Attendance.objects.filter(
         held_sessions_q("session__"),
         session__community__in=ids,
@@ -245,59 +280,93 @@ def contributions_per_person_in(
     ).values(
         community=F("session__community"), person=F("user"), month=trunc_month("session__starts_at")
     )
+    counted = [p for p, only in zip(periods, alone, strict=True) if not only] or periods
     reflections = Reflection.objects.filter(
-        community__in=ids, visibility__in=SHARED, **spanning("created_at", periods)
+        community__in=ids, visibility__in=SHARED, **spanning("created_at", counted)
     ).values("community", person=F("author"), month=trunc_month("created_at"))
-    grouped = {
-        "attendance": attendance.annotate(
-            **{
-                f"n{i}": Count(
-                    "id",
-                    filter=held_in(p, "session__")
-                    & Q(by_a_member(p, "session__community", "user")),
-                )
-                for i, p in enumerate(periods)
-            }
-        ),
-        "reflections": reflections.annotate(
-            **{
-                f"n{i}": Count(
-                    "id",
-                    filter=within("created_at", p) & Q(by_a_member(p, "community", "author")),
-                )
-                for i, p in enumerate(periods)
-            }
-        ),
-    }
-    results = [Contributions(population, {}) for population in populations]
-    for name, queryset in grouped.items():
-        for result in results:
-            result.sources[name] = {cid: {} for cid in ids}
-            result.months[name] = {cid: defaultdict(set) for cid in ids}
-        for row in queryset.order_by():
-            for i, result in enumerate(results):
-                if row[f"n{i}"]:
-                    _file(result, name, row, row[f"n{i}"])
     asks = peer_review if peer_review is not None else [True] * len(periods)
-    for period, result, ask in zip(periods, results, asks, strict=True):
-        if not ask:
-            continue
-        for queryset in _peer_review_sources(ids, period).values():
-            for name in ("peer_review", "responses"):
-                result.sources[name] = {cid: {} for cid in ids}
-                result.months[name] = {cid: defaultdict(set) for cid in ids}
-            for row in queryset:
-                _file(result, row["source"], row, row["n"])
+    asks = [ask and not only for ask, only in zip(asks, alone, strict=True)]
+    sources = [
+        _counted(
+            attendance,
+            "attendance",
+            periods,
+            lambda i, p: Count(
+                "id",
+                filter=held_in(p, "session__") & Q(by_a_member(p, "session__community", "user")),
+            ),
+        ),
+        _counted(
+            reflections,
+            "reflections",
+            periods,
+            lambda i, p: (
+                None
+                if alone[i]
+                else Count(
+                    "id", filter=within("created_at", p) & Q(by_a_member(p, "community", "author"))
+                )
+            ),
+        ),
+        *_peer_review_sources(ids, periods, asks),
+    ]
+    union = sources[0].union(*sources[1:], all=True)
+    for kind, i, cid, month, total, *counts in _tallies(union, len(periods)):
+        result = results[i]
+        # SUM answers a decimal on PostgreSQL: the counts are whole numbers.
+        x, y, z = (int(n or 0) for n in counts)
+        if kind == "f":
+            if not alone[i]:
+                result.frequencies[cid][int(total)] = x
+        elif kind == "a":
+            result.attendance[cid] = (x, y, z)
+        else:
+            month = month_of(month)
+            if x and not alone[i]:
+                result.contributors[cid][month] = x
+            if y:
+                result.attendees[cid][month] = y
     return results
 
 
-def _file(result: Contributions, name: str, row: dict, n: int) -> None:
-    """File one grouped row (community, person, month): the person's count, and their
-    presence in that month."""
-    cid, person = row["community"], row["person"]
-    people = result.sources[name][cid]
-    people[person] = people.get(person, 0) + n
-    result.months[name][cid][month_of(row["month"])].add(person)
+def _tallies(union, periods: int) -> list[tuple]:
+    """The counts `contributions_per_person_in` keeps, from the UNION ALL of its sources
+    (columns community, person, month, source, n0…): rows (kind, period, community, month,
+    total, x, y, z) of three kinds — "f": `x` members made `total` contributions; "a":
+    attendance records `x`, people who attended `y`, twice or more `z`; "m": in `month`,
+    `x` distinct contributors, `y` distinct attendees."""
+    compiled, params = union.query.get_compiler(union.db).as_sql()
+    unfold = " ".join(f"WHEN {i} THEN c.n{i}" for i in range(periods))
+    spans = " UNION ALL ".join(f"SELECT {i} AS i" for i in range(periods))
+    # Compiled querysets and integers only: every value is a parameter.
+    sql = f"""
+WITH c AS ({compiled}),
+u AS (
+  SELECT s.i AS i, c.community AS community, c.person AS person, c.month AS month,
+         c.source AS source, CASE s.i {unfold} END AS n
+  FROM c CROSS JOIN ({spans}) s
+),
+v AS (SELECT * FROM u WHERE n > 0),
+p AS (
+  SELECT i, community, person, SUM(n) AS total,
+         SUM(CASE WHEN source = 'attendance' THEN n ELSE 0 END) AS attended
+  FROM v GROUP BY i, community, person
+)
+SELECT 'f', i, community, CAST(NULL AS TIMESTAMP), total, COUNT(*), 0, 0
+FROM p GROUP BY i, community, total
+UNION ALL
+SELECT 'a', i, community, CAST(NULL AS TIMESTAMP), NULL, SUM(attended),
+       SUM(CASE WHEN attended > 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN attended >= 2 THEN 1 ELSE 0 END)
+FROM p GROUP BY i, community
+UNION ALL
+SELECT 'm', i, community, month, CAST(NULL AS BIGINT), COUNT(DISTINCT person),
+       COUNT(DISTINCT CASE WHEN source = 'attendance' THEN person END), 0
+FROM v GROUP BY i, community, month
+"""  # noqa: S608
+    with connections[union.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def participation_equity(communities: Iterable, contributions: Contributions) -> dict[int, Equity]:
@@ -318,20 +387,12 @@ def participation_equity(communities: Iterable, contributions: Contributions) ->
     ids = ids_of(communities)
     result = {}
     for cid in ids:
-        totals: dict[int, int] = defaultdict(int)
-        for per_community in contributions.sources.values():
-            for person, n in per_community[cid].items():
-                totals[person] += n
-        table: dict[int, int] = defaultdict(int)
-        for n in totals.values():
-            table[n] += 1
-        idle = contributions.population[cid] - len(totals)
+        table = dict(contributions.frequencies[cid])
+        idle = contributions.population[cid] - sum(table.values())
         if idle > 0:
-            table[0] += idle
-        equity = gini_from_frequencies(dict(table))
-        if too_few(equity.people) or not every_month_enough(
-            contributions.contributors_by_month(cid)
-        ):
+            table[0] = table.get(0, 0) + idle
+        equity = gini_from_frequencies(table)
+        if too_few(equity.people) or not every_month_enough(contributions.contributors[cid]):
             equity = Equity(people=equity.people, suppressed=True)
         result[cid] = equity
     return result

@@ -75,14 +75,12 @@ def test_contributions_count_work_shared_and_reviews_given_in_the_period(world):
     contributions = figures.contributions_per_person_in([cid], [FEB])[0]
     equity = figures.participation_equity([cid], contributions)[cid]
 
-    # m3: two reviews given and a reflection shared, in their own sources.
-    assert contributions.sources["peer_review"][cid] == {
-        m1.pk: 2,
-        m2.pk: 1,
-        m3.pk: 2,
-        m4.pk: 1,
-    }
-    assert contributions.sources["reflections"][cid] == {m3.pk: 1, m5.pk: 1}
+    # Counted in SQL, kept as counts of people: m3 made three (two reviews given and a
+    # reflection shared), m1 two (work shared), m2, m4 and m5 one each; five people
+    # contributed in February, nobody attended.
+    assert contributions.frequencies[cid] == {3: 1, 2: 1, 1: 3}
+    assert contributions.contributors[cid] == {dt.date(2026, 2, 1): 5}
+    assert contributions.attendance[cid] == (0, 0, 0)
     # One member did nothing; the member who left is not counted.
     assert equity.frequencies == {3: 1, 2: 1, 1: 3, 0: 1}
     assert (equity.people, equity.contributions) == (6, 8)

@@ -274,8 +274,9 @@ def test_community_dashboard_query_count_is_bounded(
     # 22, one for mentoring pairs, four for peer review as a practice (issue 17): reviews
     # shared with their authors, their median days, authors heard by the due date,
     # calibrated stages; two for "every voice" (voices heard; check-ins, came back); two for
-    # the session pulse by month (impact.figures.pulse).
-    with django_assert_num_queries(31):
+    # the session pulse by month (impact.figures.pulse); the contributions (attendance,
+    # reflections, peer review per window) are one query, not four.
+    with django_assert_num_queries(28):
         response = client.get(f"/c/{cast['community'].slug}/{page}")
 
     assert response.status_code == 200
@@ -291,7 +292,8 @@ def test_portfolio_query_count_is_independent_of_communities(
         busy_community(CommunityFactory(), 6)
     client.force_login(cast["leader"])
 
-    with django_assert_num_queries(16):
+    # The contributions are one query, not four.
+    with django_assert_num_queries(13):
         page = client.get("/dashboard/")
     # The report reads the figures the page has just cached.
     with django_assert_num_queries(4):

@@ -30,9 +30,9 @@ def test_quick_benchmark_runs_and_every_page_stays_within_the_query_budget(tmp_p
     assert figures["scale"]["reviews"] == 500  # a twentieth of the 10,000 peer reviews
     for page, row in figures["pages"].items():
         assert 0 < row["queries"] <= 25, page
-        # Computing a community's figures afresh is 31 queries since the second edition's
-        # figures (peer review as a practice, every voice, the pulse, mentoring), each one
-        # grouped query whatever the size; the speed issue is to fold them (a daily table).
+        # Computing a community's figures afresh is 28 queries (the second edition's
+        # figures: peer review as a practice, every voice, the pulse, mentoring; the
+        # contributions one query), each one grouped query whatever the size.
         assert row.get("cold_queries", 0) <= 35, page
     # The dashboards are timed both ways: computing their figures, and from the cache.
     for page in ("community_dashboard", "portfolio"):

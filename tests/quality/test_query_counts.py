@@ -421,10 +421,11 @@ CASES = {
     "story_list": (story_list, 7),
     # +1: mentoring pairs active (one grouped query); +4 peer review as a practice
     # (reviews shared with their authors, median days, authors heard by the due date,
-    # calibrated stages); +2 "every voice"; +2 the session pulse by month.
-    "community_dashboard": (community_dashboard, 31),
-    # +1: the organisations the leader leads (the portfolio's picker).
-    "portfolio": (portfolio, 16),
+    # calibrated stages); +2 "every voice"; +2 the session pulse by month; -3 the
+    # contributions in one query (impact.figures.participation).
+    "community_dashboard": (community_dashboard, 28),
+    # +1: the organisations the leader leads (the portfolio's picker); -3 as above.
+    "portfolio": (portfolio, 13),
     "home": (home, 16),
     "home_answered": (home_answered, 16),
     "home_first_steps": (home_first_steps, 16),
