@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.migrating import heads_before, nodes
+
 BEFORE = "0012_quiet_spells_and_checkins"
 
 
@@ -21,15 +23,15 @@ def new_heads() -> list[tuple[str, str]]:
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
-def old_heads() -> list[tuple[str, str]]:
-    return [(app, BEFORE if app == "communities" else name) for app, name in new_heads()]
+def old_heads() -> list[tuple[str, str | None]]:
+    return heads_before("communities", BEFORE)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_communities_and_leaders_go_into_one_default_organisation():
     executor = migrate(old_heads())
     try:
-        apps = executor.loader.project_state(old_heads()).apps
+        apps = executor.loader.project_state(nodes(old_heads())).apps
         User = apps.get_model("accounts", "User")
         Community = apps.get_model("communities", "Community")
         Membership = apps.get_model("communities", "Membership")
@@ -63,7 +65,7 @@ def test_existing_communities_and_leaders_go_into_one_default_organisation():
         }
 
         executor = migrate(old_heads())
-        apps = executor.loader.project_state(old_heads()).apps
+        apps = executor.loader.project_state(nodes(old_heads())).apps
         Community = apps.get_model("communities", "Community")
         assert sorted(Community.objects.values_list("pk", "name", "slug", "visibility")) == before
         leaders = apps.get_model("accounts", "User").objects.filter(is_leader=True)
@@ -76,13 +78,10 @@ def test_existing_communities_and_leaders_go_into_one_default_organisation():
 def test_whoever_administers_an_organisation_gets_the_admin_flag():
     """communities/0018: `User.is_organisation_admin` starts true for today's admins (so
     the header offers them the organisations' page), and false for everyone else."""
-    before = [
-        (app, "0017_organisation_invitations" if app == "communities" else name)
-        for app, name in new_heads()
-    ]
+    before = heads_before("communities", "0017_organisation_invitations")
     executor = migrate(before)
     try:
-        apps = executor.loader.project_state(before).apps
+        apps = executor.loader.project_state(nodes(before)).apps
         User = apps.get_model("accounts", "User")
         Organisation = apps.get_model("communities", "Organisation")
         Role = apps.get_model("communities", "OrganisationRole")
