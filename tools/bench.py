@@ -40,11 +40,14 @@ REPEAT = 15
 COLD_REPEAT = 5
 
 
-def bench_database_url() -> str:
+def bench_database_url(*, reuse: bool = False) -> str:
+    """The bench database's URL, dropped and created afresh unless `reuse`."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         parts = urlsplit(url)
         name = scratch_database_name(url, "bench")
+        if reuse:
+            return urlunsplit(parts._replace(path=f"/{name}"))
         admin = urlunsplit(parts._replace(path="/postgres"))
         import psycopg
         from psycopg import sql
@@ -58,6 +61,8 @@ def bench_database_url() -> str:
         return urlunsplit(parts._replace(path=f"/{name}"))
     path = VAR_DIR / "bench.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
+    if reuse:
+        return f"sqlite:///{path}"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{path}"
@@ -70,8 +75,8 @@ def scratch_database_name(url: str, purpose: str) -> str:
     return f"{base}_{purpose}"
 
 
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = bench_database_url()
+def setup_django(*, reuse: bool = False) -> None:
+    os.environ["DATABASE_URL"] = bench_database_url(reuse=reuse)
     os.environ["DJANGO_SETTINGS_MODULE"] = "copsite.settings"
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
@@ -222,6 +227,38 @@ def seed(scale: dict[str, int]) -> dict:
         "reviews": reviews,
         "users": users,
     }
+
+
+def seeded_site() -> tuple[dict, dict]:
+    """`seed`'s answer and the scale, read back from a database it seeded earlier (`--reuse`)."""
+    from accounts.models import User
+    from communities.models import Community, Membership
+    from outcomes.models import Outcome
+    from reflections.models import Reflection
+    from reviews.models import PeerReview
+    from sessions.models import RSVP, Session
+
+    main = Community.objects.get(slug="community-0")
+    reviews = PeerReview.objects.count()
+    site = {
+        "community": main,
+        "facilitator": Membership.objects.get(community=main, role="facilitator").user,
+        "leader": User.objects.get(email="leader@bench.example.org"),
+        "session": Session.objects.filter(community=main).order_by("-starts_at").first(),
+        "outcome": Outcome.objects.filter(community=main, status="agreed").order_by("pk").first(),
+        "reviews": reviews,
+        "users": list(User.objects.filter(email__startswith="person").order_by("pk")),
+    }
+    scale = {
+        "communities": Community.objects.count(),
+        "members": len(site["users"]),
+        # The series' sessions are not counted in the scale, as when seeding.
+        "sessions": Session.objects.filter(series__isnull=True).count(),
+        "rsvps": RSVP.objects.count(),
+        "reflections": Reflection.objects.count(),
+        "reviews": reviews,
+    }
+    return site, scale
 
 
 REVIEW_PROMPTS = [
@@ -541,9 +578,15 @@ def bench_reminder_scan() -> float:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a twentieth of the scale")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the bench database seeded by an earlier run"
+    )
+    parser.add_argument(
+        "--pages", help="only these pages, comma-separated (e.g. sessions,reflections)"
+    )
     args = parser.parse_args(argv)
     scale = QUICK_SCALE if args.quick else SCALE
-    setup_django()
+    setup_django(reuse=args.reuse)
     from django.core.management import call_command
     from django.test import Client
 
@@ -551,11 +594,17 @@ def main(argv=None) -> int:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
     started = time.perf_counter()
-    site = seed(scale)
-    analyze()
-    # What was actually seeded: fewer reviews than asked if the held sessions ran short.
-    seeded = {**scale, "reviews": site["reviews"]}
-    print(f"Seeded {seeded} in {time.perf_counter() - started:.1f} s")
+    if args.reuse:
+        site, seeded = seeded_site()
+        analyze()  # A migration may have added an index since the seeding.
+        print(f"Reusing {seeded}")
+    else:
+        site = seed(scale)
+        analyze()
+        # What was actually seeded: fewer reviews than asked if the held sessions ran short.
+        seeded = {**scale, "reviews": site["reviews"]}
+        print(f"Seeded {seeded} in {time.perf_counter() - started:.1f} s")
+    chosen = set(args.pages.split(",")) if args.pages else None
 
     client = Client()
     client.force_login(site["facilitator"])
@@ -565,6 +614,8 @@ def main(argv=None) -> int:
     pages, floors = {}, []
     cold_keys = dashboard_cache_keys(site)
     for page, url in page_urls(site).items():
+        if chosen is not None and page not in chosen:
+            continue
         who = leader if page == "portfolio" else client
         cold = time_cold(who, url, cold_keys[page], client) if page in cold_keys else None
         median_ms, page_floor_ms, queries = time_page(who, url, client)
@@ -589,9 +640,10 @@ def main(argv=None) -> int:
         "floor_ms": round(floor_ms, 2),
         "floor_queries": floor_queries,
         "pages": pages,
-        "digests_10k_s": round(bench_digests(site, 10_000 if not args.quick else 500), 2),
-        "reminder_scan_ms": bench_reminder_scan(),
     }
+    if chosen is None:  # `--pages` times just those pages.
+        result["digests_10k_s"] = round(bench_digests(site, 10_000 if not args.quick else 500), 2)
+        result["reminder_scan_ms"] = bench_reminder_scan()
     print(
         f"\n{'page':<22}{'median ms':>11}{'floor ms':>10}{'× floor':>9}{'queries':>9}"
         f"{'cold ms':>10}{'cold ×':>8}{'cold q':>8}"
@@ -608,8 +660,9 @@ def main(argv=None) -> int:
             f"{row['floor_ratio']:>9.2f}{row['queries']:>9}{cold}"
         )
     print("(dashboards: median and queries with the figures cached; cold: computing them)")
-    print(f"\n10,000 digests: {result['digests_10k_s']} s (target ≤ 60 s)")
-    print(f"Reminder scan over the whole site: {result['reminder_scan_ms']} ms")
+    if chosen is None:
+        print(f"\n10,000 digests: {result['digests_10k_s']} s (target ≤ 60 s)")
+        print(f"Reminder scan over the whole site: {result['reminder_scan_ms']} ms")
     out = VAR_DIR / "bench.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
