@@ -80,6 +80,11 @@ def _page_number(value) -> int:
     return min(max(int(text), 1), MAX_PAGE)
 
 
+# The query parameters that choose a page (a page number, or a row to start older or newer
+# than): a page's links keep every other parameter (its filters) and replace these.
+PAGING_PARAMS = ("page", "before", "after")
+
+
 class KeysetPage:
     """One page of a long list read newest first, reached by "older than this one" links.
 
@@ -92,6 +97,8 @@ class KeysetPage:
     more than the page shows says whether the list goes on that way; the other way always
     does (the named row is there). `load`, if given, turns the chosen slice (of `queryset`,
     still a query) into the rows shown, in the same query: annotate only the page's rows.
+    It must keep every row (a filter by their ids does); the rows come back in the list's
+    order whatever order it loads them in.
     """
 
     def __init__(self, queryset, params, per_page: int, *, field: str, load=None):
@@ -128,7 +135,9 @@ class KeysetPage:
         chosen = chosen.order_by(*order)[: self.per_page + 1]
         if self._load is None:
             return list(chosen)
-        return list(self._load(chosen).order_by(*order))
+        rows = list(self._load(chosen))
+        rows.sort(key=lambda row: (getattr(row, field), row.pk), reverse=older)
+        return rows
 
     def __iter__(self) -> Iterator:
         return iter(self.object_list)
@@ -138,6 +147,9 @@ class KeysetPage:
 
     def __bool__(self) -> bool:
         return bool(self.object_list)
+
+    def __getitem__(self, index):
+        return self.object_list[index]
 
     def has_next(self) -> bool:
         """Whether older rows exist (the "Older" link)."""

@@ -483,7 +483,10 @@ def page_urls(site: dict) -> dict[str, str]:
         "portfolio": ("dashboard:portfolio", {}),
         "search": ("search:results", {}),
         "notifications": ("notifications", {}),
-        "series": ("sessions:series", {"slug": slug, "pk": _latest_pk(site, "sessions.Series")}),
+        "series": (
+            "sessions:series",
+            {"slug": slug, "pk": _latest_pk(site, "cop_sessions.Series")},
+        ),
         "round": ("reviews:round", {"slug": slug, "pk": _latest_pk(site, "reviews.ReviewRound")}),
     }
     urls = {}
