@@ -13,7 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from core.paging import QuickPage
+from core.paging import KeysetPage
 from core.plugins import collect_panels, site_link_for
 
 from . import bounces, notifications, services
@@ -100,10 +100,13 @@ NOTIFICATIONS_PER_PAGE = 30
 @require_http_methods(["GET"])
 def notifications_view(request):
     """My notifications, newest first, grouped by community on each page."""
-    page = QuickPage(
+    # Older pages go by "older than this one" links (core.paging.KeysetPage): a year of
+    # notifications reads the index (recipient, -created_at, -id) from the named one on.
+    page = KeysetPage(
         Notification.objects.for_recipient(request.user),
-        request.GET.get("page"),
+        request.GET,
         NOTIFICATIONS_PER_PAGE,
+        field="created_at",
     )
     return render(
         request,

@@ -148,8 +148,12 @@ else:
         "DJANGO_DB_CONNECT_TIMEOUT", default=5
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT: the dashboards' aggregates over a few tens of thousands of rows cost the
-    # planner's JIT compile (hundreds of ms) more than it saves; every query here is short.
+    # PostgreSQL compiles a query to machine code when its *estimated* cost passes
+    # jit_above_cost. The visibility rules' subqueries (a response's audience, a
+    # reflection's) are costed per row of a list, so a list query that runs in 7 ms was
+    # estimated above the threshold and spent 0.6-1.3 s compiling: the sessions list at
+    # 400x the floor (and the cold dashboards' aggregates hundreds of ms). No page's query
+    # runs long enough for compiled code to pay for itself.
     DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,8 +1,11 @@
-"""Pagination without COUNT, for long lists read newest first."""
+"""Pagination without COUNT, for long lists read newest first: by page number (QuickPage)
+or by "older than this one" links that cost the same at any depth (KeysetPage)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+
+from django.db.models import Q, Subquery
 
 # A page number past this is not one a person reaches by clicking "Older"; capping it keeps
 # the OFFSET within what every database accepts.
@@ -75,3 +78,103 @@ def _page_number(value) -> int:
     if not text.isdecimal() or len(text) > 6:
         return 1
     return min(max(int(text), 1), MAX_PAGE)
+
+
+# The query parameters that choose a page (a page number, or a row to start older or newer
+# than): a page's links keep every other parameter (its filters) and replace these.
+PAGING_PARAMS = ("page", "before", "after")
+
+
+class KeysetPage:
+    """One page of a long list read newest first, reached by "older than this one" links.
+
+    OFFSET reads and throws away every row before the page, so page 300 of a list costs
+    300 pages; a keyset page starts just past a row named by its id (`?before=<id>` for
+    older rows, `?after=<id>` for newer ones) and reads only its own rows from an index in
+    `(field, id)` order, at any depth. The named row is looked up inside `queryset` in the
+    same query, so an id the viewer may not see (or one deleted since) names nothing: the
+    page is then the newest, as is the page of a missing or malformed id. Fetching one row
+    more than the page shows says whether the list goes on that way; the other way always
+    does (the named row is there). `load`, if given, turns the chosen slice (of `queryset`,
+    still a query) into the rows shown, in the same query: annotate only the page's rows.
+    It must keep every row (a filter by their ids does); the rows come back in the list's
+    order whatever order it loads them in.
+    """
+
+    def __init__(self, queryset, params, per_page: int, *, field: str, load=None):
+        self.per_page = per_page
+        self._field = field
+        self._load = load
+        before, after = _row_id(params.get("before")), _row_id(params.get("after"))
+        rows = []
+        if before is not None:
+            rows = self._fetch(queryset, before, older=True)
+            self._has_previous, self._has_next = True, len(rows) > per_page
+            rows = rows[:per_page]
+        elif after is not None:
+            rows = self._fetch(queryset, after, older=False)
+            self._has_previous, self._has_next = len(rows) > per_page, True
+            rows = rows[:per_page][::-1]
+        if not rows:
+            rows = self._fetch(queryset, None, older=True)
+            self._has_previous, self._has_next = False, len(rows) > per_page
+            rows = rows[:per_page]
+        self.object_list = rows
+
+    def _fetch(self, queryset, anchor_id: int | None, *, older: bool) -> list:
+        field = self._field
+        if anchor_id is None:
+            chosen = queryset
+        else:
+            anchor = Subquery(queryset.filter(pk=anchor_id).values(field)[:1])
+            side = "lt" if older else "gt"
+            chosen = queryset.filter(
+                Q(**{f"{field}__{side}": anchor}) | Q(**{field: anchor, f"pk__{side}": anchor_id})
+            )
+        order = (f"-{field}", "-pk") if older else (field, "pk")
+        chosen = chosen.order_by(*order)[: self.per_page + 1]
+        if self._load is None:
+            return list(chosen)
+        rows = list(self._load(chosen))
+        rows.sort(key=lambda row: (getattr(row, field), row.pk), reverse=older)
+        return rows
+
+    def __iter__(self) -> Iterator:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __bool__(self) -> bool:
+        return bool(self.object_list)
+
+    def __getitem__(self, index):
+        return self.object_list[index]
+
+    def has_next(self) -> bool:
+        """Whether older rows exist (the "Older" link)."""
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        """Whether newer rows exist (the "Newer" link)."""
+        return self._has_previous
+
+    def has_other_pages(self) -> bool:
+        return self._has_next or self._has_previous
+
+    @property
+    def older_id(self) -> int:
+        """The id the "Older" link names: the page's oldest row."""
+        return self.object_list[-1].pk
+
+    @property
+    def newer_id(self) -> int:
+        """The id the "Newer" link names: the page's newest row."""
+        return self.object_list[0].pk
+
+
+def _row_id(value) -> int | None:
+    text = str(value or "")
+    if not text.isdecimal() or len(text) > 18:
+        return None
+    return int(text)

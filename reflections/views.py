@@ -20,7 +20,7 @@ from communities.access import community_for
 from communities.models import Membership
 from core.csvs import csv_response
 from core.htmx import announce
-from core.paging import QuickPage
+from core.paging import PAGING_PARAMS, KeysetPage
 from core.plugins import site_link_for
 from core.text import DRAFT_FIELD_MAX
 from outcomes.access import outcome_for
@@ -125,22 +125,27 @@ def reflection_list(request, slug):
         user=request.user,
         sees_anonymous=access.is_facilitator,
     ).order_by("-created_at", "-pk")
-    page = QuickPage(
-        chosen.values("pk"),
-        request.GET.get("page"),
+    # Older pages go by "older than this one" links (core.paging.KeysetPage), as cheap
+    # at the thousandth page as at the first: the index `(community, -created_at, -id)`
+    # is read from the named reflection on, never skipped through with OFFSET.
+    page = KeysetPage(
+        chosen,
+        request.GET,
         PAGE_SIZE,
+        field="created_at",
         load=lambda rows: conceal(
             _reflections_shown(rows, access, request.user), request.user, facilitating(access)
         ),
     )
     query = request.GET.copy()
-    query.pop("page", None)
+    for paging in PAGING_PARAMS:
+        query.pop(paging, None)
     context = {
         **access.context(),
         "filters": filters,
         "page": page,
         "query": query.urlencode(),
-        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        "filtered": any(v for k, v in request.GET.items() if k not in PAGING_PARAMS),
         # The box that searches everything in this community (the search app's page).
         "search_url": site_link_for("search"),
     }

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 from core.privacy import THRESHOLD, average_figure, people_figure
 
-from .models import RSVP, PulseAnswer, SeriesRSVP, Session
+from .models import RSVP, Attendance, PulseAnswer, SeriesRSVP, Session
 
 
 def with_my_rsvp(queryset: QuerySet, user) -> QuerySet:
@@ -57,6 +57,19 @@ def with_going_count(queryset: QuerySet, response: str = RSVP.Response.GOING) ->
         going=Coalesce(Subquery(own, output_field=IntegerField()), zero)
         + Coalesce(Subquery(by_series, output_field=IntegerField()), zero)
     )
+
+
+def attended_count():
+    """How many came to each session of the rows it annotates (`attended`), as
+    a subquery per row: a page's other figures are then not grouped by attendance rows."""
+    counted = (
+        Attendance.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def answered_q(session: Session, responses: Iterable[str]) -> Q:

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from communities.access import community_for
 from communities.models import Membership
 from communities.pickers import member_ids
 from core.htmx import announce
+from core.paging import KeysetPage
 from core.plugins import annotate_rows, collect_panels, link_for
 from outcomes.models import Outcome
 
@@ -65,6 +65,7 @@ from .models import (
     TemplateItem,
 )
 from .selectors import (
+    attended_count,
     my_pulse,
     people_answering,
     pulse_summary,
@@ -116,11 +117,17 @@ def session_list(request, slug: str):
     upcoming = with_my_rsvp(
         with_going_count(visible.upcoming().select_related("series")), request.user
     )[:LIST_LIMIT]
-    # Past sessions page back through the community's whole history, newest first.
-    # Higher apps add their figures to each past session (responses) in the same query.
-    past_sessions = annotate_rows("session", visible.past(), access, request.user)
-    past = Paginator(past_sessions.annotate(attended=Count("attendances")), PAST_PAGE).get_page(
-        request.GET.get("page")
+    # Past sessions page back through the community's whole history, newest first, by
+    # "older than this one" links (no OFFSET, no COUNT). Only the page's rows get the
+    # figures: how many came, and what higher apps add (responses), in the same query.
+    past = KeysetPage(
+        visible.past(),
+        request.GET,
+        PAST_PAGE,
+        field="starts_at",
+        load=lambda chosen: annotate_rows(
+            "session", Session.objects.filter(pk__in=chosen.values("pk")), access, request.user
+        ).annotate(attended=attended_count()),
     )
     is_facilitator = access.is_facilitator
     drafts = (

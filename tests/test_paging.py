@@ -28,3 +28,38 @@ def test_the_last_page_has_no_next_and_beyond_it_is_the_first():
     beyond = QuickPage(list(range(5)), "9", 20, show=list)
     assert beyond.number == 1
     assert list(beyond) == [0, 1, 2, 3, 4]
+
+
+# --- KeysetPage: "older than this one" ------------------------------------------------
+
+
+def test_keyset_pages_walk_rows_of_the_same_moment_by_id(db):
+    from datetime import UTC, datetime
+
+    from accounts.models import Notification
+    from core.paging import KeysetPage
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    made = [
+        Notification.objects.create(
+            recipient=person, key=f"k{i}", kind="k", text=f"N{i}", url="/", created_at=moment
+        )
+        for i in range(7)
+    ]
+    rows = Notification.objects.for_recipient(person)
+
+    first = KeysetPage(rows, {}, 3, field="created_at")
+    second = KeysetPage(rows, {"before": first.older_id}, 3, field="created_at")
+    third = KeysetPage(rows, {"before": second.older_id}, 3, field="created_at")
+    back = KeysetPage(rows, {"after": third.newer_id}, 3, field="created_at")
+
+    newest_first = [n.pk for n in reversed(made)]
+    assert [n.pk for n in first] == newest_first[:3]
+    assert [n.pk for n in second] == newest_first[3:6]
+    assert [n.pk for n in third] == newest_first[6:]
+    assert [n.pk for n in back] == newest_first[3:6]
+    assert (first.has_previous(), first.has_next()) == (False, True)
+    assert (third.has_previous(), third.has_next()) == (True, False)
+    assert (back.has_previous(), back.has_next()) == (True, True)

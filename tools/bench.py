@@ -228,6 +228,7 @@ def seed(scale: dict[str, int]) -> dict:
     main = communities[0]
     facilitator = Membership.objects.get(community=main, role="facilitator").user
     upcoming = Session.objects.filter(community=main).order_by("-starts_at").first()
+    seed_notifications(scale, rng, now, main, facilitator)
     outcome, reviews = seed_peer_review(scale, rng, now, communities, by_community, facilitator)
     return {
         "community": main,
@@ -238,6 +239,29 @@ def seed(scale: dict[str, int]) -> dict:
         "reviews": reviews,
         "users": users,
     }
+
+
+def seed_notifications(scale, rng, now, community, user) -> None:
+    """A year of notifications for the person the pages are timed as, a tenth unread."""
+    from accounts.models import Notification
+
+    Notification.objects.bulk_create(
+        (
+            Notification(
+                recipient=user,
+                key=f"bench:{i}",
+                kind="response",
+                community_id=community.pk,
+                community_name=community.name,
+                text=f"Person {i} responded to your reflection",
+                url=f"/c/{community.slug}/reflections/",
+                created_at=now - timedelta(minutes=rng.randrange(365 * 24 * 60)),
+                read_at=None if i % 10 == 0 else now,
+            )
+            for i in range(scale["reviews"] // 20)
+        ),
+        batch_size=2000,
+    )
 
 
 REVIEW_PROMPTS = [
@@ -497,6 +521,12 @@ def page_urls(site: dict) -> dict[str, str]:
         "community_dashboard": ("dashboard:community", {"slug": slug}),
         "portfolio": ("dashboard:portfolio", {}),
         "search": ("search:results", {}),
+        "notifications": ("notifications", {}),
+        "series": (
+            "sessions:series",
+            {"slug": slug, "pk": _latest_pk(site, "cop_sessions.Series")},
+        ),
+        "round": ("reviews:round", {"slug": slug, "pk": _latest_pk(site, "reviews.ReviewRound")}),
     }
     urls = {}
     for page, (name, kwargs) in wanted.items():
@@ -512,6 +542,17 @@ def page_urls(site: dict) -> dict[str, str]:
         # reflection matches and is ranked before the first page is cut.
         urls["search"] += "?q=noticed"
     return urls
+
+
+def _latest_pk(site: dict, model: str) -> int | None:
+    """The main community's newest `model` (app_label.Model), None if there is none."""
+    from django.apps import apps
+
+    try:
+        found = apps.get_model(model).objects.filter(community=site["community"])
+    except LookupError:
+        return None
+    return found.order_by("-pk").values_list("pk", flat=True).first()
 
 
 FLOOR_URL = "/_bench/floor/"

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from markdown_it import MarkdownIt
 
 from core.privacy import people_figure
+from core.templatetags.dates import when
 from core.templatetags.looks import label
 
 register = template.Library()
@@ -58,3 +64,82 @@ _RSVP_STATES = {
 def rsvp_state(response: str | None) -> str:
     icon, text = _RSVP_STATES.get(response or "", ("open", "You haven't answered yet"))
     return label(icon, text)
+
+
+@register.simple_tag
+def session_card(
+    session,
+    slug: str,
+    going=None,
+    answerable: bool = False,
+    show_series: bool = False,
+    show_community: bool = False,
+) -> str:
+    """One session as a card (sessions/includes/session_card.html says what it shows).
+    Written in Python, not a template: the sessions list draws up to 50 cards (a weekly
+    series fills it), and a template's include, six date filters and two {% url %}s a
+    card cost half the page."""
+    starts = localtime(session.starts_at)
+    meta = [when(starts, "weekday"), ", ", when(starts, "time")]
+    if show_community:
+        meta += [" · ", session.community.name]
+    # The include passes `going` on even where its caller gave none (as "").
+    if going is not None and going != "":
+        meta += [" · ", going, " going"]
+    parts = [
+        format_html(
+            '<li class="session-card">\n  <time class="date-block" datetime="{}">\n'
+            '    <span class="date-month">{}</span>\n    <span class="date-day">{}</span>\n'
+            '    <span class="date-time">{}</span>\n  </time>\n  <div class="session-card-body">\n'
+            '    <p><a class="session-card-title" href="{}">{}</a></p>\n'
+            '    <p class="meta">{}</p>\n',
+            when(starts, "iso"),
+            when(starts, "month"),
+            when(starts, "day_number"),
+            when(starts, "time"),
+            session_url("sessions:detail", slug, session.pk),
+            session.title,
+            mark_safe("".join(conditional_escape(piece) for piece in meta)),  # noqa: S308 -- each piece escaped.
+        )
+    ]
+    if show_series and session.series_id:
+        parts.append(
+            format_html(
+                '    <p class="meta">Part of <a href="{}">a series</a> ({})</p>\n',
+                session_url("sessions:series", slug, session.series_id),
+                session.series.rhythm,
+            )
+        )
+    if session.current_stage == "during":
+        parts.append(format_html("    <p>{}</p>\n", label("now", "Happening now", "status-now")))
+    if answerable:
+        response = getattr(session, "my_rsvp", None)
+        parts.append(
+            format_html(
+                '    <p class="rsvp-state is-{}">{}</p>\n',
+                response or "none",
+                rsvp_state(response),
+            )
+        )
+    parts.append(mark_safe("  </div>\n</li>"))
+    return mark_safe("".join(parts))  # noqa: S308 -- every part is escaped by format_html.
+
+
+# A number no real id reaches: reversed in its place, then replaced by the id.
+_ANY_ID = 987654321987654321
+
+
+@register.simple_tag
+def session_url(name: str, slug: str, pk: int) -> str:
+    """`{% url name slug pk %}` for the pages of one community's session or series, as a
+    list draws dozens of them: Django's reverse() walks the resolver for each (a tenth of
+    a millisecond), so the address is reversed once per community and name and the id
+    put in its place."""
+    return _url_with_any_id(get_script_prefix(), get_urlconf(), name, slug).replace(
+        str(_ANY_ID), str(int(pk))
+    )
+
+
+@lru_cache(maxsize=512)
+def _url_with_any_id(prefix: str, urlconf, name: str, slug: str) -> str:
+    return reverse(name, args=[slug, _ANY_ID])

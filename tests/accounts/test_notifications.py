@@ -26,6 +26,7 @@ from core.plugins import (
     notification_kinds,
     register_notification_kind,
 )
+from tests.factories import UserFactory
 from tests.racing import race
 
 pytestmark = pytest.mark.django_db
@@ -367,12 +368,20 @@ def test_the_page_pages_without_counting(client_as, alice):
     for i in range(31):
         tell(alice, key=f"n{i:02d}", text=f"Note {i:02d}")
 
-    first = client_as("alice").get("/notifications/").content.decode()
-    second = client_as("alice").get("/notifications/?page=2").content.decode()
+    client = client_as("alice")
+    first = client.get("/notifications/")
+    # "Older" names the page's oldest notification (core.paging.KeysetPage).
+    older = first.context["page"].older_id
+    second = client.get(f"/notifications/?before={older}").content.decode()
+    # Someone else's notification names no place in my list: my newest page.
+    others = tell(UserFactory(), key="theirs", text="Not mine")
+    foreign = client.get(f"/notifications/?before={others.pk}").content.decode()
 
-    assert "Note 30" in first and "Note 00" not in first
-    assert 'rel="next"' in first
+    assert "Note 30" in first.content.decode() and "Note 00" not in first.content.decode()
+    assert f'href="?before={older}" rel="next"' in first.content.decode()
     assert "Note 00" in second and 'rel="prev"' in second
+    assert "Note 30" not in second
+    assert "Note 30" in foreign and "Not mine" not in foreign
 
 
 def test_opening_one_marks_it_read_and_leads_to_it(client_as, alice):

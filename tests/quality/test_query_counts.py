@@ -389,8 +389,10 @@ CASES = {
     # +1: the responses_given engagement signal (reflections), one query like every signal.
     # +2: the mentoring engagement signal, and my mentoring pairs.
     "my_membership": (my_membership, 13),
-    "session_list": (session_list, 8),
-    # No past sessions here: the past list is one count query and no page read.
+    # 7 (was 8): the past sessions go by keyset links (core.paging.KeysetPage), one read of
+    # the page with its figures and no COUNT for page numbers.
+    "session_list": (session_list, 7),
+    # No past sessions here: the past list is one read finding no rows (was one COUNT).
     "session_list_answered": (session_list_answered, 7),
     # Before the session the reviews panel (3 queries) waits: nothing to share or review yet.
     # +1 for the conversation about the session (reflections' responses panel).

@@ -169,20 +169,47 @@ def list_page(client, cast, **params):
     return client.get(reverse("reflections:list", args=[cast.community.slug]), params)
 
 
+def older(response):
+    """The next page's query, as its "Older" link gives it (core.paging.KeysetPage)."""
+    return {"before": response.context["page"].older_id}
+
+
 def test_list_links_to_older_and_newer_pages(client, cast):
     for n in range(45):
         ReflectionFactory(community=cast.community, author=cast.author, title=f"R{n:02}")
     client.force_login(cast.member)
 
-    first, second, third = (list_page(client, cast, page=n) for n in (1, 2, 3))
+    first = list_page(client, cast)
+    second = list_page(client, cast, **older(first))
+    third = list_page(client, cast, **older(second))
+    back = list_page(client, cast, after=second.context["page"].newer_id)
 
     assert [len(r.context["page"]) for r in (first, second, third)] == [20, 20, 5]
-    assert 'rel="next">Older' in first.content.decode()
+    assert f'before={first.context["page"].older_id}" rel="next">Older' in first.content.decode()
     assert 'rel="prev">Newer' not in first.content.decode()
     assert 'rel="prev">Newer' in second.content.decode()
     assert 'rel="next">Older' in second.content.decode()
     assert 'rel="next">Older' not in third.content.decode()
     assert [r.title for r in third.context["page"]] == ["R04", "R03", "R02", "R01", "R00"]
+    assert [r.title for r in back.context["page"]] == [r.title for r in first.context["page"]]
+    assert 'rel="prev">Newer' not in back.content.decode()
+
+
+def test_list_pages_keep_the_filters(client, cast):
+    for n in range(25):
+        ReflectionFactory(
+            community=cast.community, author=cast.author, title=f"R{n:02}", loop_level="double"
+        )
+    ReflectionFactory(community=cast.community, author=cast.author, loop_level="single")
+    client.force_login(cast.member)
+
+    first = list_page(client, cast, loop_level="double")
+    second = list_page(client, cast, loop_level="double", **older(first))
+
+    assert f"loop_level=double&amp;before={first.context['page'].older_id}" in (
+        first.content.decode()
+    )
+    assert [r.title for r in second.context["page"]] == ["R04", "R03", "R02", "R01", "R00"]
 
 
 def test_list_without_another_page_shows_no_page_links(client, cast):
@@ -196,16 +223,22 @@ def test_list_without_another_page_shows_no_page_links(client, cast):
     assert 'aria-label="Pages"' not in response.content.decode()
 
 
-@pytest.mark.parametrize("page", ["9", "99999999999999999999", "0", "-1", "x", "²"])
-def test_list_page_out_of_range_or_invalid_shows_the_first(client, cast, page):
-    ReflectionFactory(community=cast.community, author=cast.author, title="Only one")
+@pytest.mark.parametrize("name", ["before", "after", "page"])
+@pytest.mark.parametrize("value", ["999999", "99999999999999999999", "0", "-1", "x", "²", "own"])
+def test_list_page_unknown_or_invalid_shows_the_newest(client, cast, name, value):
+    only = ReflectionFactory(community=cast.community, author=cast.author, title="Only one")
+    hidden = ReflectionFactory(community=cast.community, visibility="private")
+    value = {"own": str(only.pk)}.get(value, value)
     client.force_login(cast.member)
 
-    response = list_page(client, cast, page=page)
+    response = list_page(client, cast, **{name: value})
+    private = list_page(client, cast, **{name: hidden.pk})
 
     assert response.status_code == 200
-    assert response.context["page"].number == 1
     assert [r.title for r in response.context["page"]] == ["Only one"]
+    # Another's private reflection names no place in the list: the newest page, as for
+    # any id one may not see.
+    assert [r.title for r in private.context["page"]] == ["Only one"]
 
 
 def test_list_runs_no_count(client, cast, django_assert_max_num_queries):
@@ -216,8 +249,9 @@ def test_list_runs_no_count(client, cast, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    first = list_page(client, cast)
     with CaptureQueriesContext(connection) as queries:
-        list_page(client, cast, page=2)
+        list_page(client, cast, **older(first))
 
     # The paging counts nothing; each row's responses are counted in a correlated
     # subquery over the response table, which is not a count of the list.
