@@ -37,6 +37,7 @@ from django.utils.html import escape
 
 from accounts.models import (
     EmailDelivery,
+    EmailSuppression,
     Notification,
     NotificationPreference,
     SubmissionToken,
@@ -238,6 +239,9 @@ def _erase_email(person: User, placeholder: str) -> None:
         attachments=[],
         claim_token="",
     )
+    # The suppression list names the address itself (the email service said it bounced):
+    # it goes with the person, and the address leaves with it.
+    EmailSuppression.objects.for_address(person.email).delete()
 
 
 def _erase_notifications(person: User) -> None:

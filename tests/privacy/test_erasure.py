@@ -14,7 +14,13 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.mail import email_enqueue
-from accounts.models import EmailDelivery, Notification, User
+from accounts.models import (
+    EmailDelivery,
+    EmailSuppression,
+    Notification,
+    User,
+    normalized_address,
+)
 from communities.models import Membership
 from privacy.erasure import FORMER_MEMBER, KEEPABLE_KEYS, ErasureRefused, erase_person
 from reflections.models import Mention, Reflection, ReflectionDraft, Response
@@ -220,6 +226,17 @@ def test_erase_person_stops_email_and_keeps_keys(leaver, cast):
     assert created is False
     to_bob = EmailDelivery.objects.get(key="to-bob")
     assert to_bob.body_text == f"{FORMER_MEMBER} replied to you."
+
+
+def test_erase_person_takes_their_address_off_the_suppression_list(leaver, cast):
+    EmailSuppression.objects.create(address=normalized_address(EMAIL), reason="bounced")
+    EmailSuppression.objects.create(address="bob@elsewhere.example", reason="bounced")
+
+    erase_person(leaver, keep=set())
+
+    assert list(EmailSuppression.objects.values_list("address", flat=True)) == [
+        "bob@elsewhere.example"
+    ]
 
 
 def test_erase_person_empties_the_account_and_every_way_in(leaver, cast):
