@@ -147,14 +147,40 @@ def sections_for(
     }
 
 
-def render_digest(person: User, sections: list[Section], period: Period) -> dict[str, str]:
+def _for_template(section: Section) -> dict:
+    """A section as plain dicts: the templates read the same names, but a dict answers
+    Django's first lookup (`obj[name]`) where a dataclass raises and is asked again with
+    getattr — for every field of every item of every digest."""
+    return {
+        "key": section.key,
+        "title": section.title,
+        "intro": section.intro,
+        "order": section.order,
+        "items": [
+            {
+                "text": item.text,
+                "url": item.url,
+                "note": item.note,
+                "links": item.links,
+                "nudge": item.nudge,
+            }
+            for item in section.items
+        ],
+    }
+
+
+def render_digest(
+    person: User, sections: list[Section], period: Period, unsubscribe: str = ""
+) -> dict[str, str]:
+    """Subject, plain text and HTML of a digest; `unsubscribe` is the person's link when
+    the caller has made it already (it goes in the headers too)."""
     context = {
         "person": person,
-        "sections": sections,
+        "sections": [_for_template(section) for section in sections],
         "period": period,
         "SITE_URL": settings.SITE_URL,
         "settings_url": settings.SITE_URL + "/settings/",
-        "unsubscribe_url": unsubscribe_url(person, "digest"),
+        "unsubscribe_url": unsubscribe or unsubscribe_url(person, "digest"),
     }
     return {
         "subject": " ".join(render_to_string("accounts/email/digest_subject.txt", context).split()),
@@ -166,23 +192,25 @@ def render_digest(person: User, sections: list[Section], period: Period) -> dict
 def digest_send_batch(*, people: list[User], now: dt.datetime) -> list[int]:
     """Record the digests of one batch (skipping empty ones and those already recorded for
     the period) and hand them to one worker task sharing an SMTP connection."""
-    keys = {person.pk: digest_key(person, period_for(person, now)) for person in people}
+    periods = {person.pk: period_for(person, now) for person in people}
+    keys = {person.pk: digest_key(person, periods[person.pk]) for person in people}
     already = set(EmailDelivery.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     todo = [person for person in people if keys[person.pk] not in already]
-    contents = sections_for(todo, now)
+    contents = sections_for(todo, now, {person.pk: periods[person.pk] for person in todo})
     rows = []
     for person in todo:
         sections = contents.get(person.pk)
         if not sections:
             continue  # An empty digest is not sent, and not recorded as sent.
-        rendered = render_digest(person, sections, period_for(person, now))
+        unsubscribe = unsubscribe_url(person, "digest")
+        rendered = render_digest(person, sections, periods[person.pk], unsubscribe)
         rows.append(
             EmailDelivery(
                 key=keys[person.pk],
                 kind="digest",
                 recipient=person,
                 to_email=person.email,
-                headers=list_unsubscribe_headers(person, "digest"),
+                headers=list_unsubscribe_headers(person, "digest", unsubscribe),
                 **rendered,
             )
         )

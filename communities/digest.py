@@ -64,6 +64,9 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
         .order_by("created_at")
     )
     inward = list(steps)
+    # One link per community, built once per batch.
+    communities_seen = {step.membership.community_id: step.membership.community for step in inward}
+    urls = {pk: f"{settings.SITE_URL}{c.get_absolute_url()}" for pk, c in communities_seen.items()}
     result = {}
     for person in people:
         period = periods[person.pk]
@@ -75,7 +78,7 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
                 period.start <= step.created_at < period.end
             ):
                 continue
-            url = f"{settings.SITE_URL}{membership.community.get_absolute_url()}"
+            url = urls[membership.community_id]
             if membership.user_id == person.pk:
                 text = (
                     f"You moved from {step.from_level} to {step.to_level} in "
