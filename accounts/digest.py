@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from core.plugins import app_modules
 from core.transactions import after_commit
@@ -147,14 +148,56 @@ def sections_for(
     }
 
 
-def render_digest(person: User, sections: list[Section], period: Period) -> dict[str, str]:
+def _item_parts(item: Item, fragments: dict) -> dict:
+    """An item's HTML `<li>` and plain-text lines, each rendered from its own template once
+    per batch: most items (a new reflection, a session, an outcome) reach everyone in a
+    community, so a batch of 200 digests holds some 2,000 items but about 200 distinct ones."""
+    key = (item.text, item.url, item.note, tuple(item.links))
+    parts = fragments.get(key)
+    if parts is None:
+        context = {"item": item}
+        # Each fragment file ends with one newline of its own; the digest templates
+        # place every item on its own line.
+        html = get_template("accounts/email/digest_item.html").render(context)
+        text = get_template("accounts/email/digest_item.txt").render(context)
+        parts = fragments[key] = {
+            "html": mark_safe(html.removesuffix("\n")),  # noqa: S308 (rendered, escaped)
+            "text_block": text.removesuffix("\n"),
+        }
+    return parts
+
+
+def _for_template(section: Section, fragments: dict) -> dict:
+    """A section as the digest templates read it: plain dicts (a dict answers Django's
+    first lookup, `obj[name]`, where a dataclass raises and is asked again), its items
+    already rendered."""
+    return {
+        "key": section.key,
+        "title": section.title,
+        "intro": section.intro,
+        "order": section.order,
+        "items": [_item_parts(item, fragments) for item in section.items],
+    }
+
+
+def render_digest(
+    person: User,
+    sections: list[Section],
+    period: Period,
+    unsubscribe: str = "",
+    fragments: dict | None = None,
+) -> dict[str, str]:
+    """Subject, plain text and HTML of a digest; `unsubscribe` is the person's link when
+    the caller has made it already (it goes in the headers too), `fragments` the items a
+    batch has rendered so far (shared by its digests)."""
+    fragments = {} if fragments is None else fragments
     context = {
         "person": person,
-        "sections": sections,
+        "sections": [_for_template(section, fragments) for section in sections],
         "period": period,
         "SITE_URL": settings.SITE_URL,
         "settings_url": settings.SITE_URL + "/settings/",
-        "unsubscribe_url": unsubscribe_url(person, "digest"),
+        "unsubscribe_url": unsubscribe or unsubscribe_url(person, "digest"),
     }
     return {
         "subject": " ".join(render_to_string("accounts/email/digest_subject.txt", context).split()),
@@ -166,23 +209,26 @@ def render_digest(person: User, sections: list[Section], period: Period) -> dict
 def digest_send_batch(*, people: list[User], now: dt.datetime) -> list[int]:
     """Record the digests of one batch (skipping empty ones and those already recorded for
     the period) and hand them to one worker task sharing an SMTP connection."""
-    keys = {person.pk: digest_key(person, period_for(person, now)) for person in people}
+    periods = {person.pk: period_for(person, now) for person in people}
+    keys = {person.pk: digest_key(person, periods[person.pk]) for person in people}
     already = set(EmailDelivery.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     todo = [person for person in people if keys[person.pk] not in already]
-    contents = sections_for(todo, now)
+    contents = sections_for(todo, now, {person.pk: periods[person.pk] for person in todo})
     rows = []
+    fragments: dict = {}
     for person in todo:
         sections = contents.get(person.pk)
         if not sections:
             continue  # An empty digest is not sent, and not recorded as sent.
-        rendered = render_digest(person, sections, period_for(person, now))
+        unsubscribe = unsubscribe_url(person, "digest")
+        rendered = render_digest(person, sections, periods[person.pk], unsubscribe, fragments)
         rows.append(
             EmailDelivery(
                 key=keys[person.pk],
                 kind="digest",
                 recipient=person,
                 to_email=person.email,
-                headers=list_unsubscribe_headers(person, "digest"),
+                headers=list_unsubscribe_headers(person, "digest", unsubscribe),
                 **rendered,
             )
         )

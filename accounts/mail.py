@@ -246,10 +246,25 @@ def _send_claimed(delivery: EmailDelivery, connection=None) -> bool:
         )
         EmailDelivery.objects.filter(pk=delivery_id).update(status=status, last_error=str(error))
         raise
-    EmailDelivery.objects.filter(pk=delivery_id).update(
-        status=EmailDelivery.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    _mark_sent(delivery_id)
     return True
+
+
+def _mark_sent(delivery_id: int) -> None:
+    """Mark one row sent: the ORM's `filter(pk=…).update(status="sent", sent_at=now,
+    last_error="")`, written out once because it runs after every email of a batch (its
+    compilation was a fifth of a large digest run's sending time)."""
+    table = db_connection.ops.quote_name(EmailDelivery._meta.db_table)
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = %s, last_error = %s WHERE id = %s",  # noqa: S608 (the table name is the model's own)
+            [
+                EmailDelivery.Status.SENT.value,
+                db_connection.ops.adapt_datetimefield_value(timezone.now()),
+                "",
+                delivery_id,
+            ],
+        )
 
 
 @contextmanager

@@ -50,10 +50,11 @@ def unsubscribe_url(user, list_name: str) -> str:
     return settings.SITE_URL + path
 
 
-def list_unsubscribe_headers(user, list_name: str) -> dict[str, str]:
+def list_unsubscribe_headers(user, list_name: str, url: str = "") -> dict[str, str]:
     """Headers for every email of `list_name` to `user`: a URL (POST unsubscribes at once)
-    and a mailto, and the RFC 8058 one-click marker."""
-    url = unsubscribe_url(user, list_name)
+    and a mailto, and the RFC 8058 one-click marker. `url` is the person's unsubscribe
+    link when the caller has already made it (one signature per email, not two)."""
+    url = url or unsubscribe_url(user, list_name)
     sender = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(">").strip()
     return {
         "List-Unsubscribe": f"<{url}>, <mailto:{sender}?subject=unsubscribe-{list_name}>",

@@ -52,7 +52,7 @@ def digest_scope(people, periods, now) -> DigestScope:
 
 
 def digest_sections(people, periods, now) -> dict[int, list[Section]]:
-    memberships, _, communities, since = digest_scope(people, periods, now)
+    _, mine, communities, since = digest_scope(people, periods, now)
     steps = (
         JourneyStep.objects.inward()
         .filter(
@@ -64,18 +64,30 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
         .order_by("created_at")
     )
     inward = list(steps)
+    # One link per community, built once per batch.
+    communities_seen = {step.membership.community_id: step.membership.community for step in inward}
+    urls = {pk: f"{settings.SITE_URL}{c.get_absolute_url()}" for pk, c in communities_seen.items()}
+    # Each person reads only the steps of their own communities, still in time order.
+    by_community: dict[int, list[tuple[int, JourneyStep]]] = defaultdict(list)
+    for position, step in enumerate(inward):
+        by_community[step.membership.community_id].append((position, step))
     result = {}
     for person in people:
         period = periods[person.pk]
-        mine = {row["community_id"] for row in memberships.get(person.pk, [])}
+        theirs = sorted(
+            (
+                pair
+                for community_id in mine.get(person.pk, ())
+                for pair in by_community.get(community_id, [])
+            ),
+            key=lambda pair: pair[0],
+        )
         items = []
-        for step in inward:
+        for _, step in theirs:
             membership = step.membership
-            if membership.community_id not in mine or not (
-                period.start <= step.created_at < period.end
-            ):
+            if not period.start <= step.created_at < period.end:
                 continue
-            url = f"{settings.SITE_URL}{membership.community.get_absolute_url()}"
+            url = urls[membership.community_id]
             if membership.user_id == person.pk:
                 text = (
                     f"You moved from {step.from_level} to {step.to_level} in "

@@ -51,16 +51,22 @@ def _to_endorse(people, memberships, communities) -> dict[int, list[Item]]:
     by_community: dict[int, list[Outcome]] = defaultdict(list)
     for outcome in proposed:
         by_community[outcome.community_id].append(outcome)
+    # One link per community (its outcomes page), built once per batch.
+    urls = {
+        community.pk: settings.SITE_URL + reverse("outcomes:list", kwargs={"slug": community.slug})
+        for community in {outcome.community_id: outcome.community for outcome in proposed}.values()
+    }
     result: dict[int, list[Item]] = defaultdict(list)
     for person in people:
         for row in memberships.get(person.pk, []):
             for outcome in by_community.get(row["community_id"], []):
                 if (outcome.pk, person.pk) in endorsed or outcome.proposed_by_id == person.pk:
                     continue
-                url = settings.SITE_URL + reverse(
-                    "outcomes:list", kwargs={"slug": outcome.community.slug}
-                )
                 result[person.pk].append(
-                    Item(f"We want to be able to {outcome.statement}", url, outcome.community.name)
+                    Item(
+                        f"We want to be able to {outcome.statement}",
+                        urls[outcome.community_id],
+                        outcome.community.name,
+                    )
                 )
     return result

@@ -41,8 +41,9 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
     actions_by_owner = _open_actions(people, memberships)
     conversations = _conversations(people, periods, communities, since, now)
     ways_in = _first_reflection_invitations(people, memberships)
-    # Many people see the same reflection: cut each excerpt once per batch.
+    # Many people see the same reflection: cut each excerpt and build each link once per batch.
     excerpts: dict[int, str] = {}
+    urls: dict[int, str] = {}
     by_community: dict[int, list[Reflection]] = defaultdict(list)
     for reflection in reflections:
         by_community[reflection.community_id].append(reflection)
@@ -59,11 +60,11 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
             for reflection in fresh[:PER_COMMUNITY]:
                 if reflection.pk not in excerpts:
                     excerpts[reflection.pk] = reflection.short_excerpt(140)
-                url = settings.SITE_URL + reflection.get_absolute_url()
+                    urls[reflection.pk] = settings.SITE_URL + reflection.get_absolute_url()
                 items.append(
                     Item(
                         f"{reflection.title} — {byline(reflection)}, {row['community__name']}",
-                        url,
+                        urls[reflection.pk],
                         excerpts[reflection.pk],
                     )
                 )
@@ -92,20 +93,21 @@ def _first_reflection_invitations(people, memberships) -> dict[int, list[Item]]:
         .distinct()
     )
     invitations: dict[int, list[Item]] = defaultdict(list)
+    urls: dict[str, str] = {}  # one link per community, whoever it invites
     for person_id, rows in memberships.items():
         for row in rows:
             if row["level"] != Membership.Level.PERIPHERAL:
                 continue
             if (person_id, row["community_id"]) in written:
                 continue
-            url = settings.SITE_URL + reverse(
-                "reflections:new", kwargs={"slug": row["community__slug"]}
-            )
+            slug = row["community__slug"]
+            if slug not in urls:
+                urls[slug] = settings.SITE_URL + reverse("reflections:new", kwargs={"slug": slug})
             invitations[person_id].append(
                 Item(
                     f"Jot down one thing you noticed lately in {row['community__name']} — "
                     "it can stay private, just for you.",
-                    url,
+                    urls[slug],
                     nudge=True,
                 )
             )

@@ -19,10 +19,11 @@ from .selectors import answers_for
 AHEAD = timedelta(days=8)
 
 
-def rsvp_links(session: Session, current: str | None) -> list[tuple[str, str]]:
+def rsvp_links(session: Session, current: str | None, url: str = "") -> list[tuple[str, str]]:
     """One-click answers other than the current one. Each opens the session page with the
-    answer preselected for a confirming POST: a GET from an email changes nothing."""
-    url = session_url(session)
+    answer preselected for a confirming POST: a GET from an email changes nothing. `url`
+    is the session's link when the caller already has it."""
+    url = url or session_url(session)
     return [
         (label.capitalize(), f"{url}?rsvp={value}#rsvp-box")
         for value, label in RSVP.Response.choices
@@ -43,6 +44,8 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
         .order_by("starts_at")
     )
     responses = answers_for(sessions, people)
+    # Many people see the same session: build each link once per batch.
+    urls = {session.pk: session_url(session) for session in sessions}
     labels = dict(RSVP.Response.choices)
     by_community: dict[int, list[Session]] = defaultdict(list)
     for session in sessions:
@@ -62,9 +65,9 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
                         session.starts_at,
                         Item(
                             f"{session.title} — {when}",
-                            session_url(session),
+                            urls[session.pk],
                             note,
-                            links=rsvp_links(session, response),
+                            links=rsvp_links(session, response, urls[session.pk]),
                         ),
                     )
                 )
@@ -74,7 +77,7 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
                     Item(
                         f"Come along to “{first.title}” in {row['community__name']} — "
                         "you're welcome just to listen.",
-                        session_url(first),
+                        urls[first.pk],
                     )
                 )
         upcoming.sort(key=lambda pair: pair[0])

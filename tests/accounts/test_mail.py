@@ -245,3 +245,31 @@ def test_two_workers_racing_over_one_batch_send_each_email_once():
     assert errors == []
     assert sorted(m.subject for m in mail.outbox) == sorted(["Your session starts soon"] * 30)
     assert set(EmailDelivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+class DyingBackend(FlakyBackend):
+    """Stands in for a worker killed (not an SMTP error) while sending its third message."""
+
+    def send_messages(self, messages):
+        if len(mail.outbox) == 2:
+            raise KeyboardInterrupt  # not an Exception: the batch loop does not catch it
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_email_deliver_batch_marks_each_email_sent_before_the_next(settings):
+    """A worker dying mid-batch leaves every email it had sent marked sent (with its time,
+    and a retry's earlier error cleared), so a later claim resends none of them."""
+    settings.EMAIL_BACKEND = "tests.accounts.test_mail.DyingBackend"
+    ids = [enqueue(f"d{i}")[0].pk for i in range(4)]
+    EmailDelivery.objects.filter(pk=ids[0]).update(last_error="451 try again later")
+    before = timezone.now()
+
+    with pytest.raises(KeyboardInterrupt):
+        mail_service.email_deliver_batch(delivery_ids=ids)
+
+    rows = {row.pk: row for row in EmailDelivery.objects.filter(pk__in=ids)}
+    assert [rows[pk].status for pk in ids] == ["sent", "sent", "sending", "sending"]
+    assert all(rows[pk].sent_at >= before for pk in ids[:2])
+    assert rows[ids[0]].last_error == ""
+    assert rows[ids[2]].sent_at is None
