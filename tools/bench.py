@@ -15,6 +15,20 @@ alternation with it. The dashboards keep their figures in the cache, so for them
 only; it seeds afresh when there is none) and `--pages` times only the pages named; with
 `--pages` the digests and the reminder scan are skipped (null in bench.json). Both are for
 measuring one page again and again; a full `make bench` seeds afresh.
+
+`--scale N` seeds N times the data (`--quick` too: N times its twentieth) into a database
+of its own (`<name>_bench<N>`, `var/bench<N>.sqlite3`): N organisations of scale 1's
+number of communities, the leader leading the first (as many communities on their
+portfolio as at scale 1), and the main community, the one the pages show, holding the same
+share of all history as at scale 1, so N times as much. It times that, then takes scale
+1's figures from var/bench.json when a run of the same commit (a clean checkout) and size
+wrote them, else times scale 1 too, and prints both side by side: each page's ratio to the
+floor at 1 and at N (warm; cold too for the dashboards), how much it grew and whether
+that is within RATIO_GROWTH, and the cost of one digest against DIGEST_GROWTH.
+bench.json then holds scale 1's figures at the top as above, plus
+{"scales": {"1": {...}, "N": {...}}, "comparison": {"pages": {page: {"warm"|"cold":
+{"1", "N", "growth", "met"}}}, "digest_ms": {...}}}. Each scale's figures also give
+"seed_s" (seeding time, null when reused), "digest_ms" (one digest) and "commit".
 """
 
 from __future__ import annotations
