@@ -15,6 +15,20 @@ alternation with it. The dashboards keep their figures in the cache, so for them
 only; it seeds afresh when there is none) and `--pages` times only the pages named; with
 `--pages` the digests and the reminder scan are skipped (null in bench.json). Both are for
 measuring one page again and again; a full `make bench` seeds afresh.
+
+`--scale N` seeds N times the data (`--quick` too: N times its twentieth) into a database
+of its own (`<name>_bench<N>`, `var/bench<N>.sqlite3`): N organisations of scale 1's
+number of communities, the leader leading the first (as many communities on their
+portfolio as at scale 1), and the main community, the one the pages show, holding the same
+share of all history as at scale 1, so N times as much. It times that, then takes scale
+1's figures from var/bench.json when a run of the same commit (a clean checkout) and size
+wrote them, else times scale 1 too, and prints both side by side: each page's ratio to the
+floor at 1 and at N (warm; cold too for the dashboards), how much it grew and whether
+that is within RATIO_GROWTH, and the cost of one digest against DIGEST_GROWTH.
+bench.json then holds scale 1's figures at the top as above, plus
+{"scales": {"1": {...}, "N": {...}}, "comparison": {"pages": {page: {"warm"|"cold":
+{"1", "N", "growth", "met"}}}, "digest_ms": {...}}}. Each scale's figures also give
+"seed_s" (seeding time, null when reused), "digest_ms" (one digest) and "commit".
 """
 
 from __future__ import annotations
@@ -42,17 +56,34 @@ SCALE = {
     "reviews": 10_000,
 }
 QUICK_SCALE = {key: max(1, value // 20) for key, value in SCALE.items()}
+# What `--scale N` compares against: each page's ratio to the floor at N within this many
+# times its ratio at scale 1, and the cost of one digest within DIGEST_GROWTH times.
+RATIO_GROWTH = 1.3
+DIGEST_GROWTH = 1.2
+
+
+def scaled(scale: dict[str, int], multiple: int) -> dict[str, int]:
+    """`scale` times `multiple`: `multiple` organisations, each of scale 1's communities."""
+    return {key: value * multiple for key, value in scale.items()}
+
+
 REPEAT = 15
 COLD_REPEAT = 5
 
 
-def bench_database_url(*, reuse: bool = False) -> str:
+def bench_purpose(multiple: int = 1) -> str:
+    """`bench` at scale 1, `bench5` at scale 5: each scale keeps a database of its own, so
+    `--reuse` can keep both."""
+    return "bench" if multiple == 1 else f"bench{multiple}"
+
+
+def bench_database_url(*, reuse: bool = False, multiple: int = 1) -> str:
     """The bench database's URL, created empty; with `reuse`, an existing one is kept
     (PostgreSQL only: `seeded_scale` then tells whether it was seeded, and at what scale)."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         parts = urlsplit(url)
-        name = scratch_database_name(url, "bench")
+        name = scratch_database_name(url, bench_purpose(multiple))
         if reuse:
             return urlunsplit(parts._replace(path=f"/{name}"))
         admin = urlunsplit(parts._replace(path="/postgres"))
@@ -70,7 +101,7 @@ def bench_database_url(*, reuse: bool = False) -> str:
                 )
                 server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return urlunsplit(parts._replace(path=f"/{name}"))
-    path = VAR_DIR / "bench.sqlite3"
+    path = VAR_DIR / f"{bench_purpose(multiple)}.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     if reuse:
         return f"sqlite:///{path}"
@@ -86,8 +117,8 @@ def scratch_database_name(url: str, purpose: str) -> str:
     return f"{base}_{purpose}"
 
 
-def setup_django(*, reuse: bool = False) -> None:
-    os.environ["DATABASE_URL"] = bench_database_url(reuse=reuse)
+def setup_django(*, reuse: bool = False, multiple: int = 1) -> None:
+    os.environ["DATABASE_URL"] = bench_database_url(reuse=reuse, multiple=multiple)
     os.environ["DJANGO_SETTINGS_MODULE"] = "copsite.settings"
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
@@ -100,40 +131,92 @@ def setup_django(*, reuse: bool = False) -> None:
     from django.conf import settings
 
     settings.ROOT_URLCONF = "tools.bench_urls"
+    # Each scale's cached figures apart from the other's (and from the site's): the same
+    # primary keys name different rows in each bench database.
+    settings.CACHES["default"]["KEY_PREFIX"] = urlsplit(os.environ["DATABASE_URL"]).path.strip("/")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from copsite.celery import app
 
     app.conf.task_always_eager = True
 
 
-def seed(scale: dict[str, int]) -> dict:
-    """Bulk-insert a year of life: returns the people and objects the pages are timed with."""
+class Spread:
+    """Where `seed` puts each piece of history at scale `multiple`: the main community
+    (the first) always holds the same share of it as at scale 1 (a twentieth at full size),
+    so its history grows `multiple`-fold, and the rest is spread evenly over the others.
+    At scale 1 the choices are exactly those of a uniform spread."""
+
+    def __init__(self, rng: random.Random, communities: list, multiple: int) -> None:
+        self.rng, self.communities, self.multiple = rng, communities, multiple
+        self.main, self.others = communities[0], communities[1:]
+        self.base = max(1, len(communities) // multiple)  # communities at scale 1
+
+    def pick(self):
+        """A community for one piece of history."""
+        if self.multiple == 1:
+            return self.rng.choice(self.communities)
+        if not self.others or self.rng.random() < 1 / self.base:
+            return self.main
+        return self.rng.choice(self.others)
+
+    def nth(self, i: int):
+        """The community of the `i`th of a run of sessions (round-robin at scale 1)."""
+        if self.multiple == 1:
+            return self.communities[i % len(self.communities)]
+        if not self.others or i % self.base == 0:
+            return self.main
+        return self.others[(i - i // self.base - 1) % len(self.others)]
+
+
+def seed(scale: dict[str, int], multiple: int = 1) -> dict:
+    """Bulk-insert a year of life: returns the people and objects the pages are timed with.
+
+    At scale `multiple` the communities sit in `multiple` organisations of scale 1's
+    number of communities each; the leader leads the first, the main community's."""
     from django.contrib.auth.hashers import make_password
+    from django.db.models import QuerySet
     from django.utils import timezone
 
     from accounts.models import User
-    from communities.models import Community, JourneyStep, Membership
+    from communities.models import Community, JourneyStep, Membership, Organisation
+    from communities.organisations import grant
     from reflections.models import Reflection
     from sessions.models import RSVP, Attendance, Session
 
     rng = random.Random(42)
     now = timezone.now()
     password = make_password("practice-together")
-    communities = Community.objects.bulk_create(
-        Community(name=f"Community {i}", slug=f"community-{i}", domain="Practice together.")
-        for i in range(scale["communities"])
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"Organisation {k}", slug=f"organisation-{k}") for k in range(multiple)
     )
+    per_organisation = max(1, scale["communities"] // multiple)
+    communities = Community.objects.bulk_create(
+        (
+            Community(
+                name=f"Community {i}",
+                slug=f"community-{i}",
+                domain="Practice together.",
+                organisation=organisations[min(i // per_organisation, multiple - 1)],
+            )
+            for i in range(scale["communities"])
+        ),
+        batch_size=2000,
+    )
+    spread = Spread(rng, communities, multiple)
     users = User.objects.bulk_create(
-        User(
-            email=f"person{i}@bench.example.org",
-            display_name=f"Person {i}",
-            password=password,
-            timezone="UTC",
-            digest="daily",
-            digest_hour=8,
-            calendar_token=f"bench-token-{i}",
-        )
-        for i in range(scale["members"])
+        (
+            User(
+                email=f"person{i}@bench.example.org",
+                display_name=f"Person {i}",
+                password=password,
+                timezone="UTC",
+                digest="daily",
+                digest_hour=8,
+                calendar_token=f"bench-token-{i}",
+            )
+            for i in range(scale["members"])
+        ),
+        batch_size=2000,
     )
     leader = User.objects.create(
         email="leader@bench.example.org",
@@ -142,10 +225,7 @@ def seed(scale: dict[str, int]) -> dict:
         timezone="UTC",
         calendar_token="bench-leader",  # noqa: S106 -- a feed token in throwaway bench data.
     )
-    from communities.models import Organisation
-    from communities.organisations import grant
-
-    grant(Organisation.objects.default(), leader, "leader")
+    grant(organisations[0], leader, "leader")
     levels = ["peripheral", "active", "core"]
     memberships = []
     for index, user in enumerate(users):
@@ -162,28 +242,34 @@ def seed(scale: dict[str, int]) -> dict:
                     joined_at=now - timedelta(days=rng.randrange(400)),
                 )
             )
-    memberships = Membership.objects.bulk_create(memberships)
+    memberships = Membership.objects.bulk_create(memberships, batch_size=2000)
     JourneyStep.objects.bulk_create(
-        JourneyStep(
-            membership=m,
-            from_level="peripheral",
-            to_level=m.level,
-            created_at=now - timedelta(days=rng.randrange(365)),
-        )
-        for m in memberships
-        if m.level != "peripheral"
+        (
+            JourneyStep(
+                membership=m,
+                from_level="peripheral",
+                to_level=m.level,
+                created_at=now - timedelta(days=rng.randrange(365)),
+            )
+            for m in memberships
+            if m.level != "peripheral"
+        ),
+        batch_size=2000,
     )
     by_community: dict[int, list[int]] = {}
     for m in memberships:
         by_community.setdefault(m.community_id, []).append(m.user_id)
     sessions = Session.objects.bulk_create(
-        Session(
-            community=communities[i % len(communities)],
-            title=f"Session {i}",
-            starts_at=now + timedelta(days=rng.randrange(-365, 60), hours=rng.randrange(24)),
-            status="scheduled",
-        )
-        for i in range(scale["sessions"])
+        (
+            Session(
+                community=spread.nth(i),
+                title=f"Session {i}",
+                starts_at=now + timedelta(days=rng.randrange(-365, 60), hours=rng.randrange(24)),
+                status="scheduled",
+            )
+            for i in range(scale["sessions"])
+        ),
+        batch_size=2000,
     )
     Session.objects.filter(starts_at__lt=now).update(status="completed")
     # A weekly series of 50 sessions in each community (the sessions list stays bounded).
@@ -210,13 +296,21 @@ def seed(scale: dict[str, int]) -> dict:
     RSVP.objects.bulk_create(rsvps, batch_size=2000)
     Attendance.objects.bulk_create(attendance, batch_size=2000)
     visibilities = ["community", "community", "facilitators", "private"]
-    Reflection.objects.bulk_create(
+    # Every seeded reflection has the same body: its excerpt is rendered once here, and the
+    # rows go in through the plain bulk_create (Reflection's own renders each body's
+    # Markdown again, half of the seeding time).
+    body = "What we noticed, and **why** it matters. " * 5
+    sample = Reflection(body=body)
+    sample.fill_excerpt()
+    QuerySet.bulk_create(
+        Reflection.objects.all(),
         (
             Reflection(
                 author_id=rng.choice(users).pk,
-                community_id=rng.choice(communities).pk,
+                community_id=spread.pick().pk,
                 title=f"Reflection {i}",
-                body="What we noticed, and **why** it matters. " * 5,
+                body=body,
+                excerpt=sample.excerpt,
                 loop_level=rng.choice(["", "single", "double", "triple"]),
                 visibility=rng.choice(visibilities),
                 created_at=now - timedelta(days=rng.randrange(365)),
@@ -229,7 +323,9 @@ def seed(scale: dict[str, int]) -> dict:
     facilitator = Membership.objects.get(community=main, role="facilitator").user
     upcoming = Session.objects.filter(community=main).order_by("-starts_at").first()
     seed_notifications(scale, rng, now, main, facilitator)
-    outcome, reviews = seed_peer_review(scale, rng, now, communities, by_community, facilitator)
+    outcome, reviews = seed_peer_review(
+        scale, rng, now, communities, by_community, facilitator, multiple
+    )
     return {
         "community": main,
         "facilitator": facilitator,
@@ -273,7 +369,7 @@ REVIEW_PROMPTS = [
 OPEN_FOR_DAYS = 30
 
 
-def seed_peer_review(scale, rng, now, communities, by_community, facilitator):
+def seed_peer_review(scale, rng, now, communities, by_community, facilitator, multiple=1):
     """Agreed outcomes with prompts, members' confidence against them, and on held sessions
     with attendance: shared work by about half the attendees and a review round asking two
     other attendees to review each piece, until `scale["reviews"]` reviews exist. Closed
@@ -305,11 +401,14 @@ def seed_peer_review(scale, rng, now, communities, by_community, facilitator):
     for outcome in outcomes:
         if outcome.status == "agreed":
             agreed.setdefault(outcome.community_id, []).append(outcome)
+    main = communities[0]
     confidences = []
     for outcome in (o for group in agreed.values() for o in group):
         people = by_community[outcome.community_id]
         for user_id in rng.sample(people, min(30, len(people))):
-            for _ in range(rng.randrange(1, 4)):
+            # The main community's confidence history grows with the scale too.
+            times = rng.randrange(1, 4) * (multiple if outcome.community_id == main.pk else 1)
+            for _ in range(times):
                 confidences.append(
                     ConfidenceRating(
                         user_id=user_id,
@@ -320,7 +419,6 @@ def seed_peer_review(scale, rng, now, communities, by_community, facilitator):
                 )
     ConfidenceRating.objects.bulk_create(confidences, batch_size=5000)
 
-    main = communities[0]
     held = list(
         Session.objects.filter(status="completed")
         .order_by("starts_at", "pk")
@@ -399,7 +497,11 @@ def seed_peer_review(scale, rng, now, communities, by_community, facilitator):
                 planned.append((round_index, work_index, reviewer_id, status, opened))
     rounds = ReviewRound.objects.bulk_create(rounds, batch_size=2000)
     ReviewRound.outcomes.through.objects.bulk_create(
-        ReviewRound.outcomes.through(reviewround_id=rounds[r].pk, outcome_id=o) for r, o in through
+        (
+            ReviewRound.outcomes.through(reviewround_id=rounds[r].pk, outcome_id=o)
+            for r, o in through
+        ),
+        batch_size=2000,
     )
     works = SharedWork.objects.bulk_create(works, batch_size=2000)
     answer = {
@@ -589,12 +691,13 @@ def dashboard_cache_keys(site: dict) -> dict[str, str]:
     """The cache entries the timed dashboards read (the default period, as the views see
     it), so a cold request can be had by removing just them: never `cache.clear()`, which
     would empty a Redis shared with other work."""
-    from communities.models import Community
     from impact import snapshot
+    from impact.access import portfolio_communities
     from impact.periods import DEFAULT_PRESET, PRESETS, Period
 
     period = Period.last(PRESETS[DEFAULT_PRESET])
-    ids = Community.objects.filter(archived=False).values_list("pk", flat=True)
+    # The leader's portfolio: the communities of the one organisation they lead.
+    ids = [community.pk for community in portfolio_communities(site["leader"])]
     return {
         "community_dashboard": snapshot.community_key(site["community"].pk, period),
         "portfolio": snapshot.portfolio_key(ids, period),
@@ -627,8 +730,9 @@ def time_cold(client, url: str, key: str, floor_client) -> tuple[float, float, i
     return statistics.median(timings), statistics.median(floors), len(queries)
 
 
-def bench_digests(site: dict, count: int) -> float:
-    """Build and send `count` digests (daily, over consecutive days) to the locmem backend."""
+def bench_digests(site: dict, count: int) -> tuple[float, float]:
+    """Build and send `count` digests (daily, over consecutive days) to the locmem backend.
+    Returns (seconds for 10,000 at this pace, milliseconds per digest)."""
     from datetime import UTC, datetime
 
     from django.core import mail
@@ -643,8 +747,9 @@ def bench_digests(site: dict, count: int) -> float:
     for day in range(days):
         digest_send_due(now=start + timedelta(days=day))
     elapsed = time.perf_counter() - started
+    sent = max(1, len(mail.outbox))
     print(f"  digests sent: {len(mail.outbox)} in {elapsed:.1f} s")
-    return elapsed * count / max(1, len(mail.outbox))
+    return elapsed * 10_000 / sent, elapsed * 1000 / sent
 
 
 def bench_reminder_scan() -> float:
@@ -655,9 +760,42 @@ def bench_reminder_scan() -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-def main(argv=None) -> int:
+def source_version() -> str | None:
+    """The commit this checkout is at, None when unknown or when files have changed since
+    (figures from such a run are never reused as scale 1's)."""
+    import shutil
+    import subprocess
+
+    git = shutil.which("git")
+    if git is None:
+        return None
+    try:
+        head = subprocess.run(
+            [git, "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            [git, "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return None if changed else head
+
+
+def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a twentieth of the scale")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N times the data (N organisations; the leader's and the main community's "
+        "share as at 1), then compared side by side with scale 1",
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -669,8 +807,16 @@ def main(argv=None) -> int:
         help="time only these pages (comma-separated names), skipping digests and reminders",
     )
     args = parser.parse_args(argv)
-    scale = QUICK_SCALE if args.quick else SCALE
-    setup_django(reuse=args.reuse)
+    if args.scale < 1:
+        parser.error("--scale is a whole number from 1")
+    return args
+
+
+def bench(args: argparse.Namespace) -> dict:
+    """Seed (or reuse) the site at `args.scale` and time it: the figures of one scale."""
+    multiple = args.scale
+    scale = scaled(QUICK_SCALE if args.quick else SCALE, multiple)
+    setup_django(reuse=args.reuse, multiple=multiple)
     from django.core.management import call_command
     from django.test import Client
 
@@ -679,6 +825,7 @@ def main(argv=None) -> int:
     call_command("collectstatic", verbosity=0, interactive=False)
     started = time.perf_counter()
     seeded = seeded_scale() if args.reuse else None
+    seed_s = None
     if seeded is not None and {k: v for k, v in seeded.items() if k != "reviews"} == {
         k: v for k, v in scale.items() if k != "reviews"
     }:
@@ -687,12 +834,13 @@ def main(argv=None) -> int:
     else:
         if seeded is not None:
             sys.exit("The bench database was seeded at another scale: run without --reuse.")
-        site = seed(scale)
+        site = seed(scale, multiple)
         analyze()
         # What was actually seeded: fewer reviews than asked if the held sessions ran short.
         seeded = {**scale, "reviews": site["reviews"]}
         mark_seeded(seeded)
-        print(f"Seeded {seeded} in {time.perf_counter() - started:.1f} s")
+        seed_s = round(time.perf_counter() - started, 1)
+        print(f"Seeded {seeded} in {seed_s} s")
 
     client = Client()
     client.force_login(site["facilitator"])
@@ -726,23 +874,30 @@ def main(argv=None) -> int:
                 "cold_ratio": round(cold_ms / cold_floor_ms, 2),
                 "cold_queries": cold_queries,
             }
-    floor_ms = statistics.median(floors)
-    result = {
+    digests = None if args.pages else bench_digests(site, 10_000 if not args.quick else 500)
+    return {
         "scale": seeded,
-        "floor_ms": round(floor_ms, 2),
+        "multiple": multiple,
+        "quick": args.quick,
+        "commit": source_version(),
+        "seed_s": seed_s,
+        "floor_ms": round(statistics.median(floors), 2),
         "floor_queries": floor_queries,
         "pages": pages,
-        "digests_10k_s": None
-        if args.pages
-        else round(bench_digests(site, 10_000 if not args.quick else 500), 2),
+        "digests_10k_s": None if digests is None else round(digests[0], 2),
+        "digest_ms": None if digests is None else round(digests[1], 3),
         "reminder_scan_ms": None if args.pages else bench_reminder_scan(),
     }
+
+
+def print_figures(result: dict) -> None:
+    floor_ms, floor_queries = result["floor_ms"], result["floor_queries"]
     print(
         f"\n{'page':<22}{'median ms':>11}{'floor ms':>10}{'× floor':>9}{'queries':>9}"
         f"{'cold ms':>10}{'cold ×':>8}{'cold q':>8}"
     )
     print(f"{'(floor)':<22}{floor_ms:>11.2f}{floor_ms:>10.2f}{1:>9.2f}{floor_queries:>9}")
-    for page, row in pages.items():
+    for page, row in result["pages"].items():
         cold = (
             f"{row['cold_ms']:>10.2f}{row['cold_ratio']:>8.2f}{row['cold_queries']:>8}"
             if "cold_ms" in row
@@ -753,14 +908,119 @@ def main(argv=None) -> int:
             f"{row['floor_ratio']:>9.2f}{row['queries']:>9}{cold}"
         )
     print("(dashboards: median and queries with the figures cached; cold: computing them)")
-    if args.pages:
+    if result["digests_10k_s"] is None:
         print("\n(--pages: digests and the reminder scan not timed)")
     else:
-        print(f"\n10,000 digests: {result['digests_10k_s']} s (target ≤ 20 s)")
+        print(
+            f"\n10,000 digests: {result['digests_10k_s']} s (target ≤ 20 s);"
+            f" {result['digest_ms']} ms a digest"
+        )
         print(f"Reminder scan over the whole site: {result['reminder_scan_ms']} ms")
+
+
+def compare(base: dict, scaled_result: dict) -> dict:
+    """Each page's ratio to the floor at scale 1 and at N (warm, and cold for the
+    dashboards), how much it grew, and whether that is within RATIO_GROWTH; the same for
+    the cost of one digest against DIGEST_GROWTH."""
+    multiple = str(scaled_result["multiple"])
+    pages = {}
+    for page, row in scaled_result["pages"].items():
+        before = base["pages"].get(page)
+        if before is None:
+            continue
+        for kind, key in (("warm", "floor_ratio"), ("cold", "cold_ratio")):
+            if key in row and key in before:
+                growth = row[key] / before[key]
+                pages.setdefault(page, {})[kind] = {
+                    "1": before[key],
+                    multiple: row[key],
+                    "growth": round(growth, 2),
+                    "met": growth <= RATIO_GROWTH,
+                }
+    comparison: dict = {"pages": pages, "ratio_growth_target": RATIO_GROWTH}
+    if base.get("digest_ms") and scaled_result.get("digest_ms"):
+        growth = scaled_result["digest_ms"] / base["digest_ms"]
+        comparison["digest_ms"] = {
+            "1": base["digest_ms"],
+            multiple: scaled_result["digest_ms"],
+            "growth": round(growth, 2),
+            "met": growth <= DIGEST_GROWTH,
+            "target": DIGEST_GROWTH,
+        }
+    return comparison
+
+
+def print_comparison(comparison: dict, multiple: int) -> None:
+    n = str(multiple)
+    print(f"\nScale 1 and scale {n} side by side (× floor; met when it grew ≤ {RATIO_GROWTH}×)")
+    print(f"{'page':<30}{'at 1':>8}{'at ' + n:>8}{'grew':>8}  met")
+    for page, kinds in comparison["pages"].items():
+        for kind, row in kinds.items():
+            name = page if kind == "warm" else f"{page} (cold)"
+            print(
+                f"{name:<30}{row['1']:>8.2f}{row[n]:>8.2f}{row['growth']:>8.2f}"
+                f"  {'met' if row['met'] else 'NOT met'}"
+            )
+    digest = comparison.get("digest_ms")
+    if digest:
+        print(
+            f"{'one digest (ms)':<30}{digest['1']:>8.3f}{digest[n]:>8.3f}{digest['growth']:>8.2f}"
+            f"  {'met' if digest['met'] else 'NOT met'} (target ≤ {DIGEST_GROWTH}×)"
+        )
+
+
+def scale_one(args: argparse.Namespace, environ: dict, out: Path) -> dict:
+    """Scale 1's figures to compare with: those `out` holds when a run of this same code
+    (a clean checkout at the same commit) at the same size wrote them, else a fresh run of
+    `tools.bench` at scale 1 (in a process of its own: another database)."""
+    wanted = set(args.pages or ())
+    try:
+        stored = json.loads(out.read_text()).get("scales", {}).get("1")
+    except (OSError, ValueError):
+        stored = None
+    if (
+        stored
+        and stored.get("commit")
+        and stored["commit"] == source_version()
+        and stored.get("quick") == args.quick
+        and wanted <= set(stored["pages"])
+        and (args.pages or stored.get("digest_ms"))
+    ):
+        print(f"\nScale 1: the figures in {out} (commit {stored['commit'][:10]})")
+        return stored
+    print("\nScale 1: timing it now")
+    import subprocess
+
+    command = [sys.executable, "-m", "tools.bench"]
+    command += ["--quick"] * args.quick + ["--reuse"] * args.reuse
+    if args.pages:
+        command += ["--pages", ",".join(args.pages)]
+    subprocess.run(command, cwd=ROOT, env=environ, check=True)
+    return json.loads(out.read_text())["scales"]["1"]
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    environ = dict(os.environ)  # before setup_django points DATABASE_URL at the bench
     out = VAR_DIR / "bench.json"
+    result = bench(args)
+    print_figures(result)
+    if args.scale == 1:
+        figures = {**result, "scales": {"1": result}}
+    else:
+        base = scale_one(args, environ, out)
+        comparison = compare(base, result)
+        print(f"\nScale {args.scale}:")
+        print_figures(result)
+        print_comparison(comparison, args.scale)
+        # Scale 1's figures stay at the top, where the README and the tests read them.
+        figures = {
+            **base,
+            "scales": {"1": base, str(args.scale): result},
+            "comparison": comparison,
+        }
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
+    out.write_text(json.dumps(figures, indent=2))
     print(f"Wrote {out}")
     return 0
 

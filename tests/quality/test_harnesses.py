@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -50,3 +52,52 @@ def test_scratch_databases_are_named_after_the_checkouts_own_database():
     assert scratch_database_name(url, "bench") == "copsite_wtc_bench"
     assert scratch_database_name(url, "load") == "copsite_wtc_load"
     assert scratch_database_name("postgres://postgres@127.0.0.1:5432", "bench") == "copsite_bench"
+
+
+def test_a_larger_scale_spreads_history_as_scale_one_did_with_the_main_community_growing():
+    import random
+
+    from tools.bench import Spread
+
+    one = Spread(random.Random(1), list(range(20)), 1)
+    five = Spread(random.Random(1), list(range(100)), 5)
+
+    # Scale 1 is the round-robin and the uniform choice it always was.
+    assert [one.nth(i) for i in range(40)] == list(range(20)) * 2
+    # At 5 the main community keeps its twentieth: five times scale 1's history.
+    nth = [five.nth(i) for i in range(5_000)]
+    assert nth.count(0) == 250
+    assert {nth.count(k) for k in range(1, 100)} <= {47, 48}
+    picks = [five.pick() for _ in range(20_000)]
+    assert 900 <= picks.count(0) <= 1_100
+    assert max(picks.count(k) for k in range(1, 100)) < 300
+
+
+@pytest.mark.django_db
+def test_seeding_at_scale_two_puts_the_communities_in_organisations_the_leader_leads_one():
+    from communities.models import Community, Organisation
+    from reflections.models import Reflection
+    from sessions.models import Session
+    from tools.bench import scaled, seed
+
+    base = {
+        "communities": 3,
+        "members": 60,
+        "sessions": 30,
+        "rsvps": 150,
+        "reflections": 300,
+        "reviews": 40,
+    }
+
+    site = seed(scaled(base, 2), 2)
+
+    organisations = list(Organisation.objects.filter(slug__startswith="organisation-"))
+    assert len(organisations) == 2
+    for organisation in organisations:
+        assert Community.objects.filter(organisation=organisation).count() == 3
+    assert list(Organisation.objects.led_by(site["leader"])) == [organisations[0]]
+    assert site["community"].organisation == organisations[0]
+    # The main community holds a third of the history, as at scale 1: twice as much.
+    assert Session.objects.filter(community=site["community"], series=None).count() == 20
+    assert 160 <= Reflection.objects.filter(community=site["community"]).count() <= 240
+    assert site["reviews"] == 80
