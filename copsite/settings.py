@@ -91,8 +91,10 @@ PLUGIN_APPS = [
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
-    "core.middleware.HealthCheckMiddleware",
+    # NUL in an address is a 404 everywhere, the health check included (it is never a
+    # real probe's address); then /healthz answers before the host check and redirect.
     "core.middleware.RefuseNulMiddleware",
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
