@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,6 +20,7 @@ from communities.access import community_for
 from communities.models import Membership
 from communities.organisations import led_organisations
 from core.csvs import csv_response
+from core.paging import PAGING_PARAMS, KeysetPage
 
 from . import services, snapshot
 from .access import (
@@ -34,6 +36,10 @@ from .forms import ImpactStoryForm, StoryFilterForm
 from .models import ImpactStory
 from .periods import Period, period_form, picker_params
 from .report import community_picture, portfolio_picture
+
+STORIES_PAGE = 20
+# Where a draft sits in the list of stories, newest first: above every published one.
+DRAFTS_FIRST = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 
 def _csv_response(charts, name: str | None, filename: str, computed_at) -> HttpResponse:
@@ -215,19 +221,27 @@ def story_list(request):
     stories = (
         ImpactStory.objects.visible_to(request.user)
         .select_related("community", "author")
-        .order_by("-published_at", "-created_at")
+        # Newest first by publication, the person's own drafts (not published yet) above
+        # them: a draft's place is the latest moment there is, so that "older than this
+        # one" links (core.paging.KeysetPage) walk drafts and stories alike, by id within
+        # one moment.
+        .annotate(listed_at=Coalesce("published_at", Value(DRAFTS_FIRST)))
     )
     if form.is_valid():
         if form.cleaned_data["community"]:
             stories = stories.filter(community=form.cleaned_data["community"])
         if form.cleaned_data["outcome"]:
             stories = stories.filter(outcomes=form.cleaned_data["outcome"])
-    page = Paginator(stories, 20).get_page(request.GET.get("page"))
+    page = KeysetPage(stories, request.GET, STORIES_PAGE, field="listed_at")
+    # The links keep the filters and replace only the paging parameters.
+    query = request.GET.copy()
+    for paging in PAGING_PARAMS:
+        query.pop(paging, None)
     can_write = Membership.objects.active().filter(user=request.user).exists()
     return render(
         request,
         "dashboard/stories/list.html",
-        {"form": form, "page": page, "can_write": can_write},
+        {"form": form, "page": page, "query": query.urlencode(), "can_write": can_write},
     )
 
 

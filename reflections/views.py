@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -192,7 +191,9 @@ def my_reflections(request):
         .select_related("community", "session", "outcome", "author")
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(reflections, PAGE_SIZE).get_page(request.GET.get("page"))
+    # "Older than this one" links (core.paging.KeysetPage): years of writing cost the same
+    # at the last page as at the first, read from the index `(author, -created_at)`.
+    page = KeysetPage(reflections, request.GET, PAGE_SIZE, field="created_at")
     return render(request, "reflections/mine.html", {"page": page})
 
 
@@ -516,9 +517,11 @@ def action_list(request, slug):
     community = access.community
     actions = _actions_with_reflections(request.user, community)
     open_actions = list(actions.open().overdue_first())
-    closed_page = Paginator(
-        actions.exclude(status__in=Action.OPEN).order_by("-updated_at", "-pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    # Closed actions go by "older than this one" links (core.paging.KeysetPage), most
+    # recently closed first; an id that is not a closed action here names nothing.
+    closed_page = KeysetPage(
+        actions.exclude(status__in=Action.OPEN), request.GET, PAGE_SIZE, field="updated_at"
+    )
     return render(
         request,
         "reflections/actions.html",

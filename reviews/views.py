@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from communities.access import community_for
 from communities.models import Membership
 from communities.pickers import pickers_bind
 from core.htmx import announce
+from core.paging import KeysetPage
 from core.plugins import annotate_rows, collect_panels
 from outcomes.models import Outcome
 from sessions.access import session_for
@@ -639,9 +639,8 @@ def reviews_page(request, slug: str):
     community = access.community
     user = request.user
     rounds = _progress(ReviewRound.objects.filter(community=community)).select_related("session")
-    page = Paginator(rounds.order_by("-created_at", "-pk"), ROUNDS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    # Older rounds go by "older than this one" links (core.paging.KeysetPage), no COUNT.
+    page = KeysetPage(rounds, request.GET, ROUNDS_PER_PAGE, field="created_at")
     waiting = list(
         PeerReview.objects.waiting()
         .filter(round__community=community, reviewer=user)

@@ -168,7 +168,7 @@ def test_junk_in_every_form_never_gives_a_server_error(cast):
 QUERY_PARAMS = [
     "q", "page", "member", "find", "session", "outcome", "action", "reflection",
     "level", "role", "aspiration", "loop_level", "community", "period", "start", "end",
-    "format", "chart", "next",
+    "format", "chart", "next", "before", "after",
 ]  # fmt: skip
 QUERY_JUNK = ["a\x00b", "²", "-1", "99999999999999999999999", "2026-02-30", "x" * 3000]
 

@@ -256,6 +256,12 @@ def action_list(cast, rows):
     return "alice", "/c/riverside/actions/", {}, "Try 00"
 
 
+def action_list_closed(cast, rows):
+    for i, owner in enumerate(members(cast, rows)):
+        ActionFactory(community=cast.riverside, owner=owner, title=f"Done {i:02d}", status="done")
+    return "alice", "/c/riverside/actions/", {}, "Done 00"
+
+
 def story_list(cast, rows):
     for i, author in enumerate(members(cast, rows)):
         ImpactStoryFactory(community=cast.riverside, author=author, title=f"Story {i:02d}")
@@ -410,7 +416,8 @@ CASES = {
     "outcome_list": (outcome_list, 5),
     "outcome_detail": (outcome_detail, 8),
     "outcome_confidence_fragment": (outcome_confidence_fragment, 9),
-    "reviews_page": (reviews_page, 9),
+    # 8 (was 9): the rounds go by keyset links (core.paging.KeysetPage), no COUNT for pages.
+    "reviews_page": (reviews_page, 8),
     # +1 for "N of M pieces have all their reviews" (reviews.selectors.round_heard).
     "round_page": (round_page, 10),
     # +1 for the conversation about the work (reflections' work_panel).
@@ -418,9 +425,14 @@ CASES = {
     "alignment": (alignment, 9),
     "reflection_list": (reflection_list, 7),
     "reflection_fragment": (reflection_fragment, 5),
-    "my_reflections": (my_reflections, 4),
+    # 3 (was 4): keyset links (core.paging.KeysetPage), no COUNT for page numbers.
+    "my_reflections": (my_reflections, 3),
     "action_list": (action_list, 7),
-    "story_list": (story_list, 7),
+    # No open actions: the closed ones' keyset page and their reflections (one prefetch)
+    # instead of the open ones' reflections and an empty closed page.
+    "action_list_closed": (action_list_closed, 7),
+    # 6 (was 7): keyset links (core.paging.KeysetPage), no COUNT for page numbers.
+    "story_list": (story_list, 6),
     # +1: mentoring pairs active (one grouped query); +4 peer review as a practice
     # (reviews shared with their authors, median days, authors heard by the due date,
     # calibrated stages); +2 "every voice"; +2 the session pulse by month; -3 the

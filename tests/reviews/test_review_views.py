@@ -600,18 +600,47 @@ def test_reviews_page_shows_waiting_overdue_kindly_and_my_work(client, cast):
     assert "no reviews yet" in author_page
 
 
-def test_reviews_page_paginates_rounds_and_survives_a_bad_page(client, cast):
-    for _ in range(12):
-        cast.open_round()
+def test_reviews_page_pages_rounds_by_keyset_links_through_equal_moments(client, cast):
+    # Twelve rounds opened at one moment: the pages walk them by id, each round once.
+    rounds = [cast.open_round() for _ in range(12)]
+    ReviewRound.objects.filter(pk__in=[r.pk for r in rounds]).update(
+        created_at=timezone.now() - timedelta(days=1)
+    )
     as_(client, cast.member)
 
     first = client.get(url("reviews"))
-    junk = client.get(url("reviews"), {"page": "lots"})
-    last = client.get(url("reviews"), {"page": "999"})
+    older = client.get(url("reviews"), {"before": first.context["page"].older_id})
+    back = client.get(url("reviews"), {"after": older.context["page"].newer_id})
 
-    assert len(first.context["page"].object_list) == 10
-    assert junk.status_code == 200
-    assert len(last.context["page"].object_list) == 2
+    newest_first = sorted(r.pk for r in rounds)[::-1]
+    assert [r.pk for r in first.context["page"]] == newest_first[:10]
+    assert [r.pk for r in older.context["page"]] == newest_first[10:]
+    assert [r.pk for r in back.context["page"]] == newest_first[:10]
+    html = first.content.decode()
+    assert '<nav class="pagination" aria-label="Review rounds, by page">' in html
+    assert f'href="?before={newest_first[9]}#rounds-heading" rel="next">Older rounds</a>' in html
+    assert 'rel="prev">Newer rounds</a>' in older.content.decode()
+    assert "Older rounds" not in older.content.decode()
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "1.5", "²", "9" * 30, "foreign"])
+def test_reviews_page_shows_the_newest_rounds_for_a_tampered_id(client, cast, value):
+    from tests.factories import ReviewRoundFactory
+
+    for _ in range(12):
+        cast.open_round()
+    if value == "foreign":
+        # A round of another community names nothing here.
+        elsewhere = SessionFactory(community=cast.other_community)
+        value = ReviewRoundFactory(session=elsewhere, opened_by=cast.other).pk
+    as_(client, cast.member)
+
+    newest = client.get(url("reviews"))
+    for param in ("before", "after", "page"):
+        response = client.get(url("reviews"), {param: value})
+        assert response.status_code == 200
+        assert list(response.context["page"]) == list(newest.context["page"])
+        assert not response.context["page"].has_previous()
 
 
 def test_home_panel_lists_reviews_waiting_across_communities(cast):
