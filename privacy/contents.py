@@ -72,6 +72,11 @@ class Archive:
     def csv(self, path: str, columns, rows) -> str:
         return self.text(path, csv_text(columns, rows))
 
+    def table(self, path: str, about: str, columns, rows) -> Part:
+        """A CSV of `rows` under `path`, described in the README as `about` (one a row)."""
+        rows = list(rows)
+        return Part(self.csv(path, columns, rows), about, len(rows))
+
     def stored_file(self, path: str, field) -> str | None:
         """Copy a stored file (a FileField's) into the zip; None when it is gone."""
         try:
@@ -351,8 +356,12 @@ def _person_actions(archive: Archive, user) -> Part:
         .select_related("community")
         .order_by("created_at", "pk")
     )
-    archive.csv("actions.csv", ACTION_COLUMNS, _action_rows(actions, people=False))
-    return Part("actions.csv", "actions you own or proposed", len(actions))
+    return archive.table(
+        "actions.csv",
+        "actions you own or proposed",
+        ACTION_COLUMNS,
+        _action_rows(actions, people=False),
+    )
 
 
 def _person_rsvps(archive: Archive, user) -> Part:
@@ -365,8 +374,8 @@ def _person_rsvps(archive: Archive, user) -> Part:
         [r.session.community.name, r.session.title, _when(r.session.starts_at), r.response]
         for r in rsvps
     ]
-    archive.csv("rsvps.csv", ["community", "session", "starts", "your answer"], rows)
-    return Part("rsvps.csv", "your answers to “coming?”", len(rsvps))
+    columns = ["community", "session", "starts", "your answer"]
+    return archive.table("rsvps.csv", "your answers to “coming?”", columns, rows)
 
 
 def _person_attendance(archive: Archive, user) -> Part:
@@ -379,8 +388,8 @@ def _person_attendance(archive: Archive, user) -> Part:
         [a.session.community.name, a.session.title, _when(a.session.starts_at), a.walk_in]
         for a in attended
     ]
-    archive.csv("attendance.csv", ["community", "session", "held", "walked in"], rows)
-    return Part("attendance.csv", "the sessions you came to", len(attended))
+    columns = ["community", "session", "held", "walked in"]
+    return archive.table("attendance.csv", "the sessions you came to", columns, rows)
 
 
 def _person_ratings(archive: Archive, user) -> Part:
@@ -393,8 +402,8 @@ def _person_ratings(archive: Archive, user) -> Part:
         [r.outcome.community.name, r.outcome.statement, r.rating, r.note, _when(r.created_at)]
         for r in ratings
     ]
-    archive.csv("confidence-ratings.csv", ["community", "outcome", "rating", "note", "when"], rows)
-    return Part("confidence-ratings.csv", "how confident you said you were", len(ratings))
+    columns = ["community", "outcome", "rating", "note", "when"]
+    return archive.table("confidence-ratings.csv", "how confident you said you were", columns, rows)
 
 
 def _person_pulse(archive: Archive, user) -> Part:
@@ -422,12 +431,8 @@ def _person_pulse(archive: Archive, user) -> Part:
         ]
         for a in answers
     ]
-    archive.csv(
-        "pulse-answers.csv",
-        ["community", "session", "held", "how it was", "what would make the next one better"],
-        rows,
-    )
-    return Part("pulse-answers.csv", "your answers to sessions' pulse", len(answers))
+    columns = ["community", "session", "held", "how it was", "what would make the next one better"]
+    return archive.table("pulse-answers.csv", "your answers to sessions' pulse", columns, rows)
 
 
 def _person_checkins(archive: Archive, user) -> Part:
@@ -439,10 +444,8 @@ def _person_checkins(archive: Archive, user) -> Part:
     rows = [
         [c.membership.community.name, _when(c.sent_at), _when(c.came_back_at)] for c in checkins
     ]
-    archive.csv("check-ins.csv", ["community", "hello sent", "back since"], rows)
-    return Part(
-        "check-ins.csv", "the hellos a facilitator sent you when you were away", len(checkins)
-    )
+    about = "the hellos a facilitator sent you when you were away"
+    return archive.table("check-ins.csv", about, ["community", "hello sent", "back since"], rows)
 
 
 # --- A community's export ---------------------------------------------------------------
@@ -493,12 +496,8 @@ def _community_outcomes(archive: Archive, community) -> Part:
         ]
         for o in outcomes
     ]
-    archive.csv(
-        "outcomes.csv",
-        ["outcome", "why it matters", "status", "proposed by", "proposed", "agreed"],
-        rows,
-    )
-    return Part("outcomes.csv", "the community's outcomes", len(outcomes))
+    columns = ["outcome", "why it matters", "status", "proposed by", "proposed", "agreed"]
+    return archive.table("outcomes.csv", "the community's outcomes", columns, rows)
 
 
 def _community_sessions(archive: Archive, community) -> Part:
@@ -561,5 +560,6 @@ def _community_actions(archive: Archive, community) -> Part:
         .order_by("created_at", "pk")
     )
     columns = [*ACTION_COLUMNS[:4], "owner", *ACTION_COLUMNS[4:]]
-    archive.csv("actions.csv", columns, _action_rows(actions, people=True))
-    return Part("actions.csv", "the community's actions", len(actions))
+    return archive.table(
+        "actions.csv", "the community's actions", columns, _action_rows(actions, people=True)
+    )
