@@ -138,3 +138,14 @@ def opt_out_headers(email: str) -> dict[str, str]:
         "List-Unsubscribe": f"<{opt_out_url(email)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+def invitations_listed(invitations) -> list[Invitation]:
+    """The sent invitations a page lists (the newest 200), each marked `opted_out` when its
+    address has since asked not to be invited, so nobody presses Re-send in vain (one query
+    for the whole list)."""
+    rows = list(invitations.select_related("invited_by", "accepted_by")[:200])
+    unwilling = opted_out([row.email for row in rows if not row.accepted_at])
+    for row in rows:
+        row.opted_out = row.email.strip().lower() in unwilling
+    return rows

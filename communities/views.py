@@ -41,7 +41,7 @@ from .invitations import (
     hash_from_opt_out_token,
     invitation_address_state,
     invitation_from_token,
-    opted_out,
+    invitations_listed,
 )
 from .models import (
     Community,
@@ -294,24 +294,9 @@ def invitations(request, slug):
         except CommunityError as error:
             messages.error(request, str(error))
             return redirect("communities:invitations", slug=community.slug)
-        if sent:
-            addresses = ", ".join(invitation.email for invitation in sent)
-            messages.success(request, f"Invitation sent to {addresses}.")
-        for email, why in skipped.items():
-            messages.info(request, f"{email} {why}.")
-        for word in form.invalid:
-            messages.error(request, f"“{word}” is not an email address; nothing was sent to it.")
+        tell_invited(request, sent, skipped, form.invalid)
         return redirect("communities:invitations", slug=community.slug)
-    rows = list(
-        Invitation.objects.filter(community=community).select_related("invited_by", "accepted_by")[
-            :200
-        ]
-    )
-    # Said beside each invitation whose address has since asked not to be invited, so
-    # nobody presses Re-send in vain (one query for the whole list).
-    unwilling = opted_out([row.email for row in rows if not row.accepted_at])
-    for row in rows:
-        row.opted_out = row.email.strip().lower() in unwilling
+    rows = invitations_listed(Invitation.objects.filter(community=community))
     return render(
         request,
         "communities/invitations.html",
@@ -324,7 +309,24 @@ def invitations(request, slug):
 def invitation_manage(request, slug, pk, action):
     access = community_for(request.user, slug, role=FACILITATOR)
     community = access.community
-    invitation = invitation_for(access, pk)
+    invitation_act(request, invitation_for(access, pk), action)
+    return redirect("communities:invitations", slug=community.slug)
+
+
+def tell_invited(request, sent, skipped, invalid) -> None:
+    """What an invitation form did, in messages: who was invited, who was not and why,
+    and what was not an address (a community's invitations and an organisation's)."""
+    if sent:
+        addresses = ", ".join(invitation.email for invitation in sent)
+        messages.success(request, f"Invitation sent to {addresses}.")
+    for email, why in skipped.items():
+        messages.info(request, f"{email} {why}.")
+    for word in invalid:
+        messages.error(request, f"“{word}” is not an email address; nothing was sent to it.")
+
+
+def invitation_act(request, invitation, action: str) -> None:
+    """Revoke or re-send one invitation, saying what happened (or why it could not)."""
     try:
         if action == "revoke":
             services.invitation_revoke(invitation=invitation)
@@ -334,7 +336,6 @@ def invitation_manage(request, slug, pk, action):
             messages.success(request, f"A fresh invitation is on its way to {invitation.email}.")
     except CommunityError as error:
         messages.error(request, str(error))
-    return redirect("communities:invitations", slug=community.slug)
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,9 +18,9 @@ from accounts.submissions import once_per_submission
 from . import organisations, services
 from .access import community_movable_by, organisation_admin_for, organisation_invitation_for
 from .forms import InvitationForm, OrganisationPersonForm, OrganisationSettingsForm
-from .invitations import opted_out
+from .invitations import invitations_listed
 from .models import Invitation, Organisation, OrganisationRole
-from .services import CommunityError
+from .views import invitation_act, tell_invited
 
 
 @login_required
@@ -128,22 +128,9 @@ def organisation_invitations(request, slug):
             emails=form.cleaned_data["emails"],
             message=form.cleaned_data["message"],
         )
-        if sent:
-            addresses = ", ".join(invitation.email for invitation in sent)
-            messages.success(request, f"Invitation sent to {addresses}.")
-        for email, why in skipped.items():
-            messages.info(request, f"{email} {why}.")
-        for word in form.invalid:
-            messages.error(request, f"“{word}” is not an email address; nothing was sent to it.")
+        tell_invited(request, sent, skipped, form.invalid)
         return redirect("organisations:invitations", slug=organisation.slug)
-    rows = list(
-        Invitation.objects.filter(organisation=organisation).select_related(
-            "invited_by", "accepted_by"
-        )[:200]
-    )
-    unwilling = opted_out([row.email for row in rows if not row.accepted_at])
-    for row in rows:
-        row.opted_out = row.email.strip().lower() in unwilling
+    rows = invitations_listed(Invitation.objects.filter(organisation=organisation))
     return render(
         request,
         "communities/organisation_invitations.html",
@@ -155,16 +142,7 @@ def organisation_invitations(request, slug):
 @require_POST
 def organisation_invitation_manage(request, slug, pk, action):
     organisation = organisation_admin_for(request.user, slug)
-    invitation = organisation_invitation_for(organisation, pk)
-    try:
-        if action == "revoke":
-            services.invitation_revoke(invitation=invitation)
-            messages.success(request, f"The invitation to {invitation.email} is revoked.")
-        else:
-            services.invitation_resend(invitation=invitation, by=request.user)
-            messages.success(request, f"A fresh invitation is on its way to {invitation.email}.")
-    except CommunityError as error:
-        messages.error(request, str(error))
+    invitation_act(request, organisation_invitation_for(organisation, pk), action)
     return redirect("organisations:invitations", slug=organisation.slug)
 
 
