@@ -92,3 +92,42 @@ class Hrefs(HTMLParser):
 def as_path(url: str) -> str:
     """An absolute link from an email, as a path the browser's base URL takes."""
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def mapping_session(cast, *, attended, prompts=("Are the loops clear?", "What is missing?")):
+    """The peer-review journeys' setting: Systems Mapping with `cast` ([(key, name, role,
+    level)], each key@example.org), an agreed outcome with review `prompts`, and "Causal
+    loops" held yesterday, attended by the `attended` keys. Returns (community, people,
+    session)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import (
+        AttendanceFactory,
+        CommunityFactory,
+        MembershipFactory,
+        OutcomeFactory,
+        SessionFactory,
+        UserFactory,
+    )
+
+    community = CommunityFactory(slug="maps", name="Systems Mapping")
+    people = {}
+    for key, name, role, level in cast:
+        people[key] = UserFactory(email=f"{key}@example.org", display_name=name)
+        MembershipFactory(community=community, user=people[key], role=role, level=level)
+    OutcomeFactory(
+        community=community,
+        statement="map complex systems more confidently",
+        review_prompts=list(prompts),
+    )
+    session = SessionFactory(
+        community=community,
+        title="Causal loops",
+        starts_at=timezone.now() - timedelta(days=1),
+        status="completed",
+    )
+    for key in attended:
+        AttendanceFactory(session=session, user=people[key])
+    return community, people, session

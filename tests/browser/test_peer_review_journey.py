@@ -11,12 +11,10 @@ from playwright.sync_api import expect
 from communities.models import Membership
 from reviews.models import PeerReview, ReviewReply, SharedWork
 from sessions.models import Session
+from tests.browser.conftest import mapping_session
 from tests.factories import (
-    AttendanceFactory,
     CommunityFactory,
     MembershipFactory,
-    OutcomeFactory,
-    SessionFactory,
     UserFactory,
 )
 
@@ -44,28 +42,14 @@ class Accessibility:
 
 
 def test_share_open_a_round_review_and_reply(page, log_in):
-    community = CommunityFactory(slug="maps", name="Systems Mapping")
-    people = {}
-    for key, name, role, level in [
-        ("ada", "Ada", Membership.Role.MEMBER, Membership.Level.PERIPHERAL),
-        ("rosa", "Rosa", Membership.Role.MEMBER, Membership.Level.CORE),
-        ("femi", "Femi", Membership.Role.FACILITATOR, Membership.Level.CORE),
-    ]:
-        people[key] = UserFactory(email=f"{key}@example.org", display_name=name)
-        MembershipFactory(community=community, user=people[key], role=role, level=level)
-    OutcomeFactory(
-        community=community,
-        statement="map complex systems more confidently",
-        review_prompts=["Are the loops clear?", "What is missing?"],
+    _community, _people, session = mapping_session(
+        [
+            ("ada", "Ada", Membership.Role.MEMBER, Membership.Level.PERIPHERAL),
+            ("rosa", "Rosa", Membership.Role.MEMBER, Membership.Level.CORE),
+            ("femi", "Femi", Membership.Role.FACILITATOR, Membership.Level.CORE),
+        ],
+        attended=("ada", "rosa"),
     )
-    session = SessionFactory(
-        community=community,
-        title="Causal loops",
-        starts_at=timezone.now() - timedelta(days=1),
-        status="completed",
-    )
-    for key in ("ada", "rosa"):
-        AttendanceFactory(session=session, user=people[key])
 
     # Ada attended, so the session's page invites her to share her work, with a file.
     log_in("ada@example.org")

@@ -12,7 +12,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import EmailDelivery
@@ -20,14 +19,7 @@ from communities.models import Membership
 from reviews.models import PeerReview, ReviewRound, SharedWork
 from reviews.services import review_save
 from reviews.tasks import review_cadence_scan, review_nudges_scan
-from tests.factories import (
-    AttendanceFactory,
-    CommunityFactory,
-    MembershipFactory,
-    OutcomeFactory,
-    SessionFactory,
-    UserFactory,
-)
+from tests.browser.conftest import mapping_session
 
 from .test_peer_review_journey import Accessibility
 
@@ -40,30 +32,16 @@ def emails(user, kind: str) -> int:
 
 
 def test_a_stalled_review_is_reminded_reassigned_written_and_the_round_closes(page, log_in):
-    community = CommunityFactory(slug="maps", name="Systems Mapping")
-    people = {}
-    for key, name, role, level in [
-        ("ada", "Ada", Membership.Role.MEMBER, Membership.Level.PERIPHERAL),
-        ("rosa", "Rosa", Membership.Role.MEMBER, Membership.Level.CORE),
-        ("tess", "Tess", Membership.Role.MEMBER, Membership.Level.ACTIVE),
-        ("uma", "Uma", Membership.Role.MEMBER, Membership.Level.ACTIVE),
-        ("femi", "Femi", Membership.Role.FACILITATOR, Membership.Level.CORE),
-    ]:
-        people[key] = UserFactory(email=f"{key}@example.org", display_name=name)
-        MembershipFactory(community=community, user=people[key], role=role, level=level)
-    OutcomeFactory(
-        community=community,
-        statement="map complex systems more confidently",
-        review_prompts=["Are the loops clear?", "What is missing?"],
+    community, people, session = mapping_session(
+        [
+            ("ada", "Ada", Membership.Role.MEMBER, Membership.Level.PERIPHERAL),
+            ("rosa", "Rosa", Membership.Role.MEMBER, Membership.Level.CORE),
+            ("tess", "Tess", Membership.Role.MEMBER, Membership.Level.ACTIVE),
+            ("uma", "Uma", Membership.Role.MEMBER, Membership.Level.ACTIVE),
+            ("femi", "Femi", Membership.Role.FACILITATOR, Membership.Level.CORE),
+        ],
+        attended=("ada", "rosa", "tess", "uma"),
     )
-    session = SessionFactory(
-        community=community,
-        title="Causal loops",
-        starts_at=timezone.now() - timedelta(days=1),
-        status="completed",
-    )
-    for key in ("ada", "rosa", "tess", "uma"):
-        AttendanceFactory(session=session, user=people[key])
     river = SharedWork.objects.create(
         community=community, session=session, author=people["ada"], title="River basin map",
         link="https://example.org/river",

@@ -6,50 +6,28 @@ Rosa's. axe-core on each page the journey stops at."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from communities.models import Membership
 from reviews.models import PeerReview, SelfReview
+from tests.browser.conftest import mapping_session
 from tests.browser.test_peer_review_journey import Accessibility
-from tests.factories import (
-    AttendanceFactory,
-    CommunityFactory,
-    MembershipFactory,
-    OutcomeFactory,
-    SessionFactory,
-    UserFactory,
-)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_held_review_released_then_read_beside_the_authors_own_view(page, log_in):
-    community = CommunityFactory(slug="maps", name="Systems Mapping")
-    people = {}
-    for key, name, role, level in [
-        ("ada", "Ada", Membership.Role.MEMBER, Membership.Level.PERIPHERAL),
-        ("rosa", "Rosa", Membership.Role.MEMBER, Membership.Level.CORE),
-        ("femi", "Femi", Membership.Role.FACILITATOR, Membership.Level.CORE),
-    ]:
-        people[key] = UserFactory(email=f"{key}@example.org", display_name=name)
-        MembershipFactory(community=community, user=people[key], role=role, level=level)
-    OutcomeFactory(
-        community=community,
-        statement="map complex systems more confidently",
-        review_prompts=["Are the loops clear?"],
+    _community, people, session = mapping_session(
+        [
+            ("ada", "Ada", Membership.Role.MEMBER, Membership.Level.PERIPHERAL),
+            ("rosa", "Rosa", Membership.Role.MEMBER, Membership.Level.CORE),
+            ("femi", "Femi", Membership.Role.FACILITATOR, Membership.Level.CORE),
+        ],
+        attended=("ada", "rosa"),
+        prompts=("Are the loops clear?",),
     )
-    session = SessionFactory(
-        community=community,
-        title="Causal loops",
-        starts_at=timezone.now() - timedelta(days=1),
-        status="completed",
-    )
-    for key in ("ada", "rosa"):
-        AttendanceFactory(session=session, user=people[key])
     from reviews import services
 
     work = services.work_share(session=session, author=people["ada"], title="River basin map")
