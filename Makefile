@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test test-fast lint format bench load backup restore clean
+.PHONY: install run test test-fast lint format messages bench load backup restore clean
 
 # uv from PATH, else this Python's, else one installed with pip. A system Python that
 # refuses `pip install` (PEP 668, as Debian's does) gets uv in a venv of its own, .uv/.
@@ -18,7 +18,10 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	echo "$$uv sync --locked"; $$uv sync --locked
 	@touch $@
 
+# The translation catalogs' .mo files are built in pure Python (tools/i18n.py), so a
+# machine without GNU gettext runs the site in every language.
 install: $(VENV)/.installed
+	@$(PY) -m tools.i18n compile
 
 # `make run PORT=8001` serves on another port; links in emails follow it unless SITE_URL
 # is set. honcho hands the web process $$PORT (Procfile.dev).
@@ -51,6 +54,12 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(PY) -m tools.i18n check
+
+# After adding or changing a translatable string: extract it into every language's
+# catalog (needs GNU gettext's xgettext), translate the new entries, commit the .po files.
+messages: install
+	$(PY) -m tools.i18n update
 
 format: install
 	$(VENV)/bin/ruff check --fix .

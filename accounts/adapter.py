@@ -14,6 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from core.plugins import email_vouched_for
 
+from . import languages
 from .mail import email_enqueue
 
 
@@ -75,7 +76,14 @@ class AccountAdapter(DefaultAccountAdapter):
             **context,
             "current_site": site_named(),
         }
-        message = self.render_mail(template_prefix, email, context)
+        # A signed-up person's own language; before that, the language of the request
+        # they are making (theirs: their browser's or the switcher's).
+        user = context.get("user")
+        if getattr(user, "language", ""):
+            with languages.speaking(user):
+                message = self.render_mail(template_prefix, email, context)
+        else:
+            message = self.render_mail(template_prefix, email, context)
         html = ""
         if isinstance(message, EmailMultiAlternatives):
             html = next((c for c, mime in message.alternatives if mime == "text/html"), "")

@@ -22,13 +22,16 @@ def seed(people: dict[str, User]) -> None:
         people[email] = demo_user(email, name, is_leader=is_leader)
 
 
-def demo_user(email: str, name: str, *, is_leader: bool = False, tz: str = "") -> User:
+def demo_user(
+    email: str, name: str, *, is_leader: bool = False, tz: str = "", language: str = ""
+) -> User:
     """Get or create a demo person with a verified address; changes nothing when present."""
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User(email=email, display_name=name, is_leader=is_leader)
         if tz:
             user.timezone = tz
+        user.language = language
         user.set_password(DEMO_PASSWORD)
         user.save()
     EmailAddress.objects.get_or_create(

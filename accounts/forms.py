@@ -23,6 +23,7 @@ from django import forms
 
 from core.plugins import notification_kinds
 
+from . import languages
 from .models import User
 from .services import PROFILE_FIELDS
 
@@ -118,6 +119,12 @@ class ProfileForm(forms.ModelForm):
         widget=timezone_widget(),
         help_text="Session times, reminders and digests use this timezone.",
     )
+    language = forms.ChoiceField(
+        label="Language",
+        choices=languages.choices,
+        required=False,
+        help_text="For these pages and every email we send you.",
+    )
     digest_hour = forms.TypedChoiceField(
         label="Digest hour", choices=HOURS, coerce=int, help_text="In your own timezone."
     )
@@ -132,7 +139,7 @@ class ProfileForm(forms.ModelForm):
             "you to reflect after a session you came to.",
         }
 
-    PROFILE = ("display_name", "timezone")
+    PROFILE = ("display_name", "timezone", "language")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

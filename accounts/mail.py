@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from core.transactions import after_commit
 
+from . import languages
 from .models import EmailDelivery, EmailSuppression, normalized_address
 
 logger = logging.getLogger(__name__)
@@ -104,15 +105,20 @@ def email_render_and_enqueue(
     if EmailDelivery.objects.filter(key=key).exists():
         return EmailDelivery.objects.get(key=key), False
     context = {"SITE_URL": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
+    # In the recipient's language, never the sender's (whose request this may be); an
+    # address without an account gets the site's default.
+    with languages.speaking(recipient):
+        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
+        body_text = render_to_string(f"{template_prefix}.txt", context)
+        body_html = render_to_string(f"{template_prefix}.html", context)
     return email_enqueue(
         key=key,
         kind=kind,
         to_email=to_email,
         recipient=recipient,
         subject=subject,
-        body_text=render_to_string(f"{template_prefix}.txt", context),
-        body_html=render_to_string(f"{template_prefix}.html", context),
+        body_text=body_text,
+        body_html=body_html,
         headers=headers,
         attachments=attachments,
     )

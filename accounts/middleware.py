@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_htmx.http import HttpResponseClientRedirect
 
+from . import languages
 from .sso import mfa_required, signed_in_with_own_second_factor, sso_origins
 
 
@@ -22,6 +23,22 @@ class UserTimezoneMiddleware:
             timezone.activate(request.user.zoneinfo)
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in person's saved language wins over the cookie and Accept-Language that
+    Django's LocaleMiddleware (earlier in the chain) went by (accounts.languages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.user.language:
+            code = languages.supported(request.user.language)
+            if code:
+                translation.activate(code)
+                request.LANGUAGE_CODE = code
         return self.get_response(request)
 
 

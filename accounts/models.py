@@ -61,6 +61,10 @@ class User(AbstractUser):
         max_length=80, blank=True, help_text="How others in your communities see you."
     )
     timezone = models.CharField(max_length=64, default=default_timezone)
+    # One of settings.LANGUAGES' codes, or blank for "as my browser asks" (its
+    # Accept-Language). The site's pages and every email to the person use it
+    # (accounts.languages).
+    language = models.CharField(max_length=16, blank=True, default="")
     is_leader = models.BooleanField(
         "leader",
         default=False,

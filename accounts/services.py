@@ -9,6 +9,7 @@ from .models import User
 PROFILE_FIELDS = (
     "display_name",
     "timezone",
+    "language",
     "digest",
     "digest_weekday",
     "digest_hour",
@@ -25,4 +26,11 @@ def profile_update(*, user: User, data: dict) -> User:
     for name in PROFILE_FIELDS:
         setattr(user, name, data[name])
     user.save(update_fields=list(PROFILE_FIELDS))
+    return user
+
+
+def language_choose(*, user: User, language: str) -> User:
+    """Save the footer switcher's choice as the person's preference (a supported code)."""
+    user.language = language
+    user.save(update_fields=["language"])
     return user

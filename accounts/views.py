@@ -9,14 +9,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language
 
 from core.paging import KeysetPage
 from core.plugins import collect_panels, site_link_for
 
-from . import bounces, notifications, services
+from . import bounces, languages, notifications, services
 from .access import notification_for
 from .digest import digest_preview
 from .forms import NotificationChoicesForm, ProfileForm
@@ -55,10 +57,23 @@ def settings_view(request):
     # request.user — a rejected name must not appear there as if saved.
     form = ProfileForm(request.POST or None, instance=copy(request.user))
     if request.method == "POST" and form.is_valid():
-        services.profile_update(user=request.user, data=form.cleaned_data)
-        messages.success(request, "Your settings are saved.")
-        return redirect("settings")
+        user = services.profile_update(user=request.user, data=form.cleaned_data)
+        with languages.speaking(user):
+            messages.success(request, gettext("Your settings are saved."))
+        return languages.remember(redirect("settings"), user.language)
     return _settings_page(request, form=form)
+
+
+@require_http_methods(["POST"])
+def language_view(request):
+    """The footer's language switcher (a form, no JavaScript): Django's set_language keeps
+    the choice in a cookie and goes back where the person was; a signed-in person's choice
+    is also saved as their preference, so emails follow it."""
+    response = set_language(request)
+    code = languages.supported(request.POST.get("language", ""))
+    if code and request.user.is_authenticated:
+        services.language_choose(user=request.user, language=code)
+    return response
 
 
 @login_required

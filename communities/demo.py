@@ -100,6 +100,9 @@ MAIN_PEOPLE = [
     ("Tomas Berg", "peripheral"),
 ]
 
+# Members who read copsite in another language (issue 21): their pages and emails follow.
+LANGUAGES = {"Farah Haddad": "fr", "Rosa Jiménez": "es"}
+
 LEVELS = [Membership.Level.PERIPHERAL, Membership.Level.ACTIVE, Membership.Level.CORE]
 
 # Suggestions waiting for the facilitator: (first name, to level, evidence).
@@ -150,7 +153,7 @@ def seed(people: dict) -> None:
     join(main, people["newcomer@example.com"], level="peripheral", months_ago=0, by=None)
     for index, (name, level) in enumerate(MAIN_PEOPLE):
         email = name.split()[0].lower() + "@demo.copsite.org"
-        person = people.setdefault(email, demo_user(email, name))
+        person = people.setdefault(email, demo_user(email, name, language=LANGUAGES.get(name, "")))
         join(main, person, level=level, months_ago=1 + index % 11, by=facilitator)
 
     guild = communities[REQUEST_SLUG]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("settings/", account_views.settings_view, name="settings"),
+    path("language/", account_views.language_view, name="language"),
     path(
         "settings/email/confirm-again/",
         account_views.email_reconfirm_view,

@@ -48,3 +48,13 @@ def test_seed_demo_accounts_log_in_with_the_demo_password(client):
         "leader@example.com",
     ):
         assert client.login(email=email, password="practice-together"), email
+
+
+def test_seed_demo_has_members_who_read_french_and_spanish(client):
+    from accounts.models import User
+
+    call_command("seed_demo", force=True)
+
+    assert User.objects.get(email="farah@demo.copsite.org").language == "fr"
+    assert User.objects.get(email="rosa@demo.copsite.org").language == "es"
+    assert User.objects.get(email="member@example.com").language == ""

@@ -4,6 +4,7 @@ base.html names no app's URLs beyond core's and accounts'."""
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 
 from core.plugins import site_link_for, site_tabs
@@ -54,3 +55,17 @@ def site_search(context):
     # page's filter.
     on_search = request is not None and request.path == search_url
     return {"search_url": search_url, "q": request.GET.get("q", "")[:300] if on_search else ""}
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """The footer's language choice. Each language is named in its own words, as
+    settings.LANGUAGES has it and untranslated ("Français" on an English page too), so a
+    person finds theirs whatever the page is in."""
+    request = context.get("request")
+    return {
+        "languages": settings.LANGUAGES,
+        "current": context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        "next": request.get_full_path() if request else "/",
+        "csrf_token": context.get("csrf_token"),
+    }

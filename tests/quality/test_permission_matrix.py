@@ -290,6 +290,13 @@ EXPECT: dict[str, Case] = {
         notes="No email service configured: no webhook (tests/accounts/test_bounces.py).",
     ),
     "digest_preview": Case({}, SIGNED_IN),
+    # --- languages (issue 21): anyone may choose; a signed-in choice is their own ---
+    "language": Case(
+        {},
+        everyone(405),
+        post=everyone(302),
+        notes="An empty POST changes nothing and goes back (tests/i18n/test_languages.py).",
+    ),
     # --- data rights (issue 19) ---
     "privacy:privacy": Case(
         {}, PUBLIC, notes="What copsite keeps: for everyone, signed in or not."
