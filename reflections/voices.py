@@ -4,16 +4,18 @@ a response, a piece of work, a peer review) since the first of their last N sess
 Only facilitators ever see them, as a short list with kind suggestions on the community
 and session pages (reflections.panels); no dashboard names anyone. This module lives in
 reflections because it reads what members share here and in the apps below (reviews,
-sessions). Five queries, however many members: one for the attendance (a window function
-finds each person's Nth-latest session) and one per kind of contribution.
+sessions). One query, however many members: a window function finds each person's
+Nth-latest session, NOT EXISTS drops whoever shared something since its start, and the
+database sorts and cuts the list, so only the people named leave it.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import F, Max, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Value, When, Window
+from django.db.models.functions import Coalesce, Collate, Left, NullIf, RowNumber, StrIndex
 from django.utils import timezone
 
 from communities.models import Membership
@@ -28,13 +30,26 @@ LAST_SESSIONS = 3
 VOICES_ROWS = 12
 
 
+def sort_name():
+    """The attendance's user's `User.name` (display name, else the email's local part) as
+    SQL, compared code point by code point as Python compares strings."""
+    email = F("user__email")
+    local = Case(
+        When(user__email__contains="@", then=Left(email, StrIndex(email, Value("@")) - 1)),
+        default=email,
+        output_field=CharField(),
+    )
+    name = Coalesce(NullIf(F("user__display_name"), Value("")), local, output_field=CharField())
+    return Collate(name, "C") if connection.vendor == "postgresql" else name
+
+
 def quiet_voices(
     community, *, last: int = LAST_SESSIONS, among=None, limit: int = VOICES_ROWS
 ) -> list:
     """The community's members (not its facilitators) who came to at least `last` held
     sessions, the latest within the engagement window, and shared nothing since the start
-    of the `last`-th latest: their users, longest-standing first. `among` (a condition on
-    the attendance's `user`) narrows it to the people of one session."""
+    of the `last`-th latest: their users, longest-standing first (then by name). `among`
+    (a condition on the attendance's `user`) narrows it to the people of one session."""
     now = timezone.now()
     window = timedelta(days=community.engagement_window_days or 90)
     members = Membership.objects.active().filter(community=community, role=Membership.Role.MEMBER)
@@ -57,42 +72,26 @@ def quiet_voices(
     )
     if among is not None:
         attendance = attendance.filter(among)
-    # The window runs over narrow rows (ids and start times) and only the rows it picks
-    # are joined to their people and sessions, in the same query: ranking the rows with
-    # every column of both sorted a facilitator's community home's widest rows.
-    picked = Attendance.objects.filter(pk__in=attendance.order_by().values("pk"))
-    since = {
-        row.user_id: (row.session.starts_at, row.user)
-        for row in picked.select_related("user", "session").order_by()
-    }
-    if not since:
-        return []
-    people = list(since)
-    earliest = min(start for start, _user in since.values())
-    last_shared: dict[int, object] = {}
-    for rows in (
-        Reflection.objects.shared()
-        .filter(community=community, author__in=people, created_at__gte=earliest)
-        .values_list("author_id")
-        .annotate(at=Max("created_at")),
-        Response.objects.filter(community=community, author__in=people, created_at__gte=earliest)
-        .values_list("author_id")
-        .annotate(at=Max("created_at")),
-        SharedWork.objects.filter(community=community, author__in=people, created_at__gte=earliest)
-        .values_list("author_id")
-        .annotate(at=Max("created_at")),
-        PeerReview.objects.submitted()
-        .filter(round__community=community, reviewer__in=people, submitted_at__gte=earliest)
-        .values_list("reviewer_id")
-        .annotate(at=Max("submitted_at")),
-    ):
-        for user_id, at in rows.order_by():
-            if user_id not in last_shared or at > last_shared[user_id]:
-                last_shared[user_id] = at
-    quiet = [
-        (start, user)
-        for user_id, (start, user) in since.items()
-        if last_shared.get(user_id) is None or last_shared[user_id] < start
-    ]
-    quiet.sort(key=lambda pair: (pair[0], pair[1].name))
-    return [user for _start, user in quiet[:limit]]
+    # The window runs over narrow rows (ids and start times); only the row it picks per
+    # person is joined to its session, checked for anything shared since that session
+    # started, and, for the few named, to its person.
+    person, since = OuterRef("user_id"), OuterRef("session__starts_at")
+    shared = (
+        Reflection.objects.shared().filter(
+            community=community, author=person, created_at__gte=since
+        ),
+        Response.objects.filter(community=community, author=person, created_at__gte=since),
+        SharedWork.objects.filter(community=community, author=person, created_at__gte=since),
+        PeerReview.objects.submitted().filter(
+            round__community=community, reviewer=person, submitted_at__gte=since
+        ),
+    )
+    quiet = Attendance.objects.filter(pk__in=attendance.order_by().values("pk"))
+    for rows in shared:
+        quiet = quiet.exclude(Exists(rows.order_by()))
+    quiet = (
+        quiet.annotate(sort_name=sort_name())
+        .select_related("user")
+        .order_by("session__starts_at", "sort_name", "user_id")[:limit]
+    )
+    return [row.user for row in quiet]

@@ -148,17 +148,39 @@ def test_the_session_panel_names_only_the_people_of_that_session(client_as, rive
 
 
 @pytest.mark.parametrize("rows", [1, 12])
-def test_quiet_voices_cost_five_queries_however_many_people(
+def test_quiet_voices_cost_one_query_however_many_people(
     riverside, held, rows, django_assert_num_queries
 ):
     people = [quiet_person(riverside, held) for _ in range(rows)]
     sharer = quiet_person(riverside, held)
     ReflectionFactory(community=riverside, author=sharer)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(1):
         found = quiet_voices(riverside)
 
     assert {p.pk for p in found} == {p.pk for p in people}
+
+
+def test_longest_standing_first_then_by_name_and_at_most_the_limit(riverside, held):
+    """Ordered by the start of their third-latest session, then by `User.name` compared
+    as Python compares strings (a display name, else the email's local part)."""
+    earlier = SessionFactory(
+        community=riverside, starts_at=held[0].starts_at - timedelta(days=7), status="completed"
+    )
+    names = ["Zoe", "bea", "", "Ünal", "Adam", "adam"]
+    people = []
+    for i, name in enumerate(names):
+        person = MembershipFactory(
+            community=riverside, user__display_name=name, user__email=f"m{i}x@example.org"
+        ).user
+        came_to(held, person)
+        people.append(person)
+    first = MembershipFactory(community=riverside, user__display_name="Zed").user
+    came_to([earlier, *held[:2]], first)  # their third-latest session is the earliest
+
+    expected = [first, *sorted(people, key=lambda p: p.name)]
+    assert quiet_voices(riverside) == expected
+    assert quiet_voices(riverside, limit=3) == expected[:3]
 
 
 def test_the_pages_with_the_panel_cost_the_same_queries_for_1_and_many(
