@@ -6,18 +6,21 @@ and session pages (reflections.panels); no dashboard names anyone. This module l
 reflections because it reads what members share here and in the apps below (reviews,
 sessions). One query, however many members: a window function finds each person's
 Nth-latest session, NOT EXISTS drops whoever shared something since its start, and the
-database sorts and cuts the list, so only the people named leave it.
+database sorts and cuts the list, so only the people named leave it. The community
+panel's query is compiled once per process (`_compiled`).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import threading
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Value, When, Window
 from django.db.models.functions import Coalesce, Collate, Left, NullIf, RowNumber, StrIndex
 from django.utils import timezone
 
+from accounts.models import User
 from communities.models import Membership
 from reviews.models import PeerReview, SharedWork
 from sessions.models import Attendance, held_sessions_q
@@ -30,16 +33,16 @@ LAST_SESSIONS = 3
 VOICES_ROWS = 12
 
 
-def sort_name():
-    """The attendance's user's `User.name` (display name, else the email's local part) as
-    SQL, compared code point by code point as Python compares strings."""
-    email = F("user__email")
+def sort_name(path: str = ""):
+    """The `User.name` (display name, else the email's local part) of the user at `path`
+    as SQL, compared code point by code point as Python compares strings."""
+    email = F(f"{path}email")
     local = Case(
-        When(user__email__contains="@", then=Left(email, StrIndex(email, Value("@")) - 1)),
+        When(**{f"{path}email__contains": "@"}, then=Left(email, StrIndex(email, Value("@")) - 1)),
         default=email,
         output_field=CharField(),
     )
-    name = Coalesce(NullIf(F("user__display_name"), Value("")), local, output_field=CharField())
+    name = Coalesce(NullIf(F(f"{path}display_name"), Value("")), local, output_field=CharField())
     return Collate(name, "C") if connection.vendor == "postgresql" else name
 
 
@@ -51,11 +54,58 @@ def quiet_voices(
     of the `last`-th latest: their users, longest-standing first (then by name). `among`
     (a condition on the attendance's `user`) narrows it to the people of one session."""
     now = timezone.now()
-    window = timedelta(days=community.engagement_window_days or 90)
-    members = Membership.objects.active().filter(community=community, role=Membership.Role.MEMBER)
+    since = now - timedelta(days=community.engagement_window_days or 90)
+    if among is not None:
+        return list(_quiet_users(community.pk, now, since, last=last, among=among, limit=limit))
+    sql, params = _compiled(last, limit)
+    if sql is None:
+        return list(_quiet_users(community.pk, now, since, last=last, limit=limit))
+    values = (community.pk, now, since)
+    return list(User.objects.raw(sql, [values[at] if at >= 0 else p for p, at in params]))
+
+
+# Building the query (a window, four NOT EXISTS, the name) is most of its time in Python:
+# for the community's panel, whose query differs only in the community and the time, it is
+# compiled once with these stand-ins and run with the real values in their places.
+_COMMUNITY = -20_181_220
+_NOW = datetime(1900, 1, 2, tzinfo=UTC)
+_SINCE = datetime(1900, 1, 1, tzinfo=UTC)
+_STAND_INS = (_COMMUNITY, _NOW, _SINCE)
+_kept: dict = {}
+_kept_lock = threading.Lock()
+
+
+def _compiled(last: int, limit: int) -> tuple[str | None, tuple]:
+    """The SQL of the community panel's query and its parameters, each as (value, which
+    stand-in it is: its index in _STAND_INS, else -1); (None, ()) when the database's
+    parameters don't keep the stand-ins as given (then the query is built each time)."""
+    key = (connection.vendor, last, limit)
+    if key not in _kept:
+        rows = _quiet_users(*_STAND_INS, last=last, limit=limit)
+        sql, params = rows.query.sql_with_params()
+        params = tuple((p, _stand_in(p)) for p in params)
+        if not set(range(len(_STAND_INS))) <= {at for _p, at in params}:
+            sql, params = None, ()
+        with _kept_lock:
+            _kept[key] = (sql, params)
+    return _kept[key]
+
+
+def _stand_in(param) -> int:
+    for at, stand_in in enumerate(_STAND_INS):
+        if type(param) is type(stand_in) and param == stand_in:
+            return at
+    return -1
+
+
+def _quiet_users(community_id: int, now, since, *, last: int, among=None, limit: int):
+    """The query of `quiet_voices`, over plain values (see `_compiled`)."""
+    members = Membership.objects.active().filter(
+        community_id=community_id, role=Membership.Role.MEMBER
+    )
     attendance = (
         Attendance.objects.filter(
-            session__community=community,
+            session__community_id=community_id,
             session__starts_at__lt=now,
             user__in=members.values("user_id"),
         )
@@ -68,30 +118,31 @@ def quiet_voices(
             ),
             latest=Window(Max("session__starts_at"), partition_by=[F("user_id")]),
         )
-        .filter(rank=last, latest__gte=now - window)
+        .filter(rank=last, latest__gte=since)
     )
     if among is not None:
         attendance = attendance.filter(among)
     # The window runs over narrow rows (ids and start times); only the row it picks per
     # person is joined to its session, checked for anything shared since that session
     # started, and, for the few named, to its person.
-    person, since = OuterRef("user_id"), OuterRef("session__starts_at")
+    person, started = OuterRef("user_id"), OuterRef("session__starts_at")
     shared = (
         Reflection.objects.shared().filter(
-            community=community, author=person, created_at__gte=since
+            community_id=community_id, author=person, created_at__gte=started
         ),
-        Response.objects.filter(community=community, author=person, created_at__gte=since),
-        SharedWork.objects.filter(community=community, author=person, created_at__gte=since),
+        Response.objects.filter(community_id=community_id, author=person, created_at__gte=started),
+        SharedWork.objects.filter(
+            community_id=community_id, author=person, created_at__gte=started
+        ),
         PeerReview.objects.submitted().filter(
-            round__community=community, reviewer=person, submitted_at__gte=since
+            round__community_id=community_id, reviewer=person, submitted_at__gte=started
         ),
     )
     quiet = Attendance.objects.filter(pk__in=attendance.order_by().values("pk"))
     for rows in shared:
         quiet = quiet.exclude(Exists(rows.order_by()))
-    quiet = (
-        quiet.annotate(sort_name=sort_name())
-        .select_related("user")
-        .order_by("session__starts_at", "sort_name", "user_id")[:limit]
+    return (
+        User.objects.filter(attendances__in=quiet)
+        .annotate(start=F("attendances__session__starts_at"), sort_name=sort_name())
+        .order_by("start", "sort_name", "pk")[:limit]
     )
-    return [row.user for row in quiet]

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reflections.models import Response
-from reflections.voices import quiet_voices
+from reflections.voices import _quiet_users, quiet_voices
 from tests.factories import (
     AttendanceFactory,
     MembershipFactory,
@@ -205,3 +205,20 @@ def test_the_pages_with_the_panel_cost_the_same_queries_for_1_and_many(
 
     assert one[:2] == many[:2]
     assert many[2] > one[2]
+
+
+def test_the_panel_query_compiled_once_serves_each_community_with_its_own_people(
+    riverside, hillside, held
+):
+    """The community panel's query is compiled once and run with each community and the
+    time in place (reflections.voices._compiled): it names what building it afresh names,
+    and never one community's people on another's page."""
+    here = quiet_person(riverside, held)
+    there = MembershipFactory(community=hillside).user
+    came_to(past_sessions(hillside), there)
+
+    assert quiet_voices(riverside) == [here]
+    assert quiet_voices(hillside) == [there]
+    now = timezone.now()
+    built = _quiet_users(hillside.pk, now, now - timedelta(days=90), last=3, limit=12)
+    assert list(built) == quiet_voices(hillside)
