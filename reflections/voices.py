@@ -56,12 +56,24 @@ def quiet_voices(
     now = timezone.now()
     since = now - timedelta(days=community.engagement_window_days or 90)
     if among is not None:
-        return list(_quiet_users(community.pk, now, since, last=last, among=among, limit=limit))
+        return _users(_quiet_rows(community.pk, now, since, last=last, among=among, limit=limit))
     sql, params = _compiled(last, limit)
     if sql is None:
-        return list(_quiet_users(community.pk, now, since, last=last, limit=limit))
+        return _users(_quiet_rows(community.pk, now, since, last=last, limit=limit))
     values = (community.pk, now, since)
-    return list(User.objects.raw(sql, [values[at] if at >= 0 else p for p, at in params]))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values[at] if at >= 0 else p for p, at in params])
+        return _users(cursor.fetchall())
+
+
+# The people are read with the attendance row that names them (their columns, in this
+# order), and made Users as Django makes them from a query's rows: none of their fields
+# needs converting from what the database driver gives.
+USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+
+
+def _users(rows) -> list:
+    return [User.from_db(User.objects.db, USER_FIELDS, row) for row in rows]
 
 
 # Building the query (a window, four NOT EXISTS, the name) is most of its time in Python:
@@ -81,7 +93,7 @@ def _compiled(last: int, limit: int) -> tuple[str | None, tuple]:
     parameters don't keep the stand-ins as given (then the query is built each time)."""
     key = (connection.vendor, last, limit)
     if key not in _kept:
-        rows = _quiet_users(*_STAND_INS, last=last, limit=limit)
+        rows = _quiet_rows(*_STAND_INS, last=last, limit=limit)
         sql, params = rows.query.sql_with_params()
         params = tuple((p, _stand_in(p)) for p in params)
         if not set(range(len(_STAND_INS))) <= {at for _p, at in params}:
@@ -98,8 +110,9 @@ def _stand_in(param) -> int:
     return -1
 
 
-def _quiet_users(community_id: int, now, since, *, last: int, among=None, limit: int):
-    """The query of `quiet_voices`, over plain values (see `_compiled`)."""
+def _quiet_rows(community_id: int, now, since, *, last: int, among=None, limit: int):
+    """The query of `quiet_voices`, over plain values (see `_compiled`): the USER_FIELDS of
+    the people named, in order."""
     members = Membership.objects.active().filter(
         community_id=community_id, role=Membership.Role.MEMBER
     )
@@ -141,8 +154,10 @@ def _quiet_users(community_id: int, now, since, *, last: int, among=None, limit:
     quiet = Attendance.objects.filter(pk__in=attendance.order_by().values("pk"))
     for rows in shared:
         quiet = quiet.exclude(Exists(rows.order_by()))
+    # Ordered and cut on the attendance rows, each joined to its person by their key: a
+    # query over users instead had PostgreSQL hash every user and every session.
     return (
-        User.objects.filter(attendances__in=quiet)
-        .annotate(start=F("attendances__session__starts_at"), sort_name=sort_name())
-        .order_by("start", "sort_name", "pk")[:limit]
+        quiet.annotate(sort_name=sort_name("user__"))
+        .order_by("session__starts_at", "sort_name", "user_id")
+        .values_list(*[f"user__{name}" for name in USER_FIELDS])[:limit]
     )

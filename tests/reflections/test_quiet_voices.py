@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reflections.models import Response
-from reflections.voices import _quiet_users, quiet_voices
+from reflections.voices import _quiet_rows, _users, quiet_voices
 from tests.factories import (
     AttendanceFactory,
     MembershipFactory,
@@ -220,5 +220,5 @@ def test_the_panel_query_compiled_once_serves_each_community_with_its_own_people
     assert quiet_voices(riverside) == [here]
     assert quiet_voices(hillside) == [there]
     now = timezone.now()
-    built = _quiet_users(hillside.pk, now, now - timedelta(days=90), last=3, limit=12)
-    assert list(built) == quiet_voices(hillside)
+    built = _quiet_rows(hillside.pk, now, now - timedelta(days=90), last=3, limit=12)
+    assert _users(built) == quiet_voices(hillside)
