@@ -55,22 +55,35 @@ def _states(checklist, memberships: list[Membership]) -> dict[int, list[StepStat
     return states
 
 
-def first_steps_cards(user) -> list[Card]:
+def first_steps_cards(user, *, memberships: list[Membership] | None = None) -> list[Card]:
     """A card for each of `user`'s recent memberships whose first steps are not all done
     and that they have not put away, by community name. Coordinators have the setup
-    checklist on the community's home instead."""
-    memberships = list(
-        Membership.objects.active()
-        .filter(
-            user=user,
-            first_steps_dismissed_at__isnull=True,
-            joined_at__gte=timezone.now() - timedelta(days=FIRST_STEPS_DAYS),
-            community__archived=False,
+    checklist on the community's home instead. `memberships`: all of `user`'s active
+    memberships with their communities, by community name, when the caller has them (no
+    query for them then)."""
+    joined_since = timezone.now() - timedelta(days=FIRST_STEPS_DAYS)
+    if memberships is None:
+        memberships = list(
+            Membership.objects.active()
+            .filter(
+                user=user,
+                first_steps_dismissed_at__isnull=True,
+                joined_at__gte=joined_since,
+                community__archived=False,
+            )
+            .exclude(role=Membership.Role.COORDINATOR)
+            .select_related("community")
+            .order_by("community__name")
         )
-        .exclude(role=Membership.Role.COORDINATOR)
-        .select_related("community")
-        .order_by("community__name")
-    )
+    else:
+        memberships = [
+            m
+            for m in memberships
+            if m.first_steps_dismissed_at is None
+            and m.joined_at >= joined_since
+            and not m.community.archived
+            and m.role != Membership.Role.COORDINATOR
+        ]
     if not memberships:
         return []
     states = _states("first_steps", memberships)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from core.plugins import Panel
 
@@ -30,57 +31,60 @@ def home_panel(request) -> Panel:
     """My communities, and my own recent moves toward the core (never outward ones); my
     requests to join still waiting; the "first steps here" card of each community I
     joined lately; and, while I'm in none, what copsite is for and a few communities I
-    could join. A fixed number of queries however many communities (the first steps: one
-    per registered step)."""
-    memberships = (
-        Membership.objects.active()
-        .filter(user=request.user)
-        .select_related("community")
-        .order_by("community__name")
-    )
-    celebrations = (
-        JourneyStep.objects.inward()
-        .filter(
-            membership__user=request.user,
-            membership__status=Membership.Status.ACTIVE,
-            created_at__gte=timezone.now() - CELEBRATE_FOR,
+    could join. A fixed number of queries however many communities: my memberships (active
+    and asked) in one, my moves in one, what waits for a facilitator in two (none when I
+    facilitate nowhere), the first steps one per registered step."""
+    mine = list(
+        Membership.objects.filter(
+            user=request.user,
+            status__in=[Membership.Status.ACTIVE, Membership.Status.REQUESTED],
         )
-        .select_related("membership__community")
+        .select_related("community")
+        .order_by("community__name", "pk")
+    )
+    memberships = [m for m in mine if m.status == Membership.Status.ACTIVE]
+    # My own requests to join that are still waiting (I may withdraw them).
+    asked = [m for m in mine if m.status == Membership.Status.REQUESTED]
+    by_id = {m.pk: m for m in memberships}
+    celebrations = list(
+        JourneyStep.objects.inward()
+        .filter(membership__in=list(by_id), created_at__gte=timezone.now() - CELEBRATE_FOR)
         .order_by("-created_at")[:5]
     )
-    facilitating = Membership.objects.active().filter(
-        user=request.user, role__in=[Membership.Role.FACILITATOR, Membership.Role.COORDINATOR]
-    )
-    requests = (
-        Membership.objects.requested()
-        .filter(community__in=facilitating.values("community"))
-        .values("community__slug", "community__name")
-        .annotate(n=Count("pk"))
-        .order_by("community__name")
-    )
-    suggestions = (
-        MoveSuggestion.objects.filter(
-            status=MoveSuggestion.Status.OPEN,
-            membership__status=Membership.Status.ACTIVE,
-            membership__community__in=facilitating.values("community"),
+    for step in celebrations:
+        step.membership = by_id[step.membership_id]
+    facilitating = [
+        m.community_id
+        for m in memberships
+        if m.role in (Membership.Role.FACILITATOR, Membership.Role.COORDINATOR)
+    ]
+    requests = suggestions = []
+    if facilitating:
+        requests = (
+            Membership.objects.requested()
+            .filter(community__in=facilitating)
+            .values("community__slug", "community__name")
+            .annotate(n=Count("pk"))
+            .order_by("community__name")
         )
-        .values("membership__community__slug", "membership__community__name")
-        .annotate(n=Count("pk"))
-        .order_by("membership__community__name")
-    )
-    # My own requests to join that are still waiting (I may withdraw them).
-    asked = (
-        Membership.objects.requested()
-        .filter(user=request.user)
-        .select_related("community")
-        .order_by("community__name")
-    )
-    # A few communities I could join: read only when I'm in none yet (the template asks).
-    teaser = (
-        Community.objects.in_directory(request.user)
-        .exclude(pk__in=Membership.objects.active().filter(user=request.user).values("community"))
-        .exclude(pk__in=asked.values("community"))
-        .order_by("-created_at")[:TEASER_ROWS]
+        suggestions = (
+            MoveSuggestion.objects.filter(
+                status=MoveSuggestion.Status.OPEN,
+                membership__status=Membership.Status.ACTIVE,
+                membership__community__in=facilitating,
+            )
+            .values("membership__community__slug", "membership__community__name")
+            .annotate(n=Count("pk"))
+            .order_by("membership__community__name")
+        )
+    # A few communities I could join: read (and built) only when I'm in none yet (the
+    # template asks).
+    teaser = SimpleLazyObject(
+        lambda: (
+            Community.objects.in_directory(request.user)
+            .exclude(pk__in=[m.community_id for m in mine])
+            .order_by("-created_at")[:TEASER_ROWS]
+        )
     )
     return Panel(
         "communities/includes/home_panel.html",
@@ -91,7 +95,7 @@ def home_panel(request) -> Panel:
             "suggestions": suggestions,
             "asked": asked,
             "teaser": teaser,
-            "cards": first_steps_cards(request.user),
+            "cards": first_steps_cards(request.user, memberships=memberships),
         },
         order=10,
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -82,8 +82,18 @@ def directory(request):
             "next_session_at": Subquery(upcoming.values("starts_at")[:1]),
             "next_session_title": Subquery(upcoming.values("title")[:1]),
         }
+    # Each shown community's members counted on its own (a subquery, run for the page's
+    # rows only), not by joining every membership of every community and grouping: so
+    # the page's count needs no grouping either.
+    members = (
+        Membership.objects.active()
+        .filter(community=OuterRef("pk"))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
     communities = Community.objects.in_directory(request.user).annotate(
-        member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)),
+        member_count=Subquery(members, output_field=IntegerField()),
         **next_session,
         is_member=Exists(
             Membership.objects.active().filter(community=OuterRef("pk"), user=request.user)

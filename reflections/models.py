@@ -196,6 +196,12 @@ class Reflection(models.Model):
             # walks it and stops after one page, checking each row's visibility on the way
             # (the OR of the visibility rules cannot use reflection_list_idx in order).
             models.Index(fields=["community", "-created_at", "-id"], name="reflection_recent_idx"),
+            # Has this person shared anything here since then (reflections.voices, one look
+            # per person who keeps coming): without the community, every reflection of
+            # theirs anywhere was read to find one.
+            models.Index(
+                fields=["author", "community", "-created_at"], name="reflection_author_comm_idx"
+            ),
         ]
 
     def __str__(self) -> str:

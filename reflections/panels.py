@@ -143,7 +143,7 @@ def session_themes_panel(request, access, session) -> Panel | None:
 # after it, and the conversation.
 def community_voices_panel(request, access) -> Panel | None:
     """Quiet voices (reflections.voices), for the community's facilitators only: never a
-    member, a leader passing by or a visitor. Five queries."""
+    member, a leader passing by or a visitor. One query."""
     if not access.is_facilitator:
         return None
     people = voices.quiet_voices(access.community)
@@ -163,7 +163,7 @@ def community_voices_panel(request, access) -> Panel | None:
 
 def session_voices_panel(request, access, session) -> Panel | None:
     """The quiet voices among the people going to (or who came to) this session, for the
-    community's facilitators only. Five queries."""
+    community's facilitators only. One query."""
     if not access.is_facilitator or session.status == session.Status.CANCELLED:
         return None
     among = Q(user__in=users_answered(session, [RSVP.Response.GOING]).values("pk")) | Q(

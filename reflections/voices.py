@@ -4,18 +4,23 @@ a response, a piece of work, a peer review) since the first of their last N sess
 Only facilitators ever see them, as a short list with kind suggestions on the community
 and session pages (reflections.panels); no dashboard names anyone. This module lives in
 reflections because it reads what members share here and in the apps below (reviews,
-sessions). Five queries, however many members: one for the attendance (a window function
-finds each person's Nth-latest session) and one per kind of contribution.
+sessions). One query, however many members: a window function finds each person's
+Nth-latest session, NOT EXISTS drops whoever shared something since its start, and the
+database sorts and cuts the list, so only the people named leave it. The community
+panel's query is compiled once per process (`_compiled`).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import threading
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import F, Max, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Value, When, Window
+from django.db.models.functions import Coalesce, Collate, Left, NullIf, RowNumber, StrIndex
 from django.utils import timezone
 
+from accounts.models import User
 from communities.models import Membership
 from reviews.models import PeerReview, SharedWork
 from sessions.models import Attendance, held_sessions_q
@@ -28,19 +33,92 @@ LAST_SESSIONS = 3
 VOICES_ROWS = 12
 
 
+def sort_name(path: str = ""):
+    """The `User.name` (display name, else the email's local part) of the user at `path`
+    as SQL, compared code point by code point as Python compares strings."""
+    email = F(f"{path}email")
+    local = Case(
+        When(**{f"{path}email__contains": "@"}, then=Left(email, StrIndex(email, Value("@")) - 1)),
+        default=email,
+        output_field=CharField(),
+    )
+    name = Coalesce(NullIf(F(f"{path}display_name"), Value("")), local, output_field=CharField())
+    return Collate(name, "C") if connection.vendor == "postgresql" else name
+
+
 def quiet_voices(
     community, *, last: int = LAST_SESSIONS, among=None, limit: int = VOICES_ROWS
 ) -> list:
     """The community's members (not its facilitators) who came to at least `last` held
     sessions, the latest within the engagement window, and shared nothing since the start
-    of the `last`-th latest: their users, longest-standing first. `among` (a condition on
-    the attendance's `user`) narrows it to the people of one session."""
+    of the `last`-th latest: their users, longest-standing first (then by name). `among`
+    (a condition on the attendance's `user`) narrows it to the people of one session."""
     now = timezone.now()
-    window = timedelta(days=community.engagement_window_days or 90)
-    members = Membership.objects.active().filter(community=community, role=Membership.Role.MEMBER)
+    since = now - timedelta(days=community.engagement_window_days or 90)
+    if among is not None:
+        return _users(_quiet_rows(community.pk, now, since, last=last, among=among, limit=limit))
+    sql, params = _compiled(last, limit)
+    if sql is None:
+        return _users(_quiet_rows(community.pk, now, since, last=last, limit=limit))
+    values = (community.pk, now, since)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values[at] if at >= 0 else p for p, at in params])
+        return _users(cursor.fetchall())
+
+
+# The people are read with the attendance row that names them (their columns, in this
+# order), and made Users as Django makes them from a query's rows: none of their fields
+# needs converting from what the database driver gives.
+USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+
+
+def _users(rows) -> list:
+    return [User.from_db(User.objects.db, USER_FIELDS, row) for row in rows]
+
+
+# Building the query (a window, four NOT EXISTS, the name) is most of its time in Python:
+# for the community's panel, whose query differs only in the community and the time, it is
+# compiled once with these stand-ins and run with the real values in their places.
+_COMMUNITY = -20_181_220
+_NOW = datetime(1900, 1, 2, tzinfo=UTC)
+_SINCE = datetime(1900, 1, 1, tzinfo=UTC)
+_STAND_INS = (_COMMUNITY, _NOW, _SINCE)
+_kept: dict = {}
+_kept_lock = threading.Lock()
+
+
+def _compiled(last: int, limit: int) -> tuple[str | None, tuple]:
+    """The SQL of the community panel's query and its parameters, each as (value, which
+    stand-in it is: its index in _STAND_INS, else -1); (None, ()) when the database's
+    parameters don't keep the stand-ins as given (then the query is built each time)."""
+    key = (connection.vendor, last, limit)
+    if key not in _kept:
+        rows = _quiet_rows(*_STAND_INS, last=last, limit=limit)
+        sql, params = rows.query.sql_with_params()
+        params = tuple((p, _stand_in(p)) for p in params)
+        if not set(range(len(_STAND_INS))) <= {at for _p, at in params}:
+            sql, params = None, ()
+        with _kept_lock:
+            _kept[key] = (sql, params)
+    return _kept[key]
+
+
+def _stand_in(param) -> int:
+    for at, stand_in in enumerate(_STAND_INS):
+        if type(param) is type(stand_in) and param == stand_in:
+            return at
+    return -1
+
+
+def _quiet_rows(community_id: int, now, since, *, last: int, among=None, limit: int):
+    """The query of `quiet_voices`, over plain values (see `_compiled`): the USER_FIELDS of
+    the people named, in order."""
+    members = Membership.objects.active().filter(
+        community_id=community_id, role=Membership.Role.MEMBER
+    )
     attendance = (
         Attendance.objects.filter(
-            session__community=community,
+            session__community_id=community_id,
             session__starts_at__lt=now,
             user__in=members.values("user_id"),
         )
@@ -53,46 +131,33 @@ def quiet_voices(
             ),
             latest=Window(Max("session__starts_at"), partition_by=[F("user_id")]),
         )
-        .filter(rank=last, latest__gte=now - window)
+        .filter(rank=last, latest__gte=since)
     )
     if among is not None:
         attendance = attendance.filter(among)
-    # The window runs over narrow rows (ids and start times) and only the rows it picks
-    # are joined to their people and sessions, in the same query: ranking the rows with
-    # every column of both sorted a facilitator's community home's widest rows.
-    picked = Attendance.objects.filter(pk__in=attendance.order_by().values("pk"))
-    since = {
-        row.user_id: (row.session.starts_at, row.user)
-        for row in picked.select_related("user", "session").order_by()
-    }
-    if not since:
-        return []
-    people = list(since)
-    earliest = min(start for start, _user in since.values())
-    last_shared: dict[int, object] = {}
-    for rows in (
-        Reflection.objects.shared()
-        .filter(community=community, author__in=people, created_at__gte=earliest)
-        .values_list("author_id")
-        .annotate(at=Max("created_at")),
-        Response.objects.filter(community=community, author__in=people, created_at__gte=earliest)
-        .values_list("author_id")
-        .annotate(at=Max("created_at")),
-        SharedWork.objects.filter(community=community, author__in=people, created_at__gte=earliest)
-        .values_list("author_id")
-        .annotate(at=Max("created_at")),
-        PeerReview.objects.submitted()
-        .filter(round__community=community, reviewer__in=people, submitted_at__gte=earliest)
-        .values_list("reviewer_id")
-        .annotate(at=Max("submitted_at")),
-    ):
-        for user_id, at in rows.order_by():
-            if user_id not in last_shared or at > last_shared[user_id]:
-                last_shared[user_id] = at
-    quiet = [
-        (start, user)
-        for user_id, (start, user) in since.items()
-        if last_shared.get(user_id) is None or last_shared[user_id] < start
-    ]
-    quiet.sort(key=lambda pair: (pair[0], pair[1].name))
-    return [user for _start, user in quiet[:limit]]
+    # The window runs over narrow rows (ids and start times); only the row it picks per
+    # person is joined to its session, checked for anything shared since that session
+    # started, and, for the few named, to its person.
+    person, started = OuterRef("user_id"), OuterRef("session__starts_at")
+    shared = (
+        Reflection.objects.shared().filter(
+            community_id=community_id, author=person, created_at__gte=started
+        ),
+        Response.objects.filter(community_id=community_id, author=person, created_at__gte=started),
+        SharedWork.objects.filter(
+            community_id=community_id, author=person, created_at__gte=started
+        ),
+        PeerReview.objects.submitted().filter(
+            round__community_id=community_id, reviewer=person, submitted_at__gte=started
+        ),
+    )
+    quiet = Attendance.objects.filter(pk__in=attendance.order_by().values("pk"))
+    for rows in shared:
+        quiet = quiet.exclude(Exists(rows.order_by()))
+    # Ordered and cut on the attendance rows, each joined to its person by their key: a
+    # query over users instead had PostgreSQL hash every user and every session.
+    return (
+        quiet.annotate(sort_name=sort_name("user__"))
+        .order_by("session__starts_at", "sort_name", "user_id")
+        .values_list(*[f"user__{name}" for name in USER_FIELDS])[:limit]
+    )

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reflections.models import Response
-from reflections.voices import quiet_voices
+from reflections.voices import _quiet_rows, _users, quiet_voices
 from tests.factories import (
     AttendanceFactory,
     MembershipFactory,
@@ -148,17 +148,39 @@ def test_the_session_panel_names_only_the_people_of_that_session(client_as, rive
 
 
 @pytest.mark.parametrize("rows", [1, 12])
-def test_quiet_voices_cost_five_queries_however_many_people(
+def test_quiet_voices_cost_one_query_however_many_people(
     riverside, held, rows, django_assert_num_queries
 ):
     people = [quiet_person(riverside, held) for _ in range(rows)]
     sharer = quiet_person(riverside, held)
     ReflectionFactory(community=riverside, author=sharer)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(1):
         found = quiet_voices(riverside)
 
     assert {p.pk for p in found} == {p.pk for p in people}
+
+
+def test_longest_standing_first_then_by_name_and_at_most_the_limit(riverside, held):
+    """Ordered by the start of their third-latest session, then by `User.name` compared
+    as Python compares strings (a display name, else the email's local part)."""
+    earlier = SessionFactory(
+        community=riverside, starts_at=held[0].starts_at - timedelta(days=7), status="completed"
+    )
+    names = ["Zoe", "bea", "", "Ünal", "Adam", "adam"]
+    people = []
+    for i, name in enumerate(names):
+        person = MembershipFactory(
+            community=riverside, user__display_name=name, user__email=f"m{i}x@example.org"
+        ).user
+        came_to(held, person)
+        people.append(person)
+    first = MembershipFactory(community=riverside, user__display_name="Zed").user
+    came_to([earlier, *held[:2]], first)  # their third-latest session is the earliest
+
+    expected = [first, *sorted(people, key=lambda p: p.name)]
+    assert quiet_voices(riverside) == expected
+    assert quiet_voices(riverside, limit=3) == expected[:3]
 
 
 def test_the_pages_with_the_panel_cost_the_same_queries_for_1_and_many(
@@ -183,3 +205,20 @@ def test_the_pages_with_the_panel_cost_the_same_queries_for_1_and_many(
 
     assert one[:2] == many[:2]
     assert many[2] > one[2]
+
+
+def test_the_panel_query_compiled_once_serves_each_community_with_its_own_people(
+    riverside, hillside, held
+):
+    """The community panel's query is compiled once and run with each community and the
+    time in place (reflections.voices._compiled): it names what building it afresh names,
+    and never one community's people on another's page."""
+    here = quiet_person(riverside, held)
+    there = MembershipFactory(community=hillside).user
+    came_to(past_sessions(hillside), there)
+
+    assert quiet_voices(riverside) == [here]
+    assert quiet_voices(hillside) == [there]
+    now = timezone.now()
+    built = _quiet_rows(hillside.pk, now, now - timedelta(days=90), last=3, limit=12)
+    assert _users(built) == quiet_voices(hillside)
