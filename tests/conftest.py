@@ -10,6 +10,42 @@ from .factories import MembershipFactory
 # The one cast (alice, bob, carol, dave, erin, frank, anonymous), for every test module.
 pytest_plugins = ["tests.people"]
 
+# `make test` hands the tests to its processes one at a time, in collection order, as each
+# process runs short (pytest-xdist's --dist loadgroup; each test is its own unit unless it
+# has an xdist_group). A long test handed out last keeps one process busy after the other
+# has finished, so the longest go first, longest to shortest (seconds on a quiet two-core
+# machine, roughly), then the browser and real-worker tests (seconds each), then the rest
+# in the usual order. A test missing here costs time only, never a result.
+LONGEST_FIRST = [
+    "tests/quality/test_crawl.py::test_every_link_shown_to_each_role_leads_somewhere[facilitator]",
+    "tests/quality/test_crawl.py::test_every_link_shown_to_each_role_leads_somewhere[coordinator]",
+    "tests/quality/test_crawl.py::",
+    "tests/quality/test_junk_input.py::test_junk_in_every_form_",
+    "tests/quality/test_junk_input.py::test_junk_in_every_query_parameter_",
+    "tests/quality/test_faults.py::test_every_page_and_form_answers_with_redis_down",
+    "tests/browser/test_accessibility.py::test_main_pages_have_no_serious_violations",
+    "tests/quality/test_junk_input.py::test_junk_in_every_search_and_filter_form_",
+    "tests/quality/test_faults.py::test_every_page_answers_as_declared_with_the_broker_down",
+    "tests/quality/test_permission_matrix.py::test_every_post_without_a_csrf_token_is_refused",
+    "tests/quality/test_permission_matrix.py::test_every_url_answers_each_role_as_declared",
+    "tests/quality/test_permission_matrix.py::test_every_content_marker_is_shown_",
+    "tests/quality/test_junk_input.py::test_nul_in_every_form_field_",
+    "tests/quality/test_email_links.py::",
+    "tests/browser/test_accessibility.py::",
+]
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> tuple[int, int]:
+        for place, start in enumerate(LONGEST_FIRST):
+            if item.nodeid.startswith(start):
+                return (0, place)
+        if item.nodeid.startswith("tests/browser/") or item.get_closest_marker("worker"):
+            return (1, 0)
+        return (2, 0)
+
+    items.sort(key=rank)  # Stable: ties keep their order, so a module's tests stay together.
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():

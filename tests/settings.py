@@ -9,7 +9,13 @@ import tempfile
 import uuid
 
 from copsite.settings import *  # noqa: F403 -- the test settings are the real ones, adjusted.
-from copsite.settings import REDIS_URL
+from copsite.settings import DATABASES, REDIS_URL
+
+# A test database is thrown away: its commits need not wait for the disk. The suite commits
+# often (each process's migrations, transactional tests' flushes, the crawl's demo data),
+# and each wait for an fsync is a core left idle.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from hypothesis import HealthCheck, given, settings
@@ -105,12 +106,21 @@ OUR_APPS = (
 
 
 def row_counts() -> dict[str, int]:
-    """Rows in every table of our apps: a refused form must not change any of them."""
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models()
-        if model._meta.app_label in OUR_APPS
-    }
+    """Rows in every table of our apps: a refused form must not change any of them. Each
+    model's count (through its default manager, as .count() would) is one subquery of a
+    single statement: the walks below count before and after every post, so one query
+    instead of one per model is most of their time saved."""
+    models = [model for model in apps.get_models() if model._meta.app_label in OUR_APPS]
+    counts, params = [], []
+    for model in models:
+        sql, model_params = model._default_manager.order_by().values("pk").query.sql_with_params()
+        # The ORM's own SQL, its values passed as parameters: nothing from outside.
+        counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608
+        params.extend(model_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(counts), params)
+        row = cursor.fetchone()
+    return {model._meta.label: count for model, count in zip(models, row, strict=True)}
 
 
 def test_forms_are_found(cast):
