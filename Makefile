@@ -1,5 +1,9 @@
 # copsite: `make run` for the site with demo data and a worker, `make test` for the suite.
 SHELL := /bin/bash
+# Let Python keep its compiled modules (some machines set PYTHONDONTWRITEBYTECODE=1): each
+# test process, test subprocess and Celery worker otherwise compiles Django and every other
+# package from source at start, several seconds of CPU each.
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 PY := $(VENV)/bin/python
 
