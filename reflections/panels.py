@@ -55,7 +55,8 @@ def session_panel(request, access, session) -> Panel | None:
 def home_panel(request) -> Panel:
     """My open actions across my communities, overdue first; done ones awaiting a follow-up."""
     mine = Action.objects.for_member(request.user).filter(owner=request.user)
-    open_actions = list(mine.open().select_related("community", "owner").overdue_first()[:10])
+    # The owner is the viewer: not joined (the panel never names them).
+    open_actions = list(mine.open().select_related("community").overdue_first()[:10])
     follow_up_written = Reflection.objects.filter(follow_up_of=OuterRef("pk"), author=request.user)
     awaiting = list(
         mine.filter(status=Action.Status.DONE)
