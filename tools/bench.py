@@ -84,8 +84,6 @@ def bench_database_url(*, reuse: bool = False, multiple: int = 1) -> str:
     if url.startswith(("postgres://", "postgresql://")):
         parts = urlsplit(url)
         name = scratch_database_name(url, bench_purpose(multiple))
-        if reuse:
-            return urlunsplit(parts._replace(path=f"/{name}"))
         admin = urlunsplit(parts._replace(path="/postgres"))
         import psycopg
         from psycopg import sql
