@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 from core.fields import optional_link
 
@@ -56,9 +57,9 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(
-        max_length=80, blank=True, help_text="How others in your communities see you."
+        max_length=80, blank=True, help_text=_("How others in your communities see you.")
     )
     timezone = models.CharField(max_length=64, default=default_timezone)
     # One of settings.LANGUAGES' codes, or blank for "as my browser asks" (its
@@ -82,37 +83,39 @@ class User(AbstractUser):
 
     # Notification preferences (SPEC §3): apply at once, checked when each email is due.
     class Digest(models.TextChoices):
-        OFF = "off", "no digest"
-        DAILY = "daily", "daily"
-        WEEKLY = "weekly", "weekly"
+        OFF = "off", _("no digest")
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly")
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     digest = models.CharField(max_length=6, choices=Digest, default=Digest.WEEKLY)
     digest_weekday = models.PositiveSmallIntegerField(
-        "digest day", choices=Weekday, default=Weekday.MONDAY
+        _("digest day"), choices=Weekday, default=Weekday.MONDAY
     )
     digest_hour = models.PositiveSmallIntegerField(
-        "digest hour", default=8, help_text="In your own timezone, 0–23."
+        _("digest hour"), default=8, help_text=_("In your own timezone, 0–23.")
     )
-    remind_24h = models.BooleanField("remind me a day before a session", default=True)
-    remind_1h = models.BooleanField("remind me an hour before a session", default=True)
+    remind_24h = models.BooleanField(_("remind me a day before a session"), default=True)
+    remind_1h = models.BooleanField(_("remind me an hour before a session"), default=True)
     review_emails = models.BooleanField(
-        "email me about peer reviews (new ones for me, and a nudge when one is overdue)",
+        _("email me about peer reviews (new ones for me, and a nudge when one is overdue)"),
         default=True,
     )
     notify_facilitation = models.BooleanField(
-        "tell me when someone asks to join, or a journey move is suggested",
+        _("tell me when someone asks to join, or a journey move is suggested"),
         default=True,
-        help_text="Only in communities you facilitate or coordinate. The requests and "
-        "suggestions wait on their pages either way.",
+        help_text=_(
+            "Only in communities you facilitate or coordinate. The requests and "
+            "suggestions wait on their pages either way."
+        ),
     )
 
     USERNAME_FIELD = "email"
@@ -329,9 +332,9 @@ class NotificationPreference(models.Model):
     No row: the kind's default."""
 
     class Email(models.TextChoices):
-        IMMEDIATELY = "immediately", "Email me at once"
-        DIGEST = "digest", "In my digest"
-        NEVER = "never", "Don't email me"
+        IMMEDIATELY = "immediately", _("Email me at once")
+        DIGEST = "digest", _("In my digest")
+        NEVER = "never", _("Don't email me")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_choices"
