@@ -164,13 +164,13 @@ class EmailDelivery(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "queued"
-        SENDING = "sending", "sending"
-        SENT = "sent", "sent"
-        FAILED = "failed", "failed (will retry)"
-        GAVE_UP = "gave_up", "gave up"
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed (will retry)")
+        GAVE_UP = "gave_up", _("gave up")
         # Not sent, and never retried: the address is on the suppression list.
-        SUPPRESSED = "suppressed", "not sent (address suppressed)"
+        SUPPRESSED = "suppressed", _("not sent (address suppressed)")
 
     key = models.CharField(max_length=255, unique=True)
     kind = models.CharField(max_length=40, db_index=True)
@@ -196,7 +196,7 @@ class EmailDelivery(models.Model):
     objects = EmailDeliveryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "email deliveries"
+        verbose_name_plural = _("email deliveries")
         indexes = [models.Index(fields=["status", "created_at"], name="emaildelivery_status_idx")]
 
     def __str__(self) -> str:
@@ -219,9 +219,9 @@ class EmailSuppression(models.Model):
     marked as spam. Its owner clears it by confirming the address again."""
 
     class Reason(models.TextChoices):
-        BOUNCED = "bounced", "bounced"
-        REJECTED = "rejected", "refused by the email service"
-        COMPLAINED = "complained", "marked as spam"
+        BOUNCED = "bounced", _("bounced")
+        REJECTED = "rejected", _("refused by the email service")
+        COMPLAINED = "complained", _("marked as spam")
 
     address = models.EmailField(unique=True, help_text="Lower-cased.")
     reason = models.CharField(max_length=12, choices=Reason)

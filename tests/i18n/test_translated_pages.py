@@ -96,13 +96,34 @@ def test_the_settings_page_speaks_the_browsers_language(client_as, accept, wante
 
 
 @pytest.mark.parametrize(
-    ("preference", "browser", "subject", "greeting", "sentence"),
+    ("preference", "browser", "lang", "subject", "greeting", "sentence"),
     [
-        ("es", "fr", "Elige una contraseña nueva", "Hola:", "Elige una contraseña nueva para"),
-        ("fr", "es", "Choisir un nouveau mot de passe", "Bonjour,", "Choisissez un nouveau mot"),
+        (
+            "es",
+            "fr",
+            "es",
+            "Elige una contraseña nueva",
+            "Hola:",
+            "Elige una contraseña nueva para",
+        ),
+        (
+            "fr",
+            "es",
+            "fr",
+            "Choisir un nouveau mot de passe",
+            "Bonjour,",
+            "Choisissez un nouveau mot",
+        ),
         # No saved preference ("as my browser asks"): the language of the request.
-        ("", "fr", "Choisir un nouveau mot de passe", "Bonjour,", "Choisissez un nouveau mot"),
-        ("", "en-GB", "Choose a new password", "Hello,", "Choose a new password for your"),
+        (
+            "",
+            "fr",
+            "fr",
+            "Choisir un nouveau mot de passe",
+            "Bonjour,",
+            "Choisissez un nouveau mot",
+        ),
+        ("", "en-GB", "en-gb", "Choose a new password", "Hello,", "Choose a new password for your"),
     ],
 )
 def test_a_password_reset_email_goes_in_the_recipients_saved_language(
@@ -111,6 +132,7 @@ def test_a_password_reset_email_goes_in_the_recipients_saved_language(
     django_capture_on_commit_callbacks,
     preference,
     browser,
+    lang,
     subject,
     greeting,
     sentence,
@@ -131,3 +153,5 @@ def test_a_password_reset_email_goes_in_the_recipients_saved_language(
     assert message.body.startswith(greeting)
     assert sentence in message.body
     assert greeting in unescape(html) and sentence in unescape(html)
+    # The HTML part names its language, and its direction (ready for a right-to-left one).
+    assert f'<html lang="{lang}" dir="ltr">' in html
