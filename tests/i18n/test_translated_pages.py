@@ -155,3 +155,27 @@ def test_a_password_reset_email_goes_in_the_recipients_saved_language(
     assert greeting in unescape(html) and sentence in unescape(html)
     # The HTML part names its language, and its direction (ready for a right-to-left one).
     assert f'<html lang="{lang}" dir="ltr">' in html
+
+
+SIGNED_IN_PAGES = {
+    "privacy:privacy": {
+        "fr": "Vos mots, gardés avec soin",
+        "es": "Tus palabras, guardadas con cuidado",
+    },
+    "account_reauthenticate": {"fr": "Confirmez que c’est bien vous", "es": "Confirma que eres tú"},
+    "privacy:export": {"fr": "Emportez vos données", "es": "Llévate tus datos"},
+    "notifications": {"fr": "<h1>Notifications</h1>", "es": "<h1>Notificaciones</h1>"},
+    "mfa_index": {"fr": "Connexion en deux étapes", "es": "Inicio de sesión en dos pasos"},
+    "account_change_password": {"fr": "Mot de passe actuel", "es": "Contraseña actual"},
+}
+
+
+@pytest.mark.parametrize("name", SIGNED_IN_PAGES)
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_the_account_and_privacy_pages_render_in_each_language(client_as, name, language):
+    """Every blocktranslate of these pages fills its placeholders in each language (a
+    translation that lost one would fall back to English)."""
+    html = page(client_as("alice"), name, language)
+
+    assert f'<html lang="{language}"' in html
+    assert SIGNED_IN_PAGES[name][language] in html
