@@ -20,6 +20,8 @@ from allauth.mfa.base.forms import AuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as MfaBaseReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.plugins import notification_kinds
 
@@ -84,7 +86,7 @@ def _option(name: str) -> tuple[str, str]:
 def _offered() -> tuple:
     common = [_option(name) for name in COMMON_TIMEZONES if name in canonical_timezones()]
     everything = [_option(name) for name in sorted(canonical_timezones())]
-    return (("Common", common), ("All zones", everything))
+    return ((_("Common"), common), (_("All zones"), everything))
 
 
 def timezone_choices(keep: str = "") -> list:
@@ -93,7 +95,8 @@ def timezone_choices(keep: str = "") -> list:
     and saving the form unchanged never fails."""
     choices = list(_offered())
     if keep and keep not in canonical_timezones() and keep in zoneinfo.available_timezones():
-        choices.insert(0, (keep, f"{keep.replace('_', ' ')} (saved)"))
+        label = gettext("%(zone)s (saved)") % {"zone": keep.replace("_", " ")}
+        choices.insert(0, (keep, label))
     return choices
 
 
@@ -117,26 +120,28 @@ class ProfileForm(forms.ModelForm):
     timezone = forms.ChoiceField(
         choices=timezone_choices,
         widget=timezone_widget(),
-        help_text="Session times, reminders and digests use this timezone.",
+        help_text=_("Session times, reminders and digests use this timezone."),
     )
     language = forms.ChoiceField(
-        label="Language",
+        label=_("Language"),
         choices=languages.choices,
         required=False,
-        help_text="For these pages and every email we send you.",
+        help_text=_("For these pages and every email we send you."),
     )
     digest_hour = forms.TypedChoiceField(
-        label="Digest hour", choices=HOURS, coerce=int, help_text="In your own timezone."
+        label=_("Digest hour"), choices=HOURS, coerce=int, help_text=_("In your own timezone.")
     )
 
     class Meta:
         model = User
         fields = list(PROFILE_FIELDS)
-        labels = {"digest": "Digest email", "digest_weekday": "Digest day (weekly digest)"}
+        labels = {"digest": _("Digest email"), "digest_weekday": _("Digest day (weekly digest)")}
         help_texts = {
-            "review_emails": "Also a short note when an author replies to a review you wrote.",
-            "remind_1h": "With both reminders off, you also get no thank-you email inviting "
-            "you to reflect after a session you came to.",
+            "review_emails": _("Also a short note when an author replies to a review you wrote."),
+            "remind_1h": _(
+                "With both reminders off, you also get no thank-you email inviting "
+                "you to reflect after a session you came to."
+            ),
         }
 
     PROFILE = ("display_name", "timezone", "language")
@@ -148,9 +153,9 @@ class ProfileForm(forms.ModelForm):
     def groups(self):
         """[(legend, [bound fields])]: who you are, then what we send you."""
         return [
-            ("Profile", [self[name] for name in self.PROFILE]),
+            (gettext("Profile"), [self[name] for name in self.PROFILE]),
             (
-                "Notifications",
+                gettext("Notifications"),
                 [self[name] for name in self.Meta.fields if name not in self.PROFILE],
             ),
         ]
@@ -158,7 +163,7 @@ class ProfileForm(forms.ModelForm):
 
 # The rules for a new password as one plain line (allauth lists each validator's help as
 # HTML).
-RULES_LINE = (
+RULES_LINE = _(
     "At least 8 characters, not a common password, not only numbers, and not too close to "
     "your email address."
 )
@@ -274,9 +279,9 @@ class AccountLoginForm(LoginForm):
         in_our_words(
             self,
             {
-                "login": "Email",
-                "password": "Password",
-                "remember": "Keep me logged in on this device",
+                "login": _("Email"),
+                "password": _("Password"),
+                "remember": _("Keep me logged in on this device"),
             },
             {"password": ""},
         )
@@ -290,10 +295,10 @@ class AccountSignupForm(SignupForm):
     default applies), never an error on a field nobody sees."""
 
     display_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=80,
         required=False,
-        help_text="Optional: how others in your communities see you. You can change it later.",
+        help_text=_("Optional: how others in your communities see you. You can change it later."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     timezone = DeviceZoneField()
@@ -303,7 +308,7 @@ class AccountSignupForm(SignupForm):
         super().__init__(*args, **kwargs)
         in_our_words(
             self,
-            {"email": "Email", "password1": "Password", "password2": "Password again"},
+            {"email": _("Email"), "password1": _("Password"), "password2": _("Password again")},
             {"password1": RULES_LINE},
         )
         self.order_fields(["display_name", "email"])
@@ -315,7 +320,7 @@ class AccountAddEmailForm(AddEmailForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        in_our_words(self, {"email": "New email address"}, {})
+        in_our_words(self, {"email": _("New email address")}, {})
 
 
 class AccountChangePasswordForm(ChangePasswordForm):
@@ -326,9 +331,9 @@ class AccountChangePasswordForm(ChangePasswordForm):
         in_our_words(
             self,
             {
-                "oldpassword": "Current password",
-                "password1": "New password",
-                "password2": "New password again",
+                "oldpassword": _("Current password"),
+                "password1": _("New password"),
+                "password2": _("New password again"),
             },
             {"oldpassword": "", "password1": RULES_LINE},
         )
@@ -340,7 +345,7 @@ class AccountSetPasswordForm(SetPasswordForm):
         super().__init__(*args, **kwargs)
         in_our_words(
             self,
-            {"password1": "Password", "password2": "Password again"},
+            {"password1": _("Password"), "password2": _("Password again")},
             {"password1": RULES_LINE},
         )
 
@@ -349,14 +354,14 @@ class AccountReauthenticateForm(ReauthenticateForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        in_our_words(self, {"password": "Your password"}, {"password": ""})
+        in_our_words(self, {"password": _("Your password")}, {"password": ""})
 
 
 class AccountResetPasswordForm(ResetPasswordForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        in_our_words(self, {"email": "Email"}, {})
+        in_our_words(self, {"email": _("Email")}, {})
 
 
 class AccountResetPasswordKeyForm(ResetPasswordKeyForm):
@@ -365,12 +370,12 @@ class AccountResetPasswordKeyForm(ResetPasswordKeyForm):
         super().__init__(*args, **kwargs)
         in_our_words(
             self,
-            {"password1": "New password", "password2": "New password again"},
+            {"password1": _("New password"), "password2": _("New password again")},
             {"password1": RULES_LINE},
         )
 
 
-CODE_HINT = "The 6 digits your authenticator app shows now, or one of your recovery codes."
+CODE_HINT = _("The 6 digits your authenticator app shows now, or one of your recovery codes.")
 
 
 class CodeInOurWords:
@@ -379,7 +384,7 @@ class CodeInOurWords:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        in_our_words(self, {"code": "Code"}, {"code": CODE_HINT})
+        in_our_words(self, {"code": _("Code")}, {"code": CODE_HINT})
 
 
 class MfaAuthenticateForm(CodeInOurWords, AuthenticateForm):
@@ -400,7 +405,7 @@ class MfaActivateTotpForm(ActivateTOTPForm):
         super().__init__(*args, **kwargs)
         in_our_words(
             self,
-            {"code": "Code from the app"},
-            {"code": "The 6 digits the app shows for this site, to check it is set up."},
+            {"code": _("Code from the app")},
+            {"code": _("The 6 digits the app shows for this site, to check it is set up.")},
         )
         self.fields["code"].widget.attrs.update({"inputmode": "numeric"})

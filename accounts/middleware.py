@@ -80,8 +80,10 @@ class MfaRequiredMiddleware:
             target = reverse("mfa_activate_totp")
             messages.info(
                 request,
-                "Your role on this site asks for a second step at sign-in. Set up an "
-                "authenticator app to go on.",
+                translation.gettext(
+                    "Your role on this site asks for a second step at sign-in. Set up an "
+                    "authenticator app to go on."
+                ),
                 fail_silently=True,
             )
             if getattr(request, "htmx", False):

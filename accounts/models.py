@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 from core.fields import optional_link
 
@@ -56,9 +57,9 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(
-        max_length=80, blank=True, help_text="How others in your communities see you."
+        max_length=80, blank=True, help_text=_("How others in your communities see you.")
     )
     timezone = models.CharField(max_length=64, default=default_timezone)
     # One of settings.LANGUAGES' codes, or blank for "as my browser asks" (its
@@ -82,37 +83,39 @@ class User(AbstractUser):
 
     # Notification preferences (SPEC §3): apply at once, checked when each email is due.
     class Digest(models.TextChoices):
-        OFF = "off", "no digest"
-        DAILY = "daily", "daily"
-        WEEKLY = "weekly", "weekly"
+        OFF = "off", _("no digest")
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly")
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     digest = models.CharField(max_length=6, choices=Digest, default=Digest.WEEKLY)
     digest_weekday = models.PositiveSmallIntegerField(
-        "digest day", choices=Weekday, default=Weekday.MONDAY
+        _("digest day"), choices=Weekday, default=Weekday.MONDAY
     )
     digest_hour = models.PositiveSmallIntegerField(
-        "digest hour", default=8, help_text="In your own timezone, 0–23."
+        _("digest hour"), default=8, help_text=_("In your own timezone, 0–23.")
     )
-    remind_24h = models.BooleanField("remind me a day before a session", default=True)
-    remind_1h = models.BooleanField("remind me an hour before a session", default=True)
+    remind_24h = models.BooleanField(_("remind me a day before a session"), default=True)
+    remind_1h = models.BooleanField(_("remind me an hour before a session"), default=True)
     review_emails = models.BooleanField(
-        "email me about peer reviews (new ones for me, and a nudge when one is overdue)",
+        _("email me about peer reviews (new ones for me, and a nudge when one is overdue)"),
         default=True,
     )
     notify_facilitation = models.BooleanField(
-        "tell me when someone asks to join, or a journey move is suggested",
+        _("tell me when someone asks to join, or a journey move is suggested"),
         default=True,
-        help_text="Only in communities you facilitate or coordinate. The requests and "
-        "suggestions wait on their pages either way.",
+        help_text=_(
+            "Only in communities you facilitate or coordinate. The requests and "
+            "suggestions wait on their pages either way."
+        ),
     )
 
     USERNAME_FIELD = "email"
@@ -161,13 +164,13 @@ class EmailDelivery(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "queued"
-        SENDING = "sending", "sending"
-        SENT = "sent", "sent"
-        FAILED = "failed", "failed (will retry)"
-        GAVE_UP = "gave_up", "gave up"
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed (will retry)")
+        GAVE_UP = "gave_up", _("gave up")
         # Not sent, and never retried: the address is on the suppression list.
-        SUPPRESSED = "suppressed", "not sent (address suppressed)"
+        SUPPRESSED = "suppressed", _("not sent (address suppressed)")
 
     key = models.CharField(max_length=255, unique=True)
     kind = models.CharField(max_length=40, db_index=True)
@@ -193,7 +196,7 @@ class EmailDelivery(models.Model):
     objects = EmailDeliveryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "email deliveries"
+        verbose_name_plural = _("email deliveries")
         indexes = [models.Index(fields=["status", "created_at"], name="emaildelivery_status_idx")]
 
     def __str__(self) -> str:
@@ -216,9 +219,9 @@ class EmailSuppression(models.Model):
     marked as spam. Its owner clears it by confirming the address again."""
 
     class Reason(models.TextChoices):
-        BOUNCED = "bounced", "bounced"
-        REJECTED = "rejected", "refused by the email service"
-        COMPLAINED = "complained", "marked as spam"
+        BOUNCED = "bounced", _("bounced")
+        REJECTED = "rejected", _("refused by the email service")
+        COMPLAINED = "complained", _("marked as spam")
 
     address = models.EmailField(unique=True, help_text="Lower-cased.")
     reason = models.CharField(max_length=12, choices=Reason)
@@ -329,9 +332,9 @@ class NotificationPreference(models.Model):
     No row: the kind's default."""
 
     class Email(models.TextChoices):
-        IMMEDIATELY = "immediately", "Email me at once"
-        DIGEST = "digest", "In my digest"
-        NEVER = "never", "Don't email me"
+        IMMEDIATELY = "immediately", _("Email me at once")
+        DIGEST = "digest", _("In my digest")
+        NEVER = "never", _("Don't email me")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_choices"

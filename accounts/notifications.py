@@ -27,6 +27,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.plugins import notification_kind, notification_kinds
 
@@ -351,7 +352,7 @@ def group_by_community(notifications) -> list[dict]:
             notification.community_id,
             {
                 "community_id": notification.community_id,
-                "name": notification.community_name or "Across copsite",
+                "name": notification.community_name or gettext("Across copsite"),
                 "notifications": [],
             },
         )

@@ -30,6 +30,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
 from core.plugins import holds_any_role
 
@@ -80,8 +81,11 @@ def provider_unreachable(request: HttpRequest, provider):
     mark_unreachable(provider.app.provider_id)
     messages.error(
         request,
-        f"{provider.name} can't be reached just now. Log in with your email address and "
-        "password, or try again in a few minutes.",
+        gettext(
+            "%(name)s can't be reached just now. Log in with your email address and "
+            "password, or try again in a few minutes."
+        )
+        % {"name": provider.name},
     )
     return redirect("account_login")
 

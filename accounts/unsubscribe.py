@@ -5,22 +5,24 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-# Each list names the preference fields a one-click unsubscribe switches off.
+# Each list's name as a sentence reads it (with its article: translators keep it whole)
+# and the preference fields a one-click unsubscribe switches off.
 LISTS: dict[str, tuple[str, dict]] = {
-    "digest": ("the digest", {"digest": "off"}),
+    "digest": (_("the digest"), {"digest": "off"}),
     "reminders": (
-        "session reminders and invitations to reflect",
+        _("session reminders and invitations to reflect"),
         {"remind_24h": False, "remind_1h": False},
     ),
-    "reviews": ("peer-review emails", {"review_emails": False}),
+    "reviews": (_("peer-review emails"), {"review_emails": False}),
     "facilitation": (
-        "join-request and journey-move notices",
+        _("join-request and journey-move notices"),
         {"notify_facilitation": False},
     ),
     # No field of its own: every notification kind that may be turned off is set to
     # "never" (accounts.notifications.notification_emails_stop).
-    "notifications": ("notification emails", {}),
+    "notifications": (_("notification emails"), {}),
 }
 MAX_AGE = 60 * 60 * 24 * 365
 

@@ -103,7 +103,7 @@ def notification_choices_view(request):
     form = NotificationChoicesForm(request.POST, chosen=notifications.chosen(request.user))
     if form.is_valid():
         notifications.notification_choices_save(user=request.user, choices=form.cleaned_data)
-        messages.success(request, "Your notification emails are saved.")
+        messages.success(request, gettext("Your notification emails are saved."))
         return redirect(reverse("settings") + "#notification-emails")
     return _settings_page(request, choices_form=form)
 
@@ -150,7 +150,7 @@ def notification_open(request, pk: int):
 def notifications_read_all(request):
     changed = notifications.notifications_mark_all_read(user=request.user)
     if changed:
-        messages.success(request, "All caught up: every notification is marked read.")
+        messages.success(request, gettext("All caught up: every notification is marked read."))
     return redirect("notifications")
 
 

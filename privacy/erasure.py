@@ -34,6 +34,8 @@ from django.db.models.functions import Cast, Coalesce, Left, Replace
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     EmailDelivery,
@@ -88,26 +90,28 @@ class Keepable:
 KEEPABLE: tuple[Keepable, ...] = (
     Keepable(
         "reflections",
-        "Reflections I shared with a community",
-        "Those shared with everyone in a community, with or without your name.",
+        _("Reflections I shared with a community"),
+        _("Those shared with everyone in a community, with or without your name."),
     ),
     Keepable(
         "responses",
-        "My responses and replies",
-        "Your \u201cyes, and\u2026\u201d answers to reflections, shared work and sessions. "
-        "Deleting one takes the replies under it too.",
+        _("My responses and replies"),
+        _(
+            "Your “yes, and…” answers to reflections, shared work and sessions. "
+            "Deleting one takes the replies under it too."
+        ),
     ),
     Keepable(
         "work",
-        "Work I shared for peer review",
-        "With the peer reviews it received and its files.",
+        _("Work I shared for peer review"),
+        _("With the peer reviews it received and its files."),
     ),
     Keepable(
         "actions",
-        "Actions I own",
-        "What a community agreed to do differently, with you as its owner.",
+        _("Actions I own"),
+        _("What a community agreed to do differently, with you as its owner."),
     ),
-    Keepable("stories", "Impact stories I wrote", "Told in a community's stories."),
+    Keepable("stories", _("Impact stories I wrote"), _("Told in a community's stories.")),
 )
 KEEPABLE_KEYS = frozenset(k.key for k in KEEPABLE)
 
@@ -157,8 +161,11 @@ def erase_person(user: User, keep: set[str] | frozenset[str] = frozenset()) -> b
     if blocking:
         names = ", ".join(c.name for c in blocking)
         raise ErasureRefused(
-            f"You are the only coordinator of {names}: appoint another coordinator there "
-            "first, then come back.",
+            gettext(
+                "You are the only coordinator of %(names)s: appoint another coordinator "
+                "there first, then come back."
+            )
+            % {"names": names},
             blocking,
         )
     now = timezone.now()

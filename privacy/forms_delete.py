@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .erasure import KEEPABLE
 
@@ -20,8 +21,8 @@ class DeleteAccountForm(forms.Form):
                 label=kind.label,
                 help_text=kind.help,
                 choices=[
-                    ("keep", "Keep it, with my name replaced by \u201ca former member\u201d"),
-                    ("delete", "Delete it"),
+                    ("keep", _("Keep it, with my name replaced by “a former member”")),
+                    ("delete", _("Delete it")),
                 ],
                 widget=forms.RadioSelect,
                 initial="keep",

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.transactions import after_commit
 
@@ -46,13 +47,13 @@ class Export(models.Model):
     file by privacy.exports.delete_expired_exports."""
 
     class Kind(models.TextChoices):
-        PERSON = "person", "my data"
-        COMMUNITY = "community", "a community's record"
+        PERSON = "person", _("my data")
+        COMMUNITY = "community", _("a community's record")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "being prepared"
-        READY = "ready", "ready"
-        FAILED = "failed", "could not be made"
+        PENDING = "pending", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("could not be made")
 
     kind = models.CharField(max_length=10, choices=Kind)
     requested_by = models.ForeignKey(

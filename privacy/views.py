@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.submissions import once_per_submission
@@ -25,11 +26,15 @@ def _asked(request, created: bool) -> None:
     if created:
         messages.success(
             request,
-            "We're preparing your export. We'll email you a link when it's ready — "
-            "usually within a few minutes.",
+            gettext(
+                "We're preparing your export. We'll email you a link when it's ready — "
+                "usually within a few minutes."
+            ),
         )
     else:
-        messages.info(request, "Your export is already being prepared; we'll email you once.")
+        messages.info(
+            request, gettext("Your export is already being prepared; we'll email you once.")
+        )
 
 
 def _download(export: Export) -> FileResponse:

@@ -14,6 +14,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from core import privacy
@@ -62,8 +63,10 @@ def account_delete(request):
     if request.method == "POST" and blocking:
         messages.error(
             request,
-            "Your account cannot be deleted yet: each community needs a coordinator. "
-            "Appoint another coordinator in the communities listed below first.",
+            gettext(
+                "Your account cannot be deleted yet: each community needs a coordinator. "
+                "Appoint another coordinator in the communities listed below first."
+            ),
         )
     elif request.method == "POST" and form.is_valid():
         if form.cleaned_data["confirm"]:

@@ -15,12 +15,17 @@ or an email's recipient's), as Django's `date` filter does.
     month         Dec                   …its month…
     weekday_short Sun                   …and its weekday
     iso           2026-12-06T18:00:00+00:00   machine-readable (<time datetime>)
+
+Month and day names follow the active language through Django's own catalogs; where a
+language orders or abbreviates them differently, BY_LANGUAGE holds its styles (French
+"dimanche 6 décembre", "6 déc. 2026"; Spanish "domingo 6 de diciembre", "6 dic 2026").
+A language without an entry reads the English order, in its own words.
 """
 
 from __future__ import annotations
 
 from django import template
-from django.utils import dateformat
+from django.utils import dateformat, translation
 
 register = template.Library()
 
@@ -39,6 +44,32 @@ STYLES = {
     "iso": "c",
 }
 
+# Per language, every style (the English ones overridden where the order or the short
+# month differs), so `when` is one dict lookup by the active language. "N" is the month as
+# French abbreviates it ("déc.", "mai"); "b" the three lowercase letters Spanish writes.
+BY_LANGUAGE = {
+    "fr": {
+        **STYLES,
+        "date": "j N Y",
+        "day": "j N",
+        "weekday_time": "D j N, H:i",
+        "date_time": "j N Y, H:i",
+        "stamp": "j N Y, H:i e",
+        "month": "N",
+    },
+    "es": {
+        **STYLES,
+        "date": "j b Y",
+        "day": "j b",
+        "weekday": r"l j \d\e F",
+        "weekday_time": "D j b, H:i",
+        "full": r"l j \d\e F \d\e Y, H:i",
+        "date_time": "j b Y, H:i",
+        "stamp": "j b Y, H:i e",
+        "month": "b",
+    },
+}
+
 
 @register.filter(expects_localtime=True)
 def when(value, style: str = "date") -> str:
@@ -49,7 +80,7 @@ def when(value, style: str = "date") -> str:
     `get_format`: that looks the string up as a setting name in every locale's format
     module on every call (a format string is never cached), a third of a session card's
     time on a list of 50."""
-    fmt = STYLES[style]
+    fmt = BY_LANGUAGE.get(translation.get_language(), STYLES)[style]
     if value in (None, ""):
         return ""
     try:
