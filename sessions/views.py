@@ -280,7 +280,7 @@ def _cofacilitation_context(access, session: Session, came, facilitators, next_s
 @require_GET
 def session_detail(request, slug: str, pk: int):
     access = community_for(request.user, slug, open_to_all=True)
-    session = session_for(access, pk)
+    session = session_for(access, pk, with_series=True)
     context = _detail_context(request, access, session)
     # A digest's one-click RSVP link lands here with ?rsvp=<answer>: it only preselects the
     # answer for the person to confirm with a POST (link scanners must change nothing).
