@@ -33,6 +33,23 @@ from core.privacy import THRESHOLD, average_figure, people_figure
 
 from .models import RSVP, Attendance, PulseAnswer, SeriesRSVP, Session
 
+# What a session card reads (sessions.templatetags.session_tags.session_card) of a session
+# and its series (the rhythm): a list of 50 cards loads these columns and no others. A
+# field a card starts to read goes here, or each card costs a query (the query-count tests
+# of the sessions list, at 1 and many rows, say so).
+CARD_FIELDS = (
+    "community",
+    "series",
+    "title",
+    "starts_at",
+    "duration_minutes",
+    "status",
+    "series__rule",
+    "series__start_date",
+    "series__start_time",
+    "series__time_zone",
+)
+
 
 class _RowSubquery(Expression):
     """A correlated subquery written once as SQL over the row's own columns: the rule of
