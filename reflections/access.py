@@ -119,11 +119,22 @@ def shown_q(user) -> Q:
     do the replies under it (a thread hidden at its top is hidden whole, and not counted)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    return (
-        Q(hidden_at__isnull=True) & (Q(parent__isnull=True) | Q(parent__hidden_at__isnull=True))
-        | Q(author=user)
-        | Q(community__in=_active_communities(user, facilitators_only=True))
+    return _shown_to_members_q(user) | Q(
+        community__in=_active_communities(user, facilitators_only=True)
     )
+
+
+def _shown_to_members_q(user) -> Q:
+    return Q(hidden_at__isnull=True) & (
+        Q(parent__isnull=True) | Q(parent__hidden_at__isnull=True)
+    ) | Q(author=user)
+
+
+def shown_in_q(access: CommunityAccess, user) -> Q:
+    """`shown_q` for the responses of the one community of `access`, its viewer an active
+    member of it: every response for its facilitators, else what is not hidden and their
+    own. The same rule, without asking the database who facilitates where."""
+    return Q() if access.is_facilitator else _shown_to_members_q(user)
 
 
 def responses_visible_to(user) -> QuerySet:
@@ -207,11 +218,16 @@ def response_target_for(access: CommunityAccess, user, kind: str, pk: int):
 
 def responses_to(target, kind: str, access: CommunityAccess, user) -> QuerySet:
     """The responses to one thing that `user` may read, oldest first, with their authors:
-    the thread shown under it. The caller has already reached `target` through its access
-    rule; the responses still pass the one audience rule (`responses_for`)."""
+    the thread shown under it. The caller has already reached `target` in the community
+    through its access rule (reflection_for, work_for, session_for), and that rule is the
+    responses' audience (`response_audience_q`: exactly who may read what they answer), so
+    of the one rule only `shown_in_q` is left to ask: the same rows as `responses_for`
+    narrowed to `target`, without building the audience of every kind for one of them."""
+    if not access.is_member:
+        return Response.objects.none()
     return (
-        responses_for(access, user)
-        .filter(**{kind: target})
+        Response.objects.filter(community=access.community, **{kind: target})
+        .filter(shown_in_q(access, user))
         .select_related("author", "hidden_by")
         .order_by("created_at", "pk")
     )

@@ -21,24 +21,24 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from communities.mentions import mention_url
+from sessions.access import sessions_for
 
 from .access import (
     groupable_reflections,
     groupable_responses,
     responses_for,
     responses_to,
+    shown_in_q,
     themes_visible,
 )
 from .anonymity import conceal, facilitating
 from .forms import ResponseForm, guess_warning
 from .markdown import render_markdown
 from .mentions import mentioned_names
-from .models import LOOP_ORDER, Theme, ThemeVote
+from .models import LOOP_ORDER, Response, Theme, ThemeVote
 
 if TYPE_CHECKING:
     from communities.access import CommunityAccess
-
-    from .models import Response
 
 
 def thread_for(access: CommunityAccess, user, kind: str, target) -> tuple[list[Response], int]:
@@ -149,8 +149,28 @@ def response_counts_of_work(queryset, access: CommunityAccess, user):
 
 
 def response_counts_of_sessions(queryset, access: CommunityAccess, user):
-    """`response_count` on session rows (core.plugins row annotation "session")."""
-    return with_response_counts(queryset, access, user, "session")
+    """`response_count` on session rows (core.plugins row annotation "session"): the one
+    audience rule narrowed to sessions, as `responses_to` narrows it to one thing. A
+    response to a session is read by whoever may see the session (sessions_for: the
+    community's members, drafts its facilitators only), so the count asks that of the
+    session and `shown_in_q` of the response, and nothing of the other kinds' rules."""
+    if not access.is_member:
+        return queryset.annotate(response_count=Value(0, output_field=IntegerField()))
+    counted = (
+        Response.objects.filter(
+            community=access.community,
+            session=OuterRef("pk"),
+            session__in=sessions_for(access).values("pk"),
+        )
+        .filter(shown_in_q(access, user))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        response_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    )
 
 
 def deepest_loop_level(community) -> Subquery:

@@ -32,9 +32,13 @@ def searchable_sessions(user) -> SessionQuerySet:
     return Session.objects.visible_in_communities_of(user)
 
 
-def session_for(access: CommunityAccess, pk: int) -> Session:
-    """One of those sessions, or 404. Its community is the one already loaded."""
-    session = get_object_or_404(sessions_for(access), pk=pk)
+def session_for(access: CommunityAccess, pk: int, *, with_series: bool = False) -> Session:
+    """One of those sessions, or 404. Its community is the one already loaded; with
+    `with_series`, its series comes in the same query (the session's page shows it)."""
+    sessions = sessions_for(access)
+    if with_series:
+        sessions = sessions.select_related("series")
+    session = get_object_or_404(sessions, pk=pk)
     session.community = access.community
     return session
 

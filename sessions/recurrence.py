@@ -11,6 +11,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import islice
 
 from dateutil.rrule import rrulestr
@@ -80,6 +81,7 @@ def frequency_of(rule: str) -> str:
     )
 
 
+@lru_cache(maxsize=256)
 def describe(rule: str, start: date) -> str:
     """ "every 2 weeks on Wednesday", "every month on the second Wednesday"."""
     frequency = frequency_of(rule)

@@ -13,7 +13,19 @@ from collections import Counter as CounterType
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -21,41 +33,90 @@ from core.privacy import THRESHOLD, average_figure, people_figure
 
 from .models import RSVP, Attendance, PulseAnswer, SeriesRSVP, Session
 
+# What a session card reads (sessions.templatetags.session_tags.session_card) of a session
+# and its series (the rhythm): a list of 50 cards loads these columns and no others. A
+# field a card starts to read goes here, or each card costs a query (the query-count tests
+# of the sessions list, at 1 and many rows, say so).
+CARD_FIELDS = (
+    "community",
+    "series",
+    "title",
+    "starts_at",
+    "duration_minutes",
+    "status",
+    "series__rule",
+    "series__start_date",
+    "series__start_time",
+    "series__time_zone",
+)
+
+
+class _RowSubquery(Expression):
+    """A correlated subquery written once as SQL over the row's own columns: the rule of
+    the answer that counts, asked of every card of a list of 50. The ORM's Subquery of
+    the same rule is resolved, relabelled and compiled afresh on every request (most of
+    what a list's query costs in Python); this compiles its two columns and nothing else.
+    `sql` names the row's session id `{pk}` and its series id `{series}`."""
+
+    def __init__(self, sql: str, params, output_field):
+        super().__init__(output_field=output_field)
+        self.sql, self.params = sql, tuple(params)
+        self.columns = [F("pk"), F("series_id")]
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        (pk, _), (series, _) = (compiler.compile(column) for column in self.columns)
+        return "(" + self.sql.format(pk=pk, series=series) + ")", self.params
+
+
+def _table(model, *fields: str) -> tuple[str, ...]:
+    quote = connection.ops.quote_name
+    return (
+        quote(model._meta.db_table),
+        *(quote(model._meta.get_field(field).column) for field in fields),
+    )
+
 
 def with_my_rsvp(queryset: QuerySet, user) -> QuerySet:
     """Annotate `my_rsvp`: the viewer's own answer to the session, else to its series."""
-    own = RSVP.objects.filter(session=OuterRef("pk"), user=user).values("response")[:1]
-    by_series = SeriesRSVP.objects.filter(series=OuterRef("series_id"), user=user).values(
-        "response"
-    )[:1]
-    return queryset.annotate(my_rsvp=Coalesce(Subquery(own), Subquery(by_series)))
+    rsvp, session, rsvp_user, response = _table(RSVP, "session", "user", "response")
+    series_rsvp, series, series_user, series_response = _table(
+        SeriesRSVP, "series", "user", "response"
+    )
+    # Identifiers from the models' own names; every value is a parameter.
+    sql = (
+        f"COALESCE((SELECT own.{response} FROM {rsvp} own"  # noqa: S608
+        f" WHERE own.{session} = {{pk}} AND own.{rsvp_user} = %s LIMIT 1),"
+        f" (SELECT all_.{series_response} FROM {series_rsvp} all_"
+        f" WHERE all_.{series} = {{series}} AND all_.{series_user} = %s LIMIT 1))"
+    )
+    return queryset.annotate(my_rsvp=_RowSubquery(sql, [user.pk, user.pk], CharField()))
 
 
 def with_going_count(queryset: QuerySet, response: str = RSVP.Response.GOING) -> QuerySet:
     """Annotate `going`: how many people's answer that counts is `response` (their own, or
     their series answer where they have none of their own). Two subqueries per row, so the
     cost does not grow with the number of people."""
-    own = (
-        RSVP.objects.filter(session=OuterRef("pk"), response=response)
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
+    rsvp, session, rsvp_user, rsvp_response = _table(RSVP, "session", "user", "response")
+    series_rsvp, series, series_user, series_response = _table(
+        SeriesRSVP, "series", "user", "response"
     )
-    by_series = (
-        SeriesRSVP.objects.filter(series=OuterRef("series_id"), response=response)
-        .exclude(
-            Exists(RSVP.objects.filter(session=OuterRef(OuterRef("pk")), user=OuterRef("user")))
-        )
-        .order_by()
-        .values("series")
-        .annotate(n=Count("pk"))
-        .values("n")
+    # Identifiers from the models' own names; every value is a parameter.
+    sql = (
+        f"(SELECT COUNT(*) FROM {rsvp} own"  # noqa: S608
+        f" WHERE own.{session} = {{pk}} AND own.{rsvp_response} = %s)"
+        f" + (SELECT COUNT(*) FROM {series_rsvp} all_"
+        f" WHERE all_.{series} = {{series}} AND all_.{series_response} = %s"
+        f" AND NOT EXISTS (SELECT 1 FROM {rsvp} other"
+        f" WHERE other.{session} = {{pk}} AND other.{rsvp_user} = all_.{series_user}))"
     )
-    zero = Value(0, output_field=IntegerField())
     return queryset.annotate(
-        going=Coalesce(Subquery(own, output_field=IntegerField()), zero)
-        + Coalesce(Subquery(by_series, output_field=IntegerField()), zero)
+        going=_RowSubquery(sql, [str(response), str(response)], IntegerField())
     )
 
 

@@ -65,6 +65,7 @@ from .models import (
     TemplateItem,
 )
 from .selectors import (
+    CARD_FIELDS,
     attended_count,
     my_pulse,
     people_answering,
@@ -115,7 +116,8 @@ def session_list(request, slug: str):
     access = community_for(request.user, slug, open_to_all=True)
     visible = sessions_for(access)
     upcoming = with_my_rsvp(
-        with_going_count(visible.upcoming().select_related("series")), request.user
+        with_going_count(visible.upcoming().select_related("series").only(*CARD_FIELDS)),
+        request.user,
     )[:LIST_LIMIT]
     # Past sessions page back through the community's whole history, newest first, by
     # "older than this one" links (no OFFSET, no COUNT). Only the page's rows get the
@@ -280,7 +282,7 @@ def _cofacilitation_context(access, session: Session, came, facilitators, next_s
 @require_GET
 def session_detail(request, slug: str, pk: int):
     access = community_for(request.user, slug, open_to_all=True)
-    session = session_for(access, pk)
+    session = session_for(access, pk, with_series=True)
     context = _detail_context(request, access, session)
     # A digest's one-click RSVP link lands here with ?rsvp=<answer>: it only preselects the
     # answer for the person to confirm with a POST (link scanners must change nothing).
