@@ -14,9 +14,12 @@ carries a tsvector it never shows. `StoredVector` names it in a query.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db.migrations.operations.base import Operation
-from django.db.models import BooleanField, Expression, F, Func, Subquery
+from django.db.models import BooleanField, Expression, F, Func, Q, Subquery, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -90,6 +93,41 @@ class InSubquery(Func):
         return self.as_sql(
             compiler, connection, arg_joiner=" = ANY(ARRAY", template="(%(expressions)s))"
         )
+
+
+class AnyOf(Func):
+    """`column = ANY(%s)`: the ids as one array parameter, so the SQL is the same however
+    many there are (a compiled query keeps it and is given other ids; search.selectors)."""
+
+    output_field = BooleanField()
+    conditional = True
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+
+    def __init__(self, column: str, ids, **extra):
+        super().__init__(F(column), Value(ids), **extra)
+
+
+@dataclass(frozen=True)
+class Among:
+    """The communities a viewer is an active member of (`member`) and those where they
+    facilitate or coordinate (`facilitating`), read before a search runs, as ids.
+
+    A visibility rule given them tests `community = ANY(ids)` instead of reading the
+    memberships in subqueries: the same rows (the ids come from the same memberships, read
+    on the same request), but PostgreSQL sees the ids, estimates how many rows each
+    community holds, and walks an index on (community, visibility) for each part of the
+    rule, rather than every row of the viewer's communities tested against hashed
+    subplans. The search's compiled SQL keeps placeholders and takes each request's ids."""
+
+    member: Any
+    facilitating: Any
+
+    def member_q(self, column: str = "community") -> Q:
+        return Q(AnyOf(column, self.member))
+
+    def facilitating_q(self, column: str = "community") -> Q:
+        return Q(AnyOf(column, self.facilitating))
 
 
 def search_query(text: str, configs=CONFIGS) -> SearchQuery:

@@ -46,13 +46,17 @@ def reflections_for(access: CommunityAccess, user) -> QuerySet:
     return Reflection.objects.visible_to(user, access.community)
 
 
-def searchable_reflections(user) -> QuerySet:
+def searchable_reflections(user, among=None) -> QuerySet:
     """Every reflection `user` may read, in any community (search): the rule is
-    Reflection.objects.visible_to's alone. The filter added on top restates what that rule
-    implies — one's own, or in a community one is an active member of — so PostgreSQL
-    looks up those rows by index first (core.search.InSubquery) and only then matches
-    and ranks them, rather than testing every reflection of the site against the words.
-    It never widens (an AND) and never narrows what the rule lets through."""
+    Reflection.objects.visible_to's alone. Given `among` (the user's communities as ids,
+    core.search.Among), the rule tests those ids and PostgreSQL walks its indexes by them.
+    Without, the filter added on top restates what the rule implies — one's own, or in a
+    community one is an active member of — so PostgreSQL looks up those rows by index
+    first (core.search.InSubquery) and only then matches and ranks them, rather than
+    testing every reflection of the site against the words. It never widens (an AND) and
+    never narrows what the rule lets through."""
+    if among is not None:
+        return Reflection.objects.visible_to(user, among=among)
     rows = Reflection.objects.visible_to(user)
     if not user.is_authenticated:
         return rows
@@ -153,6 +157,16 @@ def responses_for(access: CommunityAccess, user) -> QuerySet:
     if not access.is_member:
         return Response.objects.none()
     return responses_visible_to(user).filter(community=access.community)
+
+
+def responses_answering_readable(access: CommunityAccess, user) -> QuerySet:
+    """`responses_for`, for responses to what `user` may read (a list's rows, chosen through
+    their own rule): a response's audience is exactly what it answers' (the one rule,
+    `response_audience_q`), so of it only `shown_q` is left to test. The same rows for such
+    targets, with none of the audience subqueries to build and plan."""
+    if not access.is_member:
+        return Response.objects.none()
+    return Response.objects.filter(community=access.community).filter(shown_q(user))
 
 
 def response_for(access: CommunityAccess, user, pk: int) -> Response:

@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 
 from communities.pickers import FindsMembers, MemberField, pickers_bind
 from core.text import TEXT_MAX
-from core.widgets import QuickModelChoiceField, QuickSelect
+from core.widgets import QuickModelChoiceField
 from outcomes.models import Outcome
 from sessions.models import Session
 
@@ -311,8 +311,11 @@ class ReflectionFilterForm(forms.Form):
         label_fields=("title",),
         label_from_values=str,
     )
-    outcome = forms.ModelChoiceField(
-        queryset=Outcome.objects.none(), required=False, widget=QuickSelect
+    outcome = QuickModelChoiceField(
+        queryset=Outcome.objects.none(),
+        required=False,
+        label_fields=("statement",),
+        label_from_values=lambda statement: str(Outcome(statement=statement)),
     )
     # Found by name with a picker: the page never lists every member of the community.
     author = MemberField(purpose="author", required=False, label="Author")
@@ -323,9 +326,7 @@ class ReflectionFilterForm(forms.Form):
             Session.objects.filter(community=community).published().order_by("-starts_at")
         )
         self.fields["session"].empty_label = "Any session"
-        self.fields["outcome"].queryset = Outcome.objects.filter(community=community).only(
-            "pk", "statement"
-        )
+        self.fields["outcome"].queryset = Outcome.objects.filter(community=community)
         self.fields["outcome"].empty_label = "Any outcome"
         pickers_bind(self, community)
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from core.addresses import community_object_url
 from core.fields import optional_link
 from core.text import LONG_TEXT_COLUMN_MAX, LONG_TEXT_MAX, TEXT_MAX
 
@@ -84,7 +85,7 @@ class ReflectionQuerySet(models.QuerySet):
             reflection.fill_excerpt()
         return super().bulk_create(objs, *args, **kwargs)
 
-    def visible_to(self, user, community=None):
+    def visible_to(self, user, community=None, *, among=None):
         """The ONE place that decides who may read a reflection.
 
         - the author always sees their own;
@@ -94,25 +95,27 @@ class ReflectionQuerySet(models.QuerySet):
         A community reflection a facilitator hid (moderation) stays visible to its author
         and the facilitators only.
         Being a leader grants nothing here: leaders never read reflection text.
+        `among` (core.search.Among): the user's communities, already read as ids (search);
+        otherwise the rule reads their memberships in subqueries.
         """
         if not user.is_authenticated:
             return self.none()
         queryset = self if community is None else self.filter(community=community)
-        facilitating = _active_communities(user, facilitators_only=True)
+        if among is None:
+            member = Q(community__in=_active_communities(user))
+            facilitating = Q(community__in=_active_communities(user, facilitators_only=True))
+        else:
+            member, facilitating = among.member_q(), among.facilitating_q()
         return queryset.filter(
             Q(author=user)
-            | Q(
-                visibility=Reflection.Visibility.COMMUNITY,
-                hidden_at__isnull=True,
-                community__in=_active_communities(user),
-            )
+            | Q(visibility=Reflection.Visibility.COMMUNITY, hidden_at__isnull=True) & member
             | Q(
                 visibility__in=[
                     Reflection.Visibility.FACILITATORS,
                     Reflection.Visibility.COMMUNITY,
-                ],
-                community__in=facilitating,
+                ]
             )
+            & facilitating
         )
 
     def shared(self):
@@ -217,7 +220,7 @@ class Reflection(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("reflections:detail", kwargs={"slug": self.community.slug, "pk": self.pk})
+        return community_object_url("reflections:detail", self.community.slug, self.pk)
 
     def fill_excerpt(self) -> None:
         self.excerpt = excerpt(self.body, EXCERPT_CHARS)

@@ -34,6 +34,7 @@ def register() -> None:
             label="Reflections",
             order=10,
             visible=searchable_reflections,
+            visible_among=searchable_reflections,
             noun="reflection",
             title_field="title",
             text_fields=("body",),

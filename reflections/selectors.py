@@ -26,6 +26,7 @@ from sessions.access import sessions_for
 from .access import (
     groupable_reflections,
     groupable_responses,
+    responses_answering_readable,
     responses_for,
     responses_to,
     shown_in_q,
@@ -126,13 +127,19 @@ def response_counts(access: CommunityAccess, user, kind: str, ids) -> dict[int, 
     return {row[kind]: row["n"] for row in rows}
 
 
-def with_response_counts(queryset, access: CommunityAccess, user, kind: str):
+def with_response_counts(
+    queryset, access: CommunityAccess, user, kind: str, *, rows_readable: bool = False
+):
     """`queryset` (of reflections, shared work or sessions) with `response_count`: the
     responses to each row that `user` may read, as a correlated subquery of the one
-    audience rule. No query per row."""
+    audience rule. No query per row. `rows_readable`: every row is one `user` may read
+    (chosen through its rule), so the audience rule holds for their responses
+    (access.responses_answering_readable)."""
+    responses = (
+        responses_answering_readable(access, user) if rows_readable else responses_for(access, user)
+    )
     counted = (
-        responses_for(access, user)
-        .filter(**{kind: OuterRef("pk")})
+        responses.filter(**{kind: OuterRef("pk")})
         .order_by()
         .values(kind)
         .annotate(n=Count("pk"))

@@ -101,7 +101,10 @@ def _reflections_shown(chosen, access=None, user=None):
         .order_by("-created_at", "-pk")
     )
     if access is not None:
-        shown = with_response_counts(shown, access, user, Response.Kind.REFLECTION)
+        # `chosen` went through the reading rule: the responses' audience holds.
+        shown = with_response_counts(
+            shown, access, user, Response.Kind.REFLECTION, rows_readable=True
+        )
     return shown
 
 

@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorExact
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
+    Exists,
     F,
     FloatField,
     Func,
+    OuterRef,
     Q,
     TextField,
     Value,
@@ -43,6 +44,8 @@ from core.search import (
     HEADLINE_OPTIONS,
     START_SEL,
     STOP_SEL,
+    Among,
+    AnyOf,
     StoredVector,
     highlighted,
     marked_in_python,
@@ -85,9 +88,22 @@ class Hit:
 
 def communities_of(user) -> list:
     """The communities `user` is an active member of, by name: the community filter's
-    choices, and the languages a query is parsed in."""
+    choices, the languages a query is parsed in and, by `among`, the ids the rules of
+    the kinds that take them test (each marked `facilitating`: there they facilitate or
+    coordinate)."""
+    facilitating = Membership.objects.community_ids_of(user, role=Membership.Role.FACILITATOR)
     return list(
-        Community.objects.filter(pk__in=Membership.objects.community_ids_of(user)).order_by("name")
+        Community.objects.filter(pk__in=Membership.objects.community_ids_of(user))
+        .annotate(facilitating=Exists(facilitating.filter(community_id=OuterRef("pk"))))
+        .order_by("name")
+    )
+
+
+def among(communities) -> Among:
+    """The viewer's communities (`communities_of`) as the ids a search's rules test."""
+    return Among(
+        member=[c.pk for c in communities],
+        facilitating=[c.pk for c in communities if c.facilitating],
     )
 
 
@@ -154,6 +170,8 @@ class Matches:
 # (e.g. whether they are a leader): the key holds that whole row, so any change to it
 # compiles afresh. The registry (kinds and providers) is in the key too.
 SENTINEL = "\ue000search words\ue001"
+# The viewer's communities (core.search.Among) are left as parameters the same way.
+AMONG_SENTINEL = Among(member="\ue000member of\ue001", facilitating="\ue000facilitating\ue001")
 COMPILED_MAX = 512
 _compiled: dict = {}
 _compiled_lock = threading.Lock()
@@ -166,36 +184,50 @@ def _compiled_key(user, criteria: Criteria):
     return repr((row, providers, community, replace(criteria, text="", community=None)))
 
 
-def matching(user, criteria: Criteria) -> Matches | QuerySet | None:
+def matching(user, criteria: Criteria, among: Among | None = None) -> Matches | QuerySet | None:
     """The viewer's matches as rows of (kind, item, when, rank), best first; None when no
     kind can match (e.g. a loop level asked of kinds that have none). On PostgreSQL the
-    compiled union (Matches, see `_compiled`); elsewhere the queryset."""
-    if not full_text():
+    compiled union (Matches, see `_compiled`); elsewhere the queryset. `among`: the
+    viewer's communities, read on this request (`among()`), for the kinds whose rule
+    takes them (SearchProvider.visible_among); without, every rule reads memberships."""
+    if not full_text():  # SQLite: every rule reads memberships (AnyOf is PostgreSQL's).
         return _matching(user, criteria)
-    key = _compiled_key(user, criteria)
+    key = (_compiled_key(user, criteria), among is None)
     compiled = _compiled.get(key)
     if compiled is None:
-        rows = _matching(user, replace(criteria, text=SENTINEL))
+        sentinel = None if among is None else AMONG_SENTINEL
+        rows = _matching(user, replace(criteria, text=SENTINEL), sentinel)
         if rows is None:
-            compiled = (None, (), ())
+            compiled = (None, (), {})
         else:
             sql, params = rows.query.sql_with_params()
-            words_at = tuple(i for i, param in enumerate(params) if param == SENTINEL)
-            if not words_at:  # Never a search without its words: compile each time.
-                return _matching(user, criteria)
-            compiled = (sql, tuple(params), words_at)
+            at = _placeholders(params)
+            if SENTINEL not in at.values():  # Never a search without its words: compile
+                return _matching(user, criteria, among)  # each time.
+            compiled = (sql, tuple(params), at)
         with _compiled_lock:
             if len(_compiled) >= COMPILED_MAX:
                 _compiled.clear()
             _compiled[key] = compiled
-    sql, params, words_at = compiled
+    sql, params, at = compiled
     if sql is None:
         return None
-    params = tuple(criteria.text if i in words_at else p for i, p in enumerate(params))
-    return Matches(sql, params)
+    given = {SENTINEL: criteria.text}
+    if among is not None:
+        given |= {
+            AMONG_SENTINEL.member: list(among.member),
+            AMONG_SENTINEL.facilitating: list(among.facilitating),
+        }
+    return Matches(sql, tuple(given[at[i]] if i in at else p for i, p in enumerate(params)))
 
 
-def _matching(user, criteria: Criteria) -> QuerySet | None:
+def _placeholders(params) -> dict[int, str]:
+    """Where the words and the viewer's communities are among a compiled query's params."""
+    kept = (SENTINEL, AMONG_SENTINEL.member, AMONG_SENTINEL.facilitating)
+    return {i: param for i, param in enumerate(params) if isinstance(param, str) and param in kept}
+
+
+def _matching(user, criteria: Criteria, among: Among | None = None) -> QuerySet | None:
     query = search_query(criteria.text, criteria.configs) if full_text() else None
     branches = []
     for kind, provider in search_providers().items():
@@ -203,7 +235,11 @@ def _matching(user, criteria: Criteria) -> QuerySet | None:
             continue
         if criteria.loop_level and provider.loop_field is None:
             continue
-        rows = _narrowed(provider.visible(user), provider, criteria)
+        if among is not None and provider.visible_among is not None:
+            rows = provider.visible_among(user, among)
+        else:
+            rows = provider.visible(user)
+        rows = _narrowed(rows, provider, criteria)
         if query is not None:
             rows = rows.filter(SearchVectorExact(StoredVector(), query)).annotate(
                 rank=SearchRank(StoredVector(), query)
@@ -278,19 +314,6 @@ def _shown(user, provider: SearchProvider, criteria: Criteria, ids: Q) -> QueryS
     return rows
 
 
-class _IdAmong(Func):
-    """`id = ANY(%s)`: the ids as one array parameter, so the loading query's SQL is the
-    same whatever the ids and however many (see `_Loader`)."""
-
-    output_field = BooleanField()
-    conditional = True
-    arg_joiner = " = ANY("
-    template = "(%(expressions)s))"
-
-    def __init__(self, ids):
-        super().__init__(F("pk"), Value(ids))
-
-
 # Each page's rows are loaded kind by kind with the same scoped query as `matching`, words
 # and ids apart: like the union, it is compiled once per viewer, criteria and kind and kept
 # (as `_compiled` explains), the words and the ids left as parameters. A compiled query
@@ -344,7 +367,7 @@ def _loader(user, provider: SearchProvider, kind: str, criteria: Criteria) -> _L
     key = (_compiled_key(user, criteria), kind)
     if key in kept:
         return kept[key]
-    ids = Q(_IdAmong(IDS_SENTINEL))
+    ids = Q(AnyOf("pk", IDS_SENTINEL))
     rows = _shown(user, provider, replace(criteria, text=SENTINEL), ids)
     compiler = rows.query.get_compiler(using=rows.db)
     sql, params = compiler.as_sql()

@@ -8,7 +8,7 @@ from core.paging import QuickPage
 from core.search import configs_for
 
 from .forms import SearchForm
-from .selectors import Criteria, communities_of, full_text, hits, matching
+from .selectors import Criteria, among, communities_of, full_text, hits, matching
 
 PAGE_SIZE = 20
 
@@ -36,7 +36,7 @@ def search_results(request):
             until=data["until"],
             configs=tuple(configs_for(c.language for c in communities)),
         )
-        rows = matching(request.user, criteria)
+        rows = matching(request.user, criteria, among(communities))
         if rows is not None:
             page = QuickPage(
                 rows,

@@ -818,3 +818,38 @@ def test_a_reply_to_a_response_deleted_meanwhile_keeps_the_words(client, cast, h
     assert "was deleted meanwhile" in page
     assert escape("My careful reply, <kept>") in page
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_list_counts_exactly_the_responses_each_viewer_may_read(client, cast, role):
+    """The reflections list counts responses with `shown_q` alone (its rows went through
+    the reading rule; access.responses_answering_readable): for every viewer and every
+    visibility, each row's count is that of the full audience rule."""
+    from communities.access import community_for
+    from reflections.access import responses_for
+
+    reflections = [
+        ReflectionFactory(community=cast.community, author=cast.author, visibility=visibility)
+        for visibility in ("private", "facilitators", "community")
+    ]
+    for reflection in reflections:
+        add_response("reflection", reflection, cast.author)
+        hidden = add_response("reflection", reflection, cast.member)
+        add_response("reflection", reflection, cast.facilitator, parent=hidden)
+        Response.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now())
+    viewer = person(cast, role)
+    client.force_login(viewer)
+
+    listing = client.get(reverse("reflections:list", args=[cast.community.slug]))
+
+    if listing.status_code != 200:
+        return
+    access = community_for(viewer, cast.community.slug)
+    counts = {r.pk: r.response_count for r in listing.context["page"]}
+    expected = {
+        r.pk: responses_for(access, viewer).filter(reflection=r).count()
+        for r in reflections
+        if r.pk in counts
+    }
+    assert counts == expected
+    assert set(counts) == {r.pk for r in Reflection.objects.visible_to(viewer, cast.community)}

@@ -674,3 +674,40 @@ def test_search_kept_compiled_follows_who_may_see_between_two_searches(cast):
     revoke(organisation, cast.alice, OrganisationRole.Role.LEADER)
     Membership.objects.filter(community=cast.hillside, user=cast.alice).update(status="left")
     assert found() == set()
+
+
+def test_search_kept_compiled_follows_a_role_and_a_membership_between_two_searches(cast):
+    """The viewer's communities are read on each request (search.selectors.among): a
+    facilitator made a member stops finding facilitators-only and hidden reflections at
+    once, and an author who left still finds their own, and only their own."""
+    from django.utils import timezone
+
+    from communities.models import Membership
+
+    ReflectionFactory(
+        community=cast.riverside,
+        author=cast.alice,
+        title="For facilitators",
+        body="tide",
+        visibility=Reflection.Visibility.FACILITATORS,
+    )
+    ReflectionFactory(
+        community=cast.riverside,
+        author=cast.alice,
+        title="Hidden note",
+        body="tide",
+        hidden_at=timezone.now(),
+    )
+    ReflectionFactory(community=cast.riverside, author=cast.bob, title="Bob's own", body="tide")
+    ReflectionFactory(community=cast.riverside, author=cast.alice, title="Open note", body="tide")
+    titles = ("For facilitators", "Hidden note", "Bob's own", "Open note")
+
+    def found():
+        content = main_of(search(cast, "bob", q="tide"))
+        return {title for title in titles if title.replace("'", "&#x27;") in content}
+
+    assert found() == set(titles)
+    Membership.objects.filter(community=cast.riverside, user=cast.bob).update(role="member")
+    assert found() == {"Bob's own", "Open note"}
+    Membership.objects.filter(community=cast.riverside, user=cast.bob).update(status="left")
+    assert found() == {"Bob's own"}
