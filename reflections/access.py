@@ -108,22 +108,36 @@ def response_audience_q(user) -> Q:
     if not user.is_authenticated:
         return Q(pk__in=[])
     return (
-        Q(reflection__in=Reflection.objects.visible_to(user).values("pk"))
-        | Q(work__isnull=False, work__community__in=_active_communities(user))
-        | Q(session__in=Session.objects.visible_in_communities_of(user).values("pk"))
+        _audience_of(user, Response.Kind.REFLECTION)
+        | _audience_of(user, Response.Kind.WORK)
+        | _audience_of(user, Response.Kind.SESSION)
     )
 
 
-def shown_q(user) -> Q:
+def _audience_of(user, kind: str) -> Q:
+    """The branch of `response_audience_q` for responses to a `kind`: who may read that."""
+    if kind == Response.Kind.REFLECTION:
+        return Q(reflection__in=Reflection.objects.visible_to(user).values("pk"))
+    if kind == Response.Kind.WORK:
+        return Q(work__isnull=False, work__community__in=_active_communities(user))
+    return Q(session__in=Session.objects.visible_in_communities_of(user).values("pk"))
+
+
+def shown_q(user, *, facilitator: bool | None = None) -> Q:
     """A hidden response stays visible to its author and the community's facilitators; so
-    do the replies under it (a thread hidden at its top is hidden whole, and not counted)."""
+    do the replies under it (a thread hidden at its top is hidden whole, and not counted).
+    `facilitator`, given when the responses are of one community and the caller knows
+    whether `user` facilitates it (`responses_of_kind_for`), settles that branch here."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    return (
-        Q(hidden_at__isnull=True) & (Q(parent__isnull=True) | Q(parent__hidden_at__isnull=True))
-        | Q(author=user)
-        | Q(community__in=_active_communities(user, facilitators_only=True))
-    )
+    if facilitator:
+        return Q()
+    shown = Q(hidden_at__isnull=True) & (
+        Q(parent__isnull=True) | Q(parent__hidden_at__isnull=True)
+    ) | Q(author=user)
+    if facilitator is None:
+        shown |= Q(community__in=_active_communities(user, facilitators_only=True))
+    return shown
 
 
 def responses_visible_to(user) -> QuerySet:
@@ -142,6 +156,21 @@ def responses_for(access: CommunityAccess, user) -> QuerySet:
     if not access.is_member:
         return Response.objects.none()
     return responses_visible_to(user).filter(community=access.community)
+
+
+def responses_of_kind_for(access: CommunityAccess, user, kind: str) -> QuerySet:
+    """`responses_for(access, user)` narrowed to the responses to a `kind` ("reflection",
+    "work", "session"): the same rows as a smaller query, for the response counts of a
+    list. A response answers exactly one thing (the model's check constraint), so only
+    that kind's branch of the audience rule can hold; and whether `user` facilitates the
+    community (who sees hidden responses) is known from `access`."""
+    if not access.is_member:
+        return Response.objects.none()
+    return Response.objects.filter(
+        _audience_of(user, kind),
+        shown_q(user, facilitator=access.is_facilitator),
+        community=access.community,
+    )
 
 
 def response_for(access: CommunityAccess, user, pk: int) -> Response:

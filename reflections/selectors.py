@@ -25,7 +25,7 @@ from communities.mentions import mention_url
 from .access import (
     groupable_reflections,
     groupable_responses,
-    responses_for,
+    responses_of_kind_for,
     responses_to,
     themes_visible,
 )
@@ -117,7 +117,7 @@ def response_counts(access: CommunityAccess, user, kind: str, ids) -> dict[int, 
     if not ids:
         return {}
     rows = (
-        responses_for(access, user)
+        responses_of_kind_for(access, user, kind)
         .filter(**{f"{kind}__in": ids})
         .values(kind)
         .annotate(n=Count("pk"))
@@ -131,7 +131,7 @@ def with_response_counts(queryset, access: CommunityAccess, user, kind: str):
     responses to each row that `user` may read, as a correlated subquery of the one
     audience rule. No query per row."""
     counted = (
-        responses_for(access, user)
+        responses_of_kind_for(access, user, kind)
         .filter(**{kind: OuterRef("pk")})
         .order_by()
         .values(kind)

@@ -33,7 +33,16 @@ def aligned_items(community, rounds=None) -> dict[int, list[AgendaItem]]:
             outcome__community=community,
             outcome__status=Outcome.Status.AGREED,
         )
-        .select_related("agendaitem__session__community")
+        .select_related("agendaitem__session")
+        # What the map shows of each: its title and minutes, its session's title and date.
+        .only(
+            "outcome",
+            "agendaitem__session",
+            "agendaitem__title",
+            "agendaitem__minutes",
+            "agendaitem__session__title",
+            "agendaitem__session__starts_at",
+        )
         .order_by("agendaitem__session__starts_at", "agendaitem__position", "agendaitem_id")
     )
     if rounds is None:
@@ -58,7 +67,15 @@ def rounds_by_session_and_outcome(community) -> dict[tuple[int, int], list[Revie
         through.objects.filter(
             reviewround__community=community, outcome__status=Outcome.Status.AGREED
         )
-        .select_related("reviewround__session__community")
+        .select_related("reviewround__session")
+        # What the map shows of each: its status, due date and session's title.
+        .only(
+            "outcome",
+            "reviewround__session",
+            "reviewround__status",
+            "reviewround__due_on",
+            "reviewround__session__title",
+        )
         .annotate(
             # Shared and (in a round with a release step) released: what authors see.
             done=Count(
@@ -113,7 +130,8 @@ def unaligned_activities(community, *, limit: int = 20):
             kind=AgendaItem.Kind.ACTIVITY,
             aligned_outcomes__isnull=True,
         )
-        .select_related("session__community")
+        .select_related("session")
+        .only("session", "title", "session__title")
         .order_by("session__starts_at")[:limit]
     )
 

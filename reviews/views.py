@@ -638,23 +638,47 @@ def reviews_page(request, slug: str):
     access = community_for(request.user, slug)
     community = access.community
     user = request.user
-    rounds = _progress(ReviewRound.objects.filter(community=community)).select_related("session")
+    # Each list reads only the columns it shows (no JSON answers or prompts to decode).
+    rounds = (
+        _progress(ReviewRound.objects.filter(community=community))
+        .select_related("session")
+        .only("status", "due_on", "created_at", "session__title")
+    )
     # Older rounds go by "older than this one" links (core.paging.KeysetPage), no COUNT.
     page = KeysetPage(rounds, request.GET, ROUNDS_PER_PAGE, field="created_at")
     waiting = list(
         PeerReview.objects.waiting()
         .filter(round__community=community, reviewer=user)
         .select_related("work__author", "round__session")
+        .only(
+            "status",
+            "work__title",
+            "work__author__display_name",
+            "work__author__email",
+            "round__due_on",
+            "round__session__title",
+        )
         .order_by("round__due_on", "pk")[:LIST_LIMIT]
     )
     shared = (
-        PeerReview.objects.released().select_related("round", "reviewer").order_by("submitted_at")
+        PeerReview.objects.released()
+        .select_related("round", "reviewer")
+        .only(
+            "work_id",
+            "reviewer_id",
+            "by_facilitator",
+            "round__anonymous",
+            "reviewer__display_name",
+            "reviewer__email",
+        )
+        .order_by("submitted_at")
     )
     my_work = list(
         annotate_rows(
             "work", SharedWork.objects.filter(community=community, author=user), access, user
         )
         .select_related("session")
+        .only("title", "session__title")
         .prefetch_related(Prefetch("reviews", queryset=shared, to_attr="shared_reviews"))
         .order_by("-created_at", "-pk")[:LIST_LIMIT]
     )
@@ -667,6 +691,7 @@ def reviews_page(request, slug: str):
         PeerReview.objects.submitted()
         .filter(round__community=community, reviewer=user)
         .select_related("work")
+        .only("submitted_at", "work__title")
         .order_by("-submitted_at")[:10]
     )
     context = {
@@ -989,9 +1014,9 @@ def alignment(request, slug):
     access = community_for(request.user, slug)
     community = access.community
     agreed = list(
-        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED).order_by(
-            "statement"
-        )
+        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED)
+        .only("statement")
+        .order_by("statement")
     )
     rounds = selectors.rounds_by_session_and_outcome(community)
     items = selectors.aligned_items(community, rounds)

@@ -818,3 +818,32 @@ def test_a_reply_to_a_response_deleted_meanwhile_keeps_the_words(client, cast, h
     assert "was deleted meanwhile" in page
     assert escape("My careful reply, <kept>") in page
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_responses_of_one_kind_are_exactly_those_the_rule_lets_through(cast, role):
+    """responses_of_kind_for (the response counts of a list) narrows the audience rule to
+    one kind's branch and settles "facilitator" from the membership: the same rows as
+    responses_for, for every kind of target, hidden threads and every viewer."""
+    from communities.access import CommunityAccess
+    from communities.models import Membership
+    from reflections.access import responses_for, responses_of_kind_for
+
+    for target_kind in SEES:
+        kind, target, writer = make_target(cast, target_kind)
+        top = add_response(kind, target, writer)
+        add_response(kind, target, cast.member, parent=top)
+        hidden = add_response(kind, target, cast.member, hidden_at=timezone.now())
+        add_response(kind, target, writer, parent=hidden)
+    viewer = person(cast, role)
+    membership = Membership.objects.active().filter(community=cast.community, user=viewer).first()
+    access = CommunityAccess(community=cast.community, membership=membership)
+
+    for kind in Response.Kind.values:
+        expected = set(
+            responses_for(access, viewer)
+            .filter(**{f"{kind}__isnull": False})
+            .values_list("pk", flat=True)
+        )
+        narrowed = set(responses_of_kind_for(access, viewer, kind).values_list("pk", flat=True))
+        assert narrowed == expected
