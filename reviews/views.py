@@ -331,7 +331,29 @@ def round_detail(request, slug: str, pk: int):
     user, is_facilitator = request.user, access.is_facilitator
     if round_.is_planned and not is_facilitator:
         raise Http404("No such round yet.")
-    reviews = round_.reviews.select_related("work__author", "reviewer").order_by("pk")
+    # What the page shows of each review (never its answers): the columns read below and
+    # in the template, the work's title and author, the reviewer's name.
+    reviews = (
+        round_.reviews.select_related("work", "reviewer")
+        .only(
+            "round_id",
+            "work_id",
+            "reviewer_id",
+            "status",
+            "created_at",
+            "submitted_at",
+            "by_facilitator",
+            "reassigned_from_id",
+            "reassigned_at",
+            "automatic",
+            "released_at",
+            "work__title",
+            "work__author_id",
+            "reviewer__display_name",
+            "reviewer__email",
+        )
+        .order_by("pk")
+    )
     if not is_facilitator:
         reviews = reviews.filter(Q(reviewer=user) | Q(work__author=user))
     reviews = list(reviews)
@@ -354,7 +376,11 @@ def round_detail(request, slug: str, pk: int):
         by_work: dict[int, list[PeerReview]] = {}
         for review in reviews:
             by_work.setdefault(review.work_id, []).append(review)
-        works = round_.session.shared_work.select_related("author").order_by("title", "pk")
+        works = (
+            round_.session.shared_work.select_related("author")
+            .only("session", "title", "author__display_name", "author__email")
+            .order_by("title", "pk")
+        )
         for work in works[:200]:
             rows = by_work.get(work.pk, [])
             live = [
@@ -384,7 +410,7 @@ def round_detail(request, slug: str, pk: int):
         **access.context(),
         "round": round_,
         "is_facilitator": is_facilitator,
-        "outcomes": list(round_.outcomes.order_by("statement")),
+        "outcomes": list(round_.outcomes.only("statement").order_by("statement")),
         "allocation": allocation,
         "mine": mine,
         "my_work_reviews": my_work_reviews,

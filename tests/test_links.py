@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse, set_script_prefix
 
-from core.templatetags.links import row_url
+from core.templatetags.links import community_page_url, row_url
 
 
 @pytest.mark.parametrize(
@@ -21,6 +21,12 @@ from core.templatetags.links import row_url
 )
 def test_row_url_is_the_address_url_gives(name, slug, pk):
     assert row_url(name, slug, pk) == reverse(name, args=[slug, pk])
+
+
+def test_row_url_puts_each_id_in_its_place():
+    expected = reverse("reviews:review_add", args=["riverside", 12, 345])
+
+    assert row_url("reviews:review_add", "riverside", 12, 345) == expected
 
 
 def test_row_url_keeps_the_script_prefix():
@@ -39,3 +45,9 @@ def test_row_url_in_a_template_matches_the_url_tag():
     plain = Template("{% for i in ids %}{% url 'reviews:work' slug i %} {% endfor %}")
 
     assert fast.render(context) == plain.render(context)
+
+
+def test_community_page_url_is_the_address_reverse_gives():
+    expected = reverse("reviews:reviews", args=["riverside"])
+
+    assert community_page_url("reviews:reviews", "riverside") == expected

@@ -418,8 +418,9 @@ CASES = {
     "outcome_confidence_fragment": (outcome_confidence_fragment, 9),
     # 8 (was 9): the rounds go by keyset links (core.paging.KeysetPage), no COUNT for pages.
     "reviews_page": (reviews_page, 8),
-    # +1 for "N of M pieces have all their reviews" (reviews.selectors.round_heard).
-    "round_page": (round_page, 10),
+    # +1 for "N of M pieces have all their reviews" (reviews.selectors.round_heard); 9
+    # (was 10): the session's link no longer reads the session's community.
+    "round_page": (round_page, 9),
     # +1 for the conversation about the work (reflections' work_panel).
     "work_page": (work_page, 10),
     "alignment": (alignment, 9),
