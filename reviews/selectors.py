@@ -167,18 +167,28 @@ def alignment_coverage(community, since: datetime, until: datetime) -> dict:
 
     coverage = outcomes with both ÷ agreed outcomes (0 when none are agreed).
     """
-    counts = (
-        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED)
-        .annotate(
-            has_activity=aligned_activity_in(since, until), has_review=reviewed_in(since, until)
-        )
-        .aggregate(
-            agreed=Count("pk"),
-            with_activity=Count("pk", filter=Q(has_activity=True)),
-            with_review=Count("pk", filter=Q(has_review=True)),
-            with_both=Count("pk", filter=Q(has_activity=True, has_review=True)),
-        )
+    agreed = Outcome.objects.filter(community=community, status=Outcome.Status.AGREED)
+    return coverage_of(with_coverage_marks(agreed, since, until))
+
+
+def with_coverage_marks(outcomes, since: datetime, until: datetime):
+    """`outcomes` with `has_activity` and `has_review` in [since, until), for
+    `coverage_of`: the alignment map reads them with the outcomes it lists."""
+    return outcomes.annotate(
+        has_activity=aligned_activity_in(since, until), has_review=reviewed_in(since, until)
     )
+
+
+def coverage_of(outcomes) -> dict:
+    """`alignment_coverage`'s counts from agreed outcomes carrying `with_coverage_marks`,
+    counted here: each mark is planned once, not once per count that reads it."""
+    marks = [(outcome.has_activity, outcome.has_review) for outcome in outcomes]
+    counts = {
+        "agreed": len(marks),
+        "with_activity": sum(1 for activity, _ in marks if activity),
+        "with_review": sum(1 for _, review in marks if review),
+        "with_both": sum(1 for activity, review in marks if activity and review),
+    }
     counts["coverage"] = counts["with_both"] / counts["agreed"] if counts["agreed"] else 0.0
     return counts
 

@@ -1039,15 +1039,21 @@ def alignment(request, slug):
     """Every agreed outcome with its aligned activities, and kind flags for the gaps."""
     access = community_for(request.user, slug)
     community = access.community
+    now = timezone.now()
+    since = now - selectors.ALIGNMENT_WINDOW
+    # The outcomes listed carry what the coverage figure counts: no query of its own.
     agreed = list(
-        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED)
+        selectors.with_coverage_marks(
+            Outcome.objects.filter(community=community, status=Outcome.Status.AGREED),
+            since,
+            now,
+        )
         .only("statement")
         .order_by("statement")
     )
     rounds = selectors.rounds_by_session_and_outcome(community)
     items = selectors.aligned_items(community, rounds)
     elsewhere = selectors.rounds_without_activity(rounds, items)
-    now = timezone.now()
     rows = [
         {
             "outcome": outcome,
@@ -1060,9 +1066,9 @@ def alignment(request, slug):
         **access.context(),
         "rows": rows,
         "unaligned": selectors.unaligned_activities(community),
-        "coverage": selectors.alignment_coverage(community, now - selectors.ALIGNMENT_WINDOW, now),
+        "coverage": selectors.coverage_of(agreed),
         "window_days": selectors.ALIGNMENT_WINDOW.days,
-        "since": now - selectors.ALIGNMENT_WINDOW,
+        "since": since,
         "is_facilitator": access.membership.is_facilitator,
     }
     return render(request, "outcomes/alignment.html", context)

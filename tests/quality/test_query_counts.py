@@ -423,7 +423,8 @@ CASES = {
     "round_page": (round_page, 9),
     # +1 for the conversation about the work (reflections' work_panel).
     "work_page": (work_page, 10),
-    "alignment": (alignment, 9),
+    # 8 (was 9): the coverage figure is counted from the outcomes the map lists.
+    "alignment": (alignment, 8),
     "reflection_list": (reflection_list, 7),
     "reflection_fragment": (reflection_fragment, 5),
     # 3 (was 4): keyset links (core.paging.KeysetPage), no COUNT for page numbers.
