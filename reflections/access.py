@@ -112,10 +112,19 @@ def response_audience_q(user) -> Q:
     if not user.is_authenticated:
         return Q(pk__in=[])
     return (
-        Q(reflection__in=Reflection.objects.visible_to(user).values("pk"))
-        | Q(work__isnull=False, work__community__in=_active_communities(user))
-        | Q(session__in=Session.objects.visible_in_communities_of(user).values("pk"))
+        _audience_of(user, Response.Kind.REFLECTION)
+        | _audience_of(user, Response.Kind.WORK)
+        | _audience_of(user, Response.Kind.SESSION)
     )
+
+
+def _audience_of(user, kind: str) -> Q:
+    """The branch of `response_audience_q` for responses to a `kind`: who may read that."""
+    if kind == Response.Kind.REFLECTION:
+        return Q(reflection__in=Reflection.objects.visible_to(user).values("pk"))
+    if kind == Response.Kind.WORK:
+        return Q(work__isnull=False, work__community__in=_active_communities(user))
+    return Q(session__in=Session.objects.visible_in_communities_of(user).values("pk"))
 
 
 def shown_q(user) -> Q:
@@ -166,7 +175,22 @@ def responses_answering_readable(access: CommunityAccess, user) -> QuerySet:
     targets, with none of the audience subqueries to build and plan."""
     if not access.is_member:
         return Response.objects.none()
-    return Response.objects.filter(community=access.community).filter(shown_q(user))
+    return Response.objects.filter(community=access.community).filter(shown_in_q(access, user))
+
+
+def responses_of_kind_for(access: CommunityAccess, user, kind: str) -> QuerySet:
+    """`responses_for(access, user)` narrowed to the responses to a `kind` ("reflection",
+    "work", "session"): the same rows as a smaller query, for the response counts of a
+    list. A response answers exactly one thing (the model's check constraint), so only
+    that kind's branch of the audience rule can hold; and whether `user` facilitates the
+    community (who sees hidden responses) is known from `access`."""
+    if not access.is_member:
+        return Response.objects.none()
+    return Response.objects.filter(
+        _audience_of(user, kind),
+        shown_in_q(access, user),
+        community=access.community,
+    )
 
 
 def response_for(access: CommunityAccess, user, pk: int) -> Response:

@@ -27,7 +27,7 @@ from .access import (
     groupable_reflections,
     groupable_responses,
     responses_answering_readable,
-    responses_for,
+    responses_of_kind_for,
     responses_to,
     shown_in_q,
     themes_visible,
@@ -118,7 +118,7 @@ def response_counts(access: CommunityAccess, user, kind: str, ids) -> dict[int, 
     if not ids:
         return {}
     rows = (
-        responses_for(access, user)
+        responses_of_kind_for(access, user, kind)
         .filter(**{f"{kind}__in": ids})
         .values(kind)
         .annotate(n=Count("pk"))
@@ -136,7 +136,9 @@ def with_response_counts(
     (chosen through its rule), so the audience rule holds for their responses
     (access.responses_answering_readable)."""
     responses = (
-        responses_answering_readable(access, user) if rows_readable else responses_for(access, user)
+        responses_answering_readable(access, user)
+        if rows_readable
+        else responses_of_kind_for(access, user, kind)
     )
     counted = (
         responses.filter(**{kind: OuterRef("pk")})

@@ -33,7 +33,16 @@ def aligned_items(community, rounds=None) -> dict[int, list[AgendaItem]]:
             outcome__community=community,
             outcome__status=Outcome.Status.AGREED,
         )
-        .select_related("agendaitem__session__community")
+        .select_related("agendaitem__session")
+        # What the map shows of each: its title and minutes, its session's title and date.
+        .only(
+            "outcome",
+            "agendaitem__session",
+            "agendaitem__title",
+            "agendaitem__minutes",
+            "agendaitem__session__title",
+            "agendaitem__session__starts_at",
+        )
         .order_by("agendaitem__session__starts_at", "agendaitem__position", "agendaitem_id")
     )
     if rounds is None:
@@ -58,7 +67,15 @@ def rounds_by_session_and_outcome(community) -> dict[tuple[int, int], list[Revie
         through.objects.filter(
             reviewround__community=community, outcome__status=Outcome.Status.AGREED
         )
-        .select_related("reviewround__session__community")
+        .select_related("reviewround__session")
+        # What the map shows of each: its status, due date and session's title.
+        .only(
+            "outcome",
+            "reviewround__session",
+            "reviewround__status",
+            "reviewround__due_on",
+            "reviewround__session__title",
+        )
         .annotate(
             # Shared and (in a round with a release step) released: what authors see.
             done=Count(
@@ -113,7 +130,8 @@ def unaligned_activities(community, *, limit: int = 20):
             kind=AgendaItem.Kind.ACTIVITY,
             aligned_outcomes__isnull=True,
         )
-        .select_related("session__community")
+        .select_related("session")
+        .only("session", "title", "session__title")
         .order_by("session__starts_at")[:limit]
     )
 
@@ -149,18 +167,28 @@ def alignment_coverage(community, since: datetime, until: datetime) -> dict:
 
     coverage = outcomes with both ÷ agreed outcomes (0 when none are agreed).
     """
-    counts = (
-        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED)
-        .annotate(
-            has_activity=aligned_activity_in(since, until), has_review=reviewed_in(since, until)
-        )
-        .aggregate(
-            agreed=Count("pk"),
-            with_activity=Count("pk", filter=Q(has_activity=True)),
-            with_review=Count("pk", filter=Q(has_review=True)),
-            with_both=Count("pk", filter=Q(has_activity=True, has_review=True)),
-        )
+    agreed = Outcome.objects.filter(community=community, status=Outcome.Status.AGREED)
+    return coverage_of(with_coverage_marks(agreed, since, until))
+
+
+def with_coverage_marks(outcomes, since: datetime, until: datetime):
+    """`outcomes` with `has_activity` and `has_review` in [since, until), for
+    `coverage_of`: the alignment map reads them with the outcomes it lists."""
+    return outcomes.annotate(
+        has_activity=aligned_activity_in(since, until), has_review=reviewed_in(since, until)
     )
+
+
+def coverage_of(outcomes) -> dict:
+    """`alignment_coverage`'s counts from agreed outcomes carrying `with_coverage_marks`,
+    counted here: each mark is planned once, not once per count that reads it."""
+    marks = [(outcome.has_activity, outcome.has_review) for outcome in outcomes]
+    counts = {
+        "agreed": len(marks),
+        "with_activity": sum(1 for activity, _ in marks if activity),
+        "with_review": sum(1 for _, review in marks if review),
+        "with_both": sum(1 for activity, review in marks if activity and review),
+    }
     counts["coverage"] = counts["with_both"] / counts["agreed"] if counts["agreed"] else 0.0
     return counts
 

@@ -331,7 +331,29 @@ def round_detail(request, slug: str, pk: int):
     user, is_facilitator = request.user, access.is_facilitator
     if round_.is_planned and not is_facilitator:
         raise Http404("No such round yet.")
-    reviews = round_.reviews.select_related("work__author", "reviewer").order_by("pk")
+    # What the page shows of each review (never its answers): the columns read below and
+    # in the template, the work's title and author, the reviewer's name.
+    reviews = (
+        round_.reviews.select_related("work", "reviewer")
+        .only(
+            "round_id",
+            "work_id",
+            "reviewer_id",
+            "status",
+            "created_at",
+            "submitted_at",
+            "by_facilitator",
+            "reassigned_from_id",
+            "reassigned_at",
+            "automatic",
+            "released_at",
+            "work__title",
+            "work__author_id",
+            "reviewer__display_name",
+            "reviewer__email",
+        )
+        .order_by("pk")
+    )
     if not is_facilitator:
         reviews = reviews.filter(Q(reviewer=user) | Q(work__author=user))
     reviews = list(reviews)
@@ -354,7 +376,11 @@ def round_detail(request, slug: str, pk: int):
         by_work: dict[int, list[PeerReview]] = {}
         for review in reviews:
             by_work.setdefault(review.work_id, []).append(review)
-        works = round_.session.shared_work.select_related("author").order_by("title", "pk")
+        works = (
+            round_.session.shared_work.select_related("author")
+            .only("session", "title", "author__display_name", "author__email")
+            .order_by("title", "pk")
+        )
         for work in works[:200]:
             rows = by_work.get(work.pk, [])
             live = [
@@ -384,7 +410,7 @@ def round_detail(request, slug: str, pk: int):
         **access.context(),
         "round": round_,
         "is_facilitator": is_facilitator,
-        "outcomes": list(round_.outcomes.order_by("statement")),
+        "outcomes": list(round_.outcomes.only("statement").order_by("statement")),
         "allocation": allocation,
         "mine": mine,
         "my_work_reviews": my_work_reviews,
@@ -638,23 +664,47 @@ def reviews_page(request, slug: str):
     access = community_for(request.user, slug)
     community = access.community
     user = request.user
-    rounds = _progress(ReviewRound.objects.filter(community=community)).select_related("session")
+    # Each list reads only the columns it shows (no JSON answers or prompts to decode).
+    rounds = (
+        _progress(ReviewRound.objects.filter(community=community))
+        .select_related("session")
+        .only("status", "due_on", "created_at", "session__title")
+    )
     # Older rounds go by "older than this one" links (core.paging.KeysetPage), no COUNT.
     page = KeysetPage(rounds, request.GET, ROUNDS_PER_PAGE, field="created_at")
     waiting = list(
         PeerReview.objects.waiting()
         .filter(round__community=community, reviewer=user)
         .select_related("work__author", "round__session")
+        .only(
+            "status",
+            "work__title",
+            "work__author__display_name",
+            "work__author__email",
+            "round__due_on",
+            "round__session__title",
+        )
         .order_by("round__due_on", "pk")[:LIST_LIMIT]
     )
     shared = (
-        PeerReview.objects.released().select_related("round", "reviewer").order_by("submitted_at")
+        PeerReview.objects.released()
+        .select_related("round", "reviewer")
+        .only(
+            "work_id",
+            "reviewer_id",
+            "by_facilitator",
+            "round__anonymous",
+            "reviewer__display_name",
+            "reviewer__email",
+        )
+        .order_by("submitted_at")
     )
     my_work = list(
         annotate_rows(
             "work", SharedWork.objects.filter(community=community, author=user), access, user
         )
         .select_related("session")
+        .only("title", "session__title")
         .prefetch_related(Prefetch("reviews", queryset=shared, to_attr="shared_reviews"))
         .order_by("-created_at", "-pk")[:LIST_LIMIT]
     )
@@ -667,6 +717,7 @@ def reviews_page(request, slug: str):
         PeerReview.objects.submitted()
         .filter(round__community=community, reviewer=user)
         .select_related("work")
+        .only("submitted_at", "work__title")
         .order_by("-submitted_at")[:10]
     )
     context = {
@@ -988,15 +1039,21 @@ def alignment(request, slug):
     """Every agreed outcome with its aligned activities, and kind flags for the gaps."""
     access = community_for(request.user, slug)
     community = access.community
+    now = timezone.now()
+    since = now - selectors.ALIGNMENT_WINDOW
+    # The outcomes listed carry what the coverage figure counts: no query of its own.
     agreed = list(
-        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED).order_by(
-            "statement"
+        selectors.with_coverage_marks(
+            Outcome.objects.filter(community=community, status=Outcome.Status.AGREED),
+            since,
+            now,
         )
+        .only("statement")
+        .order_by("statement")
     )
     rounds = selectors.rounds_by_session_and_outcome(community)
     items = selectors.aligned_items(community, rounds)
     elsewhere = selectors.rounds_without_activity(rounds, items)
-    now = timezone.now()
     rows = [
         {
             "outcome": outcome,
@@ -1009,9 +1066,9 @@ def alignment(request, slug):
         **access.context(),
         "rows": rows,
         "unaligned": selectors.unaligned_activities(community),
-        "coverage": selectors.alignment_coverage(community, now - selectors.ALIGNMENT_WINDOW, now),
+        "coverage": selectors.coverage_of(agreed),
         "window_days": selectors.ALIGNMENT_WINDOW.days,
-        "since": now - selectors.ALIGNMENT_WINDOW,
+        "since": since,
         "is_facilitator": access.membership.is_facilitator,
     }
     return render(request, "outcomes/alignment.html", context)

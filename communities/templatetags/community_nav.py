@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 
 from core.plugins import NavTab, community_tabs
+from core.templatetags.links import community_page_url
 
 register = template.Library()
 
@@ -37,7 +37,7 @@ def community_nav(context):
                 continue
             shown = {
                 "label": tab.label,
-                "href": reverse(tab.url_name, args=[community.slug]),
+                "href": community_page_url(tab.url_name, community.slug),
                 "current": view_name in tab.current_names,
             }
             # Everyone's tabs stay in the row; the facilitators' and coordinators' tools

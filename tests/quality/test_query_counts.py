@@ -418,11 +418,13 @@ CASES = {
     "outcome_confidence_fragment": (outcome_confidence_fragment, 9),
     # 8 (was 9): the rounds go by keyset links (core.paging.KeysetPage), no COUNT for pages.
     "reviews_page": (reviews_page, 8),
-    # +1 for "N of M pieces have all their reviews" (reviews.selectors.round_heard).
-    "round_page": (round_page, 10),
+    # +1 for "N of M pieces have all their reviews" (reviews.selectors.round_heard); 9
+    # (was 10): the session's link no longer reads the session's community.
+    "round_page": (round_page, 9),
     # +1 for the conversation about the work (reflections' work_panel).
     "work_page": (work_page, 10),
-    "alignment": (alignment, 9),
+    # 8 (was 9): the coverage figure is counted from the outcomes the map lists.
+    "alignment": (alignment, 8),
     "reflection_list": (reflection_list, 7),
     "reflection_fragment": (reflection_fragment, 5),
     # 3 (was 4): keyset links (core.paging.KeysetPage), no COUNT for page numbers.

@@ -853,3 +853,32 @@ def test_the_list_counts_exactly_the_responses_each_viewer_may_read(client, cast
     }
     assert counts == expected
     assert set(counts) == {r.pk for r in Reflection.objects.visible_to(viewer, cast.community)}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_responses_of_one_kind_are_exactly_those_the_rule_lets_through(cast, role):
+    """responses_of_kind_for (the response counts of a list) narrows the audience rule to
+    one kind's branch and settles "facilitator" from the membership: the same rows as
+    responses_for, for every kind of target, hidden threads and every viewer."""
+    from communities.access import CommunityAccess
+    from communities.models import Membership
+    from reflections.access import responses_for, responses_of_kind_for
+
+    for target_kind in SEES:
+        kind, target, writer = make_target(cast, target_kind)
+        top = add_response(kind, target, writer)
+        add_response(kind, target, cast.member, parent=top)
+        hidden = add_response(kind, target, cast.member, hidden_at=timezone.now())
+        add_response(kind, target, writer, parent=hidden)
+    viewer = person(cast, role)
+    membership = Membership.objects.active().filter(community=cast.community, user=viewer).first()
+    access = CommunityAccess(community=cast.community, membership=membership)
+
+    for kind in Response.Kind.values:
+        expected = set(
+            responses_for(access, viewer)
+            .filter(**{f"{kind}__isnull": False})
+            .values_list("pk", flat=True)
+        )
+        narrowed = set(responses_of_kind_for(access, viewer, kind).values_list("pk", flat=True))
+        assert narrowed == expected
