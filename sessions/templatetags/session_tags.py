@@ -5,13 +5,13 @@ from functools import lru_cache
 
 import nh3
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from markdown_it import MarkdownIt
 
+from core.addresses import community_object_url
 from core.privacy import people_figure
 from core.templatetags.dates import when_each
 from core.templatetags.looks import label
@@ -146,21 +146,8 @@ def session_card(
     return mark_safe("".join(parts))  # noqa: S308 -- every piece of text is escaped above.
 
 
-# A number no real id reaches: reversed in its place, then replaced by the id.
-_ANY_ID = 987654321987654321
-
-
 @register.simple_tag
 def session_url(name: str, slug: str, pk: int) -> str:
     """`{% url name slug pk %}` for the pages of one community's session or series, as a
-    list draws dozens of them: Django's reverse() walks the resolver for each (a tenth of
-    a millisecond), so the address is reversed once per community and name and the id
-    put in its place."""
-    return _url_with_any_id(get_script_prefix(), get_urlconf(), name, slug).replace(
-        str(_ANY_ID), str(int(pk))
-    )
-
-
-@lru_cache(maxsize=512)
-def _url_with_any_id(prefix: str, urlconf, name: str, slug: str) -> str:
-    return reverse(name, args=[slug, _ANY_ID])
+    list draws dozens of them (reversed once per community and name: core.addresses)."""
+    return community_object_url(name, slug, pk)
