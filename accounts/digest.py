@@ -151,11 +151,10 @@ def sections_for(
     }
 
 
-def _item_parts(item: Item, fragments: dict) -> tuple[tuple, dict]:
+def _item_parts(item: Item, fragments: dict) -> dict:
     """An item's HTML `<li>` and plain-text lines, each rendered from its own template once
     per batch: most items (a new reflection, a session, an outcome) reach everyone in a
-    community, so 200 digests of the bench hold some 3,000 items but under 300 distinct
-    ones. Returned with the key it is kept under."""
+    community, so 200 digests of the bench hold some 3,000 items but under 300 distinct ones."""
     key = (item.text, item.url, item.note, tuple(item.links))
     parts = fragments.get(key)
     if parts is None:
@@ -168,36 +167,20 @@ def _item_parts(item: Item, fragments: dict) -> tuple[tuple, dict]:
             "html": mark_safe(html.removesuffix("\n")),  # noqa: S308 (rendered, escaped)
             "text_block": text.removesuffix("\n"),
         }
-    return key, parts
+    return parts
 
 
 def _for_template(section: Section, fragments: dict) -> dict:
-    """A section as the digest templates read it, already rendered: its heading, intro and
-    items (`accounts/email/digest_section.html`/`.txt`), once per batch for each distinct
-    section (a community's news reaches many people alike; about 40% of a batch's
-    sections repeat one rendered before). A plain dict: it answers Django's first lookup,
-    `obj[name]`, where a dataclass raises and is asked again."""
-    items = [_item_parts(item, fragments) for item in section.items]
-    key = ("section", section.key, section.title, section.intro, *(key for key, _ in items))
-    rendered = fragments.get(key)
-    if rendered is None:
-        context = {
-            "section": {
-                "title": section.title,
-                "intro": section.intro,
-                "items": [parts for _, parts in items],
-            }
-        }
-        # As for items: each file ends with a newline of its own, which is not the
-        # section's; the digest templates place the sections.
-        html = get_template("accounts/email/digest_section.html").render(context)
-        text = get_template("accounts/email/digest_section.txt").render(context)
-        rendered = fragments[key] = {
-            "key": section.key,
-            "html": mark_safe(html.removesuffix("\n")),  # noqa: S308 (rendered, escaped)
-            "text_block": text.removesuffix("\n"),
-        }
-    return rendered
+    """A section as the digest templates read it: plain dicts (a dict answers Django's
+    first lookup, `obj[name]`, where a dataclass raises and is asked again), its items
+    already rendered."""
+    return {
+        "key": section.key,
+        "title": section.title,
+        "intro": section.intro,
+        "order": section.order,
+        "items": [_item_parts(item, fragments) for item in section.items],
+    }
 
 
 def render_digest(
@@ -209,7 +192,7 @@ def render_digest(
 ) -> dict[str, str]:
     """Subject, plain text and HTML of a digest; `unsubscribe` is the person's link when
     the caller has made it already (it goes in the headers too), `fragments` the items a
-    batch has rendered so far (its items and sections, shared by its digests)."""
+    batch has rendered so far (shared by its digests)."""
     fragments = {} if fragments is None else fragments
     context = {
         "person": person,
