@@ -134,17 +134,23 @@ def attended_count():
 
 
 def answered_q(session: Session, responses: Iterable[str]) -> Q:
-    """A condition on users: their answer that counts for `session` is in `responses`."""
+    """A condition on users: their answer that counts for `session` is in `responses`.
+
+    One `IN` over the union of the session's own answers and its series' (where the
+    person gave none of their own), so PostgreSQL starts from those few answers and
+    reads each person by key; two `IN`s joined by OR made it read every user of the site
+    (the reminder scan grew with the site, not with the sessions due)."""
     responses = list(responses)
     own = RSVP.objects.filter(session=session)
-    condition = Q(pk__in=own.filter(response__in=responses).values("user_id"))
+    answered = own.filter(response__in=responses).values("user_id")
     if session.series_id is not None:
-        condition |= Q(
-            pk__in=SeriesRSVP.objects.filter(series_id=session.series_id, response__in=responses)
+        answered = answered.union(
+            SeriesRSVP.objects.filter(series_id=session.series_id, response__in=responses)
             .exclude(user_id__in=own.values("user_id"))
-            .values("user_id")
+            .values("user_id"),
+            all=True,
         )
-    return condition
+    return Q(pk__in=answered)
 
 
 def users_answered(session: Session, responses: Iterable[str]) -> QuerySet:

@@ -6,8 +6,9 @@ one server never drop each other's bench) when DATABASE_URL is set, else SQLite 
 var/bench.sqlite3. Prints
 a table and writes var/bench.json (var/ is COPSITE_VAR_DIR when set):
 {"scale": {what: how many seeded}, "pages": {name: {"median_ms", "floor_ms", "floor_ratio",
-"queries"}}, "floor_ms", "digests_10k_s", "reminder_scan_ms"}; each page's floor is timed in
-alternation with it. The dashboards keep their figures in the cache, so for them
+"queries"}}, "floor_ms", "digests_10k_s", "reminder_scan_ms", "reminder_sessions_due",
+"reminders_recorded", "reminder_ms_per_session", "reminder_ms_per_reminder"}; each page's
+floor is timed in alternation with it. The dashboards keep their figures in the cache, so for them
 "median_ms" and "queries" are warm (figures cached) and "cold_ms", "cold_floor_ms",
 "cold_ratio" and "cold_queries" time the request that computes them (cache entry removed).
 
@@ -27,8 +28,9 @@ floor at 1 and at N (warm; cold too for the dashboards), how much it grew and wh
 that is within RATIO_GROWTH, and the cost of one digest against DIGEST_GROWTH.
 bench.json then holds scale 1's figures at the top as above, plus
 {"scales": {"1": {...}, "N": {...}}, "comparison": {"pages": {page: {"warm"|"cold":
-{"1", "N", "growth", "met"}}}, "digest_ms": {...}}}. Each scale's figures also give
-"seed_s" (seeding time, null when reused), "digest_ms" (one digest) and "commit".
+{"1", "N", "growth", "met"}}}, "digest_ms": {...}, "reminder_ms_per_session": {...}}}.
+Each scale's figures also give "seed_s" (seeding time, null when reused), "digest_ms"
+(one digest) and "commit".
 """
 
 from __future__ import annotations
@@ -60,6 +62,14 @@ QUICK_SCALE = {key: max(1, value // 20) for key, value in SCALE.items()}
 # times its ratio at scale 1, and the cost of one digest within DIGEST_GROWTH times.
 RATIO_GROWTH = 1.3
 DIGEST_GROWTH = 1.2
+# What bench_reminder_scan reports (all null when `--pages` skips it).
+REMINDER_KEYS = (
+    "reminder_scan_ms",
+    "reminder_sessions_due",
+    "reminders_recorded",
+    "reminder_ms_per_session",
+    "reminder_ms_per_reminder",
+)
 
 
 def scaled(scale: dict[str, int], multiple: int) -> dict[str, int]:
@@ -750,12 +760,35 @@ def bench_digests(site: dict, count: int) -> tuple[float, float]:
     return elapsed * 10_000 / sent, elapsed * 1000 / sent
 
 
-def bench_reminder_scan() -> float:
+def bench_reminder_scan() -> dict:
+    """One reminder scan, with what it had to do: its cost should follow the sessions due
+    (and the reminders they send), never the size of the site, so it is also given per
+    session due."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sessions.models import Session
     from sessions.services import reminders_send_due
 
+    now = timezone.now()
+    due = (
+        Session.objects.due_for_reminders(now, within=timedelta(hours=24))
+        .filter(community__archived=False)
+        .count()
+    )
     started = time.perf_counter()
-    reminders_send_due()
-    return round((time.perf_counter() - started) * 1000, 2)
+    recorded = reminders_send_due(now=now)
+    ms = (time.perf_counter() - started) * 1000
+    return {
+        "reminder_scan_ms": round(ms, 2),
+        "reminder_sessions_due": due,
+        "reminders_recorded": recorded,
+        "reminder_ms_per_session": round(ms / due, 2) if due else None,
+        # What each session due costs is mostly its reminders (each rendered, recorded
+        # and sent): this one should stay level across scales.
+        "reminder_ms_per_reminder": round(ms / recorded, 2) if recorded else None,
+    }
 
 
 def source_version() -> str | None:
@@ -884,7 +917,7 @@ def bench(args: argparse.Namespace) -> dict:
         "pages": pages,
         "digests_10k_s": None if digests is None else round(digests[0], 2),
         "digest_ms": None if digests is None else round(digests[1], 3),
-        "reminder_scan_ms": None if args.pages else bench_reminder_scan(),
+        **(dict.fromkeys(REMINDER_KEYS) if args.pages else bench_reminder_scan()),
     }
 
 
@@ -913,7 +946,18 @@ def print_figures(result: dict) -> None:
             f"\n10,000 digests: {result['digests_10k_s']} s (target ≤ 20 s);"
             f" {result['digest_ms']} ms a digest"
         )
-        print(f"Reminder scan over the whole site: {result['reminder_scan_ms']} ms")
+        due = result.get("reminder_sessions_due")
+        per_session = result.get("reminder_ms_per_session")
+        print(
+            f"Reminder scan over the whole site: {result['reminder_scan_ms']} ms;"
+            f" {due} sessions due, {result.get('reminders_recorded')} reminders recorded"
+            + (f", {per_session} ms a session due" if per_session is not None else "")
+            + (
+                f", {result['reminder_ms_per_reminder']} ms a reminder"
+                if result.get("reminder_ms_per_reminder") is not None
+                else ""
+            )
+        )
 
 
 def compare(base: dict, scaled_result: dict) -> dict:
@@ -945,6 +989,17 @@ def compare(base: dict, scaled_result: dict) -> dict:
             "met": growth <= DIGEST_GROWTH,
             "target": DIGEST_GROWTH,
         }
+    if base.get("reminder_ms_per_session") and scaled_result.get("reminder_ms_per_session"):
+        # Shown, not judged: how many reminders each session due sends varies with the
+        # seeded answers, but a cost per session that grew with the site would show here.
+        comparison["reminder_ms_per_session"] = {
+            "1": base["reminder_ms_per_session"],
+            multiple: scaled_result["reminder_ms_per_session"],
+            "due": {
+                "1": base["reminder_sessions_due"],
+                multiple: scaled_result["reminder_sessions_due"],
+            },
+        }
     return comparison
 
 
@@ -964,6 +1019,13 @@ def print_comparison(comparison: dict, multiple: int) -> None:
         print(
             f"{'one digest (ms)':<30}{digest['1']:>8.3f}{digest[n]:>8.3f}{digest['growth']:>8.2f}"
             f"  {'met' if digest['met'] else 'NOT met'} (target ≤ {DIGEST_GROWTH}×)"
+        )
+    reminders = comparison.get("reminder_ms_per_session")
+    if reminders:
+        print(
+            f"{'reminders (ms a session due)':<30}{reminders['1']:>8.2f}{reminders[n]:>8.2f}"
+            f"{reminders[n] / reminders['1']:>8.2f}"
+            f"  ({reminders['due']['1']} and {reminders['due'][n]} sessions due)"
         )
 
 

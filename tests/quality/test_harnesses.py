@@ -42,6 +42,10 @@ def test_quick_benchmark_runs_and_every_page_stays_within_the_query_budget(tmp_p
         assert row["cold_ms"] > 0, page
         assert row["queries"] < row["cold_queries"], page
     assert figures["digests_10k_s"] > 0
+    # The reminder scan says what it had to do, so its cost can be read per session due.
+    assert figures["reminder_scan_ms"] > 0
+    assert figures["reminder_sessions_due"] >= 0
+    assert figures["reminders_recorded"] >= 0
 
 
 def test_scratch_databases_are_named_after_the_checkouts_own_database():
