@@ -5,6 +5,8 @@ RUN pip install --no-cache-dir uv
 COPY pyproject.toml uv.lock ./
 RUN uv sync --locked --no-dev
 COPY . .
+# The translation catalogs' .mo files are not in git: built here, in pure Python (polib).
+RUN python -m tools.i18n compile
 # Static files are collected at build time; whitenoise serves them from the image.
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789 \
     python manage.py collectstatic --noinput

@@ -96,6 +96,15 @@ def test_compose_app_services_wait_for_healthy_dependencies_and_share_env():
     assert (ROOT / "Dockerfile").exists()
 
 
+def test_the_image_builds_the_translation_catalogs():
+    """The .mo files are not kept in git (make install builds them): the image must too,
+    after the code is copied in, or every page would be in English."""
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    copy = lines.index("COPY . .")
+    compile_step = lines.index("RUN python -m tools.i18n compile")
+    assert compile_step > copy
+
+
 def test_compose_app_services_share_one_media_volume_where_files_are_stored():
     document = compose()
     services = document["services"]
