@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from accounts.mail import email_render_and_enqueue
 from accounts.notifications import notifications_withdraw, notify
+from core.plugins import rows_changed
 
 from . import emails, engagement, organisations
 from .invitations import (
@@ -693,12 +694,14 @@ def quiet_spells_refresh(*, community: Community, review, now: datetime) -> None
     ending = Membership.objects.filter(community=community, quiet_since__isnull=False).exclude(
         pk__in=review.quiet
     )
-    CheckIn.objects.filter(
+    came_back = CheckIn.objects.filter(
         membership__in=ending.filter(pk__in=review.seen),
         spell_started_at=F("membership__quiet_since"),
         came_back_at=None,
     ).update(came_back_at=now)
     ending.update(quiet_since=None)
+    if came_back:  # A check-in of a closed month may now count as answered.
+        rows_changed([community.pk])
 
 
 @transaction.atomic

@@ -359,6 +359,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=30),
     },
     "review-nudges": {"task": "reviews.tasks.review_nudges_scan", "schedule": crontab(minute=30)},
+    # The dashboards' figures over closed months, for the day (and a new month) ahead.
+    "impact-window-figures": {
+        "task": "impact.tasks.store_window_figures",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "review-cadence": {
         "task": "reviews.tasks.review_cadence_scan",
         "schedule": crontab(minute=40),

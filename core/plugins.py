@@ -549,3 +549,22 @@ def front_matter(fields: dict[str, Any]) -> str:
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
+
+
+# (community ids) -> None: a lower app changed rows of these communities in bulk (an
+# UPDATE, which sends no save signal) that figures over closed months may count (a held
+# session moved or cancelled, reviews released, check-ins answered): impact forgets the
+# figures it stored for them.
+_rows_changed: list[Callable[..., None]] = []
+
+
+def register_rows_changed(handler: Callable[..., None]) -> None:
+    if handler not in _rows_changed:
+        _rows_changed.append(handler)
+
+
+def rows_changed(community_ids: Iterable[int] | Any) -> None:
+    """Tell every registered app that rows of these communities (ids, or a queryset of
+    ids) changed without a save signal."""
+    for handler in _rows_changed:
+        handler(community_ids)

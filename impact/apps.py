@@ -13,9 +13,11 @@ class ImpactConfig(AppConfig):
     def ready(self):
         from core.plugins import register_organisation_link
 
-        from . import search
+        from . import search, signals
 
         # What search finds of impact stories (core.plugins.register_search).
         search.register()
         # The organisations' page (communities) links to each one's portfolio.
         register_organisation_link("dashboard", "dashboard:org_portfolio", "org")
+        # Stored figures over closed months are forgotten when a write touches one.
+        signals.connect()

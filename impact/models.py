@@ -125,3 +125,37 @@ class ImpactStory(models.Model):
             for name, heading, cycle in self.STEPS
             if getattr(self, name)
         ]
+
+
+class StoredFigures(models.Model):
+    """One community's figures about people over a window of whole months that have
+    ended (`impact.figures.windows`): a closed month's figures change only when a write
+    touches it, so they are computed once and kept here, recomputed every night for the
+    preset periods' windows (`impact.tasks.store_window_figures`) and removed whenever a
+    write may touch a closed month of the community (`impact.signals`), to be computed
+    again when next asked. `data` is the pickled frozen figures (plain data, our own
+    bytes); rows of another `version` are never read."""
+
+    class Kind(models.TextChoices):
+        PEOPLE = "people", "the headline's figures about people"
+        MONTHS = "months", "the dashboard's charts over whole months"
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    start = models.DateField()
+    end = models.DateField()
+    version = models.PositiveSmallIntegerField()
+    data = models.BinaryField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "kind", "start", "end"], name="stored_figures_one_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start}–{self.end} of community {self.community_id}"

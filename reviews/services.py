@@ -11,7 +11,7 @@ from accounts.mail import email_render_and_enqueue
 from accounts.notifications import notify
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
-from core.plugins import text_saved
+from core.plugins import rows_changed, text_saved
 from core.transactions import after_commit
 from outcomes.models import DEFAULT_PROMPTS, Outcome
 
@@ -368,6 +368,7 @@ def review_release(*, round_: ReviewRound, review: PeerReview | None = None) -> 
             "Nothing is waiting for release: every shared review already reached its author."
         )
     PeerReview.objects.filter(pk__in=ids).update(released_at=timezone.now())
+    rows_changed([round_.community_id])
     for review_id in ids:
         after_commit(_notify_review, review_id, "review_received")
     return len(ids)

@@ -22,6 +22,7 @@ from accounts.notifications import notify, notify_many
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership, MentoringPair, Milestone
 from communities.services import milestone_celebrate
+from core.plugins import rows_changed
 from outcomes.models import Outcome
 
 from .builtin_templates import BUILTIN_TEMPLATES
@@ -114,6 +115,7 @@ def session_update(*, session: Session, user: User, data: dict, version: int | N
         changed = Session.objects.filter(pk=session.pk, version=version).update(**updates)
         if not changed:
             raise SessionConflict(Session.objects.get(pk=session.pk))
+        rows_changed([session.community_id])
         session.refresh_from_db()
         if facilitators is not None:
             session.facilitators.set(facilitators)
@@ -576,6 +578,7 @@ def session_cancel(*, session: Session, reason: str) -> Session:
             version=F("version") + 1,
             updated_at=timezone.now(),
         )
+        rows_changed([session.community_id])
         session.refresh_from_db()
         # In a series, a cancelled session is a skipped date (EXDATE).
         _series_changed(session)
@@ -1088,6 +1091,7 @@ def pulse_answer(*, session: Session, user: User, face: int, better: str = "") -
     except IntegrityError:
         # The same answer arrived twice at once: the other request made the row; change it.
         PulseAnswer.objects.filter(session=session, respondent=respondent).update(**values)
+        rows_changed([session.community_id])
         answer = PulseAnswer.objects.get(session=session, respondent=respondent)
     return answer
 

@@ -7,18 +7,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, IntegerField, Q, Value
+from django.utils import timezone
 
+from communities.models import Membership
 from core.privacy import people_figure
-from sessions.models import RSVP, Session
+from sessions.models import RSVP, Attendance, Session, held_sessions_q
 
 from ..periods import Period
-from .common import Percent, held_in, held_sessions, ids_of, month_of, trunc_month
-
-if TYPE_CHECKING:
-    from .participation import Contributions
+from .common import (
+    Percent,
+    by_a_member,
+    held_in,
+    held_sessions,
+    ids_of,
+    month_of,
+    per_person,
+    trunc_month,
+)
 
 
 @dataclass
@@ -37,48 +44,87 @@ class SessionFigures:
         return Percent(self.attendances, self.held * self.members)
 
 
-def sessions_in(
-    communities: Iterable, periods: list[Period], contributions: list[Contributions]
-) -> list[dict[int, SessionFigures]]:
+def sessions_sources(ids: list[int], periods: list[Period]) -> list[tuple]:
+    """For `per_person`, per period `i`: active members (every role) who joined before
+    it ended (`m<i>`, per member), held sessions (`h<i>`, no person), RSVPs "going" or
+    "maybe" on them (`r<i>`, per person who answered) and members' attendance records at
+    them (`a<i>`, per member of the row's community who joined before it ended)."""
+    start = min(p.start_dt for p in periods)
+    end = max(p.end_dt for p in periods)
+    nobody = Value(None, IntegerField())
+    members = Membership.objects.filter(community__in=ids, status=Membership.Status.ACTIVE).values(
+        "community", person=F("user")
+    )
+    held = (
+        Session.objects.held_between(start, end)
+        .filter(community__in=ids)
+        .values("community", person=nobody)
+    )
+    answered = RSVP.objects.filter(
+        held_sessions_q("session__"),
+        session__community__in=ids,
+        session__starts_at__gte=start,
+        session__starts_at__lt=min(end, timezone.now()),
+        response__in=[RSVP.Response.GOING, RSVP.Response.MAYBE],
+    ).values(community=F("session__community"), person=F("user"))
+    attended = Attendance.objects.filter(
+        held_sessions_q("session__"),
+        session__community__in=ids,
+        session__starts_at__gte=start,
+        session__starts_at__lt=min(end, timezone.now()),
+    ).values(community=F("session__community"), person=F("user"))
+    return [
+        (
+            members,
+            {f"m{i}": Count("id", filter=Q(joined_at__lt=p.end_dt)) for i, p in enumerate(periods)},
+        ),
+        (held, {f"h{i}": Count("id", filter=held_in(p)) for i, p in enumerate(periods)}),
+        (
+            answered,
+            {f"r{i}": Count("id", filter=held_in(p, "session__")) for i, p in enumerate(periods)},
+        ),
+        (
+            attended,
+            {
+                f"a{i}": Count(
+                    "id",
+                    filter=held_in(p, "session__")
+                    & Q(by_a_member(p, "session__community", "user")),
+                )
+                for i, p in enumerate(periods)
+            },
+        ),
+    ]
+
+
+def sessions_from(ids: list[int], periods: list[Period], counts: dict) -> list[dict]:
+    results = [{cid: SessionFigures() for cid in ids} for _ in periods]
+    for cid, by_name in counts.items():
+        for i, result in enumerate(results):
+            if f"h{i}" not in by_name:
+                continue
+            result[cid] = SessionFigures(
+                held=by_name[f"h{i}"][0],
+                members=by_name[f"m{i}"][0],
+                rsvps=people_figure(*by_name[f"r{i}"]),
+                attendances=people_figure(*by_name[f"a{i}"]),
+            )
+    return results
+
+
+def sessions_in(communities: Iterable, periods: list[Period]) -> list[dict[int, SessionFigures]]:
     """Sessions held, RSVP rate and attendance rate, per community and period.
 
     - held = `held_sessions` count;
     - members = active memberships (every role) that joined before the period ended;
     - RSVP rate = RSVPs "going" or "maybe" on held sessions ÷ (held × members);
-    - attendance rate = members' attendance records at held sessions ÷ (held × members).
+    - attendance rate = attendance records at held sessions of members of the community
+      who joined before the period ended (`by_a_member`) ÷ (held × members).
     RSVPs and attendances are suppressed when they rest on 1–4 people. The people who
     attended, and who returned, are figures about people: `people_in`, over whole months.
-    One grouped query for every period (conditional counts per period), plus each period's
-    `contributions` (shared with participation equity)."""
+    One query for every period (`per_person`)."""
     ids = ids_of(communities)
-    answered = Q(rsvps__response__in=[RSVP.Response.GOING, RSVP.Response.MAYBE])
-    measures = {}
-    for i, period in enumerate(periods):
-        inside = held_in(period)
-        measures[f"n{i}"] = Count("id", filter=inside, distinct=True)
-        measures[f"r{i}"] = Count("rsvps", filter=inside & answered, distinct=True)
-        measures[f"u{i}"] = Count("rsvps__user", filter=inside & answered, distinct=True)
-    rows = (
-        Session.objects.held_between(
-            min(p.start_dt for p in periods), max(p.end_dt for p in periods)
-        )
-        .filter(community__in=ids)
-        .values("community")
-        .annotate(**measures)
-        .order_by()
-    )
-    results = [
-        {cid: SessionFigures(members=c.population[cid]) for cid in ids} for c in contributions
-    ]
-    for row in rows:
-        for i, result in enumerate(results):
-            result[row["community"]].held = row[f"n{i}"]
-            result[row["community"]].rsvps = people_figure(row[f"r{i}"], row[f"u{i}"])
-    for result, c in zip(results, contributions, strict=True):
-        for cid in ids:
-            records, people, _returning = c.attendance[cid]
-            result[cid].attendances = people_figure(records, people)
-    return results
+    return sessions_from(ids, periods, per_person(*sessions_sources(ids, periods)))
 
 
 @dataclass

@@ -8,14 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..periods import Period
-from .alignment import outcome_progress, review_stages
 from .attendance import SessionMonth, sessions_by_month
 from .headlines import Headline, headlines_in, what_changed, windows_for
 from .learning import ActionFlow, LoopMonth, actions_flow_in, reflections_by_loop
-from .members import LevelMonth, members_by_level, members_now
-from .pulse import PulseMonth, pulse_by_month
-from .reviewing import reviewing_by_outcome
-from .voices import VoicesMonth, voices_by_month
+from .members import LevelMonth, members_now
+from .pulse import PulseMonth
+from .voices import VoicesMonth
+from .windows import MonthsFigures, both_stored, months_direct, people_direct
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,23 @@ class CommunityFigures:
     pulse: tuple[PulseMonth, ...] = ()  # the session pulse's average, window's months
 
 
-def community_figures(community, period: Period) -> CommunityFigures:
-    """Every figure of the community dashboard, in a fixed number of queries."""
+def community_figures(community, period: Period, *, stored: bool = True) -> CommunityFigures:
+    """Every figure of the community dashboard, in a fixed number of queries. The figures
+    about people over whole months are read from their stored rows (`windows`), or with
+    `stored=False` computed from the rows: the very same figures."""
     previous = period.previous()
     window, window_before = windows_for(period)
-    now_all, before_all = headlines_in([community.pk], [period, previous], [window, window_before])
+    closed = [w for w in (window, window_before) if w is not None]
+    if window is None:
+        people, months = [], NO_MONTHS
+    elif stored:
+        people, months = both_stored(community, closed, window)
+    else:
+        people, months = people_direct([community.pk], closed), months_direct(community, window)
+    now_all, before_all = headlines_in(
+        [community.pk], [period, previous], [window, window_before], people=people
+    )
     now, before = now_all[community.pk], before_all[community.pk]
-    stages = review_stages(community, window)
-    calibrated = review_stages(community, window, calibrated=True)
     flows = actions_flow_in([community.pk], [period, previous])
     return CommunityFigures(
         period=period,
@@ -60,19 +68,23 @@ def community_figures(community, period: Period) -> CommunityFigures:
         now=now,
         before=before,
         changes=tuple(what_changed(now, before)),
-        # Members are people: their chart covers the whole months only.
-        levels=tuple(members_by_level(community, window)),
+        levels=months.levels,
         sessions=tuple(sessions_by_month(community, period)),
         loops=tuple(reflections_by_loop(community, period)),
-        progress=tuple(outcome_progress(community, window)),
-        stages=None if stages is None else tuple(stages),
-        calibrated_stages=None if calibrated is None else tuple(calibrated),
-        reviewing=tuple(reviewing_by_outcome(community, window)),
+        progress=months.progress,
+        stages=months.stages,
+        calibrated_stages=months.calibrated_stages,
+        reviewing=months.reviewing,
         actions=(flows[0][community.pk], flows[1][community.pk]),
-        voices=tuple(voices_by_month(community, window)),
-        # An average of what people gave: the whole months only.
-        pulse=tuple(pulse_by_month(community, window)),
+        voices=months.voices,
+        pulse=months.pulse,
     )
+
+
+# No whole month of the period has ended yet: no chart over whole months.
+NO_MONTHS = MonthsFigures(
+    levels=(), progress=(), stages=None, calibrated_stages=None, reviewing=(), voices=(), pulse=()
+)
 
 
 @dataclass(frozen=True)
@@ -96,9 +108,11 @@ class PortfolioFigures:
     rows: dict[int, CommunityRow]
 
 
-def portfolio_figures(ids: list[int], period: Period) -> PortfolioFigures:
+def portfolio_figures(ids: list[int], period: Period, *, stored: bool = True) -> PortfolioFigures:
     window, window_before = windows_for(period)
-    now, before = headlines_in(ids, [period, period.previous()], [window, window_before])
+    now, before = headlines_in(
+        ids, [period, period.previous()], [window, window_before], stored=stored
+    )
     members = members_now(ids)
     return PortfolioFigures(
         period=period,

@@ -9,18 +9,12 @@ from dataclasses import dataclass, field
 from ..periods import Period, months_label
 from ..values import number
 from .alignment import Coverage, alignment_coverage_in
-from .attendance import SessionFigures, sessions_in
-from .common import ids_of
-from .learning import LoopDepth, loop_depth_in
-from .members import Moves, movement_in
-from .mentoring import mentoring_pairs_in
-from .participation import (
-    Equity,
-    PeopleFigures,
-    contributions_per_person_in,
-    participation_equity,
-    people_in,
-)
+from .attendance import SessionFigures, sessions_from, sessions_sources
+from .common import ids_of, per_person
+from .learning import LoopDepth, loop_depth_from, loop_depth_source
+from .members import Moves, movement_from, movement_source
+from .participation import Equity, PeopleFigures
+from .windows import PeopleInWindow, people_direct, people_stored
 
 
 @dataclass
@@ -53,45 +47,49 @@ def windows_for(period: Period) -> tuple[Period | None, Period | None]:
 
 
 def headlines_in(
-    communities: Iterable, periods: list[Period], windows: list[Period | None]
+    communities: Iterable,
+    periods: list[Period],
+    windows: list[Period | None],
+    *,
+    stored: bool = True,
+    people: list[dict[int, PeopleInWindow]] | None = None,
 ) -> list[dict[int, Headline]]:
     """Every headline figure for many communities at once, for several periods (a period
     and its previous one), in a fixed number of queries. Each period comes with the
-    window of whole months its figures about people cover (`windows_for`); figures that
-    can answer every period and window in one query do so."""
+    window of whole months its figures about people cover (`windows_for`): those figures
+    (equity, the people who attended, mentoring pairs) are read from the stored rows
+    (`windows.people_stored`; `stored=False` computes them from the rows, as they are
+    stored), or passed in `people`, one dict per window that is not None."""
     ids = ids_of(communities)
-    moves = movement_in(ids, periods)
-    loops = loop_depth_in(ids, periods)
-    spans = periods + [w for w in windows if w is not None]
-    # The periods' own contributions feed the session figures only (attendance); the
-    # windows' feed equity and the people who attended (everything, peer review too).
-    windowed = [i >= len(periods) for i in range(len(spans))]
-    contributions_all = contributions_per_person_in(
-        ids, spans, peer_review=windowed, attendance_only=[not w for w in windowed]
+    # Every count of the periods that rests on people: one query (`per_person`).
+    counts = per_person(
+        movement_source(ids, periods),
+        loop_depth_source(ids, periods),
+        *sessions_sources(ids, periods),
     )
-    sessions_all = sessions_in(ids, periods, contributions_all[: len(periods)])
-    by_window = iter(contributions_all[len(periods) :])
+    moves = movement_from(ids, periods, counts)
+    loops = loop_depth_from(ids, periods, counts)
+    sessions_all = sessions_from(ids, periods, counts)
     coverage_all = alignment_coverage_in(ids, periods)
-    pairs_all = mentoring_pairs_in(ids, windows)
+    closed = [w for w in windows if w is not None]
+    if people is None:
+        people = (people_stored if stored else people_direct)(ids, closed)
+    by_window = iter(people)
+    pending = PeopleInWindow(Equity(pending=True), PeopleFigures(), None)
     results = []
     for i, window in enumerate(windows):
-        contributions = next(by_window) if window is not None else None
-        if contributions is None:
-            by_equity = {cid: Equity(pending=True) for cid in ids}
-        else:
-            by_equity = participation_equity(ids, contributions)
-        by_people = people_in(ids, contributions)
+        in_window = next(by_window) if window is not None else dict.fromkeys(ids, pending)
         results.append(
             {
                 cid: Headline(
                     sessions_all[i][cid],
                     moves[i][cid],
                     loops[i][cid],
-                    by_equity[cid],
+                    in_window[cid].equity,
                     coverage_all[i][cid],
-                    by_people[cid],
+                    in_window[cid].people,
                     window,
-                    pairs_all[i][cid],
+                    in_window[cid].mentoring_pairs,
                 )
                 for cid in ids
             }

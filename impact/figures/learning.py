@@ -16,7 +16,17 @@ from core.privacy import people_figure
 from reflections.models import Action, Reflection
 
 from ..periods import Period
-from .common import LOOPS, SHARED, Percent, ids_of, month_of, spanning, trunc_month, within
+from .common import (
+    LOOPS,
+    SHARED,
+    Percent,
+    ids_of,
+    month_of,
+    per_person,
+    spanning,
+    trunc_month,
+    within,
+)
 
 
 @dataclass
@@ -64,36 +74,39 @@ class LoopDepth:
         return Percent(self.deeper, self.shared)
 
 
-def loop_depth_in(communities: Iterable, periods: list[Period]) -> list[dict[int, LoopDepth]]:
-    """Shared reflections in each period and how many reached double or triple loop, per
-    community; deeper share = (double + triple) ÷ shared. Each count is suppressed when
-    it rests on 1–4 authors. One grouped query for every period: a conditional count per
-    period."""
-    ids = ids_of(communities)
+def loop_depth_source(ids: list[int], periods: list[Period]) -> tuple:
+    """Shared reflections per author: written in each period (`n<i>`), and of them double
+    or triple loop (`d<i>`), for `per_person`."""
     deeper = Q(loop_level__in=[Reflection.Loop.DOUBLE, Reflection.Loop.TRIPLE])
     measures = {}
     for i, period in enumerate(periods):
         inside = within("created_at", period)
         measures[f"n{i}"] = Count("id", filter=inside)
-        measures[f"p{i}"] = Count("author", filter=inside, distinct=True)
         measures[f"d{i}"] = Count("id", filter=inside & deeper)
-        measures[f"dp{i}"] = Count("author", filter=inside & deeper, distinct=True)
-    rows = (
-        Reflection.objects.filter(
-            community__in=ids, visibility__in=SHARED, **spanning("created_at", periods)
-        )
-        .values("community")
-        .annotate(**measures)
-        .order_by()
-    )
+    queryset = Reflection.objects.filter(
+        community__in=ids, visibility__in=SHARED, **spanning("created_at", periods)
+    ).values("community", person=F("author"))
+    return queryset, measures
+
+
+def loop_depth_from(ids: list[int], periods: list[Period], counts: dict) -> list[dict]:
     results = [{cid: LoopDepth() for cid in ids} for _ in periods]
-    for row in rows:
+    for cid, by_name in counts.items():
         for i, result in enumerate(results):
-            result[row["community"]] = LoopDepth(
-                people_figure(row[f"n{i}"], row[f"p{i}"]),
-                people_figure(row[f"d{i}"], row[f"dp{i}"]),
-            )
+            if f"n{i}" in by_name:
+                result[cid] = LoopDepth(
+                    people_figure(*by_name[f"n{i}"]), people_figure(*by_name[f"d{i}"])
+                )
     return results
+
+
+def loop_depth_in(communities: Iterable, periods: list[Period]) -> list[dict[int, LoopDepth]]:
+    """Shared reflections in each period and how many reached double or triple loop, per
+    community; deeper share = (double + triple) ÷ shared. Each count is suppressed when
+    it rests on 1–4 authors. One query for every period: a conditional count per author
+    and period, regrouped by community (`per_person`)."""
+    ids = ids_of(communities)
+    return loop_depth_from(ids, periods, per_person(loop_depth_source(ids, periods)))
 
 
 @dataclass

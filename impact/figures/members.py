@@ -16,7 +16,7 @@ from communities.models import JourneyStep, Membership
 from core.privacy import people_figure, protect_row
 
 from ..periods import Period
-from .common import INWARD, LEVELS, ids_of, month_of, spanning, trunc_month, within
+from .common import INWARD, LEVELS, ids_of, month_of, per_person, spanning, trunc_month, within
 
 
 @dataclass
@@ -123,43 +123,43 @@ class Moves:
     outward: int | None = 0
 
 
+def movement_source(ids: list[int], periods: list[Period]) -> tuple:
+    """Journey steps of active members (role member) per membership: inward (`in<i>`)
+    and outward (`out<i>`) in each period, for `per_person`."""
+    measures = {}
+    for i, period in enumerate(periods):
+        measures[f"in{i}"] = Count("id", filter=INWARD & within("created_at", period))
+        measures[f"out{i}"] = Count("id", filter=~INWARD & within("created_at", period))
+    queryset = JourneyStep.objects.filter(
+        membership__community__in=ids,
+        membership__status=Membership.Status.ACTIVE,
+        membership__role=Membership.Role.MEMBER,
+        **spanning("created_at", periods),
+    ).values(community=F("membership__community"), person=F("membership"))
+    return queryset, measures
+
+
+def movement_from(ids: list[int], periods: list[Period], counts: dict) -> list[dict]:
+    results = [{cid: Moves() for cid in ids} for _ in periods]
+    for cid, by_name in counts.items():
+        for i, result in enumerate(results):
+            if f"in{i}" in by_name:
+                result[cid] = Moves(
+                    inward=people_figure(*by_name[f"in{i}"]),
+                    outward=people_figure(*by_name[f"out{i}"]),
+                )
+    return results
+
+
 def movement_in(communities: Iterable, periods: list[Period]) -> list[dict[int, Moves]]:
     """Celebrations (steps toward the core) and steps outward, per community and period.
 
     inward = JourneySteps of active *members* with created_at in the period and a
     to_level nearer the core than the from_level; outward = the other steps. Each counts
-    people moving, so 1–4 is suppressed. One grouped query for every period: a
-    conditional count per period."""
+    people moving, so 1–4 is suppressed. One query for every period: a conditional count
+    per membership and period, regrouped by community (`per_person`)."""
     ids = ids_of(communities)
-    measures = {}
-    for i, period in enumerate(periods):
-        inward, outward = (
-            INWARD & within("created_at", period),
-            ~INWARD & within("created_at", period),
-        )
-        measures[f"in{i}"] = Count("id", filter=inward)
-        measures[f"inp{i}"] = Count("membership", filter=inward, distinct=True)
-        measures[f"out{i}"] = Count("id", filter=outward)
-        measures[f"outp{i}"] = Count("membership", filter=outward, distinct=True)
-    rows = (
-        JourneyStep.objects.filter(
-            membership__community__in=ids,
-            membership__status=Membership.Status.ACTIVE,
-            membership__role=Membership.Role.MEMBER,
-            **spanning("created_at", periods),
-        )
-        .values("membership__community")
-        .annotate(**measures)
-        .order_by()
-    )
-    results = [{cid: Moves() for cid in ids} for _ in periods]
-    for row in rows:
-        for i, result in enumerate(results):
-            result[row["membership__community"]] = Moves(
-                inward=people_figure(row[f"in{i}"], row[f"inp{i}"]),
-                outward=people_figure(row[f"out{i}"], row[f"outp{i}"]),
-            )
-    return results
+    return movement_from(ids, periods, per_person(movement_source(ids, periods)))
 
 
 def members_now(communities: Iterable) -> dict[int, dict]:

@@ -296,21 +296,31 @@ def contributions_per_person_in(
                 filter=held_in(p, "session__") & Q(by_a_member(p, "session__community", "user")),
             ),
         ),
-        _counted(
-            reflections,
-            "reflections",
-            periods,
-            lambda i, p: (
-                None
-                if alone[i]
-                else Count(
-                    "id", filter=within("created_at", p) & Q(by_a_member(p, "community", "author"))
+        # Periods that need attendance alone count no reflection: with none other, the
+        # reflections are not read at all.
+        *(
+            []
+            if all(alone)
+            else [
+                _counted(
+                    reflections,
+                    "reflections",
+                    periods,
+                    lambda i, p: (
+                        None
+                        if alone[i]
+                        else Count(
+                            "id",
+                            filter=within("created_at", p)
+                            & Q(by_a_member(p, "community", "author")),
+                        )
+                    ),
                 )
-            ),
+            ]
         ),
         *_peer_review_sources(ids, periods, asks),
     ]
-    union = sources[0].union(*sources[1:], all=True)
+    union = sources[0].union(*sources[1:], all=True) if len(sources) > 1 else sources[0]
     for kind, i, cid, month, total, *counts in _tallies(union, len(periods)):
         result = results[i]
         # SUM answers a decimal on PostgreSQL: the counts are whole numbers.

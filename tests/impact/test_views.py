@@ -271,11 +271,10 @@ def test_community_dashboard_query_count_is_bounded(
     busy_community(cast["community"], size)
     client.force_login(cast["facilitator"])
 
-    # 22, one for mentoring pairs, four for peer review as a practice (issue 17): reviews
-    # shared with their authors, their median days, authors heard by the due date,
-    # calibrated stages; two for "every voice" (voices heard; check-ins, came back); two for
-    # the session pulse by month (impact.figures.pulse); the contributions (attendance,
-    # reflections, peer review per window) are one query, not four.
+    # With nothing stored yet: the figures over whole months are computed (mentoring
+    # pairs, peer review as a practice, "every voice", the session pulse, members by
+    # level, outcome progress, the window's contributions) and stored in one query; the
+    # period's counts that rest on people are one query (`per_person`).
     with django_assert_num_queries(28):
         response = client.get(f"/c/{cast['community'].slug}/{page}")
 

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from communities.models import Community
+
+from .figures import windows_for
+from .figures.windows import store_from_scratch
+from .models import StoredFigures
+from .periods import PRESETS, Period
+
+
+@shared_task
+def store_window_figures() -> int:
+    """Nightly, just after midnight UTC: the figures over whole months of every preset
+    period (its window and the one before) of every live community, computed from scratch
+    and stored (`impact.figures.windows`), so the first dashboard of the day, and of a new
+    month, reads them instead of computing them. Rows stored before this run and not
+    recomputed by it (custom periods', past windows') are removed: a custom period's are
+    computed again when asked. Returns how many communities."""
+    started = timezone.now()
+    people, months = set(), set()
+    for days in PRESETS.values():
+        window, window_before = windows_for(Period.last(days))
+        if window is not None:
+            people |= {window, window_before}
+            months.add(window)
+    communities = list(Community.objects.filter(archived=False).order_by("pk"))
+    ordered = sorted(people, key=lambda w: (w.start, w.end))
+    store_from_scratch(communities, ordered, sorted(months, key=lambda w: (w.start, w.end)))
+    StoredFigures.objects.filter(computed_at__lt=started).delete()
+    return len(communities)

@@ -1,0 +1,322 @@
+"""Figures over closed months stored per community (impact.figures.windows): read from
+their rows they are exactly the figures computed from scratch, on random data; a write
+that touches a closed month of a community forgets its rows at once (the next figures
+show the write), one in the month still running forgets nothing; the nightly task
+stores every live community's preset windows and drops the rest; and no community's
+rows are read for another."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+import time_machine
+
+from communities.models import CheckIn, JourneyStep, Membership
+from communities.services import quiet_spells_refresh
+from impact import figures
+from impact.figures.windows import people_stored
+from impact.models import StoredFigures
+from impact.periods import PRESETS, Period
+from impact.tasks import store_window_figures
+from outcomes.models import ConfidenceRating, Outcome
+from reflections.models import Reflection, Response
+from reviews.models import PeerReview
+from sessions.models import RSVP, Attendance, PulseAnswer, Session
+from tests.factories import (
+    CommunityFactory,
+    MembershipFactory,
+    OutcomeFactory,
+    ReflectionFactory,
+    SessionFactory,
+)
+from tests.factories.communities import MentoringPairFactory
+from tests.reviews.builders import peer_review, review_round, shared_work
+
+pytestmark = pytest.mark.django_db
+UTC = dt.UTC
+NOW = dt.datetime(2026, 3, 15, 12, tzinfo=UTC)
+M, F = Membership.Role.MEMBER, Membership.Role.FACILITATOR
+LEVELS = [Membership.Level.PERIPHERAL, Membership.Level.ACTIVE, Membership.Level.CORE]
+PERIODS = [
+    *(Period.last(days, NOW.date()) for days in PRESETS.values()),
+    Period(dt.date(2025, 11, 20), dt.date(2026, 2, 10)),
+    Period(dt.date(2026, 3, 1), dt.date(2026, 3, 15)),  # no whole month yet
+]
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def moment(rng: random.Random) -> dt.datetime:
+    """Any time in the 26 months before now."""
+    return NOW - dt.timedelta(seconds=rng.randrange(26 * 30 * 86400))
+
+
+def busy(rng: random.Random, people: int = 14):
+    """A community with members of every kind (roles, levels, left, joined late) and
+    random history of every kind the figures read."""
+    community = CommunityFactory()
+    members = []
+    for _ in range(people):
+        membership = MembershipFactory(
+            community=community,
+            role=rng.choice([M, M, M, F]),
+            level=rng.choice(LEVELS),
+            status=rng.choice([Membership.Status.ACTIVE] * 5 + [Membership.Status.LEFT]),
+            joined_at=moment(rng),
+        )
+        members.append(membership)
+        for _ in range(rng.randrange(3)):
+            JourneyStep.objects.create(
+                membership=membership,
+                from_level=rng.choice(LEVELS),
+                to_level=rng.choice(LEVELS),
+                created_at=moment(rng),
+            )
+    users = [m.user for m in members]
+    outcomes = [
+        OutcomeFactory(
+            community=community, status=rng.choice([Outcome.Status.AGREED] * 3 + ["proposed"])
+        )
+        for _ in range(3)
+    ]
+    for _ in range(30):
+        session = SessionFactory(
+            community=community,
+            starts_at=moment(rng),
+            status=rng.choice([Session.Status.COMPLETED, Session.Status.SCHEDULED, "cancelled"]),
+        )
+        came = rng.sample(users, rng.randrange(len(users)))
+        for user in came:
+            Attendance.objects.create(session=session, user=user)
+        for user in rng.sample(users, rng.randrange(len(users))):
+            RSVP.objects.create(
+                session=session, user=user, response=rng.choice(["going", "maybe", "no"])
+            )
+        for index, _user in enumerate(came[: rng.randrange(8)]):
+            PulseAnswer.objects.create(
+                session=session, respondent=f"r{index}", face=rng.randrange(1, 5)
+            )
+    for _ in range(120):
+        ReflectionFactory(
+            community=community,
+            author=rng.choice(users),
+            visibility=rng.choice(list(Reflection.Visibility)),
+            loop_level=rng.choice([*Reflection.Loop, ""]),
+            created_at=moment(rng),
+        )
+    answered = list(Reflection.objects.filter(community=community))
+    for _ in range(25):
+        Response.objects.create(
+            community=community,
+            reflection=rng.choice(answered),
+            author=rng.choice(users),
+            body="Yes, and…",
+            created_at=moment(rng),
+        )
+    sessions = list(Session.objects.filter(community=community))
+    for _ in range(4):
+        when = moment(rng)
+        round_ = review_round(
+            rng.choice(sessions),
+            rng.sample(outcomes, rng.randrange(1, 3)),
+            due_on=when.date(),
+        )
+        for _ in range(6):
+            author, reviewer = rng.sample(users, 2)
+            work = shared_work(round_.session, author, created_at=moment(rng))
+            submitted = rng.random() < 0.8
+            peer_review(
+                round_,
+                work,
+                reviewer,
+                status=PeerReview.Status.SUBMITTED if submitted else PeerReview.Status.ALLOCATED,
+                submitted_at=moment(rng) if submitted else None,
+                stage=rng.choice(["", "emerging", "developing", "confident", "extending"]),
+                helpful_at=moment(rng) if rng.random() < 0.5 else None,
+            )
+    for _ in range(40):
+        ConfidenceRating.objects.create(
+            outcome=rng.choice(outcomes),
+            user=rng.choice(users),
+            rating=rng.randrange(1, 6),
+            created_at=moment(rng),
+        )
+    chosen = rng.sample(users, 2 * min(4, len(users) // 2))  # one buddy at a time
+    for mentor, newcomer in zip(chosen[::2], chosen[1::2], strict=True):
+        start = moment(rng)
+        MentoringPairFactory(
+            community=community,
+            mentor=mentor,
+            newcomer=newcomer,
+            started_at=start,
+            ended_at=start + dt.timedelta(days=60) if rng.random() < 0.5 else None,
+        )
+    for membership in rng.sample(members, 6):
+        sent = moment(rng)
+        CheckIn.objects.create(
+            membership=membership,
+            spell_started_at=sent,
+            sent_at=sent,
+            came_back_at=sent + dt.timedelta(days=9) if rng.random() < 0.5 else None,
+        )
+    return community
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_stored_figures_are_the_figures_computed_from_scratch(seed):
+    rng = random.Random(seed)
+    communities = [busy(rng), busy(rng, people=6)]
+    ids = [c.pk for c in communities]
+
+    for period in PERIODS:
+        for community in communities:
+            direct = figures.community_figures(community, period, stored=False)
+            first = figures.community_figures(community, period)  # computes and stores
+            again = figures.community_figures(community, period)  # reads the rows
+            assert first == direct
+            assert again == direct
+        direct = figures.portfolio_figures(ids, period, stored=False)
+        assert figures.portfolio_figures(ids, period) == direct
+        assert figures.portfolio_figures(ids, period) == direct
+    assert StoredFigures.objects.exists()
+
+
+def test_the_stored_rows_are_read_in_one_query(django_assert_num_queries):
+    community = busy(random.Random(4))
+    period = PERIODS[2]
+    window, before = figures.windows_for(period)
+    people_stored([community.pk], [window, before])
+
+    with django_assert_num_queries(1):
+        people_stored([community.pk], [window, before])
+
+
+def stored_count(community) -> int:
+    return StoredFigures.objects.filter(community=community).count()
+
+
+def stored_and_direct(community, period=PERIODS[2]):
+    return (
+        figures.community_figures(community, period),
+        figures.community_figures(community, period, stored=False),
+    )
+
+
+WRITES = {
+    "reflection": lambda c, m: ReflectionFactory(
+        community=c,
+        author=m.user,
+        visibility="community",
+        created_at=dt.datetime(2026, 1, 5, tzinfo=UTC),
+    ),
+    "attendance": lambda c, m: Attendance.objects.create(
+        session=SessionFactory(
+            community=c, starts_at=dt.datetime(2026, 1, 5, tzinfo=UTC), status="completed"
+        ),
+        user=m.user,
+    ),
+    "membership left": lambda c, m: (
+        setattr(m, "status", Membership.Status.LEFT),
+        m.save(),
+    ),
+    "journey step": lambda c, m: JourneyStep.objects.create(
+        membership=m,
+        from_level="peripheral",
+        to_level="active",
+        created_at=dt.datetime(2026, 2, 2, tzinfo=UTC),
+    ),
+    "deleted reflection": lambda c, m: (
+        Reflection.objects.filter(community=c, created_at__lt=dt.datetime(2026, 3, 1, tzinfo=UTC))
+        .first()
+        .delete()
+    ),
+    "outcome renamed": lambda c, m: (
+        (o := Outcome.objects.filter(community=c).first()),
+        setattr(o, "statement", "We want to be able to listen."),
+        o.save(),
+    ),
+}
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_a_write_in_a_closed_month_shows_at_once(write):
+    community = busy(random.Random(5))
+    other = busy(random.Random(6), people=6)
+    membership = Membership.objects.filter(community=community, status="active").first()
+    stored_and_direct(community)
+    stored_and_direct(other)
+    kept = stored_count(other)
+
+    WRITES[write](community, membership)
+
+    assert stored_count(community) == 0
+    assert stored_count(other) == kept  # another community's rows stay
+    stored, direct = stored_and_direct(community)
+    assert stored == direct
+
+
+def test_a_write_in_the_month_still_running_forgets_nothing():
+    community = busy(random.Random(7))
+    stored_and_direct(community)
+    kept = stored_count(community)
+    author = Membership.objects.filter(community=community).first().user
+
+    ReflectionFactory(community=community, author=author, visibility="community", created_at=NOW)
+
+    assert stored_count(community) == kept
+    stored, direct = stored_and_direct(community)
+    assert stored == direct
+
+
+def test_members_who_come_back_after_a_check_in_show_at_once():
+    """Check-ins are answered by a bulk update (`quiet_spells_refresh`), which sends no save
+    signal: the service says so itself (core.plugins.rows_changed)."""
+    community = busy(random.Random(8))
+    membership = Membership.objects.filter(community=community, status="active").first()
+    spell = dt.datetime(2026, 1, 10, tzinfo=UTC)
+    Membership.objects.filter(pk=membership.pk).update(quiet_since=spell)
+    CheckIn.objects.create(membership=membership, spell_started_at=spell, sent_at=spell)
+    stored_and_direct(community)
+
+    class Review:
+        quiet: list[int] = []
+        seen = [membership.pk]
+
+    quiet_spells_refresh(community=community, review=Review, now=NOW)
+
+    assert stored_count(community) == 0
+    stored, direct = stored_and_direct(community)
+    assert stored == direct
+
+
+def test_the_nightly_task_stores_every_live_community_and_drops_the_rest():
+    live, archived = busy(random.Random(9), people=6), CommunityFactory(archived=True)
+    with time_machine.travel(NOW - dt.timedelta(hours=1), tick=False):
+        figures.community_figures(live, PERIODS[3])  # a custom period's rows, earlier
+    assert stored_count(live) == 3
+
+    assert store_window_figures() >= 1
+
+    windows = set()
+    for days in PRESETS.values():
+        window, before = figures.windows_for(Period.last(days))
+        windows |= {("people", window), ("people", before), ("months", window)}
+    rows = {
+        (kind, Period(start, end))
+        for kind, start, end in StoredFigures.objects.filter(community=live).values_list(
+            "kind", "start", "end"
+        )
+    }
+    assert rows == windows
+    assert stored_count(archived) == 0
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
+        for period in PERIODS[:3]:
+            stored, direct = stored_and_direct(live, period)
+            assert stored == direct
+    assert stored_count(live) == len(windows)  # every preset's figures were there
