@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Value
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -60,23 +60,36 @@ def home_panel(request) -> Panel:
     ]
     requests = suggestions = []
     if facilitating:
-        requests = (
+        # Both counts in one query (UNION ALL, each grouped and ordered on its own), told
+        # apart by a `kind` column; each row keeps the keys its list had on its own.
+        waiting_requests = (
             Membership.objects.requested()
             .filter(community__in=facilitating)
             .values("community__slug", "community__name")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("pk"), kind=Value("request"))
             .order_by("community__name")
         )
-        suggestions = (
+        open_suggestions = (
             MoveSuggestion.objects.filter(
                 status=MoveSuggestion.Status.OPEN,
                 membership__status=Membership.Status.ACTIVE,
                 membership__community__in=facilitating,
             )
             .values("membership__community__slug", "membership__community__name")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("pk"), kind=Value("suggestion"))
             .order_by("membership__community__name")
         )
+        rows = list(waiting_requests.union(open_suggestions, all=True))
+        requests = [row for row in rows if row["kind"] == "request"]
+        suggestions = [
+            {
+                "membership__community__slug": row["community__slug"],
+                "membership__community__name": row["community__name"],
+                "n": row["n"],
+            }
+            for row in rows
+            if row["kind"] == "suggestion"
+        ]
     # A few communities I could join: read (and built) only when I'm in none yet (the
     # template asks).
     teaser = SimpleLazyObject(

@@ -5,6 +5,8 @@ Each panel costs a fixed number of queries, however many rows it shows.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from django.db.models import Exists, OuterRef, Q
 
 from core.plugins import Panel
@@ -59,14 +61,33 @@ def session_panel(request, access, session) -> Panel | None:
 def home_panel(request) -> Panel:
     """My open actions across my communities, overdue first; done ones awaiting a follow-up."""
     mine = Action.objects.for_member(request.user).filter(owner=request.user)
-    # The owner is the viewer: not joined (the panel never names them).
-    open_actions = list(mine.open().select_related("community").overdue_first()[:10])
+    # The owner is the viewer: not joined (the panel never names them). Both lists come in
+    # one query (UNION ALL of the two, each ordered and cut on its own), then are told
+    # apart by status and put back in their own orders here.
+    open_actions = mine.open().select_related("community").overdue_first()[:10]
     follow_up_written = Reflection.objects.filter(follow_up_of=OuterRef("pk"), author=request.user)
-    awaiting = list(
+    awaiting = (
         mine.filter(status=Action.Status.DONE)
         .exclude(Exists(follow_up_written))
         .select_related("community")
+        .overdue_first()  # the same columns as the open ones, as a UNION needs
         .order_by("-done_at")[:3]
+    )
+    rows = list(open_actions.union(awaiting, all=True))
+    open_actions = sorted(
+        (row for row in rows if row.status != Action.Status.DONE),
+        key=lambda row: (
+            row.overdue_rank,
+            row.due_date is None,
+            row.due_date or date.min,
+            row.created_at,
+        ),
+    )
+    # Newest done first; PostgreSQL puts an unknown date first in a descending order.
+    awaiting = sorted(
+        (row for row in rows if row.status == Action.Status.DONE),
+        key=lambda row: (row.done_at is None, row.done_at or datetime.min.replace(tzinfo=UTC)),
+        reverse=True,
     )
     recent = list(
         Reflection.objects.filter(author=request.user)
@@ -86,16 +107,24 @@ def community_panel(request, access) -> Panel | None:
     if not access.is_member:
         return None
     community = access.community
-    recent = (
-        Reflection.objects.visible_to(request.user, community)
-        .filter(visibility=Reflection.Visibility.COMMUNITY)
-        .select_related("author", "community")
-        .order_by("-created_at", "-pk")[:PANEL_ROWS]
+    # Reflection.objects.visible_to, narrowed to what the viewer is known to be here (an
+    # active member of this community, a facilitator of it or not): its community
+    # reflections, and of the hidden ones only their own unless they facilitate.
+    recent = Reflection.objects.filter(
+        community=community, visibility=Reflection.Visibility.COMMUNITY
     )
-    reflections = [
-        (reflection, reflection.short_excerpt(160))
-        for reflection in conceal(recent, request.user, facilitating(access))
-    ]
+    if not access.is_facilitator:
+        recent = recent.filter(Q(author=request.user) | Q(hidden_at__isnull=True))
+    recent = conceal(
+        recent.select_related("author").order_by("-created_at", "-pk")[:PANEL_ROWS],
+        request.user,
+        facilitating(access),
+    )
+    # Their community is the page's: not joined again.
+    in_community = Reflection._meta.get_field("community")
+    for reflection in recent:
+        in_community.set_cached_value(reflection, community)
+    reflections = [(reflection, reflection.short_excerpt(160)) for reflection in recent]
     return Panel(
         "reflections/includes/community_panel.html",
         {"community": community, "reflections": reflections},

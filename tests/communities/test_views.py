@@ -1459,12 +1459,14 @@ def test_home_panel_query_count_is_bounded(rf, rows, django_assert_num_queries):
     request = rf.get("/")
     request.user = person
 
-    # 7 (was 9): my memberships, active and asked, in one query that the first steps reuse.
-    with django_assert_num_queries(7):
+    # 6 (was 9): my memberships, active and asked, in one query that the first steps reuse;
+    # the requests to join and the suggested moves waiting for me counted in one.
+    with django_assert_num_queries(6):
         panel = home_panel(request)
         html = render_to_string(panel.template, {"panel": panel.context}, request=request)
 
     assert html.count("suggested journey move") == rows
+    assert html.count("1 request to join") == rows
 
 
 @time_machine.travel("2026-11-23 08:00 +00:00", tick=False)  # tokens carry a timestamp

@@ -442,13 +442,14 @@ CASES = {
     "community_dashboard": (community_dashboard, 28),
     # +1: the organisations the leader leads (the portfolio's picker); -3 as above.
     "portfolio": (portfolio, 13),
-    # 12 (was 16): my memberships, active and asked, are one query, which the first-steps
-    # cards reuse; what waits for a facilitator is read only for one (communities.panels).
-    "home": (home, 12),
-    "home_answered": (home_answered, 12),
-    "home_first_steps": (home_first_steps, 12),
-    # 9 (was 14): as above, and no moves to read without a membership.
-    "home_teaser": (home_teaser, 9),
+    # 11 (was 16): my memberships, active and asked, are one query, which the first-steps
+    # cards reuse; what waits for a facilitator is read only for one (communities.panels);
+    # my open actions and the done ones awaiting a follow-up are one (reflections.panels).
+    "home": (home, 11),
+    "home_answered": (home_answered, 11),
+    "home_first_steps": (home_first_steps, 11),
+    # 8 (was 14): as above, and no moves to read without a membership.
+    "home_teaser": (home_teaser, 8),
     # +1: whether the person's address is on the suppression list (accounts/bounces.py).
     "settings": (settings_page, 5),
     # 18: the notifications left for the digest; 19: the conversations section reads new

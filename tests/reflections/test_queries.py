@@ -101,7 +101,7 @@ def test_panels_cost_a_fixed_number_of_queries(rf, cast, django_assert_num_queri
     # As the pages have it: the community through the choke point, with my membership.
     access = community_for(cast.member, cast.community.slug)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         for panel in (
             session_panel(request, access, session),
             home_panel(request),
