@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.plugins import ChecklistStep, checklist_steps, register_first_step, register_setup_step
 
@@ -137,28 +138,28 @@ def _invited(memberships) -> set[int]:
 def register() -> None:
     register_first_step(
         "hello",
-        "Say hello",
+        _("Say hello"),
         10,
         done=_introduced,
         url_name="communities:membership",
         fragment="about",
-        hint="One line about you, shown beside your name on the members page.",
+        hint=_("One line about you, shown beside your name on the members page."),
     )
     register_setup_step(
         "domain",
-        "Say what we care about",
+        _("Say what we care about"),
         10,
         done=_has_domain,
         url_name="communities:settings",
     )
     register_setup_step(
-        "purpose", "Write the purpose", 20, done=_has_purpose, url_name="communities:settings"
+        "purpose", _("Write the purpose"), 20, done=_has_purpose, url_name="communities:settings"
     )
     register_setup_step(
         "invitations",
-        "Invite people",
+        _("Invite people"),
         50,
         done=_invited,
         url_name="communities:invitations",
-        hint="A few people who care about this is plenty to begin.",
+        hint=_("A few people who care about this is plenty to begin."),
     )

@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms import keep_saved_timezone, timezone_choices, timezone_widget
 from accounts.models import User
@@ -45,25 +47,30 @@ class CommunityForm(forms.ModelForm):
         choices=tone_choices,
         widget=forms.RadioSelect(attrs={"class": "tone-choices"}),
         required=False,
-        help_text="Shown in the community's header and on its cards. Leave it, and one "
-        "is picked from the name.",
+        help_text=_(
+            "Shown in the community's header and on its cards. Leave it, and one "
+            "is picked from the name."
+        ),
     )
     timezone = forms.ChoiceField(
         choices=timezone_choices,
-        help_text="Sessions are planned in this timezone.",
+        help_text=_("Sessions are planned in this timezone."),
         widget=timezone_widget(),
     )
 
     class Meta:
         model = Community
         fields = ["name", "domain", "purpose", "visibility", "colour", "emoji", "timezone"]
-        labels = {"domain": "What we care about (domain)", "emoji": "An emoji (optional)"}
-        help_texts = {
-            "emoji": "One emoji beside the community's name, such as 🌱 or 🧭.",
-            "domain": "A sentence or two on the shared domain that brings people together.",
-            "purpose": "What the community is for, right now. You can change it any time.",
+        labels = {
+            "domain": _("What we care about (domain)"),
+            "emoji": _("An emoji (optional)"),
         }
-        error_messages = {"emoji": {"max_length": "Choose one emoji, or leave this empty."}}
+        help_texts = {
+            "emoji": _("One emoji beside the community's name, such as 🌱 or 🧭."),
+            "domain": _("A sentence or two on the shared domain that brings people together."),
+            "purpose": _("What the community is for, right now. You can change it any time."),
+        }
+        error_messages = {"emoji": {"max_length": _("Choose one emoji, or leave this empty.")}}
         widgets = {
             "visibility": forms.RadioSelect,
             "emoji": forms.TextInput(attrs={"class": "emoji-input", "autocomplete": "off"}),
@@ -72,7 +79,7 @@ class CommunityForm(forms.ModelForm):
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
-            raise ValidationError("Give the community a name.")
+            raise ValidationError(_("Give the community a name."))
         return name
 
     def clean_colour(self):
@@ -93,8 +100,8 @@ class CommunityForm(forms.ModelForm):
             self.fields["timezone"].widget.attrs["data-device-zone"] = "choose"
 
 
-WITHIN_DEFAULT = (
-    "“Open within the organisation” needs an organisation of its own: {name} is everyone "
+WITHIN_DEFAULT = _(
+    "“Open within the organisation” needs an organisation of its own: %(name)s is everyone "
     "on this site. Choose “Open to everyone on the site”, or another organisation."
 )
 
@@ -107,7 +114,7 @@ def _offer_within_organisation(form, organisations: list[Organisation]) -> None:
         return
     field = form.fields["visibility"]
     if form.instance.visibility == Community.Visibility.ORGANISATION:
-        field.help_text = (
+        field.help_text = _(
             "This community is in the site's own organisation, which is everyone on this "
             "site: “open within the organisation” works like “open to everyone”."
         )
@@ -124,7 +131,7 @@ class NewCommunityForm(CommunityForm):
         required=False,
         empty_label=None,
         widget=forms.RadioSelect,
-        help_text="Its leaders will see this community's dashboard and stories.",
+        help_text=_("Its leaders will see this community's dashboard and stories."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -144,7 +151,7 @@ class NewCommunityForm(CommunityForm):
         organisation = cleaned.get("organisation")
         within = cleaned.get("visibility") == Community.Visibility.ORGANISATION
         if within and organisation is not None and organisation.is_default:
-            self.add_error("visibility", WITHIN_DEFAULT.format(name=organisation.name))
+            self.add_error("visibility", WITHIN_DEFAULT % {"name": organisation.name})
         return cleaned
 
     def clean_organisation(self):
@@ -157,17 +164,17 @@ class NewCommunityForm(CommunityForm):
             # The field is hidden: the whole form says why.
             self.add_error(
                 None,
-                "Only an organisation's admins may create communities in it: ask one of them.",
+                _("Only an organisation's admins may create communities in it: ask one of them."),
             )
             return None
-        raise ValidationError("Choose the organisation the community belongs to.")
+        raise ValidationError(_("Choose the organisation the community belongs to."))
 
 
 class CommunitySettingsForm(CommunityForm):
     slug = forms.SlugField(
-        label="Web address",
+        label=_("Web address"),
         max_length=140,
-        help_text="Shown after /c/ in links. It can be changed once; old links keep working.",
+        help_text=_("Shown after /c/ in links. It can be changed once; old links keep working."),
     )
 
     class Meta(CommunityForm.Meta):
@@ -176,12 +183,12 @@ class CommunitySettingsForm(CommunityForm):
         fields += ["checkin_message"]
         help_texts = {
             **CommunityForm.Meta.help_texts,
-            "engagement_window_days": "How far back the journey suggestions look.",
-            "long_absence_days": (
+            "engagement_window_days": _("How far back the journey suggestions look."),
+            "long_absence_days": _(
                 "A step back toward the periphery is suggested only after this many days "
                 "with nothing recorded, one person at a time."
             ),
-            "checkin_message": (
+            "checkin_message": _(
                 "What a facilitator's hello to a quiet member says. The email adds a "
                 "greeting, the next sessions and the facilitator's name. Left empty, it "
                 "goes back to the built-in words."
@@ -198,7 +205,7 @@ class CommunitySettingsForm(CommunityForm):
         _offer_within_organisation(self, [self.instance.organisation])
         if self.instance.slug_changed:
             self.fields["slug"].disabled = True
-            self.fields["slug"].help_text = "The web address has been changed once already."
+            self.fields["slug"].help_text = _("The web address has been changed once already.")
         self.fields["engagement_window_days"].min_value = 7
         self.fields["engagement_window_days"].max_value = 365
         self.fields["engagement_window_days"].widget.attrs.update(min=7, max=365)
@@ -215,19 +222,19 @@ class CommunitySettingsForm(CommunityForm):
                     min_value=0,
                     max_value=1000,
                     initial=thresholds[level][name],
-                    help_text="0 leaves this out.",
+                    help_text=_("0 leaves this out."),
                 )
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()
         if slug != self.instance.slug and slug_taken(slug, exclude=self.instance):
-            raise ValidationError("That web address is taken or reserved; try another.")
+            raise ValidationError(_("That web address is taken or reserved; try another."))
         return slug
 
     def clean_engagement_window_days(self):
         days = self.cleaned_data["engagement_window_days"]
         if not 7 <= days <= 365:
-            raise ValidationError("Choose between 7 and 365 days.")
+            raise ValidationError(_("Choose between 7 and 365 days."))
         return days
 
     def clean_long_absence_days(self):
@@ -235,7 +242,7 @@ class CommunitySettingsForm(CommunityForm):
         if days is None:  # left empty: as it was
             return self.instance.long_absence_days
         if not 30 <= days <= 730:
-            raise ValidationError("Choose between 30 and 730 days.")
+            raise ValidationError(_("Choose between 30 and 730 days."))
         return days
 
     def clean_checkin_message(self):
@@ -262,22 +269,22 @@ class CommunitySettingsForm(CommunityForm):
 
 class JoinRequestForm(forms.Form):
     note = forms.CharField(
-        label="A note for the facilitators (optional)",
+        label=_("A note for the facilitators (optional)"),
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What draws you to this community? Anything helps, nothing is required.",
+        help_text=_("What draws you to this community? Anything helps, nothing is required."),
     )
 
 
 class InvitationForm(forms.Form):
     emails = forms.CharField(
-        label="Email addresses",
+        label=_("Email addresses"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One or many, separated by commas, spaces or new lines.",
+        help_text=_("One or many, separated by commas, spaces or new lines."),
     )
     message = forms.CharField(
-        label="A personal note (optional)",
+        label=_("A personal note (optional)"),
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -301,21 +308,24 @@ class InvitationForm(forms.Form):
             if word.lower() not in {v.lower() for v in valid}:
                 valid.append(word)
         if len(valid) > MAX_INVITES:
-            raise ValidationError(f"Invite at most {MAX_INVITES} people at a time.")
+            raise ValidationError(
+                _("Invite at most %(count)s people at a time.") % {"count": MAX_INVITES}
+            )
         unwilling = opted_out(valid)
         if unwilling:
             # Said on the field, and nothing goes out: the facilitator removes them and
             # sends the rest.
             names = [v for v in valid if v.strip().lower() in unwilling]
-            rest = "Remove them to invite the others." if len(names) < len(valid) else ""
+            rest = _("Remove them to invite the others.") if len(names) < len(valid) else ""
             raise ValidationError(
                 f"{_and(names)} asked us not to send them invitations, so we won't. {rest}".strip()
             )
         if not valid:
             raise ValidationError(
-                "None of these look like email addresses: " + ", ".join(self.invalid)
+                _("None of these look like email addresses: %(words)s")
+                % {"words": ", ".join(self.invalid)}
                 if self.invalid
-                else "Enter at least one email address."
+                else _("Enter at least one email address.")
             )
         return valid
 
@@ -333,13 +343,13 @@ class MoveForm(FindsMembers, forms.Form):
     name with a picker (never a select of every member of a large community); a link from
     the members page (`member`) arrives with them chosen."""
 
-    person = MemberField(purpose="move", label="Who moves?")
-    to_level = forms.ChoiceField(label="Move to", choices=Membership.Level.choices)
+    person = MemberField(purpose="move", label=_("Who moves?"))
+    to_level = forms.ChoiceField(label=_("Move to"), choices=Membership.Level.choices)
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why now? The member can read this on their journey.",
+        help_text=_("Why now? The member can read this on their journey."),
     )
 
     def __init__(self, *args, community, member=None, **kwargs):
@@ -365,24 +375,27 @@ class AboutMeForm(forms.Form):
     """What I tell the community about myself, on my journey page."""
 
     introduction = forms.CharField(
-        label="Say hello in one line",
+        label=_("Say hello in one line"),
         max_length=LINE_MAX,
         required=False,
-        help_text="Shown beside your name on the members page, e.g. "
-        "“Nurse in Leeds, here to learn about running huddles.”",
+        help_text=_(
+            "Shown beside your name on the members page, e.g. "
+            "“Nurse in Leeds, here to learn about running huddles.”"
+        ),
     )
     aspiration = forms.ChoiceField(
-        label="Where would you like to go from here?",
-        choices=[("", "I'd rather not say"), *Membership.ASPIRATIONS],
+        label=_("Where would you like to go from here?"),
+        choices=[("", _("I'd rather not say")), *Membership.ASPIRATIONS],
         required=False,
         widget=forms.RadioSelect,
-        help_text="Facilitators see this, so they can offer you the right next step.",
+        help_text=_("Facilitators see this, so they can offer you the right next step."),
     )
     show_aspiration = forms.BooleanField(
-        label="Show this to members too",
+        label=_("Show this to members too"),
         required=False,
-        help_text="Off: only facilitators see it. "
-        "On: it appears beside your name for everyone here.",
+        help_text=_(
+            "Off: only facilitators see it. On: it appears beside your name for everyone here."
+        ),
     )
 
     def clean_introduction(self) -> str:
@@ -391,17 +404,17 @@ class AboutMeForm(forms.Form):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label="Name", required=False, max_length=100)
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
     level = forms.ChoiceField(
-        label="Level", required=False, choices=[("", "all levels"), *Membership.Level.choices]
+        label=_("Level"), required=False, choices=[("", _("all levels")), *Membership.Level.choices]
     )
     role = forms.ChoiceField(
-        label="Role", required=False, choices=[("", "all roles"), *Membership.Role.choices]
+        label=_("Role"), required=False, choices=[("", _("all roles")), *Membership.Role.choices]
     )
     aspiration = forms.ChoiceField(
-        label="Aspiration",
+        label=_("Aspiration"),
         required=False,
-        choices=[("", "any"), *Membership.ASPIRATIONS],
+        choices=[("", pgettext_lazy("aspiration", "any")), *Membership.ASPIRATIONS],
     )
 
     def __init__(self, *args, facilitator: bool = False, **kwargs):
@@ -420,12 +433,12 @@ class PairForm(FindsMembers, forms.Form):
 
     mentor = MemberField(
         purpose="mentor",
-        label="Mentor",
+        label=_("Mentor"),
         help_text=f"Someone who said “{Membership.MENTOR}”.",
     )
     newcomer = MemberField(
         purpose="buddy",
-        label="Newcomer",
+        label=_("Newcomer"),
         help_text=f"Someone who said “{Membership.BUDDY}”.",
     )
 
@@ -439,28 +452,28 @@ class PairForm(FindsMembers, forms.Form):
         mentor, newcomer = data.get("mentor"), data.get("newcomer")
         if mentor is not None and newcomer is not None and mentor.pk == newcomer.pk:
             self.add_error(
-                "newcomer", "Choose two different people: someone can't be their own buddy."
+                "newcomer", _("Choose two different people: someone can't be their own buddy.")
             )
         return data
 
 
 class PairNoteForm(forms.Form):
     note = forms.CharField(
-        label="Our note",
+        label=_("Our note"),
         max_length=NOTE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you'd like to try, questions for next time: both of you can edit it.",
+        help_text=_("What you'd like to try, questions for next time: both of you can edit it."),
     )
 
 
 class PairMeetingForm(forms.Form):
     met_on = forms.DateField(
-        label="We met on",
+        label=_("We met on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     line = forms.CharField(
-        label="A line about it (optional)",
+        label=_("A line about it (optional)"),
         max_length=LINE_MAX,
         required=False,
     )
@@ -477,11 +490,13 @@ class OrganisationSettingsForm(forms.ModelForm):
     and who may create communities in it."""
 
     domains = forms.CharField(
-        label="Email domains",
+        label=_("Email domains"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One a line, such as clinics.example.org. People with a verified address "
-        "there belong to the organisation and see its communities first in the directory.",
+        help_text=_(
+            "One a line, such as clinics.example.org. People with a verified address "
+            "there belong to the organisation and see its communities first in the directory."
+        ),
     )
 
     class Meta:
@@ -510,7 +525,9 @@ class OrganisationSettingsForm(forms.ModelForm):
         taken = OrganisationDomain.objects.filter(domain__in=domains).exclude(
             organisation=self.instance
         )
-        errors += [f"{d.domain} belongs to another organisation." for d in taken]
+        errors += [
+            _("%(domain)s belongs to another organisation.") % {"domain": d.domain} for d in taken
+        ]
         if errors:
             raise ValidationError(errors)
         return domains
@@ -519,7 +536,7 @@ class OrganisationSettingsForm(forms.ModelForm):
 class OrganisationPersonForm(forms.Form):
     """Give someone with an account a role in the organisation."""
 
-    email = forms.EmailField(label="Their email address", max_length=254)
+    email = forms.EmailField(label=_("Their email address"), max_length=254)
     role = forms.ChoiceField(choices=OrganisationRole.Role.choices, initial="leader")
 
     def clean_email(self) -> str:
@@ -527,7 +544,9 @@ class OrganisationPersonForm(forms.Form):
         self.person = User.objects.filter(email__iexact=email).first()
         if self.person is None:
             raise ValidationError(
-                "Nobody has an account with this address yet: invite them by email below, "
-                "and make them a leader or admin once they have accepted."
+                _(
+                    "Nobody has an account with this address yet: invite them by email below, "
+                    "and make them a leader or admin once they have accepted."
+                )
             )
         return email

@@ -13,6 +13,8 @@ from django.db.models import Q, Value
 from django.db.models.functions import Greatest, Left, Lower, StrIndex
 from django.urls import reverse
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import zone_or_utc
 from core.fields import optional_link
@@ -147,9 +149,9 @@ class OrganisationRole(models.Model):
     navigation needs no query; communities.organisations keeps it."""
 
     class Role(models.TextChoices):
-        LEADER = "leader", "leader"
-        ADMIN = "admin", "admin"
-        MEMBER = "member", "member (invited)"
+        LEADER = "leader", pgettext_lazy("organisation role", "leader")
+        ADMIN = "admin", pgettext_lazy("organisation role", "admin")
+        MEMBER = "member", pgettext_lazy("organisation role", "member (invited)")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(
@@ -196,10 +198,10 @@ class CommunityQuerySet(models.QuerySet):
 
 class Community(models.Model):
     class Visibility(models.TextChoices):
-        OPEN = "open", "Open to everyone on the site: anyone signed in may join"
-        ORGANISATION = "org", "Open within the organisation: anyone who belongs to it may join"
-        REQUEST = "request", "Request to join: facilitators approve"
-        INVITE = "invite", "Invitation only: not listed in the directory"
+        OPEN = "open", _("Open to everyone on the site: anyone signed in may join")
+        ORGANISATION = "org", _("Open within the organisation: anyone who belongs to it may join")
+        REQUEST = "request", _("Request to join: facilitators approve")
+        INVITE = "invite", _("Invitation only: not listed in the directory")
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -248,7 +250,7 @@ class Community(models.Model):
     objects = CommunityQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "communities"
+        verbose_name_plural = _("communities")
         ordering = ["name"]
         constraints = [
             # The search triggers cast it to a text-search configuration: an unknown name
@@ -329,20 +331,20 @@ class MembershipQuerySet(models.QuerySet):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        MEMBER = "member", "member"
-        FACILITATOR = "facilitator", "facilitator"
-        COORDINATOR = "coordinator", "coordinator"
+        MEMBER = "member", pgettext_lazy("community role", "member")
+        FACILITATOR = "facilitator", pgettext_lazy("community role", "facilitator")
+        COORDINATOR = "coordinator", pgettext_lazy("community role", "coordinator")
 
     class Status(models.TextChoices):
-        INVITED = "invited", "invited"
-        REQUESTED = "requested", "requested"
-        ACTIVE = "active", "active"
-        LEFT = "left", "left"
+        INVITED = "invited", pgettext_lazy("membership status", "invited")
+        REQUESTED = "requested", pgettext_lazy("membership status", "requested")
+        ACTIVE = "active", pgettext_lazy("membership status", "active")
+        LEFT = "left", pgettext_lazy("membership status", "left")
 
     class Level(models.TextChoices):
-        PERIPHERAL = "peripheral", "peripheral"
-        ACTIVE = "active", "active"
-        CORE = "core", "core"
+        PERIPHERAL = "peripheral", pgettext_lazy("journey level", "peripheral")
+        ACTIVE = "active", pgettext_lazy("journey level", "active")
+        CORE = "core", pgettext_lazy("journey level", "core")
 
     # Ranks let the choke point ask "at least a facilitator?" with one comparison.
     ROLE_RANK = {Role.MEMBER: 0, Role.FACILITATOR: 1, Role.COORDINATOR: 2}
@@ -582,11 +584,11 @@ class MoveSuggestion(LevelMove, models.Model):
     """A move the engagement signals suggest; a facilitator confirms or dismisses it."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "open"
-        CONFIRMED = "confirmed", "confirmed"
-        DISMISSED = "dismissed", "dismissed"
+        OPEN = "open", pgettext_lazy("suggestion status", "open")
+        CONFIRMED = "confirmed", pgettext_lazy("suggestion status", "confirmed")
+        DISMISSED = "dismissed", pgettext_lazy("suggestion status", "dismissed")
         # The evidence no longer suggests it (or the level changed another way).
-        STALE = "stale", "no longer suggested"
+        STALE = "stale", pgettext_lazy("suggestion status", "no longer suggested")
 
     membership = models.ForeignKey(
         Membership, on_delete=models.CASCADE, related_name="move_suggestions"
@@ -651,7 +653,7 @@ class InvitationOptOut(models.Model):
     created_at = models.DateTimeField(default=now)
 
     class Meta:
-        verbose_name = "invitation opt-out"
+        verbose_name = _("invitation opt-out")
 
     def __str__(self) -> str:
         return f"opted out {self.created_at:%Y-%m-%d}"
@@ -765,7 +767,10 @@ class Milestone(models.Model):
     steps (the newcomer's first session attended with their buddy). Once per `key`."""
 
     class Kind(models.TextChoices):
-        BUDDY_FIRST_SESSION = "buddy_first_session", "first session with their buddy"
+        BUDDY_FIRST_SESSION = (
+            "buddy_first_session",
+            pgettext_lazy("meeting", "first session with their buddy"),
+        )
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(max_length=30, choices=Kind)

@@ -909,7 +909,12 @@ def pair_end(*, pair: MentoringPair, by) -> MentoringPair:
             ),
             url=pair.get_absolute_url(),
             email=lambda person=person, key=key, ender=ender: _pair_email(
-                pair, to=person, template="pair_ended", key=key, ender=ender
+                pair,
+                to=person,
+                template="pair_ended",
+                key=key,
+                # A name, or blank when a facilitator ended it (the template words that).
+                ender=by.name if pair.includes(by) else "",
             ),
         )
     pair.ended_at, pair.ended_by = locked.ended_at, by

@@ -7,13 +7,14 @@ from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquer
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission
 from core.htmx import announce
 from core.plugins import collect_panels, link_for, upcoming_sessions_of_outer_community
-from core.templatetags.words import with_article
 from core.text import NOTE_MAX
 
 from . import checklists, engagement, mentions, mentoring, pickers, selectors, services
@@ -120,7 +121,9 @@ def community_new(request):
     if request.method == "POST" and form.is_valid():
         community = services.community_create(creator=request.user, **form.cleaned_data)
         messages.success(
-            request, f"{community.name} is ready. Invite a few people to start the journey."
+            request,
+            _("%(name)s is ready. Invite a few people to start the journey.")
+            % {"name": community.name},
         )
         return _home(community)
     return render(request, "communities/new.html", {"form": form})
@@ -169,7 +172,7 @@ def community_settings(request, slug):
             messages.error(request, str(error))
             now = Community.objects.values_list("slug", flat=True).get(pk=community.pk)
             return redirect("communities:settings", slug=now)
-        messages.success(request, "The community's settings are saved.")
+        messages.success(request, _("The community's settings are saved."))
         return redirect("communities:settings", slug=community.slug)
     context = {
         **access.context(),
@@ -188,9 +191,12 @@ def community_archive(request, slug):
     archive = request.POST.get("archived") == "1"
     services.community_set_archived(community=community, archived=archive)
     if archive:
-        messages.success(request, f"{community.name} is archived: it stays readable, and quiet.")
+        messages.success(
+            request,
+            _("%(name)s is archived: it stays readable, and quiet.") % {"name": community.name},
+        )
     else:
-        messages.success(request, f"{community.name} is live again.")
+        messages.success(request, _("%(name)s is live again.") % {"name": community.name})
     return redirect("communities:settings", slug=community.slug)
 
 
@@ -209,21 +215,21 @@ def community_join(request, slug):
     access = community_for(request.user, slug, public=True)
     community = access.community
     if access.membership is not None:
-        messages.info(request, "You are already a member.")
+        messages.info(request, _("You are already a member."))
         return _home(community)
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST":
         try:
             if community.visibility in OPEN_TO_JOIN:
                 services.membership_join(community=community, user=request.user)
-                messages.success(request, f"Welcome to {community.name}!")
+                messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
                 return _home(community)
             if form.is_valid():
                 services.join_request_create(
                     community=community, user=request.user, note=form.cleaned_data["note"]
                 )
                 messages.success(
-                    request, "Your request is with the facilitators. You'll hear by email."
+                    request, _("Your request is with the facilitators. You'll hear by email.")
                 )
                 return _home(community)
         except CommunityError as error:
@@ -245,7 +251,10 @@ def community_leave(request, slug):
         except CommunityError as error:
             messages.error(request, str(error))
             return redirect("communities:membership", slug=community.slug)
-        messages.success(request, f"You have left {community.name}. You're welcome back any time.")
+        messages.success(
+            request,
+            _("You have left %(name)s. You're welcome back any time.") % {"name": community.name},
+        )
         return redirect("home")
     return render(request, "communities/leave.html", access.context())
 
@@ -277,9 +286,14 @@ def join_request_decide(request, slug, pk, decision):
         messages.error(request, str(error))
         return redirect("communities:requests", slug=community.slug)
     if approve:
-        messages.success(request, f"{membership.user.name} is now a member. They'll hear by email.")
+        messages.success(
+            request,
+            _("%(name)s is now a member. They'll hear by email.") % {"name": membership.user.name},
+        )
     else:
-        messages.success(request, f"Declined; {membership.user.name} is told kindly.")
+        messages.success(
+            request, _("Declined; %(name)s is told kindly.") % {"name": membership.user.name}
+        )
     return redirect("communities:requests", slug=community.slug)
 
 
@@ -328,11 +342,14 @@ def tell_invited(request, sent, skipped, invalid) -> None:
     and what was not an address (a community's invitations and an organisation's)."""
     if sent:
         addresses = ", ".join(invitation.email for invitation in sent)
-        messages.success(request, f"Invitation sent to {addresses}.")
+        messages.success(request, _("Invitation sent to %(addresses)s.") % {"addresses": addresses})
     for email, why in skipped.items():
         messages.info(request, f"{email} {why}.")
     for word in invalid:
-        messages.error(request, f"“{word}” is not an email address; nothing was sent to it.")
+        messages.error(
+            request,
+            _("“%(word)s” is not an email address; nothing was sent to it.") % {"word": word},
+        )
 
 
 def invitation_act(request, invitation, action: str) -> None:
@@ -340,10 +357,16 @@ def invitation_act(request, invitation, action: str) -> None:
     try:
         if action == "revoke":
             services.invitation_revoke(invitation=invitation)
-            messages.success(request, f"The invitation to {invitation.email} is revoked.")
+            messages.success(
+                request,
+                _("The invitation to %(email)s is revoked.") % {"email": invitation.email},
+            )
         else:
             services.invitation_resend(invitation=invitation, by=request.user)
-            messages.success(request, f"A fresh invitation is on its way to {invitation.email}.")
+            messages.success(
+                request,
+                _("A fresh invitation is on its way to %(email)s.") % {"email": invitation.email},
+            )
     except CommunityError as error:
         messages.error(request, str(error))
 
@@ -354,7 +377,7 @@ def invitation(request, token):
     invitation, problem = invitation_from_token(token)
     user = request.user
     if problem == "used" and user.is_authenticated and invitation.accepted_by_id == user.pk:
-        messages.success(request, f"Welcome to {invitation.target.name}!")
+        messages.success(request, _("Welcome to %(name)s!") % {"name": invitation.target.name})
         return _landing(invitation)
     if problem:
         return render(
@@ -379,7 +402,7 @@ def invitation(request, token):
     if community is not None and (
         Membership.objects.active().filter(community=community, user=user).exists()
     ):
-        messages.info(request, "You are already a member.")
+        messages.info(request, _("You are already a member."))
         return _home(community)
     address_state = invitation_address_state(invitation, user)
     if address_state != "verified":
@@ -394,7 +417,7 @@ def invitation(request, token):
             messages.error(request, str(error))
             return redirect("home")
         request.session.pop(SESSION_KEY, None)
-        messages.success(request, f"Welcome to {invitation.target.name}!")
+        messages.success(request, _("Welcome to %(name)s!") % {"name": invitation.target.name})
         return _landing(invitation)
     context = {
         "invitation": invitation,
@@ -454,8 +477,8 @@ def membership_mute(request, membership_id: int):
     panels.settings_panel lists them)."""
     membership = own_membership_for(request.user, membership_id)
     services.membership_set_muted(membership=membership, muted=not membership.muted)
-    state = "muted" if membership.muted else "unmuted"
-    messages.success(request, f"{membership.community.name} is {state}.")
+    said = _("%(name)s is muted.") if membership.muted else _("%(name)s is unmuted.")
+    messages.success(request, said % {"name": membership.community.name})
     return redirect("settings")
 
 
@@ -467,7 +490,8 @@ def first_steps_dismiss(request, membership_id: int):
     services.membership_dismiss_first_steps(membership=membership)
     messages.success(
         request,
-        f"Put away. Your journey page in {membership.community.name} is always there.",
+        _("Put away. Your journey page in %(name)s is always there.")
+        % {"name": membership.community.name},
     )
     return redirect("home")
 
@@ -485,7 +509,9 @@ def join_request_withdraw(request, membership_id: int):
             messages.error(request, str(error))
             return redirect("home")
         messages.success(
-            request, f"Your request to join {community.name} is withdrawn. You can ask again."
+            request,
+            _("Your request to join %(name)s is withdrawn. You can ask again.")
+            % {"name": community.name},
         )
         return redirect("home")
     return render(
@@ -576,14 +602,18 @@ def member_role(request, slug, pk):
     membership = member_for(access, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose member, facilitator or coordinator.")
+        messages.error(request, _("Choose member, facilitator or coordinator."))
     else:
         try:
             services.membership_set_role(
                 membership=membership, role=form.cleaned_data["role"], by=request.user
             )
-            role = with_article(membership.role)
-            messages.success(request, f"{membership.user.name} is now {role}.")
+            said = {
+                Membership.Role.MEMBER: _("%(name)s is now a member."),
+                Membership.Role.FACILITATOR: _("%(name)s is now a facilitator."),
+                Membership.Role.COORDINATOR: _("%(name)s is now a coordinator."),
+            }[membership.role]
+            messages.success(request, said % {"name": membership.user.name})
         except CommunityError as error:
             messages.error(request, str(error))
     return redirect("communities:members", slug=community.slug)
@@ -606,7 +636,7 @@ def membership(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         services.membership_set_about(membership=mine, **form.cleaned_data)
-        messages.success(request, "Saved. Thank you for telling us a little about you.")
+        messages.success(request, _("Saved. Thank you for telling us a little about you."))
         return redirect("communities:membership", slug=community.slug)
     next_level = Membership.level_beside(mine.level, 1)
     signals = engagement.community_signals(community).get(request.user.pk, {})
@@ -706,7 +736,11 @@ def journey_manual_move(request, slug):
         except CommunityError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{membership.user.name} is now {membership.level}.")
+            messages.success(
+                request,
+                pgettext("journey level", "%(name)s is now %(level)s.")
+                % {"name": membership.user.name, "level": membership.get_level_display()},
+            )
             return redirect("communities:journeys", slug=community.slug)
     # The form comes back as it was sent: the chosen person stays chosen in its picker.
     return render(request, "communities/journeys.html", _journeys_context(access, form))
@@ -740,15 +774,17 @@ def suggestion_decide(request, slug, pk, decision):
         if error:
             return response
         confirmed = suggestion.status == MoveSuggestion.Status.CONFIRMED
-        return announce(response, "Confirmed." if confirmed else "Dismissed.")
+        return announce(response, _("Confirmed.") if confirmed else _("Dismissed."))
     if error:
         messages.error(request, error)
     elif suggestion.status == MoveSuggestion.Status.CONFIRMED:
         messages.success(
-            request, f"Confirmed: {suggestion.membership.user.name} is now {suggestion.to_level}."
+            request,
+            pgettext("journey level", "Confirmed: %(name)s is now %(level)s.")
+            % {"name": suggestion.membership.user.name, "level": suggestion.get_to_level_display()},
         )
     else:
-        messages.success(request, "Dismissed. It won't come back unless something changes.")
+        messages.success(request, _("Dismissed. It won't come back unless something changes."))
     return redirect("communities:journeys", slug=community.slug)
 
 
@@ -760,9 +796,10 @@ def journeys_refresh(request, slug):
     created = services.move_suggestions_refresh(community=community)
     messages.success(
         request,
-        f"{len(created)} new suggestion{'s' if len(created) != 1 else ''}."
+        ngettext("%(count)s new suggestion.", "%(count)s new suggestions.", len(created))
+        % {"count": len(created)}
         if created
-        else "No new suggestions right now.",
+        else _("No new suggestions right now."),
     )
     return redirect("communities:journeys", slug=community.slug)
 

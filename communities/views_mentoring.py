@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.plugins import collect_panels
@@ -55,8 +56,11 @@ def pairs(request, slug):
         else:
             messages.success(
                 request,
-                f"{pair.mentor.name} and {pair.newcomer.name} are paired. "
-                "Both have been told, with each other's introduction.",
+                _(
+                    "%(mentor)s and %(newcomer)s are paired. "
+                    "Both have been told, with each other's introduction."
+                )
+                % {"mentor": pair.mentor.name, "newcomer": pair.newcomer.name},
             )
             return redirect("communities:pairs", slug=community.slug)
     return render(request, "communities/pairs.html", _pairs_context(access, form))
@@ -108,7 +112,7 @@ def pair_note(request, slug, pk):
             messages.error(request, str(error))
             return redirect(pair)
         else:
-            messages.success(request, "Note saved.")
+            messages.success(request, _("Note saved."))
             return redirect(pair)
     context = _pair_context(request, access, pair, note_form=form)
     return render(request, "communities/pair.html", context)
@@ -129,7 +133,7 @@ def pair_meeting(request, slug, pk):
             messages.error(request, str(error))
             return redirect(pair)
         else:
-            messages.success(request, "Noted: you met. Lovely.")
+            messages.success(request, _("Noted: you met. Lovely."))
             return redirect(pair)
     context = _pair_context(request, access, pair, meeting_form=form)
     return render(request, "communities/pair.html", context)
@@ -149,7 +153,7 @@ def pair_end(request, slug, pk):
             messages.info(request, str(error))
         else:
             messages.success(
-                request, "The pairing has ended, and the other person has been told. Thank you."
+                request, _("The pairing has ended, and the other person has been told. Thank you.")
             )
         return redirect(pair)
     return render(

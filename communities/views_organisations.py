@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import now
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission
@@ -73,7 +74,7 @@ def organisation_settings(request, slug):
     with transaction.atomic():
         form.save()
         organisations.set_domains(organisation, form.cleaned_data["domains"])
-    messages.success(request, "Saved.")
+    messages.success(request, _("Saved."))
     return redirect("organisations:settings", slug=organisation.slug)
 
 
@@ -103,7 +104,7 @@ def organisation_person_remove(request, slug, pk):
         organisation=organisation, role=OrganisationRole.Role.ADMIN
     )
     if role.role == OrganisationRole.Role.ADMIN and admins.count() == 1:
-        messages.error(request, "An organisation keeps at least one admin: add another first.")
+        messages.error(request, _("An organisation keeps at least one admin: add another first."))
     else:
         organisations.revoke(organisation, role.user, role.role)
         messages.success(request, f"{role.user} is no longer a {role.role} here.")
@@ -159,11 +160,15 @@ def community_move(request, slug):
     chosen = by_pk.get(request.POST.get("organisation", "")) if request.method == "POST" else None
     context = {"community": community, "targets": targets, "chosen": chosen}
     if request.method == "POST" and chosen is None:
-        context["error"] = "Choose the organisation it moves to."
+        context["error"] = _("Choose the organisation it moves to.")
         return render(request, "communities/community_move.html", context, status=400)
     if chosen is not None and request.POST.get("confirm") == "yes":
         organisations.community_move(community, chosen)
-        messages.success(request, f"{community.name} is now in {chosen.name}.")
+        messages.success(
+            request,
+            _("%(name)s is now in %(organisation)s.")
+            % {"name": community.name, "organisation": chosen.name},
+        )
         if chosen.roles.filter(user=request.user, role=OrganisationRole.Role.ADMIN).exists():
             return redirect("organisations:settings", slug=chosen.slug)
         return redirect(community.get_absolute_url())
