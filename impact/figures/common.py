@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import TruncMonth
@@ -138,7 +139,10 @@ def per_person(*sources: tuple) -> dict[int, dict[str, tuple[int, int]]]:
         for queryset, measures in sources
     ]
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    compiled, params = union.query.get_compiler(union.db).as_sql()
+    try:
+        compiled, params = union.query.get_compiler(union.db).as_sql()
+    except EmptyResultSet:
+        return {}  # Every source is empty by construction (no community to count in).
     columns = ", ".join(
         f"SUM(t.{name}), COUNT(t.person) FILTER (WHERE t.{name} > 0)" for name in names
     )

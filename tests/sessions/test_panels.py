@@ -55,7 +55,7 @@ def test_home_panel_renders_on_the_home_page(client, world):
     assert f"/calendar/{world.member.calendar_token}.ics" in page
 
 
-HOME_PAGE_QUERIES = 16
+HOME_PAGE_QUERIES = 11
 
 
 @pytest.mark.parametrize("n", [1, 12])
