@@ -23,11 +23,9 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVec
 from django.db import connection
 from django.db.models import (
     Case,
-    Exists,
     F,
     FloatField,
     Func,
-    OuterRef,
     Q,
     TextField,
     Value,
@@ -37,7 +35,7 @@ from django.db.models.functions import NullIf
 from django.db.models.query import get_related_populators
 
 from communities.mentions import as_plain_text
-from communities.models import Community, Membership
+from communities.models import Membership
 from core.plugins import SearchProvider, search_providers
 from core.search import (
     CONFIGS,
@@ -91,12 +89,21 @@ def communities_of(user) -> list:
     choices, the languages a query is parsed in and, by `among`, the ids the rules of
     the kinds that take them test (each marked `facilitating`: there they facilitate or
     coordinate)."""
-    facilitating = Membership.objects.community_ids_of(user, role=Membership.Role.FACILITATOR)
-    return list(
-        Community.objects.filter(pk__in=Membership.objects.community_ids_of(user))
-        .annotate(facilitating=Exists(facilitating.filter(community_id=OuterRef("pk"))))
-        .order_by("name")
-    )
+    # One query from the person's active memberships, each with its community: the same
+    # rows as filtering communities by membership, without building a subquery per role.
+    rank = Membership.ROLE_RANK
+    facilitator = rank[Membership.Role.FACILITATOR]
+    communities = []
+    for membership in (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("community")
+        .order_by("community__name")
+    ):
+        community = membership.community
+        community.facilitating = rank[membership.role] >= facilitator
+        communities.append(community)
+    return communities
 
 
 def among(communities) -> Among:
