@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from core.addresses import community_object_url
 from core.fields import optional_link
@@ -133,9 +134,9 @@ class ReflectionQuerySet(models.QuerySet):
 
 class Reflection(models.Model):
     class Loop(models.TextChoices):
-        SINGLE = "single", "single loop: did we do things right?"
-        DOUBLE = "double", "double loop: are we doing the right things?"
-        TRIPLE = "triple", "triple loop: how do we decide what is right?"
+        SINGLE = "single", _("single loop: did we do things right?")
+        DOUBLE = "double", _("double loop: are we doing the right things?")
+        TRIPLE = "triple", _("triple loop: how do we decide what is right?")
 
     class Visibility(models.TextChoices):
         PRIVATE = "private", "only me"
