@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst, format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +47,7 @@ LOOP_CHOICES = [
     ),
 ]
 VISIBILITY_CHOICES = [
-    (value, f"{label.capitalize()} — {VISIBILITY_SENTENCES[value]}")
+    (value, format_lazy("{} — {}", capfirst(label), VISIBILITY_SENTENCES[value]))
     for value, label in Reflection.Visibility.choices
 ]
 # "With the community, without my name": a choice of the form, saved as visibility
