@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
         (
             "fr-FR,fr;q=0.9",
             ["<h1>Rechercher</h1>", "Tapez quelques mots pour trouver"],
-            ["Recherche : tide", "· double boucle"],
+            ["Recherche : tide", "· double boucle", "Niveau de boucle", "Toutes mes communautés"],
         ),
         (
             "es-419,es;q=0.8",
             ["<h1>Buscar</h1>", "Escribe unas palabras para encontrar"],
-            ["Búsqueda: tide", "· doble bucle"],
+            ["Búsqueda: tide", "· doble bucle", "Nivel de bucle", "Todas mis comunidades"],
         ),
     ],
 )
