@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst, format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from communities.pickers import FindsMembers, MemberField, pickers_bind
 from core.text import TEXT_MAX
@@ -24,23 +26,28 @@ from .models import (
 )
 
 LOOP_CHOICES = [
-    ("", "Not sure yet — you can choose later, or never."),
+    ("", _("Not sure yet — you can choose later, or never.")),
     (
         Reflection.Loop.SINGLE,
-        "Single loop — did we do things right? Adjusting how we do what we already do.",
+        _("Single loop — did we do things right? Adjusting how we do what we already do."),
     ),
     (
         Reflection.Loop.DOUBLE,
-        "Double loop — are we doing the right things? Questioning an assumption behind what we do.",
+        _(
+            "Double loop — are we doing the right things? Questioning an assumption "
+            "behind what we do."
+        ),
     ),
     (
         Reflection.Loop.TRIPLE,
-        "Triple loop — how do we decide what is right? Rethinking a value, a principle or "
-        "how we govern ourselves.",
+        _(
+            "Triple loop — how do we decide what is right? Rethinking a value, a principle or "
+            "how we govern ourselves."
+        ),
     ),
 ]
 VISIBILITY_CHOICES = [
-    (value, f"{label.capitalize()} — {VISIBILITY_SENTENCES[value]}")
+    (value, format_lazy("{} — {}", capfirst(label), VISIBILITY_SENTENCES[value]))
     for value, label in Reflection.Visibility.choices
 ]
 # "With the community, without my name": a choice of the form, saved as visibility
@@ -63,12 +70,12 @@ def guess_warning(access) -> str:
 
 
 CONFIDENCE_CHOICES = [
-    ("", "Rather not say"),
-    ("1", "1 — just starting"),
+    ("", _("Rather not say")),
+    ("1", _("1 — just starting")),
     ("2", "2"),
-    ("3", "3 — getting there"),
+    ("3", _("3 — getting there")),
     ("4", "4"),
-    ("5", "5 — confident"),
+    ("5", _("5 — confident")),
 ]
 
 
@@ -90,39 +97,41 @@ class ReflectionForm(forms.ModelForm):
     who will see it. Session, outcome and follow-up action come from this community only."""
 
     loop_level = forms.ChoiceField(
-        label="How deep does this go?",
+        label=_("How deep does this go?"),
         choices=LOOP_CHOICES,
         required=False,
         widget=forms.RadioSelect,
     )
     body = forms.CharField(
-        label="Your reflection",
+        label=_("Your reflection"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "data-mentions": ""}),
         help_text=f"Markdown works: **bold**, _italic_, lists, [links](https://example.org). "
         f"@ and a name mentions someone who can read it. Up to {BODY_MAX_CHARS:,} characters.",
     )
     visibility = forms.ChoiceField(
-        label="Who will see it?",
+        label=_("Who will see it?"),
         choices=VISIBILITY_CHOICES,
         initial=Reflection.Visibility.COMMUNITY,
         widget=forms.RadioSelect,
     )
     confidence = forms.TypedChoiceField(
-        label="How confident do you feel about the linked outcome now?",
+        label=_("How confident do you feel about the linked outcome now?"),
         choices=CONFIDENCE_CHOICES,
         coerce=int,
         empty_value=None,
         required=False,
-        help_text="Only you and the community's facilitators see your rating. It is for "
-        "noticing your own progress, never a grade.",
+        help_text=_(
+            "Only you and the community's facilitators see your rating. It is for "
+            "noticing your own progress, never a grade."
+        ),
     )
 
     class Meta:
         model = Reflection
         fields = ["title", "loop_level", "body", "session", "outcome", "follow_up_of", "visibility"]
         widgets = {"follow_up_of": forms.HiddenInput}
-        labels = {"session": "Session it is about", "outcome": "Outcome it is about"}
+        labels = {"session": _("Session it is about"), "outcome": _("Outcome it is about")}
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,14 +139,14 @@ class ReflectionForm(forms.ModelForm):
         self.fields["session"].queryset = (
             Session.objects.filter(community=community).published().order_by("-starts_at")
         )
-        self.fields["session"].empty_label = "No particular session"
+        self.fields["session"].empty_label = gettext("No particular session")
         self.fields["outcome"].queryset = Outcome.objects.filter(community=community).exclude(
             status=Outcome.Status.RETIRED
         )
-        self.fields["outcome"].empty_label = "No particular outcome"
+        self.fields["outcome"].empty_label = gettext("No particular outcome")
         self.fields["follow_up_of"].queryset = Action.objects.filter(community=community)
         for field_name in ("session", "outcome", "follow_up_of"):
-            self.fields[field_name].error_messages["invalid_choice"] = (
+            self.fields[field_name].error_messages["invalid_choice"] = gettext(
                 "Choose one from this community."
             )
         self.fields["body"].max_length = BODY_MAX_CHARS
@@ -165,7 +174,7 @@ class ReflectionForm(forms.ModelForm):
             visibility.choices = [WITHOUT_NAME_CHOICE]
             self.initial["visibility"] = WITHOUT_NAME
             visibility.disabled = True
-            visibility.help_text = (
+            visibility.help_text = gettext(
                 "Shared with the community without your name. That stays as it is; you can "
                 "delete the reflection, but not put your name on it or take it off."
             )
@@ -198,8 +207,11 @@ class ReflectionForm(forms.ModelForm):
         body = self.cleaned_data["body"]
         if len(body) > BODY_MAX_CHARS:
             raise forms.ValidationError(
-                f"Please keep a reflection under {BODY_MAX_CHARS:,} characters; this one "
-                f"has {len(body):,}. Nothing is lost: shorten it here, or split it in two."
+                gettext(
+                    "Please keep a reflection under %(max)s characters; this one has "
+                    "%(count)s. Nothing is lost: shorten it here, or split it in two."
+                )
+                % {"max": f"{BODY_MAX_CHARS:,}", "count": f"{len(body):,}"}
             )
         return body
 
@@ -213,9 +225,9 @@ class ReflectionForm(forms.ModelForm):
         }
         cleaned["answers"] = answers
         if not cleaned.get("body", "").strip() and not answers and "body" not in self.errors:
-            self.add_error("body", "Write a few words here, or answer one of the prompts.")
+            self.add_error("body", gettext("Write a few words here, or answer one of the prompts."))
         if cleaned.get("confidence") and not cleaned.get("outcome"):
-            self.add_error("confidence", "Choose the outcome this rating is about, above.")
+            self.add_error("confidence", gettext("Choose the outcome this rating is about, above."))
         return cleaned
 
 

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.addresses import community_object_url
 from core.fields import optional_link
@@ -133,14 +135,14 @@ class ReflectionQuerySet(models.QuerySet):
 
 class Reflection(models.Model):
     class Loop(models.TextChoices):
-        SINGLE = "single", "single loop: did we do things right?"
-        DOUBLE = "double", "double loop: are we doing the right things?"
-        TRIPLE = "triple", "triple loop: how do we decide what is right?"
+        SINGLE = "single", _("single loop: did we do things right?")
+        DOUBLE = "double", _("double loop: are we doing the right things?")
+        TRIPLE = "triple", _("triple loop: how do we decide what is right?")
 
     class Visibility(models.TextChoices):
-        PRIVATE = "private", "only me"
-        FACILITATORS = "facilitators", "me and the community's facilitators"
-        COMMUNITY = "community", "everyone in the community"
+        PRIVATE = "private", _("only me")
+        FACILITATORS = "facilitators", _("me and the community's facilitators")
+        COMMUNITY = "community", _("everyone in the community")
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
@@ -241,21 +243,21 @@ class Reflection(models.Model):
 
     @property
     def loop_name(self) -> str:
-        return f"{self.loop_level} loop" if self.loop_level else ""
+        return str(LOOP_NAMES.get(self.loop_level, ""))
 
     @property
     def loop_plain(self) -> str:
         """The loop level in everyday words ("adjusting how we do it"), beside the term."""
-        return LOOP_PLAIN.get(self.loop_level, "")
+        return str(LOOP_PLAIN.get(self.loop_level, ""))
 
     @property
     def visibility_sentence(self) -> str:
         if self.anonymous:
-            return (
+            return gettext(
                 "Everyone in this community will see it, without your name; the facilitators "
                 "will still see it's you."
             )
-        return VISIBILITY_SENTENCES[self.visibility]
+        return str(VISIBILITY_SENTENCES[self.visibility])
 
     @property
     def is_hidden(self) -> bool:
@@ -265,18 +267,24 @@ class Reflection(models.Model):
 # The loop levels in everyday words, shown beside the terms wherever a level is (issue 14):
 # people who never met Argyris still recognise what kind of learning they did.
 LOOP_PLAIN = {
-    "single": "adjusting how we do it",
-    "double": "questioning what we do",
-    "triple": "rethinking how we decide",
+    "single": _("adjusting how we do it"),
+    "double": _("questioning what we do"),
+    "triple": _("rethinking how we decide"),
+}
+# The terms themselves, as a row shows them ("single loop").
+LOOP_NAMES = {
+    "single": _("single loop"),
+    "double": _("double loop"),
+    "triple": _("triple loop"),
 }
 
 
 VISIBILITY_SENTENCES = {
-    Reflection.Visibility.PRIVATE: "Only you will see it.",
-    Reflection.Visibility.FACILITATORS: (
+    Reflection.Visibility.PRIVATE: _("Only you will see it."),
+    Reflection.Visibility.FACILITATORS: _(
         "You and this community's facilitators and coordinators will see it."
     ),
-    Reflection.Visibility.COMMUNITY: "Everyone in this community will see it.",
+    Reflection.Visibility.COMMUNITY: _("Everyone in this community will see it."),
 }
 
 
@@ -410,7 +418,7 @@ class Action(models.Model):
     @property
     def loop_plain(self) -> str:
         """The loop level it came from, in everyday words (see LOOP_PLAIN)."""
-        return LOOP_PLAIN.get(self.loop_level, "")
+        return str(LOOP_PLAIN.get(self.loop_level, ""))
 
     @property
     def is_open(self) -> bool:
@@ -668,7 +676,7 @@ class Theme(models.Model):
 
     @property
     def loop_plain(self) -> str:
-        return LOOP_PLAIN.get(getattr(self, "loop_level", ""), "")
+        return str(LOOP_PLAIN.get(getattr(self, "loop_level", ""), ""))
 
 
 class ThemeVote(models.Model):

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission, submission_result
@@ -215,7 +216,8 @@ def _preselected(request, access) -> dict:
         initial["follow_up_of"] = action
         initial["session"] = initial.get("session") or action.session
         initial["loop_level"] = action.loop_level
-        initial["title"] = f"Did it make a difference? {action.title}"[:200]
+        initial["title"] = gettext("Did it make a difference? %(title)s") % {"title": action.title}
+        initial["title"] = initial["title"][:200]
     return initial
 
 
@@ -251,9 +253,10 @@ def _reflection_form_page(request, access, *, reflection: Reflection | None):
             )
             messages.success(
                 request,
-                "Your reflection is saved. " + reflection.visibility_sentence
+                gettext("Your reflection is saved. %(who_sees)s")
+                % {"who_sees": reflection.visibility_sentence}
                 if created
-                else "Your changes are saved.",
+                else gettext("Your changes are saved."),
             )
             return redirect(reflection)
     else:
@@ -311,7 +314,7 @@ def reflection_delete(request, slug, pk):
     reflection = own_reflection_for(access, request.user, pk)
     if request.method == "POST":
         services.reflection_delete(reflection=reflection)
-        messages.success(request, "Your reflection is deleted.")
+        messages.success(request, gettext("Your reflection is deleted."))
         return redirect("reflections:list", slug=community.slug)
     return render(
         request,
@@ -387,7 +390,7 @@ def reflection_draft(request, slug):
         return render(
             request, "reflections/includes/draft_status.html", {"saved_at": timezone.now()}
         )
-    messages.success(request, "Your draft is kept. Come back to it any time.")
+    messages.success(request, gettext("Your draft is kept. Come back to it any time."))
     target = (
         "reflections:edit" if reflection else "reflections:new",
         {"slug": community.slug, **({"pk": reflection.pk} if reflection else {})},
@@ -413,7 +416,7 @@ def reflection_draft_discard(request, slug):
     services.reflection_draft_discard(
         author=request.user, community=community, reflection=reflection
     )
-    messages.success(request, "The draft is discarded.")
+    messages.success(request, gettext("The draft is discarded."))
     if reflection:
         return redirect("reflections:edit", slug=community.slug, pk=reflection.pk)
     return redirect("reflections:new", slug=community.slug)
@@ -572,7 +575,11 @@ def action_new(request, slug):
         action = services.action_create(
             community=community, created_by=request.user, data=form.cleaned_data
         )
-        messages.success(request, f"Action added: {action.title}. It shows on the next session.")
+        messages.success(
+            request,
+            gettext("Action added: %(title)s. It shows on the next session.")
+            % {"title": action.title},
+        )
         return redirect(action)
     return render(
         request,
@@ -590,7 +597,7 @@ def action_edit(request, slug, pk):
     form = ActionForm(request.POST or None, instance=action, community=community, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.action_update(action=action, data=form.cleaned_data, by=request.user)
-        messages.success(request, "The action is updated.")
+        messages.success(request, gettext("The action is updated."))
         return redirect(action)
     return render(
         request,
@@ -645,11 +652,16 @@ def action_status(request, slug, pk):
         if action.status == Action.Status.DONE:
             messages.success(
                 request,
-                "Marked done — well done closing the loop. Did it make a difference? "
-                "A follow-up reflection helps the community see.",
+                gettext(
+                    "Marked done — well done closing the loop. Did it make a difference? "
+                    "A follow-up reflection helps the community see."
+                ),
             )
         else:
-            messages.success(request, f"The action is now {action.get_status_display()}.")
+            messages.success(
+                request,
+                gettext("The action is now %(status)s.") % {"status": action.get_status_display()},
+            )
         return redirect(action)
     follow_ups = _follow_ups(access, request.user, action)
     return render(
@@ -769,9 +781,13 @@ def respond(request, slug, kind, pk):
         url = response.get_absolute_url()
         if request.htmx:
             fragment = _thread_fragment(request, access, kind, target, focus=response.pk)
-            said = "Your reply is posted." if parent else "Your response is posted."
+            said = (
+                gettext("Your reply is posted.") if parent else gettext("Your response is posted.")
+            )
             return submission_result(announce(fragment, said), url)
-        messages.success(request, "Thank you for building on it — your response is posted.")
+        messages.success(
+            request, gettext("Thank you for building on it — your response is posted.")
+        )
         return redirect(url)
     if request.htmx and request.method == "POST":
         forms_kwargs = {"reply_forms": {parent.pk: form}} if parent else {"form": form}
@@ -801,7 +817,7 @@ def response_edit(request, slug, pk):
     )
     if request.method == "POST" and form.is_valid():
         services.response_edit(response=response, body=form.cleaned_data["body"])
-        messages.success(request, "Your changes are saved.")
+        messages.success(request, gettext("Your changes are saved."))
         return redirect(response.get_absolute_url())
     return render(
         request,
@@ -818,7 +834,7 @@ def response_delete(request, slug, pk):
     target_url = response.target.get_absolute_url()
     if request.method == "POST":
         services.response_delete(response=response)
-        messages.success(request, "Your response is deleted.")
+        messages.success(request, gettext("Your response is deleted."))
         return redirect(target_url + "#responses")
     return render(
         request,
@@ -856,13 +872,16 @@ def content_hide(request, slug, kind, pk):
     content = _moderated(access, request.user, kind, pk)
     if request.method == "POST" and "show" in request.POST:
         services.content_show(content=content, by=request.user)
-        messages.success(request, "It is shown again.")
+        messages.success(request, gettext("It is shown again."))
         return redirect(_content_url(content))
     form = HideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.content_hide(content=content, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(
-            request, "It is hidden. Its author and the facilitators still see it, with your reason."
+            request,
+            gettext(
+                "It is hidden. Its author and the facilitators still see it, with your reason."
+            ),
         )
         return redirect(_content_url(content))
     return render(
@@ -888,7 +907,7 @@ def content_flag(request, slug, kind, pk):
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.content_flag(content=content, by=request.user, note=form.cleaned_data["note"])
-        messages.success(request, "Thank you — the facilitators will have a look.")
+        messages.success(request, gettext("Thank you — the facilitators will have a look."))
         return redirect(_content_url(content))
     return render(
         request,
@@ -924,7 +943,7 @@ def flag_resolve(request, slug, pk):
     access = community_for(request.user, slug, role=FACILITATOR)
     flag = flag_for(access, pk)
     services.flag_resolve(flag=flag, by=request.user)
-    messages.success(request, "Marked as looked at; the content stays as it is.")
+    messages.success(request, gettext("Marked as looked at; the content stays as it is."))
     return redirect("reflections:flags", slug=access.community.slug)
 
 
@@ -979,7 +998,11 @@ def theme_new(request, slug):
         except services.ThemeRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, f"Theme gathered: {theme.statement}. Members can +1 it.")
+            messages.success(
+                request,
+                gettext("Theme gathered: %(statement)s. Members can +1 it.")
+                % {"statement": theme.statement},
+            )
             if session is not None:
                 return redirect(f"{session.get_absolute_url()}#theme-{theme.pk}")
             return redirect(theme.get_absolute_url())
@@ -1005,7 +1028,7 @@ def theme_vote(request, slug, pk):
             "theme": theme_with_counts(access, request.user, theme.pk),
             "back": request.POST.get("back", "themes"),
         }
-        said = "Your +1 is counted." if voted else "Your +1 is taken back."
+        said = gettext("Your +1 is counted.") if voted else gettext("Your +1 is taken back.")
         return submission_result(
             announce(
                 render(request, "reflections/includes/theme_item.html#vote-box", context), said
@@ -1024,14 +1047,18 @@ def theme_action(request, slug, pk):
     access = community_for(request.user, slug, role=FACILITATOR)
     theme = facilitated_theme_for(access, pk)
     if theme.action_id is not None:
-        messages.info(request, "This theme is already an action.")
+        messages.info(request, gettext("This theme is already an action."))
         return redirect(theme.action)
     form = ThemeActionForm(
         request.POST or None, initial={"owner": request.user.pk}, community=access.community
     )
     if request.method == "POST" and form.is_valid():
         action = services.theme_to_action(theme=theme, created_by=request.user, **form.cleaned_data)
-        messages.success(request, f"Action added: {action.title}. It shows on the next session.")
+        messages.success(
+            request,
+            gettext("Action added: %(title)s. It shows on the next session.")
+            % {"title": action.title},
+        )
         return redirect(action)
     return render(
         request,
@@ -1051,7 +1078,7 @@ def theme_edit(request, slug, pk):
     form = ThemeEditForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
         theme = services.theme_update(theme=theme, statement=form.cleaned_data["statement"])
-        messages.success(request, "The theme is reworded.")
+        messages.success(request, gettext("The theme is reworded."))
         return redirect(theme.get_absolute_url())
     return render(
         request,
@@ -1070,7 +1097,10 @@ def theme_delete(request, slug, pk):
     back = reverse("reflections:themes", kwargs={"slug": access.community.slug})
     if request.method == "POST":
         services.theme_delete(theme=theme)
-        messages.success(request, f"The theme “{theme.statement}” is deleted.")
+        messages.success(
+            request,
+            gettext("The theme “%(statement)s” is deleted.") % {"statement": theme.statement},
+        )
         return redirect(back)
     return render(
         request,

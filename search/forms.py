@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.plugins import search_providers
 from core.search import QUERY_MAX
@@ -15,7 +17,7 @@ class SearchForm(forms.Form):
     error (the form keeps what was typed), never a 500 and never a silent wider search."""
 
     q = forms.CharField(
-        label="Search for",
+        label=_("Search for"),
         required=False,
         max_length=QUERY_MAX,
         error_messages={
@@ -23,32 +25,32 @@ class SearchForm(forms.Form):
         },
     )
     # QuickSelect: the same markup as Django's select, without a template per option.
-    community = forms.ChoiceField(label="Community", required=False, widget=QuickSelect)
-    kind = forms.ChoiceField(label="Kind", required=False, widget=QuickSelect)
+    community = forms.ChoiceField(label=_("Community"), required=False, widget=QuickSelect)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=QuickSelect)
     # The same choices as the reflections filter (reflections.forms.ReflectionFilterForm):
     # its "Search everything" button sends its loop level here, "Not sure yet" included.
     loop_level = forms.ChoiceField(
-        label="Loop level",
+        label=_("Loop level"),
         required=False,
-        choices=[("", "Any level"), *Reflection.Loop.choices, (NO_LEVEL, "Not sure yet")],
+        choices=[("", _("Any level")), *Reflection.Loop.choices, (NO_LEVEL, _("Not sure yet"))],
         widget=QuickSelect,
     )
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)
         self.communities = {community.slug: community for community in communities}
         self.fields["community"].choices = [
-            ("", "All my communities"),
+            ("", gettext("All my communities")),
             *((c.slug, c.name) for c in communities),
         ]
         self.fields["kind"].choices = [
-            ("", "Everything"),
+            ("", gettext("Everything")),
             *((kind, provider.label) for kind, provider in search_providers().items()),
         ]
 
@@ -56,7 +58,7 @@ class SearchForm(forms.Form):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
-            self.add_error("until", "“To” comes on or after “From”.")
+            self.add_error("until", gettext("“To” comes on or after “From”."))
         return data
 
     @property
