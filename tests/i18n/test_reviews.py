@@ -1,0 +1,59 @@
+"""Peer review speaks French and Spanish: the reviews page and the review form follow the
+browser's Accept-Language, with the glossary's words (revue par les pairs / revisión entre
+pares, cycle de revue / ronda de revisión) and never a grading word."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.reviews.conftest import cast  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("accept", "reviews_page", "review_form", "banned"),
+    [
+        (
+            "fr-FR,fr;q=0.9",
+            ["Revue par les pairs dans Riverside", "En attente de moi", "Cycles de revue"],
+            ["Votre revue de « Our causal loop map »", "Écrire votre revue", "Enregistrer"],
+            ["évaluation", "noter"],
+        ),
+        (
+            "es-419,es;q=0.8",
+            ["Revisión entre pares en Riverside", "Esperándome", "Rondas de revisión"],
+            ["Tu revisión de «Our causal loop map»", "Escribe tu revisión", "Guardar borrador"],
+            ["calificación", "puntuación"],
+        ),
+    ],
+)
+def test_the_review_pages_speak_the_browsers_language(
+    client,
+    cast,
+    accept,
+    reviews_page,
+    review_form,
+    banned,  # noqa: F811
+):
+    cast.share()
+    review = cast.open_round().reviews.get()
+    client.force_login(cast.reviewer)
+    headers = {"accept-language": accept}
+    slug = cast.community.slug
+    pages = {
+        reverse("reviews:reviews", args=[slug]): reviews_page,
+        reverse("reviews:review", args=[slug, review.pk]): review_form,
+    }
+
+    for url, wanted in pages.items():
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200
+        text = response.content.decode()
+        for words in wanted:
+            assert words in text, (url, words)
+        for word in banned:
+            assert word not in text.lower(), (url, word)
+        assert "Waiting for me" not in text
+        assert "Write your review" not in text
