@@ -31,11 +31,11 @@ pytestmark = pytest.mark.django_db
 )
 def test_the_review_pages_speak_the_browsers_language(
     client,
-    cast,
+    cast,  # noqa: F811
     accept,
     reviews_page,
     review_form,
-    banned,  # noqa: F811
+    banned,
 ):
     cast.share()
     review = cast.open_round().reviews.get()
@@ -57,3 +57,24 @@ def test_the_review_pages_speak_the_browsers_language(
             assert word not in text.lower(), (url, word)
         assert "Waiting for me" not in text
         assert "Write your review" not in text
+
+
+@pytest.mark.parametrize(
+    ("accept", "wanted"),
+    [
+        ("fr-FR,fr;q=0.9", ["Ce que Riverside veut être capable de faire", "Proposer un objectif"]),
+        (
+            "es-419,es;q=0.8",
+            ["Lo que Riverside quiere ser capaz de hacer", "Proponer un resultado"],
+        ),
+    ],
+)
+def test_the_outcomes_page_speaks_the_browsers_language(client_as, riverside, accept, wanted):
+    response = client_as("alice").get(
+        reverse("outcomes:list", args=[riverside.slug]), headers={"accept-language": accept}
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    for words in wanted:
+        assert words in text
+    assert "Propose an outcome" not in text
