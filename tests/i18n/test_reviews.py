@@ -5,6 +5,7 @@ pares, cycle de revue / ronda de revisión) and never a grading word."""
 from __future__ import annotations
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.reviews.conftest import cast  # noqa: F401 (a fixture)
@@ -78,3 +79,28 @@ def test_the_outcomes_page_speaks_the_browsers_language(client_as, riverside, ac
     for words in wanted:
         assert words in text
     assert "Propose an outcome" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "body"),
+    [
+        ("fr", "Une revue par les pairs de « Our causal loop map » vous attend", "Lisez-la"),
+        ("es", "Una revisión entre pares de «Our causal loop map» te espera", "Léela"),
+    ],
+)
+def test_a_review_email_reaches_the_author_in_their_language(cast, language, subject, body):  # noqa: F811
+    from accounts.languages import speaking
+    from reviews.emails import review_email_context
+    from reviews.models import PeerReview
+
+    work = cast.share()
+    cast.open_round()
+    review = PeerReview.objects.get(work=work)
+    cast.author.language = language
+    context = review_email_context(review, cast.author)
+    with speaking(cast.author):
+        subject_text = render_to_string("outcomes/email/review_received_subject.txt", context)
+        text = render_to_string("outcomes/email/review_received.txt", context)
+    assert subject_text.strip() == subject
+    assert body in text
+    assert "has looked at" not in text
