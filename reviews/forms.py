@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from communities.pickers import FindsMembers, MemberField
 from core.text import TEXT_MAX
@@ -144,8 +145,8 @@ class ReviewForm(forms.Form):
     """One "what works" and one "what could go deeper" per prompt, and an optional stage."""
 
     stage = forms.ChoiceField(
-        label="Where would you place this work? (optional)",
-        choices=[("", "I'd rather not say"), *PeerReview.Stage.choices],
+        label=_("Where would you place this work? (optional)"),
+        choices=[("", _("I'd rather not say")), *PeerReview.Stage.choices],
         required=False,
         widget=forms.RadioSelect,
     )
@@ -161,13 +162,13 @@ class ReviewForm(forms.Form):
         self.prompts = []
         for index, pair in enumerate(review.pairs()):
             works = forms.CharField(
-                label="What works",
+                label=_("What works"),
                 required=False,
                 max_length=TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             deeper = forms.CharField(
-                label="What could go deeper",
+                label=_("What could go deeper"),
                 required=False,
                 max_length=TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -189,11 +190,11 @@ class ReviewForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "data-mentions": ""}),
-        help_text="A thank-you, or a response to what they noticed.",
-        error_messages={"required": "Write a few words before sending your reply."},
+        help_text=_("A thank-you, or a response to what they noticed."),
+        error_messages={"required": _("Write a few words before sending your reply.")},
     )
 
 

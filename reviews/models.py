@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from core.text import TEXT_MAX
 
@@ -164,16 +165,16 @@ class PeerReview(models.Model):
     a stage. No numbers, no pass or fail."""
 
     class Status(models.TextChoices):
-        ALLOCATED = "allocated", "waiting"
-        DRAFT = "draft", "draft saved"
-        SUBMITTED = "submitted", "shared"
-        DECLINED = "declined", "declined"
+        ALLOCATED = "allocated", pgettext_lazy("review status", "waiting")
+        DRAFT = "draft", pgettext_lazy("review status", "draft saved")
+        SUBMITTED = "submitted", pgettext_lazy("review status", "shared")
+        DECLINED = "declined", pgettext_lazy("review status", "declined")
 
     class Stage(models.TextChoices):
-        EMERGING = "emerging", "emerging"
-        DEVELOPING = "developing", "developing"
-        CONFIDENT = "confident", "confident"
-        EXTENDING = "extending", "extending"
+        EMERGING = "emerging", pgettext_lazy("review stage", "emerging")
+        DEVELOPING = "developing", pgettext_lazy("review stage", "developing")
+        CONFIDENT = "confident", pgettext_lazy("review stage", "confident")
+        EXTENDING = "extending", pgettext_lazy("review stage", "extending")
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="reviews")
     work = models.ForeignKey(SharedWork, on_delete=models.CASCADE, related_name="reviews")
