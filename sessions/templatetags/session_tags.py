@@ -29,6 +29,13 @@ def session_markdown(text: str) -> str:
 
 
 @register.filter
+def join_names(people) -> str:
+    """People's names as one list ("Ana, Bo, Chen"), so a sentence about them is one
+    translated phrase."""
+    return ", ".join(person.name for person in people)
+
+
+@register.filter
 def minutes_label(minutes: int) -> str:
     hours, rest = divmod(int(minutes or 0), 60)
     if hours and rest:
