@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from communities.pickers import FindsMembers, MembersField, pickers_bind
 from core.text import NOTE_MAX
@@ -96,17 +97,17 @@ SCOPES = [
 
 
 class SessionForm(FindsMembers, forms.ModelForm):
-    starts_local = LocalDateTimeField(label="Starts at")
+    starts_local = LocalDateTimeField(label=_("Starts at"))
     # Plain integers: clean_duration_minutes gives one kind message for zero and below.
-    duration_minutes = forms.IntegerField(label="Length (minutes)", initial=60)
+    duration_minutes = forms.IntegerField(label=_("Length (minutes)"), initial=60)
     online_url = forms.URLField(
-        label="Online link",
+        label=_("Online link"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="Only members of the community see it.",
+        help_text=_("Only members of the community see it."),
     )
-    facilitators = MembersField(purpose="cofacilitator", label="Co-facilitators", required=False)
+    facilitators = MembersField(purpose="cofacilitator", label=_("Co-facilitators"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     field_order = [
@@ -164,11 +165,11 @@ class SessionForm(FindsMembers, forms.ModelForm):
         if self.instance.pk and self.instance.series_id and not self.instance.has_started:
             # A session of a series: the change is for it alone, or for the series too.
             self.fields["scope"] = forms.ChoiceField(
-                label="Apply the changes to",
+                label=_("Apply the changes to"),
                 choices=SCOPES,
                 initial="this",
                 widget=forms.RadioSelect,
-                help_text="Sessions that have begun are never changed.",
+                help_text=_("Sessions that have begun are never changed."),
             )
             self.fields["series_version"] = forms.IntegerField(
                 widget=forms.HiddenInput, required=False
@@ -187,7 +188,7 @@ class SessionForm(FindsMembers, forms.ModelForm):
         if self.instance.pk and starts_at == self.instance.starts_at:
             return starts_at
         if starts_at < timezone.now():
-            raise ValidationError("That time has already passed. Please pick a time ahead.")
+            raise ValidationError(_("That time has already passed. Please pick a time ahead."))
         if starts_at > timezone.now() + PLAN_AHEAD:
             raise ValidationError(
                 "That is more than five years ahead. Please check the year.", code="too_far"
@@ -205,24 +206,24 @@ def repeat_fields(*, required: bool) -> dict[str, forms.Field]:
     """The fields of a repeat rule: how often, and how it ends."""
     choices = list(Frequency.choices)
     if not required:
-        choices = [("", "does not repeat"), *choices]
+        choices = [("", _("does not repeat")), *choices]
     return {
-        "repeat": forms.ChoiceField(label="Repeats", choices=choices, required=required),
+        "repeat": forms.ChoiceField(label=_("Repeats"), choices=choices, required=required),
         "ends": forms.ChoiceField(
-            label="Ends",
+            label=_("Ends"),
             choices=Ends.choices,
             initial=Ends.AFTER,
             required=False,
             widget=forms.RadioSelect,
         ),
         "until": forms.DateField(
-            label="Last date",
+            label=_("Last date"),
             required=False,
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            help_text="When it ends on a date: the last day a session may fall on.",
+            help_text=_("When it ends on a date: the last day a session may fall on."),
         ),
         "count": forms.IntegerField(
-            label="Number of sessions",
+            label=_("Number of sessions"),
             required=False,
             initial=6,
             help_text=f"When it ends after a number of sessions: 1 to {MAX_OCCURRENCES}.",
@@ -245,10 +246,10 @@ def clean_repeat(form: forms.Form, starts_at, tz, *, time_field: str | None) -> 
     until = data.get("until") if ends == Ends.ON else None
     count = data.get("count") if ends == Ends.AFTER else None
     if ends == Ends.ON and until is None:
-        form.add_error("until", "Please give the last date, or choose another ending.")
+        form.add_error("until", _("Please give the last date, or choose another ending."))
         return None
     if ends == Ends.AFTER and count is None:
-        form.add_error("count", "Please say how many sessions, or choose another ending.")
+        form.add_error("count", _("Please say how many sessions, or choose another ending."))
         return None
     local = starts_at.astimezone(tz).replace(tzinfo=None)
     try:
@@ -300,13 +301,13 @@ class RepeatForm(forms.Form):
 
 class AgendaItemForm(forms.ModelForm):
     aligned_outcomes = forms.ModelMultipleChoiceField(
-        label="Serves these outcomes",
+        label=_("Serves these outcomes"),
         queryset=Outcome.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Optional: which of the community's agreed outcomes this activity serves.",
+        help_text=_("Optional: which of the community's agreed outcomes this activity serves."),
     )
-    minutes = forms.IntegerField(label="Minutes", initial=10)
+    minutes = forms.IntegerField(label=_("Minutes"), initial=10)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -338,9 +339,9 @@ class RSVPForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Why is it cancelled?",
+        label=_("Why is it cancelled?"),
         max_length=300,
-        help_text="Everyone who said they'd come reads this in their cancellation notice.",
+        help_text=_("Everyone who said they'd come reads this in their cancellation notice."),
     )
 
 
@@ -351,12 +352,12 @@ class AttendanceForm(FindsMembers, forms.Form):
 
     attendees = MembersField(
         purpose="attendance",
-        label="Find someone who came",
+        label=_("Find someone who came"),
         required=False,
-        help_text="Someone came who hadn't said so? Find them by name and tick them.",
+        help_text=_("Someone came who hadn't said so? Find them by name and tick them."),
     )
     complete = forms.BooleanField(
-        label="Mark the session as held (attendees are invited to reflect)", required=False
+        label=_("Mark the session as held (attendees are invited to reflect)"), required=False
     )
 
     def __init__(self, *args, community, rsvped=(), **kwargs):
@@ -407,7 +408,7 @@ class TemplateSaveForm(forms.ModelForm):
 class TemplateForm(TemplateSaveForm):
     """The library's edit of a template: its name, title pattern, description and length."""
 
-    duration_minutes = forms.IntegerField(label="Length (minutes)")
+    duration_minutes = forms.IntegerField(label=_("Length (minutes)"))
 
     class Meta(TemplateSaveForm.Meta):
         fields = ["name", "title_pattern", "description", "duration_minutes"]
@@ -426,10 +427,10 @@ class TemplateItemForm(forms.Form):
     outcomes stay as saved). `item` is the row it edits, empty for a new one."""
 
     item = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label="Item title", max_length=200)
-    minutes = forms.IntegerField(label="Minutes")
+    title = forms.CharField(label=_("Item title"), max_length=200)
+    minutes = forms.IntegerField(label=_("Minutes"))
     description = forms.CharField(
-        label="What happens",
+        label=_("What happens"),
         max_length=TemplateItem._meta.get_field("description").max_length,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -490,7 +491,7 @@ TemplateItemFormSet = forms.formset_factory(
 
 class PulseForm(forms.Form):
     face = forms.TypedChoiceField(
-        label="How was this session for you?",
+        label=_("How was this session for you?"),
         choices=PulseAnswer.Face.choices,
         coerce=int,
         widget=forms.RadioSelect,
@@ -500,9 +501,9 @@ class PulseForm(forms.Form):
         },
     )
     better = forms.CharField(
-        label="What would make the next one better?",
+        label=_("What would make the next one better?"),
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional. Nobody sees who wrote it.",
+        help_text=_("Optional. Nobody sees who wrote it."),
     )

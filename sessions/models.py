@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.templatetags.dates import STYLES
 from core.text import LONG_TEXT_MAX, TEXT_MAX
@@ -95,10 +97,10 @@ class SessionQuerySet(models.QuerySet):
 
 class Session(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "draft"
-        SCHEDULED = "scheduled", "scheduled"
-        COMPLETED = "completed", "completed"
-        CANCELLED = "cancelled", "cancelled"
+        DRAFT = "draft", _("draft")
+        SCHEDULED = "scheduled", _("scheduled")
+        COMPLETED = "completed", _("completed")
+        CANCELLED = "cancelled", _("cancelled")
 
     # The statuses of a session that takes place (see SessionQuerySet.held).
     HELD = (Status.SCHEDULED, Status.COMPLETED)
@@ -242,11 +244,11 @@ class AgendaItem(models.Model):
     """A timed part of a session's plan: the "activity" of constructive alignment."""
 
     class Kind(models.TextChoices):
-        ACTIVITY = "activity", "activity"
-        REVIEW_ACTIONS = "review_actions", "review our open actions"
-        REFLECT = "reflect", "reflect"
+        ACTIVITY = "activity", _("activity")
+        REVIEW_ACTIONS = "review_actions", _("review our open actions")
+        REFLECT = "reflect", _("reflect")
         # Speaking turns: everyone in the room speaks once, in one shuffled order.
-        ROUND = "round", "round (everyone speaks once)"
+        ROUND = "round", pgettext_lazy("speaking turns", "round (everyone speaks once)")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveIntegerField(default=0)
@@ -284,10 +286,10 @@ class PulseAnswer(models.Model):
     answers cannot be joined across sessions either (services.pulse_respondent)."""
 
     class Face(models.IntegerChoices):
-        HARD = 1, "Hard going"
-        MIXED = 2, "Mixed"
-        GOOD = 3, "Good"
-        GREAT = 4, "Great"
+        HARD = 1, _("Hard going")
+        MIXED = 2, _("Mixed")
+        GOOD = 3, _("Good")
+        GREAT = 4, _("Great")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="pulse_answers")
     respondent = models.CharField(max_length=64, editable=False)
@@ -329,9 +331,9 @@ PULSE_FACES = {
 
 class RSVP(models.Model):
     class Response(models.TextChoices):
-        GOING = "going", "going"
-        MAYBE = "maybe", "maybe"
-        NOT_GOING = "not_going", "not going"
+        GOING = "going", _("going")
+        MAYBE = "maybe", _("maybe")
+        NOT_GOING = "not_going", _("not going")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="rsvps")
     user = models.ForeignKey(
@@ -593,9 +595,9 @@ class CoFacilitation(models.Model):
     nothing changes. One per person and session; the person is told once."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "waiting for an answer"
-        ACCEPTED = "accepted", "accepted"
-        DECLINED = "declined", "declined"
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="cofacilitations")
     user = models.ForeignKey(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from communities.models import Membership
 
@@ -45,6 +46,15 @@ def pytest_collection_modifyitems(items):
         return (2, 0)
 
     items.sort(key=rank)  # Stable: ties keep their order, so a module's tests stay together.
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_default_language():
+    """LocaleMiddleware leaves the last request's language active on the thread: a test
+    that asked for a page in French or Spanish would leave the next test on its worker
+    reading translated labels. Each test ends in the default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 from markdown_it import MarkdownIt
 
 from core.addresses import community_object_url
@@ -26,6 +26,13 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 def session_markdown(text: str) -> str:
     html = _markdown.render(text or "")
     return mark_safe(nh3.clean(html, link_rel="noopener noreferrer nofollow"))  # noqa: S308 -- sanitised by nh3 just above.
+
+
+@register.filter
+def join_names(people) -> str:
+    """People's names as one list ("Ana, Bo, Chen"), so a sentence about them is one
+    translated phrase."""
+    return ", ".join(person.name for person in people)
 
 
 @register.filter
@@ -51,14 +58,14 @@ def headcount(people: int) -> int | str:
     (core/privacy.py) writes 1–4 as "fewer than 5", so a public session page never
     tells an outsider that one or two named-by-context people said they would come."""
     shown = people_figure(people)
-    return "fewer than 5" if shown is None else shown
+    return gettext("fewer than 5") if shown is None else shown
 
 
 # The viewer's answer on a session card, as a sentence about them (icon, then words).
 _RSVP_STATES = {
-    "going": ("done", "You're going"),
-    "maybe": ("doing", "You might come"),
-    "not_going": ("cancelled", "You can't make it"),
+    "going": ("done", gettext_noop("You're going")),
+    "maybe": ("doing", gettext_noop("You might come")),
+    "not_going": ("cancelled", gettext_noop("You can't make it")),
 }
 
 
@@ -69,10 +76,19 @@ def rsvp_state(response: str | None) -> str:
 
 @lru_cache(maxsize=64)
 def _rsvp_state(response: str, language: str | None) -> str:
-    # Four fixed labels (per language, should they be translated), written once each
-    # rather than once a card.
-    icon, text = _RSVP_STATES.get(response, ("open", "You haven't answered yet"))
-    return label(icon, text)
+    # Four fixed labels per language, written once each rather than once a card.
+    icon, text = _RSVP_STATES.get(response, ("open", gettext_noop("You haven't answered yet")))
+    return label(icon, gettext(text))
+
+
+@lru_cache(maxsize=8)
+def _card_words(language: str | None) -> dict[str, str]:
+    """A card's fixed phrases in one language, translated once rather than once a card."""
+    return {
+        "going": gettext("%(people)s going"),
+        "series": gettext('Part of <a href="%(url)s">a series</a> (%(rhythm)s)'),
+        "now": label("now", gettext("Happening now"), "status-now"),
+    }
 
 
 def _escaped(value) -> str:
@@ -99,12 +115,13 @@ def session_card(
     weekday, time, iso, month, day = when_each(
         starts, ("weekday", "time", "iso", "month", "day_number")
     )
+    words = _card_words(get_language())
     meta = [weekday, ", ", time]
     if show_community:
         meta += [" · ", session.community.name]
     # The include passes `going` on even where its caller gave none (as "").
     if going is not None and going != "":
-        meta += [" · ", going, " going"]
+        meta += [" · ", words["going"] % {"people": going}]
     parts = [
         '<li class="session-card">\n  <time class="date-block" datetime="',
         _escaped(iso),
@@ -124,15 +141,13 @@ def session_card(
         "</p>\n",
     ]
     if show_series and session.series_id:
-        parts += [
-            '    <p class="meta">Part of <a href="',
-            _escaped(session_url("sessions:series", slug, session.series_id)),
-            '">a series</a> (',
-            _escaped(session.series.rhythm),
-            ")</p>\n",
-        ]
+        series = words["series"] % {
+            "url": _escaped(session_url("sessions:series", slug, session.series_id)),
+            "rhythm": _escaped(session.series.rhythm),
+        }
+        parts += ['    <p class="meta">', series, "</p>\n"]
     if session.current_stage == "during":
-        parts.append(format_html("    <p>{}</p>\n", label("now", "Happening now", "status-now")))
+        parts.append(format_html("    <p>{}</p>\n", words["now"]))
     if answerable:
         response = getattr(session, "my_rsvp", None)
         parts += [
