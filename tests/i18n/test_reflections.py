@@ -8,6 +8,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tests.i18n.pages import assert_pages_say
+
 pytestmark = pytest.mark.django_db
 
 
@@ -89,13 +91,7 @@ def test_the_reflection_list_and_page_speak_the_browsers_language(
         reverse("reflections:list", args=[riverside.slug]): listing,
         reflection.get_absolute_url(): detail,
     }
-    for url, wanted in pages.items():
-        response = client.get(url, headers=headers)
-        assert response.status_code == 200
-        text = response.content.decode()
-        for words in wanted:
-            assert words in text, (url, words)
-        assert "double loop" not in text
+    assert_pages_say(client, pages, headers, absent=["double loop"])
 
 
 def test_a_response_reaches_the_reflections_author_in_their_language(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import AgendaItemFactory, RSVPFactory, SessionFactory
+from tests.i18n.pages import assert_pages_say
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +51,7 @@ def test_the_session_pages_speak_the_browsers_language(
         reverse("sessions:detail", args=[riverside.slug, session.pk]): detail,
     }
 
-    for url, wanted in pages.items():
-        response = client.get(url, headers=headers)
-        assert response.status_code == 200
-        text = response.content.decode()
-        for words in wanted:
-            assert words in text, (url, words)
-        assert "Who's coming" not in text
-        assert "Upcoming" not in text
+    assert_pages_say(client, pages, headers, absent=["Who's coming", "Upcoming"])
 
 
 @pytest.mark.parametrize(
