@@ -125,11 +125,13 @@ def _invited(memberships) -> set[int]:
     invited = set(
         Invitation.objects.filter(community_id__in=communities)
         .values_list("community_id", flat=True)
+        .order_by()  # SQLite allows no ORDER BY (a model's default) inside a UNION
         .union(
             Membership.objects.filter(community_id__in=communities)
             .exclude(role=Membership.Role.COORDINATOR)
             .exclude(status=Membership.Status.REQUESTED)
             .values_list("community_id", flat=True)
+            .order_by()
         )
     )
     return {m.pk for m in memberships if m.community_id in invited}

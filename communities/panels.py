@@ -60,14 +60,16 @@ def home_panel(request) -> Panel:
     ]
     requests = suggestions = []
     if facilitating:
-        # Both counts in one query (UNION ALL, each grouped and ordered on its own), told
-        # apart by a `kind` column; each row keeps the keys its list had on its own.
+        # Both counts in one query (UNION ALL of the two groupings), told apart by a `kind`
+        # column and put in the communities' order here (SQLite, the embedded default,
+        # allows no ORDER BY inside a compound statement); each row keeps the keys its list
+        # had on its own.
         waiting_requests = (
             Membership.objects.requested()
             .filter(community__in=facilitating)
             .values("community__slug", "community__name")
             .annotate(n=Count("pk"), kind=Value("request"))
-            .order_by("community__name")
+            .order_by()
         )
         open_suggestions = (
             MoveSuggestion.objects.filter(
@@ -77,9 +79,12 @@ def home_panel(request) -> Panel:
             )
             .values("membership__community__slug", "membership__community__name")
             .annotate(n=Count("pk"), kind=Value("suggestion"))
-            .order_by("membership__community__name")
+            .order_by()
         )
-        rows = list(waiting_requests.union(open_suggestions, all=True))
+        rows = sorted(
+            waiting_requests.union(open_suggestions, all=True),
+            key=lambda row: row["community__name"],
+        )
         requests = [row for row in rows if row["kind"] == "request"]
         suggestions = [
             {

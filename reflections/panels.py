@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from core.plugins import Panel
@@ -73,7 +74,10 @@ def home_panel(request) -> Panel:
         .overdue_first()  # the same columns as the open ones, as a UNION needs
         .order_by("-done_at")[:3]
     )
-    rows = list(open_actions.union(awaiting, all=True))
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(open_actions.union(awaiting, all=True))
+    else:  # SQLite (the embedded default) cuts no part of a UNION: two queries there.
+        rows = [*open_actions, *awaiting]
     open_actions = sorted(
         (row for row in rows if row.status != Action.Status.DONE),
         key=lambda row: (

@@ -20,8 +20,11 @@ def _rsvped(memberships) -> set[int]:
     communities = {m.community_id for m in memberships}
     own = RSVP.objects.filter(user_id__in=people, session__community_id__in=communities)
     by_series = SeriesRSVP.objects.filter(user_id__in=people, series__community_id__in=communities)
-    pairs = own.values_list("user_id", "session__community_id").union(
-        by_series.values_list("user_id", "series__community_id")
+    # No ORDER BY (a model's default) inside the UNION: SQLite refuses one.
+    pairs = (
+        own.values_list("user_id", "session__community_id")
+        .order_by()
+        .union(by_series.values_list("user_id", "series__community_id").order_by())
     )
     return memberships_in(memberships, set(pairs))
 
