@@ -52,8 +52,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         """A new person also keeps what the sign-up form asked besides the address and
         password: their name, and their device's timezone (already checked by the form:
-        "" where the browser said nothing usable, and the site's default stays)."""
+        "" where the browser said nothing usable, and the site's default stays), and the
+        language they signed up in (their emails are written in it)."""
         user = super().save_user(request, user, form, commit=False)
+        user.language = user.language or languages.of_new_account()
         data = getattr(form, "cleaned_data", {})
         if data.get("display_name"):
             user.display_name = data["display_name"]

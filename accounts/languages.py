@@ -37,6 +37,14 @@ def for_person(user) -> str:
     return supported(getattr(user, "language", "") or "") or settings.LANGUAGE_CODE
 
 
+def of_new_account() -> str:
+    """The preference a new account starts with: the language its sign-up was made in
+    (the browser's or the switcher's), so their emails follow it; blank (as the browser
+    asks) when that is the site's default."""
+    code = supported(translation.get_language() or "")
+    return "" if code == supported(settings.LANGUAGE_CODE) else code
+
+
 @contextmanager
 def speaking(user):
     """Render what is inside (an email, a calendar's descriptions) in `user`'s language."""

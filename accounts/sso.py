@@ -34,6 +34,8 @@ from django.utils.translation import gettext
 
 from core.plugins import holds_any_role
 
+from . import languages
+
 logger = logging.getLogger(__name__)
 
 # How long the log-in page says a provider is unreachable after a failed attempt.
@@ -157,8 +159,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         )
 
     def populate_user(self, request, sociallogin, data):
-        """A new person starts with the name their provider gives."""
+        """A new person starts with the name their provider gives, and the language
+        they signed in with (their emails are written in it)."""
         user = super().populate_user(request, sociallogin, data)
+        user.language = user.language or languages.of_new_account()
         name = (data.get("name") or "").strip()
         if name and not user.display_name:
             user.display_name = name[:80]

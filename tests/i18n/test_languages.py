@@ -249,3 +249,35 @@ def test_for_person_falls_back_to_the_default_language(alice):
     assert languages.for_person(alice) == "fr"
     alice.language = "zz"
     assert languages.for_person(alice) == settings.LANGUAGE_CODE
+
+
+@pytest.mark.parametrize(
+    ("browser", "saved", "subject"),
+    [
+        ("es-ES,es;q=0.9", "es", "Te damos la bienvenida: confirma tu dirección de correo"),
+        ("fr", "fr", "Bienvenue : merci de confirmer votre adresse e-mail"),
+        ("en-US,en;q=0.9", "", "Welcome: please confirm your email address"),
+    ],
+)
+def test_a_new_account_keeps_the_language_it_signed_up_in(
+    client, django_capture_on_commit_callbacks, browser, saved, subject
+):
+    """Someone who signs up in Spanish gets their reminders and digests in Spanish, not
+    only the confirmation email; signing up in the default language saves no preference
+    (their browser goes on choosing)."""
+    from accounts.models import User
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "nueva@example.org",
+                "password1": "a-good-long-pass",
+                "password2": "a-good-long-pass",
+            },
+            headers={"accept-language": browser},
+        )
+
+    assert response.status_code == 302
+    assert User.objects.get(email="nueva@example.org").language == saved
+    assert mail.outbox[-1].subject == f"[copsite] {subject}"
