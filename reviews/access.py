@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from communities.models import Membership
 
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
 
     from communities.access import CommunityAccess
 
-ANONYMOUS_NAME = "A peer"
-ANONYMOUS_FACILITATOR = "A facilitator"
+# Whose name a reader may not see: written in the reader's language when shown.
+ANONYMOUS_NAME = gettext_lazy("A peer")
+ANONYMOUS_FACILITATOR = gettext_lazy("A facilitator")
 
 
 def searchable_work(user) -> QuerySet:
@@ -139,13 +141,13 @@ def reviewer_name(review: PeerReview, *, viewer, author_id: int, is_facilitator:
     """The name `viewer` may see for the reviewer of `review` (of work by `author_id`). A
     facilitator's own review is marked as such, also where the name is not shown."""
     if review.reviewer_id == viewer.pk:
-        return "You"
+        return pgettext("the reviewer, to themselves", "You")
     if not reviewer_is_named(
         review, viewer_id=viewer.pk, author_id=author_id, facilitator=is_facilitator
     ):
-        return ANONYMOUS_FACILITATOR if review.by_facilitator else ANONYMOUS_NAME
+        return str(ANONYMOUS_FACILITATOR if review.by_facilitator else ANONYMOUS_NAME)
     if review.by_facilitator:
-        return f"{review.reviewer.name} (facilitator)"
+        return gettext("%(name)s (facilitator)") % {"name": review.reviewer.name}
     return review.reviewer.name
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewsConfig(AppConfig):
@@ -19,10 +20,10 @@ class ReviewsConfig(AppConfig):
         # digest's review sections already list what waits and what came in.
         # "Email me about peer reviews" (a profile setting older than these choices)
         # still stops every review email.
-        hint = "Emailed only while “email me about peer reviews” is ticked above."
+        hint = _("Emailed only while “email me about peer reviews” is ticked above.")
         register_notification_kind(
             "review_waiting",
-            "A peer review waiting for me",
+            _("A peer review waiting for me"),
             "immediately",
             digest_elsewhere=True,
             order=30,
@@ -30,35 +31,35 @@ class ReviewsConfig(AppConfig):
         )
         register_notification_kind(
             "review_received",
-            "A review of my work",
+            _("A review of my work"),
             "immediately",
             digest_elsewhere=True,
             order=31,
             hint=hint,
         )
         register_notification_kind(
-            "review_reply", "A reply to a review I wrote", "immediately", order=32, hint=hint
+            "review_reply", _("A reply to a review I wrote"), "immediately", order=32, hint=hint
         )
         # The round's cadence (reviews.facilitation): reminders and a new due date, to
         # reviewers; the authors still waiting, to facilitators; and a "this helped"
         # from an author, to its reviewer alone.
         register_notification_kind(
             "review_reminder",
-            "A reminder about a peer review I haven't written yet",
+            _("A reminder about a peer review I haven't written yet"),
             "immediately",
             order=33,
             hint=hint,
         )
         register_notification_kind(
             "review_helpful",
-            "An author found my review helpful",
+            _("An author found my review helpful"),
             "immediately",
             order=34,
             hint=hint,
         )
         register_notification_kind(
             "review_round_waiting",
-            "Authors still waiting for reviews in a round I facilitate",
+            _("Authors still waiting for reviews in a round I facilitate"),
             "immediately",
             order=35,
             hint=hint,
@@ -66,7 +67,7 @@ class ReviewsConfig(AppConfig):
         # The release step: a facilitator asks for a rephrase before releasing.
         register_notification_kind(
             "review_rephrase",
-            "A facilitator asks me to rephrase a review",
+            _("A facilitator asks me to rephrase a review"),
             "immediately",
             order=36,
             hint=hint,

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
+
+from accounts.languages import speaking
 
 from .access import reviewer_name
 
@@ -26,18 +29,28 @@ def review_email_context(review: PeerReview, to: User, **extra) -> dict:
     (reviews.access: "A peer" to the author in an anonymous round), their absolute links,
     plus `extra`."""
     community = review.round.community
+    # "You", "A peer", "(facilitator)": in `to`'s language, like the email around them.
+    with speaking(to):
+        shown_name = reviewer_name(
+            review, viewer=to, author_id=review.work.author_id, is_facilitator=False
+        )
     return {
         "recipient": to,
         "review": review,
         "work": review.work,
         "round": review.round,
         "community": community,
-        "reviewer_name": reviewer_name(
-            review, viewer=to, author_id=review.work.author_id, is_facilitator=False
-        ),
+        "reviewer_name": shown_name,
         "review_url": site_url(review.get_absolute_url()),
         "work_url": site_url(review.work.get_absolute_url()),
         "reviews_url": site_url(reverse("reviews:reviews", kwargs={"slug": community.slug})),
         "settings_url": site_url(reverse("settings")),
         **extra,
     }
+
+
+def notice_text(to: User, message: str, **values) -> str:
+    """`message` (an English msgid marked with gettext_noop) in `to`'s language, filled
+    with `values`: the line an in-site notification stores, written for its reader."""
+    with speaking(to):
+        return gettext(message) % values

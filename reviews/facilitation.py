@@ -20,14 +20,17 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
+from accounts.languages import speaking
 from accounts.mail import email_render_and_enqueue
 from accounts.notifications import notify
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
+from core.templatetags.dates import when
 
 from .allocation import Reviewer, Work, allocate
-from .emails import site_url
+from .emails import notice_text, site_url
 from .models import PeerReview, ReviewRound, SharedWork
 from .services import ReviewError, _allocate, _notify_allocated, _ranks, _review_email
 
@@ -109,14 +112,16 @@ def fairest(round_: ReviewRound, work: SharedWork, *, among: set[int] | None = N
 def _check_candidate(round_: ReviewRound, work: SharedWork, user_id: int) -> None:
     """Refuse, with a message for people, a reviewer the rules do not allow."""
     if user_id == work.author_id:
-        raise ReviewError("That's the author of this work: choose someone else to review it.")
+        raise ReviewError(
+            gettext("That's the author of this work: choose someone else to review it.")
+        )
     if PeerReview.objects.filter(work=work, reviewer_id=user_id).exists():
         raise ReviewError(
-            "That person already reviews this work (or declined it): choose someone else."
+            gettext("That person already reviews this work (or declined it): choose someone else.")
         )
     if user_id not in set(_attendee_ids(round_)) or not _ranks(round_.community, [user_id]):
         raise ReviewError(
-            "Only attendees of the session can be asked: choose someone who attended."
+            gettext("Only attendees of the session can be asked: choose someone who attended.")
         )
 
 
@@ -138,17 +143,21 @@ def review_reassign(
     )
     round_ = review.round
     if not round_.is_open:
-        raise ReviewError("Only a review in an open round can be reassigned.")
+        raise ReviewError(gettext("Only a review in an open round can be reassigned."))
     if review.reassigned_at is not None:
-        raise ReviewError("This review was already reassigned; nothing changed.")
+        raise ReviewError(gettext("This review was already reassigned; nothing changed."))
     if review.status not in WAITING:
-        raise ReviewError(f"This review is already {review.get_status_display()}.")
+        raise ReviewError(
+            gettext("This review is already %(status)s.") % {"status": review.get_status_display()}
+        )
     _lock_session(round_)
     work = review.work
     if to_id is None:
         to_id = fairest(round_, work, among=finished_ids(round_) if automatic else None)
         if to_id is None:
-            raise ReviewError("Nobody else among the attendees is free to review this work.")
+            raise ReviewError(
+                gettext("Nobody else among the attendees is free to review this work.")
+            )
     else:
         _check_candidate(round_, work, to_id)
     now = timezone.now()
@@ -164,7 +173,7 @@ def review_reassign(
                 updated_at=now,
             )
     except IntegrityError:
-        raise ReviewError("This review was just reassigned by someone else.") from None
+        raise ReviewError(gettext("This review was just reassigned by someone else.")) from None
     review.reassigned_at = now
     review.save(update_fields=["reassigned_at"])
     transaction.on_commit(lambda: _notify_reassigned(replacement.pk))
@@ -187,7 +196,11 @@ def _notify_reassigned(review_id: int) -> None:
         "review_waiting",
         key=key,
         community=review.round.community,
-        text=f"Could you review “{review.work.title}”? It is still waiting for a review.",
+        text=notice_text(
+            to,
+            gettext_noop("Could you review “%(title)s”? It is still waiting for a review."),
+            title=review.work.title,
+        ),
         url=review.get_absolute_url(),
         email=lambda: _review_email(review=review, kind="review_reassigned", key=key, to=to),
     )
@@ -199,13 +212,13 @@ def review_add(*, round_: ReviewRound, work: SharedWork, to_id: int, by_facilita
     `by_facilitator`: the facilitator reviews it themselves, marked as such."""
     round_ = ReviewRound.objects.select_for_update().select_related("community").get(pk=round_.pk)
     if round_.status == ReviewRound.Status.CLOSED:
-        raise ReviewError("This round is closed.")
+        raise ReviewError(gettext("This round is closed."))
     _lock_session(round_)
     if by_facilitator:
         if to_id == work.author_id:
-            raise ReviewError("This is your own work: ask someone else to review it.")
+            raise ReviewError(gettext("This is your own work: ask someone else to review it."))
         if PeerReview.objects.filter(work=work, reviewer_id=to_id).exists():
-            raise ReviewError("You already review this work (or declined it).")
+            raise ReviewError(gettext("You already review this work (or declined it)."))
     else:
         _check_candidate(round_, work, to_id)
     review = PeerReview.objects.create(
@@ -222,7 +235,7 @@ def review_remove(*, review: PeerReview) -> None:
     round_ = ReviewRound.objects.select_for_update().get(pk=review.round_id)
     if not round_.is_planned:
         raise ReviewError(
-            "Reviewers were already asked: reassign the review instead of removing it."
+            gettext("Reviewers were already asked: reassign the review instead of removing it.")
         )
     PeerReview.objects.filter(pk=review.pk).delete()
 
@@ -232,7 +245,7 @@ def review_round_start(*, round_: ReviewRound) -> ReviewRound:
     """Open a planned round: everyone allocated is asked now (once, as ever)."""
     round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
     if not round_.is_planned:
-        raise ReviewError("This round is already open.")
+        raise ReviewError(gettext("This round is already open."))
     round_.status, round_.opened_at = ReviewRound.Status.OPEN, timezone.now()
     round_.save(update_fields=["status", "opened_at"])
     _allocate(round_)  # Work shared while planning found reviewers already; this is a top-up.
@@ -248,16 +261,24 @@ def review_round_extend(*, round_: ReviewRound, due_on: date, today: date) -> Re
     once (key: round, date, person)."""
     round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
     if round_.status == ReviewRound.Status.CLOSED:
-        raise ReviewError("This round is closed.")
+        raise ReviewError(gettext("This round is closed."))
     if due_on < today:
-        raise ReviewError("That date has passed: choose today or a later date.")
+        raise ReviewError(gettext("That date has passed: choose today or a later date."))
     if due_on <= round_.due_on:
-        raise ReviewError("Choose a date after the current due date to extend it.")
+        raise ReviewError(gettext("Choose a date after the current due date to extend it."))
     round_.due_on = due_on
     round_.save(update_fields=["due_on"])
     if round_.is_open:
         transaction.on_commit(lambda: _notify_extended(round_.pk, due_on))
     return round_
+
+
+def _extended_text(to, title: str, due_on: date) -> str:
+    with speaking(to):
+        return gettext("More time for your review of “%(title)s”: now by %(due)s.") % {
+            "title": title,
+            "due": when(due_on, "weekday"),
+        }
 
 
 def _notify_extended(round_id: int, due_on: date) -> None:
@@ -278,7 +299,7 @@ def _notify_extended(round_id: int, due_on: date) -> None:
             "review_reminder",
             key=key,
             community=review.round.community,
-            text=f"More time for your review of “{review.work.title}”: now by {due_on:%-d %B}.",
+            text=_extended_text(to, review.work.title, due_on),
             url=review.get_absolute_url(),
             email=lambda review=review, key=key, to=to: _review_email(
                 review=review, kind="review_extended", key=key, to=to
@@ -320,7 +341,11 @@ def reminders_send_due(*, now: datetime) -> int:
             "review_reminder",
             key=key,
             community=review.round.community,
-            text=f"A gentle reminder: your review of “{review.work.title}”.",
+            text=notice_text(
+                to,
+                gettext_noop("A gentle reminder: your review of “%(title)s”."),
+                title=review.work.title,
+            ),
             url=review.get_absolute_url(),
             email=lambda review=review, key=key, to=to: _review_email(
                 review=review, kind="review_reminder", key=key, to=to
@@ -406,7 +431,12 @@ def _tell_facilitators(round_: ReviewRound) -> None:
             "review_round_waiting",
             key=key,
             community=round_.community,
-            text=f"Still waiting for reviews in “{round_.session.title}”: {', '.join(authors)}.",
+            text=notice_text(
+                to,
+                gettext_noop("Still waiting for reviews in “%(session)s”: %(authors)s."),
+                session=round_.session.title,
+                authors=", ".join(authors),
+            ),
             url=url,
             email=lambda to=to, key=key, context=context: email_render_and_enqueue(
                 key=key,
@@ -435,7 +465,7 @@ def review_mark_helpful(*, review: PeerReview, note: str = "") -> PeerReview:
     line of thanks). The reviewer is told once; a later edit of the line is kept quietly."""
     review = PeerReview.objects.select_for_update().get(pk=review.pk)
     if review.status != S.SUBMITTED:
-        raise ReviewError("Only a shared review can be marked helpful.")
+        raise ReviewError(gettext("Only a shared review can be marked helpful."))
     first = review.helpful_at is None
     if first:
         review.helpful_at = timezone.now()
@@ -455,7 +485,11 @@ def _notify_helpful(review_id: int) -> None:
         key=key,
         community=review.round.community,
         actor=review.work.author,
-        text=f"The author of “{review.work.title}” found your review helpful.",
+        text=notice_text(
+            to,
+            gettext_noop("The author of “%(title)s” found your review helpful."),
+            title=review.work.title,
+        ),
         url=f"{review.work.get_absolute_url()}#review-{review.pk}",
         email=lambda: _review_email(review=review, kind="review_helpful", key=key, to=to),
     )

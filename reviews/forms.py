@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communities.pickers import FindsMembers, MemberField
@@ -15,23 +18,34 @@ from .models import PeerReview
 from .services import MAX_UPLOAD_BYTES
 from .uploads import ALLOWED_DESCRIPTION, sniff
 
+
+def _upload_help() -> str:
+    return gettext("Up to 10 MB: %(types)s.") % {"types": ALLOWED_DESCRIPTION}
+
+
 # --- shared work ---------------------------------------------------------------------------
 
 
 class WorkForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         max_length=TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What is it, and what would you like peers to look at?",
+        label=_("Description"),
+        help_text=_("What is it, and what would you like peers to look at?"),
     )
     link = forms.URLField(
-        max_length=500, required=False, assume_scheme="https", help_text="A link to the work."
+        label=_("Link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("A link to the work."),
     )
     file = forms.FileField(
+        label=_("File"),
         required=False,
-        help_text=f"Up to 10 MB: {ALLOWED_DESCRIPTION}.",
+        help_text=lazy(_upload_help, str)(),
     )
 
     def clean_file(self):
@@ -41,14 +55,20 @@ class WorkForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             megabytes = upload.size / (1024 * 1024)
             raise forms.ValidationError(
-                f"This file is {megabytes:.1f} MB and the limit is 10 MB. "
-                "Could you share a smaller version, or a link to it instead?"
+                gettext(
+                    "This file is %(size)s MB and the limit is 10 MB. "
+                    "Could you share a smaller version, or a link to it instead?"
+                )
+                % {"size": number_format(megabytes, 1)}
             )
         sniffed = sniff(upload)
         if sniffed is None:
             raise forms.ValidationError(
-                "We couldn't recognise this file as one we can keep safely "
-                f"({ALLOWED_DESCRIPTION}), whatever its name says. A link to it works too."
+                gettext(
+                    "We couldn't recognise this file as one we can keep safely "
+                    "(%(types)s), whatever its name says. A link to it works too."
+                )
+                % {"types": ALLOWED_DESCRIPTION}
             )
         # What we store and later serve it as: its real type, never the browser's guess.
         upload.content_type = sniffed.content_type
@@ -60,8 +80,10 @@ class WorkForm(forms.Form):
             cleaned.get("link") or cleaned.get("file") or cleaned.get("description", "").strip()
         ):
             raise forms.ValidationError(
-                "Add a link, a file or a few words of description, so peers have something "
-                "to look at."
+                gettext(
+                    "Add a link, a file or a few words of description, so peers have "
+                    "something to look at."
+                )
             )
         return cleaned
 
@@ -71,33 +93,33 @@ class WorkForm(forms.Form):
 
 class RoundForm(forms.Form):
     outcomes = forms.ModelMultipleChoiceField(
-        label="Which outcomes' prompts should reviewers use?",
+        label=_("Which outcomes' prompts should reviewers use?"),
         queryset=Outcome.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one agreed outcome."},
+        error_messages={"required": _("Choose at least one agreed outcome.")},
     )
     reviewers_per_work = forms.IntegerField(
-        label="Reviewers for each piece of work", min_value=1, max_value=5, initial=2
+        label=_("Reviewers for each piece of work"), min_value=1, max_value=5, initial=2
     )
     anonymous = forms.TypedChoiceField(
-        label="Do authors see who reviewed them?",
+        label=_("Do authors see who reviewed them?"),
         choices=[
-            ("named", "Named — authors see who reviewed their work"),
-            ("anonymous", "Anonymous — authors don't see names; facilitators still do"),
+            ("named", _("Named — authors see who reviewed their work")),
+            ("anonymous", _("Anonymous — authors don't see names; facilitators still do")),
         ],
         coerce=lambda value: value == "anonymous",
         initial="named",
         widget=forms.RadioSelect,
     )
     due_on = forms.DateField(
-        label="Reviews hoped for by",
+        label=_("Reviews hoped for by"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     planned = forms.TypedChoiceField(
-        label="When are reviewers asked?",
+        label=_("When are reviewers asked?"),
         choices=[
-            ("now", "Now — the automatic allocation asks them at once"),
-            ("planned", "After I've looked at who reviews what (and adjusted it by hand)"),
+            ("now", _("Now — the automatic allocation asks them at once")),
+            ("planned", _("After I've looked at who reviews what (and adjusted it by hand)")),
         ],
         coerce=lambda value: value == "planned",
         initial="now",
@@ -106,24 +128,32 @@ class RoundForm(forms.Form):
         widget=forms.RadioSelect,
     )
     auto_reassign = forms.BooleanField(
-        label="Two days after the due date, offer each missing review to someone who has "
-        "finished theirs",
+        label=_(
+            "Two days after the due date, offer each missing review to someone who has "
+            "finished theirs"
+        ),
         required=False,
         initial=True,
-        help_text="They are asked and may decline. Reminders at half the time and on the due "
-        "date are sent either way.",
+        help_text=_(
+            "They are asked and may decline. Reminders at half the time and on the due "
+            "date are sent either way."
+        ),
     )
     holds_reviews = forms.BooleanField(
-        label="Facilitators read reviews before authors do",
+        label=_("Facilitators read reviews before authors do"),
         required=False,
-        help_text="For a new community or sensitive work: shared reviews wait for a "
-        "facilitator, who may ask for a rephrase, then releases them to their authors.",
+        help_text=_(
+            "For a new community or sensitive work: shared reviews wait for a "
+            "facilitator, who may ask for a rephrase, then releases them to their authors."
+        ),
     )
     self_review = forms.BooleanField(
-        label="Invite authors to a self-review first",
+        label=_("Invite authors to a self-review first"),
         required=False,
-        help_text="Before reading their peers' reviews, authors may answer the prompts about "
-        "their own work (one click skips it), then see their view beside their peers'.",
+        help_text=_(
+            "Before reading their peers' reviews, authors may answer the prompts about "
+            "their own work (one click skips it), then see their view beside their peers'."
+        ),
     )
 
     def __init__(self, *args, community, today, **kwargs):
@@ -137,7 +167,7 @@ class RoundForm(forms.Form):
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
         if due_on < self.today:
-            raise forms.ValidationError("Choose today or a later date.")
+            raise forms.ValidationError(_("Choose today or a later date."))
         return due_on
 
 
@@ -207,15 +237,15 @@ class ReviewerForm(FindsMembers, forms.Form):
 
     person = MemberField(
         purpose="reviewer",
-        label="Who should review it?",
-        error_messages={"required": "Choose someone who attended the session."},
+        label=_("Who should review it?"),
+        error_messages={"required": _("Choose someone who attended the session.")},
     )
 
     def __init__(self, *args, optional: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if optional:
             self.fields["person"].required = False
-            self.fields["person"].help_text = (
+            self.fields["person"].help_text = gettext(
                 "Leave this empty to ask the attendee with the fewest reviews in the round "
                 "(never the author or anyone already reviewing it)."
             )
@@ -223,7 +253,7 @@ class ReviewerForm(FindsMembers, forms.Form):
 
 class ExtendForm(forms.Form):
     due_on = forms.DateField(
-        label="New due date",
+        label=_("New due date"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
@@ -235,42 +265,44 @@ class ExtendForm(forms.Form):
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
         if due_on < self.today:
-            raise forms.ValidationError("That date has passed: choose today or a later date.")
+            raise forms.ValidationError(_("That date has passed: choose today or a later date."))
         if due_on <= self.round.due_on:
-            raise forms.ValidationError("Choose a date after the current due date to extend it.")
+            raise forms.ValidationError(_("Choose a date after the current due date to extend it."))
         return due_on
 
 
 class HelpfulForm(forms.Form):
     note = forms.CharField(
-        label="A line of thanks (optional)",
+        label=_("A line of thanks (optional)"),
         max_length=300,
         required=False,
-        help_text="Only the reviewer sees this. Nobody else is told, and nothing is counted "
-        "about either of you.",
+        help_text=_(
+            "Only the reviewer sees this. Nobody else is told, and nothing is counted "
+            "about either of you."
+        ),
     )
 
 
 class RephraseForm(forms.Form):
     note = forms.CharField(
-        label="A note for the reviewer",
+        label=_("A note for the reviewer"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What to look at again, kindly put. Only the reviewer reads it.",
-        error_messages={"required": "Write a short note, so the reviewer knows what to change."},
+        help_text=_("What to look at again, kindly put. Only the reviewer reads it."),
+        error_messages={"required": _("Write a short note, so the reviewer knows what to change.")},
     )
 
 
 class ExampleForm(ReviewForm):
     """The round's calibration example: a piece of work and the example review of it."""
 
-    title = forms.CharField(label="Title of the example work", max_length=200)
+    title = forms.CharField(label=_("Title of the example work"), max_length=200)
     description = forms.CharField(
-        label="The example work",
+        label=_("The example work"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Describe or paste it: reviewers practise on this before their real review.",
+        help_text=_("Describe or paste it: reviewers practise on this before their real review."),
     )
     link = forms.URLField(
-        label="Link (optional)", max_length=500, required=False, assume_scheme="https"
+        label=_("Link (optional)"), max_length=500, required=False, assume_scheme="https"
     )

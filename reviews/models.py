@@ -64,9 +64,9 @@ class ReviewRound(models.Model):
 
     class Status(models.TextChoices):
         # Planned: the facilitator adjusts who reviews what before anyone is asked.
-        PLANNED = "planned", "planned"
-        OPEN = "open", "open"
-        CLOSED = "closed", "closed"
+        PLANNED = "planned", pgettext_lazy("review round status", "planned")
+        OPEN = "open", pgettext_lazy("review round status", "open")
+        CLOSED = "closed", pgettext_lazy("review round status", "closed")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="review_rounds"
@@ -289,8 +289,8 @@ class RephraseRequest(models.Model):
 
 
 class Reflection(models.TextChoices):
-    WRITTEN = "written", "written"
-    SKIPPED = "skipped", "skipped"
+    WRITTEN = "written", pgettext_lazy("own review", "written")
+    SKIPPED = "skipped", pgettext_lazy("own review", "skipped")
 
 
 class SelfReview(models.Model):

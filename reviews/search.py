@@ -3,6 +3,8 @@ the access module's to say; the search page (the search app) only asks."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from core.plugins import SearchProvider, register_search
 
 from .access import searchable_work
@@ -12,10 +14,10 @@ def register() -> None:
     register_search(
         "work",
         SearchProvider(
-            label="Shared work",
+            label=_("Shared work"),
             order=40,
             visible=searchable_work,
-            noun="shared work",
+            noun=_("shared work"),
             title_field="title",
             text_fields=("description",),
         ),

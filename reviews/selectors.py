@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from outcomes.models import Outcome
 from sessions.models import AgendaItem, Session, held_sessions_q
@@ -220,10 +221,10 @@ def round_phase(round_: ReviewRound, today) -> dict:
         "closed": closed,
     }
     labels = {
-        "sharing": "Sharing work",
-        "reviewing": "Reviewing",
-        "replies": "Replies",
-        "closed": "Closed",
+        "sharing": pgettext("review round phase", "Sharing work"),
+        "reviewing": pgettext("review round phase", "Reviewing"),
+        "replies": pgettext("review round phase", "Replies"),
+        "closed": pgettext("review round phase", "Closed"),
     }
     at = order.index(current)
     steps = [

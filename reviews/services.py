@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
+from accounts.languages import speaking
 from accounts.mail import email_render_and_enqueue
 from accounts.notifications import notify
 from accounts.unsubscribe import list_unsubscribe_headers
@@ -17,7 +19,7 @@ from outcomes.models import DEFAULT_PROMPTS, Outcome
 
 from .access import reviewer_is_named, reviewer_name
 from .allocation import Reviewer, Work, allocate
-from .emails import review_email_context
+from .emails import notice_text, review_email_context
 from .models import (
     CalibrationExample,
     PeerReview,
@@ -170,6 +172,15 @@ def _allocate(round_: ReviewRound, *, works=None) -> list[PeerReview]:
     return created
 
 
+def _allocated_text(user, count: int, title: str) -> str:
+    with speaking(user):
+        return ngettext(
+            "A peer review is waiting for you: “%(title)s”.",
+            "%(count)s peer reviews are waiting for you, starting with “%(title)s”.",
+            count,
+        ) % {"count": count, "title": title}
+
+
 def _notify_allocated(round_id: int, user_ids: list[int]) -> None:
     from accounts.models import User
 
@@ -189,12 +200,7 @@ def _notify_allocated(round_id: int, user_ids: list[int]) -> None:
             "review_waiting",
             key=key,
             community=community,
-            text=(
-                f"A peer review is waiting for you: “{review.work.title}”."
-                if count == 1
-                else f"{count} peer reviews are waiting for you, starting with "
-                f"“{review.work.title}”."
-            ),
+            text=_allocated_text(user, count, review.work.title),
             url=review.get_absolute_url(),
             email=lambda review=review, key=key, user=user, count=count: _review_email(
                 review=review,
@@ -257,9 +263,11 @@ def review_round_close(*, round_: ReviewRound) -> ReviewRound:
 
 def _check_writable(review: PeerReview) -> None:
     if not review.round.is_open:
-        raise ReviewError("This review round is closed, so reviews can no longer change.")
+        raise ReviewError(gettext("This review round is closed, so reviews can no longer change."))
     if review.status in (PeerReview.Status.SUBMITTED, PeerReview.Status.DECLINED):
-        raise ReviewError(f"This review is already {review.get_status_display()}.")
+        raise ReviewError(
+            gettext("This review is already %(status)s.") % {"status": review.get_status_display()}
+        )
 
 
 @transaction.atomic
@@ -271,7 +279,7 @@ def review_save(*, review: PeerReview, answers: list[dict], stage: str, submit: 
     review.updated_at = timezone.now()
     if submit:
         if not any(a.get("works", "").strip() or a.get("deeper", "").strip() for a in answers):
-            raise ReviewError("Write something for at least one prompt before sharing.")
+            raise ReviewError(gettext("Write something for at least one prompt before sharing."))
         review.status = PeerReview.Status.SUBMITTED
         review.submitted_at = review.updated_at
     else:
@@ -316,14 +324,22 @@ def _notify_review(review_id: int, kind: str) -> None:
     title = review.work.title
     if kind == "review_received":
         to, key, extra = review.work.author, f"review-received:{review.pk}", None
-        who = reviewer_name(review, viewer=to, author_id=to.pk, is_facilitator=False)
-        text = f"{who} shared a review of your work “{title}”."
+        with speaking(to):
+            who = reviewer_name(review, viewer=to, author_id=to.pk, is_facilitator=False)
+        text = notice_text(
+            to,
+            gettext_noop("%(who)s shared a review of your work “%(title)s”."),
+            who=who,
+            title=title,
+        )
         named = reviewer_is_named(review, viewer_id=to.pk, author_id=to.pk, facilitator=False)
         actor = review.reviewer if named else None
         notification_kind = "review_received"
     else:
         to, key, extra = review.reviewer, f"review-reply:{review.pk}", {"reply": review.reply}
-        text = f"The author of “{title}” replied to your review."
+        text = notice_text(
+            to, gettext_noop("The author of “%(title)s” replied to your review."), title=title
+        )
         actor, notification_kind = review.work.author, "review_reply"
     notify(
         to,
@@ -349,23 +365,29 @@ def review_release(*, round_: ReviewRound, review: PeerReview | None = None) -> 
     nothing left and is told so. Returns how many were released."""
     round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
     if not round_.holds_reviews:
-        raise ReviewError("This round has no release step: its reviews reach authors at once.")
+        raise ReviewError(
+            gettext("This round has no release step: its reviews reach authors at once.")
+        )
     held = PeerReview.objects.held().filter(round=round_)
     if review is not None:
         current = PeerReview.objects.filter(round=round_, pk=review.pk).first()
         if current is None:
-            raise ReviewError("That review is not part of this round.")
+            raise ReviewError(gettext("That review is not part of this round."))
         if current.released_at is not None:
-            raise ReviewError("That review is already released to its author.")
+            raise ReviewError(gettext("That review is already released to its author."))
         if current.status != PeerReview.Status.SUBMITTED:
-            raise ReviewError("That review isn't shared yet, so there is nothing to release.")
+            raise ReviewError(
+                gettext("That review isn't shared yet, so there is nothing to release.")
+            )
         held = held.filter(pk=review.pk)
     # The reviews' rows too: a rephrase request at the same moment either returns a review
     # to its draft before this reads it (then it is not released) or finds it released.
     ids = list(held.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
     if not ids:
         raise ReviewError(
-            "Nothing is waiting for release: every shared review already reached its author."
+            gettext(
+                "Nothing is waiting for release: every shared review already reached its author."
+            )
         )
     PeerReview.objects.filter(pk__in=ids).update(released_at=timezone.now())
     rows_changed([round_.community_id])
@@ -380,13 +402,17 @@ def review_rephrase(*, review: PeerReview, by, note: str) -> RephraseRequest:
     draft, with the note, and they are told once (by the request's key)."""
     review = PeerReview.objects.select_for_update().select_related("round").get(pk=review.pk)
     if not review.round.holds_reviews:
-        raise ReviewError("This round has no release step, so its reviews are already shared.")
+        raise ReviewError(
+            gettext("This round has no release step, so its reviews are already shared.")
+        )
     if review.released_at is not None:
-        raise ReviewError("This review is already with its author, so it can't be rephrased.")
+        raise ReviewError(
+            gettext("This review is already with its author, so it can't be rephrased.")
+        )
     if review.status != PeerReview.Status.SUBMITTED:
-        raise ReviewError("This review isn't shared yet: there is nothing to rephrase.")
+        raise ReviewError(gettext("This review isn't shared yet: there is nothing to rephrase."))
     if not review.round.is_open:
-        raise ReviewError("This round is closed, so the reviewer can no longer change it.")
+        raise ReviewError(gettext("This round is closed, so the reviewer can no longer change it."))
     request = RephraseRequest.objects.create(review=review, note=note, by=by)
     review.status = PeerReview.Status.DRAFT
     review.submitted_at = None
@@ -406,7 +432,11 @@ def _notify_rephrase(request_id: int) -> None:
         "review_rephrase",
         key=key,
         community=review.round.community,
-        text=f"A facilitator asks you to look again at your review of “{review.work.title}”.",
+        text=notice_text(
+            to,
+            gettext_noop("A facilitator asks you to look again at your review of “%(title)s”."),
+            title=review.work.title,
+        ),
         url=review.get_absolute_url(),
         email=lambda: _review_email(
             review=review, kind="review_rephrase", key=key, to=to, extra={"note": request.note}
@@ -432,7 +462,7 @@ def self_review_save(*, round_: ReviewRound, work: SharedWork, answers=None, sta
     if skip:
         return _once(SelfReview, {"round": round_, "work": work}, {"status": Reflection.SKIPPED})
     if not any(a.get("works", "").strip() or a.get("deeper", "").strip() for a in answers or []):
-        raise ReviewError("Write something for at least one prompt, or skip this step.")
+        raise ReviewError(gettext("Write something for at least one prompt, or skip this step."))
     defaults = {"status": Reflection.WRITTEN, "answers": answers, "stage": stage}
     return _once(SelfReview, {"round": round_, "work": work}, defaults)
 
@@ -443,7 +473,7 @@ def calibration_example_save(
 ) -> CalibrationExample:
     """Add (or edit) the round's example piece of work and its example review."""
     if not any(a.get("works", "").strip() or a.get("deeper", "").strip() for a in answers):
-        raise ReviewError("Write the example review for at least one prompt.")
+        raise ReviewError(gettext("Write the example review for at least one prompt."))
     example, _ = CalibrationExample.objects.update_or_create(
         round=round_,
         defaults={
@@ -467,7 +497,7 @@ def practice_review_save(
     if skip:
         return _once(PracticeReview, lookup, {"status": Reflection.SKIPPED})
     if not any(a.get("works", "").strip() or a.get("deeper", "").strip() for a in answers or []):
-        raise ReviewError("Write something for at least one prompt, or skip the practice.")
+        raise ReviewError(gettext("Write something for at least one prompt, or skip the practice."))
     return _once(
         PracticeReview, lookup, {"status": Reflection.WRITTEN, "answers": answers, "stage": stage}
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 # How much of a text file decides whether it is really markup in disguise.
 MARKUP_HEAD = 2048
 MIMETYPE_MAX_BYTES = 200
@@ -38,7 +40,7 @@ OPENDOCUMENT = {
 # Browsers may show these inline; everything else is downloaded as an attachment.
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
 
-ALLOWED_DESCRIPTION = (
+ALLOWED_DESCRIPTION = _(
     "PDF, images (PNG, JPEG, GIF, WebP), Word, Excel or PowerPoint files, "
     "OpenDocument files, and Markdown or plain text"
 )

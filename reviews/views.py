@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission, submission_result
@@ -20,6 +21,7 @@ from communities.pickers import pickers_bind
 from core.htmx import announce
 from core.paging import KeysetPage
 from core.plugins import annotate_rows, collect_panels
+from core.templatetags.dates import when
 from outcomes.models import Outcome
 from sessions.access import session_for
 from sessions.models import Attendance
@@ -110,7 +112,7 @@ def work_new(request, slug: str, session_pk: int):
                 link=data["link"],
                 upload=data["file"],
             )
-            messages.success(request, "Thanks for sharing. Peers can look at it now.")
+            messages.success(request, gettext("Thanks for sharing. Peers can look at it now."))
             return redirect("reviews:work", slug=community.slug, pk=work.pk)
     context = {**access.context(), "session": session, "attended": attended, "form": form}
     return render(request, "outcomes/work_new.html", context)
@@ -225,7 +227,7 @@ def work_file(request, slug: str, pk: int):
     try:
         handle = work.file.open("rb")
     except OSError:
-        raise Http404("That file is no longer here.") from None
+        raise Http404(gettext("That file is no longer here.")) from None
     content_type = work.file_type or "application/octet-stream"
     response = FileResponse(
         handle,
@@ -249,7 +251,9 @@ def work_delete(request, slug: str, pk: int):
     work = own_work_for(access, request.user, pk)
     if request.method == "POST":
         services.work_delete(work=work)
-        messages.success(request, f"“{work.title}” is deleted, with its reviews.")
+        messages.success(
+            request, gettext("“%(title)s” is deleted, with its reviews.") % {"title": work.title}
+        )
         return redirect("reviews:reviews", slug=community.slug)
     context = {**access.context(), "work": work, "review_count": work.reviews.count()}
     return render(request, "outcomes/work_delete.html", context)
@@ -296,14 +300,26 @@ def round_new(request, slug: str, session_pk: int):
         if round_.is_planned:
             messages.success(
                 request,
-                f"The round is planned with {allocated} review{'s' if allocated != 1 else ''} "
-                "allocated. Adjust who reviews what, then open it: nobody is asked before.",
+                ngettext(
+                    "The round is planned with %(count)s review allocated. Adjust who reviews "
+                    "what, then open it: nobody is asked before.",
+                    "The round is planned with %(count)s reviews allocated. Adjust who reviews "
+                    "what, then open it: nobody is asked before.",
+                    allocated,
+                )
+                % {"count": allocated},
             )
         else:
             messages.success(
                 request,
-                f"The round is open: {allocated} review{'s' if allocated != 1 else ''} asked "
-                "for. Work shared from the session from now on joins it too.",
+                ngettext(
+                    "The round is open: %(count)s review asked for. Work shared from the "
+                    "session from now on joins it too.",
+                    "The round is open: %(count)s reviews asked for. Work shared from the "
+                    "session from now on joins it too.",
+                    allocated,
+                )
+                % {"count": allocated},
             )
         return redirect("reviews:round", slug=community.slug, pk=round_.pk)
     context = {
@@ -330,7 +346,7 @@ def round_detail(request, slug: str, pk: int):
     )
     user, is_facilitator = request.user, access.is_facilitator
     if round_.is_planned and not is_facilitator:
-        raise Http404("No such round yet.")
+        raise Http404(gettext("No such round yet."))
     # What the page shows of each review (never its answers): the columns read below and
     # in the template, the work's title and author, the reviewer's name.
     reviews = (
@@ -433,17 +449,26 @@ def _todo(round_, phase, mine, my_work_reviews, is_facilitator, allocation, toda
     waiting = [r for r in mine if r.status in (r.Status.ALLOCATED, r.Status.DRAFT)]
     if current == "sharing" and is_facilitator:
         todo.append(
-            "Look at who reviews what below, adjust it if you like, then open the round: "
-            "reviewers are asked only then."
+            gettext(
+                "Look at who reviews what below, adjust it if you like, then open the round: "
+                "reviewers are asked only then."
+            )
         )
     if waiting and round_.is_open:
         todo.append(
-            f"Write your review{'s' if len(waiting) > 1 else ''} "
-            f"({len(waiting)} waiting for you), hoped for by {round_.due_on:%-d %B}."
+            ngettext(
+                "Write your review (%(count)s waiting for you), hoped for by %(due)s.",
+                "Write your reviews (%(count)s waiting for you), hoped for by %(due)s.",
+                len(waiting),
+            )
+            % {"count": len(waiting), "due": when(round_.due_on, "weekday")}
         )
     if my_work_reviews and current in ("reviewing", "replies"):
         todo.append(
-            "Read the reviews of your work: a reply, or telling a reviewer it helped, is welcome."
+            gettext(
+                "Read the reviews of your work: a reply, or telling a reviewer it helped, "
+                "is welcome."
+            )
         )
     if is_facilitator and round_.is_open:
         short = sum(1 for row in allocation if row["short"] > 0)
@@ -457,17 +482,32 @@ def _todo(round_, phase, mine, my_work_reviews, is_facilitator, allocation, toda
         )
         if current == "replies" and stalled:
             todo.append(
-                f"{stalled} review{'s are' if stalled != 1 else ' is'} past the due date: "
-                "reassign, add a reviewer, review a piece yourself or extend the date."
+                ngettext(
+                    "%(count)s review is past the due date: reassign, add a reviewer, review "
+                    "a piece yourself or extend the date.",
+                    "%(count)s reviews are past the due date: reassign, add a reviewer, review "
+                    "a piece yourself or extend the date.",
+                    stalled,
+                )
+                % {"count": stalled}
             )
         elif short:
-            todo.append(f"{short} piece{'s' if short != 1 else ''} of work still need reviewers.")
+            todo.append(
+                ngettext(
+                    "%(count)s piece of work still needs reviewers.",
+                    "%(count)s pieces of work still need reviewers.",
+                    short,
+                )
+                % {"count": short}
+            )
         elif not stalled:
-            todo.append("Every review is in: close the round when the replies have settled.")
+            todo.append(
+                gettext("Every review is in: close the round when the replies have settled.")
+            )
     if current == "closed":
-        todo.append("This round is closed. Shared reviews stay with their authors.")
+        todo.append(gettext("This round is closed. Shared reviews stay with their authors."))
     if not todo:
-        todo.append("Nothing for you to do in this round right now.")
+        todo.append(gettext("Nothing for you to do in this round right now."))
     return todo
 
 
@@ -501,8 +541,15 @@ def review_reassign(request, slug: str, pk: int, review_pk: int):
         else:
             messages.success(
                 request,
-                f"{replacement.reviewer.name} is asked to review “{review.work.title}”. "
-                f"{review.reviewer.name} keeps their draft; a late review is still welcome.",
+                gettext(
+                    "%(new)s is asked to review “%(title)s”. %(old)s keeps their draft; "
+                    "a late review is still welcome."
+                )
+                % {
+                    "new": replacement.reviewer.name,
+                    "title": review.work.title,
+                    "old": review.reviewer.name,
+                },
             )
             return _back(round_, f"work-{review.work_id}")
     context = {**access.context(), "round": round_, "review": review, "work": review.work,
@@ -526,8 +573,11 @@ def review_add(request, slug: str, pk: int, work_pk: int):
         except services.ReviewError as refusal:
             form.add_error("person", str(refusal))
         else:
-            asked = "is asked" if round_.is_open else "will be asked when the round opens"
-            messages.success(request, f"{person.name} {asked} to review “{work.title}”.")
+            if round_.is_open:
+                said = gettext("%(name)s is asked to review “%(title)s”.")
+            else:
+                said = gettext("%(name)s will be asked to review “%(title)s” when the round opens.")
+            messages.success(request, said % {"name": person.name, "title": work.title})
             return _back(round_, f"work-{work.pk}")
     context = {**access.context(), "round": round_, "work": work, "form": form,
                "action": "add"}  # fmt: skip
@@ -549,10 +599,10 @@ def review_myself(request, slug: str, pk: int, work_pk: int):
         messages.info(request, str(refusal))
         return _back(round_, f"work-{work.pk}")
     if not round_.is_open:
-        messages.success(request, "You'll review it yourself once the round opens.")
+        messages.success(request, gettext("You'll review it yourself once the round opens."))
         return _back(round_, f"work-{work.pk}")
     messages.success(
-        request, "Thank you for stepping in. Your review is marked as a facilitator's."
+        request, gettext("Thank you for stepping in. Your review is marked as a facilitator's.")
     )
     return redirect("reviews:review", slug=access.community.slug, pk=review.pk)
 
@@ -569,7 +619,9 @@ def review_remove(request, slug: str, pk: int, review_pk: int):
         messages.info(request, str(refusal))
     else:
         messages.success(
-            request, f"{review.reviewer.name} no longer reviews “{review.work.title}”."
+            request,
+            gettext("%(name)s no longer reviews “%(title)s”.")
+            % {"name": review.reviewer.name, "title": review.work.title},
         )
     return _back(round_, f"work-{review.work_id}")
 
@@ -583,7 +635,7 @@ def round_start(request, slug: str, pk: int):
     except services.ReviewError as refusal:
         messages.info(request, str(refusal))
     else:
-        messages.success(request, "The round is open: every reviewer has been asked.")
+        messages.success(request, gettext("The round is open: every reviewer has been asked."))
     return _back(round_)
 
 
@@ -604,8 +656,11 @@ def round_extend(request, slug: str, pk: int):
         else:
             messages.success(
                 request,
-                f"Reviews are now hoped for by {form.cleaned_data['due_on']:%-d %B}. "
-                "Everyone still writing one has been told.",
+                gettext(
+                    "Reviews are now hoped for by %(due)s. Everyone still writing one has "
+                    "been told."
+                )
+                % {"due": when(form.cleaned_data["due_on"], "weekday")},
             )
             return _back(round_)
     context = {**access.context(), "round": round_, "form": form}
@@ -623,9 +678,11 @@ def review_helpful(request, slug: str, pk: int):
     url = reverse("reviews:work", kwargs={"slug": access.community.slug, "pk": review.work_id})
     if form.is_valid():
         facilitation.review_mark_helpful(review=review, note=form.cleaned_data["note"])
-        messages.success(request, "Thank you — the reviewer is told, and nobody else.")
+        messages.success(request, gettext("Thank you — the reviewer is told, and nobody else."))
     else:
-        messages.info(request, "A line of thanks is at most 300 characters; nothing was sent.")
+        messages.info(
+            request, gettext("A line of thanks is at most 300 characters; nothing was sent.")
+        )
     return redirect(f"{url}#review-{review.pk}")
 
 
@@ -648,9 +705,11 @@ def round_close(request, slug: str, pk: int):
     round_ = round_for(access, pk)
     if round_.is_open:
         services.review_round_close(round_=round_)
-        messages.success(request, "The round is closed. Shared reviews stay for their authors.")
+        messages.success(
+            request, gettext("The round is closed. Shared reviews stay for their authors.")
+        )
     else:
-        messages.info(request, "This round was already closed.")
+        messages.info(request, gettext("This round was already closed."))
     return redirect("reviews:round", slug=community.slug, pk=round_.pk)
 
 
@@ -750,7 +809,9 @@ def review_write(request, slug: str, pk: int):
     form = ReviewForm(review=review) if writable else None
     if request.method == "POST":
         if not writable:
-            messages.info(request, "This review can't change any more, so nothing was saved.")
+            messages.info(
+                request, gettext("This review can't change any more, so nothing was saved.")
+            )
             return redirect("reviews:review", slug=community.slug, pk=review.pk)
         form = ReviewForm(request.POST, review=review)
         submit = request.POST.get("action") == "submit"
@@ -768,14 +829,18 @@ def review_write(request, slug: str, pk: int):
                 if submit and review.round.holds_reviews:
                     messages.success(
                         request,
-                        "Thank you — your review is shared. The facilitators pass it on to "
-                        "the author soon.",
+                        gettext(
+                            "Thank you — your review is shared. The facilitators pass it on to "
+                            "the author soon."
+                        ),
                     )
                     return redirect("reviews:reviews", slug=community.slug)
                 if submit:
-                    messages.success(request, "Thank you — your review is shared with the author.")
+                    messages.success(
+                        request, gettext("Thank you — your review is shared with the author.")
+                    )
                     return redirect("reviews:reviews", slug=community.slug)
-                messages.success(request, "Your draft is saved. Come back to it any time.")
+                messages.success(request, gettext("Your draft is saved. Come back to it any time."))
                 return redirect("reviews:review", slug=community.slug, pk=review.pk)
     example = CalibrationExample.objects.filter(round=review.round).first()
     context = {
@@ -803,12 +868,16 @@ def review_decline(request, slug: str, pk: int):
         messages.info(request, str(refusal))
     else:
         if replacement is not None:
-            messages.success(request, "Thanks for letting us know. Someone else has been asked.")
+            messages.success(
+                request, gettext("Thanks for letting us know. Someone else has been asked.")
+            )
         else:
             messages.success(
                 request,
-                "Thanks for letting us know. Nobody else is free for it yet; "
-                "the facilitators can see that.",
+                gettext(
+                    "Thanks for letting us know. Nobody else is free for it yet; "
+                    "the facilitators can see that."
+                ),
             )
     return redirect("reviews:reviews", slug=community.slug)
 
@@ -826,7 +895,7 @@ def review_reply(request, slug: str, pk: int):
     if saved:
         services.review_reply(review=review, body=form.cleaned_data["body"])
         if not request.htmx:
-            messages.success(request, "Your reply is sent with the review.")
+            messages.success(request, gettext("Your reply is sent with the review."))
             url = reverse("reviews:work", kwargs={"slug": community.slug, "pk": review.work_id})
             return redirect(f"{url}#review-{review.pk}")
     work = work_for(access, review.work_id)
@@ -838,7 +907,7 @@ def review_reply(request, slug: str, pk: int):
         if saved:
             url = reverse("reviews:work", kwargs={"slug": community.slug, "pk": review.work_id})
             submission_result(response, f"{url}#review-{review.pk}")
-            announce(response, "Your reply is sent with the review.")
+            announce(response, gettext("Your reply is sent with the review."))
         return response
     return render(request, "outcomes/work.html", context)
 
@@ -859,8 +928,12 @@ def round_release(request, slug: str, pk: int):
     else:
         messages.success(
             request,
-            f"{released} review{'s' if released != 1 else ''} released: "
-            "their authors are told now.",
+            ngettext(
+                "%(count)s review released: its author is told now.",
+                "%(count)s reviews released: their authors are told now.",
+                released,
+            )
+            % {"count": released},
         )
     return redirect("reviews:round", slug=access.community.slug, pk=round_.pk)
 
@@ -876,7 +949,11 @@ def review_release(request, slug: str, pk: int):
     except services.ReviewError as refusal:
         messages.info(request, str(refusal))
     else:
-        messages.success(request, f"Released: the author of “{review.work.title}” is told now.")
+        messages.success(
+            request,
+            gettext("Released: the author of “%(title)s” is told now.")
+            % {"title": review.work.title},
+        )
     return redirect("reviews:round", slug=access.community.slug, pk=review.round_id)
 
 
@@ -896,7 +973,9 @@ def review_rephrase(request, slug: str, pk: int):
             messages.info(request, str(refusal))
         else:
             messages.success(
-                request, f"{review.reviewer.name} is asked to look again; they see your note."
+                request,
+                gettext("%(name)s is asked to look again; they see your note.")
+                % {"name": review.reviewer.name},
             )
         return redirect("reviews:round", slug=community.slug, pk=review.round_id)
     context = {**access.context(), "review": review, "work": review.work, "form": form}
@@ -919,7 +998,7 @@ def self_review(request, slug: str, pk: int, round_pk: int):
     existing = SelfReview.objects.filter(round=round_, work=work).first()
     if existing is not None:
         if request.method == "POST":
-            messages.info(request, "Your own view is already saved with your work.")
+            messages.info(request, gettext("Your own view is already saved with your work."))
         return redirect(work_url)
     blank = SelfReview(round=round_, work=work)
     form = ReviewForm(request.POST if request.method == "POST" else None, review=blank)
@@ -938,7 +1017,9 @@ def self_review(request, slug: str, pk: int, round_pk: int):
                 form.add_error(None, str(refusal))
             else:
                 if not skip:
-                    messages.success(request, "Thank you. Here is your view beside your peers'.")
+                    messages.success(
+                        request, gettext("Thank you. Here is your view beside your peers'.")
+                    )
                 return redirect(work_url)
     context = {**access.context(), "work": work, "round": round_, "form": form}
     return render(request, "outcomes/self_review.html", context)
@@ -974,7 +1055,8 @@ def round_example(request, slug: str, pk: int):
             form.add_error(None, str(refusal))
         else:
             messages.success(
-                request, "The example is saved: reviewers new to these outcomes are offered it."
+                request,
+                gettext("The example is saved: reviewers new to these outcomes are offered it."),
             )
             return redirect("reviews:round", slug=community.slug, pk=round_.pk)
     context = {**access.context(), "round": round_, "form": form, "editing": example.pk}
