@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SessionsConfig(AppConfig):
@@ -37,10 +39,10 @@ class SessionsConfig(AppConfig):
         )
         # In-site notifications this app raises. A cancelled or moved session one
         # RSVP'd to is always emailed at once: the reminders may be turned off, this not.
-        locked = "you answered its RSVP, so you need to know. Turn reminders off above."
+        locked = _("you answered its RSVP, so you need to know. Turn reminders off above.")
         register_notification_kind(
             "session_cancelled",
-            "A session I RSVP'd to is cancelled",
+            pgettext_lazy("meeting", "A session I RSVP'd to is cancelled"),
             "immediately",
             may_turn_off=False,
             locked_reason=locked,
@@ -48,7 +50,7 @@ class SessionsConfig(AppConfig):
         )
         register_notification_kind(
             "session_rescheduled",
-            "A session I RSVP'd to moves to a new time",
+            pgettext_lazy("meeting", "A session I RSVP'd to moves to a new time"),
             "immediately",
             may_turn_off=False,
             locked_reason=locked,
@@ -56,13 +58,13 @@ class SessionsConfig(AppConfig):
         )
         register_notification_kind(
             "session_changed",
-            "A session I'm going to changes (agenda, place, details)",
+            pgettext_lazy("meeting", "A session I'm going to changes (agenda, place, details)"),
             "digest",
             order=22,
         )
         register_notification_kind(
             "cofacilitation_invite",
-            "I'm invited to co-facilitate a session",
+            pgettext_lazy("meeting", "I'm invited to co-facilitate a session"),
             "digest",
             order=23,
         )

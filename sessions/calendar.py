@@ -8,6 +8,9 @@ series' event (the series' UID with the occurrence's RECURRENCE-ID), in its own 
 (download, reminder) as in the feed, so someone who imports both never sees it twice. The
 series is one VEVENT with RRULE, EXDATE for skipped occurrences, and a RECURRENCE-ID event
 for each moved or edited one; its SEQUENCE grows with every change of any of them.
+
+The descriptions' fixed words are in the active language: a download in the viewer's, an
+email's attachment in its recipient's (built inside `accounts.languages.speaking`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from markdown_it import MarkdownIt
 
 from .models import Series, Session
@@ -114,15 +118,17 @@ def session_event(session: Session, *, include_online_link: bool) -> icalendar.E
     description = [markdown_as_plain_text(session.description)] if session.description else []
     agenda = agenda_lines(session)
     if agenda:
-        description.append("Agenda\n" + "\n".join(agenda))
+        description.append(gettext("Agenda") + "\n" + "\n".join(agenda))
     location = session.location
     if include_online_link and session.online_url:
-        description.append(f"Join online: {session.online_url}")
+        description.append(gettext("Join online: %(url)s") % {"url": session.online_url})
         location = location or session.online_url
     if session.is_cancelled:
         event.add("status", "CANCELLED")
         if session.cancel_reason:
-            description.insert(0, f"Cancelled: {session.cancel_reason}")
+            description.insert(
+                0, pgettext("meeting", "Cancelled: %(reason)s") % {"reason": session.cancel_reason}
+            )
     elif session.is_draft:
         event.add("status", "TENTATIVE")
     else:
@@ -170,7 +176,7 @@ def series_events(
     master.add("status", "CONFIRMED" if series.is_live else "TENTATIVE")
     location = series.location
     if include_online_link and series.online_url:
-        master.add("description", f"Join online: {series.online_url}")
+        master.add("description", gettext("Join online: %(url)s") % {"url": series.online_url})
         location = location or series.online_url
     if location:
         master.add("location", location)

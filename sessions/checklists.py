@@ -3,6 +3,9 @@ new member's first steps) and plan a first session (a new community's setup)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from core.plugins import (
     memberships_in,
     memberships_whose_community_has,
@@ -37,17 +40,17 @@ def _planned(memberships) -> set[int]:
 def register() -> None:
     register_first_step(
         "rsvp",
-        "RSVP to the next session",
+        pgettext_lazy("meeting", "RSVP to the next session"),
         20,
         done=_rsvped,
         url_name="sessions:list",
-        hint="Going, maybe or not this time: any answer helps the facilitators plan.",
+        hint=_("Going, maybe or not this time: any answer helps the facilitators plan."),
     )
     register_setup_step(
         "session",
-        "Plan a first session",
+        pgettext_lazy("meeting", "Plan a first session"),
         40,
         done=_planned,
         url_name="sessions:new",
-        hint="A date, a place or a link, and an agenda to start from.",
+        hint=_("A date, a place or a link, and an agenda to start from."),
     )

@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communities.pickers import FindsMembers, MembersField, pickers_bind
@@ -65,14 +66,20 @@ def localize(naive: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
     except OverflowError:
         # Year 1 east of Greenwich or year 9999 west of it has no UTC instant.
         raise ValidationError(
-            "Please pick a date in the coming years.", code="out_of_range"
+            _("Please pick a date in the coming years."), code="out_of_range"
         ) from None
     if round_trip != naive:
         raise ValidationError(
-            "%(time)s does not exist in %(zone)s: the clocks go forward then. "
-            "Please pick a time an hour later or earlier.",
+            _(
+                "%(time)s on %(day)s does not exist in %(zone)s: the clocks go forward then. "
+                "Please pick a time an hour later or earlier."
+            ),
             code="nonexistent_time",
-            params={"time": naive.strftime("%H:%M on %d %B %Y"), "zone": tz.key},
+            params={
+                "time": naive.strftime("%H:%M"),
+                "day": dateformat.format(naive, DAY_FORMATS.get(get_language(), "d F Y")),
+                "zone": tz.key,
+            },
         )
     return aware
 
@@ -81,18 +88,27 @@ MINUTES_IN_A_DAY = 24 * 60
 
 
 def minutes_within_a_day(minutes: int | None, *, too_short: str, too_long: str) -> int:
-    """A length in minutes from one minute to a day (a session's, an agenda item's)."""
+    """A length in minutes from one minute to a day (a session's, an agenda item's);
+    `too_long` is a sentence with %(minutes)s, the most a day holds."""
     if minutes is None or minutes < 1:
         raise ValidationError(too_short)
     if minutes > MINUTES_IN_A_DAY:
-        raise ValidationError(f"{too_long} ({MINUTES_IN_A_DAY} minutes).")
+        raise ValidationError(too_long % {"minutes": MINUTES_IN_A_DAY})
     return minutes
 
 
+# "09 March 2026" as each language writes a day in a sentence.
+DAY_FORMATS = {"es": r"d \d\e F \d\e Y"}
+
+SESSION_TOO_SHORT = _("A session needs a length of at least one minute.")
+SESSION_TOO_LONG = _("A session can last at most a day (%(minutes)s minutes).")
+ITEM_TOO_SHORT = _("An agenda item needs at least one minute.")
+ITEM_TOO_LONG = _("An agenda item can last at most a day (%(minutes)s minutes).")
+
 SCOPES = [
-    ("this", "this session only"),
-    ("following", "this and the following sessions"),
-    ("future", "every session still ahead"),
+    ("this", pgettext_lazy("meeting", "this session only")),
+    ("following", pgettext_lazy("meeting", "this and the following sessions")),
+    ("future", pgettext_lazy("meeting", "every session still ahead")),
 ]
 
 
@@ -123,7 +139,8 @@ class SessionForm(FindsMembers, forms.ModelForm):
     class Meta:
         model = Session
         fields = ["title", "description", "duration_minutes", "location", "online_url"]
-        help_texts = {"description": "Markdown is welcome: *emphasis*, lists, links."}
+        labels = {"title": _("Title"), "description": _("Description"), "location": _("Location")}
+        help_texts = {"description": _("Markdown is welcome: *emphasis*, lists, links.")}
 
     def __init__(self, *args, community, user, template=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,25 +151,30 @@ class SessionForm(FindsMembers, forms.ModelForm):
             self.initial.setdefault("duration_minutes", template.duration_minutes)
             self.initial.setdefault("description", template.description)
             self.fields["title"].required = False
-            self.fields["title"].help_text = (
-                f"Leave it empty to use “{template.title_pattern or template.name}”"
-                + (
-                    ", with {date} as the session's date."
-                    if SessionTemplate.DATE_PLACEHOLDER in template.title_pattern
-                    else "."
-                )
-            )
+            pattern = template.title_pattern or template.name
+            if SessionTemplate.DATE_PLACEHOLDER in template.title_pattern:
+                self.fields["title"].help_text = gettext(
+                    "Leave it empty to use “%(pattern)s”, with {date} as the session's date."
+                ) % {"pattern": pattern}
+            else:
+                self.fields["title"].help_text = gettext("Leave it empty to use “%(pattern)s”.") % {
+                    "pattern": pattern
+                }
         tz = community.zoneinfo
-        self.fields["starts_local"].help_text = (
-            f"In the community's time ({tz.key}). On the night the clocks go back, a time "
-            "that happens twice means the first one."
-        )
         if user.zoneinfo.key != tz.key:
-            self.fields["starts_local"].help_text += f" Your own timezone is {user.zoneinfo.key}."
+            self.fields["starts_local"].help_text = gettext(
+                "In the community's time (%(zone)s). On the night the clocks go back, a time "
+                "that happens twice means the first one. Your own timezone is %(yours)s."
+            ) % {"zone": tz.key, "yours": user.zoneinfo.key}
             # static/js/sessions.js shows the typed time in the facilitator's own zone.
             self.fields["starts_local"].widget.attrs.update(
                 {"data-community-tz": tz.key, "data-user-tz": user.zoneinfo.key}
             )
+        else:
+            self.fields["starts_local"].help_text = gettext(
+                "In the community's time (%(zone)s). On the night the clocks go back, a time "
+                "that happens twice means the first one."
+            ) % {"zone": tz.key}
         pickers_bind(self, community)
         if self.instance.pk:
             self.initial.setdefault(
@@ -179,8 +201,8 @@ class SessionForm(FindsMembers, forms.ModelForm):
     def clean_duration_minutes(self):
         return minutes_within_a_day(
             self.cleaned_data["duration_minutes"],
-            too_short="A session needs a length of at least one minute.",
-            too_long="A session can last at most a day",
+            too_short=SESSION_TOO_SHORT,
+            too_long=SESSION_TOO_LONG,
         )
 
     def clean_starts_local(self):
@@ -191,7 +213,7 @@ class SessionForm(FindsMembers, forms.ModelForm):
             raise ValidationError(_("That time has already passed. Please pick a time ahead."))
         if starts_at > timezone.now() + PLAN_AHEAD:
             raise ValidationError(
-                "That is more than five years ahead. Please check the year.", code="too_far"
+                _("That is more than five years ahead. Please check the year."), code="too_far"
             )
         return starts_at
 
@@ -226,7 +248,8 @@ def repeat_fields(*, required: bool) -> dict[str, forms.Field]:
             label=_("Number of sessions"),
             required=False,
             initial=6,
-            help_text=f"When it ends after a number of sessions: 1 to {MAX_OCCURRENCES}.",
+            help_text=_("When it ends after a number of sessions: 1 to %(most)s.")
+            % {"most": MAX_OCCURRENCES},
         ),
     }
 
@@ -313,7 +336,11 @@ class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "minutes", "description", "aligned_outcomes"]
-        labels = {"title": "Item title", "minutes": "Minutes", "description": "What happens"}
+        labels = {
+            "title": _("Item title"),
+            "minutes": _("Minutes"),
+            "description": _("What happens"),
+        }
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, community, **kwargs):
@@ -328,8 +355,8 @@ class AgendaItemForm(forms.ModelForm):
     def clean_minutes(self):
         return minutes_within_a_day(
             self.cleaned_data["minutes"],
-            too_short="An agenda item needs at least one minute.",
-            too_long="An agenda item can last at most a day",
+            too_short=ITEM_TOO_SHORT,
+            too_long=ITEM_TOO_LONG,
         )
 
 
@@ -369,9 +396,13 @@ class SessionSettingsForm(forms.ModelForm):
     class Meta:
         model = SessionSettings
         fields = ["remind_24h", "remind_1h"]
+        labels = {
+            "remind_24h": _("Send reminders a day before"),
+            "remind_1h": _("Send reminders an hour before"),
+        }
 
 
-TITLE_PATTERN_HELP = (
+TITLE_PATTERN_HELP = _(
     "What sessions planned from it are called. Write {date} where the session's date "
     "goes: “Show and tell, {date}” becomes “Show and tell, 6 Dec 2026”. Empty: the name."
 )
@@ -383,9 +414,12 @@ class TemplateSaveForm(forms.ModelForm):
     class Meta:
         model = SessionTemplate
         fields = ["name", "title_pattern"]
-        labels = {"name": "Template name", "title_pattern": "Title of sessions from it"}
+        labels = {
+            "name": _("Template name"),
+            "title_pattern": pgettext_lazy("meeting", "Title of sessions from it"),
+        }
         help_texts = {
-            "name": "How it is listed in your community's template library.",
+            "name": _("How it is listed in your community's template library."),
             "title_pattern": TITLE_PATTERN_HELP,
         }
 
@@ -400,7 +434,7 @@ class TemplateSaveForm(forms.ModelForm):
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
             raise ValidationError(
-                "Your community already has a template of that name. Please pick another."
+                _("Your community already has a template of that name. Please pick another.")
             )
         return name
 
@@ -412,13 +446,14 @@ class TemplateForm(TemplateSaveForm):
 
     class Meta(TemplateSaveForm.Meta):
         fields = ["name", "title_pattern", "description", "duration_minutes"]
+        labels = {**TemplateSaveForm.Meta.labels, "description": _("Description")}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def clean_duration_minutes(self):
         return minutes_within_a_day(
             self.cleaned_data["duration_minutes"],
-            too_short="A session needs a length of at least one minute.",
-            too_long="A session can last at most a day",
+            too_short=SESSION_TOO_SHORT,
+            too_long=SESSION_TOO_LONG,
         )
 
 
@@ -448,15 +483,15 @@ class TemplateItemForm(forms.Form):
             return None
         if pk not in self.items:
             raise forms.ValidationError(
-                "This item is no longer in the template. Please reload the page."
+                _("This item is no longer in the template. Please reload the page.")
             )
         return self.items[pk]
 
     def clean_minutes(self):
         return minutes_within_a_day(
             self.cleaned_data["minutes"],
-            too_short="An agenda item needs at least one minute.",
-            too_long="An agenda item can last at most a day",
+            too_short=ITEM_TOO_SHORT,
+            too_long=ITEM_TOO_LONG,
         )
 
 
@@ -496,8 +531,8 @@ class PulseForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Please choose one of the four faces.",
-            "invalid_choice": "Please choose one of the four faces.",
+            "required": _("Please choose one of the four faces."),
+            "invalid_choice": _("Please choose one of the four faces."),
         },
     )
     better = forms.CharField(

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core.templatetags.dates import STYLES
 from core.text import LONG_TEXT_MAX, TEXT_MAX
@@ -586,7 +586,11 @@ class Series(models.Model):
         """ "every 2 weeks on Wednesday, 18:00 (Europe/London)"."""
         from .recurrence import describe
 
-        return f"{describe(self.rule, self.start_date)}, {self.start_time:%H:%M} ({self.time_zone})"
+        return gettext("%(rhythm)s, %(time)s (%(zone)s)") % {
+            "rhythm": describe(self.rule, self.start_date),
+            "time": f"{self.start_time:%H:%M}",
+            "zone": self.time_zone,
+        }
 
 
 class CoFacilitation(models.Model):

@@ -1,12 +1,14 @@
 """The sessions app's tab in the community navigation (core.plugins)."""
 
+from django.utils.translation import pgettext_lazy
+
 from core.plugins import NavTab
 
 COMMUNITY_TABS = [
-    NavTab("Sessions", "sessions:list", 30),
+    NavTab(pgettext_lazy("meeting", "Sessions"), "sessions:list", 30),
     # The facilitators' template library, in their "Facilitate" menu.
     NavTab(
-        "Session templates",
+        pgettext_lazy("meeting", "Session templates"),
         "sessions:templates",
         140,
         "facilitator",

@@ -16,6 +16,10 @@ from itertools import islice
 
 from dateutil.rrule import rrulestr
 from django.db import models
+from django.utils import dateformat
+from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
+from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 # More occurrences than this is almost certainly a typo in the end date (a weekly series
 # for four years); and each occurrence is a real session.
@@ -24,21 +28,23 @@ MAX_OCCURRENCES = 200
 HORIZON = timedelta(days=183)
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 
 
 class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "every week"
-    FORTNIGHTLY = "2weeks", "every 2 weeks"
-    FOUR_WEEKLY = "4weeks", "every 4 weeks"
-    MONTHLY_WEEKDAY = "monthly_weekday", "every month on the same weekday (e.g. second Wednesday)"
-    MONTHLY_DAY = "monthly_day", "every month on the same day of the month"
+    WEEKLY = "weekly", _("every week")
+    FORTNIGHTLY = "2weeks", _("every 2 weeks")
+    FOUR_WEEKLY = "4weeks", _("every 4 weeks")
+    MONTHLY_WEEKDAY = (
+        "monthly_weekday",
+        _("every month on the same weekday (e.g. second Wednesday)"),
+    )
+    MONTHLY_DAY = "monthly_day", _("every month on the same day of the month")
 
 
 class Ends(models.TextChoices):
-    ON = "on", "on a date"
-    AFTER = "after", "after a number of sessions"
-    NEVER = "never", "open-ended (planned six months ahead, always)"
+    ON = "on", _("on a date")
+    AFTER = "after", _("after a number of sessions")
+    NEVER = "never", _("open-ended (planned six months ahead, always)")
 
 
 class RuleError(Exception):
@@ -69,7 +75,7 @@ def rule_for(frequency: str, start: date) -> str:
         return f"FREQ=MONTHLY;BYDAY={nth_weekday(start):+d}{weekday}"
     if frequency == Frequency.MONTHLY_DAY:
         return f"FREQ=MONTHLY;BYMONTHDAY={start.day}"
-    raise RuleError("Please choose how often it repeats.", field="frequency")
+    raise RuleError(gettext("Please choose how often it repeats."), field="frequency")
 
 
 def frequency_of(rule: str) -> str:
@@ -81,16 +87,37 @@ def frequency_of(rule: str) -> str:
     )
 
 
-@lru_cache(maxsize=256)
 def describe(rule: str, start: date) -> str:
-    """ "every 2 weeks on Wednesday", "every month on the second Wednesday"."""
+    """ "every 2 weeks on Wednesday", "every month on the second Wednesday", in the active
+    language: one whole phrase per rhythm, the weekday and numbers put into it."""
+    return _describe(rule, start, get_language())
+
+
+# Which of the month's weekdays, one whole phrase each (an ordinal agrees with its weekday
+# in some languages, so it is never a word put into a shared sentence).
+_MONTHLY_WEEKDAY = {
+    1: lambda weekday: gettext("every month on the first %(weekday)s") % {"weekday": weekday},
+    2: lambda weekday: gettext("every month on the second %(weekday)s") % {"weekday": weekday},
+    3: lambda weekday: gettext("every month on the third %(weekday)s") % {"weekday": weekday},
+    4: lambda weekday: gettext("every month on the fourth %(weekday)s") % {"weekday": weekday},
+    -1: lambda weekday: gettext("every month on the last %(weekday)s") % {"weekday": weekday},
+}
+_WEEKS = {Frequency.WEEKLY: 1, Frequency.FORTNIGHTLY: 2, Frequency.FOUR_WEEKLY: 4}
+
+
+@lru_cache(maxsize=256)
+def _describe(rule: str, start: date, language: str | None) -> str:
     frequency = frequency_of(rule)
-    weekday = f"{start:%A}"
+    weekday = str(WEEKDAY_NAMES[start.weekday()])
     if frequency == Frequency.MONTHLY_WEEKDAY:
-        return f"every month on the {ORDINALS[nth_weekday(start)]} {weekday}"
+        return _MONTHLY_WEEKDAY[nth_weekday(start)](weekday)
     if frequency == Frequency.MONTHLY_DAY:
-        return f"every month on day {start.day}"
-    return f"{Frequency(frequency).label} on {weekday}"
+        return gettext("every month on day %(day)s") % {"day": start.day}
+    weeks = _WEEKS.get(frequency, 1)
+    return ngettext("every week on %(weekday)s", "every %(count)s weeks on %(weekday)s", weeks) % {
+        "count": weeks,
+        "weekday": weekday,
+    }
 
 
 def until_utc(until: date, tz: zoneinfo.ZoneInfo) -> datetime:
@@ -141,12 +168,13 @@ def expand(
     """
     if until is not None and until < start.date():
         raise RuleError(
-            "The series would end before it starts. Please pick a later end date.", field="until"
+            gettext("The series would end before it starts. Please pick a later end date."),
+            field="until",
         )
     if count is not None and not 1 <= count <= MAX_OCCURRENCES:
         raise RuleError(
-            f"A series can have 1 to {MAX_OCCURRENCES} sessions. "
-            "Please pick a number in that range.",
+            gettext("A series can have 1 to %(most)s sessions. Please pick a number in that range.")
+            % {"most": MAX_OCCURRENCES},
             field="count",
         )
     if until is None and count is None and horizon is None:
@@ -158,7 +186,9 @@ def expand(
     try:
         recurrence = rrulestr(f"RRULE:{text}", dtstart=start)
     except (ValueError, TypeError):
-        raise RuleError("That repeat rule is not one we know.", field="frequency") from None
+        raise RuleError(
+            gettext("That repeat rule is not one we know."), field="frequency"
+        ) from None
     local_horizon = horizon.astimezone(tz).replace(tzinfo=None) if horizon else None
     starts = []
     for local in islice(recurrence, MAX_OCCURRENCES + 1):
@@ -167,22 +197,35 @@ def expand(
         starts.append(local)
     if len(starts) > MAX_OCCURRENCES:
         raise RuleError(
-            f"That makes more than {MAX_OCCURRENCES} sessions. "
-            "Please pick an earlier end date or a number of sessions.",
+            gettext(
+                "That makes more than %(most)s sessions. "
+                "Please pick an earlier end date or a number of sessions."
+            )
+            % {"most": MAX_OCCURRENCES},
             field="until",
         )
     if not starts:
         raise RuleError(
-            "That rule gives no session at all. Please check the start and the end.",
+            gettext("That rule gives no session at all. Please check the start and the end."),
             field="until",
         )
     missing = [local for local in starts if not _exists(local, tz)]
     if missing:
-        dates = ", ".join(f"{local:%-d %B %Y}" for local in missing)
+        # "29 March 2026", "29 mars 2026", "29 de marzo de 2026".
+        day_format = r"j \d\e F \d\e Y" if get_language() == "es" else "j F Y"
+        dates = ", ".join(dateformat.format(local, day_format) for local in missing)
         later = next_valid(missing[0], tz)
         raise RuleError(
-            f"{start:%H:%M} does not exist in {tz.key} on {dates}: the clocks go forward then. "
-            f"The next valid time is {later:%H:%M}; please pick a time that exists on every date.",
+            gettext(
+                "%(time)s does not exist in %(zone)s on %(dates)s: the clocks go forward then. "
+                "The next valid time is %(later)s; please pick a time that exists on every date."
+            )
+            % {
+                "time": f"{start:%H:%M}",
+                "zone": tz.key,
+                "dates": dates,
+                "later": f"{later:%H:%M}",
+            },
             field="starts_local",
         )
     return [Occurrence(local, local.replace(tzinfo=tz, fold=0)) for local in starts]

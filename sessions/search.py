@@ -3,6 +3,8 @@ the access module's to say; the search page (the search app) only asks."""
 
 from __future__ import annotations
 
+from django.utils.translation import pgettext_lazy
+
 from core.plugins import SearchProvider, register_search
 
 from .access import searchable_sessions
@@ -12,7 +14,7 @@ def register() -> None:
     register_search(
         "session",
         SearchProvider(
-            label="Sessions",
+            label=pgettext_lazy("meeting", "Sessions"),
             order=20,
             visible=searchable_sessions,
             noun="session",

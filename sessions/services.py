@@ -15,7 +15,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, pgettext
 
+from accounts.languages import for_person, speaking
 from accounts.mail import Attachment, email_render_and_enqueue
 from accounts.models import EmailDelivery, User
 from accounts.notifications import notify, notify_many
@@ -25,7 +27,7 @@ from communities.services import milestone_celebrate
 from core.plugins import rows_changed
 from outcomes.models import Outcome
 
-from .builtin_templates import BUILTIN_TEMPLATES
+from .builtin_templates import BUILTIN_TEMPLATES, builtin_template_in_words
 from .calendar import series_ics, session_ics
 from .emails import pulse_links, reflect_url, session_email_context, session_url
 from .models import (
@@ -47,9 +49,10 @@ from .selectors import answered_q
 
 REMINDER_KINDS = ("24h", "1h")
 GOING_OR_MAYBE = (RSVP.Response.GOING, RSVP.Response.MAYBE)
+# Titles are stored in the words of the facilitator who adds them (gettext at use).
 BOOKENDS = {
-    AgendaItem.Kind.REVIEW_ACTIONS: ("Review our open actions", 10),
-    AgendaItem.Kind.REFLECT: ("Reflect", 10),
+    AgendaItem.Kind.REVIEW_ACTIONS: (gettext_noop("Review our open actions"), 10),
+    AgendaItem.Kind.REFLECT: (gettext_noop("Reflect"), 10),
 }
 
 
@@ -133,9 +136,11 @@ def session_update(*, session: Session, user: User, data: dict, version: int | N
 
 def session_publish(*, session: Session) -> Session:
     if session.status != Session.Status.DRAFT:
-        raise SessionStateError("Only a draft can be published.")
+        raise SessionStateError(pgettext("meeting", "Only a draft can be published."))
     if session.has_started:
-        raise SessionStateError("This session's time has passed; please choose a new time first.")
+        raise SessionStateError(
+            pgettext("meeting", "This session's time has passed; please choose a new time first.")
+        )
     with transaction.atomic():
         Session.objects.filter(pk=session.pk).update(
             status=Session.Status.SCHEDULED, version=F("version") + 1, updated_at=timezone.now()
@@ -206,7 +211,9 @@ def series_create(
             return session.series
         if not session.is_editable:
             raise SessionStateError(
-                "This session is held or cancelled, so it cannot start a series."
+                pgettext(
+                    "meeting", "This session is held or cancelled, so it cannot start a series."
+                )
             )
         # Whole seconds: the rule's occurrences have none finer, and the first one must be
         # this session's own RECURRENCE-ID.
@@ -361,8 +368,11 @@ def series_edit(
     now = timezone.now()
     if session.has_started or not session.is_editable:
         raise SessionStateError(
-            "This session has begun or is over, and a series edit never changes those. "
-            "Open a session still ahead to change the series from there."
+            pgettext(
+                "meeting",
+                "This session has begun or is over, and a series edit never changes those. "
+                "Open a session still ahead to change the series from there.",
+            )
         )
     data = dict(data)
     facilitators = data.pop("facilitators", None)
@@ -467,7 +477,8 @@ def series_edit(
                 series=series if before else occurrence.series_id,
                 recurrence_id=occurrence.starts_at,
                 status=Session.Status.CANCELLED,
-                cancel_reason="The series changed, and this date is no longer part of it.",
+                # Stored: in the words of the facilitator who changed the series.
+                cancel_reason=gettext("The series changed, and this date is no longer part of it."),
                 sequence=F("sequence") + 1,
             )
         series_extend(series=series, now=now)
@@ -499,13 +510,20 @@ def series_change_notify(*, series_list: list[Series], sessions: list[int]) -> i
         .distinct()
         .order_by("pk")
     )
-    ics = series_ics(series_list, include_online_link=True).decode()
+    ics_by_language: dict[str, str] = {}  # one file per language spoken, not per person
     first = series.sessions.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
     sent = 0
     for user in users:
         context = session_email_context(first, user, series=series) if first else None
         if context is None:
             continue
+        language = for_person(user)
+        if language not in ics_by_language:
+            with speaking(user):
+                ics_by_language[language] = series_ics(
+                    series_list, include_online_link=True
+                ).decode()
+        ics = ics_by_language[language]
         with timezone.override(user.zoneinfo):
             _, created = email_render_and_enqueue(
                 key=f"series-changed:{series.pk}:{user.pk}:{series.sequence}",
@@ -547,7 +565,7 @@ def series_rsvp_set(*, series: Series, user: User, response: str) -> SeriesRSVP:
     """One answer for every session of the series ("going to all"); a session's own answer
     still overrides it for that session."""
     if not series.is_live:
-        raise SessionStateError("This series is not published yet, so it takes no RSVPs.")
+        raise SessionStateError(gettext("This series is not published yet, so it takes no RSVPs."))
     rsvp, _ = SeriesRSVP.objects.update_or_create(
         series=series, user=user, defaults={"response": response}
     )
@@ -568,7 +586,7 @@ def series_extend_open_ended(*, now: datetime | None = None) -> int:
 
 def session_cancel(*, session: Session, reason: str) -> Session:
     if not session.is_editable:
-        raise SessionStateError("This session is already held or cancelled.")
+        raise SessionStateError(pgettext("meeting", "This session is already held or cancelled."))
     was_published = session.status == Session.Status.SCHEDULED
     with transaction.atomic():
         Session.objects.filter(pk=session.pk).update(
@@ -657,6 +675,7 @@ def agenda_bookend_add(*, session: Session, kind: str) -> AgendaItem:
     """Add a learning-loop bookend: open actions first, reflection last. One click twice
     adds it once."""
     title, minutes = BOOKENDS[kind]
+    title = gettext(title)
     with transaction.atomic():
         _lock(session)
         existing = session.agenda_items.filter(kind=kind).first()
@@ -680,7 +699,7 @@ def agenda_bookend_add(*, session: Session, kind: str) -> AgendaItem:
     return item
 
 
-ROUND = ("Round: everyone speaks once", 10)
+ROUND = (gettext_noop("Round: everyone speaks once"), 10)
 
 
 def agenda_round_add(*, session: Session) -> AgendaItem:
@@ -689,9 +708,9 @@ def agenda_round_add(*, session: Session) -> AgendaItem:
     return agenda_item_add(
         session=session,
         data={
-            "title": title,
+            "title": gettext(title),
             "minutes": minutes,
-            "description": "Each of us speaks once, in the order shown. Passing is fine.",
+            "description": gettext("Each of us speaks once, in the order shown. Passing is fine."),
         },
         kind=AgendaItem.Kind.ROUND,
     )
@@ -701,9 +720,11 @@ def round_shuffle(*, item: AgendaItem) -> AgendaItem:
     """A new speaking order for a round: a fresh seed, which everyone's page then follows.
     Refused once the session is held or cancelled (the order is no longer kept)."""
     if not item.is_round:
-        raise SessionStateError("Only a round has a speaking order.")
+        raise SessionStateError(gettext("Only a round has a speaking order."))
     if item.session.status != Session.Status.SCHEDULED:
-        raise SessionStateError("This session is over, so its round keeps no order.")
+        raise SessionStateError(
+            pgettext("meeting", "This session is over, so its round keeps no order.")
+        )
     item.round_seed = secrets.randbelow(2**31)
     AgendaItem.objects.filter(pk=item.pk).update(round_seed=item.round_seed)
     return item
@@ -895,6 +916,8 @@ def builtin_templates_create(*, community, user: User | None = None) -> int:
     names = {name for _, name in have}
     made = 0
     for plan in BUILTIN_TEMPLATES:
+        # In the words of the person whose community it is (the active language).
+        plan = builtin_template_in_words(plan)
         if plan["builtin"] in keys or plan["name"] in names:
             continue
         with transaction.atomic():
@@ -923,9 +946,13 @@ def builtin_templates_on_community_created(sender, *, community, creator=None, *
 
 def rsvp_set(*, session: Session, user: User, response: str) -> RSVP:
     if session.is_cancelled:
-        raise SessionStateError("This session is cancelled, so it takes no RSVPs.")
+        raise SessionStateError(
+            pgettext("meeting", "This session is cancelled, so it takes no RSVPs.")
+        )
     if session.has_started or session.status != Session.Status.SCHEDULED:
-        raise SessionStateError("This session has already started, so it takes no RSVPs.")
+        raise SessionStateError(
+            pgettext("meeting", "This session has already started, so it takes no RSVPs.")
+        )
     rsvp, _ = RSVP.objects.update_or_create(
         session=session, user=user, defaults={"response": response}
     )
@@ -938,7 +965,9 @@ def attendance_record(
     """Make the attendance list exactly `attendees`; someone who had not said going or maybe
     is a walk-in. `complete` marks the session held."""
     if not session.can_record_attendance:
-        raise SessionStateError("Attendance can be recorded once the session has started.")
+        raise SessionStateError(
+            pgettext("meeting", "Attendance can be recorded once the session has started.")
+        )
     wanted = {user.pk for user in attendees}
     rsvped = set(
         User.objects.filter(answered_q(session, GOING_OR_MAYBE)).values_list("pk", flat=True)
@@ -1078,9 +1107,13 @@ def pulse_answer(*, session: Session, user: User, face: int, better: str = "") -
     who attended a held session answer. The row keeps no link to the person (see
     PulseAnswer)."""
     if session.status != Session.Status.COMPLETED:
-        raise SessionStateError("The pulse opens once the session is marked held.")
+        raise SessionStateError(
+            pgettext("meeting", "The pulse opens once the session is marked held.")
+        )
     if not session.attendances.filter(user=user).exists():
-        raise SessionStateError("The pulse is for the people who came to this session.")
+        raise SessionStateError(
+            pgettext("meeting", "The pulse is for the people who came to this session.")
+        )
     respondent = PulseAnswer.respondent_for(session.pk, user.pk)
     values = {"face": face, "better": better.strip()}
     try:
@@ -1102,14 +1135,19 @@ def cofacilitation_invite(*, session: Session, user: User, invited_by: User) -> 
     same person gives the first one back."""
     following = session.next_occurrence()
     if following is None:
-        raise SessionStateError("This session has no next occurrence to co-facilitate.")
+        raise SessionStateError(
+            pgettext("meeting", "This session has no next occurrence to co-facilitate.")
+        )
     member = Membership.objects.filter(
         community_id=session.community_id, user=user, status=Membership.Status.ACTIVE
     ).exists()
     if not member:
-        raise SessionStateError("Only active members of the community can co-facilitate.")
+        raise SessionStateError(gettext("Only active members of the community can co-facilitate."))
     if following.facilitators.filter(pk=user.pk).exists():
-        raise SessionStateError(f"{user.name} already facilitates the next session.")
+        raise SessionStateError(
+            pgettext("meeting", "%(name)s already facilitates the next session.")
+            % {"name": user.name}
+        )
     try:
         with transaction.atomic():
             invite, _ = CoFacilitation.objects.get_or_create(
@@ -1133,7 +1171,7 @@ def cofacilitation_invite(*, session: Session, user: User, invited_by: User) -> 
 def cofacilitation_answer(*, invite: CoFacilitation, accept: bool) -> CoFacilitation:
     """Accept (join the session's facilitators) or decline; answering again changes it."""
     if invite.session.status != Session.Status.SCHEDULED:
-        raise SessionStateError("This session is no longer ahead.")
+        raise SessionStateError(pgettext("meeting", "This session is no longer ahead."))
     with transaction.atomic():
         invite.status = CoFacilitation.Status.ACCEPTED if accept else CoFacilitation.Status.DECLINED
         invite.answered_at = timezone.now()
@@ -1159,7 +1197,9 @@ def _session_email(*, session: Session, user: User, kind: str, key: str, extra=N
     """Render one email about `session` for `user`, in the user's own timezone, with the
     session's .ics attached."""
     context = session_email_context(session, user, **(extra or {}))
-    ics = session_ics(session, include_online_link=True).decode()
+    with speaking(user):
+        # The calendar file's words in the recipient's language, as the email's.
+        ics = session_ics(session, include_online_link=True).decode()
     with timezone.override(user.zoneinfo):
         return email_render_and_enqueue(
             key=key,

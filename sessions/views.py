@@ -14,8 +14,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, npgettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.languages import speaking
 from accounts.models import User
 from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
@@ -88,12 +91,15 @@ SERIES_PAST = 20
 # sends the person back to the session's page with a word of why ("load or bounce").
 EDITABLE = (
     lambda session: session.is_editable,
-    "This session is held or cancelled, so its plan stays as it was.",
+    pgettext_lazy("meeting", "This session is held or cancelled, so its plan stays as it was."),
 )
-CANCELLABLE = (lambda session: session.is_editable, "This session is already held or cancelled.")
+CANCELLABLE = (
+    lambda session: session.is_editable,
+    pgettext_lazy("meeting", "This session is already held or cancelled."),
+)
 ATTENDANCE_OPEN = (
     lambda session: session.can_record_attendance,
-    "Attendance can be recorded once the session has started.",
+    pgettext_lazy("meeting", "Attendance can be recorded once the session has started."),
 )
 
 
@@ -314,7 +320,7 @@ def session_rsvp(request, slug: str, pk: int):
     form = RSVPForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = "Please choose going, maybe or not going."
+        error = gettext("Please choose going, maybe or not going.")
     else:
         try:
             services.rsvp_set(
@@ -329,11 +335,11 @@ def session_rsvp(request, slug: str, pk: int):
         if error:
             return response
         said = dict(RSVP.Response.choices)[form.cleaned_data["response"]]
-        return announce(response, f"Your answer: {said}.")
+        return announce(response, gettext("Your answer: %(answer)s.") % {"answer": said})
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "Thanks, your answer is saved.")
+        messages.success(request, gettext("Thanks, your answer is saved."))
     return redirect(session.get_absolute_url())
 
 
@@ -355,7 +361,7 @@ def session_pulse(request, slug: str, pk: int):
         except services.SessionStateError as refusal:
             error = str(refusal)
         else:
-            thanks = "Thank you: your answer is saved, without your name."
+            thanks = gettext("Thank you: your answer is saved, without your name.")
             if request.htmx:
                 context = _detail_context(request, access, session)
                 context["pulse_saved"] = True
@@ -395,7 +401,11 @@ def cofacilitate_invite(request, slug: str, pk: int):
         messages.info(request, str(refusal))
     else:
         messages.success(
-            request, f"{person.name} is invited to co-facilitate the next session, and told once."
+            request,
+            pgettext(
+                "meeting", "%(name)s is invited to co-facilitate the next session, and told once."
+            )
+            % {"name": person.name},
         )
     return redirect(session.get_absolute_url() + "#cofacilitate")
 
@@ -409,7 +419,7 @@ def cofacilitate_answer(request, slug: str, pk: int):
     if request.method == "POST":
         answer = request.POST.get("answer")
         if answer not in ("accept", "decline"):
-            messages.error(request, "Please choose yes or no thanks.")
+            messages.error(request, gettext("Please choose yes or no thanks."))
         else:
             invite.session = session
             try:
@@ -419,9 +429,9 @@ def cofacilitate_answer(request, slug: str, pk: int):
             else:
                 messages.success(
                     request,
-                    "Thank you: you co-facilitate this session."
+                    pgettext("meeting", "Thank you: you co-facilitate this session.")
                     if answer == "accept"
-                    else "Thanks for letting us know. Maybe another time.",
+                    else gettext("Thanks for letting us know. Maybe another time."),
                 )
             return redirect(session.get_absolute_url())
     return render(
@@ -446,9 +456,12 @@ def round_shuffle(request, slug: str, pk: int, item_pk: int):
         context = _detail_context(request, access, session)
         context["item"] = next(row for row in context["agenda"] if row.pk == item.pk)
         first = context["item"].speaking_order[:1]
-        said = "Shuffled: a new order." + (f" {first[0].name} starts." if first else "")
+        if first:
+            said = gettext("Shuffled: a new order. %(name)s starts.") % {"name": first[0].name}
+        else:
+            said = gettext("Shuffled: a new order.")
         return announce(render(request, "sessions/detail.html#round-box", context), said)
-    messages.success(request, "Shuffled: a new speaking order for everyone.")
+    messages.success(request, gettext("Shuffled: a new speaking order for everyone."))
     return redirect(session.get_absolute_url() + f"#round-{item.pk}")
 
 
@@ -493,12 +506,14 @@ def calendar_feed(request, token: str):
         ):
             session.community = communities[session.community_id]
             series_sessions.setdefault(session.series_id, []).append(session)
-    body = build_calendar(
-        sessions,
-        include_online_link=True,
-        name="My copsite sessions",
-        series_sessions=series_sessions,
-    )
+    # The feed's owner reads it, whatever language their calendar app asks in.
+    with speaking(user):
+        body = build_calendar(
+            sessions,
+            include_online_link=True,
+            name=pgettext("meeting", "My copsite sessions"),
+            series_sessions=series_sessions,
+        )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -506,7 +521,7 @@ def calendar_feed(request, token: str):
 @require_POST
 def calendar_reset(request):
     services.calendar_token_reset(user=request.user)
-    messages.success(request, "Your calendar link is new; the old one no longer works.")
+    messages.success(request, gettext("Your calendar link is new; the old one no longer works."))
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
@@ -571,7 +586,7 @@ def session_new(request, slug: str):
                 data=form.session_data(),
                 repeat=form.repeat,
             )
-            said = "Your draft is saved. Now plan its agenda, then publish."
+            said = gettext("Your draft is saved. Now plan its agenda, then publish.")
         else:
             session = services.session_from_template(
                 community=community,
@@ -580,14 +595,16 @@ def session_new(request, slug: str):
                 data=form.session_data(),
                 repeat=form.repeat,
             )
-            said = (
-                f"Your draft is saved with the plan of “{template.name}”. Adjust it, then publish."
-            )
+            said = gettext(
+                "Your draft is saved with the plan of “%(template)s”. Adjust it, then publish."
+            ) % {"template": template.name}
         if form.repeat:
-            said = (
-                f"{said} It starts a series: the other sessions of the series are made when "
-                "you publish, each with this plan."
+            starts = pgettext(
+                "meeting",
+                "It starts a series: the other sessions of the series are made when you "
+                "publish, each with this plan.",
             )
+            said = f"{said} {starts}"
         messages.success(request, said)
         return redirect("sessions:edit", slug=community.slug, pk=session.pk)
     context = _planner_context(request, access, None, form, template=template)
@@ -596,12 +613,12 @@ def session_new(request, slug: str):
 
 
 CONFLICT_FIELDS = [
-    ("title", "Title"),
-    ("description", "Description"),
-    ("starts_at", "Starts at"),
-    ("duration_minutes", "Length (minutes)"),
-    ("location", "Location"),
-    ("online_url", "Online link"),
+    ("title", _("Title")),
+    ("description", _("Description")),
+    ("starts_at", _("Starts at")),
+    ("duration_minutes", _("Length (minutes)")),
+    ("location", _("Location")),
+    ("online_url", _("Online link")),
 ]
 
 
@@ -660,8 +677,11 @@ def session_edit(request, slug: str, pk: int):
         except services.SeriesConflict as clash:
             messages.error(
                 request,
-                "Another facilitator changed this series while you were editing, so nothing "
-                "is saved yet. Your changes are still in the form: check it, then save again.",
+                gettext(
+                    "Another facilitator changed this series while you were editing, so "
+                    "nothing is saved yet. Your changes are still in the form: check it, "
+                    "then save again."
+                ),
             )
             post = request.POST.copy()
             post["series_version"] = clash.current.version
@@ -678,10 +698,11 @@ def session_edit(request, slug: str, pk: int):
         else:
             if scope != "this":
                 messages.success(
-                    request, "Saved for the series. Everyone who said they'd come is told."
+                    request,
+                    gettext("Saved for the series. Everyone who said they'd come is told."),
                 )
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, gettext("Saved."))
             return redirect("sessions:edit", slug=community.slug, pk=session.pk)
     return render(
         request,
@@ -700,9 +721,12 @@ def _agenda_response(
         context = {**access.context(), "session": session, "focus_item": focus_item}
         context.update(_agenda_context(community, session, editing, item_form))
         if said:
-            said = (
-                f"{said} {context['agenda_minutes']} of {session.duration_minutes} minutes planned."
-            )
+            planned = ngettext(
+                "%(planned)s of %(count)s minute planned.",
+                "%(planned)s of %(count)s minutes planned.",
+                session.duration_minutes,
+            ) % {"planned": context["agenda_minutes"], "count": session.duration_minutes}
+            said = f"{said} {planned}"
         return announce(render(request, "sessions/planner.html#agenda", context), said)
     if editing is not None:
         form = SessionForm(instance=session, community=community, user=request.user)
@@ -730,7 +754,7 @@ def agenda_add(request, slug: str, pk: int):
     if form.is_valid():
         services.agenda_item_add(session=session, data=form.cleaned_data)
         planner = reverse("sessions:edit", args=[community.slug, session.pk]) + "#agenda"
-        said = f"Added “{form.cleaned_data['title']}”."
+        said = gettext("Added “%(title)s”.") % {"title": form.cleaned_data["title"]}
         return submission_result(_agenda_response(request, access, session, said=said), planner)
     context = {**access.context(), "session": session}
     context.update(_agenda_context(community, session))
@@ -762,17 +786,17 @@ def agenda_edit(request, slug: str, pk: int, item_pk: int):
         except services.AgendaItemConflict as clash:
             # Keep what this person typed, say what is saved now, and let them save on top.
             current = clash.current
-            message = (
-                f"Someone changed this item meanwhile: it is now “{current.title}”, "
-                f"{current.minutes} min. Your version is below; save again to keep it."
-            )
+            message = gettext(
+                "Someone changed this item meanwhile: it is now “%(title)s”, %(minutes)s min. "
+                "Your version is below; save again to keep it."
+            ) % {"title": current.title, "minutes": current.minutes}
             post = request.POST.copy()
             post["item-version"] = current.version
             form = AgendaItemForm(post, instance=current, community=community, prefix="item")
             form.is_valid()
             form.add_error(None, message)
         else:
-            said = f"Saved “{item.title}”."
+            said = gettext("Saved “%(title)s”.") % {"title": item.title}
             return _agenda_response(request, access, session, said=said, focus_item=item.pk)
     return _agenda_response(request, access, session, editing=item.pk, item_form=form)
 
@@ -783,7 +807,9 @@ def agenda_remove(request, slug: str, pk: int, item_pk: int):
     access, session = _editable_session(request, slug, pk)
     item = agenda_item_for(session, item_pk)
     services.agenda_item_remove(item=item)
-    return _agenda_response(request, access, session, said=f"Removed “{item.title}”.")
+    return _agenda_response(
+        request, access, session, said=gettext("Removed “%(title)s”.") % {"title": item.title}
+    )
 
 
 @login_required
@@ -795,7 +821,10 @@ def agenda_move(request, slug: str, pk: int, item_pk: int):
     said = ""
     if direction in ("up", "down"):
         services.agenda_item_move(item=item, direction=direction)
-        said = f"Moved “{item.title}” {direction}."
+        if direction == "up":
+            said = gettext("Moved “%(title)s” up.") % {"title": item.title}
+        else:
+            said = gettext("Moved “%(title)s” down.") % {"title": item.title}
     return _agenda_response(request, access, session, said=said, focus_item=item.pk)
 
 
@@ -806,7 +835,7 @@ def agenda_round(request, slug: str, pk: int):
     access, session = _editable_session(request, slug, pk)
     services.agenda_round_add(session=session)
     planner = reverse("sessions:edit", args=[access.community.slug, session.pk]) + "#agenda"
-    said = f"Added “{services.ROUND[0]}” at the end."
+    said = gettext("Added “%(title)s” at the end.") % {"title": gettext(services.ROUND[0])}
     return submission_result(_agenda_response(request, access, session, said=said), planner)
 
 
@@ -817,8 +846,11 @@ def agenda_bookend(request, slug: str, pk: int, kind: str):
     if kind not in services.BOOKENDS:
         raise Http404("No such bookend.")
     services.agenda_bookend_add(session=session, kind=kind)
-    where = "start" if kind == AgendaItem.Kind.REVIEW_ACTIONS else "end"
-    said = f"Added “{services.BOOKENDS[kind][0]}” at the {where}."
+    title = gettext(services.BOOKENDS[kind][0])
+    if kind == AgendaItem.Kind.REVIEW_ACTIONS:
+        said = gettext("Added “%(title)s” at the start.") % {"title": title}
+    else:
+        said = gettext("Added “%(title)s” at the end.") % {"title": title}
     return _agenda_response(request, access, session, said=said)
 
 
@@ -858,12 +890,16 @@ def template_save(request, slug: str, pk: int):
                 session=session, user=request.user, **form.cleaned_data
             )
         except services.TemplateNameTaken:
-            form.add_error("name", "Your community already has a template of that name.")
+            form.add_error("name", gettext("Your community already has a template of that name."))
         else:
             messages.success(
                 request,
-                f"Saved “{template.name}” to your templates: plan the next session from it "
-                "whenever you like.",
+                pgettext(
+                    "meeting",
+                    "Saved “%(name)s” to your templates: plan the next session from it "
+                    "whenever you like.",
+                )
+                % {"name": template.name},
             )
             return redirect("sessions:templates", slug=community.slug)
     agenda = list(session.agenda_items.all())
@@ -903,9 +939,9 @@ def template_edit(request, slug: str, tpk: int):
             services.template_update(template=template, data=fields, items=formset.items())
         except services.TemplateNameTaken:
             template.refresh_from_db()  # the heading keeps the saved name
-            form.add_error("name", "Your community already has a template of that name.")
+            form.add_error("name", gettext("Your community already has a template of that name."))
         else:
-            messages.success(request, f"Saved “{template.name}”.")
+            messages.success(request, gettext("Saved “%(title)s”.") % {"title": template.name})
             return redirect("sessions:templates", slug=community.slug)
     # Each row says what it is: a loop bookend keeps its kind through an edit.
     saved = {item.pk: item for item in items}
@@ -934,7 +970,8 @@ def template_delete(request, slug: str, tpk: int):
         services.template_delete(template=template)
         messages.success(
             request,
-            f"Deleted “{template.name}”. Sessions planned from it keep their agendas.",
+            pgettext("meeting", "Deleted “%(name)s”. Sessions planned from it keep their agendas.")
+            % {"name": template.name},
         )
         return redirect("sessions:templates", slug=community.slug)
     return render(
@@ -957,7 +994,7 @@ def session_repeat(request, slug: str, pk: int):
     if bounce:
         return bounce
     if session.series_id is not None:
-        messages.info(request, "This session is already part of a series.")
+        messages.info(request, pgettext("meeting", "This session is already part of a series."))
         return redirect("sessions:series", slug=access.community.slug, pk=session.series_id)
     form = RepeatForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
@@ -968,9 +1005,15 @@ def session_repeat(request, slug: str, pk: int):
             messages.error(request, str(refusal))
             return redirect(session.get_absolute_url())
         if series.is_live:
-            messages.success(request, "It's a series now: its sessions are planned below.")
+            messages.success(
+                request,
+                pgettext("meeting", "It's a series now: its sessions are planned below."),
+            )
         else:
-            messages.success(request, "It's a series now: its sessions are made when you publish.")
+            messages.success(
+                request,
+                pgettext("meeting", "It's a series now: its sessions are made when you publish."),
+            )
         return redirect(series.get_absolute_url())
     return render(
         request, "sessions/repeat.html", {**access.context(), "session": session, "form": form}
@@ -985,7 +1028,16 @@ def series_agenda(request, slug: str, pk: int):
     if session.series_id is None:
         raise Http404("Not a session of a series.")
     changed = services.series_agenda_apply(session=session)
-    messages.success(request, f"The following {changed} sessions now have this plan.")
+    messages.success(
+        request,
+        npgettext(
+            "meeting",
+            "The following session now has this plan.",
+            "The following %(count)s sessions now have this plan.",
+            changed,
+        )
+        % {"count": changed},
+    )
     return redirect("sessions:edit", slug=access.community.slug, pk=session.pk)
 
 
@@ -1056,7 +1108,7 @@ def series_rsvp(request, slug: str, pk: int):
         back = session_for(access, int(session_pk)).get_absolute_url()
     form = RSVPForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Please choose going, maybe or not going.")
+        messages.error(request, gettext("Please choose going, maybe or not going."))
         return redirect(back)
     try:
         services.series_rsvp_set(
@@ -1068,8 +1120,12 @@ def series_rsvp(request, slug: str, pk: int):
         said = dict(RSVP.Response.choices)[form.cleaned_data["response"]]
         messages.success(
             request,
-            f"Thanks: “{said}” for every session of the series. "
-            "An answer you give a single session still counts for that one.",
+            pgettext(
+                "meeting",
+                "Thanks: “%(answer)s” for every session of the series. "
+                "An answer you give a single session still counts for that one.",
+            )
+            % {"answer": said},
         )
     return redirect(back)
 
@@ -1088,7 +1144,7 @@ def session_publish(request, slug: str, pk: int):
     except services.SessionStateError as refusal:
         messages.error(request, str(refusal))
         return redirect("sessions:edit", slug=community.slug, pk=session.pk)
-    messages.success(request, "Published: members can now see it and RSVP.")
+    messages.success(request, gettext("Published: members can now see it and RSVP."))
     return redirect(session.get_absolute_url())
 
 
@@ -1102,7 +1158,7 @@ def session_cancel(request, slug: str, pk: int):
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.session_cancel(session=session, reason=form.cleaned_data["reason"])
-        messages.success(request, "Cancelled. Everyone who said they'd come is told.")
+        messages.success(request, gettext("Cancelled. Everyone who said they'd come is told."))
         return redirect(session.get_absolute_url())
     return render(
         request,
@@ -1150,11 +1206,13 @@ def session_attendance(request, slug: str, pk: int):
         if session.status == Session.Status.COMPLETED:
             messages.success(
                 request,
-                "Attendance saved, and everyone who came is invited to reflect. "
-                "Thank you for holding the space.",
+                gettext(
+                    "Attendance saved, and everyone who came is invited to reflect. "
+                    "Thank you for holding the space."
+                ),
             )
         else:
-            messages.success(request, "Attendance saved. Thank you for holding the space.")
+            messages.success(request, gettext("Attendance saved. Thank you for holding the space."))
         return redirect(session.get_absolute_url())
     if form.is_bound:
         present = set(member_ids(form.data.getlist("attendees")))
@@ -1183,6 +1241,6 @@ def session_settings(request, slug: str):
     form = SessionSettingsForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
         services.session_settings_save(community=community, **form.cleaned_data)
-        messages.success(request, "Session settings saved.")
+        messages.success(request, pgettext("meeting", "Session settings saved."))
         return redirect("sessions:list", slug=community.slug)
     return render(request, "sessions/settings.html", {**access.context(), "form": form})

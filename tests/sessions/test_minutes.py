@@ -9,7 +9,10 @@ from sessions.forms import minutes_within_a_day
 
 
 def check(minutes):
-    return minutes_within_a_day(minutes, too_short="Too short.", too_long="At most a day")
+    # `too_long` is a whole sentence (one translatable phrase), the most a day holds in it.
+    return minutes_within_a_day(
+        minutes, too_short="Too short.", too_long="At most a day (%(minutes)s minutes)."
+    )
 
 
 @pytest.mark.parametrize("minutes", [1, 90, 1440])
