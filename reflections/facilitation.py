@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from communities.access import community_for
@@ -66,7 +67,7 @@ def facilitation_reflection_save(*, session: Session, user, answers: dict) -> Re
                 community=session.community,
                 session=session,
                 visibility=Reflection.Visibility.PRIVATE,
-                title=f"Facilitating: {session.title}"[:200],
+                title=(gettext("Facilitating: %(title)s") % {"title": session.title})[:200],
             )
         reflection.answers = {KEY: VALUE, **kept}
         reflection.save()
@@ -97,7 +98,7 @@ def facilitation_reflection(request, slug: str, pk: int):
     form = FacilitationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         facilitation_reflection_save(session=session, user=request.user, answers=form.cleaned_data)
-        messages.success(request, "Saved. Only you can read your facilitation reflection.")
+        messages.success(request, gettext("Saved. Only you can read your facilitation reflection."))
         return redirect(
             reverse("reflections:facilitation", kwargs={"slug": slug, "pk": session.pk})
         )

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.addresses import community_object_url
@@ -57,9 +57,9 @@ PROMPTS = {
 # A facilitator's own reflection on a session they facilitated (reflections.facilitation):
 # private, its answers marked with FACILITATION_MARK so it is found again.
 FACILITATION_PROMPTS = [
-    ("helped_room", "What helped the room?"),
-    ("unheard", "Whose voice didn't we hear?"),
-    ("try_next", "What would I try next time?"),
+    ("helped_room", _("What helped the room?")),
+    ("unheard", _("Whose voice didn't we hear?")),
+    ("try_next", _("What would I try next time?")),
 ]
 FACILITATION_MARK = ("kind", "facilitation")
 PROMPT_QUESTIONS = {
@@ -154,7 +154,7 @@ class Reflection(models.Model):
     outcome = optional_link("outcomes.Outcome", related_name="reflections")
     # A follow-up reflection ("did it make a difference?") on an action that was done.
     follow_up_of = optional_link(
-        "reflections.Action", related_name="follow_ups", verbose_name="follow-up of action"
+        "reflections.Action", related_name="follow_ups", verbose_name=_("follow-up of action")
     )
     # The confidence rating given with this reflection, if any: the reflection points down
     # to the outcomes app's rating, never the rating up to the reflection.
@@ -178,7 +178,7 @@ class Reflection(models.Model):
     # Shared "with the community, without my name": members see "a member", facilitators
     # and the author see who wrote it, leaders neither (reflections.anonymity). Chosen when
     # it is written and never changed afterwards: it can be deleted, not unmasked.
-    anonymous = models.BooleanField("without my name", default=False)
+    anonymous = models.BooleanField(_("without my name"), default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Moderation: a facilitator hid this community reflection, with a reason its author sees.
@@ -279,6 +279,14 @@ LOOP_NAMES = {
 }
 
 
+# An action's origin, as its page says it: one whole phrase per level.
+LOOP_ORIGINS = {
+    "single": _("came from a single-loop reflection"),
+    "double": _("came from a double-loop reflection"),
+    "triple": _("came from a triple-loop reflection"),
+}
+
+
 VISIBILITY_SENTENCES = {
     Reflection.Visibility.PRIVATE: _("Only you will see it."),
     Reflection.Visibility.FACILITATORS: _(
@@ -372,28 +380,28 @@ class Action(models.Model):
     """The loop closing: a change the community commits to because of reflections."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "proposed"
-        DOING = "doing", "doing"
-        DONE = "done", "done"
-        DROPPED = "dropped", "dropped"
+        PROPOSED = "proposed", pgettext_lazy("action status", "proposed")
+        DOING = "doing", pgettext_lazy("action status", "doing")
+        DONE = "done", pgettext_lazy("action status", "done")
+        DROPPED = "dropped", pgettext_lazy("action status", "dropped")
 
     OPEN = (Status.PROPOSED, Status.DOING)
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="actions"
     )
-    title = models.CharField("what we'll do differently", max_length=200)
+    title = models.CharField(_("what we'll do differently"), max_length=200)
     description = models.TextField(max_length=TEXT_MAX, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_actions"
     )
     due_date = models.DateField(null=True, blank=True)
     loop_level = models.CharField(
-        "loop level it came from", max_length=10, choices=Reflection.Loop, blank=True
+        _("loop level it came from"), max_length=10, choices=Reflection.Loop, blank=True
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
     # Why it was dropped (required then), or a line on how it went.
-    status_note = models.CharField("why", max_length=300, blank=True)
+    status_note = models.CharField(_("why"), max_length=300, blank=True)
     reflections = models.ManyToManyField(Reflection, related_name="actions", blank=True)
     session = optional_link("cop_sessions.Session", related_name="actions")
     created_by = models.ForeignKey(
@@ -419,6 +427,16 @@ class Action(models.Model):
     def loop_plain(self) -> str:
         """The loop level it came from, in everyday words (see LOOP_PLAIN)."""
         return str(LOOP_PLAIN.get(self.loop_level, ""))
+
+    @property
+    def loop_name(self) -> str:
+        """The loop level it came from, as a row shows it ("double loop")."""
+        return str(LOOP_NAMES.get(self.loop_level, ""))
+
+    @property
+    def loop_origin(self) -> str:
+        """Where it came from, as one phrase ("came from a double-loop reflection")."""
+        return str(LOOP_ORIGINS.get(self.loop_level, ""))
 
     @property
     def is_open(self) -> bool:
@@ -450,9 +468,9 @@ class Response(models.Model):
     community's norms (`hidden_at`, with a reason its author sees)."""
 
     class Kind(models.TextChoices):
-        REFLECTION = "reflection", "reflection"
-        WORK = "work", "shared work"
-        SESSION = "session", "session"
+        REFLECTION = "reflection", _("reflection")
+        WORK = "work", _("shared work")
+        SESSION = "session", pgettext_lazy("meeting", "session")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="responses"
@@ -483,7 +501,7 @@ class Response(models.Model):
     body = models.TextField(max_length=RESPONSE_MAX_CHARS)
     # Posted without the author's name: as for a reflection (reflections.anonymity), fixed
     # when it is posted.
-    anonymous = models.BooleanField("without my name", default=False)
+    anonymous = models.BooleanField(_("without my name"), default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
@@ -558,7 +576,7 @@ class Flag(models.Model):
     flagged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags_raised"
     )
-    note = models.CharField("what concerns you", max_length=500, blank=True)
+    note = models.CharField(_("what concerns you"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -605,10 +623,10 @@ class ModerationEntry(models.Model):
     Rows outlive what they are about (the ids stay; the links go to null)."""
 
     class Act(models.TextChoices):
-        FLAGGED = "flagged", "flagged"
-        HIDDEN = "hidden", "hidden"
-        SHOWN = "shown", "shown again"
-        RESOLVED = "resolved", "flag resolved"
+        FLAGGED = "flagged", pgettext_lazy("moderation", "flagged")
+        HIDDEN = "hidden", pgettext_lazy("moderation", "hidden")
+        SHOWN = "shown", pgettext_lazy("moderation", "shown again")
+        RESOLVED = "resolved", pgettext_lazy("moderation", "flag resolved")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="moderation_log"
@@ -632,6 +650,35 @@ class ModerationEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.act} by {self.by_id} at {self.at:%Y-%m-%d %H:%M}"
 
+    @property
+    def sentence(self) -> str:
+        """The log's line for it, one whole sentence in the reader's language: who did
+        what to which kind of content (and why, when a reason was given). Reads `by`."""
+        about = "response" if self.response_id else "reflection" if self.reflection_id else ""
+        done = MODERATION_SENTENCES[self.act, about]
+        who = self.by.name if self.by_id else gettext("someone who has left")
+        said = str(done) % {"who": who}
+        if self.reason:
+            return gettext("%(done)s: %(reason)s") % {"done": said, "reason": self.reason}
+        return said
+
+
+# The moderation log's lines: (act, what it was about: "" once deleted) → one sentence.
+MODERATION_SENTENCES = {
+    ("flagged", "response"): _("%(who)s flagged a response"),
+    ("flagged", "reflection"): _("%(who)s flagged a reflection"),
+    ("flagged", ""): _("%(who)s flagged something since deleted"),
+    ("hidden", "response"): _("%(who)s hid a response"),
+    ("hidden", "reflection"): _("%(who)s hid a reflection"),
+    ("hidden", ""): _("%(who)s hid something since deleted"),
+    ("shown", "response"): _("%(who)s showed a response again"),
+    ("shown", "reflection"): _("%(who)s showed a reflection again"),
+    ("shown", ""): _("%(who)s showed again something since deleted"),
+    ("resolved", "response"): _("%(who)s resolved a flag on a response"),
+    ("resolved", "reflection"): _("%(who)s resolved a flag on a reflection"),
+    ("resolved", ""): _("%(who)s resolved a flag on something since deleted"),
+}
+
 
 # --- Themes: converging on action -------------------------------------------------------------
 
@@ -651,7 +698,7 @@ class Theme(models.Model):
         "communities.Community", on_delete=models.CASCADE, related_name="themes"
     )
     session = optional_link("cop_sessions.Session", related_name="themes")
-    statement = models.CharField("the theme, in a line", max_length=THEME_STATEMENT_MAX)
+    statement = models.CharField(_("the theme, in a line"), max_length=THEME_STATEMENT_MAX)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -677,6 +724,10 @@ class Theme(models.Model):
     @property
     def loop_plain(self) -> str:
         return str(LOOP_PLAIN.get(getattr(self, "loop_level", ""), ""))
+
+    @property
+    def loop_name(self) -> str:
+        return str(LOOP_NAMES.get(getattr(self, "loop_level", ""), ""))
 
 
 class ThemeVote(models.Model):

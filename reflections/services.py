@@ -5,6 +5,7 @@ from datetime import datetime, time
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.notifications import notify, notify_many
 from outcomes import services as outcome_services
@@ -349,21 +350,25 @@ def theme_create(
     reflection_ids = {r.pk for r in reflections}
     response_ids = {r.pk for r in responses}
     if not reflection_ids and not response_ids:
-        raise ThemeRefused("Choose at least one reflection or response.")
+        raise ThemeRefused(gettext("Choose at least one reflection or response."))
     allowed = set(
         groupable_reflections(community, session)
         .filter(pk__in=reflection_ids)
         .values_list("pk", flat=True)
     )
     if allowed != reflection_ids:
-        raise ThemeRefused("Only reflections shared with the whole community can be grouped.")
+        raise ThemeRefused(
+            gettext("Only reflections shared with the whole community can be grouped.")
+        )
     allowed = set(
         groupable_responses(community, session)
         .filter(pk__in=response_ids)
         .values_list("pk", flat=True)
     )
     if allowed != response_ids:
-        raise ThemeRefused("Only responses shared with the whole community can be grouped.")
+        raise ThemeRefused(
+            gettext("Only responses shared with the whole community can be grouped.")
+        )
     theme = Theme.objects.create(
         community=community, session=session, statement=statement, created_by=created_by
     )
