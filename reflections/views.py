@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission, submission_result
@@ -706,7 +706,7 @@ def _posted_parent(request, access) -> Response | None:
         raise ParentGone from None
 
 
-REPLY_ORPHANED = (
+REPLY_ORPHANED = gettext_lazy(
     "The response you were replying to was deleted meanwhile, so your reply is not posted. "
     "Your words are kept here: post them as a response of your own, or change them first."
 )
