@@ -4,6 +4,7 @@ reflections, write a first one."""
 from __future__ import annotations
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from core.plugins import memberships_who_have, register_first_step
 
@@ -35,17 +36,17 @@ def _wrote(memberships) -> set[int]:
 def register() -> None:
     register_first_step(
         "read",
-        "Read two recent reflections",
+        _("Read two recent reflections"),
         30,
         done=_read_two,
         url_name="reflections:list",
-        hint="See what others here are learning.",
+        hint=_("See what others here are learning."),
     )
     register_first_step(
         "write",
-        "Write a first reflection",
+        _("Write a first reflection"),
         40,
         done=_wrote,
         url_name="reflections:new",
-        hint="A few lines on what you noticed is a fine start.",
+        hint=_("A few lines on what you noticed is a fine start."),
     )
