@@ -207,3 +207,33 @@ def test_a_mention_reaches_the_mentioned_in_their_language(
     html = message.alternatives[0][0]
     assert "<strong>Mardi</strong>" in html
     assert "mentioned you" not in html
+
+
+@pytest.mark.parametrize(
+    ("accept", "markdown", "header"),
+    [
+        (FRENCH, ["Communauté : Riverside", "Niveau de boucle : pas encore choisi"], "titre"),
+        (SPANISH, ["Comunidad: Riverside", "Nivel de bucle: aún sin elegir"], "título"),
+    ],
+)
+def test_my_reflections_download_in_the_browsers_language(
+    client_as, riverside, alice, accept, markdown, header
+):
+    import io
+    import zipfile
+
+    from tests.factories.reflections import ReflectionFactory
+
+    ReflectionFactory(author=alice, community=riverside, title="Mardi", loop_level="")
+    client = client_as("alice")
+    headers = {"accept-language": accept}
+
+    zipped = client.get(reverse("reflections:export_zip"), headers=headers)
+    with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
+        (name,) = archive.namelist()
+        text = archive.read(name).decode()
+    for words in markdown:
+        assert words in text, words
+    csv = client.get(reverse("reflections:export_csv"), headers=headers)
+    first_line = b"".join(csv.streaming_content if csv.streaming else [csv.content])
+    assert header in first_line.decode("utf-8-sig").splitlines()[0]
