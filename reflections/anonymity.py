@@ -20,16 +20,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
+
 from core.privacy import THRESHOLD
 
 if TYPE_CHECKING:
     from communities.access import CommunityAccess
 
-A_MEMBER = "a member"
+# Lazy: each page and each email says it in its reader's language (an email is rendered
+# in the recipient's, accounts.mail).
+A_MEMBER = _("a member")
+A_MEMBER_CAPITAL = _("A member")
 # Below this many active members, posting without a name is offered with a warning: in a
 # small group people may guess. The privacy floor's number (CommunityAccess.is_small).
 GUESSABLE_BELOW = THRESHOLD
-FACILITATORS_SEE = "Facilitators will still see it's you."
+FACILITATORS_SEE = _("Facilitators will still see it's you.")
 
 
 class Concealed:
@@ -44,7 +49,7 @@ class Concealed:
     concealed = True
 
     def __str__(self) -> str:
-        return A_MEMBER
+        return str(A_MEMBER)
 
     def __bool__(self) -> bool:
         return True
@@ -88,10 +93,13 @@ def conceal_one(row, user, facilitated: Iterable[int]):
     return row
 
 
-def byline(row, *, capital: bool = False) -> str:
-    """Who wrote `row`, in words that leave the page (notifications, emails, digests)."""
+def byline(row, *, capital: bool = False, lazy: bool = False) -> str:
+    """Who wrote `row`, in words that leave the page (notifications, emails, digests), in
+    the active language; with `lazy`, "a member" stays lazy and is said in the language it
+    is rendered in (an email's, the recipient's)."""
     if row.anonymous:
-        return A_MEMBER.capitalize() if capital else A_MEMBER
+        said = A_MEMBER_CAPITAL if capital else A_MEMBER
+        return said if lazy else str(said)
     return row.author.name
 
 

@@ -19,7 +19,7 @@ from accounts.notifications import notify
 from communities.mentions import as_plain_text
 
 from .access import responses_visible_to
-from .anonymity import actor_of, byline
+from .anonymity import A_MEMBER_CAPITAL, actor_of, byline
 from .markdown import excerpt
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def _email_response(response: Response, person) -> bool:
         context={
             "recipient": person,
             "response": response,
-            "responder": byline(response, capital=True),
+            "responder": byline(response, capital=True, lazy=True),
             "community": community,
             "target_title": getattr(target, "title", str(target)),
             "is_reply_to_them": bool(response.parent_id and response.parent.author_id == person.pk),
@@ -101,20 +101,32 @@ def _email_response(response: Response, person) -> bool:
     return created
 
 
+# What a mention is in, as the in-site notification's line says it (stored when it is
+# made, in English like every notification line); the email says each in a sentence of
+# its own, in the recipient's language.
+MENTION_PLACES = {
+    "reflection": "a reflection",
+    "response": "a response",
+    "action": "an action",
+    "review_reply": "a reply to a peer review",
+}
+
+
 def _mention_place(mention: Mention) -> tuple[str, str, str]:
-    """(what the mention is in, its title, its page's path)."""
+    """(what the mention is in, a key of MENTION_PLACES; its title; its page's path)."""
     if mention.reflection_id:
         reflection = mention.reflection
-        return "a reflection", reflection.title, reflection.get_absolute_url()
+        return "reflection", reflection.title, reflection.get_absolute_url()
     if mention.response_id:
         response = mention.response
-        return "a response", getattr(response.target, "title", ""), response.get_absolute_url()
+        target = response.target
+        return "response", getattr(target, "title", str(target)), response.get_absolute_url()
     if mention.action_id:
         action = mention.action
-        return "an action", action.title, action.get_absolute_url()
+        return "action", action.title, action.get_absolute_url()
     review = mention.review_reply.review
     path = reverse("reviews:work", kwargs={"slug": mention.community.slug, "pk": review.work_id})
-    return "a reply to a peer review", review.work.title, f"{path}#review-{review.pk}"
+    return "review_reply", review.work.title, f"{path}#review-{review.pk}"
 
 
 def _anonymous(mention: Mention) -> bool:
@@ -123,8 +135,11 @@ def _anonymous(mention: Mention) -> bool:
     return bool(about is not None and about.anonymous)
 
 
-def _mentioner(mention: Mention) -> str:
-    return "A member" if _anonymous(mention) else mention.by.name
+def _mentioner(mention: Mention, *, lazy: bool = False) -> str:
+    """Who mentioned, or "A member" (lazy: in the language it is rendered in)."""
+    if _anonymous(mention):
+        return A_MEMBER_CAPITAL if lazy else str(A_MEMBER_CAPITAL)
+    return mention.by.name
 
 
 def tell_mentioned(mention: Mention) -> bool:
@@ -139,7 +154,7 @@ def tell_mentioned(mention: Mention) -> bool:
         key=f"mention:{mention.pk}",
         community=mention.community,
         actor=None if _anonymous(mention) else mention.by,
-        text=f"{_mentioner(mention)} mentioned you in {what}: “{title}”.",
+        text=f"{_mentioner(mention)} mentioned you in {MENTION_PLACES[what]}: “{title}”.",
         url=path,
         email=lambda: queued.append(_email_mention(mention, what, title, path)),
     )
@@ -156,7 +171,7 @@ def _email_mention(mention: Mention, what: str, title: str, path: str) -> bool:
         template_prefix="reflections/email/mention",
         context={
             "recipient": person,
-            "mentioner": _mentioner(mention),
+            "mentioner": _mentioner(mention, lazy=True),
             "community": mention.community,
             "what": what,
             "title": title,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.text import Truncator, capfirst, format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communities.pickers import FindsMembers, MemberField, pickers_bind
@@ -11,7 +11,7 @@ from core.widgets import QuickModelChoiceField
 from outcomes.models import Outcome
 from sessions.models import Session
 
-from .anonymity import A_MEMBER, FACILITATORS_SEE, GUESSABLE_BELOW
+from .anonymity import GUESSABLE_BELOW
 from .models import (
     BODY_MAX_CHARS,
     PROMPTS,
@@ -55,11 +55,17 @@ VISIBILITY_CHOICES = [
 WITHOUT_NAME = "without_name"
 WITHOUT_NAME_CHOICE = (
     WITHOUT_NAME,
-    f"With the community, without my name — members will see “{A_MEMBER}”. {FACILITATORS_SEE}",
+    _(
+        "With the community, without my name — members will see “a member”. Facilitators "
+        "will still see it's you."
+    ),
 )
-GUESS_WARNING = (
-    f"This community has fewer than {GUESSABLE_BELOW} members: without your name, people "
-    f"may still guess it's you."
+GUESS_WARNING = format_lazy(
+    _(
+        "This community has fewer than {count} members: without your name, people may "
+        "still guess it's you."
+    ),
+    count=GUESSABLE_BELOW,
 )
 
 
@@ -106,8 +112,13 @@ class ReflectionForm(forms.ModelForm):
         label=_("Your reflection"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "data-mentions": ""}),
-        help_text=f"Markdown works: **bold**, _italic_, lists, [links](https://example.org). "
-        f"@ and a name mentions someone who can read it. Up to {BODY_MAX_CHARS:,} characters.",
+        help_text=format_lazy(
+            _(
+                "Markdown works: **bold**, _italic_, lists, [links](https://example.org). "
+                "@ and a name mentions someone who can read it. Up to {count} characters."
+            ),
+            count=f"{BODY_MAX_CHARS:,}",
+        ),
     )
     visibility = forms.ChoiceField(
         label=_("Who will see it?"),
@@ -238,10 +249,10 @@ class ActionForm(FindsMembers, forms.ModelForm):
 
     owner = MemberField(
         purpose="owner",
-        label="Who carries it?",
+        label=_("Who carries it?"),
         error_messages={
-            "invalid_choice": "Choose someone who is an active member of this community.",
-            "required": "Choose who carries this action.",
+            "invalid_choice": _("Choose someone who is an active member of this community."),
+            "required": _("Choose who carries this action."),
         },
     )
 
@@ -261,23 +272,29 @@ class ActionForm(FindsMembers, forms.ModelForm):
             "reflections": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4, "data-mentions": ""}),
         }
-        labels = {"reflections": "The reflections it comes from", "session": "Session"}
-        help_texts = {"due_date": "Optional. Open actions show on the next session's page."}
+        labels = {
+            "reflections": _("The reflections it comes from"),
+            "session": pgettext_lazy("meeting", "Session"),
+        }
+        help_texts = {"due_date": _("Optional. Open actions show on the next session's page.")}
 
     def __init__(self, *args, community, user, preselected=(), **kwargs):
         super().__init__(*args, **kwargs)
         pickers_bind(self, community)
         sessions = Session.objects.filter(community=community).published().order_by("-starts_at")
         self.fields["session"].queryset = sessions
-        self.fields["session"].empty_label = "No particular session"
-        self.fields["session"].error_messages["invalid_choice"] = (
+        self.fields["session"].empty_label = gettext("No particular session")
+        self.fields["session"].error_messages["invalid_choice"] = gettext(
             "Choose a session of this community."
         )
-        self.fields["loop_level"].choices = [("", "Not sure yet"), *Reflection.Loop.choices]
+        not_sure = ("", gettext("Not sure yet"))
+        self.fields["loop_level"].choices = [not_sure, *Reflection.Loop.choices]
         visible = Reflection.objects.visible_to(user, community)
         field = self.fields["reflections"]
         field.queryset = visible
-        field.error_messages["invalid_choice"] = "Choose reflections you can see in this community."
+        field.error_messages["invalid_choice"] = gettext(
+            "Choose reflections you can see in this community."
+        )
         # Validation accepts any reflection the person may see; the page offers only the
         # ones this action starts from plus the ten most recent, so it stays short.
         chosen = list(preselected)
@@ -294,7 +311,7 @@ class ActionStatusForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = ["status", "status_note"]
-        labels = {"status": "Status", "status_note": "A line on why (needed when dropping)"}
+        labels = {"status": _("Status"), "status_note": _("A line on why (needed when dropping)")}
 
     def clean(self):
         cleaned = super().clean()
@@ -303,17 +320,18 @@ class ActionStatusForm(forms.ModelForm):
             and not cleaned.get("status_note", "").strip()
         ):
             self.add_error(
-                "status_note", "Say in a line why it is dropped, so the community remembers."
+                "status_note",
+                gettext("Say in a line why it is dropped, so the community remembers."),
             )
         return cleaned
 
 
 class ReflectionFilterForm(forms.Form):
-    q = forms.CharField(label="Words in the title or text", required=False, max_length=200)
+    q = forms.CharField(label=_("Words in the title or text"), required=False, max_length=200)
     loop_level = forms.ChoiceField(
-        label="Loop level",
+        label=_("Loop level"),
         required=False,
-        choices=[("", "Any level"), *Reflection.Loop.choices, ("none", "Not sure yet")],
+        choices=[("", _("Any level")), *Reflection.Loop.choices, ("none", _("Not sure yet"))],
     )
     # Quick fields: these list every session and member of the community, built from the
     # label's columns only and written in Python (see core.widgets).
@@ -330,16 +348,16 @@ class ReflectionFilterForm(forms.Form):
         label_from_values=lambda statement: str(Outcome(statement=statement)),
     )
     # Found by name with a picker: the page never lists every member of the community.
-    author = MemberField(purpose="author", required=False, label="Author")
+    author = MemberField(purpose="author", required=False, label=_("Author"))
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = (
             Session.objects.filter(community=community).published().order_by("-starts_at")
         )
-        self.fields["session"].empty_label = "Any session"
+        self.fields["session"].empty_label = gettext("Any session")
         self.fields["outcome"].queryset = Outcome.objects.filter(community=community)
-        self.fields["outcome"].empty_label = "Any outcome"
+        self.fields["outcome"].empty_label = gettext("Any outcome")
         pickers_bind(self, community)
 
     def apply(self, queryset, *, user=None, sees_anonymous: bool = False):
@@ -366,7 +384,8 @@ class ReflectionFilterForm(forms.Form):
 
 # --- Responses and moderation ---------------------------------------------------------------
 
-RESPONSE_PROMPT = "Yes, and… what does this make you think of in your own practice?"
+RESPONSE_PROMPT = _("Yes, and… what does this make you think of in your own practice?")
+RESPONSE_EMPTY = _("Write a few words first — what does it make you think of?")
 
 
 class ResponseForm(forms.Form):
@@ -376,19 +395,26 @@ class ResponseForm(forms.Form):
         label=RESPONSE_PROMPT,
         max_length=RESPONSE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4, "data-mentions": ""}),
-        help_text="Build on it: an example, a question, what you would try. Markdown works, "
-        "and @ and a name mentions someone.",
+        help_text=_(
+            "Build on it: an example, a question, what you would try. Markdown works, "
+            "and @ and a name mentions someone."
+        ),
         error_messages={
-            "required": "Write a few words first — what does it make you think of?",
-            "max_length": f"That is a lot for a response: please keep it under "
-            f"{RESPONSE_MAX_CHARS:,} characters (a reflection of your own holds more).",
+            "required": RESPONSE_EMPTY,
+            "max_length": format_lazy(
+                _(
+                    "That is a lot for a response: please keep it under {count} characters "
+                    "(a reflection of your own holds more)."
+                ),
+                count=f"{RESPONSE_MAX_CHARS:,}",
+            ),
         },
     )
 
     anonymous = forms.BooleanField(
-        label="Post it without my name",
+        label=_("Post it without my name"),
         required=False,
-        help_text=f"Members will see “{A_MEMBER}”. {FACILITATORS_SEE}",
+        help_text=_("Members will see “a member”. Facilitators will still see it's you."),
     )
 
     def __init__(
@@ -404,8 +430,8 @@ class ResponseForm(forms.Form):
         # reply form its own label, so each field is found by its name alone.
         self.auto_id = f"id_{prefix_id}_%s"
         if reply_to:
-            self.fields["body"].label = f"Your reply to {reply_to}"
-            self.fields["body"].help_text = "Markdown works."
+            self.fields["body"].label = gettext("Your reply to %(name)s") % {"name": reply_to}
+            self.fields["body"].help_text = gettext("Markdown works.")
         if not offer_anonymous:
             # Editing: whether it shows the author's name was fixed when it was posted.
             del self.fields["anonymous"]
@@ -413,26 +439,30 @@ class ResponseForm(forms.Form):
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
         if not body.strip():
-            raise forms.ValidationError("Write a few words first — what does it make you think of?")
+            raise forms.ValidationError(RESPONSE_EMPTY)
         return body
 
 
 class HideForm(forms.Form):
     reason = forms.CharField(
-        label="Why hide it? Its author will see this.",
+        label=_("Why hide it? Its author will see this."),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say which of the community's norms it breaks."},
+        error_messages={"required": _("Say which of the community's norms it breaks.")},
     )
 
 
 class FlagForm(forms.Form):
     note = forms.CharField(
-        label="What concerns you? (optional, only facilitators see it)",
+        label=_("What concerns you? (optional, only facilitators see it)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+THEME_HELP = _("A short statement of the insight these share, in the community's words.")
+THEME_REQUIRED = _("Write the theme in a line.")
 
 
 class ThemeEditForm(forms.ModelForm):
@@ -441,10 +471,8 @@ class ThemeEditForm(forms.ModelForm):
     class Meta:
         model = Theme
         fields = ["statement"]
-        help_texts = {
-            "statement": "A short statement of the insight these share, in the community's words."
-        }
-        error_messages = {"statement": {"required": "Write the theme in a line."}}
+        help_texts = {"statement": THEME_HELP}
+        error_messages = {"statement": {"required": THEME_REQUIRED}}
 
 
 class ThemeForm(forms.Form):
@@ -454,24 +482,24 @@ class ThemeForm(forms.Form):
     again by services.theme_create."""
 
     statement = forms.CharField(
-        label="The theme, in a line",
+        label=_("The theme, in a line"),
         max_length=THEME_STATEMENT_MAX,
-        help_text="A short statement of the insight these share, in the community's words.",
-        error_messages={"required": "Write the theme in a line."},
+        help_text=THEME_HELP,
+        error_messages={"required": THEME_REQUIRED},
     )
     reflections = forms.ModelMultipleChoiceField(
-        label="Reflections it gathers",
+        label=_("Reflections it gathers"),
         queryset=Reflection.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose reflections shared with the whole community."},
+        error_messages={"invalid_choice": _("Choose reflections shared with the whole community.")},
     )
     responses = forms.ModelMultipleChoiceField(
-        label="Responses it gathers",
+        label=_("Responses it gathers"),
         queryset=Response.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose responses shared with the whole community."},
+        error_messages={"invalid_choice": _("Choose responses shared with the whole community.")},
     )
 
     # Without a session, the most recent of each are offered: a page, not an archive.
@@ -498,7 +526,9 @@ class ThemeForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not cleaned.get("reflections") and not cleaned.get("responses"):
-            raise forms.ValidationError("Choose at least one reflection or response it gathers.")
+            raise forms.ValidationError(
+                gettext("Choose at least one reflection or response it gathers.")
+            )
         return cleaned
 
 
@@ -507,17 +537,17 @@ class ThemeActionForm(FindsMembers, forms.Form):
 
     owner = MemberField(
         purpose="owner",
-        label="Who carries it?",
+        label=_("Who carries it?"),
         error_messages={
-            "invalid_choice": "Choose someone who is an active member of this community.",
-            "required": "Choose who carries this action.",
+            "invalid_choice": _("Choose someone who is an active member of this community."),
+            "required": _("Choose who carries this action."),
         },
     )
     due_date = forms.DateField(
-        label="By when (optional)",
+        label=_("By when (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Open actions show on the next session's page.",
+        help_text=_("Open actions show on the next session's page."),
     )
 
     def __init__(self, *args, community, **kwargs):

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission, submission_result
@@ -435,23 +435,29 @@ def _my_reflections_for_export(user):
 
 def _who_sees(reflection: Reflection) -> str:
     if reflection.anonymous:
-        return "everyone in the community, without my name (facilitators see it's me)"
+        return gettext("everyone in the community, without my name (facilitators see it's me)")
     return reflection.get_visibility_display()
 
 
 def reflection_markdown(reflection: Reflection) -> str:
+    """One reflection as a Markdown file of the export, in the requester's language."""
     lines = [
         f"# {reflection.title}",
         "",
-        f"- Community: {reflection.community.name}",
-        f"- Written: {reflection.created_at:%Y-%m-%d %H:%M} UTC",
-        f"- Loop level: {reflection.get_loop_level_display() or 'not sure yet'}",
-        f"- Who sees it: {_who_sees(reflection)}",
+        "- " + gettext("Community: %(name)s") % {"name": reflection.community.name},
+        "- "
+        + gettext("Written: %(when)s UTC") % {"when": f"{reflection.created_at:%Y-%m-%d %H:%M}"},
+        "- "
+        + gettext("Loop level: %(level)s")
+        % {"level": reflection.get_loop_level_display() or gettext("not sure yet")},
+        "- " + gettext("Who sees it: %(who)s") % {"who": _who_sees(reflection)},
     ]
     if reflection.session:
-        lines.append(f"- Session: {reflection.session.title}")
+        lines.append(
+            "- " + pgettext("meeting", "Session: %(title)s") % {"title": reflection.session.title}
+        )
     if reflection.outcome:
-        lines.append(f"- Outcome: {reflection.outcome}")
+        lines.append("- " + gettext("Outcome: %(outcome)s") % {"outcome": reflection.outcome})
     lines.append("")
     for question, answer in reflection.answered_prompts:
         lines += [f"## {question}", "", answer, ""]
@@ -478,8 +484,11 @@ def export_zip(request):
 @login_required
 @require_GET
 def export_csv(request):
-    columns = ["id", "written", "community", "title", "loop level", "visibility",
-               "without my name", "session", "outcome", "prompt answers", "body"]  # fmt: skip
+    columns = ["id", gettext("written"), gettext("community"), gettext("title"),
+               gettext("loop level"), gettext("visibility"), gettext("without my name"),
+               pgettext("meeting", "session"), gettext("outcome"), gettext("prompt answers"),
+               gettext("body")]  # fmt: skip
+    yes = gettext("yes")
     rows = (
         [
             reflection.pk,
@@ -488,7 +497,7 @@ def export_csv(request):
             reflection.title,
             reflection.loop_level,
             reflection.visibility,
-            "yes" if reflection.anonymous else "",
+            yes if reflection.anonymous else "",
             reflection.session.title if reflection.session else "",
             reflection.outcome.statement if reflection.outcome else "",
             "\n\n".join(f"{q}\n{a}" for q, a in reflection.answered_prompts),
@@ -706,7 +715,7 @@ def _posted_parent(request, access) -> Response | None:
         raise ParentGone from None
 
 
-REPLY_ORPHANED = (
+REPLY_ORPHANED = gettext_lazy(
     "The response you were replying to was deleted meanwhile, so your reply is not posted. "
     "Your words are kept here: post them as a response of your own, or change them first."
 )
