@@ -58,7 +58,7 @@ def conversation(riverside, alice, bob):
                 "delete": ["¿Borrar tu respuesta?", "También podrías editarla."],
                 "confirm": ["¿Borrar «Mardi»?", "Sí, borrarla", "No, mantenerla"],
                 "mine": ["Mis reflexiones", "Descargar como hoja de cálculo (CSV)", "la ve"],
-                "home": ["Las acciones que llevo adelante", "Mis reflexiones recientes"],
+                "home": ["Acciones que llevo", "Mis reflexiones recientes"],
                 "community": ["Reflexiones recientes", "Todas las reflexiones"],
             },
         ),
