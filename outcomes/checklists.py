@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from core.plugins import memberships_whose_community_has, register_setup_step
 
 from .models import Outcome
@@ -15,9 +17,9 @@ def _proposed(memberships) -> set[int]:
 def register() -> None:
     register_setup_step(
         "outcome",
-        "Propose a first outcome",
+        _("Propose a first outcome"),
         30,
         done=_proposed,
         url_name="outcomes:list",
-        hint="“We want to be able to …”: members can endorse it and shape its wording.",
+        hint=_("“We want to be able to …”: members can endorse it and shape its wording."),
     )

@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.fields import optional_link
 from core.text import SHORT_TEXT_MAX
@@ -19,17 +21,17 @@ class Outcome(models.Model):
     """What a community wants to be able to do: "We want to be able to …"."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "proposed"
-        AGREED = "agreed", "agreed"
-        RETIRED = "retired", "retired"
+        PROPOSED = "proposed", pgettext_lazy("outcome", "proposed")
+        AGREED = "agreed", pgettext_lazy("outcome", "agreed")
+        RETIRED = "retired", pgettext_lazy("outcome", "retired")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="outcomes"
     )
     statement = models.CharField(
-        max_length=300, help_text="Finish the sentence: “We want to be able to …”"
+        max_length=300, help_text=_("Finish the sentence: “We want to be able to …”")
     )
-    why = models.TextField("why it matters", max_length=SHORT_TEXT_MAX, blank=True)
+    why = models.TextField(_("why it matters"), max_length=SHORT_TEXT_MAX, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,6 +3,8 @@ Who may see which is the access module's to say; the search page (the search app
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from core.plugins import SearchProvider, register_search
 
 from .access import searchable_outcomes
@@ -12,10 +14,10 @@ def register() -> None:
     register_search(
         "outcome",
         SearchProvider(
-            label="Outcomes",
+            label=_("Outcomes"),
             order=30,
             visible=searchable_outcomes,
-            noun="outcome",
+            noun=_("outcome"),
             title_field="statement",
             text_fields=("why",),
         ),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Avg, Count, OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission, submission_result
@@ -43,7 +44,9 @@ def outcome_list(request, slug):
     form = ProposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.outcome_propose(community=community, user=request.user, **form.cleaned_data)
-        messages.success(request, "Thanks — your outcome is proposed. Others can endorse it.")
+        messages.success(
+            request, gettext("Thanks — your outcome is proposed. Others can endorse it.")
+        )
         return redirect("outcomes:list", slug=community.slug)
     return render(request, "outcomes/list.html", _list_context(request, access, form))
 
@@ -56,13 +59,17 @@ def outcome_endorse(request, slug, pk):
     community = access.community
     outcome = outcome_for(access, pk)
     if outcome.status == Outcome.Status.RETIRED:
-        messages.info(request, "That outcome is retired, so it can't be endorsed.")
+        messages.info(request, gettext("That outcome is retired, so it can't be endorsed."))
         return redirect("outcomes:list", slug=community.slug)
     services.outcome_endorse_toggle(outcome=outcome, user=request.user)
     if request.htmx:
         outcome = selectors.outcomes_for_page(community, request.user).get(pk=outcome.pk)
         context = {**access.context(), "outcome": outcome}
-        said = "You endorse this outcome." if outcome.endorsed else "Your endorsement is withdrawn."
+        said = (
+            gettext("You endorse this outcome.")
+            if outcome.endorsed
+            else gettext("Your endorsement is withdrawn.")
+        )
         return submission_result(
             announce(render(request, "outcomes/list.html#endorse-box", context), said),
             reverse("outcomes:list", kwargs={"slug": community.slug}),
@@ -86,7 +93,9 @@ def outcome_agree(request, slug, pk):
             why=form.cleaned_data["why"],
             prompts=form.cleaned_data["prompts"],
         )
-        messages.success(request, "The outcome is agreed. Plan an activity for it when ready.")
+        messages.success(
+            request, gettext("The outcome is agreed. Plan an activity for it when ready.")
+        )
         return redirect("outcomes:list", slug=community.slug)
     revisions = outcome.revisions.all()[:10]
     context = {**access.context(), "outcome": outcome, "form": form, "revisions": revisions}
@@ -100,7 +109,7 @@ def outcome_retire(request, slug, pk):
     community = access.community
     outcome = outcome_for(access, pk)
     services.outcome_retire(outcome=outcome)
-    messages.success(request, "The outcome is retired. Its history stays on the page.")
+    messages.success(request, gettext("The outcome is retired. Its history stays on the page."))
     return redirect("outcomes:list", slug=community.slug)
 
 
@@ -164,14 +173,16 @@ def outcome_confidence(request, slug, pk):
     community = access.community
     outcome = outcome_for(access, pk)
     if outcome.status != Outcome.Status.AGREED:
-        messages.info(request, "Confidence can be rated once the community has agreed the outcome.")
+        messages.info(
+            request, gettext("Confidence can be rated once the community has agreed the outcome.")
+        )
         return redirect("outcomes:outcome", slug=community.slug, pk=outcome.pk)
     form = ConfidenceForm(request.POST)
     if form.is_valid():
         services.confidence_rate(outcome=outcome, user=request.user, **form.cleaned_data)
         if not request.htmx:
             messages.success(
-                request, "Thanks — your rating is saved. Only you and facilitators see it."
+                request, gettext("Thanks — your rating is saved. Only you and facilitators see it.")
             )
             return redirect("outcomes:outcome", slug=community.slug, pk=outcome.pk)
         form = None
@@ -182,6 +193,6 @@ def outcome_confidence(request, slug, pk):
         if context["saved"]:
             url = reverse("outcomes:outcome", kwargs={"slug": community.slug, "pk": outcome.pk})
             submission_result(response, url)
-            announce(response, "Your confidence rating is saved.")
+            announce(response, gettext("Your confidence rating is saved."))
         return response
     return render(request, "outcomes/detail.html", context)
