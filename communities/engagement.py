@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 SignalSource = Callable[["object", datetime], dict[int, int]]
 
@@ -27,8 +28,9 @@ class Signal:
     # Reaching ANY one signal's threshold is enough: people take part in different ways.
     active: int
     core: int
-    # How the journeys page invites toward a level: one time, and {n} times.
-    invitation: tuple[str, str]
+    # How the journeys page invites toward a level: a lazy plural (ngettext_lazy with
+    # "count"), or a pair of plain phrases, one time and {n} times.
+    invitation: object
     # Where the signal stands in forms and lists (lower first).
     order: int
 
@@ -42,14 +44,16 @@ def register_signal(
     *,
     active: int = 0,
     core: int = 0,
-    invitation: tuple[str, str] | None = None,
+    invitation: object = None,
     order: int = 100,
 ) -> Callable[[SignalSource], SignalSource]:
     """Register `name` with its wording and default thresholds; the decorated function
-    is its source. Without thresholds a signal counts only where a community sets one."""
+    is its source. Without thresholds a signal counts only where a community sets one.
+    The label and the invitation may be lazy translations (gettext_lazy; ngettext_lazy
+    with "count" for the invitation): they are read in the reader's language."""
 
     def decorator(func: SignalSource) -> SignalSource:
-        phrases = invitation or (label, "{n} " + label)
+        phrases = invitation if invitation is not None else (label, "{n} " + label)
         _SOURCES[name] = Signal(label, func, active, core, phrases, order)
         return func
 
@@ -99,7 +103,7 @@ def signal_names() -> list[str]:
 
 def signal_label(name: str) -> str:
     signal = _SOURCES.get(name)
-    return signal.label if signal is not None else name.replace("_", " ")
+    return str(signal.label) if signal is not None else name.replace("_", " ")
 
 
 def default_thresholds() -> dict[str, dict[str, int]]:
@@ -145,10 +149,22 @@ def _reaches(signals: dict[str, int], thresholds: dict[str, int], factor: float 
 
 
 def evidence_text(signals: dict[str, int], window_days: int) -> str:
-    parts = [f"{signal_label(name)}: {count}" for name, count in sorted(signals.items()) if count]
+    """What the signals were, in words of the active language (kept with the suggestion)."""
+    parts = [
+        gettext("%(signal)s: %(count)s") % {"signal": signal_label(name), "count": count}
+        for name, count in sorted(signals.items())
+        if count
+    ]
     if not parts:
-        return f"nothing recorded in the last {window_days} days"
-    return ", ".join(parts) + f" (last {window_days} days)"
+        return ngettext(
+            "nothing recorded in the last day",
+            "nothing recorded in the last %(count)s days",
+            window_days,
+        ) % {"count": window_days}
+    return ngettext("%(signals)s (last day)", "%(signals)s (last %(count)s days)", window_days) % {
+        "signals": ", ".join(parts),
+        "count": window_days,
+    }
 
 
 @dataclass(frozen=True)
@@ -248,10 +264,18 @@ def invitations_toward(community, level: str) -> list[str]:
     for name, n in thresholds_for(community)[level].items():
         if n <= 0 or name not in _SOURCES:
             continue
-        one, many = _SOURCES[name].invitation
-        phrases.append(one if n == 1 else many.format(n=n))
+        invitation = _SOURCES[name].invitation
+        if isinstance(invitation, tuple):
+            one, many = invitation
+            phrases.append(one if n == 1 else many.format(n=n))
+        else:
+            phrases.append(invitation % {"count": n})
     return phrases
 
 
 def things_done(signals: dict[str, int]) -> list[str]:
-    return [f"{signal_label(name)}: {n}" for name, n in sorted(signals.items()) if n]
+    return [
+        gettext("%(signal)s: %(count)s") % {"signal": signal_label(name), "count": n}
+        for name, n in sorted(signals.items())
+        if n
+    ]

@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.html import format_html
+from django.utils.text import capfirst, get_text_list
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.forms import keep_saved_timezone, timezone_choices, timezone_widget
 from accounts.models import User
@@ -62,8 +63,14 @@ class CommunityForm(forms.ModelForm):
         model = Community
         fields = ["name", "domain", "purpose", "visibility", "colour", "emoji", "timezone"]
         labels = {
+            "name": _("Name"),
             "domain": _("What we care about (domain)"),
+            "purpose": _("Purpose"),
+            "visibility": _("Visibility"),
+            "colour": _("Colour"),
             "emoji": _("An emoji (optional)"),
+            "timezone": _("Timezone"),
+            "language": _("Language"),
         }
         help_texts = {
             "emoji": _("One emoji beside the community's name, such as 🌱 or 🧭."),
@@ -201,7 +208,7 @@ class CommunitySettingsForm(CommunityForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["colour"].help_text = "Shown in the community's header and on its cards."
+        self.fields["colour"].help_text = _("Shown in the community's header and on its cards.")
         _offer_within_organisation(self, [self.instance.organisation])
         if self.instance.slug_changed:
             self.fields["slug"].disabled = True
@@ -218,7 +225,11 @@ class CommunitySettingsForm(CommunityForm):
         for level in ("active", "core"):
             for name in engagement.signal_names():
                 self.fields[f"threshold_{level}_{name}"] = forms.IntegerField(
-                    label=f"{level.capitalize()}: {engagement.signal_label(name)}",
+                    label=gettext("%(level)s: %(signal)s")
+                    % {
+                        "level": capfirst(Membership.Level(level).label),
+                        "signal": engagement.signal_label(name),
+                    },
                     min_value=0,
                     max_value=1000,
                     initial=thresholds[level][name],
@@ -317,9 +328,10 @@ class InvitationForm(forms.Form):
             # sends the rest.
             names = [v for v in valid if v.strip().lower() in unwilling]
             rest = _("Remove them to invite the others.") if len(names) < len(valid) else ""
-            raise ValidationError(
-                f"{_and(names)} asked us not to send them invitations, so we won't. {rest}".strip()
-            )
+            said = gettext("%(names)s asked us not to send them invitations, so we won't.") % {
+                "names": get_text_list(names, gettext("and"))
+            }
+            raise ValidationError(f"{said} {rest}".strip())
         if not valid:
             raise ValidationError(
                 _("None of these look like email addresses: %(words)s")
@@ -330,12 +342,8 @@ class InvitationForm(forms.Form):
         return valid
 
 
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Membership.Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
 class MoveForm(FindsMembers, forms.Form):
@@ -367,7 +375,11 @@ class MoveForm(FindsMembers, forms.Form):
                 community=self.community, user=person
             )
             if to_level and data["membership"].level == to_level:
-                self.add_error("to_level", f"{person.name} is already {to_level}.")
+                self.add_error(
+                    "to_level",
+                    pgettext("journey level", "%(name)s is already %(level)s.")
+                    % {"name": person.name, "level": Membership.Level(to_level).label},
+                )
         return data
 
 
@@ -434,12 +446,12 @@ class PairForm(FindsMembers, forms.Form):
     mentor = MemberField(
         purpose="mentor",
         label=_("Mentor"),
-        help_text=f"Someone who said “{Membership.MENTOR}”.",
+        help_text=_("Someone who said “I'm happy to mentor”."),
     )
     newcomer = MemberField(
         purpose="buddy",
         label=_("Newcomer"),
-        help_text=f"Someone who said “{Membership.BUDDY}”.",
+        help_text=_("Someone who said “I'd welcome a buddy”."),
     )
 
     def __init__(self, *args, community, **kwargs):
@@ -502,6 +514,7 @@ class OrganisationSettingsForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "admins_only_create"]
+        labels = {"name": _("Name")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -537,7 +550,9 @@ class OrganisationPersonForm(forms.Form):
     """Give someone with an account a role in the organisation."""
 
     email = forms.EmailField(label=_("Their email address"), max_length=254)
-    role = forms.ChoiceField(choices=OrganisationRole.Role.choices, initial="leader")
+    role = forms.ChoiceField(
+        label=_("Role"), choices=OrganisationRole.Role.choices, initial="leader"
+    )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()

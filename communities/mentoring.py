@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .engagement import register_signal
 from .models import Community, Membership, MentoringPair
@@ -136,10 +138,10 @@ def opted_in_counts(community: Community) -> dict[str, int]:
 
 @register_signal(
     "mentoring",
-    "supporting others' practice (mentoring)",
+    _("supporting others' practice (mentoring)"),
     active=1,
     core=2,
-    invitation=("mentoring a newcomer", "mentoring {n} newcomers"),
+    invitation=ngettext_lazy("mentoring a newcomer", "mentoring %(count)s newcomers", "count"),
     order=60,
 )
 def mentoring_given(community, since) -> dict[int, int]:

@@ -101,12 +101,12 @@ class Organisation(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
     is_default = models.BooleanField(
-        "the site's own organisation",
+        _("the site's own organisation"),
         default=False,
-        help_text="Communities whose coordinator belongs to no other organisation go here.",
+        help_text=_("Communities whose coordinator belongs to no other organisation go here."),
     )
     admins_only_create = models.BooleanField(
-        "only its admins create communities in it", default=False
+        _("only its admins create communities in it"), default=False
     )
     created_at = models.DateTimeField(default=now)
 
@@ -211,7 +211,7 @@ class Community(models.Model):
         related_name="communities",
         default=default_organisation_id,
     )
-    domain = models.TextField("what we care about", max_length=SHORT_TEXT_MAX)
+    domain = models.TextField(_("what we care about"), max_length=SHORT_TEXT_MAX)
     purpose = models.TextField(max_length=TEXT_MAX, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.OPEN)
     timezone = models.CharField(max_length=64, default="Europe/London")
@@ -224,7 +224,7 @@ class Community(models.Model):
         max_length=20,
         choices=LANGUAGES,
         default=DEFAULT_LANGUAGE,
-        help_text="Search finds other forms of a word (“maps” for “mapping”) in this language.",
+        help_text=_("Search finds other forms of a word (“maps” for “mapping”) in this language."),
     )
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=now)
@@ -234,17 +234,17 @@ class Community(models.Model):
     # (engagement.default_thresholds()): {"active": {"sessions_attended": 3}, …}.
     engagement_thresholds = models.JSONField(default=dict, blank=True)
     engagement_window_days = models.PositiveSmallIntegerField(
-        "engagement window (days)", default=90
+        _("engagement window (days)"), default=90
     )
     # A step back toward the periphery is suggested only after this long with nothing
     # recorded (one at a time, never in bulk); quiet before that earns a hello (CheckIn).
     long_absence_days = models.PositiveSmallIntegerField(
-        "long absence (days)", default=LONG_ABSENCE_DAYS
+        _("long absence (days)"), default=LONG_ABSENCE_DAYS
     )
     # The words of the check-in a facilitator sends a quiet member ("worth a hello"); the
     # email adds a greeting, the sessions coming up and the facilitator's name.
     checkin_message = models.TextField(
-        "check-in message", max_length=NOTE_MAX, default=CHECKIN_MESSAGE
+        _("check-in message"), max_length=NOTE_MAX, default=CHECKIN_MESSAGE
     )
 
     objects = CommunityQuerySet.as_manager()
@@ -361,7 +361,7 @@ class Membership(models.Model):
     aspiration = models.CharField(max_length=200, blank=True)
     # Other members see the aspiration only when the person switched this on (facilitators
     # always see it; nobody else may filter by it).
-    show_aspiration = models.BooleanField("show this to members", default=False)
+    show_aspiration = models.BooleanField(_("show this to members"), default=False)
     # One line about themselves, shown beside their name on the members page.
     introduction = models.CharField(max_length=LINE_MAX, blank=True)
     # The "first steps here" card on the person's home was put away (None: still shown
@@ -422,16 +422,27 @@ class Membership(models.Model):
         )
 
     # What a member may say about where they'd like to go: offered, never required.
+    # The value stored is the English words; the label is in the reader's language.
     ASPIRATIONS = [
-        ("I'd like to facilitate", "I'd like to facilitate"),
-        ("I'm happy to mentor", "I'm happy to mentor"),
-        ("I'd welcome a buddy", "I'd welcome a buddy"),
-        ("I'm here to listen for now", "I'm here to listen for now"),
+        ("I'd like to facilitate", _("I'd like to facilitate")),
+        ("I'm happy to mentor", _("I'm happy to mentor")),
+        ("I'd welcome a buddy", _("I'd welcome a buddy")),
+        ("I'm here to listen for now", _("I'm here to listen for now")),
     ]
 
     # The two aspirations that opt a member in to mentoring (communities.mentoring).
     MENTOR = "I'm happy to mentor"
     BUDDY = "I'd welcome a buddy"
+
+    @classmethod
+    def aspiration_words(cls, value: str) -> str:
+        """An aspiration as the reader's language says it (its stored English words when
+        it is not one of ASPIRATIONS)."""
+        return str(dict(cls.ASPIRATIONS).get(value, value))
+
+    @property
+    def aspiration_display(self) -> str:
+        return self.aspiration_words(self.aspiration)
 
     def has_role(self, role: str) -> bool:
         return (

@@ -28,6 +28,8 @@ from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -64,7 +66,7 @@ PURPOSES: dict[str, Purpose] = {
     "attendance": Purpose(role=FACILITATOR, multiple=True),
     "move": Purpose(role=FACILITATOR, shows_level=True),
     "owner": Purpose(role=None),
-    "author": Purpose(role=None, empty_label="Anyone"),
+    "author": Purpose(role=None, empty_label=_("Anyone")),
     "mention": Purpose(role=None, multiple=True),
     # A review round's facilitator reassigns a review or adds a reviewer (reviews app).
     "reviewer": Purpose(role=FACILITATOR, shows_level=True),
@@ -177,10 +179,16 @@ def found_sentence(context: dict) -> str:
     if not query:
         return ""
     if not count:
-        return f"Nobody here matches “{query}”."
-    people = "1 person matches" if count == 1 else f"{count} people match"
-    more = " (and more: type more of the name)" if context["more"] else ""
-    return f"{people} “{query}”{more}."
+        return gettext("Nobody here matches “%(query)s”.") % {"query": query}
+    if context["more"]:
+        return ngettext(
+            "%(count)s person matches “%(query)s” (and more: type more of the name).",
+            "%(count)s people match “%(query)s” (and more: type more of the name).",
+            count,
+        ) % {"count": count, "query": query}
+    return ngettext(
+        "%(count)s person matches “%(query)s”.", "%(count)s people match “%(query)s”.", count
+    ) % {"count": count, "query": query}
 
 
 class MemberPicker(forms.Widget):
@@ -247,7 +255,7 @@ class MemberPicker(forms.Widget):
 class _Bindable:
     """What both picker fields share: `bind` scopes them to one community."""
 
-    not_a_member = "Choose someone who is an active member of this community."
+    not_a_member = _("Choose someone who is an active member of this community.")
 
     def __init__(self, *, purpose: str, **kwargs):
         purpose_for(purpose)
@@ -278,7 +286,7 @@ class MemberField(_Bindable, forms.ModelChoiceField):
 class MembersField(_Bindable, forms.ModelMultipleChoiceField):
     """Active members of the community, chosen with a `MemberPicker`."""
 
-    not_a_member = "Choose people who are active members of this community."
+    not_a_member = _("Choose people who are active members of this community.")
 
 
 def pickers_bind(form: forms.BaseForm, community: Community, **listed: Iterable[int]) -> None:

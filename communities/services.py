@@ -9,10 +9,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.mail import email_render_and_enqueue
 from accounts.notifications import notifications_withdraw, notify
 from core.plugins import rows_changed
+from core.templatetags.dates import when
 
 from . import emails, engagement, organisations
 from .invitations import (
@@ -63,9 +66,9 @@ class CommunityError(Exception):
 
 
 # An archived community stays readable and quiet: nobody new joins, by any door.
-ARCHIVED_NO_NEW_MEMBERS = "This community is archived and not taking new members."
-# Said of an address whose owner asked not to be invited again (after the address).
-OPTED_OUT = "asked us not to send them invitations, so nothing was sent"
+ARCHIVED_NO_NEW_MEMBERS = gettext_lazy("This community is archived and not taking new members.")
+# Said of an address whose owner asked not to be invited again.
+OPTED_OUT = gettext_lazy("%(email)s asked us not to send them invitations, so nothing was sent.")
 
 
 # --- Communities -----------------------------------------------------------------------
@@ -125,10 +128,12 @@ def community_update(*, community: Community, old_slug: str) -> Community:
     # second finds the address already changed instead of inserting the same OldSlug.
     locked = Community.objects.select_for_update().only("slug", "slug_changed").get(pk=community.pk)
     if locked.slug != old_slug:
-        raise CommunityError("The community's address changed meanwhile: here it is as it is now.")
+        raise CommunityError(
+            _("The community's address changed meanwhile: here it is as it is now.")
+        )
     if community.slug != old_slug:
         if locked.slug_changed:
-            raise CommunityError("A community's address can be changed only once.")
+            raise CommunityError(_("A community's address can be changed only once."))
         OldSlug.objects.create(slug=old_slug, community=community)
         community.slug_changed = True
     community.save()
@@ -158,12 +163,12 @@ def membership_join(*, community: Community, user) -> Membership:
     """Join an open community with one click (or come back after leaving)."""
     direct = (Community.Visibility.OPEN, Community.Visibility.ORGANISATION)
     if community.visibility not in direct or community.archived:
-        raise CommunityError("This community is not open to join directly.")
+        raise CommunityError(_("This community is not open to join directly."))
     membership, created = _membership_claim(community, user, status=Status.ACTIVE)
     if created:
         return membership
     if membership.status == Status.ACTIVE:
-        raise CommunityError("You are already a member.")
+        raise CommunityError(_("You are already a member."))
     membership.status = Status.ACTIVE
     membership.joined_at = timezone.now()
     membership.save(update_fields=["status", "joined_at"])
@@ -174,12 +179,12 @@ def membership_join(*, community: Community, user) -> Membership:
 def join_request_create(*, community: Community, user, note: str = "") -> Membership:
     """Ask to join a request-to-join community; its facilitators are told by email."""
     if community.visibility != Community.Visibility.REQUEST or community.archived:
-        raise CommunityError("This community does not take requests to join.")
+        raise CommunityError(_("This community does not take requests to join."))
     membership, created = _membership_claim(community, user, status=Status.REQUESTED)
     if not created and membership.status == Status.ACTIVE:
-        raise CommunityError("You are already a member.")
+        raise CommunityError(_("You are already a member."))
     if not created and membership.status == Status.REQUESTED:
-        raise CommunityError("Your request is already with the facilitators.")
+        raise CommunityError(_("Your request is already with the facilitators."))
     now = timezone.now()
     membership.status = Status.REQUESTED
     membership.request_note = note
@@ -199,9 +204,9 @@ def join_request_decide(*, membership: Membership, by, approve: bool) -> Members
     """Approve or decline a request to join; the requester is told either way."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != Status.REQUESTED:
-        raise CommunityError("This request has already been answered.")
+        raise CommunityError(_("This request has already been answered."))
     if approve and membership.community.archived:
-        raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
+        raise CommunityError(str(ARCHIVED_NO_NEW_MEMBERS))
     if approve:
         membership.status = Status.ACTIVE
         membership.joined_at = timezone.now()
@@ -240,7 +245,7 @@ def join_request_withdraw(*, membership: Membership) -> Membership:
     """The requester takes back a request that is still waiting (they may ask again)."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != Status.REQUESTED:
-        raise CommunityError("This request has already been answered.")
+        raise CommunityError(_("This request has already been answered."))
     membership.status = Status.LEFT
     membership.save(update_fields=["status"])
     return membership
@@ -272,7 +277,7 @@ def membership_leave(*, membership: Membership) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if _is_last_coordinator(membership):
         raise CommunityError(
-            "You are this community's only coordinator: appoint another coordinator first."
+            _("You are this community's only coordinator: appoint another coordinator first.")
         )
     membership.status = Status.LEFT
     membership.left_at = timezone.now()
@@ -292,10 +297,10 @@ def membership_leave(*, membership: Membership) -> Membership:
 def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if role not in Role.values:
-        raise CommunityError("Choose member, facilitator or coordinator.")
+        raise CommunityError(_("Choose member, facilitator or coordinator."))
     if role != Role.COORDINATOR and _is_last_coordinator(membership):
         raise CommunityError(
-            "A community needs at least one coordinator: appoint another one first."
+            _("A community needs at least one coordinator: appoint another one first.")
         )
     membership.role = role
     membership.save(update_fields=["role"])
@@ -341,8 +346,7 @@ def _send_invitation(invitation: Invitation) -> None:
 
 
 def _day(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%b %Y}"
+    return when(moment, "date")
 
 
 def _live_invitation_get_or_create(
@@ -384,7 +388,7 @@ def invitations_send(
     says when it was invited (the page offers a re-send), unless that invitation has
     expired, when it goes out again with a fresh link."""
     if community.archived:
-        raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
+        raise CommunityError(str(ARCHIVED_NO_NEW_MEMBERS))
     members = {
         email.lower()
         for email in Membership.objects.active()
@@ -419,10 +423,10 @@ def _invitations_send(
     unwilling = opted_out(emails)
     for email in emails:
         if email.lower() in members:
-            skipped[email] = "is already a member"
+            skipped[email] = _("%(email)s is already a member.") % {"email": email}
             continue
         if email.strip().lower() in unwilling:
-            skipped[email] = OPTED_OUT
+            skipped[email] = OPTED_OUT % {"email": email}
             continue
         invitation, created = _live_invitation_get_or_create(
             target=target, email=email, by=by, message=message
@@ -434,9 +438,9 @@ def _invitations_send(
             sent.append(invitation_resend(invitation=invitation, by=by))
         else:
             sent_on = _day(invitation.sent_at)
-            skipped[email] = (
-                f"was already invited on {sent_on}: use Re-send below if it went astray"
-            )
+            skipped[email] = _(
+                "%(email)s was already invited on %(day)s: use Re-send below if it went astray."
+            ) % {"email": email, "day": sent_on}
     return sent, skipped
 
 
@@ -446,11 +450,11 @@ def invitation_resend(*, invitation: Invitation, by) -> Invitation:
     A withdrawn invitation comes back to life, unless its address has a newer live one."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
-        raise CommunityError("This invitation has already been accepted.")
+        raise CommunityError(_("This invitation has already been accepted."))
     if invitation.community is not None and invitation.community.archived:
-        raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
+        raise CommunityError(str(ARCHIVED_NO_NEW_MEMBERS))
     if opted_out([invitation.email]):
-        raise CommunityError(f"{invitation.email} {OPTED_OUT}.")
+        raise CommunityError(OPTED_OUT % {"email": invitation.email})
     newer = (
         Invitation.objects.live_for(invitation.target, invitation.email)
         .exclude(pk=invitation.pk)
@@ -459,8 +463,11 @@ def invitation_resend(*, invitation: Invitation, by) -> Invitation:
     if newer is not None:
         sent_on = _day(newer.sent_at)
         raise CommunityError(
-            f"{invitation.email} already has a newer invitation, sent on {sent_on}: "
-            "re-send that one instead."
+            _(
+                "%(email)s already has a newer invitation, sent on %(day)s: "
+                "re-send that one instead."
+            )
+            % {"email": invitation.email, "day": sent_on}
         )
     now = timezone.now()
     try:
@@ -471,7 +478,8 @@ def invitation_resend(*, invitation: Invitation, by) -> Invitation:
     except IntegrityError:
         # A new invitation to this address was made while we looked: it stands.
         raise CommunityError(
-            f"{invitation.email} already has a newer invitation: re-send that one instead."
+            _("%(email)s already has a newer invitation: re-send that one instead.")
+            % {"email": invitation.email}
         ) from None
     invitation.refresh_from_db()
     _send_invitation(invitation)
@@ -493,7 +501,7 @@ def invitation_opt_out_undo(*, address_hash: str) -> None:
 
 def invitation_revoke(*, invitation: Invitation) -> Invitation:
     if invitation.accepted_at:
-        raise CommunityError("This invitation has already been accepted.")
+        raise CommunityError(_("This invitation has already been accepted."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     return invitation
@@ -505,9 +513,11 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership | None:
     or, for an organisation's invitation, one who belongs to it (None). Only its
     addressee may: `user` must have verified the address it was sent to."""
     if invitation.community is not None and invitation.community.archived:
-        raise CommunityError(ARCHIVED_NO_NEW_MEMBERS)
+        raise CommunityError(str(ARCHIVED_NO_NEW_MEMBERS))
     if invitation_address_state(invitation, user) != "verified":
-        raise CommunityError(f"This invitation was sent to {invitation.email}, not to you.")
+        raise CommunityError(
+            _("This invitation was sent to %(email)s, not to you.") % {"email": invitation.email}
+        )
     claimed = Invitation.objects.filter(
         pk=invitation.pk,
         nonce=invitation.nonce,
@@ -516,7 +526,7 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership | None:
         expires_at__gt=timezone.now(),
     ).update(accepted_at=timezone.now(), accepted_by=user)
     if not claimed:
-        raise CommunityError("This invitation link can no longer be used.")
+        raise CommunityError(_("This invitation link can no longer be used."))
     if invitation.organisation is not None:
         organisations.grant(invitation.organisation, user, OrganisationRole.Role.MEMBER)
         return None
@@ -541,11 +551,14 @@ def journey_move(
     Any open suggestion for them is settled (the move answers it)."""
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if to_level not in Level.values:
-        raise CommunityError("Choose peripheral, active or core.")
+        raise CommunityError(_("Choose peripheral, active or core."))
     if locked.status != Status.ACTIVE:
-        raise CommunityError("Only current members can move on their journey.")
+        raise CommunityError(_("Only current members can move on their journey."))
     if locked.level == to_level:
-        raise CommunityError(f"{locked.user.name} is already {to_level}.")
+        raise CommunityError(
+            pgettext("journey level", "%(name)s is already %(level)s.")
+            % {"name": locked.user.name, "level": locked.get_level_display()}
+        )
     step = JourneyStep.objects.create(
         membership=locked,
         from_level=locked.level,
@@ -580,9 +593,9 @@ def journey_move(
 def suggestion_confirm(*, suggestion: MoveSuggestion, by, note: str = "") -> JourneyStep:
     suggestion = MoveSuggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != MoveSuggestion.Status.OPEN:
-        raise CommunityError("This suggestion has already been answered.")
+        raise CommunityError(_("This suggestion has already been answered."))
     if suggestion.membership.level != suggestion.from_level:
-        raise CommunityError("This member's level has changed since; nothing was moved.")
+        raise CommunityError(_("This member's level has changed since; nothing was moved."))
     step = journey_move(
         membership=suggestion.membership,
         to_level=suggestion.to_level,
@@ -602,7 +615,7 @@ def suggestion_dismiss(*, suggestion: MoveSuggestion, by) -> MoveSuggestion:
         pk=suggestion.pk, status=MoveSuggestion.Status.OPEN
     ).update(status=MoveSuggestion.Status.DISMISSED, decided_at=timezone.now(), decided_by=by)
     if not updated:
-        raise CommunityError("This suggestion has already been answered.")
+        raise CommunityError(_("This suggestion has already been answered."))
     suggestion.refresh_from_db()
     return suggestion
 
@@ -717,11 +730,17 @@ def checkin_send(*, membership: Membership, by) -> tuple[CheckIn, bool]:
     )
     name = locked.user.name
     if locked.status != Status.ACTIVE:
-        raise CommunityError(f"{name} is no longer a member here, so no hello was sent.")
+        raise CommunityError(
+            _("%(name)s is no longer a member here, so no hello was sent.") % {"name": name}
+        )
     if locked.quiet_since is None:
-        raise CommunityError(f"{name} has been around lately, so no hello is needed.")
+        raise CommunityError(
+            _("%(name)s has been around lately, so no hello is needed.") % {"name": name}
+        )
     if locked.muted:
-        raise CommunityError(f"{name} has muted this community, so no hello was sent.")
+        raise CommunityError(
+            _("%(name)s has muted this community, so no hello was sent.") % {"name": name}
+        )
     checkin, created = CheckIn.objects.get_or_create(
         membership=locked, spell_started_at=locked.quiet_since, defaults={"sent_by": by}
     )
@@ -813,7 +832,7 @@ def pair_create(*, community: Community, mentor, newcomer, by) -> MentoringPair:
     opted in, and the newcomer must have no buddy yet. A double submit finds the pair the
     first one made (the constraint `pair_one_active_buddy`) rather than making a second."""
     if mentor.pk == newcomer.pk:
-        raise PairingError("Choose two different people: someone can't be their own buddy.")
+        raise PairingError(_("Choose two different people: someone can't be their own buddy."))
     memberships = {
         m.user_id: m
         for m in Membership.objects.active()
@@ -821,13 +840,13 @@ def pair_create(*, community: Community, mentor, newcomer, by) -> MentoringPair:
         .filter(community=community, user__in=[mentor, newcomer])
     }
     if mentor.pk not in memberships:
-        raise PairingError("Choose a mentor who is a member of this community.", "mentor")
+        raise PairingError(_("Choose a mentor who is a member of this community."), "mentor")
     if newcomer.pk not in memberships:
-        raise PairingError("Choose a newcomer who is a member of this community.", "newcomer")
+        raise PairingError(_("Choose a newcomer who is a member of this community."), "newcomer")
     if memberships[mentor.pk].aspiration != Membership.MENTOR:
         raise PairingError(
-            f"{mentor.name} hasn't said “{Membership.MENTOR}”, so they can't be asked to "
-            "mentor yet.",
+            _("%(name)s hasn't said “%(aspiration)s”, so they can't be asked to mentor yet.")
+            % {"name": mentor.name, "aspiration": Membership.aspiration_words(Membership.MENTOR)},
             "mentor",
         )
     existing = (
@@ -840,11 +859,14 @@ def pair_create(*, community: Community, mentor, newcomer, by) -> MentoringPair:
         if existing.mentor_id == mentor.pk:
             return existing  # The same pairing sent twice: the one pair.
         raise PairingError(
-            f"{newcomer.name} already has a buddy: {existing.mentor.name}.", "newcomer"
+            _("%(name)s already has a buddy: %(mentor)s.")
+            % {"name": newcomer.name, "mentor": existing.mentor.name},
+            "newcomer",
         )
     if memberships[newcomer.pk].aspiration != Membership.BUDDY:
         raise PairingError(
-            f"{newcomer.name} hasn't said “{Membership.BUDDY}”, so they can't be paired yet.",
+            _("%(name)s hasn't said “%(aspiration)s”, so they can't be paired yet.")
+            % {"name": newcomer.name, "aspiration": Membership.aspiration_words(Membership.BUDDY)},
             "newcomer",
         )
     try:
@@ -856,7 +878,9 @@ def pair_create(*, community: Community, mentor, newcomer, by) -> MentoringPair:
         # Another submit paired the newcomer in the meantime.
         pair = MentoringPair.objects.active().get(community=community, newcomer=newcomer)
         if pair.mentor_id != mentor.pk:
-            raise PairingError(f"{newcomer.name} already has a buddy.", "newcomer") from None
+            raise PairingError(
+                _("%(name)s already has a buddy.") % {"name": newcomer.name}, "newcomer"
+            ) from None
         return pair
     url = pair.get_absolute_url()
     for person, other, role in ((mentor, newcomer, "mentor"), (newcomer, mentor, "newcomer")):
@@ -887,7 +911,7 @@ def pair_end(*, pair: MentoringPair, by) -> MentoringPair:
     Ending twice changes nothing and tells nobody again."""
     locked = MentoringPair.objects.select_for_update().get(pk=pair.pk)
     if locked.ended_at is not None:
-        raise CommunityError("This pairing has already ended.")
+        raise CommunityError(_("This pairing has already ended."))
     locked.ended_at = timezone.now()
     locked.ended_by = by
     locked.save(update_fields=["ended_at", "ended_by"])
@@ -923,9 +947,9 @@ def pair_end(*, pair: MentoringPair, by) -> MentoringPair:
 
 def _pair_open(pair: MentoringPair, by) -> None:
     if not pair.includes(by):
-        raise CommunityError("Only the two people of the pair can write here.")
+        raise CommunityError(_("Only the two people of the pair can write here."))
     if pair.ended_at is not None:
-        raise CommunityError("This pairing has ended, so it is kept as it was.")
+        raise CommunityError(_("This pairing has ended, so it is kept as it was."))
 
 
 @transaction.atomic
@@ -942,10 +966,10 @@ def pair_meeting_record(*, pair: MentoringPair, by, met_on, line: str = "") -> P
     """A "we met" check-in: once per pair and day (the second keeps the first)."""
     _pair_open(pair, by)
     if met_on > timezone.localdate():
-        raise PairingError("Choose today or a day before: this records a meeting that happened.")
+        raise PairingError(_("Choose today or a day before: this records a meeting that happened."))
     if met_on < pair.started_at.date():
-        raise PairingError("Choose a day since you were paired.")
-    meeting, _ = PairMeeting.objects.get_or_create(
+        raise PairingError(_("Choose a day since you were paired."))
+    meeting, _created = PairMeeting.objects.get_or_create(
         pair=pair, met_on=met_on, defaults={"by": by, "line": line}
     )
     return meeting

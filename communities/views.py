@@ -343,8 +343,8 @@ def tell_invited(request, sent, skipped, invalid) -> None:
     if sent:
         addresses = ", ".join(invitation.email for invitation in sent)
         messages.success(request, _("Invitation sent to %(addresses)s.") % {"addresses": addresses})
-    for email, why in skipped.items():
-        messages.info(request, f"{email} {why}.")
+    for said in skipped.values():
+        messages.info(request, said)
     for word in invalid:
         messages.error(
             request,
@@ -820,9 +820,11 @@ def checkin_send(request, slug, pk):
         checkin = None
     name = member.user.name
     if created:
-        said = f"Hello sent to {name}. Replies come straight to you."
+        said = _("Hello sent to %(name)s. Replies come straight to you.") % {"name": name}
     elif checkin is not None:
-        said = f"A hello already went to {name} in this quiet spell; nothing more was sent."
+        said = _("A hello already went to %(name)s in this quiet spell; nothing more was sent.") % {
+            "name": name
+        }
     else:
         said = error
     if request.htmx:

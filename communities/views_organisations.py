@@ -87,9 +87,18 @@ def organisation_person_add(request, slug):
         return _page(request, organisation, person_form=form)
     role = form.cleaned_data["role"]
     if organisations.grant(organisation, form.person, role):
-        messages.success(request, f"{form.person} is now a {role} of {organisation.name}.")
+        said = {
+            "leader": _("%(person)s is now a leader of %(organisation)s."),
+            "admin": _("%(person)s is now an admin of %(organisation)s."),
+        }.get(role, _("%(person)s now belongs to %(organisation)s."))
+        tell = messages.success
     else:
-        messages.info(request, f"{form.person} already was a {role} of {organisation.name}.")
+        said = {
+            "leader": _("%(person)s already was a leader of %(organisation)s."),
+            "admin": _("%(person)s already was an admin of %(organisation)s."),
+        }.get(role, _("%(person)s already belonged to %(organisation)s."))
+        tell = messages.info
+    tell(request, said % {"person": form.person, "organisation": organisation.name})
     return redirect("organisations:settings", slug=organisation.slug)
 
 
@@ -107,7 +116,14 @@ def organisation_person_remove(request, slug, pk):
         messages.error(request, _("An organisation keeps at least one admin: add another first."))
     else:
         organisations.revoke(organisation, role.user, role.role)
-        messages.success(request, f"{role.user} is no longer a {role.role} here.")
+        messages.success(
+            request,
+            {
+                "leader": _("%(person)s is no longer a leader here."),
+                "admin": _("%(person)s is no longer an admin here."),
+            }.get(role.role, _("%(person)s no longer belongs here."))
+            % {"person": role.user},
+        )
     return redirect("organisations:settings", slug=organisation.slug)
 
 
@@ -173,5 +189,11 @@ def community_move(request, slug):
             return redirect("organisations:settings", slug=chosen.slug)
         return redirect(community.get_absolute_url())
     if chosen is not None:
-        context["effects"] = organisations.move_effects(community, chosen)
+        effects = organisations.move_effects(community, chosen)
+        context["effects"] = effects
+        # The leaders' names as lists in one sentence each (the page's words are whole).
+        context["names"] = {
+            key: ", ".join(person.name for person in effects[key])
+            for key in ("losing", "gaining", "keeping")
+        }
     return render(request, "communities/community_move.html", context)

@@ -13,22 +13,23 @@ import unicodedata
 import zlib
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # The text colour on every palette colour.
 TONE_TEXT = "#ffffff"
 
 # key → (label, background). Keys are stored (Community.colour): never rename one.
 PALETTE: dict[str, tuple[str, str]] = {
-    "teal": ("Teal", "#245f73"),
-    "green": ("Green", "#1f6b3a"),
-    "blue": ("Blue", "#1d4ed8"),
-    "violet": ("Violet", "#6d28d9"),
-    "plum": ("Plum", "#86198f"),
-    "rose": ("Rose", "#be123c"),
-    "rust": ("Rust", "#9a3412"),
-    "amber": ("Amber", "#b45309"),
+    "teal": (_("Teal"), "#245f73"),
+    "green": (_("Green"), "#1f6b3a"),
+    "blue": (_("Blue"), "#1d4ed8"),
+    "violet": (_("Violet"), "#6d28d9"),
+    "plum": (_("Plum"), "#86198f"),
+    "rose": (_("Rose"), "#be123c"),
+    "rust": (_("Rust"), "#9a3412"),
+    "amber": (_("Amber"), "#b45309"),
 }
-TONE_CHOICES = [(key, label) for key, (label, _) in PALETTE.items()]
+TONE_CHOICES = [(key, label) for key, (label, _hex) in PALETTE.items()]
 DEFAULT_TONE = "teal"
 
 # A community's emoji: one emoji, which may be a sequence (a flag, a skin tone, a family
@@ -75,8 +76,8 @@ def validate_emoji(value: str) -> None:
     if not value:
         return
     if len(value) > EMOJI_MAX:
-        raise ValidationError("Choose one emoji, or leave this empty.", code="emoji_long")
+        raise ValidationError(_("Choose one emoji, or leave this empty."), code="emoji_long")
     if any(unicodedata.category(ch) not in _EMOJI_CATEGORIES for ch in value):
         raise ValidationError(
-            "Only an emoji fits here (no letters, numbers or spaces).", code="emoji_text"
+            _("Only an emoji fits here (no letters, numbers or spaces)."), code="emoji_text"
         )

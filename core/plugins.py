@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass
@@ -389,9 +390,9 @@ def memberships_whose_community_has(memberships: list[Any], rows: QuerySet) -> s
 
 EmailChoice = Literal["immediately", "digest", "never"]
 EMAIL_CHOICES: tuple[tuple[EmailChoice, str], ...] = (
-    ("immediately", "Email me at once"),
-    ("digest", "In my digest"),
-    ("never", "Don't email me"),
+    ("immediately", _("Email me at once")),
+    ("digest", _("In my digest")),
+    ("never", _("Don't email me")),
 )
 
 

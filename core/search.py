@@ -22,19 +22,20 @@ from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, Expression, F, Func, Q, Subquery, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 # The languages a community can search in, as PostgreSQL's text-search configurations
 # (their names are the stored values). "simple" lower-cases words without stemming: right
 # for every language PostgreSQL does not stem.
 LANGUAGES = [
-    ("english", "English"),
-    ("french", "French"),
-    ("spanish", "Spanish"),
-    ("portuguese", "Portuguese"),
-    ("german", "German"),
-    ("italian", "Italian"),
-    ("dutch", "Dutch"),
-    ("simple", "Another language (words matched as written)"),
+    ("english", _("English")),
+    ("french", _("French")),
+    ("spanish", _("Spanish")),
+    ("portuguese", _("Portuguese")),
+    ("german", _("German")),
+    ("italian", _("Italian")),
+    ("dutch", _("Dutch")),
+    ("simple", _("Another language (words matched as written)")),
 ]
 DEFAULT_LANGUAGE = "english"
 CONFIGS = [name for name, _label in LANGUAGES]

@@ -30,6 +30,8 @@ from pathlib import PurePosixPath
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from communities.models import CheckIn, Membership
 from core.csvs import csv_text
@@ -190,7 +192,8 @@ def _person_profile(archive: Archive, user) -> Part:
         ],
     }
     archive.text("profile.json", json.dumps(profile, indent=2, ensure_ascii=False) + "\n")
-    return Part("profile.json", "your name, address and communities", len(profile["communities"]))
+    about = _("your name, address and communities")
+    return Part("profile.json", about, len(profile["communities"]))
 
 
 def _person_reflections(archive: Archive, user) -> Part:
@@ -202,7 +205,7 @@ def _person_reflections(archive: Archive, user) -> Part:
     count = _reflections(archive, reflections, "reflections", community_view=False)
     return Part(
         "reflections/",
-        "your reflections, one Markdown file each, private ones included",
+        _("your reflections, one Markdown file each, private ones included"),
         count,
     )
 
@@ -210,10 +213,10 @@ def _person_reflections(archive: Archive, user) -> Part:
 def _response_target(response: Response) -> str:
     target = response.target
     if response.reflection_id:
-        return f"the reflection “{target.title}”"
+        return _("In reply to the reflection “%(title)s”:") % {"title": target.title}
     if response.work_id:
-        return f"the shared work “{target.title}”"
-    return f"the session “{target.title}”"
+        return _("In reply to the shared work “%(title)s”:") % {"title": target.title}
+    return pgettext("meeting", "In reply to the session “%(title)s”:") % {"title": target.title}
 
 
 def _person_responses(archive: Archive, user) -> Part:
@@ -222,17 +225,19 @@ def _person_responses(archive: Archive, user) -> Part:
         .select_related("community", "reflection", "work", "session")
         .order_by("created_at", "pk")
     )
-    chunks = ["# Your responses\n"]
+    chunks = ["# " + _("Your responses") + "\n"]
+    without_name = " " + _("(without my name)")
     for response in responses:
-        named = " (without my name)" if response.anonymous else ""
+        named = without_name if response.anonymous else ""
         chunks.append(
             f"\n## {_when(response.created_at)} · {response.community.name}{named}\n\n"
-            f"In reply to {_response_target(response)}:\n\n{response.body.strip()}\n"
+            f"{_response_target(response)}\n\n{response.body.strip()}\n"
         )
     if not responses:
-        chunks.append("\nYou have not written a response yet.\n")
+        chunks.append("\n" + _("You have not written a response yet.") + "\n")
     archive.text("responses.md", "".join(chunks))
-    return Part("responses.md", "your responses to reflections, work and sessions", len(responses))
+    about = pgettext("meeting", "your responses to reflections, work and sessions")
+    return Part("responses.md", about, len(responses))
 
 
 def _person_work(archive: Archive, user) -> Part:
@@ -260,22 +265,23 @@ def _person_work(archive: Archive, user) -> Part:
             front_matter(fields) + f"# {work.title}\n\n{work.description.strip()}\n",
         )
         count += 1
-    return Part("shared-work/", "work you shared, with its uploaded file", count)
+    return Part("shared-work/", _("work you shared, with its uploaded file"), count)
 
 
 def _review_markdown(review: PeerReview, heading: str) -> str:
     chunks = [f"\n## {heading}\n\n"]
     if review.stage:
-        chunks.append(f"Stage: {review.get_stage_display()}\n\n")
+        chunks.append(_("Stage: %(stage)s") % {"stage": review.get_stage_display()} + "\n\n")
     for pair in review.pairs():
         chunks.append(f"### {pair['prompt']}\n\n")
         if pair["works"]:
-            chunks.append(f"What works: {pair['works']}\n\n")
+            chunks.append(_("What works: %(words)s") % {"words": pair["works"]} + "\n\n")
         if pair["deeper"]:
-            chunks.append(f"To go deeper: {pair['deeper']}\n\n")
+            chunks.append(_("To go deeper: %(words)s") % {"words": pair["deeper"]} + "\n\n")
     reply = getattr(review, "reply", None)
     if reply is not None:
-        chunks.append(f"Reply from the author: {reply.body.strip()}\n")
+        words = reply.body.strip()
+        chunks.append(_("Reply from the author: %(words)s") % {"words": words} + "\n")
     return "".join(chunks)
 
 
@@ -287,35 +293,34 @@ def _reviews(queryset):
 
 def _person_reviews_given(archive: Archive, user) -> Part:
     reviews = list(_reviews(PeerReview.objects.submitted().filter(reviewer=user)))
-    chunks = ["# Peer reviews you wrote\n"]
+    chunks = ["# " + _("Peer reviews you wrote") + "\n"]
     for review in reviews:
-        heading = (
-            f"{_when(review.submitted_at)} · {review.round.community.name} · "
-            f"“{review.work.title}” by {review.work.author.name}"
-        )
+        work = _("“%(title)s” by %(name)s") % {
+            "title": review.work.title,
+            "name": review.work.author.name,
+        }
+        heading = f"{_when(review.submitted_at)} · {review.round.community.name} · {work}"
         chunks.append(_review_markdown(review, heading))
     if not reviews:
-        chunks.append("\nYou have not shared a peer review yet.\n")
+        chunks.append("\n" + _("You have not shared a peer review yet.") + "\n")
     archive.text("reviews-given.md", "".join(chunks))
-    return Part("reviews-given.md", "the peer reviews you shared", len(reviews))
+    return Part("reviews-given.md", _("the peer reviews you shared"), len(reviews))
 
 
 def _person_reviews_received(archive: Archive, user) -> Part:
     # As the author may read them: shared and, in a round with a release step, released.
     reviews = list(_reviews(PeerReview.objects.released().filter(work__author=user)))
-    chunks = ["# Peer reviews of your work\n"]
+    chunks = ["# " + _("Peer reviews of your work") + "\n"]
     for review in reviews:
         by = reviewer_name(review, viewer=user, author_id=user.pk, is_facilitator=False)
-        heading = (
-            f"{_when(review.submitted_at)} · {review.round.community.name} · "
-            f"“{review.work.title}” · from {by}"
-        )
+        work = _("“%(title)s” · from %(name)s") % {"title": review.work.title, "name": by}
+        heading = f"{_when(review.submitted_at)} · {review.round.community.name} · {work}"
         chunks.append(_review_markdown(review, heading))
     if not reviews:
-        chunks.append("\nNo peer review of your work has reached you yet.\n")
+        chunks.append("\n" + _("No peer review of your work has reached you yet.") + "\n")
     archive.text("reviews-received.md", "".join(chunks))
     return Part(
-        "reviews-received.md", "peer reviews of your work, as you can read them", len(reviews)
+        "reviews-received.md", _("peer reviews of your work, as you can read them"), len(reviews)
     )
 
 
@@ -337,17 +342,19 @@ def _action_rows(actions, *, people: bool):
         yield row
 
 
-ACTION_COLUMNS = [
-    "community",
-    "what we'll do differently",
-    "description",
-    "status",
-    "why",
-    "due",
-    "loop level",
-    "created",
-    "done",
-]
+def _action_columns() -> list[str]:
+    """The actions CSV's header, in the export's language."""
+    return [
+        _("community"),
+        _("what we'll do differently"),
+        _("description"),
+        _("status"),
+        _("why"),
+        _("due"),
+        _("loop level"),
+        _("created"),
+        _("done"),
+    ]
 
 
 def _person_actions(archive: Archive, user) -> Part:
@@ -358,8 +365,8 @@ def _person_actions(archive: Archive, user) -> Part:
     )
     return archive.table(
         "actions.csv",
-        "actions you own or proposed",
-        ACTION_COLUMNS,
+        _("actions you own or proposed"),
+        _action_columns(),
         _action_rows(actions, people=False),
     )
 
@@ -374,8 +381,8 @@ def _person_rsvps(archive: Archive, user) -> Part:
         [r.session.community.name, r.session.title, _when(r.session.starts_at), r.response]
         for r in rsvps
     ]
-    columns = ["community", "session", "starts", "your answer"]
-    return archive.table("rsvps.csv", "your answers to “coming?”", columns, rows)
+    columns = [_("community"), pgettext("meeting", "session"), _("starts"), _("your answer")]
+    return archive.table("rsvps.csv", _("your answers to “coming?”"), columns, rows)
 
 
 def _person_attendance(archive: Archive, user) -> Part:
@@ -388,8 +395,9 @@ def _person_attendance(archive: Archive, user) -> Part:
         [a.session.community.name, a.session.title, _when(a.session.starts_at), a.walk_in]
         for a in attended
     ]
-    columns = ["community", "session", "held", "walked in"]
-    return archive.table("attendance.csv", "the sessions you came to", columns, rows)
+    columns = [_("community"), pgettext("meeting", "session"), _("held"), _("walked in")]
+    about = pgettext("meeting", "the sessions you came to")
+    return archive.table("attendance.csv", about, columns, rows)
 
 
 def _person_ratings(archive: Archive, user) -> Part:
@@ -402,8 +410,15 @@ def _person_ratings(archive: Archive, user) -> Part:
         [r.outcome.community.name, r.outcome.statement, r.rating, r.note, _when(r.created_at)]
         for r in ratings
     ]
-    columns = ["community", "outcome", "rating", "note", "when"]
-    return archive.table("confidence-ratings.csv", "how confident you said you were", columns, rows)
+    columns = [
+        _("community"),
+        _("outcome"),
+        pgettext("confidence rating", "rating"),
+        pgettext("confidence rating", "note"),
+        _("when"),
+    ]
+    about = _("how confident you said you were")
+    return archive.table("confidence-ratings.csv", about, columns, rows)
 
 
 def _person_pulse(archive: Archive, user) -> Part:
@@ -431,8 +446,15 @@ def _person_pulse(archive: Archive, user) -> Part:
         ]
         for a in answers
     ]
-    columns = ["community", "session", "held", "how it was", "what would make the next one better"]
-    return archive.table("pulse-answers.csv", "your answers to sessions' pulse", columns, rows)
+    columns = [
+        _("community"),
+        pgettext("meeting", "session"),
+        _("held"),
+        _("how it was"),
+        _("what would make the next one better"),
+    ]
+    about = pgettext("meeting", "your answers to sessions' pulse")
+    return archive.table("pulse-answers.csv", about, columns, rows)
 
 
 def _person_checkins(archive: Archive, user) -> Part:
@@ -444,8 +466,9 @@ def _person_checkins(archive: Archive, user) -> Part:
     rows = [
         [c.membership.community.name, _when(c.sent_at), _when(c.came_back_at)] for c in checkins
     ]
-    about = "the hellos a facilitator sent you when you were away"
-    return archive.table("check-ins.csv", about, ["community", "hello sent", "back since"], rows)
+    about = _("the hellos a facilitator sent you when you were away")
+    columns = [_("community"), _("hello sent"), _("back since")]
+    return archive.table("check-ins.csv", about, columns, rows)
 
 
 # --- A community's export ---------------------------------------------------------------
@@ -471,12 +494,12 @@ def _community_about(archive: Archive, community) -> Part:
     }
     text = (
         front_matter(fields)
-        + f"# {community.name}\n\n## What we care about\n\n{community.domain.strip()}\n"
+        + f"# {community.name}\n\n## {_('What we care about')}\n\n{community.domain.strip()}\n"
     )
     if community.purpose.strip():
-        text += f"\n## Purpose\n\n{community.purpose.strip()}\n"
+        text += f"\n## {_('Purpose')}\n\n{community.purpose.strip()}\n"
     archive.text("community.md", text)
-    return Part("community.md", "what the community cares about and its purpose", 1)
+    return Part("community.md", _("what the community cares about and its purpose"), 1)
 
 
 def _community_outcomes(archive: Archive, community) -> Part:
@@ -496,8 +519,15 @@ def _community_outcomes(archive: Archive, community) -> Part:
         ]
         for o in outcomes
     ]
-    columns = ["outcome", "why it matters", "status", "proposed by", "proposed", "agreed"]
-    return archive.table("outcomes.csv", "the community's outcomes", columns, rows)
+    columns = [
+        _("outcome"),
+        _("why it matters"),
+        _("status"),
+        _("proposed by"),
+        _("proposed"),
+        _("agreed"),
+    ]
+    return archive.table("outcomes.csv", _("the community's outcomes"), columns, rows)
 
 
 def _community_sessions(archive: Archive, community) -> Part:
@@ -523,15 +553,17 @@ def _community_sessions(archive: Archive, community) -> Part:
         chunks = [front_matter(fields), f"# {session.title}\n\n{session.description.strip()}\n"]
         items = list(session.agenda_items.all())
         if items:
-            chunks.append("\n## Agenda\n\n")
+            chunks.append("\n## " + _("Agenda") + "\n\n")
             for item in items:
-                chunks.append(f"- {item.title} ({item.minutes} min)\n")
+                minutes = _("(%(minutes)s min)") % {"minutes": item.minutes}
+                chunks.append(f"- {item.title} {minutes}\n")
                 if item.description.strip():
                     chunks.append(f"  {item.description.strip()}\n")
         name = f"sessions/{session.starts_at:%Y-%m-%d}-{_slug(session.title)}.md"
         archive.text(name, "".join(chunks))
         count += 1
-    return Part("sessions/", "sessions with their agendas, one Markdown file each", count)
+    about = pgettext("meeting", "sessions with their agendas, one Markdown file each")
+    return Part("sessions/", about, count)
 
 
 def _community_reflections(archive: Archive, community) -> Part:
@@ -547,8 +579,10 @@ def _community_reflections(archive: Archive, community) -> Part:
     count = _reflections(archive, reflections, "reflections", community_view=True)
     return Part(
         "reflections/",
-        "reflections shared with everyone in the community (never private or "
-        "facilitators-only ones); those shared without a name say “a member”",
+        _(
+            "reflections shared with everyone in the community (never private or "
+            "facilitators-only ones); those shared without a name say “a member”"
+        ),
         count,
     )
 
@@ -559,7 +593,8 @@ def _community_actions(archive: Archive, community) -> Part:
         .select_related("community", "owner")
         .order_by("created_at", "pk")
     )
-    columns = [*ACTION_COLUMNS[:4], "owner", *ACTION_COLUMNS[4:]]
+    header = _action_columns()
+    columns = [*header[:4], _("owner"), *header[4:]]
     return archive.table(
-        "actions.csv", "the community's actions", columns, _action_rows(actions, people=True)
+        "actions.csv", _("the community's actions"), columns, _action_rows(actions, people=True)
     )

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.languages import speaking
 from accounts.mail import email_render_and_enqueue
 from core.transactions import after_commit
 
@@ -98,7 +99,12 @@ def export_build(*, export_id: int, now=None, notify: bool = True) -> bool:
     if export is None:
         return False
     zone = export.requested_by.zoneinfo
-    with timezone.override(zone), tempfile.TemporaryFile() as handle:
+    # In the time zone and the language of the person it is for (README, headers, headings).
+    with (
+        timezone.override(zone),
+        speaking(export.requested_by),
+        tempfile.TemporaryFile() as handle,
+    ):
         _write_zip(export, handle)
         size = handle.tell()
         handle.seek(0)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Count, F
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from communities.engagement import register_signal
 
@@ -17,10 +19,10 @@ from .models import Reflection, Response
 
 @register_signal(
     "reflections_shared",
-    "reflections shared",
+    _("reflections shared"),
     active=2,
     core=5,
-    invitation=("sharing a reflection", "sharing {n} reflections"),
+    invitation=ngettext_lazy("sharing a reflection", "sharing %(count)s reflections", "count"),
     order=30,
 )
 def reflections_shared(community, since: datetime) -> dict[int, int]:
@@ -36,10 +38,14 @@ def reflections_shared(community, since: datetime) -> dict[int, int]:
 
 @register_signal(
     "responses_given",
-    "builds on others' reflections",
+    _("builds on others' reflections"),
     active=2,
     core=6,
-    invitation=("building on someone's reflection", "building on others' reflections {n} times"),
+    invitation=ngettext_lazy(
+        "building on someone's reflection",
+        "building on others' reflections %(count)s times",
+        "count",
+    ),
     order=35,
 )
 def responses_given(community, since: datetime) -> dict[int, int]:

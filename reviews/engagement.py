@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from communities.engagement import register_signal
 
@@ -14,10 +16,12 @@ from .models import PeerReview, SharedWork
 
 @register_signal(
     "work_shared",
-    "pieces of work shared",
+    _("pieces of work shared"),
     active=1,
     core=3,
-    invitation=("sharing a piece of work for peer review", "sharing {n} pieces of work"),
+    invitation=ngettext_lazy(
+        "sharing a piece of work for peer review", "sharing %(count)s pieces of work", "count"
+    ),
     order=40,
 )
 def work_shared(community, since: datetime) -> dict[int, int]:
@@ -32,10 +36,10 @@ def work_shared(community, since: datetime) -> dict[int, int]:
 
 @register_signal(
     "reviews_given",
-    "peer reviews given",
+    _("peer reviews given"),
     active=2,
     core=5,
-    invitation=("giving a peer review", "giving {n} peer reviews"),
+    invitation=ngettext_lazy("giving a peer review", "giving %(count)s peer reviews", "count"),
     order=50,
 )
 def reviews_given(community, since: datetime) -> dict[int, int]:

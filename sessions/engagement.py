@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from communities.engagement import register_signal
 
@@ -13,10 +15,12 @@ from .models import Attendance, Session
 
 @register_signal(
     "sessions_attended",
-    "sessions attended",
+    _("sessions attended"),
     active=3,
     core=6,
-    invitation=("coming along to a session", "coming along to {n} sessions"),
+    invitation=ngettext_lazy(
+        "coming along to a session", "coming along to %(count)s sessions", "count"
+    ),
     order=10,
 )
 def sessions_attended(community, since: datetime) -> dict[int, int]:
@@ -31,10 +35,10 @@ def sessions_attended(community, since: datetime) -> dict[int, int]:
 
 @register_signal(
     "sessions_facilitated",
-    "sessions facilitated",
+    _("sessions facilitated"),
     active=1,
     core=2,
-    invitation=("facilitating a session", "facilitating {n} sessions"),
+    invitation=ngettext_lazy("facilitating a session", "facilitating %(count)s sessions", "count"),
     order=20,
 )
 def sessions_facilitated(community, since: datetime) -> dict[int, int]:

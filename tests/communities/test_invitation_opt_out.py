@@ -120,7 +120,9 @@ def test_no_invitation_goes_out_by_the_service_or_a_resend_either(
 
     assert sent == []
     assert skipped == {
-        "RIVER@example.org": "asked us not to send them invitations, so nothing was sent"
+        "RIVER@example.org": (
+            "RIVER@example.org asked us not to send them invitations, so nothing was sent."
+        )
     }
     assert mail.outbox == []
 
