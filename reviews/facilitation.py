@@ -16,15 +16,18 @@ replaced reviewer keeps their draft and may still share it: a late review is wel
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.mail import email_render_and_enqueue
-from accounts.notifications import notify
+from accounts.notifications import notify, phrase
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
+from core.templatetags.dates import when
 
 from .allocation import Reviewer, Work, allocate
 from .emails import site_url
@@ -187,7 +190,10 @@ def _notify_reassigned(review_id: int) -> None:
         "review_waiting",
         key=key,
         community=review.round.community,
-        text=f"Could you review “{review.work.title}”? It is still waiting for a review.",
+        text=phrase(
+            gettext_lazy("Could you review “%(title)s”? It is still waiting for a review."),
+            title=review.work.title,
+        ),
         url=review.get_absolute_url(),
         email=lambda: _review_email(review=review, kind="review_reassigned", key=key, to=to),
     )
@@ -278,7 +284,11 @@ def _notify_extended(round_id: int, due_on: date) -> None:
             "review_reminder",
             key=key,
             community=review.round.community,
-            text=f"More time for your review of “{review.work.title}”: now by {due_on:%-d %B}.",
+            text=phrase(
+                gettext_lazy("More time for your review of “%(title)s”: now by %(day)s."),
+                title=review.work.title,
+                day=partial(when, due_on, "weekday"),
+            ),
             url=review.get_absolute_url(),
             email=lambda review=review, key=key, to=to: _review_email(
                 review=review, kind="review_extended", key=key, to=to
@@ -320,7 +330,10 @@ def reminders_send_due(*, now: datetime) -> int:
             "review_reminder",
             key=key,
             community=review.round.community,
-            text=f"A gentle reminder: your review of “{review.work.title}”.",
+            text=phrase(
+                gettext_lazy("A gentle reminder: your review of “%(title)s”."),
+                title=review.work.title,
+            ),
             url=review.get_absolute_url(),
             email=lambda review=review, key=key, to=to: _review_email(
                 review=review, kind="review_reminder", key=key, to=to
@@ -406,7 +419,11 @@ def _tell_facilitators(round_: ReviewRound) -> None:
             "review_round_waiting",
             key=key,
             community=round_.community,
-            text=f"Still waiting for reviews in “{round_.session.title}”: {', '.join(authors)}.",
+            text=phrase(
+                gettext_lazy("Still waiting for reviews in “%(session)s”: %(authors)s."),
+                session=round_.session.title,
+                authors=", ".join(authors),
+            ),
             url=url,
             email=lambda to=to, key=key, context=context: email_render_and_enqueue(
                 key=key,
@@ -455,7 +472,10 @@ def _notify_helpful(review_id: int) -> None:
         key=key,
         community=review.round.community,
         actor=review.work.author,
-        text=f"The author of “{review.work.title}” found your review helpful.",
+        text=phrase(
+            gettext_lazy("The author of “%(title)s” found your review helpful."),
+            title=review.work.title,
+        ),
         url=f"{review.work.get_absolute_url()}#review-{review.pk}",
         email=lambda: _review_email(review=review, kind="review_helpful", key=key, to=to),
     )

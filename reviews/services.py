@@ -4,11 +4,14 @@ each sends, exactly once per key."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.mail import email_render_and_enqueue
-from accounts.notifications import notify
+from accounts.notifications import notify, phrase
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
 from core.plugins import rows_changed, text_saved
@@ -189,11 +192,14 @@ def _notify_allocated(round_id: int, user_ids: list[int]) -> None:
             "review_waiting",
             key=key,
             community=community,
-            text=(
-                f"A peer review is waiting for you: “{review.work.title}”."
-                if count == 1
-                else f"{count} peer reviews are waiting for you, starting with "
-                f"“{review.work.title}”."
+            text=phrase(
+                ngettext_lazy(
+                    "A peer review is waiting for you: “%(title)s”.",
+                    "%(count)s peer reviews are waiting for you, starting with “%(title)s”.",
+                    count,
+                ),
+                count=count,
+                title=review.work.title,
             ),
             url=review.get_absolute_url(),
             email=lambda review=review, key=key, user=user, count=count: _review_email(
@@ -316,14 +322,19 @@ def _notify_review(review_id: int, kind: str) -> None:
     title = review.work.title
     if kind == "review_received":
         to, key, extra = review.work.author, f"review-received:{review.pk}", None
-        who = reviewer_name(review, viewer=to, author_id=to.pk, is_facilitator=False)
-        text = f"{who} shared a review of your work “{title}”."
+        # The reviewer's name, or how the site calls them, in the author's language.
+        who = partial(reviewer_name, review, viewer=to, author_id=to.pk, is_facilitator=False)
+        text = phrase(
+            gettext_lazy("%(who)s shared a review of your work “%(title)s”."), who=who, title=title
+        )
         named = reviewer_is_named(review, viewer_id=to.pk, author_id=to.pk, facilitator=False)
         actor = review.reviewer if named else None
         notification_kind = "review_received"
     else:
         to, key, extra = review.reviewer, f"review-reply:{review.pk}", {"reply": review.reply}
-        text = f"The author of “{title}” replied to your review."
+        text = phrase(
+            gettext_lazy("The author of “%(title)s” replied to your review."), title=title
+        )
         actor, notification_kind = review.work.author, "review_reply"
     notify(
         to,
@@ -406,7 +417,10 @@ def _notify_rephrase(request_id: int) -> None:
         "review_rephrase",
         key=key,
         community=review.round.community,
-        text=f"A facilitator asks you to look again at your review of “{review.work.title}”.",
+        text=phrase(
+            gettext_lazy("A facilitator asks you to look again at your review of “%(title)s”."),
+            title=review.work.title,
+        ),
         url=review.get_absolute_url(),
         email=lambda: _review_email(
             review=review, kind="review_rephrase", key=key, to=to, extra={"note": request.note}
