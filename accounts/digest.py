@@ -3,6 +3,12 @@
 Selection, content and rendering work on batches of people with a fixed number of queries
 per batch. Each app contributes its sections through `<app>/digest.py`:
 `digest_sections(people, period) -> {user_id: [Section, …]}` (core.plugins).
+
+A digest is written in its reader's language (accounts.languages), built as well as
+rendered: the apps write their titles and lines in Python with gettext, so `sections_for`
+builds each language's share of a batch inside that language (`due_people` orders people
+by language, so a batch mostly speaks one and the sections' queries run once), and each
+digest is rendered inside its reader's.
 """
 
 from __future__ import annotations
@@ -16,13 +22,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import get_template, render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from core.plugins import app_modules
 from core.transactions import after_commit
 
-from . import notifications
+from . import languages, notifications
 from .mail import email_dispatch_batch
 from .models import EmailDelivery, User, zone_or_utc
 from .unsubscribe import list_unsubscribe_headers, unsubscribe_url
@@ -109,7 +115,12 @@ def due_people(now: dt.datetime):
         )
         hour_matches = Q(digest_hour__lte=local.hour, digest_hour__gt=local.hour - GRACE_HOURS)
         due |= Q(timezone=name) & hour_matches & day_matches
-    return User.objects.filter(due, is_active=True).exclude(digest=User.Digest.OFF).order_by("pk")
+    # By language first: a batch of one language builds its sections once (`sections_for`).
+    return (
+        User.objects.filter(due, is_active=True)
+        .exclude(digest=User.Digest.OFF)
+        .order_by("language", "pk")
+    )
 
 
 def period_for(person: User, now: dt.datetime) -> Period:
@@ -123,9 +134,25 @@ def digest_key(person: User, period: Period) -> str:
 def sections_for(
     people: list[User], now: dt.datetime, periods: dict[int, Period] | None = None
 ) -> dict[int, list[Section]]:
-    """Every app's sections for a batch of people, in a fixed number of queries."""
-    by_key: dict[int, dict[str, Section]] = defaultdict(dict)
+    """Every app's sections for a batch of people, each person's written in their own
+    language: the sections' fixed number of queries once per language the batch speaks."""
     periods = periods or {person.pk: period_for(person, now) for person in people}
+    speakers: dict[str, list[User]] = defaultdict(list)
+    for person in people:
+        speakers[languages.for_person(person)].append(person)
+    result: dict[int, list[Section]] = {}
+    for language, group in speakers.items():
+        with translation.override(language):
+            result.update(_sections_built(group, now, {p.pk: periods[p.pk] for p in group}))
+    return result
+
+
+def _sections_built(
+    people: list[User], now: dt.datetime, periods: dict[int, Period]
+) -> dict[int, list[Section]]:
+    """Every app's sections for people of one language (the active one), in a fixed
+    number of queries."""
+    by_key: dict[int, dict[str, Section]] = defaultdict(dict)
     # accounts' own section (notifications left for the digest) first, then every app's.
     for module in [notifications, *app_modules("digest")]:
         for user_id, sections in module.digest_sections(people, periods, now).items():
@@ -190,13 +217,22 @@ def render_digest(
     unsubscribe: str = "",
     fragments: dict | None = None,
 ) -> dict[str, str]:
-    """Subject, plain text and HTML of a digest; `unsubscribe` is the person's link when
-    the caller has made it already (it goes in the headers too), `fragments` the items a
-    batch has rendered so far (shared by its digests)."""
+    """Subject, plain text and HTML of a digest, in the person's language; `unsubscribe`
+    is the person's link when the caller has made it already (it goes in the headers too),
+    `fragments` the items a batch has rendered so far (shared by its digests)."""
     fragments = {} if fragments is None else fragments
+    with languages.speaking(person):
+        return _rendered(person, sections, period, unsubscribe, fragments)
+
+
+def _rendered(person, sections, period, unsubscribe, fragments) -> dict[str, str]:
+    # Each language keeps its own rendered items.
+    fragments = fragments.setdefault(translation.get_language(), {})
     context = {
         "person": person,
         "sections": [_for_template(section, fragments) for section in sections],
+        # The subject says so (one sentence each way, for the translations).
+        "celebrating": any(section.key == "celebrations" for section in sections),
         "period": period,
         "SITE_URL": settings.SITE_URL,
         "settings_url": settings.SITE_URL + "/settings/",

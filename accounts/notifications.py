@@ -11,6 +11,11 @@ choice for that kind:
 - "never": the notification waits in the site and nothing is emailed.
 
 Kinds that may not be turned off are emailed immediately whatever the person chose.
+
+The stored text is written in the recipient's language, never the sender's: `text` is a
+callable of the recipient (`phrase(_("… %(title)s …"), title=…)`, or a lambda calling
+gettext) or a lazy string, evaluated inside `speaking(recipient)` as the row is made
+(`written_for`).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from django.utils.translation import gettext
 
 from core.plugins import notification_kind, notification_kinds
 
+from .languages import for_person, speaking
 from .mail import email_render_and_enqueue
 from .models import Notification, NotificationPreference, User
 from .unsubscribe import list_unsubscribe_headers, unsubscribe_url
@@ -48,6 +54,33 @@ IMMEDIATELY, DIGEST, NEVER = (
 # digest would tell them too late.
 SOON = timedelta(hours=48)
 TEXT_LIMIT = Notification._meta.get_field("text").max_length
+
+# A notification's text: one callable of the recipient (called in their language), or a
+# string (a lazy one is written in the recipient's language).
+Text = Callable[[User], str] | str
+
+
+def phrase(message: Any, /, **params: Any) -> Callable[[User], str]:
+    """A notification's text, written later in each recipient's language: `message` a lazy
+    translation (gettext_lazy, ngettext_lazy, pgettext_lazy) with named placeholders,
+    `params` their values, each a string, a lazy string or a callable of no arguments
+    (`functools.partial(byline, response)`), written in the same language. The values are
+    bound now: safe to build in a loop."""
+
+    def written(person: User) -> str:
+        values = {
+            name: str(value() if callable(value) else value) for name, value in params.items()
+        }
+        return str(message) % values if values else str(message)
+
+    return written
+
+
+def written_for(text: Text, person: User) -> str:
+    """`text` as `person` reads it: evaluated in their language, cut to what the list
+    shows."""
+    with speaking(person):
+        return str(text(person) if callable(text) else text)[:TEXT_LIMIT]
 
 
 # --- choices ------------------------------------------------------------------------------
@@ -104,16 +137,17 @@ def notification_emails_stop(user: User) -> None:
 
 
 def _record(
-    *, recipient: User, community: Any, text: str, **fields: Any
+    *, recipient: User, community: Any, text: Text, **fields: Any
 ) -> tuple[Notification, bool]:
     """Insert the notification, or find the one already made under its key (a double-fired
     event, a retried task, or a racing worker whose insert won). The community is kept as
-    its id and name (accounts sits below communities), the text cut to what the list shows."""
+    its id and name (accounts sits below communities), the text written in the recipient's
+    language and cut to what the list shows."""
     fields.update(
         recipient=recipient,
         community_id=getattr(community, "pk", None),
         community_name=getattr(community, "name", "")[:200],
-        text=text[:TEXT_LIMIT],
+        text=written_for(text, recipient),
     )
     try:
         with transaction.atomic():
@@ -132,7 +166,7 @@ def notification_record(
     kind: str,
     *,
     key: str,
-    text: str,
+    text: Text,
     url: str,
     community: Any = None,
     actor: User | None = None,
@@ -159,7 +193,7 @@ def notify(
     kind: str,
     *,
     key: str,
-    text: str,
+    text: Text,
     url: str,
     community: Any = None,
     actor: User | None = None,
@@ -168,7 +202,8 @@ def notify(
 ) -> Notification:
     """Tell `recipient` of something in the site, exactly once per `key`.
 
-    `text` is what the list shows (one line, written for the recipient), `url` the path
+    `text` is what the list shows (one line, written for the recipient in their language:
+    a callable of the recipient or a lazy string, see `written_for`), `url` the path
     opening it leads to, `community` the community it belongs to (None for the site as a
     whole). `email`, if given, queues the app's own email for this event (it must record
     it under its own unique key, as every email here does); it is called only when the
@@ -235,7 +270,7 @@ def notify_many(
     kind: str,
     *,
     key: Callable[[User], str],
-    text: Callable[[User], str] | str,
+    text: Text,
     url: str,
     community: Any = None,
     actor: User | None = None,
@@ -245,7 +280,9 @@ def notify_many(
     """`notify` for many people at once, in a bounded number of queries however many they
     are (their choices, the keys already there, one insert, one recount), plus the email of
     each person told at once. `key(person)` and `text(person)` (or one text for all) as in
-    `notify`; `email(person)` queues the app's own email, else the generic one. Exactly
+    `notify` (each written in that person's language; a text that is not a callable is
+    written once per language); `email(person)` queues the app's own email, else the
+    generic one. Exactly
     once per key, like `notify`: a repeat call finds the rows and makes none again, and
     (like `notify`) queues the emails again, which their own keys send once."""
     people = list({person.pk: person for person in recipients}.values())
@@ -254,6 +291,16 @@ def notify_many(
     choices = _choices_of(people, kind, due_at=due_at)
     keys = {person.pk: key(person) for person in people}
     now = timezone.now()
+    if callable(text):
+        texts = {person.pk: written_for(text, person) for person in people}
+    else:
+        in_language: dict[str, str] = {}
+        texts = {}
+        for person in people:
+            language = for_person(person)
+            if language not in in_language:
+                in_language[language] = written_for(text, person)
+            texts[person.pk] = in_language[language]
     rows = [
         Notification(
             recipient=person,
@@ -262,7 +309,7 @@ def notify_many(
             community_id=getattr(community, "pk", None),
             community_name=getattr(community, "name", "")[:200],
             actor=actor,
-            text=(text(person) if callable(text) else text)[:TEXT_LIMIT],
+            text=texts[person.pk],
             url=url,
             created_at=now,
             emailed=choices[person.pk] == IMMEDIATELY,
@@ -394,11 +441,17 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
         .order_by("recipient_id", "community_name", "created_at")
     )
     result: dict[int, list[Section]] = defaultdict(list)
+    # Built in the readers' language (accounts.digest.sections_for): its words once.
+    title, in_community = gettext("For you"), gettext("%(community)s: %(text)s")
     for recipient_id, notifications in groupby(rows, key=lambda row: row.recipient_id):
         period = periods[recipient_id]
         items = [
             Item(
-                text=(f"{row.community_name}: {row.text}" if row.community_name else row.text),
+                text=(
+                    in_community % {"community": row.community_name, "text": row.text}
+                    if row.community_name
+                    else row.text
+                ),
                 url=settings.SITE_URL + row.url,
             )
             for row in notifications
@@ -406,5 +459,5 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
             and (row.choice == DIGEST or (row.choice is None and row.kind in default_digest))
         ]
         if items:
-            result[recipient_id].append(Section("notifications", "For you", items, order=5))
+            result[recipient_id].append(Section("notifications", title, items, order=5))
     return result

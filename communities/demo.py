@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.demo import demo_user
-from accounts.notifications import notification_record
+from accounts.notifications import notification_record, phrase
 
 from .invitations import VALID_FOR
 from .models import (
@@ -260,7 +261,17 @@ def seed_mentoring(main, people) -> None:
             key=f"pair-made:{pair.pk}:{person.pk}",
             community=main,
             actor=facilitator,
-            text=f"You're paired with {other.name} in {main.name}.",
+            text=phrase(
+                gettext_lazy(
+                    "You're paired with %(name)s in %(community)s: you'll be their mentor."
+                )
+                if person == mentor
+                else gettext_lazy(
+                    "You're paired with %(name)s in %(community)s: they'll be your buddy."
+                ),
+                name=other.name,
+                community=main.name,
+            ),
             url=pair.get_absolute_url(),
             created_at=pair.started_at,
         )
@@ -278,7 +289,10 @@ def seed_notifications(main, guild, people) -> None:
             key=f"join-decision:{joined.pk}:demo",
             community=guild,
             actor=people["facilitator@example.com"],
-            text=f"Welcome! Your request to join {guild.name} was accepted.",
+            text=phrase(
+                gettext_lazy("Welcome! Your request to join %(community)s was accepted."),
+                community=guild.name,
+            ),
             url=guild.get_absolute_url(),
             created_at=joined.joined_at,
         )
@@ -295,9 +309,16 @@ def seed_notifications(main, guild, people) -> None:
             key=f"journey-step:{step.pk}",
             community=main,
             actor=step.confirmed_by,
-            text=(
-                f"You moved from {step.from_level} to {step.to_level} in {main.name}. "
-                "Thank you for all you bring — welcome further in!"
+            text=phrase(
+                gettext_lazy(
+                    "You moved from %(from)s to %(to)s in %(community)s. Thank you for all you "
+                    "bring — welcome further in!"
+                ),
+                **{
+                    "from": Membership.Level(step.from_level).label,
+                    "to": Membership.Level(step.to_level).label,
+                    "community": main.name,
+                },
             ),
             url=main.get_absolute_url(),
             created_at=step.created_at,

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from accounts.digest import Item, Section
 
@@ -71,6 +72,14 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
     by_community: dict[int, list[tuple[int, JourneyStep]]] = defaultdict(list)
     for position, step in enumerate(inward):
         by_community[step.membership.community_id].append((position, step))
+    # Built in the readers' language (accounts.digest.sections_for): its words once.
+    title = gettext("Celebrations")
+    you_moved = gettext(
+        "You moved from %(from)s to %(to)s in %(community)s. Thank you for all you bring — "
+        "welcome further in!"
+    )
+    they_moved = gettext("%(name)s moved from %(from)s to %(to)s in %(community)s.")
+    levels = {value: str(label) for value, label in Membership.Level.choices}
     result = {}
     for person in people:
         period = periods[person.pk]
@@ -88,17 +97,13 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
             if not period.start <= step.created_at < period.end:
                 continue
             url = urls[membership.community_id]
-            if membership.user_id == person.pk:
-                text = (
-                    f"You moved from {step.from_level} to {step.to_level} in "
-                    f"{membership.community.name}. Thank you for all you bring — "
-                    "welcome further in!"
-                )
-            else:
-                text = (
-                    f"{membership.user.name} moved from {step.from_level} to "
-                    f"{step.to_level} in {membership.community.name}."
-                )
+            words = {
+                "name": membership.user.name,
+                "from": levels.get(step.from_level, step.from_level),
+                "to": levels.get(step.to_level, step.to_level),
+                "community": membership.community.name,
+            }
+            text = (you_moved if membership.user_id == person.pk else they_moved) % words
             items.append(Item(text=text, url=url))
-        result[person.pk] = [Section("celebrations", "Celebrations", items, order=80)]
+        result[person.pk] = [Section("celebrations", title, items, order=80)]
     return result

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.mail import email_render_and_enqueue
-from accounts.notifications import notifications_withdraw, notify
+from accounts.notifications import notifications_withdraw, notify, phrase
 from core.plugins import rows_changed
 from core.templatetags.dates import when
 
@@ -222,10 +222,11 @@ def join_request_decide(*, membership: Membership, by, approve: bool) -> Members
         key=key,
         community=community,
         actor=by,
-        text=(
-            f"Welcome! Your request to join {community.name} was accepted."
+        text=phrase(
+            gettext_lazy("Welcome! Your request to join %(community)s was accepted.")
             if approve
-            else f"Your request to join {community.name} was not accepted this time."
+            else gettext_lazy("Your request to join %(community)s was not accepted this time."),
+            community=community.name,
         ),
         url=community.get_absolute_url(),
         email=lambda: email_render_and_enqueue(
@@ -576,9 +577,16 @@ def journey_move(
             key=f"journey-step:{step.pk}",
             community=locked.community,
             actor=by,
-            text=(
-                f"You moved from {step.from_level} to {to_level} in {locked.community.name}. "
-                "Thank you for all you bring — welcome further in!"
+            text=phrase(
+                gettext_lazy(
+                    "You moved from %(from)s to %(to)s in %(community)s. Thank you for all you "
+                    "bring — welcome further in!"
+                ),
+                **{
+                    "from": Membership.Level(step.from_level).label,
+                    "to": Membership.Level(to_level).label,
+                    "community": locked.community.name,
+                },
             ),
             url=locked.community.get_absolute_url(),
         )
@@ -885,10 +893,14 @@ def pair_create(*, community: Community, mentor, newcomer, by) -> MentoringPair:
     url = pair.get_absolute_url()
     for person, other, role in ((mentor, newcomer, "mentor"), (newcomer, mentor, "newcomer")):
         key = f"pair-made:{pair.pk}:{person.pk}"
-        text = (
-            f"You're paired with {other.name} in {community.name}: you'll be their mentor."
+        text = phrase(
+            gettext_lazy("You're paired with %(name)s in %(community)s: you'll be their mentor.")
             if role == "mentor"
-            else f"You're paired with {other.name} in {community.name}: they'll be your buddy."
+            else gettext_lazy(
+                "You're paired with %(name)s in %(community)s: they'll be your buddy."
+            ),
+            name=other.name,
+            community=community.name,
         )
         notify(
             person,
@@ -927,9 +939,14 @@ def pair_end(*, pair: MentoringPair, by) -> MentoringPair:
             key=key,
             community=community,
             actor=by,
-            text=(
-                f"Your mentoring pairing with {pair.other(person).name} in {community.name} "
-                f"was ended by {ender}. Thank you for the time you gave each other."
+            text=phrase(
+                gettext_lazy(
+                    "Your mentoring pairing with %(name)s in %(community)s was ended by "
+                    "%(ender)s. Thank you for the time you gave each other."
+                ),
+                name=pair.other(person).name,
+                community=community.name,
+                ender=by.name if pair.includes(by) else gettext_lazy("a facilitator"),
             ),
             url=pair.get_absolute_url(),
             email=lambda person=person, key=key, ender=ender: _pair_email(

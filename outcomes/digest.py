@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.digest import Item, Section
 from communities.digest import digest_scope
@@ -23,13 +24,16 @@ PER_PERSON = 5
 def digest_sections(people, periods, now) -> dict[int, list[Section]]:
     memberships, _, communities, _ = digest_scope(people, periods, now)
     endorse = _to_endorse(people, memberships, communities)
+    # Built in the readers' language (accounts.digest.sections_for): its words once.
+    title = gettext("Outcomes to endorse")
+    intro = gettext("Proposed by your communities — endorse the ones you'd like to work on.")
     return {
         person.pk: [
             Section(
                 "endorse",
-                "Outcomes to endorse",
+                title,
                 endorse.get(person.pk, [])[:PER_PERSON],
-                intro="Proposed by your communities — endorse the ones you'd like to work on.",
+                intro=intro,
                 order=60,
             ),
         ]
@@ -56,6 +60,7 @@ def _to_endorse(people, memberships, communities) -> dict[int, list[Item]]:
         community.pk: settings.SITE_URL + reverse("outcomes:list", kwargs={"slug": community.slug})
         for community in {outcome.community_id: outcome.community for outcome in proposed}.values()
     }
+    we_want = gettext("We want to be able to %(statement)s")
     result: dict[int, list[Item]] = defaultdict(list)
     for person in people:
         for row in memberships.get(person.pk, []):
@@ -64,7 +69,7 @@ def _to_endorse(people, memberships, communities) -> dict[int, list[Item]]:
                     continue
                 result[person.pk].append(
                     Item(
-                        f"We want to be able to {outcome.statement}",
+                        we_want % {"statement": outcome.statement},
                         urls[outcome.community_id],
                         outcome.community.name,
                     )

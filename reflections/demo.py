@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from accounts.notifications import notification_record
+from accounts.notifications import notification_record, phrase
 from communities.mentions import mentioned_ids, written
 from communities.models import Community
 from outcomes.models import ConfidenceRating, Outcome
@@ -402,7 +403,11 @@ def seed(people: dict) -> None:
                 key=f"action-owner:{action.pk}:{action.owner_id}",
                 community=community,
                 actor=action.created_by,
-                text=f"{action.created_by.name} asked you to take on an action: “{title}”.",
+                text=phrase(
+                    gettext_lazy("%(name)s asked you to take on an action: “%(title)s”."),
+                    name=action.created_by.name,
+                    title=title,
+                ),
                 url=action.get_absolute_url(),
                 created_at=action.created_at,
             )

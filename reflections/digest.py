@@ -11,10 +11,12 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from accounts.digest import Item, Section
 from communities.digest import digest_scope
 from communities.models import Membership
+from core.templatetags.dates import when
 
 from .access import responses_visible_to
 from .anonymity import byline
@@ -47,6 +49,18 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
     by_community: dict[int, list[Reflection]] = defaultdict(list)
     for reflection in reflections:
         by_community[reflection.community_id].append(reflection)
+    # Built in the readers' language (accounts.digest.sections_for): its words once, and
+    # each count's sentence once.
+    titles = {
+        "reflections": gettext("New reflections"),
+        "conversations": gettext("Conversations"),
+        "actions": gettext("Your open actions"),
+        "ways_in": gettext("Easy ways in"),
+    }
+    conversations_intro = gettext(
+        "People building on what you shared, and threads you took part in."
+    )
+    counted: dict[int, str] = {}
     result = {}
     for person in people:
         period = periods[person.pk]
@@ -68,17 +82,23 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
                         excerpts[reflection.pk],
                     )
                 )
+        if len(items) not in counted:
+            counted[len(items)] = ngettext(
+                "%(count)s new reflection shared in your communities.",
+                "%(count)s new reflections shared in your communities.",
+                len(items),
+            ) % {"count": len(items)}
         result[person.pk] = [
-            Section("reflections", "New reflections", items, order=40),
+            Section("reflections", titles["reflections"], items, counted[len(items)], order=40),
             Section(
                 "conversations",
-                "Conversations",
+                titles["conversations"],
                 conversations.get(person.pk, []),
-                intro="People building on what you shared, and threads you took part in.",
+                intro=conversations_intro,
                 order=45,
             ),
-            Section("actions", "Your open actions", actions_by_owner.get(person.pk, []), order=30),
-            Section("ways_in", "Easy ways in", ways_in.get(person.pk, []), order=90),
+            Section("actions", titles["actions"], actions_by_owner.get(person.pk, []), order=30),
+            Section("ways_in", titles["ways_in"], ways_in.get(person.pk, []), order=90),
         ]
     return result
 
@@ -94,6 +114,10 @@ def _first_reflection_invitations(people, memberships) -> dict[int, list[Item]]:
     )
     invitations: dict[int, list[Item]] = defaultdict(list)
     urls: dict[str, str] = {}  # one link per community, whoever it invites
+    jot_down = gettext(
+        "Jot down one thing you noticed lately in %(community)s — it can stay private, "
+        "just for you."
+    )
     for person_id, rows in memberships.items():
         for row in rows:
             if row["level"] != Membership.Level.PERIPHERAL:
@@ -105,8 +129,7 @@ def _first_reflection_invitations(people, memberships) -> dict[int, list[Item]]:
                 urls[slug] = settings.SITE_URL + reverse("reflections:new", kwargs={"slug": slug})
             invitations[person_id].append(
                 Item(
-                    f"Jot down one thing you noticed lately in {row['community__name']} — "
-                    "it can stay private, just for you.",
+                    jot_down % {"community": row["community__name"]},
                     urls[slug],
                     nudge=True,
                 )
@@ -127,12 +150,15 @@ def _open_actions(people, memberships) -> dict[int, list[Item]]:
         .select_related("community")
         .overdue_first()
     )
+    due = gettext("Due %(day)s")
+    overdue = gettext("Overdue since %(day)s — still useful, or time to drop it?")
     for action in actions:
         if action.community_id not in mine.get(action.owner_id, ()):
             continue
-        note = f"Due {action.due_date:%d %b}" if action.due_date else ""
+        day = {"day": when(action.due_date, "day")}
+        note = due % day if action.due_date else ""
         if action.is_overdue:
-            note = f"Overdue since {action.due_date:%d %b} — still useful, or time to drop it?"
+            note = overdue % day
         by_owner[action.owner_id].append(
             Item(
                 f"{action.title} ({action.community.name})",
@@ -192,6 +218,8 @@ def _conversations(people, periods, communities, since, now) -> dict[int, list[I
     may_read = {
         (pid, row.pk) for row in readable for pid in involved if getattr(row, f"p{pid}", False)
     }
+    responded = gettext("%(who)s responded to “%(title)s”, %(community)s")
+    replied = gettext("%(who)s replied in a conversation on “%(title)s”, %(community)s")
     result: dict[int, list[Item]] = {}
     for pid, pairs in involved.items():
         period = periods[pid]
@@ -201,14 +229,14 @@ def _conversations(people, periods, communities, since, now) -> dict[int, list[I
                 continue
             if not period.start <= response.created_at < period.end:
                 continue
-            title = getattr(response.target, "title", "")
-            if to_them:
-                text = f"{byline(response, capital=True)} responded to “{title}”"
-            else:
-                text = f"{byline(response, capital=True)} replied in a conversation on “{title}”"
+            words = {
+                "who": byline(response, capital=True),
+                "title": getattr(response.target, "title", ""),
+                "community": response.community.name,
+            }
             items.append(
                 Item(
-                    f"{text}, {response.community.name}",
+                    (responded if to_them else replied) % words,
                     settings.SITE_URL + _response_path(response),
                     excerpt(response.body, 140),
                 )

@@ -9,13 +9,15 @@ does not say who wrote it."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from accounts.mail import email_render_and_enqueue
-from accounts.notifications import notify
+from accounts.notifications import notify, phrase
 from communities.mentions import as_plain_text
 
 from .access import responses_visible_to
@@ -65,10 +67,12 @@ def tell_author_of_response(response: Response) -> int:
             key=f"response:{response.pk}:{person.pk}",
             community=community,
             actor=actor_of(response),
-            text=(
-                f"{byline(response, capital=True)} replied to you about “{title}”."
+            text=phrase(
+                gettext_lazy("%(who)s replied to you about “%(title)s”.")
                 if replied
-                else f"{byline(response, capital=True)} responded to “{title}”."
+                else gettext_lazy("%(who)s responded to “%(title)s”."),
+                who=partial(byline, response, capital=True),
+                title=title,
             ),
             url=response.get_absolute_url(),
             email=lambda person=person: queued.append(_email_response(response, person)),
@@ -101,19 +105,8 @@ def _email_response(response: Response, person) -> bool:
     return created
 
 
-# What a mention is in, as the in-site notification's line says it (stored when it is
-# made, in English like every notification line); the email says each in a sentence of
-# its own, in the recipient's language.
-MENTION_PLACES = {
-    "reflection": "a reflection",
-    "response": "a response",
-    "action": "an action",
-    "review_reply": "a reply to a peer review",
-}
-
-
 def _mention_place(mention: Mention) -> tuple[str, str, str]:
-    """(what the mention is in, a key of MENTION_PLACES; its title; its page's path)."""
+    """(what the mention is in; its title; its page's path)."""
     if mention.reflection_id:
         reflection = mention.reflection
         return "reflection", reflection.title, reflection.get_absolute_url()
@@ -135,6 +128,18 @@ def _anonymous(mention: Mention) -> bool:
     return bool(about is not None and about.anonymous)
 
 
+def _mentioned_in(mention: Mention):
+    """The notification's sentence for a mention, by what it is in (one sentence each, for
+    the translations)."""
+    if mention.reflection_id:
+        return gettext_lazy("%(who)s mentioned you in a reflection: “%(title)s”.")
+    if mention.response_id:
+        return gettext_lazy("%(who)s mentioned you in a response: “%(title)s”.")
+    if mention.action_id:
+        return gettext_lazy("%(who)s mentioned you in an action: “%(title)s”.")
+    return gettext_lazy("%(who)s mentioned you in a reply to a peer review: “%(title)s”.")
+
+
 def _mentioner(mention: Mention, *, lazy: bool = False) -> str:
     """Who mentioned, or "A member" (lazy: in the language it is rendered in)."""
     if _anonymous(mention):
@@ -154,7 +159,7 @@ def tell_mentioned(mention: Mention) -> bool:
         key=f"mention:{mention.pk}",
         community=mention.community,
         actor=None if _anonymous(mention) else mention.by,
-        text=f"{_mentioner(mention)} mentioned you in {MENTION_PLACES[what]}: “{title}”.",
+        text=phrase(_mentioned_in(mention), who=partial(_mentioner, mention), title=title),
         url=path,
         email=lambda: queued.append(_email_mention(mention, what, title, path)),
     )

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from accounts.notifications import notify, notify_many
+from accounts.notifications import Text, notify, notify_many, phrase
+from core.templatetags.dates import when
 from outcomes import services as outcome_services
 
 from .access import groupable_reflections, groupable_responses
@@ -118,8 +120,14 @@ def _notify_owner(action: Action, *, by) -> None:
         key=f"action-owner:{action.pk}:{action.owner_id}",
         community=action.community,
         actor=by,
-        text=f"{by.name} asked you to take on an action: “{action.title}”"
-        + (f", due {due.day} {due:%b}." if due else "."),
+        text=phrase(
+            gettext_lazy("%(name)s asked you to take on an action: “%(title)s”, due %(day)s.")
+            if due
+            else gettext_lazy("%(name)s asked you to take on an action: “%(title)s”."),
+            name=by.name,
+            title=action.title,
+            day=partial(when, due, "day"),
+        ),
         url=action.get_absolute_url(),
         due_at=(datetime.combine(due, time(), tzinfo=action.community.zoneinfo) if due else None),
     )
@@ -378,13 +386,17 @@ def theme_create(
         theme,
         by=created_by,
         key="theme",
-        text=f"{created_by.name} gathered what you wrote into a theme: “{theme.statement}”.",
+        text=phrase(
+            gettext_lazy("%(name)s gathered what you wrote into a theme: “%(statement)s”."),
+            name=created_by.name,
+            statement=theme.statement,
+        ),
         url=theme.get_absolute_url(),
     )
     return theme
 
 
-def _tell_contributors(theme: Theme, *, by, key: str, text: str, url: str) -> None:
+def _tell_contributors(theme: Theme, *, by, key: str, text: Text, url: str) -> None:
     """Tell the people whose reflections or responses a theme gathers (the ones the
     community may still read, never `by`, only active members), once each, in one batch
     (the kind "theme": in their digest unless they choose otherwise)."""
@@ -480,7 +492,10 @@ def theme_to_action(*, theme: Theme, created_by, owner, due_date=None) -> Action
         locked,
         by=created_by,
         key="theme-action",
-        text=f"A theme from what you wrote is now an action: “{action.title}”.",
+        text=phrase(
+            gettext_lazy("A theme from what you wrote is now an action: “%(title)s”."),
+            title=action.title,
+        ),
         url=action.get_absolute_url(),
     )
     return action

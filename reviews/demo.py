@@ -16,8 +16,9 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from accounts.notifications import notification_record
+from accounts.notifications import notification_record, phrase
 from communities.models import Community
 from outcomes.demo import MAPPING
 from outcomes.models import Outcome
@@ -82,7 +83,10 @@ def _seed_notifications(main, people: dict) -> None:
             "review_waiting",
             key=f"review-allocated:{waiting.round_id}:{member.pk}:1:{waiting.pk}",
             community=main,
-            text=f"A peer review is waiting for you: “{waiting.work.title}”.",
+            text=phrase(
+                gettext_lazy("A peer review is waiting for you: “%(title)s”."),
+                title=waiting.work.title,
+            ),
             url=waiting.get_absolute_url(),
             created_at=waiting.created_at,
         )
@@ -104,7 +108,11 @@ def _seed_notifications(main, people: dict) -> None:
             key=f"review-received:{review.pk}",
             community=main,
             actor=review.reviewer,
-            text=f"{review.reviewer.name} shared a review of your work “{review.work.title}”.",
+            text=phrase(
+                gettext_lazy("%(who)s shared a review of your work “%(title)s”."),
+                who=review.reviewer.name,
+                title=review.work.title,
+            ),
             url=f"{review.work.get_absolute_url()}#review-{review.pk}",
             created_at=review.submitted_at,
         )
@@ -432,7 +440,9 @@ def _seed_stalled_round(main, people: dict) -> None:
         key=f"review-helpful:{helped.pk}",
         community=main,
         actor=peers[0],
-        text=f"The author of “{river.title}” found your review helpful.",
+        text=phrase(
+            gettext_lazy("The author of “%(title)s” found your review helpful."), title=river.title
+        ),
         url=f"{river.get_absolute_url()}#review-{helped.pk}",
         created_at=helped.helpful_at,
     )

@@ -12,9 +12,12 @@ from django.conf import settings
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.digest import Item, Section
 from communities.digest import digest_scope
+from core.templatetags.dates import when
 
 from .access import reviewer_is_named
 from .models import PeerReview
@@ -23,14 +26,14 @@ from .models import PeerReview
 SECTIONS = [
     (
         "reviews_waiting",
-        "Reviews waiting for you",
-        "Peers shared this work to see it through your eyes.",
+        _("Reviews waiting for you"),
+        _("Peers shared this work to see it through your eyes."),
         20,
     ),
     (
         "reviews_received",
-        "Reviews you received",
-        "Read what your peers saw — a reply with thanks or a response is welcome.",
+        _("Reviews you received"),
+        _("Read what your peers saw — a reply with thanks or a response is welcome."),
         25,
     ),
 ]
@@ -42,10 +45,12 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
         "reviews_waiting": _waiting(people, mine, communities, now),
         "reviews_received": _received(people, periods, mine, communities, since, now),
     }
+    # Built in the readers' language (accounts.digest.sections_for): its words once.
+    sections = [(key, str(title), str(intro), order) for key, title, intro, order in SECTIONS]
     return {
         person.pk: [
             Section(key, title, items[key].get(person.pk, []), intro=intro, order=order)
-            for key, title, intro, order in SECTIONS
+            for key, title, intro, order in sections
         ]
         for person in people
     }
@@ -74,19 +79,20 @@ def _waiting(people, mine, communities, now) -> dict[int, list[Item]]:
         .order_by("round__due_on", "pk")
     )
     zones = {person.pk: person.zoneinfo for person in people}
+    was_due = gettext("Was due %(day)s — still welcome whenever you can.")
+    due, draft = gettext("Due %(day)s"), gettext("your draft is saved")
+    your_review = gettext("Your review of “%(title)s” (%(community)s)")
     by_person: dict[int, list[Item]] = defaultdict(list)
     for review in reviews:
         round_ = review.round
         if round_.community_id not in mine.get(review.reviewer_id, ()):
             continue
         today = timezone.localdate(now, zones[review.reviewer_id])
-        if round_.due_on < today:
-            note = f"Was due {round_.due_on:%d %b} — still welcome whenever you can."
-        else:
-            note = f"Due {round_.due_on:%d %b}"
+        day = {"day": when(round_.due_on, "day")}
+        note = (was_due if round_.due_on < today else due) % day
         if review.status == PeerReview.Status.DRAFT:
-            note += " · your draft is saved"
-        text = f"Your review of “{review.work.title}” ({round_.community.name})"
+            note = f"{note} · {draft}"
+        text = your_review % {"title": review.work.title, "community": round_.community.name}
         by_person[review.reviewer_id].append(Item(text, _review_url(review), note))
     return by_person
 
@@ -107,6 +113,8 @@ def _received(people, periods, mine, communities, since, now) -> dict[int, list[
         .select_related("round__community", "work", "reviewer")
         .order_by("reached_at", "pk")
     )
+    a_peer = gettext("a peer")
+    a_review = gettext("A review of your “%(title)s” from %(who)s")
     by_person: dict[int, list[Item]] = defaultdict(list)
     for review in reviews:
         author_id, round_ = review.work.author_id, review.round
@@ -118,7 +126,7 @@ def _received(people, periods, mine, communities, since, now) -> dict[int, list[
         named = reviewer_is_named(
             review, viewer_id=author_id, author_id=author_id, facilitator=False
         )
-        who = review.reviewer.name if named else "a peer"
-        text = f"A review of your “{review.work.title}” from {who}"
+        who = review.reviewer.name if named else a_peer
+        text = a_review % {"title": review.work.title, "who": who}
         by_person[author_id].append(Item(text, _received_url(review), round_.community.name))
     return by_person

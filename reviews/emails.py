@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext
 
 from accounts.languages import speaking
 
@@ -47,10 +46,3 @@ def review_email_context(review: PeerReview, to: User, **extra) -> dict:
         "settings_url": site_url(reverse("settings")),
         **extra,
     }
-
-
-def notice_text(to: User, message: str, **values) -> str:
-    """`message` (an English msgid marked with gettext_noop) in `to`'s language, filled
-    with `values`: the line an in-site notification stores, written for its reader."""
-    with speaking(to):
-        return gettext(message) % values

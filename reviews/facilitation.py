@@ -16,21 +16,21 @@ replaced reviewer keeps their draft and may still share it: a late review is wel
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy
 
-from accounts.languages import speaking
 from accounts.mail import email_render_and_enqueue
-from accounts.notifications import notify
+from accounts.notifications import notify, phrase
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
 from core.templatetags.dates import when
 
 from .allocation import Reviewer, Work, allocate
-from .emails import notice_text, site_url
+from .emails import site_url
 from .models import PeerReview, ReviewRound, SharedWork
 from .services import ReviewError, _allocate, _notify_allocated, _ranks, _review_email
 
@@ -196,9 +196,8 @@ def _notify_reassigned(review_id: int) -> None:
         "review_waiting",
         key=key,
         community=review.round.community,
-        text=notice_text(
-            to,
-            gettext_noop("Could you review “%(title)s”? It is still waiting for a review."),
+        text=phrase(
+            gettext_lazy("Could you review “%(title)s”? It is still waiting for a review."),
             title=review.work.title,
         ),
         url=review.get_absolute_url(),
@@ -273,14 +272,6 @@ def review_round_extend(*, round_: ReviewRound, due_on: date, today: date) -> Re
     return round_
 
 
-def _extended_text(to, title: str, due_on: date) -> str:
-    with speaking(to):
-        return gettext("More time for your review of “%(title)s”: now by %(due)s.") % {
-            "title": title,
-            "due": when(due_on, "weekday"),
-        }
-
-
 def _notify_extended(round_id: int, due_on: date) -> None:
     waiting = (
         PeerReview.objects.waiting_on()
@@ -299,7 +290,11 @@ def _notify_extended(round_id: int, due_on: date) -> None:
             "review_reminder",
             key=key,
             community=review.round.community,
-            text=_extended_text(to, review.work.title, due_on),
+            text=phrase(
+                gettext_lazy("More time for your review of “%(title)s”: now by %(day)s."),
+                title=review.work.title,
+                day=partial(when, due_on, "weekday"),
+            ),
             url=review.get_absolute_url(),
             email=lambda review=review, key=key, to=to: _review_email(
                 review=review, kind="review_extended", key=key, to=to
@@ -341,9 +336,8 @@ def reminders_send_due(*, now: datetime) -> int:
             "review_reminder",
             key=key,
             community=review.round.community,
-            text=notice_text(
-                to,
-                gettext_noop("A gentle reminder: your review of “%(title)s”."),
+            text=phrase(
+                gettext_lazy("A gentle reminder: your review of “%(title)s”."),
                 title=review.work.title,
             ),
             url=review.get_absolute_url(),
@@ -431,9 +425,8 @@ def _tell_facilitators(round_: ReviewRound) -> None:
             "review_round_waiting",
             key=key,
             community=round_.community,
-            text=notice_text(
-                to,
-                gettext_noop("Still waiting for reviews in “%(session)s”: %(authors)s."),
+            text=phrase(
+                gettext_lazy("Still waiting for reviews in “%(session)s”: %(authors)s."),
                 session=round_.session.title,
                 authors=", ".join(authors),
             ),
@@ -485,9 +478,8 @@ def _notify_helpful(review_id: int) -> None:
         key=key,
         community=review.round.community,
         actor=review.work.author,
-        text=notice_text(
-            to,
-            gettext_noop("The author of “%(title)s” found your review helpful."),
+        text=phrase(
+            gettext_lazy("The author of “%(title)s” found your review helpful."),
             title=review.work.title,
         ),
         url=f"{review.work.get_absolute_url()}#review-{review.pk}",

@@ -4,13 +4,14 @@ each sends, exactly once per key."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 
-from accounts.languages import speaking
 from accounts.mail import email_render_and_enqueue
-from accounts.notifications import notify
+from accounts.notifications import notify, phrase
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership
 from core.plugins import rows_changed, text_saved
@@ -19,7 +20,7 @@ from outcomes.models import DEFAULT_PROMPTS, Outcome
 
 from .access import reviewer_is_named, reviewer_name
 from .allocation import Reviewer, Work, allocate
-from .emails import notice_text, review_email_context
+from .emails import review_email_context
 from .models import (
     CalibrationExample,
     PeerReview,
@@ -172,15 +173,6 @@ def _allocate(round_: ReviewRound, *, works=None) -> list[PeerReview]:
     return created
 
 
-def _allocated_text(user, count: int, title: str) -> str:
-    with speaking(user):
-        return ngettext(
-            "A peer review is waiting for you: “%(title)s”.",
-            "%(count)s peer reviews are waiting for you, starting with “%(title)s”.",
-            count,
-        ) % {"count": count, "title": title}
-
-
 def _notify_allocated(round_id: int, user_ids: list[int]) -> None:
     from accounts.models import User
 
@@ -200,7 +192,15 @@ def _notify_allocated(round_id: int, user_ids: list[int]) -> None:
             "review_waiting",
             key=key,
             community=community,
-            text=_allocated_text(user, count, review.work.title),
+            text=phrase(
+                ngettext_lazy(
+                    "A peer review is waiting for you: “%(title)s”.",
+                    "%(count)s peer reviews are waiting for you, starting with “%(title)s”.",
+                    count,
+                ),
+                count=count,
+                title=review.work.title,
+            ),
             url=review.get_absolute_url(),
             email=lambda review=review, key=key, user=user, count=count: _review_email(
                 review=review,
@@ -324,21 +324,18 @@ def _notify_review(review_id: int, kind: str) -> None:
     title = review.work.title
     if kind == "review_received":
         to, key, extra = review.work.author, f"review-received:{review.pk}", None
-        with speaking(to):
-            who = reviewer_name(review, viewer=to, author_id=to.pk, is_facilitator=False)
-        text = notice_text(
-            to,
-            gettext_noop("%(who)s shared a review of your work “%(title)s”."),
-            who=who,
-            title=title,
+        # The reviewer's name, or how the site calls them, in the author's language.
+        who = partial(reviewer_name, review, viewer=to, author_id=to.pk, is_facilitator=False)
+        text = phrase(
+            gettext_lazy("%(who)s shared a review of your work “%(title)s”."), who=who, title=title
         )
         named = reviewer_is_named(review, viewer_id=to.pk, author_id=to.pk, facilitator=False)
         actor = review.reviewer if named else None
         notification_kind = "review_received"
     else:
         to, key, extra = review.reviewer, f"review-reply:{review.pk}", {"reply": review.reply}
-        text = notice_text(
-            to, gettext_noop("The author of “%(title)s” replied to your review."), title=title
+        text = phrase(
+            gettext_lazy("The author of “%(title)s” replied to your review."), title=title
         )
         actor, notification_kind = review.work.author, "review_reply"
     notify(
@@ -432,9 +429,8 @@ def _notify_rephrase(request_id: int) -> None:
         "review_rephrase",
         key=key,
         community=review.round.community,
-        text=notice_text(
-            to,
-            gettext_noop("A facilitator asks you to look again at your review of “%(title)s”."),
+        text=phrase(
+            gettext_lazy("A facilitator asks you to look again at your review of “%(title)s”."),
             title=review.work.title,
         ),
         url=review.get_absolute_url(),

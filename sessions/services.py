@@ -15,16 +15,17 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext
 
 from accounts.languages import for_person, speaking
 from accounts.mail import Attachment, email_render_and_enqueue
 from accounts.models import EmailDelivery, User
-from accounts.notifications import notify, notify_many
+from accounts.notifications import notify, notify_many, phrase
 from accounts.unsubscribe import list_unsubscribe_headers
 from communities.models import Membership, MentoringPair, Milestone
 from communities.services import milestone_celebrate
 from core.plugins import rows_changed
+from core.templatetags.dates import when
 from outcomes.models import Outcome
 
 from .builtin_templates import BUILTIN_TEMPLATES, builtin_template_in_words
@@ -1041,9 +1042,13 @@ def buddy_milestones_celebrate(*, session: Session, user_ids: set[int]) -> int:
             key=f"buddy-first-session:{pair.pk}",
             detail=session.title,
             pair=pair,
-            text=(
-                f"Your first session with your buddy {pair.mentor.name}: {session.title}. "
-                "Lovely to see you there together!"
+            text=phrase(
+                gettext_lazy(
+                    "Your first session with your buddy %(name)s: %(title)s. Lovely to see you "
+                    "there together!"
+                ),
+                name=pair.mentor.name,
+                title=session.title,
             ),
         )
         made += milestone is not None
@@ -1159,7 +1164,11 @@ def cofacilitation_invite(*, session: Session, user: User, invited_by: User) -> 
         user,
         "cofacilitation_invite",
         key=f"cofacilitate:{following.pk}:{user.pk}",
-        text=f"{invited_by.name} invites you to co-facilitate “{following.title}”.",
+        text=phrase(
+            gettext_lazy("%(name)s invites you to co-facilitate “%(title)s”."),
+            name=invited_by.name,
+            title=following.title,
+        ),
         url=following.get_absolute_url() + "#cofacilitate",
         community=session.community,
         actor=invited_by,
@@ -1243,16 +1252,19 @@ def _notify_rsvps(session: Session, *, kind: str, responses: list[str]) -> int:
 
 
 def _change_text(session: Session, user: User, kind: str) -> str:
-    """The one line a notification of a session's change shows, in `user`'s timezone."""
-    when = timezone.localtime(session.starts_at, user.zoneinfo)
-    at = f"{when:%a} {when.day} {when:%b, %H:%M}"
+    """The one line a notification of a session's change shows, in `user`'s timezone and
+    language (accounts.notifications calls it in their language)."""
+    words = {
+        "title": session.title,
+        "at": when(timezone.localtime(session.starts_at, user.zoneinfo), "weekday_time"),
+    }
     if kind == "cancelled":
-        return f"“{session.title}” on {at} is cancelled." + (
+        return gettext("“%(title)s” on %(at)s is cancelled.") % words + (
             f" {session.cancel_reason}" if session.cancel_reason else ""
         )
     if kind == "rescheduled":
-        return f"“{session.title}” has moved: it now starts {at}."
-    return f"“{session.title}” ({at}) has changed: have a look at what's new."
+        return gettext("“%(title)s” has moved: it now starts %(at)s.") % words
+    return gettext("“%(title)s” (%(at)s) has changed: have a look at what's new.") % words
 
 
 def _notify_changed(session: Session) -> None:
