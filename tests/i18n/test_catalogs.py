@@ -24,6 +24,14 @@ def test_every_language_but_english_has_a_catalog():
     assert names == {"fr", "es"}
 
 
+def test_every_language_has_a_catalog_per_domain():
+    """Python and templates (django.po), and static/js (djangojs.po, the JavaScript
+    catalog at /jsi18n/)."""
+    found = {(path.parts[-3], path.stem) for path in CATALOGS}
+    assert found == {(lang, domain) for lang in ("fr", "es") for domain in i18n.DOMAINS}
+    assert set(i18n.DOMAINS) == {"django", "djangojs"}
+
+
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.parts[-3])
 def test_each_catalog_is_complete(path):
     catalog = polib.pofile(str(path))
