@@ -130,10 +130,17 @@ def _month_label(month) -> str:
     return month_year(month)
 
 
+def _labelled(pairs) -> str:
+    """("Nov 2026", "core 5, active 7") pairs as a text alternative says them, in the
+    language's punctuation: "Nov 2026: core 5, active 7; Dec 2026: …"."""
+    fmt = gettext("%(label)s: %(figures)s")
+    return "; ".join(fmt % {"label": label, "figures": figures} for label, figures in pairs)
+
+
 def _by_month(labels: list[str], series: list[tuple[str, list]]) -> str:
     """A chart's figures month by month, for its text alternative: "Nov 2026: core 5, …"."""
-    return "; ".join(
-        f"{label}: " + ", ".join(f"{name} {text(vs[i])}" for name, vs in series)
+    return _labelled(
+        (label, ", ".join(f"{name} {text(vs[i])}" for name, vs in series))
         for i, label in enumerate(labels)
     )
 
@@ -346,11 +353,13 @@ def progress_chart(rows: list[dict], label: str) -> Chart:
         for outcome in outcomes
     ]
     summary = gettext("Average confidence (1 to 5) per agreed outcome and month: %(figures)s") % {
-        "figures": "; ".join(
-            f"{name}: "
-            + ", ".join(
-                f"{label} {text(None if value is None else Number(value, 1))}"
-                for label, value in zip(labels, values, strict=True)
+        "figures": _labelled(
+            (
+                name,
+                ", ".join(
+                    f"{label} {text(None if value is None else Number(value, 1))}"
+                    for label, value in zip(labels, values, strict=True)
+                ),
             )
             for name, values in series
         )
@@ -401,11 +410,13 @@ def stages_chart(table: list[dict], label: str, *, calibrated: bool = False) -> 
     ]
     summary = gettext("Reviews given in %(months)s by stage, per outcome: %(figures)s") % {
         "months": label,
-        "figures": "; ".join(
-            f"{row['outcome']}: "
-            + ", ".join(
-                f"{word} {text(row['stages'][stage])}"
-                for word, stage in zip(words, figures.STAGES, strict=True)
+        "figures": _labelled(
+            (
+                row["outcome"],
+                ", ".join(
+                    f"{word} {text(row['stages'][stage])}"
+                    for word, stage in zip(words, figures.STAGES, strict=True)
+                ),
             )
             for row in table
         ),
