@@ -100,10 +100,14 @@ class StoryFilterForm(forms.Form):
         queryset=Community.objects.none(),
         required=False,
         to_field_name="slug",
+        label=_("Community"),
         empty_label=_("every community"),
     )
     outcome = OutcomeFilterField(
-        queryset=Outcome.objects.none(), required=False, empty_label=_("every outcome")
+        queryset=Outcome.objects.none(),
+        required=False,
+        label=_("Outcome"),
+        empty_label=_("every outcome"),
     )
 
     def __init__(self, *args, communities, **kwargs):

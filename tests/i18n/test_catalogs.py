@@ -44,6 +44,18 @@ def test_each_catalog_is_complete(path):
 
 
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.parts[-3])
+def test_each_plural_has_every_form_of_its_language(path):
+    """Spanish has three forms (Django's own catalog's Plural-Forms): a plural translated
+    with two would fall back to English for the third."""
+    catalog = polib.pofile(str(path))
+    forms = int(re.search(r"nplurals=(\d+)", catalog.metadata["Plural-Forms"]).group(1))
+    for entry in catalog.translated_entries():
+        if entry.msgid_plural:
+            assert sorted(entry.msgstr_plural) == list(range(forms)), entry.msgid
+            assert all(entry.msgstr_plural.values()), entry.msgid
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.parts[-3])
 def test_each_translation_keeps_the_placeholders(path):
     for entry in polib.pofile(str(path)).translated_entries():
         wanted = sorted(PLACEHOLDER.findall(entry.msgid_plural or entry.msgid))

@@ -136,6 +136,13 @@ def test_a_coordinator_reads_the_dashboard_in_french_with_its_numbers(client_as,
     assert "Chiffres à 14:05 UTC ; ils sont actualisés toutes les 10 minutes." in text
 
 
+def test_the_figures_age_is_said_in_spanish_with_its_plural(client_as, shared):
+    client = client_as("erin")
+    page = client.get(reverse("dashboard:community_report", args=[shared.slug]), headers=SPANISH)
+
+    assert "Cifras de las 14:05 UTC; se actualizan cada 10 minutos." in page.content.decode()
+
+
 def test_numbers_are_written_the_languages_way():
     with translation.override("fr"):
         assert percent_text(0.125, 1) == "12,5 %"
