@@ -1,15 +1,30 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import last_modified
+from django.views.i18n import JavaScriptCatalog
 
 from accounts import views as account_views
 from communities import views as community_views
 from core import views as core_views
+
+# The JavaScript catalog (static/js strings, locale/*/LC_MESSAGES/djangojs.po) changes only
+# with a deploy: stamped with the moment this process started, kept a day in the cache
+# (Django's cache key carries the active language) under a prefix that a restart renews.
+# base.html asks for it with the page's language in the address, so a browser that cached
+# one language's catalog fetches the other's after a switch.
+STARTED = timezone.now()
+javascript_catalog = cache_page(60 * 60 * 24, key_prefix=f"jsi18n-{STARTED.timestamp():.0f}")(
+    last_modified(lambda request, **kwargs: STARTED)(JavaScriptCatalog.as_view())
+)
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("settings/", account_views.settings_view, name="settings"),
     path("language/", account_views.language_view, name="language"),
+    path("jsi18n/", javascript_catalog, name="javascript-catalog"),
     path(
         "settings/email/confirm-again/",
         account_views.email_reconfirm_view,

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core import csvs
 
-from .values import HIDDEN, Percent, csv_cell, number, text
+from .values import HIDDEN, Percent, csv_cell, number, plain, text
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40
@@ -120,7 +120,7 @@ def _svg(chart_id: str, parts: list) -> SafeString:
 
 
 def _fmt(percent: bool):
-    return (lambda v: str(Percent(v, 1))) if percent else (lambda v: f"{v:g}")
+    return (lambda v: str(Percent(v, 1))) if percent else plain
 
 
 def line_svg(

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from core.plugins import ExportPart, front_matter
 
 from .models import ImpactStory
 
 STORY_STEPS = [
-    ("what_happened", "What happened"),
-    ("what_it_gave_us", "What it gave us"),
-    ("what_we_did_differently", "What we did differently"),
-    ("what_difference_it_made", "What difference it made"),
-    ("what_we_now_see_differently", "What we now see differently"),
+    ("what_happened", _("What happened")),
+    ("what_it_gave_us", _("What it gave us")),
+    ("what_we_did_differently", _("What we did differently")),
+    ("what_difference_it_made", _("What difference it made")),
+    ("what_we_now_see_differently", _("What we now see differently")),
 ]
 
 
@@ -49,7 +50,7 @@ def person_export(user) -> list[ExportPart]:
         .order_by("created_at", "pk")
     )
     files = [(_name("impact-stories", story), _markdown(story)) for story in stories]
-    return [ExportPart("impact-stories/", "impact stories you wrote, drafts included", files)]
+    return [ExportPart("impact-stories/", _("impact stories you wrote, drafts included"), files)]
 
 
 def community_export(community) -> list[ExportPart]:
@@ -60,4 +61,4 @@ def community_export(community) -> list[ExportPart]:
         .order_by("published_at", "pk")
     )
     files = [(_name("stories", s), _markdown(s, author=s.author.name)) for s in stories]
-    return [ExportPart("stories/", "published impact stories", files)]
+    return [ExportPart("stories/", _("published impact stories"), files)]

@@ -4,8 +4,11 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
+from core.templatetags.dates import when
 from outcomes.models import Outcome
 from reflections.models import Action
 from sessions.models import Session
@@ -15,12 +18,12 @@ from .models import ImpactStory
 
 class SessionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.title} ({obj.starts_at:%-d %b %Y})"
+        return f"{obj.title} ({when(timezone.localtime(obj.starts_at))})"
 
 
 class OutcomeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"We want to be able to {obj.statement}"
+        return gettext("We want to be able to %(statement)s") % {"statement": obj.statement}
 
 
 class ActionChoiceField(forms.ModelMultipleChoiceField):
@@ -36,19 +39,19 @@ class ImpactStoryForm(forms.ModelForm):
         queryset=Session.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Sessions it draws on",
+        label=_("Sessions it draws on"),
     )
     outcomes = OutcomeChoiceField(
         queryset=Outcome.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Outcomes it speaks to",
+        label=_("Outcomes it speaks to"),
     )
     actions = ActionChoiceField(
         queryset=Action.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Actions it came from or led to",
+        label=_("Actions it came from or led to"),
     )
 
     class Meta:
@@ -64,6 +67,7 @@ class ImpactStoryForm(forms.ModelForm):
             "outcomes",
             "actions",
         ]
+        labels = {"title": _("Title")}
         widgets = {
             name: forms.Textarea(attrs={"rows": 4}) for name in fields if name.startswith("what_")
         }
@@ -96,10 +100,14 @@ class StoryFilterForm(forms.Form):
         queryset=Community.objects.none(),
         required=False,
         to_field_name="slug",
-        empty_label="every community",
+        label=_("Community"),
+        empty_label=_("every community"),
     )
     outcome = OutcomeFilterField(
-        queryset=Outcome.objects.none(), required=False, empty_label="every outcome"
+        queryset=Outcome.objects.none(),
+        required=False,
+        label=_("Outcome"),
+        empty_label=_("every outcome"),
     )
 
     def __init__(self, *args, communities, **kwargs):

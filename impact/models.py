@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ImpactStoryQuerySet(models.QuerySet):
@@ -37,8 +38,8 @@ class ImpactStory(models.Model):
     applied, realized and reframing value. Only the first step is required."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "draft: only you can see it"
-        PUBLISHED = "published", "published to the community and leaders"
+        DRAFT = "draft", _("draft: only you can see it")
+        PUBLISHED = "published", _("published to the community and leaders")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="impact_stories"
@@ -48,31 +49,33 @@ class ImpactStory(models.Model):
     )
     title = models.CharField(max_length=200)
     what_happened = models.TextField(
-        "what happened", max_length=4000, help_text="The moment itself: who met, what was said."
+        _("what happened"),
+        max_length=4000,
+        help_text=_("The moment itself: who met, what was said."),
     )
     what_it_gave_us = models.TextField(
-        "what it gave us",
+        _("what it gave us"),
         max_length=4000,
         blank=True,
-        help_text="An idea, a contact, a tool, confidence: what we could now use.",
+        help_text=_("An idea, a contact, a tool, confidence: what we could now use."),
     )
     what_we_did_differently = models.TextField(
-        "what we did differently",
+        _("what we did differently"),
         max_length=4000,
         blank=True,
-        help_text="Where we actually used it in our work.",
+        help_text=_("Where we actually used it in our work."),
     )
     what_difference_it_made = models.TextField(
-        "what difference it made",
+        _("what difference it made"),
         max_length=4000,
         blank=True,
-        help_text="What changed for the people we work for, or for us.",
+        help_text=_("What changed for the people we work for, or for us."),
     )
     what_we_now_see_differently = models.TextField(
-        "what we now see differently",
+        _("what we now see differently"),
         max_length=4000,
         blank=True,
-        help_text="How it changed what we count as success, or how we decide.",
+        help_text=_("How it changed what we count as success, or how we decide."),
     )
     sessions = models.ManyToManyField(
         "cop_sessions.Session", related_name="impact_stories", blank=True
@@ -111,11 +114,11 @@ class ImpactStory(models.Model):
         return self.status == self.Status.PUBLISHED
 
     STEPS = [
-        ("what_happened", "What happened", "immediate value"),
-        ("what_it_gave_us", "What it gave us", "potential value"),
-        ("what_we_did_differently", "What we did differently", "applied value"),
-        ("what_difference_it_made", "What difference it made", "realized value"),
-        ("what_we_now_see_differently", "What we now see differently", "reframing value"),
+        ("what_happened", _("What happened"), _("immediate value")),
+        ("what_it_gave_us", _("What it gave us"), _("potential value")),
+        ("what_we_did_differently", _("What we did differently"), _("applied value")),
+        ("what_difference_it_made", _("What difference it made"), _("realized value")),
+        ("what_we_now_see_differently", _("What we now see differently"), _("reframing value")),
     ]
 
     def steps(self) -> list[tuple[str, str, str]]:

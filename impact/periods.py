@@ -17,7 +17,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from core.templatetags.dates import when
 
 UTC = dt.UTC
 MAX_DAYS = 5 * 366
@@ -64,7 +68,8 @@ class Period:
         return months
 
     def label(self) -> str:
-        return f"{self.start:%-d %b %Y} – {self.end:%-d %b %Y}"
+        """The period in words, in the active language: "7 Dec 2025 – 6 Dec 2026"."""
+        return f"{when(self.start)} – {when(self.end)}"
 
     def whole_months(self, today: dt.date | None = None) -> Period | None:
         """The whole calendar months (UTC) the period touches that have ended by `today`,
@@ -84,12 +89,13 @@ class Period:
         return Period(add_months(self.start, -count), self.start - dt.timedelta(days=1))
 
     def month_label(self) -> str:
-        """A run of whole months in words: "Nov 2026", "Nov–Dec 2026", "Dec 2025–Nov 2026"."""
+        """A run of whole months in words, in the active language: "Nov 2026",
+        "Nov–Dec 2026", "Dec 2025–Nov 2026" ("nov.–déc. 2026", "nov–dic 2026")."""
         if (self.start.year, self.start.month) == (self.end.year, self.end.month):
-            return f"{self.start:%b %Y}"
+            return month_year(self.start)
         if self.start.year == self.end.year:
-            return f"{self.start:%b}–{self.end:%b %Y}"
-        return f"{self.start:%b %Y}–{self.end:%b %Y}"
+            return f"{when(self.start, 'month')}–{month_year(self.end)}"
+        return f"{month_year(self.start)}–{month_year(self.end)}"
 
     def query(self) -> str:
         return f"period=custom&start={self.start.isoformat()}&end={self.end.isoformat()}"
@@ -101,28 +107,39 @@ def add_months(month: dt.date, count: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def month_year(month: dt.date) -> str:
+    """A month and its year in the active language: "Dec 2026", "déc. 2026", "dic 2026"."""
+    return f"{when(month, 'month')} {month.year}"
+
+
 def months_label(window: Period | None) -> str:
     """What a page calls a window of whole months, or says when there is none yet."""
-    return window.month_label() if window else "no whole month yet"
+    return window.month_label() if window else gettext("no whole month yet")
+
+
+def _day(day: dt.date) -> str:
+    """A day in full, in the active language: "1 January 2000", "1 janvier 2000"."""
+    # Translators: a Django date format for a day written in full (j day, F month, Y year).
+    return dateformat.format(day, pgettext("date format", "j F Y"))
 
 
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(
-        label="Days to show",
+        label=_("Days to show"),
         choices=[
-            ("30", "last 30 days"),
-            ("90", "last 90 days"),
-            ("365", "last 365 days"),
-            ("custom", "from – to"),
+            ("30", _("last 30 days")),
+            ("90", _("last 90 days")),
+            ("365", _("last 365 days")),
+            ("custom", _("from – to")),
         ],
         initial=DEFAULT_PRESET,
         required=False,
     )
     start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean(self):
@@ -135,20 +152,21 @@ class PeriodForm(forms.Form):
         if "start" in self.errors or "end" in self.errors:
             return data
         if start is None:
-            self.add_error("start", "Choose the first day of the period.")
+            self.add_error("start", gettext("Choose the first day of the period."))
         elif start < EARLIEST:
-            self.add_error("start", f"Choose a day from {EARLIEST:%-d %B %Y} on.")
+            words = gettext("Choose a day from %(day)s on.") % {"day": _day(EARLIEST)}
+            self.add_error("start", words)
             start = None
         if end is None:
-            self.add_error("end", "Choose the last day of the period.")
+            self.add_error("end", gettext("Choose the last day of the period."))
         elif end > LATEST:
-            self.add_error("end", f"Choose a day up to {LATEST:%-d %B %Y}.")
+            self.add_error("end", gettext("Choose a day up to %(day)s.") % {"day": _day(LATEST)})
             end = None
         if start and end:
             if start > end:
-                self.add_error("end", "“To” must be on or after “From”.")
+                self.add_error("end", gettext("“To” must be on or after “From”."))
             elif (end - start).days + 1 > MAX_DAYS:
-                self.add_error("end", "Choose a period of at most 5 years.")
+                self.add_error("end", gettext("Choose a period of at most 5 years."))
         return data
 
     def chosen(self) -> Period:

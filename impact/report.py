@@ -12,11 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext, pgettext
+
+from reviews.models import PeerReview
 
 from . import figures, snapshot
 from .charts import Chart, bar_svg, legend_html, line_svg
 from .models import ImpactStory
-from .periods import Period, months_label
+from .periods import Period, month_year, months_label
 from .values import Count, Number, hidden, text
 
 
@@ -24,8 +27,11 @@ def whole_months(now: figures.Headline, before: figures.Headline) -> str:
     """How a figure about people says what it covers, e.g. "whole months: Nov–Dec 2026,
     beside Sep–Oct 2026"."""
     if now.window is None:
-        return "whole months: none of this period has ended yet"
-    return f"whole months: {now.months_label}, beside {before.months_label}"
+        return gettext("whole months: none of this period has ended yet")
+    return gettext("whole months: %(months)s, beside %(before)s") % {
+        "months": now.months_label,
+        "before": before.months_label,
+    }
 
 
 def headline_chart(now: figures.Headline, before: figures.Headline) -> Chart:
@@ -33,66 +39,73 @@ def headline_chart(now: figures.Headline, before: figures.Headline) -> Chart:
     figures about people beside the same number of whole months, named in their label."""
     s, p = now.sessions, before.sessions
     months = whole_months(now, before)
+    over = {"months": months}
     rows = [
-        ["Sessions held", s.held, p.held],
-        ["RSVP rate (going or maybe)", s.rsvp_rate, p.rsvp_rate],
-        ["Attendance rate", s.attendance_rate, p.attendance_rate],
-        [f"People who attended ({months})", now.people.attendees, before.people.attendees],
+        [gettext("Sessions held"), s.held, p.held],
+        [gettext("RSVP rate (going or maybe)"), s.rsvp_rate, p.rsvp_rate],
+        [gettext("Attendance rate"), s.attendance_rate, p.attendance_rate],
         [
-            f"Returning attendees, came twice or more ({months})",
+            gettext("People who attended (%(months)s)") % over,
+            now.people.attendees,
+            before.people.attendees,
+        ],
+        [
+            gettext("Returning attendees, came twice or more (%(months)s)") % over,
             now.people.returning,
             before.people.returning,
         ],
-        ["Steps toward the core (celebrations)", now.moves.inward, before.moves.inward],
-        ["Steps outward", now.moves.outward, before.moves.outward],
+        [gettext("Steps toward the core (celebrations)"), now.moves.inward, before.moves.inward],
+        [gettext("Steps outward"), now.moves.outward, before.moves.outward],
         [
-            f"Mentoring pairs active ({months})",
+            gettext("Mentoring pairs active (%(months)s)") % over,
             _pairs(now),
             _pairs(before),
         ],
-        ["Shared reflections", now.loops.shared, before.loops.shared],
+        [gettext("Shared reflections"), now.loops.shared, before.loops.shared],
         [
-            "Share reaching double or triple loop",
+            gettext("Share reaching double or triple loop"),
             now.loops.deeper_share,
             before.loops.deeper_share,
         ],
-        ["Agreed outcomes", now.coverage.agreed, before.coverage.agreed],
+        [gettext("Agreed outcomes"), now.coverage.agreed, before.coverage.agreed],
         [
-            "Agreed outcomes with an activity",
+            gettext("Agreed outcomes with an activity"),
             now.coverage.activity_share,
             before.coverage.activity_share,
         ],
         [
-            "Agreed outcomes with a peer review",
+            gettext("Agreed outcomes with a peer review"),
             now.coverage.review_share,
             before.coverage.review_share,
         ],
         [
-            "Alignment coverage (activity and peer review)",
+            gettext("Alignment coverage (activity and peer review)"),
             now.coverage.share,
             before.coverage.share,
         ],
         [
-            f"Participation equity, Gini, 0 = even ({months})",
+            gettext("Participation equity, Gini, 0 = even (%(months)s)") % over,
             _gini(now.equity),
             _gini(before.equity),
         ],
         [
-            f"Share of contributions from the most active 10 % ({months})",
+            gettext("Share of contributions from the most active 10 %% (%(months)s)") % over,
             _top_share(now.equity),
             _top_share(before.equity),
         ],
     ]
     return Chart(
         name="headline",
-        title="This period beside the previous one",
-        columns=["Figure", "This period", "Previous period"],
+        title=gettext("This period beside the previous one"),
+        columns=[gettext("Figure"), gettext("This period"), gettext("Previous period")],
         rows=rows,
-        summary="A table of every headline figure for this period and the previous one.",
-        note="Figures about people (who attended, who returned, participation) cover whole "
-        "calendar months only, named beside each, and show only where every month rests on "
-        "5 or more people: so two periods a day apart cannot be compared to find one "
-        "person's part.",
+        summary=gettext("A table of every headline figure for this period and the previous one."),
+        note=gettext(
+            "Figures about people (who attended, who returned, participation) cover whole "
+            "calendar months only, named beside each, and show only where every month rests "
+            "on 5 or more people: so two periods a day apart cannot be compared to find one "
+            "person's part."
+        ),
     )
 
 
@@ -114,27 +127,43 @@ def _top_share(equity: figures.Equity):
 
 
 def _month_label(month) -> str:
-    return f"{month:%b %Y}"
+    return month_year(month)
+
+
+def _labelled(pairs) -> str:
+    """("Nov 2026", "core 5, active 7") pairs as a text alternative says them, in the
+    language's punctuation: "Nov 2026: core 5, active 7; Dec 2026: …"."""
+    fmt = gettext("%(label)s: %(figures)s")
+    return "; ".join(fmt % {"label": label, "figures": figures} for label, figures in pairs)
+
+
+def _by_month(labels: list[str], series: list[tuple[str, list]]) -> str:
+    """A chart's figures month by month, for its text alternative: "Nov 2026: core 5, …"."""
+    return _labelled(
+        (label, ", ".join(f"{name} {text(vs[i])}" for name, vs in series))
+        for i, label in enumerate(labels)
+    )
 
 
 def members_chart(months: list[figures.LevelMonth], label: str) -> Chart:
     labels = [_month_label(m.month) for m in months]
     series = [(level.label, [m.counts[level] for m in months]) for level in figures.LEVELS]
-    summary = "Members at each level at the end of each month: " + "; ".join(
-        f"{label}: " + ", ".join(f"{name} {text(vs[i])}" for name, vs in series)
-        for i, label in enumerate(labels)
-    )
-    title = f"Members by level over time (whole months: {label})"
+    summary = gettext("Members at each level at the end of each month: %(figures)s") % {
+        "figures": _by_month(labels, series)
+    }
+    title = gettext("Members by level over time (whole months: %(months)s)") % {"months": label}
     return Chart(
         name="members",
         title=title,
-        columns=["Month", *[level.label for level in figures.LEVELS]],
+        columns=[gettext("Month"), *[level.label for level in figures.LEVELS]],
         rows=[[label, *[vs[i] for _n, vs in series]] for i, label in enumerate(labels)],
         summary=summary,
         svg=line_svg("chart-members", title, summary, labels, series),
         legend=legend_html([name for name, _ in series]),
-        note="Facilitators and coordinators are left out. Levels held by 1–4 people are "
-        "hidden, with one more cell when needed so they cannot be worked out.",
+        note=gettext(
+            "Facilitators and coordinators are left out. Levels held by 1–4 people are "
+            "hidden, with one more cell when needed so they cannot be worked out."
+        ),
     )
 
 
@@ -153,96 +182,136 @@ def movement_chart(months: list[figures.LevelMonth], label: str) -> Chart:
             )
     return Chart(
         name="movement",
-        title=f"Movement between levels, month by month (whole months: {label})",
-        columns=["Month", "Level", "Moved in", "Held", "Moved out"],
+        title=gettext("Movement between levels, month by month (whole months: %(months)s)")
+        % {"months": label},
+        columns=[
+            gettext("Month"),
+            gettext("Level"),
+            gettext("Moved in"),
+            pgettext("journey level", "Held"),
+            gettext("Moved out"),
+        ],
         rows=rows,
-        summary="For each month and level: members who moved in (joined or stepped in), "
-        "held the level, and moved out.",
-        note="Moved in counts joining at a level and steps into it; moved out counts steps "
-        "out of it.",
+        summary=gettext(
+            "For each month and level: members who moved in (joined or stepped in), "
+            "held the level, and moved out."
+        ),
+        note=gettext(
+            "Moved in counts joining at a level and steps into it; moved out counts steps "
+            "out of it."
+        ),
     )
 
 
 def sessions_chart(months: list[figures.SessionMonth]) -> Chart:
     labels = [_month_label(m.month) for m in months]
-    title = "Attendance at sessions, month by month"
+    title = gettext("Attendance at sessions, month by month")
     attendance = [m.attendances for m in months]
-    summary = "Attendance records per month: " + ", ".join(
-        f"{label} {text(a)} ({m.held} sessions)"
-        for label, a, m in zip(labels, attendance, months, strict=True)
-    )
+    summary = gettext("Attendance records per month: %(figures)s") % {
+        "figures": ", ".join(
+            ngettext(
+                "%(month)s %(records)s (%(count)s session)",
+                "%(month)s %(records)s (%(count)s sessions)",
+                m.held,
+            )
+            % {"month": label, "records": text(a), "count": m.held}
+            for label, a, m in zip(labels, attendance, months, strict=True)
+        )
+    }
+    attendance_word = gettext("attendance")
     return Chart(
         name="sessions",
         title=title,
-        columns=["Month", "Sessions held", "Attendance records"],
+        columns=[gettext("Month"), gettext("Sessions held"), gettext("Attendance records")],
         rows=[[label, m.held, m.attendances] for label, m in zip(labels, months, strict=True)],
         summary=summary,
-        svg=bar_svg("chart-sessions", title, summary, labels, [("attendance", attendance)]),
-        legend=legend_html(["attendance"]),
+        svg=bar_svg("chart-sessions", title, summary, labels, [(attendance_word, attendance)]),
+        legend=legend_html([attendance_word]),
     )
 
 
 def pulse_chart(months: list[figures.PulseMonth], label: str) -> Chart:
     labels = [_month_label(m.month) for m in months]
-    title = "The session pulse, month by month"
+    title = gettext("The session pulse, month by month")
     averages = [m.average for m in months]
-    summary = "Average answer to “How was this session for you?” (1 hard going to 4 great) " + (
-        f"per month ({label}): "
-        + ", ".join(f"{month} {text(a)}" for month, a in zip(labels, averages, strict=True))
-    )
+    summary = gettext(
+        "Average answer to “How was this session for you?” (1 hard going to 4 great) "
+        "per month (%(months)s): %(figures)s"
+    ) % {
+        "months": label,
+        "figures": ", ".join(
+            f"{month} {text(a)}" for month, a in zip(labels, averages, strict=True)
+        ),
+    }
+    average_word = gettext("average pulse")
     return Chart(
         name="pulse",
         title=title,
-        columns=["Month", "Average pulse (1–4)", "Answers counted"],
+        columns=[gettext("Month"), gettext("Average pulse (1–4)"), gettext("Answers counted")],
         rows=[[lbl, m.average, m.answers] for lbl, m in zip(labels, months, strict=True)],
         summary=summary,
-        svg=line_svg("chart-pulse", title, summary, labels, [("average pulse", averages)]),
-        legend=legend_html(["average pulse"]),
-        note="Only sessions at least 5 people answered count; a month without one shows "
-        "“fewer than 5”. Answers are anonymous: nobody, facilitators included, sees who "
-        "gave which.",
+        svg=line_svg("chart-pulse", title, summary, labels, [(average_word, averages)]),
+        legend=legend_html([average_word]),
+        note=gettext(
+            "Only sessions at least 5 people answered count; a month without one shows "
+            "“fewer than 5”. Answers are anonymous: nobody, facilitators included, sees who "
+            "gave which."
+        ),
     )
 
 
 def loops_chart(months: list[figures.LoopMonth]) -> Chart:
     labels = [_month_label(m.month) for m in months]
-    title = "Shared reflections by loop level"
+    title = gettext("Shared reflections by loop level")
     series = [
-        (figures.LOOP_LABELS[loop], [m.counts[loop] for m in months]) for loop in figures.LOOPS
+        (str(figures.LOOP_LABELS[loop]), [m.counts[loop] for m in months]) for loop in figures.LOOPS
     ]
-    summary = "Shared reflections per month by loop level: " + "; ".join(
-        f"{label}: " + ", ".join(f"{name} {text(vs[i])}" for name, vs in series)
-        for i, label in enumerate(labels)
-    )
+    summary = gettext("Shared reflections per month by loop level: %(figures)s") % {
+        "figures": _by_month(labels, series)
+    }
     return Chart(
         name="loops",
         title=title,
-        columns=["Month", *[figures.LOOP_LABELS[loop] for loop in figures.LOOPS]],
+        columns=[gettext("Month"), *[name for name, _vs in series]],
         rows=[[label, *[vs[i] for _n, vs in series]] for i, label in enumerate(labels)],
         summary=summary,
         svg=bar_svg("chart-loops", title, summary, labels, series),
         legend=legend_html([name for name, _ in series]),
-        note="Only reflections shared with the whole community count; private and "
-        "facilitator-only ones are never counted. A cell written by 1–4 people is hidden.",
+        note=gettext(
+            "Only reflections shared with the whole community count; private and "
+            "facilitator-only ones are never counted. A cell written by 1–4 people is hidden."
+        ),
     )
 
 
 def equity_chart(now: figures.Headline, before: figures.Headline) -> Chart:
     """Participation equity over the period's whole months beside the months before."""
-    title = "Share of contributions from the most active 10 %"
-    labels = [f"{now.months_label} (whole months)", f"{before.months_label} (before)"]
+    title = gettext("Share of contributions from the most active 10 %")
+    labels = [
+        gettext("%(months)s (whole months)") % {"months": now.months_label},
+        gettext("%(months)s (before)") % {"months": before.months_label},
+    ]
     now, before = now.equity, before.equity
     values = [_top_share(e) for e in (now, before)]
     summary = now.reading
     if not now.suppressed and now.top_share.number is not None:
-        summary += (
-            f" The most active 10 % ({now.top_people} of {now.people} people) made "
-            f"{now.top_share} of the contributions."
-        )
+        summary += " " + ngettext(
+            "The most active 10 %% (%(top)s of %(count)s person) made %(share)s of the "
+            "contributions.",
+            "The most active 10 %% (%(top)s of %(count)s people) made %(share)s of the "
+            "contributions.",
+            now.people,
+        ) % {"top": now.top_people, "count": now.people, "share": now.top_share}
     return Chart(
         name="equity",
         title=title,
-        columns=["Period", "People", "Contributions", "Gini", "Top 10 % share"],
+        columns=[
+            gettext("Period"),
+            gettext("People"),
+            gettext("Contributions"),
+            gettext("Gini"),
+            gettext("Top 10 % share"),
+        ],
         rows=[
             [
                 label,
@@ -254,16 +323,27 @@ def equity_chart(now: figures.Headline, before: figures.Headline) -> Chart:
             for label, e, value in zip(labels, (now, before), values, strict=True)
         ],
         summary=summary,
-        svg=bar_svg("chart-equity", title, summary, labels, [("top 10 %", values)], percent=True),
-        legend=legend_html(["share from the most active 10 %"]),
-        note="Contributions: sessions attended, reflections shared with the community, work "
-        "shared, peer reviews given and responses to others. Counted over whole calendar "
-        "months only, and shown only where every month rests on 5 or more people.",
+        svg=bar_svg(
+            "chart-equity",
+            title,
+            summary,
+            labels,
+            [(gettext("top 10 %"), values)],
+            percent=True,
+        ),
+        legend=legend_html([gettext("share from the most active 10 %")]),
+        note=gettext(
+            "Contributions: sessions attended, reflections shared with the community, work "
+            "shared, peer reviews given and responses to others. Counted over whole calendar "
+            "months only, and shown only where every month rests on 5 or more people."
+        ),
     )
 
 
 def progress_chart(rows: list[dict], label: str) -> Chart:
-    title = f"Average self-rated confidence per outcome (whole months: {label})"
+    title = gettext("Average self-rated confidence per outcome (whole months: %(months)s)") % {
+        "months": label
+    }
     months = sorted({row["month"] for row in rows})
     labels = [_month_label(month) for month in months]
     outcomes = list(dict.fromkeys(row["outcome"] for row in rows))
@@ -272,18 +352,27 @@ def progress_chart(rows: list[dict], label: str) -> Chart:
         (Truncator(outcome).chars(40), [cell.get((outcome, month)) for month in months])
         for outcome in outcomes
     ]
-    summary = "Average confidence (1 to 5) per agreed outcome and month: " + "; ".join(
-        f"{name}: "
-        + ", ".join(
-            f"{label} {text(None if value is None else Number(value, 1))}"
-            for label, value in zip(labels, values, strict=True)
+    summary = gettext("Average confidence (1 to 5) per agreed outcome and month: %(figures)s") % {
+        "figures": _labelled(
+            (
+                name,
+                ", ".join(
+                    f"{label} {text(None if value is None else Number(value, 1))}"
+                    for label, value in zip(labels, values, strict=True)
+                ),
+            )
+            for name, values in series
         )
-        for name, values in series
-    )
+    }
     return Chart(
         name="progress",
         title=title,
-        columns=["Outcome", "Month", "Average confidence (1–5)", "People who rated"],
+        columns=[
+            gettext("Outcome"),
+            gettext("Month"),
+            gettext("Average confidence (1–5)"),
+            gettext("People who rated"),
+        ],
         rows=[
             [
                 row["outcome"],
@@ -296,41 +385,64 @@ def progress_chart(rows: list[dict], label: str) -> Chart:
         summary=summary,
         svg=line_svg("chart-progress", title, summary, labels, series),
         legend=legend_html([name for name, _ in series]),
-        note="Only averages of 5 or more people are shown, each over a whole calendar month: "
-        "never anyone's own rating.",
+        note=gettext(
+            "Only averages of 5 or more people are shown, each over a whole calendar month: "
+            "never anyone's own rating."
+        ),
     )
 
 
 def stages_chart(table: list[dict], label: str, *, calibrated: bool = False) -> Chart:
     """Peer-review stages per agreed outcome: stacked bars, one per outcome; `calibrated`:
     from rounds with a calibration example only."""
-    title = f"Peer-review stages per outcome (whole months: {label})"
+    over = {"months": label}
+    title = gettext("Peer-review stages per outcome (whole months: %(months)s)") % over
     if calibrated:
-        title = f"Peer-review stages from calibrated rounds (whole months: {label})"
+        title = (
+            gettext("Peer-review stages from calibrated rounds (whole months: %(months)s)") % over
+        )
     labels = [Truncator(row["outcome"]).chars(40) for row in table]
-    series = [(stage, [row["stages"][stage] for row in table]) for stage in figures.STAGES]
-    summary = f"Reviews given in {label} by stage, per outcome: " + "; ".join(
-        f"{row['outcome']}: "
-        + ", ".join(f"{stage} {text(row['stages'][stage])}" for stage in figures.STAGES)
-        for row in table
-    )
+    # The stages are the review form's own words (PeerReview.Stage), in the reader's language.
+    words = [str(PeerReview.Stage(stage).label) for stage in figures.STAGES]
+    series = [
+        (word, [row["stages"][stage] for row in table])
+        for word, stage in zip(words, figures.STAGES, strict=True)
+    ]
+    summary = gettext("Reviews given in %(months)s by stage, per outcome: %(figures)s") % {
+        "months": label,
+        "figures": _labelled(
+            (
+                row["outcome"],
+                ", ".join(
+                    f"{word} {text(row['stages'][stage])}"
+                    for word, stage in zip(words, figures.STAGES, strict=True)
+                ),
+            )
+            for row in table
+        ),
+    }
     name = "calibrated_stages" if calibrated else "stages"
     return Chart(
         name=name,
         title=title,
-        columns=["Outcome", *figures.STAGES, "All reviews"],
+        columns=[gettext("Outcome"), *words, gettext("All reviews")],
         rows=[
             [row["outcome"], *[row["stages"][stage] for stage in figures.STAGES], row["total"]]
             for row in table
         ],
         summary=summary,
         svg=bar_svg(f"chart-{name.replace('_', '-')}", title, summary, labels, series),
-        legend=legend_html(figures.STAGES),
-        note="Stages are what reviewers chose to describe the work, never a grade. A stage "
-        "chosen by 1–4 reviewers in any month is hidden, with one more when needed; "
-        "“All reviews” adds up the stages shown."
+        legend=legend_html(words),
+        note=gettext(
+            "Stages are what reviewers chose to describe the work, never a grade. A stage "
+            "chosen by 1–4 reviewers in any month is hidden, with one more when needed; "
+            "“All reviews” adds up the stages shown."
+        )
         + (
-            " Calibrated rounds offered reviewers new to the outcome an example to practise on."
+            " "
+            + gettext(
+                "Calibrated rounds offered reviewers new to the outcome an example to practise on."
+            )
             if calibrated
             else ""
         ),
@@ -340,26 +452,36 @@ def stages_chart(table: list[dict], label: str, *, calibrated: bool = False) -> 
 def reviewing_chart(rows: list[dict], label: str) -> Chart:
     """Peer review as a practice, per agreed outcome: authors heard by the due date, the
     median days to a review and the share of reviews marked helpful."""
-    title = f"Peer review per outcome (whole months: {label})"
+    title = gettext("Peer review per outcome (whole months: %(months)s)") % {"months": label}
     labels = [Truncator(row["outcome"]).chars(40) for row in rows]
     series = [
-        ("authors heard by the due date", [row["heard_on_time"] for row in rows]),
-        ("reviews marked helpful", [row["helpful"] for row in rows]),
+        (gettext("authors heard by the due date"), [row["heard_on_time"] for row in rows]),
+        (gettext("reviews marked helpful"), [row["helpful"] for row in rows]),
     ]
-    summary = f"Peer review in {label}, per outcome: " + "; ".join(
-        f"{row['outcome']}: {text(row['heard_on_time'])} of authors heard by the due date, "
-        f"median {text(row['median_days'])} days to a review, "
-        f"{text(row['helpful'])} of reviews marked helpful"
-        for row in rows
-    )
+    summary = gettext("Peer review in %(months)s, per outcome: %(figures)s") % {
+        "months": label,
+        "figures": "; ".join(
+            gettext(
+                "%(outcome)s: %(heard)s of authors heard by the due date, median %(days)s "
+                "days to a review, %(helpful)s of reviews marked helpful"
+            )
+            % {
+                "outcome": row["outcome"],
+                "heard": text(row["heard_on_time"]),
+                "days": text(row["median_days"]),
+                "helpful": text(row["helpful"]),
+            }
+            for row in rows
+        ),
+    }
     return Chart(
         name="reviewing",
         title=title,
         columns=[
-            "Outcome",
-            "Authors who received all their reviews by the due date",
-            "Median days to a review",
-            "Reviews marked helpful",
+            gettext("Outcome"),
+            gettext("Authors who received all their reviews by the due date"),
+            gettext("Median days to a review"),
+            gettext("Reviews marked helpful"),
         ],
         rows=[
             [row["outcome"], row["heard_on_time"], row["median_days"], row["helpful"]]
@@ -368,34 +490,47 @@ def reviewing_chart(rows: list[dict], label: str) -> Chart:
         summary=summary,
         svg=bar_svg("chart-reviewing", title, summary, labels, series, stacked=False, percent=True),
         legend=legend_html([name for name, _ in series]),
-        note="Days to a review run from being asked to sharing it. A review reaches its author "
-        "when shared, or in a round with a release step when released. Whole calendar months "
-        "only; a figure is shown only where every month rests on 5 or more authors and "
-        "reviewers. Whether a review helped is its author's private word to the reviewer: "
-        "only this share is shown, never a count per person.",
+        note=gettext(
+            "Days to a review run from being asked to sharing it. A review reaches its author "
+            "when shared, or in a round with a release step when released. Whole calendar "
+            "months only; a figure is shown only where every month rests on 5 or more authors "
+            "and reviewers. Whether a review helped is its author's private word to the "
+            "reviewer: only this share is shown, never a count per person."
+        ),
     )
 
 
 def actions_chart(now: figures.ActionFlow, before: figures.ActionFlow) -> Chart:
-    title = "Actions from our reflections"
-    labels = ["opened", "done", "dropped"]
+    title = gettext("Actions from our reflections")
+    labels = [
+        pgettext("actions", "opened"),
+        pgettext("actions", "done"),
+        pgettext("actions", "dropped"),
+    ]
     series = [
-        ("this period", [now.opened, now.done, now.dropped]),
-        ("previous period", [before.opened, before.done, before.dropped]),
+        (gettext("this period"), [now.opened, now.done, now.dropped]),
+        (gettext("previous period"), [before.opened, before.done, before.dropped]),
     ]
     days, days_before = Number(now.median_days, 0), Number(before.median_days, 0)
-    summary = (
-        f"This period {now.opened} actions were opened, {now.done} done and {now.dropped} "
-        f"dropped (previous period: {before.opened}, {before.done}, {before.dropped})."
-    )
+    summary = gettext(
+        "This period %(opened)s actions were opened, %(done)s done and %(dropped)s dropped "
+        "(previous period: %(opened_before)s, %(done_before)s, %(dropped_before)s)."
+    ) % {
+        "opened": now.opened,
+        "done": now.done,
+        "dropped": now.dropped,
+        "opened_before": before.opened,
+        "done_before": before.done,
+        "dropped_before": before.dropped,
+    }
     if days.number is not None:
-        summary += f" Median time to done: {days} days."
+        summary += " " + gettext("Median time to done: %(days)s days.") % {"days": days}
     return Chart(
         name="actions",
         title=title,
-        columns=["Actions", "This period", "Previous period"],
+        columns=[gettext("Actions"), gettext("This period"), gettext("Previous period")],
         rows=[[label, a, b] for label, a, b in zip(labels, series[0][1], series[1][1], strict=True)]
-        + [["median days to done", days, days_before]],
+        + [[gettext("median days to done"), days, days_before]],
         summary=summary,
         svg=bar_svg("chart-actions", title, summary, labels, series, stacked=False),
         legend=legend_html([name for name, _ in series]),
@@ -404,26 +539,37 @@ def actions_chart(now: figures.ActionFlow, before: figures.ActionFlow) -> Chart:
 
 def voices_chart(months: list[figures.VoicesMonth], label: str) -> Chart:
     labels = [_month_label(m.month) for m in months]
-    summary = "Share of each month's attendees who contributed anything that month: " + (
-        ", ".join(
+    summary = gettext(
+        "Share of each month's attendees who contributed anything that month: %(figures)s"
+    ) % {
+        "figures": ", ".join(
             f"{label} {text(m.voices_heard)}" for label, m in zip(labels, months, strict=True)
         )
-        or "no whole month yet"
-    )
+        or gettext("no whole month yet")
+    }
     return Chart(
         name="voices",
-        title=f"Every voice: voices heard and check-ins (whole months: {label})",
-        columns=["Month", "Attendees", "Voices heard", "Check-ins sent", "Came back after one"],
+        title=gettext("Every voice: voices heard and check-ins (whole months: %(months)s)")
+        % {"months": label},
+        columns=[
+            gettext("Month"),
+            gettext("Attendees"),
+            gettext("Voices heard"),
+            gettext("Check-ins sent"),
+            gettext("Came back after one"),
+        ],
         rows=[
             [lab, m.attendees, m.voices_heard, m.checkins, m.came_back]
             for lab, m in zip(labels, months, strict=True)
         ],
         summary=summary,
-        note="Voices heard: attendees who, that month, shared a reflection with the "
-        "community, responded, shared work or gave a review. Check-ins: hellos sent to "
-        "quiet members; came back: of them, those seen again since. Each month stands on "
-        "its own; figures on 1–4 people, or that would reveal 1–4 people by subtraction, "
-        "are hidden. Nobody is named.",
+        note=gettext(
+            "Voices heard: attendees who, that month, shared a reflection with the "
+            "community, responded, shared work or gave a review. Check-ins: hellos sent to "
+            "quiet members; came back: of them, those seen again since. Each month stands on "
+            "its own; figures on 1–4 people, or that would reveal 1–4 people by subtraction, "
+            "are hidden. Nobody is named."
+        ),
     )
 
 
@@ -591,16 +737,20 @@ def portfolio_picture(communities: list, period: Period, *, refresh: bool = Fals
 
 def draw_portfolio(rows: list[PortfolioRow], shown: figures.PortfolioFigures) -> Chart:
     """The portfolio's chart and table, drawn from its figures computed once: no query."""
-    title = "Sessions held per community"
+    title = gettext("Sessions held per community")
     labels = [row.community.name for row in rows]
     series = [
-        ("this period", [row.now.sessions.held for row in rows]),
-        ("previous period", [row.before.sessions.held for row in rows]),
+        (gettext("this period"), [row.now.sessions.held for row in rows]),
+        (gettext("previous period"), [row.before.sessions.held for row in rows]),
     ]
-    summary = "Sessions held: " + "; ".join(
-        f"{row.community.name} {row.now.sessions.held} (previous {row.before.sessions.held})"
-        for row in rows
-    )
+    previous_word = gettext("previous %(count)s")
+    summary = gettext("Sessions held: %(figures)s") % {
+        "figures": "; ".join(
+            f"{row.community.name} {row.now.sessions.held} "
+            f"({previous_word % {'count': row.before.sessions.held}})"
+            for row in rows
+        )
+    }
     label = months_label(shown.window)
     table = [
         [
@@ -623,26 +773,29 @@ def draw_portfolio(rows: list[PortfolioRow], shown: figures.PortfolioFigures) ->
         name="portfolio",
         title=title,
         columns=[
-            "Community",
-            "Members",
-            "Sessions held",
-            "Sessions held before",
-            "Attendance rate",
-            "Attendance rate before",
-            "Celebrations",
-            "Shared reflections",
-            "Double or triple loop share",
-            f"People who attended ({label})",
-            f"Gini ({label})",
-            f"Top 10 % share ({label})",
+            gettext("Community"),
+            gettext("Members"),
+            gettext("Sessions held"),
+            gettext("Sessions held before"),
+            gettext("Attendance rate"),
+            gettext("Attendance rate before"),
+            gettext("Celebrations"),
+            gettext("Shared reflections"),
+            gettext("Double or triple loop share"),
+            gettext("People who attended (%(months)s)") % {"months": label},
+            gettext("Gini (%(months)s)") % {"months": label},
+            gettext("Top 10 %% share (%(months)s)") % {"months": label},
         ],
         rows=[*table, portfolio_total(table)] if table else [],
         summary=summary,
         svg=bar_svg("chart-portfolio", title, summary, labels, series, stacked=False),
         legend=legend_html([name for name, _ in series]),
-        note="Members are counted today. People who attended, Gini and the top 10 % share "
-        f"cover whole calendar months only ({label}). The last row adds up only the figures "
-        "shown above it: a hidden figure is never part of a total.",
+        note=gettext(
+            "Members are counted today. People who attended, Gini and the top 10 %% share "
+            "cover whole calendar months only (%(months)s). The last row adds up only the "
+            "figures shown above it: a hidden figure is never part of a total."
+        )
+        % {"months": label},
     )
     return chart
 
@@ -659,10 +812,15 @@ def portfolio_total(table: list[list]) -> list:
     communities have a figure too small to show. Rates and shares do not add up: "–".
     """
     withheld = sum(1 for row in table if any(hidden(cell) for cell in row[1:]))
-    label = "Every community, figures shown added up"
+    label = gettext("Every community, figures shown added up")
     if withheld:
-        label += f" (and {withheld} {'community' if withheld == 1 else 'communities'} "
-        label += "with figures too small to show)"
+        label = ngettext(
+            "Every community, figures shown added up (and %(count)s community with figures "
+            "too small to show)",
+            "Every community, figures shown added up (and %(count)s communities with figures "
+            "too small to show)",
+            withheld,
+        ) % {"count": withheld}
     total: list = [label]
     for index in range(1, len(table[0])):
         if index in ADDITIVE:

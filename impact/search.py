@@ -3,6 +3,8 @@ Who may see which is the access module's to say; the search page (the search app
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from core.plugins import SearchProvider, register_search
 
 from .access import searchable_stories
@@ -12,10 +14,10 @@ def register() -> None:
     register_search(
         "story",
         SearchProvider(
-            label="Impact stories",
+            label=_("Impact stories"),
             order=50,
             visible=searchable_stories,
-            noun="impact story",
+            noun=_("impact story"),
             title_field="title",
             text_fields=(
                 "what_happened",

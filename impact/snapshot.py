@@ -32,13 +32,17 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+
+from core.templatetags.dates import when
 
 from .periods import Period
 
 # 3: the cached value is the figures object, charts are drawn per request
 # 4: the figures carry peer review's practice per outcome and calibrated rounds' stages
 # 5: the figures carry "every voice" (voices heard, check-ins)
-VERSION = 5
+# 6: the figures carry no words ("what changed" is written per request, in its language)
+VERSION = 6
 logger = logging.getLogger(__name__)
 
 
@@ -162,22 +166,34 @@ def _quietly(operation: Callable, *args):
         return None
 
 
-def _every(seconds: int) -> str:
+def _every(seconds: int, moment: str) -> str:
+    """The sentence for figures that refresh every `seconds`."""
     if seconds % 60:
-        return f"{seconds} seconds"
+        return ngettext(
+            "Figures as of %(moment)s; they refresh every %(count)s second.",
+            "Figures as of %(moment)s; they refresh every %(count)s seconds.",
+            seconds,
+        ) % {"moment": moment, "count": seconds}
     minutes = seconds // 60
-    return "minute" if minutes == 1 else f"{minutes} minutes"
+    if minutes == 1:
+        return gettext("Figures as of %(moment)s; they refresh every minute.") % {"moment": moment}
+    return ngettext(
+        "Figures as of %(moment)s; they refresh every %(count)s minute.",
+        "Figures as of %(moment)s; they refresh every %(count)s minutes.",
+        minutes,
+    ) % {"moment": moment, "count": minutes}
 
 
 def as_of(computed_at: dt.datetime, now: dt.datetime | None = None) -> str:
-    """What the pages say about the figures' age, e.g. "Figures as of 14:05 UTC; they
-    refresh every 10 minutes." The day is named only when it is not today (UTC)."""
+    """What the pages say about the figures' age, in the active language, e.g. "Figures as
+    of 14:05 UTC; they refresh every 10 minutes." The day is named only when it is not
+    today (UTC)."""
     now = (now or timezone.now()).astimezone(dt.UTC)
     moment = computed_at.astimezone(dt.UTC)
-    when = f"{moment:%H:%M} UTC"
+    words = f"{moment:%H:%M} UTC"
     if moment.date() != now.date():
-        when = f"{moment:%-d %b %Y}, {when}"
+        words = f"{when(moment.date())}, {words}"
     seconds = cache_seconds()
     if not seconds:
-        return f"Figures as of {when}."
-    return f"Figures as of {when}; they refresh every {_every(seconds)}."
+        return gettext("Figures as of %(moment)s.") % {"moment": words}
+    return _every(seconds, words)

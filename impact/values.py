@@ -20,11 +20,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import get_format, number_format
+from django.utils.translation import gettext, gettext_lazy
+
 from core import privacy
 
-HIDDEN = "fewer than 5"
+# The privacy floor's words, kind: a figure resting on 1–4 people is simply not shown.
+# Lazy, so each page says it in its reader's language (cached figures carry no words).
+HIDDEN = gettext_lazy("fewer than 5")
 HIDDEN_CSV = "<5"
 NOT_APPLICABLE = "–"
+
+
+def decimal(value: float, places: int) -> str:
+    """`value` to `places` decimals with the active language's decimal mark ("0.23",
+    "0,23"); no thousands grouping (USE_THOUSAND_SEPARATOR is off site-wide)."""
+    # Rounded here: number_format cuts the digits past `places` off.
+    return number_format(Decimal(f"{value:.{places}f}"), places)
+
+
+def percent_text(share: float, places: int = 0) -> str:
+    """A share (0–1) as the active language writes a percentage: "79 %", "12,5 %"."""
+    return gettext("%(number)s %%") % {"number": decimal(share * 100, places)}
+
+
+def plain(value: float) -> str:
+    """A chart axis tick: as short as it goes ("5", "2.5"), in the language's decimal mark."""
+    text = f"{value:g}"
+    return text.replace(".", get_format("DECIMAL_SEPARATOR")) if "." in text else text
 
 
 class Value:
@@ -40,7 +63,7 @@ class Value:
 
     def __str__(self) -> str:
         if self.hidden:
-            return HIDDEN
+            return str(HIDDEN)
         if self.value is None:
             return NOT_APPLICABLE
         return self._text()
@@ -112,7 +135,7 @@ class Percent(Value):
         return self.part / self.whole
 
     def _text(self) -> str:
-        return f"{self.value * 100:.0f} %"
+        return percent_text(self.value)
 
     def _csv(self) -> Decimal:
         return Decimal(f"{self.value:.4f}")
@@ -136,10 +159,10 @@ class Number(Value):
         return None if self.hidden else self.measure
 
     def _text(self) -> str:
-        return f"{self.value:.{self.places}f}"
+        return decimal(self.value, self.places)
 
     def _csv(self) -> Decimal:
-        return Decimal(self._text())
+        return Decimal(f"{self.value:.{self.places}f}")
 
 
 def hidden(cell) -> bool:
@@ -150,7 +173,7 @@ def hidden(cell) -> bool:
 def text(cell) -> str:
     """Any table cell as a page shows it: a value formats itself, None (withheld) is
     "fewer than 5", anything else is its text."""
-    return HIDDEN if cell is None else str(cell)
+    return str(HIDDEN) if cell is None else str(cell)
 
 
 def csv_cell(cell):

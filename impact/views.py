@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.submissions import once_per_submission
@@ -47,7 +48,7 @@ def _csv_response(charts, name: str | None, filename: str, computed_at) -> HttpR
     were computed; the body stays a plain table that spreadsheets read as it is."""
     chart = next((c for c in charts if c.name == name), None)
     if chart is None:
-        raise Http404("No such chart.")
+        raise Http404(gettext("No such chart."))
     stamp = f"{computed_at.astimezone(dt.UTC):%Y-%m-%dT%H%MZ}"
     return csv_response(
         f"{filename}-{chart.name}-as-of-{stamp}.csv",
@@ -125,7 +126,7 @@ def community_refresh(request, slug):
     community = access.community
     form = period_form(request.POST)
     picture = community_picture(community, form.chosen(), refresh=True)
-    messages.success(request, f"Fresh figures. {picture.as_of}")
+    messages.success(request, gettext("Fresh figures. %(as_of)s") % {"as_of": picture.as_of})
     return _back_to(reverse("dashboard:community", args=[community.slug]), form)
 
 
@@ -201,7 +202,7 @@ def portfolio_refresh(request, org: str | None = None):
     communities, organisation = _portfolio(request, org)
     form = period_form(request.POST)
     picture = portfolio_picture(communities, form.chosen(), refresh=True)
-    messages.success(request, f"Fresh figures. {picture.as_of}")
+    messages.success(request, gettext("Fresh figures. %(as_of)s") % {"as_of": picture.as_of})
     return _back_to(_portfolio_url("portfolio", organisation), form)
 
 
@@ -269,7 +270,9 @@ def story_create(request, slug):
     form = ImpactStoryForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         story = services.story_save(form=form, community=community, author=request.user)
-        messages.success(request, "Your story is saved as a draft. Publish it when it's ready.")
+        messages.success(
+            request, gettext("Your story is saved as a draft. Publish it when it's ready.")
+        )
         return redirect(story)
     return render(
         request,
@@ -317,7 +320,7 @@ def story_edit(request, pk):
     form = ImpactStoryForm(request.POST or None, instance=story, community=story.community)
     if request.method == "POST" and form.is_valid():
         services.story_save(form=form)
-        messages.success(request, "Your story is saved.")
+        messages.success(request, gettext("Your story is saved."))
         return redirect(story)
     return render(
         request,
@@ -331,5 +334,7 @@ def story_edit(request, pk):
 def story_publish(request, pk):
     story, _access = own_story_for(request.user, pk)
     if services.story_publish(story=story):
-        messages.success(request, "Published: the community and its leaders can read it now.")
+        messages.success(
+            request, gettext("Published: the community and its leaders can read it now.")
+        )
     return redirect(story)

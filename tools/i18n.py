@@ -1,5 +1,7 @@
 """copsite's translation catalogs: `python -m tools.i18n compile|check|update`.
 
+- Two domains: `django.po` (Python and templates) and `djangojs.po` (static/js, served by
+  the JavaScript catalog at /jsi18n/).
 - `compile` builds each locale/<lang>/LC_MESSAGES/*.mo from its .po with polib, in pure
   Python, so a machine without GNU gettext still runs `make run` (`make install` calls it;
   the .mo files are not kept in git). Written by hand over polib because Django's
@@ -20,10 +22,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "locale"
-DOMAINS = ("django",)
+# "django": Python and templates; "djangojs": static/js/*.js (makemessages -d djangojs reads
+# only .js files), served by the JavaScript catalog at /jsi18n/.
+DOMAINS = ("django", "djangojs")
 # Where makemessages must not look: our dependencies, the tests (their strings are never
 # shown), the runtime folder.
-IGNORED = (".venv/*", ".uv/*", "var/*", "tests/*", "htmlcov/*", "node_modules/*")
+# static/vendor: third-party scripts (htmx), whose strings are not ours.
+IGNORED = (
+    ".venv/*",
+    ".uv/*",
+    "var/*",
+    "tests/*",
+    "htmlcov/*",
+    "node_modules/*",
+    "static/vendor/*",
+)
 
 
 def languages() -> list[str]:

@@ -12,6 +12,7 @@ from django.db import connections
 from django.db.models import Exists, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership
 from core.privacy import too_few
@@ -26,10 +27,10 @@ __all__ = ["NOT_APPLICABLE", "Percent"]
 LEVELS = [Membership.Level.PERIPHERAL, Membership.Level.ACTIVE, Membership.Level.CORE]
 LOOPS = [Reflection.Loop.SINGLE, Reflection.Loop.DOUBLE, Reflection.Loop.TRIPLE, ""]
 LOOP_LABELS = {
-    "single": "single loop",
-    "double": "double loop",
-    "triple": "triple loop",
-    "": "no level yet",
+    "single": _("single loop"),
+    "double": _("double loop"),
+    "triple": _("triple loop"),
+    "": _("no level yet"),
 }
 # Shared = with the whole community; "Never private" (the package docstring) says why.
 SHARED = [Reflection.Visibility.COMMUNITY]

@@ -1,7 +1,8 @@
 """The figures of a whole dashboard, computed once: one frozen object per community (or
 set of communities) and period. That object is what the cache stores (`impact.snapshot`),
 and every chart, table, CSV and printable report is drawn from it (`impact.report`)
-without asking the database again."""
+without asking the database again. It holds numbers, never words: the words are written
+per request, in the reader's language."""
 
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ class CommunityFigures:
     window: Period | None  # the whole months figures about people cover
     now: Headline
     before: Headline
-    changes: tuple[str, ...]
     levels: tuple[LevelMonth, ...]  # members by level, over the window's months
     sessions: tuple[SessionMonth, ...]
     loops: tuple[LoopMonth, ...]
@@ -41,6 +41,12 @@ class CommunityFigures:
     # Voices heard, check-ins sent and members who came back, per whole month (window).
     voices: tuple[VoicesMonth, ...] = ()
     pulse: tuple[PulseMonth, ...] = ()  # the session pulse's average, window's months
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """What changed, in words of the active language: written when asked, never
+        stored, so the cache holds numbers only and each reader gets their language."""
+        return tuple(what_changed(self.now, self.before))
 
 
 def community_figures(community, period: Period, *, stored: bool = True) -> CommunityFigures:
@@ -67,7 +73,6 @@ def community_figures(community, period: Period, *, stored: bool = True) -> Comm
         window=window,
         now=now,
         before=before,
-        changes=tuple(what_changed(now, before)),
         levels=months.levels,
         sessions=tuple(sessions_by_month(community, period)),
         loops=tuple(reflections_by_loop(community, period)),
@@ -95,7 +100,11 @@ class CommunityRow:
     members: dict
     now: Headline
     before: Headline
-    changes: tuple[str, ...]
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """What changed, written in the active language when asked (never cached)."""
+        return tuple(what_changed(self.now, self.before))
 
 
 @dataclass(frozen=True)
@@ -117,10 +126,5 @@ def portfolio_figures(ids: list[int], period: Period, *, stored: bool = True) ->
     return PortfolioFigures(
         period=period,
         window=window,
-        rows={
-            cid: CommunityRow(
-                members[cid], now[cid], before[cid], tuple(what_changed(now[cid], before[cid]))
-            )
-            for cid in ids
-        },
+        rows={cid: CommunityRow(members[cid], now[cid], before[cid]) for cid in ids},
     )

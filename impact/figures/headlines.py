@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext
+
 from ..periods import Period, months_label
-from ..values import number
+from ..values import decimal, number
 from .alignment import Coverage, alignment_coverage_in
 from .attendance import SessionFigures, sessions_from, sessions_sources
 from .common import ids_of, per_person
@@ -106,43 +108,80 @@ def _difference(now, before) -> float | None:
 
 
 def what_changed(now: Headline, before: Headline) -> list[str]:
-    """A few plain sentences comparing the period with the previous one of the same length.
-    Kind words, no grading: it says what moved, never who."""
+    """A few plain sentences comparing the period with the previous one of the same length,
+    in the active language. Kind words, no grading: it says what moved, never who."""
     lines = []
-    held = now.sessions.held - before.sessions.held
-    if now.sessions.held or before.sessions.held:
+    held_now = now.sessions.held
+    held = held_now - before.sessions.held
+    if held_now or before.sessions.held:
         if held > 0:
-            lines.append(f"{now.sessions.held} sessions were held, {held} more than before.")
+            lines.append(
+                ngettext(
+                    "%(count)s session was held, %(difference)s more than before.",
+                    "%(count)s sessions were held, %(difference)s more than before.",
+                    held_now,
+                )
+                % {"count": held_now, "difference": held}
+            )
         elif held < 0:
-            lines.append(f"{now.sessions.held} sessions were held, {-held} fewer than before.")
+            lines.append(
+                ngettext(
+                    "%(count)s session was held, %(difference)s fewer than before.",
+                    "%(count)s sessions were held, %(difference)s fewer than before.",
+                    held_now,
+                )
+                % {"count": held_now, "difference": -held}
+            )
         else:
-            lines.append(f"{now.sessions.held} sessions were held, as many as before.")
+            lines.append(
+                ngettext(
+                    "%(count)s session was held, as many as before.",
+                    "%(count)s sessions were held, as many as before.",
+                    held_now,
+                )
+                % {"count": held_now}
+            )
     attendance = _difference(now.sessions.attendance_rate, before.sessions.attendance_rate)
     if attendance is not None and abs(attendance) >= 0.01:  # both are numbers here
-        direction = "rose" if attendance > 0 else "fell"
+        points = {
+            "points": decimal(abs(attendance) * 100, 0),
+            "rate": now.sessions.attendance_rate,
+        }
         lines.append(
-            f"Attendance {direction} by {abs(attendance) * 100:.0f} percentage points "
-            f"to {now.sessions.attendance_rate}."
+            gettext("Attendance rose by %(points)s percentage points to %(rate)s.") % points
+            if attendance > 0
+            else gettext("Attendance fell by %(points)s percentage points to %(rate)s.") % points
         )
     if now.moves.inward is None:
-        lines.append("A few members moved toward the core: celebrated, not counted here.")
+        lines.append(gettext("A few members moved toward the core: celebrated, not counted here."))
     elif now.moves.inward:
-        lines.append(f"{now.moves.inward} steps toward the core were celebrated.")
+        lines.append(
+            ngettext(
+                "%(count)s step toward the core was celebrated.",
+                "%(count)s steps toward the core were celebrated.",
+                now.moves.inward,
+            )
+            % {"count": now.moves.inward}
+        )
     deeper = _difference(now.loops.deeper_share, before.loops.deeper_share)
     if deeper is not None and abs(deeper) >= 0.05:
         lines.append(
-            "More of the shared reflections reached double or triple loop."
+            gettext("More of the shared reflections reached double or triple loop.")
             if deeper > 0
-            else "Fewer of the shared reflections reached double or triple loop: a prompt "
-            "about assumptions could help."
+            else gettext(
+                "Fewer of the shared reflections reached double or triple loop: a prompt "
+                "about assumptions could help."
+            )
         )
     gini = _difference(now.equity.gini, before.equity.gini)
     if gini is not None and abs(gini) >= 0.05 and not now.equity.suppressed:
         lines.append(
-            "Contributions are more evenly spread than before."
+            gettext("Contributions are more evenly spread than before.")
             if gini < 0
-            else "Contributions are more concentrated than before: a few voices carry more."
+            else gettext(
+                "Contributions are more concentrated than before: a few voices carry more."
+            )
         )
     if not lines:
-        lines.append("Not much changed from the previous period.")
+        lines.append(gettext("Not much changed from the previous period."))
     return lines

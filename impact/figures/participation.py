@@ -14,6 +14,7 @@ from fractions import Fraction
 from django.db import connections
 from django.db.models import Count, F, IntegerField, Q, Value
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from communities.models import Membership
 from core.privacy import people_figure, too_few
@@ -87,20 +88,26 @@ class Equity:
 
     @property
     def reading(self) -> str:
+        """Participation in words, in the active language (written when asked: the
+        cached figures hold numbers only)."""
         if self.pending:
-            return "Participation is read over whole months; none of this period has ended yet."
+            return gettext(
+                "Participation is read over whole months; none of this period has ended yet."
+            )
         if self.suppressed:
-            return (
+            return gettext(
                 "Fewer than 5 people (in all, or in one of its months): not shown, to "
                 "protect their privacy."
             )
         if not self.contributions:
-            return "No contributions were recorded in this period yet."
+            return gettext("No contributions were recorded in this period yet.")
         if self.gini < 0.3:
-            return "Contributions are spread fairly evenly: many voices carry the conversation."
+            return gettext(
+                "Contributions are spread fairly evenly: many voices carry the conversation."
+            )
         if self.gini < 0.5:
-            return "Some people carry more of the conversation than others."
-        return "A few voices carry most of the conversation."
+            return gettext("Some people carry more of the conversation than others.")
+        return gettext("A few voices carry most of the conversation.")
 
 
 def gini_from_frequencies(frequencies: dict[int, int]) -> Equity:

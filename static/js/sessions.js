@@ -2,6 +2,11 @@
 // Progressive enhancement only: the server shows the same conversion after saving.
 (function () {
   "use strict";
+  // The JavaScript catalog (/jsi18n/, loaded first by base.html) translates; without it
+  // the English words stand and the placeholders are still filled.
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate ||
+    ((text, values) => text.replace(/%\((\w+)\)s/g, (whole, name) => String(values[name])));
 
   function offsetMinutes(timeZone, instant) {
     // The zone's UTC offset at `instant`, read back through Intl.
@@ -30,11 +35,16 @@
       output.textContent = "";
       return;
     }
-    const local = new Intl.DateTimeFormat("en-GB", {
+    // The moment in the page's language ("Tuesday 1 July at 13:30", "mardi 1 juillet à 13:30").
+    const local = new Intl.DateTimeFormat(document.documentElement.lang || "en-GB", {
       timeZone: input.dataset.userTz, weekday: "long", day: "numeric", month: "long",
       hour: "2-digit", minute: "2-digit",
     }).format(new Date(instant));
-    output.textContent = "That is " + local + " your time (" + input.dataset.userTz + ").";
+    output.textContent = interpolate(
+      gettext("That is %(moment)s your time (%(zone)s)."),
+      { moment: local, zone: input.dataset.userTz },
+      true,
+    );
   }
 
   document.addEventListener("DOMContentLoaded", () => {

@@ -111,7 +111,12 @@ document.addEventListener("click", (event) => {
     const initial = options.find((option) => option.defaultSelected) || options[0];
     const untouched = select.value === initial.value;
     const before = select.value;
-    const mine = new Option(`${offered.text} (this device)`, offered.value);
+    // The catalog (/jsi18n/) translates; without it the English words stand.
+    const gettext = window.gettext || ((text) => text);
+    const interpolate = window.interpolate ||
+      ((text, values) => text.replace(/%\((\w+)\)s/g, (whole, name) => String(values[name])));
+    const label = interpolate(gettext("%(zone)s (this device)"), { zone: offered.text }, true);
+    const mine = new Option(label, offered.value);
     select.insertBefore(mine, select.firstChild);
     select.value = select.dataset.deviceZone === "choose" && untouched ? offered.value : before;
   });

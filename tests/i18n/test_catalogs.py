@@ -24,6 +24,14 @@ def test_every_language_but_english_has_a_catalog():
     assert names == {"fr", "es"}
 
 
+def test_every_language_has_a_catalog_per_domain():
+    """Python and templates (django.po), and static/js (djangojs.po, the JavaScript
+    catalog at /jsi18n/)."""
+    found = {(path.parts[-3], path.stem) for path in CATALOGS}
+    assert found == {(lang, domain) for lang in ("fr", "es") for domain in i18n.DOMAINS}
+    assert set(i18n.DOMAINS) == {"django", "djangojs"}
+
+
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.parts[-3])
 def test_each_catalog_is_complete(path):
     catalog = polib.pofile(str(path))
@@ -33,6 +41,18 @@ def test_each_catalog_is_complete(path):
     assert [entry.msgid for entry in catalog.fuzzy_entries()] == []
     assert catalog.metadata["Language"] == path.parts[-3]
     assert "Plural-Forms" in catalog.metadata
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.parts[-3])
+def test_each_plural_has_every_form_of_its_language(path):
+    """Spanish has three forms (Django's own catalog's Plural-Forms): a plural translated
+    with two would fall back to English for the third."""
+    catalog = polib.pofile(str(path))
+    forms = int(re.search(r"nplurals=(\d+)", catalog.metadata["Plural-Forms"]).group(1))
+    for entry in catalog.translated_entries():
+        if entry.msgid_plural:
+            assert sorted(entry.msgstr_plural) == list(range(forms)), entry.msgid
+            assert all(entry.msgstr_plural.values()), entry.msgid
 
 
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.parts[-3])
