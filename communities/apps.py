@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommunitiesConfig(AppConfig):
@@ -28,11 +29,11 @@ class CommunitiesConfig(AppConfig):
         checklists.register()
         # In-site notifications this app raises (accounts records them and emails them).
         register_notification_kind(
-            "join_decision", "An answer to my request to join", "immediately", order=10
+            "join_decision", _("An answer to my request to join"), "immediately", order=10
         )
         register_notification_kind(
             "journey_celebration",
-            "A step further in on my journey",
+            _("A step further in on my journey"),
             "digest",
             digest_elsewhere=True,  # The digest's "Celebrations" tells it.
             order=70,
@@ -40,14 +41,14 @@ class CommunitiesConfig(AppConfig):
 
         # Mentoring (opt-in on both sides): told once when paired, and when it ends.
         register_notification_kind(
-            "mentoring_paired", "I'm paired with a mentor or a newcomer", "immediately", order=72
+            "mentoring_paired", _("I'm paired with a mentor or a newcomer"), "immediately", order=72
         )
         register_notification_kind(
-            "mentoring_ended", "My mentoring pairing ends", "immediately", order=73
+            "mentoring_ended", _("My mentoring pairing ends"), "immediately", order=73
         )
         register_notification_kind(
             "milestone_celebration",
-            "A milestone of mine (e.g. a first session with my buddy)",
+            _("A milestone of mine (e.g. a first session with my buddy)"),
             "digest",
             order=71,
         )

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from .engagement import register_signal
 from .models import Community, Membership, MentoringPair
@@ -113,9 +113,19 @@ def suggested_pairs(community: Community) -> tuple[list[Suggestion], list[Member
             ),
         )
         pairs = load[mentor.pk]
-        why = "no one to mentor yet" if pairs == 0 else f"mentoring {pairs} now"
+        why = (
+            gettext("no one to mentor yet")
+            if pairs == 0
+            else ngettext("mentoring %(count)s now", "mentoring %(count)s now", pairs)
+            % {"count": pairs}
+        )
         if rank[mentor.level] > rank[newcomer.level]:
-            why += f"; {mentor.level}, further in than {newcomer.level}"
+            levels = dict(Membership.Level.choices)
+            why = gettext("%(load)s; %(level)s, further in than %(newcomer_level)s") % {
+                "load": why,
+                "level": levels[mentor.level],
+                "newcomer_level": levels[newcomer.level],
+            }
         suggestions.append(Suggestion(mentor, newcomer, why))
         load[mentor.pk] += 1
     return suggestions, unmatched

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReflectionsConfig(AppConfig):
@@ -26,7 +27,7 @@ class ReflectionsConfig(AppConfig):
         # emailed at once to whoever has not chosen (accounts.notifications.SOON).
         register_notification_kind(
             "action_assigned",
-            "An action given to me",
+            _("An action given to me"),
             "digest",
             digest_elsewhere=True,  # The digest's "Your open actions" lists it.
             order=40,
@@ -35,17 +36,17 @@ class ReflectionsConfig(AppConfig):
         # digest's "Conversations" section carries responses too.
         register_notification_kind(
             "response",
-            "A response to something I wrote, or a reply to mine",
+            _("A response to something I wrote, or a reply to mine"),
             "immediately",
             digest_elsewhere=True,
             order=10,
         )
-        register_notification_kind("mention", "Someone mentions me", "immediately", order=11)
+        register_notification_kind("mention", _("Someone mentions me"), "immediately", order=11)
         # A theme gathered from what I wrote, and that theme becoming an action: news for
         # the digest, where "Conversations" sits.
         register_notification_kind(
             "theme",
-            "A theme gathered from what I wrote, or made an action",
+            _("A theme gathered from what I wrote, or made an action"),
             "digest",
             order=12,
         )

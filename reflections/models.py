@@ -37,20 +37,22 @@ REFLECTION_FIELDS = (
 # The prompts offered for each loop level: (key, question). Answers are optional.
 PROMPTS = {
     "single": [
-        ("intended", "What was supposed to happen?"),
-        ("happened", "What actually happened?"),
-        ("difference", "Why was there a difference?"),
-        ("keep_adjust", "What will we keep, and what will we adjust next time?"),
+        ("intended", _("What was supposed to happen?")),
+        ("happened", _("What actually happened?")),
+        ("difference", _("Why was there a difference?")),
+        ("keep_adjust", _("What will we keep, and what will we adjust next time?")),
     ],
     "double": [
-        ("assumption", "Which assumption does this make you question?"),
-        ("instead", "What might we do instead?"),
+        ("assumption", _("Which assumption does this make you question?")),
+        ("instead", _("What might we do instead?")),
     ],
     "triple": [
         (
             "rethink",
-            "Which value, principle or way we decide and govern ourselves does this make "
-            "us rethink?",
+            _(
+                "Which value, principle or way we decide and govern ourselves does this "
+                "make us rethink?"
+            ),
         ),
     ],
 }

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 from markdown_it import MarkdownIt
 
 from core.addresses import community_object_url
@@ -85,7 +85,6 @@ def _rsvp_state(response: str, language: str | None) -> str:
 def _card_words(language: str | None) -> dict[str, str]:
     """A card's fixed phrases in one language, translated once rather than once a card."""
     return {
-        "going": gettext("%(people)s going"),
         "series": gettext('Part of <a href="%(url)s">a series</a> (%(rhythm)s)'),
         "now": label("now", gettext("Happening now"), "status-now"),
     }
@@ -121,7 +120,12 @@ def session_card(
         meta += [" · ", session.community.name]
     # The include passes `going` on even where its caller gave none (as "").
     if going is not None and going != "":
-        meta += [" · ", words["going"] % {"people": going}]
+        meta += [
+            " · ",
+            # A count, or a rounded one for outsiders ("fewer than 5"): many, then.
+            ngettext("%(people)s going", "%(people)s going", going if type(going) is int else 2)
+            % {"people": going},
+        ]
     parts = [
         '<li class="session-card">\n  <time class="date-block" datetime="',
         _escaped(iso),

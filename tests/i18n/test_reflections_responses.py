@@ -56,7 +56,7 @@ def conversation(riverside, alice, bob):
                 "respond": ["Responder a «Mardi»", "Publicar mi respuesta", "Volver a «Mardi»"],
                 "edit": ["Editar tu respuesta", "Guardar los cambios"],
                 "delete": ["¿Borrar tu respuesta?", "También podrías editarla."],
-                "confirm": ["¿Borrar «Mardi»?", "Sí, borrarla", "No, mantenerla"],
+                "confirm": ["¿Eliminar «Mardi»?", "Sí, borrarla", "No, mantenerla"],
                 "mine": ["Mis reflexiones", "Descargar como hoja de cálculo (CSV)", "la ve"],
                 "home": ["Acciones que llevo", "Mis reflexiones recientes"],
                 "community": ["Reflexiones recientes", "Todas las reflexiones"],
