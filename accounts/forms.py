@@ -135,7 +135,11 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = list(PROFILE_FIELDS)
-        labels = {"digest": _("Digest email"), "digest_weekday": _("Digest day (weekly digest)")}
+        labels = {
+            "display_name": _("Display name"),
+            "digest": _("Digest email"),
+            "digest_weekday": _("Digest day (weekly digest)"),
+        }
         help_texts = {
             "review_emails": _("Also a short note when an author replies to a review you wrote."),
             "remind_1h": _(

@@ -142,7 +142,11 @@ class ReflectionForm(forms.ModelForm):
         model = Reflection
         fields = ["title", "loop_level", "body", "session", "outcome", "follow_up_of", "visibility"]
         widgets = {"follow_up_of": forms.HiddenInput}
-        labels = {"session": _("Session it is about"), "outcome": _("Outcome it is about")}
+        labels = {
+            "title": _("Title"),
+            "session": _("Session it is about"),
+            "outcome": _("Outcome it is about"),
+        }
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
@@ -273,6 +277,8 @@ class ActionForm(FindsMembers, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4, "data-mentions": ""}),
         }
         labels = {
+            "description": _("Description"),
+            "due_date": _("Due date"),
             "reflections": _("The reflections it comes from"),
             "session": pgettext_lazy("meeting", "Session"),
         }

@@ -238,7 +238,9 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   function close(field) {
     const box = document.getElementById(`${field.id}_mentions`);
     if (box) box.innerHTML = "";
-    field.setAttribute("aria-expanded", "false");
+    // Open or not is kept in a data attribute: a textarea (role textbox) may not carry
+    // aria-expanded; the suggestions box itself is a live region.
+    field.dataset.mentionsOpen = "false";
     field.removeAttribute("aria-activedescendant");
   }
 
@@ -285,7 +287,7 @@ document.addEventListener("htmx:beforeSwap", (event) => {
           });
         });
         const any = options(field).length > 0;
-        field.setAttribute("aria-expanded", String(any));
+        field.dataset.mentionsOpen = String(any);
         field.removeAttribute("aria-activedescendant");
       })
       .catch(() => close(field));
@@ -293,7 +295,7 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 
   document.addEventListener("keydown", (event) => {
     const field = event.target;
-    if (!(field instanceof HTMLTextAreaElement) || field.getAttribute("aria-expanded") !== "true") {
+    if (!(field instanceof HTMLTextAreaElement) || field.dataset.mentionsOpen !== "true") {
       return;
     }
     const all = options(field);
