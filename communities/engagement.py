@@ -167,6 +167,17 @@ def evidence_text(signals: dict[str, int], window_days: int) -> str:
     }
 
 
+def suggestion_evidence(suggestion, community) -> str:
+    """What a suggested move rests on, in the active language, from the signals kept with
+    it (its stored `evidence` was written in the language the refresh ran in: the nightly
+    task's, the site's default). A step back rests on nothing recorded over the long
+    absence."""
+    window = community.engagement_window_days or 90
+    if not suggestion.signals and not suggestion.is_inward:
+        window = max(community.long_absence_days or LONG_ABSENCE_DEFAULT, window)
+    return evidence_text(suggestion.signals or {}, window)
+
+
 @dataclass(frozen=True)
 class Review:
     """What the signals say about a community's members at one moment: the moves they

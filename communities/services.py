@@ -608,7 +608,8 @@ def suggestion_confirm(*, suggestion: MoveSuggestion, by, note: str = "") -> Jou
         membership=suggestion.membership,
         to_level=suggestion.to_level,
         by=by,
-        evidence=suggestion.evidence,
+        # Written in the language of the person confirming, from the signals.
+        evidence=engagement.suggestion_evidence(suggestion, suggestion.membership.community),
         note=note,
     )
     suggestion.status = MoveSuggestion.Status.CONFIRMED

@@ -1053,7 +1053,7 @@ def test_invitation_for_someone_already_a_member_sends_them_home(client, communi
 
 
 def test_confirm_suggestion_without_js_moves_the_member_and_celebrates(
-    client, community, member_of
+    client, community, member_of, signal_data
 ):
     facilitator = member_of(community, role="facilitator")
     sam = MembershipFactory(community=community, user__display_name="Sam")
@@ -1260,8 +1260,10 @@ def test_journeys_history_can_show_one_member(client, community, member_of):
 
 @pytest.mark.parametrize("rows", [1, 40])
 def test_journeys_query_count_is_bounded(
-    client, community, member_of, rows, django_assert_num_queries
+    client, community, member_of, rows, django_assert_num_queries, signal_data
 ):
+    """(signal_data: the factory's suggestions rest on its `test_attended` signal, whose
+    words the page writes from the signals.)"""
     facilitator = member_of(community, role="facilitator")
     quiet_since = timezone.now() - timedelta(days=3)
     for n in range(rows):

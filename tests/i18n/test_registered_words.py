@@ -88,3 +88,25 @@ def test_a_suggested_moves_evidence_is_written_for_each_reader(
         headers,
         absent=["Sessions attended: 3 (last 90 days)"],
     )
+
+
+def test_a_confirmed_moves_recorded_evidence_is_in_the_confirming_persons_language(
+    client_as, riverside, bob
+):
+    member = MembershipFactory(community=riverside, level=Membership.Level.PERIPHERAL)
+    suggestion = MoveSuggestion.objects.create(
+        membership=member,
+        from_level=Membership.Level.PERIPHERAL,
+        to_level=Membership.Level.ACTIVE,
+        signals={"sessions_attended": 3},
+        evidence="Sessions attended: 3 (last 90 days)",
+    )
+
+    response = client_as("bob").post(
+        reverse("communities:suggestion_confirm", args=[riverside.slug, suggestion.pk]),
+        headers=FRENCH,
+    )
+
+    assert response.status_code == 302
+    step = member.steps.get()
+    assert step.evidence == "séances suivies : 3 (90 derniers jours)"

@@ -262,6 +262,8 @@ EXPECT: dict[str, Case] = {
         {}, SIGNED_IN, query="?q=map", notes="Each finds only what they may see (tests/search)."
     ),
     "healthz": Case({}, PUBLIC),
+    # The JavaScript catalog: the same words for everyone (static/js strings), no data.
+    "javascript-catalog": Case({}, PUBLIC),
     "settings": Case({}, SIGNED_IN),
     # --- data rights (issue 19): my export, and a community's for its coordinators ---
     "privacy:export": Case({}, SIGNED_IN, post=signed_in(302), notes="Each asks for their own."),
@@ -1349,7 +1351,8 @@ class ContentSite:
             membership=peripheral,
             from_level="peripheral",
             to_level="active",
-            evidence=mark("suggestion-evidence"),
+            # Its evidence is written from the signals for each reader: no free text.
+            signals={"sessions_attended": 3},
         )
         expires = timezone.now() + timedelta(days=7)
         invitation = Invitation.objects.create(
