@@ -19,6 +19,8 @@ from . import engagement
 from .invitations import opted_out
 from .models import (
     CHECKIN_MESSAGE,
+    DEFAULT_ORGANISATION_NAME,
+    DEFAULT_ORGANISATION_WORDS,
     Community,
     Invitation,
     Membership,
@@ -522,6 +524,14 @@ class OrganisationSettingsForm(forms.ModelForm):
             self.initial["domains"] = "\n".join(
                 self.instance.domains.values_list("domain", flat=True)
             )
+
+    def clean_name(self) -> str:
+        # The site's own organisation shown by its name in the admin's language: saved
+        # unchanged, it keeps its English name (read in each reader's language).
+        name = self.cleaned_data["name"]
+        if name == str(DEFAULT_ORGANISATION_WORDS):
+            return DEFAULT_ORGANISATION_NAME
+        return name
 
     def clean_domains(self) -> list[str]:
         domains, errors = [], []

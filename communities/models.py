@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Greatest, Left, Lower, StrIndex
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -84,6 +85,7 @@ def default_organisation_id() -> int:
 
 DEFAULT_ORGANISATION_SLUG = "default"
 DEFAULT_ORGANISATION_NAME = "Everyone on this site"
+DEFAULT_ORGANISATION_WORDS = _("Everyone on this site")
 
 
 def led_organisation_ids(user):
@@ -123,10 +125,25 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.name)
+
+    def save(self, *args, **kwargs):
+        # The translated name is never stored: the English one is.
+        if isinstance(self.name, Promise):
+            self.name = DEFAULT_ORGANISATION_NAME
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:settings", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """The site's own organisation keeps its English name in the database and is called
+        by it in each reader's language (unless an admin renamed it)."""
+        instance = super().from_db(db, field_names, values)
+        if instance.__dict__.get("name") == DEFAULT_ORGANISATION_NAME:
+            instance.name = DEFAULT_ORGANISATION_WORDS
+        return instance
 
 
 class OrganisationDomain(models.Model):

@@ -110,3 +110,28 @@ def test_a_confirmed_moves_recorded_evidence_is_in_the_confirming_persons_langua
     assert response.status_code == 302
     step = member.steps.get()
     assert step.evidence == "séances suivies : 3 (90 derniers jours)"
+
+
+def test_the_sites_own_organisation_is_called_in_each_readers_language(client_as, carol):
+    """Its English name stays in the database; a French admin saving its settings unchanged
+    keeps it so."""
+    from communities.models import DEFAULT_ORGANISATION_NAME, Organisation
+    from communities.organisations import grant
+
+    organisation = Organisation.objects.get(is_default=True)
+    grant(organisation, carol, "admin")
+    url = reverse("organisations:settings", args=[organisation.slug])
+    client = client_as("carol")
+
+    page = client.get(url, headers=FRENCH).content.decode()
+    assert "Tout le monde sur ce site" in page
+    assert "Everyone on this site" not in page
+    response = client.post(
+        url, {"name": "Tout le monde sur ce site", "domains": ""}, headers=FRENCH
+    )
+
+    assert response.status_code == 302
+    assert Organisation.objects.values_list("name", flat=True).get(is_default=True) == (
+        DEFAULT_ORGANISATION_NAME
+    )
+    assert "Everyone on this site" in client.get(url).content.decode()
