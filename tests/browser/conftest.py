@@ -131,3 +131,15 @@ def mapping_session(cast, *, attended, prompts=("Are the loops clear?", "What is
     for key in attended:
         AttendanceFactory(session=session, user=people[key])
     return community, people, session
+
+
+def serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

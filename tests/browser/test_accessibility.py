@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+
+from .conftest import serious
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,15 +110,6 @@ ACCOUNT_PAGES = [
 @pytest.fixture
 def demo(db):
     call_command("seed_demo", force=True, verbosity=0)
-
-
-def serious(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_anonymous_pages_have_no_serious_violations(page):

@@ -3,11 +3,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from communities.models import Community
+
+from .conftest import serious
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,15 +87,6 @@ def test_leader_follows_a_community_from_the_portfolio_to_its_printable_report(p
 def pdf_pages(pdf: bytes) -> int:
     """Pages in a PDF Chromium printed: each page object is a `/Type /Page` dictionary."""
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-
-
-def serious(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_member_writes_and_publishes_an_impact_story(page, log_in):

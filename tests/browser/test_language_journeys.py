@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -21,7 +20,7 @@ from accounts.models import User
 from communities.models import Membership
 from tests.factories import CommunityFactory, MembershipFactory
 
-from .conftest import link_in_mail
+from .conftest import link_in_mail, serious
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,15 +38,6 @@ def browse_in(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
-
-
-def serious(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def shoot(page, name: str) -> None:

@@ -17,9 +17,8 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 WALK = r"""
-import json, re, sys
+import json, sys
 from collections import deque
-from urllib.parse import urldefrag, urlsplit
 
 import django
 django.setup()
@@ -28,21 +27,13 @@ setup_test_environment()
 from django.test import Client
 from accounts.models import User
 
-HREF = re.compile(r'href="([^"]+)"')
-SKIP = re.compile(r"^/(accounts/logout|admin|static|media)/|[?&](format=csv|page=\d{2,})")
+from tests.quality.test_crawl import HREF, internal
+
 ROLES = [
     "newcomer@example.com", "member@example.com", "facilitator@example.com",
     "coordinator@example.com", "leader@example.com", "farah@demo.copsite.org", None,
 ]
 PAGES_PER_ROLE = int(sys.argv[1])
-
-
-def internal(href):
-    href = urldefrag(href.replace("&amp;", "&"))[0]
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return None
-    return None if SKIP.search(href) else href
 
 
 failed, walked = [], {}
