@@ -746,7 +746,11 @@ def bench_digests(site: dict, count: int) -> tuple[float, float]:
     from django.core import mail
 
     from accounts.digest import digest_send_due
+    from accounts.models import EmailDelivery
 
+    # Each digest is sent once per period: on a database an earlier run (`--reuse`) sent
+    # them on, forget those so this run builds and sends them again.
+    EmailDelivery.objects.filter(kind="digest").delete()
     mail.outbox = []
     members = len(site["users"])
     days = max(1, -(-count // members))
@@ -768,9 +772,12 @@ def bench_reminder_scan() -> dict:
 
     from django.utils import timezone
 
+    from accounts.models import EmailDelivery
     from sessions.models import Session
     from sessions.services import reminders_send_due
 
+    # Reminders are sent once each: forget an earlier run's (`--reuse`).
+    EmailDelivery.objects.filter(kind="session_reminder").delete()
     now = timezone.now()
     due = (
         Session.objects.due_for_reminders(now, within=timedelta(hours=24))
