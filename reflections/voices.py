@@ -116,25 +116,23 @@ def _quiet_rows(community_id: int, now, since, *, last: int, among=None, limit: 
     members = Membership.objects.active().filter(
         community_id=community_id, role=Membership.Role.MEMBER
     )
-    attendance = (
-        Attendance.objects.filter(
-            session__community_id=community_id,
-            session__starts_at__lt=now,
-            user__in=members.values("user_id"),
-        )
-        .filter(held_sessions_q("session__"))
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("user_id")],
-                order_by=[F("session__starts_at").desc(), F("session_id").desc()],
-            ),
-            latest=Window(Max("session__starts_at"), partition_by=[F("user_id")]),
-        )
-        .filter(rank=last, latest__gte=since)
-    )
+    attendance = Attendance.objects.filter(
+        session__community_id=community_id,
+        session__starts_at__lt=now,
+        user__in=members.values("user_id"),
+    ).filter(held_sessions_q("session__"))
     if among is not None:
+        # Before the window: it runs per person, so narrowing the people first changes no
+        # one's rank, and PostgreSQL ranks the few people's rows instead of everyone's.
         attendance = attendance.filter(among)
+    attendance = attendance.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("user_id")],
+            order_by=[F("session__starts_at").desc(), F("session_id").desc()],
+        ),
+        latest=Window(Max("session__starts_at"), partition_by=[F("user_id")]),
+    ).filter(rank=last, latest__gte=since)
     # The window runs over narrow rows (ids and start times); only the row it picks per
     # person is joined to its session, checked for anything shared since that session
     # started, and, for the few named, to its person.
