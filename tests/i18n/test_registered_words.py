@@ -135,3 +135,32 @@ def test_the_sites_own_organisation_is_called_in_each_readers_language(client_as
         DEFAULT_ORGANISATION_NAME
     )
     assert "Everyone on this site" in client.get(url).content.decode()
+
+
+def test_every_forms_labels_and_help_are_marked_for_translation():
+    """A label Django takes from a model field's name ("Title") is never translated: every
+    field of every form in the apps has a lazy label and help text (or none)."""
+    import importlib
+    import inspect
+
+    from django import forms
+    from django.conf import settings
+    from django.utils.functional import Promise
+
+    plain = []
+    for app in ["accounts", "core", "search", *settings.PLUGIN_APPS]:
+        try:
+            module = importlib.import_module(f"{app}.forms")
+        except ModuleNotFoundError:
+            continue
+        for name, form in inspect.getmembers(module, inspect.isclass):
+            if form.__module__ != module.__name__ or not issubclass(form, forms.BaseForm):
+                continue
+            for field_name, field in form.base_fields.items():
+                if isinstance(field.widget, forms.HiddenInput):
+                    continue
+                for text in (field.label, field.help_text):
+                    if text and not isinstance(text, Promise):
+                        plain.append(f"{app}.{name}.{field_name}: {text!r}")
+
+    assert plain == []
