@@ -40,6 +40,29 @@ def internal(href: str) -> str | None:
     return None if SKIP.search(href) else href
 
 
+def walk(client, starts, limit: int):
+    """The pages reached from `starts` by following the links each shows, and redirects
+    (GET only, this site only, each address once, at most `limit` requests): yields each
+    (path, response). Only a 200 HTML page's links and a redirect's target are followed."""
+    seen, queue, asked = set(starts), deque(starts), 0
+    while queue and asked < limit:
+        path = queue.popleft()
+        response = client.get(path)
+        asked += 1
+        yield path, response
+        if response.status_code in (301, 302):
+            found = [response["Location"]]
+        elif response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            found = HREF.findall(response.content.decode())
+        else:
+            found = []
+        for href in found:
+            target = internal(href)
+            if target and target not in seen:
+                seen.add(target)
+                queue.append(target)
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -57,26 +80,11 @@ def test_every_link_shown_to_each_role_leads_somewhere(client, demo, email):
 
     if email:
         client.force_login(User.objects.get(email=email))
-    seen, queue, broken = set(STARTS), deque(STARTS), []
-    while queue and len(seen) < ENOUGH:
-        path = queue.popleft()
-        response = client.get(path)
+    seen, broken = set(), []
+    for path, response in walk(client, STARTS, ENOUGH):
+        seen.add(path)
         if response.status_code in (404, 500):
             broken.append((path, response.status_code))
-            continue
-        if response.status_code in (301, 302):
-            target = internal(response["Location"])
-            if target and target not in seen:
-                seen.add(target)
-                queue.append(target)
-            continue
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-            continue
-        for href in HREF.findall(response.content.decode()):
-            target = internal(href)
-            if target and target not in seen:
-                seen.add(target)
-                queue.append(target)
 
     assert broken == []
     assert len(seen) > (3 if email is None else 15)

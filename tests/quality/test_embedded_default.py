@@ -18,7 +18,6 @@ ROOT = Path(settings.BASE_DIR)
 
 WALK = r"""
 import json, sys
-from collections import deque
 
 import django
 django.setup()
@@ -27,7 +26,7 @@ setup_test_environment()
 from django.test import Client
 from accounts.models import User
 
-from tests.quality.test_crawl import HREF, internal
+from tests.quality.test_crawl import walk
 
 ROLES = [
     "newcomer@example.com", "member@example.com", "facilitator@example.com",
@@ -41,21 +40,11 @@ for email in ROLES:
     client = Client(raise_request_exception=False)
     if email:
         client.force_login(User.objects.get(email=email))
-    seen, queue, count = {"/"}, deque(["/"]), 0
-    while queue and count < PAGES_PER_ROLE:
-        path = queue.popleft()
-        response = client.get(path)
+    count = 0
+    for path, response in walk(client, ["/"], PAGES_PER_ROLE):
         count += 1
         if response.status_code >= 500:
             failed.append([email, path, response.status_code])
-            continue
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-            continue
-        for href in HREF.findall(response.content.decode()):
-            target = internal(href)
-            if target and target not in seen:
-                seen.add(target)
-                queue.append(target)
     walked[email or "anonymous"] = count
 print(json.dumps({"failed": failed, "walked": walked}))
 """
