@@ -80,6 +80,20 @@ def _active_communities(user, *, facilitators_only: bool = False):
     return Membership.objects.community_ids_of(user, role=role)
 
 
+class LoopWords:
+    """A loop level's words for what carries one (a reflection, an action, or a theme
+    annotated with its reflections' level): the term ("double loop") and the everyday
+    words ("questioning what we do"), in the active language."""
+
+    @property
+    def loop_name(self) -> str:
+        return str(LOOP_NAMES.get(getattr(self, "loop_level", ""), ""))
+
+    @property
+    def loop_plain(self) -> str:
+        return str(LOOP_PLAIN.get(getattr(self, "loop_level", ""), ""))
+
+
 class ReflectionQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         # bulk_create skips save(): fill the stored excerpt here too, so seeded and
@@ -135,7 +149,7 @@ class ReflectionQuerySet(models.QuerySet):
         return self.filter(Q(title__icontains=text) | Q(body__icontains=text))
 
 
-class Reflection(models.Model):
+class Reflection(LoopWords, models.Model):
     class Loop(models.TextChoices):
         SINGLE = "single", _("single loop: did we do things right?")
         DOUBLE = "double", _("double loop: are we doing the right things?")
@@ -242,15 +256,6 @@ class Reflection(models.Model):
             for key, question in PROMPT_QUESTIONS.items()
             if self.answers.get(key)
         ]
-
-    @property
-    def loop_name(self) -> str:
-        return str(LOOP_NAMES.get(self.loop_level, ""))
-
-    @property
-    def loop_plain(self) -> str:
-        """The loop level in everyday words ("adjusting how we do it"), beside the term."""
-        return str(LOOP_PLAIN.get(self.loop_level, ""))
 
     @property
     def visibility_sentence(self) -> str:
@@ -378,7 +383,7 @@ class ActionQuerySet(models.QuerySet):
         ).order_by("overdue_rank", models.F("due_date").asc(nulls_last=True), "created_at")
 
 
-class Action(models.Model):
+class Action(LoopWords, models.Model):
     """The loop closing: a change the community commits to because of reflections."""
 
     class Status(models.TextChoices):
@@ -424,16 +429,6 @@ class Action(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reflections:action", kwargs={"slug": self.community.slug, "pk": self.pk})
-
-    @property
-    def loop_plain(self) -> str:
-        """The loop level it came from, in everyday words (see LOOP_PLAIN)."""
-        return str(LOOP_PLAIN.get(self.loop_level, ""))
-
-    @property
-    def loop_name(self) -> str:
-        """The loop level it came from, as a row shows it ("double loop")."""
-        return str(LOOP_NAMES.get(self.loop_level, ""))
 
     @property
     def loop_origin(self) -> str:
@@ -690,7 +685,7 @@ THEME_STATEMENT_MAX = 200
 LOOP_ORDER = [Reflection.Loop.SINGLE, Reflection.Loop.DOUBLE, Reflection.Loop.TRIPLE]
 
 
-class Theme(models.Model):
+class Theme(LoopWords, models.Model):
     """A shared insight a facilitator gathers from several reflections and responses shared
     with the community (reflections.access `groupable_reflections` / `groupable_responses`);
     members "+1" the ones that matter to them; one step makes it an action. Its loop level
@@ -722,14 +717,6 @@ class Theme(models.Model):
         return reverse("reflections:themes", kwargs={"slug": self.community.slug}) + (
             f"#theme-{self.pk}"
         )
-
-    @property
-    def loop_plain(self) -> str:
-        return str(LOOP_PLAIN.get(getattr(self, "loop_level", ""), ""))
-
-    @property
-    def loop_name(self) -> str:
-        return str(LOOP_NAMES.get(getattr(self, "loop_level", ""), ""))
 
 
 class ThemeVote(models.Model):
