@@ -11,19 +11,19 @@ import datetime as dt
 from html import unescape
 
 import pytest
-import time_machine
 from django.core import mail
 
 from accounts.models import Notification
 from reviews import facilitation, services
 from reviews.models import PeerReview
 from reviews.tasks import review_cadence_scan
-from tests.reviews.builders import peer_review, review_round, shared_work
 from tests.reviews.conftest import cast  # noqa: F401 (a fixture)
+
+# The same stalled round as the stall tests (its fixtures and clock).
+from tests.reviews.test_stalls import T0, at, sent, stalled  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 S = PeerReview.Status
-T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 ANSWERS = [{"works": "Clear loops.", "deeper": "Name the delays."}, {"works": "", "deeper": ""}]
 # What an email in English would say: none of it may reach a French or Spanish reader.
 ENGLISH = ["Hello", "Change which emails you get", "hoped for by", "thank you", "review round"]
@@ -118,43 +118,11 @@ def assert_says(user, said, words=()):
         assert english not in text and english not in html, english
 
 
-@pytest.fixture
-def sent(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def stalled(cast):  # noqa: F811
-    """As tests/reviews/test_stalls.py: a round opened at T0, due 8 days later (Tuesday 10
-    November). Ada's "River map" waits on Tess, who never writes; Uma's "Harbour map" was
-    reviewed by Rosa, who has finished."""
-    tess = cast.attend(cast.join(display_name="Tess Third"))
-    uma = cast.attend(cast.join(display_name="Uma Fourth"))
-    round_ = review_round(
-        cast.session,
-        [cast.outcome],
-        due_on=T0.date() + dt.timedelta(days=8),
-        created_at=T0,
-        opened_at=T0,
-        opened_by=cast.facilitator,
-        reviewers_per_work=1,
-    )
-    river = shared_work(cast.session, cast.author, title="River map")
-    harbour = shared_work(cast.session, uma, title="Harbour map")
-    waiting = peer_review(round_, river, tess, created_at=T0)
-    peer_review(round_, harbour, cast.reviewer, S.SUBMITTED, created_at=T0)
-    return {"round": round_, "waiting": waiting, "tess": tess, "uma": uma}
-
-
-def at(days: float):
-    return time_machine.travel(T0 + dt.timedelta(days=days), tick=False)
-
-
 @pytest.mark.parametrize("language", ["fr", "es"])
 def test_the_cadence_writes_to_each_person_in_their_language(
     cast,  # noqa: F811
-    stalled,
-    sent,
+    stalled,  # noqa: F811
+    sent,  # noqa: F811
     language,
 ):
     """The half-time reminder (to Tess), the automatic reassignment (to Rosa, who has
@@ -178,8 +146,8 @@ def test_the_cadence_writes_to_each_person_in_their_language(
 @pytest.mark.parametrize("language", ["fr", "es"])
 def test_more_time_and_a_reassignment_reach_them_in_their_language(
     cast,  # noqa: F811
-    stalled,
-    sent,
+    stalled,  # noqa: F811
+    sent,  # noqa: F811
     language,
 ):
     """The facilitator (who reads English) extends the round and asks Uma in Tess's place:
@@ -202,7 +170,7 @@ def test_more_time_and_a_reassignment_reach_them_in_their_language(
 def test_a_request_to_rephrase_reaches_the_reviewer_in_their_language(
     client,
     cast,  # noqa: F811
-    sent,
+    sent,  # noqa: F811
     language,
 ):
     """Bob asks from an English browser; Rosa reads the request in her own language."""
