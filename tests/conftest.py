@@ -9,7 +9,7 @@ from communities.models import Membership
 from .factories import MembershipFactory
 
 # The one cast (alice, bob, carol, dave, erin, frank, anonymous), for every test module.
-pytest_plugins = ["tests.people"]
+pytest_plugins = ["tests.people", "tests.unmeasured"]
 
 # `make test` hands the tests to its processes one at a time, in collection order, as each
 # process runs short (pytest-xdist's --dist loadgroup; each test is its own unit unless it
@@ -36,32 +36,7 @@ LONGEST_FIRST = [
 ]
 
 
-# Tests that walk every page, form or email of the site, or replay migrations, run without
-# coverage measuring them (pytest-cov's no_cover): under Python 3.11's tracer they ran
-# about twice as long, and the code they reach is the code the focused tests cover (a
-# migration's own code is outside coverage's source). Coverage then says what the focused
-# tests prove, and the walks still fail on any 404, 500 or leak they find.
-UNMEASURED = [
-    "tests/quality/test_crawl.py::",
-    "tests/quality/test_junk_input.py::",
-    "tests/quality/test_permission_matrix.py::",
-    "tests/quality/test_faults.py::test_every_page_",
-    "tests/quality/test_email_links.py::test_every_link_in_every_email_",
-    "tests/reviews/test_migrations.py::",
-    "tests/outcomes/test_migrations.py::",
-    "tests/impact/test_migrations.py::",
-    "tests/organisations/test_migration.py::",
-    "tests/sessions/test_template_migration.py::",
-    "tests/communities/test_invitation_once.py::test_migration_",
-    "tests/communities/test_looks.py::test_existing_communities_get_a_colour_from_their_name_",
-]
-
-
 def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.nodeid.startswith(tuple(UNMEASURED)):
-            item.add_marker(pytest.mark.no_cover)
-
     def rank(item) -> tuple[int, int]:
         for place, start in enumerate(LONGEST_FIRST):
             if item.nodeid.startswith(start):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -1256,6 +1256,34 @@ def test_journeys_history_can_show_one_member(client, community, member_of):
     response = client.get(f"/c/{community.slug}/journeys/", {"member": ada.pk})
 
     assert [s.membership for s in response.context["history"]] == [ada]
+
+
+def test_journeys_history_rows_say_when_who_what_by_whom_and_why(client, community, member_of):
+    facilitator = member_of(community, role="facilitator", user__display_name="Bo")
+    ada = MembershipFactory(community=community, user__display_name="Ada <b>")
+    JourneyStepFactory(
+        membership=ada,
+        confirmed_by=facilitator,
+        evidence="Came to 4 sessions",
+        note="<script>x</script>",
+        created_at=datetime(2026, 3, 5, 23, 30, tzinfo=UTC),
+    )
+    JourneyStepFactory(membership=MembershipFactory(community=community), note="By hand")
+    facilitator.timezone = "Asia/Tokyo"  # 5 March, 23:30 UTC is the 6th in Tokyo
+    facilitator.save()
+
+    page = logged_in(client, facilitator).get(f"/c/{community.slug}/journeys/").content.decode()
+
+    rows = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert (
+        '<span class="person"><span class="avatar tone-' in rows
+        and "Ada &lt;b&gt;</span></td><td>peripheral → active</td><td>Bo</td>"
+        "<td>Came to 4 sessions<br>&lt;script&gt;x&lt;/script&gt;</td></tr>"
+        in rows
+    )
+    assert "6 Mar 2026" in rows
+    assert "<td>—</td><td>By hand</td>" in rows
+    assert "<script>" not in rows
 
 
 @pytest.mark.parametrize("rows", [1, 40])
