@@ -49,9 +49,11 @@ test: install
 	$(VENV)/bin/pytest $(XDIST) --cov --cov-report= $(PYTEST_ARGS)
 	$(VENV)/bin/coverage report
 
-# The suite without the browser and the real Celery worker, and without coverage.
+# The everyday loop: the suite without the browser, the real Celery worker and the walks
+# over the whole site and migration replays (marked slow, tests/walks.py), and without
+# coverage. `make test` (and CI) runs them all.
 test-fast: install
-	$(VENV)/bin/pytest $(XDIST) -m "not browser and not worker" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(XDIST) -m "not browser and not worker and not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

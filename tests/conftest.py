@@ -9,7 +9,7 @@ from communities.models import Membership
 from .factories import MembershipFactory
 
 # The one cast (alice, bob, carol, dave, erin, frank, anonymous), for every test module.
-pytest_plugins = ["tests.people", "tests.unmeasured"]
+pytest_plugins = ["tests.people", "tests.walks"]
 
 # `make test` hands the tests to its processes one at a time, in collection order, as each
 # process runs short (pytest-xdist's --dist loadgroup; each test is its own unit unless it

@@ -402,14 +402,15 @@ CASES = {
     "session_list_answered": (session_list_answered, 7),
     # Before the session the reviews panel (3 queries) waits: nothing to share or review yet.
     # +1 for the conversation about the session (reflections' responses panel).
-    # +1 for the quiet voices panel a facilitator sees (its look at attendance).
-    "session_detail": (session_detail, 11),
+    # +2 for the quiet voices panel a facilitator sees: the session's people, then the
+    # quiet voices among them (none when nobody is going).
+    "session_detail": (session_detail, 12),
     # After it: who came (1 query) and the reviews panel (3) instead.
     # +1 for the themes gathered from the session (reflections' themes panel).
     # +1 for the pulse summary its facilitator sees, +2 for their facilitation-reflection
     # panel (reflections.facilitation: are they its facilitator, did they write it).
-    # +1 for the quiet voices panel a facilitator sees, as before the session.
-    "session_detail_after": (session_detail_after, 19),
+    # +2 for the quiet voices panel a facilitator sees, as before the session.
+    "session_detail_after": (session_detail_after, 20),
     "session_rsvp_fragment": (session_rsvp_fragment, 14),
     "session_attendance": (session_attendance, 7),
     "session_planner": (session_planner, 10),

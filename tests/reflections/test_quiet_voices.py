@@ -147,6 +147,32 @@ def test_the_session_panel_names_only_the_people_of_that_session(client_as, rive
     assert coming.name in page and not_coming.name not in page
 
 
+def test_the_session_panel_counts_who_came_without_answering(client_as, riverside, held, bob):
+    walked_in = quiet_person(riverside, held)  # came to all three, never answered
+    answered_no = quiet_person(riverside, held)
+    RSVPFactory(session=held[-1], user=answered_no, response="not_going")
+
+    page = client_as("bob").get(f"/c/riverside/sessions/{held[-1].pk}/").content.decode()
+
+    assert "Quiet voices" in page and walked_in.name in page
+
+
+def test_a_session_nobody_answered_skips_the_quiet_voices_query(client_as, riverside, held, bob):
+    quiet_person(riverside, held)
+    client = client_as("bob")
+    nobody = SessionFactory(community=riverside)
+    somebody = SessionFactory(community=riverside)
+    RSVPFactory(session=somebody, user=MembershipFactory(community=riverside).user)
+
+    with CaptureQueriesContext(connection) as empty:
+        page = client.get(f"/c/riverside/sessions/{nobody.pk}/").content.decode()
+    with CaptureQueriesContext(connection) as answered:
+        client.get(f"/c/riverside/sessions/{somebody.pk}/")
+
+    assert "Quiet voices" not in page
+    assert len(answered) == len(empty) + 1  # the quiet voices among the session's people
+
+
 @pytest.mark.parametrize("rows", [1, 12])
 def test_quiet_voices_cost_one_query_however_many_people(
     riverside, held, rows, django_assert_num_queries
