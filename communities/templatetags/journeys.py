@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from communities.engagement import suggestion_evidence
+from communities.models import Membership
 from core.templatetags.dates import when
 from core.templatetags.looks import avatar
 
@@ -27,7 +28,9 @@ def journey_rows(history) -> str:
     """The history table's rows (when, who, the move, who confirmed it, evidence and
     note), written here rather than by a template loop: the table shows 50 moves, and the
     loop's lookups and includes were most of the page's time (one row is a few format
-    calls here)."""
+    calls here). The levels' words are looked up once: `get_…_display` rebuilds the
+    choices and translates every label on each call, most of the table's time."""
+    levels = {value: str(label) for value, label in Membership.Level.choices}
     return format_html_join(
         "\n",
         "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
@@ -39,8 +42,8 @@ def journey_rows(history) -> str:
                     avatar(step.membership.user, "small"),
                     step.membership.user.name,
                 ),
-                step.get_from_level_display(),
-                step.get_to_level_display(),
+                levels.get(step.from_level, step.from_level),
+                levels.get(step.to_level, step.to_level),
                 (step.confirmed_by.name if step.confirmed_by else "") or "—",
                 format_html(
                     "{}{}{}",
