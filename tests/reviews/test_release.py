@@ -214,8 +214,6 @@ def test_a_round_without_release_step_has_nothing_to_release_or_rephrase(client,
 
 
 def test_the_author_of_a_held_review_gets_it_in_the_digest_only_after_release(cast):
-    from datetime import timedelta
-
     from django.utils import timezone
 
     from accounts.digest import period_for
@@ -231,10 +229,14 @@ def test_the_author_of_a_held_review_gets_it_in_the_digest_only_after_release(ca
         sections = digest_sections([author], periods, now)[author.pk]
         return next(s for s in sections if s.key == "reviews_received").items
 
-    later = timezone.now() + timedelta(days=3)
+    # The digest that covers this moment: one period on (a weekly digest covers the week
+    # before it, so three days on would still be this week on a Monday or Tuesday).
+    now = timezone.now()
+    period = period_for(author, now)
+    later = now + (period.end - period.start)
     assert received(later) == []
     services.review_release(round_=review.round)
-    items = received(timezone.now() + timedelta(days=3))
+    items = received(later)
     assert len(items) == 1 and "Our causal loop map" in items[0].text
 
 
