@@ -207,8 +207,9 @@ def session_voices_panel(request, access, session) -> Panel | None:
     nobody had answered yet.)"""
     if not access.is_facilitator or session.status == session.Status.CANCELLED:
         return None
-    going = users_answered(session, [RSVP.Response.GOING]).values_list("pk", flat=True)
-    came = Attendance.objects.filter(session=session).values_list("user_id", flat=True)
+    # Unordered: SQLite refuses an ORDER BY (the models' default) inside a UNION.
+    going = users_answered(session, [RSVP.Response.GOING]).order_by().values_list("pk", flat=True)
+    came = Attendance.objects.filter(session=session).order_by().values_list("user_id", flat=True)
     people_ids = sorted(set(going.union(came)))
     if not people_ids:
         return None
