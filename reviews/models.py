@@ -105,6 +105,11 @@ class ReviewRound(models.Model):
     class Meta:
         db_table = "outcomes_reviewround"
         ordering = ["-created_at"]
+        indexes = [
+            # The reviews page's rounds, newest first, a page at a time from a named round
+            # (core.paging.KeysetPage): read in this order, never sorted whole.
+            models.Index(fields=["community", "-created_at", "-id"], name="round_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Review round for {self.session}"

@@ -724,13 +724,20 @@ def reviews_page(request, slug: str):
     community = access.community
     user = request.user
     # Each list reads only the columns it shows (no JSON answers or prompts to decode).
-    rounds = (
-        _progress(ReviewRound.objects.filter(community=community))
-        .select_related("session")
-        .only("status", "due_on", "created_at", "session__title")
-    )
     # Older rounds go by "older than this one" links (core.paging.KeysetPage), no COUNT.
-    page = KeysetPage(rounds, request.GET, ROUNDS_PER_PAGE, field="created_at")
+    # Only the page's rounds are counted (`load`): counting every round's reviews before
+    # choosing the page read the community's whole review history.
+    page = KeysetPage(
+        ReviewRound.objects.filter(community=community),
+        request.GET,
+        ROUNDS_PER_PAGE,
+        field="created_at",
+        load=lambda chosen: (
+            _progress(ReviewRound.objects.filter(pk__in=chosen.values("pk")))
+            .select_related("session")
+            .only("status", "due_on", "created_at", "session__title")
+        ),
+    )
     waiting = list(
         PeerReview.objects.waiting()
         .filter(round__community=community, reviewer=user)
