@@ -248,3 +248,28 @@ def test_the_panel_query_compiled_once_serves_each_community_with_its_own_people
     now = timezone.now()
     built = _quiet_rows(hillside.pk, now, now - timedelta(days=90), last=3, limit=12)
     assert _users(built) == quiet_voices(hillside)
+
+
+def test_only_the_communitys_latest_held_sessions_are_looked_at(riverside):
+    """A person's pattern of coming is read in the community's latest HORIZON_SESSIONS
+    held sessions (so the panel costs the same however long the history): three sessions
+    all older than those do not make a quiet voice, three among them do."""
+    from reflections.voices import HORIZON_SESSIONS
+
+    now = timezone.now()
+    recent = [
+        SessionFactory(
+            community=riverside, starts_at=now - timedelta(hours=i + 1), status="completed"
+        )
+        for i in range(HORIZON_SESSIONS)
+    ]
+    older = [
+        SessionFactory(community=riverside, starts_at=now - timedelta(days=day), status="completed")
+        for day in (20, 21, 22)
+    ]
+    before_them = MembershipFactory(community=riverside).user
+    came_to(older, before_them)  # the latest 20 days ago: inside the engagement window
+    among_them = MembershipFactory(community=riverside).user
+    came_to(recent[-3:], among_them)  # the oldest three of the latest sessions
+
+    assert quiet_voices(riverside) == [among_them]
