@@ -101,11 +101,16 @@ class KeysetPage:
     order whatever order it loads them in.
     """
 
-    def __init__(self, queryset, params, per_page: int, *, field: str, load=None):
+    def __init__(
+        self, queryset, params, per_page: int, *, field: str, load=None, keys=("before", "after")
+    ):
         self.per_page = per_page
         self._field = field
         self._load = load
-        before, after = _row_id(params.get("before")), _row_id(params.get("after"))
+        # The query parameters naming the row: another pair lets two lists page apart on
+        # one page (`includes/keyset_pagination.html` writes the page's own).
+        self.before_key, self.after_key = keys
+        before, after = _row_id(params.get(self.before_key)), _row_id(params.get(self.after_key))
         rows = []
         if before is not None:
             rows = self._fetch(queryset, before, older=True)

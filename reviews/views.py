@@ -67,6 +67,7 @@ from .uploads import is_inline
 
 FACILITATOR = Membership.Role.FACILITATOR
 ROUNDS_PER_PAGE = 10
+MY_WORK_PER_PAGE = 12
 LIST_LIMIT = 50
 
 
@@ -765,14 +766,22 @@ def reviews_page(request, slug: str):
         )
         .order_by("submitted_at")
     )
-    my_work = list(
-        annotate_rows(
-            "work", SharedWork.objects.filter(community=community, author=user), access, user
-        )
-        .select_related("session")
-        .only("title", "session__title")
-        .prefetch_related(Prefetch("reviews", queryset=shared, to_attr="shared_reviews"))
-        .order_by("-created_at", "-pk")[:LIST_LIMIT]
+    # My work, newest first, a page at a time ("older work" links of their own): it grows
+    # with everything the viewer ever shared, and each piece brings its reviews.
+    my_work = KeysetPage(
+        SharedWork.objects.filter(community=community, author=user),
+        request.GET,
+        MY_WORK_PER_PAGE,
+        field="created_at",
+        keys=("work_before", "work_after"),
+        load=lambda chosen: (
+            annotate_rows(
+                "work", SharedWork.objects.filter(pk__in=chosen.values("pk")), access, user
+            )
+            .select_related("session")
+            .only("title", "session__title", "created_at")
+            .prefetch_related(Prefetch("reviews", queryset=shared, to_attr="shared_reviews"))
+        ),
     )
     for work in my_work:
         for review in work.shared_reviews:

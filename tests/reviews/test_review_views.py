@@ -623,6 +623,57 @@ def test_reviews_page_pages_rounds_by_keyset_links_through_equal_moments(client,
     assert "Older rounds" not in older.content.decode()
 
 
+def test_reviews_page_pages_my_work_apart_from_the_rounds(client, cast):
+    """My work is shown twelve pieces at a time, newest first, with "older work" links of
+    its own (work_before / work_after), which leave the rounds' page as it is."""
+    from reviews.models import SharedWork
+    from reviews.views import MY_WORK_PER_PAGE
+
+    pieces = [cast.share(title=f"Map {i}") for i in range(MY_WORK_PER_PAGE + 2)]
+    SharedWork.objects.filter(pk__in=[w.pk for w in pieces]).update(
+        created_at=timezone.now() - timedelta(days=1)
+    )
+    newest_first = sorted(w.pk for w in pieces)[::-1]
+    as_(client, cast.author)
+
+    first = client.get(url("reviews"))
+    older = client.get(url("reviews"), {"work_before": first.context["my_work"].older_id})
+    back = client.get(url("reviews"), {"work_after": older.context["my_work"].newer_id})
+
+    assert [w.pk for w in first.context["my_work"]] == newest_first[:MY_WORK_PER_PAGE]
+    assert [w.pk for w in older.context["my_work"]] == newest_first[MY_WORK_PER_PAGE:]
+    assert [w.pk for w in back.context["my_work"]] == newest_first[:MY_WORK_PER_PAGE]
+    html = first.content.decode()
+    assert '<nav class="pagination" aria-label="My work, by page">' in html
+    last_shown = newest_first[MY_WORK_PER_PAGE - 1]
+    assert f'href="?work_before={last_shown}#my-work-heading" rel="next">Older work</a>' in html
+    assert 'rel="prev">Newer work</a>' in older.content.decode()
+    # The rounds' own paging ignores my work's parameters, and the other way round.
+    assert list(older.context["page"]) == list(first.context["page"])
+    assert list(client.get(url("reviews"), {"before": 1}).context["my_work"]) == list(
+        first.context["my_work"]
+    )
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "1.5", "²", "9" * 30, "foreign"])
+def test_reviews_page_shows_the_newest_work_for_a_tampered_id(client, cast, value):
+    from tests.factories import SharedWorkFactory
+
+    for i in range(14):
+        cast.share(title=f"Map {i}")
+    if value == "foreign":
+        # Someone else's work names nothing in my list.
+        value = SharedWorkFactory(session=cast.session, author=cast.member).pk
+    as_(client, cast.author)
+
+    newest = client.get(url("reviews"))
+    for param in ("work_before", "work_after"):
+        response = client.get(url("reviews"), {param: value})
+        assert response.status_code == 200
+        assert list(response.context["my_work"]) == list(newest.context["my_work"])
+        assert not response.context["my_work"].has_previous()
+
+
 @pytest.mark.parametrize("value", ["lots", "-1", "1.5", "²", "9" * 30, "foreign"])
 def test_reviews_page_shows_the_newest_rounds_for_a_tampered_id(client, cast, value):
     from tests.factories import ReviewRoundFactory
