@@ -110,7 +110,7 @@ class KeysetPage:
         # The query parameters naming the row: another pair lets two lists page apart on
         # one page (`includes/keyset_pagination.html` writes the page's own).
         self.before_key, self.after_key = keys
-        before, after = _row_id(params.get(self.before_key)), _row_id(params.get(self.after_key))
+        before, after = row_id(params.get(self.before_key)), row_id(params.get(self.after_key))
         rows = []
         if before is not None:
             rows = self._fetch(queryset, before, older=True)
@@ -178,7 +178,9 @@ class KeysetPage:
         return self.object_list[0].pk
 
 
-def _row_id(value) -> int | None:
+def row_id(value) -> int | None:
+    """A query parameter naming a row by its id: the id, or None when it is missing or not
+    a plain decimal of a size an id can have (tampered values name nothing)."""
     text = str(value or "")
     if not text.isdecimal() or len(text) > 18:
         return None

@@ -7,7 +7,19 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import pgettext
 
@@ -16,17 +28,19 @@ from sessions.models import AgendaItem, Session, held_sessions_q
 
 from .models import PeerReview, ReviewRound, live_q
 
+# The alignment map shows each outcome's latest few activities (and reviews on sessions
+# with none aligned to it), and links to the whole list of one outcome: the page then
+# costs the same however long the community's history.
+MAP_LATEST = 6
 
-def aligned_items(community, rounds=None) -> dict[int, list[AgendaItem]]:
-    """Agreed outcome id → the published agenda items aligned to it, in date order.
 
-    Each item carries what the alignment map shows beside it (two queries in all):
-    `rounds`, the review rounds on its session that looked through this outcome, each
-    with `done` (reviews shared) and `expected` (reviews allocated and not declined); and
-    `needs_review`, true for a held activity no round has looked at yet — a gap, shown
-    kindly with the next step. `rounds` is `rounds_by_session_and_outcome(community)`
-    when the caller already has it.
-    """
+def aligned_items(
+    community, *, latest: int | None = None, whole: int | None = None
+) -> tuple[dict[int, list[AgendaItem]], dict[int, int]]:
+    """Agreed outcome id → the published agenda items aligned to it (in held sessions), in
+    date order, and outcome id → how many there are. With `latest`, only each outcome's
+    `latest` most recent are read (every one for the outcome whose id is `whole`). One
+    query: a window numbers each outcome's items from the newest and counts them."""
     through = AgendaItem.aligned_outcomes.through
     rows = (
         through.objects.filter(
@@ -44,30 +58,59 @@ def aligned_items(community, rounds=None) -> dict[int, list[AgendaItem]]:
             "agendaitem__session__title",
             "agendaitem__session__starts_at",
         )
+        .annotate(total=Window(Count("pk"), partition_by=[F("outcome_id")]))
         .order_by("agendaitem__session__starts_at", "agendaitem__position", "agendaitem_id")
     )
-    if rounds is None:
-        rounds = rounds_by_session_and_outcome(community)
-    now = timezone.now()
+    if latest is not None:
+        newest = [
+            F("agendaitem__session__starts_at").desc(),
+            F("agendaitem__position").desc(),
+            F("agendaitem_id").desc(),
+        ]
+        rows = rows.annotate(
+            place=Window(RowNumber(), partition_by=[F("outcome_id")], order_by=newest),
+            cap=Case(
+                When(outcome_id=whole, then=Value(MAX_ROWS)),
+                default=Value(latest),
+                output_field=IntegerField(),
+            ),
+        ).filter(place__lte=F("cap"))
     by_outcome: dict[int, list[AgendaItem]] = defaultdict(list)
+    totals: dict[int, int] = {}
     for row in rows:
-        item = row.agendaitem
-        item.rounds = rounds.get((item.session_id, row.outcome_id), [])
-        item.needs_review = not item.rounds and item.session.starts_at < now
-        by_outcome[row.outcome_id].append(item)
-    return by_outcome
+        by_outcome[row.outcome_id].append(row.agendaitem)
+        totals[row.outcome_id] = row.total
+    return by_outcome, totals
 
 
-def rounds_by_session_and_outcome(community) -> dict[tuple[int, int], list[ReviewRound]]:
-    """(session id, outcome id) → the community's review rounds on that session through
-    that outcome, newest first, each with `done` and `expected` review counts. One query."""
+# More rows than any outcome has: "every one" for the outcome shown whole.
+MAX_ROWS = 2**31 - 1
+
+
+def rounds_on_the_map(community, items_by_outcome) -> tuple[dict, dict[int, list[ReviewRound]]]:
+    """The review rounds the alignment map shows: (session id, outcome id) → the rounds on
+    that session through that outcome, for the activities in `items_by_outcome`; and
+    outcome id → the rounds through it on sessions where no activity is aligned to it
+    (the triple's review, listed apart). Newest first, each with `done` and `expected`
+    review counts. Rounds of activities the map leaves out are not read. One query."""
     through = ReviewRound.outcomes.through
     Status = PeerReview.Status
     live = live_q("reviewround__reviews__")
+    shown = Q(pk__in=[])
+    for outcome_id, items in items_by_outcome.items():
+        sessions = {item.session_id for item in items}
+        shown |= Q(outcome_id=outcome_id, reviewround__session_id__in=sessions)
+    aligned_there = AgendaItem.aligned_outcomes.through.objects.filter(
+        held_sessions_q("agendaitem__session__"),
+        agendaitem__session_id=OuterRef("reviewround__session_id"),
+        outcome_id=OuterRef("outcome_id"),
+    )
     rows = (
         through.objects.filter(
             reviewround__community=community, outcome__status=Outcome.Status.AGREED
         )
+        .annotate(elsewhere=~Exists(aligned_there))
+        .filter(shown | Q(elsewhere=True))
         .select_related("reviewround__session")
         # What the map shows of each: its status, due date and session's title.
         .only(
@@ -91,28 +134,21 @@ def rounds_by_session_and_outcome(community) -> dict[tuple[int, int], list[Revie
         )
         .order_by("-reviewround__created_at", "-reviewround_id")
     )
-    result: dict[tuple[int, int], list[ReviewRound]] = defaultdict(list)
+    on_items: dict[tuple[int, int], list[ReviewRound]] = defaultdict(list)
+    elsewhere: dict[int, list[ReviewRound]] = defaultdict(list)
     for row in rows:
         round_ = row.reviewround
         round_.done, round_.expected = row.done, row.expected
-        result[(round_.session_id, row.outcome_id)].append(round_)
-    return result
-
-
-def rounds_without_activity(rounds, items_by_outcome) -> dict[int, list[ReviewRound]]:
-    """Outcome id → review rounds that looked through the outcome on a session where no
-    activity is aligned to it. They are still part of the outcome's story on the map (the
-    triple's review), listed apart from the activities. No query."""
-    shown = {
-        (item.session_id, outcome_id)
-        for outcome_id, items in items_by_outcome.items()
-        for item in items
-    }
-    result: dict[int, list[ReviewRound]] = defaultdict(list)
-    for (session_id, outcome_id), found in rounds.items():
-        if (session_id, outcome_id) not in shown:
-            result[outcome_id].extend(found)
-    return result
+        if row.elsewhere:
+            elsewhere[row.outcome_id].append(round_)
+        else:
+            on_items[(round_.session_id, row.outcome_id)].append(round_)
+    now = timezone.now()
+    for outcome_id, items in items_by_outcome.items():
+        for item in items:
+            item.rounds = on_items.get((item.session_id, outcome_id), [])
+            item.needs_review = not item.rounds and item.session.starts_at < now
+    return on_items, elsewhere
 
 
 # How far back the alignment map's figure and its "activities that serve no outcome yet"

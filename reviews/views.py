@@ -19,7 +19,7 @@ from communities.access import community_for
 from communities.models import Membership
 from communities.pickers import pickers_bind
 from core.htmx import announce
-from core.paging import KeysetPage
+from core.paging import KeysetPage, row_id
 from core.plugins import annotate_rows, collect_panels
 from core.templatetags.dates import when
 from outcomes.models import Outcome
@@ -1149,17 +1149,26 @@ def alignment(request, slug):
         .only("statement")
         .order_by("statement")
     )
-    rounds = selectors.rounds_by_session_and_outcome(community)
-    items = selectors.aligned_items(community, rounds)
-    elsewhere = selectors.rounds_without_activity(rounds, items)
-    rows = [
-        {
-            "outcome": outcome,
-            "items": items.get(outcome.pk, []),
-            "other_rounds": elsewhere.get(outcome.pk, []),
-        }
-        for outcome in agreed
-    ]
+    # Each outcome's latest activities, and every one of the outcome asked for (?outcome=).
+    whole = row_id(request.GET.get("outcome"))
+    latest = selectors.MAP_LATEST
+    items, totals = selectors.aligned_items(community, latest=latest, whole=whole)
+    _rounds, elsewhere = selectors.rounds_on_the_map(community, items)
+    rows = []
+    for outcome in agreed:
+        other_rounds = elsewhere.get(outcome.pk, [])
+        cut = outcome.pk != whole and (
+            totals.get(outcome.pk, 0) > latest or len(other_rounds) > latest
+        )
+        rows.append(
+            {
+                "outcome": outcome,
+                "items": items.get(outcome.pk, []),
+                "other_rounds": other_rounds if outcome.pk == whole else other_rounds[:latest],
+                "cut": cut,
+                "all_url": f"?outcome={outcome.pk}#outcome-{outcome.pk}",
+            }
+        )
     context = {
         **access.context(),
         "rows": rows,

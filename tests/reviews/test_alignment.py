@@ -320,3 +320,88 @@ def test_alignment_map_says_which_window_its_figure_counts_and_lists_older_activ
     assert "0 of 1</strong> agreed outcome had both an activity held and a peer review" in html
     assert "The list below goes further back." in html
     assert "Old mapping" in html
+
+
+def test_alignment_map_shows_each_outcomes_latest_activities_and_links_to_them_all(client, world):
+    """The map shows each outcome's latest MAP_LATEST activities (so it costs the same
+    however long the history), says the earlier ones are left out, and shows every one
+    of an outcome asked for by ?outcome=. A round on a left-out activity's session is not
+    mistaken for a review on a session with no activity aligned."""
+    from reviews.selectors import MAP_LATEST
+
+    community, now = world["community"], timezone.now()
+    outcome = OutcomeFactory(community=community, statement="map loops")
+    sessions = [
+        SessionFactory(community=community, title=f"Clinic {i}", starts_at=now - (20 - i) * DAY)
+        for i in range(MAP_LATEST + 2)
+    ]
+    for session in sessions:
+        aligned(session, outcome, f"Activity of {session.title}")
+    oldest_round = review_round(sessions[0], [outcome])
+
+    html = page(client, world["member"])
+    whole = client.get("/c/riverside/alignment/", {"outcome": outcome.pk}).content.decode()
+
+    left_out = [s.title for s in sessions[:2]]
+    shown = [s.title for s in sessions[2:]]
+    assert all(f"{title}</a> — Activity of {title}" in html for title in shown)
+    assert not any(f"{title}</a> — Activity of" in html for title in left_out)
+    assert "Earlier activities and peer reviews for this outcome are left out here" in html
+    assert f'<a href="?outcome={outcome.pk}#outcome-{outcome.pk}">show them all</a>' in html
+    assert "Peer reviews on sessions with no activity aligned to it" not in html
+    round_url = reverse("reviews:round", kwargs={"slug": "riverside", "pk": oldest_round.pk})
+    assert round_url not in html
+    # The whole list: every activity, the oldest with its round, and nothing left out.
+    assert all(f"{s.title}</a> — Activity of {s.title}" in whole for s in sessions)
+    assert round_url in whole
+    assert "left out here" not in whole
+
+
+def test_alignment_map_shows_the_latest_reviews_on_sessions_with_no_activity(client, world):
+    from reviews.selectors import MAP_LATEST
+
+    community, now = world["community"], timezone.now()
+    outcome = OutcomeFactory(community=community, statement="facilitate mapping")
+    rounds = [
+        review_round(SessionFactory(community=community, starts_at=now - (i + 1) * DAY), [outcome])
+        for i in range(MAP_LATEST + 1)
+    ]
+
+    html = page(client, world["member"])
+    whole = client.get("/c/riverside/alignment/", {"outcome": outcome.pk}).content.decode()
+
+    def listed(text):
+        return [
+            r.pk
+            for r in rounds
+            if reverse("reviews:round", kwargs={"slug": "riverside", "pk": r.pk}) in text
+        ]
+
+    newest_first = sorted(rounds, key=lambda r: (r.created_at, r.pk), reverse=True)
+    assert listed(html) == sorted(r.pk for r in newest_first[:MAP_LATEST])
+    assert "left out here" in html
+    assert listed(whole) == sorted(r.pk for r in rounds)
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "1.5", "²", "9" * 30, "0", "foreign"])
+def test_alignment_map_shows_the_latest_for_a_tampered_outcome(client, world, mapped, value):
+    if value == "foreign":
+        value = OutcomeFactory(community=CommunityFactory()).pk
+    client.force_login(world["member"])
+
+    def shown(response):
+        return [
+            (
+                row["outcome"].pk,
+                [item.pk for item in row["items"]],
+                [r.pk for r in row["other_rounds"]],
+                row["cut"],
+            )
+            for row in response.context["rows"]
+        ]
+
+    plain = client.get("/c/riverside/alignment/")
+    response = client.get("/c/riverside/alignment/", {"outcome": value})
+
+    assert response.status_code == 200
+    assert shown(response) == shown(plain)

@@ -80,7 +80,8 @@ def test_demo_member_has_one_review_waiting_and_confidence_over_time(main):
 
 def test_demo_alignment_map_shows_a_complete_triple_and_each_kind_of_gap(main):
     agreed = list(Outcome.objects.filter(community=main, status="agreed"))
-    items = selectors.aligned_items(main)
+    items, _totals = selectors.aligned_items(main)
+    selectors.rounds_on_the_map(main, items)
     mapping_items = items[Outcome.objects.get(community=main, statement=MAPPING).pk]
 
     assert [o.statement for o in agreed if not items.get(o.pk)]  # no activity yet
