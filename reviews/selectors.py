@@ -96,10 +96,14 @@ def rounds_on_the_map(community, items_by_outcome) -> tuple[dict, dict[int, list
     through = ReviewRound.outcomes.through
     Status = PeerReview.Status
     live = live_q("reviewround__reviews__")
-    shown = Q(pk__in=[])
-    for outcome_id, items in items_by_outcome.items():
-        sessions = {item.session_id for item in items}
-        shown |= Q(outcome_id=outcome_id, reviewround__session_id__in=sessions)
+    # The shown activities' sessions (each pair is checked below: one IN plans faster than
+    # a condition per outcome).
+    pairs = {
+        (item.session_id, outcome_id)
+        for outcome_id, items in items_by_outcome.items()
+        for item in items
+    }
+    shown = Q(reviewround__session_id__in={session_id for session_id, _ in pairs})
     aligned_there = AgendaItem.aligned_outcomes.through.objects.filter(
         held_sessions_q("agendaitem__session__"),
         agendaitem__session_id=OuterRef("reviewround__session_id"),
@@ -141,7 +145,7 @@ def rounds_on_the_map(community, items_by_outcome) -> tuple[dict, dict[int, list
         round_.done, round_.expected = row.done, row.expected
         if row.elsewhere:
             elsewhere[row.outcome_id].append(round_)
-        else:
+        elif (round_.session_id, row.outcome_id) in pairs:
             on_items[(round_.session_id, row.outcome_id)].append(round_)
     now = timezone.now()
     for outcome_id, items in items_by_outcome.items():
