@@ -2,8 +2,8 @@
 
 Run as `python -m tools.bench [--quick] [--reuse] [--pages search,home]`. Uses PostgreSQL
 (database `<name>_bench` beside DATABASE_URL's database `<name>`, so two checkouts sharing
-one server never drop each other's bench) when DATABASE_URL is set, else SQLite at
-var/bench.sqlite3. Prints
+one server never drop each other's bench; `<name>_bench_quick` for --quick) when
+DATABASE_URL is set, else SQLite at var/bench.sqlite3 (var/bench_quick.sqlite3). Prints
 a table and writes var/bench.json (var/ is COPSITE_VAR_DIR when set):
 {"scale": {what: how many seeded}, "pages": {name: {"median_ms", "floor_ms", "floor_ratio",
 "queries"}}, "floor_ms", "digests_10k_s", "reminder_scan_ms", "reminder_sessions_due",
@@ -82,19 +82,21 @@ REPEAT = 15
 COLD_REPEAT = 5
 
 
-def bench_purpose(multiple: int = 1) -> str:
-    """`bench` at scale 1, `bench5` at scale 5: each scale keeps a database of its own, so
-    `--reuse` can keep both."""
-    return "bench" if multiple == 1 else f"bench{multiple}"
+def bench_purpose(multiple: int = 1, *, quick: bool = False) -> str:
+    """`bench` at scale 1, `bench5` at scale 5, `bench_quick` / `bench5_quick` for `--quick`:
+    each size keeps a database of its own, so `--reuse` can keep them all and a quick run
+    (the harness test's) never reseeds the full-size one."""
+    name = "bench" if multiple == 1 else f"bench{multiple}"
+    return f"{name}_quick" if quick else name
 
 
-def bench_database_url(*, reuse: bool = False, multiple: int = 1) -> str:
+def bench_database_url(*, reuse: bool = False, multiple: int = 1, quick: bool = False) -> str:
     """The bench database's URL, created empty; with `reuse`, an existing one is kept
     (PostgreSQL only: `seeded_scale` then tells whether it was seeded, and at what scale)."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         parts = urlsplit(url)
-        name = scratch_database_name(url, bench_purpose(multiple))
+        name = scratch_database_name(url, bench_purpose(multiple, quick=quick))
         admin = urlunsplit(parts._replace(path="/postgres"))
         import psycopg
         from psycopg import sql
@@ -110,7 +112,7 @@ def bench_database_url(*, reuse: bool = False, multiple: int = 1) -> str:
                 )
                 server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return urlunsplit(parts._replace(path=f"/{name}"))
-    path = VAR_DIR / f"{bench_purpose(multiple)}.sqlite3"
+    path = VAR_DIR / f"{bench_purpose(multiple, quick=quick)}.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     if reuse:
         return f"sqlite:///{path}"
@@ -126,8 +128,8 @@ def scratch_database_name(url: str, purpose: str) -> str:
     return f"{base}_{purpose}"
 
 
-def setup_django(*, reuse: bool = False, multiple: int = 1) -> None:
-    os.environ["DATABASE_URL"] = bench_database_url(reuse=reuse, multiple=multiple)
+def setup_django(*, reuse: bool = False, multiple: int = 1, quick: bool = False) -> None:
+    os.environ["DATABASE_URL"] = bench_database_url(reuse=reuse, multiple=multiple, quick=quick)
     os.environ["DJANGO_SETTINGS_MODULE"] = "copsite.settings"
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
@@ -861,7 +863,7 @@ def bench(args: argparse.Namespace) -> dict:
     """Seed (or reuse) the site at `args.scale` and time it: the figures of one scale."""
     multiple = args.scale
     scale = scaled(QUICK_SCALE if args.quick else SCALE, multiple)
-    setup_django(reuse=args.reuse, multiple=multiple)
+    setup_django(reuse=args.reuse, multiple=multiple, quick=args.quick)
     from django.core.management import call_command
     from django.test import Client
 

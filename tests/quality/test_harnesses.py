@@ -50,6 +50,16 @@ def test_quick_benchmark_runs_and_every_page_stays_within_the_query_budget(tmp_p
     assert figures["reminders_recorded"] >= 0
 
 
+def test_a_quick_run_has_databases_of_its_own():
+    """The harness test above runs the quick bench: it must never reseed a developer's
+    full-size bench database (`--reuse` keeps those for minutes of seeding)."""
+    from tools.bench import bench_purpose
+
+    names = {bench_purpose(m, quick=q) for m in (1, 5) for q in (False, True)}
+
+    assert names == {"bench", "bench5", "bench_quick", "bench5_quick"}
+
+
 def test_scratch_databases_are_named_after_the_checkouts_own_database():
     from tools.bench import scratch_database_name
 
