@@ -32,6 +32,8 @@ from .models import PeerReview, ReviewRound, live_q
 # with none aligned to it), and links to the whole list of one outcome: the page then
 # costs the same however long the community's history.
 MAP_LATEST = 6
+# More rows than any outcome has: "every one" for the outcome shown whole.
+MAX_ROWS = 2**31 - 1
 
 
 def aligned_items(
@@ -83,16 +85,13 @@ def aligned_items(
     return by_outcome, totals
 
 
-# More rows than any outcome has: "every one" for the outcome shown whole.
-MAX_ROWS = 2**31 - 1
-
-
-def rounds_on_the_map(community, items_by_outcome) -> tuple[dict, dict[int, list[ReviewRound]]]:
-    """The review rounds the alignment map shows: (session id, outcome id) → the rounds on
-    that session through that outcome, for the activities in `items_by_outcome`; and
-    outcome id → the rounds through it on sessions where no activity is aligned to it
-    (the triple's review, listed apart). Newest first, each with `done` and `expected`
-    review counts. Rounds of activities the map leaves out are not read. One query."""
+def rounds_on_the_map(community, items_by_outcome) -> dict[int, list[ReviewRound]]:
+    """The review rounds the alignment map shows, newest first, each with `done` and
+    `expected` review counts. Each activity in `items_by_outcome` gets `rounds` (those on
+    its session through its outcome) and `needs_review` (held, and no round has looked at
+    it yet: a gap, shown kindly with the next step); the answer is outcome id → the rounds
+    through it on sessions where no activity is aligned to it (the triple's review, listed
+    apart). Rounds of activities the map leaves out are not read. One query."""
     through = ReviewRound.outcomes.through
     Status = PeerReview.Status
     live = live_q("reviewround__reviews__")
@@ -152,7 +151,7 @@ def rounds_on_the_map(community, items_by_outcome) -> tuple[dict, dict[int, list
         for item in items:
             item.rounds = on_items.get((item.session_id, outcome_id), [])
             item.needs_review = not item.rounds and item.session.starts_at < now
-    return on_items, elsewhere
+    return elsewhere
 
 
 # How far back the alignment map's figure and its "activities that serve no outcome yet"

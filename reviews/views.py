@@ -1153,7 +1153,7 @@ def alignment(request, slug):
     whole = row_id(request.GET.get("outcome"))
     latest = selectors.MAP_LATEST
     items, totals = selectors.aligned_items(community, latest=latest, whole=whole)
-    _rounds, elsewhere = selectors.rounds_on_the_map(community, items)
+    elsewhere = selectors.rounds_on_the_map(community, items)
     rows = []
     for outcome in agreed:
         other_rounds = elsewhere.get(outcome.pk, [])
