@@ -9,10 +9,12 @@ object (`draw_community`, `draw_portfolio`) and asks the database nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from reviews.models import PeerReview
 
@@ -606,11 +608,25 @@ class CommunityPicture:
 
     community: object
     computed: figures.CommunityFigures
-    charts: list[Chart]
     computed_at: dt.datetime
     stories: list = field(default_factory=list)
+    # The snapshot's id (impact.snapshot): its drawing is kept under it.
+    snapshot_id: str = ""
     # The drawings the one-page printable report carries (its tables stay on the dashboard).
     report_charts: tuple[str, ...] = ("members", "sessions", "loops")
+
+    @cached_property
+    def charts(self) -> list[Chart]:
+        """Every chart, drawn on first reading: a dashboard whose charts are kept drawn
+        (`drawn`) does not draw them again."""
+        return draw_community(self.computed)
+
+    def drawn(self, draw: Callable[[], str]) -> str:
+        """The charts as `draw` renders them, kept in the cache beside their figures: they
+        are the same for everyone who may see the dashboard, so they are drawn once per
+        figures computed, community address and language (impact.snapshot.drawn)."""
+        variant = f"{self.community.slug}:{get_language()}"
+        return snapshot.drawn(self.snapshot_id, variant, draw)
 
     @property
     def period(self) -> Period:
@@ -670,9 +686,9 @@ def community_picture(community, period: Period, *, refresh: bool = False) -> Co
     return CommunityPicture(
         community=community,
         computed=shot.value,
-        charts=draw_community(shot.value),
         computed_at=shot.computed_at,
         stories=stories,
+        snapshot_id=shot.id,
     )
 
 

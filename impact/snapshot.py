@@ -26,12 +26,13 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from core.templatetags.dates import when
@@ -42,7 +43,8 @@ from .periods import Period
 # 4: the figures carry peer review's practice per outcome and calibrated rounds' stages
 # 5: the figures carry "every voice" (voices heard, check-ins)
 # 6: the figures carry no words ("what changed" is written per request, in its language)
-VERSION = 6
+# 7: a snapshot carries its own id, under which its drawing is kept (`drawn`)
+VERSION = 7
 logger = logging.getLogger(__name__)
 
 
@@ -50,6 +52,9 @@ logger = logging.getLogger(__name__)
 class Snapshot:
     value: Any
     computed_at: dt.datetime
+    # Each computation's own name: what is drawn from these figures is kept under it, and
+    # figures computed again (even within the same instant) are drawn again.
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def cache_seconds() -> int:
@@ -150,6 +155,23 @@ def _release(lock: str, token: str) -> None:
     """Remove the lock if it is still ours (it may have expired and been taken again)."""
     if _quietly(cache.get, lock) == token:
         _quietly(cache.delete, lock)
+
+
+def drawn(snapshot_id: str, variant: str, draw: Callable[[], str]) -> str:
+    """HTML drawn from a snapshot's figures, kept as long as figures are, under the
+    snapshot's id and `variant` (whatever else the drawing rests on: its language…). Drawing a
+    dashboard's charts costs as much as the rest of its page; once drawn, they are read
+    back. Drawn on every request when the cache is switched off or down."""
+    seconds = cache_seconds()
+    if not seconds:
+        return draw()
+    key = f"dashboard:v{VERSION}:drawn:{snapshot_id}:{variant}"
+    html = _quietly(cache.get, key)
+    if isinstance(html, str):
+        return mark_safe(html)  # noqa: S308 - drawn by our own templates, escaped there
+    html = draw()
+    _quietly(cache.set, key, str(html), 2 * seconds)
+    return html
 
 
 def forget(key: str) -> None:

@@ -11,6 +11,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -89,6 +90,13 @@ def community_dashboard(request, slug):
         return _csv_response(
             picture.charts, request.GET.get("chart"), filename, picture.computed_at
         )
+    csv_base = reverse("dashboard:community", args=[community.slug])
+    charts = picture.drawn(
+        lambda: render_to_string(
+            "dashboard/includes/charts.html",
+            {"charts": picture.charts, "csv_base": csv_base, "period": period},
+        )
+    )
     return render(
         request,
         "dashboard/community.html",
@@ -97,6 +105,7 @@ def community_dashboard(request, slug):
             "led": access.led,
             "form": form,
             "picture": picture,
+            "charts": charts,
             "period": period,
             **_refresh_context(form, reverse("dashboard:community_refresh", args=[community.slug])),
         },

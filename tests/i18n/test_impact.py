@@ -175,9 +175,14 @@ def test_cached_figures_are_read_in_each_readers_language(client_as, shared):
     assert more in english and plus not in english
     assert plus in french and more not in french
     assert more in english_again and plus not in english_again
-    # Months in each language, drawn from the same cached figures.
+    # Months in each language, drawn from the same cached figures; the charts are kept
+    # drawn per language, so the French drawing is never served to an English reader.
     assert "Mar 2025–Feb 2026" in english
     assert "mars 2025–fév. 2026" in french
+    loops, boucles = "Shared reflections by loop level", "Réflexions partagées par niveau de boucle"
+    assert loops in english and boucles not in english
+    assert boucles in french and loops not in french
+    assert loops in english_again and boucles not in english_again
 
 
 @pytest.mark.parametrize(

@@ -162,6 +162,64 @@ def test_zero_seconds_switches_the_cache_off(client, cast, settings):
     assert cache.get(snapshot.community_key(cast["community"].pk, Period.last(365))) is None
 
 
+def loops_drawn(page) -> str:
+    """The loops chart's table as the page draws it, this month's row: its cells."""
+    html = page.content.decode()
+    figure = html[html.index('id="chart-loops-figure"') :]
+    figure = figure[: figure.index("</figure>")]
+    last_row = figure[figure.rindex("<tr>") : figure.rindex("</tr>")]
+    return ",".join(cell.split(">")[1] for cell in last_row.split("<td")[1:]).replace("</td", "")
+
+
+def test_the_drawn_charts_are_kept_with_their_figures(client, cast):
+    """The charts are drawn once per figures computed: a warm page reads them back from the
+    cache without drawing, and figures computed again ("Refresh now") are drawn again."""
+    slug = cast["community"].slug
+    client.force_login(cast["facilitator"])
+    url = f"/c/{slug}/dashboard/"
+
+    first = client.get(url)
+    share_triple_loops(cast["community"])
+    warm = client.get(url)
+    client.post(url + "refresh/")
+    fresh = client.get(url)
+    fresh_again = client.get(url)
+
+    assert "charts" in first.context["picture"].__dict__  # drawn
+    assert "charts" not in warm.context["picture"].__dict__  # read back, not drawn
+    assert loops_drawn(first) == loops_drawn(warm) == "0,0,0,0"
+    assert "charts" in fresh.context["picture"].__dict__
+    assert loops_drawn(fresh) == loops_drawn(fresh_again) == "0,0,5,0"
+    assert "charts" not in fresh_again.context["picture"].__dict__
+
+
+def test_charts_are_drawn_every_time_without_the_cache(client, cast, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    client.force_login(cast["facilitator"])
+    url = f"/c/{cast['community'].slug}/dashboard/"
+
+    first = client.get(url)
+    share_triple_loops(cast["community"])
+    second = client.get(url)
+
+    assert "charts" in second.context["picture"].__dict__
+    assert (loops_drawn(first), loops_drawn(second)) == ("0,0,0,0", "0,0,5,0")
+
+
+def test_kept_charts_follow_the_communitys_new_address(client, cast):
+    """The charts' CSV links name the community's address: a renamed community's kept
+    drawing is not served with the old one."""
+    community = cast["community"]
+    client.force_login(cast["facilitator"])
+    client.get(f"/c/{community.slug}/dashboard/")
+    Community.objects.filter(pk=community.pk).update(slug="riverside-renamed")
+
+    page = client.get("/c/riverside-renamed/dashboard/").content.decode()
+
+    assert "/c/riverside-renamed/dashboard/?" in page
+    assert f"/c/{community.slug}/dashboard/?" not in page
+
+
 def test_a_different_period_is_a_different_entry(client, cast):
     community = cast["community"]
     client.force_login(cast["facilitator"])
