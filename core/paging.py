@@ -98,15 +98,25 @@ class KeysetPage:
     does (the named row is there). `load`, if given, turns the chosen slice (of `queryset`,
     still a query) into the rows shown, in the same query: annotate only the page's rows.
     It must keep every row (a filter by their ids does); the rows come back in the list's
-    order whatever order it loads them in.
+    order whatever order it loads them in. `ascending=True` reads a list soonest first
+    instead (upcoming sessions): "older" is then further along the list, later in time.
     """
 
     def __init__(
-        self, queryset, params, per_page: int, *, field: str, load=None, keys=("before", "after")
+        self,
+        queryset,
+        params,
+        per_page: int,
+        *,
+        field: str,
+        load=None,
+        keys=("before", "after"),
+        ascending: bool = False,
     ):
         self.per_page = per_page
         self._field = field
         self._load = load
+        self._ascending = ascending
         # The query parameters naming the row: another pair lets two lists page apart on
         # one page (`includes/keyset_pagination.html` writes the page's own).
         self.before_key, self.after_key = keys
@@ -127,21 +137,25 @@ class KeysetPage:
         self.object_list = rows
 
     def _fetch(self, queryset, anchor_id: int | None, *, older: bool) -> list:
+        """The rows further along the list from the anchor (`older`), else back from it,
+        in the order read: descending in time when going along a newest-first list or
+        back along a soonest-first one."""
         field = self._field
+        descending = older != self._ascending
         if anchor_id is None:
             chosen = queryset
         else:
             anchor = Subquery(queryset.filter(pk=anchor_id).values(field)[:1])
-            side = "lt" if older else "gt"
+            side = "lt" if descending else "gt"
             chosen = queryset.filter(
                 Q(**{f"{field}__{side}": anchor}) | Q(**{field: anchor, f"pk__{side}": anchor_id})
             )
-        order = (f"-{field}", "-pk") if older else (field, "pk")
+        order = (f"-{field}", "-pk") if descending else (field, "pk")
         chosen = chosen.order_by(*order)[: self.per_page + 1]
         if self._load is None:
             return list(chosen)
         rows = list(self._load(chosen))
-        rows.sort(key=lambda row: (getattr(row, field), row.pk), reverse=older)
+        rows.sort(key=lambda row: (getattr(row, field), row.pk), reverse=descending)
         return rows
 
     def __iter__(self) -> Iterator:
@@ -157,7 +171,7 @@ class KeysetPage:
         return self.object_list[index]
 
     def has_next(self) -> bool:
-        """Whether older rows exist (the "Older" link)."""
+        """Whether older rows exist (the "Older" link; later ones in a soonest-first list)."""
         return self._has_next
 
     def has_previous(self) -> bool:

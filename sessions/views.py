@@ -83,6 +83,7 @@ from .selectors import (
 
 FACILITATOR = Membership.Role.FACILITATOR
 LIST_LIMIT = 50
+UPCOMING_PAGE = 20
 PAST_PAGE = 30
 SERIES_PAST = 20
 
@@ -121,10 +122,19 @@ def _session_or_bounce(request, access, pk: int, state) -> tuple[Session, HttpRe
 def session_list(request, slug: str):
     access = community_for(request.user, slug, open_to_all=True)
     visible = sessions_for(access)
-    upcoming = with_my_rsvp(
-        with_going_count(visible.upcoming().select_related("series").only(*CARD_FIELDS)),
-        request.user,
-    )[:LIST_LIMIT]
+    # Upcoming sessions soonest first, UPCOMING_PAGE at a time with "Later sessions" links
+    # (a community planning a long series ahead never has some silently left off).
+    upcoming = KeysetPage(
+        with_my_rsvp(
+            with_going_count(visible.upcoming().select_related("series").only(*CARD_FIELDS)),
+            request.user,
+        ),
+        request.GET,
+        UPCOMING_PAGE,
+        field="starts_at",
+        keys=("later", "sooner"),
+        ascending=True,
+    )
     # Past sessions page back through the community's whole history, newest first, by
     # "older than this one" links (no OFFSET, no COUNT). Only the page's rows get the
     # figures: how many came, and what higher apps add (responses), in the same query.

@@ -63,3 +63,45 @@ def test_keyset_pages_walk_rows_of_the_same_moment_by_id(db):
     assert (first.has_previous(), first.has_next()) == (False, True)
     assert (third.has_previous(), third.has_next()) == (True, False)
     assert (back.has_previous(), back.has_next()) == (True, True)
+
+
+def test_ascending_keyset_pages_read_soonest_first_and_back(db):
+    """A soonest-first list (upcoming sessions): "older" goes later, "newer" sooner, and
+    rows of the same moment go by id, with or without a loader."""
+    from datetime import UTC, datetime, timedelta
+
+    from accounts.models import Notification
+    from core.paging import KeysetPage
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    # Two rows share each moment: 0 and 1, 2 and 3…
+    made = [
+        Notification.objects.create(
+            recipient=person,
+            key=f"k{i}",
+            kind="k",
+            text=f"N{i}",
+            url="/",
+            created_at=start + timedelta(days=i // 2),
+        )
+        for i in range(7)
+    ]
+    rows = Notification.objects.filter(recipient=person)
+    soonest_first = [n.pk for n in made]
+
+    for load in (None, lambda chosen: Notification.objects.filter(pk__in=chosen.values("pk"))):
+        kw = {"field": "created_at", "ascending": True, "load": load}
+        first = KeysetPage(rows, {}, 3, **kw)
+        second = KeysetPage(rows, {"before": first.older_id}, 3, **kw)
+        third = KeysetPage(rows, {"before": second.older_id}, 3, **kw)
+        back = KeysetPage(rows, {"after": third.newer_id}, 3, **kw)
+
+        assert [n.pk for n in first] == soonest_first[:3]
+        assert [n.pk for n in second] == soonest_first[3:6]
+        assert [n.pk for n in third] == soonest_first[6:]
+        assert [n.pk for n in back] == soonest_first[3:6]
+        assert (first.has_previous(), first.has_next()) == (False, True)
+        assert (third.has_previous(), third.has_next()) == (True, False)
+        assert (back.has_previous(), back.has_next()) == (True, True)

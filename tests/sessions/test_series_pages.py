@@ -13,6 +13,7 @@ from sessions import services
 from sessions.models import RSVP, Series, SeriesRSVP, Session
 from sessions.recurrence import Frequency
 from sessions.selectors import responses_for
+from sessions.views import UPCOMING_PAGE
 from tests.factories import MembershipFactory, RSVPFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -251,10 +252,44 @@ def test_sessions_list_with_a_series_costs_the_same(client, world, rows, django_
         response = client.get(reverse("sessions:list", kwargs={"slug": "riverside"}))
 
     body = response.content.decode()
+    shown = min(rows, UPCOMING_PAGE)  # the rest behind "Later sessions"
     assert response.status_code == 200
-    assert body.count("Part of <a") == rows
-    assert body.count("1 going") == rows
-    assert body.count("You&#x27;re going") == rows
+    assert body.count("Part of <a") == shown
+    assert body.count("1 going") == shown
+    assert body.count("You&#x27;re going") == shown
+
+
+@time_machine.travel(NOW, tick=False)
+def test_upcoming_sessions_page_on_to_later_ones_and_back(client, world):
+    """No upcoming session is silently left off: past the first page, "Later sessions"
+    shows the next ones, soonest first, and "Sooner sessions" goes back; a tampered or
+    foreign id shows the first page."""
+    world.session.delete()
+    series = make_series(world, count=UPCOMING_PAGE + 5, frequency="weekly")
+    soonest_first = list(series.sessions.order_by("starts_at").values_list("pk", flat=True))
+    client.force_login(world.member)
+    url = reverse("sessions:list", kwargs={"slug": "riverside"})
+
+    def shown(response) -> list[int]:
+        """The sessions the upcoming list links to, in its order."""
+        upcoming = (
+            response.content.decode().split('id="upcoming-heading"')[1].split("</section>")[0]
+        )
+        return list(dict.fromkeys(int(pk) for pk in re.findall(r"/sessions/(\d+)/", upcoming)))
+
+    first = client.get(url)
+    later_link = re.search(r'href="\?later=(\d+)#upcoming-heading"', first.content.decode())
+    later = client.get(f"{url}?later={later_link[1]}")
+    sooner_link = re.search(r'href="\?sooner=(\d+)#upcoming-heading"', later.content.decode())
+    back = client.get(f"{url}?sooner={sooner_link[1]}")
+    tampered = client.get(f"{url}?later=99999999&sooner=x")
+
+    assert shown(first) == soonest_first[:UPCOMING_PAGE]
+    assert shown(later) == soonest_first[UPCOMING_PAGE:]
+    assert "Later sessions" in first.content.decode()
+    assert "Sooner sessions" not in first.content.decode()
+    assert "Later sessions" not in later.content.decode()
+    assert shown(back) == shown(first) == shown(tampered)
 
 
 # --- RSVP to a series --------------------------------------------------------------------
