@@ -8,12 +8,11 @@ reflections because it reads what members share here and in the apps below (revi
 sessions). One query, however many members: a window function finds each person's
 Nth-latest session, NOT EXISTS drops whoever shared something since its start, and the
 database sorts and cuts the list, so only the people named leave it. The community
-panel's query is compiled once per process (`_compiled`).
+panel's query is compiled once (`_community_rows`, core.compiled).
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from communities.models import Membership
+from core.compiled import Compiled
 from reviews.models import PeerReview, SharedWork
 from sessions.models import Attendance, Session, held_sessions_q
 
@@ -64,13 +64,7 @@ def quiet_voices(
     since = now - timedelta(days=community.engagement_window_days or 90)
     if among is not None:
         return _users(_quiet_rows(community.pk, now, since, last=last, among=among, limit=limit))
-    sql, params = _compiled(last, limit)
-    if sql is None:
-        return _users(_quiet_rows(community.pk, now, since, last=last, limit=limit))
-    values = (community.pk, now, since)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [values[at] if at >= 0 else p for p, at in params])
-        return _users(cursor.fetchall())
+    return _users(_community_rows.run(community.pk, now, since, last=last, limit=limit))
 
 
 # The people are read with the attendance row that names them (their columns, in this
@@ -81,40 +75,6 @@ USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
 
 def _users(rows) -> list:
     return [User.from_db(User.objects.db, USER_FIELDS, row) for row in rows]
-
-
-# Building the query (a window, four NOT EXISTS, the name) is most of its time in Python:
-# for the community's panel, whose query differs only in the community and the time, it is
-# compiled once with these stand-ins and run with the real values in their places.
-_COMMUNITY = -20_181_220
-_NOW = datetime(1900, 1, 2, tzinfo=UTC)
-_SINCE = datetime(1900, 1, 1, tzinfo=UTC)
-_STAND_INS = (_COMMUNITY, _NOW, _SINCE)
-_kept: dict = {}
-_kept_lock = threading.Lock()
-
-
-def _compiled(last: int, limit: int) -> tuple[str | None, tuple]:
-    """The SQL of the community panel's query and its parameters, each as (value, which
-    stand-in it is: its index in _STAND_INS, else -1); (None, ()) when the database's
-    parameters don't keep the stand-ins as given (then the query is built each time)."""
-    key = (connection.vendor, last, limit)
-    if key not in _kept:
-        rows = _quiet_rows(*_STAND_INS, last=last, limit=limit)
-        sql, params = rows.query.sql_with_params()
-        params = tuple((p, _stand_in(p)) for p in params)
-        if not set(range(len(_STAND_INS))) <= {at for _p, at in params}:
-            sql, params = None, ()
-        with _kept_lock:
-            _kept[key] = (sql, params)
-    return _kept[key]
-
-
-def _stand_in(param) -> int:
-    for at, stand_in in enumerate(_STAND_INS):
-        if type(param) is type(stand_in) and param == stand_in:
-            return at
-    return -1
 
 
 def _quiet_rows(community_id: int, now, since, *, last: int, among=None, limit: int):
@@ -177,3 +137,15 @@ def _quiet_rows(community_id: int, now, since, *, last: int, among=None, limit: 
         .order_by("session__starts_at", "sort_name", "user_id")
         .values_list(*[f"user__{name}" for name in USER_FIELDS])[:limit]
     )
+
+
+# Building the query (a window, the NOT EXISTS, the name) is most of its time in Python:
+# for the community's panel, whose query differs only in the community and the time, it is
+# compiled once over these stand-ins and run with the real values in their places
+# (core.compiled; where the database adapts the times, it is built each time).
+_community_rows = Compiled(
+    _quiet_rows,
+    -20_181_220,
+    datetime(1900, 1, 2, tzinfo=UTC),
+    datetime(1900, 1, 1, tzinfo=UTC),
+)

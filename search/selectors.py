@@ -32,10 +32,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import NullIf
-from django.db.models.query import get_related_populators
 
 from communities.mentions import as_plain_text
 from communities.models import Membership
+from core.compiled import CompiledQuery
 from core.plugins import SearchProvider, search_providers
 from core.search import (
     CONFIGS,
@@ -330,44 +330,10 @@ IDS_SENTINEL = "\ue000search ids\ue001"
 _loaders = threading.local()
 
 
-@dataclass(frozen=True)
-class _Loader:
-    sql: str
-    params: tuple
-    words_at: tuple[int, ...]
-    ids_at: int
-    compiler: Any
-    init_list: list[str]
-    fields: tuple[int, int]
-    populators: list
-    annotations: dict[str, int]
-
-    def load(self, criteria: Criteria, ids: list[int]) -> list:
-        params = [
-            ids if i == self.ids_at else criteria.text if i in self.words_at else param
-            for i, param in enumerate(self.params)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            fetched = cursor.fetchall()
-        # As django.db.models.query.ModelIterable turns a compiled query's rows into models.
-        model = self.compiler.klass_info["model"]
-        db = self.compiler.using
-        start, end = self.fields
-        result = []
-        for row in self.compiler.results_iter([fetched]):
-            item = model.from_db(db, self.init_list, row[start:end])
-            for populator in self.populators:
-                populator.populate(row, item)
-            for name, at in self.annotations.items():
-                setattr(item, name, row[at])
-            result.append(item)
-        return result
-
-
-def _loader(user, provider: SearchProvider, kind: str, criteria: Criteria) -> _Loader | None:
+def _loader(user, provider: SearchProvider, kind: str, criteria: Criteria) -> CompiledQuery | None:
     """The compiled loading query of `kind` for `user` and `criteria` (None: no words or
-    ids found among its parameters, so it cannot be kept; the caller loads afresh)."""
+    ids found among its parameters, so it cannot be kept; the caller loads afresh). Run
+    with (the words, the ids)."""
     kept = getattr(_loaders, "kept", None)
     if kept is None:
         kept = _loaders.kept = {}
@@ -376,26 +342,7 @@ def _loader(user, provider: SearchProvider, kind: str, criteria: Criteria) -> _L
         return kept[key]
     ids = Q(AnyOf("pk", IDS_SENTINEL))
     rows = _shown(user, provider, replace(criteria, text=SENTINEL), ids)
-    compiler = rows.query.get_compiler(using=rows.db)
-    sql, params = compiler.as_sql()
-    words_at = tuple(i for i, param in enumerate(params) if param == SENTINEL)
-    ids_at = [i for i, param in enumerate(params) if param == IDS_SENTINEL]
-    loader = None
-    if words_at and len(ids_at) == 1:
-        select, klass_info = compiler.select, compiler.klass_info
-        fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        loader = _Loader(
-            sql=sql,
-            params=tuple(params),
-            words_at=words_at,
-            ids_at=ids_at[0],
-            compiler=compiler,
-            init_list=[column[0].target.attname for column in select[start:end]],
-            fields=(start, end),
-            populators=get_related_populators(klass_info, select, rows.db),
-            annotations=dict(compiler.annotation_col_map),
-        )
+    loader = CompiledQuery.of(rows, (SENTINEL, IDS_SENTINEL))
     if len(kept) >= COMPILED_MAX:
         kept.clear()
     kept[key] = loader
@@ -416,7 +363,7 @@ def hits(user, chosen, criteria: Criteria) -> list[Hit]:
         if loader is None:
             rows = _shown(user, provider, criteria, Q(pk__in=ids))
         else:
-            rows = loader.load(criteria, ids)
+            rows = loader.instances((criteria.text, ids))
         for row in rows:
             loaded[(kind, row.pk)] = (provider, row)
     result = []

@@ -237,7 +237,7 @@ def test_the_panel_query_compiled_once_serves_each_community_with_its_own_people
     riverside, hillside, held
 ):
     """The community panel's query is compiled once and run with each community and the
-    time in place (reflections.voices._compiled): it names what building it afresh names,
+    time in place (reflections.voices._community_rows): it names what building it afresh names,
     and never one community's people on another's page."""
     here = quiet_person(riverside, held)
     there = MembershipFactory(community=hillside).user

@@ -1,0 +1,148 @@
+"""Querysets compiled to SQL once and run again with other values.
+
+Building a queryset and compiling it to SQL is most of a small query's time in Python
+(Django keeps no compiled statement: every request builds and compiles its querysets
+afresh), and some queries run on every page (the community and the viewer's membership,
+`communities.access.community_for`) or are large (search, quiet voices). Django has no
+public way to keep a compiled queryset, so this module does it with what Django itself
+uses: a queryset built once over stand-in values is compiled, the stand-ins are found
+among the SQL's parameters, and each run puts its own values in their places; its rows
+become model instances as Django's ModelIterable makes them (the compiler's converters,
+`Model.from_db`, the related objects of `select_related`, the annotations).
+
+A stand-in must be a value no real query passes (a negative id, a string of private-use
+characters) and of the type the real values have; when a stand-in is not found among the
+parameters as given (a backend that rewrote it), there is nothing to keep and the caller
+builds its queryset afresh (`Compiled.run` does so by itself). A compiler belongs to its
+thread's connection, so each thread keeps its own compiled queries."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+
+# At most this many compiled queries per thread and Compiled (search keeps one per viewer).
+KEPT_MAX = 512
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """One queryset's SQL and what turns its rows into what the queryset gives."""
+
+    sql: str
+    params: tuple
+    # For each parameter, the index of the stand-in it is (in the stand-ins given), or -1.
+    places: tuple[int, ...]
+    compiler: Any
+    using: str
+    # Model instances (a queryset's rows), else `values_list()` rows (tuples).
+    makes_instances: bool
+    # How ModelIterable makes instances of the rows: the model's columns among them, their
+    # attribute names, the related objects of `select_related`.
+    fields: tuple[int, int] = (0, 0)
+    init_list: tuple[str, ...] = ()
+    populators: tuple = ()
+
+    @classmethod
+    def of(cls, queryset, stand_ins: Sequence) -> CompiledQuery | None:
+        """`queryset` compiled, or None when a stand-in is missing from its parameters or
+        the queryset gives something else than model instances or `values_list()` tuples
+        (dictionaries, flat or named values)."""
+        iterable = queryset._iterable_class
+        if iterable not in (ModelIterable, ValuesListIterable):
+            return None
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        places = tuple(_place(param, stand_ins) for param in params)
+        if not set(range(len(stand_ins))) <= set(places):
+            return None
+        if iterable is not ModelIterable:
+            return cls(sql, tuple(params), places, compiler, queryset.db, False)
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return cls(
+            sql,
+            tuple(params),
+            places,
+            compiler,
+            queryset.db,
+            True,
+            fields=(start, end),
+            init_list=tuple(column[0].target.attname for column in select[start:end]),
+            populators=tuple(get_related_populators(klass_info, select, queryset.db)),
+        )
+
+    def _fetch(self, values: Sequence) -> list:
+        places = zip(self.params, self.places, strict=True)
+        params = [values[at] if at >= 0 else param for param, at in places]
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+    def rows(self, values: Sequence) -> list[tuple]:
+        """The rows, as a `values_list()` queryset gives them (converted)."""
+        return [tuple(row) for row in self.compiler.results_iter([self._fetch(values)])]
+
+    def instances(self, values: Sequence) -> list:
+        """The model instances, as Django's ModelIterable makes them from the rows."""
+        compiler = self.compiler
+        model = compiler.klass_info["model"]
+        start, end = self.fields
+        init_list = list(self.init_list)
+        annotations = compiler.annotation_col_map
+        made = []
+        for row in compiler.results_iter([self._fetch(values)]):
+            item = model.from_db(self.using, init_list, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, item)
+            for name, at in annotations.items():
+                setattr(item, name, row[at])
+            made.append(item)
+        return made
+
+
+def _place(param, stand_ins: Sequence) -> int:
+    for at, stand_in in enumerate(stand_ins):
+        if type(param) is type(stand_in) and param == stand_in:
+            return at
+    return -1
+
+
+class Compiled:
+    """A query of a few values, built by `build(*values, **options)`, compiled once per
+    thread and set of options (what shapes the query: a limit, a flag) over `stand_ins`,
+    and run with the real values.
+
+    >>> by_slug = Compiled(lambda slug: Community.objects.filter(slug=slug)[:1], "\\ue000")
+    >>> by_slug.run("riverside")  # [<Community: Riverside>]
+    """
+
+    def __init__(self, build: Callable[..., Any], *stand_ins) -> None:
+        self.build = build
+        self.stand_ins = stand_ins
+        self._local = threading.local()
+
+    def compiled(self, **options) -> CompiledQuery | None:
+        kept = getattr(self._local, "kept", None)
+        if kept is None:
+            kept = self._local.kept = {}
+        key = tuple(sorted(options.items()))
+        if key not in kept:
+            if len(kept) >= KEPT_MAX:
+                kept.clear()
+            built = self.build(*self.stand_ins, **options)
+            kept[key] = CompiledQuery.of(built, self.stand_ins)
+        return kept[key]
+
+    def run(self, *values, **options) -> list:
+        """What `list(build(*values, **options))` gives: model instances or `values_list()`
+        tuples as compiled, anything else built afresh."""
+        query = self.compiled(**options)
+        if query is None:
+            return list(self.build(*values, **options))
+        return query.instances(values) if query.makes_instances else query.rows(values)

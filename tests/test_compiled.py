@@ -1,0 +1,113 @@
+"""core.compiled: a queryset compiled once gives, for any values, what building it afresh
+gives (model instances with their converted fields, related objects and annotations, or
+values_list rows), on PostgreSQL and SQLite alike."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from django.db.models import Count
+
+from communities.models import Community, Membership
+from core.compiled import Compiled, CompiledQuery
+from tests.factories import CommunityFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+SLUG = "\ue000slug\ue001"
+
+
+def _members(community_id: int, level: str):
+    return (
+        Membership.objects.filter(community_id=community_id, level=level)
+        .select_related("user", "community")
+        .annotate(communities_of_user=Count("user__memberships"))
+        .order_by("pk")
+    )
+
+
+def test_a_compiled_query_gives_what_the_queryset_gives_for_each_value():
+    made = [
+        CommunityFactory(
+            slug=f"c{i}",
+            engagement_thresholds={"active": i},
+            created_at=datetime(2026, 1, 1 + i, 9, 30, tzinfo=UTC),
+        )
+        for i in range(3)
+    ]
+    by_slug = Compiled(lambda slug: Community.objects.filter(slug=slug)[:1], SLUG)
+
+    for community in made:
+        [found] = by_slug.run(community.slug)
+        [built] = Community.objects.filter(slug=community.slug)[:1]
+        assert found.pk == built.pk == community.pk
+        # Converted as the queryset converts them: JSON to a dict, times to aware datetimes.
+        assert found.engagement_thresholds == built.engagement_thresholds
+        assert found.created_at == built.created_at == community.created_at
+        assert found._state.db == "default" and not found._state.adding
+    assert by_slug.run("nowhere") == []
+
+
+def test_related_objects_and_annotations_come_as_the_queryset_makes_them():
+    one, other = CommunityFactory(), CommunityFactory()
+    first = MembershipFactory(community=one, level=Membership.Level.ACTIVE)
+    MembershipFactory(community=other, user=first.user)
+    MembershipFactory(community=one, level=Membership.Level.ACTIVE)
+    MembershipFactory(community=one, level=Membership.Level.CORE)
+    members = Compiled(_members, -1, "\ue000level\ue001")
+
+    found = members.run(one.pk, Membership.Level.ACTIVE)
+    built = list(_members(one.pk, Membership.Level.ACTIVE))
+
+    assert [m.pk for m in found] == [m.pk for m in built]
+    assert [(m.user.email, m.community.name) for m in found] == [
+        (m.user.email, m.community.name) for m in built
+    ]
+    assert [m.communities_of_user for m in found] == [2, 1]
+    assert [m.pk for m in members.run(one.pk, Membership.Level.CORE)] == [
+        m.pk for m in _members(one.pk, Membership.Level.CORE)
+    ]
+
+
+def test_values_list_rows_come_as_tuples():
+    community = CommunityFactory(slug="riverbank", name="Riverbank")
+    names = Compiled(
+        lambda slug: Community.objects.filter(slug=slug).values_list("pk", "name"), SLUG
+    )
+
+    assert names.run("riverbank") == [(community.pk, "Riverbank")]
+
+
+def test_a_stand_in_the_query_never_passes_is_built_afresh_each_time():
+    CommunityFactory(slug="a")
+    # The value is not a parameter of the query (it only chooses a constant): nothing to
+    # keep, and every run builds the queryset with its own value.
+    ignoring = Compiled(lambda slug: Community.objects.filter(slug="a" if slug else "b"), SLUG)
+
+    assert ignoring.compiled() is None
+    assert [c.slug for c in ignoring.run("yes")] == ["a"]
+    assert ignoring.run("") == []
+
+
+def test_each_thread_compiles_its_own():
+    by_slug = Compiled(lambda slug: Community.objects.filter(slug=slug)[:1], SLUG)
+    here = by_slug.compiled()
+    there = []
+    thread = threading.Thread(target=lambda: there.append(by_slug.compiled()))
+    thread.start()
+    thread.join()
+
+    assert isinstance(here, CompiledQuery) and isinstance(there[0], CompiledQuery)
+    assert there[0] is not here and there[0].sql == here.sql
+    assert by_slug.compiled() is here
+
+
+def test_flat_values_are_built_afresh():
+    CommunityFactory(slug="riverbank")
+    flat = Compiled(
+        lambda slug: Community.objects.filter(slug=slug).values_list("slug", flat=True), SLUG
+    )
+
+    assert flat.compiled() is None
+    assert flat.run("riverbank") == ["riverbank"]
