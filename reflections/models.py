@@ -372,9 +372,10 @@ class ActionQuerySet(models.QuerySet):
             )
         ).order_by("-from_last_time", *self.query.order_by)
 
-    def overdue_first(self):
-        """Overdue first, then by due date (undated last), then oldest first."""
-        today = timezone.localdate()
+    def overdue_first(self, today=None):
+        """Overdue first, then by due date (undated last), then oldest first. Overdue means
+        due before `today` (by default, today where the viewer is)."""
+        today = today or timezone.localdate()
         return self.annotate(
             overdue_rank=models.Case(
                 models.When(due_date__lt=today, then=models.Value(0)),

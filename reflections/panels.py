@@ -9,7 +9,10 @@ from datetime import UTC, date, datetime
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
+from communities.models import Membership
+from core.compiled import Compiled
 from core.plugins import Panel
 from sessions.models import RSVP, Attendance
 from sessions.selectors import users_answered
@@ -59,24 +62,44 @@ def session_panel(request, access, session) -> Panel | None:
     )
 
 
-def home_panel(request) -> Panel:
-    """My open actions across my communities, overdue first; done ones awaiting a follow-up."""
-    mine = Action.objects.for_member(request.user).filter(owner=request.user)
-    # The owner is the viewer: not joined (the panel never names them). Both lists come in
-    # one query (UNION ALL of the two, each ordered and cut on its own), then are told
-    # apart by status and put back in their own orders here.
-    open_actions = mine.open().select_related("community").overdue_first()[:10]
-    follow_up_written = Reflection.objects.filter(follow_up_of=OuterRef("pk"), author=request.user)
+def _my_actions(user_id: int, today: date):
+    """The home panel's two lists of the person's actions in the communities where they
+    are an active member: the open ones (overdue first, at most 10) and the done ones
+    with no follow-up written yet (the latest 3)."""
+    mine = Action.objects.filter(
+        community__in=Membership.objects.community_ids_of(user_id), owner_id=user_id
+    )
+    # The owner is the viewer: not joined (the panel never names them).
+    open_actions = mine.open().select_related("community").overdue_first(today)[:10]
+    follow_up_written = Reflection.objects.filter(follow_up_of=OuterRef("pk"), author_id=user_id)
     awaiting = (
         mine.filter(status=Action.Status.DONE)
         .exclude(Exists(follow_up_written))
         .select_related("community")
-        .overdue_first()  # the same columns as the open ones, as a UNION needs
+        .overdue_first(today)  # the same columns as the open ones, as a UNION needs
         .order_by("-done_at")[:3]
     )
+    return open_actions, awaiting
+
+
+def _my_actions_union(user_id: int, today: date):
+    """Both lists in one query (UNION ALL of the two, each ordered and cut on its own)."""
+    open_actions, awaiting = _my_actions(user_id, today)
+    return open_actions.union(awaiting, all=True)
+
+
+# Built and compiled once (core.compiled): on the home page, every signed-in person's.
+_my_actions_compiled = Compiled(_my_actions_union, -20_181_223, date(1900, 1, 3))
+
+
+def home_panel(request) -> Panel:
+    """My open actions across my communities, overdue first; done ones awaiting a follow-up."""
+    # The two lists are told apart by status and put back in their own orders here.
+    today = timezone.localdate()
     if connection.features.supports_slicing_ordering_in_compound:
-        rows = list(open_actions.union(awaiting, all=True))
+        rows = _my_actions_compiled.run(request.user.pk, today)
     else:  # SQLite (the embedded default) cuts no part of a UNION: two queries there.
+        open_actions, awaiting = _my_actions(request.user.pk, today)
         rows = [*open_actions, *awaiting]
     open_actions = sorted(
         (row for row in rows if row.status != Action.Status.DONE),
