@@ -5,7 +5,7 @@ is the lowest layer that may see all three."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import (
     Case,
@@ -23,6 +23,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import pgettext
 
+from core.compiled import Compiled
 from outcomes.models import Outcome
 from sessions.models import AgendaItem, Session, held_sessions_q
 
@@ -42,12 +43,24 @@ def aligned_items(
     """Agreed outcome id → the published agenda items aligned to it (in held sessions), in
     date order, and outcome id → how many there are. With `latest`, only each outcome's
     `latest` most recent are read (every one for the outcome whose id is `whole`). One
-    query: a window numbers each outcome's items from the newest and counts them."""
+    query: a window numbers each outcome's items from the newest and counts them,
+    compiled once per `latest` (core.compiled)."""
+    by_outcome: dict[int, list[AgendaItem]] = defaultdict(list)
+    totals: dict[int, int] = {}
+    rows = _aligned_rows.run(community.pk, -1 if whole is None else whole, latest=latest)
+    for row in rows:
+        by_outcome[row.outcome_id].append(row.agendaitem)
+        totals[row.outcome_id] = row.total
+    return by_outcome, totals
+
+
+def _aligned_query(community_id: int, whole: int, *, latest: int | None):
+    """`aligned_items`' query (`whole`: an outcome id, or -1 for none)."""
     through = AgendaItem.aligned_outcomes.through
     rows = (
         through.objects.filter(
             held_sessions_q("agendaitem__session__"),
-            outcome__community=community,
+            outcome__community_id=community_id,
             outcome__status=Outcome.Status.AGREED,
         )
         .select_related("agendaitem__session")
@@ -77,12 +90,10 @@ def aligned_items(
                 output_field=IntegerField(),
             ),
         ).filter(place__lte=F("cap"))
-    by_outcome: dict[int, list[AgendaItem]] = defaultdict(list)
-    totals: dict[int, int] = {}
-    for row in rows:
-        by_outcome[row.outcome_id].append(row.agendaitem)
-        totals[row.outcome_id] = row.total
-    return by_outcome, totals
+    return rows
+
+
+_aligned_rows = Compiled(_aligned_query, -20_181_224, -20_181_225)
 
 
 def rounds_on_the_map(community, items_by_outcome) -> dict[int, list[ReviewRound]]:
@@ -217,6 +228,26 @@ def with_coverage_marks(outcomes, since: datetime, until: datetime):
     return outcomes.annotate(
         has_activity=aligned_activity_in(since, until), has_review=reviewed_in(since, until)
     )
+
+
+def _agreed_marked_query(community_id: int, since: datetime, until: datetime):
+    agreed = Outcome.objects.filter(community_id=community_id, status=Outcome.Status.AGREED)
+    return with_coverage_marks(agreed, since, until).only("statement").order_by("statement")
+
+
+_agreed_marked = Compiled(
+    _agreed_marked_query,
+    -20_181_226,
+    datetime(1900, 1, 1, tzinfo=UTC),
+    datetime(1900, 1, 2, tzinfo=UTC),
+)
+
+
+def agreed_with_coverage_marks(community, since: datetime, until: datetime) -> list[Outcome]:
+    """The community's agreed outcomes by statement (their statements only), each with
+    `with_coverage_marks` for [since, until), `until` no later than now: the alignment
+    map's list and its figure in one query, compiled once (core.compiled)."""
+    return _agreed_marked.run(community.pk, since, until)
 
 
 def coverage_of(outcomes) -> dict:

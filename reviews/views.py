@@ -1140,15 +1140,7 @@ def alignment(request, slug):
     now = timezone.now()
     since = now - selectors.ALIGNMENT_WINDOW
     # The outcomes listed carry what the coverage figure counts: no query of its own.
-    agreed = list(
-        selectors.with_coverage_marks(
-            Outcome.objects.filter(community=community, status=Outcome.Status.AGREED),
-            since,
-            now,
-        )
-        .only("statement")
-        .order_by("statement")
-    )
+    agreed = selectors.agreed_with_coverage_marks(community, since, now)
     # Each outcome's latest activities, and every one of the outcome asked for (?outcome=).
     whole = row_id(request.GET.get("outcome"))
     latest = selectors.MAP_LATEST
