@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.compiled import Compiled
+from core.paging import row_id
+
 from .models import AgendaItem, Attendance, CoFacilitation, Series, Session, SessionTemplate
 
 if TYPE_CHECKING:
@@ -32,13 +35,32 @@ def searchable_sessions(user) -> SessionQuerySet:
     return Session.objects.visible_in_communities_of(user)
 
 
-def session_for(access: CommunityAccess, pk: int, *, with_series: bool = False) -> Session:
-    """One of those sessions, or 404. Its community is the one already loaded; with
-    `with_series`, its series comes in the same query (the session's page shows it)."""
-    sessions = sessions_for(access)
+def _session_query(community_id: int, pk: int, *, facilitator: bool, with_series: bool):
+    sessions = Session.objects.visible_to(community_id, facilitator=facilitator).filter(pk=pk)
     if with_series:
         sessions = sessions.select_related("series")
-    session = get_object_or_404(sessions, pk=pk)
+    return sessions
+
+
+# Every session page reads its session through here: compiled once (core.compiled).
+_session_at = Compiled(_session_query, -20_181_227, -20_181_228)
+
+
+def session_for(access: CommunityAccess, pk: int, *, with_series: bool = False) -> Session:
+    """One of those sessions (`sessions_for`'s rule), or 404. Its community is the one
+    already loaded; with `with_series`, its series comes in the same query (the session's
+    page shows it). An id no row can have (not a whole number, out of range) is a 404."""
+    found = []
+    if (session_id := row_id(pk)) is not None:
+        found = _session_at.run(
+            access.community.pk,
+            session_id,
+            facilitator=access.is_facilitator,
+            with_series=with_series,
+        )
+    if not found:
+        raise Http404("No such session.")
+    session = found[0]
     session.community = access.community
     return session
 

@@ -237,3 +237,27 @@ def test_calendar_reset_needs_login(client):
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999", "9223372036854775808", "0"])
+def test_an_id_no_session_can_have_is_a_404(client, world, pk):
+    """Ids past what the database holds (or zero) name no session: a 404, never a
+    database error (session_for runs a compiled query, core.compiled)."""
+    client.force_login(world.facilitator)
+    path = f"/c/{world.community.slug}/sessions/{pk}/"
+
+    assert client.get(path).status_code == NOT_FOUND
+
+
+def test_session_for_takes_an_id_as_text_and_refuses_junk(world):
+    from django.http import Http404
+
+    from communities.access import community_for
+    from sessions.access import session_for
+
+    access = community_for(world.facilitator, world.community.slug)
+
+    assert session_for(access, str(world.session.pk)).pk == world.session.pk
+    for junk in ("x", "1e3", "-1", "", None):
+        with pytest.raises(Http404):
+            session_for(access, junk)
