@@ -37,7 +37,6 @@ def test_keyset_pages_walk_rows_of_the_same_moment_by_id(db):
     from datetime import UTC, datetime
 
     from accounts.models import Notification
-    from core.paging import KeysetPage
     from tests.factories import UserFactory
 
     person = UserFactory()
@@ -50,16 +49,23 @@ def test_keyset_pages_walk_rows_of_the_same_moment_by_id(db):
     ]
     rows = Notification.objects.for_recipient(person)
 
-    first = KeysetPage(rows, {}, 3, field="created_at")
-    second = KeysetPage(rows, {"before": first.older_id}, 3, field="created_at")
-    third = KeysetPage(rows, {"before": second.older_id}, 3, field="created_at")
-    back = KeysetPage(rows, {"after": third.newer_id}, 3, field="created_at")
+    assert_walk(rows, [n.pk for n in reversed(made)], field="created_at")
 
-    newest_first = [n.pk for n in reversed(made)]
-    assert [n.pk for n in first] == newest_first[:3]
-    assert [n.pk for n in second] == newest_first[3:6]
-    assert [n.pk for n in third] == newest_first[6:]
-    assert [n.pk for n in back] == newest_first[3:6]
+
+def assert_walk(rows, in_order: list[int], **options) -> None:
+    """Seven rows read three a page (KeysetPage with `options`): along to the last page,
+    one page back, each page the list's rows in `in_order`, each link where it belongs."""
+    from core.paging import KeysetPage
+
+    first = KeysetPage(rows, {}, 3, **options)
+    second = KeysetPage(rows, {"before": first.older_id}, 3, **options)
+    third = KeysetPage(rows, {"before": second.older_id}, 3, **options)
+    back = KeysetPage(rows, {"after": third.newer_id}, 3, **options)
+
+    assert [n.pk for n in first] == in_order[:3]
+    assert [n.pk for n in second] == in_order[3:6]
+    assert [n.pk for n in third] == in_order[6:]
+    assert [n.pk for n in back] == in_order[3:6]
     assert (first.has_previous(), first.has_next()) == (False, True)
     assert (third.has_previous(), third.has_next()) == (True, False)
     assert (back.has_previous(), back.has_next()) == (True, True)
@@ -71,7 +77,6 @@ def test_ascending_keyset_pages_read_soonest_first_and_back(db):
     from datetime import UTC, datetime, timedelta
 
     from accounts.models import Notification
-    from core.paging import KeysetPage
     from tests.factories import UserFactory
 
     person = UserFactory()
@@ -89,19 +94,6 @@ def test_ascending_keyset_pages_read_soonest_first_and_back(db):
         for i in range(7)
     ]
     rows = Notification.objects.filter(recipient=person)
-    soonest_first = [n.pk for n in made]
 
     for load in (None, lambda chosen: Notification.objects.filter(pk__in=chosen.values("pk"))):
-        kw = {"field": "created_at", "ascending": True, "load": load}
-        first = KeysetPage(rows, {}, 3, **kw)
-        second = KeysetPage(rows, {"before": first.older_id}, 3, **kw)
-        third = KeysetPage(rows, {"before": second.older_id}, 3, **kw)
-        back = KeysetPage(rows, {"after": third.newer_id}, 3, **kw)
-
-        assert [n.pk for n in first] == soonest_first[:3]
-        assert [n.pk for n in second] == soonest_first[3:6]
-        assert [n.pk for n in third] == soonest_first[6:]
-        assert [n.pk for n in back] == soonest_first[3:6]
-        assert (first.has_previous(), first.has_next()) == (False, True)
-        assert (third.has_previous(), third.has_next()) == (True, False)
-        assert (back.has_previous(), back.has_next()) == (True, True)
+        assert_walk(rows, [n.pk for n in made], field="created_at", ascending=True, load=load)
