@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
@@ -57,7 +58,10 @@ class CompiledQuery:
         if iterable not in (ModelIterable, ValuesListIterable):
             return None
         compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # Matches nothing by construction: Django asks nothing.
+            return None
         places = tuple(_place(param, stand_ins) for param in params)
         if not set(range(len(stand_ins))) <= set(places):
             return None

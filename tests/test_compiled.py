@@ -111,3 +111,12 @@ def test_flat_values_are_built_afresh():
 
     assert flat.compiled() is None
     assert flat.run("riverbank") == ["riverbank"]
+
+
+def test_a_query_that_matches_nothing_by_construction_asks_nothing(django_assert_num_queries):
+    CommunityFactory(slug="a")
+    nothing = Compiled(lambda slug: Community.objects.filter(slug=slug, pk__in=[]), SLUG)
+
+    with django_assert_num_queries(0):
+        assert nothing.run("a") == []
+    assert nothing.compiled() is None
