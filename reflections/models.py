@@ -354,8 +354,9 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(status__in=[Action.Status.PROPOSED, Action.Status.DOING])
 
     def for_member(self, user):
-        """Actions in the communities where `user` is an active member."""
-        if not user.is_authenticated:
+        """Actions in the communities where `user` (a user, or a user's id: a query
+        compiled once, reflections.panels) is an active member."""
+        if not isinstance(user, int) and not user.is_authenticated:
             return self.none()
         return self.filter(community__in=_active_communities(user))
 

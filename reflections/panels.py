@@ -11,7 +11,6 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from communities.models import Membership
 from core.compiled import Compiled
 from core.plugins import Panel
 from sessions.models import RSVP, Attendance
@@ -66,9 +65,7 @@ def _my_actions(user_id: int, today: date):
     """The home panel's two lists of the person's actions in the communities where they
     are an active member: the open ones (overdue first, at most 10) and the done ones
     with no follow-up written yet (the latest 3)."""
-    mine = Action.objects.filter(
-        community__in=Membership.objects.community_ids_of(user_id), owner_id=user_id
-    )
+    mine = Action.objects.for_member(user_id).filter(owner_id=user_id)
     # The owner is the viewer: not joined (the panel never names them).
     open_actions = mine.open().select_related("community").overdue_first(today)[:10]
     follow_up_written = Reflection.objects.filter(follow_up_of=OuterRef("pk"), author_id=user_id)
