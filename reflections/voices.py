@@ -78,7 +78,7 @@ def _users(rows) -> list:
 
 
 def _quiet_rows(community_id: int, now, since, *, last: int, among=None, limit: int):
-    """The query of `quiet_voices`, over plain values (see `_compiled`): the USER_FIELDS of
+    """The query of `quiet_voices`, over plain values (see `_community_rows`): the USER_FIELDS of
     the people named, in order."""
     members = Membership.objects.active().filter(
         community_id=community_id, role=Membership.Role.MEMBER
