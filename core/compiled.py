@@ -13,13 +13,18 @@ become model instances as Django's ModelIterable makes them (the compiler's conv
 A stand-in must be a value no real query passes (a negative id, a string of private-use
 characters) and of the type the real values have; when a stand-in is not found among the
 parameters as given (a backend that rewrote it), there is nothing to keep and the caller
-builds its queryset afresh (`Compiled.run` does so by itself). A compiler belongs to its
-thread's connection, so each thread keeps its own compiled queries."""
+builds its queryset afresh (`Compiled.run` does so by itself). A date or time among the
+parameters that is not a stand-in is most likely a clock reading the queryset was built
+with (`timezone.now()`): kept, it would stay that instant for ever, so such a queryset is
+not kept either. A compiler belongs to its thread's connection, so each thread keeps its
+own compiled queries."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,12 +55,22 @@ class CompiledQuery:
     populators: tuple = ()
 
     @classmethod
-    def of(cls, queryset, stand_ins: Sequence) -> CompiledQuery | None:
-        """`queryset` compiled, or None when a stand-in is missing from its parameters or
-        the queryset gives something else than model instances or `values_list()` tuples
-        (dictionaries, flat or named values)."""
+    def of(
+        cls,
+        queryset,
+        stand_ins: Sequence,
+        *,
+        sql_only: bool = False,
+        required: Collection[int] | None = None,
+    ) -> CompiledQuery | None:
+        """`queryset` compiled, or None when a stand-in is missing from its parameters
+        (only those at the indexes `required`, when given: values a query may not use), a
+        date or time among them is not a stand-in (a clock reading), or the queryset gives
+        something else than model instances or `values_list()` tuples (dictionaries, flat
+        or named values) — with `sql_only`, whatever it gives: only its `statement` is
+        used then."""
         iterable = queryset._iterable_class
-        if iterable not in (ModelIterable, ValuesListIterable):
+        if iterable not in (ModelIterable, ValuesListIterable) and not sql_only:
             return None
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
@@ -63,7 +78,9 @@ class CompiledQuery:
         except EmptyResultSet:  # Matches nothing by construction: Django asks nothing.
             return None
         places = tuple(_place(param, stand_ins) for param in params)
-        if not set(range(len(stand_ins))) <= set(places):
+        if not set(range(len(stand_ins)) if required is None else required) <= set(places):
+            return None
+        if any(at < 0 and _a_time(param) for param, at in zip(params, places, strict=True)):
             return None
         if iterable is not ModelIterable:
             return cls(sql, tuple(params), places, compiler, queryset.db, False)
@@ -81,11 +98,15 @@ class CompiledQuery:
             populators=tuple(get_related_populators(klass_info, select, queryset.db)),
         )
 
-    def _fetch(self, values: Sequence) -> list:
+    def statement(self, values: Sequence) -> tuple[str, list]:
+        """The SQL and its parameters with `values` in the stand-ins' places."""
         places = zip(self.params, self.places, strict=True)
-        params = [values[at] if at >= 0 else param for param, at in places]
+        return self.sql, [values[at] if at >= 0 else param for param, at in places]
+
+    def _fetch(self, values: Sequence) -> list:
+        sql, params = self.statement(values)
         with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(sql, params)
             return cursor.fetchall()
 
     def rows(self, values: Sequence) -> list[tuple]:
@@ -110,6 +131,15 @@ class CompiledQuery:
         return made
 
 
+# A date or time as SQLite is sent it (Django adapts them to text there).
+_TIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2})?")
+
+
+def _a_time(param) -> bool:
+    """A date or time, or its text as SQLite gets it: unless a stand-in, a clock reading."""
+    return isinstance(param, dt.date) or (isinstance(param, str) and bool(_TIME_TEXT.match(param)))
+
+
 def _place(param, stand_ins: Sequence) -> int:
     for at, stand_in in enumerate(stand_ins):
         if type(param) is type(stand_in) and param == stand_in:
@@ -124,11 +154,27 @@ class Compiled:
 
     >>> by_slug = Compiled(lambda slug: Community.objects.filter(slug=slug)[:1], "\\ue000")
     >>> by_slug.run("riverside")  # [<Community: Riverside>]
+
+    Where the number of values depends on the options (a list of ids, several periods),
+    `stand_ins_for(**options)` gives the stand-ins instead of fixed ones, and
+    `required_for(**options)` the indexes of those a query must use (every one unless
+    given). `sql_only`: the query is only ever read as SQL (`statement`), to be wrapped in
+    a statement of its own.
     """
 
-    def __init__(self, build: Callable[..., Any], *stand_ins) -> None:
+    def __init__(
+        self,
+        build: Callable[..., Any],
+        *stand_ins,
+        stand_ins_for: Callable[..., Sequence] | None = None,
+        required_for: Callable[..., Collection[int]] | None = None,
+        sql_only: bool = False,
+    ) -> None:
         self.build = build
         self.stand_ins = stand_ins
+        self.stand_ins_for = stand_ins_for
+        self.required_for = required_for
+        self.sql_only = sql_only
         self._local = threading.local()
 
     def compiled(self, **options) -> CompiledQuery | None:
@@ -139,9 +185,23 @@ class Compiled:
         if key not in kept:
             if len(kept) >= KEPT_MAX:
                 kept.clear()
-            built = self.build(*self.stand_ins, **options)
-            kept[key] = CompiledQuery.of(built, self.stand_ins)
+            stand_ins = self.stand_ins_for(**options) if self.stand_ins_for else self.stand_ins
+            built = self.build(*stand_ins, **options)
+            required = self.required_for(**options) if self.required_for else None
+            kept[key] = CompiledQuery.of(
+                built, stand_ins, sql_only=self.sql_only, required=required
+            )
         return kept[key]
+
+    def statement(self, *values, **options) -> tuple[str, list]:
+        """The SQL and parameters of `build(*values, **options)`: compiled once, or built
+        and compiled afresh when it cannot be kept. Raises EmptyResultSet as Django's
+        compiler does for a query that matches nothing by construction."""
+        query = self.compiled(**options)
+        if query is None:
+            built = self.build(*values, **options)
+            return built.query.get_compiler(built.db).as_sql()
+        return query.statement(values)
 
     def run(self, *values, **options) -> list:
         """What `list(build(*values, **options))` gives: model instances or `values_list()`

@@ -56,6 +56,16 @@ class Period:
         """The first instant after the period (exclusive bound)."""
         return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=UTC)
 
+    @property
+    def held_until_dt(self) -> dt.datetime:
+        """Where the period's held sessions end: its end, or now when that comes first (a
+        session still ahead is not held yet)."""
+        return min(self.end_dt, timezone.now())
+
+    def bounds(self) -> Bounds:
+        """The period's instants, the clock read once (`Bounds`)."""
+        return Bounds(self.start_dt, self.end_dt, self.held_until_dt)
+
     def previous(self) -> Period:
         return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
 
@@ -99,6 +109,18 @@ class Period:
 
     def query(self) -> str:
         return f"period=custom&start={self.start.isoformat()}&end={self.end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A period as a figure's query reads it: its first instant, the first instant after
+    it, and where its held sessions end (`Period.held_until_dt`). The queries that take
+    bounds read the clock nowhere else, so one built over stand-in bounds can be compiled
+    once and run with a real period's (`impact.figures.common.FigureQuery`)."""
+
+    start_dt: dt.datetime
+    end_dt: dt.datetime
+    held_until_dt: dt.datetime
 
 
 def add_months(month: dt.date, count: int) -> dt.date:

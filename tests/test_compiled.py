@@ -8,7 +8,9 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
 from communities.models import Community, Membership
 from core.compiled import Compiled, CompiledQuery
@@ -120,3 +122,49 @@ def test_a_query_that_matches_nothing_by_construction_asks_nothing(django_assert
     with django_assert_num_queries(0):
         assert nothing.run("a") == []
     assert nothing.compiled() is None
+
+
+def test_a_clock_reading_built_into_the_query_is_never_kept():
+    # The time is not a stand-in: kept, the query would ask about this instant for ever.
+    since = Compiled(
+        lambda slug: Community.objects.filter(slug=slug, created_at__lt=timezone.now()), SLUG
+    )
+
+    assert since.compiled() is None
+    made = CommunityFactory(slug="riverbank")
+    assert since.run("riverbank") == [made]
+
+
+def test_stand_ins_per_shape_and_those_a_query_may_leave_unused():
+    one, other = CommunityFactory(slug="one"), CommunityFactory(slug="other")
+
+    def build(*values, count):
+        ids = values[:count]  # the time (values[count]) is not used
+        return Community.objects.filter(pk__in=ids).order_by("pk").values_list("slug")
+
+    shapes = Compiled(
+        build,
+        stand_ins_for=lambda count: [*range(-count, 0), datetime(1900, 1, 1, tzinfo=UTC)],
+        required_for=lambda count: set(range(count)),  # the time may go unused
+    )
+
+    assert shapes.run(one.pk, other.pk, timezone.now(), count=2) == [("one",), ("other",)]
+    assert shapes.run(other.pk, timezone.now(), count=1) == [("other",)]
+    assert shapes.compiled(count=1) is not shapes.compiled(count=2)
+    everything = Compiled(build, stand_ins_for=shapes.stand_ins_for)
+    assert everything.compiled(count=1) is None  # every stand-in is required by default
+
+
+def test_a_statement_is_the_sql_with_the_values_in_place():
+    made = CommunityFactory(slug="riverbank", name="Riverbank")
+    names = Compiled(
+        lambda slug: Community.objects.filter(slug=slug).values("name"), SLUG, sql_only=True
+    )
+
+    sql, params = names.statement("riverbank")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) t", params)  # noqa: S608
+        assert cursor.fetchone() == (1,)
+    assert names.compiled() is not None  # dictionaries, but only its SQL is read
+    assert "riverbank" in params and SLUG not in params
+    assert made.name == "Riverbank"

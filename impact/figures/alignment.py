@@ -14,8 +14,8 @@ from outcomes.models import ConfidenceRating, Outcome
 from reviews.models import PeerReview
 from reviews.selectors import aligned_activity_in, reviewed_in
 
-from ..periods import Period
-from .common import Percent, ids_of, month_of, spanning, trunc_month, within
+from ..periods import Bounds, Period
+from .common import FigureQuery, Percent, ids_of, month_of, spanning, trunc_month, within
 
 
 @dataclass
@@ -51,28 +51,35 @@ def alignment_coverage_in(communities: Iterable, periods: list[Period]) -> list[
     Outcomes are not people: nothing here is suppressed. One grouped query for every
     period, with a conditional count per period."""
     ids = ids_of(communities)
+    results = [{cid: Coverage() for cid in ids} for _ in periods]
+    for community, agreed, *counts in _COVERAGE.rows(ids, periods):
+        for i, result in enumerate(results):
+            result[community] = Coverage(agreed, *counts[3 * i : 3 * i + 3])
+    return results
+
+
+def _coverage_rows(ids: list[int], periods: list[Bounds]):
+    """Per community: agreed outcomes, then per period those with an activity, with a
+    review, and with both."""
     marks, counts = {}, {}
     for i, period in enumerate(periods):
-        marks[f"a{i}"] = aligned_activity_in(period.start_dt, period.end_dt)
+        marks[f"a{i}"] = aligned_activity_in(period.start_dt, period.held_until_dt)
         marks[f"r{i}"] = reviewed_in(period.start_dt, period.end_dt)
         counts[f"w{i}"] = Count("id", filter=Q(**{f"a{i}": True}))
         counts[f"v{i}"] = Count("id", filter=Q(**{f"r{i}": True}))
         counts[f"c{i}"] = Count("id", filter=Q(**{f"a{i}": True, f"r{i}": True}))
-    rows = (
+    return (
         Outcome.objects.agreed()
         .filter(community__in=ids)
         .annotate(**marks)
         .values("community")
         .annotate(agreed=Count("id"), **counts)
         .order_by()
+        .values_list("community", "agreed", *counts)
     )
-    results = [{cid: Coverage() for cid in ids} for _ in periods]
-    for row in rows:
-        for i, result in enumerate(results):
-            result[row["community"]] = Coverage(
-                row["agreed"], row[f"w{i}"], row[f"v{i}"], row[f"c{i}"]
-            )
-    return results
+
+
+_COVERAGE = FigureQuery(_coverage_rows)
 
 
 STAGES = ["emerging", "developing", "confident", "extending"]

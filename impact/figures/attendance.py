@@ -9,14 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, Q, Value
-from django.utils import timezone
 
 from communities.models import Membership
 from core.privacy import people_figure
 from sessions.models import RSVP, Attendance, Session, held_sessions_q
 
-from ..periods import Period
+from ..periods import Bounds, Period
 from .common import (
+    FigureQuery,
     Percent,
     by_a_member,
     held_in,
@@ -44,19 +44,19 @@ class SessionFigures:
         return Percent(self.attendances, self.held * self.members)
 
 
-def sessions_sources(ids: list[int], periods: list[Period]) -> list[tuple]:
+def sessions_sources(ids: list[int], periods: list[Period] | list[Bounds]) -> list[tuple]:
     """For `per_person`, per period `i`: active members (every role) who joined before
     it ended (`m<i>`, per member), held sessions (`h<i>`, no person), RSVPs "going" or
     "maybe" on them (`r<i>`, per person who answered) and members' attendance records at
     them (`a<i>`, per member of the row's community who joined before it ended)."""
     start = min(p.start_dt for p in periods)
-    end = max(p.end_dt for p in periods)
+    until = max(p.held_until_dt for p in periods)
     nobody = Value(None, IntegerField())
     members = Membership.objects.filter(community__in=ids, status=Membership.Status.ACTIVE).values(
         "community", person=F("user")
     )
     held = (
-        Session.objects.held_between(start, end)
+        Session.objects.held_between(start, until)
         .filter(community__in=ids)
         .values("community", person=nobody)
     )
@@ -64,14 +64,14 @@ def sessions_sources(ids: list[int], periods: list[Period]) -> list[tuple]:
         held_sessions_q("session__"),
         session__community__in=ids,
         session__starts_at__gte=start,
-        session__starts_at__lt=min(end, timezone.now()),
+        session__starts_at__lt=until,
         response__in=[RSVP.Response.GOING, RSVP.Response.MAYBE],
     ).values(community=F("session__community"), person=F("user"))
     attended = Attendance.objects.filter(
         held_sessions_q("session__"),
         session__community__in=ids,
         session__starts_at__gte=start,
-        session__starts_at__lt=min(end, timezone.now()),
+        session__starts_at__lt=until,
     ).values(community=F("session__community"), person=F("user"))
     return [
         (
@@ -138,8 +138,20 @@ def sessions_by_month(community, period: Period) -> list[SessionMonth]:
     """Per month of the period: sessions held and attendance records at them (the
     attendance suppressed when 1–4 people attended that month). One grouped query."""
     rows = {
-        month_of(row["month"]): row
-        for row in held_sessions([community], period)
+        month_of(month): (held, n, people)
+        for month, held, n, people in _SESSIONS_BY_MONTH.rows([community.pk], [period])
+    }
+    return [
+        SessionMonth(month, row[0], people_figure(row[1], row[2]))
+        if (row := rows.get(month))
+        else SessionMonth(month, 0, 0)
+        for month in period.months()
+    ]
+
+
+_SESSIONS_BY_MONTH = FigureQuery(
+    lambda ids, bounds: (
+        held_sessions(ids, bounds[0])
         .annotate(month=trunc_month("starts_at"))
         .values("month")
         .annotate(
@@ -148,10 +160,6 @@ def sessions_by_month(community, period: Period) -> list[SessionMonth]:
             people=Count("attendances__user", distinct=True),
         )
         .order_by()
-    }
-    return [
-        SessionMonth(month, row["held"], people_figure(row["n"], row["people"]))
-        if (row := rows.get(month))
-        else SessionMonth(month, 0, 0)
-        for month in period.months()
-    ]
+        .values_list("month", "held", "n", "people")
+    )
+)

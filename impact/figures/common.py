@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from itertools import pairwise
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership
+from core.compiled import Compiled
 from core.privacy import too_few
 from reflections.models import Reflection
 from sessions.models import Session
 
-from ..periods import UTC, Period
+from ..periods import UTC, Bounds, Period
 from ..values import NOT_APPLICABLE, Percent
 
 __all__ = ["NOT_APPLICABLE", "Percent"]
@@ -82,21 +84,21 @@ def within(field_name: str, period: Period) -> Q:
     return Q(**{f"{field_name}__gte": period.start_dt, f"{field_name}__lt": period.end_dt})
 
 
-def held_sessions(communities: Iterable, period: Period):
+def held_sessions(communities: Iterable, period: Period | Bounds):
     """The communities' sessions held in the period (SessionQuerySet.held_between: held,
     starting inside the period and before now)."""
-    return Session.objects.held_between(period.start_dt, period.end_dt).filter(
+    return Session.objects.held_between(period.start_dt, period.held_until_dt).filter(
         community__in=ids_of(communities)
     )
 
 
-def held_in(period: Period, prefix: str = "") -> Q:
+def held_in(period: Period | Bounds, prefix: str = "") -> Q:
     """`held_sessions`' time window as a condition, for conditional counts."""
     field_name = f"{prefix}starts_at"
     return Q(
         **{
             f"{field_name}__gte": period.start_dt,
-            f"{field_name}__lt": min(period.end_dt, timezone.now()),
+            f"{field_name}__lt": period.held_until_dt,
         }
     )
 
@@ -131,6 +133,17 @@ def per_person(*sources: tuple) -> dict[int, dict[str, tuple[int, int]]]:
     COUNT(DISTINCT …) per count, which sorts every row again, and only two numbers per
     count leave the database. One query. Rows without a person (a deleted author) add to
     the sum but are no one."""
+    union = per_person_union(*sources)
+    try:
+        sql, params = union.query.get_compiler(union.db).as_sql()
+    except EmptyResultSet:
+        return {}  # Every source is empty by construction (no community to count in).
+    return per_person_counts(sql, params, union.query, union.db)
+
+
+def per_person_union(*sources: tuple):
+    """`per_person`'s UNION ALL of its sources, as one queryset (`per_person_counts` reads
+    it)."""
     names: list[str] = []
     for _queryset, measures in sources:
         names += [name for name in measures if name not in names]
@@ -139,18 +152,20 @@ def per_person(*sources: tuple) -> dict[int, dict[str, tuple[int, int]]]:
         queryset.annotate(**{name: measures.get(name, zero) for name in names}).order_by()
         for queryset, measures in sources
     ]
-    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    try:
-        compiled, params = union.query.get_compiler(union.db).as_sql()
-    except EmptyResultSet:
-        return {}  # Every source is empty by construction (no community to count in).
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def per_person_counts(union_sql: str, params, query, using: str) -> dict:
+    """`per_person`'s answer from its union compiled (`union_sql`, `params`) and the
+    union's query, whose annotations name the counts."""
+    names = [name for name in query.annotation_select if name not in ("community", "person")]
     columns = ", ".join(
         f"SUM(t.{name}), COUNT(t.person) FILTER (WHERE t.{name} > 0)" for name in names
     )
     # A compiled queryset and our own column names only: every value is a parameter.
-    sql = f"SELECT t.community, {columns} FROM ({compiled}) t GROUP BY t.community"  # noqa: S608
+    sql = f"SELECT t.community, {columns} FROM ({union_sql}) t GROUP BY t.community"  # noqa: S608
     result = {}
-    with connections[union.db].cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         for community, *numbers in cursor.fetchall():
             # SUM answers a decimal on PostgreSQL: the counts are whole numbers.
@@ -159,3 +174,81 @@ def per_person(*sources: tuple) -> dict[int, dict[str, tuple[int, int]]]:
                 for i, name in enumerate(names)
             }
     return result
+
+
+# Stand-in values for `FigureQuery`: no real community has a negative id, and no period
+# reaches back to 1900 (`periods.EARLIEST`).
+_STAND_IN_TIME = dt.datetime(1900, 1, 1, tzinfo=UTC)
+
+
+def figure_stand_ins(*, communities: int, periods: int) -> list:
+    """Stand-ins for `communities` ids and `periods` bounds, newest period first as the
+    figures pass them: each period's start before its held end before its end, and all
+    of it after the next (older) period's end."""
+    ids = [-1_000_000_007 - i for i in range(communities)]
+    times = []
+    for i in range(periods):
+        base = _STAND_IN_TIME + dt.timedelta(days=10 * (periods - i))
+        times += [base, base + dt.timedelta(days=2), base + dt.timedelta(days=1)]
+    return ids + times
+
+
+def _required(*, communities: int, periods: int) -> set[int]:
+    """The stand-ins every figure query uses: each id, and each period's start (its end
+    or held end may go unused); a backend that rewrote them keeps nothing."""
+    return set(range(communities)) | {communities + 3 * i for i in range(periods)}
+
+
+class FigureQuery:
+    """A figure's query over communities and periods, `build(ids, bounds)` (bounds:
+    `periods.Bounds`, newest period first), compiled once per thread and shape (how many
+    communities and periods, core.compiled) over stand-ins, then run with each request's
+    ids and bounds: building and compiling the figures' querysets had been most of a cold
+    dashboard's time. Periods given in another order, or repeated ids, are built afresh:
+    the stand-ins' order is what the query was built with."""
+
+    def __init__(self, build, *, sql_only: bool = False) -> None:
+        self.build = build
+        self._compiled = Compiled(
+            self._from_values,
+            stand_ins_for=figure_stand_ins,
+            required_for=_required,
+            sql_only=sql_only,
+        )
+
+    def _from_values(self, *values, communities: int, periods: int):
+        times = values[communities:]
+        bounds = [Bounds(*times[3 * i : 3 * i + 3]) for i in range(periods)]
+        return self.build(list(values[:communities]), bounds)
+
+    def _kept(self, ids: list[int], periods: list[Period]):
+        """(the compiled query or None, its values, the periods' bounds)."""
+        bounds = [p.bounds() for p in periods]
+        ordered = len(set(ids)) == len(ids) and all(
+            newer.start_dt > older.start_dt
+            and newer.end_dt > older.end_dt
+            and newer.held_until_dt >= older.held_until_dt
+            for newer, older in pairwise(bounds)
+        )
+        if not ordered:
+            return None, (), bounds
+        values = [*ids]
+        for b in bounds:
+            values += [b.start_dt, b.end_dt, b.held_until_dt]
+        return self._compiled.compiled(communities=len(ids), periods=len(periods)), values, bounds
+
+    def rows(self, ids: list[int], periods: list[Period]) -> list:
+        """What `list(build(ids, bounds))` gives (model instances or values_list rows)."""
+        query, values, bounds = self._kept(ids, periods)
+        if query is None:
+            return list(self.build(ids, bounds))
+        return query.instances(values) if query.makes_instances else query.rows(values)
+
+    def statement(self, ids: list[int], periods: list[Period]) -> tuple[str, list, Any, str]:
+        """The SQL, parameters, Django query and database of `build(ids, bounds)`; raises
+        EmptyResultSet for a query that matches nothing by construction."""
+        query, values, bounds = self._kept(ids, periods)
+        if query is None:
+            built = self.build(ids, bounds)
+            return (*built.query.get_compiler(built.db).as_sql(), built.query, built.db)
+        return (*query.statement(values), query.compiler.query, query.using)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.utils.translation import gettext, ngettext
 
 from ..periods import Period, months_label
 from ..values import decimal, number
 from .alignment import Coverage, alignment_coverage_in
 from .attendance import SessionFigures, sessions_from, sessions_sources
-from .common import ids_of, per_person
+from .common import FigureQuery, ids_of, per_person_counts, per_person_union
 from .learning import LoopDepth, loop_depth_from, loop_depth_source
 from .members import Moves, movement_from, movement_source
 from .participation import Equity, PeopleFigures
@@ -64,11 +65,10 @@ def headlines_in(
     stored), or passed in `people`, one dict per window that is not None."""
     ids = ids_of(communities)
     # Every count of the periods that rests on people: one query (`per_person`).
-    counts = per_person(
-        movement_source(ids, periods),
-        loop_depth_source(ids, periods),
-        *sessions_sources(ids, periods),
-    )
+    try:
+        counts = per_person_counts(*_PERIOD_COUNTS.statement(ids, periods))
+    except EmptyResultSet:  # No community to count in.
+        counts = {}
     moves = movement_from(ids, periods, counts)
     loops = loop_depth_from(ids, periods, counts)
     sessions_all = sessions_from(ids, periods, counts)
@@ -97,6 +97,18 @@ def headlines_in(
             }
         )
     return results
+
+
+# The sources of every headline count that rests on people, in one UNION ALL, compiled
+# once per number of communities and periods.
+_PERIOD_COUNTS = FigureQuery(
+    lambda ids, bounds: per_person_union(
+        movement_source(ids, bounds),
+        loop_depth_source(ids, bounds),
+        *sessions_sources(ids, bounds),
+    ),
+    sql_only=True,
+)
 
 
 def _difference(now, before) -> float | None:

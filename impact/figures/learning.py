@@ -15,10 +15,11 @@ from django.db.models.functions import RowNumber
 from core.privacy import people_figure
 from reflections.models import Action, Reflection
 
-from ..periods import Period
+from ..periods import Bounds, Period
 from .common import (
     LOOPS,
     SHARED,
+    FigureQuery,
     Percent,
     ids_of,
     month_of,
@@ -48,20 +49,26 @@ def reflections_by_loop(community, period: Period) -> list[LoopMonth]:
     """Shared reflections (visibility community; never private or facilitator-only) written
     in each month of the period, by loop level (single, double, triple, none chosen yet).
     A cell written by 1–4 people is suppressed. One grouped query."""
-    rows = (
-        _shared_reflections([community.pk], period)
-        .annotate(month=trunc_month("created_at"))
-        .values("month", "loop_level")
-        .annotate(n=Count("id"), people=Count("author", distinct=True))
-        .order_by()
-    )
     cells = {
-        (month_of(r["month"]), r["loop_level"]): people_figure(r["n"], r["people"]) for r in rows
+        (month_of(month), loop): people_figure(n, people)
+        for month, loop, n, people in _LOOPS_BY_MONTH.rows([community.pk], [period])
     }
     return [
         LoopMonth(month, {loop: cells.get((month, loop), 0) for loop in LOOPS})
         for month in period.months()
     ]
+
+
+_LOOPS_BY_MONTH = FigureQuery(
+    lambda ids, bounds: (
+        _shared_reflections(ids, bounds[0])
+        .annotate(month=trunc_month("created_at"))
+        .values("month", "loop_level")
+        .annotate(n=Count("id"), people=Count("author", distinct=True))
+        .order_by()
+        .values_list("month", "loop_level", "n", "people")
+    )
+)
 
 
 @dataclass
@@ -128,20 +135,32 @@ def actions_flow_in(communities: Iterable, periods: list[Period]) -> list[dict[i
     Two queries: grouped conditional counts for every period, and the middle durations
     (`_median_days_to_done`)."""
     ids = ids_of(communities)
+    results = [{cid: ActionFlow() for cid in ids} for _ in periods]
+    for community, *counts in _ACTIONS.rows(ids, periods):
+        for i, result in enumerate(results):
+            result[community] = ActionFlow(*counts[3 * i : 3 * i + 3])
+    for cid, days in _median_days_to_done(ids, periods[0]).items():
+        results[0][cid].median_days = days
+    return results
+
+
+def _actions_rows(ids: list[int], periods: list[Bounds]):
+    """Per community, per period: actions opened, done and dropped."""
     measures = {}
     for i, period in enumerate(periods):
         measures[f"o{i}"] = Count("id", filter=within("created_at", period))
         measures[f"d{i}"] = Count("id", filter=Q(status="done") & within("done_at", period))
         measures[f"x{i}"] = Count("id", filter=Q(status="dropped") & within("updated_at", period))
-    results = [{cid: ActionFlow() for cid in ids} for _ in periods]
-    for row in (
-        Action.objects.filter(community__in=ids).values("community").annotate(**measures).order_by()
-    ):
-        for i, result in enumerate(results):
-            result[row["community"]] = ActionFlow(row[f"o{i}"], row[f"d{i}"], row[f"x{i}"])
-    for cid, days in _median_days_to_done(ids, periods[0]).items():
-        results[0][cid].median_days = days
-    return results
+    return (
+        Action.objects.filter(community__in=ids)
+        .values("community")
+        .annotate(**measures)
+        .order_by()
+        .values_list("community", *measures)
+    )
+
+
+_ACTIONS = FigureQuery(_actions_rows)
 
 
 def _median_days_to_done(ids: list[int], period: Period) -> dict[int, float]:
@@ -149,9 +168,21 @@ def _median_days_to_done(ids: list[int], period: Period) -> dict[int, float]:
     the period: SQL ranks the durations per community (window functions) and returns only
     the middle one or two rows, so Python averages at most two numbers per community
     however many actions there are. One query."""
+    middles: dict[int, list[dt.timedelta]] = defaultdict(list)
+    for cid, value in _MIDDLE_DURATIONS.rows(ids, [period]):
+        middles[cid].append(value)
+    return {
+        cid: sum(values, dt.timedelta()).total_seconds() / len(values) / 86400
+        for cid, values in middles.items()
+    }
+
+
+def _middle_durations(ids: list[int], periods: list[Bounds]):
+    """Per community, the middle one or two durations (done_at − created_at) of the
+    actions done in the period."""
     duration = ExpressionWrapper(F("done_at") - F("created_at"), output_field=DurationField())
-    ranked = (
-        Action.objects.filter(within("done_at", period), community__in=ids, status="done")
+    return (
+        Action.objects.filter(within("done_at", periods[0]), community__in=ids, status="done")
         .annotate(
             duration=duration,
             position=Window(
@@ -163,10 +194,6 @@ def _median_days_to_done(ids: list[int], period: Period) -> dict[int, float]:
         .filter(position__gte=(F("total") + 1) / 2, position__lte=(F("total") + 2) / 2)
         .values_list("community", "duration")
     )
-    middles: dict[int, list[dt.timedelta]] = defaultdict(list)
-    for cid, value in ranked:
-        middles[cid].append(value)
-    return {
-        cid: sum(values, dt.timedelta()).total_seconds() / len(values) / 86400
-        for cid, values in middles.items()
-    }
+
+
+_MIDDLE_DURATIONS = FigureQuery(_middle_durations)

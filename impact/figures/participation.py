@@ -13,7 +13,6 @@ from fractions import Fraction
 
 from django.db import connections
 from django.db.models import Count, F, IntegerField, Q, Value
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from communities.models import Membership
@@ -283,7 +282,7 @@ def contributions_per_person_in(
         held_sessions_q("session__"),
         session__community__in=ids,
         session__starts_at__gte=min(p.start_dt for p in periods),
-        session__starts_at__lt=min(max(p.end_dt for p in periods), timezone.now()),
+        session__starts_at__lt=max(p.held_until_dt for p in periods),
     ).values(
         community=F("session__community"), person=F("user"), month=trunc_month("session__starts_at")
     )
