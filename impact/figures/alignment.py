@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F
 
 from core.privacy import average_figure, people_figure, protect_row, too_few
 from outcomes.models import ConfidenceRating, Outcome
@@ -48,34 +48,36 @@ def alignment_coverage_in(communities: Iterable, periods: list[Period]) -> list[
       looked through the outcome (`reviews.selectors.reviewed_in`, the alignment map's
       rule);
     - coverage = outcomes with both ÷ agreed.
-    Outcomes are not people: nothing here is suppressed. One grouped query for every
-    period, with a conditional count per period."""
+    Outcomes are not people: nothing here is suppressed. One query for every period:
+    each agreed outcome's marks per period, counted here."""
     ids = ids_of(communities)
     results = [{cid: Coverage() for cid in ids} for _ in periods]
-    for community, agreed, *counts in _COVERAGE.rows(ids, periods):
+    for community, *marks in _COVERAGE.rows(ids, periods):
         for i, result in enumerate(results):
-            result[community] = Coverage(agreed, *counts[3 * i : 3 * i + 3])
+            activity, review = marks[2 * i], marks[2 * i + 1]
+            coverage = result[community]
+            coverage.agreed += 1
+            coverage.with_activity += activity
+            coverage.with_review += review
+            coverage.covered += activity and review
     return results
 
 
 def _coverage_rows(ids: list[int], periods: list[Bounds]):
-    """Per community: agreed outcomes, then per period those with an activity, with a
-    review, and with both."""
-    marks, counts = {}, {}
+    """Each agreed outcome's community and, per period, whether it had an activity and a
+    review: counted in Python (a handful of outcomes per community), so that each mark
+    is planned once, not once per count that reads it (as `reviews.selectors.
+    coverage_of` does for the alignment map)."""
+    marks = {}
     for i, period in enumerate(periods):
         marks[f"a{i}"] = aligned_activity_in(period.start_dt, period.held_until_dt)
         marks[f"r{i}"] = reviewed_in(period.start_dt, period.end_dt)
-        counts[f"w{i}"] = Count("id", filter=Q(**{f"a{i}": True}))
-        counts[f"v{i}"] = Count("id", filter=Q(**{f"r{i}": True}))
-        counts[f"c{i}"] = Count("id", filter=Q(**{f"a{i}": True, f"r{i}": True}))
     return (
         Outcome.objects.agreed()
         .filter(community__in=ids)
         .annotate(**marks)
-        .values("community")
-        .annotate(agreed=Count("id"), **counts)
         .order_by()
-        .values_list("community", "agreed", *counts)
+        .values_list("community", *marks)
     )
 
 

@@ -13,7 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from impact import figures, report, snapshot
+from impact.charts import Chart
 from impact.periods import Period
+from impact.values import Percent
 from reflections.models import Reflection
 from sessions.models import Attendance
 from tests.factories import (
@@ -152,3 +154,18 @@ def test_the_portfolio_computes_its_figures_once_then_draws(
     with django_assert_num_queries(0):
         chart = report.draw_portfolio(rows, shown)
     assert chart == page.context["chart"]
+
+
+def test_a_tables_rows_are_written_escaped_each_first_cell_its_header():
+    chart = Chart(
+        name="t",
+        title="T",
+        columns=["Outcome", "Share", "Reviews"],
+        rows=[["<b>map</b> systems & more", Percent(1, 4), None], ["plain", Percent(0, 0), 7]],
+    )
+
+    assert chart.body_html() == (
+        '<tr><th scope="row">&lt;b&gt;map&lt;/b&gt; systems &amp; more</th>'
+        "<td>25 %</td><td>fewer than 5</td></tr>"
+        '<tr><th scope="row">plain</th><td>–</td><td>7</td></tr>'
+    )
