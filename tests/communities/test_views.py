@@ -592,6 +592,37 @@ def test_members_grouped_by_level_with_badges_and_aspirations_for_facilitators(
     assert 'name="level"' in body
 
 
+def test_a_coordinator_sets_each_members_role_from_their_row(client, community, member_of):
+    ben = MembershipFactory(
+        community=community, role="facilitator", user__display_name="Ben <b>", introduction="Hi"
+    )
+    coordinator = member_of(community, role="coordinator")
+    facilitator = member_of(community, role="facilitator")
+
+    body = logged_in(client, coordinator).get(f"/c/{community.slug}/members/").content.decode()
+
+    assert (
+        f'<form method="post" action="/c/{community.slug}/members/{ben.pk}/role/" '
+        'class="inline role-form"><input type="hidden" name="csrfmiddlewaretoken"'
+    ) in body
+    label = f'<label for="role-{ben.pk}" class="visually-hidden">Role of Ben &lt;b&gt;</label>'
+    assert label in body
+    assert '<option value="facilitator" selected>facilitator</option>' in body
+    assert '<option value="member">member</option>' in body
+    assert 'Set role<span class="visually-hidden"> of Ben &lt;b&gt;</span></button>' in body
+    assert '<span class="introduction">Hi</span>' in body
+    assert f'?member={ben.pk}">journey<span class="visually-hidden"> of Ben &lt;b&gt;' in body
+    client.logout()
+    body = logged_in(client, facilitator).get(f"/c/{community.slug}/members/").content.decode()
+    assert "role-form" not in body and "csrfmiddlewaretoken" in body  # the filter's own
+    client.logout()
+    coordinator.language = "fr"
+    coordinator.save()
+    french = logged_in(client, coordinator).get(f"/c/{community.slug}/members/").content.decode()
+    assert 'Définir le rôle<span class="visually-hidden"> de Ben &lt;b&gt;</span>' in french
+    assert '<option value="facilitator" selected>animateur·rice</option>' in french
+
+
 LEVEL_WORDS = ("peripheral", "Peripheral", "core", "Core", "all levels", 'name="level"')
 
 
