@@ -18,6 +18,7 @@ from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
 from communities.pickers import pickers_bind
+from core.compiled import Compiled
 from core.htmx import announce
 from core.paging import KeysetPage, row_id
 from core.plugins import annotate_rows, collect_panels
@@ -739,20 +740,7 @@ def reviews_page(request, slug: str):
             .only("status", "due_on", "created_at", "session__title")
         ),
     )
-    waiting = list(
-        PeerReview.objects.waiting()
-        .filter(round__community=community, reviewer=user)
-        .select_related("work__author", "round__session")
-        .only(
-            "status",
-            "work__title",
-            "work__author__display_name",
-            "work__author__email",
-            "round__due_on",
-            "round__session__title",
-        )
-        .order_by("round__due_on", "pk")[:LIST_LIMIT]
-    )
+    waiting = _WAITING.run(community.pk, user.pk)
     shared = (
         PeerReview.objects.released()
         .select_related("round", "reviewer")
@@ -788,13 +776,7 @@ def reviews_page(request, slug: str):
             review.shown_name = reviewer_name(
                 review, viewer=user, author_id=user.pk, is_facilitator=False
             )
-    given = list(
-        PeerReview.objects.submitted()
-        .filter(round__community=community, reviewer=user)
-        .select_related("work")
-        .only("submitted_at", "work__title")
-        .order_by("-submitted_at")[:10]
-    )
+    given = _GIVEN.run(community.pk, user.pk)
     context = {
         **access.context(),
         "page": page,
@@ -805,6 +787,39 @@ def reviews_page(request, slug: str):
         "is_facilitator": access.is_facilitator,
     }
     return render(request, "outcomes/reviews.html", context)
+
+
+# The reviews page's two lists of the viewer's reviews in a community, compiled once
+# (core.compiled): stand-ins for the community's and the viewer's ids.
+_WAITING = Compiled(
+    lambda community_id, user_id: (
+        PeerReview.objects.waiting()
+        .filter(round__community_id=community_id, reviewer_id=user_id)
+        .select_related("work__author", "round__session")
+        .only(
+            "status",
+            "work__title",
+            "work__author__display_name",
+            "work__author__email",
+            "round__due_on",
+            "round__session__title",
+        )
+        .order_by("round__due_on", "pk")[:LIST_LIMIT]
+    ),
+    -20_181_227,
+    -20_181_228,
+)
+_GIVEN = Compiled(
+    lambda community_id, user_id: (
+        PeerReview.objects.submitted()
+        .filter(round__community_id=community_id, reviewer_id=user_id)
+        .select_related("work")
+        .only("submitted_at", "work__title")
+        .order_by("-submitted_at")[:10]
+    ),
+    -20_181_227,
+    -20_181_228,
+)
 
 
 def _writable(review: PeerReview) -> bool:
