@@ -89,7 +89,7 @@ def sessions_sources(ids: list[int], periods: list[Period] | list[Bounds]) -> li
                 f"a{i}": Count(
                     "id",
                     filter=held_in(p, "session__")
-                    & Q(by_a_member(p, "session__community", "user")),
+                    & Q(by_a_member(p, "session__community", "user", ids)),
                 )
                 for i, p in enumerate(periods)
             },

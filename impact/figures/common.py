@@ -111,13 +111,17 @@ def every_month_enough(by_month: dict[dt.date, set[int] | int]) -> bool:
     )
 
 
-def by_a_member(period: Period, community_path: str, user_path: str) -> Exists:
+def by_a_member(period: Period, community_path: str, user_path: str, ids: list[int]) -> Exists:
     """True for rows by people who are active members of the row's own community and
-    joined before the period ended: an index lookup per row on (community, user)."""
+    joined before the period ended. The rows' communities are among `ids`, said again
+    inside: PostgreSQL hashes the memberships once instead of looking each row up, and
+    without it hashed every membership of the site (growing with the site, not with the
+    communities asked about)."""
     return Exists(
         Membership.objects.filter(
             community=OuterRef(community_path),
             user=OuterRef(user_path),
+            community__in=ids,
             status=Membership.Status.ACTIVE,
             joined_at__lt=period.end_dt,
         )

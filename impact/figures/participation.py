@@ -195,7 +195,7 @@ def _peer_review_sources(ids: list[int], periods: list[Period], asks: list[bool]
                 return None
             return Count(
                 "id",
-                filter=within(at_field, period) & Q(by_a_member(period, community, person)),
+                filter=within(at_field, period) & Q(by_a_member(period, community, person, ids)),
             )
 
         return per_period
@@ -299,7 +299,8 @@ def contributions_per_person_in(
             periods,
             lambda i, p: Count(
                 "id",
-                filter=held_in(p, "session__") & Q(by_a_member(p, "session__community", "user")),
+                filter=held_in(p, "session__")
+                & Q(by_a_member(p, "session__community", "user", ids)),
             ),
         ),
         # Periods that need attendance alone count no reflection: with none other, the
@@ -318,7 +319,7 @@ def contributions_per_person_in(
                         else Count(
                             "id",
                             filter=within("created_at", p)
-                            & Q(by_a_member(p, "community", "author")),
+                            & Q(by_a_member(p, "community", "author", ids)),
                         )
                     ),
                 )
