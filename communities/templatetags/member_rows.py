@@ -18,9 +18,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def member_rows(context, people) -> str:
-    """Each person's row: avatar and name, role (when not a plain member), introduction,
-    aspiration (facilitators see every one, others those shown and their own), and for
-    facilitators the link to the person's journey, for coordinators the role picker."""
+    """Each person's row: avatar and name, role in the reader's words (when not a plain
+    member), introduction, aspiration (facilitators see every one, others those shown and
+    their own), and for facilitators the link to the person's journey, for coordinators
+    the role picker."""
     viewer = context["membership"]
     user_id = context["user"].pk
     facilitator, coordinator = viewer.is_facilitator, viewer.is_coordinator
@@ -30,13 +31,14 @@ def member_rows(context, people) -> str:
     roles = [
         (conditional_escape(value), conditional_escape(word)) for value, word in context["roles"]
     ]
+    role_words = dict(roles)
     rows = []
     for m in people:
         name = conditional_escape(m.user.name)
         person = f'{avatar(m.user)}<span class="member-name">{name}</span>'
         parts = [f'<li><span class="person">{person}</span>']
         if m.role != "member":
-            parts.append(label("role", m.role))
+            parts.append(label("role", role_words.get(m.role, m.role)))
         if m.introduction:
             introduction = conditional_escape(m.introduction)
             parts.append(f'<span class="introduction">{introduction}</span>')

@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from communities import services
+from communities.models import JourneyStep, Membership
 from tests.i18n.pages import assert_pages_say
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,19 @@ def test_a_join_decision_reaches_the_requester_in_their_language(
     assert message.body.startswith("Hola, Frank:")
     assert "Buenas noticias" in message.body
     assert "Ajustes de notificaciones" in message.alternatives[0][0]
+
+
+def test_levels_and_roles_are_written_in_the_readers_words(client_as, riverside, alice, bob):
+    """The facilitators' celebrations name the levels, and the members page each role, in
+    the reader's language: not the stored values (English words)."""
+    membership = Membership.objects.get(community=riverside, user=alice)
+    JourneyStep.objects.create(membership=membership, from_level="peripheral", to_level="active")
+    client = client_as("bob")
+    headers = {"accept-language": "fr-FR,fr;q=0.9"}
+
+    home = client.get(reverse("communities:home", args=[riverside.slug]), headers=headers)
+    members = client.get(reverse("communities:members", args=[riverside.slug]), headers=headers)
+
+    assert "est passé·e de « en périphérie » à « actif·ve »" in home.content.decode()
+    assert "animateur·rice" in members.content.decode()
+    assert "« peripheral »" not in home.content.decode()
