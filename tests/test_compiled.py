@@ -168,3 +168,20 @@ def test_a_statement_is_the_sql_with_the_values_in_place():
     assert names.compiled() is not None  # dictionaries, but only its SQL is read
     assert "riverbank" in params and SLUG not in params
     assert made.name == "Riverbank"
+
+
+def test_a_statement_that_cannot_be_kept_is_built_afresh_with_its_values():
+    CommunityFactory(slug="riverbank")
+    recent = Compiled(
+        lambda slug: Community.objects.filter(slug=slug, created_at__lt=timezone.now()),
+        SLUG,
+        sql_only=True,
+    )
+
+    sql, params = recent.statement("riverbank")
+
+    assert recent.compiled() is None
+    assert "riverbank" in params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) t", params)  # noqa: S608
+        assert cursor.fetchone() == (1,)

@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from outcomes.models import ConfidenceRating
 from reflections.models import (
@@ -456,6 +457,35 @@ def test_list_filters_by_level_session_outcome_and_author(client, cast):
     assert titles(loop_level="none") == []
     assert titles(q="alp") == ["Alpha"]
     assert titles() == ["Beta", "Alpha"]
+
+
+def test_list_items_say_their_session_who_sees_them_and_what_was_hidden(client, cast):
+    session = SessionFactory(community=cast.community, title="River <walk>")
+    ReflectionFactory(
+        community=cast.community, author=cast.author, title="Noticed & named", session=session
+    )
+    ReflectionFactory(
+        community=cast.community,
+        author=cast.author,
+        title="For the facilitators",
+        visibility=Reflection.Visibility.FACILITATORS,
+    )
+    ReflectionFactory(
+        community=cast.community, author=cast.author, title="Put away", hidden_at=timezone.now()
+    )
+    page = url("list", cast.community)
+
+    client.force_login(cast.facilitator)
+    html = client.get(page).content.decode()
+    client.force_login(cast.member)
+    as_member = client.get(page).content.decode()
+
+    assert ">Noticed &amp; named</a></h2>" in html
+    assert "\n· River &lt;walk&gt;" in html
+    assert '<span class="badge">hidden</span>' in html and "Put away" in html
+    assert "seen by me and the community&#x27;s facilitators</span>" in html
+    assert "Put away" not in as_member and "For the facilitators" not in as_member
+    assert '<span class="badge">hidden</span>' not in as_member
 
 
 def test_list_ignores_a_filter_from_another_community(client, cast):
