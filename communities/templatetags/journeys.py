@@ -12,7 +12,7 @@ from django.utils.timezone import template_localtime
 from communities.engagement import suggestion_evidence
 from communities.models import Membership
 from core.templatetags.dates import when
-from core.templatetags.looks import avatar
+from core.templatetags.looks import person_with_avatar
 
 register = template.Library()
 BREAK = mark_safe("<br>")  # fixed markup
@@ -37,8 +37,7 @@ def journey_rows(history) -> str:
     for step in history:
         user = step.membership.user
         if user.pk not in people:
-            name = conditional_escape(user.name)
-            people[user.pk] = f'<span class="person">{avatar(user, "small")}{name}</span>'
+            people[user.pk] = person_with_avatar(user)
         confirmed = conditional_escape((step.confirmed_by.name if step.confirmed_by else "") or "—")
         between = BREAK if step.evidence and step.note else ""
         rows.append(

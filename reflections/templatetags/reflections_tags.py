@@ -8,7 +8,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
 from core.templatetags.dates import when
-from core.templatetags.looks import avatar, label, loop_label
+from core.templatetags.looks import label, loop_label, person_with_avatar
 from reflections.markdown import render_markdown
 from reflections.models import Reflection
 
@@ -44,11 +44,9 @@ def reflection_items(reflections) -> str:
     items = []
     for reflection in reflections:
         url = conditional_escape(reflection.get_absolute_url())
-        author = reflection.author
         created = template_localtime(reflection.created_at)
         meta = [
-            f'<span class="person">{avatar(author, "small")}{conditional_escape(author.name)}'
-            "</span>",
+            person_with_avatar(reflection.author),
             not_named if getattr(reflection, "without_name", False) else "",
             f' · <time datetime="{conditional_escape(when(created, "iso"))}">'
             f"{conditional_escape(when(created, 'date'))}</time>",
