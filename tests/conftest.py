@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import translation
 
 from communities.models import Membership
@@ -87,3 +89,17 @@ def member_of():
         return MembershipFactory(community=community, role=role, level=level, **kw).user
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    """The demo (`seed_demo`) seeded once for a module's tests, in a transaction that is
+    rolled back after the module's last test: each test runs in a savepoint inside it
+    (pytest-django's `db`), so what one test writes is gone for the next, and the demo is
+    gone for the next module. Seeding takes one to two seconds; a module of demo tests
+    paid it per test. Only for a module whose every test reads the demo (a test that did
+    not ask would still see it) and that has no transactional test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", force=True, verbosity=0)
+        yield
+        transaction.set_rollback(True)

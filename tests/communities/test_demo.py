@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from communities import demo
 from communities.models import CheckIn, Community, Invitation, Membership, MoveSuggestion
 from core.looks import validate_emoji
 
+# Every test reads the demo, seeded once for the module (tests/conftest.py `demo_site`).
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_gives_the_journey_pages_something_to_show():
-    call_command("seed_demo", force=True)
+def test_seed_demo_gives_the_journey_pages_something_to_show(demo_site):
 
     main = Community.objects.get(slug=demo.MAIN_SLUG)
     levels = set(main.memberships.active().values_list("level", flat=True))
@@ -38,8 +37,9 @@ def test_seed_demo_gives_the_journey_pages_something_to_show():
     ).exists()
 
 
-def test_seed_demo_shows_a_quiet_member_sent_a_hello_and_quiet_voices_to_its_facilitator(client):
-    call_command("seed_demo", force=True)
+def test_seed_demo_shows_a_quiet_member_sent_a_hello_and_quiet_voices_to_its_facilitator(
+    client, demo_site
+):
     main = Community.objects.get(slug=demo.MAIN_SLUG)
     facilitator = Membership.objects.get(community=main, user__email="facilitator@example.com")
     member = Membership.objects.get(community=main, user__email="member@example.com")
@@ -59,11 +59,10 @@ def test_seed_demo_shows_a_quiet_member_sent_a_hello_and_quiet_voices_to_its_fac
     assert "Quiet voices" not in as_member
 
 
-def test_seed_demo_shows_a_half_done_first_steps_card_and_a_partly_done_setup_checklist():
+def test_seed_demo_shows_a_half_done_first_steps_card_and_a_partly_done_setup_checklist(demo_site):
     from communities import checklists
     from communities.access import community_for
 
-    call_command("seed_demo", force=True)
     newcomer = Membership.objects.get(
         community__slug=demo.MAIN_SLUG, user__email="newcomer@example.com"
     ).user
@@ -79,8 +78,7 @@ def test_seed_demo_shows_a_half_done_first_steps_card_and_a_partly_done_setup_ch
     assert checklists.setup_checklist(community_for(coordinator, demo.MAIN_SLUG)) is None
 
 
-def test_every_demo_community_has_its_own_colour_and_one_emoji():
-    call_command("seed_demo", force=True)
+def test_every_demo_community_has_its_own_colour_and_one_emoji(demo_site):
 
     looks = list(Community.objects.values_list("colour", "emoji"))
 

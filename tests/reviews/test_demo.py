@@ -5,7 +5,6 @@ each kind on the alignment map."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from outcomes.demo import MAPPING
 from outcomes.models import ConfidenceRating, Outcome
@@ -26,8 +25,8 @@ MAIN = "systems-mapping"
 
 
 @pytest.fixture
-def main():
-    call_command("seed_demo", force=True, verbosity=0)
+def main(demo_site):
+    """The demo's main community; the demo is seeded once for the module (tests/conftest.py)."""
     from communities.models import Community
 
     return Community.objects.get(slug=MAIN)

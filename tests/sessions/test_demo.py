@@ -4,18 +4,17 @@ from datetime import timedelta
 
 import icalendar
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import EmailDelivery, User
 from communities.models import Community
 from sessions.models import AgendaItem, Attendance, Series, Session
 
+# Every test reads the demo, seeded once for the module (tests/conftest.py `demo_site`).
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_gives_the_main_community_a_living_calendar():
-    call_command("seed_demo", force=True)
+def test_seed_demo_gives_the_main_community_a_living_calendar(demo_site):
     sessions = Session.objects.filter(community__slug="systems-mapping")
     now = timezone.now()
 
@@ -43,8 +42,7 @@ def test_seed_demo_gives_the_main_community_a_living_calendar():
     assert invited.filter(to_email=walk_in.user.email).count() == 1
 
 
-def test_seed_demo_pages_render_for_the_demo_member(client):
-    call_command("seed_demo", force=True)
+def test_seed_demo_pages_render_for_the_demo_member(client, demo_site):
     client.login(email="member@example.com", password="practice-together")
     session = Session.objects.filter(status=Session.Status.COMPLETED).first()
 
@@ -58,8 +56,7 @@ def test_seed_demo_pages_render_for_the_demo_member(client):
     assert "boundaries and edges" in home.content.decode()
 
 
-def test_seed_demo_pages_render_for_the_demo_facilitator(client):
-    call_command("seed_demo", force=True)
+def test_seed_demo_pages_render_for_the_demo_facilitator(client, demo_site):
     client.login(email="facilitator@example.com", password="practice-together")
     held = Session.objects.filter(status=Session.Status.COMPLETED).first()
     upcoming = Session.objects.filter(title__endswith="maps for decisions").get()
@@ -78,8 +75,7 @@ def test_seed_demo_pages_render_for_the_demo_facilitator(client):
     assert "open studio" in listing.content.decode()
 
 
-def test_seed_demo_has_a_session_under_way_whose_page_shows_it_happening_now(client):
-    call_command("seed_demo", force=True)
+def test_seed_demo_has_a_session_under_way_whose_page_shows_it_happening_now(client, demo_site):
     client.login(email="member@example.com", password="practice-together")
     now = timezone.now()
 
@@ -96,8 +92,7 @@ def test_seed_demo_has_a_session_under_way_whose_page_shows_it_happening_now(cli
     assert "Join online now" in page
 
 
-def test_seed_demo_gives_the_main_community_templates_and_a_session_from_one(client):
-    call_command("seed_demo", force=True)
+def test_seed_demo_gives_the_main_community_templates_and_a_session_from_one(client, demo_site):
     community = Community.objects.get(slug="systems-mapping")
     source = Session.objects.get(community=community, title="Mapping clinic: causal loops")
 
@@ -131,8 +126,7 @@ def test_seed_demo_gives_the_main_community_templates_and_a_session_from_one(cli
     assert "Our mapping clinic" in library.content.decode()
 
 
-def test_seed_demo_has_a_fortnightly_series_with_its_past_and_future(client):
-    call_command("seed_demo", force=True)
+def test_seed_demo_has_a_fortnightly_series_with_its_past_and_future(client, demo_site):
     series = Series.objects.get(community__slug="systems-mapping")
     sessions = list(series.sessions.order_by("starts_at"))
     now = timezone.now()
