@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, IntegerField, OuterRef, Q, Value
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Cast, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership
@@ -151,9 +151,19 @@ def per_person_union(*sources: tuple):
     names: list[str] = []
     for _queryset, measures in sources:
         names += [name for name in measures if name not in names]
+    # Every branch's columns of one type (counts as integer, each person a bigint id):
+    # PostgreSQL then appends the branches as they are, where a column typed otherwise in
+    # some (COUNT's bigint beside a literal 0, a NULL person) made it project every row
+    # again at each level of the union; and SUM over integers adds in 64 bits, where SUM
+    # over bigints adds in numeric.
     zero = Value(0, IntegerField())
     parts = [
-        queryset.annotate(**{name: measures.get(name, zero) for name in names}).order_by()
+        queryset.annotate(
+            **{
+                name: Cast(measures[name], IntegerField()) if name in measures else zero
+                for name in names
+            }
+        ).order_by()
         for queryset, measures in sources
     ]
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
