@@ -486,17 +486,22 @@ class LevelMove:
         return Membership.is_inward_move(self.from_level, self.to_level)
 
 
+# How long a step toward the core or a milestone is celebrated on the community home.
+CELEBRATED_FOR = timedelta(days=90)
+
+
 class JourneyStepQuerySet(models.QuerySet):
     def inward(self):
         """Moves toward the core: (peripheral → active|core) or (active → core)."""
         return self.filter(Membership.inward_moves_q())
 
-    def celebrations(self, community, *, limit: int = 8, days: int = 90):
-        """Recent inward moves of people still in the community: never outward ones."""
+    def celebrations(self, community, *, limit: int = 8, since=None):
+        """Recent inward moves of people still in the community (an instance or an id):
+        never outward ones. Recent: since `since`, else over the last CELEBRATED_FOR."""
         return (
             self.inward()
             .filter(membership__community=community, membership__status=Membership.Status.ACTIVE)
-            .filter(created_at__gte=now() - timedelta(days=days))
+            .filter(created_at__gte=since if since is not None else now() - CELEBRATED_FOR)
             .select_related("membership__user")
             .order_by("-created_at")[:limit]
         )
@@ -774,14 +779,15 @@ class PairMeeting(models.Model):
 
 
 class MilestoneQuerySet(models.QuerySet):
-    def celebrations_for(self, community, viewer, *, facilitator: bool, limit: int = 8):
+    def celebrations_for(self, community, viewer, *, facilitator: bool, limit: int = 8, since=None):
         """Recent milestones of people still in the community, as `viewer` may see them: a
         facilitator every one, anyone else those of their own pair (a mentoring pair is
-        between its two people and the facilitators)."""
+        between its two people and the facilitators). Community and viewer: instances or
+        ids; recent as in JourneyStepQuerySet.celebrations."""
         rows = self.filter(
             membership__community=community,
             membership__status=Membership.Status.ACTIVE,
-            created_at__gte=now() - timedelta(days=90),
+            created_at__gte=since if since is not None else now() - CELEBRATED_FOR,
         )
         if not facilitator:
             rows = rows.filter(models.Q(membership__user=viewer) | models.Q(pair__mentor=viewer))

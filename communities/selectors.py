@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import F
+import datetime as dt
 
-from .models import CheckIn, Community, Membership, MoveSuggestion
+from django.db.models import F
+from django.utils.timezone import now
+
+from core.compiled import Compiled
+
+from .models import (
+    CELEBRATED_FOR,
+    CheckIn,
+    Community,
+    JourneyStep,
+    Membership,
+    Milestone,
+    MoveSuggestion,
+)
 
 # At most this many quiet members are listed at once (longest quiet first).
 QUIET_ROWS = 50
@@ -42,3 +55,32 @@ def open_suggestions(community: Community) -> list[MoveSuggestion]:
     inward = current.filter(Membership.inward_moves_q()).order_by("-created_at")
     outward = current.exclude(Membership.inward_moves_q()).order_by("created_at", "pk")[:1]
     return [*inward, *outward]
+
+
+# The community home's celebrations, compiled once per shape (core.compiled): stand-ins
+# for the community's and the viewer's ids and the moment celebrations count from.
+_SINCE = dt.datetime(1900, 1, 5, tzinfo=dt.UTC)
+_steps = Compiled(
+    lambda community_id, since: JourneyStep.objects.celebrations(community_id, since=since),
+    -20_181_306,
+    _SINCE,
+)
+_milestones = Compiled(
+    lambda community_id, viewer_id, since, *, facilitator: Milestone.objects.celebrations_for(
+        community_id, viewer_id, facilitator=facilitator, since=since
+    ),
+    -20_181_307,
+    -20_181_308,
+    _SINCE,
+    # A facilitator sees every milestone: their query names no viewer.
+    required_for=lambda *, facilitator: {0, 2} if facilitator else {0, 1, 2},
+)
+
+
+def celebrations(community, viewer, *, facilitator: bool) -> tuple[list, list]:
+    """The community home's recent steps toward the core and milestones (two queries)."""
+    since = now() - CELEBRATED_FOR
+    return (
+        _steps.run(community.pk, since),
+        _milestones.run(community.pk, viewer.pk, since, facilitator=facilitator),
+    )

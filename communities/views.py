@@ -50,7 +50,6 @@ from .models import (
     InvitationOptOut,
     JourneyStep,
     Membership,
-    Milestone,
     MoveSuggestion,
 )
 from .organisations import email_domain_matches
@@ -139,9 +138,8 @@ def community_home(request, slug):
     community = access.community
     context = access.context()
     if access.is_member:
-        context["celebrations"] = JourneyStep.objects.celebrations(community)
         # Milestones sit beside the journey steps: a celebration that is no level change.
-        context["milestones"] = Milestone.objects.celebrations_for(
+        context["celebrations"], context["milestones"] = selectors.celebrations(
             community, request.user, facilitator=access.is_facilitator
         )
         context["panels"] = collect_panels("community_panel", request, access)

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+from core.compiled import Compiled
 from core.plugins import Panel
 
 from .models import Outcome
+
+# The community home's agreed outcomes, compiled once (core.compiled): a stand-in id.
+_agreed = Compiled(
+    lambda community_id: Outcome.objects.filter(
+        community_id=community_id, status=Outcome.Status.AGREED
+    ).order_by("statement")[:5],
+    -20_181_303,
+)
 
 
 def community_panel(request, access) -> Panel | None:
@@ -10,11 +19,7 @@ def community_panel(request, access) -> Panel | None:
     if not access.is_member:
         return None
     community = access.community
-    agreed = list(
-        Outcome.objects.filter(community=community, status=Outcome.Status.AGREED).order_by(
-            "statement"
-        )[:5]
-    )
+    agreed = _agreed.run(community.pk)
     return Panel(
         "outcomes/includes/community_panel.html",
         {"community": community, "agreed": agreed},

@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from core.templatetags.dates import STYLES
 from core.text import LONG_TEXT_MAX, TEXT_MAX
 
+# A session is under way for an hour after it starts: still upcoming, not yet past.
+UNDER_WAY = timedelta(hours=1)
+
 
 def held_sessions_q(path: str = "") -> Q:
     """The "held session" condition (scheduled or completed) on the session reached by
@@ -59,11 +62,7 @@ class SessionQuerySet(models.QuerySet):
         return self.held().filter(starts_at__gte=since, starts_at__lt=min(until, timezone.now()))
 
     def past(self):
-        return (
-            self.held()
-            .filter(starts_at__lt=timezone.now() - timedelta(hours=1))
-            .order_by("-starts_at")
-        )
+        return self.held().filter(starts_at__lt=timezone.now() - UNDER_WAY).order_by("-starts_at")
 
     def due_for_reminders(self, now, *, within: timedelta):
         """Scheduled sessions starting in (now, now + within]: a range on the
@@ -73,9 +72,16 @@ class SessionQuerySet(models.QuerySet):
         )
 
     def upcoming(self):
-        return self.filter(
-            status=Session.Status.SCHEDULED, starts_at__gte=timezone.now() - timedelta(hours=1)
-        ).order_by("starts_at")
+        """Scheduled sessions that have not started, or started within the hour (under
+        way: still shown)."""
+        return self.upcoming_since(timezone.now() - UNDER_WAY)
+
+    def upcoming_since(self, since):
+        """Scheduled sessions starting at or after `since`, soonest first (`upcoming` with
+        the moment given: a compiled query's stand-in)."""
+        return self.filter(status=Session.Status.SCHEDULED, starts_at__gte=since).order_by(
+            "starts_at"
+        )
 
     def next_of_outer_community(self):
         """Scheduled sessions still ahead of the community `OuterRef("pk")`, soonest first:

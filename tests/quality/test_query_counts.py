@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from communities.models import Membership
@@ -33,6 +34,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
+# The home page's actions panel is one UNION, or two queries where the database cuts no
+# part of a UNION (SQLite, the embedded default: reflections.panels.home_panel).
+ACTIONS_SPLIT = 0 if connection.features.supports_slicing_ordering_in_compound else 1
 
 
 def person(n, name="Rower"):
@@ -446,11 +450,11 @@ CASES = {
     # 11 (was 16): my memberships, active and asked, are one query, which the first-steps
     # cards reuse; what waits for a facilitator is read only for one (communities.panels);
     # my open actions and the done ones awaiting a follow-up are one (reflections.panels).
-    "home": (home, 11),
-    "home_answered": (home_answered, 11),
-    "home_first_steps": (home_first_steps, 11),
+    "home": (home, 11 + ACTIONS_SPLIT),
+    "home_answered": (home_answered, 11 + ACTIONS_SPLIT),
+    "home_first_steps": (home_first_steps, 11 + ACTIONS_SPLIT),
     # 8 (was 14): as above, and no moves to read without a membership.
-    "home_teaser": (home_teaser, 8),
+    "home_teaser": (home_teaser, 8 + ACTIONS_SPLIT),
     # +1: whether the person's address is on the suppression list (accounts/bounces.py).
     "settings": (settings_page, 5),
     # 18: the notifications left for the digest; 19: the conversations section reads new

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.html import escape
@@ -55,7 +56,9 @@ def test_home_panel_renders_on_the_home_page(client, world):
     assert f"/calendar/{world.member.calendar_token}.ics" in page
 
 
-HOME_PAGE_QUERIES = 11
+# The actions panel is one UNION, or two queries where the database cuts no part of a
+# UNION (SQLite, the embedded default: reflections.panels.home_panel).
+HOME_PAGE_QUERIES = 11 + (0 if connection.features.supports_slicing_ordering_in_compound else 1)
 
 
 @pytest.mark.parametrize("n", [1, 12])
