@@ -151,11 +151,11 @@ def per_person_union(*sources: tuple):
     names: list[str] = []
     for _queryset, measures in sources:
         names += [name for name in measures if name not in names]
-    # Every branch's columns of one type (counts as integer, each person a bigint id):
-    # PostgreSQL then appends the branches as they are, where a column typed otherwise in
-    # some (COUNT's bigint beside a literal 0, a NULL person) made it project every row
-    # again at each level of the union; and SUM over integers adds in 64 bits, where SUM
-    # over bigints adds in numeric.
+    # Every count of one type in every branch (integer: a literal 0 where a branch lacks
+    # the count, a cast COUNT where it has it): PostgreSQL then appends the branches as
+    # they are, where COUNT's bigint beside a literal 0 made it project every row again at
+    # each level of the union; and SUM over integers adds in 64 bits, over bigints in
+    # numeric.
     zero = Value(0, IntegerField())
     parts = [
         queryset.annotate(
