@@ -33,6 +33,12 @@ PRESETS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PRESET = "365"
 
 
+def month_start(now: dt.datetime | None = None) -> dt.datetime:
+    """The first instant of the month now running (UTC): what lies before it has ended."""
+    now = (now or timezone.now()).astimezone(UTC)
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
 @dataclass(frozen=True)
 class Period:
     start: dt.date
@@ -65,6 +71,12 @@ class Period:
     def bounds(self) -> Bounds:
         """The period's instants, the clock read once (`Bounds`)."""
         return Bounds(self.start_dt, self.end_dt, self.held_until_dt)
+
+    def in_closed_months(self) -> bool:
+        """True when the whole period lies in months that have ended (UTC): a write this
+        month never touches it, and one that may touch an ended month forgets what is
+        stored about it (impact.signals)."""
+        return self.end_dt <= month_start()
 
     def previous(self) -> Period:
         return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))

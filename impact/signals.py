@@ -12,35 +12,30 @@ figures again, and the nightly task recomputes every preset window from scratch 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
 
 from communities.models import CheckIn, JourneyStep, Membership, MentoringPair
 from core.plugins import register_rows_changed
 from outcomes.models import ConfidenceRating, Outcome
 from reflections.models import Reflection, Response
 from reviews.models import PeerReview, ReviewRound, SharedWork
-from sessions.models import Attendance, PulseAnswer, Session
+from sessions.models import RSVP, Attendance, PulseAnswer, Session
 
 from .figures.windows import forget_communities
+from .periods import month_start
 
-
-def _month_start() -> dt.datetime:
-    now = timezone.now().astimezone(dt.UTC)
-    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+_SESSION_OF_RSVP = RSVP._meta.get_field("session")
 
 
 def _closed(*moments) -> bool:
     """True when any of the moments falls in a month that has ended (UTC)."""
-    start = _month_start()
+    start = month_start()
     return any(moment is not None and moment < start for moment in moments)
 
 
 def _community(instance) -> object:
     """The community ids of a row, as ids or a subquery (never a query of its own)."""
-    if isinstance(instance, Attendance | PulseAnswer):
+    if isinstance(instance, Attendance | PulseAnswer | RSVP):
         return Session.objects.filter(pk=instance.session_id).values("community")
     if isinstance(instance, PeerReview):
         return ReviewRound.objects.filter(pk=instance.round_id).values("community")
@@ -58,6 +53,10 @@ def _touches_closed_month(instance) -> bool:
         return _closed(instance.sent_at, instance.came_back_at)
     if isinstance(instance, Session):
         return _closed(instance.starts_at)
+    if isinstance(instance, RSVP) and _SESSION_OF_RSVP.is_cached(instance):
+        # An answer to a session of this month (nearly every one) touches no ended month;
+        # with its session not at hand, the community's figures are forgotten.
+        return _closed(instance.session.starts_at)
     return True
 
 
@@ -78,6 +77,7 @@ WATCHED = (
     CheckIn,
     Session,
     Attendance,
+    RSVP,
     PulseAnswer,
     Reflection,
     Response,

@@ -17,7 +17,7 @@ from .common import FigureQuery, ids_of, per_person_counts, per_person_union
 from .learning import LoopDepth, loop_depth_from, loop_depth_source
 from .members import Moves, movement_from, movement_source
 from .participation import Equity, PeopleFigures
-from .windows import PeopleInWindow, people_direct, people_stored
+from .windows import PeopleInWindow, people_direct, people_stored, read_stored
 
 
 @dataclass
@@ -64,18 +64,24 @@ def headlines_in(
     (`windows.people_stored`; `stored=False` computes them from the rows, as they are
     stored), or passed in `people`, one dict per window that is not None."""
     ids = ids_of(communities)
-    # Every count of the periods that rests on people: one query (`per_person`).
-    try:
-        counts = per_person_counts(*_PERIOD_COUNTS.statement(ids, periods))
-    except EmptyResultSet:  # No community to count in.
-        counts = {}
+    closed = [w for w in windows if w is not None]
+    # A period wholly in ended months keeps its counts resting on people, as a window keeps
+    # its figures about people (impact.figures.windows), read with them in one query.
+    kept, found = [], {}
+    if people is None and stored and closed:
+        kept = [p for p in periods if p.in_closed_months()]
+        found = read_stored(ids, [("people", w) for w in closed] + [(COUNTS, p) for p in kept])
+    counts, to_store = _period_counts(ids, periods, kept, found)
     moves = movement_from(ids, periods, counts)
     loops = loop_depth_from(ids, periods, counts)
     sessions_all = sessions_from(ids, periods, counts)
     coverage_all = alignment_coverage_in(ids, periods)
-    closed = [w for w in windows if w is not None]
     if people is None:
-        people = (people_stored if stored else people_direct)(ids, closed)
+        people = (
+            people_stored(ids, closed, found, also=to_store)
+            if stored
+            else people_direct(ids, closed)
+        )
     by_window = iter(people)
     pending = PeopleInWindow(Equity(pending=True), PeopleFigures(), None)
     results = []
@@ -97,6 +103,40 @@ def headlines_in(
             }
         )
     return results
+
+
+COUNTS = "counts"  # StoredFigures.Kind.COUNTS
+
+
+def _period_counts(ids: list[int], periods: list[Period], kept: list[Period], found: dict):
+    """Every count of the periods that rests on people, {community: {name: (sum, people)}}
+    with names numbered by period (`per_person`), and the rows to store: of the periods in
+    `kept`, those stored for every community are taken from `found` (`read_stored`), the
+    others computed in one query, and those of `kept` among them are to be stored. A
+    period's counts are its own whatever is counted beside it (each count filters its
+    period; a community missing from a period's rows has the zeros a community with none
+    gets), so they are kept per period."""
+    settled = [p for p in kept if all((cid, COUNTS, p) in found for cid in ids)]
+    live = [p for p in periods if p not in settled]
+    counts: dict[int, dict] = {cid: {} for cid in ids}
+    to_store: list = []
+    if live:
+        try:
+            computed = per_person_counts(*_PERIOD_COUNTS.statement(ids, live))
+        except EmptyResultSet:  # No community to count in.
+            computed = {}
+        by_period = {p: {cid: {} for cid in ids} for p in live}
+        for cid, by_name in computed.items():
+            for name, value in by_name.items():
+                measure = name.rstrip("0123456789")
+                by_period[live[int(name[len(measure) :])]][cid][measure] = value
+        to_store = [(cid, COUNTS, p, by_period[p][cid]) for p in live if p in kept for cid in ids]
+        found = {**found, **{(cid, COUNTS, p): by_period[p][cid] for p in live for cid in ids}}
+    for i, period in enumerate(periods):
+        for cid in ids:
+            for measure, value in found[cid, COUNTS, period].items():
+                counts[cid][f"{measure}{i}"] = value
+    return counts, to_store
 
 
 # The sources of every headline count that rests on people, in one UNION ALL, compiled

@@ -99,24 +99,25 @@ def months_direct(community, window: Period) -> MonthsFigures:
     )
 
 
-def people_stored(ids: Iterable, windows: list[Period]) -> list[dict[int, PeopleInWindow]]:
-    """As `people_direct`, read from the stored rows; the missing ones are computed (for
-    the communities missing any) and stored. One query when every row is there."""
+def people_stored(
+    ids: Iterable, windows: list[Period], found: dict | None = None, also: list = ()
+) -> list[dict[int, PeopleInWindow]]:
+    """As `people_direct`, read from the stored rows (or taken from `found`, what
+    `read_stored` read with them); the missing ones are computed (for the communities
+    missing any) and stored, with the rows `also` to store (one write for both). One
+    query when every row is there."""
     ids = ids_of(ids)
-    found = _read(ids, [("people", w) for w in windows])
+    if found is None:
+        found = read_stored(ids, [("people", w) for w in windows])
     missing = sorted({cid for cid in ids for w in windows if (cid, "people", w) not in found})
+    rows = list(also)
     if missing:
         computed = people_direct(missing, windows)
         for window, by_community in zip(windows, computed, strict=True):
             for cid, value in by_community.items():
                 found[cid, "people", window] = value
-        _write(
-            [
-                (cid, "people", window, value)
-                for window, by_community in zip(windows, computed, strict=True)
-                for cid, value in by_community.items()
-            ]
-        )
+                rows.append((cid, "people", window, value))
+    write_stored(rows)
     return [{cid: found[cid, "people", w] for cid in ids} for w in windows]
 
 
@@ -127,7 +128,7 @@ def both_stored(
     `months_window`, read from the stored rows in one query (those missing are computed
     and stored, in one more)."""
     cid = community.pk
-    found = _read([cid], [("people", w) for w in windows] + [("months", months_window)])
+    found = read_stored([cid], [("people", w) for w in windows] + [("months", months_window)])
     computed = []
     missing = [w for w in windows if (cid, "people", w) not in found]
     if missing:
@@ -135,13 +136,15 @@ def both_stored(
             computed.append((cid, "people", window, by_community[cid]))
     if (cid, "months", months_window) not in found:
         computed.append((cid, "months", months_window, months_direct(community, months_window)))
-    _write(computed)
+    write_stored(computed)
     for cid_, kind, window, value in computed:
         found[cid_, kind, window] = value
     return [{cid: found[cid, "people", w]} for w in windows], found[cid, "months", months_window]
 
 
-def _read(ids: list[int], wanted: list[tuple[str, Period]]) -> dict:
+def read_stored(ids: list[int], wanted: list[tuple[str, Period]]) -> dict:
+    """The stored rows of `wanted` (kind, window) for the communities `ids`, in one query:
+    {(community, kind, window): value}; a row missing is not a key."""
     from django.db.models import Q
 
     from ..models import StoredFigures
@@ -154,14 +157,14 @@ def _read(ids: list[int], wanted: list[tuple[str, Period]]) -> dict:
     rows = StoredFigures.objects.filter(which, community__in=ids, version=VERSION).values_list(
         "community", "kind", "start", "end", "data"
     )
-    # Our own bytes, written by `_write` below: never anything a person sent.
+    # Our own bytes, written by `write_stored` below: never anything a person sent.
     return {
         (cid, kind, Period(start, end)): pickle.loads(bytes(data))  # noqa: S301
         for cid, kind, start, end, data in rows
     }
 
 
-def _write(rows: list[tuple[int, str, Period, object]]) -> None:
+def write_stored(rows: list[tuple[int, str, Period, object]]) -> None:
     """Store computed figures, replacing those of an older version. One query."""
     from ..models import StoredFigures
 
@@ -202,7 +205,7 @@ def store_from_scratch(communities: list, windows: list[Period], months_windows:
     community for `windows`, and each community's charts for `months_windows`."""
     ids = ids_of(communities)
     computed = people_direct(ids, windows)
-    _write(
+    write_stored(
         [
             (cid, "people", window, value)
             for window, by_community in zip(windows, computed, strict=True)
@@ -210,4 +213,6 @@ def store_from_scratch(communities: list, windows: list[Period], months_windows:
         ]
     )
     for community in communities:
-        _write([(community.pk, "months", w, months_direct(community, w)) for w in months_windows])
+        write_stored(
+            [(community.pk, "months", w, months_direct(community, w)) for w in months_windows]
+        )

@@ -12,6 +12,8 @@ import random
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from communities.models import CheckIn, JourneyStep, Membership
 from communities.services import quiet_spells_refresh
@@ -244,12 +246,25 @@ WRITES = {
 }
 
 
+# Wholly in ended months, it and its previous period: the portfolio keeps their counts
+# resting on people (impact.figures.headlines), and the writes below fall inside it.
+ENDED = PERIODS[3]
+
+
+def portfolio_stored_and_direct(community, period=ENDED):
+    return (
+        figures.portfolio_figures([community.pk], period),
+        figures.portfolio_figures([community.pk], period, stored=False),
+    )
+
+
 @pytest.mark.parametrize("write", list(WRITES))
 def test_a_write_in_a_closed_month_shows_at_once(write):
     community = busy(random.Random(5))
     other = busy(random.Random(6), people=6)
     membership = Membership.objects.filter(community=community, status="active").first()
     stored_and_direct(community)
+    portfolio_stored_and_direct(community)
     stored_and_direct(other)
     kept = stored_count(other)
 
@@ -259,6 +274,56 @@ def test_a_write_in_a_closed_month_shows_at_once(write):
     assert stored_count(other) == kept  # another community's rows stay
     stored, direct = stored_and_direct(community)
     assert stored == direct
+    stored, direct = portfolio_stored_and_direct(community)
+    assert stored == direct
+
+
+def per_person_statements(call) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return sum("COUNT(t.person)" in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_counts_of_a_period_in_ended_months_are_kept_and_read():
+    community = busy(random.Random(10))
+    ids = [community.pk]
+
+    assert per_person_statements(lambda: figures.portfolio_figures(ids, ENDED)) == 1
+    assert StoredFigures.objects.filter(community=community, kind="counts").count() == 2
+    # Both periods kept: no count is computed again. A period still running is.
+    assert per_person_statements(lambda: figures.portfolio_figures(ids, ENDED)) == 0
+    assert per_person_statements(lambda: figures.portfolio_figures(ids, PERIODS[2])) == 1
+    assert per_person_statements(lambda: figures.portfolio_figures(ids, PERIODS[2])) == 1
+    assert not StoredFigures.objects.filter(kind="counts", end=PERIODS[2].end).exists()
+
+
+def test_an_answer_to_a_session_of_an_ended_month_shows_at_once():
+    community = busy(random.Random(11))
+    session = SessionFactory(
+        community=community, starts_at=dt.datetime(2026, 1, 20, tzinfo=UTC), status="completed"
+    )
+    members = Membership.objects.filter(community=community, status="active")
+    portfolio_stored_and_direct(community)
+
+    for membership in members[:6]:
+        RSVP.objects.create(session=session, user=membership.user, response="going")
+
+    assert stored_count(community) == 0
+    stored, direct = portfolio_stored_and_direct(community)
+    assert stored == direct
+    assert stored.rows[community.pk].now.sessions == direct.rows[community.pk].now.sessions
+
+
+def test_an_answer_to_a_session_of_this_month_forgets_nothing():
+    community = busy(random.Random(12))
+    session = SessionFactory(community=community, starts_at=NOW + dt.timedelta(days=3))
+    member = Membership.objects.filter(community=community, status="active").first().user
+    portfolio_stored_and_direct(community)
+    kept = stored_count(community)
+
+    RSVP.objects.create(session=session, user=member, response="going")
+
+    assert stored_count(community) == kept
 
 
 def test_a_write_in_the_month_still_running_forgets_nothing():
