@@ -13,7 +13,9 @@ the privacy floor is applied before they are stored, so what is kept is what is 
 Two kinds per community and window: the headline's figures about people (participation
 equity, the people who attended and returned, mentoring pairs), which the portfolio needs
 for every community at once, and the dashboard's charts over the window's months
-(members by level, outcome progress, review stages, reviewing, voices, pulse).
+(members by level, outcome progress, review stages, reviewing, voices, pulse). A third,
+the counts resting on people of a whole period that lies in ended months, is kept by
+the headline (`impact.figures.headlines`) through `read_stored` and `people_stored`.
 """
 
 from __future__ import annotations
