@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..periods import Period
 from .attendance import SessionMonth, sessions_by_month
-from .headlines import Headline, headlines_in, what_changed, windows_for
+from .headlines import Headline, headlines_in, period_counts, what_changed, windows_for
 from .learning import ActionFlow, LoopMonth, actions_flow_in, reflections_by_loop
 from .members import LevelMonth, members_now
 from .pulse import PulseMonth
@@ -56,14 +56,24 @@ def community_figures(community, period: Period, *, stored: bool = True) -> Comm
     previous = period.previous()
     window, window_before = windows_for(period)
     closed = [w for w in (window, window_before) if w is not None]
+    periods, counts = [period, previous], None
     if window is None:
         people, months = [], NO_MONTHS
     elif stored:
-        people, months = both_stored(community, closed, window)
+        # The periods wholly in ended months keep their counts resting on people, read and
+        # written with the stored figures (`headlines.period_counts`).
+        kept = [p for p in periods if p.in_closed_months()]
+        people, months, counts = both_stored(
+            community,
+            closed,
+            window,
+            kept=kept,
+            count=lambda found: period_counts([community.pk], periods, kept, found),
+        )
     else:
         people, months = people_direct([community.pk], closed), months_direct(community, window)
     now_all, before_all = headlines_in(
-        [community.pk], [period, previous], [window, window_before], people=people
+        [community.pk], periods, [window, window_before], people=people, counts=counts
     )
     now, before = now_all[community.pk], before_all[community.pk]
     flows = actions_flow_in([community.pk], [period, previous])

@@ -17,7 +17,7 @@ from .common import FigureQuery, ids_of, per_person_counts, per_person_union
 from .learning import LoopDepth, loop_depth_from, loop_depth_source
 from .members import Moves, movement_from, movement_source
 from .participation import Equity, PeopleFigures
-from .windows import PeopleInWindow, people_direct, people_stored, read_stored
+from .windows import COUNTS, PeopleInWindow, people_direct, people_stored, read_stored
 
 
 @dataclass
@@ -56,6 +56,7 @@ def headlines_in(
     *,
     stored: bool = True,
     people: list[dict[int, PeopleInWindow]] | None = None,
+    counts: dict | None = None,
 ) -> list[dict[int, Headline]]:
     """Every headline figure for many communities at once, for several periods (a period
     and its previous one), in a fixed number of queries. Each period comes with the
@@ -67,11 +68,12 @@ def headlines_in(
     closed = [w for w in windows if w is not None]
     # A period wholly in ended months keeps its counts resting on people, as a window keeps
     # its figures about people (impact.figures.windows), read with them in one query.
-    kept, found = [], {}
+    kept, found, to_store = [], {}, []
     if people is None and stored and closed:
         kept = [p for p in periods if p.in_closed_months()]
         found = read_stored(ids, [("people", w) for w in closed] + [(COUNTS, p) for p in kept])
-    counts, to_store = _period_counts(ids, periods, kept, found)
+    if counts is None:  # Else given, as `period_counts` gives them (the community dashboard).
+        counts, to_store = period_counts(ids, periods, kept, found)
     moves = movement_from(ids, periods, counts)
     loops = loop_depth_from(ids, periods, counts)
     sessions_all = sessions_from(ids, periods, counts)
@@ -105,10 +107,7 @@ def headlines_in(
     return results
 
 
-COUNTS = "counts"  # StoredFigures.Kind.COUNTS
-
-
-def _period_counts(ids: list[int], periods: list[Period], kept: list[Period], found: dict):
+def period_counts(ids: list[int], periods: list[Period], kept: list[Period], found: dict):
     """Every count of the periods that rests on people, {community: {name: (sum, people)}}
     with names numbered by period (`per_person`), and the rows to store: of the periods in
     `kept`, those stored for every community are taken from `found` (`read_stored`), the

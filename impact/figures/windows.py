@@ -124,14 +124,22 @@ def people_stored(
 
 
 def both_stored(
-    community, windows: list[Period], months_window: Period
-) -> tuple[list[dict[int, PeopleInWindow]], MonthsFigures]:
+    community, windows: list[Period], months_window: Period, *, kept=(), count=None
+) -> tuple[list[dict[int, PeopleInWindow]], MonthsFigures, object]:
     """One community's headline figures about people for `windows` and its charts over
     `months_window`, read from the stored rows in one query (those missing are computed
-    and stored, in one more)."""
+    and stored, in one more). With `kept` periods, their stored counts are read too and
+    `count(found)` gives (what it counts, rows to store), stored in that same write; its
+    answer comes third (None without `count`)."""
     cid = community.pk
-    found = read_stored([cid], [("people", w) for w in windows] + [("months", months_window)])
-    computed = []
+    found = read_stored(
+        [cid],
+        [("people", w) for w in windows]
+        + [("months", months_window)]
+        + [(COUNTS, p) for p in kept],
+    )
+    counted, computed = count(found) if count else (None, [])
+    computed = list(computed)
     missing = [w for w in windows if (cid, "people", w) not in found]
     if missing:
         for window, by_community in zip(missing, people_direct([cid], missing), strict=True):
@@ -141,7 +149,12 @@ def both_stored(
     write_stored(computed)
     for cid_, kind, window, value in computed:
         found[cid_, kind, window] = value
-    return [{cid: found[cid, "people", w]} for w in windows], found[cid, "months", months_window]
+    people = [{cid: found[cid, "people", w]} for w in windows]
+    return people, found[cid, "months", months_window], counted
+
+
+# The kind of stored row that holds a period's counts resting on people (the headline's).
+COUNTS = "counts"
 
 
 def read_stored(ids: list[int], wanted: list[tuple[str, Period]]) -> dict:

@@ -264,6 +264,7 @@ def test_a_write_in_a_closed_month_shows_at_once(write):
     other = busy(random.Random(6), people=6)
     membership = Membership.objects.filter(community=community, status="active").first()
     stored_and_direct(community)
+    stored_and_direct(community, ENDED)
     portfolio_stored_and_direct(community)
     stored_and_direct(other)
     kept = stored_count(other)
@@ -273,6 +274,8 @@ def test_a_write_in_a_closed_month_shows_at_once(write):
     assert stored_count(community) == 0
     assert stored_count(other) == kept  # another community's rows stay
     stored, direct = stored_and_direct(community)
+    assert stored == direct
+    stored, direct = stored_and_direct(community, ENDED)
     assert stored == direct
     stored, direct = portfolio_stored_and_direct(community)
     assert stored == direct
@@ -295,6 +298,8 @@ def test_the_counts_of_a_period_in_ended_months_are_kept_and_read():
     assert per_person_statements(lambda: figures.portfolio_figures(ids, PERIODS[2])) == 1
     assert per_person_statements(lambda: figures.portfolio_figures(ids, PERIODS[2])) == 1
     assert not StoredFigures.objects.filter(kind="counts", end=PERIODS[2].end).exists()
+    # The community dashboard reads the same kept counts.
+    assert per_person_statements(lambda: figures.community_figures(community, ENDED)) == 0
 
 
 def test_an_answer_to_a_session_of_an_ended_month_shows_at_once():
@@ -364,7 +369,9 @@ def test_the_nightly_task_stores_every_live_community_and_drops_the_rest():
     live, archived = busy(random.Random(9), people=6), CommunityFactory(archived=True)
     with time_machine.travel(NOW - dt.timedelta(hours=1), tick=False):
         figures.community_figures(live, PERIODS[3])  # a custom period's rows, earlier
-    assert stored_count(live) == 3
+    # Two windows' figures about people and one's charts; the counts of the period and of
+    # its previous one, both in ended months.
+    assert stored_count(live) == 3 + 2
 
     assert store_window_figures() >= 1
 
@@ -384,4 +391,8 @@ def test_the_nightly_task_stores_every_live_community_and_drops_the_rest():
         for period in PERIODS[:3]:
             stored, direct = stored_and_direct(live, period)
             assert stored == direct
-    assert stored_count(live) == len(windows)  # every preset's figures were there
+    # Every preset's figures were there (the counts of the presets' previous periods
+    # in ended months are stored when first asked).
+    assert StoredFigures.objects.filter(community=live).exclude(kind="counts").count() == len(
+        windows
+    )
