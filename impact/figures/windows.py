@@ -15,7 +15,9 @@ equity, the people who attended and returned, mentoring pairs), which the portfo
 for every community at once, and the dashboard's charts over the window's months
 (members by level, outcome progress, review stages, reviewing, voices, pulse). A third,
 the counts resting on people of a whole period that lies in ended months, is kept by
-the headline (`impact.figures.headlines`) through `read_stored` and `people_stored`.
+the headline (`impact.figures.headlines.period_counts`): read and written with the
+portfolio's figures about people (`people_stored`) and with the community dashboard's
+(`both_stored`).
 """
 
 from __future__ import annotations
