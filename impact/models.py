@@ -143,6 +143,7 @@ class StoredFigures(models.Model):
         PEOPLE = "people", "the headline's figures about people"
         MONTHS = "months", "the dashboard's charts over whole months"
         COUNTS = "counts", "a period's counts resting on people, the period in ended months"
+        HEAD = "head", "a running period's counts resting on people, its days in ended months"
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="+"

@@ -68,9 +68,26 @@ class Period:
         session still ahead is not held yet)."""
         return min(self.end_dt, timezone.now())
 
+    @property
+    def joined_by_dt(self) -> dt.datetime:
+        """Who counts as a member in the period: those who joined before it ended."""
+        return self.end_dt
+
     def bounds(self) -> Bounds:
         """The period's instants, the clock read once (`Bounds`)."""
-        return Bounds(self.start_dt, self.end_dt, self.held_until_dt)
+        return Bounds(self.start_dt, self.end_dt, self.held_until_dt, self.end_dt)
+
+    def split(self, now: dt.datetime | None = None) -> tuple[Bounds, Period] | None:
+        """A period still running that began in a month that has ended, in two parts: its
+        days in ended months (bounds that count as members those who joined before the
+        whole period ends, as the period does) and its days from the first of this month
+        (a period). Its counts resting on people are the two parts' (`impact.figures.
+        headlines`): the first part changes only when a write touches an ended month. None
+        for a period wholly in ended months or wholly in this one."""
+        split = month_start(now)
+        if self.end_dt <= split or self.start_dt >= split:
+            return None
+        return Bounds(self.start_dt, split, split, self.end_dt), Period(split.date(), self.end)
 
     def in_closed_months(self) -> bool:
         """True when the whole period lies in months that have ended (UTC): a write this
@@ -133,6 +150,9 @@ class Bounds:
     start_dt: dt.datetime
     end_dt: dt.datetime
     held_until_dt: dt.datetime
+    # Who counts as a member in it (`figures.common.by_a_member`): those who joined before
+    # this instant, its end but for the ended months of a running period (`Period.split`).
+    joined_by_dt: dt.datetime
 
 
 def add_months(month: dt.date, count: int) -> dt.date:

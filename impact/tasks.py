@@ -30,11 +30,12 @@ def store_window_figures() -> int:
     communities = list(Community.objects.filter(archived=False).order_by("pk"))
     ordered = sorted(people, key=lambda w: (w.start, w.end))
     store_from_scratch(communities, ordered, sorted(months, key=lambda w: (w.start, w.end)))
-    # The presets' previous periods that lie in ended months keep their counts resting on
-    # people (impact.figures.headlines): counted now, one statement per period.
+    # What of the presets' periods and their previous ones lies in ended months keeps its
+    # counts resting on people (impact.figures.headlines): counted now, one statement per
+    # preset.
     ids = [community.pk for community in communities]
-    for previous in sorted({Period.last(days).previous() for days in PRESETS.values()}, key=str):
-        if previous.in_closed_months():
-            write_stored(period_counts(ids, [previous], [previous], {})[1])
+    for days in PRESETS.values():
+        period = Period.last(days)
+        write_stored(period_counts(ids, [period, period.previous()], {})[1])
     StoredFigures.objects.filter(computed_at__lt=started).delete()
     return len(communities)

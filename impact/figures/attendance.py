@@ -76,7 +76,10 @@ def sessions_sources(ids: list[int], periods: list[Period] | list[Bounds]) -> li
     return [
         (
             members,
-            {f"m{i}": Count("id", filter=Q(joined_at__lt=p.end_dt)) for i, p in enumerate(periods)},
+            {
+                f"m{i}": Count("id", filter=Q(joined_at__lt=p.joined_by_dt))
+                for i, p in enumerate(periods)
+            },
         ),
         (held, {f"h{i}": Count("id", filter=held_in(p)) for i, p in enumerate(periods)}),
         (

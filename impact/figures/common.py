@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership
 from core.compiled import Compiled
-from core.privacy import too_few
+from core.privacy import THRESHOLD, too_few
 from reflections.models import Reflection
 from sessions.models import Session
 
@@ -111,19 +111,21 @@ def every_month_enough(by_month: dict[dt.date, set[int] | int]) -> bool:
     )
 
 
-def by_a_member(period: Period, community_path: str, user_path: str, ids: list[int]) -> Exists:
+def by_a_member(
+    period: Period | Bounds, community_path: str, user_path: str, ids: list[int]
+) -> Exists:
     """True for rows by people who are active members of the row's own community and
-    joined before the period ended. The rows' communities are among `ids`, said again
-    inside: PostgreSQL hashes the memberships once instead of looking each row up, and
-    without it hashed every membership of the site (growing with the site, not with the
-    communities asked about)."""
+    joined before the period ended (`joined_by_dt`). The rows' communities are among
+    `ids`, said again inside: PostgreSQL hashes the memberships once instead of looking
+    each row up, and without it hashed every membership of the site (growing with the
+    site, not with the communities asked about)."""
     return Exists(
         Membership.objects.filter(
             community=OuterRef(community_path),
             user=OuterRef(user_path),
             community__in=ids,
             status=Membership.Status.ACTIVE,
-            joined_at__lt=period.end_dt,
+            joined_at__lt=period.joined_by_dt,
         )
     )
 
@@ -136,7 +138,9 @@ def per_person(*sources: tuple) -> dict[int, dict[str, tuple[int, int]]]:
     own source's rows: distinct people come from grouping once, not from a
     COUNT(DISTINCT …) per count, which sorts every row again, and only two numbers per
     count leave the database. One query. Rows without a person (a deleted author) add to
-    the sum but are no one."""
+    the sum but are no one. The people are counted up to `THRESHOLD`, all the privacy
+    floor asks of them: so two parts of a period count its people exactly
+    (`impact.figures.headlines`) whenever either part has that many."""
     union = per_person_union(*sources)
     try:
         sql, params = union.query.get_compiler(union.db).as_sql()
@@ -184,7 +188,7 @@ def per_person_counts(union_sql: str, params, query, using: str) -> dict:
         for community, *numbers in cursor.fetchall():
             # SUM answers a decimal on PostgreSQL: the counts are whole numbers.
             result[community] = {
-                name: (int(numbers[2 * i] or 0), int(numbers[2 * i + 1] or 0))
+                name: (int(numbers[2 * i] or 0), min(int(numbers[2 * i + 1] or 0), THRESHOLD))
                 for i, name in enumerate(names)
             }
     return result
@@ -195,22 +199,27 @@ def per_person_counts(union_sql: str, params, query, using: str) -> dict:
 _STAND_IN_TIME = dt.datetime(1900, 1, 1, tzinfo=UTC)
 
 
+# The instants of one period's bounds (`Bounds`): start, end, held until, joined by.
+_TIMES = 4
+
+
 def figure_stand_ins(*, communities: int, periods: int) -> list:
     """Stand-ins for `communities` ids and `periods` bounds, newest period first as the
-    figures pass them: each period's start before its held end before its end, and all
-    of it after the next (older) period's end."""
+    figures pass them: each period's start before its held end before its end before
+    whom it counts as members joined by (`Bounds`), and all of it after the next (older)
+    period's end."""
     ids = [-1_000_000_007 - i for i in range(communities)]
     times = []
     for i in range(periods):
         base = _STAND_IN_TIME + dt.timedelta(days=10 * (periods - i))
-        times += [base, base + dt.timedelta(days=2), base + dt.timedelta(days=1)]
+        times += [base + dt.timedelta(days=n) for n in (0, 2, 1, 3)]
     return ids + times
 
 
 def _required(*, communities: int, periods: int) -> set[int]:
-    """The stand-ins every figure query uses: each id, and each period's start (its end
-    or held end may go unused); a backend that rewrote them keeps nothing."""
-    return set(range(communities)) | {communities + 3 * i for i in range(periods)}
+    """The stand-ins every figure query uses: each id, and each period's start (its end,
+    held end or joined-by may go unused); a backend that rewrote them keeps nothing."""
+    return set(range(communities)) | {communities + _TIMES * i for i in range(periods)}
 
 
 class FigureQuery:
@@ -232,33 +241,36 @@ class FigureQuery:
 
     def _from_values(self, *values, communities: int, periods: int):
         times = values[communities:]
-        bounds = [Bounds(*times[3 * i : 3 * i + 3]) for i in range(periods)]
+        bounds = [Bounds(*times[_TIMES * i : _TIMES * (i + 1)]) for i in range(periods)]
         return self.build(list(values[:communities]), bounds)
 
-    def _kept(self, ids: list[int], periods: list[Period]):
+    def _kept(self, ids: list[int], periods: list[Period | Bounds]):
         """(the compiled query or None, its values, the periods' bounds)."""
-        bounds = [p.bounds() for p in periods]
+        bounds = [p if isinstance(p, Bounds) else p.bounds() for p in periods]
         ordered = len(set(ids)) == len(ids) and all(
             newer.start_dt > older.start_dt
             and newer.end_dt > older.end_dt
             and newer.held_until_dt >= older.held_until_dt
+            and newer.joined_by_dt >= older.joined_by_dt
             for newer, older in pairwise(bounds)
         )
         if not ordered:
             return None, (), bounds
         values = [*ids]
         for b in bounds:
-            values += [b.start_dt, b.end_dt, b.held_until_dt]
+            values += [b.start_dt, b.end_dt, b.held_until_dt, b.joined_by_dt]
         return self._compiled.compiled(communities=len(ids), periods=len(periods)), values, bounds
 
-    def rows(self, ids: list[int], periods: list[Period]) -> list:
+    def rows(self, ids: list[int], periods: list[Period | Bounds]) -> list:
         """What `list(build(ids, bounds))` gives (model instances or values_list rows)."""
         query, values, bounds = self._kept(ids, periods)
         if query is None:
             return list(self.build(ids, bounds))
         return query.instances(values) if query.makes_instances else query.rows(values)
 
-    def statement(self, ids: list[int], periods: list[Period]) -> tuple[str, list, Any, str]:
+    def statement(
+        self, ids: list[int], periods: list[Period | Bounds]
+    ) -> tuple[str, list, Any, str]:
         """The SQL, parameters, Django query and database of `build(ids, bounds)`; raises
         EmptyResultSet for a query that matches nothing by construction."""
         query, values, bounds = self._kept(ids, periods)

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 
 from ..periods import Period
 from .attendance import SessionMonth, sessions_by_month
-from .headlines import Headline, headlines_in, period_counts, what_changed, windows_for
+from .headlines import (
+    Headline,
+    headlines_in,
+    period_counts,
+    stored_counts_wanted,
+    what_changed,
+    windows_for,
+)
 from .learning import ActionFlow, LoopMonth, actions_flow_in, reflections_by_loop
 from .members import LevelMonth, members_now
 from .pulse import PulseMonth
@@ -60,15 +67,14 @@ def community_figures(community, period: Period, *, stored: bool = True) -> Comm
     if window is None:
         people, months = [], NO_MONTHS
     elif stored:
-        # The periods wholly in ended months keep their counts resting on people, read and
-        # written with the stored figures (`headlines.period_counts`).
-        kept = [p for p in periods if p.in_closed_months()]
+        # What lies in ended months keeps its counts resting on people, read and written
+        # with the stored figures (`headlines.period_counts`).
         people, months, counts = both_stored(
             community,
             closed,
             window,
-            kept=kept,
-            count=lambda found: period_counts([community.pk], periods, kept, found),
+            also_read=stored_counts_wanted(periods),
+            count=lambda found: period_counts([community.pk], periods, found),
         )
     else:
         people, months = people_direct([community.pk], closed), months_direct(community, window)

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import EmptyResultSet
 from django.utils.translation import gettext, ngettext
 
-from ..periods import Period, months_label
+from core.privacy import THRESHOLD
+
+from ..periods import Bounds, Period, months_label
 from ..values import decimal, number
 from .alignment import Coverage, alignment_coverage_in
 from .attendance import SessionFigures, sessions_from, sessions_sources
@@ -17,7 +19,7 @@ from .common import FigureQuery, ids_of, per_person_counts, per_person_union
 from .learning import LoopDepth, loop_depth_from, loop_depth_source
 from .members import Moves, movement_from, movement_source
 from .participation import Equity, PeopleFigures
-from .windows import COUNTS, PeopleInWindow, people_direct, people_stored, read_stored
+from .windows import COUNTS, HEAD, PeopleInWindow, people_direct, people_stored, read_stored
 
 
 @dataclass
@@ -66,14 +68,14 @@ def headlines_in(
     stored), or passed in `people`, one dict per window that is not None."""
     ids = ids_of(communities)
     closed = [w for w in windows if w is not None]
-    # A period wholly in ended months keeps its counts resting on people, as a window keeps
-    # its figures about people (impact.figures.windows), read with them in one query.
-    kept, found, to_store = [], {}, []
-    if people is None and stored and closed:
-        kept = [p for p in periods if p.in_closed_months()]
-        found = read_stored(ids, [("people", w) for w in closed] + [(COUNTS, p) for p in kept])
+    # What lies in ended months keeps its counts resting on people, as a window keeps its
+    # figures about people (impact.figures.windows), read with them in one query.
+    reading = people is None and stored
+    found, to_store = {}, []
+    if reading and closed:
+        found = read_stored(ids, [("people", w) for w in closed] + stored_counts_wanted(periods))
     if counts is None:  # Else given, as `period_counts` gives them (the community dashboard).
-        counts, to_store = period_counts(ids, periods, kept, found)
+        counts, to_store = period_counts(ids, periods, found if reading else None)
     moves = movement_from(ids, periods, counts)
     loops = loop_depth_from(ids, periods, counts)
     sessions_all = sessions_from(ids, periods, counts)
@@ -107,35 +109,127 @@ def headlines_in(
     return results
 
 
-def period_counts(ids: list[int], periods: list[Period], kept: list[Period], found: dict):
+def stored_counts_wanted(periods: list[Period]) -> list[tuple[str, Period]]:
+    """The stored rows `period_counts` reads (`windows.read_stored`): the counts of each
+    period wholly in ended months, and of each period still running that began in an
+    ended month, the counts of its days in ended months (`Period.split`)."""
+    return [(COUNTS, p) for p in periods if p.in_closed_months()] + [
+        (HEAD, p) for p in periods if p.split() is not None
+    ]
+
+
+def period_counts(ids: list[int], periods: list[Period], found: dict | None):
     """Every count of the periods that rests on people, {community: {name: (sum, people)}}
-    with names numbered by period (`per_person`), and the rows to store: of the periods in
-    `kept`, those stored for every community are taken from `found` (`read_stored`), the
-    others computed in one query, and those of `kept` among them are to be stored. A
-    period's counts are its own whatever is counted beside it (each count filters its
-    period; a community missing from a period's rows has the zeros a community with none
-    gets), so they are kept per period."""
-    settled = [p for p in kept if all((cid, COUNTS, p) in found for cid in ids)]
-    live = [p for p in periods if p not in settled]
-    counts: dict[int, dict] = {cid: {} for cid in ids}
+    with names numbered by period (`per_person`), and the rows to store.
+
+    With `found` (what `read_stored` read of `stored_counts_wanted`):
+    - a period wholly in ended months takes its counts from `found` when stored for every
+      community; else they are counted, and stored;
+    - a period still running that began in an ended month (`Period.split`) takes the
+      counts of its days in ended months from `found` when stored this month for every
+      community, and counts only its days of this month; else both parts are counted and
+      the first stored. Each count is the two parts' sum; its people (counted up to the
+      privacy floor's `THRESHOLD`, `per_person`) are the two parts' unless both parts
+      rest on 1–4 people, where who they are decides: that community's period is then
+      counted whole (one statement more);
+    - any other period is counted.
+    With `found` None every period is counted whole and nothing is stored. What is
+    counted is counted in one statement. A part's counts are its own whatever is counted
+    beside it (each count filters its part; a community missing from a part's rows has
+    the zeros a community with none gets)."""
+    measured: dict = {}  # {part: {community: {measure: (sum, people)}}}
+    parts: dict = {}  # {part: Period or Bounds} to count
     to_store: list = []
-    if live:
-        try:
-            computed = per_person_counts(*_PERIOD_COUNTS.statement(ids, live))
-        except EmptyResultSet:  # No community to count in.
-            computed = {}
-        by_period = {p: {cid: {} for cid in ids} for p in live}
-        for cid, by_name in computed.items():
-            for name, value in by_name.items():
-                measure = name.rstrip("0123456789")
-                by_period[live[int(name[len(measure) :])]][cid][measure] = value
-        to_store = [(cid, COUNTS, p, by_period[p][cid]) for p in live if p in kept for cid in ids]
-        found = {**found, **{(cid, COUNTS, p): by_period[p][cid] for p in live for cid in ids}}
+    splits = {}
+    for period in periods:
+        if found is not None and period.in_closed_months():
+            if all((cid, COUNTS, period) in found for cid in ids):
+                measured[period] = {cid: found[cid, COUNTS, period] for cid in ids}
+            else:
+                parts[period] = period
+            continue
+        split = period.split() if found is not None else None
+        if split is None:
+            parts[period] = period
+            continue
+        head, tail = splits[period] = split
+        stored = [found.get((cid, HEAD, period)) for cid in ids]
+        if all(row is not None and row[0] == tail.start for row in stored):
+            measured[HEAD, period] = {cid: row[1] for cid, row in zip(ids, stored, strict=True)}
+        else:
+            parts[HEAD, period] = head
+        parts[TAIL, period] = tail
+    measured |= _counted(ids, parts)
+    for key in parts:
+        if isinstance(key, Period):
+            if found is not None and key.in_closed_months():
+                to_store += [(cid, COUNTS, key, measured[key][cid]) for cid in ids]
+        elif key[0] == HEAD:
+            tail = splits[key[1]][1]
+            to_store += [(cid, HEAD, key[1], (tail.start, measured[key][cid])) for cid in ids]
+    unsure = {}
+    for period in splits:
+        head, tail = measured[HEAD, period], measured[TAIL, period]
+        measured[period] = {}
+        for cid in ids:
+            joined = _joined(head[cid], tail[cid])
+            if joined is None:
+                unsure.setdefault(period, []).append(cid)
+            else:
+                measured[period][cid] = joined
+    if unsure:
+        among = sorted({cid for cids in unsure.values() for cid in cids})
+        whole = _counted(among, {period: period for period in unsure})
+        for period, cids in unsure.items():
+            measured[period] |= {cid: whole[period][cid] for cid in cids}
+    counts: dict[int, dict] = {cid: {} for cid in ids}
     for i, period in enumerate(periods):
         for cid in ids:
-            for measure, value in found[cid, COUNTS, period].items():
+            for measure, value in measured[period][cid].items():
                 counts[cid][f"{measure}{i}"] = value
     return counts, to_store
+
+
+def _counted(ids: list[int], parts: dict) -> dict:
+    """{part: {community: {measure: (sum, people)}}} for `parts` ({part: Period, Bounds or
+    period to count whole}), in one statement, newest first as the compiled one asks."""
+    if not parts:
+        return {}
+    ordered = sorted(parts, key=lambda key: _bounds(parts[key]).start_dt, reverse=True)
+    by_part = {key: {cid: {} for cid in ids} for key in ordered}
+    try:
+        computed = per_person_counts(
+            *_PERIOD_COUNTS.statement(ids, [_bounds(parts[key]) for key in ordered])
+        )
+    except EmptyResultSet:  # No community to count in.
+        computed = {}
+    for cid, by_name in computed.items():
+        for name, value in by_name.items():
+            measure = name.rstrip("0123456789")
+            by_part[ordered[int(name[len(measure) :])]][cid][measure] = value
+    return by_part
+
+
+def _bounds(part) -> Bounds:
+    return part if isinstance(part, Bounds) else part.bounds()
+
+
+def _joined(head: dict, tail: dict) -> dict | None:
+    """A running period's counts from those of its two parts (`Period.split`), or None
+    when who the people are decides: a count whose two parts both rest on 1–4 people."""
+    joined = {}
+    for measure in head.keys() | tail.keys():
+        count, people = tail.get(measure, (0, 0))
+        if measure == MEMBERS:  # The tail's are the period's: those who joined before its end.
+            joined[measure] = (count, people)
+            continue
+        head_count, head_people = head.get(measure, (0, 0))
+        if head_people and people:
+            if max(head_people, people) < THRESHOLD:
+                return None
+            people = THRESHOLD  # Either part alone reaches the floor.
+        joined[measure] = (head_count + count, people or head_people)
+    return joined
 
 
 # The sources of every headline count that rests on people, in one UNION ALL, compiled
@@ -148,6 +242,12 @@ _PERIOD_COUNTS = FigureQuery(
     ),
     sql_only=True,
 )
+
+# The part of a running period counted live (`Period.split`; the other is stored as
+# `windows.HEAD`), and the count not summed over the parts: the members, who are the
+# period's whatever the part.
+TAIL = "tail"
+MEMBERS = "m"
 
 
 def _difference(now, before) -> float | None:

@@ -13,11 +13,11 @@ the privacy floor is applied before they are stored, so what is kept is what is 
 Two kinds per community and window: the headline's figures about people (participation
 equity, the people who attended and returned, mentoring pairs), which the portfolio needs
 for every community at once, and the dashboard's charts over the window's months
-(members by level, outcome progress, review stages, reviewing, voices, pulse). A third,
-the counts resting on people of a whole period that lies in ended months, is kept by
-the headline (`impact.figures.headlines.period_counts`): read and written with the
-portfolio's figures about people (`people_stored`) and with the community dashboard's
-(`both_stored`).
+(members by level, outcome progress, review stages, reviewing, voices, pulse). Two more,
+the counts resting on people of a whole period that lies in ended months and of a
+running period's days in ended months (`Period.split`), are kept by the headline
+(`impact.figures.headlines.period_counts`): read and written with the portfolio's figures
+about people (`people_stored`) and with the community dashboard's (`both_stored`).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from .reviewing import reviewing_by_outcome
 from .voices import VoicesMonth, voices_by_month
 
 # Bump whenever a stored figure's meaning or shape changes: older rows are then never read.
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -126,19 +126,16 @@ def people_stored(
 
 
 def both_stored(
-    community, windows: list[Period], months_window: Period, *, kept=(), count=None
+    community, windows: list[Period], months_window: Period, *, also_read=(), count=None
 ) -> tuple[list[dict[int, PeopleInWindow]], MonthsFigures, object]:
     """One community's headline figures about people for `windows` and its charts over
     `months_window`, read from the stored rows in one query (those missing are computed
-    and stored, in one more). With `kept` periods, their stored counts are read too and
-    `count(found)` gives (what it counts, rows to store), stored in that same write; its
-    answer comes third (None without `count`)."""
+    and stored, in one more). The rows `also_read` ((kind, period): stored counts) are
+    read too and `count(found)` gives (what it counts, rows to store), stored in that same
+    write; its answer comes third (None without `count`)."""
     cid = community.pk
     found = read_stored(
-        [cid],
-        [("people", w) for w in windows]
-        + [("months", months_window)]
-        + [(COUNTS, p) for p in kept],
+        [cid], [("people", w) for w in windows] + [("months", months_window), *also_read]
     )
     counted, computed = count(found) if count else (None, [])
     computed = list(computed)
@@ -155,8 +152,11 @@ def both_stored(
     return people, found[cid, "months", months_window], counted
 
 
-# The kind of stored row that holds a period's counts resting on people (the headline's).
+# The kinds of stored row that hold counts resting on people (the headline's): of a
+# period wholly in ended months, and of a running period's days in ended months
+# (`Period.split`), stored with the month they were counted in.
 COUNTS = "counts"
+HEAD = "head"
 
 
 def read_stored(ids: list[int], wanted: list[tuple[str, Period]]) -> dict:

@@ -302,6 +302,109 @@ def test_the_counts_of_a_period_in_ended_months_are_kept_and_read():
     assert per_person_statements(lambda: figures.community_figures(community, ENDED)) == 0
 
 
+# Still running, begun in an ended month: the counts of its days in ended months are kept.
+RUNNING = PERIODS[2]
+
+
+def few_voices(before: list, now: list):
+    """A community of 12 active members whose shared reflections come from the members
+    numbered `before` (in February) and `now` (this month): each part of a running
+    period rests on 1–4 people."""
+    community = CommunityFactory()
+    users = [
+        MembershipFactory(community=community, joined_at=NOW - dt.timedelta(days=400)).user
+        for _ in range(12)
+    ]
+    for number in before:
+        ReflectionFactory(
+            community=community,
+            author=users[number],
+            visibility="community",
+            created_at=dt.datetime(2026, 2, 3, tzinfo=UTC),
+        )
+    for number in now:
+        ReflectionFactory(
+            community=community,
+            author=users[number],
+            visibility="community",
+            created_at=NOW - dt.timedelta(days=2),
+        )
+    return community
+
+
+def test_a_running_period_keeps_the_counts_of_its_days_in_ended_months():
+    community = few_voices(before=[0, 1, 2, 3, 4, 5], now=[6, 7, 8])
+    ids = [community.pk]
+
+    with CaptureQueriesContext(connection) as first:
+        figures.portfolio_figures(ids, RUNNING)
+    assert StoredFigures.objects.filter(community=community, kind="head").count() == 1
+    with CaptureQueriesContext(connection) as again:
+        stored = figures.portfolio_figures(ids, RUNNING)
+
+    # Counted again: this month's days only (the period's first day is not asked again).
+    statements = [q["sql"] for q in again.captured_queries if "COUNT(t.person)" in q["sql"]]
+    assert len(statements) == 1
+    assert RUNNING.start.isoformat() not in statements[0]
+    assert any(RUNNING.start.isoformat() in q["sql"] for q in first.captured_queries)
+    assert stored == figures.portfolio_figures(ids, RUNNING, stored=False)
+    # The community dashboard reads the same kept counts.
+    assert per_person_statements(lambda: figures.community_figures(community, RUNNING)) == 1
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "shown"),
+    [([0, 1, 2], [3, 4], True), ([0, 1, 2], [0, 1], False), ([0, 1, 2, 3], [], False)],
+)
+def test_who_the_people_are_decides_when_both_parts_rest_on_few(before, now, shown):
+    community = few_voices(before, now)
+    ids = [community.pk]
+    figures.portfolio_figures(ids, RUNNING)  # keeps its days in ended months
+
+    stored = figures.portfolio_figures(ids, RUNNING)
+
+    assert stored == figures.portfolio_figures(ids, RUNNING, stored=False)
+    shared = stored.rows[community.pk].now.loops.shared
+    assert shared == (len(before) + len(now) if shown else None)
+    # Both parts on 1–4 people: the period is counted whole, one statement more.
+    both_few = bool(before) and bool(now)
+    assert per_person_statements(lambda: figures.portfolio_figures(ids, RUNNING)) == (
+        2 if both_few else 1
+    )
+
+
+def test_a_member_who_joined_this_month_counts_in_the_ended_months_too():
+    community = CommunityFactory()
+    session = SessionFactory(
+        community=community, starts_at=dt.datetime(2026, 2, 10, tzinfo=UTC), status="completed"
+    )
+    for days in [400] * 5 + [3]:  # the last joined this month, after the session
+        user = MembershipFactory(community=community, joined_at=NOW - dt.timedelta(days=days)).user
+        Attendance.objects.create(session=session, user=user)
+    ids = [community.pk]
+    figures.portfolio_figures(ids, RUNNING)
+
+    stored = figures.portfolio_figures(ids, RUNNING)
+
+    assert stored == figures.portfolio_figures(ids, RUNNING, stored=False)
+    assert stored.rows[community.pk].now.sessions.attendances == 6
+
+
+def test_the_kept_days_of_an_earlier_month_are_counted_again():
+    community = busy(random.Random(14))
+    ids = [community.pk]
+    across = Period(dt.date(2026, 1, 10), dt.date(2026, 4, 30))
+    figures.portfolio_figures(ids, across)  # keeps January and February
+    with time_machine.travel(dt.datetime(2026, 3, 20, tzinfo=UTC), tick=False):
+        # In the month then running: forgets nothing.
+        ReflectionFactory(community=community, visibility="community")
+    assert StoredFigures.objects.filter(community=community, kind="head").exists()
+
+    with time_machine.travel(dt.datetime(2026, 4, 2, tzinfo=UTC), tick=False):
+        stored = figures.portfolio_figures(ids, across)
+        assert stored == figures.portfolio_figures(ids, across, stored=False)
+
+
 def test_an_answer_to_a_session_of_an_ended_month_shows_at_once():
     community = busy(random.Random(11))
     session = SessionFactory(
@@ -381,6 +484,8 @@ def test_the_nightly_task_stores_every_live_community_and_drops_the_rest():
         windows |= {("people", window), ("people", before), ("months", window)}
         if (previous := Period.last(days).previous()).in_closed_months():
             windows.add(("counts", previous))
+        if Period.last(days).split() is not None:
+            windows.add(("head", Period.last(days)))
     rows = {
         (kind, Period(start, end))
         for kind, start, end in StoredFigures.objects.filter(community=live).values_list(
