@@ -144,6 +144,7 @@ class StoredFigures(models.Model):
         MONTHS = "months", "the dashboard's charts over whole months"
         COUNTS = "counts", "a period's counts resting on people, the period in ended months"
         HEAD = "head", "a running period's counts resting on people, its days in ended months"
+        SERIES = "series", "a running period's sessions and reflections by ended month"
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="+"

@@ -6,6 +6,7 @@ from django.utils import timezone
 from communities.models import Community
 
 from .figures import windows_for
+from .figures.computed import community_series
 from .figures.headlines import period_counts
 from .figures.windows import store_from_scratch, write_stored
 from .models import StoredFigures
@@ -37,5 +38,8 @@ def store_window_figures() -> int:
     for days in PRESETS.values():
         period = Period.last(days)
         write_stored(period_counts(ids, [period, period.previous()], {})[1])
+        # And each community's sessions and shared reflections of those ended months.
+        for community in communities:
+            write_stored(community_series(community, period, {})[1])
     StoredFigures.objects.filter(computed_at__lt=started).delete()
     return len(communities)

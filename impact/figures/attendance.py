@@ -137,19 +137,27 @@ class SessionMonth:
     attendances: int | None
 
 
-def sessions_by_month(community, period: Period) -> list[SessionMonth]:
+def sessions_by_month(community, period: Period, rows: dict | None = None) -> list[SessionMonth]:
     """Per month of the period: sessions held and attendance records at them (the
-    attendance suppressed when 1–4 people attended that month). One grouped query."""
-    rows = {
-        month_of(month): (held, n, people)
-        for month, held, n, people in _SESSIONS_BY_MONTH.rows([community.pk], [period])
-    }
+    attendance suppressed when 1–4 people attended that month). From `rows`
+    (`session_month_rows`), else one grouped query."""
+    if rows is None:
+        rows = session_month_rows(community.pk, period)
     return [
         SessionMonth(month, row[0], people_figure(row[1], row[2]))
         if (row := rows.get(month))
         else SessionMonth(month, 0, 0)
         for month in period.months()
     ]
+
+
+def session_month_rows(cid: int, period: Period | Bounds) -> dict:
+    """{month: (sessions held, attendance records, people who attended)} of one community
+    in the period. One grouped query."""
+    return {
+        month_of(month): (held, n, people)
+        for month, held, n, people in _SESSIONS_BY_MONTH.rows([cid], [period])
+    }
 
 
 _SESSIONS_BY_MONTH = FigureQuery(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..periods import Period
-from .attendance import SessionMonth, sessions_by_month
+from .attendance import SessionMonth, session_month_rows, sessions_by_month
 from .headlines import (
     Headline,
     headlines_in,
@@ -18,11 +18,11 @@ from .headlines import (
     what_changed,
     windows_for,
 )
-from .learning import ActionFlow, LoopMonth, actions_flow_in, reflections_by_loop
+from .learning import ActionFlow, LoopMonth, actions_flow_in, loop_cells, reflections_by_loop
 from .members import LevelMonth, members_now
 from .pulse import PulseMonth
 from .voices import VoicesMonth
-from .windows import MonthsFigures, both_stored, months_direct, people_direct
+from .windows import SERIES, MonthsFigures, both_stored, months_direct, people_direct
 
 
 @dataclass(frozen=True)
@@ -63,21 +63,29 @@ def community_figures(community, period: Period, *, stored: bool = True) -> Comm
     previous = period.previous()
     window, window_before = windows_for(period)
     closed = [w for w in (window, window_before) if w is not None]
-    periods, counts = [period, previous], None
+    periods, counts, series = [period, previous], None, None
     if window is None:
         people, months = [], NO_MONTHS
     elif stored:
-        # What lies in ended months keeps its counts resting on people, read and written
-        # with the stored figures (`headlines.period_counts`).
-        people, months, counts = both_stored(
-            community,
-            closed,
-            window,
-            also_read=stored_counts_wanted(periods),
-            count=lambda found: period_counts([community.pk], periods, found),
+        # What lies in ended months keeps its counts resting on people and its months'
+        # rows, read and written with the stored figures (`headlines.period_counts`,
+        # `community_series`).
+        also_read = stored_counts_wanted(periods)
+        if period.split() is not None:
+            also_read.append((SERIES, period))
+
+        def count(found):
+            counts, to_store = period_counts([community.pk], periods, found)
+            series, more = community_series(community, period, found)
+            return (counts, series), to_store + more
+
+        people, months, (counts, series) = both_stored(
+            community, closed, window, also_read=also_read, count=count
         )
     else:
         people, months = people_direct([community.pk], closed), months_direct(community, window)
+    if series is None:
+        series = (sessions_by_month(community, period), reflections_by_loop(community, period))
     now_all, before_all = headlines_in(
         [community.pk], periods, [window, window_before], people=people, counts=counts
     )
@@ -90,8 +98,8 @@ def community_figures(community, period: Period, *, stored: bool = True) -> Comm
         now=now,
         before=before,
         levels=months.levels,
-        sessions=tuple(sessions_by_month(community, period)),
-        loops=tuple(reflections_by_loop(community, period)),
+        sessions=tuple(series[0]),
+        loops=tuple(series[1]),
         progress=months.progress,
         stages=months.stages,
         calibrated_stages=months.calibrated_stages,
@@ -100,6 +108,39 @@ def community_figures(community, period: Period, *, stored: bool = True) -> Comm
         voices=months.voices,
         pulse=months.pulse,
     )
+
+
+def community_series(community, period: Period, found: dict) -> tuple[tuple[list, list], list]:
+    """The sessions and the shared reflections month by month, and the rows to store. A
+    period still running that began in an ended month (`Period.split`) takes its ended
+    months' rows from `found` (kind `SERIES`) when stored this month, and asks only for
+    this month's; else it asks for the whole period, as any other period does, and stores
+    its ended months' rows. A month lies wholly in one part, so the rows of the two parts
+    are the period's. Two queries either way."""
+    cid = community.pk
+    split = period.split()
+    if split is None:
+        sessions, loops, to_store = session_month_rows(cid, period), loop_cells(cid, period), []
+    else:
+        tail = split[1]
+        ended = found.get((cid, SERIES, period))
+        if ended is not None and ended[0] == tail.start:
+            sessions = ended[1] | session_month_rows(cid, tail)
+            loops = ended[2] | loop_cells(cid, tail)
+            to_store = []
+        else:
+            sessions, loops = session_month_rows(cid, period), loop_cells(cid, period)
+            ended = (
+                tail.start,
+                {month: row for month, row in sessions.items() if month < tail.start},
+                {key: cell for key, cell in loops.items() if key[0] < tail.start},
+            )
+            to_store = [(cid, SERIES, period, ended)]
+    series = (
+        sessions_by_month(community, period, sessions),
+        reflections_by_loop(community, period, loops),
+    )
+    return series, to_store
 
 
 # No whole month of the period has ended yet: no chart over whole months.

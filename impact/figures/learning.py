@@ -45,18 +45,32 @@ def _shared_reflections(ids: list[int], period: Period):
     )
 
 
-def reflections_by_loop(community, period: Period) -> list[LoopMonth]:
+def reflections_by_loop(community, period: Period, cells: dict | None = None) -> list[LoopMonth]:
     """Shared reflections (visibility community; never private or facilitator-only) written
     in each month of the period, by loop level (single, double, triple, none chosen yet).
-    A cell written by 1–4 people is suppressed. One grouped query."""
-    cells = {
-        (month_of(month), loop): people_figure(n, people)
-        for month, loop, n, people in _LOOPS_BY_MONTH.rows([community.pk], [period])
-    }
+    A cell written by 1–4 people is suppressed. From `cells` (`loop_cells`), else one
+    grouped query."""
+    if cells is None:
+        cells = loop_cells(community.pk, period)
     return [
-        LoopMonth(month, {loop: cells.get((month, loop), 0) for loop in LOOPS})
+        LoopMonth(
+            month,
+            {
+                loop: people_figure(*cell) if (cell := cells.get((month, loop))) else 0
+                for loop in LOOPS
+            },
+        )
         for month in period.months()
     ]
+
+
+def loop_cells(cid: int, period: Period | Bounds) -> dict:
+    """{(month, loop level): (shared reflections, their authors)} of one community in the
+    period. One grouped query."""
+    return {
+        (month_of(month), loop): (n, people)
+        for month, loop, n, people in _LOOPS_BY_MONTH.rows([cid], [period])
+    }
 
 
 _LOOPS_BY_MONTH = FigureQuery(

@@ -17,7 +17,9 @@ for every community at once, and the dashboard's charts over the window's months
 the counts resting on people of a whole period that lies in ended months and of a
 running period's days in ended months (`Period.split`), are kept by the headline
 (`impact.figures.headlines.period_counts`): read and written with the portfolio's figures
-about people (`people_stored`) and with the community dashboard's (`both_stored`).
+about people (`people_stored`) and with the community dashboard's (`both_stored`), which
+also keeps a running period's sessions and shared reflections of its ended months, month
+by month (`figures.computed.community_series`).
 """
 
 from __future__ import annotations
@@ -157,6 +159,9 @@ def both_stored(
 # (`Period.split`), stored with the month they were counted in.
 COUNTS = "counts"
 HEAD = "head"
+# And the community dashboard's sessions and shared reflections, month by month, of a
+# running period's ended months (`figures.computed.community_series`).
+SERIES = "series"
 
 
 def read_stored(ids: list[int], wanted: list[tuple[str, Period]]) -> dict:

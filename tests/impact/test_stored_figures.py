@@ -352,6 +352,33 @@ def test_a_running_period_keeps_the_counts_of_its_days_in_ended_months():
     assert per_person_statements(lambda: figures.community_figures(community, RUNNING)) == 1
 
 
+def month_statements(call) -> list[str]:
+    """The statements of the dashboard's sessions and shared reflections by month."""
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if ' AS "held"' in q["sql"] or ('"loop_level", COUNT(' in q["sql"])
+    ]
+
+
+def test_a_running_period_keeps_its_ended_months_sessions_and_reflections():
+    community = busy(random.Random(15))
+
+    first = month_statements(lambda: figures.community_figures(community, RUNNING))
+    assert StoredFigures.objects.filter(community=community, kind="series").count() == 1
+    again = month_statements(lambda: figures.community_figures(community, RUNNING))
+
+    # Both month-by-month charts asked again for this month's days only.
+    assert len(first) == len(again) == 2
+    assert all(RUNNING.start.isoformat() in sql for sql in first)
+    assert not any(RUNNING.start.isoformat() in sql for sql in again)
+    stored, direct = stored_and_direct(community, RUNNING)
+    assert stored == direct
+    assert stored.sessions == direct.sessions and stored.loops == direct.loops
+
+
 @pytest.mark.parametrize(
     ("before", "now", "shown"),
     [([0, 1, 2], [3, 4], True), ([0, 1, 2], [0, 1], False), ([0, 1, 2, 3], [], False)],
@@ -395,14 +422,20 @@ def test_the_kept_days_of_an_earlier_month_are_counted_again():
     ids = [community.pk]
     across = Period(dt.date(2026, 1, 10), dt.date(2026, 4, 30))
     figures.portfolio_figures(ids, across)  # keeps January and February
+    figures.community_figures(community, across)  # and their months' charts
     with time_machine.travel(dt.datetime(2026, 3, 20, tzinfo=UTC), tick=False):
         # In the month then running: forgets nothing.
         ReflectionFactory(community=community, visibility="community")
-    assert StoredFigures.objects.filter(community=community, kind="head").exists()
+        SessionFactory(community=community, starts_at=NOW, status="completed")
+    assert {"head", "series"} <= set(
+        StoredFigures.objects.filter(community=community).values_list("kind", flat=True)
+    )
 
     with time_machine.travel(dt.datetime(2026, 4, 2, tzinfo=UTC), tick=False):
         stored = figures.portfolio_figures(ids, across)
         assert stored == figures.portfolio_figures(ids, across, stored=False)
+        stored, direct = stored_and_direct(community, across)
+        assert stored == direct
 
 
 def test_an_answer_to_a_session_of_an_ended_month_shows_at_once():
@@ -485,7 +518,7 @@ def test_the_nightly_task_stores_every_live_community_and_drops_the_rest():
         if (previous := Period.last(days).previous()).in_closed_months():
             windows.add(("counts", previous))
         if Period.last(days).split() is not None:
-            windows.add(("head", Period.last(days)))
+            windows |= {("head", Period.last(days)), ("series", Period.last(days))}
     rows = {
         (kind, Period(start, end))
         for kind, start, end in StoredFigures.objects.filter(community=live).values_list(
