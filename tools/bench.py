@@ -244,13 +244,20 @@ def seed(scale: dict[str, int], multiple: int = 1) -> dict:
         for community_index in sorted(homes):
             # Person i facilitates community i: one facilitator per community.
             role = "facilitator" if index == community_index else "member"
+            level = levels[rng.randrange(3)]
+            joined_at = now - timedelta(days=rng.randrange(400))
+            if role == "facilitator":
+                # Each has run their community for a year: the pages timed as the main
+                # community's facilitator show the same panels at every scale (a recent
+                # joining adds the "first steps here" card to home).
+                joined_at = now - timedelta(days=365)
             memberships.append(
                 Membership(
                     community=communities[community_index],
                     user=user,
                     role=role,
-                    level=levels[rng.randrange(3)],
-                    joined_at=now - timedelta(days=rng.randrange(400)),
+                    level=level,
+                    joined_at=joined_at,
                 )
             )
     memberships = Membership.objects.bulk_create(memberships, batch_size=2000)

@@ -91,7 +91,12 @@ def test_a_larger_scale_spreads_history_as_scale_one_did_with_the_main_community
 
 @pytest.mark.django_db
 def test_seeding_at_scale_two_puts_the_communities_in_organisations_the_leader_leads_one():
-    from communities.models import Community, Organisation
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from communities.checklists import first_steps_cards
+    from communities.models import Community, Membership, Organisation
     from reflections.models import Reflection
     from sessions.models import Session
     from tools.bench import scaled, seed
@@ -117,6 +122,11 @@ def test_seeding_at_scale_two_puts_the_communities_in_organisations_the_leader_l
     assert Session.objects.filter(community=site["community"], series=None).count() == 20
     assert 160 <= Reflection.objects.filter(community=site["community"]).count() <= 240
     assert site["reviews"] == 80
+    # The timed facilitator has run the main community for a year at every scale, so
+    # their home shows the same panels (no "first steps here" card from a recent joining).
+    facilitating = Membership.objects.get(community=site["community"], user=site["facilitator"])
+    assert facilitating.joined_at.date() == (timezone.now() - dt.timedelta(days=365)).date()
+    assert first_steps_cards(site["facilitator"]) == []
 
 
 def test_scales_compare_each_members_first_digest():
