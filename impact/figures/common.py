@@ -205,9 +205,9 @@ _TIMES = 4
 
 def figure_stand_ins(*, communities: int, periods: int) -> list:
     """Stand-ins for `communities` ids and `periods` bounds, newest period first as the
-    figures pass them: each period's start before its held end before its end before
-    whom it counts as members joined by (`Bounds`), and all of it after the next (older)
-    period's end."""
+    figures pass them: each period's start, then where its held sessions end, its end and
+    the instant its members joined by (`Bounds`), in that order, and all of it after the
+    next (older) period's end."""
     ids = [-1_000_000_007 - i for i in range(communities)]
     times = []
     for i in range(periods):

@@ -132,9 +132,10 @@ def both_stored(
 ) -> tuple[list[dict[int, PeopleInWindow]], MonthsFigures, object]:
     """One community's headline figures about people for `windows` and its charts over
     `months_window`, read from the stored rows in one query (those missing are computed
-    and stored, in one more). The rows `also_read` ((kind, period): stored counts) are
-    read too and `count(found)` gives (what it counts, rows to store), stored in that same
-    write; its answer comes third (None without `count`)."""
+    and stored, in one more). The rows `also_read` ((kind, period): the headline's kept
+    counts, the kept months of the sessions and reflections charts) are read too and
+    `count(found)` gives (what it counts, rows to store), stored in that same write; its
+    answer comes third (None without `count`)."""
     cid = community.pk
     found = read_stored(
         [cid], [("people", w) for w in windows] + [("months", months_window), *also_read]
