@@ -39,7 +39,8 @@ def store_window_figures() -> int:
         period = Period.last(days)
         write_stored(period_counts(ids, [period, period.previous()], {})[1])
         # And each community's sessions and shared reflections of those ended months.
-        for community in communities:
-            write_stored(community_series(community, period, {})[1])
+        if period.split() is not None:
+            for community in communities:
+                write_stored(community_series(community, period, {})[1])
     StoredFigures.objects.filter(computed_at__lt=started).delete()
     return len(communities)
