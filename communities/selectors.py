@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import F
 from django.utils.timezone import now
 
-from core.compiled import Compiled
+from core.compiled import Compiled, stand_in_moment
 
 from .models import (
     CELEBRATED_FOR,
@@ -59,7 +57,7 @@ def open_suggestions(community: Community) -> list[MoveSuggestion]:
 
 # The community home's celebrations, compiled once per shape (core.compiled): stand-ins
 # for the community's and the viewer's ids and the moment celebrations count from.
-_SINCE = dt.datetime(1900, 1, 5, tzinfo=dt.UTC)
+_SINCE = stand_in_moment(4)
 _steps = Compiled(
     lambda community_id, since: JourneyStep.objects.celebrations(community_id, since=since),
     -20_181_306,

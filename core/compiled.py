@@ -36,6 +36,13 @@ from django.db.models.query import ModelIterable, ValuesListIterable, get_relate
 KEPT_MAX = 512
 
 
+def stand_in_moment(day: int = 0) -> dt.datetime:
+    """A stand-in date and time (UTC) that no real query passes: `day` days after 1 January
+    1900, before any date copsite accepts. Stand-ins are matched per Compiled, so one query's
+    moments need only differ from each other."""
+    return dt.datetime(1900, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=day)
+
+
 @dataclass(frozen=True)
 class CompiledQuery:
     """One queryset's SQL and what turns its rows into what the queryset gives."""

@@ -13,7 +13,7 @@ panel's query is compiled once (`_community_rows`, core.compiled).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.db import connection
 from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Value, When, Window
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from communities.models import Membership
-from core.compiled import Compiled
+from core.compiled import Compiled, stand_in_moment
 from reviews.models import PeerReview, SharedWork
 from sessions.models import Attendance, Session, held_sessions_q
 
@@ -146,6 +146,6 @@ def _quiet_rows(community_id: int, now, since, *, last: int, among=None, limit: 
 _community_rows = Compiled(
     _quiet_rows,
     -20_181_220,
-    datetime(1900, 1, 2, tzinfo=UTC),
-    datetime(1900, 1, 1, tzinfo=UTC),
+    stand_in_moment(1),
+    stand_in_moment(0),
 )

@@ -5,7 +5,7 @@ is the lowest layer that may see all three."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import (
     Case,
@@ -23,7 +23,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from core.compiled import Compiled
+from core.compiled import Compiled, stand_in_moment
 from outcomes.models import Outcome
 from sessions.models import AgendaItem, held_sessions_q
 
@@ -242,8 +242,8 @@ def _agreed_marked_query(community_id: int, since: datetime, until: datetime):
 _agreed_marked = Compiled(
     _agreed_marked_query,
     -20_181_226,
-    datetime(1900, 1, 1, tzinfo=UTC),
-    datetime(1900, 1, 2, tzinfo=UTC),
+    stand_in_moment(0),
+    stand_in_moment(1),
 )
 
 

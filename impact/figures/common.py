@@ -16,7 +16,7 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership
-from core.compiled import Compiled
+from core.compiled import Compiled, stand_in_moment
 from core.privacy import THRESHOLD, too_few
 from reflections.models import Reflection
 from sessions.models import Session
@@ -196,7 +196,7 @@ def per_person_counts(union_sql: str, params, query, using: str) -> dict:
 
 # Stand-in values for `FigureQuery`: no real community has a negative id, and no period
 # reaches back to 1900 (`periods.EARLIEST`).
-_STAND_IN_TIME = dt.datetime(1900, 1, 1, tzinfo=UTC)
+_STAND_IN_TIME = stand_in_moment()
 
 
 # The instants of one period's bounds (`Bounds`): start, end, held until, joined by.
