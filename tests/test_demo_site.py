@@ -8,7 +8,9 @@ import pytest
 from communities import demo
 from communities.models import Community
 
-pytestmark = pytest.mark.django_db
+# One process runs both, in order (make test's --dist loadgroup): the second reads what the
+# first changed, in the same module's demo.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_site")]
 
 
 def test_a_test_may_change_the_demo(demo_site):
@@ -18,5 +20,5 @@ def test_a_test_may_change_the_demo(demo_site):
 
 
 def test_the_next_test_finds_the_demo_as_seeded(demo_site):
-    # Run after the test above (the module's order; a second process seeds its own).
+    # Run after the test above, in the same process (the module's group).
     assert Community.objects.filter(slug=demo.MAIN_SLUG).exists()
