@@ -78,8 +78,14 @@ def scaled(scale: dict[str, int], multiple: int) -> dict[str, int]:
     return {key: value * multiple for key, value in scale.items()}
 
 
-REPEAT = 15
-COLD_REPEAT = 5
+# Paired requests per page (page, floor, page, …): the figures are their medians. A page
+# costs a few milliseconds, so one request the machine delays moves a median of 15 by a
+# tenth of the floor; 41 keep a page's ratio steady from run to run. `--quick` (the
+# harness test) checks the harness, not the figures: it takes fewer.
+REPEAT = 41
+COLD_REPEAT = 9
+QUICK_REPEAT = 15
+QUICK_COLD_REPEAT = 5
 
 
 def bench_purpose(multiple: int = 1, *, quick: bool = False) -> str:
@@ -678,7 +684,9 @@ def _latest_pk(site: dict, model: str) -> int | None:
 FLOOR_URL = "/_bench/floor/"
 
 
-def time_page(client, url: str, floor_client=None) -> tuple[float, float, int]:
+def time_page(
+    client, url: str, floor_client=None, *, repeat: int = REPEAT
+) -> tuple[float, float, int]:
     """Median server time of `url` and of the floor page, timed in alternation.
 
     Each request of the page is paired with a request of the floor page, so a machine
@@ -695,7 +703,7 @@ def time_page(client, url: str, floor_client=None) -> tuple[float, float, int]:
         assert response.status_code == 200, (url, response.status_code)
         floor_client.get(FLOOR_URL)
     timings, floors = [], []
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         for target, who, samples in ((url, client, timings), (FLOOR_URL, floor_client, floors)):
             started = time.perf_counter()
             who.get(target)
@@ -722,7 +730,9 @@ def dashboard_cache_keys(site: dict) -> dict[str, str]:
     }
 
 
-def time_cold(client, url: str, key: str, floor_client) -> tuple[float, float, int]:
+def time_cold(
+    client, url: str, key: str, floor_client, *, repeat: int = COLD_REPEAT
+) -> tuple[float, float, int]:
     """Median server time of `url` with its cached figures removed before each request (the
     first request after they expire or change period), the floor in alternation, and the
     cold query count. One untimed cold request first, as `time_page` warms up too."""
@@ -734,7 +744,7 @@ def time_cold(client, url: str, key: str, floor_client) -> tuple[float, float, i
     snapshot.forget(key)
     assert client.get(url).status_code == 200, url
     timings, floors = [], []
-    for _ in range(COLD_REPEAT):
+    for _ in range(repeat):
         snapshot.forget(key)
         started = time.perf_counter()
         client.get(url)
@@ -900,7 +910,8 @@ def bench(args: argparse.Namespace) -> dict:
     client.force_login(site["facilitator"])
     leader = Client()
     leader.force_login(site["leader"])
-    _floor_ms, _same, floor_queries = time_page(client, FLOOR_URL)
+    repeat, cold_repeat = (QUICK_REPEAT, QUICK_COLD_REPEAT) if args.quick else (REPEAT, COLD_REPEAT)
+    _floor_ms, _same, floor_queries = time_page(client, FLOOR_URL, repeat=repeat)
     pages, floors = {}, []
     cold_keys = dashboard_cache_keys(site)
     urls = page_urls(site)
@@ -911,8 +922,10 @@ def bench(args: argparse.Namespace) -> dict:
         urls = {page: url for page, url in urls.items() if page in args.pages}
     for page, url in urls.items():
         who = leader if page == "portfolio" else client
-        cold = time_cold(who, url, cold_keys[page], client) if page in cold_keys else None
-        median_ms, page_floor_ms, queries = time_page(who, url, client)
+        cold = None
+        if page in cold_keys:
+            cold = time_cold(who, url, cold_keys[page], client, repeat=cold_repeat)
+        median_ms, page_floor_ms, queries = time_page(who, url, client, repeat=repeat)
         floors.append(page_floor_ms)
         pages[page] = {
             "median_ms": round(median_ms, 2),
