@@ -69,6 +69,22 @@ def _home(community):
 # --- Directory and creation ------------------------------------------------------------
 
 
+def _directory_page(communities, number):
+    """The directory's page `number`. Its first page is read with one row more than it
+    shows: most sites' directories fit on it, and then its rows are every row, so their
+    number is the count ("Page 1 of 1", "3 matches") without the COUNT Django's
+    Paginator runs before reading a page. A longer directory is counted as before, its
+    first page taken from the rows already read."""
+    if number not in (None, "", "1"):
+        return Paginator(communities, DIRECTORY_PAGE).get_page(number)
+    rows = list(communities[: DIRECTORY_PAGE + 1])
+    if len(rows) <= DIRECTORY_PAGE:
+        return Paginator(rows, DIRECTORY_PAGE).get_page(1)
+    page = Paginator(communities, DIRECTORY_PAGE).get_page(1)
+    page.object_list = rows[:DIRECTORY_PAGE]
+    return page
+
+
 @login_required
 @require_GET
 def directory(request):
@@ -105,7 +121,7 @@ def directory(request):
     if query:
         communities = communities.filter(Q(name__icontains=query) | Q(domain__icontains=query))
     communities = communities.select_related("organisation").order_by("-in_my_organisation", "name")
-    page = Paginator(communities, DIRECTORY_PAGE).get_page(request.GET.get("page"))
+    page = _directory_page(communities, request.GET.get("page"))
     context = {"page": page, "query": query}
     if request.htmx:
         return render(request, "communities/directory.html#results", context)

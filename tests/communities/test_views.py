@@ -137,19 +137,47 @@ def test_directory_htmx_search_renders_only_the_results(client, user):
     assert "No community matches" in body
 
 
-@pytest.mark.parametrize("rows", [1, 40])
-def test_directory_query_count_is_bounded(client, user, rows, django_assert_num_queries):
+# A directory that fits on its first page is read in one query and never counted; a longer
+# one is counted too (session, user, the first page, its count).
+@pytest.mark.parametrize(("rows", "queries"), [(1, 3), (30, 3), (31, 4), (40, 4)])
+def test_directory_query_count_is_bounded(client, user, rows, queries, django_assert_num_queries):
     for i in range(rows):
         community = CommunityFactory(name=f"Circle {i:02d}")
         MembershipFactory(community=community)
         SessionFactory(community=community)
     logged_in(client, user)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(queries):
         response = client.get("/communities/")
 
     assert response.status_code == 200
     assert "Circle 00" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [0, 29, 30, 31, 61])
+def test_directory_pages_and_counts_whatever_its_length(client, user, rows):
+    for i in range(rows):
+        CommunityFactory(name=f"Circle {i:02d}", domain="Rivers")
+    logged_in(client, user)
+    pages = max(1, -(-rows // 30))
+
+    seen = []
+    for number in range(1, pages + 1):
+        page = client.get("/communities/", {"page": number}).context["page"]
+        assert (page.number, page.paginator.num_pages, page.paginator.count) == (
+            number,
+            pages,
+            rows,
+        )
+        assert page.has_next() == (number < pages)
+        seen += [community.name for community in page]
+    first = client.get("/communities/", {"q": "rivers"})
+
+    assert seen == [f"Circle {i:02d}" for i in range(rows)]
+    assert first.context["page"].paginator.count == rows
+    assert [c.name for c in first.context["page"]] == seen[:30]
+    if rows:
+        assert f"{rows} match" in first.content.decode()
 
 
 def test_home_shows_inward_moves_as_celebrations_and_never_outward(client, community, member_of):
