@@ -21,15 +21,23 @@ from .models import (
 QUIET_ROWS = 50
 
 
+# The journeys page's reads, compiled once (core.compiled): a stand-in for the community's
+# id (and the member's, for one person's history).
+_quiet = Compiled(
+    lambda community_id: (
+        Membership.objects.active()
+        .filter(community=community_id, role=Membership.Role.MEMBER, quiet_since__isnull=False)
+        .select_related("user")
+        .order_by("quiet_since", "user__display_name", "pk")[:QUIET_ROWS]
+    ),
+    -20_181_401,
+)
+
+
 def quiet_members(community: Community):
     """The community's members in a quiet spell ("worth a hello"), longest quiet first,
     each with `hello` (this spell's check-in, or None): two queries."""
-    members = list(
-        Membership.objects.active()
-        .filter(community=community, role=Membership.Role.MEMBER, quiet_since__isnull=False)
-        .select_related("user")
-        .order_by("quiet_since", "user__display_name", "pk")[:QUIET_ROWS]
-    )
+    members = _quiet.run(community.pk)
     sent = {
         c.membership_id: c
         for c in CheckIn.objects.filter(
@@ -41,18 +49,63 @@ def quiet_members(community: Community):
     return members
 
 
+def _open_suggestions(community_id, *, inward: bool):
+    current = MoveSuggestion.objects.filter(
+        membership__community=community_id,
+        membership__status=Membership.Status.ACTIVE,
+        status=MoveSuggestion.Status.OPEN,
+    ).select_related("membership__user")
+    if inward:
+        return current.filter(Membership.inward_moves_q()).order_by("-created_at")
+    return current.exclude(Membership.inward_moves_q()).order_by("created_at", "pk")[:1]
+
+
+_suggestions = Compiled(_open_suggestions, -20_181_402)
+
+
 def open_suggestions(community: Community) -> list[MoveSuggestion]:
     """The community's open suggestions for its current members: every move inward, and
     at most one step back (the oldest), so the page never proposes steps back in bulk.
     Two queries."""
-    current = MoveSuggestion.objects.filter(
-        membership__community=community,
-        membership__status=Membership.Status.ACTIVE,
-        status=MoveSuggestion.Status.OPEN,
-    ).select_related("membership__user")
-    inward = current.filter(Membership.inward_moves_q()).order_by("-created_at")
-    outward = current.exclude(Membership.inward_moves_q()).order_by("created_at", "pk")[:1]
-    return [*inward, *outward]
+    return [
+        *_suggestions.run(community.pk, inward=True),
+        *_suggestions.run(community.pk, inward=False),
+    ]
+
+
+# The history table's columns (communities.templatetags.journeys), not every user's row.
+HISTORY_COLUMNS = (
+    "created_at",
+    "from_level",
+    "to_level",
+    "evidence",
+    "note",
+    "membership__user__display_name",
+    "membership__user__email",
+    "confirmed_by__display_name",
+    "confirmed_by__email",
+)
+
+
+def _history(community_id, member_id=None, *, rows: int, one: bool):
+    steps = JourneyStep.objects.filter(membership__community=community_id)
+    if one:
+        steps = steps.filter(membership=member_id)
+    return steps.select_related("membership__user", "confirmed_by").only(*HISTORY_COLUMNS)[:rows]
+
+
+_history_of = Compiled(
+    _history,
+    stand_ins_for=lambda *, rows, one: (-20_181_403, -20_181_404)[: 2 if one else 1],
+)
+
+
+def journey_history(community: Community, member: Membership | None = None, *, rows: int):
+    """The community's journey steps, newest first (`rows` at most), or only `member`'s:
+    one query."""
+    if member is None:
+        return _history_of.run(community.pk, rows=rows, one=False)
+    return _history_of.run(community.pk, member.pk, rows=rows, one=True)
 
 
 # The community home's celebrations, compiled once per shape (core.compiled): stand-ins

@@ -703,30 +703,11 @@ def member_search(request, slug):
 
 def _journeys_context(access, move_form=None, member=None):
     community = access.community
-    suggestions = selectors.open_suggestions(community)
-    # The columns the history table shows (`journey_rows`), not every user's whole row.
-    history = (
-        JourneyStep.objects.filter(membership__community=community)
-        .select_related("membership__user", "confirmed_by")
-        .only(
-            "created_at",
-            "from_level",
-            "to_level",
-            "evidence",
-            "note",
-            "membership__user__display_name",
-            "membership__user__email",
-            "confirmed_by__display_name",
-            "confirmed_by__email",
-        )
-    )
-    if member is not None:
-        history = history.filter(membership=member)
     return {
         **access.context(),
-        "suggestions": suggestions,
+        "suggestions": selectors.open_suggestions(community),
         "quiet": selectors.quiet_members(community),
-        "history": history[:HISTORY_ROWS],
+        "history": selectors.journey_history(community, member, rows=HISTORY_ROWS),
         "move_form": move_form or MoveForm(community=community, member=member),
         "member": member,
     }

@@ -25,6 +25,11 @@ TIMES = pytest.mark.skipif(
 KEPT = [
     ("communities.access", "_community_at", {}),
     ("communities.access", "_membership_of", {}),
+    ("communities.selectors", "_quiet", {}),
+    ("communities.selectors", "_suggestions", {"inward": True}),
+    ("communities.selectors", "_suggestions", {"inward": False}),
+    ("communities.selectors", "_history_of", {"rows": 50, "one": False}),
+    ("communities.selectors", "_history_of", {"rows": 50, "one": True}),
     pytest.param(*("communities.selectors", "_steps", {}), marks=TIMES),
     pytest.param(*("communities.selectors", "_milestones", {"facilitator": True}), marks=TIMES),
     pytest.param(*("communities.selectors", "_milestones", {"facilitator": False}), marks=TIMES),
