@@ -35,7 +35,7 @@ from django.db.models.functions import NullIf
 
 from communities.mentions import as_plain_text
 from communities.models import Membership
-from core.compiled import CompiledQuery
+from core.compiled import Compiled, CompiledQuery
 from core.plugins import SearchProvider, search_providers
 from core.search import (
     CONFIGS,
@@ -84,6 +84,19 @@ class Hit:
     loop_level: str = ""
 
 
+# The viewer's active memberships with their communities, compiled once (core.compiled): a
+# stand-in for the viewer's id.
+_memberships_of = Compiled(
+    lambda user_id: (
+        Membership.objects.active()
+        .filter(user=user_id)
+        .select_related("community")
+        .order_by("community__name")
+    ),
+    -20_181_405,
+)
+
+
 def communities_of(user) -> list:
     """The communities `user` is an active member of, by name: the community filter's
     choices, the languages a query is parsed in and, by `among`, the ids the rules of
@@ -94,12 +107,7 @@ def communities_of(user) -> list:
     rank = Membership.ROLE_RANK
     facilitator = rank[Membership.Role.FACILITATOR]
     communities = []
-    for membership in (
-        Membership.objects.active()
-        .filter(user=user)
-        .select_related("community")
-        .order_by("community__name")
-    ):
+    for membership in _memberships_of.run(user.pk):
         community = membership.community
         community.facilitating = rank[membership.role] >= facilitator
         communities.append(community)

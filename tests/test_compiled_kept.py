@@ -46,6 +46,7 @@ KEPT = [
     ("reviews.selectors", "_aligned_rows", {"latest": MAP_LATEST}),
     pytest.param(*("reviews.selectors", "_agreed_marked", {}), marks=TIMES),
     ("reviews.views", "_WAITING", {}),
+    ("search.selectors", "_memberships_of", {}),
     ("reviews.views", "_GIVEN", {}),
 ]
 
