@@ -105,12 +105,18 @@ def digest_sections(people, periods, now) -> dict[int, list[Section]]:
 
 def _first_reflection_invitations(people, memberships) -> dict[int, list[Item]]:
     """For people on the edge of a community who have never reflected there: an easy way
-    in, a first reflection that may stay private. One query for the whole batch."""
+    in, a first reflection that may stay private. One query for the whole batch: which of
+    their peripheral memberships have a reflection of theirs, each asked as one look in
+    the index (author, community, …), never by reading everything they ever wrote (a
+    member of years would make their batch's digests cost more with every reflection)."""
     written = set(
-        Reflection.objects.filter(author__in=people)
-        .order_by()
-        .values_list("author_id", "community_id")
-        .distinct()
+        Membership.objects.filter(user__in=people, level=Membership.Level.PERIPHERAL)
+        .filter(
+            Exists(
+                Reflection.objects.filter(author=OuterRef("user"), community=OuterRef("community"))
+            )
+        )
+        .values_list("user_id", "community_id")
     )
     invitations: dict[int, list[Item]] = defaultdict(list)
     urls: dict[str, str] = {}  # one link per community, whoever it invites

@@ -633,6 +633,25 @@ def test_no_first_reflection_invitation_once_i_have_reflected(world, send_at):
     assert "Come along to “Live mapping”" in body
 
 
+def test_a_reflection_elsewhere_still_leaves_the_first_reflection_invitation(
+    world, send_at, hillside
+):
+    # alice wrote in Hillside (a community of her own there) but never in Riverside, where
+    # she stays on the edge: Riverside's invitation stands, and Hillside's never comes.
+    Membership.objects.create(community=hillside, user=world["alice"], level="peripheral")
+    ReflectionFactory(
+        community=hillside,
+        author=world["alice"],
+        created_at=MONDAY_8_LONDON - dt.timedelta(days=30),
+    )
+
+    send_at(MONDAY_8_LONDON)
+
+    body = next(m.body for m in mail.outbox if m.to == ["alice@example.org"])
+    assert "Jot down one thing you noticed lately in Riverside" in body
+    assert f"Jot down one thing you noticed lately in {hillside.name}" not in body
+
+
 def test_preview_frame_may_grow_to_the_email_but_never_runs_its_script(client, world):
     client.force_login(world["alice"])
 
