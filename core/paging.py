@@ -3,9 +3,13 @@ or by "older than this one" links that cost the same at any depth (KeysetPage)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, Subquery
+
+from core.compiled import Compiled
 
 # A page number past this is not one a person reaches by clicking "Older"; capping it keeps
 # the OFFSET within what every database accepts.
@@ -100,6 +104,8 @@ class KeysetPage:
     It must keep every row (a filter by their ids does); the rows come back in the list's
     order whatever order it loads them in. `ascending=True` reads a list soonest first
     instead (upcoming sessions): "older" is then further along the list, later in time.
+    `queryset` may instead be a KeysetQuery bound to a request's values (`query.of(…)`,
+    its loading its own): the same pages from reads compiled once.
     """
 
     def __init__(
@@ -142,19 +148,16 @@ class KeysetPage:
         back along a soonest-first one."""
         field = self._field
         descending = older != self._ascending
-        if anchor_id is None:
-            chosen = queryset
+        limit = self.per_page + 1
+        if isinstance(queryset, KeysetRows):
+            rows = queryset.read(field, anchor_id, descending=descending, limit=limit)
+            if queryset.query.load is None:
+                return rows
         else:
-            anchor = Subquery(queryset.filter(pk=anchor_id).values(field)[:1])
-            side = "lt" if descending else "gt"
-            chosen = queryset.filter(
-                Q(**{f"{field}__{side}": anchor}) | Q(**{field: anchor, f"pk__{side}": anchor_id})
-            )
-        order = (f"-{field}", "-pk") if descending else (field, "pk")
-        chosen = chosen.order_by(*order)[: self.per_page + 1]
-        if self._load is None:
-            return list(chosen)
-        rows = list(self._load(chosen))
+            chosen = keyset_slice(queryset, field, anchor_id, descending=descending, limit=limit)
+            if self._load is None:
+                return list(chosen)
+            rows = list(self._load(chosen))
         rows.sort(key=lambda row: (getattr(row, field), row.pk), reverse=descending)
         return rows
 
@@ -190,6 +193,81 @@ class KeysetPage:
     def newer_id(self) -> int:
         """The id the "Newer" link names: the page's newest row."""
         return self.object_list[0].pk
+
+
+def keyset_slice(queryset, field: str, anchor_id: int | None, *, descending: bool, limit: int):
+    """`queryset`'s next `limit` rows in `(field, id)` order (`descending` or not), from
+    just past the row `anchor_id` names (looked up inside `queryset`: an id it does not
+    hold names nothing, and the slice is empty), or from the start without one."""
+    chosen = queryset
+    if anchor_id is not None:
+        anchor = Subquery(queryset.filter(pk=anchor_id).values(field)[:1])
+        side = "lt" if descending else "gt"
+        chosen = queryset.filter(
+            Q(**{f"{field}__{side}": anchor}) | Q(**{field: anchor, f"pk__{side}": anchor_id})
+        )
+    order = (f"-{field}", "-pk") if descending else (field, "pk")
+    return chosen.order_by(*order)[:limit]
+
+
+# The anchor row's id in a compiled keyset read: no row has it.
+ANCHOR_STAND_IN = -20_181_499
+
+
+class KeysetQuery:
+    """A keyset list whose reads are compiled once per shape (core.compiled) and run with
+    each request's ids: for a list built from ids alone. `build(*values, **options)` gives
+    the list's queryset and `load(chosen, *values, **options)`, if given, the rows shown
+    (as KeysetPage's `queryset` and `load`); `stand_ins` stand for the values when
+    compiling, the anchor row's id beside them, and `options` (a viewer's flags: they shape
+    the query) choose a compiled query each. Neither may read anything of the request but
+    its values and options: whatever else they used would be compiled into the query and
+    served to the next viewer. `KeysetPage(query.of(*values, **options), …)` reads a page
+    with it; where it cannot be kept (a stand-in missing from the SQL), each read is built
+    afresh, with the same rows."""
+
+    def __init__(self, build: Callable, *stand_ins, load: Callable | None = None) -> None:
+        self.build = build
+        self.load = load
+        self._compiled = Compiled(
+            self._query,
+            stand_ins_for=lambda *, anchored, **_options: (
+                (*stand_ins, ANCHOR_STAND_IN) if anchored else stand_ins
+            ),
+        )
+
+    def _query(self, *values, anchored: bool, field: str, descending: bool, limit: int, **options):
+        anchor_id = values[-1] if anchored else None
+        values = values[:-1] if anchored else values
+        chosen = keyset_slice(
+            self.build(*values, **options), field, anchor_id, descending=descending, limit=limit
+        )
+        return chosen if self.load is None else self.load(chosen, *values, **options)
+
+    def of(self, *values, **options) -> KeysetRows:
+        """This list for these values (and options), for a KeysetPage to read."""
+        return KeysetRows(self, values, options)
+
+
+@dataclass(frozen=True)
+class KeysetRows:
+    """A KeysetQuery bound to one request's values: what a KeysetPage reads pages of."""
+
+    query: KeysetQuery
+    values: tuple
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def read(self, field: str, anchor_id: int | None, *, descending: bool, limit: int) -> list:
+        anchored = anchor_id is not None
+        values = (*self.values, anchor_id) if anchored else self.values
+        return self.query._compiled.run(
+            *values,
+            anchored=anchored,
+            field=field,
+            descending=descending,
+            limit=limit,
+            **self.options,
+        )
 
 
 def row_id(value) -> int | None:

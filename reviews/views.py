@@ -20,7 +20,7 @@ from communities.models import Membership
 from communities.pickers import pickers_bind
 from core.compiled import Compiled
 from core.htmx import announce
-from core.paging import KeysetPage, row_id
+from core.paging import KeysetPage, KeysetQuery, row_id
 from core.plugins import annotate_rows, collect_panels
 from core.templatetags.dates import when
 from outcomes.models import Outcome
@@ -718,6 +718,20 @@ def round_close(request, slug: str, pk: int):
 # --- reviews ---------------------------------------------------------------------------------
 
 
+# The reviews page's rounds, newest first, compiled once (core.paging.KeysetQuery): a
+# stand-in for the community's id. Only the page's rounds are counted (`load`): counting
+# every round's reviews before choosing the page read the community's whole history.
+_ROUNDS = KeysetQuery(
+    lambda community_id: ReviewRound.objects.filter(community=community_id),
+    -20_181_410,
+    load=lambda chosen, _community_id: (
+        _progress(ReviewRound.objects.filter(pk__in=chosen.values("pk")))
+        .select_related("session")
+        .only("status", "due_on", "created_at", "session__title")
+    ),
+)
+
+
 @login_required
 @require_GET
 def reviews_page(request, slug: str):
@@ -727,19 +741,7 @@ def reviews_page(request, slug: str):
     user = request.user
     # Each list reads only the columns it shows (no JSON answers or prompts to decode).
     # Older rounds go by "older than this one" links (core.paging.KeysetPage), no COUNT.
-    # Only the page's rounds are counted (`load`): counting every round's reviews before
-    # choosing the page read the community's whole review history.
-    page = KeysetPage(
-        ReviewRound.objects.filter(community=community),
-        request.GET,
-        ROUNDS_PER_PAGE,
-        field="created_at",
-        load=lambda chosen: (
-            _progress(ReviewRound.objects.filter(pk__in=chosen.values("pk")))
-            .select_related("session")
-            .only("status", "due_on", "created_at", "session__title")
-        ),
-    )
+    page = KeysetPage(_ROUNDS.of(community.pk), request.GET, ROUNDS_PER_PAGE, field="created_at")
     waiting = _WAITING.run(community.pk, user.pk)
     shared = (
         PeerReview.objects.released()

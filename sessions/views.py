@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from copy import copy
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,8 +25,9 @@ from accounts.submissions import once_per_submission, submission_result
 from communities.access import community_for
 from communities.models import Membership
 from communities.pickers import member_ids
+from core.compiled import stand_in_moment
 from core.htmx import announce
-from core.paging import KeysetPage
+from core.paging import KeysetPage, KeysetQuery
 from core.plugins import annotate_rows, collect_panels, link_for
 from outcomes.models import Outcome
 
@@ -37,6 +39,7 @@ from .access import (
     series_for,
     session_for,
     sessions_for,
+    sessions_seen,
     template_for,
 )
 from .calendar import build_calendar, series_ics, session_ics
@@ -58,6 +61,7 @@ from .guides import FACILITATION_GUIDES
 from .models import (
     PULSE_FACES,
     RSVP,
+    UNDER_WAY,
     AgendaItem,
     CoFacilitation,
     PulseAnswer,
@@ -117,6 +121,25 @@ def _session_or_bounce(request, access, pk: int, state) -> tuple[Session, HttpRe
 # --- members' pages -----------------------------------------------------------------
 
 
+# The upcoming sessions with how many are going and the viewer's answer, compiled once
+# (core.paging.KeysetQuery): stand-ins for the community's and the viewer's ids and the
+# moment upcoming sessions start from (an hour ago: under way, still shown).
+_UPCOMING = KeysetQuery(
+    lambda community_id, user_id, since, *, facilitator: with_my_rsvp(
+        with_going_count(
+            sessions_seen(community_id, facilitator=facilitator)
+            .upcoming_since(since)
+            .select_related("series")
+            .only(*CARD_FIELDS)
+        ),
+        SimpleNamespace(pk=user_id),
+    ),
+    -20_181_411,
+    -20_181_412,
+    stand_in_moment(5),
+)
+
+
 @login_required
 @require_GET
 def session_list(request, slug: str):
@@ -125,9 +148,11 @@ def session_list(request, slug: str):
     # Upcoming sessions soonest first, UPCOMING_PAGE at a time with "Later sessions" links
     # (a community planning a long series ahead never has some silently left off).
     upcoming = KeysetPage(
-        with_my_rsvp(
-            with_going_count(visible.upcoming().select_related("series").only(*CARD_FIELDS)),
-            request.user,
+        _UPCOMING.of(
+            access.community.pk,
+            request.user.pk,
+            timezone.now() - UNDER_WAY,
+            facilitator=access.is_facilitator,
         ),
         request.GET,
         UPCOMING_PAGE,

@@ -68,3 +68,34 @@ def test_the_home_actions_union_is_kept():
     from reflections.panels import _my_actions_compiled
 
     assert _my_actions_compiled.compiled() is not None
+
+
+# Keyset lists compiled once (core.paging.KeysetQuery): each page a view reads — the first,
+# older and newer than a row — in each shape its options give.
+KEYSET_KEPT = [
+    ("reviews.views", "_ROUNDS", "created_at", False, "ROUNDS_PER_PAGE", {}),
+    pytest.param(
+        *("sessions.views", "_UPCOMING", "starts_at", True, "UPCOMING_PAGE"),
+        {"facilitator": True},
+        marks=TIMES,
+    ),
+    pytest.param(
+        *("sessions.views", "_UPCOMING", "starts_at", True, "UPCOMING_PAGE"),
+        {"facilitator": False},
+        marks=TIMES,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "field", "ascending", "per_page", "options"), KEYSET_KEPT
+)
+def test_each_compiled_keyset_list_is_kept(module, name, field, ascending, per_page, options):
+    views = importlib.import_module(module)
+    query = getattr(views, name)
+    limit = getattr(views, per_page) + 1
+
+    for anchored in (False, True):
+        for older in (True, False):
+            shape = {"field": field, "descending": older != ascending, "limit": limit}
+            assert query._compiled.compiled(anchored=anchored, **shape, **options) is not None

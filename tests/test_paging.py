@@ -97,3 +97,91 @@ def test_ascending_keyset_pages_read_soonest_first_and_back(db):
 
     for load in (None, lambda chosen: Notification.objects.filter(pk__in=chosen.values("pk"))):
         assert_walk(rows, [n.pk for n in made], field="created_at", ascending=True, load=load)
+
+
+# --- KeysetQuery: the same pages from reads compiled once -------------------------------
+
+
+def _notifications_of(person, moment, count):
+    from datetime import timedelta
+
+    from accounts.models import Notification
+
+    # Two rows share each moment: pages cut between them go by id.
+    return [
+        Notification.objects.create(
+            recipient=person,
+            key=f"k{person.pk}-{i}",
+            kind="k",
+            text=f"N{i}",
+            url="/",
+            created_at=moment + timedelta(days=i // 2),
+        )
+        for i in range(count)
+    ]
+
+
+def test_a_compiled_keyset_list_walks_as_the_queryset_does_for_each_viewer(db):
+    """The compiled reads give each viewer their own rows, page by page both ways, with a
+    loader and without, newest or soonest first: a value of the first viewer's kept in the
+    compiled query would show the second viewer the first's rows."""
+    from datetime import UTC, datetime
+
+    from django.db import connection
+
+    from accounts.models import Notification
+    from core.paging import KeysetQuery
+    from tests.factories import UserFactory
+
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    ada, bo = UserFactory(), UserFactory()
+    made = {ada: _notifications_of(ada, moment, 7), bo: _notifications_of(bo, moment, 7)}
+    plain = KeysetQuery(lambda person_id: Notification.objects.filter(recipient=person_id), -1)
+    loaded = KeysetQuery(
+        lambda person_id: Notification.objects.filter(recipient=person_id),
+        -1,
+        load=lambda chosen, _person_id: Notification.objects.filter(pk__in=chosen.values("pk")),
+    )
+
+    for query in (plain, loaded):
+        for person in (ada, bo):
+            rows = query.of(person.pk)
+            newest_first = [n.pk for n in reversed(made[person])]
+            assert_walk(rows, newest_first, field="created_at")
+            assert_walk(rows, newest_first[::-1], field="created_at", ascending=True)
+        if connection.vendor == "postgresql":  # SQLite is sent the moments as text.
+            options = {"field": "created_at", "descending": True, "limit": 4}
+            assert query._compiled.compiled(anchored=True, **options) is not None
+            assert query._compiled.compiled(anchored=False, **options) is not None
+
+
+def test_a_compiled_keyset_list_passes_its_options_and_ignores_a_foreign_anchor(db):
+    """Options shape the query (a viewer's flag); an id the list does not hold (another
+    viewer's row) names nothing, and the page is the newest, as with a queryset."""
+    from datetime import UTC, datetime
+
+    from accounts.models import Notification
+    from core.paging import KeysetPage, KeysetQuery
+    from tests.factories import UserFactory
+
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    ada, bo = UserFactory(), UserFactory()
+    mine = _notifications_of(ada, moment, 5)
+    theirs = _notifications_of(bo, moment, 5)
+    mine[0].read_at = moment
+    mine[0].save()
+    query = KeysetQuery(
+        lambda person_id, *, unread: Notification.objects.filter(
+            recipient=person_id, **({"read_at__isnull": True} if unread else {})
+        ),
+        -1,
+    )
+
+    every = KeysetPage(
+        query.of(ada.pk, unread=False), {"before": theirs[2].pk}, 10, field="created_at"
+    )
+    unread = KeysetPage(query.of(ada.pk, unread=True), {}, 10, field="created_at")
+
+    assert [n.pk for n in every] == [n.pk for n in reversed(mine)]
+    assert not every.has_previous()
+    assert [n.pk for n in unread] == [n.pk for n in reversed(mine[1:])]
