@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from core.compiled import Compiled
 from core.plugins import Panel
-from sessions.models import RSVP, Attendance
-from sessions.selectors import users_answered
+from sessions.selectors import going_or_came_ids
 
 from . import voices
 from .anonymity import conceal, facilitating
@@ -240,10 +239,7 @@ def session_voices_panel(request, access, session) -> Panel | None:
     nobody had answered yet.)"""
     if not access.is_facilitator or session.status == session.Status.CANCELLED:
         return None
-    # Unordered: SQLite refuses an ORDER BY (the models' default) inside a UNION.
-    going = users_answered(session, [RSVP.Response.GOING]).order_by().values_list("pk", flat=True)
-    came = Attendance.objects.filter(session=session).order_by().values_list("user_id", flat=True)
-    people_ids = sorted(set(going.union(came)))
+    people_ids = going_or_came_ids(session)
     if not people_ids:
         return None
     people = voices.quiet_voices(access.community, among=Q(user_id__in=people_ids))

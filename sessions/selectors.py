@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from core.compiled import Compiled
 from core.privacy import THRESHOLD, average_figure, people_figure
 
 from .models import RSVP, Attendance, PulseAnswer, SeriesRSVP, Session
@@ -140,17 +141,43 @@ def answered_q(session: Session, responses: Iterable[str]) -> Q:
     person gave none of their own), so PostgreSQL starts from those few answers and
     reads each person by key; two `IN`s joined by OR made it read every user of the site
     (the reminder scan grew with the site, not with the sessions due)."""
-    responses = list(responses)
-    own = RSVP.objects.filter(session=session)
+    return _answered_q(session.pk, session.series_id, list(responses))
+
+
+def _answered_q(session_id: int, series_id: int | None, responses: list[str]) -> Q:
+    """`answered_q` from the session's and its series' ids (None: in no series)."""
+    own = RSVP.objects.filter(session=session_id)
     answered = own.filter(response__in=responses).values("user_id")
-    if session.series_id is not None:
+    if series_id is not None:
         answered = answered.union(
-            SeriesRSVP.objects.filter(series_id=session.series_id, response__in=responses)
+            SeriesRSVP.objects.filter(series_id=series_id, response__in=responses)
             .exclude(user_id__in=own.values("user_id"))
             .values("user_id"),
             all=True,
         )
     return Q(pk__in=answered)
+
+
+def _going_or_came(session_id: int, series_id: int | None = None, *, in_series: bool):
+    going = User.objects.filter(_answered_q(session_id, series_id, [RSVP.Response.GOING]))
+    came = Attendance.objects.filter(session=session_id).values_list("user_id")
+    # Unordered: SQLite refuses an ORDER BY (the models' default) inside a UNION.
+    return going.order_by().values_list("pk").union(came.order_by())
+
+
+# Compiled once (core.compiled): stand-ins for the session's and its series' ids.
+_going_or_came_ids = Compiled(
+    _going_or_came,
+    stand_ins_for=lambda *, in_series: (-20_181_413, -20_181_414)[: 2 if in_series else 1],
+)
+
+
+def going_or_came_ids(session: Session) -> list[int]:
+    """The ids of the people going to `session` (their answer that counts: `answered_q`)
+    or recorded as having come, in order: one query."""
+    in_series = session.series_id is not None
+    values = (session.pk, session.series_id) if in_series else (session.pk,)
+    return sorted({row[0] for row in _going_or_came_ids.run(*values, in_series=in_series)})
 
 
 def users_answered(session: Session, responses: Iterable[str]) -> QuerySet:

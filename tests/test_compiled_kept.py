@@ -35,6 +35,8 @@ KEPT = [
     pytest.param(*("communities.selectors", "_milestones", {"facilitator": False}), marks=TIMES),
     ("outcomes.panels", "_agreed", {}),
     ("sessions.access", "_session_at", {"facilitator": True, "with_series": True}),
+    ("sessions.selectors", "_going_or_came_ids", {"in_series": True}),
+    ("sessions.selectors", "_going_or_came_ids", {"in_series": False}),
     ("sessions.access", "_session_at", {"facilitator": False, "with_series": False}),
     pytest.param(*("sessions.panels", "_next_session", {}), marks=TIMES),
     ("reflections.panels", "_recent", {"facilitator": True}),

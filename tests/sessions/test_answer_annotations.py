@@ -82,3 +82,19 @@ def test_the_annotations_hold_inside_a_subquery(answered):
     assert set(Session.objects.filter(pk__in=chosen).values_list("pk", flat=True)) == {
         session.pk for session in sessions if responses_for(session, [people[-1]])
     }
+
+
+def test_going_or_came_follows_the_answer_that_counts_and_adds_who_came(answered):
+    """The compiled ids (one query per shape, in a series or not) give each session its own
+    people: those whose answer that counts is "going", and whoever came."""
+    from sessions.models import Attendance
+    from sessions.selectors import going_or_came_ids
+
+    sessions, people = answered
+    came = people[0]
+    for session in sessions:
+        Attendance.objects.create(session=session, user=came)
+
+    for session in sessions:
+        going = {user for user, answer in responses_for(session).items() if answer == "going"}
+        assert going_or_came_ids(session) == sorted(going | {came.pk})
