@@ -141,6 +141,10 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'copsite.sqlite3'}")
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# A kept connection (DJANGO_CONN_MAX_AGE above 0: compose keeps them 60 s) is checked before
+# a request uses it, so a database restarted, or a connection a pooler closed, costs one
+# reconnect rather than the request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web process, the worker and beat share one file.
     DATABASES["default"]["OPTIONS"] = {

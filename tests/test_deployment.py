@@ -96,6 +96,26 @@ def test_compose_app_services_wait_for_healthy_dependencies_and_share_env():
     assert (ROOT / "Dockerfile").exists()
 
 
+def test_compose_keeps_database_connections_and_checks_each_before_use():
+    """Compose's app services keep their connections a minute by default: a request then
+    pays no new PostgreSQL backend (README: Performance), and a kept connection that died
+    (a restarted database) is noticed before a request uses it."""
+    services = compose()["services"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DJANGO_CONN_MAX_AGE"] == "${DJANGO_CONN_MAX_AGE:-60}"
+
+    result = run_manage(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        " print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        DJANGO_CONN_MAX_AGE="60",
+    )
+
+    assert result.stdout.split() == ["60", "True"], result.stderr
+
+
 def test_the_image_builds_the_translation_catalogs():
     """The .mo files are not kept in git (make install builds them): the image must too,
     after the code is copied in, or every page would be in English."""
