@@ -74,25 +74,14 @@ def assert_walk(rows, in_order: list[int], **options) -> None:
 def test_ascending_keyset_pages_read_soonest_first_and_back(db):
     """A soonest-first list (upcoming sessions): "older" goes later, "newer" sooner, and
     rows of the same moment go by id, with or without a loader."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime
 
     from accounts.models import Notification
     from tests.factories import UserFactory
 
     person = UserFactory()
-    start = datetime(2026, 1, 1, tzinfo=UTC)
     # Two rows share each moment: 0 and 1, 2 and 3…
-    made = [
-        Notification.objects.create(
-            recipient=person,
-            key=f"k{i}",
-            kind="k",
-            text=f"N{i}",
-            url="/",
-            created_at=start + timedelta(days=i // 2),
-        )
-        for i in range(7)
-    ]
+    made = _notifications_of(person, datetime(2026, 1, 1, tzinfo=UTC), 7)
     rows = Notification.objects.filter(recipient=person)
 
     for load in (None, lambda chosen: Notification.objects.filter(pk__in=chosen.values("pk"))):
