@@ -35,6 +35,18 @@ LONGEST_FIRST = [
     "tests/quality/test_junk_input.py::test_nul_in_every_form_field_",
     "tests/quality/test_email_links.py::",
     "tests/browser/test_accessibility.py::",
+    # Then the SQLite demo walk, the quick bench and the migration replays (10-20 s each):
+    # in collection order they came late, and one of them last kept a process alone.
+    "tests/quality/test_embedded_default.py::",
+    "tests/reviews/test_migrations.py::",
+    "tests/communities/test_invitation_once.py::test_migration_",
+    "tests/quality/test_harnesses.py::test_quick_benchmark_",
+    "tests/communities/test_looks.py::test_existing_communities_get_a_colour_",
+    "tests/outcomes/test_migrations.py::",
+    "tests/organisations/test_migration.py::",
+    "tests/sessions/test_template_migration.py::",
+    "tests/impact/test_migrations.py::",
+    "tests/search/test_sqlite.py::",
 ]
 
 
