@@ -15,12 +15,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import User
 from accounts.submissions import once_per_submission, submission_result
-from communities.access import community_for
-from communities.models import Membership
+from communities.access import CommunityAccess, community_for
+from communities.models import Community, Membership
 from core.csvs import csv_response
 from core.htmx import announce
-from core.paging import PAGING_PARAMS, KeysetPage
+from core.paging import PAGING_PARAMS, KeysetPage, KeysetQuery
 from core.plugins import site_link_for
 from core.text import DRAFT_FIELD_MAX
 from outcomes.access import outcome_for
@@ -109,6 +110,25 @@ def _reflections_shown(chosen, access=None, user=None):
     return shown
 
 
+def _listed_rows(community_id: int, user_id: int, *, facilitator: bool):
+    return Reflection.objects.visible_to(User(pk=user_id), community_id)
+
+
+def _listed_shown(chosen, community_id: int, user_id: int, *, facilitator: bool):
+    # A member's access as the rules read it: the community's id and whether the viewer
+    # facilitates (coordinators too), nothing else of their membership.
+    role = Membership.Role.FACILITATOR if facilitator else Membership.Role.MEMBER
+    access = CommunityAccess(community=Community(pk=community_id), membership=Membership(role=role))
+    return _reflections_shown(chosen, access, User(pk=user_id))
+
+
+# The reflections list as a member opens it, unfiltered, compiled once per role
+# (core.paging.KeysetQuery): stand-ins for the community's and the viewer's ids. The
+# reading rule and the response counts are the ones the filtered list builds each time,
+# given the viewer as an id; concealing anonymous authors happens on the rows after.
+_LISTED = KeysetQuery(_listed_rows, -20_181_420, -20_181_421, load=_listed_shown)
+
+
 # --- reading -----------------------------------------------------------------------------
 
 
@@ -123,23 +143,28 @@ def reflection_list(request, slug):
     # guessed a search matched one row it joined every session to each of 1,900 matches.
     # Filtering by an author never finds what they shared without their name, unless the
     # viewer may know it (reflections.anonymity).
-    chosen = filters.apply(
-        Reflection.objects.visible_to(request.user, community),
-        user=request.user,
-        sees_anonymous=access.is_facilitator,
-    ).order_by("-created_at", "-pk")
+    filtered = any(v for k, v in request.GET.items() if k not in PAGING_PARAMS)
     # Older pages go by "older than this one" links (core.paging.KeysetPage), as cheap
     # at the thousandth page as at the first: the index `(community, -created_at, -id)`
     # is read from the named reflection on, never skipped through with OFFSET.
-    page = KeysetPage(
-        chosen,
-        request.GET,
-        PAGE_SIZE,
-        field="created_at",
-        load=lambda rows: conceal(
-            _reflections_shown(rows, access, request.user), request.user, facilitating(access)
-        ),
-    )
+    if access.is_member and not filtered:
+        # The list as most often opened, unfiltered: its reads compiled once (`_LISTED`).
+        rows = _LISTED.of(community.pk, request.user.pk, facilitator=access.is_facilitator)
+        page = KeysetPage(rows, request.GET, PAGE_SIZE, field="created_at")
+    else:
+        chosen = filters.apply(
+            Reflection.objects.visible_to(request.user, community),
+            user=request.user,
+            sees_anonymous=access.is_facilitator,
+        ).order_by("-created_at", "-pk")
+        page = KeysetPage(
+            chosen,
+            request.GET,
+            PAGE_SIZE,
+            field="created_at",
+            load=lambda rows: _reflections_shown(rows, access, request.user),
+        )
+    page.object_list = conceal(page.object_list, request.user, facilitating(access))
     query = request.GET.copy()
     for paging in PAGING_PARAMS:
         query.pop(paging, None)
@@ -148,7 +173,7 @@ def reflection_list(request, slug):
         "filters": filters,
         "page": page,
         "query": query.urlencode(),
-        "filtered": any(v for k, v in request.GET.items() if k not in PAGING_PARAMS),
+        "filtered": filtered,
         # The box that searches everything in this community (the search app's page).
         "search_url": site_link_for("search"),
     }
