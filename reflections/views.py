@@ -84,14 +84,6 @@ def _int_param(request, name: str) -> int | None:
     return int(value) if value.isdecimal() else None
 
 
-def _reflections_for_page(user, community):
-    return (
-        Reflection.objects.visible_to(user, community)
-        .select_related("author", "session", "outcome", "community")
-        .order_by("-created_at", "-pk")
-    )
-
-
 def _reflections_shown(chosen, access=None, user=None):
     # The list shows the stored excerpt: the body and answers (up to 50,000 characters
     # each) need not travel, and the outcome is only ever a filter here. With a viewer,

@@ -42,7 +42,7 @@ def searchable_sessions(user) -> SessionQuerySet:
 
 
 def _session_query(community_id: int, pk: int, *, facilitator: bool, with_series: bool):
-    sessions = Session.objects.visible_to(community_id, facilitator=facilitator).filter(pk=pk)
+    sessions = sessions_seen(community_id, facilitator=facilitator).filter(pk=pk)
     if with_series:
         sessions = sessions.select_related("series")
     return sessions

@@ -180,10 +180,6 @@ def going_or_came_ids(session: Session) -> list[int]:
     return sorted({row[0] for row in _going_or_came_ids.run(*values, in_series=in_series)})
 
 
-def users_answered(session: Session, responses: Iterable[str]) -> QuerySet:
-    return User.objects.filter(answered_q(session, responses))
-
-
 def people_answering(session: Session, responses: Iterable[str]) -> QuerySet:
     """The people whose answer that counts for `session` is in `responses`, each annotated
     with it as `answer`: one query (the attendance page's starting list)."""
