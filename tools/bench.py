@@ -10,7 +10,9 @@ a table and writes var/bench.json (var/ is COPSITE_VAR_DIR when set):
 "reminders_recorded", "reminder_ms_per_session", "reminder_ms_per_reminder"}; each page's
 floor is timed in alternation with it. The dashboards keep their figures in the cache, so for them
 "median_ms" and "queries" are warm (figures cached) and "cold_ms", "cold_floor_ms",
-"cold_ratio" and "cold_queries" time the request that computes them (cache entry removed).
+"cold_ratio" and "cold_queries" time the request that computes them (cache entry removed),
+and "custom_ms", "custom_floor_ms", "custom_ratio" and "custom_queries" the first request
+for a custom period (a period of the person's own, nothing of it kept yet).
 
 `--reuse` keeps a bench database that an earlier run of the same scale seeded (PostgreSQL
 only; it seeds afresh when there is none) and `--pages` times only the pages named; with
@@ -24,10 +26,10 @@ portfolio as at scale 1), and the main community, the one the pages show, holdin
 share of all history as at scale 1, so N times as much. It times that, then takes scale
 1's figures from var/bench.json when a run of the same commit (a clean checkout) and size
 wrote them, else times scale 1 too, and prints both side by side: each page's ratio to the
-floor at 1 and at N (warm; cold too for the dashboards), how much it grew and whether
+floor at 1 and at N (warm; cold and custom too for the dashboards), how much it grew and whether
 that is within RATIO_GROWTH, and the cost of one digest against DIGEST_GROWTH.
 bench.json then holds scale 1's figures at the top as above, plus
-{"scales": {"1": {...}, "N": {...}}, "comparison": {"pages": {page: {"warm"|"cold":
+{"scales": {"1": {...}, "N": {...}}, "comparison": {"pages": {page: {"warm"|"cold"|"custom":
 {"1", "N", "growth", "met"}}}, "digest_ms": {...}, "reminder_ms_per_session": {...}}}.
 Each scale's figures also give "seed_s" (seeding time, null when reused), "digest_ms"
 (one digest), "digest_first_ms" (one of the first day's: each member's first digest, what
@@ -755,6 +757,67 @@ def time_cold(
     return statistics.median(timings), statistics.median(floors), len(queries)
 
 
+def custom_periods(count: int) -> list:
+    """`count` custom periods a person might pick on a dashboard, none the same: each
+    ending today and beginning some 13 months before, so that it is still running, began
+    in an ended month, and covers whole months that no preset covers (the costliest to
+    compute the first time: nothing of it is ever kept by the nightly task)."""
+    from django.utils import timezone
+
+    from impact.periods import Period
+
+    today = timezone.now().date()
+    return [Period(today - timedelta(days=400 + k), today) for k in range(1, count + 1)]
+
+
+def forget_custom(page: str, site: dict, period) -> None:
+    """What a dashboard keeps of a custom period: its cached figures, and the figures kept
+    in the database for the period, the one before, and the whole months both cover
+    (`impact.figures.windows`). After this, asking for the period is asking the first time."""
+    from impact import snapshot
+    from impact.access import portfolio_communities
+    from impact.figures.headlines import windows_for
+    from impact.models import StoredFigures
+
+    if page == "portfolio":
+        ids = [community.pk for community in portfolio_communities(site["leader"])]
+        snapshot.forget(snapshot.portfolio_key(ids, period))
+    else:
+        snapshot.forget(snapshot.community_key(site["community"].pk, period))
+    for part in (period, period.previous(), *windows_for(period)):
+        if part is not None:
+            StoredFigures.objects.filter(start=part.start, end=part.end).delete()
+
+
+def time_custom(
+    client, url: str, page: str, site: dict, floor_client, *, repeat: int = COLD_REPEAT
+) -> tuple[float, float, int]:
+    """Median server time of `url` for a custom period asked the first time (each request
+    another period, what is kept of it forgotten just before: `forget_custom`), the floor
+    in alternation, and the query count of one such request. One untimed request first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def ask(period):
+        forget_custom(page, site, period)
+        started = time.perf_counter()
+        assert client.get(f"{url}?{period.query()}").status_code == 200, url
+        return (time.perf_counter() - started) * 1000
+
+    first, *periods, last = custom_periods(repeat + 2)
+    ask(first)
+    timings, floors = [], []
+    for period in periods:
+        timings.append(ask(period))
+        started = time.perf_counter()
+        floor_client.get(FLOOR_URL)
+        floors.append((time.perf_counter() - started) * 1000)
+    forget_custom(page, site, last)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"{url}?{last.query()}")
+    return statistics.median(timings), statistics.median(floors), len(queries)
+
+
 def bench_digests(site: dict, count: int) -> tuple[float, float, float]:
     """Build and send `count` digests (daily, over consecutive days) to the locmem backend.
     Returns (seconds for 10,000 at this pace, milliseconds per digest, milliseconds per
@@ -919,9 +982,10 @@ def bench(args: argparse.Namespace) -> dict:
         urls = {page: url for page, url in urls.items() if page in args.pages}
     for page, url in urls.items():
         who = leader if page == "portfolio" else client
-        cold = None
+        cold = custom = None
         if page in cold_keys:
             cold = time_cold(who, url, cold_keys[page], client, repeat=cold_repeat)
+            custom = time_custom(who, url, page, site, client, repeat=cold_repeat)
         median_ms, page_floor_ms, queries = time_page(who, url, client, repeat=repeat)
         floors.append(page_floor_ms)
         pages[page] = {
@@ -937,6 +1001,14 @@ def bench(args: argparse.Namespace) -> dict:
                 "cold_floor_ms": round(cold_floor_ms, 2),
                 "cold_ratio": round(cold_ms / cold_floor_ms, 2),
                 "cold_queries": cold_queries,
+            }
+        if custom is not None:
+            custom_ms, custom_floor_ms, custom_queries = custom
+            pages[page] |= {
+                "custom_ms": round(custom_ms, 2),
+                "custom_floor_ms": round(custom_floor_ms, 2),
+                "custom_ratio": round(custom_ms / custom_floor_ms, 2),
+                "custom_queries": custom_queries,
             }
     digests = None if args.pages else bench_digests(site, 10_000 if not args.quick else 500)
     return {
@@ -973,6 +1045,15 @@ def print_figures(result: dict) -> None:
             f"{row['floor_ratio']:>9.2f}{row['queries']:>9}{cold}"
         )
     print("(dashboards: median and queries with the figures cached; cold: computing them)")
+    for page, row in result["pages"].items():
+        if "custom_ms" in row:
+            print(
+                f"{page.replace('_dashboard', '') + ' custom':<22}{row['custom_ms']:>11.2f}"
+                f"{row['custom_floor_ms']:>10.2f}{row['custom_ratio']:>9.2f}"
+                f"{row['custom_queries']:>9}"
+            )
+    if any("custom_ms" in row for row in result["pages"].values()):
+        print("(custom: a period of the person's own, computed the first time; each another)")
     if result["digests_10k_s"] is None:
         print("\n(--pages: digests and the reminder scan not timed)")
     else:
@@ -1005,7 +1086,11 @@ def compare(base: dict, scaled_result: dict) -> dict:
         before = base["pages"].get(page)
         if before is None:
             continue
-        for kind, key in (("warm", "floor_ratio"), ("cold", "cold_ratio")):
+        for kind, key in (
+            ("warm", "floor_ratio"),
+            ("cold", "cold_ratio"),
+            ("custom", "custom_ratio"),
+        ):
             if key in row and key in before:
                 growth = row[key] / before[key]
                 pages.setdefault(page, {})[kind] = {
@@ -1047,7 +1132,7 @@ def print_comparison(comparison: dict, multiple: int) -> None:
     print(f"{'page':<30}{'at 1':>8}{'at ' + n:>8}{'grew':>8}  met")
     for page, kinds in comparison["pages"].items():
         for kind, row in kinds.items():
-            name = page if kind == "warm" else f"{page} (cold)"
+            name = page if kind == "warm" else f"{page} ({kind})"
             print(
                 f"{name:<30}{row['1']:>8.2f}{row[n]:>8.2f}{row['growth']:>8.2f}"
                 f"  {'met' if row['met'] else 'NOT met'}"
