@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from communities.models import Membership
 from sessions.models import Session
+from tests.browser.conftest import AXE_OPTIONS
 from tests.factories import (
     AgendaItemFactory,
     CommunityFactory,
@@ -22,7 +23,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]},
+    **AXE_OPTIONS,
+}
 
 
 def test_sessions_pages_have_no_axe_violations(page, log_in):
