@@ -4,6 +4,7 @@ not a snippet, not a count. People come from the cast (tests/people.py)."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from impact.models import ImpactStory
 from outcomes.models import Outcome
@@ -171,6 +172,14 @@ def test_search_puts_a_title_hit_above_a_body_hit(cast):
     assert content.index("<mark>lighthouse</mark>") < content.index("Mostly weather")
 
 
+# Stems and whole-word marks are PostgreSQL's full text; SQLite finds and marks the words as
+# typed (tests/search/test_sqlite.py).
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's full-text search"
+)
+
+
+@postgresql_only
 def test_search_stems_words_in_the_community_language(cast):
     ReflectionFactory(community=cast.riverside, author=cast.alice, title="Field notes", body="maps")
 
@@ -192,6 +201,7 @@ def test_search_follows_a_change_of_the_community_language(cast):
     assert "Field notes" in exact
 
 
+@postgresql_only
 def test_search_stems_french_in_a_french_community(cast):
     cast.riverside.language = "french"
     cast.riverside.save()
@@ -630,6 +640,7 @@ def test_search_filters_responses_by_kind_community_loop_level_and_date(cast):
 # --- the compiled search, kept per viewer and criteria (search.selectors.matching) --------
 
 
+@postgresql_only  # The union is compiled and kept on PostgreSQL only.
 def test_search_kept_compiled_finds_each_search_by_its_own_words(cast):
     ReflectionFactory(community=cast.riverside, author=cast.alice, title="Tides", body="tide")
     ReflectionFactory(community=cast.riverside, author=cast.alice, title="Ports", body="harbour")
