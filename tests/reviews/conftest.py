@@ -108,7 +108,9 @@ def zip_bytes(entries: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in entries.items():
-            archive.writestr(name, content)
+            # A fixed date, not now: the bytes are test parameters, and each pytest-xdist
+            # process collects them for itself; two collections a second apart must agree.
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 

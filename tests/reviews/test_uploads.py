@@ -70,7 +70,7 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), ALLOWED)
+@pytest.mark.parametrize(("name", "content", "expected"), ALLOWED, ids=[n for n, *_ in ALLOWED])
 def test_sniff_recognises_allowed_types(name, content, expected):
     sniffed = sniff(SimpleUploadedFile(name, content))
 
@@ -78,7 +78,7 @@ def test_sniff_recognises_allowed_types(name, content, expected):
     assert sniffed.content_type == expected
 
 
-@pytest.mark.parametrize(("name", "content"), REFUSED)
+@pytest.mark.parametrize(("name", "content"), REFUSED, ids=[n for n, _ in REFUSED])
 def test_sniff_refuses_disallowed_content_whatever_the_name(name, content):
     assert sniff(SimpleUploadedFile(name, content)) is None
 
@@ -91,7 +91,7 @@ def share(client, cast, upload, **data):
     )
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), ALLOWED)
+@pytest.mark.parametrize(("name", "content", "expected"), ALLOWED, ids=[n for n, *_ in ALLOWED])
 def test_allowed_files_are_accepted_and_stored_as_their_sniffed_type(
     client, cast, name, content, expected
 ):
@@ -105,7 +105,7 @@ def test_allowed_files_are_accepted_and_stored_as_their_sniffed_type(
     assert (work.file_type, work.file_name, work.file_size) == (expected, name, len(content))
 
 
-@pytest.mark.parametrize(("name", "content"), REFUSED)
+@pytest.mark.parametrize(("name", "content"), REFUSED, ids=[n for n, _ in REFUSED])
 def test_wrong_type_by_content_is_a_polite_field_error(client, cast, name, content):
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
 
