@@ -742,7 +742,9 @@ def reviews_page(request, slug: str):
     # Each list reads only the columns it shows (no JSON answers or prompts to decode).
     # Older rounds go by "older than this one" links (core.paging.KeysetPage), no COUNT.
     page = KeysetPage(_ROUNDS.of(community.pk), request.GET, ROUNDS_PER_PAGE, field="created_at")
+    # The LIST_LIMIT due soonest; one more read says that more are waiting.
     waiting = _WAITING.run(community.pk, user.pk)
+    more_waiting = len(waiting) > LIST_LIMIT
     shared = (
         PeerReview.objects.released()
         .select_related("round", "reviewer")
@@ -782,7 +784,9 @@ def reviews_page(request, slug: str):
     context = {
         **access.context(),
         "page": page,
-        "waiting": waiting,
+        "waiting": waiting[:LIST_LIMIT],
+        "more_waiting": more_waiting,
+        "list_limit": LIST_LIMIT,
         "my_work": my_work,
         "given": given,
         "today": timezone.localdate(timezone=community.zoneinfo),
@@ -806,7 +810,7 @@ _WAITING = Compiled(
             "round__due_on",
             "round__session__title",
         )
-        .order_by("round__due_on", "pk")[:LIST_LIMIT]
+        .order_by("round__due_on", "pk")[: LIST_LIMIT + 1]
     ),
     -20_181_227,
     -20_181_228,

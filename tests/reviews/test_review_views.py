@@ -600,6 +600,26 @@ def test_reviews_page_shows_waiting_overdue_kindly_and_my_work(client, cast):
     assert "no reviews yet" in author_page
 
 
+@pytest.mark.parametrize("extra", [0, 1])
+def test_reviews_page_says_when_more_reviews_wait_than_it_lists(client, cast, extra):
+    """The reviews hoped for soonest, LIST_LIMIT of them; one more waiting and the page says
+    more are waiting, rather than leaving them out silently."""
+    from reviews.views import LIST_LIMIT
+    from tests.factories import PeerReviewFactory, ReviewRoundFactory, SharedWorkFactory
+
+    round_ = ReviewRoundFactory(session=cast.session)
+    for i in range(LIST_LIMIT + extra):
+        work = SharedWorkFactory(session=cast.session, title=f"Map {i:02}")
+        PeerReviewFactory(round=round_, work=work, reviewer=cast.reviewer)
+    as_(client, cast.reviewer)
+
+    response = client.get(url("reviews"))
+
+    html = response.content.decode()
+    assert len(response.context["waiting"]) == LIST_LIMIT
+    assert ("More are waiting for you" in html) == bool(extra)
+
+
 def test_reviews_page_pages_rounds_by_keyset_links_through_equal_moments(client, cast):
     # Twelve rounds opened at one moment: the pages walk them by id, each round once.
     rounds = [cast.open_round() for _ in range(12)]
