@@ -16,3 +16,10 @@ class CoreConfig(AppConfig):
             request_id_var.set(None)
 
         request_finished.connect(request_id_off_log_lines, dispatch_uid="core.request_id")
+
+        # PostgreSQL's functions copsite's SQL uses, on SQLite too (the embedded default).
+        from django.db.backends.signals import connection_created
+
+        from .sqlite import add_functions
+
+        connection_created.connect(add_functions, dispatch_uid="core.sqlite_functions")

@@ -46,7 +46,30 @@ for email in ROLES:
         if response.status_code >= 500:
             failed.append([email, path, response.status_code])
     walked[email or "anonymous"] = count
-print(json.dumps({"failed": failed, "walked": walked}))
+
+# And a write that runs SQL of copsite's own: the demo member, whom others mentioned,
+# deletes their account (privacy.erasure rewrites those mentions with REGEXP_REPLACE).
+import time
+from reflections.models import Mention
+member = User.objects.get(email="member@example.com")
+mentioned = Mention.objects.filter(person=member).count()
+client = Client(raise_request_exception=False)
+client.force_login(member)
+session = client.session
+session["account_authentication_methods_user"] = str(member.pk)
+session["account_authentication_methods"] = [
+    {"at": time.time(), "method": "password", "reauthenticated": True}
+]
+session.save()
+kinds = ("reflections", "responses", "work", "actions", "stories")
+choices = {"keep_" + kind: "keep" for kind in kinds}
+deleted = client.post("/settings/delete/", {**choices, "confirm": "on"})
+member.refresh_from_db()
+print(json.dumps({
+    "failed": failed,
+    "walked": walked,
+    "deleted": [deleted.status_code, member.is_active, mentioned],
+}))
 """
 
 
@@ -72,5 +95,10 @@ def test_the_demo_runs_on_sqlite_for_every_demo_account(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["failed"] == []
+    # The member deleted their account (a redirect to "deleted", the account emptied), the
+    # mentions of them rewritten on the way.
+    status, active, mentioned = result["deleted"]
+    assert (status, active) == (302, False)
+    assert mentioned > 0
     # Each signed-in account reached well beyond its home page.
     assert all(count > 15 for who, count in result["walked"].items() if who != "anonymous")
