@@ -110,7 +110,9 @@ def _listed_shown(chosen, community_id: int, user_id: int, *, facilitator: bool)
     # A member's access as the rules read it: the community's id and whether the viewer
     # facilitates (coordinators too), nothing else of their membership.
     role = Membership.Role.FACILITATOR if facilitator else Membership.Role.MEMBER
-    access = CommunityAccess(community=Community(pk=community_id), membership=Membership(role=role))
+    # The organisation given, so no field default runs: Community's reads the database.
+    community = Community(pk=community_id, organisation_id=None)
+    access = CommunityAccess(community=community, membership=Membership(role=role))
     return _reflections_shown(chosen, access, User(pk=user_id))
 
 
