@@ -994,22 +994,15 @@ def bench(args: argparse.Namespace) -> dict:
             "floor_ratio": round(median_ms / page_floor_ms, 2),
             "queries": queries,
         }
-        if cold is not None:
-            cold_ms, cold_floor_ms, cold_queries = cold
-            pages[page] |= {
-                "cold_ms": round(cold_ms, 2),
-                "cold_floor_ms": round(cold_floor_ms, 2),
-                "cold_ratio": round(cold_ms / cold_floor_ms, 2),
-                "cold_queries": cold_queries,
-            }
-        if custom is not None:
-            custom_ms, custom_floor_ms, custom_queries = custom
-            pages[page] |= {
-                "custom_ms": round(custom_ms, 2),
-                "custom_floor_ms": round(custom_floor_ms, 2),
-                "custom_ratio": round(custom_ms / custom_floor_ms, 2),
-                "custom_queries": custom_queries,
-            }
+        for kind, timed in (("cold", cold), ("custom", custom)):
+            if timed is not None:
+                ms, floor_ms, count = timed
+                pages[page] |= {
+                    f"{kind}_ms": round(ms, 2),
+                    f"{kind}_floor_ms": round(floor_ms, 2),
+                    f"{kind}_ratio": round(ms / floor_ms, 2),
+                    f"{kind}_queries": count,
+                }
     digests = None if args.pages else bench_digests(site, 10_000 if not args.quick else 500)
     return {
         "scale": seeded,
