@@ -49,18 +49,13 @@ for email in ROLES:
 
 # And a write that runs SQL of copsite's own: the demo member, whom others mentioned,
 # deletes their account (privacy.erasure rewrites those mentions with REGEXP_REPLACE).
-import time
 from reflections.models import Mention
+from tests.privacy.test_delete_pages import remember_sign_in
 member = User.objects.get(email="member@example.com")
 mentioned = Mention.objects.filter(person=member).count()
 client = Client(raise_request_exception=False)
 client.force_login(member)
-session = client.session
-session["account_authentication_methods_user"] = str(member.pk)
-session["account_authentication_methods"] = [
-    {"at": time.time(), "method": "password", "reauthenticated": True}
-]
-session.save()
+remember_sign_in(client, member, method="password", reauthenticated=True)
 kinds = ("reflections", "responses", "work", "actions", "stories")
 choices = {"keep_" + kind: "keep" for kind in kinds}
 deleted = client.post("/settings/delete/", {**choices, "confirm": "on"})
