@@ -31,8 +31,9 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 from core.compiled import Compiled
 from core.privacy import THRESHOLD, average_figure, people_figure
+from outcomes.models import Outcome
 
-from .models import RSVP, Attendance, PulseAnswer, SeriesRSVP, Session
+from .models import RSVP, AgendaItem, Attendance, PulseAnswer, SeriesRSVP, Session
 
 # What a session card reads (sessions.templatetags.session_tags.session_card) of a session
 # and its series (the rhythm): a list of 50 cards loads these columns and no others. A
@@ -178,6 +179,35 @@ def going_or_came_ids(session: Session) -> list[int]:
     in_series = session.series_id is not None
     values = (session.pk, session.series_id) if in_series else (session.pk,)
     return sorted({row[0] for row in _going_or_came_ids.run(*values, in_series=in_series)})
+
+
+# A session's agenda and the agreed outcomes its items serve, compiled once (core.compiled):
+# the session page reads them on every request. Stand-in: the session's id.
+_agenda_items = Compiled(
+    lambda session_id: AgendaItem.objects.filter(session_id=session_id).order_by("position", "pk"),
+    -20_181_415,
+)
+_served = Compiled(
+    lambda session_id: (
+        Outcome.objects.filter(agenda_items__session_id=session_id)
+        .annotate(served_by=F("agenda_items__id"))
+        .order_by("statement", "pk")
+    ),
+    -20_181_416,
+)
+
+
+def agenda_of(session: Session) -> list[AgendaItem]:
+    """The session's agenda items in the planner's order, each with `serves`: the outcomes
+    aligned to it, by statement. Two queries (none for the outcomes without an item)."""
+    items = _agenda_items.run(session.pk)
+    serves: dict[int, list[Outcome]] = {item.pk: [] for item in items}
+    if items:
+        for outcome in _served.run(session.pk):
+            serves[outcome.served_by].append(outcome)
+    for item in items:
+        item.serves = serves[item.pk]
+    return items
 
 
 def people_answering(session: Session, responses: Iterable[str]) -> QuerySet:

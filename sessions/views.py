@@ -29,7 +29,6 @@ from core.compiled import stand_in_moment
 from core.htmx import announce
 from core.paging import KeysetPage, KeysetQuery
 from core.plugins import annotate_rows, collect_panels, link_for
-from outcomes.models import Outcome
 
 from . import services
 from .access import (
@@ -73,6 +72,7 @@ from .models import (
 )
 from .selectors import (
     CARD_FIELDS,
+    agenda_of,
     attended_count,
     my_pulse,
     people_answering,
@@ -216,11 +216,7 @@ def _detail_context(request, access, session: Session) -> dict:
     # Everyone's answer that counts: their own, or their answer to the whole series.
     rsvps = rsvp_people(session)
     my_rsvp = next((response for user, response in rsvps if user.pk == request.user.pk), None)
-    agenda = list(
-        session.agenda_items.prefetch_related(
-            Prefetch("aligned_outcomes", queryset=Outcome.objects.order_by("statement"))
-        )
-    )
+    agenda = agenda_of(session)
     # After a held session the page says who came (one query); before it, who is going.
     came = []
     if stage == Session.AFTER and session.is_held:
@@ -580,11 +576,7 @@ def _planner_context(request, access, session, form, **extra) -> dict:
 
 
 def _agenda_context(community, session, editing=None, item_form=None) -> dict:
-    items = list(
-        session.agenda_items.prefetch_related(
-            Prefetch("aligned_outcomes", queryset=Outcome.objects.order_by("statement"))
-        )
-    )
+    items = agenda_of(session)
     total = sum(item.minutes for item in items)
     kinds = {item.kind for item in items}
     return {

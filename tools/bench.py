@@ -352,6 +352,7 @@ def seed(scale: dict[str, int], multiple: int = 1) -> dict:
     outcome, reviews = seed_peer_review(
         scale, rng, now, communities, by_community, facilitator, multiple
     )
+    seed_agendas(rng)
     return {
         "community": main,
         "facilitator": facilitator,
@@ -552,6 +553,49 @@ def seed_peer_review(scale, rng, now, communities, by_community, facilitator, mu
         )
     PeerReview.objects.bulk_create(reviews, batch_size=2000)
     return agreed[main.pk][0], len(reviews)
+
+
+def seed_agendas(rng) -> None:
+    """Every session's plan: a check-in round, an activity and a moment to reflect; seven
+    activities in ten aligned to one of the community's agreed outcomes (what the alignment
+    map, the outcome page and the dashboards' alignment coverage read)."""
+    from outcomes.models import Outcome
+    from sessions.models import AgendaItem, Session
+
+    agreed: dict[int, list[int]] = {}
+    for pk, community_id in Outcome.objects.filter(status="agreed").values_list(
+        "pk", "community_id"
+    ):
+        agreed.setdefault(community_id, []).append(pk)
+    plan = [
+        ("Check-in round", 10, AgendaItem.Kind.ROUND),
+        ("Try the practice in pairs", 30, AgendaItem.Kind.ACTIVITY),
+        ("What did we notice?", 15, AgendaItem.Kind.REFLECT),
+    ]
+    items, aligned = [], []
+    for session_id, community_id in Session.objects.order_by("pk").values_list(
+        "pk", "community_id"
+    ):
+        for position, (title, minutes, kind) in enumerate(plan):
+            if kind == AgendaItem.Kind.ACTIVITY and rng.random() < 0.7:
+                aligned.append((len(items), rng.choice(agreed[community_id])))
+            items.append(
+                AgendaItem(
+                    session_id=session_id,
+                    position=position,
+                    title=title,
+                    minutes=minutes,
+                    kind=kind,
+                )
+            )
+    items = AgendaItem.objects.bulk_create(items, batch_size=5000)
+    AgendaItem.aligned_outcomes.through.objects.bulk_create(
+        (
+            AgendaItem.aligned_outcomes.through(agendaitem_id=items[i].pk, outcome_id=o)
+            for i, o in aligned
+        ),
+        batch_size=5000,
+    )
 
 
 def analyze() -> None:

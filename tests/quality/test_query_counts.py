@@ -143,6 +143,17 @@ def session_detail(cast, rows):
     return "bob", f"/c/riverside/sessions/{session.pk}/", {}, "Rower 00"
 
 
+def session_detail_agenda(cast, rows):
+    """Each agenda item serves an agreed outcome of its own: read with the agenda."""
+    session = SessionFactory(community=cast.riverside, title="Causal loops")
+    session.facilitators.add(cast.bob)
+    for i in range(rows):
+        item = AgendaItemFactory(session=session, title=f"Activity {i:02d}", position=i)
+        outcome = OutcomeFactory(community=cast.riverside, statement=f"loop thinking {i:02d}")
+        item.aligned_outcomes.add(outcome)
+    return "bob", f"/c/riverside/sessions/{session.pk}/", {}, "loop thinking 00"
+
+
 def session_detail_after(cast, rows):
     session = past_session(cast, title="Causal loops")
     session.facilitators.add(cast.bob)
@@ -410,6 +421,9 @@ CASES = {
     # +2 for the quiet voices panel a facilitator sees: the session's people, then the
     # quiet voices among them (none when nobody is going).
     "session_detail": (session_detail, 12),
+    # With an agenda: +1, the outcomes its items serve (sessions.selectors.agenda_of);
+    # nobody going, so no quiet voices to look for among them (-1).
+    "session_detail_agenda": (session_detail_agenda, 12),
     # After it: who came (1 query) and the reviews panel (3) instead.
     # +1 for the themes gathered from the session (reflections' themes panel).
     # +1 for the pulse summary its facilitator sees, +2 for their facilitation-reflection

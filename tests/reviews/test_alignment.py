@@ -6,6 +6,7 @@ import datetime as dt
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -405,3 +406,57 @@ def test_alignment_map_shows_the_latest_for_a_tampered_outcome(client, world, ma
 
     assert response.status_code == 200
     assert shown(response) == shown(plain)
+
+
+def test_alignment_map_rows_speak_the_readers_language_and_escape_what_people_wrote(
+    client, world, mapped
+):
+    """The rows are written in Python (reviews.templatetags.alignment_rows) with the
+    template's own sentences: the catalogs translate them, and every title is escaped."""
+    community = world["community"]
+    mapped["unreviewed"].title = "<b>Loops & more</b>"
+    mapped["unreviewed"].save()
+    facilitate = community.outcomes.get(statement="facilitate mapping")
+    studio = SessionFactory(
+        community=community, title="Studio <i>ouvert</i>", starts_at=timezone.now() - 3 * DAY
+    )
+    review_round(studio, [facilitate])
+    client.force_login(world["facilitator"])
+
+    html = client.get("/c/riverside/alignment/", headers={"accept-language": "fr"}).content
+    html = html.decode()
+
+    assert "Live mapping</a> — Map two projects (20 min)" in html
+    assert "Cycle de revue</a> (ouvert, attendu pour " in html
+    assert ") : 1 sur 2 revues partagées" in html
+    assert "&lt;b&gt;Loops &amp; more&lt;/b&gt;</a> — Find the loop" in html
+    assert "<b>Loops" not in html
+    assert "ouvrir un cycle de revue ?</a>" in html
+    assert "Studio &lt;i&gt;ouvert&lt;/i&gt;</a> (ouvert, attendu pour " in html
+    assert "Review round" not in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="arrays are PostgreSQL's")
+def test_the_compiled_rounds_query_reads_what_the_built_one_reads(world, mapped, hillside):
+    """`rounds_on_the_map` runs its query compiled once with the sessions' ids as one array
+    (PostgreSQL): for any community and any sessions, the rows the queryset built afresh
+    with an IN gives."""
+    from reviews.selectors import _rounds_query, _rounds_rows
+
+    community = world["community"]
+    elsewhere = SessionFactory(community=community, starts_at=timezone.now() - 2 * DAY)
+    review_round(elsewhere, [community.outcomes.get(statement="facilitate mapping")])
+    theirs = SessionFactory(community=hillside, starts_at=timezone.now() - 2 * DAY)
+    review_round(theirs, [OutcomeFactory(community=hillside, statement="their own")])
+
+    def read(rows):
+        return [
+            (row.reviewround_id, row.outcome_id, row.elsewhere, row.done, row.expected)
+            for row in rows
+        ]
+
+    sessions = [mapped["round"].session_id, mapped["unreviewed"].pk]
+    for cid, ids in [(community.pk, sessions), (community.pk, []), (hillside.pk, [theirs.pk])]:
+        compiled = read(_rounds_rows.run(cid, ids, any_of=True))
+        assert compiled == read(_rounds_query(cid, ids, any_of=False))
+        assert compiled  # Something to compare: a round shown or one elsewhere.

@@ -468,3 +468,32 @@ def test_agenda_add_aligns_the_new_item_to_outcomes(client, world):
     )
 
     assert list(world.session.agenda_items.get().aligned_outcomes.all()) == [outcome]
+
+
+def test_agenda_of_gives_each_item_the_outcomes_it_serves_in_order(world):
+    """The session page's and the planner's agenda (`sessions.selectors.agenda_of`): the
+    session's items in the planner's order, each with exactly its own aligned outcomes,
+    by statement; another session's items and alignments are not read."""
+    from sessions.selectors import agenda_of
+
+    maps, loops, voice = (
+        OutcomeFactory(community=world.community, statement=statement)
+        for statement in ("Map with confidence", "Find the loops", "Every voice heard")
+    )
+    second = AgendaItemFactory(session=world.session, title="Second", position=2)
+    first = AgendaItemFactory(session=world.session, title="First", position=1)
+    bare = AgendaItemFactory(session=world.session, title="Third", position=3)
+    first.aligned_outcomes.add(maps, loops, voice)
+    second.aligned_outcomes.add(loops)
+    elsewhere = AgendaItemFactory(session=world.other_session, title="Elsewhere")
+    elsewhere.aligned_outcomes.add(maps)
+
+    agenda = agenda_of(world.session)
+
+    assert [(item, item.serves) for item in agenda] == [
+        (first, [voice, loops, maps]),
+        (second, [loops]),
+        (bare, []),
+    ]
+    assert agenda_of(world.other_session)[0].serves == [maps]
+    assert agenda_of(SessionFactory(community=world.community)) == []
