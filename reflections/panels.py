@@ -24,6 +24,31 @@ from .selectors import themes_for, thread_context
 PANEL_ROWS = 5
 
 
+# The session page's open actions: at most this many.
+SESSION_ACTIONS = 20
+
+
+def _session_actions_query(community_id: int, today: date, previous_id=None, *, first: bool):
+    """`session_panel`'s actions: the community's open ones, overdue first; with `first`,
+    those committed to at the session `previous_id` before them."""
+    rows = (
+        Action.objects.filter(community_id=community_id)
+        .open()
+        .select_related("owner")
+        .overdue_first(today)
+    )
+    return rows.from_session_first(previous_id if first else None)[:SESSION_ACTIONS]
+
+
+# Compiled once per shape (core.compiled): the session page asks it on every request.
+_session_actions = Compiled(
+    _session_actions_query,
+    stand_ins_for=lambda *, first: (-20_181_420, date(1900, 1, 5), -20_181_421)[
+        : 3 if first else 2
+    ],
+)
+
+
 def session_panel(request, access, session) -> Panel | None:
     """The community's open actions for a session's page. The page shows them once: under
     its agenda's "Review our open actions" step when the plan has one (the page takes
@@ -36,13 +61,11 @@ def session_panel(request, access, session) -> Panel | None:
     # In a series, what we committed to at the previous session comes first (one more
     # query, only then), then the older open ones.
     previous = session.previous_occurrence()
-    actions = list(
-        Action.objects.filter(community=session.community)
-        .open()
-        .select_related("owner")
-        .overdue_first()
-        .from_session_first(previous.pk if previous else None)[:20]
-    )
+    today = timezone.localdate()
+    if previous is None:
+        actions = _session_actions.run(session.community_id, today, first=False)
+    else:
+        actions = _session_actions.run(session.community_id, today, previous.pk, first=True)
     # Each action's community is the session's, already loaded: no join, no copy per row.
     community_field = Action._meta.get_field("community")
     for action in actions:

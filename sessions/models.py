@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.compiled import Compiled, stand_in_moment
 from core.templatetags.dates import STYLES
 from core.text import LONG_TEXT_MAX, TEXT_MAX
 
@@ -222,14 +223,10 @@ class Session(models.Model):
     def previous_occurrence(self) -> Session | None:
         """The series' session held just before this one (None outside a series): where
         the actions reviewed at this one's opening were committed to."""
-        if self.series_id is None:
+        if self.series_id is None or self.recurrence_id is None:
             return None
-        return (
-            Session.objects.held()
-            .filter(series_id=self.series_id, recurrence_id__lt=self.recurrence_id)
-            .order_by("-recurrence_id")
-            .first()
-        )
+        found = _previous_occurrence.run(self.series_id, self.recurrence_id)
+        return found[0] if found else None
 
     def next_occurrence(self) -> Session | None:
         """The series' next scheduled session after this one (None outside a series)."""
@@ -244,6 +241,19 @@ class Session(models.Model):
             .order_by("starts_at")
             .first()
         )
+
+
+# Compiled once (core.compiled): the session page's actions panel asks it on every
+# request of a session in a series. Stand-ins: a series id and a moment.
+_previous_occurrence = Compiled(
+    lambda series_id, recurrence_id: (
+        Session.objects.held()
+        .filter(series_id=series_id, recurrence_id__lt=recurrence_id)
+        .order_by("-recurrence_id")[:1]
+    ),
+    -20_181_419,
+    stand_in_moment(4),
+)
 
 
 class AgendaItem(models.Model):

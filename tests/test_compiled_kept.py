@@ -41,6 +41,9 @@ KEPT = [
     ("sessions.selectors", "_served", {}),
     ("sessions.access", "_session_at", {"facilitator": False, "with_series": False}),
     pytest.param(*("sessions.panels", "_next_session", {}), marks=TIMES),
+    pytest.param(*("sessions.models", "_previous_occurrence", {}), marks=TIMES),
+    pytest.param(*("reflections.panels", "_session_actions", {"first": True}), marks=TIMES),
+    pytest.param(*("reflections.panels", "_session_actions", {"first": False}), marks=TIMES),
     ("reflections.panels", "_recent", {"facilitator": True}),
     ("reflections.panels", "_recent", {"facilitator": False}),
     pytest.param(
