@@ -43,7 +43,7 @@ def _session_actions_query(community_id: int, today: date, previous_id=None, *, 
 # Compiled once per shape (core.compiled): the session page asks it on every request.
 _session_actions = Compiled(
     _session_actions_query,
-    stand_ins_for=lambda *, first: (-20_181_420, date(1900, 1, 5), -20_181_421)[
+    stand_ins_for=lambda *, first: (-20_181_424, date(1900, 1, 5), -20_181_425)[
         : 3 if first else 2
     ],
 )

@@ -16,11 +16,12 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import pgettext
 
@@ -98,14 +99,15 @@ def _aligned_query(community_id: int, whole: int, *, latest: int | None):
 _aligned_rows = Compiled(_aligned_query, -20_181_224, -20_181_225)
 
 
-def _rounds_query(community_id: int, session_ids, *, any_of: bool):
+def _rounds_query(
+    community_id: int, session_ids, whole: int = -1, *, any_of: bool, latest: int | None = None
+):
     """`rounds_on_the_map`' query: the community's rounds through its agreed outcomes on
-    the sessions `session_ids` (the shown activities'), and every one on a session where
-    no activity is aligned to its outcome. `any_of`: the ids as one array parameter
-    (PostgreSQL), so that the compiled SQL serves any number of them."""
+    the sessions `session_ids` (the shown activities'), and those on a session where no
+    activity is aligned to its outcome — with `latest`, each outcome's `latest` + 1 newest
+    of these (every one for the outcome `whole`), else every one. `any_of`: the ids as
+    one array parameter (PostgreSQL), so that the compiled SQL serves any number of them."""
     through = ReviewRound.outcomes.through
-    Status = PeerReview.Status
-    live = live_q("reviewround__reviews__")
     # The shown activities' sessions (each pair is checked by the caller: one IN plans
     # faster than a condition per outcome).
     if any_of:
@@ -117,7 +119,12 @@ def _rounds_query(community_id: int, session_ids, *, any_of: bool):
         agendaitem__session_id=OuterRef("reviewround__session_id"),
         outcome_id=OuterRef("outcome_id"),
     )
-    return (
+    # Each round's reviews counted by a subquery of its own, not by grouping the rows
+    # joined to every review: grouped, PostgreSQL tested the row's NOT EXISTS once per
+    # review and chose to hash every aligned activity of the site for it (10 ms at five
+    # times the bench's data).
+    reviews = PeerReview.objects.filter(round_id=OuterRef("reviewround_id")).order_by()
+    rows = (
         through.objects.filter(
             reviewround__community_id=community_id, outcome__status=Outcome.Status.AGREED
         )
@@ -134,42 +141,66 @@ def _rounds_query(community_id: int, session_ids, *, any_of: bool):
         )
         .annotate(
             # Shared and (in a round with a release step) released: what authors see.
-            done=Count(
-                "reviewround__reviews",
-                filter=Q(reviewround__reviews__status=Status.SUBMITTED)
-                & (
-                    Q(reviewround__holds_reviews=False)
-                    | Q(reviewround__reviews__released_at__isnull=False)
-                ),
+            done=_counted(
+                reviews.filter(status=PeerReview.Status.SUBMITTED).filter(
+                    Q(round__holds_reviews=False) | Q(released_at__isnull=False)
+                )
             ),
-            expected=Count("reviewround__reviews", filter=live),
+            expected=_counted(reviews.filter(live_q())),
         )
         .order_by("-reviewround__created_at", "-reviewround_id")
     )
+    if latest is None:
+        return rows
+    # The map shows each outcome's newest few rounds elsewhere (one more read says that
+    # earlier ones are left out): the rows read stay as many at any length of history.
+    return rows.annotate(
+        place=Window(
+            RowNumber(),
+            partition_by=[F("outcome_id"), F("elsewhere")],
+            order_by=[F("reviewround__created_at").desc(), F("reviewround_id").desc()],
+        ),
+        cap=Case(
+            When(elsewhere=False, then=Value(MAX_ROWS)),
+            When(outcome_id=whole, then=Value(MAX_ROWS)),
+            default=Value(latest + 1),
+            output_field=IntegerField(),
+        ),
+    ).filter(place__lte=F("cap"))
+
+
+def _counted(rows) -> Coalesce:
+    """How many `rows` (correlated to the outer row) there are, as a subquery."""
+    counted = rows.values("round_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 # Compiled once (core.compiled) on PostgreSQL, where the sessions' ids are one array
 # parameter: building and compiling it had been a third of the map's time in Python.
-_rounds_rows = Compiled(_rounds_query, -20_181_417, [-20_181_418])
+_rounds_rows = Compiled(_rounds_query, -20_181_417, [-20_181_418], -20_181_423)
 
 
-def rounds_on_the_map(community, items_by_outcome) -> dict[int, list[ReviewRound]]:
+def rounds_on_the_map(
+    community, items_by_outcome, *, latest: int | None = None, whole: int | None = None
+) -> dict[int, list[ReviewRound]]:
     """The review rounds the alignment map shows, newest first, each with `done` and
     `expected` review counts. Each activity in `items_by_outcome` gets `rounds` (those on
     its session through its outcome) and `needs_review` (held, and no round has looked at
     it yet: a gap, shown kindly with the next step); the answer is outcome id → the rounds
     through it on sessions where no activity is aligned to it (the triple's review, listed
-    apart). Rounds of activities the map leaves out are not read. One query."""
+    apart; with `latest`, each outcome's `latest` + 1 newest, every one for `whole`).
+    Rounds of activities the map leaves out are not read. One query."""
     pairs = {
         (item.session_id, outcome_id)
         for outcome_id, items in items_by_outcome.items()
         for item in items
     }
     session_ids = sorted({session_id for session_id, _ in pairs})
+    whole = -1 if whole is None else whole
     if connection.vendor == "postgresql":
-        rows = _rounds_rows.run(community.pk, session_ids, any_of=True)
+        rows = _rounds_rows.run(community.pk, session_ids, whole, any_of=True, latest=latest)
     else:  # SQLite has no arrays: built afresh, with an IN.
-        rows = _rounds_query(community.pk, session_ids, any_of=False)
+        rows = _rounds_query(community.pk, session_ids, whole, any_of=False, latest=latest)
     on_items: dict[tuple[int, int], list[ReviewRound]] = defaultdict(list)
     elsewhere: dict[int, list[ReviewRound]] = defaultdict(list)
     for row in rows:

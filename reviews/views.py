@@ -1166,7 +1166,7 @@ def alignment(request, slug):
     whole = row_id(request.GET.get("outcome"))
     latest = selectors.MAP_LATEST
     items, totals = selectors.aligned_items(community, latest=latest, whole=whole)
-    elsewhere = selectors.rounds_on_the_map(community, items)
+    elsewhere = selectors.rounds_on_the_map(community, items, latest=latest, whole=whole)
     rows = []
     for outcome in agreed:
         other_rounds = elsewhere.get(outcome.pk, [])

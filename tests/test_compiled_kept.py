@@ -51,7 +51,7 @@ KEPT = [
         marks=TIMES,
     ),
     ("reviews.selectors", "_aligned_rows", {"latest": MAP_LATEST}),
-    ("reviews.selectors", "_rounds_rows", {"any_of": True}),
+    ("reviews.selectors", "_rounds_rows", {"any_of": True, "latest": MAP_LATEST}),
     pytest.param(*("reviews.selectors", "_agreed_marked", {}), marks=TIMES),
     ("reviews.views", "_WAITING", {}),
     ("search.selectors", "_memberships_of", {}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -456,7 +457,9 @@ def test_the_compiled_rounds_query_reads_what_the_built_one_reads(world, mapped,
         ]
 
     sessions = [mapped["round"].session_id, mapped["unreviewed"].pk]
-    for cid, ids in [(community.pk, sessions), (community.pk, []), (hillside.pk, [theirs.pk])]:
-        compiled = read(_rounds_rows.run(cid, ids, any_of=True))
-        assert compiled == read(_rounds_query(cid, ids, any_of=False))
+    facilitate = community.outcomes.get(statement="facilitate mapping").pk
+    cases = [(community.pk, sessions), (community.pk, []), (hillside.pk, [theirs.pk])]
+    for (cid, ids), latest, whole in itertools.product(cases, [None, 0], [-1, facilitate]):
+        compiled = read(_rounds_rows.run(cid, ids, whole, any_of=True, latest=latest))
+        assert compiled == read(_rounds_query(cid, ids, whole, any_of=False, latest=latest))
         assert compiled  # Something to compare: a round shown or one elsewhere.
