@@ -81,3 +81,21 @@ def test_the_header_folds_into_a_menu_on_a_phone(page, log_in):
     menu.click()
     dashboard.click()
     page.wait_for_url("**/dashboard/")
+
+
+def test_a_dashboard_tables_headings_stay_short_on_a_phone(page, log_in):
+    """A figure's table scrolls sideways in its own box on a phone rather than wrapping its
+    column headings word by word: no heading row taller than a few lines (it had reached
+    186px, seven lines, for "Authors who received all their reviews by the due date")."""
+    call_command("seed_demo", force=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in("facilitator@example.com", "practice-together")
+    page.goto("/c/systems-mapping/dashboard/")
+
+    heights = page.eval_on_selector_all(
+        ".table-scroll .chart-table thead tr", "rows => rows.map(row => row.offsetHeight)"
+    )
+
+    assert len(heights) >= 8
+    assert max(heights) <= 125
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
